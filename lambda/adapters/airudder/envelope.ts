@@ -1,0 +1,33 @@
+import * as z from 'zod';
+
+/** The parts of any AIRUDDER body the client acts on: code, message and (for auth) data.token. */
+const EnvelopeSchema = z.looseObject({
+  code: z.coerce.number().int().optional().catch(undefined),
+  status: z.string().optional().catch(undefined),
+  message: z.string().optional().catch(undefined),
+  data: z
+    .looseObject({ token: z.string().min(1).optional().catch(undefined) })
+    .nullable()
+    .optional()
+    .catch(undefined),
+});
+
+export interface Envelope {
+  readonly code: number | undefined;
+  readonly message: string | undefined;
+  readonly token: string | undefined;
+}
+
+/** Reads the envelope of a body; undefined when the body is not a JSON object. */
+export function readEnvelope(bytes: Uint8Array): Envelope | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+  const parsed = EnvelopeSchema.safeParse(json);
+  if (!parsed.success) return undefined;
+  const { code, status, message, data } = parsed.data;
+  return { code, message: message ?? (code !== 200 ? status : undefined), token: data?.token };
+}

@@ -1,0 +1,109 @@
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  ArchiveStoreError,
+  type ObjectStore,
+  PreconditionFailedError,
+  type PutOptions,
+} from '../../domain/object-store';
+
+/** S3 answers 412 to a failed If-None-Match / If-Match, and 409 when two conditional writes race. */
+const statusOf = (error: unknown): number | undefined =>
+  (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+const isConditionFailure = (error: unknown) => [409, 412].includes(statusOf(error) ?? 0);
+
+/**
+ * The archive in S3 under `bucket/prefix/`. Create-only writes use `If-None-Match: *`; state updates
+ * use `If-Match` on the ETag, so two overlapping runs can neither both win nor lose an update.
+ */
+export function createS3ObjectStore(client: S3Client, bucket: string, prefix = ''): ObjectStore {
+  const fullKey = (key: string) => (prefix ? `${prefix}/${key}` : key);
+  const relativeKey = (key: string) => (prefix ? key.slice(prefix.length + 1) : key);
+
+  const put = (
+    key: string,
+    bytes: Uint8Array,
+    options: PutOptions,
+    condition: Partial<PutObjectCommandInput>,
+  ) =>
+    client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: fullKey(key),
+        Body: bytes,
+        ContentType: options.contentType,
+        Metadata: { ...options.metadata },
+        ...condition,
+      }),
+    );
+
+  return {
+    describe: (key) => `s3://${bucket}/${fullKey(key)}`,
+
+    async createIfAbsent(key, bytes, options) {
+      try {
+        await put(key, bytes, options, { IfNoneMatch: '*' });
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw new ArchiveStoreError(`cannot write s3://${bucket}/${fullKey(key)}`, { cause: error });
+      }
+    },
+
+    async get(key) {
+      try {
+        const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: fullKey(key) }));
+        const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+        return {
+          bytes,
+          metadata: response.Metadata ?? {},
+          contentType: response.ContentType,
+          version: response.ETag ?? '',
+        };
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw new ArchiveStoreError(`cannot read s3://${bucket}/${fullKey(key)}`, { cause: error });
+      }
+    },
+
+    async replace(key, bytes, options) {
+      const condition =
+        options.expectedVersion === undefined ? { IfNoneMatch: '*' } : { IfMatch: options.expectedVersion };
+      try {
+        const response = await put(key, bytes, options, condition);
+        return response.ETag ?? '';
+      } catch (error) {
+        if (isConditionFailure(error)) {
+          throw new PreconditionFailedError(`"${key}" changed since it was read`, { cause: error });
+        }
+        throw new ArchiveStoreError(`cannot write s3://${bucket}/${fullKey(key)}`, { cause: error });
+      }
+    },
+
+    async list(listPrefix) {
+      const keys: string[] = [];
+      let token: string | undefined;
+      try {
+        do {
+          const page = await client.send(
+            new ListObjectsV2Command({
+              Bucket: bucket,
+              Prefix: fullKey(listPrefix),
+              ContinuationToken: token,
+            }),
+          );
+          for (const object of page.Contents ?? []) if (object.Key) keys.push(relativeKey(object.Key));
+          token = page.IsTruncated ? page.NextContinuationToken : undefined;
+        } while (token);
+      } catch (error) {
+        throw new ArchiveStoreError(`cannot list s3://${bucket}/${fullKey(listPrefix)}`, { cause: error });
+      }
+      return keys.sort();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import * as z from 'zod';
+import { isLoopbackUrl } from '../../shared/loopback';
+
+const webhookUrl = z
+  .url()
+  .refine((url) => url.startsWith('https://') || isLoopbackUrl(url), { message: 'must be an https URL' })
+  .optional();
+
+/** The one Secrets Manager secret (JSON) that holds every credential the monitor uses. */
+export const MonitorSecretSchema = z.object({
+  AIRUDDER_APP_KEY: z.string().min(1),
+  AIRUDDER_APP_SECRET: z.string().min(1),
+  SLACK_WEBHOOK_URL: webhookUrl,
+  SLACK_DIGEST_WEBHOOK_URL: webhookUrl,
+});
+
+export type MonitorSecret = z.infer<typeof MonitorSecretSchema>;
+
+/** Thrown when the secret cannot be read or its JSON lacks what the monitor needs; never quotes values. */
+export class MonitorSecretError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'MonitorSecretError';
+  }
+}
+
+export async function loadMonitorSecret(
+  client: SecretsManagerClient,
+  secretId: string,
+): Promise<MonitorSecret> {
+  let text: string | undefined;
+  try {
+    text = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+  } catch (error) {
+    const reason = error instanceof Error ? error.name : 'unknown error';
+    throw new MonitorSecretError(`cannot read secret ${secretId}: ${reason}`, { cause: error });
+  }
+  if (!text)
+    throw new MonitorSecretError(
+      `secret ${secretId} has no value yet: set it (see README, "Set the secret")`,
+    );
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // No cause: a JSON.parse error quotes the text, which is the secret.
+    throw new MonitorSecretError(`secret ${secretId} is not JSON`);
+  }
+  const parsed = MonitorSecretSchema.safeParse(json);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ');
+    throw new MonitorSecretError(`secret ${secretId} is incomplete: ${fields}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,30 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { FetchFn } from '../adapters/http/http-request';
+import type { Config } from '../config';
+import type { Logger } from '../shared/logger';
+import type { Redactor } from '../shared/redact';
+import { fetchCommand } from './fetch-command';
+import type { CliIo } from './run-cli';
+
+/** What every command gets: the parsed config and the process's edges, nothing global. */
+export interface CommandContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly redactor: Redactor;
+  readonly io: CliIo;
+  readonly now: () => Date;
+  /** Epoch ms by which the command must be done (RUN_DEADLINE_MS from start). */
+  readonly deadline: number;
+  readonly fetch: FetchFn | undefined;
+  readonly s3Client: S3Client | undefined;
+}
+
+export interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  run(args: ReadonlyArray<string>, context: CommandContext): Promise<void>;
+}
+
+export const COMMANDS = {
+  fetch: fetchCommand,
+} satisfies Record<string, Command>;

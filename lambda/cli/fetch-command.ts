@@ -1,0 +1,33 @@
+import { explicitWindow, InvalidWindowError, windowEndInstant } from '../domain/query-window';
+import { fetchAndArchive } from '../use-cases/fetch-and-archive';
+import type { Command } from './commands';
+import { describeFetch } from './describe-fetch';
+import { parseFlags, requireFlag } from './parse-flags';
+import { buildRunDeps } from './run-deps';
+import { UsageError } from './usage-error';
+
+export const fetchCommand: Command = {
+  summary: 'Fetch one window of statistics and archive the exact response.',
+  usage: 'fetch --from "YYYY-MM-DD HH:mm:ss" --to "YYYY-MM-DD HH:mm:ss"   (account-local times)',
+  async run(args, context) {
+    const flags = parseFlags(args, { from: { type: 'string' }, to: { type: 'string' } });
+    const from = requireFlag(flags.from, 'from', 'YYYY-MM-DD HH:mm:ss');
+    const to = requireFlag(flags.to, 'to', 'YYYY-MM-DD HH:mm:ss');
+    let window: ReturnType<typeof explicitWindow>;
+    try {
+      window = explicitWindow(from, to, context.config.airudder.timeZone);
+    } catch (error) {
+      if (error instanceof InvalidWindowError)
+        throw new UsageError(`--from/--to: ${error.message}`, { cause: error });
+      throw error;
+    }
+    const deps = await buildRunDeps(context);
+    const result = await fetchAndArchive(deps, {
+      kind: 'fetch',
+      window,
+      referenceTime: windowEndInstant(window),
+      deadline: context.deadline,
+    });
+    context.io.stdout(describeFetch(result));
+  },
+};

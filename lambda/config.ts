@@ -1,0 +1,178 @@
+import * as z from 'zod';
+import { isLoopbackUrl } from './shared/loopback';
+
+/** Thrown when the environment does not describe a usable configuration; names the variable. */
+export class ConfigError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const ianaZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone such as Asia/Jakarta or Europe/Berlin' },
+);
+
+/** https everywhere; plain http only for loopback hosts (the stand-in, tests). */
+const serviceUrl = z.url().refine((url) => url.startsWith('https://') || isLoopbackUrl(url), {
+  message: 'must use https (plain http is allowed only for 127.0.0.1, ::1 or localhost)',
+});
+
+/**
+ * Every environment variable the CLI and the Lambda read, declared once. The names are a contract:
+ * the CDK stack, the README and users' scripts rely on them.
+ */
+export const EnvSchema = z
+  .object({
+    AIRUDDER_BASE_URL: serviceUrl.default('https://api.airudder.com'),
+    AIRUDDER_APP_KEY: optionalString,
+    AIRUDDER_APP_SECRET: optionalString,
+    AIRUDDER_TIMEZONE: ianaZone,
+    AIRUDDER_TIMEOUT_MS: positiveInt(30_000),
+    AIRUDDER_MAX_ATTEMPTS: positiveInt(3),
+    AIRUDDER_TOKEN_TTL_MINUTES: positiveInt(23 * 60),
+    RUN_DEADLINE_MS: positiveInt(270_000),
+    ARCHIVE_BUCKET: optionalString,
+    ARCHIVE_DIR: optionalString,
+    ARCHIVE_PREFIX: z
+      .string()
+      .default('')
+      .transform((prefix) => prefix.replace(/^\/+|\/+$/g, ''))
+      .refine((prefix) => !prefix.split('/').includes('..'), { message: 'must not contain ".."' }),
+    MONITOR_SECRET_ARN: optionalString,
+    SLACK_WEBHOOK_URL: optionalString.pipe(serviceUrl.optional()),
+    SLACK_DIGEST_WEBHOOK_URL: optionalString.pipe(serviceUrl.optional()),
+    SLACK_TIMEOUT_MS: positiveInt(10_000),
+    SLACK_MAX_ATTEMPTS: positiveInt(3),
+    RULES_FILE: optionalString,
+    LINE_CAPACITY: z.coerce.number().int().positive().optional(),
+    MONITOR_FAILURE_THRESHOLD: positiveInt(3),
+    DIGEST_TOP_N: positiveInt(5),
+    LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.ARCHIVE_BUCKET && env.ARCHIVE_DIR) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ARCHIVE_DIR'],
+        message: 'set ARCHIVE_BUCKET or ARCHIVE_DIR, not both',
+      });
+    }
+    if (!env.ARCHIVE_BUCKET && !env.ARCHIVE_DIR) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ARCHIVE_BUCKET'],
+        message: 'set ARCHIVE_BUCKET (S3) or ARCHIVE_DIR (local folder)',
+      });
+    }
+    if (!env.MONITOR_SECRET_ARN) {
+      for (const key of ['AIRUDDER_APP_KEY', 'AIRUDDER_APP_SECRET'] as const) {
+        if (!env[key]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'is required (or set MONITOR_SECRET_ARN to read it from Secrets Manager)',
+          });
+        }
+      }
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** The names of every variable the configuration reads; the CDK stack sets these. */
+export const ENV_KEYS = Object.keys(EnvSchema.shape) as ReadonlyArray<keyof Env>;
+
+export interface AirudderCredentials {
+  readonly appKey: string;
+  readonly appSecret: string;
+}
+
+export type ArchiveLocation =
+  | { readonly kind: 's3'; readonly bucket: string; readonly prefix: string }
+  | { readonly kind: 'folder'; readonly dir: string; readonly prefix: string };
+
+/** The one typed configuration object, shared by the CLI and the Lambda. */
+export interface Config {
+  readonly airudder: {
+    readonly baseUrl: string;
+    readonly timeZone: string;
+    readonly timeoutMs: number;
+    readonly maxAttempts: number;
+    readonly tokenTtlMs: number;
+    /** Absent when they come from Secrets Manager (MONITOR_SECRET_ARN). */
+    readonly credentials: AirudderCredentials | undefined;
+  };
+  readonly archive: ArchiveLocation;
+  readonly secretArn: string | undefined;
+  readonly slack: {
+    readonly alertWebhookUrl: string | undefined;
+    readonly digestWebhookUrl: string | undefined;
+    readonly timeoutMs: number;
+    readonly maxAttempts: number;
+  };
+  readonly rulesFile: string | undefined;
+  readonly lineCapacity: number | undefined;
+  readonly failureThreshold: number;
+  readonly digestTopN: number;
+  readonly runDeadlineMs: number;
+  readonly logLevel: Env['LOG_LEVEL'];
+}
+
+/** Parses the environment once; throws ConfigError naming every variable that is wrong. */
+export function loadConfig(environment: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      // Never echo the offending value: it may be a credential or a webhook URL.
+      return `${name} ${issue.message.replace(/^Invalid input: /, '')}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const env = parsed.data;
+  return {
+    airudder: {
+      baseUrl: env.AIRUDDER_BASE_URL.replace(/\/+$/, ''),
+      timeZone: env.AIRUDDER_TIMEZONE,
+      timeoutMs: env.AIRUDDER_TIMEOUT_MS,
+      maxAttempts: env.AIRUDDER_MAX_ATTEMPTS,
+      tokenTtlMs: env.AIRUDDER_TOKEN_TTL_MINUTES * 60_000,
+      credentials:
+        env.AIRUDDER_APP_KEY && env.AIRUDDER_APP_SECRET
+          ? { appKey: env.AIRUDDER_APP_KEY, appSecret: env.AIRUDDER_APP_SECRET }
+          : undefined,
+    },
+    archive: env.ARCHIVE_BUCKET
+      ? { kind: 's3', bucket: env.ARCHIVE_BUCKET, prefix: env.ARCHIVE_PREFIX }
+      : { kind: 'folder', dir: env.ARCHIVE_DIR ?? '', prefix: env.ARCHIVE_PREFIX },
+    secretArn: env.MONITOR_SECRET_ARN,
+    slack: {
+      alertWebhookUrl: env.SLACK_WEBHOOK_URL,
+      digestWebhookUrl: env.SLACK_DIGEST_WEBHOOK_URL,
+      timeoutMs: env.SLACK_TIMEOUT_MS,
+      maxAttempts: env.SLACK_MAX_ATTEMPTS,
+    },
+    rulesFile: env.RULES_FILE,
+    lineCapacity: env.LINE_CAPACITY,
+    failureThreshold: env.MONITOR_FAILURE_THRESHOLD,
+    digestTopN: env.DIGEST_TOP_N,
+    runDeadlineMs: env.RUN_DEADLINE_MS,
+    logLevel: env.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * Wall-clock arithmetic in an IANA zone, with no dependency beyond Intl. AIRUDDER takes and returns
+ * account-local wall-clock times ('YYYY-MM-DD HH:mm:ss'); our schedule speaks instants. These
+ * functions convert between the two correctly across daylight-saving changes.
+ */
+
+export interface WallClock {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** The wall clock in `timeZone` at `instant`. */
+export function toWallClock(instant: Date, timeZone: string): WallClock {
+  const parts: Record<string, number> = {};
+  for (const part of formatterFor(timeZone).formatToParts(instant)) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  return {
+    year: parts.year ?? 0,
+    month: parts.month ?? 0,
+    day: parts.day ?? 0,
+    hour: parts.hour ?? 0,
+    minute: parts.minute ?? 0,
+    second: parts.second ?? 0,
+  };
+}
+
+const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+
+/** 'YYYY-MM-DD' of a wall clock. */
+export const formatDate = (clock: WallClock): string =>
+  `${pad(clock.year, 4)}-${pad(clock.month)}-${pad(clock.day)}`;
+
+/** 'YYYY-MM-DD HH:mm:ss', the format AIRUDDER expects. */
+export const formatWallClock = (clock: WallClock): string =>
+  `${formatDate(clock)} ${pad(clock.hour)}:${pad(clock.minute)}:${pad(clock.second)}`;
+
+const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}):(\d{2}))?$/;
+
+/** Parses 'YYYY-MM-DD' or 'YYYY-MM-DD HH:mm:ss' strictly; undefined when it is not a real time. */
+export function parseWallClock(text: string): WallClock | undefined {
+  const match = WALL_CLOCK.exec(text);
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1).map((value) => Number(value ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const probe = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  const valid =
+    probe.getUTCFullYear() === year &&
+    probe.getUTCMonth() === month - 1 &&
+    probe.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60;
+  return valid ? { year, month, day, hour, minute, second } : undefined;
+}
+
+const asUtcMillis = (clock: WallClock) =>
+  Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
+
+/** Offset of `timeZone` from UTC at `instant`, in ms (east positive). */
+export function zoneOffsetMs(instant: Date, timeZone: string): number {
+  const wholeSeconds = new Date(Math.floor(instant.getTime() / 1000) * 1000);
+  return asUtcMillis(toWallClock(wholeSeconds, timeZone)) - wholeSeconds.getTime();
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` shows `clock`. In a spring-forward gap the
+ * time does not exist; the instant returned is the one the clock jumps to. In a fall-back overlap
+ * the earlier of the two instants is returned.
+ */
+export function fromWallClock(clock: WallClock, timeZone: string): Date {
+  const target = asUtcMillis(clock);
+  const candidates = new Set<number>();
+  for (const probe of [target - 36 * 3_600_000, target, target + 36 * 3_600_000]) {
+    candidates.add(target - zoneOffsetMs(new Date(probe), timeZone));
+  }
+  const exact = [...candidates]
+    .filter((instant) => asUtcMillis(toWallClock(new Date(instant), timeZone)) === target)
+    .sort((a, b) => a - b);
+  if (exact[0] !== undefined) return new Date(exact[0]);
+  // In a gap: the offset before the gap applied to the target lands after the jump.
+  const before = zoneOffsetMs(new Date(target - 36 * 3_600_000), timeZone);
+  return new Date(target - before);
+}
+
+/** Adds whole calendar days to a date-only wall clock (time fields are kept). */
+export function addDays(clock: WallClock, days: number): WallClock {
+  const shifted = new Date(asUtcMillis(clock) + days * 86_400_000);
+  return {
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth() + 1,
+    day: shifted.getUTCDate(),
+    hour: clock.hour,
+    minute: clock.minute,
+    second: clock.second,
+  };
+}
+
+/** 0 = Sunday … 6 = Saturday, of the calendar date of `clock`. */
+export const weekday = (clock: WallClock): number =>
+  new Date(Date.UTC(clock.year, clock.month - 1, clock.day)).getUTCDay();
+
+/** 'YYYY-MM-DD' (the account-local date) of `instant`. */
+export const localDate = (instant: Date, timeZone: string): string =>
+  formatDate(toWallClock(instant, timeZone));
+
+/** Whole-second 'YYYYMMDDTHHmmssZ' of an instant, for keys that must sort by time. */
+export const compactUtc = (instant: Date): string =>
+  `${instant.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;

@@ -1,0 +1,56 @@
+/**
+ * Port: the archive's storage. Two adapters share one key layout: S3 (bucket + prefix) and a local
+ * folder. Keys are relative ('raw/…', 'state/…'); the adapter adds the configured prefix.
+ */
+
+export interface StoredObject {
+  readonly bytes: Uint8Array;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly contentType: string | undefined;
+  /** Opaque version for compare-and-swap (the S3 ETag; a content hash in the folder). */
+  readonly version: string;
+}
+
+export interface PutOptions {
+  readonly contentType: string;
+  /** Lower-case ASCII keys and values (S3 user metadata rules). */
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export interface ObjectStore {
+  /** Human-readable location of a key, e.g. `s3://bucket/prefix/raw/…` or a file path. */
+  describe(key: string): string;
+  /**
+   * Writes `key` only if it does not exist yet. Returns false, writing nothing, when it exists:
+   * a repeated run neither adds a second object nor overwrites the first.
+   */
+  createIfAbsent(key: string, bytes: Uint8Array, options: PutOptions): Promise<boolean>;
+  get(key: string): Promise<StoredObject | undefined>;
+  /**
+   * Compare-and-swap: writes only if the current version is `expectedVersion` (undefined: only if
+   * absent). Throws PreconditionFailedError when another writer got there first.
+   */
+  replace(
+    key: string,
+    bytes: Uint8Array,
+    options: PutOptions & { expectedVersion: string | undefined },
+  ): Promise<string>;
+  /** Keys under `prefix` (relative), in lexicographic order. */
+  list(prefix: string): Promise<string[]>;
+}
+
+/** Thrown by `replace` when the object changed (or appeared) since it was read. */
+export class PreconditionFailedError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'PreconditionFailedError';
+  }
+}
+
+/** Thrown when the archive store cannot be read or written. */
+export class ArchiveStoreError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ArchiveStoreError';
+  }
+}

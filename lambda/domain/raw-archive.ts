@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { compactUtc } from './local-time';
+import type { ObjectStore } from './object-store';
+import type { QueryWindow } from './query-window';
+import type { FetchedStatistics } from './stats-source';
+
+/**
+ * Layout of the raw archive, the auditors' record of every response:
+ *
+ *   raw/<kind>/<local date>/<reference time UTC>_<window start>_<window end>.json
+ *
+ * `kind` is the run that fetched it (check: the day so far; day: a whole local day, for digests and
+ * backfills; fetch: an ad-hoc window), the date is the account-local date of the window, and the
+ * reference time is the scheduled time (or, without a schedule, the window's end), so keys are
+ * deterministic and sort by time within a day.
+ */
+export const RAW_PREFIX = 'raw/';
+export const RUN_KINDS = ['check', 'day', 'fetch'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+
+export interface RawKeyParts {
+  readonly kind: RunKind;
+  readonly date: string;
+  readonly referenceTime: Date;
+  readonly window: Pick<QueryWindow, 'startTime' | 'endTime'>;
+}
+
+const compactLocal = (wallClock: string) => wallClock.replace(/[-:]/g, '').replace(' ', 'T');
+const expandLocal = (compact: string) =>
+  compact.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})$/, '$1-$2-$3 $4:$5:$6');
+
+export function rawKey(parts: RawKeyParts): string {
+  const { kind, date, referenceTime, window } = parts;
+  return `${RAW_PREFIX}${kind}/${date}/${compactUtc(referenceTime)}_${compactLocal(window.startTime)}_${compactLocal(window.endTime)}.json`;
+}
+
+const KEY_PATTERN =
+  /^raw\/(check|day|fetch)\/(\d{4}-\d{2}-\d{2})\/(\d{8}T\d{6}Z)_(\d{8}T\d{6})_(\d{8}T\d{6})\.json$/;
+
+/** The parts of a raw key; undefined for anything that is not one. */
+export function parseRawKey(key: string): RawKeyParts | undefined {
+  const match = KEY_PATTERN.exec(key);
+  if (!match) return undefined;
+  const [, kind, date, stamp, start, end] = match as unknown as [
+    string,
+    RunKind,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const iso = stamp.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z');
+  return {
+    kind,
+    date,
+    referenceTime: new Date(iso),
+    window: { startTime: expandLocal(start), endTime: expandLocal(end) },
+  };
+}
+
+/** Metadata recorded with every raw object (S3 user metadata or the folder sidecar). */
+export const RAW_METADATA_FIELDS = [
+  'sha256',
+  'run-kind',
+  'reference-time',
+  'window-start',
+  'window-end',
+  'time-zone',
+  'fetched-at',
+  'http-status',
+  'schema-verdict',
+  'schema-issues',
+] as const;
+export type RawMetadata = Record<(typeof RAW_METADATA_FIELDS)[number], string>;
+
+export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+export interface ArchiveRequest {
+  readonly kind: RunKind;
+  readonly window: QueryWindow;
+  readonly referenceTime: Date;
+  readonly fetched: FetchedStatistics;
+}
+
+export interface ArchivedResponse {
+  readonly key: string;
+  readonly location: string;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+  /** False when an object for this key already existed: nothing was written. */
+  readonly created: boolean;
+}
+
+/** Stores the exact response bytes, whatever the schema said of them; never overwrites. */
+export async function archiveResponse(
+  store: ObjectStore,
+  request: ArchiveRequest,
+): Promise<ArchivedResponse> {
+  const { kind, window, referenceTime, fetched } = request;
+  const key = rawKey({ kind, date: window.date, referenceTime, window });
+  const sha256 = sha256Hex(fetched.bytes);
+  const issues = fetched.parsed.verdict === 'valid' ? 0 : fetched.parsed.error.issues.length;
+  const metadata: RawMetadata = {
+    sha256,
+    'run-kind': kind,
+    'reference-time': referenceTime.toISOString(),
+    'window-start': window.startTime,
+    'window-end': window.endTime,
+    'time-zone': window.timeZone,
+    'fetched-at': fetched.fetchedAt.toISOString(),
+    'http-status': String(fetched.httpStatus),
+    'schema-verdict': fetched.parsed.verdict,
+    'schema-issues': String(issues),
+  };
+  const created = await store.createIfAbsent(key, fetched.bytes, {
+    contentType: 'application/json',
+    metadata,
+  });
+  return { key, location: store.describe(key), sha256, sizeBytes: fetched.bytes.byteLength, created };
+}

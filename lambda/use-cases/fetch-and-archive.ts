@@ -1,0 +1,61 @@
+import type { ObjectStore } from '../domain/object-store';
+import type { QueryWindow } from '../domain/query-window';
+import { type ArchivedResponse, archiveResponse, type RunKind } from '../domain/raw-archive';
+import { ResponseValidationError, type StatisticsResponse } from '../domain/statistics-schema';
+import type { FetchedStatistics, StatsSource } from '../domain/stats-source';
+import type { Logger } from '../shared/logger';
+
+export interface FetchDeps {
+  readonly source: StatsSource;
+  readonly store: ObjectStore;
+  readonly logger: Logger;
+}
+
+export interface FetchRequest {
+  readonly kind: RunKind;
+  readonly window: QueryWindow;
+  /** The scheduled time of the run, or the window's end when there is no schedule. */
+  readonly referenceTime: Date;
+  readonly deadline?: number;
+}
+
+export interface FetchResult {
+  readonly window: QueryWindow;
+  readonly archived: ArchivedResponse;
+  readonly fetched: FetchedStatistics;
+  readonly statistics: StatisticsResponse;
+}
+
+/**
+ * Fetches one window and archives the exact bytes before anything else looks at them. A response
+ * that is not JSON or does not fit the schema is still archived (marked so), and then the run fails.
+ */
+export async function fetchAndArchive(deps: FetchDeps, request: FetchRequest): Promise<FetchResult> {
+  const { window } = request;
+  const fetched = await deps.source.fetchStatistics(window, { deadline: request.deadline });
+  const archived = await archiveResponse(deps.store, { ...request, fetched });
+  deps.logger.info(archived.created ? 'Response archived' : 'Response for this run was already archived', {
+    kind: request.kind,
+    windowStart: window.startTime,
+    windowEnd: window.endTime,
+    timeZone: window.timeZone,
+    key: archived.key,
+    sha256: archived.sha256,
+    bytes: archived.sizeBytes,
+    httpStatus: fetched.httpStatus,
+    verdict: fetched.parsed.verdict,
+    latencyMs: fetched.latencyMs,
+    attempts: fetched.attempts,
+  });
+  if (fetched.parsed.verdict !== 'valid') {
+    const { error } = fetched.parsed;
+    throw new ResponseValidationError(
+      `${error.message} (raw response archived at ${archived.location})`,
+      error.issues,
+      {
+        cause: error,
+      },
+    );
+  }
+  return { window, archived, fetched, statistics: fetched.parsed.value };
+}
