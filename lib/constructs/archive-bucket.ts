@@ -1,0 +1,177 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import { Construct } from 'constructs';
+import type { ArchiveStorageClass, ObjectLockConfig } from '../config';
+
+/** The key areas the function uses, each directly under the archive prefix. */
+export const ARCHIVE_AREAS = ['raw', 'state', 'digest'] as const;
+
+export interface ArchiveBucketProps {
+  /**
+   * Key prefix for everything the function stores, without leading or trailing slash.
+   * @default '' (areas sit at the bucket root: raw/, state/, digest/)
+   */
+  readonly prefix?: string;
+  /**
+   * Days after creation before current versions move to `transitionStorageClass`.
+   * @default 90
+   */
+  readonly transitionAfterDays?: number;
+  /**
+   * Storage class for old objects; must still answer GetObject at once.
+   * @default 'GLACIER_INSTANT_RETRIEVAL'
+   */
+  readonly transitionStorageClass?: ArchiveStorageClass;
+  /**
+   * Days after creation before current versions expire (become noncurrent).
+   * @default - never
+   */
+  readonly expireAfterDays?: number;
+  /**
+   * Days a version stays after it becomes noncurrent (overwritten state, expired objects).
+   * @default 30
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Days the server access logs are kept.
+   * @default 365
+   */
+  readonly accessLogExpirationDays?: number;
+  /**
+   * Default Object Lock retention for every new object version. Can only be chosen when the bucket
+   * is created: adding it later replaces the bucket.
+   * @default - no Object Lock
+   */
+  readonly objectLock?: ObjectLockConfig;
+}
+
+/**
+ * The archive: private, TLS-only, versioned, S3-managed encryption, server access logs in a
+ * separate bucket, retained when the stack is deleted.
+ *
+ * SSE-S3 rather than SSE-KMS: the data is call statistics, access control is IAM plus the bucket
+ * policy either way, the function then needs no kms:* grant, and there is no key to pay for or
+ * lose. The logs bucket must use SSE-S3 anyway (S3 log delivery does not support SSE-KMS).
+ */
+export class ArchiveBucket extends Construct {
+  /** The archive bucket. */
+  public readonly bucket: s3.Bucket;
+  /** Receives the archive bucket's server access logs. */
+  public readonly accessLogsBucket: s3.Bucket;
+  /** The normalised key prefix ('' or 'a/b', no slashes at the ends). */
+  public readonly prefix: string;
+
+  constructor(scope: Construct, id: string, props: ArchiveBucketProps = {}) {
+    super(scope, id);
+    // Log delivery through a bucket policy instead of the legacy ACL, whatever cdk.json says.
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+    this.prefix = (props.prefix ?? '').replace(/^\/+|\/+$/g, '');
+    const keyPrefix = this.prefix === '' ? '' : `${this.prefix}/`;
+
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [
+        { id: 'ExpireAccessLogs', expiration: Duration.days(props.accessLogExpirationDays ?? 365) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.accessLogsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the server access log target; logging it into itself would loop.',
+    });
+
+    const expireAfterDays = props.expireAfterDays;
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'archive/',
+      objectLockEnabled: props.objectLock !== undefined ? true : undefined,
+      objectLockDefaultRetention: props.objectLock && toRetention(props.objectLock),
+      lifecycleRules: [
+        {
+          id: 'ArchiveOldObjects',
+          prefix: keyPrefix === '' ? undefined : keyPrefix,
+          // S3 skips objects under 128 KB by default, which suits us: the archive classes bill
+          // each object as at least 128 KB.
+          transitions: [
+            {
+              storageClass: toStorageClass(props.transitionStorageClass ?? 'GLACIER_INSTANT_RETRIEVAL'),
+              transitionAfter: Duration.days(props.transitionAfterDays ?? 90),
+            },
+          ],
+          expiration: expireAfterDays !== undefined ? Duration.days(expireAfterDays) : undefined,
+          // An expiration also removes delete markers left without versions; without one, ask for it.
+          expiredObjectDeleteMarker: expireAfterDays === undefined ? true : undefined,
+          noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays ?? 30),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /**
+   * Lets the function read and write its three areas, and list them, and nothing else; sets
+   * ARCHIVE_BUCKET and ARCHIVE_PREFIX in the same call so grant and configuration cannot drift.
+   */
+  public grantTo(fn: lambda.Function): void {
+    const keyPrefix = this.prefix === '' ? '' : `${this.prefix}/`;
+    const areas = ARCHIVE_AREAS.map((area) => `${keyPrefix}${area}/*`);
+
+    fn.addEnvironment('ARCHIVE_BUCKET', this.bucket.bucketName);
+    fn.addEnvironment('ARCHIVE_PREFIX', this.prefix);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadWriteArchiveAreas',
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: areas.map((pattern) => this.bucket.arnForObjects(pattern)),
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ListArchiveAreas',
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': areas } },
+      }),
+    );
+
+    if (fn.role) {
+      const bucketRef = `<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
+      Validations.of(fn.role).acknowledge(
+        ...areas.map((pattern) => ({
+          id: `AwsSolutions-IAM5[Resource::${bucketRef}/${pattern}]`,
+          reason: `Objects are keyed by date and run under ${pattern.slice(0, -1)}; a prefix wildcard is the narrowest S3 resource that still covers new keys.`,
+        })),
+      );
+    }
+  }
+}
+
+function toStorageClass(name: ArchiveStorageClass): s3.StorageClass {
+  switch (name) {
+    case 'GLACIER_INSTANT_RETRIEVAL':
+      return s3.StorageClass.GLACIER_INSTANT_RETRIEVAL;
+    case 'STANDARD_IA':
+      return s3.StorageClass.INFREQUENT_ACCESS;
+    case 'INTELLIGENT_TIERING':
+      return s3.StorageClass.INTELLIGENT_TIERING;
+  }
+}
+
+function toRetention(lock: ObjectLockConfig): s3.ObjectLockRetention {
+  const duration = Duration.days(lock.days);
+  return lock.mode === 'COMPLIANCE'
+    ? s3.ObjectLockRetention.compliance(duration)
+    : s3.ObjectLockRetention.governance(duration);
+}

@@ -1,0 +1,106 @@
+import { RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+/** The JSON keys the function expects in the secret; the placeholder holds them with empty values. */
+export const SECRET_KEYS = [
+  'AIRUDDER_APP_KEY',
+  'AIRUDDER_APP_SECRET',
+  'SLACK_WEBHOOK_URL',
+  'SLACK_DIGEST_WEBHOOK_URL',
+] as const;
+
+export interface MonitorSecretProps {
+  /**
+   * Complete ARN of an existing secret to use instead of creating one.
+   * @default - see secretName
+   */
+  readonly secretArn?: string;
+  /**
+   * Name of an existing secret to use instead of creating one.
+   * @default - a new secret holding an empty placeholder is created
+   */
+  readonly secretName?: string;
+  /**
+   * Customer-managed KMS key that encrypts an imported secret; the function may decrypt with it
+   * only through Secrets Manager.
+   * @default - the secret uses the AWS-managed key aws/secretsmanager (no grant needed)
+   */
+  readonly kmsKeyArn?: string;
+}
+
+/**
+ * The one secret holding the AIRUDDER credentials and Slack webhook URLs. The template never holds
+ * a value: a created secret starts as a placeholder with empty strings, which the user replaces
+ * after deploy.
+ */
+export class MonitorSecret extends Construct {
+  /** The secret (created or imported). */
+  public readonly secret: secretsmanager.ISecret;
+  /** The identifier the function passes to GetSecretValue: the ARN, or the name when imported by name. */
+  public readonly secretId: string;
+  /** What IAM statements name: the ARN, or for a name import the ARN pattern with its 6-character suffix. */
+  private readonly policyArn: string;
+  private readonly kmsKeyArn: string | undefined;
+
+  constructor(scope: Construct, id: string, props: MonitorSecretProps = {}) {
+    super(scope, id);
+    this.kmsKeyArn = props.kmsKeyArn;
+
+    if (props.secretArn !== undefined) {
+      this.secret = secretsmanager.Secret.fromSecretCompleteArn(this, 'Imported', props.secretArn);
+      this.secretId = props.secretArn;
+      this.policyArn = props.secretArn;
+    } else if (props.secretName !== undefined) {
+      this.secret = secretsmanager.Secret.fromSecretNameV2(this, 'Imported', props.secretName);
+      // GetSecretValue takes the name; IAM needs the ARN, whose random suffix is unknown here.
+      this.secretId = props.secretName;
+      this.policyArn = `${this.secret.secretArn}-??????`;
+    } else {
+      const created = new secretsmanager.Secret(this, 'Secret', {
+        description:
+          'AIRUDDER credentials and Slack webhook URLs for airudder-stats-monitor. Replace the empty values after deploy.',
+        // Never change this placeholder: a changed template value would overwrite what the user stored.
+        secretObjectValue: Object.fromEntries(
+          SECRET_KEYS.map((key) => [key, SecretValue.unsafePlainText('')]),
+        ),
+        // The values are copies of credentials issued by AIRUDDER and Slack; no data is lost with them.
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      Validations.of(created).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Holds an AIRUDDER app key/secret and Slack webhook URLs issued by third parties; no rotation Lambda can renew them, so they are rotated by hand.',
+      });
+      this.secret = created;
+      this.secretId = created.secretArn;
+      this.policyArn = created.secretArn;
+    }
+  }
+
+  /** Lets the function read exactly this secret and sets MONITOR_SECRET_ARN in the same call. */
+  public grantTo(fn: lambda.Function): void {
+    fn.addEnvironment('MONITOR_SECRET_ARN', this.secretId);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadMonitorSecret',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [this.policyArn],
+      }),
+    );
+    if (this.kmsKeyArn !== undefined) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'DecryptMonitorSecret',
+          actions: ['kms:Decrypt'],
+          resources: [this.kmsKeyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` },
+          },
+        }),
+      );
+    }
+  }
+}
