@@ -1,0 +1,152 @@
+import { HISTORY_LIMIT, type RuleState, statusLabel, type Transition } from './alert-state';
+import type { Measurement } from './measure-rule';
+import type { Rule, Severity } from './rules-schema';
+import { breachSeverity, critRelease, leastThreshold, nextFiringSeverity, thresholdFor } from './thresholds';
+
+/**
+ * One rule's state machine: ok → pending (fewer than pendingRuns breaching runs) → firing → ok.
+ * It knows nothing of Slack; what is owed is derived later by comparing the result with `notified`.
+ */
+export function nextRuleState(
+  rule: Rule,
+  previous: RuleState | undefined,
+  measurement: Measurement,
+  at: Date,
+): RuleState {
+  const now = at.toISOString();
+  const start = previous ?? initialRuleState(now);
+  const reason = measurement.kind === 'value' ? {} : { lastReason: measurement.reason };
+  const { lastReason: _dropped, ...kept } = start;
+  const seen: RuleState = {
+    ...kept,
+    ...reason,
+    lastEvaluatedAt: now,
+    lastOutcome: measurement.kind,
+  };
+  switch (measurement.kind) {
+    // Not judged or not runnable: the state stays exactly as it was, only the bookkeeping moves.
+    case 'not-judged':
+    case 'skipped':
+      return seen;
+    case 'no-data':
+      if (rule.noData === 'ignore') return seen;
+      if (rule.noData === 'resolve') return settle(rule, seen, now, null, 'no data, treated as OK');
+      return noDataAlert(rule, seen, now);
+    case 'value': {
+      // The window travels with the value it describes: reminders show both from the same run.
+      let state: RuleState = { ...seen, lastValue: measurement.value, lastWindow: measurement.window };
+      // A no-data alert or count ends when data returns; the value is then judged from a clean start.
+      if (state.condition === 'no-data') state = settle(rule, state, now, measurement.value, 'data returned');
+      return judgeValue(rule, state, now, measurement.value);
+    }
+  }
+}
+
+export const initialRuleState = (now: string): RuleState => ({
+  status: 'ok',
+  since: now,
+  pendingCount: 0,
+  lastValue: null,
+  lastEvaluatedAt: now,
+  repeatCount: 0,
+  history: [],
+});
+
+function judgeValue(rule: Rule, state: RuleState, now: string, value: number): RuleState {
+  if (state.status === 'firing') {
+    const current = state.severity ?? 'warn';
+    const next = nextFiringSeverity(rule, value, current);
+    if (next === 'resolved') return settle(rule, state, now, value);
+    if (next === current) return state;
+    const threshold = next === 'crit' ? thresholdFor(rule, 'crit') : critRelease(rule);
+    return record({ ...state, severity: next }, state, now, { value, threshold });
+  }
+  const severity = breachSeverity(rule, value);
+  if (severity === undefined) return settle(rule, state, now, value);
+  const count = state.status === 'pending' ? state.pendingCount + 1 : 1;
+  const threshold = thresholdFor(rule, severity);
+  if (count >= rule.pendingRuns) return fire(state, now, severity, 'threshold', { value, threshold });
+  const pending: RuleState = { ...state, status: 'pending', condition: 'threshold', pendingCount: count };
+  return record({ ...pending, since: state.status === 'pending' ? state.since : now }, state, now, {
+    value,
+    threshold,
+  });
+}
+
+function noDataAlert(rule: Rule, state: RuleState, now: string): RuleState {
+  // A firing threshold alert stays as it is: its last value is the best knowledge we have.
+  if (state.status === 'firing') return state;
+  const count = state.status === 'pending' && state.condition === 'no-data' ? state.pendingCount + 1 : 1;
+  const facts = { value: null, threshold: null, condition: 'no-data' as const };
+  if (count >= rule.pendingRuns) return fire(state, now, 'warn', 'no-data', facts);
+  const since = state.status === 'pending' ? state.since : now;
+  return record(
+    { ...state, status: 'pending', condition: 'no-data', pendingCount: count, since },
+    state,
+    now,
+    facts,
+  );
+}
+
+type Facts = Pick<Transition, 'value' | 'threshold'> & Partial<Pick<Transition, 'condition' | 'note'>>;
+
+function fire(
+  state: RuleState,
+  now: string,
+  severity: Severity,
+  condition: 'threshold' | 'no-data',
+  facts: Facts,
+): RuleState {
+  const firing: RuleState = {
+    ...state,
+    status: 'firing',
+    severity,
+    condition,
+    since: now,
+    firedAt: now,
+    pendingCount: 0,
+    repeatCount: 0,
+  };
+  return record(firing, state, now, facts);
+}
+
+/** Back to ok from wherever the rule was; a resolution notes whether it was ever announced. */
+function settle(rule: Rule, state: RuleState, now: string, value: number | null, note?: string): RuleState {
+  if (state.status === 'ok') return state;
+  const { severity: _s, condition, firedAt, ...rest } = state;
+  const ok: RuleState = { ...rest, status: 'ok', since: now, pendingCount: 0, repeatCount: 0 };
+  if (state.status === 'pending') {
+    return record(ok, state, now, {
+      value,
+      threshold: value === null || condition === 'no-data' ? null : leastThreshold(rule),
+      note,
+      condition,
+    });
+  }
+  const announced = state.notified?.status === 'firing' && state.notified.firedAt === firedAt;
+  const notes = [note, announced ? undefined : 'resolved before it was announced'].filter(Boolean).join('; ');
+  const threshold = value === null || condition === 'no-data' ? null : rule.recovery;
+  return record(ok, state, now, {
+    value,
+    threshold,
+    condition,
+    ...(firedAt === undefined ? {} : { firedAt }),
+    ...(notes === '' ? {} : { note: notes }),
+  });
+}
+
+function record(
+  next: RuleState,
+  previous: RuleState,
+  now: string,
+  facts: Facts & { firedAt?: string },
+): RuleState {
+  const from = statusLabel(previous);
+  const to = statusLabel(next);
+  if (from === to && previous.condition === next.condition) return next;
+  const entry: Transition = { at: now, from, to, ...withoutUndefined(facts) };
+  return { ...next, history: [...next.history, entry].slice(-HISTORY_LIMIT) };
+}
+
+const withoutUndefined = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
