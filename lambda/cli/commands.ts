@@ -1,5 +1,4 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { FetchFn } from '../adapters/http/http-request';
+import type { RunDeps } from '../composition';
 import type { Config } from '../config';
 import type { Logger } from '../shared/logger';
 import type { Redactor } from '../shared/redact';
@@ -15,8 +14,8 @@ export interface CommandContext {
   readonly now: () => Date;
   /** Epoch ms by which the command must be done (RUN_DEADLINE_MS from start). */
   readonly deadline: number;
-  readonly fetch: FetchFn | undefined;
-  readonly s3Client: S3Client | undefined;
+  /** Builds the adapters (and reads the secret, when configured) on first use. */
+  readonly runDeps: () => Promise<RunDeps>;
 }
 
 export interface Command {

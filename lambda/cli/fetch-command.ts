@@ -3,7 +3,6 @@ import { fetchAndArchive } from '../use-cases/fetch-and-archive';
 import type { Command } from './commands';
 import { describeFetch } from './describe-fetch';
 import { parseFlags, requireFlag } from './parse-flags';
-import { buildRunDeps } from './run-deps';
 import { UsageError } from './usage-error';
 
 export const fetchCommand: Command = {
@@ -21,7 +20,7 @@ export const fetchCommand: Command = {
         throw new UsageError(`--from/--to: ${error.message}`, { cause: error });
       throw error;
     }
-    const deps = await buildRunDeps(context);
+    const deps = await context.runDeps();
     const result = await fetchAndArchive(deps, {
       kind: 'fetch',
       window,

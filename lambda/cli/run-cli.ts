@@ -1,5 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { FetchFn } from '../adapters/http/http-request';
+import type { MonitorSecret } from '../adapters/secrets/monitor-secret';
+import { buildRunDeps, type RunDeps } from '../composition';
 import { ConfigError, loadConfig } from '../config';
 import { createJsonLogger } from '../shared/logger';
 import { createRedactor } from '../shared/redact';
@@ -19,6 +21,7 @@ export interface CliDeps {
   readonly now?: () => Date;
   readonly fetch?: FetchFn;
   readonly s3Client?: S3Client;
+  readonly loadSecret?: (secretId: string) => Promise<MonitorSecret>;
 }
 
 export const EXIT_OK = 0;
@@ -60,15 +63,28 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
     }
     const logger = createJsonLogger((line) => io.stderr(redactor.redact(line)), config.logLevel);
     const now = deps.now ?? (() => new Date());
+    const deadline = Date.now() + config.runDeadlineMs;
+    let runDeps: Promise<RunDeps> | undefined;
     const context: CommandContext = {
       config,
       logger,
       redactor,
       io,
       now,
-      deadline: now().getTime() + config.runDeadlineMs,
-      fetch: deps.fetch,
-      s3Client: deps.s3Client,
+      deadline,
+      runDeps: () => {
+        runDeps ??= buildRunDeps({
+          config,
+          logger,
+          redactor,
+          deadline,
+          writeMessage: io.stdout,
+          fetch: deps.fetch,
+          s3Client: deps.s3Client,
+          loadSecret: deps.loadSecret,
+        });
+        return runDeps;
+      },
     };
     await command.run(args, context);
     return EXIT_OK;

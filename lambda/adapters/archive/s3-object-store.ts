@@ -42,6 +42,13 @@ export function createS3ObjectStore(client: S3Client, bucket: string, prefix = '
       }),
     );
 
+  const exists = async (key: string) => {
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: fullKey(key), MaxKeys: 1 }),
+    );
+    return page.Contents?.[0]?.Key === fullKey(key);
+  };
+
   return {
     describe: (key) => `s3://${bucket}/${fullKey(key)}`,
 
@@ -67,6 +74,9 @@ export function createS3ObjectStore(client: S3Client, bucket: string, prefix = '
         };
       } catch (error) {
         if (statusOf(error) === 404) return undefined;
+        // Without an unconditional s3:ListBucket grant, S3 answers 403 for a missing key; a listing
+        // (allowed for our prefixes) tells a missing object from a real denial.
+        if (statusOf(error) === 403 && !(await exists(key))) return undefined;
         throw new ArchiveStoreError(`cannot read s3://${bucket}/${fullKey(key)}`, { cause: error });
       }
     },

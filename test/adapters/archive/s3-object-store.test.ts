@@ -1,6 +1,7 @@
 import {
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -98,6 +99,24 @@ describe('createS3ObjectStore conditional writes (SDK mock)', () => {
       Key: 'p/state/s.json',
       IfMatch: '"v1"',
     });
+    mock.restore();
+  });
+
+  it('reads a 403 for a key that a listing shows missing as absent, and a real denial as an error', async () => {
+    const mock = mockClient(S3Client);
+    const denied = new S3ServiceException({
+      name: 'AccessDenied',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+    });
+    mock.on(GetObjectCommand).rejects(denied);
+    mock.on(ListObjectsV2Command, { Prefix: 'state/missing.json' }).resolves({ Contents: [] });
+    mock
+      .on(ListObjectsV2Command, { Prefix: 'state/locked.json' })
+      .resolves({ Contents: [{ Key: 'state/locked.json' }] });
+    const store = createS3ObjectStore(new S3Client({ region: 'us-east-1' }), 'b');
+    expect(await store.get('state/missing.json')).toBeUndefined();
+    await expect(store.get('state/locked.json')).rejects.toThrow('cannot read s3://b/state/locked.json');
     mock.restore();
   });
 
