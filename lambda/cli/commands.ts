@@ -2,6 +2,8 @@ import type { RunDeps } from '../composition';
 import type { Config } from '../config';
 import type { Logger } from '../shared/logger';
 import type { Redactor } from '../shared/redact';
+import { checkCommand } from './check-command';
+import { digestCommand } from './digest-command';
 import { fetchCommand } from './fetch-command';
 import type { CliIo } from './run-cli';
 
@@ -26,4 +28,6 @@ export interface Command {
 
 export const COMMANDS = {
   fetch: fetchCommand,
+  check: checkCommand,
+  digest: digestCommand,
 } satisfies Record<string, Command>;

@@ -3,6 +3,7 @@ import type { FetchFn } from '../adapters/http/http-request';
 import type { MonitorSecret } from '../adapters/secrets/monitor-secret';
 import { buildRunDeps, type RunDeps } from '../composition';
 import { ConfigError, loadConfig } from '../config';
+import { RulesFileError } from '../domain/alerts/parse-rules';
 import { createJsonLogger } from '../shared/logger';
 import { createRedactor } from '../shared/redact';
 import { COMMANDS, type CommandContext } from './commands';
@@ -90,7 +91,7 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
     return EXIT_OK;
   } catch (error) {
     const message = redactor.redact(error instanceof Error ? error.message : String(error));
-    if (error instanceof UsageError || error instanceof ConfigError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof RulesFileError) {
       io.stderr(`${message}\n\nRun "npm run job -- --help" for usage.`);
       return EXIT_USAGE;
     }

@@ -1,0 +1,65 @@
+import type { AlertState } from '../domain/alerts/alert-state';
+import { isRuleNotification, type Notification } from '../domain/alerts/notification';
+
+/**
+ * Claims make delivery exactly-once across overlapping runs: a run first records (by
+ * compare-and-swap) which notifications it is about to send, then sends, then records what Slack
+ * accepted. A run that finds a fresh claim by another run leaves that notification alone; a claim
+ * older than CLAIM_TTL_MS belongs to a run that died, and the notification is owed again.
+ */
+export const CLAIM_TTL_MS = 10 * 60_000;
+
+type Claim = { readonly runId: string; readonly at: string };
+
+const claimOf = (state: AlertState, notification: Notification): Claim | undefined =>
+  isRuleNotification(notification) ? state.rules[notification.ruleId]?.claim : state.monitor.claim;
+
+/** Notifications nobody else is delivering right now. */
+export function unclaimed(
+  state: AlertState,
+  owed: readonly Notification[],
+  runId: string,
+  now: Date,
+): Notification[] {
+  return owed.filter((notification) => {
+    const claim = claimOf(state, notification);
+    return !claim || claim.runId === runId || now.getTime() - Date.parse(claim.at) >= CLAIM_TTL_MS;
+  });
+}
+
+/** Marks `notifications` as being delivered by `runId`. */
+export function claim(
+  state: AlertState,
+  notifications: readonly Notification[],
+  runId: string,
+  now: Date,
+): AlertState {
+  const stamp: Claim = { runId, at: now.toISOString() };
+  let { rules, monitor } = state;
+  for (const notification of notifications) {
+    if (isRuleNotification(notification)) {
+      const rule = rules[notification.ruleId];
+      if (rule) rules = { ...rules, [notification.ruleId]: { ...rule, claim: stamp } };
+    } else {
+      monitor = { ...monitor, claim: stamp };
+    }
+  }
+  return { ...state, rules, monitor };
+}
+
+/** Drops every claim `runId` holds (after delivery, or after Slack refused). */
+export function releaseClaims(state: AlertState, runId: string): AlertState {
+  const rules = Object.fromEntries(
+    Object.entries(state.rules).map(([id, rule]) => {
+      if (rule.claim?.runId !== runId) return [id, rule];
+      const { claim: _released, ...rest } = rule;
+      return [id, rest];
+    }),
+  );
+  let monitor = state.monitor;
+  if (monitor.claim?.runId === runId) {
+    const { claim: _released, ...rest } = monitor;
+    monitor = rest;
+  }
+  return { ...state, rules, monitor };
+}

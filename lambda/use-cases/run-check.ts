@@ -1,0 +1,199 @@
+import { buildAlertMessage } from '../domain/alerts/alert-message';
+import { type AlertState, AlertStateSchema, emptyAlertState } from '../domain/alerts/alert-state';
+import { type Evaluation, evaluateRules, type RuleResult } from '../domain/alerts/evaluate-rules';
+import { markNotified } from '../domain/alerts/mark-notified';
+import { recordRunFailure, recordRunSuccess } from '../domain/alerts/monitor-health';
+import type { Notification } from '../domain/alerts/notification';
+import { owedNotifications } from '../domain/alerts/owed-notifications';
+import type { Rule } from '../domain/alerts/rules-schema';
+import { daySoFarWindow, type QueryWindow, shiftDate } from '../domain/query-window';
+import type { ArchivedResponse } from '../domain/raw-archive';
+import type { Notifier } from '../domain/slack/slack-message';
+import type { StatisticsResponse } from '../domain/statistics-schema';
+import { claim, releaseClaims, unclaimed } from './alert-claims';
+import { readCheckNear } from './archived-checks';
+import { readArchivedDay } from './archived-days';
+import { type FetchDeps, fetchAndArchive } from './fetch-and-archive';
+import { readDocument, updateDocument } from './json-document';
+import { describeRunFailure } from './run-failure';
+
+/** The one alert-state document: every rule's state, the monitor's health, and who is delivering. */
+export const ALERT_STATE_KEY = 'state/alerts.json';
+
+export interface CheckDeps extends FetchDeps {
+  readonly notifier: Notifier;
+  readonly rules: readonly Rule[];
+  readonly timeZone: string;
+  readonly lineCapacity: number | undefined;
+  /** Consecutive failed runs before "monitor degraded" is sent. */
+  readonly failureThreshold: number;
+  /** Identifies this run in claims (Lambda request id, or a random id). */
+  readonly runId: string;
+  /** The real clock: only for claim ages, never for windows or decisions. */
+  readonly now: () => Date;
+}
+
+export interface CheckRequest {
+  /** The scheduled time: it alone decides the window, the archive key and every decision. */
+  readonly scheduledTime: Date;
+  readonly deadline?: number;
+}
+
+export type CheckOutcome =
+  | {
+      readonly outcome: 'evaluated';
+      readonly window: QueryWindow;
+      readonly archived: ArchivedResponse;
+      readonly results: readonly RuleResult[];
+      /** What this run sent, in one message (empty: nothing was owed). */
+      readonly sent: readonly Notification[];
+      readonly apiLatencyMs: number;
+    }
+  | { readonly outcome: 'already-evaluated'; readonly window: QueryWindow };
+
+/** Thrown when Slack refused the run's message; the state keeps the notifications owed. */
+export class AlertDeliveryError extends Error {
+  readonly notifications: readonly Notification[];
+  constructor(message: string, notifications: readonly Notification[], options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'AlertDeliveryError';
+    this.notifications = notifications;
+  }
+}
+
+/**
+ * The scheduled check: fetch and archive the local day so far, evaluate the rules, send what is owed
+ * in one message, persist the state. The same scheduled time always gives the same window, keys and
+ * decisions; a repeated one changes nothing and sends nothing.
+ */
+export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<CheckOutcome> {
+  const { store, logger, timeZone } = deps;
+  const at = request.scheduledTime;
+  const window = daySoFarWindow(at, timeZone);
+  const before = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
+  if (isAlreadyEvaluated(before?.value, at)) {
+    logger.info('Check already evaluated for this scheduled time; nothing to do', {
+      scheduledTime: at.toISOString(),
+    });
+    return { outcome: 'already-evaluated', window };
+  }
+
+  let fetched: Awaited<ReturnType<typeof fetchAndArchive>>;
+  try {
+    fetched = await fetchAndArchive(deps, {
+      kind: 'check',
+      window,
+      referenceTime: at,
+      deadline: request.deadline,
+    });
+  } catch (error) {
+    await recordFailure(deps, at, describeRunFailure(error)).catch((stateError: unknown) => {
+      logger.error('Could not record the failed run in the alert state', { error: String(stateError) });
+    });
+    throw error;
+  }
+
+  const [lastWeek, latestOffline] = await Promise.all([
+    readCheckNear(store, shiftDate(window.date, -7), new Date(at.getTime() - 7 * 86_400_000)),
+    latestFinishedDay(deps, window.date),
+  ]);
+  const evaluation = await updateDocument<AlertState, Evaluation>(
+    store,
+    ALERT_STATE_KEY,
+    AlertStateSchema,
+    (current) => {
+      const evaluated = evaluateRules({
+        rules: deps.rules,
+        state: recordRunSuccess(current ?? emptyAlertState(), at),
+        statistics: fetched.statistics,
+        lastWeek,
+        latestOffline,
+        at,
+        timeZone,
+        lineCapacity: deps.lineCapacity,
+      });
+      if (evaluated.outcome === 'already-evaluated') return { value: undefined, result: evaluated };
+      const owed = unclaimed(evaluated.state, evaluated.notifications, deps.runId, deps.now());
+      const claimed = claim(evaluated.state, owed, deps.runId, deps.now());
+      return { value: claimed, result: { ...evaluated, notifications: owed } satisfies Evaluation };
+    },
+  );
+  if (evaluation.outcome === 'already-evaluated') {
+    logger.info('Another run evaluated this scheduled time first; nothing to do', {
+      scheduledTime: at.toISOString(),
+    });
+    return { outcome: 'already-evaluated', window };
+  }
+  if (evaluation.droppedRuleIds.length > 0) {
+    logger.warn('Rules no longer in the rules file; their state was dropped', {
+      ruleIds: evaluation.droppedRuleIds,
+    });
+  }
+  await deliver(deps, evaluation.notifications, at);
+  return {
+    outcome: 'evaluated',
+    window,
+    archived: fetched.archived,
+    results: evaluation.results,
+    sent: evaluation.notifications,
+    apiLatencyMs: fetched.fetched.latencyMs,
+  };
+}
+
+const isAlreadyEvaluated = (state: AlertState | undefined, at: Date) =>
+  state?.lastScheduledTime !== undefined && at.getTime() <= Date.parse(state.lastScheduledTime);
+
+/** Yesterday's whole day (written by the digest) carries the latest offline row; else the day before. */
+async function latestFinishedDay(deps: CheckDeps, date: string): Promise<StatisticsResponse | undefined> {
+  for (const days of [1, 2]) {
+    const archived = await readArchivedDay(deps.store, shiftDate(date, -days));
+    if (archived) return archived.statistics;
+  }
+  return undefined;
+}
+
+/** Counts a failed run towards "monitor degraded", and sends that alert once it is owed. */
+async function recordFailure(deps: CheckDeps, at: Date, reason: string): Promise<void> {
+  const owed = await updateDocument(deps.store, ALERT_STATE_KEY, AlertStateSchema, (current) => {
+    const failed = recordRunFailure(current ?? emptyAlertState(), at, reason, deps.failureThreshold);
+    const notifications = unclaimed(
+      failed,
+      owedNotifications(failed, deps.rules, at, deps.timeZone),
+      deps.runId,
+      deps.now(),
+    );
+    return { value: claim(failed, notifications, deps.runId, deps.now()), result: notifications };
+  });
+  await deliver(deps, owed, at);
+}
+
+/** Sends one message; only once Slack accepted it are the notifications recorded as notified. */
+async function deliver(deps: CheckDeps, notifications: readonly Notification[], at: Date): Promise<void> {
+  if (notifications.length === 0) return;
+  const { store, logger, runId } = deps;
+  try {
+    await deps.notifier.send(buildAlertMessage(notifications, { at, timeZone: deps.timeZone }));
+  } catch (error) {
+    await updateDocument(store, ALERT_STATE_KEY, AlertStateSchema, (current) => ({
+      value: current && releaseClaims(current, runId),
+      result: undefined,
+    }));
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.error('Slack did not accept the alert message; the alerts stay owed for the next run', {
+      notifications: notifications.map((n) => n.key),
+      error: reason,
+    });
+    throw new AlertDeliveryError(
+      `Slack did not accept ${notifications.length} alert notification(s): ${reason}`,
+      notifications,
+      {
+        cause: error,
+      },
+    );
+  }
+  await updateDocument(store, ALERT_STATE_KEY, AlertStateSchema, (current) => ({
+    value: current && releaseClaims(markNotified(current, notifications, at), runId),
+    result: undefined,
+  }));
+  logger.info('Alert message sent', { notifications: notifications.map((n) => n.key) });
+}
