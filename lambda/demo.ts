@@ -24,7 +24,10 @@ const localInstant = (date: string, time: string) =>
 
 async function main(): Promise<number> {
   // Throwaway credentials: the stand-in accepts exactly these; nothing real is involved.
-  const credentials = { appKey: randomBytes(18).toString('base64'), appSecret: randomBytes(24).toString('base64') };
+  const credentials = {
+    appKey: randomBytes(18).toString('base64'),
+    appSecret: randomBytes(24).toString('base64'),
+  };
   const realNow = new Date();
   const demoDay = previousLocalDate(realNow, TIME_ZONE);
   let clock = realNow;
@@ -60,7 +63,9 @@ async function main(): Promise<number> {
     if (code !== 0) throw new Error(`"${argv[0]}" exited ${code}`);
   };
   try {
-    print(`AIRUDDER stand-in on ${standIn.url} (${TIME_ZONE}); archive in ${archiveDir}; Slack output below.`);
+    print(
+      `AIRUDDER stand-in on ${standIn.url} (${TIME_ZONE}); archive in ${archiveDir}; Slack output below.`,
+    );
 
     print('\n## 1. Fetch the day so far and archive the exact response');
     const window = daySoFarWindow(realNow, TIME_ZONE);

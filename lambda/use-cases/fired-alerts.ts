@@ -11,13 +11,19 @@ import { ALERT_STATE_KEY } from './run-check';
  * state (the history keeps the last transitions per rule: enough for yesterday). An episode that
  * started on the date counts, with the time it resolved if it has.
  */
-export function firedAlertsOn(state: AlertState, rules: readonly Rule[], date: string, timeZone: string): FiredAlert[] {
+export function firedAlertsOn(
+  state: AlertState,
+  rules: readonly Rule[],
+  date: string,
+  timeZone: string,
+): FiredAlert[] {
   const titles = new Map(rules.map((rule) => [rule.id, rule.title]));
   const fired: FiredAlert[] = [];
   for (const [ruleId, ruleState] of Object.entries(state.rules)) {
     const history = ruleState.history;
     history.forEach((transition, index) => {
-      const severity = transition.to === 'firing:crit' ? 'crit' : transition.to === 'firing:warn' ? 'warn' : undefined;
+      const severity =
+        transition.to === 'firing:crit' ? 'crit' : transition.to === 'firing:warn' ? 'warn' : undefined;
       if (!severity || transition.from.startsWith('firing')) return;
       if (localDate(new Date(transition.at), timeZone) !== date) return;
       const resolved = history.slice(index + 1).find((later) => !later.to.startsWith('firing'));

@@ -15,7 +15,9 @@ export async function loadRules(config: Pick<Config, 'rulesFile'>): Promise<Rule
     text = await readFile(config.rulesFile, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new RulesFileError(`RULES_FILE ${config.rulesFile} cannot be read (${reason})`, [reason], { cause: error });
+    throw new RulesFileError(`RULES_FILE ${config.rulesFile} cannot be read (${reason})`, [reason], {
+      cause: error,
+    });
   }
   return parseRules(text, config.rulesFile);
 }
