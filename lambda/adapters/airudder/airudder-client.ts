@@ -35,6 +35,12 @@ export interface AirudderClientOptions {
   readonly baseDelayMs?: number;
   /** Longest single backoff, ms (default 20 s). */
   readonly maxDelayMs?: number;
+  /**
+   * Turns a body as received into JSON bytes before it is read (default: as it is). The hook for
+   * AIRUDDER's optional transport encryption, which is undocumented and so not implemented; the
+   * archive always keeps the bytes exactly as received.
+   */
+  readonly decodeBody?: (bytes: Uint8Array) => Uint8Array;
 }
 
 const AUTH_PATH = '/service/cloud/auth';
@@ -46,6 +52,7 @@ const DEADLINE_MARGIN_MS = 1_000;
 /** The AIRUDDER statistics client: tokens cached per credential, retries in one place, exact bytes kept. */
 export function createAirudderClient(options: AirudderClientOptions): StatsSource {
   const fetchFn = options.fetch ?? fetch;
+  const decode = options.decodeBody ?? ((bytes: Uint8Array) => bytes);
   const now = options.now ?? Date.now;
   const { credentials, tokenCache, redactor, logger } = options;
   redactor.add(credentials.appKey);
@@ -66,7 +73,7 @@ export function createAirudderClient(options: AirudderClientOptions): StatsSourc
       body: JSON.stringify({ APPKey: credentials.appKey, APPSecret: credentials.appSecret }),
       timeoutMs: requestTimeout(deadline),
     });
-    const envelope = readEnvelope(response.bytes);
+    const envelope = readEnvelope(decode(response.bytes));
     const failure = describeFailure('token request', response, envelope?.code, envelope?.message, now());
     if (failure) {
       if (failure.isAuthorizationFailure && !failure.isTransient) {
@@ -105,7 +112,7 @@ export function createAirudderClient(options: AirudderClientOptions): StatsSourc
     let token = tokenCache.get(credentials, now()) ?? (await requestToken(deadline));
     for (let refreshed = false; ; refreshed = true) {
       const response = await requestStatistics(window, token, deadline);
-      const envelope = readEnvelope(response.bytes);
+      const envelope = readEnvelope(decode(response.bytes));
       const failure = describeFailure(
         'statistics request',
         response,
@@ -166,7 +173,7 @@ export function createAirudderClient(options: AirudderClientOptions): StatsSourc
         fetchedAt,
         latencyMs: fetchedAt.getTime() - started,
         attempts,
-        parsed: parseStatistics(response.bytes),
+        parsed: parseStatistics(decode(response.bytes)),
       };
     },
   };

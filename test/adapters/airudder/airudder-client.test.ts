@@ -210,3 +210,20 @@ describe('createAirudderClient against the stand-in', () => {
       expect(text).not.toContain(secret);
   });
 });
+
+describe('createAirudderClient with a body decoder', () => {
+  it('parses decoded bodies while returning the bytes exactly as received', async () => {
+    const standIn = await startTestStandIn();
+    const reversed: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const body = new Uint8Array(await response.arrayBuffer()).reverse();
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+    const decodeBody = (bytes: Uint8Array) => new Uint8Array(bytes).reverse();
+    const { client } = testClient(standIn.url, { fetch: reversed, decodeBody });
+    const fetched = await client.fetchStatistics(window);
+    await standIn.close();
+    expect(fetched.parsed.verdict).toBe('valid');
+    expect(Buffer.from(fetched.bytes).toString().startsWith('}')).toBe(true);
+  });
+});
