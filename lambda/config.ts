@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { isLoopbackUrl } from './shared/loopback';
+import { IanaTimeZoneSchema } from './shared/time-zone';
 
 /** Thrown when the environment does not describe a usable configuration; names the variable. */
 export class ConfigError extends Error {
@@ -16,18 +17,6 @@ const optionalString = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-const ianaZone = z.string().refine(
-  (zone) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an IANA time zone such as Asia/Jakarta or Europe/Berlin' },
-);
-
 /** https everywhere; plain http only for loopback hosts (the stand-in, tests). */
 const serviceUrl = z.url().refine((url) => url.startsWith('https://') || isLoopbackUrl(url), {
   message: 'must use https (plain http is allowed only for 127.0.0.1, ::1 or localhost)',
@@ -42,7 +31,7 @@ export const EnvSchema = z
     AIRUDDER_BASE_URL: serviceUrl.default('https://api.airudder.com'),
     AIRUDDER_APP_KEY: optionalString,
     AIRUDDER_APP_SECRET: optionalString,
-    AIRUDDER_TIMEZONE: ianaZone,
+    AIRUDDER_TIMEZONE: IanaTimeZoneSchema,
     AIRUDDER_TIMEOUT_MS: positiveInt(30_000),
     AIRUDDER_MAX_ATTEMPTS: positiveInt(3),
     AIRUDDER_TOKEN_TTL_MINUTES: positiveInt(23 * 60),

@@ -1,5 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
+import { IanaTimeZoneSchema } from '../lambda/shared/time-zone';
 
 /** Thrown when the CDK context does not describe a deployable stack; the message names every bad key. */
 export class StackConfigError extends Error {
@@ -11,18 +12,6 @@ export class StackConfigError extends Error {
 
 /** Context values given with `cdk -c key=value` arrive as strings; cdk.json gives numbers. */
 const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-
-const ianaZone = z.string().refine(
-  (zone) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an IANA time zone such as Asia/Jakarta or Europe/Berlin' },
-);
 
 /** EventBridge Scheduler recurring expressions: six-field cron or rate. */
 const scheduleExpression = z
@@ -75,7 +64,7 @@ const jsonObject = <T extends z.ZodType>(schema: T) =>
 export const StackConfigSchema = z
   .object({
     /** IANA zone for both schedules and for AIRUDDER_TIMEZONE. No default: each centre must set it. */
-    timeZone: ianaZone,
+    timeZone: IanaTimeZoneSchema,
     airudderBaseUrl: z
       .url()
       .refine((url) => url.startsWith('https://'), { message: 'must use https' })

@@ -1,0 +1,16 @@
+import * as z from 'zod';
+
+/** True when `zone` is an IANA time zone this runtime knows (Intl rejects anything else). */
+export function isIanaTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone.trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** An IANA zone, shared by the function's environment and the stack's context. */
+export const IanaTimeZoneSchema = z
+  .string()
+  .refine(isIanaTimeZone, { message: 'must be an IANA time zone such as Asia/Jakarta or Europe/Berlin' });
