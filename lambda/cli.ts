@@ -6,6 +6,8 @@ runCli(process.argv.slice(2), {
   io: {
     stdout: (text) => process.stdout.write(`${text}\n`),
     stderr: (text) => process.stderr.write(`${text}\n`),
+    isTTY: process.stdout.isTTY === true,
+    write: (text) => process.stdout.write(text),
   },
 }).then((code) => {
   process.exitCode = code;

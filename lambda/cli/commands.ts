@@ -1,11 +1,15 @@
 import type { RunDeps } from '../composition';
 import type { Config } from '../config';
+import type { ObjectStore } from '../domain/object-store';
 import type { Logger } from '../shared/logger';
 import type { Redactor } from '../shared/redact';
+import { backfillCommand } from './backfill-command';
 import { checkCommand } from './check-command';
 import { digestCommand } from './digest-command';
 import { fetchCommand } from './fetch-command';
+import { replayCommand } from './replay-command';
 import type { CliIo } from './run-cli';
+import { verifyCommand } from './verify-command';
 
 /** What every command gets: the parsed config and the process's edges, nothing global. */
 export interface CommandContext {
@@ -18,6 +22,8 @@ export interface CommandContext {
   readonly deadline: number;
   /** Builds the adapters (and reads the secret, when configured) on first use. */
   readonly runDeps: () => Promise<RunDeps>;
+  /** The archive alone, for commands that never call AIRUDDER or Slack (no secret is read). */
+  readonly archive: () => ObjectStore;
 }
 
 export interface Command {
@@ -30,4 +36,7 @@ export const COMMANDS = {
   fetch: fetchCommand,
   check: checkCommand,
   digest: digestCommand,
+  backfill: backfillCommand,
+  replay: replayCommand,
+  verify: verifyCommand,
 } satisfies Record<string, Command>;

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { FetchFn } from '../adapters/http/http-request';
 import type { MonitorSecret } from '../adapters/secrets/monitor-secret';
-import { buildRunDeps, type RunDeps } from '../composition';
+import { buildRunDeps, createArchiveStore, type RunDeps } from '../composition';
 import { ConfigError, loadConfig } from '../config';
 import { RulesFileError } from '../domain/alerts/parse-rules';
 import { createJsonLogger } from '../shared/logger';
@@ -14,6 +14,10 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   /** Structured logs and errors. */
   readonly stderr: (text: string) => void;
+  /** True when stdout is a terminal: a long job may then redraw one progress line instead of printing many. */
+  readonly isTTY?: boolean;
+  /** Writes to stdout as is, without a newline (for a progress line redrawn with `\r`). */
+  readonly write?: (text: string) => void;
 }
 
 export interface CliDeps {
@@ -86,6 +90,7 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
         });
         return runDeps;
       },
+      archive: () => createArchiveStore(config, deps.s3Client),
     };
     await command.run(args, context);
     return EXIT_OK;

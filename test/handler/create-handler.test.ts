@@ -20,7 +20,7 @@ describe('the Lambda handler, end to end', () => {
   let standIn: StandIn;
   let slack: SlackReceiver;
   let s3: ReturnType<typeof createConditionalS3>;
-  let secrets: ReturnType<typeof mockClient<SecretsManagerClient>>;
+  let secrets: ReturnType<typeof mockClient>;
   let logs: string[];
   let metrics: Array<[string, MetricName, number]>;
   let clock: Date;

@@ -5,7 +5,12 @@ import type { Notification } from '../../lambda/domain/alerts/notification';
 import { checkBlockKitLimits } from '../../lambda/domain/slack/block-kit-limits';
 import type { StandIn } from '../../lambda/stand-in/airudder-stand-in';
 import { readDocument } from '../../lambda/use-cases/json-document';
-import { ALERT_STATE_KEY, AlertDeliveryError, runCheck } from '../../lambda/use-cases/run-check';
+import {
+  ALERT_STATE_KEY,
+  AlertDeliveryError,
+  type CheckOutcome,
+  runCheck,
+} from '../../lambda/use-cases/run-check';
 import { createConditionalS3 } from '../fakes/conditional-s3';
 import { type SlackReceiver, startSlackReceiver } from '../fakes/slack-receiver';
 import { startTestStandIn } from '../helpers/airudder';
@@ -56,7 +61,9 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
         store,
         runId: `run-${hour}`,
       });
-      const outcome = await runCheck(deps, { scheduledTime: clock }).catch((error: unknown) => error);
+      const outcome: CheckOutcome | Error = await runCheck(deps, { scheduledTime: clock }).catch(
+        (error: Error) => error,
+      );
       if (outcome instanceof AlertDeliveryError) owed.push([...outcome.notifications]);
       else if (outcome instanceof Error) throw outcome;
       else if (outcome.outcome === 'evaluated' && outcome.sent.length > 0) delivered.push([...outcome.sent]);

@@ -1,0 +1,126 @@
+import type { BackfillProgress, DayOutcome } from '../use-cases/backfill';
+import type { CliIo } from './run-cli';
+
+/**
+ * Shows a backfill's progress. On a terminal (`io.isTTY` with `io.write`): one line redrawn in place
+ * with `\r` — a bar, counts and an ETA — with failures printed above it as they happen. Anywhere
+ * else (a pipe, a log file, CI): one plain line per day, which reads well in a log and greps well.
+ */
+export interface ProgressReporter {
+  report(progress: BackfillProgress): void;
+  /** Ends the redrawn line, so what follows starts on a fresh one. */
+  finish(): void;
+}
+
+export interface ProgressReporterOptions {
+  /** Epoch ms: for the ETA. */
+  readonly now: () => number;
+  /** Applied to failure reasons, which may quote a server's answer. */
+  readonly redact: (text: string) => string;
+  /** Bar width in characters. @default 24 */
+  readonly barWidth?: number;
+}
+
+const CLEAR_LINE = '\r\x1b[K';
+
+export function createProgressReporter(io: CliIo, options: ProgressReporterOptions): ProgressReporter {
+  const write = io.isTTY ? io.write : undefined;
+  return write === undefined ? plainReporter(io, options) : terminalReporter(io, write, options);
+}
+
+/** "2025-08-01 fetched (12 KB)", "… skipped (already archived)", "… FAILED: reason". */
+export function describeDay(outcome: DayOutcome, redact: (text: string) => string = (text) => text): string {
+  switch (outcome.status) {
+    case 'fetched':
+      return `${outcome.date} fetched (${formatBytes(outcome.sizeBytes)})`;
+    case 'skipped':
+      return `${outcome.date} skipped (already archived)`;
+    case 'failed':
+      return `${outcome.date} FAILED: ${redact(outcome.reason)}`;
+  }
+}
+
+function plainReporter(io: CliIo, options: ProgressReporterOptions): ProgressReporter {
+  return {
+    report(progress) {
+      if (progress.kind === 'day') io.stdout(describeDay(progress.outcome, options.redact));
+    },
+    finish() {},
+  };
+}
+
+function terminalReporter(
+  io: CliIo,
+  write: (text: string) => void,
+  options: ProgressReporterOptions,
+): ProgressReporter {
+  const width = options.barWidth ?? 24;
+  const counts = { fetched: 0, skipped: 0, failed: 0 };
+  let total = 0;
+  let toFetch = 0;
+  let started = options.now();
+  let drawn = false;
+
+  const draw = () => {
+    const done = counts.fetched + counts.skipped + counts.failed;
+    const filled = total === 0 ? width : Math.round((done / total) * width);
+    const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+    const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+    const parts = [
+      `${done}/${total} days ${String(percent).padStart(3)}%`,
+      `fetched ${counts.fetched}`,
+      `skipped ${counts.skipped}`,
+      `failed ${counts.failed}`,
+      `ETA ${eta()}`,
+    ];
+    write(`${CLEAR_LINE}[${bar}] ${parts.join(' · ')}`);
+    drawn = true;
+  };
+
+  /** From the pace of the days fetched (or failed) so far; skipped days cost nothing. */
+  const eta = () => {
+    const attempted = counts.fetched + counts.failed;
+    const remaining = toFetch - attempted;
+    if (remaining <= 0) return '0:00';
+    if (attempted === 0) return '--:--';
+    return formatDuration(((options.now() - started) / attempted) * remaining);
+  };
+
+  return {
+    report(progress) {
+      if (progress.kind === 'planned') {
+        total = progress.total;
+        toFetch = progress.toFetch;
+        started = options.now();
+      } else {
+        counts[progress.outcome.status] += 1;
+        if (progress.outcome.status === 'failed') {
+          if (drawn) write(CLEAR_LINE);
+          io.stdout(describeDay(progress.outcome, options.redact));
+        }
+      }
+      draw();
+    },
+    finish() {
+      if (drawn) write('\n');
+      drawn = false;
+    },
+  };
+}
+
+/** "812 B", "12 KB", "3.4 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** "0:07", "12:30", "1:02:03". */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
+}

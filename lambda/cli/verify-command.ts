@@ -1,0 +1,46 @@
+import { RAW_PREFIX } from '../domain/raw-archive';
+import { ArchiveVerificationError, type VerifyReport, verifyArchive } from '../use-cases/verify-archive';
+import type { Command } from './commands';
+import { dateRangeFromFlags } from './date-range-flags';
+import { parseFlags } from './parse-flags';
+import { UsageError } from './usage-error';
+
+export const verifyCommand: Command = {
+  summary: 'Check the raw archive: every sha256, the metadata, that it still parses, and missing days.',
+  usage: 'verify [--from YYYY-MM-DD --to YYYY-MM-DD]   (default: all of raw/)',
+  async run(args, context) {
+    const flags = parseFlags(args, { from: { type: 'string' }, to: { type: 'string' } });
+    if ((flags.from === undefined) !== (flags.to === undefined)) {
+      throw new UsageError(
+        `--${flags.from === undefined ? 'from' : 'to'} is required with --${flags.from === undefined ? 'to' : 'from'} (YYYY-MM-DD)`,
+      );
+    }
+    const range = flags.from === undefined ? undefined : dateRangeFromFlags(flags);
+    const store = context.archive();
+    const report = await verifyArchive(
+      { store },
+      range === undefined ? {} : { from: range.from, to: range.to },
+    );
+    for (const problem of report.problems)
+      context.io.stdout(`PROBLEM ${problem.subject}: ${problem.message}`);
+    for (const note of report.notes) context.io.stdout(`NOTE ${note.subject}: ${note.message}`);
+    context.io.stdout(summary(report, store.describe(RAW_PREFIX)));
+    if (report.problems.length > 0) {
+      throw new ArchiveVerificationError(
+        `${plural(report.problems.length, 'problem')} in the archive (listed above, one line each)`,
+      );
+    }
+  },
+};
+
+function summary(report: VerifyReport, location: string): string {
+  const dates =
+    report.dates === undefined ? 'no dates archived' : `dates ${report.dates.from} → ${report.dates.to}`;
+  const verdict =
+    report.problems.length === 0
+      ? 'no problems'
+      : `${plural(report.problems.length, 'problem')} (${plural(report.missingDays.length, 'missing day')})`;
+  return `Verified ${plural(report.objects, 'raw object')} in ${location} (${dates}): ${verdict}, ${plural(report.notes.length, 'note')}.`;
+}
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;

@@ -1,0 +1,110 @@
+import { compactUtc } from './local-time';
+import type { StoredObject } from './object-store';
+import { RAW_METADATA_FIELDS, type RawKeyParts, sha256Hex } from './raw-archive';
+import { parseStatistics, type SchemaVerdict } from './statistics-schema';
+
+/**
+ * What an auditor asks of one archived raw response: are these the bytes that were received (their
+ * sha256 against the one recorded at write time), is the record about them complete and consistent
+ * with the key, and do they still read as what they were recorded as. Pure.
+ */
+export interface RawObjectCheck {
+  /** Something is wrong: the archive cannot be trusted for this object. */
+  readonly problems: string[];
+  /** Worth knowing, not wrong (a response that was invalid when received and still is). */
+  readonly notes: string[];
+}
+
+const VERDICTS: readonly SchemaVerdict[] = ['valid', 'invalid', 'malformed-json'];
+const DETAIL_MAX = 200;
+
+export function checkRawObject(parts: RawKeyParts, object: StoredObject): RawObjectCheck {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const meta = object.metadata;
+  const missing = RAW_METADATA_FIELDS.filter((field) => meta[field] === undefined);
+  const empty = RAW_METADATA_FIELDS.filter(
+    (field) => meta[field] !== undefined && meta[field]?.trim() === '',
+  );
+  if (missing.length > 0) problems.push(`metadata incomplete: missing ${missing.join(', ')}`);
+  if (empty.length > 0) problems.push(`metadata incomplete: empty ${empty.join(', ')}`);
+  const present = (field: (typeof RAW_METADATA_FIELDS)[number]) => {
+    const value = meta[field];
+    return value === undefined || value.trim() === '' ? undefined : value;
+  };
+
+  const recorded = present('sha256');
+  const actual = sha256Hex(object.bytes);
+  if (recorded !== undefined && recorded !== actual) {
+    problems.push(`sha256 mismatch (recorded ${recorded}, actual ${actual})`);
+  }
+
+  const zone = present('time-zone');
+  if (zone !== undefined && !isTimeZone(zone)) problems.push(`time-zone "${zone}" is not an IANA time zone`);
+  const status = present('http-status');
+  if (status !== undefined && !/^\d{3}$/.test(status))
+    problems.push(`http-status "${status}" is not numeric`);
+  const issues = present('schema-issues');
+  if (issues !== undefined && !/^\d+$/.test(issues))
+    problems.push(`schema-issues "${issues}" is not a count`);
+  const fetchedAt = present('fetched-at');
+  if (fetchedAt !== undefined && Number.isNaN(Date.parse(fetchedAt))) {
+    problems.push(`fetched-at "${fetchedAt}" is not an instant`);
+  }
+
+  const kind = present('run-kind');
+  if (kind !== undefined && kind !== parts.kind)
+    problems.push(`run-kind "${kind}" does not match the key (${parts.kind})`);
+  const start = present('window-start');
+  if (start !== undefined && start !== parts.window.startTime) {
+    problems.push(`window-start "${start}" does not match the key (${parts.window.startTime})`);
+  }
+  const end = present('window-end');
+  if (end !== undefined && end !== parts.window.endTime) {
+    problems.push(`window-end "${end}" does not match the key (${parts.window.endTime})`);
+  }
+  const reference = present('reference-time');
+  if (reference !== undefined && !sameSecond(reference, parts.referenceTime)) {
+    problems.push(
+      `reference-time "${reference}" does not match the key (${parts.referenceTime.toISOString()})`,
+    );
+  }
+  if (parts.window.startTime.slice(0, 10) !== parts.date) {
+    problems.push(
+      `the key's date folder ${parts.date} is not the date of its window start ${parts.window.startTime}`,
+    );
+  }
+
+  const verdict = present('schema-verdict');
+  if (verdict !== undefined && !VERDICTS.includes(verdict as SchemaVerdict)) {
+    problems.push(`schema-verdict "${verdict}" is not one of ${VERDICTS.join(', ')}`);
+  } else if (verdict !== undefined) {
+    const parsed = parseStatistics(object.bytes);
+    const detail = parsed.verdict === 'valid' ? '' : shorten(parsed.error.message);
+    if (verdict === 'valid' && parsed.verdict !== 'valid') {
+      problems.push(`recorded valid but no longer parses: ${detail}`);
+    } else if (verdict !== 'valid' && parsed.verdict !== 'valid') {
+      notes.push(`recorded ${verdict} and still does not parse (consistent): ${detail}`);
+    } else if (verdict !== 'valid') {
+      notes.push(`recorded ${verdict} but parses now (the schema has become more tolerant since)`);
+    }
+  }
+  return { problems, notes };
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Keys carry whole seconds; the metadata the full ISO instant. */
+function sameSecond(iso: string, instant: Date): boolean {
+  const parsed = new Date(iso);
+  return !Number.isNaN(parsed.getTime()) && compactUtc(parsed) === compactUtc(instant);
+}
+
+const shorten = (text: string) => (text.length > DETAIL_MAX ? `${text.slice(0, DETAIL_MAX - 1)}…` : text);
