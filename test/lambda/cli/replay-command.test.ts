@@ -1,0 +1,226 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
+import { runCli } from '../../../lambda/cli/run-cli';
+import { daySoFarWindow } from '../../../lambda/domain/query-window';
+import { silentLogger } from '../../../lambda/shared/logger';
+import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
+import { fetchAndArchive } from '../../../lambda/use-cases/fetch-and-archive';
+import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';
+import { startTestStandIn, TEST_CREDENTIALS, TEST_ZONE, testClient } from '../../helpers/airudder';
+
+const NOW = new Date('2025-11-12T12:00:00Z');
+/** Transfers to agents fail on the afternoon of Tue 14 Oct (Jakarta). */
+const INCIDENT = {
+  start: '2025-10-14 12:00:00',
+  end: '2025-10-14 17:00:00',
+  effect: 'transfer-failure' as const,
+  severity: 1,
+};
+
+describe('npm run job -- replay, over a month archived by backfill', () => {
+  let standIn: StandIn;
+  let slack: SlackReceiver;
+  let dir: string;
+
+  async function job(argv: string[], env: Record<string, string> = {}) {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const code = await runCli(argv, {
+      env: {
+        AIRUDDER_BASE_URL: standIn.url,
+        AIRUDDER_APP_KEY: TEST_CREDENTIALS.appKey,
+        AIRUDDER_APP_SECRET: TEST_CREDENTIALS.appSecret,
+        AIRUDDER_TIMEZONE: TEST_ZONE,
+        ARCHIVE_DIR: dir,
+        LOG_LEVEL: 'WARN',
+        ...env,
+      },
+      io: { stdout: (text) => stdout.push(text), stderr: (text) => stderr.push(text) },
+      now: () => NOW,
+    });
+    return {
+      code,
+      stdout: stdout.join('\n'),
+      stderr: stderr.join('\n'),
+      lines: stdout.join('\n').split('\n'),
+    };
+  }
+
+  beforeAll(async () => {
+    standIn = await startTestStandIn({ incidents: [INCIDENT] });
+    slack = await startSlackReceiver();
+    dir = await mkdtemp(join(tmpdir(), 'replay-'));
+    const backfilled = await job([
+      'backfill',
+      '--from',
+      '2025-10-01',
+      '--to',
+      '2025-10-31',
+      '--concurrency',
+      '8',
+      '--rate',
+      '500',
+    ]);
+    expect(backfilled.code).toBe(0);
+    // Two checks on 20 Oct: 10:00 stands for the hour ending 10:00; 10:45 is too early for 11:00.
+    const { client } = testClient(standIn.url);
+    const store = createFolderObjectStore(dir);
+    for (const at of ['2025-10-20T03:00:00Z', '2025-10-20T03:45:00Z'].map((iso) => new Date(iso))) {
+      await fetchAndArchive(
+        { source: client, store, logger: silentLogger },
+        { kind: 'check', window: daySoFarWindow(at, TEST_ZONE), referenceTime: at },
+      );
+    }
+  });
+  afterAll(async () => {
+    await standIn.close();
+    await slack.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Replay lines of one kind: "<date> <HH:mm>  <icon> <label> <title> — <event>…". */
+  const alertLines = (lines: string[], event: RegExp) =>
+    lines.filter((line) => /^\d{4}-\d\d-\d\d \d\d:\d\d/.test(line) && event.test(line));
+
+  it('prints the transfer alert firing that afternoon and resolving, with no API call and nothing posted', async () => {
+    // Prepare
+    const requestsBefore = standIn.requests.length;
+    // Act
+    const result = await job(['replay', '--from', '2025-10-10', '--to', '2025-10-20'], {
+      SLACK_WEBHOOK_URL: slack.url,
+    });
+    // Assess
+    expect(result.code).toBe(0);
+    const fired = alertLines(result.lines, / — fired: /);
+    const resolved = alertLines(result.lines, / — resolved /);
+    expect(fired).toHaveLength(1);
+    expect(fired[0]).toMatch(
+      /^2025-10-14 1[2-7]:00 {2}🟠 WARN Transfer success rate — fired: \d+(\.\d)?% < 75%/,
+    );
+    expect(resolved).toHaveLength(1);
+    expect(resolved[0]).toMatch(
+      /^2025-10-1[45] \d\d:00 {2}✅ RESOLVED Transfer success rate — resolved after /,
+    );
+    expect(result.stdout).toMatch(
+      /^2025-10-14 digest \(24 hours: .*\): Robot digest Tue 14 Oct: .*, 1 alert$/m,
+    );
+    expect(result.stdout).toMatch(/^2025-10-13 digest .*no alerts$/m);
+    expect(result.stdout).toContain(
+      "2025-10-20 digest (24 hours: 23 derived from the day's response, 1 from archived checks)",
+    );
+    expect(result.stdout).toMatch(
+      /Replayed 11 days: 264 hourly evaluations \(263 derived, 1 from archived checks\); notifications: 1 fired, \d+ repeat, 1 resolved; 0 messages posted\./,
+    );
+    expect(standIn.requests.length).toBe(requestsBefore);
+    expect(slack.attempts).toBe(0);
+  });
+
+  it('with --post, sends each hour’s alert message and each day’s digest to Slack', async () => {
+    // Prepare
+    const requestsBefore = standIn.requests.length;
+    const receivedBefore = slack.received.length;
+    // Act
+    const result = await job(['replay', '--from', '2025-10-13', '--to', '2025-10-15', '--post'], {
+      SLACK_WEBHOOK_URL: slack.url,
+    });
+    // Assess: one alert message per hour that owed something, one digest per day
+    expect(result.code).toBe(0);
+    const alertHours = new Set(alertLines(result.lines, / — /).map((line) => line.slice(0, 16)));
+    const posted = slack.received.slice(receivedBefore);
+    expect(posted).toHaveLength(alertHours.size + 3);
+    expect(posted.filter((message) => message.text.startsWith('Robot digest'))).toHaveLength(3);
+    expect(posted.some((message) => /Transfer success rate/.test(message.text))).toBe(true);
+    expect(result.stdout).toMatch(
+      /^2025-10-14 digest posted \(24 hours: .*\):\n🤖 Robot digest · Tue 14 Oct 2025/m,
+    );
+    expect(result.stdout).toContain(`${alertHours.size + 3} messages posted.`);
+    expect(standIn.requests.length).toBe(requestsBefore);
+  });
+
+  it('evaluates the rules of --rules FILE instead of the configured ones', async () => {
+    // Prepare: an hourly rule a threshold tuner might try
+    const rules = join(dir, 'hourly-rules.json');
+    await writeFile(
+      rules,
+      JSON.stringify({
+        version: 1,
+        rules: [
+          {
+            id: 'hourly-transfer-success',
+            title: 'Hourly transfer success',
+            metric: 'transfer_success_rate',
+            scope: 'last-complete-hour',
+            comparison: 'below',
+            warn: 0.7,
+            recovery: 0.8,
+            minCalls: 40,
+          },
+        ],
+      }),
+    );
+    // Act
+    const result = await job(['replay', '--from', '2025-10-14', '--to', '2025-10-14', '--rules', rules]);
+    // Assess: it fires once the first failing hour is complete and resolves after the last one
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`with 1 rule from ${rules}`);
+    expect(alertLines(result.lines, / — fired: /)).toEqual([
+      expect.stringMatching(
+        /^2025-10-14 13:00 {2}🟠 WARN Hourly transfer success — fired: .* \(hour 12:00–13:00 Asia\/Jakarta/,
+      ),
+    ]);
+    expect(alertLines(result.lines, / — resolved /)).toEqual([
+      expect.stringMatching(/^2025-10-14 18:00 {2}✅ RESOLVED Hourly transfer success — resolved after 5 h/),
+    ]);
+  });
+
+  it('exits 2 on a rules file with a mistake, naming the rule and the field', async () => {
+    const rules = join(dir, 'broken-rules.json');
+    await writeFile(
+      rules,
+      JSON.stringify({
+        version: 1,
+        rules: [
+          {
+            id: 'too-strict',
+            title: 'T',
+            metric: 'transfer_success_rate',
+            scope: 'day-so-far',
+            comparison: 'below',
+            warn: 'high',
+          },
+        ],
+      }),
+    );
+    const result = await job(['replay', '--from', '2025-10-14', '--to', '2025-10-14', '--rules', rules]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--rules: .*rule "too-strict" field warn: expected number/);
+  });
+
+  it.each([
+    [
+      ['replay', '--from', '2025-10-14', '--to', '2025-10-14', '--post'],
+      /--post: no Slack webhook is configured/,
+    ],
+    [
+      ['replay', '--from', '2025-10-14', '--to', '2025-10-14', '--rules', '/nonexistent/rules.json'],
+      /--rules: \/nonexistent\/rules.json cannot be read \(ENOENT\)/,
+    ],
+    [['replay', '--from', '2025-10-14'], /--to is required/],
+  ])('exits 2 on %j', async (argv, message) => {
+    const result = await job(argv);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('reports and skips a day the archive does not hold', async () => {
+    const result = await job(['replay', '--from', '2025-10-31', '--to', '2025-11-01']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      '2025-11-01 SKIPPED: no valid whole-day response archived under raw/day/2025-11-01/',
+    );
+    expect(result.stdout).toMatch(/Replayed 1 day \(1 missing: 2025-11-01\): 24 hourly evaluations/);
+  });
+});

@@ -1,0 +1,139 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
+import { startTestStandIn, TEST_CREDENTIALS } from '../../helpers/airudder';
+import { runTestCli } from '../../helpers/cli';
+
+const FETCH = ['fetch', '--from', '2025-11-12 00:00:00', '--to', '2025-11-12 14:30:00'];
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
+
+describe('npm run job -- fetch', () => {
+  let standIn: StandIn;
+  let archiveDir: string;
+  beforeAll(async () => {
+    standIn = await startTestStandIn();
+    archiveDir = await mkdtemp(join(tmpdir(), 'cli-'));
+  });
+  afterAll(async () => {
+    await standIn.close();
+    await rm(archiveDir, { recursive: true, force: true });
+  });
+
+  it('archives the window and prints the window, calls, key and sha256, exit 0', async () => {
+    const result = await runTestCli(FETCH, { baseUrl: standIn.url, archiveDir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Window: +2025-11-12 00:00:00 → 2025-11-12 14:30:00 \(Asia\/Jakarta\)/);
+    expect(result.stdout).toMatch(/Calls: +\d+/);
+    expect(result.stdout).toMatch(
+      /Archive: +raw\/fetch\/2025-11-12\/20251112T073000Z_20251112T000000_20251112T143000\.json/,
+    );
+    expect(result.stdout).toMatch(/SHA-256: +[0-9a-f]{64}/);
+  });
+
+  it.each([
+    [['fetch', '--from', '2025-11-12 00:00:00'], /--to is required/],
+    [['fetch', '--from', '12/11/2025', '--to', '2025-11-12 14:30:00'], /--from\/--to: start "12\/11\/2025"/],
+    [
+      ['fetch', '--from', '2025-11-12 00:00:00', '--to', '2025-11-12 14:30:00', '--fast'],
+      /Unknown option '--fast'/,
+    ],
+    [['launch'], /Unknown command "launch"/],
+    [[], /Usage: npm run job/],
+  ])('exits 2 on bad usage %j, naming the flag', async (argv, message) => {
+    const result = await runTestCli(argv, { baseUrl: standIn.url, archiveDir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('exits 2 on bad configuration, naming the variable', async () => {
+    const result = await runTestCli(FETCH, {
+      baseUrl: standIn.url,
+      archiveDir,
+      env: { AIRUDDER_TIMEZONE: 'Nowhere/Land' },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/AIRUDDER_TIMEZONE must be an IANA time zone/);
+  });
+
+  it('exits 1 when the run fails and says why', async () => {
+    standIn.inject('statistics', { kind: 'http-status', status: 503 }, 2);
+    const result = await runTestCli(FETCH, {
+      baseUrl: standIn.url,
+      archiveDir,
+      env: { AIRUDDER_MAX_ATTEMPTS: '2' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/fetch failed: .*failed after 2 attempts: .*HTTP 503/);
+  });
+
+  it('exits 1 on an invalid response after archiving it', async () => {
+    standIn.inject('statistics', { kind: 'drift', drift: 'invalid' });
+    const result = await runTestCli(
+      ['fetch', '--from', '2025-11-11 00:00:00', '--to', '2025-11-11 23:59:59'],
+      {
+        baseUrl: standIn.url,
+        archiveDir,
+      },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/does not match the schema: data/);
+    expect(result.stderr).toMatch(/raw response archived at .*raw\/fetch\/2025-11-11\//);
+  });
+});
+
+describe('secrets', () => {
+  it('never appear in a log line, an error message, an archived object or its metadata', async () => {
+    // Prepare: a stand-in, and a fetch that remembers every token AIRUDDER issued
+    const standIn = await startTestStandIn();
+    const archiveDir = await mkdtemp(join(tmpdir(), 'cli-secrets-'));
+    const tokens: string[] = [];
+    const spyingFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (String(input).endsWith('/auth')) {
+        const body = (await response.clone().json()) as { data?: { token?: string } };
+        const token = body.data?.token;
+        if (token) tokens.push(token);
+      }
+      return response;
+    };
+    const webhook = 'https://hooks.slack.example/services/T0SECRET/B0SECRET/s3cr3tWebhookPath';
+    const run = (argv: string[]) =>
+      runTestCli(argv, {
+        baseUrl: standIn.url,
+        archiveDir,
+        fetch: spyingFetch,
+        env: { SLACK_WEBHOOK_URL: webhook },
+      });
+    // Act: a success, a refresh after an expired token, a failure quoting a credential, bad data
+    const outputs = [await run(FETCH)];
+    standIn.expireTokens();
+    outputs.push(await run(['fetch', '--from', '2025-11-12 00:00:00', '--to', '2025-11-12 15:00:00']));
+    standIn.inject(
+      'statistics',
+      { kind: 'http-status', status: 500, body: `echo ${TEST_CREDENTIALS.appKey}` },
+      3,
+    );
+    outputs.push(await run(['fetch', '--from', '2025-11-12 00:00:00', '--to', '2025-11-12 16:00:00']));
+    standIn.inject('statistics', { kind: 'malformed-json' });
+    outputs.push(await run(['fetch', '--from', '2025-11-12 00:00:00', '--to', '2025-11-12 17:00:00']));
+    await standIn.close();
+    // Assess
+    expect(tokens.length).toBeGreaterThanOrEqual(2);
+    expect(outputs.map((o) => o.code)).toEqual([0, 0, 1, 1]);
+    const archived = await Promise.all((await filesUnder(archiveDir)).map((file) => readFile(file, 'utf8')));
+    expect(archived.length).toBeGreaterThanOrEqual(6); // 3 objects + 3 sidecars
+    const everything = [...outputs.flatMap((o) => [o.stdout, o.stderr]), ...archived].join('\n');
+    expect(everything).toContain('HTTP 500');
+    for (const secret of [TEST_CREDENTIALS.appKey, TEST_CREDENTIALS.appSecret, webhook, ...tokens]) {
+      expect(everything).not.toContain(secret);
+      expect(everything).not.toContain(encodeURIComponent(secret));
+    }
+    await rm(archiveDir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, ENV_KEYS, loadConfig } from '../../lambda/config';
+
+const base = {
+  AIRUDDER_TIMEZONE: 'Asia/Jakarta',
+  ARCHIVE_DIR: '/tmp/archive',
+  AIRUDDER_APP_KEY: 'key+/abc==',
+  AIRUDDER_APP_SECRET: 'secret/+xyz==',
+};
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(base);
+    expect(config.airudder).toMatchObject({
+      baseUrl: 'https://api.airudder.com',
+      timeoutMs: 30_000,
+      maxAttempts: 3,
+      tokenTtlMs: 23 * 3_600_000,
+      credentials: { appKey: 'key+/abc==', appSecret: 'secret/+xyz==' },
+    });
+    expect(config.archive).toEqual({ kind: 'folder', dir: '/tmp/archive', prefix: '' });
+  });
+
+  it('keeps base64 credentials exactly as given', () => {
+    const config = loadConfig({ ...base, AIRUDDER_APP_KEY: ' a+b/c= ' });
+    expect(config.airudder.credentials?.appKey).toBe(' a+b/c= ');
+  });
+
+  it('chooses S3 when ARCHIVE_BUCKET is set and trims slashes from the prefix', () => {
+    const config = loadConfig({
+      ...base,
+      ARCHIVE_DIR: undefined,
+      ARCHIVE_BUCKET: 'audit',
+      ARCHIVE_PREFIX: '/airudder/',
+    });
+    expect(config.archive).toEqual({ kind: 's3', bucket: 'audit', prefix: 'airudder' });
+  });
+
+  it('accepts credentials from a secret instead of the environment', () => {
+    const config = loadConfig({
+      ...base,
+      AIRUDDER_APP_KEY: '',
+      AIRUDDER_APP_SECRET: undefined,
+      MONITOR_SECRET_ARN: 'arn:aws:secretsmanager:x',
+    });
+    expect(config.airudder.credentials).toBeUndefined();
+    expect(config.secretArn).toBe('arn:aws:secretsmanager:x');
+  });
+
+  it.each([
+    [{ AIRUDDER_TIMEZONE: 'Mars/Olympus' }, 'AIRUDDER_TIMEZONE'],
+    [{ AIRUDDER_TIMEZONE: undefined }, 'AIRUDDER_TIMEZONE'],
+    [{ AIRUDDER_BASE_URL: 'http://api.example.com' }, 'AIRUDDER_BASE_URL'],
+    [{ AIRUDDER_TIMEOUT_MS: '-5' }, 'AIRUDDER_TIMEOUT_MS'],
+    [{ AIRUDDER_MAX_ATTEMPTS: 'three' }, 'AIRUDDER_MAX_ATTEMPTS'],
+    [{ ARCHIVE_DIR: undefined }, 'ARCHIVE_BUCKET'],
+    [{ ARCHIVE_BUCKET: 'b' }, 'ARCHIVE_DIR'],
+    [{ AIRUDDER_APP_SECRET: '' }, 'AIRUDDER_APP_SECRET'],
+    [{ SLACK_WEBHOOK_URL: 'http://hooks.example.com/x' }, 'SLACK_WEBHOOK_URL'],
+    [{ ARCHIVE_PREFIX: 'a/../b' }, 'ARCHIVE_PREFIX'],
+  ])('rejects %o naming %s', (change, name) => {
+    const error = (() => {
+      try {
+        loadConfig({ ...base, ...change });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(name);
+  });
+
+  it('allows plain http only for loopback hosts', () => {
+    expect(loadConfig({ ...base, AIRUDDER_BASE_URL: 'http://127.0.0.1:8080' }).airudder.baseUrl).toBe(
+      'http://127.0.0.1:8080',
+    );
+  });
+
+  it('never echoes a rejected value, which may be a secret', () => {
+    const webhook = 'http://hooks.example.com/services/T1/B2/very-secret';
+    expect(() => loadConfig({ ...base, SLACK_WEBHOOK_URL: webhook })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('very-secret') }),
+    );
+  });
+
+  it('declares every variable name once', () => {
+    expect(new Set(ENV_KEYS).size).toBe(ENV_KEYS.length);
+    expect(ENV_KEYS).toEqual(
+      expect.arrayContaining([
+        'AIRUDDER_BASE_URL',
+        'AIRUDDER_TIMEZONE',
+        'ARCHIVE_BUCKET',
+        'ARCHIVE_DIR',
+        'ARCHIVE_PREFIX',
+      ]),
+    );
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { buildAlertMessage } from '../../../../lambda/domain/alerts/alert-message';
+import { type AlertState, emptyAlertState } from '../../../../lambda/domain/alerts/alert-state';
+import { markNotified } from '../../../../lambda/domain/alerts/mark-notified';
+import { recordRunFailure, recordRunSuccess } from '../../../../lambda/domain/alerts/monitor-health';
+import { owedNotifications } from '../../../../lambda/domain/alerts/owed-notifications';
+import { EXAMPLE_AT, expectWithinBlockKitLimits, JAKARTA, minutesAfter } from './alert-test-helpers';
+
+const run = (i: number) => minutesAfter(EXAMPLE_AT, i * 15);
+const owed = (state: AlertState, at: Date) => owedNotifications(state, [], at, JAKARTA);
+
+function failTimes(times: number, state = emptyAlertState(), reason = 'API down: HTTP 503'): AlertState {
+  let next = state;
+  for (let i = 0; i < times; i++) next = recordRunFailure(next, run(i), reason, 3);
+  return next;
+}
+
+describe('monitor health', () => {
+  it.each([
+    { failures: 1, expected: [] },
+    { failures: 2, expected: [] },
+    { failures: 3, expected: ['monitor-degraded'] },
+    { failures: 5, expected: ['monitor-degraded'] },
+  ])('after $failures consecutive failures (threshold 3) owes $expected', ({ failures, expected }) => {
+    const state = failTimes(failures);
+    expect(state.monitor.consecutiveFailures).toBe(failures);
+    expect(owed(state, run(failures)).map((n) => n.kind)).toEqual(expected);
+  });
+
+  it('says what failed and since when', () => {
+    const state = failTimes(3, emptyAlertState(), 'auth refused: body code 401');
+    const [degraded] = owed(state, run(3));
+    expect(degraded).toMatchObject({
+      kind: 'monitor-degraded',
+      consecutiveFailures: 3,
+      since: run(0).toISOString(),
+      lastError: 'auth refused: body code 401',
+    });
+    const message = buildAlertMessage([degraded ?? []].flat(), { at: run(3), timeZone: JAKARTA });
+    expectWithinBlockKitLimits(message);
+    expect(JSON.stringify(message.blocks)).toContain('auth refused: body code 401');
+  });
+
+  it('counts a retried run (the same scheduled time) once', () => {
+    const once = recordRunFailure(emptyAlertState(), run(0), 'archive failing', 3);
+    expect(recordRunFailure(once, run(0), 'archive failing', 3)).toBe(once);
+  });
+
+  it('owes one recovery, with the outage duration, on the next success, and nothing once it is delivered', () => {
+    // Prepare
+    const degraded = markNotified(failTimes(4), owed(failTimes(4), run(4)), run(4));
+    // Act
+    const recovered = recordRunSuccess(degraded, run(5));
+    const [notification] = owed(recovered, run(5));
+    // Assess
+    expect(owed(degraded, run(4))).toEqual([]);
+    expect(notification).toMatchObject({ kind: 'monitor-recovered', durationMs: 75 * 60_000 });
+    expect(recovered.monitor).toMatchObject({ status: 'ok', consecutiveFailures: 0 });
+    expect(owed(markNotified(recovered, [notification ?? []].flat(), run(5)), run(6))).toEqual([]);
+  });
+
+  it('owes nothing when the monitor degraded and recovered while nothing got through', () => {
+    expect(owed(recordRunSuccess(failTimes(4), run(5)), run(5))).toEqual([]);
+  });
+
+  it('resets a short failure streak on success without owing anything', () => {
+    const state = recordRunSuccess(failTimes(2), run(2));
+    expect(state.monitor).toMatchObject({ status: 'ok', consecutiveFailures: 0 });
+    expect(owed(state, run(2))).toEqual([]);
+  });
+
+  it.each([0, -1, 1.5])('refuses a threshold of %s', (threshold) => {
+    expect(() => recordRunFailure(emptyAlertState(), run(0), 'x', threshold)).toThrow(RangeError);
+  });
+});

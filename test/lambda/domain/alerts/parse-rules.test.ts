@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import { parseRules, RulesFileError } from '../../../../lambda/domain/alerts/parse-rules';
+
+const base = {
+  id: 'transfer-success',
+  title: 'Transfer success rate',
+  metric: 'transfer_success_rate',
+  scope: 'day-so-far',
+  comparison: 'below',
+  warn: 0.6,
+};
+const fileWith = (...rules: unknown[]) => JSON.stringify({ version: 1, rules });
+const failure = (text: string): RulesFileError => {
+  try {
+    parseRules(text, 'rules.json');
+  } catch (error) {
+    if (error instanceof RulesFileError) return error;
+    throw error;
+  }
+  throw new Error('parseRules accepted the file');
+};
+
+describe('parseRules: errors name the rule and the field', () => {
+  it.each([
+    {
+      name: 'a threshold of the wrong type',
+      rules: [{ ...base, warn: '60%' }],
+      expected: 'rule "transfer-success" field warn: expected number',
+    },
+    {
+      name: 'a missing id (named by index)',
+      rules: [base, { ...base, id: undefined }],
+      expected: 'rule #1 field id: expected string',
+    },
+    {
+      name: 'an id with spaces',
+      rules: [{ ...base, id: 'transfer success' }],
+      expected: 'rule "transfer success" field id: expected 1–64 letters',
+    },
+    {
+      name: 'a duplicate id',
+      rules: [base, base],
+      expected: 'rule "transfer-success" field id: duplicate id, already used by rule #0',
+    },
+    {
+      name: 'neither warn nor crit',
+      rules: [{ ...base, warn: undefined }],
+      expected: 'rule "transfer-success" field warn: a rule needs warn, crit or both',
+    },
+    {
+      name: 'crit above warn for "below"',
+      rules: [{ ...base, crit: 0.7 }],
+      expected: 'rule "transfer-success" field crit: must be below warn (0.6)',
+    },
+    {
+      name: 'crit below warn for "above"',
+      rules: [{ ...base, comparison: 'above', warn: 0.4, crit: 0.3 }],
+      expected: 'field crit: must be above warn (0.4)',
+    },
+    {
+      name: 'recovery below warn for "below"',
+      rules: [{ ...base, recovery: 0.55 }],
+      expected: 'rule "transfer-success" field recovery: must be at or above warn (0.6)',
+    },
+    {
+      name: 'recovery above warn for "above"',
+      rules: [{ ...base, comparison: 'above', recovery: 0.7 }],
+      expected: 'field recovery: must be at or below warn (0.6)',
+    },
+    {
+      name: 'recovery on the wrong side of a crit-only rule',
+      rules: [{ ...base, warn: undefined, crit: 0.4, recovery: 0.3 }],
+      expected: 'field recovery: must be at or above crit (0.4)',
+    },
+    {
+      name: 'a misspelt field',
+      rules: [{ ...base, pendingRun: 2 }],
+      expected: 'rule "transfer-success" field pendingRun: unknown field',
+    },
+    {
+      name: 'an unknown scope',
+      rules: [{ ...base, scope: 'today' }],
+      expected: 'rule "transfer-success" field scope: ',
+    },
+    {
+      name: 'pendingRuns of 0',
+      rules: [{ ...base, pendingRuns: 0 }],
+      expected: 'rule "transfer-success" field pendingRuns: ',
+    },
+    {
+      name: 'a share without its key',
+      rules: [{ ...base, metric: { share: { of: 'hangup_type_distribution' } } }],
+      expected: 'rule "transfer-success" field metric.share.key: expected string',
+    },
+    {
+      name: 'a metric with two forms',
+      rules: [{ ...base, metric: { weekOverWeek: 'total_calls', capacityUtilisation: true } }],
+      expected: 'field metric: expected exactly one of share, ratio, weekOverWeek, capacityUtilisation',
+    },
+    {
+      name: 'a metric of the wrong type',
+      rules: [{ ...base, metric: 42 }],
+      expected: 'field metric: expected a field name or an object with one of',
+    },
+    {
+      name: 'weekOverWeek outside the hour scope',
+      rules: [{ ...base, metric: { weekOverWeek: 'total_calls' } }],
+      expected: 'field scope: a weekOverWeek metric compares hours',
+    },
+    {
+      name: 'capacity outside the offline scope',
+      rules: [{ ...base, comparison: 'above', metric: { capacityUtilisation: true } }],
+      expected: 'field scope: capacityUtilisation reads the offline daily peak',
+    },
+    {
+      name: 'a mute time that is no time',
+      rules: [{ ...base, mute: [{ from: '25:00', to: '06:00' }] }],
+      expected: 'rule "transfer-success" field mute[0].from: expected a local time "HH:mm"',
+    },
+    {
+      name: 'a mute window of no length',
+      rules: [{ ...base, mute: [{ from: '06:00', to: '06:00' }] }],
+      expected: 'field mute[0].to: from and to are equal',
+    },
+    {
+      name: 'an unknown weekday',
+      rules: [{ ...base, mute: [{ days: ['sunday'], from: '22:00', to: '06:00' }] }],
+      expected: 'field mute[0].days[0]: ',
+    },
+    {
+      name: 'a repeat cap below its interval',
+      rules: [{ ...base, repeat: { everyMinutes: 60, maxEveryMinutes: 30 } }],
+      expected: 'field repeat.maxEveryMinutes: must be at least everyMinutes',
+    },
+    {
+      name: 'a back-off below 1',
+      rules: [{ ...base, repeat: { everyMinutes: 60, backoff: 0.5 } }],
+      expected: 'field repeat.backoff: ',
+    },
+    { name: 'an unknown noData policy', rules: [{ ...base, noData: 'page' }], expected: 'field noData: ' },
+  ])('rejects $name', ({ rules, expected }) => {
+    const error = failure(fileWith(...rules));
+    expect(error.name).toBe('RulesFileError');
+    expect(error.message).toContain(`rules.json: `);
+    expect(error.message).toContain(expected);
+  });
+
+  it.each([
+    { name: 'invalid JSON', text: '{"rules": [', expected: 'rules.json: not valid JSON' },
+    { name: 'a file that is a list', text: '[]', expected: 'rules.json: file: expected object' },
+    { name: 'a file without rules', text: '{}', expected: 'rules.json: field rules: expected array' },
+    { name: 'a wrong version', text: '{"version": 2, "rules": []}', expected: 'rules.json: field version: ' },
+  ])('rejects $name, naming the source', ({ text, expected }) => {
+    expect(failure(text).message).toContain(expected);
+  });
+
+  it('lists every problem and keeps the cause', () => {
+    const error = failure(fileWith({ ...base, warn: 'x' }, { ...base, id: 'b', crit: 0.9 }));
+    expect(error.problems).toEqual([
+      'rule "transfer-success" field warn: expected number, received string',
+      'rule "b" field crit: must be below warn (0.6) for a "below" rule',
+    ]);
+    expect(error.cause).toBeDefined();
+  });
+});
+
+describe('parseRules: defaults and metric forms', () => {
+  it('applies the documented defaults', () => {
+    const [rule] = parseRules(fileWith(base), 'rules.json');
+    expect(rule).toMatchObject({ pendingRuns: 1, minCalls: 0, noData: 'ignore', mute: [], recovery: 0.6 });
+    expect(rule?.repeat).toBeUndefined();
+  });
+
+  it.each([
+    { thresholds: { warn: 0.6 }, recovery: 0.6 },
+    { thresholds: { warn: undefined, crit: 0.4 }, recovery: 0.4 },
+    { thresholds: { warn: 0.6, crit: 0.4, recovery: 0.7 }, recovery: 0.7 },
+  ])('resolves recovery to $recovery for $thresholds', ({ thresholds, recovery }) => {
+    expect(parseRules(fileWith({ ...base, ...thresholds }), 'rules.json')[0]?.recovery).toBe(recovery);
+  });
+
+  it.each([
+    {
+      metric: 'transfer_success_rate',
+      scope: 'day-so-far',
+      parsed: { kind: 'field', field: 'transfer_success_rate' },
+    },
+    {
+      metric: 'user_distribution.call_users',
+      scope: 'latest-offline-day',
+      parsed: { kind: 'field', field: 'user_distribution.call_users' },
+    },
+    {
+      metric: { share: { of: 'hangup_type_distribution', key: 'by_user' } },
+      scope: 'day-so-far',
+      parsed: { kind: 'share', of: 'hangup_type_distribution', key: 'by_user' },
+    },
+    {
+      metric: { ratio: { numerator: 'a', denominator: 'b' } },
+      scope: 'day-so-far',
+      parsed: { kind: 'ratio', numerator: 'a', denominator: 'b' },
+    },
+    {
+      metric: { weekOverWeek: 'total_calls' },
+      scope: 'last-complete-hour',
+      parsed: { kind: 'weekOverWeek', field: 'total_calls' },
+    },
+    {
+      metric: { capacityUtilisation: true },
+      scope: 'latest-offline-day',
+      parsed: { kind: 'capacityUtilisation' },
+    },
+  ])('parses the metric $metric', ({ metric, scope, parsed }) => {
+    expect(parseRules(fileWith({ ...base, metric, scope }), 'rules.json')[0]?.metric).toEqual(parsed);
+  });
+});

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { checkRawObject } from '../../../lambda/domain/check-raw-object';
+import type { StoredObject } from '../../../lambda/domain/object-store';
+import { parseRawKey, type RawMetadata, sha256Hex } from '../../../lambda/domain/raw-archive';
+import { encodeJson, fixtureBytes, fixtureJson } from '../../helpers/fixtures';
+
+const KEY = 'raw/day/2025-11-11/20251111T165959Z_20251111T000000_20251111T235959.json';
+const PARTS = parseRawKey(KEY)!;
+
+/** An object exactly as `archiveResponse` writes it; each case changes one thing. */
+function archived(bytes: Uint8Array = fixtureBytes('statistics-example.json')): {
+  bytes: Uint8Array;
+  metadata: Record<string, string>;
+} {
+  const metadata: RawMetadata = {
+    sha256: sha256Hex(bytes),
+    'run-kind': 'day',
+    'reference-time': '2025-11-11T16:59:59.000Z',
+    'window-start': '2025-11-11 00:00:00',
+    'window-end': '2025-11-11 23:59:59',
+    'time-zone': 'Asia/Jakarta',
+    'fetched-at': '2025-11-12T00:00:01.234Z',
+    'http-status': '200',
+    'schema-verdict': 'valid',
+    'schema-issues': '0',
+  };
+  return { bytes, metadata: { ...metadata } };
+}
+
+const check = (object: { bytes: Uint8Array; metadata: Record<string, string> }) =>
+  checkRawObject(PARTS, { ...object, contentType: 'application/json', version: 'v1' } satisfies StoredObject);
+
+describe('checkRawObject', () => {
+  it('finds nothing wrong with an object as it was archived', () => {
+    expect(check(archived())).toEqual({ problems: [], notes: [] });
+  });
+
+  it('reports a changed byte as a sha256 mismatch, with both hashes', () => {
+    const object = archived();
+    const recorded = object.metadata.sha256;
+    const bytes = new Uint8Array(object.bytes);
+    bytes[10] = (bytes[10] ?? 0) ^ 1;
+    expect(check({ ...object, bytes }).problems).toContain(
+      `sha256 mismatch (recorded ${recorded}, actual ${sha256Hex(bytes)})`,
+    );
+  });
+
+  it.each([
+    [
+      'a missing field',
+      (m: Record<string, string>) => delete m['time-zone'],
+      'metadata incomplete: missing time-zone',
+    ],
+    [
+      'an empty field',
+      (m: Record<string, string>) => (m['fetched-at'] = ' '),
+      'metadata incomplete: empty fetched-at',
+    ],
+    [
+      'an unknown zone',
+      (m: Record<string, string>) => (m['time-zone'] = 'Mars/Base'),
+      'time-zone "Mars/Base" is not an IANA time zone',
+    ],
+    [
+      'a non-numeric status',
+      (m: Record<string, string>) => (m['http-status'] = 'OK'),
+      'http-status "OK" is not numeric',
+    ],
+    [
+      'an unknown verdict',
+      (m: Record<string, string>) => (m['schema-verdict'] = 'fine'),
+      'schema-verdict "fine" is not one of valid, invalid, malformed-json',
+    ],
+    [
+      'another kind',
+      (m: Record<string, string>) => (m['run-kind'] = 'check'),
+      'run-kind "check" does not match the key (day)',
+    ],
+    [
+      'another window start',
+      (m: Record<string, string>) => (m['window-start'] = '2025-11-11 01:00:00'),
+      'window-start "2025-11-11 01:00:00" does not match the key (2025-11-11 00:00:00)',
+    ],
+    [
+      'another window end',
+      (m: Record<string, string>) => (m['window-end'] = '2025-11-11 12:00:00'),
+      'window-end "2025-11-11 12:00:00" does not match the key (2025-11-11 23:59:59)',
+    ],
+    [
+      'another reference time',
+      (m: Record<string, string>) => (m['reference-time'] = '2025-11-11T17:00:00.000Z'),
+      'reference-time "2025-11-11T17:00:00.000Z" does not match the key (2025-11-11T16:59:59.000Z)',
+    ],
+  ])('reports %s in the metadata', (_name, change, problem) => {
+    const object = archived();
+    change(object.metadata);
+    expect(check(object).problems).toEqual([problem]);
+  });
+
+  it('reports a response recorded valid that no longer parses', () => {
+    const json = fixtureJson('statistics-example.json');
+    json.data = 'gone';
+    const object = archived(encodeJson(json));
+    expect(check(object).problems).toEqual([
+      expect.stringMatching(/^recorded valid but no longer parses: .*data/),
+    ]);
+  });
+
+  it.each(['invalid', 'malformed-json'])(
+    'notes, without a problem, a response recorded %s that still does not parse',
+    (verdict) => {
+      const object = archived(Buffer.from('{"code": 200, "data": '));
+      object.metadata['schema-verdict'] = verdict;
+      expect(check(object)).toEqual({
+        problems: [],
+        notes: [
+          expect.stringMatching(new RegExp(`^recorded ${verdict} and still does not parse \\(consistent\\)`)),
+        ],
+      });
+    },
+  );
+});

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseStatistics } from '../../../lambda/domain/statistics-schema';
+import { encodeJson, fixtureJson } from '../../helpers/fixtures';
+
+const example = () => fixtureJson('statistics-example.json');
+
+describe('parseStatistics', () => {
+  it('accepts the documented example from ../shared/fixtures', () => {
+    // Prepare: the shared copy itself, not the test copy, so drift between them cannot hide a failure
+    const bytes = readFileSync(`${__dirname}/../../../../shared/fixtures/statistics-example.json`);
+    // Act
+    const parsed = parseStatistics(bytes);
+    // Assess
+    expect(parsed.verdict).toBe('valid');
+    if (parsed.verdict !== 'valid') return;
+    expect(parsed.value.data.realtime?.total?.total_calls).toBe(892);
+    expect(parsed.value.data.realtime?.hourly?.data_list).toHaveLength(2);
+    expect(parsed.value.data.offline?.daily?.data_list[2]?.one_call_problem_solve_rate).toBe(0.3786);
+  });
+
+  it('accepts numbers sent as strings and gives them back as numbers', () => {
+    const body = example();
+    body.data.realtime.total.total_calls = '901';
+    body.data.realtime.hourly.data_list[0].transfer_success_rate = '0.9333';
+    body.code = '200';
+    const parsed = parseStatistics(encodeJson(body));
+    expect(parsed.verdict).toBe('valid');
+    if (parsed.verdict !== 'valid') return;
+    expect(parsed.value.data.realtime?.total?.total_calls).toBe(901);
+    expect(parsed.value.data.realtime?.hourly?.data_list[0]?.transfer_success_rate).toBe(0.9333);
+    expect(parsed.value.code).toBe(200);
+  });
+
+  it('keeps unknown keys at every level', () => {
+    const body = example();
+    body.new_top = 1;
+    body.data.realtime.total.brand_new_metric = 0.5;
+    body.data.offline.daily.data_list[0].extra = { nested: true };
+    const parsed = parseStatistics(encodeJson(body));
+    expect(parsed.verdict).toBe('valid');
+    if (parsed.verdict !== 'valid') return;
+    expect(parsed.value).toMatchObject({ new_top: 1 });
+    expect(parsed.value.data.realtime?.total).toMatchObject({ brand_new_metric: 0.5 });
+    expect(parsed.value.data.offline?.daily?.data_list[0]).toMatchObject({ extra: { nested: true } });
+  });
+
+  it.each([
+    ['offline section missing', (b: any) => delete b.data.offline],
+    ['realtime hourly missing', (b: any) => delete b.data.realtime.hourly],
+    ['null where a number was expected', (b: any) => (b.data.realtime.total.agent_reception_rate = null)],
+    ['null data_list', (b: any) => (b.data.offline.hourly.data_list = null)],
+    ['a whole section null', (b: any) => (b.data.realtime = null)],
+  ])('tolerates %s', (_name, change) => {
+    const body = example();
+    change(body);
+    expect(parseStatistics(encodeJson(body)).verdict).toBe('valid');
+  });
+
+  it.each([
+    [
+      'a count that is not a number',
+      (b: any) => (b.data.realtime.total.total_calls = 'lots'),
+      'data.realtime.total.total_calls',
+    ],
+    [
+      'a row without its date',
+      (b: any) => delete b.data.realtime.daily.data_list[1].date,
+      'data.realtime.daily.data_list[1].date',
+    ],
+    ['data that is not an object', (b: any) => (b.data = []), 'data'],
+    ['a missing body code', (b: any) => delete b.code, 'code'],
+    [
+      'a distribution value that is text',
+      (b: any) => (b.data.realtime.total.story_distribution.complain = 'many'),
+      'data.realtime.total.story_distribution.complain',
+    ],
+  ])('rejects %s and names the path', (_name, change, path) => {
+    const body = example();
+    change(body);
+    const parsed = parseStatistics(encodeJson(body));
+    expect(parsed.verdict).toBe('invalid');
+    if (parsed.verdict === 'valid') return;
+    expect(parsed.error.issues.map((issue) => issue.path)).toContain(path);
+    expect(parsed.error.message).toContain(path);
+  });
+
+  it('calls a body that is not JSON malformed', () => {
+    const parsed = parseStatistics(Buffer.from('{"code": 200, "data": {'));
+    expect(parsed.verdict).toBe('malformed-json');
+    if (parsed.verdict === 'valid') return;
+    expect(parsed.error.message).toMatch(/not valid JSON/);
+  });
+});

@@ -1,0 +1,189 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
+import { createHandler, type InvocationContext } from '../../../lambda/handler/create-handler';
+import type { MetricName, RunMetrics } from '../../../lambda/handler/run-metrics';
+import { createJsonLogger } from '../../../lambda/shared/logger';
+import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
+import { createConditionalS3 } from '../../fakes/conditional-s3';
+import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';
+import { startTestStandIn, TEST_CREDENTIALS, TEST_ZONE } from '../../helpers/airudder';
+
+const SECRET_ARN = 'arn:aws:secretsmanager:ap-southeast-3:123456789012:secret:airudder-monitor-AbCdEf';
+const context = (id = 'request-1'): InvocationContext => ({
+  awsRequestId: id,
+  getRemainingTimeInMillis: () => 110_000,
+});
+
+describe('the Lambda handler, end to end', () => {
+  let standIn: StandIn;
+  let slack: SlackReceiver;
+  let s3: ReturnType<typeof createConditionalS3>;
+  let secrets: ReturnType<typeof mockClient>;
+  let logs: string[];
+  let metrics: Array<[string, MetricName, number]>;
+  let clock: Date;
+
+  beforeAll(async () => {
+    standIn = await startTestStandIn({
+      now: () => clock,
+      incidents: [
+        {
+          start: '2025-11-11 06:00:00',
+          end: '2025-11-11 12:00:00',
+          effect: 'transfer-failure',
+          severity: 0.95,
+        },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await standIn.close();
+  });
+  beforeEach(async () => {
+    slack = await startSlackReceiver();
+    s3 = createConditionalS3();
+    secrets = mockClient(SecretsManagerClient);
+    secrets.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({
+      SecretString: JSON.stringify({
+        AIRUDDER_APP_KEY: TEST_CREDENTIALS.appKey,
+        AIRUDDER_APP_SECRET: TEST_CREDENTIALS.appSecret,
+        SLACK_WEBHOOK_URL: slack.url,
+      }),
+    });
+    logs = [];
+    metrics = [];
+  });
+  afterEach(async () => {
+    s3.restore();
+    secrets.restore();
+    await slack.close();
+  });
+
+  const buildHandler = () => {
+    let mode = '';
+    const pending: Array<[MetricName, number]> = [];
+    const recorder: RunMetrics = {
+      record: (name, value) => {
+        pending.push([name, value]);
+      },
+      flush: (flushedMode) => {
+        mode = flushedMode;
+        for (const [name, value] of pending.splice(0)) metrics.push([mode, name, value]);
+      },
+    };
+    return createHandler({
+      env: {
+        AIRUDDER_BASE_URL: standIn.url,
+        AIRUDDER_TIMEZONE: TEST_ZONE,
+        ARCHIVE_BUCKET: 'audit-bucket',
+        MONITOR_SECRET_ARN: SECRET_ARN,
+        RUN_DEADLINE_MS: '100000',
+      },
+      s3Client: s3.client,
+      logger: createJsonLogger((line) => logs.push(line), 'DEBUG'),
+      metrics: recorder,
+    });
+  };
+  const metric = (mode: string, name: MetricName) =>
+    metrics.filter(([m, n]) => m === mode && n === name).reduce((sum, [, , value]) => sum + value, 0);
+
+  it('runs checks on the scheduled time: archives, alerts once, and a duplicate event does nothing', async () => {
+    const handler = buildHandler();
+    const times = ['2025-11-11T01:00:00Z', '2025-11-11T02:00:00Z', '2025-11-11T03:00:00Z']; // 08:00–10:00 local
+    for (const scheduledTime of times) {
+      clock = new Date(scheduledTime);
+      const summary = await handler({ mode: 'check', scheduledTime }, context(`run-${scheduledTime}`));
+      expect(summary.outcome).toBe('evaluated');
+      expect(summary.archiveKey).toMatch(/^raw\/check\/2025-11-11\//);
+    }
+    expect(slack.received.length).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(slack.received[0])).toMatch(/Transfer success rate/);
+    for (const message of slack.received) expect(checkBlockKitLimits(message)).toEqual([]);
+    const objectsBefore = s3.objects.size;
+    const postsBefore = slack.received.length;
+
+    const again = await handler({ mode: 'check', scheduledTime: times[2] }, context('retry-of-last'));
+
+    expect(again.outcome).toBe('already-evaluated');
+    expect(s3.objects.size).toBe(objectsBefore);
+    expect(slack.received.length).toBe(postsBefore);
+    expect(metric('check', 'RunSucceeded')).toBe(4);
+    expect(metric('check', 'AlertsFired')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('posts the digest of the previous local day once, and a duplicate event posts nothing', async () => {
+    const handler = buildHandler();
+    clock = new Date('2025-11-12T01:30:00Z'); // 08:30 in Jakarta
+    const event = { mode: 'digest', scheduledTime: '2025-11-12T01:30:00Z' };
+
+    const first = await handler(event, context('digest-1'));
+    const second = await handler(event, context('digest-2'));
+
+    expect(first).toMatchObject({
+      outcome: 'posted',
+      archiveKey: expect.stringMatching(/^raw\/day\/2025-11-11\//),
+    });
+    expect(second.outcome).toBe('already-posted');
+    expect(slack.received).toHaveLength(1);
+    expect(slack.received[0]?.text).toMatch(/Robot digest Tue 11 Nov/);
+    expect(checkBlockKitLimits(slack.received[0]!)).toEqual([]);
+    expect([...s3.objects.keys()]).toContain('audit-bucket/digest/2025-11-11.json');
+    expect(metric('digest', 'RunSucceeded')).toBe(2);
+  });
+
+  it('reads the secret once across warm invocations', async () => {
+    const handler = buildHandler();
+    clock = new Date('2025-11-11T05:00:00Z');
+    await handler({ mode: 'check', scheduledTime: '2025-11-11T05:00:00Z' }, context('a'));
+    await handler({ mode: 'check', scheduledTime: '2025-11-11T05:15:00Z' }, context('b'));
+    await handler({ mode: 'digest', scheduledTime: '2025-11-12T01:30:00Z' }, context('c'));
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+  });
+
+  it.each([
+    [{ mode: 'report', scheduledTime: '2025-11-11T05:00:00Z' }, /mode: Invalid option/],
+    [{ mode: 'check' }, /scheduledTime: .*expected string/],
+    [{ mode: 'check', scheduledTime: 'yesterday' }, /scheduledTime: Invalid ISO datetime/],
+    ['not an object', /Invalid scheduler event/],
+  ])('rejects the malformed event %j with a clear error', async (event, message) => {
+    await expect(buildHandler()(event, context())).rejects.toThrow(message);
+    expect(s3.objects.size).toBe(0);
+  });
+
+  it('fails the invocation (for the platform alarms) when Slack refuses, and the alert goes out on a later run', async () => {
+    const handler = buildHandler();
+    slack.respondWith({ status: 500, body: 'oops' }, { status: 500 }, { status: 500 });
+    let failed = 0;
+    for (const scheduledTime of ['2025-11-11T01:00:00Z', '2025-11-11T02:00:00Z']) {
+      clock = new Date(scheduledTime);
+      await handler({ mode: 'check', scheduledTime }, context(scheduledTime)).catch(() => failed++);
+    }
+    expect(failed).toBe(1);
+    expect(slack.received).toHaveLength(0);
+    expect(metric('check', 'SlackFailures')).toBe(1);
+
+    clock = new Date('2025-11-11T02:15:00Z');
+    await handler({ mode: 'check', scheduledTime: '2025-11-11T02:15:00Z' }, context('later'));
+
+    expect(slack.received).toHaveLength(1);
+    expect(JSON.stringify(slack.received[0])).toMatch(/fired/);
+  });
+
+  it('keeps the secret values out of every log line', async () => {
+    const handler = buildHandler();
+    clock = new Date('2025-11-11T02:00:00Z');
+    standIn.inject(
+      'statistics',
+      { kind: 'http-status', status: 500, body: `leak ${TEST_CREDENTIALS.appSecret}` },
+      3,
+    );
+    await handler({ mode: 'check', scheduledTime: '2025-11-11T02:00:00Z' }, context()).catch(() => undefined);
+    await handler({ mode: 'digest', scheduledTime: '2025-11-12T01:30:00Z' }, context());
+    const text = logs.join('\n');
+    expect(text).toMatch(/Run failed/);
+    for (const secret of [TEST_CREDENTIALS.appKey, TEST_CREDENTIALS.appSecret, slack.url])
+      expect(text).not.toContain(secret);
+  });
+});

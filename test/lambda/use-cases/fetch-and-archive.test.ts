@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
+import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
+import type { ObjectStore } from '../../../lambda/domain/object-store';
+import { explicitWindow, windowEndInstant } from '../../../lambda/domain/query-window';
+import { ResponseValidationError } from '../../../lambda/domain/statistics-schema';
+import { silentLogger } from '../../../lambda/shared/logger';
+import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
+import { type FetchResult, fetchAndArchive } from '../../../lambda/use-cases/fetch-and-archive';
+import { createConditionalS3 } from '../../fakes/conditional-s3';
+import { startTestStandIn, TEST_ZONE, testClient } from '../../helpers/airudder';
+import { startS3Emulator } from '../../helpers/s3-emulator';
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const window = explicitWindow('2025-11-12 00:00:00', '2025-11-12 14:30:00', TEST_ZONE);
+
+/** A fetch that keeps a copy of every statistics body exactly as it came off the wire. */
+function recordingFetch() {
+  const served: Uint8Array[] = [];
+  const wrapped: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    if (String(input).includes('/statistics'))
+      served.push(new Uint8Array(await response.clone().arrayBuffer()));
+    return response;
+  };
+  return { served, fetch: wrapped };
+}
+
+describe.each([
+  ['an S3-compatible server', 's3'],
+  ['a local folder', 'folder'],
+] as const)('fetchAndArchive into %s', (_name, kind) => {
+  let standIn: StandIn;
+  let store: ObjectStore;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    standIn = await startTestStandIn();
+    if (kind === 's3') {
+      const s3 = await startS3Emulator();
+      store = createS3ObjectStore(s3.client, s3.bucket, 'audit');
+      cleanup = s3.close;
+    } else {
+      const dir = await mkdtemp(join(tmpdir(), 'fetch-archive-'));
+      store = createFolderObjectStore(dir, 'audit');
+      cleanup = () => rm(dir, { recursive: true, force: true });
+    }
+  });
+  afterAll(async () => {
+    await standIn.close();
+    await cleanup();
+  });
+
+  const run = async (referenceTime: Date) => {
+    const recorder = recordingFetch();
+    const { client } = testClient(standIn.url, { fetch: recorder.fetch });
+    const outcome: FetchResult | Error = await fetchAndArchive(
+      { source: client, store, logger: silentLogger },
+      { kind: 'fetch', window, referenceTime },
+    ).catch((error: Error) => error);
+    return { outcome, served: recorder.served };
+  };
+
+  it('archives a valid response byte for byte with its metadata', async () => {
+    const { outcome, served } = await run(windowEndInstant(window));
+    if (outcome instanceof Error) throw outcome;
+    const object = await store.get(outcome.archived.key);
+    expect(served).toHaveLength(1);
+    expect(sha256(object!.bytes)).toBe(sha256(served[0]!));
+    expect(outcome.archived.key).toBe(
+      'raw/fetch/2025-11-12/20251112T073000Z_20251112T000000_20251112T143000.json',
+    );
+    expect(object?.contentType).toBe('application/json');
+    expect(object?.metadata).toEqual({
+      sha256: sha256(served[0]!),
+      'run-kind': 'fetch',
+      'reference-time': '2025-11-12T07:30:00.000Z',
+      'window-start': '2025-11-12 00:00:00',
+      'window-end': '2025-11-12 14:30:00',
+      'time-zone': TEST_ZONE,
+      'fetched-at': expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      'http-status': '200',
+      'schema-verdict': 'valid',
+      'schema-issues': '0',
+    });
+  });
+
+  it.each([
+    ['an invalid response', { kind: 'drift', drift: 'invalid' } as const, 'invalid'],
+    ['malformed JSON', { kind: 'malformed-json' } as const, 'malformed-json'],
+  ])('archives %s exactly, marks it, then fails loudly', async (_label, fault, verdict) => {
+    standIn.inject('statistics', fault);
+    const referenceTime = new Date(verdict === 'invalid' ? '2025-11-12T07:40:00Z' : '2025-11-12T07:41:00Z');
+    const { outcome, served } = await run(referenceTime);
+    expect(outcome).toBeInstanceOf(ResponseValidationError);
+    expect((outcome as Error).message).toMatch(/raw response archived at /);
+    const [key] = await store.list(
+      `raw/fetch/2025-11-12/${referenceTime.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`,
+    );
+    const object = await store.get(key!);
+    expect(sha256(object!.bytes)).toBe(sha256(served[0]!));
+    expect(object?.metadata['schema-verdict']).toBe(verdict);
+    expect(Number(object?.metadata['schema-issues'])).toBeGreaterThan(0);
+  });
+});
+
+// S3 emulators overwrite on If-None-Match; S3's own 412 is reproduced by a conditional fake.
+describe.each([
+  ['S3 (conditional-write fake)', 's3'],
+  ['a local folder', 'folder'],
+] as const)('a repeated run for the same reference time in %s', (_name, kind) => {
+  let standIn: StandIn;
+  let store: ObjectStore;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    standIn = await startTestStandIn();
+    if (kind === 's3') {
+      const s3 = createConditionalS3();
+      store = createS3ObjectStore(s3.client, 'archive', 'audit');
+      cleanup = async () => s3.restore();
+    } else {
+      const dir = await mkdtemp(join(tmpdir(), 'fetch-archive-'));
+      store = createFolderObjectStore(dir, 'audit');
+      cleanup = () => rm(dir, { recursive: true, force: true });
+    }
+  });
+  afterAll(async () => {
+    await standIn.close();
+    await cleanup();
+  });
+
+  it('neither adds a second object nor overwrites the first', async () => {
+    const referenceTime = new Date('2025-11-12T07:31:00Z');
+    const run = async () => {
+      const recorder = recordingFetch();
+      const { client } = testClient(standIn.url, { fetch: recorder.fetch });
+      const result = await fetchAndArchive(
+        { source: client, store, logger: silentLogger },
+        { kind: 'fetch', window, referenceTime },
+      );
+      return { result, served: recorder.served };
+    };
+    const first = await run();
+    standIn.inject('statistics', { kind: 'drift', drift: 'unknown-keys' });
+    const again = await run();
+    expect(sha256(again.served[0]!)).not.toBe(sha256(first.served[0]!));
+    expect(again.result.archived).toMatchObject({ key: first.result.archived.key, created: false });
+    const object = await store.get(first.result.archived.key);
+    expect(sha256(object!.bytes)).toBe(sha256(first.served[0]!));
+    expect(await store.list('raw/fetch/2025-11-12/')).toEqual([first.result.archived.key]);
+  });
+});

@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
+import { AlertStateSchema } from '../../../lambda/domain/alerts/alert-state';
+import type { Notification } from '../../../lambda/domain/alerts/notification';
+import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
+import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
+import { readDocument } from '../../../lambda/use-cases/json-document';
+import {
+  ALERT_STATE_KEY,
+  AlertDeliveryError,
+  type CheckOutcome,
+  runCheck,
+} from '../../../lambda/use-cases/run-check';
+import { createConditionalS3 } from '../../fakes/conditional-s3';
+import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';
+import { startTestStandIn } from '../../helpers/airudder';
+import { checkDeps, recordedWaits } from '../../helpers/check-run';
+import { startS3Emulator } from '../../helpers/s3-emulator';
+
+// 2025-11-11 in Asia/Jakarta (UTC+7): a transfer failure from 06:00 to 09:00 local.
+const INCIDENT = {
+  start: '2025-11-11 06:00:00',
+  end: '2025-11-11 09:00:00',
+  effect: 'transfer-failure',
+  severity: 0.9,
+} as const;
+const localHour = (hour: number) => new Date(Date.UTC(2025, 10, 10, 17 + hour)); // hour:00 local
+
+describe('check runs over loopback: stand-in, S3-compatible server, Slack receiver', () => {
+  let standIn: StandIn;
+  let slack: SlackReceiver;
+  let s3: Awaited<ReturnType<typeof startS3Emulator>>;
+  let clock = localHour(6);
+  beforeAll(async () => {
+    standIn = await startTestStandIn({ now: () => clock, incidents: [INCIDENT] });
+    slack = await startSlackReceiver();
+    s3 = await startS3Emulator();
+  });
+  afterAll(async () => {
+    await Promise.all([standIn.close(), slack.close(), s3.close()]);
+  });
+
+  it('loses no alert and duplicates none while Slack answers 429, 500, 400 invalid_blocks and 410', async () => {
+    // Prepare: what Slack answers on each run, hour by hour (an unlisted hour is answered 200)
+    const slackTrouble: Record<number, Parameters<SlackReceiver['respondWith']>> = {
+      9: [{ status: 500 }, { status: 500 }, { status: 503 }],
+      10: [{ status: 429, headers: { 'Retry-After': '2' } }],
+      11: [{ status: 400, body: 'invalid_blocks' }],
+      12: [{ status: 410, body: 'channel_is_archived' }],
+    };
+    const store = createS3ObjectStore(s3.client, s3.bucket, 'lossless');
+    const owed: Notification[][] = [];
+    const delivered: Notification[][] = [];
+    // Act: hourly checks through the incident and its aftermath
+    for (let hour = 6; hour <= 16; hour++) {
+      clock = localHour(hour);
+      slack.respondWith(...(slackTrouble[hour] ?? []));
+      const deps = await checkDeps({
+        standInUrl: standIn.url,
+        slackUrl: slack.url,
+        store,
+        runId: `run-${hour}`,
+      });
+      const outcome: CheckOutcome | Error = await runCheck(deps, { scheduledTime: clock }).catch(
+        (error: Error) => error,
+      );
+      if (outcome instanceof AlertDeliveryError) owed.push([...outcome.notifications]);
+      else if (outcome instanceof Error) throw outcome;
+      else if (outcome.outcome === 'evaluated' && outcome.sent.length > 0) delivered.push([...outcome.sent]);
+    }
+    // Assess
+    const deliveredKeys = delivered.flat().map((n) => n.key);
+    expect(new Set(deliveredKeys).size).toBe(deliveredKeys.length);
+    expect(slack.received).toHaveLength(delivered.length);
+    for (const message of slack.received) expect(checkBlockKitLimits(message)).toEqual([]);
+    const kinds = delivered.flat().map((n) => `${n.kind}:${'ruleId' in n ? n.ruleId : 'monitor'}`);
+    expect(kinds).toContain('fired:transfer-success-rate');
+    expect(kinds).toContain('resolved:transfer-success-rate');
+    expect(kinds.filter((k) => k === 'fired:transfer-success-rate')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'resolved:transfer-success-rate')).toHaveLength(1);
+    // Every failed hour left something owed, and the owed firing arrived on a later run
+    expect(owed.length).toBeGreaterThanOrEqual(3);
+    expect(owed[0]?.map((n) => n.kind)).toContain('fired');
+    expect(recordedWaits).toContain(2_000);
+    const state = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
+    expect(state?.value.rules['transfer-success-rate']).toMatchObject({
+      status: 'ok',
+      notified: { status: 'ok' },
+    });
+    expect(JSON.stringify(slack.received.at(-1))).toMatch(/RESOLVED|resolved/);
+  });
+
+  it('changes nothing and sends nothing when the same scheduled time runs again', async () => {
+    const store = createS3ObjectStore(s3.client, s3.bucket, 'repeat');
+    clock = localHour(9);
+    for (const hour of [8, 9]) {
+      const deps = await checkDeps({
+        standInUrl: standIn.url,
+        slackUrl: slack.url,
+        store,
+        runId: `r${hour}`,
+      });
+      await runCheck(deps, { scheduledTime: localHour(hour) });
+    }
+    const posts = slack.received.length;
+    const keys = await store.list('');
+    const state = await store.get(ALERT_STATE_KEY);
+    const deps = await checkDeps({ standInUrl: standIn.url, slackUrl: slack.url, store, runId: 'again' });
+    const again = await runCheck(deps, { scheduledTime: localHour(9) });
+    expect(again.outcome).toBe('already-evaluated');
+    expect(slack.received.length).toBe(posts);
+    expect(await store.list('')).toEqual(keys);
+    expect((await store.get(ALERT_STATE_KEY))?.version).toBe(state?.version);
+  });
+
+  it('sends "monitor degraded" after 3 failed runs and a resolved message when a run succeeds', async () => {
+    const store = createS3ObjectStore(s3.client, s3.bucket, 'health');
+    const before = slack.received.length;
+    for (const minute of [0, 15, 30]) {
+      clock = new Date(localHour(13).getTime() + minute * 60_000);
+      standIn.inject('statistics', { kind: 'http-status', status: 503 }, 3);
+      const deps = await checkDeps({
+        standInUrl: standIn.url,
+        slackUrl: slack.url,
+        store,
+        runId: `down-${minute}`,
+      });
+      await expect(runCheck(deps, { scheduledTime: clock })).rejects.toThrow(/HTTP 503/);
+    }
+    const degraded = slack.received.slice(before);
+    expect(degraded).toHaveLength(1);
+    expect(JSON.stringify(degraded[0])).toMatch(/degraded/i);
+    expect(JSON.stringify(degraded[0])).toMatch(/503/);
+    clock = localHour(14);
+    await runCheck(await checkDeps({ standInUrl: standIn.url, slackUrl: slack.url, store, runId: 'up' }), {
+      scheduledTime: clock,
+    });
+    expect(slack.received.length).toBe(before + 2);
+    expect(JSON.stringify(slack.received.at(-1))).toMatch(/recovered|resolved/i);
+  });
+});
+
+describe('two concurrent check runs over one state (S3 fake that enforces If-Match)', () => {
+  let standIn: StandIn;
+  let slack: SlackReceiver;
+  let s3: ReturnType<typeof createConditionalS3>;
+  let clock = localHour(8);
+  beforeAll(async () => {
+    standIn = await startTestStandIn({ now: () => clock, incidents: [INCIDENT] });
+    slack = await startSlackReceiver();
+    s3 = createConditionalS3();
+  });
+  afterAll(async () => {
+    s3.restore();
+    await Promise.all([standIn.close(), slack.close()]);
+  });
+
+  const race = async (prefix: string, times: Date[]) => {
+    const store = createS3ObjectStore(s3.client, 'bucket', prefix);
+    clock = localHour(8);
+    await runCheck(
+      await checkDeps({ standInUrl: standIn.url, slackUrl: slack.url, store, runId: 'warmup' }),
+      {
+        scheduledTime: localHour(8),
+      },
+    );
+    const before = slack.received.length;
+    clock = localHour(10);
+    const runs = await Promise.all(
+      times.map(async (scheduledTime, index) =>
+        runCheck(
+          await checkDeps({ standInUrl: standIn.url, slackUrl: slack.url, store, runId: `racer-${index}` }),
+          {
+            scheduledTime,
+          },
+        ),
+      ),
+    );
+    const sent = runs.flatMap((run) => (run.outcome === 'evaluated' ? run.sent : []));
+    return { runs, sent, posts: slack.received.slice(before) };
+  };
+
+  it('send exactly one notification for the same scheduled time', async () => {
+    const { runs, sent, posts } = await race('shared', [localHour(9), localHour(9)]);
+    expect(posts).toHaveLength(1);
+    expect(sent.map((n) => n.kind)).toEqual(['fired']);
+    expect(runs.map((run) => run.outcome).sort()).toEqual(['already-evaluated', 'evaluated']);
+  });
+
+  it('never send the same notification twice for neighbouring scheduled times', async () => {
+    const quarterPast = new Date(localHour(9).getTime() + 15 * 60_000);
+    const { runs, sent, posts } = await race('neighbours', [localHour(9), quarterPast]);
+    const keys = sent.map((n) => n.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(sent.filter((n) => n.kind === 'fired')).toHaveLength(1);
+    // One message per run that had something to say, never two for one announcement.
+    expect(posts).toHaveLength(
+      runs.filter((run) => run.outcome === 'evaluated' && run.sent.length > 0).length,
+    );
+  });
+});
