@@ -67,14 +67,21 @@ function daySoFar({ statistics, at, timeZone }: ScopeSources): ScopeResult {
 }
 
 function lastCompleteHour({ statistics, at, timeZone }: ScopeSources): ScopeResult {
-  let latest: { row: Row; clock: WallClock; start: number } | undefined;
-  for (const row of statistics.data.realtime?.hourly?.data_list ?? []) {
-    const clock = parseWallClock(row.time);
-    if (clock === undefined) continue;
+  // Wall-clock strings sort as their instants do, so only the newest rows need a (costly) zone
+  // conversion: scan from the newest down to the first complete hour.
+  const newestFirst = (statistics.data.realtime?.hourly?.data_list ?? [])
+    .flatMap((row) => {
+      const clock = parseWallClock(row.time);
+      return clock === undefined ? [] : [{ row, clock }];
+    })
+    .sort((a, b) => b.row.time.localeCompare(a.row.time));
+  let latest: { row: Row; time: string; clock: WallClock; start: number } | undefined;
+  for (const { row, clock } of newestFirst) {
+    if (latest !== undefined && row.time < latest.time) break;
     const start = fromWallClock(clock, timeZone).getTime();
     // Rows dated after the run (drift) or for the hour still running are not complete.
     if (start + HOUR_MS > at.getTime()) continue;
-    if (latest === undefined || start > latest.start) latest = { row, clock, start };
+    if (latest === undefined || start > latest.start) latest = { row, time: row.time, clock, start };
   }
   if (latest === undefined) return { found: false, reason: 'no hourly row has completed yet' };
   const end = toWallClock(new Date(latest.start + HOUR_MS), timeZone);

@@ -167,6 +167,30 @@ describe('measureRule: the last complete hour and week over week', () => {
     });
   });
 
+  it("finds the latest complete hour whatever the rows' order, skipping rows dated after the run", () => {
+    // Prepare: rows shuffled, plus a drifted row from tomorrow
+    const at = '2026-03-10T07:30:00Z';
+    const statistics = today(JAKARTA, '2026-03-10', at);
+    const hourly = statistics.data.realtime?.hourly;
+    if (!hourly) throw new Error('fixture has no hourly rows');
+    const drifted = {
+      ...hourly.data_list[0],
+      time: '2026-03-11 09:00:00',
+    } as (typeof hourly.data_list)[number];
+    hourly.data_list = [
+      ...hourly.data_list.toReversed().slice(3),
+      drifted,
+      ...hourly.data_list.toReversed().slice(0, 3),
+    ];
+    // Act
+    const measured = measureRule(
+      rule({ scope: 'last-complete-hour', minCalls: 0 }),
+      context(statistics, { at: new Date(at) }),
+    );
+    // Assess
+    expect(measured).toMatchObject({ kind: 'value', window: 'hour 13:00–14:00 Asia/Jakarta' });
+  });
+
   it.each([
     {
       zone: JAKARTA,
