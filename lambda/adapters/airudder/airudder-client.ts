@@ -109,7 +109,8 @@ export function createAirudderClient(options: AirudderClientOptions): StatsSourc
 
   /** One attempt: a cached or new token; on an authorization failure one fresh token and one retry. */
   async function attempt(window: QueryWindow, deadline: number | undefined) {
-    let token = tokenCache.get(credentials, now()) ?? (await requestToken(deadline));
+    const obtainToken = () => tokenCache.obtain(credentials, now(), () => requestToken(deadline));
+    let token = await obtainToken();
     for (let refreshed = false; ; refreshed = true) {
       const response = await requestStatistics(window, token, deadline);
       const envelope = readEnvelope(decode(response.bytes));
@@ -132,7 +133,7 @@ export function createAirudderClient(options: AirudderClientOptions): StatsSourc
         httpStatus: failure.httpStatus,
         bodyCode: failure.bodyCode,
       });
-      token = await requestToken(deadline);
+      token = await obtainToken();
     }
   }
 

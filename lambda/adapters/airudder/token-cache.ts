@@ -13,10 +13,27 @@ interface CachedToken {
  */
 export class TokenCache {
   readonly #entries = new Map<string, CachedToken>();
+  readonly #inFlight = new Map<string, Promise<string>>();
 
   get(credentials: AirudderCredentials, now: number): string | undefined {
     const entry = this.#entries.get(credentialId(credentials));
     return entry && entry.expiresAt > now ? entry.token : undefined;
+  }
+
+  /**
+   * The cached token, or the one `request` fetches. Concurrent callers without a token share one
+   * request (a backfill's workers start together), and a failed request is not cached.
+   */
+  obtain(credentials: AirudderCredentials, now: number, request: () => Promise<string>): Promise<string> {
+    const cached = this.get(credentials, now);
+    if (cached !== undefined) return Promise.resolve(cached);
+    const id = credentialId(credentials);
+    let pending = this.#inFlight.get(id);
+    if (pending === undefined) {
+      pending = request().finally(() => this.#inFlight.delete(id));
+      this.#inFlight.set(id, pending);
+    }
+    return pending;
   }
 
   set(credentials: AirudderCredentials, token: string, expiresAt: number): void {

@@ -227,3 +227,14 @@ describe('createAirudderClient with a body decoder', () => {
     expect(Buffer.from(fetched.bytes).toString().startsWith('}')).toBe(true);
   });
 });
+
+describe('createAirudderClient under concurrency', () => {
+  it('asks for one token when many fetches start together without one', async () => {
+    const standIn = await startTestStandIn();
+    const { client } = testClient(standIn.url);
+    await Promise.all(Array.from({ length: 8 }, () => client.fetchStatistics(window)));
+    const auths = standIn.requests.filter((request) => request.route === 'auth');
+    await standIn.close();
+    expect(auths).toHaveLength(1);
+  });
+});
