@@ -11,6 +11,18 @@ const REPO_ROOT = path.join(__dirname, '..', '..');
 /** The function's source entry; it exports `handler`. */
 export const DEFAULT_HANDLER_ENTRY = path.join(REPO_ROOT, 'lambda', 'handler.ts');
 
+/** The newest Node.js LTS runtime Lambda offers; the stack and `npm run bench` share it. */
+export const MONITOR_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/** How the handler is bundled (locally by esbuild, no Docker); `npm run bench` builds it the same way. */
+export const MONITOR_BUNDLING: nodejs.BundlingOptions = {
+  forceDockerBundling: false,
+  format: nodejs.OutputFormat.CJS,
+  minify: true,
+  // The Node.js runtime ships AWS SDK v3.
+  externalModules: ['@aws-sdk/*'],
+};
+
 /** Powertools names; the "no successful check" alarm reads metrics published under them. */
 export const SERVICE_NAME = 'airudder-stats-monitor';
 export const METRICS_NAMESPACE = 'AirudderStatsMonitor';
@@ -135,20 +147,14 @@ export class MonitorFunction extends Construct {
       handler: 'handler',
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: MONITOR_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySizeMb ?? 256,
       timeout: Duration.seconds(timeoutSeconds),
       role,
       logGroup: this.logGroup,
       environment,
-      bundling: {
-        forceDockerBundling: false,
-        format: nodejs.OutputFormat.CJS,
-        minify: true,
-        // The Node.js runtime ships AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
-      },
+      bundling: MONITOR_BUNDLING,
     });
   }
 }

@@ -1,0 +1,75 @@
+import { fork } from 'node:child_process';
+import * as path from 'node:path';
+import type {
+  FakeServicesOptions,
+  FakeServicesReady,
+  ServiceCounts,
+  ServiceReply,
+  ServiceRequest,
+} from './fake-services-protocol';
+import { plainEnv } from './spawn-node';
+
+export interface FakeServices {
+  readonly standInUrl: string;
+  readonly slackUrl: string;
+  readonly s3Endpoint: string;
+  readonly bucket: string;
+  /** Added to every AIRUDDER answer and (from then on) every Slack answer. S3 latency is client-side. */
+  setLatency(ms: number): Promise<void>;
+  counts(): Promise<ServiceCounts>;
+  stop(): Promise<void>;
+}
+
+type Op = ServiceRequest extends infer Request
+  ? Request extends unknown
+    ? Omit<Request, 'id'>
+    : never
+  : never;
+
+/** Starts bench/fake-services.ts in a child process and resolves once its servers listen. */
+export function startFakeServices(options: FakeServicesOptions): Promise<FakeServices> {
+  const child = fork(path.join(__dirname, 'fake-services.ts'), [JSON.stringify(options)], {
+    execArgv: ['--import', 'tsx'],
+    env: plainEnv(),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  const call = (op: Op): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      child.send({ ...op, id });
+    });
+
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      const error = new Error(`fake services exited (${code})`);
+      reject(error);
+      for (const waiter of pending.values()) waiter.reject(error);
+    });
+    child.on('message', (message: FakeServicesReady | ServiceReply) => {
+      if ('ready' in message) {
+        resolve({
+          standInUrl: message.standInUrl,
+          slackUrl: message.slackUrl,
+          s3Endpoint: message.s3Endpoint,
+          bucket: options.bucket,
+          setLatency: async (ms) => {
+            await call({ op: 'latency', ms });
+          },
+          counts: () => call({ op: 'counts' }) as Promise<ServiceCounts>,
+          stop: async () => {
+            await call({ op: 'stop' });
+            child.disconnect();
+          },
+        });
+        return;
+      }
+      const waiter = pending.get(message.id);
+      pending.delete(message.id);
+      if (message.error !== undefined) waiter?.reject(new Error(message.error));
+      else waiter?.resolve(message.result);
+    });
+  });
+}

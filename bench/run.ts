@@ -1,0 +1,87 @@
+import { rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { benchBackfill } from './backfill';
+import { OUT_DIR, REPO_ROOT, RESULTS_FILE } from './bench-paths';
+import { startBenchServices } from './bench-services';
+import { benchBundle } from './bundle';
+import { benchColdStart } from './cold-start';
+import { describeMachine, machineFacts } from './machine';
+import { type DetailTable, formatDetail, formatSummary, type ResultRow, type SectionResult } from './report';
+import { benchRunOverhead } from './run-overhead';
+import { LATENCY_MS } from './run-overhead-report';
+import { benchSizeScaling } from './size-scaling';
+
+/**
+ * `npm run bench`: every figure beside its limit, measured side by side in one run (absolute times
+ * drift on a shared machine). Prints detail tables, then the summary; writes bench/results.json.
+ * Targets are reported, not enforced: the exit code is 0 unless a benchmark itself fails.
+ */
+
+const progress = (text: string) => process.stderr.write(`${text}\n`);
+
+async function timed<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  progress(`▸ ${name}…`);
+  const result = await run();
+  progress(`  ${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const machine = machineFacts();
+  progress(`Machine: ${describeMachine(machine)}`);
+  await rm(OUT_DIR, { recursive: true, force: true });
+
+  const bundle = await timed('bundle', benchBundle);
+  const coldStart = await timed('cold start', () => benchColdStart(bundle.bundles));
+  const sizeScaling = await timed('size scaling', benchSizeScaling);
+  const services = await timed('fake services', startBenchServices);
+  let runOverhead: SectionResult;
+  let backfill: SectionResult;
+  try {
+    runOverhead = await timed('run overhead', () => benchRunOverhead(services));
+    backfill = await timed('backfill', () => benchBackfill(services, LATENCY_MS));
+  } finally {
+    await services.stop();
+  }
+
+  const sections = {
+    bundle: bundle.section,
+    coldStart,
+    runOverhead,
+    backfill,
+    sizeScaling,
+  } satisfies Record<string, SectionResult>;
+  const rows: ResultRow[] = Object.values(sections).flatMap((section) => section.rows);
+  const details: DetailTable[] = Object.values(sections).flatMap((section) => section.details);
+  const durationS = (performance.now() - started) / 1000;
+
+  for (const table of details) console.log(`${formatDetail(table)}\n`);
+  console.log(`Machine: ${describeMachine(machine)}; load average ${os.loadavg()[0]?.toFixed(2)} at end`);
+  console.log(`Command: npm run bench (${durationS.toFixed(0)} s)\n`);
+  console.log(formatSummary(rows));
+
+  await writeFile(
+    RESULTS_FILE,
+    `${JSON.stringify(
+      {
+        generatedAt: new Date().toISOString(),
+        machine: { ...machine, loadAtEnd: os.loadavg()[0] },
+        durationS: Number(durationS.toFixed(1)),
+        summary: rows,
+        details,
+        data: Object.fromEntries(Object.entries(sections).map(([name, section]) => [name, section.data])),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  console.log(`\nWrote ${path.relative(REPO_ROOT, RESULTS_FILE)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
