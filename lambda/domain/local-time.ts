@@ -13,6 +13,8 @@ export interface WallClock {
   readonly second: number;
 }
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
@@ -33,10 +35,10 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** The wall clock in `timeZone` at `instant`. */
-export function toWallClock(instant: Date, timeZone: string): WallClock {
+/** The wall clock straight from Intl: exact, but microseconds per call. */
+function intlWallClock(instantMs: number, timeZone: string): WallClock {
   const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(instant)) {
+  for (const part of formatterFor(timeZone).formatToParts(instantMs)) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
   return {
@@ -46,6 +48,44 @@ export function toWallClock(instant: Date, timeZone: string): WallClock {
     hour: parts.hour ?? 0,
     minute: parts.minute ?? 0,
     second: parts.second ?? 0,
+  };
+}
+
+const intlOffsetMs = (instantMs: number, timeZone: string): number => {
+  const wholeSecond = Math.floor(instantMs / 1000) * 1000;
+  return asUtcMillis(intlWallClock(wholeSecond, timeZone)) - wholeSecond;
+};
+
+/** The offset of each UTC day whose start and end share one offset; null for a day with a change. */
+const dayOffsets = new Map<string, number | null>();
+
+function offsetAt(instantMs: number, timeZone: string): number {
+  // Zones change offset at most once a day, so a UTC day whose ends agree has one offset throughout.
+  const utcDay = Math.floor(instantMs / DAY_MS);
+  const key = `${timeZone}|${utcDay}`;
+  let offset = dayOffsets.get(key);
+  if (offset === undefined) {
+    const atStart = intlOffsetMs(utcDay * DAY_MS, timeZone);
+    offset = atStart === intlOffsetMs((utcDay + 1) * DAY_MS - 1000, timeZone) ? atStart : null;
+    dayOffsets.set(key, offset);
+  }
+  return offset ?? intlOffsetMs(instantMs, timeZone);
+}
+
+const asUtcMillis = (clock: WallClock) =>
+  Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
+
+/** The wall clock in `timeZone` at `instant` (whole seconds). */
+export function toWallClock(instant: Date, timeZone: string): WallClock {
+  const ms = instant.getTime();
+  const local = new Date(Math.floor(ms / 1000) * 1000 + offsetAt(ms, timeZone));
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
   };
 }
 
@@ -84,33 +124,24 @@ export function parseWallClock(text: string): WallClock | undefined {
   return valid ? { year, month, day, hour, minute, second } : undefined;
 }
 
-const asUtcMillis = (clock: WallClock) =>
-  Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
-
 /** Offset of `timeZone` from UTC at `instant`, in ms (east positive). */
-export function zoneOffsetMs(instant: Date, timeZone: string): number {
-  const wholeSeconds = new Date(Math.floor(instant.getTime() / 1000) * 1000);
-  return asUtcMillis(toWallClock(wholeSeconds, timeZone)) - wholeSeconds.getTime();
-}
+export const zoneOffsetMs = (instant: Date, timeZone: string): number =>
+  offsetAt(instant.getTime(), timeZone);
 
 /**
- * The instant at which the wall clock in `timeZone` shows `clock`. In a spring-forward gap the
- * time does not exist; the instant returned is the one the clock jumps to. In a fall-back overlap
- * the earlier of the two instants is returned.
+ * The instant at which the wall clock in `timeZone` shows `clock`. A time in a spring-forward gap
+ * is read with the offset before the gap (02:30 on a New York spring-forward day is 03:30 EDT); a
+ * time in a fall-back overlap is its earlier occurrence.
  */
 export function fromWallClock(clock: WallClock, timeZone: string): Date {
   const target = asUtcMillis(clock);
-  const candidates = new Set<number>();
-  for (const probe of [target - 36 * 3_600_000, target, target + 36 * 3_600_000]) {
-    candidates.add(target - zoneOffsetMs(new Date(probe), timeZone));
-  }
-  const exact = [...candidates]
-    .filter((instant) => asUtcMillis(toWallClock(new Date(instant), timeZone)) === target)
-    .sort((a, b) => a - b);
-  if (exact[0] !== undefined) return new Date(exact[0]);
-  // In a gap: the offset before the gap applied to the target lands after the jump.
-  const before = zoneOffsetMs(new Date(target - 36 * 3_600_000), timeZone);
-  return new Date(target - before);
+  const before = offsetAt(target - DAY_MS, timeZone);
+  const after = offsetAt(target + DAY_MS, timeZone);
+  const candidates = [...new Set([target - before, target - after])].sort((a, b) => a - b);
+  const exact = candidates.find(
+    (instant) => asUtcMillis(toWallClock(new Date(instant), timeZone)) === target,
+  );
+  return new Date(exact ?? target - before);
 }
 
 /** Adds whole calendar days to a date-only wall clock (time fields are kept). */
