@@ -64,13 +64,17 @@ export async function httpRequest(
   }
 }
 
-/** Retry-After as ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (!value) return undefined;
+/**
+ * How long a `Retry-After` header asks us to wait, in ms: delay-seconds or an HTTP-date. Undefined
+ * when the header is missing or unreadable, so the caller backs off on its own schedule.
+ */
+export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
+  if (value === null || value === undefined) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  if (!/[a-z]/i.test(trimmed)) return undefined; // "1.5", "-1": not a valid header value
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
 /** The first characters of a body, for error messages, as text. */

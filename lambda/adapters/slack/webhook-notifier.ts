@@ -11,7 +11,7 @@ import type { Logger } from '../../shared/logger';
 import { isLoopbackUrl } from '../../shared/loopback';
 import { createRedactor } from '../../shared/redact';
 import { type RetryDecision, RetryExhaustedError, withRetry } from '../../shared/retry';
-import { parseRetryAfter } from './retry-after';
+import { parseRetryAfter } from '../http/http-request';
 
 export interface WebhookNotifierOptions {
   /** The incoming-webhook URL: a secret, never logged nor put in an error message. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../../../../lambda/adapters/slack/retry-after';
+import { parseRetryAfter } from '../../../../lambda/adapters/http/http-request';
 
 const NOW = Date.parse('2024-05-01T09:00:00Z');
 
