@@ -8,6 +8,7 @@ import { buildRunDeps, defaultSecretLoader } from '../composition';
 import { type Config, loadConfig } from '../config';
 import type { Logger } from '../shared/logger';
 import { createRedactor } from '../shared/redact';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/telemetry';
 import { readFiredAlerts } from '../use-cases/fired-alerts';
 import { AlertDeliveryError, runCheck } from '../use-cases/run-check';
 import { DigestDeliveryError, runDigest } from '../use-cases/run-digest';
@@ -15,8 +16,8 @@ import { createPowertoolsLogger } from './powertools-logger';
 import { createPowertoolsMetrics, type RunMetrics } from './run-metrics';
 import { parseSchedulerEvent } from './scheduler-event';
 
-export const SERVICE_NAME = 'airudder-stats-monitor';
-export const METRICS_NAMESPACE = 'AirudderStatsMonitor';
+export { METRICS_NAMESPACE, SERVICE_NAME };
+
 /** Kept back from the Lambda timeout so a run can still record its outcome. */
 const SAFETY_MARGIN_MS = 5_000;
 

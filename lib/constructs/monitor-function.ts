@@ -5,6 +5,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/shared/telemetry';
+
+export { METRICS_NAMESPACE, SERVICE_NAME };
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 
@@ -24,8 +27,6 @@ export const MONITOR_BUNDLING: nodejs.BundlingOptions = {
 };
 
 /** Powertools names; the "no successful check" alarm reads metrics published under them. */
-export const SERVICE_NAME = 'airudder-stats-monitor';
-export const METRICS_NAMESPACE = 'AirudderStatsMonitor';
 
 export interface MonitorFunctionProps {
   /** IANA time zone of the call centre (AIRUDDER_TIMEZONE). */

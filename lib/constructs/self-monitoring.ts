@@ -8,10 +8,12 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { RUN_SUCCEEDED_METRIC } from '../../lambda/shared/telemetry';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './monitor-function';
 
+export { RUN_SUCCEEDED_METRIC };
+
 /** The metric a successful run publishes (EMF, via Powertools Metrics), Count 1 per run. */
-export const RUN_SUCCEEDED_METRIC = 'RunSucceeded';
 
 export interface SelfMonitoringProps {
   /** The monitor function whose errors are watched. */

@@ -1,0 +1,7 @@
+/**
+ * Names shared by the function's metrics and logs and the stack's alarms: if they drifted apart,
+ * the "no successful check" alarm would watch a metric nobody publishes.
+ */
+export const SERVICE_NAME = 'airudder-stats-monitor';
+export const METRICS_NAMESPACE = 'AirudderStatsMonitor';
+export const RUN_SUCCEEDED_METRIC = 'RunSucceeded';
