@@ -158,17 +158,17 @@ describe('createWebhookNotifier', () => {
     expect(receiver.received).toHaveLength(1);
   });
 
-  // Real 500 ms waits: the first fetch of a process loads undici (~0.4 s here), so shorter limits flake.
+  // Real 1.5 s waits: the first fetch of a process loads undici (~0.4 s, more under load), so shorter limits flake.
   it('retries an attempt that times out, then fails when the receiver never answers', async () => {
     // Prepare
     receiver.respondWith({ hang: true }, { hang: true });
     // Act
-    const error = await sendExpectingFailure(notifier({ timeoutMs: 500, maxAttempts: 2 }).send(message));
+    const error = await sendExpectingFailure(notifier({ timeoutMs: 1_500, maxAttempts: 2 }).send(message));
     // Assess
     expect(receiver.attempts).toBe(2);
     expect(error.permanent).toBe(false);
     expect(error.status).toBeUndefined();
-    expect(error.message).toContain('timed out after 500 ms');
+    expect(error.message).toContain('timed out after 1500 ms');
     expectNoSecretIn(error);
   });
 
@@ -176,7 +176,7 @@ describe('createWebhookNotifier', () => {
     // Prepare
     receiver.respondWith({ hang: true });
     // Act
-    await notifier({ timeoutMs: 500 }).send(message);
+    await notifier({ timeoutMs: 1_500 }).send(message);
     // Assess
     expect(receiver.attempts).toBe(2);
     expect(receiver.received).toEqual([message]);
