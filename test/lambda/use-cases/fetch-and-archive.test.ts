@@ -30,6 +30,25 @@ function recordingFetch() {
   return { served, fetch: wrapped };
 }
 
+/** An archive of the given kind with its clean-up: the S3 emulator, the conditional S3 fake, or a folder. */
+async function openArchive(
+  kind: 's3' | 's3-conditional' | 'folder',
+): Promise<{ store: ObjectStore; cleanup: () => Promise<void> }> {
+  if (kind === 's3') {
+    const s3 = await startS3Emulator();
+    return { store: createS3ObjectStore(s3.client, s3.bucket, 'audit'), cleanup: s3.close };
+  }
+  if (kind === 's3-conditional') {
+    const s3 = createConditionalS3();
+    return { store: createS3ObjectStore(s3.client, 'archive', 'audit'), cleanup: async () => s3.restore() };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'fetch-archive-'));
+  return {
+    store: createFolderObjectStore(dir, 'audit'),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
 describe.each([
   ['an S3-compatible server', 's3'],
   ['a local folder', 'folder'],
@@ -39,15 +58,7 @@ describe.each([
   let cleanup: () => Promise<void>;
   beforeAll(async () => {
     standIn = await startTestStandIn();
-    if (kind === 's3') {
-      const s3 = await startS3Emulator();
-      store = createS3ObjectStore(s3.client, s3.bucket, 'audit');
-      cleanup = s3.close;
-    } else {
-      const dir = await mkdtemp(join(tmpdir(), 'fetch-archive-'));
-      store = createFolderObjectStore(dir, 'audit');
-      cleanup = () => rm(dir, { recursive: true, force: true });
-    }
+    ({ store, cleanup } = await openArchive(kind));
   });
   afterAll(async () => {
     await standIn.close();
@@ -109,7 +120,7 @@ describe.each([
 
 // S3 emulators overwrite on If-None-Match; S3's own 412 is reproduced by a conditional fake.
 describe.each([
-  ['S3 (conditional-write fake)', 's3'],
+  ['S3 (conditional-write fake)', 's3-conditional'],
   ['a local folder', 'folder'],
 ] as const)('a repeated run for the same reference time in %s', (_name, kind) => {
   let standIn: StandIn;
@@ -117,15 +128,7 @@ describe.each([
   let cleanup: () => Promise<void>;
   beforeAll(async () => {
     standIn = await startTestStandIn();
-    if (kind === 's3') {
-      const s3 = createConditionalS3();
-      store = createS3ObjectStore(s3.client, 'archive', 'audit');
-      cleanup = async () => s3.restore();
-    } else {
-      const dir = await mkdtemp(join(tmpdir(), 'fetch-archive-'));
-      store = createFolderObjectStore(dir, 'audit');
-      cleanup = () => rm(dir, { recursive: true, force: true });
-    }
+    ({ store, cleanup } = await openArchive(kind));
   });
   afterAll(async () => {
     await standIn.close();
