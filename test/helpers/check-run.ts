@@ -1,4 +1,3 @@
-import { createS3ObjectStore } from '../../lambda/adapters/archive/s3-object-store';
 import { loadRules } from '../../lambda/adapters/rules/load-rules';
 import { createWebhookNotifier } from '../../lambda/adapters/slack/webhook-notifier';
 import type { ObjectStore } from '../../lambda/domain/object-store';
@@ -39,5 +38,3 @@ export async function checkDeps(options: {
     now: options.clock ?? (() => new Date()),
   };
 }
-
-export { createS3ObjectStore };
