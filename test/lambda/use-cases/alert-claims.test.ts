@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { type AlertState, emptyAlertState, type RuleState } from '../../../lambda/domain/alerts/alert-state';
+import type { Notification } from '../../../lambda/domain/alerts/notification';
+import { CLAIM_TTL_MS, claim, releaseClaims, unclaimed } from '../../../lambda/use-cases/alert-claims';
+
+const NOW = new Date('2025-11-11T02:00:00Z');
+const ruleState: RuleState = {
+  status: 'firing',
+  severity: 'crit',
+  condition: 'threshold',
+  since: '2025-11-11T02:00:00Z',
+  pendingCount: 0,
+  lastValue: 0.5,
+  lastEvaluatedAt: '2025-11-11T02:00:00Z',
+  firedAt: '2025-11-11T02:00:00Z',
+  repeatCount: 0,
+  history: [],
+};
+const fired = { kind: 'fired', key: 'transfer:fired', ruleId: 'transfer' } as Notification;
+const degraded = { kind: 'monitor-degraded', key: 'monitor:degraded' } as Notification;
+const state = (): AlertState => ({ ...emptyAlertState(), rules: { transfer: ruleState } });
+
+describe('alert claims', () => {
+  it('hide a notification another run is delivering, but not from the run that claimed it', () => {
+    const claimed = claim(state(), [fired, degraded], 'run-a', NOW);
+    expect(unclaimed(claimed, [fired, degraded], 'run-b', NOW)).toEqual([]);
+    expect(unclaimed(claimed, [fired, degraded], 'run-a', NOW)).toEqual([fired, degraded]);
+  });
+
+  it('expire, so a notification claimed by a run that died is owed again', () => {
+    const claimed = claim(state(), [fired], 'crashed', NOW);
+    const justBefore = new Date(NOW.getTime() + CLAIM_TTL_MS - 1);
+    const after = new Date(NOW.getTime() + CLAIM_TTL_MS);
+    expect(unclaimed(claimed, [fired], 'next', justBefore)).toEqual([]);
+    expect(unclaimed(claimed, [fired], 'next', after)).toEqual([fired]);
+  });
+
+  it('are released only for the run that holds them', () => {
+    const claimed = claim(claim(state(), [fired], 'run-a', NOW), [degraded], 'run-b', NOW);
+    const released = releaseClaims(claimed, 'run-a');
+    expect(released.rules.transfer?.claim).toBeUndefined();
+    expect(released.monitor.claim).toEqual({ runId: 'run-b', at: NOW.toISOString() });
+  });
+});
