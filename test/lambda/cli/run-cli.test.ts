@@ -1,10 +1,12 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
 import { startTestStandIn, TEST_CREDENTIALS } from '../../helpers/airudder';
 import { runTestCli } from '../../helpers/cli';
+import { startS3Emulator } from '../../helpers/s3-emulator';
 
 const FETCH = ['fetch', '--from', '2025-11-12 00:00:00', '--to', '2025-11-12 14:30:00'];
 
@@ -135,5 +137,38 @@ describe('secrets', () => {
       expect(everything).not.toContain(encodeURIComponent(secret));
     }
     await rm(archiveDir, { recursive: true, force: true });
+  });
+});
+
+describe('npm run job -- fetch into S3', () => {
+  it('archives to the S3-compatible server AWS_ENDPOINT_URL_S3 names, as the SDK reads it', async () => {
+    // Prepare: the SDK reads its endpoint, region and credentials from the process environment
+    const standIn = await startTestStandIn();
+    const s3 = await startS3Emulator('cli-bucket');
+    vi.stubEnv('AWS_ENDPOINT_URL_S3', s3.endpoint);
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+    try {
+      // Act
+      const result = await runTestCli(FETCH, {
+        baseUrl: standIn.url,
+        archiveDir: '',
+        env: { ARCHIVE_DIR: undefined, ARCHIVE_BUCKET: 'cli-bucket', ARCHIVE_PREFIX: 'audit' },
+      });
+      // Assess
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/Location: s3:\/\/cli-bucket\/audit\/raw\/fetch\/2025-11-12\//);
+      const listed = await s3.client.send(
+        new ListObjectsV2Command({ Bucket: 'cli-bucket', Prefix: 'audit/raw/' }),
+      );
+      expect(listed.Contents?.map((object) => object.Key)).toEqual([
+        'audit/raw/fetch/2025-11-12/20251112T073000Z_20251112T000000_20251112T143000.json',
+      ]);
+    } finally {
+      vi.unstubAllEnvs();
+      await standIn.close();
+      await s3.close();
+    }
   });
 });
