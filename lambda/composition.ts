@@ -8,7 +8,7 @@ import type { FetchFn } from './adapters/http/http-request';
 import { loadMonitorSecret, type MonitorSecret } from './adapters/secrets/monitor-secret';
 import { createConsoleNotifier } from './adapters/slack/console-notifier';
 import { createWebhookNotifier } from './adapters/slack/webhook-notifier';
-import type { AirudderCredentials, Config } from './config';
+import { type AirudderCredentials, type Config, missingCredentialsError } from './config';
 import type { ObjectStore } from './domain/object-store';
 import type { Notifier } from './domain/slack/slack-message';
 import type { StatsSource } from './domain/stats-source';
@@ -71,8 +71,7 @@ export async function buildRunDeps(options: RunDepsOptions): Promise<RunDeps> {
     alertWebhookUrl ??= secret.SLACK_WEBHOOK_URL;
     digestWebhookUrl ??= secret.SLACK_DIGEST_WEBHOOK_URL;
   }
-  // loadConfig guarantees the environment or a secret provides them.
-  if (!credentials) throw new Error('no AIRUDDER credentials configured');
+  if (!credentials) throw missingCredentialsError();
   const notifierFor = (url: string | undefined): Notifier =>
     url
       ? createWebhookNotifier({

@@ -69,16 +69,15 @@ export const EnvSchema = z
         message: 'set ARCHIVE_BUCKET (S3) or ARCHIVE_DIR (local folder)',
       });
     }
-    if (!env.MONITOR_SECRET_ARN) {
-      for (const key of ['AIRUDDER_APP_KEY', 'AIRUDDER_APP_SECRET'] as const) {
-        if (!env[key]) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [key],
-            message: 'is required (or set MONITOR_SECRET_ARN to read it from Secrets Manager)',
-          });
-        }
-      }
+    // Half a credential is a mistake whatever the command; none at all is fine for commands that
+    // only read the archive (verify, replay) and is reported when a run needs AIRUDDER.
+    if (!env.MONITOR_SECRET_ARN && Boolean(env.AIRUDDER_APP_KEY) !== Boolean(env.AIRUDDER_APP_SECRET)) {
+      const missing = env.AIRUDDER_APP_KEY ? 'AIRUDDER_APP_SECRET' : 'AIRUDDER_APP_KEY';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: 'is required with the other AIRUDDER credential',
+      });
     }
   });
 
@@ -104,7 +103,7 @@ export interface Config {
     readonly timeoutMs: number;
     readonly maxAttempts: number;
     readonly tokenTtlMs: number;
-    /** Absent when they come from Secrets Manager (MONITOR_SECRET_ARN). */
+    /** Absent when they come from Secrets Manager (MONITOR_SECRET_ARN) or the command needs none. */
     readonly credentials: AirudderCredentials | undefined;
   };
   readonly archive: ArchiveLocation;
@@ -122,6 +121,12 @@ export interface Config {
   readonly runDeadlineMs: number;
   readonly logLevel: Env['LOG_LEVEL'];
 }
+
+/** Thrown when a run needs AIRUDDER and no credentials are configured. */
+export const missingCredentialsError = () =>
+  new ConfigError(
+    'Invalid configuration: AIRUDDER_APP_KEY and AIRUDDER_APP_SECRET are required (or set MONITOR_SECRET_ARN to read them from Secrets Manager)',
+  );
 
 /** Parses the environment once; throws ConfigError naming every variable that is wrong. */
 export function loadConfig(environment: Record<string, string | undefined>): Config {

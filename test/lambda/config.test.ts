@@ -56,6 +56,7 @@ describe('loadConfig', () => {
     [{ ARCHIVE_DIR: undefined }, 'ARCHIVE_BUCKET'],
     [{ ARCHIVE_BUCKET: 'b' }, 'ARCHIVE_DIR'],
     [{ AIRUDDER_APP_SECRET: '' }, 'AIRUDDER_APP_SECRET'],
+    [{ AIRUDDER_APP_KEY: undefined }, 'AIRUDDER_APP_KEY'],
     [{ SLACK_WEBHOOK_URL: 'http://hooks.example.com/x' }, 'SLACK_WEBHOOK_URL'],
     [{ ARCHIVE_PREFIX: 'a/../b' }, 'ARCHIVE_PREFIX'],
   ])('rejects %o naming %s', (change, name) => {
@@ -68,6 +69,13 @@ describe('loadConfig', () => {
     })();
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain(name);
+  });
+
+  it('accepts no credentials at all, for commands that only read the archive', () => {
+    expect(
+      loadConfig({ ...base, AIRUDDER_APP_KEY: undefined, AIRUDDER_APP_SECRET: undefined }).airudder
+        .credentials,
+    ).toBeUndefined();
   });
 
   it('allows plain http only for loopback hosts', () => {

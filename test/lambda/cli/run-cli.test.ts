@@ -63,6 +63,26 @@ describe('npm run job -- fetch', () => {
     expect(result.stderr).toMatch(/AIRUDDER_TIMEZONE must be an IANA time zone/);
   });
 
+  it('exits 2 naming the credentials when a command needs AIRUDDER and none are configured', async () => {
+    const result = await runTestCli(FETCH, {
+      baseUrl: standIn.url,
+      archiveDir,
+      env: { AIRUDDER_APP_KEY: undefined, AIRUDDER_APP_SECRET: undefined },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/AIRUDDER_APP_KEY and AIRUDDER_APP_SECRET are required/);
+  });
+
+  it('verifies the archive without any AIRUDDER credentials', async () => {
+    const result = await runTestCli(['verify'], {
+      baseUrl: standIn.url,
+      archiveDir,
+      env: { AIRUDDER_APP_KEY: undefined, AIRUDDER_APP_SECRET: undefined },
+    });
+    expect(result.stdout).toMatch(/^Verified \d+ raw objects? in /m);
+    expect(result.stderr).not.toMatch(/AIRUDDER_APP_KEY/);
+  });
+
   it('exits 1 when the run fails and says why', async () => {
     standIn.inject('statistics', { kind: 'http-status', status: 503 }, 2);
     const result = await runTestCli(FETCH, {
