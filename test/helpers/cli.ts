@@ -1,19 +1,27 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import { runCli } from '../../lambda/cli/run-cli';
 import { TEST_CREDENTIALS, TEST_ZONE } from './airudder';
 
-/** Runs the CLI in-process against `baseUrl` and an archive folder, capturing everything it prints. */
+/**
+ * Runs the CLI in-process against `baseUrl`, capturing everything it prints. The archive is the
+ * folder `archiveDir` unless `env` names a bucket (then pass the emulator's `s3Client`).
+ */
 export async function runTestCli(
   argv: string[],
   options: {
     baseUrl: string;
-    archiveDir: string;
+    archiveDir?: string;
     env?: Record<string, string | undefined>;
     fetch?: typeof fetch;
+    s3Client?: S3Client;
     now?: () => Date;
+    /** Pretend stdout is a terminal; what is written without a newline lands in `writes`. */
+    tty?: boolean;
   },
 ) {
   const stdout: string[] = [];
   const stderr: string[] = [];
+  const writes: string[] = [];
   const code = await runCli(argv, {
     env: {
       AIRUDDER_BASE_URL: options.baseUrl,
@@ -24,9 +32,14 @@ export async function runTestCli(
       LOG_LEVEL: 'DEBUG',
       ...options.env,
     },
-    io: { stdout: (text) => stdout.push(text), stderr: (text) => stderr.push(text) },
+    io: {
+      stdout: (text) => stdout.push(text),
+      stderr: (text) => stderr.push(text),
+      ...(options.tty ? { isTTY: true, write: (text: string) => writes.push(text) } : {}),
+    },
     fetch: options.fetch,
+    s3Client: options.s3Client,
     now: options.now,
   });
-  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n'), writes };
 }

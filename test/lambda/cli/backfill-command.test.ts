@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
-import { runCli } from '../../../lambda/cli/run-cli';
 import { shiftDate } from '../../../lambda/domain/query-window';
 import { parseRawKey } from '../../../lambda/domain/raw-archive';
 import { silentLogger } from '../../../lambda/shared/logger';
 import { defaultSleep } from '../../../lambda/shared/retry';
 import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
 import { backfill } from '../../../lambda/use-cases/backfill';
-import { startTestStandIn, TEST_CREDENTIALS, TEST_ZONE, testClient } from '../../helpers/airudder';
+import { startTestStandIn, TEST_ZONE, testClient } from '../../helpers/airudder';
+import { runTestCli } from '../../helpers/cli';
 import { startS3Emulator } from '../../helpers/s3-emulator';
 
 /** The stand-in's clock and the CLI's: 19:00 on 12 Nov in Jakarta, so the 11th is the last whole day. */
@@ -28,35 +28,18 @@ describe('npm run job -- backfill, over loopback (AIRUDDER stand-in at 50 ms a c
   });
 
   /** The CLI as `npm run job` runs it, with the archive in the emulated bucket under `prefix`. */
-  async function job(
+  const job = (
     argv: string[],
     options: { prefix: string; fetch?: typeof fetch; env?: Record<string, string>; tty?: boolean },
-  ) {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const writes: string[] = [];
-    const code = await runCli(argv, {
-      env: {
-        AIRUDDER_BASE_URL: standIn.url,
-        AIRUDDER_APP_KEY: TEST_CREDENTIALS.appKey,
-        AIRUDDER_APP_SECRET: TEST_CREDENTIALS.appSecret,
-        AIRUDDER_TIMEZONE: TEST_ZONE,
-        ARCHIVE_BUCKET: s3.bucket,
-        ARCHIVE_PREFIX: options.prefix,
-        LOG_LEVEL: 'WARN',
-        ...options.env,
-      },
-      io: {
-        stdout: (text) => stdout.push(text),
-        stderr: (text) => stderr.push(text),
-        ...(options.tty ? { isTTY: true, write: (text: string) => writes.push(text) } : {}),
-      },
+  ) =>
+    runTestCli(argv, {
+      baseUrl: standIn.url,
+      env: { ARCHIVE_BUCKET: s3.bucket, ARCHIVE_PREFIX: options.prefix, LOG_LEVEL: 'WARN', ...options.env },
       fetch: options.fetch,
       s3Client: s3.client,
       now: () => NOW,
+      tty: options.tty,
     });
-    return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n'), writes };
-  }
 
   const dayKeys = (prefix: string) => createS3ObjectStore(s3.client, s3.bucket, prefix).list('raw/day/');
   const statisticsRequests = () =>

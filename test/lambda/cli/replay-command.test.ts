@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
-import { runCli } from '../../../lambda/cli/run-cli';
 import { daySoFarWindow } from '../../../lambda/domain/query-window';
 import { silentLogger } from '../../../lambda/shared/logger';
 import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
 import { fetchAndArchive } from '../../../lambda/use-cases/fetch-and-archive';
 import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';
-import { startTestStandIn, TEST_CREDENTIALS, TEST_ZONE, testClient } from '../../helpers/airudder';
+import { startTestStandIn, TEST_ZONE, testClient } from '../../helpers/airudder';
+import { runTestCli } from '../../helpers/cli';
 
 const NOW = new Date('2025-11-12T12:00:00Z');
 /** Transfers to agents fail on the afternoon of Tue 14 Oct (Jakarta). */
@@ -26,27 +26,13 @@ describe('npm run job -- replay, over a month archived by backfill', () => {
   let dir: string;
 
   async function job(argv: string[], env: Record<string, string> = {}) {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const code = await runCli(argv, {
-      env: {
-        AIRUDDER_BASE_URL: standIn.url,
-        AIRUDDER_APP_KEY: TEST_CREDENTIALS.appKey,
-        AIRUDDER_APP_SECRET: TEST_CREDENTIALS.appSecret,
-        AIRUDDER_TIMEZONE: TEST_ZONE,
-        ARCHIVE_DIR: dir,
-        LOG_LEVEL: 'WARN',
-        ...env,
-      },
-      io: { stdout: (text) => stdout.push(text), stderr: (text) => stderr.push(text) },
+    const result = await runTestCli(argv, {
+      baseUrl: standIn.url,
+      archiveDir: dir,
+      env: { LOG_LEVEL: 'WARN', ...env },
       now: () => NOW,
     });
-    return {
-      code,
-      stdout: stdout.join('\n'),
-      stderr: stderr.join('\n'),
-      lines: stdout.join('\n').split('\n'),
-    };
+    return { ...result, lines: result.stdout.split('\n') };
   }
 
   beforeAll(async () => {

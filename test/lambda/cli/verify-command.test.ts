@@ -5,42 +5,32 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
-import { runCli } from '../../../lambda/cli/run-cli';
 import { sha256Hex } from '../../../lambda/domain/raw-archive';
 import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
-import { startTestStandIn, TEST_CREDENTIALS, TEST_ZONE } from '../../helpers/airudder';
+import { startTestStandIn } from '../../helpers/airudder';
+import { runTestCli } from '../../helpers/cli';
 import { startS3Emulator } from '../../helpers/s3-emulator';
 
 const NOW = new Date('2025-11-12T12:00:00Z');
 const BACKFILL = ['backfill', '--from', '2025-11-01', '--to', '2025-11-05', '--rate', '200'];
 
 /** The CLI with the archive either in `dir` or in the emulated bucket under `prefix`. */
-async function job(
+const job = (
   argv: string[],
   standIn: StandIn,
   archive: { dir: string } | { s3: Awaited<ReturnType<typeof startS3Emulator>>; prefix: string },
-) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const location =
-    'dir' in archive
-      ? { ARCHIVE_DIR: archive.dir }
-      : { ARCHIVE_BUCKET: archive.s3.bucket, ARCHIVE_PREFIX: archive.prefix };
-  const code = await runCli(argv, {
+) =>
+  runTestCli(argv, {
+    baseUrl: standIn.url,
     env: {
-      AIRUDDER_BASE_URL: standIn.url,
-      AIRUDDER_APP_KEY: TEST_CREDENTIALS.appKey,
-      AIRUDDER_APP_SECRET: TEST_CREDENTIALS.appSecret,
-      AIRUDDER_TIMEZONE: TEST_ZONE,
       LOG_LEVEL: 'WARN',
-      ...location,
+      ...('dir' in archive
+        ? { ARCHIVE_DIR: archive.dir }
+        : { ARCHIVE_BUCKET: archive.s3.bucket, ARCHIVE_PREFIX: archive.prefix }),
     },
-    io: { stdout: (text) => stdout.push(text), stderr: (text) => stderr.push(text) },
     s3Client: 's3' in archive ? archive.s3.client : undefined,
     now: () => NOW,
   });
-  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
-}
 
 /** The one whole-day key of `date`. */
 async function dayKey(list: (prefix: string) => Promise<string[]>, date: string): Promise<string> {
