@@ -52,19 +52,22 @@ export type DocumentUpdate<T, R> = { readonly value: T | undefined; readonly res
 /**
  * Reads, applies `update`, writes back only if nobody wrote in between; on a conflict re-reads and
  * applies `update` again to the newer document (so `update` must be a pure function of it).
- * `update` returns `value: undefined` to leave the document as it is.
+ * `update` returns `value: undefined` to leave the document as it is. A caller that has just read the
+ * document passes it as `alreadyRead` to save the first read (a stale one just costs a conflict).
  */
 export async function updateDocument<T, R>(
   store: ObjectStore,
   key: string,
   schema: z.ZodType<T>,
   update: (current: T | undefined) => DocumentUpdate<T, R>,
-  attempts = 8,
+  options: { readonly attempts?: number; readonly alreadyRead?: VersionedDocument<T> | null } = {},
 ): Promise<R> {
+  let known = options.alreadyRead;
   return withRetry(
     `update of ${store.describe(key)}`,
     async () => {
-      const current = await readDocument(store, key, schema);
+      const current = known === undefined ? await readDocument(store, key, schema) : (known ?? undefined);
+      known = undefined;
       const { value, result } = update(current?.value);
       if (value === undefined) return result;
       await store.replace(key, Buffer.from(`${JSON.stringify(value, null, 2)}\n`), {
@@ -75,7 +78,7 @@ export async function updateDocument<T, R>(
       return result;
     },
     {
-      attempts,
+      attempts: options.attempts ?? 8,
       baseDelayMs: 20,
       maxDelayMs: 500,
       classify: (error) => ({ retry: error instanceof PreconditionFailedError }),

@@ -117,6 +117,8 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
       const claimed = claim(evaluated.state, owed, deps.runId, deps.now());
       return { value: claimed, result: { ...evaluated, notifications: owed } satisfies Evaluation };
     },
+    // The state read above saves a read; if another run wrote since, the CAS conflict re-reads it.
+    { alreadyRead: before ?? null },
   );
   if (evaluation.outcome === 'already-evaluated') {
     logger.info('Another run evaluated this scheduled time first; nothing to do', {
