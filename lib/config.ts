@@ -39,12 +39,45 @@ const logRetentionValues = Object.values(RetentionDays).filter(
 );
 
 /** Storage classes that still answer GetObject at once: the function reads earlier days back. */
-const ArchiveStorageClassSchema = z.enum(['GLACIER_INSTANT_RETRIEVAL', 'STANDARD_IA', 'INTELLIGENT_TIERING']);
+export enum ArchiveStorageClass {
+  GLACIER_INSTANT_RETRIEVAL = 'GLACIER_INSTANT_RETRIEVAL',
+  STANDARD_IA = 'STANDARD_IA',
+  INTELLIGENT_TIERING = 'INTELLIGENT_TIERING',
+}
+
+/** S3 Object Lock retention modes. */
+export enum ObjectLockMode {
+  /** Users with s3:BypassGovernanceRetention can still delete or shorten. */
+  GOVERNANCE = 'GOVERNANCE',
+  /** Nobody, root included, can delete a version before its retention ends. */
+  COMPLIANCE = 'COMPLIANCE',
+}
+
+/** The function's LOG_LEVEL. */
+export enum MonitorLogLevel {
+  DEBUG = 'DEBUG',
+  INFO = 'INFO',
+  WARN = 'WARN',
+  ERROR = 'ERROR',
+}
+
+/** Default Object Lock retention applied to every new object version. */
+export interface ObjectLockConfig {
+  readonly mode: ObjectLockMode;
+  /** Days each version is locked. */
+  readonly days: number;
+}
 
 const ObjectLockSchema = z.strictObject({
-  mode: z.enum(['GOVERNANCE', 'COMPLIANCE']),
+  mode: z.enum(ObjectLockMode),
   days: intIn(1, 36_500),
 });
+
+/** AWS Chatbot ids: workspace (team) ids start with T, channel ids with C or G (private), as Slack shows them. */
+const slackId = (first: string) =>
+  z.string().regex(new RegExp(`^[${first}][A-Z0-9]{2,}$`), {
+    message: `must be a Slack id starting with ${first.split('').join(' or ')} (from the Slack channel's details)`,
+  });
 
 /** JSON-valued keys may come from `-c objectLock='{"mode":"GOVERNANCE","days":30}'` as a string. */
 const jsonObject = <T extends z.ZodType>(schema: T) =>
@@ -84,7 +117,7 @@ export const StackConfigSchema = z
     scheduleRetryAttempts: intIn(0, 185).default(2),
     archivePrefix: archivePrefix.default(''),
     archiveTransitionDays: intIn(1, 36_500).default(90),
-    archiveStorageClass: ArchiveStorageClassSchema.default('GLACIER_INSTANT_RETRIEVAL'),
+    archiveStorageClass: z.enum(ArchiveStorageClass).default(ArchiveStorageClass.GLACIER_INSTANT_RETRIEVAL),
     archiveExpirationDays: intIn(1, 36_500).optional(),
     noncurrentVersionExpirationDays: intIn(1, 36_500).default(30),
     accessLogExpirationDays: intIn(1, 36_500).default(365),
@@ -110,9 +143,20 @@ export const StackConfigSchema = z
     lineCapacity: intIn(1, 1_000_000).optional(),
     failureThreshold: intIn(1, 100).optional(),
     digestTopN: intIn(1, 50).optional(),
-    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).optional(),
+    logLevel: z.enum(MonitorLogLevel).optional(),
     airudderTimeoutMs: intIn(1000, 900_000).optional(),
     airudderMaxAttempts: intIn(1, 10).optional(),
+    /** Names this monitor in Slack messages (MONITOR_NAME) and on the dashboard. */
+    displayName: z.string().trim().min(1).max(60).optional(),
+    /** A CloudWatch dashboard (about US$3 a month). */
+    dashboard: z
+      .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])
+      .default(false),
+    /** Alarms also to a Slack channel through AWS Chatbot; both ids, or neither. */
+    chatbotSlackWorkspaceId: slackId('T').optional(),
+    chatbotSlackChannelId: slackId('CG').optional(),
+    /** Path of a rules file (JSON) the function starts with instead of the shipped defaults. */
+    rulesFile: z.string().min(1).optional(),
   })
   .superRefine((config, ctx) => {
     if (config.secretArn && config.secretName) {
@@ -127,6 +171,15 @@ export const StackConfigSchema = z
         code: 'custom',
         path: ['secretKmsKeyArn'],
         message: 'applies only to an imported secret (set secretArn or secretName)',
+      });
+    }
+    if ((config.chatbotSlackWorkspaceId === undefined) !== (config.chatbotSlackChannelId === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [
+          config.chatbotSlackWorkspaceId === undefined ? 'chatbotSlackWorkspaceId' : 'chatbotSlackChannelId',
+        ],
+        message: 'is needed too: set both chatbotSlackWorkspaceId and chatbotSlackChannelId, or neither',
       });
     }
     if (
@@ -149,23 +202,37 @@ export const StackConfigSchema = z
   });
 
 export type StackConfig = z.infer<typeof StackConfigSchema>;
-export type ArchiveStorageClass = z.infer<typeof ArchiveStorageClassSchema>;
-export type ObjectLockConfig = z.infer<typeof ObjectLockSchema>;
 
 /** The context keys the stack reads; bin/app.ts looks up exactly these. */
 export const STACK_CONTEXT_KEYS = Object.keys(StackConfigSchema.shape) as ReadonlyArray<keyof StackConfig>;
 
 /** Validates raw context values; throws StackConfigError naming every bad key. */
 export function parseStackConfig(context: Readonly<Record<string, unknown>>): StackConfig {
+  return parseConfig(context, 'Invalid CDK context', 'context key');
+}
+
+/**
+ * The same validation for the construct's props (same names, same rules, same defaults); the error
+ * names the prop.
+ */
+export function parseMonitorProps(props: Readonly<Record<string, unknown>>): StackConfig {
+  return parseConfig(props, 'Invalid AirudderStatsMonitor props', 'prop');
+}
+
+function parseConfig(values: Readonly<Record<string, unknown>>, title: string, noun: string): StackConfig {
   // cdk.json lists optional keys as null so users can see them; null means "not set".
-  const given = Object.fromEntries(Object.entries(context).filter(([, value]) => value !== null));
+  const given = Object.fromEntries(
+    Object.entries(values).filter(
+      ([key, value]) => value !== null && value !== undefined && key in StackConfigSchema.shape,
+    ),
+  );
   const parsed = StackConfigSchema.safeParse(given);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const key = issue.path.map(String).join('.') || 'context';
-      return `context key "${key}" ${issue.message.replace(/^Invalid input: /, '')}`;
+      return `${noun} "${key}" ${issue.message.replace(/^Invalid input: /, '')}`;
     });
-    throw new StackConfigError(`Invalid CDK context: ${problems.join('; ')}`);
+    throw new StackConfigError(`${title}: ${problems.join('; ')}`);
   }
   return parsed.data;
 }

@@ -1,84 +1,49 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import type * as logs from 'aws-cdk-lib/aws-logs';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { AirudderStatsMonitor } from './airudder-stats-monitor';
 import type { StackConfig } from './config';
-import { ArchiveBucket } from './constructs/archive-bucket';
-import { MonitorFunction } from './constructs/monitor-function';
-import { MonitorSecret } from './constructs/monitor-secret';
-import { RunSchedules } from './constructs/run-schedules';
-import { SelfMonitoring } from './constructs/self-monitoring';
+import { DEFAULT_HANDLER_ENTRY } from './constructs/monitor-function';
 
 export interface MonitorStackProps extends StackProps {
   /** Validated configuration (see lib/config.ts). */
   readonly config: StackConfig;
   /**
-   * Source entry of the handler.
+   * Source entry of the handler, bundled with esbuild at synth time.
    * @default lambda/handler.ts
    */
   readonly handlerEntry?: string;
 }
 
-/** Schedules → function → AIRUDDER / S3 archive / Slack, with alarms that do not depend on Slack. */
+/**
+ * This project's own stack: the AirudderStatsMonitor construct configured from cdk.json, bundling
+ * the function from source, plus outputs for the README's next steps.
+ */
 export class MonitorStack extends Stack {
+  /** The monitor. */
+  public readonly monitor: AirudderStatsMonitor;
+
   constructor(scope: Construct, id: string, props: MonitorStackProps) {
     super(scope, id, props);
-    const { config } = props;
 
-    const secret = new MonitorSecret(this, 'Secret', {
-      secretArn: config.secretArn,
-      secretName: config.secretName,
-      kmsKeyArn: config.secretKmsKeyArn,
+    // 'Default' adds nothing to logical ids: the resources keep the ids they had when they were
+    // created directly in this stack, so no retained bucket or secret is ever replaced or orphaned.
+    this.monitor = new AirudderStatsMonitor(this, 'Default', {
+      ...props.config,
+      handlerSourceEntry: props.handlerEntry ?? DEFAULT_HANDLER_ENTRY,
     });
 
-    const archive = new ArchiveBucket(this, 'Archive', {
-      prefix: config.archivePrefix,
-      transitionAfterDays: config.archiveTransitionDays,
-      transitionStorageClass: config.archiveStorageClass,
-      expireAfterDays: config.archiveExpirationDays,
-      noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
-      accessLogExpirationDays: config.accessLogExpirationDays,
-      objectLock: config.objectLock,
-    });
-
-    const monitor = new MonitorFunction(this, 'Monitor', {
-      entry: props.handlerEntry,
-      timeZone: config.timeZone,
-      airudderBaseUrl: config.airudderBaseUrl,
-      memorySizeMb: config.memorySizeMb,
-      timeoutSeconds: config.timeoutSeconds,
-      logRetention: config.logRetentionDays as logs.RetentionDays,
-      lineCapacity: config.lineCapacity,
-      failureThreshold: config.failureThreshold,
-      digestTopN: config.digestTopN,
-      logLevel: config.logLevel,
-      airudderTimeoutMs: config.airudderTimeoutMs,
-      airudderMaxAttempts: config.airudderMaxAttempts,
-    });
-    archive.grantTo(monitor.function);
-    secret.grantTo(monitor.function);
-
-    const schedules = new RunSchedules(this, 'Schedules', {
-      target: monitor.function,
-      timeZone: config.timeZone,
-      checkSchedule: config.checkSchedule,
-      digestSchedule: config.digestSchedule,
-      maxEventAge: Duration.minutes(config.scheduleMaxEventAgeMinutes),
-      retryAttempts: config.scheduleRetryAttempts,
-    });
-
-    const monitoring = new SelfMonitoring(this, 'SelfMonitoring', {
-      function: monitor.function,
-      deadLetterQueue: schedules.deadLetterQueue,
-      noSuccessfulCheckWindow: Duration.minutes(config.noSuccessfulCheckAlarmMinutes),
-      alarmEmail: config.alarmEmail,
-    });
-
-    new CfnOutput(this, 'ArchiveBucketName', { value: archive.bucket.bucketName });
+    new CfnOutput(this, 'ArchiveBucketName', { value: this.monitor.bucket.bucketName });
     new CfnOutput(this, 'SecretId', {
       description: 'Put the AIRUDDER credentials and Slack webhook URLs into this secret',
-      value: secret.secretId,
+      value: this.monitor.secretId,
     });
-    new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn });
-    new CfnOutput(this, 'FunctionName', { value: monitor.function.functionName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitor.alarmTopic.topicArn });
+    new CfnOutput(this, 'FunctionName', { value: this.monitor.function.functionName });
+    new CfnOutput(this, 'LogGroupName', { value: this.monitor.logGroup.logGroupName });
+    if (this.monitor.dashboard) {
+      new CfnOutput(this, 'DashboardUrl', {
+        value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${this.monitor.dashboard.dashboardName}`,
+      });
+    }
   }
 }

@@ -1,14 +1,7 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MetricName } from '../shared/telemetry';
 
-/** What a run reports; the alarms of the stack read RunSucceeded with dimensions {service, mode}. */
-export type MetricName =
-  | 'RunSucceeded'
-  | 'RunFailed'
-  | 'AirudderApiLatency'
-  | 'AlertsFired'
-  | 'AlertsResolved'
-  | 'SlackFailures'
-  | 'ArchivedBytes';
+export type { MetricName };
 
 const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = {
   RunSucceeded: MetricUnit.Count,

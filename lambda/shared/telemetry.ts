@@ -5,3 +5,13 @@
 export const SERVICE_NAME = 'airudder-stats-monitor';
 export const METRICS_NAMESPACE = 'AirudderStatsMonitor';
 export const RUN_SUCCEEDED_METRIC = 'RunSucceeded';
+
+/** What a run reports; the alarms and the dashboard read them with dimensions {service, mode}. */
+export type MetricName =
+  | 'RunSucceeded'
+  | 'RunFailed'
+  | 'AirudderApiLatency'
+  | 'AlertsFired'
+  | 'AlertsResolved'
+  | 'SlackFailures'
+  | 'ArchivedBytes';

@@ -4,7 +4,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import type { ArchiveStorageClass, ObjectLockConfig } from '../config';
+import { ArchiveStorageClass, type ObjectLockConfig, ObjectLockMode } from '../config';
 
 /** The key areas the function uses, each directly under the archive prefix. */
 export const ARCHIVE_AREAS = ['raw', 'state', 'digest'] as const;
@@ -22,7 +22,7 @@ export interface ArchiveBucketProps {
   readonly transitionAfterDays?: number;
   /**
    * Storage class for old objects; must still answer GetObject at once.
-   * @default 'GLACIER_INSTANT_RETRIEVAL'
+   * @default ArchiveStorageClass.GLACIER_INSTANT_RETRIEVAL
    */
   readonly transitionStorageClass?: ArchiveStorageClass;
   /**
@@ -105,7 +105,9 @@ export class ArchiveBucket extends Construct {
           // each object as at least 128 KB.
           transitions: [
             {
-              storageClass: toStorageClass(props.transitionStorageClass ?? 'GLACIER_INSTANT_RETRIEVAL'),
+              storageClass: toStorageClass(
+                props.transitionStorageClass ?? ArchiveStorageClass.GLACIER_INSTANT_RETRIEVAL,
+              ),
               transitionAfter: Duration.days(props.transitionAfterDays ?? 90),
             },
           ],
@@ -160,18 +162,18 @@ export class ArchiveBucket extends Construct {
 
 function toStorageClass(name: ArchiveStorageClass): s3.StorageClass {
   switch (name) {
-    case 'GLACIER_INSTANT_RETRIEVAL':
+    case ArchiveStorageClass.GLACIER_INSTANT_RETRIEVAL:
       return s3.StorageClass.GLACIER_INSTANT_RETRIEVAL;
-    case 'STANDARD_IA':
+    case ArchiveStorageClass.STANDARD_IA:
       return s3.StorageClass.INFREQUENT_ACCESS;
-    case 'INTELLIGENT_TIERING':
+    case ArchiveStorageClass.INTELLIGENT_TIERING:
       return s3.StorageClass.INTELLIGENT_TIERING;
   }
 }
 
 function toRetention(lock: ObjectLockConfig): s3.ObjectLockRetention {
   const duration = Duration.days(lock.days);
-  return lock.mode === 'COMPLIANCE'
+  return lock.mode === ObjectLockMode.COMPLIANCE
     ? s3.ObjectLockRetention.compliance(duration)
     : s3.ObjectLockRetention.governance(duration);
 }

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,10 +11,14 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/shared/telemetry';
 
 export { METRICS_NAMESPACE, SERVICE_NAME };
 
-const REPO_ROOT = path.join(__dirname, '..', '..');
+/** The package root: the nearest folder with a package.json, from lib/ (source) or dist/lib/ (compiled). */
+const PACKAGE_ROOT = findPackageRoot(__dirname);
 
 /** The function's source entry; it exports `handler`. */
-export const DEFAULT_HANDLER_ENTRY = path.join(REPO_ROOT, 'lambda', 'handler.ts');
+export const DEFAULT_HANDLER_ENTRY = path.join(PACKAGE_ROOT, 'lambda', 'handler.ts');
+
+/** Where `npm run build` puts the bundled handler (index.js + index.js.map); the package ships it. */
+export const PREBUILT_HANDLER_DIR = path.join(PACKAGE_ROOT, 'dist', 'handler');
 
 /** The newest Node.js LTS runtime Lambda offers; the stack and `npm run bench` share it. */
 export const MONITOR_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -24,6 +30,10 @@ export const MONITOR_BUNDLING: nodejs.BundlingOptions = {
   minify: true,
   // The Node.js runtime ships AWS SDK v3.
   externalModules: ['@aws-sdk/*'],
+  // A linked index.js.map: stack traces name lambda/*.ts files and lines. Mappings only, no
+  // sources: the asset stays small and carries no source text.
+  sourceMap: true,
+  sourcesContent: false,
 };
 
 /** Powertools names; the "no successful check" alarm reads metrics published under them. */
@@ -37,10 +47,21 @@ export interface MonitorFunctionProps {
    */
   readonly airudderBaseUrl?: string;
   /**
-   * Source entry of the handler.
-   * @default DEFAULT_HANDLER_ENTRY (lambda/handler.ts)
+   * Bundle the function from this TypeScript entry with esbuild at synth time, instead of using the
+   * prebuilt code. For developing this project: needs esbuild and the project's lock file.
+   * @default - the prebuilt code from `npm run build` (PREBUILT_HANDLER_DIR)
    */
-  readonly entry?: string;
+  readonly sourceEntry?: string;
+  /**
+   * A rules file (JSON) shipped with the function as its rules (RULES_FILE); validated at synth.
+   * @default - the rules built into the function
+   */
+  readonly rulesFile?: string;
+  /**
+   * Names the monitor in its messages (MONITOR_NAME).
+   * @default - not set
+   */
+  readonly displayName?: string;
   /**
    * Memory in MB.
    * @default 256
@@ -97,14 +118,19 @@ export function runDeadlineMs(timeoutSeconds: number): number {
   return Math.max(timeoutMs - 15_000, Math.round(timeoutMs * 0.75));
 }
 
+/** Where the function reads a rules file shipped with its code. */
+const SHIPPED_RULES_FILE = 'rules.json';
+
 /**
- * The monitor function: Node LTS on arm64, bundled locally by esbuild (no Docker), its own log
- * group and a role without managed policies. Archive and secret grants are added by their
- * constructs' `grantTo`, which also set the matching environment variables.
+ * The monitor function: Node LTS on arm64, its own log group and a role without managed policies.
+ * Its code is the prebuilt bundle (what an installed package has: no esbuild, no lock file), or
+ * for this project's own stack bundled from source by esbuild (no Docker). Either way it has a
+ * source map and Node applies it, so errors name lambda/*.ts files. Archive and secret grants are
+ * added by their constructs' `grantTo`, which also set the matching environment variables.
  */
 export class MonitorFunction extends Construct {
   /** The Lambda function. */
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   /** Its log group, with retention. */
   public readonly logGroup: logs.LogGroup;
 
@@ -129,6 +155,8 @@ export class MonitorFunction extends Construct {
       RUN_DEADLINE_MS: String(runDeadlineMs(timeoutSeconds)),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      // Node applies index.js.map to every stack trace: errors name lambda/*.ts files and lines.
+      NODE_OPTIONS: '--enable-source-maps',
     };
     const optional: Record<string, string | number | undefined> = {
       LINE_CAPACITY: props.lineCapacity,
@@ -137,17 +165,15 @@ export class MonitorFunction extends Construct {
       LOG_LEVEL: props.logLevel,
       AIRUDDER_TIMEOUT_MS: props.airudderTimeoutMs,
       AIRUDDER_MAX_ATTEMPTS: props.airudderMaxAttempts,
+      MONITOR_NAME: props.displayName,
+      RULES_FILE: props.rulesFile !== undefined ? `/var/task/${SHIPPED_RULES_FILE}` : undefined,
     };
     for (const [key, value] of Object.entries(optional)) {
       if (value !== undefined) environment[key] = String(value);
     }
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
+    const common = {
       description: 'Checks AIRUDDER inbound statistics, archives them to S3 and alerts Slack',
-      entry: props.entry ?? DEFAULT_HANDLER_ENTRY,
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       runtime: MONITOR_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySizeMb ?? 256,
@@ -155,7 +181,55 @@ export class MonitorFunction extends Construct {
       role,
       logGroup: this.logGroup,
       environment,
-      bundling: MONITOR_BUNDLING,
-    });
+    } satisfies Partial<lambda.FunctionProps>;
+    const rulesFile = props.rulesFile;
+
+    if (props.sourceEntry !== undefined) {
+      this.function = new nodejs.NodejsFunction(this, 'Function', {
+        ...common,
+        entry: props.sourceEntry,
+        handler: 'handler',
+        projectRoot: PACKAGE_ROOT,
+        depsLockFilePath: path.join(PACKAGE_ROOT, 'package-lock.json'),
+        bundling: {
+          ...MONITOR_BUNDLING,
+          commandHooks:
+            rulesFile === undefined
+              ? undefined
+              : {
+                  beforeBundling: () => [],
+                  beforeInstall: () => [],
+                  afterBundling: (_input, output) => [`cp "${rulesFile}" "${output}/${SHIPPED_RULES_FILE}"`],
+                },
+        },
+      });
+    } else {
+      this.function = new lambda.Function(this, 'Function', {
+        ...common,
+        code: lambda.Code.fromAsset(prebuiltAsset(rulesFile)),
+        handler: 'index.handler',
+      });
+    }
+  }
+}
+
+/** The prebuilt handler folder, or a copy of it with the rules file beside the code. */
+function prebuiltAsset(rulesFile: string | undefined): string {
+  if (!fs.existsSync(path.join(PREBUILT_HANDLER_DIR, 'index.js'))) {
+    throw new Error(
+      `The prebuilt function code is missing at ${PREBUILT_HANDLER_DIR}: run \`npm run build\` in airudder-stats-monitor (npm ci runs it).`,
+    );
+  }
+  if (rulesFile === undefined) return PREBUILT_HANDLER_DIR;
+  const staged = fs.mkdtempSync(path.join(os.tmpdir(), 'airudder-stats-monitor-'));
+  fs.cpSync(PREBUILT_HANDLER_DIR, staged, { recursive: true });
+  fs.copyFileSync(rulesFile, path.join(staged, SHIPPED_RULES_FILE));
+  return staged;
+}
+
+function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
   }
 }

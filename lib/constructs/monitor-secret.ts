@@ -1,10 +1,10 @@
-import { RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
-/** The JSON keys the function expects in the secret; the placeholder holds them with empty values. */
+/** The JSON keys the function reads from the secret (the two AIRUDDER ones are required). */
 export const SECRET_KEYS = [
   'AIRUDDER_APP_KEY',
   'AIRUDDER_APP_SECRET',
@@ -20,7 +20,7 @@ export interface MonitorSecretProps {
   readonly secretArn?: string;
   /**
    * Name of an existing secret to use instead of creating one.
-   * @default - a new secret holding an empty placeholder is created
+   * @default - a new secret without any value is created
    */
   readonly secretName?: string;
   /**
@@ -33,8 +33,9 @@ export interface MonitorSecretProps {
 
 /**
  * The one secret holding the AIRUDDER credentials and Slack webhook URLs. The template never holds
- * a value: a created secret starts as a placeholder with empty strings, which the user replaces
- * after deploy.
+ * a value: a created secret has neither SecretString nor GenerateSecretString, so it starts with no
+ * version at all, the user puts the JSON in after deploy, and no later template change can
+ * overwrite what they stored.
  */
 export class MonitorSecret extends Construct {
   /** The secret (created or imported). */
@@ -60,15 +61,15 @@ export class MonitorSecret extends Construct {
       this.policyArn = `${this.secret.secretArn}-??????`;
     } else {
       const created = new secretsmanager.Secret(this, 'Secret', {
-        description:
-          'AIRUDDER credentials and Slack webhook URLs for airudder-stats-monitor. Replace the empty values after deploy.',
-        // Never change this placeholder: a changed template value would overwrite what the user stored.
-        secretObjectValue: Object.fromEntries(
-          SECRET_KEYS.map((key) => [key, SecretValue.unsafePlainText('')]),
-        ),
+        description: `AIRUDDER credentials and Slack webhook URLs for airudder-stats-monitor: put a JSON object with ${SECRET_KEYS.join(', ')} after deploy.`,
         // The values are copies of credentials issued by AIRUDDER and Slack; no data is lost with them.
         removalPolicy: RemovalPolicy.DESTROY,
       });
+      // The L2 Secret asks CloudFormation to generate a password when given no value; without
+      // either property the secret is created empty, and the template never owns its value.
+      (created.node.defaultChild as secretsmanager.CfnSecret).addPropertyDeletionOverride(
+        'GenerateSecretString',
+      );
       Validations.of(created).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason:

@@ -1,4 +1,5 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,11 +14,14 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from './monitor-function';
 
 export { RUN_SUCCEEDED_METRIC };
 
-/** The metric a successful run publishes (EMF, via Powertools Metrics), Count 1 per run. */
+/** The duration alarm fires when a run takes this share of the function's timeout. */
+export const DURATION_ALARM_SHARE = 0.8;
 
 export interface SelfMonitoringProps {
-  /** The monitor function whose errors are watched. */
+  /** The monitor function whose errors and duration are watched. */
   readonly function: lambda.IFunction;
+  /** Its timeout: the duration alarm fires at DURATION_ALARM_SHARE of it. */
+  readonly timeout: Duration;
   /** The schedules' dead-letter queue. */
   readonly deadLetterQueue: sqs.IQueue;
   /**
@@ -30,15 +34,32 @@ export interface SelfMonitoringProps {
    * @default - no subscription; subscribe yourself to the topic
    */
   readonly alarmEmail?: string;
+  /**
+   * An existing topic to send the alarms to, instead of creating one. Its policy and key (if any)
+   * must let CloudWatch publish.
+   * @default - a new KMS-encrypted topic
+   */
+  readonly topic?: sns.ITopic;
+  /**
+   * Also send alarms to a Slack channel through AWS Chatbot. The workspace must already be
+   * authorised in the AWS Chatbot console once per account.
+   * @default - no Slack route (e-mail or your own topic subscriptions only)
+   */
+  readonly slack?: { readonly workspaceId: string; readonly channelId: string };
 }
 
 /**
- * Alarms that reach the operator without Slack: function errors, dead letters, and silence (no
- * successful check). All go to one KMS-encrypted SNS topic.
+ * Alarms that reach the operator without the monitor's own Slack webhooks: function errors, runs
+ * near the timeout, dead letters, and silence (no successful check). All go to one SNS topic
+ * (KMS-encrypted when created here), which e-mail and optionally AWS Chatbot subscribe to.
  */
 export class SelfMonitoring extends Construct {
   /** Receives every alarm and OK transition. */
-  public readonly topic: sns.Topic;
+  public readonly topic: sns.ITopic;
+  /** A run took DURATION_ALARM_SHARE of the timeout or more. */
+  public readonly durationAlarm: cloudwatch.Alarm;
+  /** The Chatbot channel configuration, when a Slack route was asked for. */
+  public readonly slackChannel?: chatbot.SlackChannelConfiguration;
   /** Any function error in 15 minutes. */
   public readonly errorsAlarm: cloudwatch.Alarm;
   /** A scheduled invocation ended up in the dead-letter queue. */
@@ -49,40 +70,7 @@ export class SelfMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: SelfMonitoringProps) {
     super(scope, id);
 
-    // A customer-managed key, because CloudWatch cannot publish to a topic under the AWS-managed
-    // alias/aws/sns key (its policy cannot grant cloudwatch.amazonaws.com).
-    const key = new kms.Key(this, 'TopicKey', {
-      description: 'Encrypts the airudder-stats-monitor alarm topic',
-      enableKeyRotation: true,
-      // It protects only in-flight notifications: nothing is left to decrypt once the topic is gone.
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-    });
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToUseTheKey',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-    );
-
-    this.topic = new sns.Topic(this, 'Topic', {
-      displayName: 'airudder-stats-monitor alarms',
-      masterKey: key,
-      enforceSSL: true,
-    });
-    // A topic policy replaces SNS's default one, so allow the alarms of this account explicitly.
-    this.topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublish',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-    );
+    this.topic = props.topic ?? this.createTopic();
     if (props.alarmEmail !== undefined) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     }
@@ -126,10 +114,77 @@ export class SelfMonitoring extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
 
+    const timeoutMs = props.timeout.toMilliseconds();
+    const threshold = Math.round(timeoutMs * DURATION_ALARM_SHARE);
+    this.durationAlarm = new cloudwatch.Alarm(this, 'NearTimeout', {
+      alarmDescription: `airudder-stats-monitor: a run took ${threshold / 1000} s or more, ${DURATION_ALARM_SHARE * 100} % of the ${timeoutMs / 1000} s timeout (slow AIRUDDER or S3; raise timeoutSeconds or look at the log).`,
+      metric: props.function.metricDuration({
+        period: Duration.minutes(15),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    if (props.slack !== undefined) {
+      // No guardrail or user-role policies: the channel only receives notifications.
+      this.slackChannel = new chatbot.SlackChannelConfiguration(this, 'SlackChannel', {
+        slackChannelConfigurationName: Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
+        slackWorkspaceId: props.slack.workspaceId,
+        slackChannelId: props.slack.channelId,
+        notificationTopics: [this.topic],
+      });
+    }
+
     const action = new actions.SnsAction(this.topic);
-    for (const alarm of [this.errorsAlarm, this.deadLettersAlarm, this.noSuccessfulCheckAlarm]) {
+    for (const alarm of this.alarms) {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
     }
+  }
+
+  /** Every alarm, in one list (the dashboard shows them). */
+  public get alarms(): cloudwatch.Alarm[] {
+    return [this.errorsAlarm, this.durationAlarm, this.deadLettersAlarm, this.noSuccessfulCheckAlarm];
+  }
+
+  private createTopic(): sns.Topic {
+    // A customer-managed key, because CloudWatch cannot publish to a topic under the AWS-managed
+    // alias/aws/sns key (its policy cannot grant cloudwatch.amazonaws.com).
+    const key = new kms.Key(this, 'TopicKey', {
+      description: 'Encrypts the airudder-stats-monitor alarm topic',
+      enableKeyRotation: true,
+      // It protects only in-flight notifications: nothing is left to decrypt once the topic is gone.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToUseTheKey',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+
+    const topic = new sns.Topic(this, 'Topic', {
+      displayName: 'airudder-stats-monitor alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    // A topic policy replaces SNS's default one, so allow the alarms of this account explicitly.
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    return topic;
   }
 }

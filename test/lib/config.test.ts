@@ -35,6 +35,7 @@ describe('parseStackConfig', () => {
       noncurrentVersionExpirationDays: 30,
       accessLogExpirationDays: 365,
       noSuccessfulCheckAlarmMinutes: 60,
+      dashboard: false,
     });
   });
 

@@ -213,12 +213,18 @@ describe('function', () => {
     expect(config.runDeadlineMs).toBe(105_000);
   });
 
-  it('sets only variables the function reads, plus the Powertools names the alarms rely on', () => {
-    const known = new Set<string>([...ENV_KEYS, 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE']);
+  it('sets only variables the function reads, plus the Powertools names the alarms rely on and source maps', () => {
+    const known = new Set<string>([
+      ...ENV_KEYS,
+      'POWERTOOLS_SERVICE_NAME',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'NODE_OPTIONS',
+    ]);
     expect(Object.keys(fn.environment).filter((key) => !known.has(key))).toEqual([]);
     expect(fn.environment).toMatchObject({
       POWERTOOLS_SERVICE_NAME: 'airudder-stats-monitor',
       POWERTOOLS_METRICS_NAMESPACE: 'AirudderStatsMonitor',
+      NODE_OPTIONS: '--enable-source-maps',
     });
   });
 
@@ -228,14 +234,10 @@ describe('function', () => {
     expect(values).not.toMatch(/hooks\.slack\.com|xox[abprs]-|secret["']?\s*[:=]/i);
   });
 
-  it('creates the secret as an empty placeholder, never with a value or a generated password', () => {
-    expect(secret.resource.Properties.GenerateSecretString).toBeUndefined();
-    expect(JSON.parse(String(secret.resource.Properties.SecretString))).toEqual({
-      AIRUDDER_APP_KEY: '',
-      AIRUDDER_APP_SECRET: '',
-      SLACK_WEBHOOK_URL: '',
-      SLACK_DIGEST_WEBHOOK_URL: '',
-    });
+  it('creates the secret without any value, so no template change can overwrite what the user put', () => {
+    expect(secret.resource.Properties).not.toHaveProperty('SecretString');
+    expect(secret.resource.Properties).not.toHaveProperty('GenerateSecretString');
+    expect(JSON.stringify(template.toJSON())).not.toContain('SecretString');
   });
 });
 

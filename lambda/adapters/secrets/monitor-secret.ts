@@ -34,7 +34,13 @@ export async function loadMonitorSecret(
     text = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
   } catch (error) {
     const reason = error instanceof Error ? error.name : 'unknown error';
-    throw new MonitorSecretError(`cannot read secret ${secretId}: ${reason}`, { cause: error });
+    // The stack creates the secret without a value: until the user puts one, GetSecretValue
+    // answers ResourceNotFoundException (no AWSCURRENT version), as it does for a wrong id.
+    const hint =
+      reason === 'ResourceNotFoundException'
+        ? ' (no such secret, or no value put yet: see README, "Set the secret")'
+        : '';
+    throw new MonitorSecretError(`cannot read secret ${secretId}: ${reason}${hint}`, { cause: error });
   }
   if (!text)
     throw new MonitorSecretError(

@@ -1,0 +1,361 @@
+import * as fs from 'node:fs';
+import { Duration } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { parseRules } from '../lambda/domain/alerts/parse-rules';
+import {
+  type ArchiveStorageClass,
+  type MonitorLogLevel,
+  type ObjectLockConfig,
+  parseMonitorProps,
+  StackConfigError,
+} from './config';
+import { ArchiveBucket } from './constructs/archive-bucket';
+import { MonitorDashboard } from './constructs/monitor-dashboard';
+import { MonitorFunction } from './constructs/monitor-function';
+import { MonitorSecret } from './constructs/monitor-secret';
+import { RunSchedules } from './constructs/run-schedules';
+import { SelfMonitoring } from './constructs/self-monitoring';
+
+/**
+ * Everything the monitor can be told. Only `timeZone` is required; every other prop has the default
+ * documented here. The names and defaults are those of the project's cdk.json context keys.
+ */
+export interface AirudderStatsMonitorProps {
+  /** IANA time zone of the call centre: schedules run in it and days are counted in it (e.g. 'Asia/Jakarta'). */
+  readonly timeZone: string;
+  /**
+   * Name of this monitor in its Slack messages (MONITOR_NAME) and on the dashboard; useful when
+   * several centres post to one channel.
+   * @default - not set
+   */
+  readonly displayName?: string;
+  /**
+   * Base URL of the AIRUDDER API; must be https.
+   * @default 'https://api.airudder.com'
+   */
+  readonly airudderBaseUrl?: string;
+
+  // --- Schedules (EventBridge Scheduler expressions, evaluated in timeZone) ---
+  /**
+   * When to check the statistics and alert.
+   * @default 'cron(0/15 * * * ? *)' (every 15 minutes)
+   */
+  readonly checkSchedule?: string;
+  /**
+   * When to post yesterday's digest.
+   * @default 'cron(30 8 * * ? *)' (08:30 local time)
+   */
+  readonly digestSchedule?: string;
+  /**
+   * Minutes Scheduler and Lambda keep retrying a run (1–360).
+   * @default 60
+   */
+  readonly scheduleMaxEventAgeMinutes?: number;
+  /**
+   * Scheduler's retries of an invocation it could not deliver (0–185); Lambda retries a failed run at most twice.
+   * @default 2
+   */
+  readonly scheduleRetryAttempts?: number;
+
+  // --- Secret: created empty, or imported ---
+  /**
+   * Complete ARN (with its 6-character suffix) of an existing secret holding the AIRUDDER
+   * credentials and Slack webhook URLs.
+   * @default - see secretName
+   */
+  readonly secretArn?: string;
+  /**
+   * Name of an existing secret, instead of secretArn.
+   * @default - a new secret is created without a value; put the JSON into it after deploy
+   */
+  readonly secretName?: string;
+  /**
+   * KMS key ARN encrypting an imported secret; the function may decrypt only via Secrets Manager.
+   * @default - the AWS-managed key aws/secretsmanager
+   */
+  readonly secretKmsKeyArn?: string;
+
+  // --- Alarms ---
+  /**
+   * E-mail address subscribed to the alarm topic (confirm the subscription from the e-mail).
+   * @default - no e-mail subscription
+   */
+  readonly alarmEmail?: string;
+  /**
+   * An existing SNS topic to send the alarms to. Its access policy (and key, if encrypted) must
+   * let cloudwatch.amazonaws.com publish.
+   * @default - a new topic encrypted with a new rotating KMS key
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * AWS Chatbot Slack workspace (team) id, e.g. 'T0123ABCD'; with chatbotSlackChannelId, alarms also
+   * go to that Slack channel. Authorise the workspace in the AWS Chatbot console first.
+   * @default - no Chatbot route
+   */
+  readonly chatbotSlackWorkspaceId?: string;
+  /**
+   * Slack channel id for the Chatbot route, e.g. 'C0123ABCD'; invite @aws into the channel.
+   * @default - no Chatbot route
+   */
+  readonly chatbotSlackChannelId?: string;
+  /**
+   * Alarm when no check run succeeded for this many minutes (5–1440).
+   * @default 60
+   */
+  readonly noSuccessfulCheckAlarmMinutes?: number;
+  /**
+   * A CloudWatch dashboard of runs, failures, API latency, alerts and archived bytes (about US$3 a month).
+   * @default false
+   */
+  readonly dashboard?: boolean;
+
+  // --- Archive bucket ---
+  /**
+   * Key prefix for everything the function stores, e.g. 'acme/centre-1'.
+   * @default '' (raw/, state/, digest/ at the bucket root)
+   */
+  readonly archivePrefix?: string;
+  /**
+   * Days before objects move to archiveStorageClass.
+   * @default 90
+   */
+  readonly archiveTransitionDays?: number;
+  /**
+   * Storage class old objects move to; each still answers GetObject at once.
+   * @default ArchiveStorageClass.GLACIER_INSTANT_RETRIEVAL
+   */
+  readonly archiveStorageClass?: ArchiveStorageClass;
+  /**
+   * Days before objects expire; must exceed archiveTransitionDays.
+   * @default - never: the archive is an audit trail
+   */
+  readonly archiveExpirationDays?: number;
+  /**
+   * Days an overwritten or expired version is kept.
+   * @default 30
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Days the bucket's server access logs are kept.
+   * @default 365
+   */
+  readonly accessLogExpirationDays?: number;
+  /**
+   * Default Object Lock retention for every new object version, e.g.
+   * `{ mode: ObjectLockMode.COMPLIANCE, days: 400 }`. Only when the bucket is created: adding it
+   * later replaces the bucket.
+   * @default - no Object Lock
+   */
+  readonly objectLock?: ObjectLockConfig;
+
+  // --- Function ---
+  /**
+   * Memory in MB (128–10240).
+   * @default 256
+   */
+  readonly memorySizeMb?: number;
+  /**
+   * Timeout in seconds (30–900); the duration alarm fires at 80 % of it.
+   * @default 120
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Days the function's log group keeps logs (a CloudWatch Logs retention value).
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * The function's log level.
+   * @default MonitorLogLevel.INFO
+   */
+  readonly logLevel?: MonitorLogLevel;
+  /**
+   * A rules file (JSON, as in the README's "Alert rules") the function starts with, instead of the
+   * shipped defaults. Validated at synth: a mistake fails `cdk synth` naming the rule and field.
+   * @default - the shipped default rules
+   */
+  readonly rulesFile?: string;
+  /**
+   * Simultaneous calls the centre's lines carry, for the capacity rule.
+   * @default - not set: the capacity rule is skipped
+   */
+  readonly lineCapacity?: number;
+  /**
+   * Consecutive failed runs before the monitor reports itself degraded in Slack.
+   * @default - the function's default (3)
+   */
+  readonly failureThreshold?: number;
+  /**
+   * Entries per ranking in the digest.
+   * @default - the function's default (5)
+   */
+  readonly digestTopN?: number;
+  /**
+   * Per-request timeout towards AIRUDDER in ms; shorter than the function timeout.
+   * @default - the function's default (30000)
+   */
+  readonly airudderTimeoutMs?: number;
+  /**
+   * Attempts per AIRUDDER request (1–10).
+   * @default - the function's default (3)
+   */
+  readonly airudderMaxAttempts?: number;
+  /**
+   * Bundle the function from this TypeScript entry with esbuild at synth time instead of using the
+   * prebuilt code in the package. For developing airudder-stats-monitor itself: needs esbuild and
+   * the project's lock file.
+   * @default - the prebuilt code shipped in the package
+   */
+  readonly handlerSourceEntry?: string;
+}
+
+/**
+ * The whole monitor as one construct, to place in any stack: EventBridge Scheduler (in the centre's
+ * time zone) → Lambda → AIRUDDER API, S3 archive, Slack; with its secret, dead-letter queue, alarms
+ * and optionally a dashboard and a Chatbot route.
+ *
+ * @example
+ * new AirudderStatsMonitor(stack, 'Monitor', { timeZone: 'Asia/Jakarta' });
+ */
+export class AirudderStatsMonitor extends Construct {
+  /** The monitor function. */
+  public readonly function: lambda.Function;
+  /** Its log group (the Logs Insights queries of the README run against it). */
+  public readonly logGroup: logs.LogGroup;
+  /** The archive bucket (raw responses, alert state, digests); retained when the stack is deleted. */
+  public readonly bucket: s3.Bucket;
+  /** The bucket receiving the archive's server access logs; retained too. */
+  public readonly accessLogsBucket: s3.Bucket;
+  /** The secret the function reads (created or imported). */
+  public readonly secret: secretsmanager.ISecret;
+  /** What to pass to `aws secretsmanager put-secret-value --secret-id`. */
+  public readonly secretId: string;
+  /** Receives every alarm and OK transition (created, or the one given as alarmTopic). */
+  public readonly alarmTopic: sns.ITopic;
+  /** Scheduled runs that failed for good land here. */
+  public readonly deadLetterQueue: sqs.Queue;
+  /** Function errors, runs near the timeout, dead letters, no successful check. */
+  public readonly alarms: readonly cloudwatch.Alarm[];
+  /** The dashboard, when `dashboard` is true. */
+  public readonly dashboard?: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: AirudderStatsMonitorProps) {
+    super(scope, id);
+    const config = parseMonitorProps({ ...props });
+    if (config.rulesFile !== undefined) checkRulesFile(config.rulesFile);
+    const timeout = Duration.seconds(config.timeoutSeconds);
+
+    const secret = new MonitorSecret(this, 'Secret', {
+      secretArn: config.secretArn,
+      secretName: config.secretName,
+      kmsKeyArn: config.secretKmsKeyArn,
+    });
+
+    const archive = new ArchiveBucket(this, 'Archive', {
+      prefix: config.archivePrefix,
+      transitionAfterDays: config.archiveTransitionDays,
+      transitionStorageClass: config.archiveStorageClass,
+      expireAfterDays: config.archiveExpirationDays,
+      noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
+      accessLogExpirationDays: config.accessLogExpirationDays,
+      objectLock: config.objectLock,
+    });
+
+    const monitor = new MonitorFunction(this, 'Monitor', {
+      sourceEntry: props.handlerSourceEntry,
+      rulesFile: config.rulesFile,
+      displayName: config.displayName,
+      timeZone: config.timeZone,
+      airudderBaseUrl: config.airudderBaseUrl,
+      memorySizeMb: config.memorySizeMb,
+      timeoutSeconds: config.timeoutSeconds,
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+      lineCapacity: config.lineCapacity,
+      failureThreshold: config.failureThreshold,
+      digestTopN: config.digestTopN,
+      logLevel: config.logLevel,
+      airudderTimeoutMs: config.airudderTimeoutMs,
+      airudderMaxAttempts: config.airudderMaxAttempts,
+    });
+
+    const schedules = new RunSchedules(this, 'Schedules', {
+      target: monitor.function,
+      timeZone: config.timeZone,
+      checkSchedule: config.checkSchedule,
+      digestSchedule: config.digestSchedule,
+      maxEventAge: Duration.minutes(config.scheduleMaxEventAgeMinutes),
+      retryAttempts: config.scheduleRetryAttempts,
+    });
+
+    // Everything the function may do, in one place: its log group (MonitorFunction), the archive
+    // areas and the secret (below, each with the environment variable naming it), and dead-lettering
+    // a failed run (RunSchedules).
+    archive.grantTo(monitor.function);
+    secret.grantTo(monitor.function);
+
+    const monitoring = new SelfMonitoring(this, 'SelfMonitoring', {
+      function: monitor.function,
+      timeout,
+      deadLetterQueue: schedules.deadLetterQueue,
+      noSuccessfulCheckWindow: Duration.minutes(config.noSuccessfulCheckAlarmMinutes),
+      alarmEmail: config.alarmEmail,
+      topic: props.alarmTopic,
+      slack:
+        config.chatbotSlackWorkspaceId !== undefined && config.chatbotSlackChannelId !== undefined
+          ? { workspaceId: config.chatbotSlackWorkspaceId, channelId: config.chatbotSlackChannelId }
+          : undefined,
+    });
+
+    if (config.dashboard) {
+      this.dashboard = new MonitorDashboard(this, 'Dashboard', {
+        function: monitor.function,
+        timeout,
+        alarms: monitoring.alarms,
+        dashboardName: config.displayName && dashboardName(config.displayName),
+      }).dashboard;
+    }
+
+    this.function = monitor.function;
+    this.logGroup = monitor.logGroup;
+    this.bucket = archive.bucket;
+    this.accessLogsBucket = archive.accessLogsBucket;
+    this.secret = secret.secret;
+    this.secretId = secret.secretId;
+    this.alarmTopic = monitoring.topic;
+    this.deadLetterQueue = schedules.deadLetterQueue;
+    this.alarms = monitoring.alarms;
+  }
+}
+
+/** Dashboard names allow letters, digits, "-" and "_" only. */
+function dashboardName(displayName: string): string {
+  return `airudder-${displayName.replace(/[^A-Za-z0-9_-]+/g, '-')}`.slice(0, 255);
+}
+
+/** The rules file must exist and pass the function's own schema, so a mistake fails synth, not a run. */
+function checkRulesFile(file: string): void {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new StackConfigError(
+      `Invalid AirudderStatsMonitor props: rulesFile ${file} cannot be read (${reason})`,
+    );
+  }
+  try {
+    parseRules(text, file);
+  } catch (error) {
+    throw new StackConfigError(
+      `Invalid AirudderStatsMonitor props: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+}
