@@ -355,7 +355,12 @@ describe('generateStatisticsBody: windows to the second', () => {
   const now = new Date('2026-03-12T00:00:00Z');
   const totalOf = (startTime: string, endTime: string) =>
     generate({ startTime, endTime, now }).data.realtime.total;
-  const ADDITIVE = ['total_calls', 'valid_calls', 'attempted_transfer_calls', 'transfer_success_calls'] as const;
+  const ADDITIVE = [
+    'total_calls',
+    'valid_calls',
+    'attempted_transfer_calls',
+    'transfer_success_calls',
+  ] as const;
 
   it.each([
     ['2026-03-10 07:15:00', '2026-03-10 07:40:00', '2026-03-10 08:15:00'],
