@@ -8,7 +8,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { parseRules } from '../lambda/domain/alerts/parse-rules';
+import { parseRules } from '../lambda/domain/alerts/rules';
 import {
   type ArchiveStorageClass,
   type MonitorLogLevel,
