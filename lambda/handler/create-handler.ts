@@ -1,6 +1,7 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { Context } from 'aws-lambda';
 import type { FetchFn } from '../adapters/http/http-request';
 import { loadRules } from '../adapters/rules/load-rules';
 import type { MonitorSecret } from '../adapters/secrets/monitor-secret';
@@ -13,6 +14,7 @@ import { readFiredAlerts } from '../use-cases/fired-alerts';
 import { AlertDeliveryError, runCheck } from '../use-cases/run-check';
 import { DigestDeliveryError, runDigest } from '../use-cases/run-digest';
 import { createPowertoolsLogger } from './powertools-logger';
+import { logRuleEvaluations } from './rule-evaluation-log';
 import { createPowertoolsMetrics, type RunMetrics } from './run-metrics';
 import { parseSchedulerEvent } from './scheduler-event';
 
@@ -21,11 +23,9 @@ export { METRICS_NAMESPACE, SERVICE_NAME };
 /** Kept back from the Lambda timeout so a run can still record its outcome. */
 const SAFETY_MARGIN_MS = 5_000;
 
-/** The part of the Lambda context the handler uses. */
-export interface InvocationContext {
-  readonly awsRequestId: string;
-  getRemainingTimeInMillis(): number;
-}
+/** The part of the Lambda context the handler uses; the rest is what Powertools adds to each log line. */
+export type InvocationContext = Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'> &
+  Partial<Pick<Context, 'functionName' | 'functionVersion' | 'invokedFunctionArn' | 'memoryLimitInMB'>>;
 
 export interface HandlerDeps {
   readonly env: Record<string, string | undefined>;
@@ -60,14 +60,18 @@ export function createHandler(deps: HandlerDeps) {
     return secret;
   };
   let logger = deps.logger;
+  let powertools: PowertoolsLogger | undefined;
   let metrics = deps.metrics;
 
   return async function handler(event: unknown, context: InvocationContext): Promise<RunSummary> {
     config ??= loadConfig(deps.env);
-    logger ??= createPowertoolsLogger(
-      new PowertoolsLogger({ serviceName: SERVICE_NAME, logLevel: config.logLevel }),
-      redactor,
-    );
+    if (!logger) {
+      powertools = new PowertoolsLogger({ serviceName: SERVICE_NAME, logLevel: config.logLevel });
+      logger = createPowertoolsLogger(powertools, redactor);
+    }
+    // cold_start, function_name, function_request_id… on every line; Powertools reads only the
+    // fields InvocationContext names.
+    powertools?.addContext(context as Context);
     metrics ??= createPowertoolsMetrics(
       new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
     );
@@ -105,6 +109,7 @@ export function createHandler(deps: HandlerDeps) {
           { scheduledTime: at, deadline },
         );
         if (outcome.outcome === 'evaluated') {
+          logRuleEvaluations(runLogger.info, rules, outcome.results);
           metrics.record('AirudderApiLatency', outcome.apiLatencyMs);
           metrics.record('ArchivedBytes', outcome.archived.created ? outcome.archived.sizeBytes : 0);
           metrics.record(
@@ -147,12 +152,16 @@ export function createHandler(deps: HandlerDeps) {
       if (error instanceof AlertDeliveryError || error instanceof DigestDeliveryError)
         metrics.record('SlackFailures', 1);
       const message = redactor.redact(error instanceof Error ? error.message : String(error));
+      // Source-mapped (NODE_OPTIONS=--enable-source-maps): frames name lambda/*.ts files and lines.
+      const stack = error instanceof Error && error.stack ? redactor.redact(error.stack) : undefined;
       runLogger.error('Run failed', {
         error: message,
         errorName: error instanceof Error ? error.name : 'Error',
+        stack,
       });
       // Throwing lets Lambda and the scheduler see the failure: the Errors alarm, retries, the DLQ.
-      throw error instanceof Error ? Object.assign(error, { message }) : new Error(message);
+      // The runtime logs what it is thrown, stack included: redacted too.
+      throw error instanceof Error ? Object.assign(error, { message, stack }) : new Error(message);
     } finally {
       metrics.flush(mode);
     }

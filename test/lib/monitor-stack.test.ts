@@ -353,6 +353,25 @@ describe('self-monitoring', () => {
     });
   });
 
+  it('alarms when a run takes 80 % of the 120 s timeout (96 s) or more', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Duration',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn.logicalId } }],
+      Statistic: 'Maximum',
+      Threshold: 96_000,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [alarmTarget],
+      OKActions: [alarmTarget],
+    });
+  });
+
+  it('builds no dashboard and no Chatbot channel unless asked to', () => {
+    expect(template.findResources('AWS::CloudWatch::Dashboard')).toEqual({});
+    expect(template.findResources('AWS::Chatbot::SlackChannelConfiguration')).toEqual({});
+  });
+
   it('sends alarms to a topic encrypted with a rotating key that CloudWatch may use, over TLS only', () => {
     const key = onlyResource(template, 'AWS::KMS::Key', { EnableKeyRotation: true });
     expect(topic.resource.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [key.logicalId, 'Arn'] });
@@ -383,6 +402,29 @@ describe('self-monitoring', () => {
 
   it('subscribes no e-mail address unless one is configured', () => {
     expect(template.findResources('AWS::SNS::Subscription')).toEqual({});
+  });
+});
+
+describe('stateful resources', () => {
+  // These ids are what CloudFormation knows the deployed resources by. A refactor that changed one
+  // would create a new bucket and orphan the retained one (with the whole archive in it), or
+  // replace the secret the user filled in. Never update these values to make the test pass.
+  it.each([
+    ['archive bucket', 'AWS::S3::Bucket', 'ArchiveBucket49F1AC64'],
+    ['access log bucket', 'AWS::S3::Bucket', 'ArchiveAccessLogs31F4F9D7'],
+    ['secret', 'AWS::SecretsManager::Secret', 'SecretA29EB826'],
+    ['function log group', 'AWS::Logs::LogGroup', 'MonitorLogGroupE7672C83'],
+  ])('keep their logical ids: the %s is %s %s', (_name, type, logicalId) => {
+    expect(template.toJSON().Resources[logicalId]?.Type).toBe(type);
+  });
+
+  it('keep both buckets when the stack is deleted or the resource replaced', () => {
+    for (const logicalId of ['ArchiveBucket49F1AC64', 'ArchiveAccessLogs31F4F9D7']) {
+      expect(template.toJSON().Resources[logicalId]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+    }
   });
 });
 

@@ -3,7 +3,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
 import { createHandler, type InvocationContext } from '../../../lambda/handler/create-handler';
+import { RULE_EVALUATED_MESSAGE } from '../../../lambda/handler/rule-evaluation-log';
 import type { MetricName, RunMetrics } from '../../../lambda/handler/run-metrics';
+import defaultRules from '../../../lambda/rules/default-rules.json';
 import { createJsonLogger } from '../../../lambda/shared/logger';
 import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
 import { createConditionalS3 } from '../../fakes/conditional-s3';
@@ -171,6 +173,41 @@ describe('the Lambda handler, end to end', () => {
     expect(JSON.stringify(slack.received[0])).toMatch(/fired/);
   });
 
+  it('logs one line per rule evaluation with the rule, window, value, thresholds and state', async () => {
+    const handler = buildHandler();
+    clock = new Date('2025-11-11T03:00:00Z'); // 10:00 in Jakarta, inside the transfer incident
+
+    await handler({ mode: 'check', scheduledTime: '2025-11-11T03:00:00Z' }, context('rules-1'));
+
+    const lines = logs
+      .map((line) => JSON.parse(line) as Record<string, any>)
+      .filter((line) => line.message === RULE_EVALUATED_MESSAGE);
+    expect(lines.map((line) => line.rule)).toEqual(defaultRules.rules.map((rule) => rule.id));
+    for (const line of lines) {
+      expect(line).toMatchObject({
+        mode: 'check',
+        requestId: 'rules-1',
+        scheduledTime: '2025-11-11T03:00:00Z',
+      });
+      expect(Object.keys(line)).toEqual(
+        expect.arrayContaining(['rule', 'metric', 'window', 'value', 'threshold', 'state', 'outcome']),
+      );
+    }
+    const transfer = lines.find(
+      (line) => line.metric === 'transfer_success_rate' && line.scope === 'day-so-far',
+    );
+    const rule = defaultRules.rules.find((r) => r.id === transfer?.rule)!;
+    expect(transfer).toMatchObject({
+      outcome: 'value',
+      value: expect.any(Number),
+      window: expect.stringContaining('Asia/Jakarta'),
+      threshold: rule.warn,
+      comparison: 'below',
+      state: expect.stringMatching(/^(pending|firing:warn|firing:crit)$/),
+    });
+    expect(transfer!.value).toBeLessThan(rule.warn!);
+  });
+
   it('keeps the secret values out of every log line', async () => {
     const handler = buildHandler();
     clock = new Date('2025-11-11T02:00:00Z');
@@ -182,7 +219,10 @@ describe('the Lambda handler, end to end', () => {
     await handler({ mode: 'check', scheduledTime: '2025-11-11T02:00:00Z' }, context()).catch(() => undefined);
     await handler({ mode: 'digest', scheduledTime: '2025-11-12T01:30:00Z' }, context());
     const text = logs.join('\n');
-    expect(text).toMatch(/Run failed/);
+    const failed = logs
+      .map((line) => JSON.parse(line) as Record<string, any>)
+      .find((l) => l.message === 'Run failed');
+    expect(failed?.stack).toMatch(/^RetryExhaustedError: .*body: leak \[REDACTED\]\n {4}at /);
     for (const secret of [TEST_CREDENTIALS.appKey, TEST_CREDENTIALS.appSecret, slack.url])
       expect(text).not.toContain(secret);
   });

@@ -1,0 +1,183 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AirudderStatsMonitor, type AirudderStatsMonitorProps, MonitorConfigError } from '../../lib';
+import { monitorFunction, onlyResource } from './helpers/template-queries';
+
+const STUB_HANDLER = path.join(__dirname, 'fixtures', 'stub-handler.ts');
+const work = mkdtempSync(path.join(tmpdir(), 'airudder-construct-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A team's stack holding the construct (bundling skipped: these tests read the template only). */
+function synthConstruct(
+  props: Partial<AirudderStatsMonitorProps>,
+  extra?: (stack: Stack) => Partial<AirudderStatsMonitorProps>,
+) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'TeamStack', { env: { account: '123456789012', region: 'ap-southeast-3' } });
+  const monitor = new AirudderStatsMonitor(stack, 'Monitor', {
+    timeZone: 'Asia/Jakarta',
+    handlerSourceEntry: STUB_HANDLER,
+    ...props,
+    ...extra?.(stack),
+  });
+  return { app, stack, monitor, template: Template.fromStack(stack) };
+}
+
+/** A one-rule rules file whose warn threshold is `warn`. */
+function writeRules(name: string, warn: unknown): string {
+  const file = path.join(work, name);
+  const rule = { id: 'tsr', title: 'Transfer success', metric: 'transfer_success_rate', scope: 'day-so-far' };
+  writeFileSync(file, JSON.stringify({ version: 1, rules: [{ ...rule, comparison: 'below', warn }] }));
+  return file;
+}
+
+function constructError(props: Partial<AirudderStatsMonitorProps>): string {
+  try {
+    synthConstruct(props);
+  } catch (error) {
+    if (error instanceof MonitorConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected the construct to refuse the props');
+}
+
+describe('AirudderStatsMonitor with only a time zone', () => {
+  const { template, monitor } = synthConstruct({});
+
+  it('exposes the function, bucket, topic and dead-letter queue it created', () => {
+    const stack = Stack.of(monitor);
+    expect(stack.resolve(monitor.function.functionArn)).toEqual({
+      'Fn::GetAtt': [monitorFunction(template).logicalId, 'Arn'],
+    });
+    expect(stack.resolve(monitor.bucket.bucketName)).toEqual({
+      Ref: onlyResource(template, 'AWS::S3::Bucket', { VersioningConfiguration: { Status: 'Enabled' } })
+        .logicalId,
+    });
+    expect(stack.resolve(monitor.alarmTopic.topicArn)).toEqual({
+      Ref: onlyResource(template, 'AWS::SNS::Topic').logicalId,
+    });
+    expect(stack.resolve(monitor.deadLetterQueue.queueArn)).toEqual({
+      'Fn::GetAtt': [onlyResource(template, 'AWS::SQS::Queue').logicalId, 'Arn'],
+    });
+    expect(monitor.alarms).toHaveLength(4);
+  });
+
+  // Inside a team's stack the ids derive from the construct's id ('Monitor'); a refactor inside the
+  // construct must not change them, or the team's retained bucket is orphaned.
+  it.each([
+    ['AWS::S3::Bucket', 'MonitorArchiveBucket3F53A8BE'],
+    ['AWS::S3::Bucket', 'MonitorArchiveAccessLogs7E30200D'],
+    ['AWS::SecretsManager::Secret', 'MonitorSecret0F898E4D'],
+  ])('keeps the logical id of its %s %s', (type, logicalId) => {
+    expect(template.toJSON().Resources[logicalId]?.Type).toBe(type);
+  });
+
+  it('creates the secret without SecretString or GenerateSecretString', () => {
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/SecretString/);
+  });
+});
+
+describe('AirudderStatsMonitor options', () => {
+  it('routes alarms to Slack through AWS Chatbot, keeping the e-mail subscription, with cdk-nag clean', () => {
+    const { app, template, monitor } = synthConstruct({
+      alarmEmail: 'ops@example.com',
+      chatbotSlackWorkspaceId: 'T0123ABCD',
+      chatbotSlackChannelId: 'C0123ABCD',
+    });
+    const topic = Stack.of(monitor).resolve(monitor.alarmTopic.topicArn);
+
+    template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      SlackWorkspaceId: 'T0123ABCD',
+      SlackChannelId: 'C0123ABCD',
+      SnsTopicArns: [topic],
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: topic,
+    });
+    expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
+  });
+
+  it('refuses a Chatbot workspace without a channel, naming the missing prop', () => {
+    expect(constructError({ chatbotSlackWorkspaceId: 'T0123ABCD' })).toMatch(/prop "chatbotSlackChannelId"/);
+  });
+
+  it('builds a dashboard of runs, failures, API latency, alerts and archived bytes when asked, with cdk-nag clean', () => {
+    const { app, template } = synthConstruct({ dashboard: true, displayName: 'Surabaya inbound' });
+
+    const dashboard = onlyResource(template, 'AWS::CloudWatch::Dashboard');
+    expect(dashboard.resource.Properties.DashboardName).toBe('airudder-Surabaya-inbound');
+    const body = JSON.stringify(dashboard.resource.Properties.DashboardBody);
+    for (const metric of [
+      'RunSucceeded',
+      'RunFailed',
+      'AirudderApiLatency',
+      'AlertsFired',
+      'ArchivedBytes',
+      'Duration',
+    ]) {
+      expect(body).toContain(`\\"${metric}\\"`);
+    }
+    expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
+  });
+
+  it('sends every alarm to an existing topic instead of creating one', () => {
+    const { template } = synthConstruct({}, (stack) => ({
+      alarmTopic: sns.Topic.fromTopicArn(stack, 'Ops', 'arn:aws:sns:ap-southeast-3:123456789012:ops-alarms'),
+    }));
+
+    expect(template.findResources('AWS::SNS::Topic')).toEqual({});
+    expect(template.findResources('AWS::KMS::Key')).toEqual({});
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(4);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual(['arn:aws:sns:ap-southeast-3:123456789012:ops-alarms']);
+    }
+  });
+
+  it('puts the duration alarm at 80 % of the configured timeout', () => {
+    const { template } = synthConstruct({ timeoutSeconds: 300 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', Threshold: 240_000 });
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 300 });
+  });
+
+  it('names the monitor through MONITOR_NAME and ships a rules file as RULES_FILE', () => {
+    const rulesFile = writeRules('rules.json', 0.7);
+    const { template } = synthConstruct({ displayName: 'Jakarta', rulesFile });
+    expect(monitorFunction(template).environment).toMatchObject({
+      MONITOR_NAME: 'Jakarta',
+      RULES_FILE: '/var/task/rules.json',
+    });
+  });
+
+  it('refuses a rules file with a mistake at synth, naming the rule and field', () => {
+    const rulesFile = writeRules('bad-rules.json', 'low');
+    expect(constructError({ rulesFile })).toMatch(/tsr.*warn/);
+  });
+
+  it('names every bad prop at once', () => {
+    const message = constructError({
+      timeZone: 'Jakarta',
+      memorySizeMb: 64,
+      checkSchedule: 'every 5 minutes',
+    });
+    expect(message).toMatch(/^Invalid AirudderStatsMonitor props: /);
+    for (const prop of ['timeZone', 'memorySizeMb', 'checkSchedule'])
+      expect(message).toContain(`prop "${prop}"`);
+  });
+
+  it('runs the prebuilt bundle with source maps when no source entry is given', () => {
+    const { template } = synthConstruct({ handlerSourceEntry: undefined });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+    });
+  });
+});
