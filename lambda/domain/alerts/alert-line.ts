@@ -1,6 +1,7 @@
+import { formatMetric } from '../metric-format';
 import { type DescribeContext, describeNotification, orderNotifications } from './describe-notification';
 import type { RuleResult } from './evaluate-rules';
-import { formatValue, metricUnit } from './format-value';
+import { metricUnit } from './format-value';
 import type { Notification } from './notification';
 import type { Rule } from './rules-schema';
 
@@ -28,15 +29,15 @@ export function renderResultLine(rule: Rule, result: RuleResult): string {
   const unit = metricUnit(rule);
   const comparator = rule.comparison === 'below' ? '<' : '>';
   const limits = [
-    rule.warn === undefined ? '' : `warn ${comparator} ${formatValue(rule.warn, unit)}`,
-    rule.crit === undefined ? '' : `crit ${comparator} ${formatValue(rule.crit, unit)}`,
+    rule.warn === undefined ? '' : `warn ${comparator} ${formatMetric(rule.warn, unit)}`,
+    rule.crit === undefined ? '' : `crit ${comparator} ${formatMetric(rule.crit, unit)}`,
   ].filter(Boolean);
   const { after, measurement } = result;
   const status = after.status === 'firing' ? `firing:${after.severity ?? 'warn'}` : after.status;
   const pending = after.status === 'pending' ? ` ${after.pendingCount}/${rule.pendingRuns}` : '';
   const observed =
     measurement.kind === 'value'
-      ? `${formatValue(measurement.value, unit)} (${limits.join(', ')})`
+      ? `${formatMetric(measurement.value, unit)} (${limits.join(', ')})`
       : `${measurement.kind}: ${measurement.reason}`;
   const window = 'window' in measurement && measurement.window !== undefined ? `  ${measurement.window}` : '';
   const muted = result.muted ? '  [muted]' : '';
