@@ -1,5 +1,5 @@
 import { formatDate, toWallClock } from '../local-time';
-import type { Rule, Unit } from './rules-schema';
+import type { Rule, Unit } from './rules';
 
 /** Units and local times for alert messages; values and durations read as `../metric-format` says. */
 
