@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type * as z from 'zod';
+import { generateStatisticsBody, type StatisticsQuery } from '../../../../dev/stand-in/statistics-generator';
 import { buildAlertMessage } from '../../../../lambda/domain/alerts/alert-message';
 import { type AlertState, emptyAlertState } from '../../../../lambda/domain/alerts/alert-state';
 import { type Evaluation, evaluateRules } from '../../../../lambda/domain/alerts/evaluate-rules';
@@ -12,10 +13,6 @@ import {
   type StatisticsResponse,
   StatisticsResponseSchema,
 } from '../../../../lambda/domain/statistics-schema';
-import {
-  generateStatisticsBody,
-  type StatisticsQuery,
-} from '../../../../lambda/stand-in/statistics-generator';
 import { fixtureJson } from '../../../helpers/fixtures';
 
 /** The documented example response; its realtime daily rows cover 2025-11-11 and 2025-11-12. */

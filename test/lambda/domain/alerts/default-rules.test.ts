@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Incident } from '../../../../dev/stand-in/incidents';
 import { parseRules } from '../../../../lambda/domain/alerts/parse-rules';
 import type { Rule } from '../../../../lambda/domain/alerts/rules-schema';
 import { localDate, toWallClock } from '../../../../lambda/domain/local-time';
-import type { Incident } from '../../../../lambda/stand-in/incidents';
 import { generated, JAKARTA, minutesAfter, simulate } from './alert-test-helpers';
 
 const RULES_FILE = join(__dirname, '..', '..', '..', '..', 'lambda', 'rules', 'default-rules.json');
