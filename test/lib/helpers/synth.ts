@@ -8,6 +8,11 @@ import { MonitorStack } from '../../../lib/monitor-stack';
 /** The context cdk.json ships: the defaults users deploy with. */
 export const CDK_JSON_CONTEXT: Readonly<Record<string, unknown>> = cdkJson.context;
 
+/** The feature flags cdk.json sets, so tests see the template `cdk deploy` would. */
+const FEATURE_FLAGS = Object.fromEntries(
+  Object.entries(CDK_JSON_CONTEXT).filter(([key]) => key.startsWith('@aws-cdk')),
+);
+
 const STUB_HANDLER = path.join(__dirname, '..', 'fixtures', 'stub-handler.ts');
 
 export interface SynthesizedStack {
@@ -18,7 +23,7 @@ export interface SynthesizedStack {
 
 /** Synthesizes the stack from cdk.json's context plus overrides, without bundling the function. */
 export function synthMonitorStack(overrides: Readonly<Record<string, unknown>> = {}): SynthesizedStack {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
   const stack = new MonitorStack(app, 'TestStack', {
     config: parseStackConfig({ ...CDK_JSON_CONTEXT, ...overrides }),
     handlerEntry: STUB_HANDLER,
