@@ -5,10 +5,12 @@ import type { Logger } from '../shared/logger';
 import type { Redactor } from '../shared/redact';
 import { backfillCommand } from './backfill-command';
 import { checkCommand } from './check-command';
+import { curateCommand } from './curate-command';
 import { digestCommand } from './digest-command';
 import { fetchCommand } from './fetch-command';
 import { replayCommand } from './replay-command';
 import type { CliIo } from './run-cli';
+import { sqlCommand } from './sql-command';
 import { verifyCommand } from './verify-command';
 
 /** What every command gets: the parsed config and the process's edges, nothing global. */
@@ -39,4 +41,6 @@ export const COMMANDS = {
   backfill: backfillCommand,
   replay: replayCommand,
   verify: verifyCommand,
+  curate: curateCommand,
+  sql: sqlCommand,
 } satisfies Record<string, Command>;
