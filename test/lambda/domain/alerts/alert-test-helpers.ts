@@ -1,21 +1,18 @@
 import { expect } from 'vitest';
 import type * as z from 'zod';
-import { buildAlertMessage } from '../../../../lambda/domain/alerts/alert-message';
-import { type AlertState, emptyAlertState } from '../../../../lambda/domain/alerts/alert-state';
-import { type Evaluation, evaluateRules } from '../../../../lambda/domain/alerts/evaluate-rules';
-import { markNotified } from '../../../../lambda/domain/alerts/mark-notified';
-import type { Notification } from '../../../../lambda/domain/alerts/notification';
-import { type Rule, RuleSchema } from '../../../../lambda/domain/alerts/rules-schema';
+import { generateStatisticsBody, type StatisticsQuery } from '../../../../dev/stand-in/statistics-generator';
+import { type Evaluation, evaluateRules } from '../../../../lambda/domain/alerts/evaluate';
+import type { Notification } from '../../../../lambda/domain/alerts/notify';
+import { markNotified } from '../../../../lambda/domain/alerts/notify';
+import { buildAlertMessage } from '../../../../lambda/domain/alerts/render';
+import { type Rule, RuleSchema } from '../../../../lambda/domain/alerts/rules';
+import { type AlertState, emptyAlertState } from '../../../../lambda/domain/alerts/state';
 import { checkBlockKitLimits } from '../../../../lambda/domain/slack/block-kit-limits';
 import type { SlackMessage } from '../../../../lambda/domain/slack/slack-message';
 import {
   type StatisticsResponse,
   StatisticsResponseSchema,
 } from '../../../../lambda/domain/statistics-schema';
-import {
-  generateStatisticsBody,
-  type StatisticsQuery,
-} from '../../../../lambda/stand-in/statistics-generator';
 import { fixtureJson } from '../../../helpers/fixtures';
 
 /** The documented example response; its realtime daily rows cover 2025-11-11 and 2025-11-12. */

@@ -1,0 +1,275 @@
+import {
+  addDays,
+  formatDate,
+  formatWallClock,
+  fromWallClock,
+  localDate,
+  parseWallClock,
+  toWallClock,
+  type WallClock,
+} from '../local-time';
+import type { StatisticsResponse } from '../statistics-schema';
+import type { Rule, Scope } from './rules';
+
+/**
+ * The rows a scope reads from a response. Rows are plain records so that a rule can name any numeric
+ * field, including ones AIRUDDER adds later (the schema keeps unknown keys).
+ */
+
+type Row = Readonly<Record<string, unknown>>;
+
+export interface ScopeData {
+  /** Looked up in order: the first row holding a field wins. */
+  readonly rows: readonly Row[];
+  /** Calls in scope for `minCalls`; undefined = no gate (the offline row lacks call_users). */
+  readonly calls: number | undefined;
+  /** For messages: "day so far 00:00–14:30 Asia/Jakarta", "hour 13:00–14:00 Asia/Jakarta"… */
+  readonly window: string;
+  /** The local start of the hour, for `last-complete-hour` (week-over-week looks it up a week back). */
+  readonly hour?: WallClock;
+}
+
+export type ScopeResult =
+  | { readonly found: true; readonly data: ScopeData }
+  | { readonly found: false; readonly reason: string };
+
+export interface ScopeSources {
+  readonly statistics: StatisticsResponse;
+  /** Another response whose offline rows count too (the check window holds no finished day). */
+  readonly latestOffline?: StatisticsResponse;
+  readonly at: Date;
+  readonly timeZone: string;
+}
+
+const HOUR_MS = 3_600_000;
+const pad = (value: number) => String(value).padStart(2, '0');
+const hhmm = (clock: WallClock) => `${pad(clock.hour)}:${pad(clock.minute)}`;
+
+export function selectScope(scope: Scope, sources: ScopeSources): ScopeResult {
+  switch (scope) {
+    case 'day-so-far':
+      return daySoFar(sources);
+    case 'last-complete-hour':
+      return lastCompleteHour(sources);
+    case 'latest-offline-day':
+      return latestOfflineDay(sources);
+  }
+}
+
+function daySoFar({ statistics, at, timeZone }: ScopeSources): ScopeResult {
+  const realtime = statistics.data.realtime;
+  const today = localDate(at, timeZone);
+  // The day's daily row carries the distributions the total lacks (hangups, satisfaction).
+  const daily = realtime?.daily?.data_list.find((row) => row.date === today);
+  const rows = [realtime?.total, daily].filter((row): row is NonNullable<typeof row> => row != null);
+  if (rows.length === 0) return { found: false, reason: 'the response has no realtime total' };
+  const calls = readNumber(rows, 'total_calls');
+  const window = `day so far 00:00–${hhmm(toWallClock(at, timeZone))} ${timeZone}`;
+  return { found: true, data: { rows, calls, window } };
+}
+
+function lastCompleteHour({ statistics, at, timeZone }: ScopeSources): ScopeResult {
+  // Wall-clock strings sort as their instants do, so only the newest rows need a (costly) zone
+  // conversion: scan from the newest down to the first complete hour.
+  const newestFirst = (statistics.data.realtime?.hourly?.data_list ?? [])
+    .flatMap((row) => {
+      const clock = parseWallClock(row.time);
+      return clock === undefined ? [] : [{ row, clock }];
+    })
+    .sort((a, b) => b.row.time.localeCompare(a.row.time));
+  let latest: { row: Row; time: string; clock: WallClock; start: number } | undefined;
+  for (const { row, clock } of newestFirst) {
+    if (latest !== undefined && row.time < latest.time) break;
+    const start = fromWallClock(clock, timeZone).getTime();
+    // Rows dated after the run (drift) or for the hour still running are not complete.
+    if (start + HOUR_MS > at.getTime()) continue;
+    if (latest === undefined || start > latest.start) latest = { row, time: row.time, clock, start };
+  }
+  if (latest === undefined) return { found: false, reason: 'no hourly row has completed yet' };
+  const end = toWallClock(new Date(latest.start + HOUR_MS), timeZone);
+  const day = formatDate(latest.clock) === localDate(at, timeZone) ? '' : `${formatDate(latest.clock)} `;
+  const window = `hour ${day}${hhmm(latest.clock)}–${hhmm(end)} ${timeZone}`;
+  const rows = [latest.row];
+  return { found: true, data: { rows, calls: readNumber(rows, 'total_calls'), window, hour: latest.clock } };
+}
+
+function latestOfflineDay({ statistics, latestOffline, at, timeZone }: ScopeSources): ScopeResult {
+  const today = localDate(at, timeZone);
+  const candidates = [statistics, latestOffline]
+    .flatMap((response) => response?.data.offline?.daily?.data_list ?? [])
+    // Offline rows describe finished days; a row dated in the future is drift.
+    .filter((row) => row.date <= today);
+  const row = candidates.reduce<(typeof candidates)[number] | undefined>(
+    (best, candidate) => (best === undefined || candidate.date > best.date ? candidate : best),
+    undefined,
+  );
+  if (row === undefined) return { found: false, reason: 'no offline daily row is available' };
+  const rows = [row];
+  return {
+    found: true,
+    data: {
+      rows,
+      calls: readNumber(rows, 'user_distribution.call_users'),
+      window: `day ${row.date} (offline)`,
+    },
+  };
+}
+
+/** The first finite number at `path` ("a" or "a.b") in `rows`; numeric strings count. */
+export function readNumber(rows: readonly Row[], path: string): number | undefined {
+  for (const row of rows) {
+    const value = readPath(row, path);
+    const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    if (typeof number === 'number' && Number.isFinite(number)) return number;
+  }
+  return undefined;
+}
+
+/** The first object at `path` in `rows` (a distribution). */
+export function readObject(rows: readonly Row[], path: string): Row | undefined {
+  for (const row of rows) {
+    const value = readPath(row, path);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Row;
+  }
+  return undefined;
+}
+
+function readPath(row: Row, path: string): unknown {
+  let value: unknown = row;
+  for (const key of path.split('.')) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Row)[key];
+  }
+  return value;
+}
+
+/** What one run found for one rule, before any state is involved. */
+export type Measurement =
+  | { readonly kind: 'value'; readonly value: number; readonly calls?: number; readonly window: string }
+  /** Fewer calls than `minCalls`: neither breach nor recovery. */
+  | { readonly kind: 'not-judged'; readonly reason: string; readonly calls: number; readonly window: string }
+  | { readonly kind: 'no-data'; readonly reason: string; readonly window?: string }
+  /** The rule cannot run in this configuration (capacity without lineCapacity): a reason, not an error. */
+  | { readonly kind: 'skipped'; readonly reason: string };
+
+export interface MeasureContext extends ScopeSources {
+  /** The response of the same scheduled time one week earlier (from the archive), for weekOverWeek. */
+  readonly lastWeek?: StatisticsResponse;
+  /** Simultaneous calls the account's lines carry, for capacityUtilisation. */
+  readonly lineCapacity?: number;
+}
+
+/** Rates AIRUDDER may leave null, and the counts they are derived from (same row). */
+const DERIVED_RATES: Readonly<Record<string, readonly [numerator: string, denominator: string]>> = {
+  transfer_success_rate: ['transfer_success_calls', 'attempted_transfer_calls'],
+  // valid_calls, not total_calls: the stand-in and the documented example both divide by valid calls.
+  attempted_transfer_rate: ['attempted_transfer_calls', 'valid_calls'],
+};
+
+type Computed = { readonly value: number; readonly calls?: number } | { readonly reason: string };
+
+export function measureRule(rule: Rule, context: MeasureContext): Measurement {
+  if (rule.metric.kind === 'capacityUtilisation' && !(context.lineCapacity && context.lineCapacity > 0)) {
+    return { kind: 'skipped', reason: 'lineCapacity is not configured' };
+  }
+  const scope = selectScope(rule.scope, context);
+  if (!scope.found) return { kind: 'no-data', reason: scope.reason };
+  const { window } = scope.data;
+  const computed = compute(rule, scope.data, context);
+  if ('reason' in computed) return { kind: 'no-data', reason: computed.reason, window };
+  const calls = computed.calls;
+  if (calls !== undefined && calls < rule.minCalls) {
+    return {
+      kind: 'not-judged',
+      reason: `${calls} calls, fewer than minCalls ${rule.minCalls}`,
+      calls,
+      window,
+    };
+  }
+  return calls === undefined
+    ? { kind: 'value', value: computed.value, window }
+    : { kind: 'value', value: computed.value, calls, window };
+}
+
+function compute(rule: Rule, data: ScopeData, context: MeasureContext): Computed {
+  const { metric } = rule;
+  const calls = data.calls === undefined ? {} : { calls: data.calls };
+  switch (metric.kind) {
+    case 'field':
+      return withCalls(readField(data, metric.field), calls);
+    case 'ratio':
+      return withCalls(divide(data, metric.numerator, metric.denominator), calls);
+    case 'share':
+      return withCalls(share(data, metric.of, metric.key), calls);
+    case 'capacityUtilisation': {
+      const peak = readNumber(data.rows, 'max_concurrent_call_count');
+      if (peak === undefined) return { reason: 'max_concurrent_call_count is missing' };
+      return { value: peak / (context.lineCapacity ?? 1), ...calls };
+    }
+    case 'weekOverWeek':
+      return weekOverWeek(metric.field, data, context);
+  }
+}
+
+const withCalls = (computed: Computed, calls: { calls?: number }): Computed =>
+  'reason' in computed ? computed : { ...computed, ...calls };
+
+/**
+ * The field itself; a missing rate is derived from the counts of the same row, before a later row
+ * (the day's daily row behind the day's total) is asked, so one figure never mixes two sources.
+ */
+function readField(data: ScopeData, field: string): Computed {
+  const counts = DERIVED_RATES[field];
+  let reason = `${field} is missing`;
+  for (const row of data.rows) {
+    const value = readNumber([row], field);
+    if (value !== undefined) return { value };
+    if (counts === undefined) continue;
+    const derived = divide({ ...data, rows: [row] }, counts[0], counts[1]);
+    if (!('reason' in derived)) return derived;
+    reason = `${field} is missing and ${derived.reason}`;
+  }
+  return { reason };
+}
+
+function divide(data: ScopeData, numerator: string, denominator: string): Computed {
+  const top = readNumber(data.rows, numerator);
+  const bottom = readNumber(data.rows, denominator);
+  if (top === undefined) return { reason: `${numerator} is missing` };
+  if (bottom === undefined) return { reason: `${denominator} is missing` };
+  if (bottom === 0) return { reason: `${denominator} is 0` };
+  return { value: top / bottom };
+}
+
+/** Counts only: satisfied_distribution mixes its "1".."5" counts with `*_rate` fractions. */
+function share(data: ScopeData, of: string, key: string): Computed {
+  const distribution = readObject(data.rows, of);
+  if (distribution === undefined) return { reason: `${of} is missing` };
+  let sum = 0;
+  for (const [name, value] of Object.entries(distribution)) {
+    if (!name.endsWith('_rate') && typeof value === 'number' && Number.isFinite(value)) sum += value;
+  }
+  if (sum === 0) return { reason: `${of} is empty` };
+  // An open-ended key absent from the distribution simply had no calls.
+  return { value: (readNumber([distribution], key) ?? 0) / sum };
+}
+
+/** Gated on last week's calls: a drop to zero this hour must still be judged. */
+function weekOverWeek(field: string, data: ScopeData, context: MeasureContext): Computed {
+  if (data.hour === undefined) return { reason: 'weekOverWeek needs scope last-complete-hour' };
+  if (context.lastWeek === undefined) return { reason: "last week's response is not available" };
+  const label = formatWallClock(addDays(data.hour, -7));
+  const baselineRow = (context.lastWeek.data.realtime?.hourly?.data_list ?? []).find((row) => {
+    const clock = parseWallClock(row.time);
+    return clock !== undefined && formatWallClock(clock) === label;
+  });
+  if (baselineRow === undefined) return { reason: `last week has no hourly row for ${label}` };
+  const current = readField(data, field);
+  const baseline = readField({ ...data, rows: [baselineRow] }, field);
+  if ('reason' in current) return current;
+  if ('reason' in baseline) return { reason: `last week: ${baseline.reason}` };
+  if (baseline.value === 0) return { reason: `${field} was 0 in the same hour last week` };
+  const calls = readNumber([baselineRow], 'total_calls');
+  const value = (current.value - baseline.value) / baseline.value;
+  return calls === undefined ? { value } : { value, calls };
+}

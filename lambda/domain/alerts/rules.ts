@@ -1,0 +1,230 @@
+import * as z from 'zod';
+import { MetricSchema } from './metrics';
+
+/**
+ * The alert rules file. Shape (JSON):
+ *
+ *   { "version": 1, "rules": [ {
+ *       "id": "transfer-success-rate", "title": "Transfer success rate",
+ *       "metric": "transfer_success_rate", "scope": "day-so-far", "comparison": "below",
+ *       "warn": 0.75, "crit": 0.6, "recovery": 0.8, "pendingRuns": 2, "minCalls": 30,
+ *       "repeat": { "everyMinutes": 60, "backoff": 2, "maxEveryMinutes": 480 },
+ *       "noData": "ignore", "mute": [{ "days": ["sat", "sun"], "from": "22:00", "to": "06:00" }],
+ *       "runbook": "https://wiki.example.com/runbooks/transfer-success" } ] }
+ *
+ * Objects are strict: a misspelt field (`pendingRun`) is an error, not a silently ignored default.
+ * Consistency checks (thresholds on the right side of each other…) live in `rule-consistency.ts`.
+ */
+
+export const SeveritySchema = z.enum(['warn', 'crit']);
+export type Severity = z.infer<typeof SeveritySchema>;
+
+export const ScopeSchema = z.enum(['day-so-far', 'last-complete-hour', 'latest-offline-day']);
+export type Scope = z.infer<typeof ScopeSchema>;
+
+export const ComparisonSchema = z.enum(['above', 'below']);
+export type Comparison = z.infer<typeof ComparisonSchema>;
+
+/** How values are shown; inferred from the metric when absent (`*_rate` → rate, `*duration*` → seconds…). */
+export const UnitSchema = z.enum(['rate', 'change', 'seconds', 'count', 'number']);
+export type Unit = z.infer<typeof UnitSchema>;
+
+/** Index = `Date#getUTCDay()` of the local calendar date, so `WEEKDAYS[weekday(clock)]` names it. */
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export const WeekdaySchema = z.enum(WEEKDAYS);
+
+const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
+const localTime = z.string().regex(HH_MM, { error: 'expected a local time "HH:mm" (00:00–23:59)' });
+
+/** A mute window in the account's zone; `from > to` crosses midnight and `days` name the day it starts. */
+export const MuteWindowSchema = z
+  .strictObject({
+    days: z.array(WeekdaySchema).min(1).optional(),
+    from: localTime,
+    // "24:00" lets a window run to the end of the day without crossing midnight.
+    to: z.union([localTime, z.literal('24:00')], { error: 'expected a local time "HH:mm" (00:00–24:00)' }),
+  })
+  .refine((window) => window.from !== window.to, {
+    error: 'from and to are equal; a whole day is "00:00" to "24:00"',
+    path: ['to'],
+  });
+export type MuteWindow = z.infer<typeof MuteWindowSchema>;
+
+export const RepeatPolicySchema = z
+  .strictObject({
+    everyMinutes: z.number().int().positive(),
+    backoff: z.number().min(1).default(1),
+    maxEveryMinutes: z.number().int().positive().optional(),
+  })
+  .refine((repeat) => repeat.maxEveryMinutes === undefined || repeat.maxEveryMinutes >= repeat.everyMinutes, {
+    error: 'must be at least everyMinutes',
+    path: ['maxEveryMinutes'],
+  })
+  // A day is the longest a firing alert stays silent when no cap is given.
+  .transform((repeat) => ({
+    ...repeat,
+    maxEveryMinutes: repeat.maxEveryMinutes ?? Math.max(repeat.everyMinutes, 1440),
+  }));
+export type RepeatPolicy = z.infer<typeof RepeatPolicySchema>;
+
+export const NoDataPolicySchema = z.enum(['ignore', 'alert', 'resolve']);
+export type NoDataPolicy = z.infer<typeof NoDataPolicySchema>;
+
+const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const threshold = z.number().finite().optional();
+
+/** One rule as written in the file (defaults applied, `recovery` still optional). */
+export const RuleFieldsSchema = z.strictObject({
+  id: z.string().regex(RULE_ID, { error: 'expected 1–64 letters, digits, ".", "_" or "-"' }),
+  title: z.string().trim().min(1).max(150),
+  description: z.string().max(1000).optional(),
+  metric: MetricSchema,
+  scope: ScopeSchema,
+  comparison: ComparisonSchema,
+  warn: threshold,
+  crit: threshold,
+  /** Where a firing alert resolves (hysteresis); default = warn (or crit when there is no warn). */
+  recovery: threshold,
+  unit: UnitSchema.optional(),
+  pendingRuns: z.number().int().min(1).max(96).default(1),
+  minCalls: z.number().int().min(0).default(0),
+  repeat: RepeatPolicySchema.optional(),
+  noData: NoDataPolicySchema.default('ignore'),
+  mute: z.array(MuteWindowSchema).default([]),
+  runbook: z.string().trim().min(1).max(1000).optional(),
+});
+export type RuleFields = z.infer<typeof RuleFieldsSchema>;
+
+/** One rule, checked for consistency, with `recovery` resolved. */
+export const RuleSchema = RuleFieldsSchema.superRefine(checkRuleConsistency).transform((rule) => ({
+  ...rule,
+  recovery: rule.recovery ?? rule.warn ?? rule.crit ?? 0,
+}));
+export type Rule = z.infer<typeof RuleSchema>;
+
+export const RulesFileSchema = z
+  .strictObject({
+    /** Lets editors attach a JSON schema; ignored. */
+    $schema: z.string().optional(),
+    version: z.literal(1).default(1),
+    rules: z.array(RuleSchema),
+  })
+  .superRefine((file, ctx) => {
+    const firstIndex = new Map<string, number>();
+    file.rules.forEach((rule, index) => {
+      const first = firstIndex.get(rule.id);
+      if (first === undefined) firstIndex.set(rule.id, index);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', index, 'id'],
+          message: `duplicate id, already used by rule #${first}`,
+        });
+    });
+  });
+export type RulesFile = z.infer<typeof RulesFileSchema>;
+
+/**
+ * Checks that zod's field types cannot express: a rule needs a threshold, crit lies beyond warn,
+ * recovery lies on the OK side of the thresholds (or the alert could never resolve without also
+ * re-breaching), and the whole-response metrics sit in the only scope where they mean something.
+ */
+export function checkRuleConsistency(rule: RuleFields, ctx: z.RefinementCtx): void {
+  const issue = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
+  const below = rule.comparison === 'below';
+  const { warn, crit, recovery } = rule;
+
+  if (warn === undefined && crit === undefined) issue('warn', 'a rule needs warn, crit or both');
+  if (warn !== undefined && crit !== undefined && (below ? crit >= warn : crit <= warn)) {
+    issue('crit', `must be ${below ? 'below' : 'above'} warn (${warn}) for a "${rule.comparison}" rule`);
+  }
+  const least = warn ?? crit;
+  if (recovery !== undefined && least !== undefined && (below ? recovery < least : recovery > least)) {
+    const name = warn !== undefined ? 'warn' : 'crit';
+    issue(
+      'recovery',
+      `must be ${below ? 'at or above' : 'at or below'} ${name} (${least}) for a "${rule.comparison}" rule`,
+    );
+  }
+  if (rule.metric.kind === 'weekOverWeek' && rule.scope !== 'last-complete-hour') {
+    issue('scope', 'a weekOverWeek metric compares hours: use scope "last-complete-hour"');
+  }
+  if (rule.metric.kind === 'capacityUtilisation' && rule.scope !== 'latest-offline-day') {
+    issue('scope', 'capacityUtilisation reads the offline daily peak: use scope "latest-offline-day"');
+  }
+}
+
+/**
+ * Thrown by `parseRules` when the rules file is not JSON or breaks the schema. The message names the
+ * source, and for each problem the rule (by id, or by index when the id is unusable) and the field,
+ * e.g. `rules.json: rule "transfer-success" field warn: expected number, received string`.
+ */
+export class RulesFileError extends Error {
+  /** Every problem found, one readable line each (the message shows the first few). */
+  readonly problems: readonly string[];
+  constructor(message: string, problems: readonly string[], options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RulesFileError';
+    this.problems = problems;
+  }
+}
+
+const SHOWN = 5;
+
+/** Parses and validates a rules file; `source` names it in errors (a path or "default rules"). */
+export function parseRules(text: string, source: string): Rule[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    throw new RulesFileError(`${source}: not valid JSON: ${detail}`, [detail], { cause });
+  }
+  const result = RulesFileSchema.safeParse(json);
+  if (result.success) return result.data.rules;
+  const problems = result.error.issues.flatMap((issue) => describeIssue(issue, [], json));
+  const more = problems.length > SHOWN ? ` (and ${problems.length - SHOWN} more)` : '';
+  throw new RulesFileError(`${source}: ${problems.slice(0, SHOWN).join('; ')}${more}`, problems, {
+    cause: result.error,
+  });
+}
+
+type Path = ReadonlyArray<PropertyKey>;
+
+function describeIssue(issue: z.core.$ZodIssue, prefix: Path, json: unknown): string[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union') {
+    // Show the branch the input was aiming at: the one that did not fail at its very root.
+    const aimed = issue.errors.find((branch) => !branch.some((inner) => inner.path.length === 0));
+    if (aimed) return aimed.flatMap((inner) => describeIssue(inner, path, json));
+  }
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => `${where([...path, key], json)}: unknown field`);
+  }
+  return [`${where(path, json)}: ${issue.message.replace(/^Invalid input: /, '')}`];
+}
+
+/** `rule "id" field repeat.everyMinutes`, `rule #3 field id`, `field rules` or `file`. */
+function where(path: Path, json: unknown): string {
+  if (path[0] !== 'rules' || typeof path[1] !== 'number') {
+    return path.length === 0 ? 'file' : `field ${formatPath(path)}`;
+  }
+  const rule = `rule ${ruleLabel(json, path[1])}`;
+  const field = path.slice(2);
+  return field.length === 0 ? rule : `${rule} field ${formatPath(field)}`;
+}
+
+function ruleLabel(json: unknown, index: number): string {
+  const rules = isRecord(json) && Array.isArray(json.rules) ? json.rules : [];
+  const rule: unknown = rules[index];
+  const id = isRecord(rule) ? rule.id : undefined;
+  return typeof id === 'string' && id.trim() !== '' ? JSON.stringify(id) : `#${index}`;
+}
+
+const formatPath = (path: Path): string =>
+  path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
+    .join('');
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

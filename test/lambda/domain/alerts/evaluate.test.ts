@@ -1,0 +1,258 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateRules } from '../../../../lambda/domain/alerts/evaluate';
+import {
+  markNotified,
+  owedNotifications,
+  type RuleNotification,
+} from '../../../../lambda/domain/alerts/notify';
+import { emptyAlertState } from '../../../../lambda/domain/alerts/state';
+import { EXAMPLE_AT, JAKARTA, minutesAfter, rates, rule, simulate, withTotal } from './alert-test-helpers';
+
+describe('evaluateRules: firing and resolving', () => {
+  it('raises nothing for a single breach shorter than pendingRuns', () => {
+    // Act
+    const { runs, state } = simulate([rule()], rates(0.5, 0.9));
+    // Assess
+    expect(runs.map((run) => run.kinds)).toEqual([[], []]);
+    expect(state.rules['transfer-success']).toMatchObject({ status: 'ok', pendingCount: 0 });
+    expect(state.rules['transfer-success']?.history.map((t) => `${t.from}>${t.to}`)).toEqual([
+      'ok>pending',
+      'pending>ok',
+    ]);
+  });
+
+  it('fires once, not twice, on a sustained breach', () => {
+    const { runs, state } = simulate([rule()], rates(0.5, 0.5, 0.5, 0.5));
+    expect(runs.map((run) => run.kinds)).toEqual([[], ['fired'], [], []]);
+    expect(state.rules['transfer-success']).toMatchObject({ status: 'firing', severity: 'warn' });
+  });
+
+  it.each([
+    { name: 'straight to crit', values: [0.3, 0.3], severity: 'crit' },
+    { name: 'at warn', values: [0.5, 0.55], severity: 'warn' },
+    { name: 'at the severity of the run that completes pendingRuns', values: [0.5, 0.3], severity: 'crit' },
+  ])('fires $name', ({ values, severity }) => {
+    const { runs } = simulate([rule()], rates(...values));
+    expect(runs[1]?.notifications).toMatchObject([{ kind: 'fired', severity, value: values[1] }]);
+  });
+
+  it('treats a value equal to warn as no breach', () => {
+    const { runs } = simulate([rule({ pendingRuns: 1 })], rates(0.6, 0.6));
+    expect(runs.flatMap((run) => run.kinds)).toEqual([]);
+  });
+
+  it('announces warn → crit as an escalation, at once', () => {
+    const { runs } = simulate([rule()], rates(0.5, 0.5, 0.3));
+    expect(runs.map((run) => run.kinds)).toEqual([[], ['fired'], ['escalated']]);
+    expect(runs[2]?.notifications[0]).toMatchObject({
+      severity: 'crit',
+      previousSeverity: 'warn',
+      threshold: 0.4,
+    });
+  });
+
+  it.each([
+    // crit 40% + the rule's recovery margin (65% − 60%) = 45%: below that it stays crit.
+    { value: 0.42, expected: [] as string[], severity: 'crit' },
+    { value: 0.46, expected: ['de-escalated'], severity: 'warn' },
+  ])(
+    'eases crit → warn only past the crit release point ($value → $severity)',
+    ({ value, expected, severity }) => {
+      const { runs, state } = simulate([rule()], rates(0.3, 0.3, value));
+      expect(runs[2]?.kinds).toEqual(expected);
+      expect(state.rules['transfer-success']?.severity).toBe(severity);
+    },
+  );
+
+  it.each([0.6, 0.62, 0.6499])(
+    'keeps firing, owing nothing, while the value %s is inside the hysteresis band',
+    (value) => {
+      const { runs, state } = simulate([rule()], rates(0.5, 0.5, value, value));
+      expect(runs.slice(2).flatMap((run) => run.kinds)).toEqual([]);
+      expect(state.rules['transfer-success']?.status).toBe('firing');
+    },
+  );
+
+  it('sends one resolved message, with the duration, when the rate recovers past the recovery threshold', () => {
+    // Act: fires at run 1 (+15 min), recovers at run 6 (+90 min)
+    const { runs, state } = simulate([rule()], rates(0.5, 0.5, 0.5, 0.5, 0.55, 0.5, 0.7, 0.8, 0.9));
+    // Assess
+    expect(runs.map((run) => run.kinds)).toEqual([[], ['fired'], [], [], [], [], ['resolved'], [], []]);
+    expect(runs[6]?.notifications[0]).toMatchObject({
+      kind: 'resolved',
+      title: 'Transfer success rate',
+      severity: 'warn',
+      value: 0.7,
+      threshold: 0.65,
+      durationMs: 75 * 60_000,
+    });
+    expect(state.rules['transfer-success']).toMatchObject({ status: 'ok', notified: { status: 'ok' } });
+  });
+
+  it('does not judge a scope with fewer calls than minCalls: state unchanged, nothing owed', () => {
+    // Prepare: one breach makes the rule pending
+    const { state: pending } = simulate([rule()], rates(0.5));
+    const before = pending.rules['transfer-success'];
+    // Act: 10 calls, a rate of 0 that would be crit
+    const { runs, state } = simulate(
+      [rule()],
+      [{ statistics: withTotal({ total_calls: 10, transfer_success_rate: 0 }) }],
+      {
+        state: pending,
+        start: minutesAfter(EXAMPLE_AT, 15),
+      },
+    );
+    // Assess
+    expect(runs[0]?.evaluation.results[0]?.measurement).toMatchObject({ kind: 'not-judged', calls: 10 });
+    expect(runs[0]?.kinds).toEqual([]);
+    const after = state.rules['transfer-success'];
+    expect(after).toMatchObject({
+      status: before?.status,
+      pendingCount: 1,
+      since: before?.since,
+      history: before?.history,
+    });
+    expect(after?.lastValue).toBe(before?.lastValue);
+  });
+});
+
+describe('evaluateRules: no data', () => {
+  it.each([
+    { noData: 'ignore' as const, expected: [[], ['fired'], [], [], []], status: 'firing' },
+    { noData: 'resolve' as const, expected: [[], ['fired'], ['resolved'], [], []], status: 'ok' },
+    { noData: 'alert' as const, expected: [[], ['fired'], [], [], []], status: 'firing' },
+  ])('$noData: a firing threshold alert meeting no data ends $status', ({ noData, expected, status }) => {
+    const { runs, state } = simulate([rule({ noData })], rates(0.5, 0.5, 'no-data', 'no-data', 'no-data'));
+    expect(runs.map((run) => run.kinds)).toEqual(expected);
+    expect(state.rules['transfer-success']?.status).toBe(status);
+  });
+
+  it.each([
+    { noData: 'ignore' as const, expected: [[], [], [], []] },
+    { noData: 'resolve' as const, expected: [[], [], [], []] },
+    { noData: 'alert' as const, expected: [[], ['fired'], [], ['resolved']] },
+  ])('$noData: runs without data from a healthy start owe $expected', ({ noData, expected }) => {
+    const { runs } = simulate([rule({ noData })], rates('no-data', 'no-data', 'no-data', 0.9));
+    expect(runs.map((run) => run.kinds)).toEqual(expected);
+  });
+
+  it('announces a no-data alert with its reason and resolves it as "data is back"', () => {
+    const { runs } = simulate([rule({ noData: 'alert' })], rates('no-data', 'no-data', 0.9));
+    expect(runs[1]?.notifications[0]).toMatchObject({
+      kind: 'fired',
+      condition: 'no-data',
+      value: null,
+      reason: 'the response has no realtime total',
+    });
+    expect(runs[2]?.notifications[0]).toMatchObject({ kind: 'resolved', condition: 'no-data' });
+  });
+});
+
+describe('evaluateRules: owed until Slack accepts', () => {
+  it('keeps a refused notification owed, with the same key, until markNotified', () => {
+    // Act: fires at run 1, Slack refuses runs 1 and 2
+    const steps = rates(0.5, 0.5, 0.5, 0.5).map((step, i) => ({ ...step, delivered: i >= 3 }));
+    const { runs, state } = simulate([rule()], steps);
+    // Assess
+    expect(runs.map((run) => run.kinds)).toEqual([[], ['fired'], ['fired'], ['fired']]);
+    expect(new Set(runs.slice(1).map((run) => run.notifications[0]?.key)).size).toBe(1);
+    expect(owedNotifications(state, [rule()], minutesAfter(EXAMPLE_AT, 60), JAKARTA)).toEqual([]);
+  });
+
+  it('owes the escalation Slack refused on a later run', () => {
+    const steps = rates(0.5, 0.5, 0.3, 0.3).map((step, i) => ({ ...step, delivered: i !== 2 }));
+    const { runs } = simulate([rule()], steps);
+    expect(runs.map((run) => run.kinds)).toEqual([[], ['fired'], ['escalated'], ['escalated']]);
+  });
+
+  it('sends nothing for an alert that fired and resolved while Slack was down, and records it in history', () => {
+    const steps = rates(0.5, 0.5, 0.5, 0.9).map((step) => ({ ...step, delivered: false }));
+    const { runs, state } = simulate([rule()], steps);
+    expect(runs.map((run) => run.kinds)).toEqual([[], ['fired'], ['fired'], []]);
+    expect(state.rules['transfer-success']?.history.at(-1)).toMatchObject({
+      from: 'firing:warn',
+      to: 'ok',
+      note: 'resolved before it was announced',
+    });
+  });
+
+  it('closes the announced episode and opens the new one when both happened while undelivered', () => {
+    // Prepare: fired and announced at run 1; resolved (run 2) and fired again (run 4) undelivered
+    const steps = rates(0.3, 0.3, 0.9, 0.3, 0.3).map((step, i) => ({ ...step, delivered: i < 2 }));
+    const { runs, state } = simulate([rule()], steps);
+    // Assess
+    expect(runs[4]?.kinds).toEqual(['resolved', 'fired']);
+    const [resolved, fired] = (runs[4]?.notifications ?? []) as RuleNotification[];
+    expect(resolved?.firedAt).toBe(minutesAfter(EXAMPLE_AT, 15).toISOString());
+    expect(resolved?.durationMs).toBe(15 * 60_000);
+    expect(fired?.firedAt).toBe(minutesAfter(EXAMPLE_AT, 60).toISOString());
+    const at = minutesAfter(EXAMPLE_AT, 60);
+    const delivered = markNotified(state, runs[4]?.notifications ?? [], at);
+    expect(owedNotifications(delivered, [rule()], at, JAKARTA)).toEqual([]);
+  });
+});
+
+describe('evaluateRules: determinism', () => {
+  it('refuses an instant at or before the last one and returns the state untouched', () => {
+    // Prepare
+    const input = {
+      rules: [rule()],
+      statistics: withTotal({ transfer_success_rate: 0.5 }),
+      timeZone: JAKARTA,
+    };
+    const first = evaluateRules({ ...input, state: emptyAlertState(), at: EXAMPLE_AT });
+    // Act
+    const again = evaluateRules({ ...input, state: first.state, at: EXAMPLE_AT });
+    const earlier = evaluateRules({ ...input, state: first.state, at: minutesAfter(EXAMPLE_AT, -15) });
+    // Assess
+    expect(again).toMatchObject({ outcome: 'already-evaluated', notifications: [], results: [] });
+    expect(again.state).toBe(first.state);
+    expect(earlier.outcome).toBe('already-evaluated');
+    expect(again.outcome === 'already-evaluated' && again.reason).toContain(EXAMPLE_AT.toISOString());
+    expect(first.state.rules['transfer-success']?.pendingCount).toBe(1);
+  });
+
+  it('gives equal output for equal input', () => {
+    const input = {
+      rules: [rule({ pendingRuns: 1 })],
+      state: emptyAlertState(),
+      statistics: withTotal({ transfer_success_rate: 0.3 }),
+      at: EXAMPLE_AT,
+      timeZone: JAKARTA,
+    };
+    expect(evaluateRules(input)).toEqual(evaluateRules(structuredClone(input)));
+  });
+
+  it('drops the state of rules no longer in the file and reports them', () => {
+    const { state } = simulate([rule(), rule({ id: 'old-rule' })], rates(0.5));
+    const next = evaluateRules({
+      rules: [rule()],
+      state,
+      statistics: withTotal({}),
+      at: minutesAfter(EXAMPLE_AT, 15),
+      timeZone: JAKARTA,
+    });
+    expect(next.outcome === 'evaluated' && next.droppedRuleIds).toEqual(['old-rule']);
+    expect(Object.keys(next.state.rules)).toEqual(['transfer-success']);
+  });
+});
+
+describe('evaluateRules: what a reminder shows', () => {
+  it('keeps the window of the last judged value when a later run is not judged', () => {
+    // Prepare: firing at 14:45; at 15:00 only 10 calls, not judged
+    const steps = [
+      ...rates(0.5, 0.5),
+      { statistics: withTotal({ total_calls: 10, transfer_success_rate: 0.9 }) },
+    ];
+    // Act
+    const { state } = simulate([rule()], steps);
+    // Assess
+    expect(state.rules['transfer-success']).toMatchObject({
+      status: 'firing',
+      lastValue: 0.5,
+      lastWindow: 'day so far 00:00–14:45 Asia/Jakarta',
+      lastOutcome: 'not-judged',
+      lastReason: '10 calls, fewer than minCalls 30',
+    });
+  });
+});

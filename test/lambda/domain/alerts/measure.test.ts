@@ -1,0 +1,327 @@
+import { describe, expect, it } from 'vitest';
+import { type MeasureContext, measureRule } from '../../../../lambda/domain/alerts/measure';
+import type { StatisticsResponse } from '../../../../lambda/domain/statistics-schema';
+import { EXAMPLE_AT, exampleStatistics, generated, JAKARTA, rule, withTotal } from './alert-test-helpers';
+
+const context = (statistics: StatisticsResponse, extra: Partial<MeasureContext> = {}): MeasureContext => ({
+  statistics,
+  at: EXAMPLE_AT,
+  timeZone: JAKARTA,
+  ...extra,
+});
+
+const measuredValue = (measurement: ReturnType<typeof measureRule>) =>
+  measurement.kind === 'value' ? measurement.value : measurement;
+
+describe('measureRule: fields of the day so far', () => {
+  it('reads a rate from realtime.total and names the window', () => {
+    expect(measureRule(rule(), context(exampleStatistics()))).toEqual({
+      kind: 'value',
+      value: 0.9234,
+      calls: 892,
+      window: 'day so far 00:00–14:30 Asia/Jakarta',
+    });
+  });
+
+  it.each([
+    { field: 'max_concurrent_call_count', scope: 'latest-offline-day' as const, expected: 144 },
+    { field: 'user_distribution.call_users', scope: 'latest-offline-day' as const, expected: 4835 },
+    { field: 'satisfied_distribution.5', scope: 'day-so-far' as const, expected: 30 },
+    { field: 'avg_robot_score', scope: 'day-so-far' as const, expected: 3.2391 },
+    { field: 'queue_wait_seconds', scope: 'day-so-far' as const, expected: 12.5 },
+  ])('reaches $field in scope $scope, including fields the API adds later', ({ field, scope, expected }) => {
+    // Prepare: a field unknown to the schema, sent as a string
+    const statistics = exampleStatistics();
+    Object.assign(statistics.data.realtime?.total ?? {}, { queue_wait_seconds: '12.5' });
+    // Act / Assess
+    expect(measuredValue(measureRule(rule({ metric: field, scope, minCalls: 0 }), context(statistics)))).toBe(
+      expected,
+    );
+  });
+
+  it.each<{ name: string; fields: Record<string, number | null>; metric: string; expected: number }>([
+    {
+      name: 'transfer_success_rate is null',
+      fields: { transfer_success_rate: null },
+      metric: 'transfer_success_rate',
+      expected: 126 / 218,
+    },
+    {
+      name: 'attempted_transfer_rate is null',
+      fields: { attempted_transfer_rate: null },
+      metric: 'attempted_transfer_rate',
+      expected: 218 / 756,
+    },
+    {
+      name: 'the rate is present (it wins over the counts)',
+      fields: {},
+      metric: 'transfer_success_rate',
+      expected: 0.9234,
+    },
+  ])('derives a rate from its counts when $name', ({ fields, metric, expected }) => {
+    expect(measuredValue(measureRule(rule({ metric }), context(withTotal(fields))))).toBeCloseTo(
+      expected,
+      10,
+    );
+  });
+
+  it.each<{ name: string; fields: Record<string, number | null>; reason: string }>([
+    {
+      name: 'the rate and its counts are missing',
+      fields: { transfer_success_rate: null, transfer_success_calls: null },
+      reason: 'transfer_success_rate is missing and transfer_success_calls is missing',
+    },
+    {
+      name: 'nothing was transferred',
+      fields: { transfer_success_rate: null, attempted_transfer_calls: 0 },
+      reason: 'transfer_success_rate is missing and attempted_transfer_calls is 0',
+    },
+  ])("has no data when $name (in the total and in the day's daily row)", ({ fields, reason }) => {
+    // Prepare: the day's daily row would otherwise stand in for the total
+    const statistics = withTotal(fields);
+    const today = statistics.data.realtime?.daily?.data_list.find((row) => row.date === '2025-11-12');
+    Object.assign(today ?? {}, fields);
+    // Act / Assess
+    expect(measureRule(rule(), context(statistics))).toMatchObject({ kind: 'no-data', reason });
+  });
+
+  it('does not judge fewer calls than minCalls', () => {
+    expect(measureRule(rule({ minCalls: 1000 }), context(exampleStatistics()))).toEqual({
+      kind: 'not-judged',
+      reason: '892 calls, fewer than minCalls 1000',
+      calls: 892,
+      window: 'day so far 00:00–14:30 Asia/Jakarta',
+    });
+  });
+});
+
+describe('measureRule: shares and ratios', () => {
+  it.each([
+    { of: 'hangup_type_distribution', key: 'by_user', expected: 2090 / (959 + 220 + 2090) },
+    // The satisfaction counts "1".."5" sum to 97; the two *_rate entries mixed in are not counts.
+    { of: 'satisfied_distribution', key: '5', expected: 30 / 97 },
+    { of: 'story_distribution', key: 'not_a_story_today', expected: 0 },
+  ])('measures the share of $key in $of', ({ of, key, expected }) => {
+    const share = rule({
+      metric: { share: { of, key } },
+      comparison: 'above',
+      warn: 0.5,
+      crit: undefined,
+      recovery: 0.4,
+    });
+    expect(measuredValue(measureRule(share, context(exampleStatistics())))).toBeCloseTo(expected, 10);
+  });
+
+  it('has no data for the share of an empty distribution', () => {
+    const statistics = exampleStatistics();
+    const today = statistics.data.realtime?.daily?.data_list.find((row) => row.date === '2025-11-12');
+    if (today) today.hangup_type_distribution = { by_agent: 0, by_robot: 0, by_user: 0 };
+    const share = rule({ metric: { share: { of: 'hangup_type_distribution', key: 'by_user' } } });
+    expect(measureRule(share, context(statistics))).toMatchObject({
+      kind: 'no-data',
+      reason: 'hangup_type_distribution is empty',
+    });
+  });
+
+  it('measures an explicit ratio of two counts', () => {
+    const ratio = rule({ metric: { ratio: { numerator: 'valid_calls', denominator: 'total_calls' } } });
+    expect(measuredValue(measureRule(ratio, context(exampleStatistics())))).toBeCloseTo(756 / 892, 10);
+  });
+});
+
+describe('measureRule: the last complete hour and week over week', () => {
+  const today = (timeZone: string, date: string, untilUtc: string) =>
+    generated({
+      timeZone,
+      startTime: `${date} 00:00:00`,
+      endTime: `${date} 23:59:59`,
+      now: new Date(untilUtc),
+    });
+  const hourRow = (response: StatisticsResponse, time: string) =>
+    response.data.realtime?.hourly?.data_list.find((row) => row.time === time);
+  const wow = (overrides = {}) =>
+    rule({
+      metric: { weekOverWeek: 'total_calls' },
+      scope: 'last-complete-hour',
+      comparison: 'above',
+      warn: 1,
+      crit: undefined,
+      recovery: 0.5,
+      ...overrides,
+    });
+
+  it.each([
+    { at: '2026-03-10T07:30:00Z', expected: 'hour 13:00–14:00 Asia/Jakarta', time: '2026-03-10 13:00:00' },
+    { at: '2026-03-10T07:00:00Z', expected: 'hour 13:00–14:00 Asia/Jakarta', time: '2026-03-10 13:00:00' },
+    { at: '2026-03-10T06:59:00Z', expected: 'hour 12:00–13:00 Asia/Jakarta', time: '2026-03-10 12:00:00' },
+  ])('at $at judges the latest hour that has fully ended: $expected', ({ at, expected, time }) => {
+    const statistics = today(JAKARTA, '2026-03-10', at);
+    const measured = measureRule(
+      rule({ scope: 'last-complete-hour', minCalls: 0 }),
+      context(statistics, { at: new Date(at) }),
+    );
+    expect(measured).toMatchObject({
+      kind: 'value',
+      window: expected,
+      value: hourRow(statistics, time)?.transfer_success_rate,
+    });
+  });
+
+  it("finds the latest complete hour whatever the rows' order, skipping rows dated after the run", () => {
+    // Prepare: rows shuffled, plus a drifted row from tomorrow
+    const at = '2026-03-10T07:30:00Z';
+    const statistics = today(JAKARTA, '2026-03-10', at);
+    const hourly = statistics.data.realtime?.hourly;
+    if (!hourly) throw new Error('fixture has no hourly rows');
+    const drifted = {
+      ...hourly.data_list[0],
+      time: '2026-03-11 09:00:00',
+    } as (typeof hourly.data_list)[number];
+    hourly.data_list = [
+      ...hourly.data_list.toReversed().slice(3),
+      drifted,
+      ...hourly.data_list.toReversed().slice(0, 3),
+    ];
+    // Act
+    const measured = measureRule(
+      rule({ scope: 'last-complete-hour', minCalls: 0 }),
+      context(statistics, { at: new Date(at) }),
+    );
+    // Assess
+    expect(measured).toMatchObject({ kind: 'value', window: 'hour 13:00–14:00 Asia/Jakarta' });
+  });
+
+  it.each([
+    {
+      zone: JAKARTA,
+      date: '2026-03-10',
+      lastWeekDate: '2026-03-03',
+      at: '2026-03-10T07:30:00Z',
+      lastWeekAt: '2026-03-03T07:30:00Z',
+      hour: '13:00:00',
+      window: 'hour 13:00–14:00 Asia/Jakarta',
+    },
+    // New York moved to EDT on 2026-03-08: the same local hour a week earlier was in EST.
+    {
+      zone: 'America/New_York',
+      date: '2026-03-09',
+      lastWeekDate: '2026-03-02',
+      at: '2026-03-09T18:30:00Z',
+      lastWeekAt: '2026-03-02T19:30:00Z',
+      hour: '13:00:00',
+      window: 'hour 13:00–14:00 America/New_York',
+    },
+    // On the change day the 02:00 hour does not exist: the hour after 01:00 EST ends at 03:00 EDT.
+    {
+      zone: 'America/New_York',
+      date: '2026-03-08',
+      lastWeekDate: '2026-03-01',
+      at: '2026-03-08T07:30:00Z',
+      lastWeekAt: '2026-03-01T07:30:00Z',
+      hour: '01:00:00',
+      window: 'hour 01:00–03:00 America/New_York',
+    },
+  ])('compares the last complete hour with the same local hour a week earlier ($zone $date $hour)', (c) => {
+    // Prepare
+    const statistics = today(c.zone, c.date, c.at);
+    const lastWeek = today(c.zone, c.lastWeekDate, c.lastWeekAt);
+    const current = hourRow(statistics, `${c.date} ${c.hour}`)?.total_calls ?? Number.NaN;
+    const baseline = hourRow(lastWeek, `${c.lastWeekDate} ${c.hour}`)?.total_calls ?? Number.NaN;
+    // Act
+    const measured = measureRule(wow({ minCalls: 0 }), {
+      statistics,
+      lastWeek,
+      at: new Date(c.at),
+      timeZone: c.zone,
+    });
+    // Assess
+    expect(measured).toMatchObject({ kind: 'value', window: c.window, calls: baseline });
+    expect(measuredValue(measured)).toBeCloseTo((current - baseline) / baseline, 10);
+  });
+
+  it("gates week over week on last week's calls, so a drop to zero is still judged", () => {
+    const at = '2026-03-10T07:30:00Z';
+    const statistics = today(JAKARTA, '2026-03-10', at);
+    const row = hourRow(statistics, '2026-03-10 13:00:00');
+    if (row) row.total_calls = 0;
+    const lastWeek = today(JAKARTA, '2026-03-03', '2026-03-03T07:30:00Z');
+    const measured = measureRule(wow({ minCalls: 30 }), context(statistics, { lastWeek, at: new Date(at) }));
+    expect(measured).toMatchObject({ kind: 'value', value: -1 });
+  });
+
+  it.each([
+    {
+      name: "last week's response is absent",
+      lastWeek: undefined,
+      reason: "last week's response is not available",
+    },
+    {
+      name: 'last week has no row for the hour',
+      lastWeek: today(JAKARTA, '2026-03-03', '2026-03-03T02:00:00Z'),
+      reason: 'last week has no hourly row for 2026-03-03 13:00:00',
+    },
+  ])('has no data when $name', ({ lastWeek, reason }) => {
+    const at = '2026-03-10T07:30:00Z';
+    const measured = measureRule(
+      wow(),
+      context(today(JAKARTA, '2026-03-10', at), { lastWeek, at: new Date(at) }),
+    );
+    expect(measured).toMatchObject({ kind: 'no-data', reason });
+  });
+});
+
+describe('measureRule: capacity utilisation', () => {
+  const capacity = rule({
+    metric: { capacityUtilisation: true },
+    scope: 'latest-offline-day',
+    comparison: 'above',
+    warn: 0.8,
+    crit: 0.95,
+    recovery: 0.75,
+    minCalls: 0,
+  });
+
+  it('divides the latest offline peak of concurrent calls by the line capacity', () => {
+    expect(measureRule(capacity, context(exampleStatistics(), { lineCapacity: 160 }))).toEqual({
+      kind: 'value',
+      value: 0.9,
+      calls: 4835,
+      window: 'day 2025-11-12 (offline)',
+    });
+  });
+
+  it('skips the rule with a reason, not an error, when no line capacity is configured', () => {
+    expect(measureRule(capacity, context(exampleStatistics()))).toEqual({
+      kind: 'skipped',
+      reason: 'lineCapacity is not configured',
+    });
+  });
+
+  it('reads the offline row from latestOffline when the day-so-far response has none', () => {
+    // Prepare: today's check window holds no finished day; yesterday's response does
+    const at = new Date('2026-03-10T07:30:00Z');
+    const statistics = generated({
+      timeZone: JAKARTA,
+      startTime: '2026-03-10 00:00:00',
+      endTime: '2026-03-10 14:30:00',
+      now: at,
+    });
+    const latestOffline = generated({
+      timeZone: JAKARTA,
+      startTime: '2026-03-09 00:00:00',
+      endTime: '2026-03-09 23:59:59',
+      now: at,
+    });
+    const peak = latestOffline.data.offline?.daily?.data_list[0]?.max_concurrent_call_count ?? Number.NaN;
+    // Act
+    const without = measureRule(capacity, context(statistics, { at, lineCapacity: 10 }));
+    const withYesterday = measureRule(capacity, context(statistics, { at, lineCapacity: 10, latestOffline }));
+    // Assess
+    expect(without).toMatchObject({ kind: 'no-data', reason: 'no offline daily row is available' });
+    expect(withYesterday).toMatchObject({
+      kind: 'value',
+      value: peak / 10,
+      window: 'day 2026-03-09 (offline)',
+    });
+  });
+});

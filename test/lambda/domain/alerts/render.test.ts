@@ -1,0 +1,267 @@
+import { describe, expect, it } from 'vitest';
+import type {
+  MonitorNotification,
+  Notification,
+  RuleNotification,
+} from '../../../../lambda/domain/alerts/notify';
+import {
+  buildAlertMessage,
+  EmptyAlertMessageError,
+  renderAlertLine,
+  renderRunbook,
+} from '../../../../lambda/domain/alerts/render';
+import type { SectionBlock, SlackMessage } from '../../../../lambda/domain/slack/slack-message';
+import { expectWithinBlockKitLimits, JAKARTA, rates, rule, simulate } from './alert-test-helpers';
+
+const AT = new Date('2025-11-12T07:30:00Z'); // 14:30 in Jakarta
+const context = { at: AT, timeZone: JAKARTA };
+
+const fired = (overrides: Partial<RuleNotification> = {}): RuleNotification => ({
+  kind: 'fired',
+  key: 'transfer-success:fired:2025-11-12T07:00:00.000Z:crit',
+  ruleId: 'transfer-success',
+  title: 'Transfer success rate',
+  metric: 'transfer_success_rate',
+  runbook: 'https://wiki.example.com/runbooks/transfer-success',
+  severity: 'crit',
+  condition: 'threshold',
+  comparison: 'below',
+  unit: 'rate',
+  scope: 'day-so-far',
+  value: 0.412,
+  threshold: 0.6,
+  window: 'day so far 00:00–14:30 Asia/Jakarta',
+  firedAt: '2025-11-12T07:00:00.000Z',
+  ...overrides,
+});
+
+const resolved = (overrides: Partial<RuleNotification> = {}): RuleNotification =>
+  fired({
+    kind: 'resolved',
+    key: 'other:resolved',
+    ruleId: 'agent-reception',
+    title: 'Agent reception rate',
+    severity: 'warn',
+    value: 0.72,
+    threshold: 0.65,
+    firedAt: '2025-11-12T05:50:00.000Z',
+    resolvedAt: '2025-11-12T07:15:00.000Z',
+    durationMs: 85 * 60_000,
+    ...overrides,
+  });
+
+const degraded: MonitorNotification = {
+  kind: 'monitor-degraded',
+  key: 'monitor:degraded',
+  consecutiveFailures: 3,
+  since: '2025-11-12T07:00:00.000Z',
+  lastError: 'API down: HTTP 503',
+};
+
+/** Builds the message and asserts Block Kit limits, as every message in these tests must pass. */
+function build(notifications: Notification[]): SlackMessage {
+  const message = buildAlertMessage(notifications, context);
+  expectWithinBlockKitLimits(message);
+  return message;
+}
+const sections = (message: SlackMessage) =>
+  message.blocks
+    .filter((block): block is SectionBlock => block.type === 'section')
+    .map((block) => block.text?.text ?? '');
+
+describe('buildAlertMessage: content', () => {
+  it('reads well as a phone notification', () => {
+    expect(build([fired(), resolved()]).text).toBe(
+      '🔴 CRIT Transfer success rate 41.2% &lt; 60% · 1 resolved',
+    );
+  });
+
+  it('shows severity, value against threshold, window, metric and a runbook link for a fired alert', () => {
+    const [section] = sections(build([fired()]));
+    expect(section).toBe(
+      [
+        '🔴 *CRIT* · *Transfer success rate* — fired',
+        '41.2% &lt; 60%',
+        'day so far 00:00–14:30 Asia/Jakarta · metric transfer_success_rate',
+        'Runbook: <https://wiki.example.com/runbooks/transfer-success|runbook>',
+      ].join('\n'),
+    );
+  });
+
+  it('announces warn → crit as an escalation, with how long it has been firing', () => {
+    const [section] = sections(build([fired({ kind: 'escalated', previousSeverity: 'warn' })]));
+    expect(section).toContain('— escalated WARN → CRIT');
+    expect(section).toContain('since 14:00 (30 min)');
+  });
+
+  it('names the alert a resolution closes and how long it lasted', () => {
+    const [section] = sections(build([resolved()]));
+    expect(section).toContain(
+      '✅ *RESOLVED* · *Agent reception rate* — resolved after 1 h 25 min (was WARN, fired 12:50)',
+    );
+    expect(section).toContain('back to 72% (recovery ≥ 65%)');
+  });
+
+  it.each([
+    { unit: 'rate' as const, value: 0.4123, threshold: 0.6, expected: '41.2% &lt; 60%' },
+    { unit: 'count' as const, value: 12345, threshold: 20000, expected: '12,345 &lt; 20,000' },
+    { unit: 'seconds' as const, value: 37.6, threshold: 45, expected: '38s &lt; 45s' },
+    { unit: 'change' as const, value: -0.625, threshold: -0.5, expected: '-62.5% &lt; -50%' },
+    { unit: 'number' as const, value: 3.2391, threshold: 3.5, expected: '3.24 &lt; 3.5' },
+  ])('formats $unit values: $expected', ({ unit, value, threshold, expected }) => {
+    expect(sections(build([fired({ unit, value, threshold })]))[0]).toContain(`\n${expected}\n`);
+  });
+
+  it('orders the monitor first and resolutions last, under a header that counts them', () => {
+    const message = build([resolved(), fired({ severity: 'warn', threshold: 0.75 }), degraded, fired()]);
+    expect(message.blocks[0]).toMatchObject({
+      type: 'header',
+      text: { text: '🛑 monitor degraded · 🔴 1 critical · 🟠 1 warning · ✅ 1 resolved' },
+    });
+    expect(sections(message).map((text) => text.split(' ')[0])).toEqual(['🛑', '🔴', '🟠', '✅']);
+    expect(sections(message)[0]).toContain('3 consecutive runs failed');
+    expect(sections(message)[0]).toContain('last error: API down: HTTP 503');
+  });
+
+  it('announces a recovered monitor with the outage duration', () => {
+    const recovered: MonitorNotification = {
+      kind: 'monitor-recovered',
+      key: 'monitor:recovered',
+      consecutiveFailures: 0,
+      since: '2025-11-12T06:00:00.000Z',
+      recoveredAt: '2025-11-12T07:30:00.000Z',
+      durationMs: 90 * 60_000,
+    };
+    expect(build([recovered]).text).toContain('✅ MONITOR Monitor recovered');
+    expect(sections(build([recovered]))[0]).toContain('recovered after 1 h 30 min');
+  });
+
+  it('refuses to build a message for no notifications', () => {
+    expect(() => buildAlertMessage([], context)).toThrow(EmptyAlertMessageError);
+  });
+
+  it('builds a message within limits for every run of a simulated episode', () => {
+    // simulate() asserts the limits of each message it builds
+    const { runs } = simulate([rule({ repeat: { everyMinutes: 15 } })], rates(0.5, 0.5, 0.3, 0.5, 0.9));
+    expect(runs.flatMap((r) => r.kinds)).toEqual(['fired', 'escalated', 'de-escalated', 'resolved']);
+  });
+});
+
+describe('buildAlertMessage: limits', () => {
+  it('folds 200 notifications into 50 blocks, ending with "…and N more"', () => {
+    const many = Array.from({ length: 200 }, (_, i) => fired({ ruleId: `rule-${i}`, title: `Rule ${i}` }));
+    const message = build(many);
+    expect(message.blocks).toHaveLength(50);
+    expect(sections(message).at(-1)).toMatch(/^…and 153 more: CRIT Rule 47 \(fired\), CRIT Rule 48/);
+  });
+
+  it('keeps 3000-character hostile titles, runbooks and windows within every limit', () => {
+    const hostile = '<!channel> & <http://evil|click> '.repeat(100).slice(0, 3000);
+    const many = Array.from({ length: 60 }, () =>
+      fired({ title: hostile, runbook: hostile, window: hostile, metric: hostile, reason: hostile }),
+    );
+    const message = build([...many, { ...degraded, lastError: hostile }]);
+    expect(JSON.stringify(message)).not.toContain('<!channel>');
+    expect(message.text.length).toBeLessThanOrEqual(300);
+  });
+
+  it.each([1, 2, 47, 48, 49, 50, 51])('stays within limits for %s notifications', (count) => {
+    const message = build(Array.from({ length: count }, (_, i) => fired({ title: `Rule ${i}` })));
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+  });
+});
+
+describe('buildAlertMessage: escaping', () => {
+  it.each([
+    { field: 'title', input: '<!channel> Sales & Support <http://x|y>' },
+    { field: 'runbook', input: 'Call <!here> & see <http://x|y>' },
+    { field: 'metric', input: 'share of "<!channel>" in story_distribution & <http://x|y>' },
+    { field: 'window', input: 'day so far <!everyone> & <http://x|y>' },
+  ])('escapes <!channel>, & and <http://x|y> in the $field', ({ field, input }) => {
+    const message = build([fired({ [field]: input })]);
+    const json = JSON.stringify(message);
+    expect(json).not.toMatch(/<!|<http:\/\/x/);
+    expect(json).toContain('&amp;');
+    expect(json).toContain('&lt;http://x|y&gt;');
+  });
+
+  it('escapes the title in the fallback text too', () => {
+    expect(build([fired({ title: '<!channel> & co' })]).text).toContain('&lt;!channel&gt; &amp; co');
+  });
+
+  it.each([
+    {
+      runbook: 'https://wiki.example.com/run?queue=a&step=2',
+      expected: '<https://wiki.example.com/run?queue=a&amp;step=2|runbook>',
+    },
+    { runbook: 'http://wiki.example.com/run', expected: 'http://wiki.example.com/run' },
+    { runbook: 'https://x.example.com/a|<!channel>', expected: 'https://x.example.com/a|&lt;!channel&gt;' },
+    { runbook: 'https://x.example.com/a>b', expected: 'https://x.example.com/a&gt;b' },
+    { runbook: 'javascript:alert(1)', expected: 'javascript:alert(1)' },
+    { runbook: 'Restart the queue & call ops', expected: 'Restart the queue &amp; call ops' },
+  ])('links a runbook only when it is a plain https URL: $runbook', ({ runbook, expected }) => {
+    expect(renderRunbook(runbook)).toBe(expected);
+  });
+});
+
+describe('renderAlertLine', () => {
+  it.each([
+    {
+      notification: fired(),
+      expected:
+        '🔴 CRIT Transfer success rate — fired: 41.2% < 60% (day so far 00:00–14:30 Asia/Jakarta, metric transfer_success_rate)',
+    },
+    {
+      notification: fired({
+        condition: 'no-data',
+        value: null,
+        threshold: null,
+        reason: 'the response has no realtime total',
+        window: undefined,
+      }),
+      expected:
+        '🔴 CRIT Transfer success rate — fired: no data: the response has no realtime total (metric transfer_success_rate)',
+    },
+    {
+      notification: degraded,
+      expected:
+        '🛑 MONITOR Monitor degraded — 3 consecutive runs failed: last error: API down: HTTP 503 (failing since 14:00, alerts are not being evaluated)',
+    },
+  ])('renders $notification.kind as one plain line', ({ notification, expected }) => {
+    expect(renderAlertLine(notification, context)).toBe(expected);
+  });
+});
+
+describe('buildAlertMessage: hysteresis wording', () => {
+  it.each([
+    {
+      value: 0.412,
+      severity: 'crit' as const,
+      threshold: 0.4,
+      clearsAt: 0.45,
+      expected: '41.2% (CRIT until ≥ 45%)',
+    },
+    {
+      value: 0.62,
+      severity: 'warn' as const,
+      threshold: 0.6,
+      clearsAt: 0.65,
+      expected: '62% (WARN until ≥ 65%)',
+    },
+    { value: 0.3, severity: 'crit' as const, threshold: 0.4, clearsAt: 0.45, expected: '30% &lt; 40%' },
+  ])(
+    'never claims "$value < $threshold" falsely: $expected',
+    ({ value, severity, threshold, clearsAt, expected }) => {
+      const reminder = fired({ kind: 'repeat', repeatNumber: 1, value, severity, threshold, clearsAt });
+      expect(sections(build([reminder]))[0]).toContain(`\n${expected}\n`);
+    },
+  );
+
+  it('words a reminder from a simulated run inside the band truthfully', () => {
+    const { runs } = simulate([rule({ repeat: { everyMinutes: 15 } })], rates(0.5, 0.5, 0.62));
+    expect(runs[2]?.notifications[0]).toMatchObject({ kind: 'repeat', value: 0.62, clearsAt: 0.65 });
+    expect(
+      renderAlertLine(runs[2]?.notifications[0] ?? degraded, { at: runs[2]?.at ?? AT, timeZone: JAKARTA }),
+    ).toContain('62% (WARN until ≥ 65%)');
+  });
+});

@@ -1,0 +1,336 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Incident } from '../../../../dev/stand-in/incidents';
+import { parseRules, type Rule, RulesFileError } from '../../../../lambda/domain/alerts/rules';
+import { localDate, toWallClock } from '../../../../lambda/domain/local-time';
+import { generated, JAKARTA, minutesAfter, simulate } from './alert-test-helpers';
+
+const base = {
+  id: 'transfer-success',
+  title: 'Transfer success rate',
+  metric: 'transfer_success_rate',
+  scope: 'day-so-far',
+  comparison: 'below',
+  warn: 0.6,
+};
+const fileWith = (...rules: unknown[]) => JSON.stringify({ version: 1, rules });
+const failure = (text: string): RulesFileError => {
+  try {
+    parseRules(text, 'rules.json');
+  } catch (error) {
+    if (error instanceof RulesFileError) return error;
+    throw error;
+  }
+  throw new Error('parseRules accepted the file');
+};
+
+describe('parseRules: errors name the rule and the field', () => {
+  it.each([
+    {
+      name: 'a threshold of the wrong type',
+      rules: [{ ...base, warn: '60%' }],
+      expected: 'rule "transfer-success" field warn: expected number',
+    },
+    {
+      name: 'a missing id (named by index)',
+      rules: [base, { ...base, id: undefined }],
+      expected: 'rule #1 field id: expected string',
+    },
+    {
+      name: 'an id with spaces',
+      rules: [{ ...base, id: 'transfer success' }],
+      expected: 'rule "transfer success" field id: expected 1–64 letters',
+    },
+    {
+      name: 'a duplicate id',
+      rules: [base, base],
+      expected: 'rule "transfer-success" field id: duplicate id, already used by rule #0',
+    },
+    {
+      name: 'neither warn nor crit',
+      rules: [{ ...base, warn: undefined }],
+      expected: 'rule "transfer-success" field warn: a rule needs warn, crit or both',
+    },
+    {
+      name: 'crit above warn for "below"',
+      rules: [{ ...base, crit: 0.7 }],
+      expected: 'rule "transfer-success" field crit: must be below warn (0.6)',
+    },
+    {
+      name: 'crit below warn for "above"',
+      rules: [{ ...base, comparison: 'above', warn: 0.4, crit: 0.3 }],
+      expected: 'field crit: must be above warn (0.4)',
+    },
+    {
+      name: 'recovery below warn for "below"',
+      rules: [{ ...base, recovery: 0.55 }],
+      expected: 'rule "transfer-success" field recovery: must be at or above warn (0.6)',
+    },
+    {
+      name: 'recovery above warn for "above"',
+      rules: [{ ...base, comparison: 'above', recovery: 0.7 }],
+      expected: 'field recovery: must be at or below warn (0.6)',
+    },
+    {
+      name: 'recovery on the wrong side of a crit-only rule',
+      rules: [{ ...base, warn: undefined, crit: 0.4, recovery: 0.3 }],
+      expected: 'field recovery: must be at or above crit (0.4)',
+    },
+    {
+      name: 'a misspelt field',
+      rules: [{ ...base, pendingRun: 2 }],
+      expected: 'rule "transfer-success" field pendingRun: unknown field',
+    },
+    {
+      name: 'an unknown scope',
+      rules: [{ ...base, scope: 'today' }],
+      expected: 'rule "transfer-success" field scope: ',
+    },
+    {
+      name: 'pendingRuns of 0',
+      rules: [{ ...base, pendingRuns: 0 }],
+      expected: 'rule "transfer-success" field pendingRuns: ',
+    },
+    {
+      name: 'a share without its key',
+      rules: [{ ...base, metric: { share: { of: 'hangup_type_distribution' } } }],
+      expected: 'rule "transfer-success" field metric.share.key: expected string',
+    },
+    {
+      name: 'a metric with two forms',
+      rules: [{ ...base, metric: { weekOverWeek: 'total_calls', capacityUtilisation: true } }],
+      expected: 'field metric: expected exactly one of share, ratio, weekOverWeek, capacityUtilisation',
+    },
+    {
+      name: 'a metric of the wrong type',
+      rules: [{ ...base, metric: 42 }],
+      expected: 'field metric: expected a field name or an object with one of',
+    },
+    {
+      name: 'weekOverWeek outside the hour scope',
+      rules: [{ ...base, metric: { weekOverWeek: 'total_calls' } }],
+      expected: 'field scope: a weekOverWeek metric compares hours',
+    },
+    {
+      name: 'capacity outside the offline scope',
+      rules: [{ ...base, comparison: 'above', metric: { capacityUtilisation: true } }],
+      expected: 'field scope: capacityUtilisation reads the offline daily peak',
+    },
+    {
+      name: 'a mute time that is no time',
+      rules: [{ ...base, mute: [{ from: '25:00', to: '06:00' }] }],
+      expected: 'rule "transfer-success" field mute[0].from: expected a local time "HH:mm"',
+    },
+    {
+      name: 'a mute window of no length',
+      rules: [{ ...base, mute: [{ from: '06:00', to: '06:00' }] }],
+      expected: 'field mute[0].to: from and to are equal',
+    },
+    {
+      name: 'an unknown weekday',
+      rules: [{ ...base, mute: [{ days: ['sunday'], from: '22:00', to: '06:00' }] }],
+      expected: 'field mute[0].days[0]: ',
+    },
+    {
+      name: 'a repeat cap below its interval',
+      rules: [{ ...base, repeat: { everyMinutes: 60, maxEveryMinutes: 30 } }],
+      expected: 'field repeat.maxEveryMinutes: must be at least everyMinutes',
+    },
+    {
+      name: 'a back-off below 1',
+      rules: [{ ...base, repeat: { everyMinutes: 60, backoff: 0.5 } }],
+      expected: 'field repeat.backoff: ',
+    },
+    { name: 'an unknown noData policy', rules: [{ ...base, noData: 'page' }], expected: 'field noData: ' },
+  ])('rejects $name', ({ rules, expected }) => {
+    const error = failure(fileWith(...rules));
+    expect(error.name).toBe('RulesFileError');
+    expect(error.message).toContain(`rules.json: `);
+    expect(error.message).toContain(expected);
+  });
+
+  it.each([
+    { name: 'invalid JSON', text: '{"rules": [', expected: 'rules.json: not valid JSON' },
+    { name: 'a file that is a list', text: '[]', expected: 'rules.json: file: expected object' },
+    { name: 'a file without rules', text: '{}', expected: 'rules.json: field rules: expected array' },
+    { name: 'a wrong version', text: '{"version": 2, "rules": []}', expected: 'rules.json: field version: ' },
+  ])('rejects $name, naming the source', ({ text, expected }) => {
+    expect(failure(text).message).toContain(expected);
+  });
+
+  it('lists every problem and keeps the cause', () => {
+    const error = failure(fileWith({ ...base, warn: 'x' }, { ...base, id: 'b', crit: 0.9 }));
+    expect(error.problems).toEqual([
+      'rule "transfer-success" field warn: expected number, received string',
+      'rule "b" field crit: must be below warn (0.6) for a "below" rule',
+    ]);
+    expect(error.cause).toBeDefined();
+  });
+});
+
+describe('parseRules: defaults and metric forms', () => {
+  it('applies the documented defaults', () => {
+    const [rule] = parseRules(fileWith(base), 'rules.json');
+    expect(rule).toMatchObject({ pendingRuns: 1, minCalls: 0, noData: 'ignore', mute: [], recovery: 0.6 });
+    expect(rule?.repeat).toBeUndefined();
+  });
+
+  it.each([
+    { thresholds: { warn: 0.6 }, recovery: 0.6 },
+    { thresholds: { warn: undefined, crit: 0.4 }, recovery: 0.4 },
+    { thresholds: { warn: 0.6, crit: 0.4, recovery: 0.7 }, recovery: 0.7 },
+  ])('resolves recovery to $recovery for $thresholds', ({ thresholds, recovery }) => {
+    expect(parseRules(fileWith({ ...base, ...thresholds }), 'rules.json')[0]?.recovery).toBe(recovery);
+  });
+
+  it.each([
+    {
+      metric: 'transfer_success_rate',
+      scope: 'day-so-far',
+      parsed: { kind: 'field', field: 'transfer_success_rate' },
+    },
+    {
+      metric: 'user_distribution.call_users',
+      scope: 'latest-offline-day',
+      parsed: { kind: 'field', field: 'user_distribution.call_users' },
+    },
+    {
+      metric: { share: { of: 'hangup_type_distribution', key: 'by_user' } },
+      scope: 'day-so-far',
+      parsed: { kind: 'share', of: 'hangup_type_distribution', key: 'by_user' },
+    },
+    {
+      metric: { ratio: { numerator: 'a', denominator: 'b' } },
+      scope: 'day-so-far',
+      parsed: { kind: 'ratio', numerator: 'a', denominator: 'b' },
+    },
+    {
+      metric: { weekOverWeek: 'total_calls' },
+      scope: 'last-complete-hour',
+      parsed: { kind: 'weekOverWeek', field: 'total_calls' },
+    },
+    {
+      metric: { capacityUtilisation: true },
+      scope: 'latest-offline-day',
+      parsed: { kind: 'capacityUtilisation' },
+    },
+  ])('parses the metric $metric', ({ metric, scope, parsed }) => {
+    expect(parseRules(fileWith({ ...base, metric, scope }), 'rules.json')[0]?.metric).toEqual(parsed);
+  });
+});
+
+const RULES_FILE = join(__dirname, '..', '..', '..', '..', 'lambda', 'rules', 'default-rules.json');
+const defaults = (): Rule[] => parseRules(readFileSync(RULES_FILE, 'utf8'), 'default-rules.json');
+
+/**
+ * What the check run sees every 15 minutes of a local day: the day so far, the archived response of
+ * the same time a week earlier, and yesterday's offline row.
+ */
+function dayOfRuns(date: string, lastWeekDate: string, incidents: Incident[] = []) {
+  const start = new Date(`${date}T00:15:00+07:00`);
+  const yesterday = new Date(`${date}T00:00:00+07:00`);
+  const latestOffline = generated({
+    timeZone: JAKARTA,
+    startTime: `${lastWeekDate} 00:00:00`,
+    endTime: `${lastWeekDate} 23:59:59`,
+    now: yesterday,
+  });
+  return Array.from({ length: 95 }, (_, i) => {
+    const at = minutesAfter(start, i * 15);
+    const clock = toWallClock(at, JAKARTA);
+    const time = `${String(clock.hour).padStart(2, '0')}:${String(clock.minute).padStart(2, '0')}:00`;
+    const weekEarlier = minutesAfter(at, -7 * 24 * 60);
+    return {
+      statistics: generated({
+        timeZone: JAKARTA,
+        startTime: `${date} 00:00:00`,
+        endTime: `${localDate(at, JAKARTA)} ${time}`,
+        now: at,
+        incidents,
+      }),
+      lastWeek: generated({
+        timeZone: JAKARTA,
+        startTime: `${lastWeekDate} 00:00:00`,
+        endTime: `${localDate(weekEarlier, JAKARTA)} ${time}`,
+        now: weekEarlier,
+      }),
+      latestOffline,
+    };
+  });
+}
+
+const firedRuleIds = (runs: ReturnType<typeof simulate>['runs']) =>
+  runs.flatMap((run) =>
+    run.notifications.filter((n) => n.kind === 'fired').map((n) => ('ruleId' in n ? n.ruleId : n.kind)),
+  );
+const START = new Date('2026-03-10T00:15:00+07:00');
+
+describe('the shipped default rules', () => {
+  it('parse against the schema', () => {
+    expect(defaults().map((rule) => rule.id)).toEqual([
+      'transfer-success-rate',
+      'agent-reception-rate',
+      'robot-satisfied-rate',
+      'one-call-problem-solve-rate',
+      'duplicate-call-rate',
+      'volume-spike',
+      'volume-drop',
+      'peak-concurrency',
+    ]);
+  });
+
+  it('give every rule a runbook and every rate a volume gate and two runs of patience', () => {
+    for (const rule of defaults()) {
+      expect(rule.runbook, rule.id).toBeDefined();
+      if (rule.metric.kind === 'field' && rule.metric.field.endsWith('_rate')) {
+        expect(rule, rule.id).toMatchObject({ pendingRuns: 2, noData: 'ignore' });
+        expect(rule.minCalls, rule.id).toBeGreaterThanOrEqual(30);
+      }
+    }
+  });
+
+  it('stay quiet through a calm generated day', () => {
+    const { runs } = simulate(defaults(), dayOfRuns('2026-03-10', '2026-03-03'), {
+      start: START,
+      lineCapacity: 40,
+    });
+    expect(runs.flatMap((run) => run.kinds)).toEqual([]);
+    // Every rule was judged at some point: the quiet is not for lack of data.
+    const judged = new Set(
+      runs.flatMap((run) =>
+        run.evaluation.results.filter((r) => r.measurement.kind === 'value').map((r) => r.ruleId),
+      ),
+    );
+    expect(judged.size).toBe(defaults().length);
+  });
+
+  it.each([
+    { effect: 'transfer-failure' as const, ruleId: 'transfer-success-rate' },
+    { effect: 'agent-no-answer' as const, ruleId: 'agent-reception-rate' },
+    { effect: 'volume-spike' as const, ruleId: 'volume-spike' },
+    { effect: 'volume-drop' as const, ruleId: 'volume-drop' },
+  ])('fire $ruleId, and only it, for a $effect from 08:00 to 12:00', ({ effect, ruleId }) => {
+    // Prepare
+    const incidents: Incident[] = [
+      { start: '2026-03-10 08:00:00', end: '2026-03-10 12:00:00', effect, severity: 0.9 },
+    ];
+    // Act
+    const { runs } = simulate(defaults(), dayOfRuns('2026-03-10', '2026-03-03', incidents), {
+      start: START,
+      lineCapacity: 40,
+    });
+    // Assess
+    expect(firedRuleIds(runs)).toEqual([ruleId]);
+  });
+
+  it('fire peak-concurrency when yesterday peaked near the line capacity', () => {
+    const { runs } = simulate(defaults(), dayOfRuns('2026-03-10', '2026-03-03').slice(0, 2), {
+      start: START,
+      lineCapacity: 5,
+    });
+    expect(runs[0]?.notifications).toMatchObject([
+      { kind: 'fired', ruleId: 'peak-concurrency', severity: 'crit' },
+    ]);
+  });
+});

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { markNotified, owedNotifications } from '../../../../lambda/domain/alerts/notify';
+import { buildAlertMessage } from '../../../../lambda/domain/alerts/render';
+import {
+  type AlertState,
+  AlertStateError,
+  emptyAlertState,
+  HISTORY_LIMIT,
+  parseAlertState,
+  recordRunFailure,
+  recordRunSuccess,
+} from '../../../../lambda/domain/alerts/state';
+import {
+  EXAMPLE_AT,
+  expectWithinBlockKitLimits,
+  JAKARTA,
+  minutesAfter,
+  rates,
+  rule,
+  simulate,
+} from './alert-test-helpers';
+
+describe('alert state document', () => {
+  it('round-trips an evaluated state through JSON unchanged', () => {
+    // Prepare: firing, notified, with history and a failing monitor
+    const { state } = simulate([rule()], rates(0.5, 0.5, 0.3, 0.7, 0.5));
+    const withMonitor = recordRunFailure(state, new Date('2025-11-12T09:00:00Z'), 'API down: HTTP 503', 3);
+    // Act
+    const parsed = parseAlertState(JSON.stringify(withMonitor), 'state.json');
+    // Assess
+    expect(parsed).toEqual(withMonitor);
+  });
+
+  it('accepts the empty state and a claim left by a run delivering a notification', () => {
+    const state = emptyAlertState();
+    expect(parseAlertState(JSON.stringify(state), 'state.json')).toEqual(state);
+    const { state: evaluated } = simulate([rule()], rates(0.5));
+    const claimed = structuredClone(evaluated);
+    const ruleState = claimed.rules['transfer-success'];
+    if (ruleState) ruleState.claim = { runId: 'run-1', at: EXAMPLE_AT.toISOString() };
+    expect(
+      parseAlertState(JSON.stringify(claimed), 'state.json').rules['transfer-success']?.claim?.runId,
+    ).toBe('run-1');
+  });
+
+  it.each([
+    { name: 'invalid JSON', text: '{', expected: 'state.json: not valid JSON' },
+    {
+      name: 'a future version',
+      text: JSON.stringify({ ...emptyAlertState(), version: 2 }),
+      expected: 'version',
+    },
+    {
+      name: 'an unknown status',
+      text: JSON.stringify({ ...emptyAlertState(), rules: { a: { status: 'burning' } } }),
+      expected: 'rules.a.status',
+    },
+  ])('rejects $name with an AlertStateError naming the problem', ({ text, expected }) => {
+    expect(() => parseAlertState(text, 'state.json')).toThrow(AlertStateError);
+    expect(() => parseAlertState(text, 'state.json')).toThrow(expected);
+  });
+
+  it(`keeps the last ${HISTORY_LIMIT} transitions of a flapping rule, enough to explain each`, () => {
+    // Act: 30 alternations between crit and OK, each a transition
+    const values = Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? 0.3 : 0.9));
+    const { state } = simulate([rule({ pendingRuns: 1 })], rates(...values));
+    // Assess
+    const history = state.rules['transfer-success']?.history ?? [];
+    expect(history).toHaveLength(HISTORY_LIMIT);
+    expect(history.at(-1)).toMatchObject({ from: 'firing:crit', to: 'ok', value: 0.9, threshold: 0.65 });
+    expect(history.at(-2)).toMatchObject({ from: 'ok', to: 'firing:crit', value: 0.3, threshold: 0.4 });
+  });
+});
+
+const run = (i: number) => minutesAfter(EXAMPLE_AT, i * 15);
+const owed = (state: AlertState, at: Date) => owedNotifications(state, [], at, JAKARTA);
+
+function failTimes(times: number, state = emptyAlertState(), reason = 'API down: HTTP 503'): AlertState {
+  let next = state;
+  for (let i = 0; i < times; i++) next = recordRunFailure(next, run(i), reason, 3);
+  return next;
+}
+
+describe('monitor health', () => {
+  it.each([
+    { failures: 1, expected: [] },
+    { failures: 2, expected: [] },
+    { failures: 3, expected: ['monitor-degraded'] },
+    { failures: 5, expected: ['monitor-degraded'] },
+  ])('after $failures consecutive failures (threshold 3) owes $expected', ({ failures, expected }) => {
+    const state = failTimes(failures);
+    expect(state.monitor.consecutiveFailures).toBe(failures);
+    expect(owed(state, run(failures)).map((n) => n.kind)).toEqual(expected);
+  });
+
+  it('says what failed and since when', () => {
+    const state = failTimes(3, emptyAlertState(), 'auth refused: body code 401');
+    const [degraded] = owed(state, run(3));
+    expect(degraded).toMatchObject({
+      kind: 'monitor-degraded',
+      consecutiveFailures: 3,
+      since: run(0).toISOString(),
+      lastError: 'auth refused: body code 401',
+    });
+    const message = buildAlertMessage([degraded ?? []].flat(), { at: run(3), timeZone: JAKARTA });
+    expectWithinBlockKitLimits(message);
+    expect(JSON.stringify(message.blocks)).toContain('auth refused: body code 401');
+  });
+
+  it('counts a retried run (the same scheduled time) once', () => {
+    const once = recordRunFailure(emptyAlertState(), run(0), 'archive failing', 3);
+    expect(recordRunFailure(once, run(0), 'archive failing', 3)).toBe(once);
+  });
+
+  it('owes one recovery, with the outage duration, on the next success, and nothing once it is delivered', () => {
+    // Prepare
+    const degraded = markNotified(failTimes(4), owed(failTimes(4), run(4)), run(4));
+    // Act
+    const recovered = recordRunSuccess(degraded, run(5));
+    const [notification] = owed(recovered, run(5));
+    // Assess
+    expect(owed(degraded, run(4))).toEqual([]);
+    expect(notification).toMatchObject({ kind: 'monitor-recovered', durationMs: 75 * 60_000 });
+    expect(recovered.monitor).toMatchObject({ status: 'ok', consecutiveFailures: 0 });
+    expect(owed(markNotified(recovered, [notification ?? []].flat(), run(5)), run(6))).toEqual([]);
+  });
+
+  it('owes nothing when the monitor degraded and recovered while nothing got through', () => {
+    expect(owed(recordRunSuccess(failTimes(4), run(5)), run(5))).toEqual([]);
+  });
+
+  it('resets a short failure streak on success without owing anything', () => {
+    const state = recordRunSuccess(failTimes(2), run(2));
+    expect(state.monitor).toMatchObject({ status: 'ok', consecutiveFailures: 0 });
+    expect(owed(state, run(2))).toEqual([]);
+  });
+
+  it.each([0, -1, 1.5])('refuses a threshold of %s', (threshold) => {
+    expect(() => recordRunFailure(emptyAlertState(), run(0), 'x', threshold)).toThrow(RangeError);
+  });
+});
