@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
-import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
 import { startTestStandIn } from '../../helpers/airudder';
 import { runTestCli } from '../../helpers/cli';
 import { startS3Emulator } from '../../helpers/s3-emulator';

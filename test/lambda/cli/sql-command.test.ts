@@ -2,10 +2,10 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { queryCurated } from '../../../lambda/adapters/sql/duckdb-curated';
 import { NAMED_QUERIES } from '../../../lambda/domain/curated/named-queries';
 import { shiftDate } from '../../../lambda/domain/query-window';
-import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
 import { startTestStandIn } from '../../helpers/airudder';
 import { runTestCli } from '../../helpers/cli';
 
