@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { createFolderObjectStore } from '../adapters/archive/folder-object-store';
 import { CURATED_PREFIX } from '../domain/curated/curated-tables';
 import { RAW_PREFIX } from '../domain/raw-archive';
 import {
@@ -8,7 +7,7 @@ import {
   type CurateRangeResult,
   curateRange,
 } from '../use-cases/curate';
-import type { Command } from './commands';
+import type { Command } from './cli-types';
 import { dateRangeFromFlags } from './date-range-flags';
 import { parseFlags } from './parse-flags';
 import { createProgressReporter, type DayOutcomes } from './progress-reporter';
@@ -45,8 +44,9 @@ export const curateCommand: Command = {
     const { from, to, dates } = dateRangeFromFlags(flags);
     const toDir = flags['to-dir'];
     if (toDir !== undefined && toDir.trim() === '') throw new UsageError('--to-dir: expected a folder');
-    const store = context.archive();
-    const target = toDir === undefined ? store : createFolderObjectStore(resolve(toDir));
+    const deps = context.wiring.curate(toDir === undefined ? undefined : resolve(toDir));
+    const { store } = deps;
+    const target = deps.target ?? store;
     const { io } = context;
     io.stdout(
       `Curate ${from} → ${to}: ${dates.length} days from ${store.describe(`${RAW_PREFIX}day/`)} into ${target.describe(CURATED_PREFIX)}`,
@@ -58,10 +58,7 @@ export const curateCommand: Command = {
     );
     let result: CurateRangeResult;
     try {
-      result = await curateRange(
-        { store, target },
-        { from, to, onProgress: (progress) => reporter.report(progress) },
-      );
+      result = await curateRange(deps, { from, to, onProgress: (progress) => reporter.report(progress) });
     } finally {
       reporter.finish();
     }

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { queryCurated, SqlQueryError } from '../adapters/sql/duckdb-curated';
 import { CURATED_PREFIX } from '../domain/curated/curated-tables';
 import { NAMED_QUERIES, namedQuery } from '../domain/curated/named-queries';
-import type { Command, CommandContext } from './commands';
+import type { Command, CommandContext } from './cli-types';
 import { formatCsv, formatJson, formatTable } from './sql-output';
 import { UsageError } from './usage-error';
 
