@@ -17,6 +17,7 @@ import {
   StackConfigError,
 } from './config';
 import { ArchiveBucket } from './constructs/archive-bucket';
+import { ArchiveQuery } from './constructs/archive-query';
 import { MonitorDashboard } from './constructs/monitor-dashboard';
 import { MonitorFunction } from './constructs/monitor-function';
 import { MonitorSecret } from './constructs/monitor-secret';
@@ -155,6 +156,19 @@ export interface AirudderStatsMonitorProps {
    */
   readonly objectLock?: ObjectLockConfig;
 
+  // --- Athena over the curated tables ---
+  /**
+   * Glue database holding the `daily`, `hourly` and `distributions` tables; unique per account and
+   * region, so set it when a second monitor shares the account.
+   * @default 'airudder_stats'
+   */
+  readonly athenaDatabaseName?: string;
+  /**
+   * Athena workgroup for the named queries; unique per account and region like the database.
+   * @default 'airudder-stats'
+   */
+  readonly athenaWorkGroupName?: string;
+
   // --- Function ---
   /**
    * Memory in MB (128–10240).
@@ -218,8 +232,8 @@ export interface AirudderStatsMonitorProps {
 
 /**
  * The whole monitor as one construct, to place in any stack: EventBridge Scheduler (in the centre's
- * time zone) → Lambda → AIRUDDER API, S3 archive, Slack; with its secret, dead-letter queue, alarms
- * and optionally a dashboard and a Chatbot route.
+ * time zone) → Lambda → AIRUDDER API, S3 archive, Slack; with its secret, dead-letter queue, alarms,
+ * Athena over the curated tables, and optionally a dashboard and a Chatbot route.
  *
  * @example
  * new AirudderStatsMonitor(stack, 'Monitor', { timeZone: 'Asia/Jakarta' });
@@ -245,6 +259,8 @@ export class AirudderStatsMonitor extends Construct {
   public readonly alarms: readonly cloudwatch.Alarm[];
   /** The dashboard, when `dashboard` is true. */
   public readonly dashboard?: cloudwatch.Dashboard;
+  /** Athena and Glue over the curated tables, and the read-only analysts' policy to attach. */
+  public readonly query: ArchiveQuery;
 
   constructor(scope: Construct, id: string, props: AirudderStatsMonitorProps) {
     super(scope, id);
@@ -311,6 +327,14 @@ export class AirudderStatsMonitor extends Construct {
         config.chatbotSlackWorkspaceId !== undefined && config.chatbotSlackChannelId !== undefined
           ? { workspaceId: config.chatbotSlackWorkspaceId, channelId: config.chatbotSlackChannelId }
           : undefined,
+    });
+
+    this.query = new ArchiveQuery(this, 'Query', {
+      archiveBucket: archive.bucket,
+      archivePrefix: archive.prefix,
+      accessLogsBucket: archive.accessLogsBucket,
+      databaseName: config.athenaDatabaseName,
+      workGroupName: config.athenaWorkGroupName,
     });
 
     if (config.dashboard) {

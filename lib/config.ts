@@ -155,6 +155,15 @@ export const StackConfigSchema = z
     /** Alarms also to a Slack channel through AWS Chatbot; both ids, or neither. */
     chatbotSlackWorkspaceId: slackId('T').optional(),
     chatbotSlackChannelId: slackId('CG').optional(),
+    /** Glue database and Athena workgroup names: unique per account and region. */
+    athenaDatabaseName: z
+      .string()
+      .regex(/^[a-z0-9_]{1,255}$/, { message: 'may contain only lower-case letters, digits and "_"' })
+      .optional(),
+    athenaWorkGroupName: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,128}$/, { message: 'may contain only letters, digits, ".", "_" and "-"' })
+      .optional(),
     /** Path of a rules file (JSON) the function starts with instead of the shipped defaults. */
     rulesFile: z.string().min(1).optional(),
   })

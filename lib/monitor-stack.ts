@@ -31,18 +31,26 @@ export class MonitorStack extends Stack {
       ...props.config,
       handlerSourceEntry: props.handlerEntry ?? DEFAULT_HANDLER_ENTRY,
     });
+    const { monitor } = this;
 
-    new CfnOutput(this, 'ArchiveBucketName', { value: this.monitor.bucket.bucketName });
+    new CfnOutput(this, 'ArchiveBucketName', { value: monitor.bucket.bucketName });
+    new CfnOutput(this, 'AthenaWorkGroup', { value: monitor.query.workGroup.ref });
+    new CfnOutput(this, 'GlueDatabase', { value: monitor.query.databaseName });
+    new CfnOutput(this, 'AnalystsPolicyArn', {
+      description: 'Attach to analysts: Athena in the workgroup, read-only over the curated tables',
+      value: monitor.query.analystsPolicy.managedPolicyArn,
+      exportName: `${this.stackName}-AnalystsPolicyArn`,
+    });
     new CfnOutput(this, 'SecretId', {
       description: 'Put the AIRUDDER credentials and Slack webhook URLs into this secret',
-      value: this.monitor.secretId,
+      value: monitor.secretId,
     });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitor.alarmTopic.topicArn });
-    new CfnOutput(this, 'FunctionName', { value: this.monitor.function.functionName });
-    new CfnOutput(this, 'LogGroupName', { value: this.monitor.logGroup.logGroupName });
-    if (this.monitor.dashboard) {
+    new CfnOutput(this, 'AlarmTopicArn', { value: monitor.alarmTopic.topicArn });
+    new CfnOutput(this, 'FunctionName', { value: monitor.function.functionName });
+    new CfnOutput(this, 'LogGroupName', { value: monitor.logGroup.logGroupName });
+    if (monitor.dashboard) {
       new CfnOutput(this, 'DashboardUrl', {
-        value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${this.monitor.dashboard.dashboardName}`,
+        value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${monitor.dashboard.dashboardName}`,
       });
     }
   }

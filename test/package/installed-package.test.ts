@@ -167,6 +167,17 @@ describe('the packed package in a team CDK app', () => {
     expect(types).toContain('AWS::Chatbot::SlackChannelConfiguration');
     expect(types).toContain('AWS::CloudWatch::Dashboard');
 
+    // Names that must be unique per account and region differ between the two monitors.
+    for (const [type, property] of [
+      ['AWS::Glue::Database', 'DatabaseInput'],
+      ['AWS::Athena::WorkGroup', 'Name'],
+    ] as const) {
+      const names = Object.values(template.Resources)
+        .filter((resource) => resource.Type === type)
+        .map((resource) => JSON.stringify(resource.Properties?.[property]));
+      expect(new Set(names).size, type).toBe(2);
+    }
+
     const functions = Object.values(template.Resources).filter(
       (resource) => resource.Type === 'AWS::Lambda::Function',
     );
