@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -286,7 +287,8 @@ export class AirudderStatsMonitor extends Construct {
 
     const monitor = new MonitorFunction(this, 'Monitor', {
       sourceEntry: props.handlerSourceEntry,
-      rulesFile: config.rulesFile,
+      // Relative to the directory `cdk synth` runs in, like every path in a CDK app.
+      rulesFile: config.rulesFile === undefined ? undefined : path.resolve(config.rulesFile),
       displayName: config.displayName,
       timeZone: config.timeZone,
       airudderBaseUrl: config.airudderBaseUrl,
