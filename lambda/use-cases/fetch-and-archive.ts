@@ -1,9 +1,10 @@
 import type { ObjectStore } from '../domain/object-store';
 import type { QueryWindow } from '../domain/query-window';
-import { type ArchivedResponse, archiveResponse, type RunKind } from '../domain/raw-archive';
+import { type ArchiveRequest, type RunKind, rawKeyOf, rawMetadata } from '../domain/raw-archive';
 import { ResponseValidationError, type StatisticsResponse } from '../domain/statistics-schema';
 import type { FetchedStatistics, StatsSource } from '../domain/stats-source';
 import type { Logger } from '../shared/logger';
+import { sha256Hex } from '../shared/sha256';
 
 export interface FetchDeps {
   readonly source: StatsSource;
@@ -17,6 +18,15 @@ export interface FetchRequest {
   /** The scheduled time of the run, or the window's end when there is no schedule. */
   readonly referenceTime: Date;
   readonly deadline?: number;
+}
+
+export interface ArchivedResponse {
+  readonly key: string;
+  readonly location: string;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+  /** False when an object for this key already existed: nothing was written. */
+  readonly created: boolean;
 }
 
 export interface FetchResult {
@@ -58,4 +68,16 @@ export async function fetchAndArchive(deps: FetchDeps, request: FetchRequest): P
     );
   }
   return { window, archived, fetched, statistics: fetched.parsed.value };
+}
+
+/** Stores the exact response bytes, whatever the schema said of them; never overwrites. */
+async function archiveResponse(store: ObjectStore, request: ArchiveRequest): Promise<ArchivedResponse> {
+  const { bytes } = request.fetched;
+  const key = rawKeyOf(request);
+  const sha256 = sha256Hex(bytes);
+  const created = await store.createIfAbsent(key, bytes, {
+    contentType: 'application/json',
+    metadata: rawMetadata(request, sha256),
+  });
+  return { key, location: store.describe(key), sha256, sizeBytes: bytes.byteLength, created };
 }
