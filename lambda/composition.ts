@@ -31,6 +31,8 @@ export interface RunDeps {
   readonly alertNotifier: Notifier;
   /** Digests: SLACK_DIGEST_WEBHOOK_URL, else SLACK_WEBHOOK_URL, else the console. */
   readonly digestNotifier: Notifier;
+  /** Digests go to the console: a reader there gets the full table (no phone screen to fit). */
+  readonly digestToConsole: boolean;
 }
 
 export interface RunDepsOptions {
@@ -101,5 +103,6 @@ export async function buildRunDeps(options: RunDepsOptions): Promise<RunDeps> {
     logger,
     alertNotifier: notifierFor(alertWebhookUrl),
     digestNotifier: notifierFor(digestWebhookUrl ?? alertWebhookUrl),
+    digestToConsole: !(digestWebhookUrl ?? alertWebhookUrl),
   };
 }
