@@ -18,6 +18,8 @@ export interface DigestDeps extends FetchDeps {
   /** Identifies this run in claims (the Lambda request id, or a random id). */
   readonly runId: string;
   readonly now: () => Date;
+  /** Always add the full table (the digest goes to a console, where there is no phone screen to fit). */
+  readonly fullTable?: boolean;
   /** The alerts that fired on a local date, from the alert state. */
   readonly firedAlerts: (date: string) => Promise<FiredAlert[]>;
 }
@@ -204,7 +206,7 @@ async function postDigest(deps: DigestDeps, date: string, request: DigestRequest
         archiveLocation: day.archived.location,
         topN: deps.topN,
       },
-      { detail: request.detail ?? false },
+      { detail: (request.detail ?? false) || (deps.fullTable ?? false) },
     );
   } catch (error) {
     await release({ status: 'failed', lastError: error instanceof Error ? error.message : String(error) });
