@@ -8,6 +8,7 @@ runCli(process.argv.slice(2), {
     stderr: (text) => process.stderr.write(`${text}\n`),
     isTTY: process.stdout.isTTY === true,
     write: (text) => process.stdout.write(text),
+    columns: () => process.stdout.columns,
   },
 }).then((code) => {
   process.exitCode = code;

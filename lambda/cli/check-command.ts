@@ -1,14 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { loadRules } from '../adapters/rules/load-rules';
 import { renderAlertLines, renderResultLine } from '../domain/alerts/alert-line';
+import { statusLabel } from '../domain/alerts/alert-state';
 import { runCheck } from '../use-cases/run-check';
+import { ENV_HELP } from './command-help';
 import type { Command } from './commands';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
 
 export const checkCommand: Command = {
   summary: "Fetch the local day so far, archive it, evaluate the alert rules and send what's owed.",
-  usage: 'check [--at <ISO-8601 instant>]   (default now; the same instant always gives the same decisions)',
+  usage: 'check [--at <ISO-8601 instant>] [--json]',
+  flags: [
+    {
+      flag: '--at INSTANT',
+      description:
+        'the scheduled time to check, e.g. 2025-11-12T06:30:00Z (default now); the same instant always gives the same decisions',
+    },
+  ],
+  env: [
+    ...ENV_HELP.zone,
+    ...ENV_HELP.archive,
+    ...ENV_HELP.airudder,
+    ...ENV_HELP.slack,
+    ...ENV_HELP.rules,
+    ...ENV_HELP.failures,
+    ...ENV_HELP.logs,
+  ],
+  json: true,
   async run(args, context) {
     const flags = parseFlags(args, { at: { type: 'string' } });
     const at = flags.at === undefined ? context.now() : parseInstant(flags.at);
@@ -32,9 +51,29 @@ export const checkCommand: Command = {
     const lines = [
       `Check at ${at.toISOString()}: ${window.startTime} → ${window.endTime} (${window.timeZone})`,
     ];
+    const document: Record<string, unknown> = {
+      ok: true,
+      scheduledTime: at.toISOString(),
+      window,
+      outcome: outcome.outcome,
+    };
     if (outcome.outcome === 'already-evaluated') {
       lines.push('Already evaluated for this time: nothing changed, nothing sent.');
     } else {
+      const describe = { at, timeZone: window.timeZone };
+      Object.assign(document, {
+        archive: outcome.archived,
+        results: outcome.results.map((result) => ({
+          ruleId: result.ruleId,
+          status: statusLabel(result.after),
+          measurement: result.measurement,
+          muted: result.muted,
+        })),
+        sent: outcome.sent.map((notification) => ({
+          ...notification,
+          text: renderAlertLines([notification], describe)[0],
+        })),
+      });
       lines.push(`Archive: ${outcome.archived.key}`, 'Rules:');
       const byId = new Map(rules.map((rule) => [rule.id, rule]));
       for (const result of outcome.results) {
@@ -44,10 +83,10 @@ export const checkCommand: Command = {
       lines.push(
         outcome.sent.length === 0
           ? 'Sent: nothing owed.'
-          : `Sent: ${renderAlertLines(outcome.sent, { at, timeZone: window.timeZone }).join('; ')}`,
+          : `Sent: ${renderAlertLines(outcome.sent, describe).join('; ')}`,
       );
     }
-    context.io.stdout(lines.join('\n'));
+    context.report(lines.join('\n'), document);
   },
 };
 

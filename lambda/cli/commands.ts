@@ -5,6 +5,7 @@ import type { Logger } from '../shared/logger';
 import type { Redactor } from '../shared/redact';
 import { backfillCommand } from './backfill-command';
 import { checkCommand } from './check-command';
+import type { CommandHelp } from './command-help';
 import { digestCommand } from './digest-command';
 import { fetchCommand } from './fetch-command';
 import { replayCommand } from './replay-command';
@@ -24,11 +25,16 @@ export interface CommandContext {
   readonly runDeps: () => Promise<RunDeps>;
   /** The archive alone, for commands that never call AIRUDDER or Slack (no secret is read). */
   readonly archive: () => ObjectStore;
+  /** True with `--json`: `io.stdout` then goes to stderr and `report` prints the document. */
+  readonly json: boolean;
+  /**
+   * The command's result, once: its text for people, or (with `--json`) one JSON document on
+   * stdout. A command that fails after reporting (verify with problems) still exits 1.
+   */
+  readonly report: (text: string, document: Record<string, unknown>) => void;
 }
 
-export interface Command {
-  readonly summary: string;
-  readonly usage: string;
+export interface Command extends CommandHelp {
   run(args: ReadonlyArray<string>, context: CommandContext): Promise<void>;
 }
 

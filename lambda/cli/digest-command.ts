@@ -3,13 +3,32 @@ import { loadRules } from '../adapters/rules/load-rules';
 import { wholeDayWindow } from '../domain/query-window';
 import { readFiredAlerts } from '../use-cases/fired-alerts';
 import { runDigest } from '../use-cases/run-digest';
+import { ENV_HELP } from './command-help';
 import type { Command } from './commands';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
 
 export const digestCommand: Command = {
   summary: "Post the daily digest (default: yesterday in the account's zone), once per date.",
-  usage: 'digest [--date YYYY-MM-DD] [--force]   (--force posts again a digest already posted)',
+  usage: 'digest [--date YYYY-MM-DD] [--force]',
+  flags: [
+    {
+      flag: '--date YYYY-MM-DD',
+      description: "the local day to digest (default yesterday in the account's zone)",
+    },
+    { flag: '--force', description: 'post again a digest already posted for that date' },
+  ],
+  env: [
+    ...ENV_HELP.zone,
+    ...ENV_HELP.archive,
+    ...ENV_HELP.airudder,
+    ...ENV_HELP.slack,
+    ...ENV_HELP.digestSlack,
+    ...ENV_HELP.rules,
+    ...ENV_HELP.digest,
+    ...ENV_HELP.logs,
+  ],
+  json: false,
   async run(args, context) {
     const flags = parseFlags(args, { date: { type: 'string' }, force: { type: 'boolean' } });
     const { config } = context;

@@ -22,6 +22,36 @@ export interface ProgressReporterOptions {
 }
 
 const CLEAR_LINE = '\r\x1b[K';
+/** When the terminal does not say how wide it is. */
+const DEFAULT_COLUMNS = 80;
+/** A narrower bar says nothing: drop it instead. */
+const MIN_BAR = 8;
+/** Dropped first when the line is too wide: skipped, fetched, failed (failures also print above). */
+const DROP_ORDER = [2, 1, 3];
+
+/**
+ * The progress line at most `columns - 1` wide (a line that reaches the last column wraps on many
+ * terminals, and `\r` then redraws only its second half). The counts matter more than the bar: the
+ * bar shrinks first, then goes, then the least useful counts go, and as a last resort the text is cut.
+ */
+export function fitLine(
+  parts: readonly string[],
+  bar: (width: number) => string,
+  preferredBarWidth: number,
+  columns: number,
+): string {
+  const max = Math.max(1, columns - 1);
+  const all = parts.join(' · ');
+  const room = max - all.length - 3; // "[" + "] "
+  if (room >= MIN_BAR) return `[${bar(Math.min(preferredBarWidth, room))}] ${all}`;
+  const kept = [...parts];
+  for (const index of [-1, ...DROP_ORDER]) {
+    if (index >= 0) kept[index] = '';
+    const text = kept.filter(Boolean).join(' · ');
+    if (text.length <= max) return text;
+  }
+  return kept.filter(Boolean).join(' · ').slice(0, max);
+}
 
 export function createProgressReporter(io: CliIo, options: ProgressReporterOptions): ProgressReporter {
   const write = io.isTTY ? io.write : undefined;
@@ -63,9 +93,11 @@ function terminalReporter(
 
   const draw = () => {
     const done = counts.fetched + counts.skipped + counts.failed;
-    const filled = total === 0 ? width : Math.round((done / total) * width);
-    const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
     const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+    const bar = (barWidth: number) => {
+      const filled = total === 0 ? barWidth : Math.round((done / total) * barWidth);
+      return `${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}`;
+    };
     const parts = [
       `${done}/${total} days ${String(percent).padStart(3)}%`,
       `fetched ${counts.fetched}`,
@@ -73,7 +105,7 @@ function terminalReporter(
       `failed ${counts.failed}`,
       `ETA ${eta()}`,
     ];
-    write(`${CLEAR_LINE}[${bar}] ${parts.join(' · ')}`);
+    write(`${CLEAR_LINE}${fitLine(parts, bar, width, io.columns?.() ?? DEFAULT_COLUMNS)}`);
     drawn = true;
   };
 

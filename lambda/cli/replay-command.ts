@@ -8,6 +8,7 @@ import { formatWallClock, toWallClock } from '../domain/local-time';
 import { unescapeMrkdwn } from '../domain/slack/mrkdwn';
 import { renderMessageAsText } from '../domain/slack/render-text';
 import { type ReplayEvent, type ReplayResult, replay } from '../use-cases/replay';
+import { ENV_HELP } from './command-help';
 import type { Command } from './commands';
 import { dateRangeFromFlags } from './date-range-flags';
 import { parseFlags } from './parse-flags';
@@ -16,7 +17,22 @@ import { UsageError } from './usage-error';
 export const replayCommand: Command = {
   summary:
     'Re-evaluate alert rules and digests over archived days (no API call); posts nothing unless --post.',
-  usage: 'replay --from YYYY-MM-DD --to YYYY-MM-DD [--rules FILE] [--post]',
+  usage: 'replay --from YYYY-MM-DD --to YYYY-MM-DD [--rules FILE] [--post] [--json]',
+  flags: [
+    { flag: '--from YYYY-MM-DD', description: 'first archived local day to replay' },
+    { flag: '--to YYYY-MM-DD', description: 'last archived local day to replay, included' },
+    { flag: '--rules FILE', description: 'candidate rules to try (default: the active rules)' },
+    { flag: '--post', description: 'post the replayed messages to Slack (default: print only)' },
+  ],
+  env: [
+    ...ENV_HELP.zone,
+    ...ENV_HELP.archive,
+    ...ENV_HELP.rules,
+    ...ENV_HELP.digest,
+    ...ENV_HELP.slack,
+    ...ENV_HELP.logs,
+  ],
+  json: true,
   async run(args, context) {
     const flags = parseFlags(args, {
       from: { type: 'string' },
@@ -42,6 +58,7 @@ export const replayCommand: Command = {
       `Replay ${from} → ${to} (${timeZone}) with ${plural(rules.length, 'rule')} from ${source}, from ${store.describe('raw/')}; ` +
         (post ? 'posting to Slack.' : 'nothing is posted (--post sends it).'),
     );
+    const events: Array<Record<string, unknown>> = [];
     const result = await replay(
       {
         store,
@@ -53,9 +70,16 @@ export const replayCommand: Command = {
           ? { post: { alertNotifier: notifiers.alertNotifier, digestNotifier: notifiers.digestNotifier } }
           : {}),
       },
-      { from, to, onEvent: (event) => printEvent(event, timeZone, io.stdout) },
+      {
+        from,
+        to,
+        onEvent: (event) => {
+          events.push(eventDocument(event, timeZone));
+          printEvent(event, timeZone, io.stdout);
+        },
+      },
     );
-    io.stdout(summary(result));
+    context.report(summary(result), { ok: true, from, to, timeZone, rules: source, ...result, events });
   },
 };
 
@@ -116,6 +140,25 @@ function printEvent(event: ReplayEvent, timeZone: string, print: (text: string) 
       else print(`${event.date} digest (${hours}): ${unescapeMrkdwn(event.message.text)}`);
       return;
     }
+  }
+}
+
+/** An event as data for `--json`: notifications as they are plus their one-line text, digests as text. */
+function eventDocument(event: ReplayEvent, timeZone: string): Record<string, unknown> {
+  switch (event.kind) {
+    case 'day-missing':
+      return { ...event };
+    case 'alerts':
+      return {
+        ...event,
+        at: event.at.toISOString(),
+        notifications: event.notifications.map((notification) => ({
+          ...notification,
+          text: renderAlertLines([notification], { at: event.at, timeZone })[0],
+        })),
+      };
+    case 'digest':
+      return { ...event, message: undefined, text: unescapeMrkdwn(event.message.text) };
   }
 }
 

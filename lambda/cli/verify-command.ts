@@ -1,5 +1,6 @@
 import { RAW_PREFIX } from '../domain/raw-archive';
 import { ArchiveVerificationError, type VerifyReport, verifyArchive } from '../use-cases/verify-archive';
+import { ENV_HELP } from './command-help';
 import type { Command } from './commands';
 import { dateRangeFromFlags } from './date-range-flags';
 import { parseFlags } from './parse-flags';
@@ -7,7 +8,13 @@ import { UsageError } from './usage-error';
 
 export const verifyCommand: Command = {
   summary: 'Check the raw archive: every sha256, the metadata, that it still parses, and missing days.',
-  usage: 'verify [--from YYYY-MM-DD --to YYYY-MM-DD]   (default: all of raw/)',
+  usage: 'verify [--from YYYY-MM-DD --to YYYY-MM-DD] [--json]',
+  flags: [
+    { flag: '--from YYYY-MM-DD', description: 'first local date to verify (with --to; default all of raw/)' },
+    { flag: '--to YYYY-MM-DD', description: 'last local date to verify, included' },
+  ],
+  env: [...ENV_HELP.archive, ...ENV_HELP.zone, ...ENV_HELP.logs],
+  json: true,
   async run(args, context) {
     const flags = parseFlags(args, { from: { type: 'string' }, to: { type: 'string' } });
     if ((flags.from === undefined) !== (flags.to === undefined)) {
@@ -21,10 +28,13 @@ export const verifyCommand: Command = {
       { store },
       range === undefined ? {} : { from: range.from, to: range.to },
     );
-    for (const problem of report.problems)
-      context.io.stdout(`PROBLEM ${problem.subject}: ${problem.message}`);
-    for (const note of report.notes) context.io.stdout(`NOTE ${note.subject}: ${note.message}`);
-    context.io.stdout(summary(report, store.describe(RAW_PREFIX)));
+    const location = store.describe(RAW_PREFIX);
+    const text = [
+      ...report.problems.map((problem) => `PROBLEM ${problem.subject}: ${problem.message}`),
+      ...report.notes.map((note) => `NOTE ${note.subject}: ${note.message}`),
+      summary(report, location),
+    ];
+    context.report(text.join('\n'), { ok: report.problems.length === 0, location, ...report });
     if (report.problems.length > 0) {
       throw new ArchiveVerificationError(
         `${plural(report.problems.length, 'problem')} in the archive (listed above, one line each)`,
