@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadRules } from '../adapters/rules/load-rules';
-import { renderAlertLines, renderResultLine } from '../domain/alerts/alert-line';
-import { statusLabel } from '../domain/alerts/alert-state';
+import { renderAlertLines, renderResultLine } from '../domain/alerts/render';
+import { statusLabel } from '../domain/alerts/state';
 import { runCheck } from '../use-cases/run-check';
 import { ENV_HELP } from './command-help';
 import type { Command } from './commands';
