@@ -1,7 +1,7 @@
 import { explicitWindow, InvalidWindowError, windowEndInstant } from '../domain/query-window';
 import { fetchAndArchive } from '../use-cases/fetch-and-archive';
+import type { Command } from './cli-types';
 import { ENV_HELP } from './command-help';
-import type { Command } from './commands';
 import { describeFetch } from './describe-fetch';
 import { parseFlags, requireFlag } from './parse-flags';
 import { UsageError } from './usage-error';
@@ -27,8 +27,7 @@ export const fetchCommand: Command = {
         throw new UsageError(`--from/--to: ${error.message}`, { cause: error });
       throw error;
     }
-    const deps = await context.runDeps();
-    const result = await fetchAndArchive(deps, {
+    const result = await fetchAndArchive(await context.wiring.fetch(), {
       kind: 'fetch',
       window,
       referenceTime: windowEndInstant(window),

@@ -8,8 +8,8 @@ import { formatWallClock, toWallClock } from '../domain/local-time';
 import { unescapeMrkdwn } from '../domain/slack/mrkdwn';
 import { renderMessageAsText } from '../domain/slack/render-text';
 import { type ReplayEvent, type ReplayResult, replay } from '../use-cases/replay';
+import type { Command } from './cli-types';
 import { ENV_HELP } from './command-help';
-import type { Command } from './commands';
 import { dateRangeFromFlags } from './date-range-flags';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
@@ -52,33 +52,20 @@ export const replayCommand: Command = {
     const { rules, source } = await rulesFor(flags.rules, config);
 
     // Only the archive and (with --post) the notifiers are used: the replay never calls AIRUDDER.
-    const store = context.archive();
-    const notifiers = post ? await context.runDeps() : undefined;
+    const deps = await context.wiring.replay(rules, { post });
     io.stdout(
-      `Replay ${from} → ${to} (${timeZone}) with ${plural(rules.length, 'rule')} from ${source}, from ${store.describe('raw/')}; ` +
+      `Replay ${from} → ${to} (${timeZone}) with ${plural(rules.length, 'rule')} from ${source}, from ${deps.store.describe('raw/')}; ` +
         (post ? 'posting to Slack.' : 'nothing is posted (--post sends it).'),
     );
     const events: Array<Record<string, unknown>> = [];
-    const result = await replay(
-      {
-        store,
-        rules,
-        timeZone,
-        lineCapacity: config.lineCapacity,
-        topN: config.digestTopN,
-        ...(notifiers
-          ? { post: { alertNotifier: notifiers.alertNotifier, digestNotifier: notifiers.digestNotifier } }
-          : {}),
+    const result = await replay(deps, {
+      from,
+      to,
+      onEvent: (event) => {
+        events.push(eventDocument(event, timeZone));
+        printEvent(event, timeZone, io.stdout);
       },
-      {
-        from,
-        to,
-        onEvent: (event) => {
-          events.push(eventDocument(event, timeZone));
-          printEvent(event, timeZone, io.stdout);
-        },
-      },
-    );
+    });
     context.report(summary(result), { ok: true, from, to, timeZone, rules: source, ...result, events });
   },
 };
@@ -157,8 +144,10 @@ function eventDocument(event: ReplayEvent, timeZone: string): Record<string, unk
           text: renderAlertLines([notification], { at: event.at, timeZone })[0],
         })),
       };
-    case 'digest':
-      return { ...event, message: undefined, text: unescapeMrkdwn(event.message.text) };
+    case 'digest': {
+      const { message, ...rest } = event;
+      return { ...rest, text: unescapeMrkdwn(message.text) };
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { RAW_PREFIX } from '../domain/raw-archive';
 import { ArchiveVerificationError, type VerifyReport, verifyArchive } from '../use-cases/verify-archive';
+import type { Command } from './cli-types';
 import { ENV_HELP } from './command-help';
-import type { Command } from './commands';
 import { dateRangeFromFlags } from './date-range-flags';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
@@ -23,12 +23,9 @@ export const verifyCommand: Command = {
       );
     }
     const range = flags.from === undefined ? undefined : dateRangeFromFlags(flags);
-    const store = context.archive();
-    const report = await verifyArchive(
-      { store },
-      range === undefined ? {} : { from: range.from, to: range.to },
-    );
-    const location = store.describe(RAW_PREFIX);
+    const deps = context.wiring.verify();
+    const report = await verifyArchive(deps, range === undefined ? {} : { from: range.from, to: range.to });
+    const location = deps.store.describe(RAW_PREFIX);
     const text = [
       ...report.problems.map((problem) => `PROBLEM ${problem.subject}: ${problem.message}`),
       ...report.notes.map((note) => `NOTE ${note.subject}: ${note.message}`),
