@@ -1,3 +1,4 @@
+import { CURATED_PREFIX } from '../domain/curated/curated-tables';
 import { RAW_PREFIX } from '../domain/raw-archive';
 import { ArchiveVerificationError, type VerifyReport, verifyArchive } from '../use-cases/verify-archive';
 import type { Command } from './cli-types';
@@ -7,7 +8,8 @@ import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
 
 export const verifyCommand: Command = {
-  summary: 'Check the raw archive: every sha256, the metadata, that it still parses, and missing days.',
+  summary:
+    'Check the raw archive (every sha256, the metadata, that it still parses, missing days) and the curated tables against it.',
   usage: 'verify [--from YYYY-MM-DD --to YYYY-MM-DD] [--json]',
   flags: [
     { flag: '--from YYYY-MM-DD', description: 'first local date to verify (with --to; default all of raw/)' },
@@ -30,6 +32,7 @@ export const verifyCommand: Command = {
       ...report.problems.map((problem) => `PROBLEM ${problem.subject}: ${problem.message}`),
       ...report.notes.map((note) => `NOTE ${note.subject}: ${note.message}`),
       summary(report, location),
+      `Checked ${plural(report.curatedObjects, 'curated object')} in ${deps.store.describe(CURATED_PREFIX)} against the raw responses they were derived from.`,
     ];
     context.report(text.join('\n'), { ok: report.problems.length === 0, location, ...report });
     if (report.problems.length > 0) {
