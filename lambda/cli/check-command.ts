@@ -1,5 +1,6 @@
 import { renderAlertLines, renderResultLine } from '../domain/alerts/render';
 import { statusLabel } from '../domain/alerts/state';
+import { type ActiveRules, describeActiveRules } from '../use-cases/active-rules';
 import { runCheck } from '../use-cases/run-check';
 import type { Command } from './cli-types';
 import { ENV_HELP } from './command-help';
@@ -29,16 +30,19 @@ export const checkCommand: Command = {
   async run(args, context) {
     const flags = parseFlags(args, { at: { type: 'string' } });
     const at = flags.at === undefined ? context.now() : parseInstant(flags.at);
+    const active = await context.wiring.checkRules(at);
     const deps = await context.wiring.check();
     const outcome = await runCheck(deps, { scheduledTime: at, deadline: context.deadline });
     const { window } = outcome;
     const lines = [
       `Check at ${at.toISOString()}: ${window.startTime} → ${window.endTime} (${window.timeZone})`,
+      ...describeRulesInUse(active),
     ];
     const document: Record<string, unknown> = {
       ok: true,
       scheduledTime: at.toISOString(),
       window,
+      rulesInUse: describeActiveRules(active),
       outcome: outcome.outcome,
     };
     const describe = { at, timeZone: window.timeZone };
@@ -73,6 +77,13 @@ export const checkCommand: Command = {
     context.report(lines.join('\n'), document);
   },
 };
+
+function describeRulesInUse(active: ActiveRules): string[] {
+  const versionId = active.versionId === undefined ? '' : `, S3 version id ${active.versionId}`;
+  const line = `Rules in use: ${active.version} from ${active.source}${versionId}`;
+  if (!active.invalid) return [line];
+  return [line, `  (${active.invalid.version} in the archive is INVALID: ${active.invalid.error})`];
+}
 
 function parseInstant(text: string): Date {
   const instant = new Date(text);

@@ -41,6 +41,8 @@ export interface CommandContext {
    * stdout. A command that fails after reporting (verify with problems) still exits 1.
    */
   readonly report: (text: string, document: Record<string, unknown>) => void;
+  /** Asks a yes/no question on the terminal; absent when stdin is not one (then pass --yes). */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
 export interface Command extends CommandHelp {

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { loadRules } from '../adapters/rules/load-rules';
 import type { Config } from '../config';
 import { renderAlertLines } from '../domain/alerts/render';
 import type { Rule } from '../domain/alerts/rules';
@@ -8,7 +7,7 @@ import { formatWallClock, toWallClock } from '../domain/local-time';
 import { unescapeMrkdwn } from '../domain/slack/mrkdwn';
 import { renderMessageAsText } from '../domain/slack/render-text';
 import { type ReplayEvent, type ReplayResult, replay } from '../use-cases/replay';
-import type { Command } from './cli-types';
+import type { Command, CommandContext } from './cli-types';
 import { ENV_HELP } from './command-help';
 import { dateRangeFromFlags } from './date-range-flags';
 import { parseFlags } from './parse-flags';
@@ -49,7 +48,7 @@ export const replayCommand: Command = {
         '--post: no Slack webhook is configured (SLACK_WEBHOOK_URL or MONITOR_SECRET_ARN)',
       );
     }
-    const { rules, source } = await rulesFor(flags.rules, config);
+    const { rules, source } = await rulesFor(flags.rules, context);
 
     // Only the archive and (with --post) the notifiers are used: the replay never calls AIRUDDER.
     const deps = await context.wiring.replay(rules, { post });
@@ -77,11 +76,12 @@ const hasSlack = (config: Config) =>
 
 async function rulesFor(
   file: string | undefined,
-  config: Config,
-): Promise<{ rules: Rule[]; source: string }> {
+  context: CommandContext,
+): Promise<{ rules: readonly Rule[]; source: string }> {
   try {
     if (file === undefined) {
-      return { rules: await loadRules(config), source: config.rulesFile ?? 'the default rules' };
+      const active = await context.wiring.rules();
+      return { rules: active.rules, source: `${active.source} (${active.version})` };
     }
     let text: string;
     try {

@@ -20,6 +20,8 @@ export interface CliDeps {
   readonly fetch?: FetchFn;
   readonly s3Client?: S3Client;
   readonly loadSecret?: (secretId: string) => Promise<MonitorSecret>;
+  /** A yes/no question on the terminal; absent when stdin is not a terminal. */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
 export const EXIT_OK = 0;
@@ -100,6 +102,7 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
       io,
       json,
       report,
+      ...(deps.confirm ? { confirm: deps.confirm } : {}),
       now,
       deadline,
       wiring: createWiring({
