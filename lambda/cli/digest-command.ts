@@ -1,5 +1,5 @@
 import { wholeDayWindow } from '../domain/query-window';
-import { runDigest } from '../use-cases/run-digest';
+import { assertDayIsOver, runDigest } from '../use-cases/run-digest';
 import type { Command } from './cli-types';
 import { ENV_HELP } from './command-help';
 import { parseFlags } from './parse-flags';
@@ -7,13 +7,14 @@ import { UsageError } from './usage-error';
 
 export const digestCommand: Command = {
   summary: "Post the daily digest (default: yesterday in the account's zone), once per date.",
-  usage: 'digest [--date YYYY-MM-DD] [--force]',
+  usage: 'digest [--date YYYY-MM-DD] [--force] [--detail]',
   flags: [
     {
       flag: '--date YYYY-MM-DD',
       description: "the local day to digest (default yesterday in the account's zone)",
     },
     { flag: '--force', description: 'post again a digest already posted for that date' },
+    { flag: '--detail', description: 'add the full figure table to the digest' },
   ],
   env: [
     ...ENV_HELP.zone,
@@ -27,7 +28,11 @@ export const digestCommand: Command = {
   ],
   json: false,
   async run(args, context) {
-    const flags = parseFlags(args, { date: { type: 'string' }, force: { type: 'boolean' } });
+    const flags = parseFlags(args, {
+      date: { type: 'string' },
+      force: { type: 'boolean' },
+      detail: { type: 'boolean' },
+    });
     const { config } = context;
     if (flags.date !== undefined) {
       try {
@@ -37,13 +42,23 @@ export const digestCommand: Command = {
           cause: error,
         });
       }
+      try {
+        assertDayIsOver('--date', flags.date, config.airudder.timeZone, context.now());
+      } catch (error) {
+        throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
+      }
     }
     const result = await runDigest(await context.wiring.digest(), {
       scheduledTime: context.now(),
       date: flags.date,
       force: flags.force ?? false,
+      detail: flags.detail ?? false,
       deadline: context.deadline,
     });
+    for (const earlier of result.caughtUp) {
+      if (earlier.outcome === 'posted')
+        context.io.stdout(`Digest for ${earlier.date} posted (owed by an earlier run).`);
+    }
     context.io.stdout(
       result.outcome === 'posted'
         ? `Digest for ${result.date} posted (raw data: ${result.rawKey}).`
