@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createS3ObjectStore } from '../lambda/adapters/archive/s3-object-store';
+import { daySoFarWindow, shiftDate } from '../lambda/domain/query-window';
+import { archiveResponse } from '../lambda/domain/raw-archive';
+import { parseStatistics } from '../lambda/domain/statistics-schema';
+import { forEachConcurrently } from '../lambda/use-cases/run-concurrently';
+import { verifyArchive } from '../lambda/use-cases/verify-archive';
+import { REPO_ROOT } from './bench-paths';
+import { BENCH_ZONE, type BenchServices } from './bench-services';
+import type { DetailTable, ResultRow, SectionResult } from './report';
+import { round } from './stats';
+
+const DAYS = 90;
+const CHECKS_PER_DAY = 96;
+const FIRST_DAY = '2025-03-01';
+const LATENCY_MS = 20;
+const TARGET_PER_SECOND = 150;
+const PREFIX = 'verify';
+const SEED_CONCURRENCY = 16;
+
+export interface VerifyData {
+  readonly objects: number;
+  readonly wallMs: number;
+  readonly perSecond: number;
+  readonly calls: number;
+  readonly problems: number;
+}
+
+/**
+ * `verify` over 90 days of checks (8,640 objects, 96 a day) in the S3 emulator with 20 ms on every
+ * request, through the deployed S3 adapter: list once, then read with bounded concurrency. The
+ * objects are written first by the real archive code, straight to the emulator (no latency).
+ */
+export async function benchVerify(services: BenchServices): Promise<SectionResult<VerifyData>> {
+  const { fakes } = services;
+  const bytes = new Uint8Array(await readFile(path.join(REPO_ROOT, 'test/fixtures/statistics-example.json')));
+  const parsed = parseStatistics(bytes);
+  const direct = new S3Client({
+    endpoint: fakes.s3Direct,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
+  const seedStore = createS3ObjectStore(direct, fakes.bucket, PREFIX);
+  const instants = Array.from({ length: DAYS * CHECKS_PER_DAY }, (_, index) => {
+    const day = shiftDate(FIRST_DAY, Math.floor(index / CHECKS_PER_DAY));
+    return new Date(Date.parse(`${day}T00:15:00+07:00`) + (index % CHECKS_PER_DAY) * 900_000);
+  });
+  await forEachConcurrently(instants, SEED_CONCURRENCY, async (at) => {
+    await archiveResponse(seedStore, {
+      kind: 'check',
+      window: daySoFarWindow(at, BENCH_ZONE),
+      referenceTime: at,
+      fetched: { bytes, httpStatus: 200, fetchedAt: at, latencyMs: 0, attempts: 1, parsed },
+    });
+  });
+  direct.destroy();
+
+  await services.setLatency(LATENCY_MS);
+  await fakes.takeCalls();
+  const started = performance.now();
+  let report: Awaited<ReturnType<typeof verifyArchive>>;
+  try {
+    report = await verifyArchive({ store: createS3ObjectStore(services.s3Client, fakes.bucket, PREFIX) });
+  } finally {
+    await services.setLatency(0);
+  }
+  const wallMs = performance.now() - started;
+  const calls = (await fakes.takeCalls()).length;
+  if (report.objects !== instants.length) {
+    throw new Error(`verify saw ${report.objects} objects, ${instants.length} were written`);
+  }
+  const perSecond = report.objects / (wallMs / 1000);
+  const rows: ResultRow[] = [
+    {
+      section: 'Verify',
+      measure: `${DAYS} days of checks (${report.objects} objects) @${LATENCY_MS} ms per S3 request`,
+      value: `${round(perSecond, 0)} objects/s`,
+      target: `≥ ${TARGET_PER_SECOND} objects/s`,
+      pass: perSecond >= TARGET_PER_SECOND,
+    },
+  ];
+  const details: DetailTable[] = [
+    {
+      title: `Verify over the S3 emulator, ${LATENCY_MS} ms added to every request`,
+      headers: ['Objects', 'S3 requests', 'Wall', 'Objects/s', 'Problems'],
+      rows: [
+        [
+          String(report.objects),
+          String(calls),
+          `${round(wallMs / 1000, 2).toFixed(2)} s`,
+          round(perSecond, 0).toFixed(0),
+          String(report.problems.length),
+        ],
+      ],
+      note: `One GET at a time would be ${round(1000 / LATENCY_MS, 0)} objects/s at best.`,
+    },
+  ];
+  return {
+    rows,
+    details,
+    data: { objects: report.objects, wallMs, perSecond, calls, problems: report.problems.length },
+  };
+}
