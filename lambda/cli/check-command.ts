@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { loadRules } from '../adapters/rules/load-rules';
-import { renderAlertLines, renderResultLine } from '../domain/alerts/alert-line';
+import { renderAlertLines, renderResultLine } from '../domain/alerts/render';
 import { runCheck } from '../use-cases/run-check';
 import type { Command } from './commands';
 import { parseFlags } from './parse-flags';

@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseStatistics } from '../../../lambda/domain/statistics-schema';
-import { encodeJson, fixtureJson } from '../../helpers/fixtures';
+import { encodeJson, fixtureBytes, fixtureJson } from '../../helpers/fixtures';
 
 const example = () => fixtureJson('statistics-example.json');
 
 describe('parseStatistics', () => {
-  it('accepts the documented example from ../shared/fixtures', () => {
-    // Prepare: the shared copy itself, not the test copy, so drift between them cannot hide a failure
-    const bytes = readFileSync(`${__dirname}/../../../../shared/fixtures/statistics-example.json`);
+  it('accepts the documented example kept in test/fixtures', () => {
+    // Prepare: the repository's own copy; nothing outside the clone is read
+    const bytes = fixtureBytes('statistics-example.json');
     // Act
     const parsed = parseStatistics(bytes);
     // Assess
