@@ -55,8 +55,7 @@ export function createArchiveStore(config: Config, s3Client?: S3Client): ObjectS
   return createS3ObjectStore(s3Client ?? new S3Client({}), location.bucket, location.prefix);
 }
 
-export const defaultSecretLoader = (secretId: string) =>
-  loadMonitorSecret(new SecretsManagerClient({}), secretId);
+const defaultSecretLoader = (secretId: string) => loadMonitorSecret(new SecretsManagerClient({}), secretId);
 
 /** Credentials and webhooks come from the environment, or from the monitor's secret (MONITOR_SECRET_ARN). */
 export async function buildRunDeps(options: RunDepsOptions): Promise<RunDeps> {
