@@ -51,7 +51,7 @@ const DEADLINE_MARGIN_MS = 1_000;
 
 /** The AIRUDDER statistics client: tokens cached per credential, retries in one place, exact bytes kept. */
 export function createAirudderClient(options: AirudderClientOptions): StatsSource {
-  const fetchFn = options.fetch ?? fetch;
+  const fetchFn = options.fetch;
   const decode = options.decodeBody ?? ((bytes: Uint8Array) => bytes);
   const now = options.now ?? Date.now;
   const { credentials, tokenCache, redactor, logger } = options;
