@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startAirudderStandIn } from '../lambda/stand-in/airudder-stand-in';
+import { startAirudderStandIn } from '../dev/stand-in/airudder-stand-in';
 import { startSlackReceiver } from '../test/fakes/slack-receiver';
 import type { ExternalCall, Service } from './external-calls';
 import type {

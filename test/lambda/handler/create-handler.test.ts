@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { loadRules } from '../../../lambda/adapters/rules/load-rules';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
 import {
@@ -10,7 +11,6 @@ import {
 } from '../../../lambda/handler/create-handler';
 import type { MetricName, RunMetrics } from '../../../lambda/handler/run-metrics';
 import { createJsonLogger } from '../../../lambda/shared/logger';
-import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
 import { createConditionalS3 } from '../../fakes/conditional-s3';
 import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';
 import { startTestStandIn, TEST_CREDENTIALS, TEST_ZONE } from '../../helpers/airudder';
