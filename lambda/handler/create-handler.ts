@@ -2,21 +2,21 @@ import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { TokenCache } from '../adapters/airudder/token-cache';
 import type { FetchFn } from '../adapters/http/http-request';
 import { loadRules } from '../adapters/rules/load-rules';
 import { loadMonitorSecret, type MonitorSecret } from '../adapters/secrets/monitor-secret';
-import { buildRunDeps } from '../composition';
+import { createWiring, type Wiring } from '../composition';
 import { type Config, loadConfig } from '../config';
 import type { Rule } from '../domain/alerts/rules';
 import type { Logger } from '../shared/logger';
 import { createRedactor } from '../shared/redact';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/telemetry';
-import { readFiredAlerts } from '../use-cases/fired-alerts';
 import { AlertDeliveryError, runCheck } from '../use-cases/run-check';
 import { DigestDeliveryError, runDigest } from '../use-cases/run-digest';
 import { createPowertoolsLogger } from './powertools-logger';
 import { createPowertoolsMetrics, type RunMetrics } from './run-metrics';
-import { parseSchedulerEvent } from './scheduler-event';
+import { parseSchedulerEvent, type SchedulerEvent } from './scheduler-event';
 
 export { METRICS_NAMESPACE, SERVICE_NAME };
 
@@ -41,20 +41,50 @@ export interface HandlerDeps {
 }
 
 export interface RunSummary {
-  readonly mode: 'check' | 'digest';
+  readonly mode: SchedulerEvent['mode'];
   readonly scheduledTime: string;
   readonly outcome: string;
   readonly archiveKey?: string;
 }
 
+/** One scheduled run: the use case a mode calls, and what it reports of the outcome. */
+type ModeRun = (
+  wiring: Wiring,
+  request: { readonly scheduledTime: Date; readonly deadline: number },
+  metrics: RunMetrics,
+) => Promise<{ readonly outcome: string; readonly archiveKey?: string }>;
+
+const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
+  async check(wiring, request, metrics) {
+    const outcome = await runCheck(await wiring.check(), request);
+    if (outcome.outcome !== 'evaluated') return { outcome: outcome.outcome };
+    metrics.record('AirudderApiLatency', outcome.apiLatencyMs);
+    metrics.record('ArchivedBytes', outcome.archived.created ? outcome.archived.sizeBytes : 0);
+    metrics.record(
+      'AlertsFired',
+      outcome.sent.filter((n) => n.kind === 'fired' || n.kind === 'escalated').length,
+    );
+    metrics.record('AlertsResolved', outcome.sent.filter((n) => n.kind === 'resolved').length);
+    return { outcome: outcome.outcome, archiveKey: outcome.archived.key };
+  },
+  async digest(wiring, request) {
+    const outcome = await runDigest(await wiring.digest(), request);
+    return {
+      outcome: outcome.outcome,
+      archiveKey: outcome.outcome === 'posted' ? outcome.rawKey : undefined,
+    };
+  },
+};
+
 /**
- * The composition root of the Lambda: parses the event and the environment once, reads the secret
- * and the rules once per container, builds the adapters and calls the use case. State that outlives
- * an invocation (config, secret, rules, SDK clients, token cache) lives in this closure, so a warm
- * start reuses it: a new S3Client per invocation cost 12.5 % of a warm check's CPU.
+ * The Lambda's edge: parses the event and the environment once, reads the secret and the rules once
+ * per container, asks the composition root for the mode's wiring and calls its use case. State that
+ * outlives an invocation (config, secret, rules, SDK clients, token cache) lives in this closure, so
+ * a warm start reuses it: a new S3Client per invocation cost 12.5 % of a warm check's CPU.
  */
 export function createHandler(deps: HandlerDeps) {
   const redactor = createRedactor();
+  const tokenCache = new TokenCache();
   let config: Config | undefined;
   let s3Client = deps.s3Client;
   let secretsClient: SecretsManagerClient | undefined;
@@ -79,74 +109,27 @@ export function createHandler(deps: HandlerDeps) {
       new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
     );
     const { mode, scheduledTime } = parseSchedulerEvent(event);
-    const at = new Date(scheduledTime);
     const runLogger = withFields(logger, { mode, scheduledTime, requestId: context.awsRequestId });
     const deadline =
       Date.now() + Math.min(config.runDeadlineMs, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS);
-    const zone = config.airudder.timeZone;
     try {
-      const rules = await rulesOnce(config);
       if (config.archive.kind === 's3') s3Client ??= new S3Client({});
-      const runDeps = await buildRunDeps({
+      const wiring = createWiring({
         config,
         logger: runLogger,
         redactor,
+        runId: context.awsRequestId,
+        now: () => new Date(),
         deadline,
         writeMessage: (text) => runLogger.info('Slack message (no webhook configured)', { text }),
+        tokenCache,
         fetch: deps.fetch,
         s3Client,
         loadSecret: secretOnce,
+        loadRules: rulesOnce,
       });
-      let summary: RunSummary;
-      if (mode === 'check') {
-        const outcome = await runCheck(
-          {
-            ...runDeps,
-            notifier: runDeps.alertNotifier,
-            rules,
-            timeZone: zone,
-            lineCapacity: config.lineCapacity,
-            failureThreshold: config.failureThreshold,
-            runId: context.awsRequestId,
-            now: () => new Date(),
-          },
-          { scheduledTime: at, deadline },
-        );
-        if (outcome.outcome === 'evaluated') {
-          metrics.record('AirudderApiLatency', outcome.apiLatencyMs);
-          metrics.record('ArchivedBytes', outcome.archived.created ? outcome.archived.sizeBytes : 0);
-          metrics.record(
-            'AlertsFired',
-            outcome.sent.filter((n) => n.kind === 'fired' || n.kind === 'escalated').length,
-          );
-          metrics.record('AlertsResolved', outcome.sent.filter((n) => n.kind === 'resolved').length);
-        }
-        summary = {
-          mode,
-          scheduledTime,
-          outcome: outcome.outcome,
-          archiveKey: outcome.outcome === 'evaluated' ? outcome.archived.key : undefined,
-        };
-      } else {
-        const outcome = await runDigest(
-          {
-            ...runDeps,
-            notifier: runDeps.digestNotifier,
-            timeZone: zone,
-            topN: config.digestTopN,
-            runId: context.awsRequestId,
-            now: () => new Date(),
-            firedAlerts: (date) => readFiredAlerts(runDeps.store, rules, date, zone),
-          },
-          { scheduledTime: at, deadline },
-        );
-        summary = {
-          mode,
-          scheduledTime,
-          outcome: outcome.outcome,
-          archiveKey: outcome.outcome === 'posted' ? outcome.rawKey : undefined,
-        };
-      }
+      const result = await RUNS[mode](wiring, { scheduledTime: new Date(scheduledTime), deadline }, metrics);
+      const summary: RunSummary = { mode, scheduledTime, ...result };
       metrics.record('RunSucceeded', 1);
       runLogger.info('Run finished', { ...summary });
       return summary;
