@@ -7,6 +7,7 @@ import { OUT_DIR, REPO_ROOT, RESULTS_FILE } from './bench-paths';
 import { startBenchServices } from './bench-services';
 import { benchBundle } from './bundle';
 import { benchColdStart } from './cold-start';
+import { benchCuratedSql } from './curated-sql';
 import { describeMachine, machineFacts } from './machine';
 import { type DetailTable, formatDetail, formatSummary, type ResultRow, type SectionResult } from './report';
 import { benchRunOverhead } from './run-overhead';
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   );
   if (unavailable) progress(`  no previous handler to compare with: ${unavailable}`);
   const sizeScaling = await timed('size scaling', benchSizeScaling);
+  const curatedSql = await timed('curated sql', benchCuratedSql);
   const services = await timed('fake services', startBenchServices);
   let coldStart: SectionResult;
   let warmCheck: SectionResult;
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
     backfill,
     verify,
     sizeScaling,
+    curatedSql,
   } satisfies Record<string, SectionResult>;
   const rows: ResultRow[] = Object.values(sections).flatMap((section) => section.rows);
   const details: DetailTable[] = Object.values(sections).flatMap((section) => section.details);

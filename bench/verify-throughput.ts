@@ -3,8 +3,9 @@ import * as path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createS3ObjectStore } from '../lambda/adapters/archive/s3-object-store';
 import { daySoFarWindow, shiftDate } from '../lambda/domain/query-window';
-import { archiveResponse } from '../lambda/domain/raw-archive';
 import { parseStatistics } from '../lambda/domain/statistics-schema';
+import { createJsonLogger } from '../lambda/shared/logger';
+import { fetchAndArchive } from '../lambda/use-cases/fetch-and-archive';
 import { forEachConcurrently } from '../lambda/use-cases/run-concurrently';
 import { verifyArchive } from '../lambda/use-cases/verify-archive';
 import { REPO_ROOT } from './bench-paths';
@@ -34,7 +35,7 @@ export interface VerifyData {
 /**
  * `verify` over 90 days of checks (8,640 objects, 96 a day) in the S3 emulator with 20 ms on every
  * request, through the deployed S3 adapter: list once, then read with bounded concurrency. The
- * objects are written first by the real archive code, straight to the emulator (no latency).
+ * objects are written first by the check's archive code, straight to the emulator (no latency).
  */
 export async function benchVerify(services: BenchServices): Promise<SectionResult<VerifyData>> {
   const { fakes } = services;
@@ -50,12 +51,26 @@ export async function benchVerify(services: BenchServices): Promise<SectionResul
     const day = shiftDate(FIRST_DAY, Math.floor(index / CHECKS_PER_DAY));
     return new Date(Date.parse(`${day}T00:15:00+07:00`) + (index % CHECKS_PER_DAY) * 900_000);
   });
+  // The archive code of a check, with a source that answers the same response for every window.
+  const seedDeps = {
+    source: {
+      fetchStatistics: async () => ({
+        bytes,
+        httpStatus: 200,
+        fetchedAt: new Date(),
+        latencyMs: 0,
+        attempts: 1,
+        parsed,
+      }),
+    },
+    store: seedStore,
+    logger: createJsonLogger(() => {}, 'ERROR'),
+  };
   await forEachConcurrently(instants, SEED_CONCURRENCY, async (at) => {
-    await archiveResponse(seedStore, {
+    await fetchAndArchive(seedDeps, {
       kind: 'check',
       window: daySoFarWindow(at, BENCH_ZONE),
       referenceTime: at,
-      fetched: { bytes, httpStatus: 200, fetchedAt: at, latencyMs: 0, attempts: 1, parsed },
     });
   });
   direct.destroy();

@@ -1,9 +1,11 @@
-import { request as httpSend, type IncomingHttpHeaders } from 'node:http';
+import { type IncomingHttpHeaders, request as httpSend } from 'node:http';
 import { request as httpsSend } from 'node:https';
+import { StatsSourceError } from '../../domain/stats-source';
 
 /**
- * One disciplined HTTP exchange: a timeout on every request, the whole body read as bytes, and
- * typed errors that keep their cause. No retries here: those live in shared/retry.ts.
+ * One disciplined HTTP exchange for the AIRUDDER client: a timeout on every request, the whole body
+ * read as bytes, and typed errors that keep their cause. No retries here: those live in
+ * shared/retry.ts. A request that got no answer means the source is unreachable.
  *
  * By default over node:http(s), which the AWS SDK has loaded already: a function's first `fetch`
  * loads undici, about 35 ms of CPU on a cold start (measured by `npm run bench`). Tests and tools
@@ -33,17 +35,17 @@ export interface ResponseHeaders {
 }
 
 /** Thrown when no complete response arrived within the request's timeout. */
-export class HttpTimeoutError extends Error {
+export class HttpTimeoutError extends StatsSourceError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(message, 'unreachable', options);
     this.name = 'HttpTimeoutError';
   }
 }
 
 /** Thrown when the connection failed (refused, reset, DNS) before a response was read. */
-export class HttpNetworkError extends Error {
+export class HttpNetworkError extends StatsSourceError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(message, 'unreachable', options);
     this.name = 'HttpNetworkError';
   }
 }
