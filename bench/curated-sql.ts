@@ -7,8 +7,9 @@ import { queryCurated } from '../lambda/adapters/sql/duckdb-curated';
 import { namedQuery } from '../lambda/domain/curated/named-queries';
 import type { ObjectStore } from '../lambda/domain/object-store';
 import { shiftDate, wholeDayWindow, windowEndInstant } from '../lambda/domain/query-window';
-import { archiveResponse, RAW_PREFIX } from '../lambda/domain/raw-archive';
+import { type ArchiveRequest, RAW_PREFIX, rawKeyOf, rawMetadata } from '../lambda/domain/raw-archive';
 import { parseStatistics } from '../lambda/domain/statistics-schema';
+import { sha256Hex } from '../lambda/shared/sha256';
 import { curateRange } from '../lambda/use-cases/curate';
 import type { SectionResult } from './report';
 
@@ -150,7 +151,8 @@ async function archiveYear(store: ObjectStore, to: string): Promise<void> {
       finishedHours,
     });
     const bytes = new TextEncoder().encode(JSON.stringify(body));
-    await archiveResponse(store, {
+    // The raw write alone (key and metadata as the archive makes them), so curate starts cold.
+    const request: ArchiveRequest = {
       kind: 'day',
       window,
       referenceTime: windowEndInstant(window),
@@ -162,6 +164,10 @@ async function archiveYear(store: ObjectStore, to: string): Promise<void> {
         attempts: 1,
         parsed: parseStatistics(bytes),
       },
+    };
+    await store.createIfAbsent(rawKeyOf(request), bytes, {
+      contentType: 'application/json',
+      metadata: rawMetadata(request, sha256Hex(bytes)),
     });
   }
 }

@@ -1,4 +1,4 @@
-import { type IncomingHttpHeaders, request as httpSend } from 'node:http';
+import { request as httpSend, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsSend } from 'node:https';
 import { StatsSourceError } from '../../domain/stats-source';
 
