@@ -7,7 +7,7 @@ import { queryCurated } from '../lambda/adapters/sql/duckdb-curated';
 import { namedQuery } from '../lambda/domain/curated/named-queries';
 import type { ObjectStore } from '../lambda/domain/object-store';
 import { shiftDate, wholeDayWindow, windowEndInstant } from '../lambda/domain/query-window';
-import { type ArchiveRequest, RAW_PREFIX, rawKeyOf, rawMetadata } from '../lambda/domain/raw-archive';
+import { RAW_PREFIX, rawKeyOf, rawMetadata } from '../lambda/domain/raw-archive';
 import { parseStatistics } from '../lambda/domain/statistics-schema';
 import { sha256Hex } from '../lambda/shared/sha256';
 import { curateRange } from '../lambda/use-cases/curate';
@@ -151,9 +151,8 @@ async function archiveYear(store: ObjectStore, to: string): Promise<void> {
       finishedHours,
     });
     const bytes = new TextEncoder().encode(JSON.stringify(body));
-    // The raw write alone (key and metadata as the archive makes them), so curate starts cold.
-    const request: ArchiveRequest = {
-      kind: 'day',
+    const request = {
+      kind: 'day' as const,
       window,
       referenceTime: windowEndInstant(window),
       fetched: {
@@ -165,6 +164,7 @@ async function archiveYear(store: ObjectStore, to: string): Promise<void> {
         parsed: parseStatistics(bytes),
       },
     };
+    // As fetchAndArchive stores it, without its curate step: curate is what is measured.
     await store.createIfAbsent(rawKeyOf(request), bytes, {
       contentType: 'application/json',
       metadata: rawMetadata(request, sha256Hex(bytes)),
