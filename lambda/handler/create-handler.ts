@@ -4,14 +4,13 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { TokenCache } from '../adapters/airudder/token-cache';
 import type { FetchFn } from '../adapters/http/http-request';
-import { loadRules } from '../adapters/rules/load-rules';
 import { loadMonitorSecret, type MonitorSecret } from '../adapters/secrets/monitor-secret';
 import { createWiring, type Wiring } from '../composition';
 import { type Config, loadConfig } from '../config';
-import type { Rule } from '../domain/alerts/rules';
 import type { Logger } from '../shared/logger';
 import { createRedactor } from '../shared/redact';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/telemetry';
+import type { RulesCache } from '../use-cases/active-rules';
 import { AlertDeliveryError, runCheck } from '../use-cases/run-check';
 import { DigestDeliveryError, runDigest } from '../use-cases/run-digest';
 import { createPowertoolsLogger } from './powertools-logger';
@@ -33,8 +32,6 @@ export interface HandlerDeps {
   readonly env: Record<string, string | undefined>;
   readonly loadSecret?: (secretId: string) => Promise<MonitorSecret>;
   readonly s3Client?: S3Client;
-  /** The alert rules (default: RULES_FILE or the bundled defaults). */
-  readonly loadRules?: (config: Config) => Promise<Rule[]>;
   readonly fetch?: FetchFn;
   readonly logger?: Logger;
   readonly metrics?: RunMetrics;
@@ -45,6 +42,8 @@ export interface RunSummary {
   readonly scheduledTime: string;
   readonly outcome: string;
   readonly archiveKey?: string;
+  /** The version of the alert rules a check used (`sha256:…`). */
+  readonly rulesVersion?: string;
 }
 
 /** One scheduled run: the use case a mode calls, and what it reports of the outcome. */
@@ -52,12 +51,13 @@ type ModeRun = (
   wiring: Wiring,
   request: { readonly scheduledTime: Date; readonly deadline: number },
   metrics: RunMetrics,
-) => Promise<{ readonly outcome: string; readonly archiveKey?: string }>;
+) => Promise<{ readonly outcome: string; readonly archiveKey?: string; readonly rulesVersion?: string }>;
 
 const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
   async check(wiring, request, metrics) {
+    const { version: rulesVersion } = await wiring.checkRules(request.scheduledTime);
     const outcome = await runCheck(await wiring.check(), request);
-    if (outcome.outcome !== 'evaluated') return { outcome: outcome.outcome };
+    if (outcome.outcome !== 'evaluated') return { outcome: outcome.outcome, rulesVersion };
     metrics.record('AirudderApiLatency', outcome.apiLatencyMs);
     metrics.record('ArchivedBytes', outcome.archived.created ? outcome.archived.sizeBytes : 0);
     metrics.record(
@@ -65,7 +65,7 @@ const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
       outcome.sent.filter((n) => n.kind === 'fired' || n.kind === 'escalated').length,
     );
     metrics.record('AlertsResolved', outcome.sent.filter((n) => n.kind === 'resolved').length);
-    return { outcome: outcome.outcome, archiveKey: outcome.archived.key };
+    return { outcome: outcome.outcome, archiveKey: outcome.archived.key, rulesVersion };
   },
   async digest(wiring, request) {
     const outcome = await runDigest(await wiring.digest(), request);
@@ -77,14 +77,17 @@ const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
 };
 
 /**
- * The Lambda's edge: parses the event and the environment once, reads the secret and the rules once
- * per container, asks the composition root for the mode's wiring and calls its use case. State that
- * outlives an invocation (config, secret, rules, SDK clients, token cache) lives in this closure, so
- * a warm start reuses it: a new S3Client per invocation cost 12.5 % of a warm check's CPU.
+ * The Lambda's edge: parses the event and the environment once, reads the secret once per container
+ * and parses the rules once per version, asks the composition root for the mode's wiring and calls
+ * its use case. State that outlives an invocation (config, secret, rules cache, SDK clients, token
+ * cache) lives in this closure, so a warm start reuses it: a new S3Client per invocation cost 12.5 %
+ * of a warm check's CPU.
  */
 export function createHandler(deps: HandlerDeps) {
   const redactor = createRedactor();
   const tokenCache = new TokenCache();
+  // The rules object last read: a warm container re-reads it with a conditional GET (304, no body).
+  const rulesCache: RulesCache = {};
   let config: Config | undefined;
   let s3Client = deps.s3Client;
   let secretsClient: SecretsManagerClient | undefined;
@@ -95,7 +98,6 @@ export function createHandler(deps: HandlerDeps) {
       return loadMonitorSecret(secretsClient, secretId);
     });
   const secretOnce = keptUnlessRejected<MonitorSecret, string>(readSecret);
-  const rulesOnce = keptUnlessRejected<Rule[], Config>(deps.loadRules ?? loadRules);
   let logger = deps.logger;
   let metrics = deps.metrics;
 
@@ -123,10 +125,10 @@ export function createHandler(deps: HandlerDeps) {
         deadline,
         writeMessage: (text) => runLogger.info('Slack message (no webhook configured)', { text }),
         tokenCache,
+        rulesCache,
         fetch: deps.fetch,
         s3Client,
         loadSecret: secretOnce,
-        loadRules: rulesOnce,
       });
       const result = await RUNS[mode](wiring, { scheduledTime: new Date(scheduledTime), deadline }, metrics);
       const summary: RunSummary = { mode, scheduledTime, ...result };
@@ -151,8 +153,8 @@ export function createHandler(deps: HandlerDeps) {
 }
 
 /**
- * The first call's promise, kept for the container's life (the argument is fixed per container:
- * the config, the secret's id); a rejection is forgotten, so the next invocation tries again.
+ * The first call's promise, kept for the container's life (the argument, the secret's id, is fixed
+ * per container); a rejection is forgotten, so the next invocation tries again.
  */
 function keptUnlessRejected<T, A>(load: (argument: A) => Promise<T>): (argument: A) => Promise<T> {
   let kept: Promise<T> | undefined;

@@ -2,7 +2,6 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
-import { loadRules } from '../../../lambda/adapters/rules/load-rules';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
 import {
   createHandler,
@@ -171,26 +170,6 @@ describe('the Lambda handler, end to end', () => {
     expect(new Set(secrets.send.thisValues).size).toBe(1);
     expect(s3.mock.send.callCount).toBeGreaterThan(10);
     expect(new Set(s3.mock.send.thisValues).size).toBe(1);
-  });
-
-  it('reads the rules once per container, and again after a failed read', async () => {
-    let reads = 0;
-    const realRules = await loadRules({ rulesFile: undefined });
-    const handler = buildHandler({
-      loadRules: async () => {
-        reads += 1;
-        if (reads === 1) throw new Error('rules unreadable');
-        return realRules;
-      },
-    });
-    clock = new Date('2025-11-11T05:00:00Z');
-    await expect(
-      handler({ mode: 'check', scheduledTime: '2025-11-11T05:00:00Z' }, context('a')),
-    ).rejects.toThrow(/rules unreadable/);
-    await handler({ mode: 'check', scheduledTime: '2025-11-11T05:00:00Z' }, context('b'));
-    await handler({ mode: 'check', scheduledTime: '2025-11-11T05:15:00Z' }, context('c'));
-    await handler({ mode: 'digest', scheduledTime: '2025-11-12T01:30:00Z' }, context('d'));
-    expect(reads).toBe(2);
   });
 
   it.each([
