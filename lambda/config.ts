@@ -49,6 +49,7 @@ export const EnvSchema = z
     SLACK_TIMEOUT_MS: positiveInt(10_000),
     SLACK_MAX_ATTEMPTS: positiveInt(3),
     RULES_FILE: optionalString,
+    DEFAULT_RULES_FILE: optionalString,
     LINE_CAPACITY: z.coerce.number().int().positive().optional(),
     MONITOR_FAILURE_THRESHOLD: positiveInt(3),
     DIGEST_TOP_N: positiveInt(5),
@@ -115,6 +116,8 @@ export interface Config {
     readonly maxAttempts: number;
   };
   readonly rulesFile: string | undefined;
+  /** Replaces the bundled default rules (the construct's `rulesFile`); the archive's rules still win. */
+  readonly defaultRulesFile: string | undefined;
   readonly lineCapacity: number | undefined;
   readonly failureThreshold: number;
   readonly digestTopN: number;
@@ -163,6 +166,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       maxAttempts: env.SLACK_MAX_ATTEMPTS,
     },
     rulesFile: env.RULES_FILE,
+    defaultRulesFile: env.DEFAULT_RULES_FILE,
     lineCapacity: env.LINE_CAPACITY,
     failureThreshold: env.MONITOR_FAILURE_THRESHOLD,
     digestTopN: env.DIGEST_TOP_N,

@@ -193,7 +193,8 @@ export interface AirudderStatsMonitorProps {
   readonly logLevel?: MonitorLogLevel;
   /**
    * A rules file (JSON, as in the README's "Alert rules") the function starts with, instead of the
-   * shipped defaults. Validated at synth: a mistake fails `cdk synth` naming the rule and field.
+   * shipped defaults; rules pushed to the archive with the `rules` command still take precedence.
+   * Validated at synth: a mistake fails `cdk synth` naming the rule and field.
    * @default - the shipped default rules
    */
   readonly rulesFile?: string;

@@ -164,7 +164,7 @@ export const StackConfigSchema = z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,128}$/, { message: 'may contain only letters, digits, ".", "_" and "-"' })
       .optional(),
-    /** Path of a rules file (JSON) the function starts with instead of the shipped defaults. */
+    /** Path of a rules file (JSON) replacing the shipped defaults; the archive's config/rules.json still wins. */
     rulesFile: z.string().min(1).optional(),
   })
   .superRefine((config, ctx) => {

@@ -53,7 +53,8 @@ export interface MonitorFunctionProps {
    */
   readonly sourceEntry?: string;
   /**
-   * A rules file (JSON) shipped with the function as its rules (RULES_FILE); validated at synth.
+   * A rules file (JSON) shipped with the function as its default rules (DEFAULT_RULES_FILE);
+   * validated at synth.
    * @default - the rules built into the function
    */
   readonly rulesFile?: string;
@@ -166,7 +167,8 @@ export class MonitorFunction extends Construct {
       AIRUDDER_TIMEOUT_MS: props.airudderTimeoutMs,
       AIRUDDER_MAX_ATTEMPTS: props.airudderMaxAttempts,
       MONITOR_NAME: props.displayName,
-      RULES_FILE: props.rulesFile !== undefined ? `/var/task/${SHIPPED_RULES_FILE}` : undefined,
+      // The deployment's default rules: config/rules.json in the archive (the rules CLI) still wins.
+      DEFAULT_RULES_FILE: props.rulesFile !== undefined ? `/var/task/${SHIPPED_RULES_FILE}` : undefined,
     };
     for (const [key, value] of Object.entries(optional)) {
       if (value !== undefined) environment[key] = String(value);

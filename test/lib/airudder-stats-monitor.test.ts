@@ -148,12 +148,12 @@ describe('AirudderStatsMonitor options', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 300 });
   });
 
-  it('names the monitor through MONITOR_NAME and ships a rules file as RULES_FILE', () => {
+  it('names the monitor through MONITOR_NAME and ships a rules file as the default rules', () => {
     const rulesFile = writeRules('rules.json', 0.7);
     const { template } = synthConstruct({ displayName: 'Jakarta', rulesFile });
     expect(monitorFunction(template).environment).toMatchObject({
       MONITOR_NAME: 'Jakarta',
-      RULES_FILE: '/var/task/rules.json',
+      DEFAULT_RULES_FILE: '/var/task/rules.json',
     });
   });
 

@@ -48,6 +48,7 @@ describe('stack with every option configured', () => {
     logLevel: 'DEBUG',
     airudderTimeoutMs: 20_000,
     airudderMaxAttempts: 2,
+    rulesFile: 'lambda/rules/default-rules.json',
   });
   const fn = monitorFunction(template);
   const archive = onlyResource(template, 'AWS::S3::Bucket', {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../../config';
 import type { Rule } from '../../domain/alerts/rules';
@@ -10,13 +11,36 @@ import type { BundledRules, RulesCache, RulesSourceDeps } from '../../use-cases/
  * The alert rules: RULES_FILE when set, otherwise the defaults shipped in lambda/rules (imported, so
  * the Lambda bundle carries them). Both go through the same schema; errors name the rule and field.
  */
-export async function loadRules(config: Pick<Config, 'rulesFile'>): Promise<Rule[]> {
-  if (!config.rulesFile) return parseRules(bundledRules().text, 'default-rules.json');
+export async function loadRules(
+  config: Pick<Config, 'rulesFile'> & Partial<Pick<Config, 'defaultRulesFile'>>,
+): Promise<Rule[]> {
+  if (!config.rulesFile) return parseRules(defaultRulesFor(config).text, 'default-rules.json');
   return parseRules(await readRulesFile(config.rulesFile), config.rulesFile);
 }
 
+let bundledText: string | undefined;
 /** The shipped defaults as text: hashed and parsed like a rules object from the archive. */
-export const bundledRules = (): BundledRules => ({ text: `${JSON.stringify(defaultRules, null, 2)}\n` });
+export const bundledRules = (): BundledRules => {
+  bundledText ??= `${JSON.stringify(defaultRules, null, 2)}\n`;
+  return { text: bundledText };
+};
+
+/**
+ * The defaults of this deployment: DEFAULT_RULES_FILE (shipped beside the function by the
+ * construct's `rulesFile`) when set, else the bundled ones. Read at each run: it is a few KB.
+ */
+export function defaultRulesFor(config: Partial<Pick<Config, 'defaultRulesFile'>>): BundledRules {
+  const path = config.defaultRulesFile;
+  if (!path) return bundledRules();
+  try {
+    return { text: readFileSync(path, 'utf8') };
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new RulesFileError(`DEFAULT_RULES_FILE ${path} cannot be read (${reason})`, [reason], {
+      cause: error,
+    });
+  }
+}
 
 async function readRulesFile(path: string): Promise<string> {
   try {
@@ -29,14 +53,14 @@ async function readRulesFile(path: string): Promise<string> {
 
 /** Where a run's rules come from: RULES_FILE, else config/rules.json in `store`, else the defaults. */
 export function rulesSourceFor(
-  config: Pick<Config, 'rulesFile'>,
+  config: Pick<Config, 'rulesFile'> & Partial<Pick<Config, 'defaultRulesFile'>>,
   store: ObjectStore,
   cache?: RulesCache,
 ): RulesSourceDeps {
   const path = config.rulesFile;
   return {
     store,
-    bundled: bundledRules(),
+    bundled: defaultRulesFor(config),
     ...(path ? { readRulesFile: async () => ({ text: await readRulesFile(path), path }) } : {}),
     ...(cache ? { cache } : {}),
   };
