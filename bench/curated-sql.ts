@@ -7,10 +7,10 @@ import { queryCurated } from '../lambda/adapters/sql/duckdb-curated';
 import { namedQuery } from '../lambda/domain/curated/named-queries';
 import type { ObjectStore } from '../lambda/domain/object-store';
 import { shiftDate, wholeDayWindow, windowEndInstant } from '../lambda/domain/query-window';
-import { RAW_PREFIX } from '../lambda/domain/raw-archive';
+import { RAW_PREFIX, rawKeyOf, rawMetadata } from '../lambda/domain/raw-archive';
 import { parseStatistics } from '../lambda/domain/statistics-schema';
+import { sha256Hex } from '../lambda/shared/sha256';
 import { curateRange } from '../lambda/use-cases/curate';
-import { archiveResponse } from '../lambda/use-cases/fetch-and-archive';
 import type { SectionResult } from './report';
 
 /**
@@ -151,8 +151,8 @@ async function archiveYear(store: ObjectStore, to: string): Promise<void> {
       finishedHours,
     });
     const bytes = new TextEncoder().encode(JSON.stringify(body));
-    await archiveResponse(store, {
-      kind: 'day',
+    const request = {
+      kind: 'day' as const,
       window,
       referenceTime: windowEndInstant(window),
       fetched: {
@@ -163,6 +163,11 @@ async function archiveYear(store: ObjectStore, to: string): Promise<void> {
         attempts: 1,
         parsed: parseStatistics(bytes),
       },
+    };
+    // As fetchAndArchive stores it, without its curate step: curate is what is measured.
+    await store.createIfAbsent(rawKeyOf(request), bytes, {
+      contentType: 'application/json',
+      metadata: rawMetadata(request, sha256Hex(bytes)),
     });
   }
 }
