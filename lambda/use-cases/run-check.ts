@@ -12,6 +12,14 @@ import {
 } from '../domain/alerts/state';
 import { daySoFarWindow, type QueryWindow, shiftDate } from '../domain/query-window';
 import type { Notifier } from '../domain/slack/slack-message';
+import {
+  clearEndedSnoozes,
+  endedSnoozes,
+  holdSnoozed,
+  type SnoozeEnd,
+  snoozeEndLines,
+  withSnoozeEnds,
+} from '../domain/snooze';
 import type { StatisticsResponse } from '../domain/statistics-schema';
 import { claim, releaseClaims, unclaimed } from './alert-claims';
 import { readCheckNear } from './archived-checks';
@@ -100,6 +108,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     readCheckNear(store, shiftDate(window.date, -7), new Date(at.getTime() - 7 * 86_400_000)),
     latestFinishedDay(deps, window.date),
   ]);
+  let snoozeEnds: SnoozeEnd[] = [];
   const evaluation = await updateDocument<AlertState, Evaluation>(
     store,
     ALERT_STATE_KEY,
@@ -116,7 +125,10 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
         lineCapacity: deps.lineCapacity,
       });
       if (evaluated.outcome === 'already-evaluated') return { value: undefined, result: evaluated };
-      const owed = unclaimed(evaluated.state, evaluated.notifications, deps.runId, deps.now());
+      // A snooze holds what it covers: held notifications stay owed, unclaimed, for when it ends.
+      const { send } = holdSnoozed(evaluated.state, evaluated.notifications, at);
+      const owed = unclaimed(evaluated.state, send, deps.runId, deps.now());
+      snoozeEnds = endedSnoozes(evaluated.state, deps.rules, at);
       const claimed = claim(evaluated.state, owed, deps.runId, deps.now());
       return { value: claimed, result: { ...evaluated, notifications: owed } satisfies Evaluation };
     },
@@ -134,7 +146,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
       ruleIds: evaluation.droppedRuleIds,
     });
   }
-  await deliver(deps, evaluation.notifications, at);
+  await deliver(deps, evaluation.notifications, at, snoozeEnds);
   return {
     outcome: 'evaluated',
     window,
@@ -161,23 +173,40 @@ async function latestFinishedDay(deps: CheckDeps, date: string): Promise<Statist
 async function recordFailure(deps: CheckDeps, at: Date, reason: string): Promise<void> {
   const owed = await updateDocument(deps.store, ALERT_STATE_KEY, AlertStateSchema, (current) => {
     const failed = recordRunFailure(current ?? emptyAlertState(), at, reason, deps.failureThreshold);
-    const notifications = unclaimed(
-      failed,
-      owedNotifications(failed, deps.rules, at, deps.timeZone),
-      deps.runId,
-      deps.now(),
-    );
+    const { send } = holdSnoozed(failed, owedNotifications(failed, deps.rules, at, deps.timeZone), at);
+    const notifications = unclaimed(failed, send, deps.runId, deps.now());
     return { value: claim(failed, notifications, deps.runId, deps.now()), result: notifications };
   });
   await deliver(deps, owed, at);
 }
 
 /** Sends one message; only once Slack accepted it are the notifications recorded as notified. */
-async function deliver(deps: CheckDeps, notifications: readonly Notification[], at: Date): Promise<void> {
-  if (notifications.length === 0) return;
+async function deliver(
+  deps: CheckDeps,
+  notifications: readonly Notification[],
+  at: Date,
+  snoozeEnds: readonly SnoozeEnd[] = [],
+): Promise<void> {
   const { store, logger, runId } = deps;
+  const endLines = snoozeEndLines(snoozeEnds, deps.timeZone);
+  const message = withSnoozeEnds(
+    notifications.length === 0
+      ? undefined
+      : buildAlertMessage(notifications, { at, timeZone: deps.timeZone }),
+    endLines,
+  );
+  if (message === undefined) {
+    // Snoozes that ended with nothing left firing end quietly.
+    if (snoozeEnds.length > 0) {
+      await updateDocument(store, ALERT_STATE_KEY, AlertStateSchema, (current) => ({
+        value: current && clearEndedSnoozes(current, snoozeEnds),
+        result: undefined,
+      }));
+    }
+    return;
+  }
   try {
-    await deps.notifier.send(buildAlertMessage(notifications, { at, timeZone: deps.timeZone }));
+    await deps.notifier.send(message);
   } catch (error) {
     await updateDocument(store, ALERT_STATE_KEY, AlertStateSchema, (current) => ({
       value: current && releaseClaims(current, runId),
@@ -197,7 +226,9 @@ async function deliver(deps: CheckDeps, notifications: readonly Notification[], 
     );
   }
   await updateDocument(store, ALERT_STATE_KEY, AlertStateSchema, (current) => ({
-    value: current && releaseClaims(markNotified(current, notifications, at), runId),
+    value:
+      current &&
+      clearEndedSnoozes(releaseClaims(markNotified(current, notifications, at), runId), snoozeEnds),
     result: undefined,
   }));
   logger.info('Alert message sent', { notifications: notifications.map((n) => n.key) });
