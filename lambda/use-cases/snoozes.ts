@@ -1,8 +1,13 @@
-import { type AlertState, AlertStateSchema, emptyAlertState, type Snooze } from '../domain/alerts/state';
+import {
+  ALERT_STATE_KEY,
+  type AlertState,
+  AlertStateSchema,
+  emptyAlertState,
+  type Snooze,
+} from '../domain/alerts/state';
 import type { ObjectStore } from '../domain/object-store';
 import { activeSnoozes, endSnooze, setSnooze } from '../domain/snooze';
 import { readDocument, updateDocument } from './json-document';
-import { ALERT_STATE_KEY } from './run-check';
 
 /**
  * Snoozes live in the alert state document and are written by compare-and-swap, so a snooze set
@@ -18,10 +23,16 @@ export async function snoozeAlerts(store: ObjectStore, target: string, snooze: S
 
 /** Ends the snooze of `target` (`all`: every one) now; returns the targets ended. */
 export async function unsnoozeAlerts(store: ObjectStore, target: string, at: Date): Promise<string[]> {
-  return updateDocument<AlertState, string[]>(store, ALERT_STATE_KEY, AlertStateSchema, (current) => {
-    const { state, ended } = endSnooze(current ?? emptyAlertState(), target, at);
-    return { value: ended.length === 0 ? undefined : state, result: ended };
-  });
+  const { result } = await updateDocument<AlertState, string[]>(
+    store,
+    ALERT_STATE_KEY,
+    AlertStateSchema,
+    (current) => {
+      const { state, ended } = endSnooze(current ?? emptyAlertState(), target, at);
+      return { value: ended.length === 0 ? undefined : state, result: ended };
+    },
+  );
+  return result;
 }
 
 export async function readSnoozes(store: ObjectStore, at: Date) {
