@@ -13,13 +13,14 @@ export const checkCommand: Command = {
     const flags = parseFlags(args, { at: { type: 'string' } });
     const at = flags.at === undefined ? context.now() : parseInstant(flags.at);
     const { config } = context;
-    const rules = await loadRules(config);
+    const { rules, reminders } = await loadRules(config);
     const deps = await context.runDeps();
     const outcome = await runCheck(
       {
         ...deps,
         notifier: deps.alertNotifier,
         rules,
+        reminders,
         timeZone: config.airudder.timeZone,
         lineCapacity: config.lineCapacity,
         failureThreshold: config.failureThreshold,

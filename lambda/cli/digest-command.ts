@@ -22,7 +22,7 @@ export const digestCommand: Command = {
         });
       }
     }
-    const rules = await loadRules(config);
+    const { rules } = await loadRules(config);
     const deps = await context.runDeps();
     const result = await runDigest(
       {

@@ -70,7 +70,7 @@ async function rulesFor(
 ): Promise<{ rules: Rule[]; source: string }> {
   try {
     if (file === undefined) {
-      return { rules: await loadRules(config), source: config.rulesFile ?? 'the default rules' };
+      return { rules: (await loadRules(config)).rules, source: config.rulesFile ?? 'the default rules' };
     }
     let text: string;
     try {

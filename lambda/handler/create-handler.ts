@@ -78,7 +78,7 @@ export function createHandler(deps: HandlerDeps) {
       Date.now() + Math.min(config.runDeadlineMs, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS);
     const zone = config.airudder.timeZone;
     try {
-      const rules = await loadRules(config);
+      const { rules, reminders } = await loadRules(config);
       const runDeps = await buildRunDeps({
         config,
         logger: runLogger,
@@ -96,6 +96,7 @@ export function createHandler(deps: HandlerDeps) {
             ...runDeps,
             notifier: runDeps.alertNotifier,
             rules,
+            reminders,
             timeZone: zone,
             lineCapacity: config.lineCapacity,
             failureThreshold: config.failureThreshold,

@@ -2,7 +2,7 @@ import { type Evaluation, evaluateRules, type RuleResult } from '../domain/alert
 import type { Notification } from '../domain/alerts/notify';
 import { markNotified, owedNotifications } from '../domain/alerts/notify';
 import { buildAlertMessage } from '../domain/alerts/render';
-import type { Rule } from '../domain/alerts/rules';
+import { DEFAULT_REMINDERS, type RepeatPolicy, type Rule } from '../domain/alerts/rules';
 import {
   type AlertState,
   AlertStateSchema,
@@ -10,10 +10,13 @@ import {
   recordRunFailure,
   recordRunSuccess,
 } from '../domain/alerts/state';
-import { daySoFarWindow, type QueryWindow, shiftDate } from '../domain/query-window';
+import type { ObjectStore } from '../domain/object-store';
+import { daySoFarWindow, type QueryWindow, rollingWindow, shiftDate } from '../domain/query-window';
 import type { ArchivedResponse } from '../domain/raw-archive';
+import { rawKey } from '../domain/raw-archive';
 import type { Notifier } from '../domain/slack/slack-message';
 import type { StatisticsResponse } from '../domain/statistics-schema';
+import { parseStatistics } from '../domain/statistics-schema';
 import { claim, releaseClaims, unclaimed } from './alert-claims';
 import { readCheckNear } from './archived-checks';
 import { readArchivedDay } from './archived-days';
@@ -27,6 +30,8 @@ export const ALERT_STATE_KEY = 'state/alerts.json';
 export interface CheckDeps extends FetchDeps {
   readonly notifier: Notifier;
   readonly rules: readonly Rule[];
+  /** The group's reminder cadence (the rules file's `reminders`); default hourly with back-off. */
+  readonly reminders?: RepeatPolicy;
   readonly timeZone: string;
   readonly lineCapacity: number | undefined;
   /** Consecutive failed runs before "monitor degraded" is sent. */
@@ -48,6 +53,8 @@ export type CheckOutcome =
       readonly outcome: 'evaluated';
       readonly window: QueryWindow;
       readonly archived: ArchivedResponse;
+      /** The rolling-window responses this run fetched and archived, one per distinct window length. */
+      readonly windows: readonly ArchivedResponse[];
       readonly results: readonly RuleResult[];
       /** What this run sent, in one message (empty: nothing was owed). */
       readonly sent: readonly Notification[];
@@ -66,7 +73,8 @@ export class AlertDeliveryError extends Error {
 }
 
 /**
- * The scheduled check: fetch and archive the local day so far, evaluate the rules, send what is owed
+ * The scheduled check: fetch and archive the local day so far and every distinct rolling window the
+ * rules judge (one call each, each archived under raw/window/), evaluate the rules, send what is owed
  * in one message, persist the state. The same scheduled time always gives the same window, keys and
  * decisions; a repeated one changes nothing and sends nothing.
  */
@@ -83,13 +91,15 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
   }
 
   let fetched: Awaited<ReturnType<typeof fetchAndArchive>>;
+  let windowed: Array<Awaited<ReturnType<typeof fetchAndArchive>>>;
+  const minutes = windowLengths(deps.rules);
   try {
-    fetched = await fetchAndArchive(deps, {
-      kind: 'check',
-      window,
-      referenceTime: at,
-      deadline: request.deadline,
-    });
+    const fetch = (kind: 'check' | 'window', query: QueryWindow) =>
+      fetchAndArchive(deps, { kind, window: query, referenceTime: at, deadline: request.deadline });
+    [fetched, ...windowed] = await Promise.all([
+      fetch('check', window),
+      ...minutes.map((length) => fetch('window', rollingWindow(at, length, timeZone))),
+    ]);
   } catch (error) {
     await recordFailure(deps, at, describeRunFailure(error)).catch((stateError: unknown) => {
       logger.error('Could not record the failed run in the alert state', { error: String(stateError) });
@@ -97,10 +107,13 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     throw error;
   }
 
-  const [lastWeek, latestOffline] = await Promise.all([
-    readCheckNear(store, shiftDate(window.date, -7), new Date(at.getTime() - 7 * 86_400_000)),
+  const weekAgo = new Date(at.getTime() - 7 * 86_400_000);
+  const [lastWeek, latestOffline, lastWeekWindows] = await Promise.all([
+    readCheckNear(store, shiftDate(window.date, -7), weekAgo),
     latestFinishedDay(deps, window.date),
+    readArchivedWindows(store, weekAgo, minutes, timeZone),
   ]);
+  const windows = new Map(minutes.map((length, index) => [length, windowed[index]?.statistics]));
   const evaluation = await updateDocument<AlertState, Evaluation>(
     store,
     ALERT_STATE_KEY,
@@ -112,6 +125,9 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
         statistics: fetched.statistics,
         lastWeek,
         latestOffline,
+        windows: definedValues(windows),
+        lastWeekWindows,
+        reminders: deps.reminders ?? DEFAULT_REMINDERS,
         at,
         timeZone,
         lineCapacity: deps.lineCapacity,
@@ -140,6 +156,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     outcome: 'evaluated',
     window,
     archived: fetched.archived,
+    windows: windowed.map((response) => response.archived),
     results: evaluation.results,
     sent: evaluation.notifications,
     apiLatencyMs: fetched.fetched.latencyMs,
@@ -148,6 +165,36 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
 
 const isAlreadyEvaluated = (state: AlertState | undefined, at: Date) =>
   state?.lastScheduledTime !== undefined && at.getTime() <= Date.parse(state.lastScheduledTime);
+
+/** The distinct rolling-window lengths the rules judge, shortest first. */
+export const windowLengths = (rules: readonly Rule[]): number[] =>
+  [...new Set(rules.flatMap((rule) => (rule.window === undefined ? [] : [rule.window.minutes])))].sort(
+    (a, b) => a - b,
+  );
+
+const definedValues = <K, V>(map: ReadonlyMap<K, V | undefined>): Map<K, V> =>
+  new Map([...map].filter((entry): entry is [K, V] => entry[1] !== undefined));
+
+/**
+ * The rolling-window responses a check archived at `referenceTime` (its exact keys follow from the
+ * time and the window), by length; a length whose response is absent or invalid is left out.
+ */
+export async function readArchivedWindows(
+  store: ObjectStore,
+  referenceTime: Date,
+  minutes: readonly number[],
+  timeZone: string,
+): Promise<Map<number, StatisticsResponse>> {
+  const found = await Promise.all(
+    minutes.map(async (length) => {
+      const window = rollingWindow(referenceTime, length, timeZone);
+      const object = await store.get(rawKey({ kind: 'window', date: window.date, referenceTime, window }));
+      const parsed = object && parseStatistics(object.bytes);
+      return [length, parsed?.verdict === 'valid' ? parsed.value : undefined] as const;
+    }),
+  );
+  return definedValues(new Map(found));
+}
 
 /** Yesterday's whole day (written by the digest) carries the latest offline row; else the day before. */
 async function latestFinishedDay(deps: CheckDeps, date: string): Promise<StatisticsResponse | undefined> {
@@ -164,7 +211,7 @@ async function recordFailure(deps: CheckDeps, at: Date, reason: string): Promise
     const failed = recordRunFailure(current ?? emptyAlertState(), at, reason, deps.failureThreshold);
     const notifications = unclaimed(
       failed,
-      owedNotifications(failed, deps.rules, at, deps.timeZone),
+      owedNotifications(failed, deps.rules, at, deps.timeZone, deps.reminders),
       deps.runId,
       deps.now(),
     );

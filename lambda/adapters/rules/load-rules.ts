@@ -1,15 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../../config';
-import type { Rule } from '../../domain/alerts/rules';
-import { parseRules, RulesFileError } from '../../domain/alerts/rules';
+import { parseRuleSet, type RuleSet, RulesFileError } from '../../domain/alerts/rules';
 import defaultRules from '../../rules/default-rules.json';
 
 /**
  * The alert rules: RULES_FILE when set, otherwise the defaults shipped in lambda/rules (imported, so
  * the Lambda bundle carries them). Both go through the same schema; errors name the rule and field.
  */
-export async function loadRules(config: Pick<Config, 'rulesFile'>): Promise<Rule[]> {
-  if (!config.rulesFile) return parseRules(JSON.stringify(defaultRules), 'default-rules.json');
+export async function loadRules(config: Pick<Config, 'rulesFile'>): Promise<RuleSet> {
+  if (!config.rulesFile) return parseRuleSet(JSON.stringify(defaultRules), 'default-rules.json');
   let text: string;
   try {
     text = await readFile(config.rulesFile, 'utf8');
@@ -19,5 +18,5 @@ export async function loadRules(config: Pick<Config, 'rulesFile'>): Promise<Rule
       cause: error,
     });
   }
-  return parseRules(text, config.rulesFile);
+  return parseRuleSet(text, config.rulesFile);
 }

@@ -1,58 +1,17 @@
 import type { StatisticsResponse } from '../statistics-schema';
 import { type Measurement, measureRule } from './measure';
 import { isMuted, type Notification, owedNotifications } from './notify';
-import type { Rule, Severity } from './rules';
+import {
+  breachSeverity,
+  critRelease,
+  leastThreshold,
+  nextFiringSeverity,
+  type RepeatPolicy,
+  type Rule,
+  type Severity,
+  thresholdFor,
+} from './rules';
 import { type AlertState, HISTORY_LIMIT, type RuleState, statusLabel, type Transition } from './state';
-
-/**
- * Threshold arithmetic for both directions. A breach is strictly beyond a threshold (a value equal
- * to warn is not a breach); a recovery is at or past `recovery`. Crit gets the same hysteresis as
- * warn: a crit alert eases to warn only once the value is `recovery − warn` back from crit, so a value
- * hovering around crit does not flap between the two.
- */
-
-type Thresholds = Pick<Rule, 'comparison' | 'warn' | 'crit' | 'recovery'>;
-
-/** True when `value` is strictly beyond `threshold` in the rule's direction. */
-export const isBeyond = (rule: Pick<Rule, 'comparison'>, value: number, threshold: number): boolean =>
-  rule.comparison === 'below' ? value < threshold : value > threshold;
-
-/** True when `value` is at or back past `threshold`, on the OK side. */
-export const isBackPast = (rule: Pick<Rule, 'comparison'>, value: number, threshold: number): boolean =>
-  !isBeyond(rule, value, threshold);
-
-/** The severity a value breaches with no history: crit beyond crit, warn beyond warn, else none. */
-export function breachSeverity(rule: Thresholds, value: number): Severity | undefined {
-  if (rule.crit !== undefined && isBeyond(rule, value, rule.crit)) return 'crit';
-  if (rule.warn !== undefined && isBeyond(rule, value, rule.warn)) return 'warn';
-  return undefined;
-}
-
-/** The least severe threshold the rule has: warn, or crit for a crit-only rule. */
-export const leastThreshold = (rule: Thresholds): number => rule.warn ?? rule.crit ?? rule.recovery;
-
-/** Where a crit alert eases to warn: crit shifted by the rule's recovery margin. */
-export const critRelease = (rule: Thresholds): number =>
-  (rule.crit ?? leastThreshold(rule)) + (rule.recovery - leastThreshold(rule));
-
-/** The threshold a severity is judged against. */
-export const thresholdFor = (rule: Thresholds, severity: Severity): number =>
-  (severity === 'crit' ? rule.crit : rule.warn) ?? leastThreshold(rule);
-
-/**
- * The next severity of a firing alert, or 'resolved'. Escalation is immediate (worse news should
- * not wait); easing and resolving need the value back past the hysteresis points.
- */
-export function nextFiringSeverity(
-  rule: Thresholds,
-  value: number,
-  current: Severity,
-): Severity | 'resolved' {
-  if (isBackPast(rule, value, rule.recovery)) return 'resolved';
-  if (rule.crit !== undefined && isBeyond(rule, value, rule.crit)) return 'crit';
-  if (current === 'crit' && !isBackPast(rule, value, critRelease(rule))) return 'crit';
-  return rule.warn !== undefined ? 'warn' : 'crit';
-}
 
 /**
  * One rule's state machine: ok → pending (fewer than pendingRuns breaching runs) → firing → ok.
@@ -85,7 +44,14 @@ export function nextRuleState(
       return noDataAlert(rule, seen, now);
     case 'value': {
       // The window travels with the value it describes: reminders show both from the same run.
-      let state: RuleState = { ...seen, lastValue: measurement.value, lastWindow: measurement.window };
+      const { lastBasis: _oldBasis, ...unbased } = seen;
+      let state: RuleState = {
+        ...unbased,
+        lastValue: measurement.value,
+        lastValueAt: now,
+        lastWindow: measurement.window,
+        ...(measurement.basis === undefined ? {} : { lastBasis: measurement.basis }),
+      };
       // A no-data alert or count ends when data returns; the value is then judged from a clean start.
       if (state.condition === 'no-data') state = settle(rule, state, now, measurement.value, 'data returned');
       return judgeValue(rule, state, now, measurement.value);
@@ -99,7 +65,7 @@ export const initialRuleState = (now: string): RuleState => ({
   pendingCount: 0,
   lastValue: null,
   lastEvaluatedAt: now,
-  repeatCount: 0,
+  healthyCount: 0,
   history: [],
 });
 
@@ -107,17 +73,36 @@ function judgeValue(rule: Rule, state: RuleState, now: string, value: number): R
   if (state.status === 'firing') {
     const current = state.severity ?? 'warn';
     const next = nextFiringSeverity(rule, value, current);
-    if (next === 'resolved') return settle(rule, state, now, value);
-    if (next === current) return state;
+    if (next === 'resolved') {
+      // Hysteresis in time as well as in value: recoveryRuns healthy runs in a row resolve it.
+      const healthy = {
+        ...state,
+        healthyCount: state.healthyCount + 1,
+        healthySince: state.healthySince ?? now,
+      };
+      return healthy.healthyCount >= rule.recoveryRuns ? settle(rule, healthy, now, value) : healthy;
+    }
+    const { healthySince: _broken, ...unhealthy } = state;
+    const breaching: RuleState = { ...unhealthy, healthyCount: 0 };
+    if (next === current) return breaching;
     const threshold = next === 'crit' ? thresholdFor(rule, 'crit') : critRelease(rule);
-    return record({ ...state, severity: next }, state, now, { value, threshold });
+    return record({ ...breaching, severity: next }, breaching, now, { value, threshold });
   }
   const severity = breachSeverity(rule, value);
   if (severity === undefined) return settle(rule, state, now, value);
   const count = state.status === 'pending' ? state.pendingCount + 1 : 1;
   const threshold = thresholdFor(rule, severity);
-  if (count >= rule.pendingRuns) return fire(state, now, severity, 'threshold', { value, threshold });
-  const pending: RuleState = { ...state, status: 'pending', condition: 'threshold', pendingCount: count };
+  const breachedAt = state.status === 'pending' ? (state.breachedAt ?? state.since) : now;
+  if (count >= rule.pendingRuns) {
+    return fire({ ...state, breachedAt }, now, severity, 'threshold', { value, threshold });
+  }
+  const pending: RuleState = {
+    ...state,
+    status: 'pending',
+    condition: 'threshold',
+    pendingCount: count,
+    breachedAt,
+  };
   return record({ ...pending, since: state.status === 'pending' ? state.since : now }, state, now, {
     value,
     threshold,
@@ -129,17 +114,18 @@ function noDataAlert(rule: Rule, state: RuleState, now: string): RuleState {
   if (state.status === 'firing') return state;
   const count = state.status === 'pending' && state.condition === 'no-data' ? state.pendingCount + 1 : 1;
   const facts = { value: null, threshold: null, condition: 'no-data' as const };
-  if (count >= rule.pendingRuns) return fire(state, now, 'warn', 'no-data', facts);
   const since = state.status === 'pending' ? state.since : now;
+  if (count >= rule.pendingRuns) return fire({ ...state, breachedAt: since }, now, 'warn', 'no-data', facts);
   return record(
-    { ...state, status: 'pending', condition: 'no-data', pendingCount: count, since },
+    { ...state, status: 'pending', condition: 'no-data', pendingCount: count, since, breachedAt: since },
     state,
     now,
     facts,
   );
 }
 
-type Facts = Pick<Transition, 'value' | 'threshold'> & Partial<Pick<Transition, 'condition' | 'note'>>;
+type Facts = Pick<Transition, 'value' | 'threshold'> &
+  Partial<Pick<Transition, 'condition' | 'note' | 'breachedAt' | 'endedAt'>>;
 
 function fire(
   state: RuleState,
@@ -156,7 +142,7 @@ function fire(
     since: now,
     firedAt: now,
     pendingCount: 0,
-    repeatCount: 0,
+    healthyCount: 0,
   };
   return record(firing, state, now, facts);
 }
@@ -164,8 +150,8 @@ function fire(
 /** Back to ok from wherever the rule was; a resolution notes whether it was ever announced. */
 function settle(rule: Rule, state: RuleState, now: string, value: number | null, note?: string): RuleState {
   if (state.status === 'ok') return state;
-  const { severity: _s, condition, firedAt, ...rest } = state;
-  const ok: RuleState = { ...rest, status: 'ok', since: now, pendingCount: 0, repeatCount: 0 };
+  const { severity: _s, condition, firedAt, breachedAt, healthySince, ...rest } = state;
+  const ok: RuleState = { ...rest, status: 'ok', since: now, pendingCount: 0, healthyCount: 0 };
   if (state.status === 'pending') {
     return record(ok, state, now, {
       value,
@@ -182,6 +168,8 @@ function settle(rule: Rule, state: RuleState, now: string, value: number | null,
     threshold,
     condition,
     ...(firedAt === undefined ? {} : { firedAt }),
+    breachedAt: breachedAt ?? firedAt,
+    endedAt: healthySince ?? now,
     ...(notes === '' ? {} : { note: notes }),
   });
 }
@@ -210,6 +198,12 @@ export interface EvaluationInput {
   readonly statistics: StatisticsResponse;
   /** The response archived for the same scheduled time 7 days earlier (weekOverWeek); absent ⇒ no data. */
   readonly lastWeek?: StatisticsResponse;
+  /** This run's rolling-window responses, by window length in minutes. */
+  readonly windows?: ReadonlyMap<number, StatisticsResponse>;
+  /** The rolling-window responses of the same scheduled time 7 days earlier, by minutes. */
+  readonly lastWeekWindows?: ReadonlyMap<number, StatisticsResponse>;
+  /** The group's reminder cadence (the rules file's `reminders`). */
+  readonly reminders?: RepeatPolicy;
   /**
    * A response holding the latest finished day's offline row (a day-so-far window holds none), e.g.
    * the digest's archived response for yesterday. Rows from `statistics` count too; the newest wins.
@@ -275,7 +269,7 @@ export function evaluateRules(input: EvaluationInput): Evaluation {
   return {
     outcome: 'evaluated',
     state: next,
-    notifications: owedNotifications(next, input.rules, at, timeZone),
+    notifications: owedNotifications(next, input.rules, at, timeZone, input.reminders),
     results,
     droppedRuleIds,
   };

@@ -4,16 +4,23 @@ import { MetricSchema } from './metrics';
 /**
  * The alert rules file. Shape (JSON):
  *
- *   { "version": 1, "rules": [ {
+ *   { "version": 1,
+ *     "reminders": { "everyMinutes": 60, "backoff": 2, "maxEveryMinutes": 480 },
+ *     "rules": [ {
  *       "id": "transfer-success-rate", "title": "Transfer success rate",
- *       "metric": "transfer_success_rate", "scope": "day-so-far", "comparison": "below",
- *       "warn": 0.75, "crit": 0.6, "recovery": 0.8, "pendingRuns": 2, "minCalls": 30,
- *       "repeat": { "everyMinutes": 60, "backoff": 2, "maxEveryMinutes": 480 },
- *       "noData": "ignore", "mute": [{ "days": ["sat", "sun"], "from": "22:00", "to": "06:00" }],
+ *       "metric": "transfer_success_rate", "window": { "minutes": 60 }, "comparison": "below",
+ *       "warn": 0.75, "crit": 0.6, "recovery": 0.8, "pendingRuns": 2, "recoveryRuns": 2,
+ *       "minCalls": 30, "noData": "ignore",
+ *       "mute": [{ "days": ["sat", "sun"], "from": "22:00", "to": "06:00" }],
  *       "runbook": "https://wiki.example.com/runbooks/transfer-success" } ] }
  *
+ * A rule judges either a rolling `window` ending at the check's scheduled time or a fixed `scope`.
+ * Reminders are one cadence for the whole group of firing alerts (file level, like Alertmanager's
+ * repeat_interval), not one clock per rule.
+ *
  * Objects are strict: a misspelt field (`pendingRun`) is an error, not a silently ignored default.
- * Consistency checks (thresholds on the right side of each other…) live in `rule-consistency.ts`.
+ * This module is the one place rules are parsed and validated (`parseRuleSet`): the check, replay and
+ * any rules command share it.
  */
 
 export const SeveritySchema = z.enum(['warn', 'crit']);
@@ -70,6 +77,15 @@ export type RepeatPolicy = z.infer<typeof RepeatPolicySchema>;
 export const NoDataPolicySchema = z.enum(['ignore', 'alert', 'resolve']);
 export type NoDataPolicy = z.infer<typeof NoDataPolicySchema>;
 
+/** A rolling window that ends at the check's scheduled time. */
+export const RollingWindowSchema = z.strictObject({
+  minutes: z.number().int().min(15).max(1440),
+});
+export type RollingWindow = z.infer<typeof RollingWindowSchema>;
+
+/** The group's reminder cadence when the file sets none: hourly, then 2 h, 4 h, capped at 8 h. */
+export const DEFAULT_REMINDERS = { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 } as const;
+
 const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const threshold = z.number().finite().optional();
 
@@ -79,7 +95,10 @@ export const RuleFieldsSchema = z.strictObject({
   title: z.string().trim().min(1).max(150),
   description: z.string().max(1000).optional(),
   metric: MetricSchema,
-  scope: ScopeSchema,
+  /** Admits a field name AIRUDDER may add later (unknown names are an error otherwise). */
+  allowUnknownMetric: z.boolean().default(false),
+  scope: ScopeSchema.optional(),
+  window: RollingWindowSchema.optional(),
   comparison: ComparisonSchema,
   warn: threshold,
   crit: threshold,
@@ -87,8 +106,9 @@ export const RuleFieldsSchema = z.strictObject({
   recovery: threshold,
   unit: UnitSchema.optional(),
   pendingRuns: z.number().int().min(1).max(96).default(1),
+  /** Consecutive healthy runs (back past `recovery`) before a firing alert resolves. */
+  recoveryRuns: z.number().int().min(1).max(96).default(1),
   minCalls: z.number().int().min(0).default(0),
-  repeat: RepeatPolicySchema.optional(),
   noData: NoDataPolicySchema.default('ignore'),
   mute: z.array(MuteWindowSchema).default([]),
   runbook: z.string().trim().min(1).max(1000).optional(),
@@ -107,6 +127,7 @@ export const RulesFileSchema = z
     /** Lets editors attach a JSON schema; ignored. */
     $schema: z.string().optional(),
     version: z.literal(1).default(1),
+    reminders: RepeatPolicySchema.default(DEFAULT_REMINDERS),
     rules: z.array(RuleSchema),
   })
   .superRefine((file, ctx) => {
@@ -146,8 +167,18 @@ export function checkRuleConsistency(rule: RuleFields, ctx: z.RefinementCtx): vo
       `must be ${below ? 'at or above' : 'at or below'} ${name} (${least}) for a "${rule.comparison}" rule`,
     );
   }
-  if (rule.metric.kind === 'weekOverWeek' && rule.scope !== 'last-complete-hour') {
-    issue('scope', 'a weekOverWeek metric compares hours: use scope "last-complete-hour"');
+  if ((rule.scope === undefined) === (rule.window === undefined)) {
+    issue('window', 'a rule needs either a rolling "window" or a fixed "scope", not both');
+  }
+  if (
+    rule.metric.kind === 'weekOverWeek' &&
+    rule.window === undefined &&
+    rule.scope !== 'last-complete-hour'
+  ) {
+    issue(
+      'window',
+      'a weekOverWeek metric compares like periods: use a "window" or scope "last-complete-hour"',
+    );
   }
   if (rule.metric.kind === 'capacityUtilisation' && rule.scope !== 'latest-offline-day') {
     issue('scope', 'capacityUtilisation reads the offline daily peak: use scope "latest-offline-day"');
@@ -171,8 +202,17 @@ export class RulesFileError extends Error {
 
 const SHOWN = 5;
 
+/** A parsed rules file: the rules and the group's reminder cadence. */
+export interface RuleSet {
+  readonly rules: Rule[];
+  readonly reminders: RepeatPolicy;
+}
+
+/** Parses and validates a rules file's rules (see `parseRuleSet`). */
+export const parseRules = (text: string, source: string): Rule[] => parseRuleSet(text, source).rules;
+
 /** Parses and validates a rules file; `source` names it in errors (a path or "default rules"). */
-export function parseRules(text: string, source: string): Rule[] {
+export function parseRuleSet(text: string, source: string): RuleSet {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -181,7 +221,7 @@ export function parseRules(text: string, source: string): Rule[] {
     throw new RulesFileError(`${source}: not valid JSON: ${detail}`, [detail], { cause });
   }
   const result = RulesFileSchema.safeParse(json);
-  if (result.success) return result.data.rules;
+  if (result.success) return { rules: result.data.rules, reminders: result.data.reminders };
   const problems = result.error.issues.flatMap((issue) => describeIssue(issue, [], json));
   const more = problems.length > SHOWN ? ` (and ${problems.length - SHOWN} more)` : '';
   throw new RulesFileError(`${source}: ${problems.slice(0, SHOWN).join('; ')}${more}`, problems, {
@@ -191,6 +231,11 @@ export function parseRules(text: string, source: string): Rule[] {
 
 type Path = ReadonlyArray<PropertyKey>;
 
+/** Fields an older rules file may still carry, with where they went. */
+const MOVED: Readonly<Record<string, string>> = {
+  repeat: ' (reminders are one cadence for all alerts now: set "reminders" at the top of the file)',
+};
+
 function describeIssue(issue: z.core.$ZodIssue, prefix: Path, json: unknown): string[] {
   const path = [...prefix, ...issue.path];
   if (issue.code === 'invalid_union') {
@@ -199,7 +244,7 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: Path, json: unknown): st
     if (aimed) return aimed.flatMap((inner) => describeIssue(inner, path, json));
   }
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => `${where([...path, key], json)}: unknown field`);
+    return issue.keys.map((key) => `${where([...path, key], json)}: unknown field${MOVED[key] ?? ''}`);
   }
   return [`${where(path, json)}: ${issue.message.replace(/^Invalid input: /, '')}`];
 }
@@ -228,3 +273,53 @@ const formatPath = (path: Path): string =>
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Threshold arithmetic for both directions. A breach is strictly beyond a threshold (a value equal
+ * to warn is not a breach); a recovery is at or past `recovery`. Crit gets the same hysteresis as
+ * warn: a crit alert eases to warn only once the value is `recovery − warn` back from crit, so a value
+ * hovering around crit does not flap between the two.
+ */
+
+type Thresholds = Pick<Rule, 'comparison' | 'warn' | 'crit' | 'recovery'>;
+
+/** True when `value` is strictly beyond `threshold` in the rule's direction. */
+export const isBeyond = (rule: Pick<Rule, 'comparison'>, value: number, threshold: number): boolean =>
+  rule.comparison === 'below' ? value < threshold : value > threshold;
+
+/** True when `value` is at or back past `threshold`, on the OK side. */
+export const isBackPast = (rule: Pick<Rule, 'comparison'>, value: number, threshold: number): boolean =>
+  !isBeyond(rule, value, threshold);
+
+/** The severity a value breaches with no history: crit beyond crit, warn beyond warn, else none. */
+export function breachSeverity(rule: Thresholds, value: number): Severity | undefined {
+  if (rule.crit !== undefined && isBeyond(rule, value, rule.crit)) return 'crit';
+  if (rule.warn !== undefined && isBeyond(rule, value, rule.warn)) return 'warn';
+  return undefined;
+}
+
+/** The least severe threshold the rule has: warn, or crit for a crit-only rule. */
+export const leastThreshold = (rule: Thresholds): number => rule.warn ?? rule.crit ?? rule.recovery;
+
+/** Where a crit alert eases to warn: crit shifted by the rule's recovery margin. */
+export const critRelease = (rule: Thresholds): number =>
+  (rule.crit ?? leastThreshold(rule)) + (rule.recovery - leastThreshold(rule));
+
+/** The threshold a severity is judged against. */
+export const thresholdFor = (rule: Thresholds, severity: Severity): number =>
+  (severity === 'crit' ? rule.crit : rule.warn) ?? leastThreshold(rule);
+
+/**
+ * The next severity of a firing alert, or 'resolved'. Escalation is immediate (worse news should
+ * not wait); easing and resolving need the value back past the hysteresis points.
+ */
+export function nextFiringSeverity(
+  rule: Thresholds,
+  value: number,
+  current: Severity,
+): Severity | 'resolved' {
+  if (isBackPast(rule, value, rule.recovery)) return 'resolved';
+  if (rule.crit !== undefined && isBeyond(rule, value, rule.crit)) return 'crit';
+  if (current === 'crit' && !isBackPast(rule, value, critRelease(rule))) return 'crit';
+  return rule.warn !== undefined ? 'warn' : 'crit';
+}

@@ -74,8 +74,10 @@ describe('evaluateRules: firing and resolving', () => {
   );
 
   it('sends one resolved message, with the duration, when the rate recovers past the recovery threshold', () => {
-    // Act: fires at run 1 (+15 min), recovers at run 6 (+90 min)
-    const { runs, state } = simulate([rule()], rates(0.5, 0.5, 0.5, 0.5, 0.55, 0.5, 0.7, 0.8, 0.9));
+    // Act: breaches from run 0, fires at run 1 (+15 min), recovers at run 6 (+90 min); no reminder in between
+    const { runs, state } = simulate([rule()], rates(0.5, 0.5, 0.5, 0.5, 0.55, 0.5, 0.7, 0.8, 0.9), {
+      reminders: { everyMinutes: 1440 },
+    });
     // Assess
     expect(runs.map((run) => run.kinds)).toEqual([[], ['fired'], [], [], [], [], ['resolved'], [], []]);
     expect(runs[6]?.notifications[0]).toMatchObject({
@@ -84,7 +86,10 @@ describe('evaluateRules: firing and resolving', () => {
       severity: 'warn',
       value: 0.7,
       threshold: 0.65,
-      durationMs: 75 * 60_000,
+      // The condition's span: first breaching run (+0) to first healthy run (+90 min).
+      breachedAt: EXAMPLE_AT.toISOString(),
+      endedAt: minutesAfter(EXAMPLE_AT, 90).toISOString(),
+      durationMs: 90 * 60_000,
     });
     expect(state.rules['transfer-success']).toMatchObject({ status: 'ok', notified: { status: 'ok' } });
   });
@@ -184,7 +189,8 @@ describe('evaluateRules: owed until Slack accepts', () => {
     expect(runs[4]?.kinds).toEqual(['resolved', 'fired']);
     const [resolved, fired] = (runs[4]?.notifications ?? []) as RuleNotification[];
     expect(resolved?.firedAt).toBe(minutesAfter(EXAMPLE_AT, 15).toISOString());
-    expect(resolved?.durationMs).toBe(15 * 60_000);
+    // Breached at +0, healthy again at +30 min.
+    expect(resolved?.durationMs).toBe(30 * 60_000);
     expect(fired?.firedAt).toBe(minutesAfter(EXAMPLE_AT, 60).toISOString());
     const at = minutesAfter(EXAMPLE_AT, 60);
     const delivered = markNotified(state, runs[4]?.notifications ?? [], at);
@@ -250,7 +256,7 @@ describe('evaluateRules: what a reminder shows', () => {
     expect(state.rules['transfer-success']).toMatchObject({
       status: 'firing',
       lastValue: 0.5,
-      lastWindow: 'day so far 00:00–14:45 Asia/Jakarta',
+      lastWindow: 'today so far (00:00–14:45)',
       lastOutcome: 'not-judged',
       lastReason: '10 calls, fewer than minCalls 30',
     });

@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { isMuted, repeatIntervalMinutes } from '../../../../lambda/domain/alerts/notify';
+import {
+  isMuted,
+  type RuleNotification,
+  repeatIntervalMinutes,
+} from '../../../../lambda/domain/alerts/notify';
 import {
   type MuteWindow,
   MuteWindowSchema,
   RepeatPolicySchema,
 } from '../../../../lambda/domain/alerts/rules';
-import { EXAMPLE_AT, minutesAfter, rates, rule, simulate } from './alert-test-helpers';
+import {
+  EXAMPLE_AT,
+  minutesAfter,
+  rates,
+  rule,
+  simulate,
+  withoutRealtime,
+  withTotal,
+} from './alert-test-helpers';
 
 const NEW_YORK = 'America/New_York';
 const window = (input: unknown): MuteWindow => MuteWindowSchema.parse(input);
@@ -133,9 +145,9 @@ describe('repeatIntervalMinutes', () => {
 describe('repeat while firing', () => {
   it('reminds after 60, 120, 240 and then every 240 minutes (capped), counting from each accepted message', () => {
     // Prepare: sustained breach for 16 hours of 15-minute runs
-    const repeating = rule({ repeat: { everyMinutes: 60, backoff: 2, maxEveryMinutes: 240 } });
+    const reminders = { everyMinutes: 60, backoff: 2, maxEveryMinutes: 240 };
     // Act
-    const { runs } = simulate([repeating], rates(...Array.from({ length: 16 * 4 }, () => 0.5)));
+    const { runs } = simulate([rule()], rates(...Array.from({ length: 16 * 4 }, () => 0.5)), { reminders });
     // Assess
     const sent = runs.filter((run) => run.kinds.length > 0);
     expect(sent.map((run) => run.kinds[0])).toEqual([
@@ -158,10 +170,10 @@ describe('repeat while firing', () => {
   });
 
   it('restarts the schedule after an escalation', () => {
-    const repeating = rule({ repeat: { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 } });
+    const reminders = { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 };
     // fired at 15, repeat at 75, escalated at 90, next reminder 60 minutes after the escalation
     const values = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.3, 0.3, 0.3, 0.3, 0.3];
-    const { runs } = simulate([repeating], rates(...values));
+    const { runs } = simulate([rule()], rates(...values), { reminders });
     expect(runs.map((run) => run.kinds.join())).toEqual([
       '',
       'fired',
@@ -178,17 +190,107 @@ describe('repeat while firing', () => {
   });
 
   it('keeps a refused reminder owed on the following runs', () => {
-    const repeating = rule({ repeat: { everyMinutes: 60 } });
+    const reminders = { everyMinutes: 60 };
     const steps = rates(0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5).map((step, i) => ({
       ...step,
       delivered: i !== 5,
     }));
-    const { runs } = simulate([repeating], steps);
+    const { runs } = simulate([rule()], steps, { reminders });
     expect(runs.map((run) => run.kinds.join())).toEqual(['', 'fired', '', '', '', 'repeat', 'repeat']);
   });
 
-  it('never repeats without a repeat policy', () => {
-    const { runs } = simulate([rule()], rates(...Array.from({ length: 40 }, () => 0.5)));
-    expect(runs.flatMap((run) => run.kinds)).toEqual(['fired']);
+  it('reminds hourly with back-off by default', () => {
+    const { runs } = simulate([rule()], rates(...Array.from({ length: 16 }, () => 0.5)));
+    expect(runs.flatMap((run) => run.kinds)).toEqual(['fired', 'repeat', 'repeat']);
+  });
+});
+
+describe('group reminders: one cadence for every firing alert', () => {
+  // Three rules on three metrics of the same response, each firing on its first breach.
+  const transfer = rule({ id: 'transfer', pendingRuns: 1 });
+  const solved = rule({
+    id: 'solved',
+    title: 'First-call resolution',
+    metric: 'one_call_problem_solve_rate',
+    pendingRuns: 1,
+  });
+  const duplicates = rule({
+    id: 'duplicates',
+    title: 'Duplicate calls',
+    metric: 'duplicate_call_rate',
+    comparison: 'above',
+    warn: 0.5,
+    crit: 0.7,
+    recovery: 0.45,
+    pendingRuns: 1,
+  });
+  const GOOD = { transfer_success_rate: 0.9, one_call_problem_solve_rate: 0.7, duplicate_call_rate: 0.2 };
+  const step = (bad: { transfer?: boolean; solved?: boolean; duplicates?: boolean | 'no-data' }) => ({
+    statistics: withTotal({
+      transfer_success_rate: bad.transfer ? 0.5 : GOOD.transfer_success_rate,
+      one_call_problem_solve_rate: bad.solved ? 0.5 : GOOD.one_call_problem_solve_rate,
+      duplicate_call_rate:
+        bad.duplicates === 'no-data' ? null : bad.duplicates ? 0.6 : GOOD.duplicate_call_rate,
+    }),
+  });
+  const all = { transfer: true, solved: true, duplicates: true } as const;
+  const steps = [
+    step({ transfer: true }), // +0   transfer fires
+    step({ transfer: true, solved: true }), // +15  solved fires
+    step(all), // +30  duplicates fires: the group's clock starts here
+    step(all),
+    step(all),
+    step(all),
+    step(all), // +90  reminder 1: all three, in one message
+    step({ ...all, duplicates: 'no-data' }), // duplicates stops being judged from here on
+    step({ ...all, duplicates: 'no-data' }),
+    step({ ...all, duplicates: 'no-data' }),
+    step({ ...all, duplicates: 'no-data' }),
+    step({ ...all, duplicates: 'no-data' }),
+    step({ ...all, duplicates: 'no-data' }),
+    step({ ...all, duplicates: 'no-data' }),
+    step({ ...all, duplicates: 'no-data' }), // +210 reminder 2 (120 min later): the two still judged
+  ];
+
+  it('lists every alert still firing in one reminder on one cadence, and holds a rule no longer judged', () => {
+    // Act
+    const { runs } = simulate([transfer, solved, duplicates], steps, {
+      reminders: { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 },
+    });
+    // Assess: one message per run at most, news at once, reminders for the group
+    const sent = runs.flatMap((run, index) =>
+      run.notifications.length === 0
+        ? []
+        : [
+            `+${index * 15} ${run.notifications.map((n) => `${n.kind}:${'ruleId' in n ? n.ruleId : ''}`).join(' ')}`,
+          ],
+    );
+    expect(sent).toEqual([
+      '+0 fired:transfer',
+      '+15 fired:solved',
+      '+30 fired:duplicates',
+      '+90 repeat:transfer repeat:solved repeat:duplicates',
+      '+210 repeat:transfer repeat:solved',
+    ]);
+    // Every figure a reminder shows was measured by the run that sends it.
+    for (const run of runs) {
+      for (const n of run.notifications.filter((n): n is RuleNotification => n.kind === 'repeat')) {
+        expect(n.valueAt).toBe(run.at.toISOString());
+        expect(n.repeatNumber).toBe(run === runs[6] ? 1 : 2);
+      }
+    }
+  });
+
+  it('sends no reminder at all while no firing alert is judged, and sends it once one is', () => {
+    const silent = () => ({ statistics: withoutRealtime() });
+    const { runs } = simulate(
+      [transfer],
+      [step({ transfer: true }), ...Array.from({ length: 6 }, silent), step({ transfer: true })],
+      {
+        reminders: { everyMinutes: 60 },
+      },
+    );
+    expect(runs.map((run) => run.kinds.join())).toEqual(['fired', '', '', '', '', '', '', 'repeat']);
+    expect(runs[7]?.notifications[0]).toMatchObject({ valueAt: runs[7]?.at.toISOString(), value: 0.5 });
   });
 });

@@ -27,7 +27,6 @@ const fired = (overrides: Partial<RuleNotification> = {}): RuleNotification => (
   condition: 'threshold',
   comparison: 'below',
   unit: 'rate',
-  scope: 'day-so-far',
   value: 0.412,
   threshold: 0.6,
   window: 'day so far 00:00–14:30 Asia/Jakarta',
@@ -142,7 +141,7 @@ describe('buildAlertMessage: content', () => {
 
   it('builds a message within limits for every run of a simulated episode', () => {
     // simulate() asserts the limits of each message it builds
-    const { runs } = simulate([rule({ repeat: { everyMinutes: 15 } })], rates(0.5, 0.5, 0.3, 0.5, 0.9));
+    const { runs } = simulate([rule()], rates(0.5, 0.5, 0.3, 0.5, 0.9), { reminders: { everyMinutes: 15 } });
     expect(runs.flatMap((r) => r.kinds)).toEqual(['fired', 'escalated', 'de-escalated', 'resolved']);
   });
 });
@@ -258,7 +257,7 @@ describe('buildAlertMessage: hysteresis wording', () => {
   );
 
   it('words a reminder from a simulated run inside the band truthfully', () => {
-    const { runs } = simulate([rule({ repeat: { everyMinutes: 15 } })], rates(0.5, 0.5, 0.62));
+    const { runs } = simulate([rule()], rates(0.5, 0.5, 0.62), { reminders: { everyMinutes: 15 } });
     expect(runs[2]?.notifications[0]).toMatchObject({ kind: 'repeat', value: 0.62, clearsAt: 0.65 });
     expect(
       renderAlertLine(runs[2]?.notifications[0] ?? degraded, { at: runs[2]?.at ?? AT, timeZone: JAKARTA }),
