@@ -8,6 +8,7 @@ import {
   toWallClock,
   type WallClock,
 } from '../local-time';
+import { DERIVED_RATES } from '../metric-format';
 import type { StatisticsResponse } from '../statistics-schema';
 import type { Rule } from './rules';
 
@@ -194,13 +195,10 @@ export interface MeasureContext extends ScopeSources {
   readonly lineCapacity?: number;
 }
 
-/** Rates AIRUDDER may leave null, and the counts they are derived from (same row). */
-const DERIVED_RATES: Readonly<
-  Record<string, readonly [numerator: string, denominator: string, noun: string]>
-> = {
-  transfer_success_rate: ['transfer_success_calls', 'attempted_transfer_calls', 'transfers'],
-  // valid_calls, not total_calls: the stand-in and the documented example both divide by valid calls.
-  attempted_transfer_rate: ['attempted_transfer_calls', 'valid_calls', 'valid calls'],
+/** What the denominator of a derived rate counts, for "57 of 118 transfers". */
+const BASIS_NOUNS: Readonly<Record<string, string>> = {
+  transfer_success_rate: 'transfers',
+  attempted_transfer_rate: 'valid calls',
 };
 
 type Computed =
@@ -267,7 +265,7 @@ function readField(data: ScopeData, field: string): Computed {
     const whole = counts && readNumber([row], counts[1]);
     const basis =
       counts && part !== undefined && whole !== undefined && whole > 0
-        ? { basis: { part, whole, noun: counts[2] } }
+        ? { basis: { part, whole, noun: BASIS_NOUNS[field] ?? 'calls' } }
         : {};
     // The counts are shown only when they agree with the published rate (AIRUDDER rounds to 4 places).
     if (value !== undefined)

@@ -2,10 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
 import { daySoFarWindow } from '../../../lambda/domain/query-window';
 import { silentLogger } from '../../../lambda/shared/logger';
-import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
 import { fetchAndArchive } from '../../../lambda/use-cases/fetch-and-archive';
 import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';
 import { startTestStandIn, TEST_ZONE, testClient } from '../../helpers/airudder';
@@ -158,7 +158,7 @@ describe('npm run job -- replay, over a month archived by backfill', () => {
       ),
     ]);
     expect(alertLines(result.lines, / — resolved /)).toEqual([
-      expect.stringMatching(/^2025-10-14 18:00 {2}✅ RESOLVED Hourly transfer success — resolved after 5 h/),
+      expect.stringMatching(/^2025-10-14 18:00 {2}✅ RESOLVED Hourly transfer success — resolved after 5h/),
     ]);
   });
 
