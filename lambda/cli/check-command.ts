@@ -24,6 +24,7 @@ export const checkCommand: Command = {
         timeZone: config.airudder.timeZone,
         lineCapacity: config.lineCapacity,
         failureThreshold: config.failureThreshold,
+        monitorName: config.monitorName,
         runId: randomUUID(),
         now: () => new Date(),
       },

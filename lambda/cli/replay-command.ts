@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { loadRules } from '../adapters/rules/load-rules';
 import type { Config } from '../config';
 import { renderAlertLines } from '../domain/alerts/render';
-import type { Rule } from '../domain/alerts/rules';
-import { parseRules, RulesFileError } from '../domain/alerts/rules';
+import { parseRuleSet, type RuleSet, RulesFileError } from '../domain/alerts/rules';
 import { formatWallClock, toWallClock } from '../domain/local-time';
 import { unescapeMrkdwn } from '../domain/slack/mrkdwn';
 import { renderMessageAsText } from '../domain/slack/render-text';
@@ -33,7 +32,7 @@ export const replayCommand: Command = {
         '--post: no Slack webhook is configured (SLACK_WEBHOOK_URL or MONITOR_SECRET_ARN)',
       );
     }
-    const { rules, source } = await rulesFor(flags.rules, config);
+    const { rules, reminders, source } = await rulesFor(flags.rules, config);
 
     // Only the archive and (with --post) the notifiers are used: the replay never calls AIRUDDER.
     const store = context.archive();
@@ -46,6 +45,8 @@ export const replayCommand: Command = {
       {
         store,
         rules,
+        reminders,
+        monitorName: config.monitorName,
         timeZone,
         lineCapacity: config.lineCapacity,
         topN: config.digestTopN,
@@ -56,6 +57,7 @@ export const replayCommand: Command = {
       { from, to, onEvent: (event) => printEvent(event, timeZone, io.stdout) },
     );
     io.stdout(summary(result));
+    io.stdout(noiseReport(result));
   },
 };
 
@@ -64,13 +66,10 @@ const hasSlack = (config: Config) =>
     (value) => value !== undefined,
   );
 
-async function rulesFor(
-  file: string | undefined,
-  config: Config,
-): Promise<{ rules: Rule[]; source: string }> {
+async function rulesFor(file: string | undefined, config: Config): Promise<RuleSet & { source: string }> {
   try {
     if (file === undefined) {
-      return { rules: (await loadRules(config)).rules, source: config.rulesFile ?? 'the default rules' };
+      return { ...(await loadRules(config)), source: config.rulesFile ?? 'the default rules' };
     }
     let text: string;
     try {
@@ -83,7 +82,7 @@ async function rulesFor(
         },
       );
     }
-    return { rules: parseRules(text, file), source: file };
+    return { ...parseRuleSet(text, file), source: file };
   } catch (error) {
     if (error instanceof RulesFileError) {
       throw new UsageError(`${file === undefined ? 'RULES_FILE' : '--rules'}: ${error.message}`, {
@@ -132,6 +131,38 @@ function summary(result: ReplayResult): string {
     `Replayed ${plural(result.days, 'day')}${missing}: ${plural(evaluations, 'hourly evaluation')} ` +
     `(${result.hours.derived} derived, ${result.hours.check} from archived checks); ` +
     `notifications: ${kinds === '' ? 'none' : kinds}; ${plural(result.posted, 'message')} posted.`
+  );
+}
+
+/**
+ * The tuning report: per rule, what it would have cost (messages, alert-hours) and how fast it
+ * caught and cleared (detection delay: first breaching run → fired; resolution delay: first healthy
+ * run → resolved). Replay evaluates hourly from whole-day responses, or as often as checks archived.
+ */
+export function noiseReport(result: ReplayResult): string {
+  const minutes = (value: number | undefined) => (value === undefined ? '—' : `${value} min`);
+  const rows = result.noise.map((rule) =>
+    [
+      rule.ruleId.padEnd(30),
+      String(rule.messages).padStart(8),
+      String(rule.messagesPerDay).padStart(7),
+      String(rule.alertHours).padStart(11),
+      String(rule.episodes).padStart(8),
+      minutes(rule.detectionDelayMinutes).padStart(10),
+      minutes(rule.resolutionDelayMinutes).padStart(11),
+    ].join(' '),
+  );
+  const { archived, derived, missing } = result.windows;
+  const windows =
+    archived + derived + missing === 0
+      ? ''
+      : `\nRolling windows: ${archived} from archived checks, ${derived} derived from hourly rows, ${missing} missing (rules on them had no data).`;
+  return (
+    [
+      'Noise report per rule:',
+      `${'rule'.padEnd(30)} messages per day alert-hours episodes detection resolution`,
+      ...rows,
+    ].join('\n') + windows
   );
 }
 

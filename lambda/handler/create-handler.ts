@@ -100,6 +100,7 @@ export function createHandler(deps: HandlerDeps) {
             timeZone: zone,
             lineCapacity: config.lineCapacity,
             failureThreshold: config.failureThreshold,
+            monitorName: config.monitorName,
             runId: context.awsRequestId,
             now: () => new Date(),
           },

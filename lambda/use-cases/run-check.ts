@@ -33,6 +33,8 @@ export interface CheckDeps extends FetchDeps {
   /** The group's reminder cadence (the rules file's `reminders`); default hourly with back-off. */
   readonly reminders?: RepeatPolicy;
   readonly timeZone: string;
+  /** MONITOR_NAME: heads every alert message. */
+  readonly monitorName?: string;
   readonly lineCapacity: number | undefined;
   /** Consecutive failed runs before "monitor degraded" is sent. */
   readonly failureThreshold: number;
@@ -96,10 +98,10 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
   try {
     const fetch = (kind: 'check' | 'window', query: QueryWindow) =>
       fetchAndArchive(deps, { kind, window: query, referenceTime: at, deadline: request.deadline });
-    [fetched, ...windowed] = await Promise.all([
-      fetch('check', window),
-      ...minutes.map((length) => fetch('window', rollingWindow(at, length, timeZone))),
-    ]);
+    // One after the other: a failing API fails the run on its first call, not on several at once.
+    fetched = await fetch('check', window);
+    windowed = [];
+    for (const length of minutes) windowed.push(await fetch('window', rollingWindow(at, length, timeZone)));
   } catch (error) {
     await recordFailure(deps, at, describeRunFailure(error)).catch((stateError: unknown) => {
       logger.error('Could not record the failed run in the alert state', { error: String(stateError) });
@@ -225,7 +227,13 @@ async function deliver(deps: CheckDeps, notifications: readonly Notification[], 
   if (notifications.length === 0) return;
   const { store, logger, runId } = deps;
   try {
-    await deps.notifier.send(buildAlertMessage(notifications, { at, timeZone: deps.timeZone }));
+    await deps.notifier.send(
+      buildAlertMessage(notifications, {
+        at,
+        timeZone: deps.timeZone,
+        ...(deps.monitorName === undefined ? {} : { monitorName: deps.monitorName }),
+      }),
+    );
   } catch (error) {
     await updateDocument(store, ALERT_STATE_KEY, AlertStateSchema, (current) => ({
       value: current && releaseClaims(current, runId),

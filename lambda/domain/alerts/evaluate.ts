@@ -36,6 +36,13 @@ export function nextRuleState(
   switch (measurement.kind) {
     // Not judged or not runnable: the state stays exactly as it was, only the bookkeeping moves.
     case 'not-judged':
+      // Too few calls to raise anything, but enough quiet healthy runs may end a firing alert.
+      if (seen.status === 'firing' && measurement.value !== undefined && seen.condition === 'threshold') {
+        if (nextFiringSeverity(rule, measurement.value, seen.severity ?? 'warn') === 'resolved') {
+          return healthyRun(rule, seen, now, measurement.value);
+        }
+      }
+      return seen;
     case 'skipped':
       return seen;
     case 'no-data':
@@ -73,15 +80,7 @@ function judgeValue(rule: Rule, state: RuleState, now: string, value: number): R
   if (state.status === 'firing') {
     const current = state.severity ?? 'warn';
     const next = nextFiringSeverity(rule, value, current);
-    if (next === 'resolved') {
-      // Hysteresis in time as well as in value: recoveryRuns healthy runs in a row resolve it.
-      const healthy = {
-        ...state,
-        healthyCount: state.healthyCount + 1,
-        healthySince: state.healthySince ?? now,
-      };
-      return healthy.healthyCount >= rule.recoveryRuns ? settle(rule, healthy, now, value) : healthy;
-    }
+    if (next === 'resolved') return healthyRun(rule, state, now, value);
     const { healthySince: _broken, ...unhealthy } = state;
     const breaching: RuleState = { ...unhealthy, healthyCount: 0 };
     if (next === current) return breaching;
@@ -107,6 +106,12 @@ function judgeValue(rule: Rule, state: RuleState, now: string, value: number): R
     value,
     threshold,
   });
+}
+
+/** Hysteresis in time as well as in value: recoveryRuns healthy runs in a row resolve a firing alert. */
+function healthyRun(rule: Rule, state: RuleState, now: string, value: number): RuleState {
+  const healthy = { ...state, healthyCount: state.healthyCount + 1, healthySince: state.healthySince ?? now };
+  return healthy.healthyCount >= rule.recoveryRuns ? settle(rule, healthy, now, value) : healthy;
 }
 
 function noDataAlert(rule: Rule, state: RuleState, now: string): RuleState {

@@ -180,8 +180,17 @@ export type Measurement =
       readonly window: string;
       readonly basis?: Basis;
     }
-  /** Fewer calls than `minCalls`: neither breach nor recovery. */
-  | { readonly kind: 'not-judged'; readonly reason: string; readonly calls: number; readonly window: string }
+  /**
+   * Fewer calls than `minCalls`: no breach. `value` is what the few calls said; it may only end a
+   * firing alert (recovery), so an incident that ends in the quiet evening resolves that evening.
+   */
+  | {
+      readonly kind: 'not-judged';
+      readonly reason: string;
+      readonly calls: number;
+      readonly window: string;
+      readonly value?: number;
+    }
   | { readonly kind: 'no-data'; readonly reason: string; readonly window?: string }
   /** The rule cannot run in this configuration (capacity without lineCapacity): a reason, not an error. */
   | { readonly kind: 'skipped'; readonly reason: string };
@@ -221,6 +230,7 @@ export function measureRule(rule: Rule, context: MeasureContext): Measurement {
       reason: `${calls} calls, fewer than minCalls ${rule.minCalls}`,
       calls,
       window,
+      value: computed.value,
     };
   }
   const basis = computed.basis === undefined ? {} : { basis: computed.basis };
