@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { loadRules } from '../adapters/rules/load-rules';
 import { renderAlertLines, renderResultLine } from '../domain/alerts/render';
 import { runCheck } from '../use-cases/run-check';
-import type { Command } from './commands';
+import type { Command } from './cli-types';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
 
@@ -12,24 +10,8 @@ export const checkCommand: Command = {
   async run(args, context) {
     const flags = parseFlags(args, { at: { type: 'string' } });
     const at = flags.at === undefined ? context.now() : parseInstant(flags.at);
-    const { config } = context;
-    const { rules, reminders } = await loadRules(config);
-    const deps = await context.runDeps();
-    const outcome = await runCheck(
-      {
-        ...deps,
-        notifier: deps.alertNotifier,
-        rules,
-        reminders,
-        timeZone: config.airudder.timeZone,
-        lineCapacity: config.lineCapacity,
-        failureThreshold: config.failureThreshold,
-        monitorName: config.monitorName,
-        runId: randomUUID(),
-        now: () => new Date(),
-      },
-      { scheduledTime: at, deadline: context.deadline },
-    );
+    const deps = await context.wiring.check();
+    const outcome = await runCheck(deps, { scheduledTime: at, deadline: context.deadline });
     const { window } = outcome;
     const lines = [
       `Check at ${at.toISOString()}: ${window.startTime} → ${window.endTime} (${window.timeZone})`,
@@ -38,7 +20,7 @@ export const checkCommand: Command = {
       lines.push('Already evaluated for this time: nothing changed, nothing sent.');
     } else {
       lines.push(`Archive: ${outcome.archived.key}`, 'Rules:');
-      const byId = new Map(rules.map((rule) => [rule.id, rule]));
+      const byId = new Map(deps.rules.map((rule) => [rule.id, rule]));
       for (const result of outcome.results) {
         const rule = byId.get(result.ruleId);
         if (rule) lines.push(`  ${renderResultLine(rule, result)}`);
