@@ -41,6 +41,9 @@ export function nextRuleState(
         if (nextFiringSeverity(rule, measurement.value, seen.severity ?? 'warn') === 'resolved') {
           return healthyRun(rule, seen, now, measurement.value);
         }
+        // A quiet run that still looks bad breaks a healthy streak, without judging severity.
+        const { healthySince: _broken, ...unhealthy } = seen;
+        return { ...unhealthy, healthyCount: 0 };
       }
       return seen;
     case 'skipped':

@@ -248,7 +248,7 @@ describe('evaluateRules: what a reminder shows', () => {
     // Prepare: firing at 14:45; at 15:00 only 10 calls, not judged
     const steps = [
       ...rates(0.5, 0.5),
-      { statistics: withTotal({ total_calls: 10, transfer_success_rate: 0.9 }) },
+      { statistics: withTotal({ total_calls: 10, transfer_success_rate: 0.45 }) },
     ];
     // Act
     const { state } = simulate([rule()], steps);
@@ -260,5 +260,21 @@ describe('evaluateRules: what a reminder shows', () => {
       lastOutcome: 'not-judged',
       lastReason: '10 calls, fewer than minCalls 30',
     });
+  });
+
+  it('lets quiet healthy runs (below minCalls) end a firing alert, but never raise or keep one', () => {
+    // Prepare: fires at 14:45; the evening is quiet (10 calls) and healthy again
+    const quiet = (rate: number) => ({
+      statistics: withTotal({ total_calls: 10, transfer_success_rate: rate }),
+    });
+    // Act
+    const { runs } = simulate(
+      [rule({ recoveryRuns: 2 })],
+      [...rates(0.5, 0.5), quiet(0.9), quiet(0.3), quiet(0.9), quiet(0.9)],
+    );
+    // Assess: a quiet bad run breaks the healthy streak; two quiet healthy runs in a row resolve it
+    expect(runs.map((run) => run.kinds.join())).toEqual(['', 'fired', '', '', '', 'resolved']);
+    const { runs: neverFired } = simulate([rule()], [quiet(0.1), quiet(0.1), quiet(0.1)]);
+    expect(neverFired.flatMap((run) => run.kinds)).toEqual([]);
   });
 });

@@ -91,6 +91,7 @@ describe('measureRule: fields of the day so far', () => {
       reason: '892 calls, fewer than minCalls 1000',
       calls: 892,
       window: 'today so far (00:00–14:30)',
+      value: 0.9234,
     });
   });
 });
