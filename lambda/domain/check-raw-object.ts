@@ -1,6 +1,6 @@
 import { compactUtc } from './local-time';
 import type { StoredObject } from './object-store';
-import { RAW_METADATA_FIELDS, type RawKeyParts, sha256Hex } from './raw-archive';
+import { RAW_METADATA_FIELDS, type RawKeyParts } from './raw-archive';
 import { parseStatistics, type SchemaVerdict } from './statistics-schema';
 
 /**
@@ -18,7 +18,12 @@ export interface RawObjectCheck {
 const VERDICTS: readonly SchemaVerdict[] = ['valid', 'invalid', 'malformed-json'];
 const DETAIL_MAX = 200;
 
-export function checkRawObject(parts: RawKeyParts, object: StoredObject): RawObjectCheck {
+/** `actualSha256`: the SHA-256 (hex) of `object.bytes`, computed by the caller (the domain hashes nothing). */
+export function checkRawObject(
+  parts: RawKeyParts,
+  object: StoredObject,
+  actualSha256: string,
+): RawObjectCheck {
   const problems: string[] = [];
   const notes: string[] = [];
   const meta = object.metadata;
@@ -34,7 +39,7 @@ export function checkRawObject(parts: RawKeyParts, object: StoredObject): RawObj
   };
 
   const recorded = present('sha256');
-  const actual = sha256Hex(object.bytes);
+  const actual = actualSha256;
   if (recorded !== undefined && recorded !== actual) {
     problems.push(`sha256 mismatch (recorded ${recorded}, actual ${actual})`);
   }
