@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { MetricSchema } from './metrics';
+import { MetricSchema, unknownMetricNames } from './metrics';
 
 /**
  * The alert rules file. Shape (JSON):
@@ -214,6 +214,16 @@ export function checkRuleConsistency(rule: RuleFields, ctx: z.RefinementCtx): vo
       'window',
       'a weekOverWeek metric compares like periods: use a "window" or scope "last-complete-hour"',
     );
+  }
+  if (!rule.allowUnknownMetric) {
+    for (const unknown of unknownMetricNames(rule.metric)) {
+      const hint = unknown.suggestion === undefined ? '' : `; did you mean "${unknown.suggestion}"?`;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['metric', ...unknown.path],
+        message: `unknown metric "${unknown.name}"${hint} (for a field AIRUDDER added later, set "allowUnknownMetric": true)`,
+      });
+    }
   }
   if (rule.metric.kind === 'capacityUtilisation' && rule.scope !== 'latest-offline-day') {
     issue('scope', 'capacityUtilisation reads the offline daily peak: use scope "latest-offline-day"');

@@ -173,6 +173,30 @@ describe('npm run job -- replay, over a month archived by backfill', () => {
     ]);
   });
 
+  it('exits 2 on a misspelt metric, naming rule and field with the closest known name, for check and replay', async () => {
+    // Prepare
+    const rules = join(dir, 'misspelt-rules.json');
+    const rule = {
+      id: 'transfer',
+      title: 'T',
+      metric: 'transfer_sucess_rate',
+      window: { minutes: 60 },
+      comparison: 'below',
+      warn: 0.7,
+    };
+    await writeFile(rules, JSON.stringify({ version: 1, rules: [rule] }));
+    const expected =
+      /rule "transfer" field metric: unknown metric "transfer_sucess_rate"; did you mean "transfer_success_rate"\?/;
+    // Act
+    const check = await job(['check', '--at', '2025-10-14T03:00:00Z'], { RULES_FILE: rules });
+    const replayed = await job(['replay', '--from', '2025-10-14', '--to', '2025-10-14', '--rules', rules]);
+    // Assess
+    expect(check.code).toBe(2);
+    expect(check.stderr).toMatch(expected);
+    expect(replayed.code).toBe(2);
+    expect(replayed.stderr).toMatch(expected);
+  });
+
   it('exits 2 on a rules file with a mistake, naming the rule and the field', async () => {
     const rules = join(dir, 'broken-rules.json');
     await writeFile(

@@ -124,6 +124,29 @@ describe('parseRules: errors name the rule and the field', () => {
       expected: 'field window.minutes: ',
     },
     {
+      name: 'a misspelt metric, with the closest known name',
+      rules: [{ ...base, metric: 'transfer_sucess_rate' }],
+      expected:
+        'rule "transfer-success" field metric: unknown metric "transfer_sucess_rate"; did you mean "transfer_success_rate"?',
+    },
+    {
+      name: 'a misspelt distribution in a dotted path',
+      rules: [{ ...base, metric: 'user_distributon.call_users' }],
+      expected:
+        'field metric: unknown metric "user_distributon.call_users"; did you mean "user_distribution.call_users"?',
+    },
+    {
+      name: 'a share of something that is no distribution',
+      rules: [{ ...base, metric: { share: { of: 'hangup_distribution', key: 'by_user' } } }],
+      expected:
+        'field metric.share.of: unknown metric "hangup_distribution"; did you mean "hangup_type_distribution"?',
+    },
+    {
+      name: 'a misspelt ratio denominator',
+      rules: [{ ...base, metric: { ratio: { numerator: 'valid_calls', denominator: 'totl_calls' } } }],
+      expected: 'field metric.ratio.denominator: unknown metric "totl_calls"; did you mean "total_calls"?',
+    },
+    {
       name: 'a per-rule repeat from an older file',
       rules: [{ ...base, repeat: { everyMinutes: 60 } }],
       expected: 'field repeat: unknown field (reminders are one cadence for all alerts now',
@@ -207,9 +230,9 @@ describe('parseRules: defaults and metric forms', () => {
       parsed: { kind: 'share', of: 'hangup_type_distribution', key: 'by_user' },
     },
     {
-      metric: { ratio: { numerator: 'a', denominator: 'b' } },
+      metric: { ratio: { numerator: 'valid_calls', denominator: 'total_calls' } },
       scope: 'day-so-far',
-      parsed: { kind: 'ratio', numerator: 'a', denominator: 'b' },
+      parsed: { kind: 'ratio', numerator: 'valid_calls', denominator: 'total_calls' },
     },
     {
       metric: { weekOverWeek: 'total_calls' },
@@ -368,5 +391,24 @@ describe('parseRuleSet: the group reminder cadence', () => {
     { reminders: { everyMinutes: 60, backoff: 0.5 }, expected: 'field reminders.backoff: ' },
   ])('rejects $reminders', ({ reminders, expected }) => {
     expect(() => parseRuleSet(file(reminders), 'rules.json')).toThrow(expected);
+  });
+});
+
+describe('parseRules: metric names', () => {
+  it('admits a field AIRUDDER may add later when the rule says allowUnknownMetric', () => {
+    const [rule] = parseRules(
+      fileWith({ ...base, metric: 'queue_wait_seconds', allowUnknownMetric: true }),
+      'rules.json',
+    );
+    expect(rule?.metric).toEqual({ kind: 'field', field: 'queue_wait_seconds' });
+  });
+
+  it('accepts any key of a known distribution, and names no suggestion when nothing is close', () => {
+    expect(() =>
+      parseRules(fileWith({ ...base, metric: 'story_distribution.complain' }), 'rules.json'),
+    ).not.toThrow();
+    expect(() => parseRules(fileWith({ ...base, metric: 'zzzz' }), 'rules.json')).toThrow(
+      /field metric: unknown metric "zzzz" \(for a field AIRUDDER added later/,
+    );
   });
 });
