@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   isMuted,
+  markNotified,
+  type Notification,
+  owedNotifications,
   type RuleNotification,
   repeatIntervalMinutes,
 } from '../../../../lambda/domain/alerts/notify';
@@ -9,8 +12,10 @@ import {
   MuteWindowSchema,
   RepeatPolicySchema,
 } from '../../../../lambda/domain/alerts/rules';
+import { type AlertState, emptyAlertState, type RuleState } from '../../../../lambda/domain/alerts/state';
 import {
   EXAMPLE_AT,
+  JAKARTA,
   minutesAfter,
   rates,
   rule,
@@ -292,5 +297,188 @@ describe('group reminders: one cadence for every firing alert', () => {
     );
     expect(runs.map((run) => run.kinds.join())).toEqual(['fired', '', '', '', '', '', '', 'repeat']);
     expect(runs[7]?.notifications[0]).toMatchObject({ valueAt: runs[7]?.at.toISOString(), value: 0.5 });
+  });
+});
+
+describe('owedNotifications: state × what Slack last accepted → what is owed, with its fields', () => {
+  const AT = new Date('2025-11-12T07:30:00.000Z');
+  const now = AT.toISOString();
+  const FIRED = '2025-11-12T07:00:00.000Z';
+  const BREACHED = '2025-11-12T06:45:00.000Z';
+  const machine = rule({ id: 'transfer', runbook: 'https://wiki.example.com/rb' });
+  const firingState = (severity: 'warn' | 'crit', extra: Partial<RuleState> = {}): RuleState => ({
+    status: 'firing',
+    severity,
+    condition: 'threshold',
+    since: FIRED,
+    firedAt: FIRED,
+    breachedAt: BREACHED,
+    pendingCount: 0,
+    healthyCount: 0,
+    lastValue: severity === 'crit' ? 0.3 : 0.5,
+    lastValueAt: now,
+    lastWindow: 'last 60 min',
+    lastEvaluatedAt: now,
+    lastOutcome: 'value',
+    history: [],
+    ...extra,
+  });
+  const told = (severity: 'warn' | 'crit', at = FIRED) =>
+    ({ status: 'firing', severity, condition: 'threshold', firedAt: FIRED, at }) as const;
+  const stateWith = (rule: RuleState, reminders?: AlertState['reminders']): AlertState => ({
+    ...emptyAlertState(),
+    rules: { transfer: rule },
+    ...(reminders === undefined ? {} : { reminders }),
+  });
+
+  it.each([
+    {
+      name: 'firing, never announced → fired with runbook, window, threshold and clearsAt',
+      state: stateWith(firingState('warn')),
+      owed: [
+        {
+          kind: 'fired',
+          severity: 'warn',
+          value: 0.5,
+          threshold: 0.6,
+          clearsAt: 0.65,
+          window: 'last 60 min',
+          runbook: 'https://wiki.example.com/rb',
+          breachedAt: BREACHED,
+          firedAt: FIRED,
+        },
+      ],
+    },
+    {
+      name: 'crit, announced as warn → escalated, clearing at the crit release',
+      state: stateWith(firingState('crit', { notified: told('warn') })),
+      owed: [
+        {
+          kind: 'escalated',
+          severity: 'crit',
+          previousSeverity: 'warn',
+          threshold: 0.4,
+          clearsAt: expect.closeTo(0.45, 10),
+        },
+      ],
+    },
+    {
+      name: 'warn, announced as crit → eased',
+      state: stateWith(firingState('warn', { notified: told('crit') })),
+      owed: [
+        { kind: 'de-escalated', severity: 'warn', previousSeverity: 'crit', threshold: 0.6, clearsAt: 0.65 },
+      ],
+    },
+    {
+      name: 'announced, reminder not yet due → nothing',
+      state: stateWith(firingState('warn', { notified: told('warn', now) }), {
+        lastAt: '2025-11-12T07:00:00.000Z',
+        count: 0,
+      }),
+      owed: [],
+    },
+    {
+      name: 'announced, reminder due, judged now → reminder 1',
+      state: stateWith(firingState('warn', { notified: told('warn') }), {
+        lastAt: '2025-11-12T06:30:00.000Z',
+        count: 0,
+      }),
+      owed: [{ kind: 'repeat', repeatNumber: 1, valueAt: now, window: 'last 60 min' }],
+    },
+    {
+      name: 'announced, reminder due, not judged now → held',
+      state: stateWith(
+        firingState('warn', { notified: told('warn'), lastValueAt: FIRED, lastOutcome: 'not-judged' }),
+        { lastAt: '2025-11-12T06:30:00.000Z', count: 0 },
+      ),
+      owed: [],
+    },
+    {
+      name: 'ok after an announced episode → resolved with the condition span',
+      state: stateWith({
+        ...firingState('warn'),
+        status: 'ok',
+        severity: undefined,
+        condition: undefined,
+        firedAt: undefined,
+        breachedAt: undefined,
+        since: now,
+        notified: told('warn'),
+        history: [
+          {
+            at: now,
+            from: 'firing:warn',
+            to: 'ok',
+            value: 0.7,
+            threshold: 0.65,
+            condition: 'threshold',
+            firedAt: FIRED,
+            breachedAt: BREACHED,
+            endedAt: '2025-11-12T07:15:00.000Z',
+          },
+        ],
+      }),
+      owed: [
+        {
+          kind: 'resolved',
+          value: 0.7,
+          threshold: 0.65,
+          breachedAt: BREACHED,
+          endedAt: '2025-11-12T07:15:00.000Z',
+          durationMs: 30 * 60_000,
+          resolvedAt: now,
+        },
+      ],
+    },
+  ])('$name', ({ state, owed }) => {
+    const notifications = owedNotifications(state, [machine], AT, JAKARTA, {
+      everyMinutes: 60,
+      backoff: 2,
+      maxEveryMinutes: 480,
+    });
+    expect(notifications).toHaveLength(owed.length);
+    owed.forEach((expected, index) => expect(notifications[index]).toMatchObject(expected));
+    for (const n of notifications)
+      if (n.kind !== 'fired' && n.kind !== 'escalated') expect(n).not.toHaveProperty('runbook', undefined);
+  });
+
+  it.each([
+    { delivered: ['fired'], before: undefined, after: { lastAt: '2025-11-12T07:30:00.000Z', count: 0 } },
+    {
+      delivered: ['repeat'],
+      before: { lastAt: FIRED, count: 1 },
+      after: { lastAt: '2025-11-12T07:30:00.000Z', count: 2 },
+    },
+    {
+      delivered: ['de-escalated'],
+      before: { lastAt: FIRED, count: 1 },
+      after: { lastAt: '2025-11-12T07:30:00.000Z', count: 1 },
+    },
+    {
+      delivered: ['escalated'],
+      before: { lastAt: FIRED, count: 3 },
+      after: { lastAt: '2025-11-12T07:30:00.000Z', count: 0 },
+    },
+  ])('moves the group clock after $delivered is accepted', ({ delivered, before, after }) => {
+    const state = stateWith(firingState('warn', { notified: told('warn') }), before);
+    const notifications = delivered.map(
+      (kind) =>
+        ({
+          ...owedNotifications(stateWith(firingState('warn')), [machine], AT, JAKARTA)[0],
+          kind,
+          repeatNumber: kind === 'repeat' ? (before?.count ?? 0) + 1 : undefined,
+        }) as Notification,
+    );
+    expect(markNotified(state, notifications, AT).reminders).toEqual(after);
+  });
+
+  it('drops the group clock once nothing announced is firing', () => {
+    const resolvedState = stateWith(
+      { ...firingState('warn', { notified: told('warn') }), status: 'ok' },
+      { lastAt: FIRED, count: 2 },
+    );
+    const [resolved] = owedNotifications(resolvedState, [machine], AT, JAKARTA);
+    expect(resolved?.kind).toBe('resolved');
+    expect(markNotified(resolvedState, resolved ? [resolved] : [], AT).reminders).toBeUndefined();
   });
 });
