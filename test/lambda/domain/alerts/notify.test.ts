@@ -437,7 +437,7 @@ describe('owedNotifications: state × what Slack last accepted → what is owed,
       maxEveryMinutes: 480,
     });
     expect(notifications).toHaveLength(owed.length);
-    owed.forEach((expected, index) => expect(notifications[index]).toMatchObject(expected));
+    for (const [index, expected] of owed.entries()) expect(notifications[index]).toMatchObject(expected);
     for (const n of notifications)
       if (n.kind !== 'fired' && n.kind !== 'escalated') expect(n).not.toHaveProperty('runbook', undefined);
   });
