@@ -144,6 +144,8 @@ describe('npm run job -- sql, after a 30-day backfill on the stand-in (folder ar
     const result = await queryCurated(dir, NAMED_QUERIES[0].sql, { extensionDirectory: extensions });
     const copy = queryCurated(dir, `COPY daily TO '${join(dir, 'leak.csv')}'`);
     const installs = queryCurated(dir, 'INSTALL httpfs');
+    // Both settle before the assertions: a rejection that lands first is then never "unhandled".
+    await Promise.allSettled([copy, installs]);
     // Assess
     expect(result.rows).toHaveLength(30);
     expect(await readdir(extensions)).toEqual([]);
