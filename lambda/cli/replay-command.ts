@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { loadRules } from '../adapters/rules/load-rules';
 import type { Config } from '../config';
 import { renderAlertLines } from '../domain/alerts/render';
 import { parseRuleSet, type RuleSet, RulesFileError } from '../domain/alerts/rules';
@@ -7,7 +6,8 @@ import { formatWallClock, toWallClock } from '../domain/local-time';
 import { unescapeMrkdwn } from '../domain/slack/mrkdwn';
 import { renderMessageAsText } from '../domain/slack/render-text';
 import { type ReplayEvent, type ReplayResult, replay } from '../use-cases/replay';
-import type { Command } from './cli-types';
+import type { Command, CommandContext } from './cli-types';
+import { ENV_HELP } from './command-help';
 import { dateRangeFromFlags } from './date-range-flags';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
@@ -15,7 +15,22 @@ import { UsageError } from './usage-error';
 export const replayCommand: Command = {
   summary:
     'Re-evaluate alert rules and digests over archived days (no API call); posts nothing unless --post.',
-  usage: 'replay --from YYYY-MM-DD --to YYYY-MM-DD [--rules FILE] [--post]',
+  usage: 'replay --from YYYY-MM-DD --to YYYY-MM-DD [--rules FILE] [--post] [--json]',
+  flags: [
+    { flag: '--from YYYY-MM-DD', description: 'first archived local day to replay' },
+    { flag: '--to YYYY-MM-DD', description: 'last archived local day to replay, included' },
+    { flag: '--rules FILE', description: 'candidate rules to try (default: the active rules)' },
+    { flag: '--post', description: 'post the replayed messages to Slack (default: print only)' },
+  ],
+  env: [
+    ...ENV_HELP.zone,
+    ...ENV_HELP.archive,
+    ...ENV_HELP.rules,
+    ...ENV_HELP.digest,
+    ...ENV_HELP.slack,
+    ...ENV_HELP.logs,
+  ],
+  json: true,
   async run(args, context) {
     const flags = parseFlags(args, {
       from: { type: 'string' },
@@ -32,7 +47,7 @@ export const replayCommand: Command = {
         '--post: no Slack webhook is configured (SLACK_WEBHOOK_URL or MONITOR_SECRET_ARN)',
       );
     }
-    const { source, ...ruleSet } = await rulesFor(flags.rules, config);
+    const { source, ...ruleSet } = await rulesFor(flags.rules, context);
     const { rules } = ruleSet;
 
     // Only the archive and (with --post) the notifiers are used: the replay never calls AIRUDDER.
@@ -41,13 +56,16 @@ export const replayCommand: Command = {
       `Replay ${from} → ${to} (${timeZone}) with ${plural(rules.length, 'rule')} from ${source}, from ${deps.store.describe('raw/')}; ` +
         (post ? 'posting to Slack.' : 'nothing is posted (--post sends it).'),
     );
+    const events: Array<Record<string, unknown>> = [];
     const result = await replay(deps, {
       from,
       to,
-      onEvent: (event) => printEvent(event, timeZone, io.stdout),
+      onEvent: (event) => {
+        events.push(eventDocument(event, timeZone));
+        printEvent(event, timeZone, io.stdout);
+      },
     });
-    io.stdout(summary(result));
-    io.stdout(noiseReport(result));
+    context.report(summary(result), { ok: true, from, to, timeZone, rules: source, ...result, events });
   },
 };
 
@@ -56,10 +74,18 @@ const hasSlack = (config: Config) =>
     (value) => value !== undefined,
   );
 
-async function rulesFor(file: string | undefined, config: Config): Promise<RuleSet & { source: string }> {
+async function rulesFor(
+  file: string | undefined,
+  context: CommandContext,
+): Promise<RuleSet & { source: string }> {
   try {
     if (file === undefined) {
-      return { ...(await loadRules(config)), source: config.rulesFile ?? 'the default rules' };
+      const active = await context.wiring.rules();
+      return {
+        rules: [...active.rules],
+        reminders: active.reminders,
+        source: `${active.source} (${active.version})`,
+      };
     }
     let text: string;
     try {
@@ -104,6 +130,27 @@ function printEvent(event: ReplayEvent, timeZone: string, print: (text: string) 
         print(`${event.date} digest posted (${hours}):\n${renderMessageAsText(event.message)}`);
       else print(`${event.date} digest (${hours}): ${unescapeMrkdwn(event.message.text)}`);
       return;
+    }
+  }
+}
+
+/** An event as data for `--json`: notifications as they are plus their one-line text, digests as text. */
+function eventDocument(event: ReplayEvent, timeZone: string): Record<string, unknown> {
+  switch (event.kind) {
+    case 'day-missing':
+      return { ...event };
+    case 'alerts':
+      return {
+        ...event,
+        at: event.at.toISOString(),
+        notifications: event.notifications.map((notification) => ({
+          ...notification,
+          text: renderAlertLines([notification], { at: event.at, timeZone })[0],
+        })),
+      };
+    case 'digest': {
+      const { message, ...rest } = event;
+      return { ...rest, text: unescapeMrkdwn(message.text) };
     }
   }
 }

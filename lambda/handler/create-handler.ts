@@ -9,6 +9,7 @@ import { type Config, loadConfig } from '../config';
 import type { Logger } from '../shared/logger';
 import { createRedactor } from '../shared/redact';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/telemetry';
+import type { RulesCache } from '../use-cases/active-rules';
 import { AlertDeliveryError, runCheck } from '../use-cases/run-check';
 import { DigestDeliveryError, runDigest } from '../use-cases/run-digest';
 import { createPowertoolsLogger } from './powertools-logger';
@@ -40,6 +41,8 @@ export interface RunSummary {
   readonly scheduledTime: string;
   readonly outcome: string;
   readonly archiveKey?: string;
+  /** The version of the alert rules a check used (`sha256:…`). */
+  readonly rulesVersion?: string;
 }
 
 /** One scheduled run: the use case a mode calls, and what it reports of the outcome. */
@@ -47,12 +50,13 @@ type ModeRun = (
   wiring: Wiring,
   request: { readonly scheduledTime: Date; readonly deadline: number },
   metrics: RunMetrics,
-) => Promise<{ readonly outcome: string; readonly archiveKey?: string }>;
+) => Promise<{ readonly outcome: string; readonly archiveKey?: string; readonly rulesVersion?: string }>;
 
 const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
   async check(wiring, request, metrics) {
+    const { version: rulesVersion } = await wiring.checkRules(request.scheduledTime);
     const outcome = await runCheck(await wiring.check(), request);
-    if (outcome.outcome !== 'evaluated') return { outcome: outcome.outcome };
+    if (outcome.outcome !== 'evaluated') return { outcome: outcome.outcome, rulesVersion };
     metrics.record('AirudderApiLatency', outcome.apiLatencyMs);
     metrics.record('ArchivedBytes', outcome.archived.created ? outcome.archived.sizeBytes : 0);
     metrics.record(
@@ -60,7 +64,7 @@ const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
       outcome.sent.filter((n) => n.kind === 'fired' || n.kind === 'escalated').length,
     );
     metrics.record('AlertsResolved', outcome.sent.filter((n) => n.kind === 'resolved').length);
-    return { outcome: outcome.outcome, archiveKey: outcome.archived.key };
+    return { outcome: outcome.outcome, archiveKey: outcome.archived.key, rulesVersion };
   },
   async digest(wiring, request) {
     const outcome = await runDigest(await wiring.digest(), request);
@@ -79,6 +83,8 @@ const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
 export function createHandler(deps: HandlerDeps) {
   const redactor = createRedactor();
   const tokenCache = new TokenCache();
+  // The rules object last read: a warm container re-reads it with a conditional GET (304, no body).
+  const rulesCache: RulesCache = {};
   let config: Config | undefined;
   let secret: Promise<MonitorSecret> | undefined;
   const loadSecretOnce = (secretId: string) => {
@@ -114,6 +120,7 @@ export function createHandler(deps: HandlerDeps) {
         deadline,
         writeMessage: (text) => runLogger.info('Slack message (no webhook configured)', { text }),
         tokenCache,
+        rulesCache,
         fetch: deps.fetch,
         s3Client: deps.s3Client,
         loadSecret: loadSecretOnce,

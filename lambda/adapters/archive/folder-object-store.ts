@@ -103,6 +103,12 @@ export function createFolderObjectStore(dir: string, prefix = ''): ObjectStore {
       return object;
     },
 
+    async getIfChanged(key, knownVersion) {
+      // A local read costs no more than comparing: read, then compare the content hash.
+      const object = await store.get(key);
+      return object !== undefined && object.version === knownVersion ? 'unchanged' : object;
+    },
+
     async replace(key, bytes, options) {
       const path = pathOf(key);
       return withLock(path, async () => {

@@ -49,7 +49,7 @@ export function createS3ObjectStore(client: S3Client, bucket: string, prefix = '
     return page.Contents?.[0]?.Key === fullKey(key);
   };
 
-  return {
+  const store: ObjectStore = {
     describe: (key) => `s3://${bucket}/${fullKey(key)}`,
 
     async createIfAbsent(key, bytes, options) {
@@ -63,16 +63,27 @@ export function createS3ObjectStore(client: S3Client, bucket: string, prefix = '
     },
 
     async get(key) {
+      const read = await store.getIfChanged(key, undefined);
+      return read === 'unchanged' ? undefined : read;
+    },
+
+    async getIfChanged(key, knownVersion) {
       try {
-        const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: fullKey(key) }));
+        const response = await client.send(
+          new GetObjectCommand({ Bucket: bucket, Key: fullKey(key), IfNoneMatch: knownVersion }),
+        );
         const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+        // An S3-compatible server that ignores If-None-Match still answers with the same ETag.
+        if (knownVersion !== undefined && response.ETag === knownVersion) return 'unchanged';
         return {
           bytes,
           metadata: response.Metadata ?? {},
           contentType: response.ContentType,
           version: response.ETag ?? '',
+          ...(response.VersionId ? { versionId: response.VersionId } : {}),
         };
       } catch (error) {
+        if (statusOf(error) === 304) return 'unchanged';
         if (statusOf(error) === 404) return undefined;
         // Without an unconditional s3:ListBucket grant, S3 answers 403 for a missing key; a listing
         // (allowed for our prefixes) tells a missing object from a real denial.
@@ -116,4 +127,5 @@ export function createS3ObjectStore(client: S3Client, bucket: string, prefix = '
       return keys.sort();
     },
   };
+  return store;
 }
