@@ -65,7 +65,15 @@ export const replayCommand: Command = {
         printEvent(event, timeZone, io.stdout);
       },
     });
-    context.report(summary(result), { ok: true, from, to, timeZone, rules: source, ...result, events });
+    context.report(`${summary(result)}\n${noiseReport(result)}`, {
+      ok: true,
+      from,
+      to,
+      timeZone,
+      rules: source,
+      ...result,
+      events,
+    });
   },
 };
 
