@@ -1,10 +1,11 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { TokenCache } from '../adapters/airudder/token-cache';
 import type { FetchFn } from '../adapters/http/http-request';
-import type { MonitorSecret } from '../adapters/secrets/monitor-secret';
-import { createWiring, defaultSecretLoader, type Wiring } from '../composition';
+import { loadMonitorSecret, type MonitorSecret } from '../adapters/secrets/monitor-secret';
+import { createWiring, type Wiring } from '../composition';
 import { type Config, loadConfig } from '../config';
 import type { Logger } from '../shared/logger';
 import { createRedactor } from '../shared/redact';
@@ -76,9 +77,11 @@ const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
 };
 
 /**
- * The Lambda's edge: parses the event and the environment once, reads the secret once per
- * container, asks the composition root for the mode's wiring and calls its use case. State that
- * outlives an invocation (config, secret, token cache) lives in this closure, so a warm start reuses it.
+ * The Lambda's edge: parses the event and the environment once, reads the secret once per container
+ * and parses the rules once per version, asks the composition root for the mode's wiring and calls
+ * its use case. State that outlives an invocation (config, secret, rules cache, SDK clients, token
+ * cache) lives in this closure, so a warm start reuses it: a new S3Client per invocation cost 12.5 %
+ * of a warm check's CPU.
  */
 export function createHandler(deps: HandlerDeps) {
   const redactor = createRedactor();
@@ -86,14 +89,15 @@ export function createHandler(deps: HandlerDeps) {
   // The rules object last read: a warm container re-reads it with a conditional GET (304, no body).
   const rulesCache: RulesCache = {};
   let config: Config | undefined;
-  let secret: Promise<MonitorSecret> | undefined;
-  const loadSecretOnce = (secretId: string) => {
-    secret ??= (deps.loadSecret ?? defaultSecretLoader)(secretId).catch((error: unknown) => {
-      secret = undefined; // a failed read is tried again on the next invocation
-      throw error;
+  let s3Client = deps.s3Client;
+  let secretsClient: SecretsManagerClient | undefined;
+  const readSecret =
+    deps.loadSecret ??
+    ((secretId: string) => {
+      secretsClient ??= new SecretsManagerClient({});
+      return loadMonitorSecret(secretsClient, secretId);
     });
-    return secret;
-  };
+  const secretOnce = keptUnlessRejected<MonitorSecret, string>(readSecret);
   let logger = deps.logger;
   let metrics = deps.metrics;
 
@@ -111,6 +115,7 @@ export function createHandler(deps: HandlerDeps) {
     const deadline =
       Date.now() + Math.min(config.runDeadlineMs, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS);
     try {
+      if (config.archive.kind === 's3') s3Client ??= new S3Client({});
       const wiring = createWiring({
         config,
         logger: runLogger,
@@ -122,8 +127,8 @@ export function createHandler(deps: HandlerDeps) {
         tokenCache,
         rulesCache,
         fetch: deps.fetch,
-        s3Client: deps.s3Client,
-        loadSecret: loadSecretOnce,
+        s3Client,
+        loadSecret: secretOnce,
       });
       const result = await RUNS[mode](wiring, { scheduledTime: new Date(scheduledTime), deadline }, metrics);
       const summary: RunSummary = { mode, scheduledTime, ...result };
@@ -144,6 +149,21 @@ export function createHandler(deps: HandlerDeps) {
     } finally {
       metrics.flush(mode);
     }
+  };
+}
+
+/**
+ * The first call's promise, kept for the container's life (the argument, the secret's id, is fixed
+ * per container); a rejection is forgotten, so the next invocation tries again.
+ */
+function keptUnlessRejected<T, A>(load: (argument: A) => Promise<T>): (argument: A) => Promise<T> {
+  let kept: Promise<T> | undefined;
+  return (argument) => {
+    kept ??= load(argument).catch((error: unknown) => {
+      kept = undefined;
+      throw error;
+    });
+    return kept;
   };
 }
 

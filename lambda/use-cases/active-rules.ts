@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { parseRuleSet, type RepeatPolicy, type Rule, RulesFileError } from '../domain/alerts/rules';
+import {
+  parseRuleSet,
+  type RepeatPolicy,
+  type Rule,
+  type RuleSet,
+  RulesFileError,
+} from '../domain/alerts/rules';
 import type { ObjectStore } from '../domain/object-store';
 import {
   buildRulesNoticeMessage,
@@ -53,6 +59,8 @@ export interface BundledRules {
 /** Remembers the last rules object read, so an unchanged object costs a 304 and no parse. */
 export interface RulesCache {
   entry?: { readonly etag: string; readonly active: ActiveRules };
+  /** The last rules parsed from text (RULES_FILE, the bundled defaults): the same text is not parsed again. */
+  parsed?: { readonly text: string; readonly ruleSet: RuleSet };
   /** What `recordRulesHealth` last recorded with nothing left owed: the same again needs no state read. */
   recorded?: string;
 }
@@ -70,16 +78,22 @@ export interface RulesSourceDeps {
 
 /** The rules a run uses now; throws only when the store cannot be read (or RULES_FILE is broken). */
 export async function loadActiveRules(deps: RulesSourceDeps): Promise<ActiveRules> {
+  const { store, cache } = deps;
   if (deps.readRulesFile) {
     const { text, path } = await deps.readRulesFile();
-    return { ...parseRuleSet(text, path), version: rulesVersion(text), source: path, origin: 'file', text };
+    return {
+      ...parseOnce(text, path, cache),
+      version: rulesVersion(text),
+      source: path,
+      origin: 'file',
+      text,
+    };
   }
-  const { store, cache } = deps;
   const read = await store.getIfChanged(RULES_KEY, cache?.entry?.etag);
   if (read === 'unchanged' && cache?.entry) return cache.entry.active;
   if (read === undefined || read === 'unchanged') {
     if (cache) cache.entry = undefined;
-    return bundledRules(deps.bundled);
+    return bundledRules(deps.bundled, cache);
   }
   const text = new TextDecoder().decode(read.bytes);
   const version = rulesVersion(read.bytes);
@@ -103,9 +117,17 @@ export async function loadActiveRules(deps: RulesSourceDeps): Promise<ActiveRule
   return active;
 }
 
-function bundledRules(bundled: BundledRules): ActiveRules {
+/** Parses `text`, or returns what the cache parsed from the very same text (a warm container). */
+function parseOnce(text: string, where: string, cache: RulesCache | undefined): RuleSet {
+  if (cache?.parsed?.text === text) return cache.parsed.ruleSet;
+  const ruleSet = parseRuleSet(text, where);
+  if (cache) cache.parsed = { text, ruleSet };
+  return ruleSet;
+}
+
+function bundledRules(bundled: BundledRules, cache?: RulesCache): ActiveRules {
   return {
-    ...parseRuleSet(bundled.text, 'bundled default-rules.json'),
+    ...parseOnce(bundled.text, 'bundled default-rules.json', cache),
     version: rulesVersion(bundled.text),
     source: 'bundled defaults',
     origin: 'bundled',
