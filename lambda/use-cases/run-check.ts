@@ -15,6 +15,14 @@ import type { ObjectStore } from '../domain/object-store';
 import { daySoFarWindow, type QueryWindow, rollingWindow, shiftDate } from '../domain/query-window';
 import { rawKey } from '../domain/raw-archive';
 import type { Notifier } from '../domain/slack/slack-message';
+import {
+  clearEndedSnoozes,
+  endedSnoozes,
+  holdSnoozed,
+  type SnoozeEnd,
+  snoozeEndLines,
+  withSnoozeEnds,
+} from '../domain/snooze';
 import type { StatisticsResponse } from '../domain/statistics-schema';
 import { parseStatistics } from '../domain/statistics-schema';
 import { claim, releaseClaims, unclaimed } from './alert-claims';
@@ -113,6 +121,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     readArchivedWindows(store, weekAgo, minutes, timeZone),
   ]);
   const windows = new Map(minutes.map((length, index) => [length, windowed[index]?.statistics]));
+  let snoozeEnds: SnoozeEnd[] = [];
   const { result: evaluation, document: written } = await updateDocument<AlertState, Evaluation>(
     store,
     ALERT_STATE_KEY,
@@ -132,7 +141,10 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
         lineCapacity: deps.lineCapacity,
       });
       if (evaluated.outcome === 'already-evaluated') return { value: undefined, result: evaluated };
-      const owed = unclaimed(evaluated.state, evaluated.notifications, deps.runId, deps.now());
+      // A snooze holds what it covers: held notifications stay owed, unclaimed, for when it ends.
+      const { send } = holdSnoozed(evaluated.state, evaluated.notifications, at);
+      const owed = unclaimed(evaluated.state, send, deps.runId, deps.now());
+      snoozeEnds = endedSnoozes(evaluated.state, deps.rules, at);
       const claimed = claim(evaluated.state, owed, deps.runId, deps.now());
       return { value: claimed, result: { ...evaluated, notifications: owed } satisfies Evaluation };
     },
@@ -150,7 +162,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
       ruleIds: evaluation.droppedRuleIds,
     });
   }
-  await deliver(deps, evaluation.notifications, at, written);
+  await deliver(deps, evaluation.notifications, at, written, snoozeEnds);
   return {
     outcome: 'evaluated',
     window,
@@ -212,12 +224,12 @@ async function recordFailure(deps: CheckDeps, at: Date, reason: string): Promise
     AlertStateSchema,
     (current) => {
       const failed = recordRunFailure(current ?? emptyAlertState(), at, reason, deps.failureThreshold);
-      const notifications = unclaimed(
+      const { send } = holdSnoozed(
         failed,
         owedNotifications(failed, deps.rules, at, deps.timeZone, deps.reminders),
-        deps.runId,
-        deps.now(),
+        at,
       );
+      const notifications = unclaimed(failed, send, deps.runId, deps.now());
       return { value: claim(failed, notifications, deps.runId, deps.now()), result: notifications };
     },
   );
@@ -234,18 +246,36 @@ async function deliver(
   notifications: readonly Notification[],
   at: Date,
   claimed: VersionedDocument<AlertState> | undefined,
+  snoozeEnds: readonly SnoozeEnd[] = [],
 ): Promise<void> {
-  if (notifications.length === 0) return;
   const { store, logger, runId } = deps;
   const alreadyRead = claimed ?? null;
+  const endLines = snoozeEndLines(snoozeEnds, deps.timeZone);
+  const message = withSnoozeEnds(
+    notifications.length === 0
+      ? undefined
+      : buildAlertMessage(notifications, {
+          at,
+          timeZone: deps.timeZone,
+          ...(deps.monitorName === undefined ? {} : { monitorName: deps.monitorName }),
+        }),
+    endLines,
+  );
+  if (message === undefined) {
+    // Snoozes that ended with nothing left firing end quietly.
+    if (snoozeEnds.length > 0) {
+      await updateDocument(
+        store,
+        ALERT_STATE_KEY,
+        AlertStateSchema,
+        (current) => ({ value: current && clearEndedSnoozes(current, snoozeEnds), result: undefined }),
+        { alreadyRead },
+      );
+    }
+    return;
+  }
   try {
-    await deps.notifier.send(
-      buildAlertMessage(notifications, {
-        at,
-        timeZone: deps.timeZone,
-        ...(deps.monitorName === undefined ? {} : { monitorName: deps.monitorName }),
-      }),
-    );
+    await deps.notifier.send(message);
   } catch (error) {
     await updateDocument(
       store,
@@ -272,7 +302,9 @@ async function deliver(
     ALERT_STATE_KEY,
     AlertStateSchema,
     (current) => ({
-      value: current && releaseClaims(markNotified(current, notifications, at), runId),
+      value:
+        current &&
+        clearEndedSnoozes(releaseClaims(markNotified(current, notifications, at), runId), snoozeEnds),
       result: undefined,
     }),
     { alreadyRead },
