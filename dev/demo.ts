@@ -11,13 +11,13 @@ import { startAirudderStandIn } from './stand-in/airudder-stand-in';
  * free loopback port and points the real CLI at it, with a folder archive under .data/ and Slack
  * output on the console (no webhook is configured):
  *   1. fetch: the local day so far, archived;
- *   2. check: yesterday replayed hour by hour, with an injected transfer failure in the morning, so
- *      the alert fires, escalates, eases and resolves;
+ *   2. check: yesterday late morning, every 30 minutes, with an injected one-hour transfer failure:
+ *      the rolling 60-minute alert fires, eases and resolves within the hour after it ends;
  *   3. digest: yesterday's digest, as it would be posted this morning.
  */
 const TIME_ZONE = process.env.AIRUDDER_TIMEZONE || 'Asia/Jakarta';
 const DEFAULT_ARCHIVE = '.data/demo-archive';
-const CHECK_HOURS = [6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 18, 20, 22];
+const CHECK_TIMES = ['09:00', '09:30', '10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '13:00'];
 
 const localInstant = (date: string, time: string) =>
   fromWallClock(parseWallClock(`${date} ${time}`) ?? toWallClock(new Date(), TIME_ZONE), TIME_ZONE);
@@ -36,7 +36,7 @@ async function main(): Promise<number> {
     timeZone: TIME_ZONE,
     now: () => clock,
     incidents: [
-      { start: `${demoDay} 06:00:00`, end: `${demoDay} 09:00:00`, effect: 'transfer-failure', severity: 0.9 },
+      { start: `${demoDay} 10:00:00`, end: `${demoDay} 11:00:00`, effect: 'transfer-failure', severity: 0.9 },
     ],
   });
   const archiveDir = resolve(process.env.ARCHIVE_DIR || DEFAULT_ARCHIVE);
@@ -54,6 +54,7 @@ async function main(): Promise<number> {
     SLACK_DIGEST_WEBHOOK_URL: '',
     MONITOR_SECRET_ARN: '',
     LOG_LEVEL: process.env.LOG_LEVEL || 'WARN',
+    MONITOR_NAME: process.env.MONITOR_NAME || 'Demo call centre',
   };
   const print = (text: string) => process.stdout.write(`${text}\n`);
   const io = { stdout: print, stderr: (text: string) => process.stderr.write(`${text}\n`) };
@@ -71,9 +72,9 @@ async function main(): Promise<number> {
     const window = daySoFarWindow(realNow, TIME_ZONE);
     await job(['fetch', '--from', window.startTime, '--to', window.endTime]);
 
-    print(`\n## 2. Replay ${demoDay} through scheduled checks (transfer failure injected 06:00–09:00)`);
-    for (const hour of CHECK_HOURS) {
-      clock = localInstant(demoDay, `${String(hour).padStart(2, '0')}:00:00`);
+    print(`\n## 2. Replay ${demoDay} through scheduled checks (transfer failure injected 10:00–11:00)`);
+    for (const time of CHECK_TIMES) {
+      clock = localInstant(demoDay, `${time}:00`);
       await job(['check', '--at', clock.toISOString()]);
     }
 

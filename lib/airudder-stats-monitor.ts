@@ -290,7 +290,8 @@ export class AirudderStatsMonitor extends Construct {
       sourceEntry: props.handlerSourceEntry,
       // Relative to the directory `cdk synth` runs in, like every path in a CDK app.
       rulesFile: config.rulesFile === undefined ? undefined : path.resolve(config.rulesFile),
-      displayName: config.displayName,
+      // monitorName is the context key #11 introduced for MONITOR_NAME: an alias of displayName.
+      displayName: config.displayName ?? config.monitorName,
       timeZone: config.timeZone,
       airudderBaseUrl: config.airudderBaseUrl,
       memorySizeMb: config.memorySizeMb,

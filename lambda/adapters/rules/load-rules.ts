@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../../config';
-import type { Rule } from '../../domain/alerts/rules';
-import { parseRules, RulesFileError } from '../../domain/alerts/rules';
+import { parseRuleSet, type RuleSet, RulesFileError } from '../../domain/alerts/rules';
 import type { ObjectStore } from '../../domain/object-store';
 import defaultRules from '../../rules/default-rules.json';
 import type { BundledRules, RulesCache, RulesSourceDeps } from '../../use-cases/active-rules';
@@ -13,9 +12,9 @@ import type { BundledRules, RulesCache, RulesSourceDeps } from '../../use-cases/
  */
 export async function loadRules(
   config: Pick<Config, 'rulesFile'> & Partial<Pick<Config, 'defaultRulesFile'>>,
-): Promise<Rule[]> {
-  if (!config.rulesFile) return parseRules(defaultRulesFor(config).text, 'default-rules.json');
-  return parseRules(await readRulesFile(config.rulesFile), config.rulesFile);
+): Promise<RuleSet> {
+  if (!config.rulesFile) return parseRuleSet(defaultRulesFor(config).text, 'default-rules.json');
+  return parseRuleSet(await readRulesFile(config.rulesFile), config.rulesFile);
 }
 
 let bundledText: string | undefined;

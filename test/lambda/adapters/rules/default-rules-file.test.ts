@@ -21,7 +21,7 @@ describe('DEFAULT_RULES_FILE, set by the construct prop rulesFile', () => {
 
     const rules = await loadRules({ rulesFile: undefined, defaultRulesFile: file });
 
-    expect(rules.map((r) => [r.id, r.warn])).toEqual([['tsr', 0.7]]);
+    expect(rules.rules.map((r) => [r.id, r.warn])).toEqual([['tsr', 0.7]]);
   });
 
   it('names the variable and the path when the file is missing', async () => {
