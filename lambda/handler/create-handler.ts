@@ -119,6 +119,16 @@ export function createHandler(deps: HandlerDeps) {
           outcome: outcome.outcome,
           archiveKey: outcome.outcome === 'evaluated' ? outcome.archived.key : undefined,
         };
+        if (outcome.outcome === 'already-evaluated') {
+          // Not a success: a state stuck ahead of the schedule must let the heartbeat alarm fire.
+          metrics.record('CheckAlreadyEvaluated', 1);
+          if (Date.parse(outcome.lastScheduledTime) > at.getTime())
+            runLogger.warn('The alert state was evaluated for a later instant than this run', {
+              lastScheduledTime: outcome.lastScheduledTime,
+            });
+          runLogger.info('Run finished', { ...summary });
+          return summary;
+        }
       } else {
         const outcome = await runDigest(
           {

@@ -1,9 +1,13 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
-/** What a run reports; the alarms of the stack read RunSucceeded with dimensions {service, mode}. */
+/**
+ * What a run reports; the alarms of the stack read RunSucceeded with dimensions {service, mode}. A check
+ * whose instant was already evaluated did nothing: it counts as CheckAlreadyEvaluated, not RunSucceeded.
+ */
 export type MetricName =
   | 'RunSucceeded'
   | 'RunFailed'
+  | 'CheckAlreadyEvaluated'
   | 'AirudderApiLatency'
   | 'AlertsFired'
   | 'AlertsResolved'
@@ -13,6 +17,7 @@ export type MetricName =
 const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = {
   RunSucceeded: MetricUnit.Count,
   RunFailed: MetricUnit.Count,
+  CheckAlreadyEvaluated: MetricUnit.Count,
   AirudderApiLatency: MetricUnit.Milliseconds,
   AlertsFired: MetricUnit.Count,
   AlertsResolved: MetricUnit.Count,

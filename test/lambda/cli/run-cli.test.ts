@@ -38,6 +38,26 @@ describe('npm run job -- fetch', () => {
     expect(result.stdout).toMatch(/SHA-256: +[0-9a-f]{64}/);
   });
 
+  it("run twice, prints the stored object's sha256 and says whether the new response differed", async () => {
+    // Prepare: a window of its own, fetched once
+    const argv = ['fetch', '--from', '2025-11-12 00:00:00', '--to', '2025-11-12 13:00:00'];
+    const first = await runTestCli(argv, { baseUrl: standIn.url, archiveDir });
+    const storedSha = /SHA-256: +([0-9a-f]{64})/.exec(first.stdout)?.[1];
+    // Act: the same response again, then a drifted one
+    const same = await runTestCli(argv, { baseUrl: standIn.url, archiveDir });
+    standIn.inject('statistics', { kind: 'drift', drift: 'unknown-keys' });
+    const drifted = await runTestCli(argv, { baseUrl: standIn.url, archiveDir });
+    // Assess
+    expect(storedSha).toMatch(/^[0-9a-f]{64}$/);
+    expect(first.stdout).not.toMatch(/^New:/m);
+    expect(same.stdout).toContain(`SHA-256:  ${storedSha} (the stored object)`);
+    expect(same.stdout).toMatch(/^New: +the response just fetched was identical$/m);
+    expect(drifted.stdout).toContain(`SHA-256:  ${storedSha} (the stored object)`);
+    expect(drifted.stdout).toMatch(
+      /^New: +the response just fetched differed \(SHA-256 [0-9a-f]{64}\); it was not archived$/m,
+    );
+  });
+
   it.each([
     [['fetch', '--from', '2025-11-12 00:00:00'], /--to is required/],
     [['fetch', '--from', '12/11/2025', '--to', '2025-11-12 14:30:00'], /--from\/--to: start "12\/11\/2025"/],

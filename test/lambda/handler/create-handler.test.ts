@@ -109,8 +109,27 @@ describe('the Lambda handler, end to end', () => {
     expect(again.outcome).toBe('already-evaluated');
     expect(s3.objects.size).toBe(objectsBefore);
     expect(slack.received.length).toBe(postsBefore);
-    expect(metric('check', 'RunSucceeded')).toBe(4);
+    expect(metric('check', 'RunSucceeded')).toBe(3);
+    expect(metric('check', 'CheckAlreadyEvaluated')).toBe(1);
     expect(metric('check', 'AlertsFired')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('never counts a check the state is already past as a success, so the heartbeat alarm can fire', async () => {
+    // Prepare: the state was evaluated for an instant ahead of the schedule (as a mistyped --at once did)
+    const handler = buildHandler();
+    clock = new Date('2025-11-11T06:00:00Z');
+    await handler({ mode: 'check', scheduledTime: '2025-11-11T06:00:00Z' }, context('ahead'));
+    metrics.length = 0;
+    // Act: the schedule's next runs are all behind it
+    for (const scheduledTime of ['2025-11-11T05:15:00Z', '2025-11-11T05:30:00Z']) {
+      clock = new Date(scheduledTime);
+      const summary = await handler({ mode: 'check', scheduledTime }, context(scheduledTime));
+      expect(summary.outcome).toBe('already-evaluated');
+    }
+    // Assess
+    expect(metric('check', 'RunSucceeded')).toBe(0);
+    expect(metric('check', 'CheckAlreadyEvaluated')).toBe(2);
+    expect(logs.join('\n')).toMatch(/evaluated for a later instant than this run/);
   });
 
   it('posts the digest of the previous local day once, and a duplicate event posts nothing', async () => {
