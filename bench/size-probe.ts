@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { emptyAlertState } from '../lambda/domain/alerts/alert-state';
-import { evaluateRules } from '../lambda/domain/alerts/evaluate-rules';
-import { parseRules } from '../lambda/domain/alerts/parse-rules';
+import { evaluateRules } from '../lambda/domain/alerts/evaluate';
+import { parseRules } from '../lambda/domain/alerts/rules';
+import { emptyAlertState } from '../lambda/domain/alerts/state';
 import { buildDigest } from '../lambda/domain/digest/build-digest';
 import { parseStatistics } from '../lambda/domain/statistics-schema';
 import defaultRules from '../lambda/rules/default-rules.json';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadRules } from '../adapters/rules/load-rules';
-import { renderAlertLines, renderResultLine } from '../domain/alerts/alert-line';
-import { AlertStateSchema } from '../domain/alerts/alert-state';
+import { renderAlertLines, renderResultLine } from '../domain/alerts/render';
+import { AlertStateSchema } from '../domain/alerts/state';
 import type { ObjectStore } from '../domain/object-store';
 import type { Logger } from '../shared/logger';
 import { readDocument } from '../use-cases/json-document';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { loadRules } from '../adapters/rules/load-rules';
 import type { Config } from '../config';
-import { renderAlertLines } from '../domain/alerts/alert-line';
-import { parseRules, RulesFileError } from '../domain/alerts/parse-rules';
-import type { Rule } from '../domain/alerts/rules-schema';
+import { renderAlertLines } from '../domain/alerts/render';
+import type { Rule } from '../domain/alerts/rules';
+import { parseRules, RulesFileError } from '../domain/alerts/rules';
 import { formatWallClock, toWallClock } from '../domain/local-time';
 import { unescapeMrkdwn } from '../domain/slack/mrkdwn';
 import { renderMessageAsText } from '../domain/slack/render-text';

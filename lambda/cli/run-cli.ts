@@ -3,7 +3,7 @@ import type { FetchFn } from '../adapters/http/http-request';
 import type { MonitorSecret } from '../adapters/secrets/monitor-secret';
 import { buildRunDeps, createArchiveStore, type RunDeps } from '../composition';
 import { ConfigError, loadConfig } from '../config';
-import { RulesFileError } from '../domain/alerts/parse-rules';
+import { RulesFileError } from '../domain/alerts/rules';
 import { createJsonLogger } from '../shared/logger';
 import { createRedactor } from '../shared/redact';
 import { COMMANDS, type CommandContext } from './commands';

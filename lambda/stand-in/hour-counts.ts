@@ -100,3 +100,55 @@ export function sumCounts(counts: Iterable<HourCounts>): HourCounts {
   }
   return { ...summed, ...distributions, peakConcurrent };
 }
+
+/**
+ * Calls of a key spread evenly over the hour: event i of n happens at (i + 0.5) / n of the hour, so
+ * the events in [from, to) number ceil(to·n − ½) − ceil(from·n − ½). Monotone and additive: the
+ * slices of a window always add up to the whole window.
+ */
+const spread = (n: number, from: number, to: number): number =>
+  Math.ceil(to * n - 0.5) - Math.ceil(from * n - 0.5);
+
+/** `total` split in proportion to `weights` by the largest-remainder rule (parts add up to `total`). */
+function proportional(total: number, weights: Distribution): Distribution {
+  const keys = Object.keys(weights);
+  const weightSum = keys.reduce((sum, key) => sum + (weights[key] ?? 0), 0);
+  if (weightSum === 0) return Object.fromEntries(keys.map((key) => [key, 0]));
+  const exact = keys.map((key) => (total * (weights[key] ?? 0)) / weightSum);
+  const parts = exact.map(Math.floor);
+  let missing = total - parts.reduce((sum, part) => sum + part, 0);
+  const byRemainder = exact.map((value, index) => ({ index, rest: value - Math.floor(value) }));
+  byRemainder.sort((a, b) => b.rest - a.rest || a.index - b.index);
+  for (const { index } of byRemainder) {
+    if (missing <= 0) break;
+    parts[index] = (parts[index] ?? 0) + 1;
+    missing -= 1;
+  }
+  return Object.fromEntries(keys.map((key, index) => [key, parts[index] ?? 0]));
+}
+
+const sumOf = (distribution: Distribution): number =>
+  Object.values(distribution).reduce((sum, value) => sum + value, 0);
+
+/**
+ * The part of an hour's counts that falls in [from, to) (fractions of the hour, 0..1): partial
+ * hours are pro-rated, so a window may start or end at any second. Each distribution is split in
+ * proportion over its parent's slice, so it still adds up to it.
+ */
+export function sliceCounts(hour: HourCounts, from: number, to: number): HourCounts {
+  if (from <= 0 && to >= 1) return hour;
+  const summed = Object.fromEntries(SUMMED_KEYS.map((key) => [key, spread(hour[key], from, to)])) as Record<
+    SummedKey,
+    number
+  >;
+  return {
+    ...summed,
+    scores: proportional(summed.evaluations, hour.scores),
+    stories: proportional(summed.validCalls, hour.stories),
+    intentions: proportional(summed.validCalls, hour.intentions),
+    transferReasons: proportional(summed.attemptedTransfers, hour.transferReasons),
+    tickets: proportional(spread(sumOf(hour.tickets), from, to), hour.tickets),
+    hangups: proportional(summed.totalCalls, hour.hangups),
+    peakConcurrent: summed.totalCalls === 0 ? 0 : hour.peakConcurrent,
+  };
+}

@@ -18,8 +18,6 @@ export interface HourContext {
   readonly hourStart: number;
   /** Local wall clock at `hourStart`: shapes the daily and weekly curve. */
   readonly clock: WallClock;
-  /** Elapsed share of the hour, 1 for a finished hour. */
-  readonly fraction: number;
   readonly effects: HourEffects;
   readonly callsPerHourPeak: number;
 }
@@ -94,7 +92,7 @@ export function generateHourCounts(context: HourContext): HourCounts {
     dailyCurve(context.clock.hour) *
     (WEEKDAY_FACTOR[context.clock.weekday] ?? 1) *
     between(random, 0.85, 1.15);
-  const totalCalls = Math.round(expected * context.fraction * volumeFactor);
+  const totalCalls = Math.round(expected * volumeFactor);
   const validCalls = Math.round(totalCalls * between(random, 0.8, 0.9));
   const attemptedTransfers = Math.round(validCalls * between(random, 0.2, 0.32));
   const successShare = lerp(between(random, 0.88, 0.96), 0.3, effects['transfer-failure']);
@@ -136,7 +134,7 @@ export function generateHourCounts(context: HourContext): HourCounts {
   const byRobot = Math.round((totalCalls - byAgent) * between(random, 0.1, 0.2));
   const hangups = { by_agent: byAgent, by_robot: byRobot, by_user: totalCalls - byAgent - byRobot };
   // Mean simultaneous calls times a burst factor; capacity incidents push the peak up.
-  const meanConcurrent = (robotSeconds + agentSeconds) / 3600 / Math.max(context.fraction, 1 / 60);
+  const meanConcurrent = (robotSeconds + agentSeconds) / 3600;
   const burst = meanConcurrent * between(random, 1.8, 2.6) + 2 * Math.sqrt(meanConcurrent);
   const peakConcurrent = totalCalls === 0 ? 0 : Math.ceil(burst * (1 + 2.5 * effects.capacity));
 

@@ -1,4 +1,4 @@
-import { type HourCounts, sumCounts } from './hour-counts';
+import { type HourCounts, sliceCounts, sumCounts } from './hour-counts';
 import { generateHourCounts } from './hour-model';
 import { effectsForHour, type Incident, type ResolvedIncident, resolveIncidents } from './incidents';
 import {
@@ -102,27 +102,36 @@ function previousDate(date: string): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Builds hour counts once per request, keyed by the hour's start instant. */
+/** Builds each whole hour's counts once per request, keyed by the hour's start instant. */
 function createHourSource(query: StatisticsQuery, incidents: readonly ResolvedIncident[]) {
   const cache = new Map<number, HourCounts>();
   const shared = query.finishedHours;
-  const now = query.now.getTime();
   return ({ start, clock }: LocalHour): HourCounts => {
     let counts = cache.get(start) ?? shared?.get(start);
     if (counts === undefined) {
-      const fraction = Math.min(1, (now - start) / HOUR_MS);
       counts = generateHourCounts({
         seed: query.seed,
         hourStart: start,
         clock,
-        fraction,
         effects: effectsForHour(incidents, start),
         callsPerHourPeak: query.callsPerHourPeak ?? DEFAULT_CALLS_PER_HOUR_PEAK,
       });
-      if (fraction === 1) shared?.set(start, counts);
+      shared?.set(start, counts);
       cache.set(start, counts);
     }
     return counts;
+  };
+}
+
+/**
+ * The counts of an hour inside [from, to): a whole hour as generated, a partial one (the window's
+ * first or last hour, or the hour running at `now`) pro-rated to the seconds it covers.
+ */
+function windowedSource(countsOf: (hour: LocalHour) => HourCounts, from: number, to: number) {
+  return (hour: LocalHour): HourCounts => {
+    const begin = Math.max(0, (from - hour.start) / HOUR_MS);
+    const end = Math.min(1, (to - hour.start) / HOUR_MS);
+    return sliceCounts(countsOf(hour), begin, end);
   };
 }
 
@@ -170,10 +179,12 @@ export function generateStatisticsBody(query: StatisticsQuery): StatisticsEnvelo
   const now = query.now.getTime();
   const countsOf = createHourSource(query, resolveIncidents(query.incidents ?? [], timeZone));
 
-  // Realtime: the window's hours that have started.
-  const hours = localHours(from, Math.min(to, now), timeZone);
-  const hourlyRows = hours.map((hour) => buildHourlyRow(formatWallClock(hour.clock), countsOf(hour)));
-  const byDate = groupByDate(hours, countsOf);
+  // Realtime: the window's hours that have started, pro-rated to the part inside the window.
+  const realtimeEnd = Math.min(to, now);
+  const hours = localHours(from, realtimeEnd, timeZone);
+  const inWindow = windowedSource(countsOf, from, realtimeEnd);
+  const hourlyRows = hours.map((hour) => buildHourlyRow(formatWallClock(hour.clock), inWindow(hour)));
+  const byDate = groupByDate(hours, inWindow);
   const daySums = [...byDate].map(([date, counts]) => ({ date, counts: sumCounts(counts) }));
   const dailyRows = daySums.map((day) => buildDailyRow(day.date, day.counts));
   const total = sumCounts(daySums.map((day) => day.counts));

@@ -1,5 +1,5 @@
-import type { AlertState } from '../domain/alerts/alert-state';
-import { isRuleNotification, type Notification } from '../domain/alerts/notification';
+import { isRuleNotification, type Notification } from '../domain/alerts/notify';
+import type { AlertState } from '../domain/alerts/state';
 
 /**
  * Claims make delivery exactly-once across overlapping runs: a run first records (by

@@ -1,5 +1,5 @@
-import { type AlertState, AlertStateSchema } from '../domain/alerts/alert-state';
-import type { Rule } from '../domain/alerts/rules-schema';
+import type { Rule } from '../domain/alerts/rules';
+import { type AlertState, AlertStateSchema } from '../domain/alerts/state';
 import type { FiredAlert } from '../domain/digest/digest-input';
 import { localDate } from '../domain/local-time';
 import type { ObjectStore } from '../domain/object-store';

@@ -1,10 +1,9 @@
-import { buildAlertMessage } from '../domain/alerts/alert-message';
-import { emptyAlertState } from '../domain/alerts/alert-state';
-import { evaluateRules } from '../domain/alerts/evaluate-rules';
-import { markNotified } from '../domain/alerts/mark-notified';
-import { recordRunSuccess } from '../domain/alerts/monitor-health';
-import type { Notification } from '../domain/alerts/notification';
-import type { Rule } from '../domain/alerts/rules-schema';
+import { evaluateRules } from '../domain/alerts/evaluate';
+import type { Notification } from '../domain/alerts/notify';
+import { markNotified } from '../domain/alerts/notify';
+import { buildAlertMessage } from '../domain/alerts/render';
+import type { Rule } from '../domain/alerts/rules';
+import { emptyAlertState, recordRunSuccess } from '../domain/alerts/state';
 import { deriveDaySoFar } from '../domain/derive-day-so-far';
 import { buildDigest } from '../domain/digest/build-digest';
 import { fromWallClock, parseWallClock } from '../domain/local-time';

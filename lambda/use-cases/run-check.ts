@@ -1,11 +1,15 @@
-import { buildAlertMessage } from '../domain/alerts/alert-message';
-import { type AlertState, AlertStateSchema, emptyAlertState } from '../domain/alerts/alert-state';
-import { type Evaluation, evaluateRules, type RuleResult } from '../domain/alerts/evaluate-rules';
-import { markNotified } from '../domain/alerts/mark-notified';
-import { recordRunFailure, recordRunSuccess } from '../domain/alerts/monitor-health';
-import type { Notification } from '../domain/alerts/notification';
-import { owedNotifications } from '../domain/alerts/owed-notifications';
-import type { Rule } from '../domain/alerts/rules-schema';
+import { type Evaluation, evaluateRules, type RuleResult } from '../domain/alerts/evaluate';
+import type { Notification } from '../domain/alerts/notify';
+import { markNotified, owedNotifications } from '../domain/alerts/notify';
+import { buildAlertMessage } from '../domain/alerts/render';
+import type { Rule } from '../domain/alerts/rules';
+import {
+  type AlertState,
+  AlertStateSchema,
+  emptyAlertState,
+  recordRunFailure,
+  recordRunSuccess,
+} from '../domain/alerts/state';
 import { daySoFarWindow, type QueryWindow, shiftDate } from '../domain/query-window';
 import type { ArchivedResponse } from '../domain/raw-archive';
 import type { Notifier } from '../domain/slack/slack-message';

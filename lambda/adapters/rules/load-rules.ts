@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../../config';
-import { parseRules, RulesFileError } from '../../domain/alerts/parse-rules';
-import type { Rule } from '../../domain/alerts/rules-schema';
+import type { Rule } from '../../domain/alerts/rules';
+import { parseRules, RulesFileError } from '../../domain/alerts/rules';
 import defaultRules from '../../rules/default-rules.json';
 
 /**

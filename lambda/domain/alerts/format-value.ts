@@ -1,5 +1,5 @@
 import { formatDate, toWallClock } from '../local-time';
-import type { Rule, Unit } from './rules-schema';
+import type { Rule, Unit } from './rules';
 
 /** Plain-text formatting of values, durations and times for alert messages (escape before mrkdwn). */
 

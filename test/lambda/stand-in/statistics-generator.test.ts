@@ -350,3 +350,34 @@ describe('generateStatisticsBody: incidents', () => {
     expect(peak([incident('capacity')])).toBeGreaterThan(2 * peak([]));
   });
 });
+
+describe('generateStatisticsBody: windows to the second', () => {
+  const now = new Date('2026-03-12T00:00:00Z');
+  const totalOf = (startTime: string, endTime: string) =>
+    generate({ startTime, endTime, now }).data.realtime.total;
+  const ADDITIVE = [
+    'total_calls',
+    'valid_calls',
+    'attempted_transfer_calls',
+    'transfer_success_calls',
+  ] as const;
+
+  it.each([
+    ['2026-03-10 07:15:00', '2026-03-10 07:40:00', '2026-03-10 08:15:00'],
+    ['2026-03-10 09:59:30', '2026-03-10 10:00:00', '2026-03-10 10:59:59'],
+    ['2026-03-10 10:05:00', '2026-03-10 10:20:00', '2026-03-10 10:35:00'],
+  ])('gives [%s, %s) and [%s, end) totals that add up to the whole window', (start, middle, end) => {
+    const whole = totalOf(start, end);
+    const first = totalOf(start, middle);
+    const second = totalOf(middle, end);
+    for (const field of ADDITIVE) expect(first[field] + second[field]).toBe(whole[field]);
+    expect(whole.total_calls).toBeGreaterThan(first.total_calls);
+  });
+
+  it('pro-rates a partial hour: a quarter hour holds about a quarter of the hour', () => {
+    const hour = totalOf('2026-03-10 10:00:00', '2026-03-10 11:00:00');
+    const quarter = totalOf('2026-03-10 10:15:00', '2026-03-10 10:30:00');
+    expect(Math.abs(quarter.total_calls - hour.total_calls / 4)).toBeLessThanOrEqual(1);
+    expect(sumOf(quarter.story_distribution)).toBe(quarter.valid_calls);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type AlertState, emptyAlertState, type RuleState } from '../../../lambda/domain/alerts/alert-state';
-import type { Notification } from '../../../lambda/domain/alerts/notification';
+import type { Notification } from '../../../lambda/domain/alerts/notify';
+import { type AlertState, emptyAlertState, type RuleState } from '../../../lambda/domain/alerts/state';
 import { CLAIM_TTL_MS, claim, releaseClaims, unclaimed } from '../../../lambda/use-cases/alert-claims';
 
 const NOW = new Date('2025-11-11T02:00:00Z');

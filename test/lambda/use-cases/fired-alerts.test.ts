@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type AlertState, emptyAlertState, type Transition } from '../../../lambda/domain/alerts/alert-state';
-import type { Rule } from '../../../lambda/domain/alerts/rules-schema';
+import type { Rule } from '../../../lambda/domain/alerts/rules';
+import { type AlertState, emptyAlertState, type Transition } from '../../../lambda/domain/alerts/state';
 import { firedAlertsOn } from '../../../lambda/use-cases/fired-alerts';
 
 const ZONE = 'Asia/Jakarta'; // UTC+7

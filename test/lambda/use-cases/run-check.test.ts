@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
-import { AlertStateSchema } from '../../../lambda/domain/alerts/alert-state';
-import type { Notification } from '../../../lambda/domain/alerts/notification';
+import type { Notification } from '../../../lambda/domain/alerts/notify';
+import { AlertStateSchema } from '../../../lambda/domain/alerts/state';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
 import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
 import { readDocument } from '../../../lambda/use-cases/json-document';

@@ -1,11 +1,11 @@
 import { expect } from 'vitest';
 import type * as z from 'zod';
-import { buildAlertMessage } from '../../../../lambda/domain/alerts/alert-message';
-import { type AlertState, emptyAlertState } from '../../../../lambda/domain/alerts/alert-state';
-import { type Evaluation, evaluateRules } from '../../../../lambda/domain/alerts/evaluate-rules';
-import { markNotified } from '../../../../lambda/domain/alerts/mark-notified';
-import type { Notification } from '../../../../lambda/domain/alerts/notification';
-import { type Rule, RuleSchema } from '../../../../lambda/domain/alerts/rules-schema';
+import { type Evaluation, evaluateRules } from '../../../../lambda/domain/alerts/evaluate';
+import type { Notification } from '../../../../lambda/domain/alerts/notify';
+import { markNotified } from '../../../../lambda/domain/alerts/notify';
+import { buildAlertMessage } from '../../../../lambda/domain/alerts/render';
+import { type Rule, RuleSchema } from '../../../../lambda/domain/alerts/rules';
+import { type AlertState, emptyAlertState } from '../../../../lambda/domain/alerts/state';
 import { checkBlockKitLimits } from '../../../../lambda/domain/slack/block-kit-limits';
 import type { SlackMessage } from '../../../../lambda/domain/slack/slack-message';
 import {

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { renderAlertLine } from '../../../../lambda/domain/alerts/alert-line';
-import {
-  buildAlertMessage,
-  EmptyAlertMessageError,
-  renderRunbook,
-} from '../../../../lambda/domain/alerts/alert-message';
 import type {
   MonitorNotification,
   Notification,
   RuleNotification,
-} from '../../../../lambda/domain/alerts/notification';
+} from '../../../../lambda/domain/alerts/notify';
+import {
+  buildAlertMessage,
+  EmptyAlertMessageError,
+  renderAlertLine,
+  renderRunbook,
+} from '../../../../lambda/domain/alerts/render';
 import type { SectionBlock, SlackMessage } from '../../../../lambda/domain/slack/slack-message';
 import { expectWithinBlockKitLimits, JAKARTA, rates, rule, simulate } from './alert-test-helpers';
 

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { emptyAlertState } from '../../../../lambda/domain/alerts/alert-state';
-import { evaluateRules } from '../../../../lambda/domain/alerts/evaluate-rules';
-import { markNotified } from '../../../../lambda/domain/alerts/mark-notified';
-import type { RuleNotification } from '../../../../lambda/domain/alerts/notification';
-import { owedNotifications } from '../../../../lambda/domain/alerts/owed-notifications';
+import { evaluateRules } from '../../../../lambda/domain/alerts/evaluate';
+import {
+  markNotified,
+  owedNotifications,
+  type RuleNotification,
+} from '../../../../lambda/domain/alerts/notify';
+import { emptyAlertState } from '../../../../lambda/domain/alerts/state';
 import { EXAMPLE_AT, JAKARTA, minutesAfter, rates, rule, simulate, withTotal } from './alert-test-helpers';
 
 describe('evaluateRules: firing and resolving', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type MeasureContext, measureRule } from '../../../../lambda/domain/alerts/measure-rule';
+import { type MeasureContext, measureRule } from '../../../../lambda/domain/alerts/measure';
 import type { StatisticsResponse } from '../../../../lambda/domain/statistics-schema';
 import { EXAMPLE_AT, exampleStatistics, generated, JAKARTA, rule, withTotal } from './alert-test-helpers';
 

@@ -1,0 +1,282 @@
+import type { StatisticsResponse } from '../statistics-schema';
+import { type Measurement, measureRule } from './measure';
+import { isMuted, type Notification, owedNotifications } from './notify';
+import type { Rule, Severity } from './rules';
+import { type AlertState, HISTORY_LIMIT, type RuleState, statusLabel, type Transition } from './state';
+
+/**
+ * Threshold arithmetic for both directions. A breach is strictly beyond a threshold (a value equal
+ * to warn is not a breach); a recovery is at or past `recovery`. Crit gets the same hysteresis as
+ * warn: a crit alert eases to warn only once the value is `recovery − warn` back from crit, so a value
+ * hovering around crit does not flap between the two.
+ */
+
+type Thresholds = Pick<Rule, 'comparison' | 'warn' | 'crit' | 'recovery'>;
+
+/** True when `value` is strictly beyond `threshold` in the rule's direction. */
+export const isBeyond = (rule: Pick<Rule, 'comparison'>, value: number, threshold: number): boolean =>
+  rule.comparison === 'below' ? value < threshold : value > threshold;
+
+/** True when `value` is at or back past `threshold`, on the OK side. */
+export const isBackPast = (rule: Pick<Rule, 'comparison'>, value: number, threshold: number): boolean =>
+  !isBeyond(rule, value, threshold);
+
+/** The severity a value breaches with no history: crit beyond crit, warn beyond warn, else none. */
+export function breachSeverity(rule: Thresholds, value: number): Severity | undefined {
+  if (rule.crit !== undefined && isBeyond(rule, value, rule.crit)) return 'crit';
+  if (rule.warn !== undefined && isBeyond(rule, value, rule.warn)) return 'warn';
+  return undefined;
+}
+
+/** The least severe threshold the rule has: warn, or crit for a crit-only rule. */
+export const leastThreshold = (rule: Thresholds): number => rule.warn ?? rule.crit ?? rule.recovery;
+
+/** Where a crit alert eases to warn: crit shifted by the rule's recovery margin. */
+export const critRelease = (rule: Thresholds): number =>
+  (rule.crit ?? leastThreshold(rule)) + (rule.recovery - leastThreshold(rule));
+
+/** The threshold a severity is judged against. */
+export const thresholdFor = (rule: Thresholds, severity: Severity): number =>
+  (severity === 'crit' ? rule.crit : rule.warn) ?? leastThreshold(rule);
+
+/**
+ * The next severity of a firing alert, or 'resolved'. Escalation is immediate (worse news should
+ * not wait); easing and resolving need the value back past the hysteresis points.
+ */
+export function nextFiringSeverity(
+  rule: Thresholds,
+  value: number,
+  current: Severity,
+): Severity | 'resolved' {
+  if (isBackPast(rule, value, rule.recovery)) return 'resolved';
+  if (rule.crit !== undefined && isBeyond(rule, value, rule.crit)) return 'crit';
+  if (current === 'crit' && !isBackPast(rule, value, critRelease(rule))) return 'crit';
+  return rule.warn !== undefined ? 'warn' : 'crit';
+}
+
+/**
+ * One rule's state machine: ok → pending (fewer than pendingRuns breaching runs) → firing → ok.
+ * It knows nothing of Slack; what is owed is derived later by comparing the result with `notified`.
+ */
+export function nextRuleState(
+  rule: Rule,
+  previous: RuleState | undefined,
+  measurement: Measurement,
+  at: Date,
+): RuleState {
+  const now = at.toISOString();
+  const start = previous ?? initialRuleState(now);
+  const reason = measurement.kind === 'value' ? {} : { lastReason: measurement.reason };
+  const { lastReason: _dropped, ...kept } = start;
+  const seen: RuleState = {
+    ...kept,
+    ...reason,
+    lastEvaluatedAt: now,
+    lastOutcome: measurement.kind,
+  };
+  switch (measurement.kind) {
+    // Not judged or not runnable: the state stays exactly as it was, only the bookkeeping moves.
+    case 'not-judged':
+    case 'skipped':
+      return seen;
+    case 'no-data':
+      if (rule.noData === 'ignore') return seen;
+      if (rule.noData === 'resolve') return settle(rule, seen, now, null, 'no data, treated as OK');
+      return noDataAlert(rule, seen, now);
+    case 'value': {
+      // The window travels with the value it describes: reminders show both from the same run.
+      let state: RuleState = { ...seen, lastValue: measurement.value, lastWindow: measurement.window };
+      // A no-data alert or count ends when data returns; the value is then judged from a clean start.
+      if (state.condition === 'no-data') state = settle(rule, state, now, measurement.value, 'data returned');
+      return judgeValue(rule, state, now, measurement.value);
+    }
+  }
+}
+
+export const initialRuleState = (now: string): RuleState => ({
+  status: 'ok',
+  since: now,
+  pendingCount: 0,
+  lastValue: null,
+  lastEvaluatedAt: now,
+  repeatCount: 0,
+  history: [],
+});
+
+function judgeValue(rule: Rule, state: RuleState, now: string, value: number): RuleState {
+  if (state.status === 'firing') {
+    const current = state.severity ?? 'warn';
+    const next = nextFiringSeverity(rule, value, current);
+    if (next === 'resolved') return settle(rule, state, now, value);
+    if (next === current) return state;
+    const threshold = next === 'crit' ? thresholdFor(rule, 'crit') : critRelease(rule);
+    return record({ ...state, severity: next }, state, now, { value, threshold });
+  }
+  const severity = breachSeverity(rule, value);
+  if (severity === undefined) return settle(rule, state, now, value);
+  const count = state.status === 'pending' ? state.pendingCount + 1 : 1;
+  const threshold = thresholdFor(rule, severity);
+  if (count >= rule.pendingRuns) return fire(state, now, severity, 'threshold', { value, threshold });
+  const pending: RuleState = { ...state, status: 'pending', condition: 'threshold', pendingCount: count };
+  return record({ ...pending, since: state.status === 'pending' ? state.since : now }, state, now, {
+    value,
+    threshold,
+  });
+}
+
+function noDataAlert(rule: Rule, state: RuleState, now: string): RuleState {
+  // A firing threshold alert stays as it is: its last value is the best knowledge we have.
+  if (state.status === 'firing') return state;
+  const count = state.status === 'pending' && state.condition === 'no-data' ? state.pendingCount + 1 : 1;
+  const facts = { value: null, threshold: null, condition: 'no-data' as const };
+  if (count >= rule.pendingRuns) return fire(state, now, 'warn', 'no-data', facts);
+  const since = state.status === 'pending' ? state.since : now;
+  return record(
+    { ...state, status: 'pending', condition: 'no-data', pendingCount: count, since },
+    state,
+    now,
+    facts,
+  );
+}
+
+type Facts = Pick<Transition, 'value' | 'threshold'> & Partial<Pick<Transition, 'condition' | 'note'>>;
+
+function fire(
+  state: RuleState,
+  now: string,
+  severity: Severity,
+  condition: 'threshold' | 'no-data',
+  facts: Facts,
+): RuleState {
+  const firing: RuleState = {
+    ...state,
+    status: 'firing',
+    severity,
+    condition,
+    since: now,
+    firedAt: now,
+    pendingCount: 0,
+    repeatCount: 0,
+  };
+  return record(firing, state, now, facts);
+}
+
+/** Back to ok from wherever the rule was; a resolution notes whether it was ever announced. */
+function settle(rule: Rule, state: RuleState, now: string, value: number | null, note?: string): RuleState {
+  if (state.status === 'ok') return state;
+  const { severity: _s, condition, firedAt, ...rest } = state;
+  const ok: RuleState = { ...rest, status: 'ok', since: now, pendingCount: 0, repeatCount: 0 };
+  if (state.status === 'pending') {
+    return record(ok, state, now, {
+      value,
+      threshold: value === null || condition === 'no-data' ? null : leastThreshold(rule),
+      note,
+      condition,
+    });
+  }
+  const announced = state.notified?.status === 'firing' && state.notified.firedAt === firedAt;
+  const notes = [note, announced ? undefined : 'resolved before it was announced'].filter(Boolean).join('; ');
+  const threshold = value === null || condition === 'no-data' ? null : rule.recovery;
+  return record(ok, state, now, {
+    value,
+    threshold,
+    condition,
+    ...(firedAt === undefined ? {} : { firedAt }),
+    ...(notes === '' ? {} : { note: notes }),
+  });
+}
+
+function record(
+  next: RuleState,
+  previous: RuleState,
+  now: string,
+  facts: Facts & { firedAt?: string },
+): RuleState {
+  const from = statusLabel(previous);
+  const to = statusLabel(next);
+  if (from === to && previous.condition === next.condition) return next;
+  const entry: Transition = { at: now, from, to, ...withoutUndefined(facts) };
+  return { ...next, history: [...next.history, entry].slice(-HISTORY_LIMIT) };
+}
+
+const withoutUndefined = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+
+export interface EvaluationInput {
+  readonly rules: readonly Rule[];
+  /** The previous document, or `emptyAlertState()`. */
+  readonly state: AlertState;
+  /** The day-so-far response of this run. */
+  readonly statistics: StatisticsResponse;
+  /** The response archived for the same scheduled time 7 days earlier (weekOverWeek); absent ⇒ no data. */
+  readonly lastWeek?: StatisticsResponse;
+  /**
+   * A response holding the latest finished day's offline row (a day-so-far window holds none), e.g.
+   * the digest's archived response for yesterday. Rows from `statistics` count too; the newest wins.
+   */
+  readonly latestOffline?: StatisticsResponse;
+  /** The run's scheduled instant, not the wall clock: equal inputs give equal outputs. */
+  readonly at: Date;
+  readonly timeZone: string;
+  readonly lineCapacity?: number;
+}
+
+export interface RuleResult {
+  readonly ruleId: string;
+  readonly measurement: Measurement;
+  readonly before: RuleState | undefined;
+  readonly after: RuleState;
+  /** Muted now: its notifications wait until the window closes. */
+  readonly muted: boolean;
+}
+
+export type Evaluation =
+  | {
+      readonly outcome: 'evaluated';
+      readonly state: AlertState;
+      /** Owed now (rules and monitor), deduplicated by construction: one per rule at most, plus a resolution. */
+      readonly notifications: Notification[];
+      readonly results: RuleResult[];
+      /** Rules in the stored state that the rules file no longer has; their state is dropped. */
+      readonly droppedRuleIds: string[];
+    }
+  | {
+      /** `at` is not after `state.lastScheduledTime`: nothing was evaluated, the state is returned as is. */
+      readonly outcome: 'already-evaluated';
+      readonly state: AlertState;
+      readonly notifications: [];
+      readonly results: [];
+      readonly reason: string;
+    };
+
+/**
+ * Evaluates every rule once for the scheduled instant `at` and derives what is owed. Pure: the same
+ * input gives the same output, and evaluating an instant at or before the last one is refused (as
+ * 'already-evaluated'), so a retried run can never count a pending breach twice.
+ */
+export function evaluateRules(input: EvaluationInput): Evaluation {
+  const { state, at, timeZone } = input;
+  if (Number.isNaN(at.getTime())) throw new RangeError('evaluateRules: at is not a valid date');
+  const last = state.lastScheduledTime;
+  if (last !== undefined && at.getTime() <= Date.parse(last)) {
+    const reason = `scheduled time ${at.toISOString()} is not after the last evaluated ${last}`;
+    return { outcome: 'already-evaluated', state, notifications: [], results: [], reason };
+  }
+  const rules: Record<string, RuleState> = {};
+  const results = input.rules.map((rule): RuleResult => {
+    const before = state.rules[rule.id];
+    const measurement = measureRule(rule, input);
+    const after = nextRuleState(rule, before, measurement, at);
+    rules[rule.id] = after;
+    return { ruleId: rule.id, measurement, before, after, muted: isMuted(rule.mute, at, timeZone) };
+  });
+  const droppedRuleIds = Object.keys(state.rules).filter((id) => !(id in rules));
+  const next: AlertState = { ...state, lastScheduledTime: at.toISOString(), rules };
+  return {
+    outcome: 'evaluated',
+    state: next,
+    notifications: owedNotifications(next, input.rules, at, timeZone),
+    results,
+    droppedRuleIds,
+  };
+}

@@ -1,0 +1,311 @@
+import { addDays, toWallClock, weekday } from '../local-time';
+import { critRelease, thresholdFor } from './evaluate';
+import { metricUnit } from './format-value';
+import { describeMetric } from './metrics';
+import {
+  type Comparison,
+  type MuteWindow,
+  type RepeatPolicy,
+  type Rule,
+  type Scope,
+  type Severity,
+  type Unit,
+  WEEKDAYS,
+} from './rules';
+import type { AlertState, Condition, MonitorState, Notified, RuleState } from './state';
+
+/**
+ * A notification owed now. It carries everything the message needs and exactly what it announces,
+ * so `markNotified` records what Slack accepted even if the state moved on in between.
+ */
+export type RuleNotificationKind = 'fired' | 'escalated' | 'de-escalated' | 'repeat' | 'resolved';
+
+export interface RuleNotification {
+  readonly kind: RuleNotificationKind;
+  /** Stable per announcement (rule, kind, episode, severity/reminder): usable as a claim or dedup key. */
+  readonly key: string;
+  readonly ruleId: string;
+  readonly title: string;
+  readonly metric: string;
+  readonly runbook?: string;
+  /** The severity announced; for `resolved`, the severity last announced for the episode. */
+  readonly severity: Severity;
+  /** For escalated / de-escalated: the severity last announced. */
+  readonly previousSeverity?: Severity;
+  readonly condition: Condition;
+  readonly comparison: Comparison;
+  readonly unit: Unit;
+  readonly scope: Scope;
+  /** The value behind the announcement; null for no-data. */
+  readonly value: number | null;
+  /** The threshold it is compared with: the breached one, or `recovery` for `resolved`. */
+  readonly threshold: number | null;
+  /**
+   * Where the announced severity ends (firing kinds): recovery for warn, the crit release point for a
+   * crit that would ease to warn. Lets a reminder say "42.9% (WARN until ≥ 45%)" truthfully while the
+   * value sits in the hysteresis band.
+   */
+  readonly clearsAt?: number;
+  /** The window of the value, e.g. "day so far 00:00–14:30 Asia/Jakarta". */
+  readonly window?: string;
+  /** Why there is no data (no-data condition). */
+  readonly reason?: string;
+  /** Start of the episode (ISO). */
+  readonly firedAt: string;
+  /** For resolved (ISO); durationMs = resolvedAt − firedAt. */
+  readonly resolvedAt?: string;
+  readonly durationMs?: number;
+  /** For repeat: 1 for the first reminder, 2 for the second… */
+  readonly repeatNumber?: number;
+}
+
+export interface MonitorNotification {
+  readonly kind: 'monitor-degraded' | 'monitor-recovered';
+  readonly key: string;
+  readonly consecutiveFailures: number;
+  /** When the failures began (ISO). */
+  readonly since: string;
+  /** The last failure's short reason, e.g. "API down: HTTP 503" (degraded only). */
+  readonly lastError?: string;
+  readonly recoveredAt?: string;
+  readonly durationMs?: number;
+}
+
+export type Notification = RuleNotification | MonitorNotification;
+
+export const isRuleNotification = (notification: Notification): notification is RuleNotification =>
+  !notification.kind.startsWith('monitor-');
+
+/**
+ * Mute windows are judged on the account's local wall clock, never on a UTC offset, so "22:00–06:00"
+ * means 22:00 to 06:00 as the call centre's clocks show it on every day, including the nights the
+ * clocks change (the window is then 7 or 9 real hours long).
+ */
+
+const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** The first window open at `at` in `timeZone`, or undefined. */
+export function openMuteWindow(
+  windows: readonly MuteWindow[],
+  at: Date,
+  timeZone: string,
+): MuteWindow | undefined {
+  if (windows.length === 0) return undefined;
+  const clock = toWallClock(at, timeZone);
+  const minute = clock.hour * 60 + clock.minute;
+  const today = WEEKDAYS[weekday(clock)];
+  const yesterday = WEEKDAYS[weekday(addDays(clock, -1))];
+  return windows.find((window) => {
+    const from = minutesOf(window.from);
+    const to = minutesOf(window.to);
+    const startsOn = (day: string | undefined) =>
+      window.days === undefined || (day !== undefined && window.days.some((name) => name === day));
+    if (from < to) return startsOn(today) && minute >= from && minute < to;
+    // Crosses midnight: the evening part belongs to today's window, the morning part to yesterday's.
+    return (startsOn(today) && minute >= from) || (startsOn(yesterday) && minute < to);
+  });
+}
+
+export const isMuted = (windows: readonly MuteWindow[], at: Date, timeZone: string): boolean =>
+  openMuteWindow(windows, at, timeZone) !== undefined;
+
+/** Runs are scheduled on a grid; a delivery a few seconds late must not push a reminder a whole run later. */
+const GRACE_MS = 60_000;
+
+/** Minutes to wait after reminder `sent` (0 = after the fired message): every × backoff^sent, capped. */
+export function repeatIntervalMinutes(policy: RepeatPolicy, sent: number): number {
+  return Math.min(policy.everyMinutes * policy.backoff ** sent, policy.maxEveryMinutes);
+}
+
+/** True when a reminder is due at `at`, `sent` reminders after the last message accepted at `lastAt`. */
+export function isRepeatDue(
+  policy: RepeatPolicy | undefined,
+  sent: number,
+  lastAt: string,
+  at: Date,
+): boolean {
+  if (policy === undefined) return false;
+  const elapsed = at.getTime() - Date.parse(lastAt);
+  return elapsed >= repeatIntervalMinutes(policy, sent) * 60_000 - GRACE_MS;
+}
+
+/**
+ * What is owed now, derived from the state alone: each rule's status and severity against what Slack
+ * last accepted (`notified`). Nothing is remembered as "to send", so a message Slack refused stays owed
+ * until a later run gets it through, and a mute window only postpones: once it closes, the difference
+ * is still there. An episode that fired and resolved while nothing got through owes nothing (its
+ * history entry says "resolved before it was announced").
+ */
+export function owedNotifications(
+  state: AlertState,
+  rules: readonly Rule[],
+  at: Date,
+  timeZone: string,
+): Notification[] {
+  const owed: Notification[] = [];
+  for (const rule of rules) {
+    const ruleState = state.rules[rule.id];
+    if (ruleState === undefined || isMuted(rule.mute, at, timeZone)) continue;
+    owed.push(...owedForRule(rule, ruleState, at));
+  }
+  owed.push(...owedForMonitor(state.monitor));
+  return owed;
+}
+
+type FiringNotified = Extract<Notified, { status: 'firing' }>;
+
+function owedForRule(rule: Rule, state: RuleState, at: Date): RuleNotification[] {
+  const announced = state.notified?.status === 'firing' ? state.notified : undefined;
+  const firing = state.status === 'firing' && state.firedAt !== undefined ? state.firedAt : undefined;
+  const sameEpisode = announced !== undefined && announced.firedAt === firing;
+  const owed: RuleNotification[] = [];
+  if (announced !== undefined && !sameEpisode) owed.push(resolved(rule, state, announced));
+  if (firing === undefined) return owed;
+  const severity = state.severity ?? 'warn';
+  if (!sameEpisode) return [...owed, current(rule, state, 'fired', firing)];
+  if (announced.severity !== severity) {
+    const kind = severity === 'crit' ? 'escalated' : 'de-escalated';
+    return [{ ...current(rule, state, kind, firing), previousSeverity: announced.severity }];
+  }
+  if (isRepeatDue(rule.repeat, state.repeatCount, announced.at, at)) {
+    const repeatNumber = state.repeatCount + 1;
+    return [{ ...current(rule, state, 'repeat', firing, `#${repeatNumber}`), repeatNumber }];
+  }
+  return [];
+}
+
+function common(rule: Rule) {
+  return {
+    ruleId: rule.id,
+    title: rule.title,
+    metric: describeMetric(rule.metric),
+    ...(rule.runbook === undefined ? {} : { runbook: rule.runbook }),
+    comparison: rule.comparison,
+    unit: metricUnit(rule),
+    scope: rule.scope,
+  };
+}
+
+function current(
+  rule: Rule,
+  state: RuleState,
+  kind: RuleNotification['kind'],
+  firedAt: string,
+  suffix = '',
+): RuleNotification {
+  const severity = state.severity ?? 'warn';
+  const condition = state.condition ?? 'threshold';
+  const noData = condition === 'no-data';
+  return {
+    kind,
+    key: `${rule.id}:${kind}:${firedAt}:${severity}${suffix}`,
+    ...common(rule),
+    severity,
+    condition,
+    value: noData ? null : state.lastValue,
+    threshold: noData ? null : thresholdFor(rule, severity),
+    ...(noData
+      ? {}
+      : { clearsAt: severity === 'crit' && rule.warn !== undefined ? critRelease(rule) : rule.recovery }),
+    ...(state.lastWindow === undefined ? {} : { window: state.lastWindow }),
+    ...(noData && state.lastReason !== undefined ? { reason: state.lastReason } : {}),
+    firedAt,
+  };
+}
+
+/** Closes the episode Slack was told about, using the history entry of its resolution. */
+function resolved(rule: Rule, state: RuleState, announced: FiringNotified): RuleNotification {
+  const entry = state.history.findLast((transition) => transition.firedAt === announced.firedAt);
+  // History keeps 20 entries; should the resolution have rolled off, the ok status's start stands in.
+  const resolvedAt = entry?.at ?? (state.status === 'ok' ? state.since : state.lastEvaluatedAt);
+  const durationMs = Date.parse(resolvedAt) - Date.parse(announced.firedAt);
+  return {
+    kind: 'resolved',
+    key: `${rule.id}:resolved:${announced.firedAt}`,
+    ...common(rule),
+    severity: announced.severity,
+    condition: announced.condition,
+    value: entry?.value ?? null,
+    threshold: announced.condition === 'no-data' ? null : (entry?.threshold ?? rule.recovery),
+    ...(state.lastWindow === undefined ? {} : { window: state.lastWindow }),
+    firedAt: announced.firedAt,
+    resolvedAt,
+    durationMs,
+  };
+}
+
+function owedForMonitor(monitor: MonitorState): MonitorNotification[] {
+  const told = monitor.notified;
+  if (monitor.status === 'degraded' && told?.status !== 'degraded') {
+    const since = monitor.firstFailureAt ?? monitor.since ?? '';
+    return [
+      {
+        kind: 'monitor-degraded',
+        key: `monitor:degraded:${since}`,
+        consecutiveFailures: monitor.consecutiveFailures,
+        since,
+        ...(monitor.lastError === undefined ? {} : { lastError: monitor.lastError }),
+      },
+    ];
+  }
+  if (monitor.status === 'ok' && told?.status === 'degraded') {
+    const recoveredAt = monitor.since ?? told.at;
+    return [
+      {
+        kind: 'monitor-recovered',
+        key: `monitor:recovered:${told.since}`,
+        consecutiveFailures: 0,
+        since: told.since,
+        recoveredAt,
+        durationMs: Date.parse(recoveredAt) - Date.parse(told.since),
+      },
+    ];
+  }
+  return [];
+}
+
+/**
+ * Records that Slack ACCEPTED `notifications` at `at` (call it only then). It records exactly what was
+ * announced, taken from the notifications, so a state that moved on since evaluation stays owed the
+ * difference. Resolutions are applied first: a message may close one episode and open the next.
+ */
+export function markNotified(
+  state: AlertState,
+  notifications: readonly Notification[],
+  at: Date,
+): AlertState {
+  const now = at.toISOString();
+  const ordered = [...notifications].sort((a, b) => closesFirst(a) - closesFirst(b));
+  let rules = state.rules;
+  let monitor = state.monitor;
+  for (const notification of ordered) {
+    if (isRuleNotification(notification)) {
+      const ruleState = rules[notification.ruleId];
+      if (ruleState !== undefined)
+        rules = { ...rules, [notification.ruleId]: marked(ruleState, notification, now) };
+    } else if (notification.kind === 'monitor-degraded') {
+      monitor = { ...monitor, notified: { status: 'degraded', since: notification.since, at: now } };
+    } else {
+      monitor = { ...monitor, notified: { status: 'ok', at: now } };
+    }
+  }
+  return { ...state, rules, monitor };
+}
+
+const closesFirst = (notification: Notification): number =>
+  notification.kind === 'resolved' || notification.kind === 'monitor-recovered' ? 0 : 1;
+
+function marked(state: RuleState, notification: RuleNotification, now: string): RuleState {
+  if (notification.kind === 'resolved') return { ...state, notified: { status: 'ok', at: now } };
+  const notified = {
+    status: 'firing' as const,
+    severity: notification.severity,
+    condition: notification.condition,
+    firedAt: notification.firedAt,
+    at: now,
+  };
+  // A reminder's number is absolute, so marking the same reminder twice cannot skip a step.
+  const repeatCount =
+    notification.kind === 'repeat' ? (notification.repeatNumber ?? state.repeatCount + 1) : 0;
+  return { ...state, notified, repeatCount };
+}
