@@ -1,4 +1,4 @@
-import { startAirudderStandIn } from '../lambda/stand-in/airudder-stand-in';
+import { startAirudderStandIn } from '../dev/stand-in/airudder-stand-in';
 import { startSlackReceiver } from '../test/fakes/slack-receiver';
 import type {
   FakeServicesOptions,

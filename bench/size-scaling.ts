@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { generateStatisticsBody } from '../lambda/stand-in/airudder-stand-in';
+import { generateStatisticsBody } from '../dev/stand-in/airudder-stand-in';
 import { OUT_DIR } from './bench-paths';
 import { buildBundle } from './build-bundle';
 import type { DetailTable, ResultRow, SectionResult } from './report';

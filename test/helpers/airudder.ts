@@ -1,8 +1,8 @@
+import { type StandInOptions, startAirudderStandIn } from '../../dev/stand-in/airudder-stand-in';
 import { createAirudderClient } from '../../lambda/adapters/airudder/airudder-client';
 import { TokenCache } from '../../lambda/adapters/airudder/token-cache';
 import { createJsonLogger } from '../../lambda/shared/logger';
 import { createRedactor } from '../../lambda/shared/redact';
-import { type StandInOptions, startAirudderStandIn } from '../../lambda/stand-in/airudder-stand-in';
 
 /** Credentials shaped like AIRUDDER's (base64 with '/' and '+'), unique enough to grep for. */
 export const TEST_CREDENTIALS = { appKey: 'AK+test/key==Zq9', appSecret: 'AS/test+secret==Xw7' };

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
 import { shiftDate } from '../../../lambda/domain/query-window';
 import { parseRawKey } from '../../../lambda/domain/raw-archive';
 import { silentLogger } from '../../../lambda/shared/logger';
 import { defaultSleep } from '../../../lambda/shared/retry';
-import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
 import { backfill } from '../../../lambda/use-cases/backfill';
 import { startTestStandIn, TEST_ZONE, testClient } from '../../helpers/airudder';
 import { runTestCli } from '../../helpers/cli';

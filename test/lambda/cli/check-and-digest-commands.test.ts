@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
+import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { startTestStandIn } from '../../helpers/airudder';
 import { runTestCli } from '../../helpers/cli';
 

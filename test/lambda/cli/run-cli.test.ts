@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
+import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { startTestStandIn, TEST_CREDENTIALS } from '../../helpers/airudder';
 import { runTestCli } from '../../helpers/cli';
 import { startS3Emulator } from '../../helpers/s3-emulator';

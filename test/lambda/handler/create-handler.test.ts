@@ -1,11 +1,11 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
 import { createHandler, type InvocationContext } from '../../../lambda/handler/create-handler';
 import type { MetricName, RunMetrics } from '../../../lambda/handler/run-metrics';
 import { createJsonLogger } from '../../../lambda/shared/logger';
-import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
 import { createConditionalS3 } from '../../fakes/conditional-s3';
 import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';
 import { startTestStandIn, TEST_CREDENTIALS, TEST_ZONE } from '../../helpers/airudder';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
 import type { Notification } from '../../../lambda/domain/alerts/notify';
 import { AlertStateSchema } from '../../../lambda/domain/alerts/state';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
-import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
 import { readDocument } from '../../../lambda/use-cases/json-document';
 import {
   ALERT_STATE_KEY,

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
 import { createWebhookNotifier } from '../../../lambda/adapters/slack/webhook-notifier';
 import type { FiredAlert } from '../../../lambda/domain/digest/digest-input';
 import type { ObjectStore } from '../../../lambda/domain/object-store';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
 import { silentLogger } from '../../../lambda/shared/logger';
-import type { StandIn } from '../../../lambda/stand-in/airudder-stand-in';
 import { DigestRecordSchema, digestRecordKey } from '../../../lambda/use-cases/digest-record';
 import { readDocument } from '../../../lambda/use-cases/json-document';
 import { DigestDeliveryError, type DigestDeps, runDigest } from '../../../lambda/use-cases/run-digest';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { StandIn } from '../../../../dev/stand-in/airudder-stand-in';
 import { AirudderApiError, AirudderAuthError } from '../../../../lambda/adapters/airudder/airudder-api-error';
 import { TokenCache } from '../../../../lambda/adapters/airudder/token-cache';
 import { explicitWindow } from '../../../../lambda/domain/query-window';
 import { RetryExhaustedError } from '../../../../lambda/shared/retry';
-import type { StandIn } from '../../../../lambda/stand-in/airudder-stand-in';
 import { startTestStandIn, TEST_CREDENTIALS, TEST_ZONE, testClient } from '../../../helpers/airudder';
 
 const window = explicitWindow('2025-11-12 00:00:00', '2025-11-12 14:30:00', TEST_ZONE);

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type * as z from 'zod';
+import { generateStatisticsBody, type StatisticsQuery } from '../../../../dev/stand-in/statistics-generator';
 import { type Evaluation, evaluateRules } from '../../../../lambda/domain/alerts/evaluate';
 import type { Notification } from '../../../../lambda/domain/alerts/notify';
 import { markNotified } from '../../../../lambda/domain/alerts/notify';
@@ -12,10 +13,6 @@ import {
   type StatisticsResponse,
   StatisticsResponseSchema,
 } from '../../../../lambda/domain/statistics-schema';
-import {
-  generateStatisticsBody,
-  type StatisticsQuery,
-} from '../../../../lambda/stand-in/statistics-generator';
 import { fixtureJson } from '../../../helpers/fixtures';
 
 /** The documented example response; its realtime daily rows cover 2025-11-11 and 2025-11-12. */

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Incident } from '../../../../dev/stand-in/incidents';
 import { parseRules, type Rule, RulesFileError } from '../../../../lambda/domain/alerts/rules';
 import { localDate, toWallClock } from '../../../../lambda/domain/local-time';
-import type { Incident } from '../../../../lambda/stand-in/incidents';
 import { generated, JAKARTA, minutesAfter, simulate } from './alert-test-helpers';
 
 const base = {

@@ -1,22 +1,24 @@
 import {
-  type WallClock as DateWallClock,
   formatDate,
   formatWallClock,
   fromWallClock,
-  zoneOffsetMs as offsetAtDate,
-  parseWallClock as parseDateOrWallClock,
-  toWallClock as toDateWallClock,
+  parseWallClock,
+  toWallClock,
+  type WallClock,
   weekday,
-} from '../domain/local-time';
-import { isIanaTimeZone } from '../shared/time-zone';
+} from '../../lambda/domain/local-time';
+import { isIanaTimeZone } from '../../lambda/shared/time-zone';
 
 /**
  * The stand-in's view of the product's wall-clock arithmetic (lambda/domain/local-time.ts):
  * instants as epoch milliseconds, wall clocks with their weekday, and the local hours of a window.
  */
 
-/** Local calendar fields of one instant. `weekday` is 0 (Sunday) to 6 (Saturday). */
-export interface WallClock extends DateWallClock {
+/**
+ * Local calendar fields of one instant, with its weekday: 0 (Sunday) to 6 (Saturday). Named apart
+ * from the domain's `WallClock` so a reader never wonders which one a stand-in file means.
+ */
+export interface LocalMoment extends WallClock {
   readonly weekday: number;
 }
 
@@ -31,22 +33,18 @@ export function assertTimeZone(timeZone: string): void {
   if (!isIanaTimeZone(timeZone)) throw new RangeError(`Invalid time zone specified: ${timeZone}`);
 }
 
-/** Local minus UTC, in ms, at `instant` (e.g. -5 h for New York in winter). */
-export const zoneOffsetMs = (instant: number, timeZone: string): number =>
-  offsetAtDate(new Date(instant), timeZone);
-
-/** The local wall clock of `instant` in `timeZone`. */
-export function toWallClock(instant: number, timeZone: string): WallClock {
-  const clock = toDateWallClock(new Date(instant), timeZone);
+/** The local moment of `instant` (epoch ms) in `timeZone`. */
+export function localMomentAt(instant: number, timeZone: string): LocalMoment {
+  const clock = toWallClock(new Date(instant), timeZone);
   return { ...clock, weekday: weekday(clock) };
 }
 
 /** Parses exactly 'YYYY-MM-DD HH:mm:ss' (a real calendar date and time); undefined when it is not one. */
-export const parseWallClock = (text: string): DateWallClock | undefined =>
-  text.length === 19 ? parseDateOrWallClock(text) : undefined;
+export const parseLocalDateTime = (text: string): WallClock | undefined =>
+  text.length === 19 ? parseWallClock(text) : undefined;
 
 /** The instant a local wall-clock time denotes (see `fromWallClock` for gaps and overlaps). */
-export const wallClockToInstant = (clock: DateWallClock, timeZone: string): number =>
+export const wallClockToInstant = (clock: WallClock, timeZone: string): number =>
   fromWallClock(clock, timeZone).getTime();
 
 /** The instants a local date ('YYYY-MM-DD') starts and ends: usually 24 h apart, 23 or 25 on DST days. */
@@ -71,7 +69,7 @@ export function localDayBounds(date: string, timeZone: string): { from: number; 
 /** A local hour: the instant it starts and the wall clock there. */
 export interface LocalHour {
   readonly start: number;
-  readonly clock: WallClock;
+  readonly clock: LocalMoment;
 }
 
 /**
@@ -83,7 +81,7 @@ export function localHours(from: number, to: number, timeZone: string): LocalHou
   // Every zone's offset is a whole number of quarter hours, so local hours start on UTC quarter hours.
   let candidate = Math.floor((from - HOUR_MS) / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
   while (candidate < to) {
-    const clock = toWallClock(candidate, timeZone);
+    const clock = localMomentAt(candidate, timeZone);
     if (clock.minute === 0 && clock.second === 0) {
       if (candidate + HOUR_MS > from) hours.push({ start: candidate, clock });
       candidate += HOUR_MS;

@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { StatisticsResponseSchema } from '../../../lambda/domain/statistics-schema';
 import {
   generateStatisticsBody,
   type StandIn,
   type StandInOptions,
   startAirudderStandIn,
-} from '../../../lambda/stand-in/airudder-stand-in';
+} from '../../../dev/stand-in/airudder-stand-in';
+import { StatisticsResponseSchema } from '../../../lambda/domain/statistics-schema';
 
 const CREDENTIALS = { appKey: 'AK+stand/in==Q1', appSecret: 'AS/stand+in==W2' };
 const ZONE = 'America/New_York';

@@ -1,4 +1,4 @@
-import { HOUR_MS, parseWallClock, wallClockToInstant } from './local-clock';
+import { HOUR_MS, parseLocalDateTime, wallClockToInstant } from './local-clock';
 
 /** What an injected incident does to the hours it overlaps. */
 export type IncidentEffect =
@@ -50,7 +50,7 @@ export const NO_EFFECTS: HourEffects = {
 };
 
 function resolveTime(text: string, timeZone: string): number {
-  const clock = parseWallClock(text);
+  const clock = parseLocalDateTime(text);
   if (clock === undefined)
     throw new InvalidIncidentError(`incident time "${text}" is not YYYY-MM-DD HH:mm:ss`);
   return wallClockToInstant(clock, timeZone);

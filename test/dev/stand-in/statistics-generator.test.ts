@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { StatisticsResponseSchema } from '../../../lambda/domain/statistics-schema';
-import type { Incident } from '../../../lambda/stand-in/incidents';
-import type { CoreMetrics } from '../../../lambda/stand-in/realtime-rows';
+import type { Incident } from '../../../dev/stand-in/incidents';
+import type { CoreMetrics } from '../../../dev/stand-in/realtime-rows';
 import {
   createFinishedHourCache,
   generateStatisticsBody,
   InvalidStatisticsQueryError,
   type StatisticsQuery,
-} from '../../../lambda/stand-in/statistics-generator';
+} from '../../../dev/stand-in/statistics-generator';
+import { StatisticsResponseSchema } from '../../../lambda/domain/statistics-schema';
 
 const ZONE = 'America/New_York';
 /** Tuesday 2026-03-10 14:20 in New York (EDT). */

@@ -9,8 +9,8 @@ import {
   type LocalHour,
   localDayBounds,
   localHours,
-  parseWallClock,
-  toWallClock,
+  localMomentAt,
+  parseLocalDateTime,
   wallClockToInstant,
 } from './local-clock';
 import { buildOfflineSection, type FinishedDay, type OfflineSection } from './offline-section';
@@ -90,7 +90,7 @@ export const DEFAULT_CALLS_PER_HOUR_PEAK = 120;
 export const MAX_WINDOW_DAYS = 400;
 
 function parseQueryTime(name: string, text: string, timeZone: string): number {
-  const clock = parseWallClock(text);
+  const clock = parseLocalDateTime(text);
   if (clock === undefined) {
     throw new InvalidStatisticsQueryError(`${name} must be YYYY-MM-DD HH:mm:ss, got "${text}"`);
   }
@@ -190,9 +190,9 @@ export function generateStatisticsBody(query: StatisticsQuery): StatisticsEnvelo
   const total = sumCounts(daySums.map((day) => day.counts));
 
   // Offline: whole local days of the window that ended before today.
-  const startDate = formatDate(toWallClock(from, timeZone));
-  const endDate = formatDate(toWallClock(Math.max(from, to - 1), timeZone));
-  const yesterday = previousDate(formatDate(toWallClock(now, timeZone)));
+  const startDate = formatDate(localMomentAt(from, timeZone));
+  const endDate = formatDate(localMomentAt(Math.max(from, to - 1), timeZone));
+  const yesterday = previousDate(formatDate(localMomentAt(now, timeZone)));
   const lastFinished = [endDate, yesterday].sort()[0] ?? endDate;
   const days = finishedDays(startDate, lastFinished, timeZone, countsOf);
 

@@ -3,10 +3,10 @@ import {
   formatWallClock,
   localDayBounds,
   localHours,
-  parseWallClock,
-  toWallClock,
+  localMomentAt,
+  parseLocalDateTime,
   wallClockToInstant,
-} from '../../../lambda/stand-in/local-clock';
+} from '../../../dev/stand-in/local-clock';
 
 const HOUR = 3_600_000;
 
@@ -15,12 +15,12 @@ const intlWallClock = (instant: number, timeZone: string) =>
   new Date(instant).toLocaleString('sv-SE', { timeZone, hourCycle: 'h23' });
 
 function instantOf(text: string, timeZone: string): number {
-  const clock = parseWallClock(text);
+  const clock = parseLocalDateTime(text);
   if (clock === undefined) throw new Error(`bad test time ${text}`);
   return wallClockToInstant(clock, timeZone);
 }
 
-describe('toWallClock', () => {
+describe('localMomentAt', () => {
   it.each([
     ['America/New_York', '2026-03-06T00:00:00Z'],
     ['America/New_York', '2026-10-30T00:00:00Z'],
@@ -30,12 +30,12 @@ describe('toWallClock', () => {
   ])('agrees with Intl every 7 minutes for four days around a DST change in %s', (timeZone, from) => {
     const start = Date.parse(from);
     for (let instant = start; instant < start + 4 * 24 * HOUR; instant += 7 * 60_000) {
-      expect(formatWallClock(toWallClock(instant, timeZone))).toBe(intlWallClock(instant, timeZone));
+      expect(formatWallClock(localMomentAt(instant, timeZone))).toBe(intlWallClock(instant, timeZone));
     }
   });
 
   it('gives the local weekday, Sunday as 0', () => {
-    expect(toWallClock(Date.parse('2026-03-08T12:00:00Z'), 'America/New_York').weekday).toBe(0);
+    expect(localMomentAt(Date.parse('2026-03-08T12:00:00Z'), 'America/New_York').weekday).toBe(0);
   });
 });
 
@@ -53,11 +53,11 @@ describe('wallClockToInstant', () => {
   });
 });
 
-describe('parseWallClock', () => {
+describe('parseLocalDateTime', () => {
   it.each(['2026-02-30 00:00:00', '2026-01-01T00:00:00', '2026-01-01 24:00:00', '2026-1-01 00:00:00', ''])(
     'rejects %j',
     (text) => {
-      expect(parseWallClock(text)).toBeUndefined();
+      expect(parseLocalDateTime(text)).toBeUndefined();
     },
   );
 });

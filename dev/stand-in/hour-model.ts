@@ -8,7 +8,7 @@ import {
   TRANSFER_REASON_KEYS,
 } from './hour-counts';
 import type { HourEffects } from './incidents';
-import type { WallClock } from './local-clock';
+import type { LocalMoment } from './local-clock';
 import { between, createRandom, type Random } from './seeded-random';
 
 /** Everything one local hour's numbers depend on. */
@@ -17,7 +17,7 @@ export interface HourContext {
   /** Instant the local hour starts: the key of its random numbers. */
   readonly hourStart: number;
   /** Local wall clock at `hourStart`: shapes the daily and weekly curve. */
-  readonly clock: WallClock;
+  readonly clock: LocalMoment;
   readonly effects: HourEffects;
   readonly callsPerHourPeak: number;
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { runCli } from './cli/run-cli';
-import { formatWallClock, fromWallClock, parseWallClock, toWallClock } from './domain/local-time';
-import { daySoFarWindow, previousLocalDate } from './domain/query-window';
+import { runCli } from '../lambda/cli/run-cli';
+import { formatWallClock, fromWallClock, parseWallClock, toWallClock } from '../lambda/domain/local-time';
+import { daySoFarWindow, previousLocalDate } from '../lambda/domain/query-window';
 import { startAirudderStandIn } from './stand-in/airudder-stand-in';
 
 /**
