@@ -8,6 +8,7 @@ import {
   toWallClock,
   type WallClock,
 } from '../local-time';
+import { DERIVED_RATES } from '../metric-format';
 import type { StatisticsResponse } from '../statistics-schema';
 import type { Rule, Scope } from './rules';
 
@@ -158,13 +159,6 @@ export interface MeasureContext extends ScopeSources {
   /** Simultaneous calls the account's lines carry, for capacityUtilisation. */
   readonly lineCapacity?: number;
 }
-
-/** Rates AIRUDDER may leave null, and the counts they are derived from (same row). */
-const DERIVED_RATES: Readonly<Record<string, readonly [numerator: string, denominator: string]>> = {
-  transfer_success_rate: ['transfer_success_calls', 'attempted_transfer_calls'],
-  // valid_calls, not total_calls: the stand-in and the documented example both divide by valid calls.
-  attempted_transfer_rate: ['attempted_transfer_calls', 'valid_calls'],
-};
 
 type Computed = { readonly value: number; readonly calls?: number } | { readonly reason: string };
 

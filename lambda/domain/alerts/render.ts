@@ -1,9 +1,10 @@
 import { formatDate, toWallClock } from '../local-time';
+import { formatElapsed, formatMetric } from '../metric-format';
 import { BLOCK_KIT_LIMITS } from '../slack/block-kit-limits';
 import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
 import type { Block, MrkdwnTextObject, SlackMessage } from '../slack/slack-message';
 import type { RuleResult } from './evaluate';
-import { formatDuration, formatLocalTime, formatValue, metricUnit } from './format-value';
+import { formatLocalTime, metricUnit } from './format-value';
 import {
   isRuleNotification,
   type MonitorNotification,
@@ -47,12 +48,12 @@ export function describeNotification(notification: Notification, context: Descri
 
 function describeRule(n: RuleNotification, context: DescribeContext): NotificationText {
   const time = (iso: string) => formatLocalTime(iso, context.timeZone, context.at);
-  const since = `since ${time(n.firedAt)} (${formatDuration(context.at.getTime() - Date.parse(n.firedAt))})`;
+  const since = `since ${time(n.firedAt)} (${formatElapsed(context.at.getTime() - Date.parse(n.firedAt))})`;
   const details = [n.window, `metric ${n.metric}`].filter((part): part is string => part !== undefined);
   const runbook = n.runbook === undefined ? {} : { runbook: n.runbook };
   const common = { title: n.title, ...runbook };
   if (n.kind === 'resolved') {
-    const lasted = n.durationMs === undefined ? '' : ` after ${formatDuration(n.durationMs)}`;
+    const lasted = n.durationMs === undefined ? '' : ` after ${formatElapsed(n.durationMs)}`;
     return {
       ...common,
       icon: '✅',
@@ -80,16 +81,16 @@ function describeRule(n: RuleNotification, context: DescribeContext): Notificati
 
 function firingMeasure(n: RuleNotification): string {
   if (n.condition === 'no-data') return `no data${n.reason === undefined ? '' : `: ${n.reason}`}`;
-  const value = formatValue(n.value, n.unit);
+  const value = formatMetric(n.value, n.unit);
   const beyond =
     n.value !== null &&
     n.threshold !== null &&
     (n.comparison === 'below' ? n.value < n.threshold : n.value > n.threshold);
   // Inside the hysteresis band the value is no longer beyond the threshold: say what ends the alert.
   if (!beyond && n.clearsAt !== undefined) {
-    return `${value} (${upper(n.severity)} until ${n.comparison === 'below' ? '≥' : '≤'} ${formatValue(n.clearsAt, n.unit)})`;
+    return `${value} (${upper(n.severity)} until ${n.comparison === 'below' ? '≥' : '≤'} ${formatMetric(n.clearsAt, n.unit)})`;
   }
-  return `${value} ${n.comparison === 'below' ? '<' : '>'} ${formatValue(n.threshold, n.unit)}`;
+  return `${value} ${n.comparison === 'below' ? '<' : '>'} ${formatMetric(n.threshold, n.unit)}`;
 }
 
 function resolvedMeasure(n: RuleNotification): string {
@@ -97,8 +98,8 @@ function resolvedMeasure(n: RuleNotification): string {
   if (n.value === null) return 'no data, treated as OK';
   const comparator = n.comparison === 'below' ? '≥' : '≤';
   const recovery =
-    n.threshold === null ? '' : ` (recovery ${comparator} ${formatValue(n.threshold, n.unit)})`;
-  return `back to ${formatValue(n.value, n.unit)}${recovery}`;
+    n.threshold === null ? '' : ` (recovery ${comparator} ${formatMetric(n.threshold, n.unit)})`;
+  return `back to ${formatMetric(n.value, n.unit)}${recovery}`;
 }
 
 function describeMonitor(n: MonitorNotification, context: DescribeContext): NotificationText {
@@ -117,7 +118,7 @@ function describeMonitor(n: MonitorNotification, context: DescribeContext): Noti
     icon: '✅',
     label: 'MONITOR',
     title: 'Monitor recovered',
-    event: `recovered${n.durationMs === undefined ? '' : ` after ${formatDuration(n.durationMs)}`}`,
+    event: `recovered${n.durationMs === undefined ? '' : ` after ${formatElapsed(n.durationMs)}`}`,
     measure: 'check runs succeed again',
     details: [`failing since ${since}`],
   };
@@ -295,15 +296,15 @@ export function renderResultLine(rule: Rule, result: RuleResult): string {
   const unit = metricUnit(rule);
   const comparator = rule.comparison === 'below' ? '<' : '>';
   const limits = [
-    rule.warn === undefined ? '' : `warn ${comparator} ${formatValue(rule.warn, unit)}`,
-    rule.crit === undefined ? '' : `crit ${comparator} ${formatValue(rule.crit, unit)}`,
+    rule.warn === undefined ? '' : `warn ${comparator} ${formatMetric(rule.warn, unit)}`,
+    rule.crit === undefined ? '' : `crit ${comparator} ${formatMetric(rule.crit, unit)}`,
   ].filter(Boolean);
   const { after, measurement } = result;
   const status = after.status === 'firing' ? `firing:${after.severity ?? 'warn'}` : after.status;
   const pending = after.status === 'pending' ? ` ${after.pendingCount}/${rule.pendingRuns}` : '';
   const observed =
     measurement.kind === 'value'
-      ? `${formatValue(measurement.value, unit)} (${limits.join(', ')})`
+      ? `${formatMetric(measurement.value, unit)} (${limits.join(', ')})`
       : `${measurement.kind}: ${measurement.reason}`;
   const window = 'window' in measurement && measurement.window !== undefined ? `  ${measurement.window}` : '';
   const muted = result.muted ? '  [muted]' : '';

@@ -1,9 +1,9 @@
+import { formatCount } from '../metric-format';
 import type { MrkdwnTextObject, SectionBlock } from '../slack/slack-message';
 import type { Distribution } from '../statistics-schema';
 import { type DayBreakdowns, SCORE_KEYS } from './day-breakdowns';
 import { distributionLines } from './distribution-lines';
 import { type FoldedDistribution, foldTopN } from './fold-top-n';
-import { formatCount } from './format-figure';
 
 const SECTION_TEXT_MAX = 3000;
 const FIELD_TEXT_MAX = 2000;

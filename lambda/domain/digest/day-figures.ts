@@ -1,3 +1,4 @@
+import { DERIVED_RATES, deriveRate } from '../metric-format';
 import type { StatisticsResponse } from '../statistics-schema';
 import { type DayRows, dayRows, numberOrUndefined } from './day-rows';
 import type { FigureKey } from './figure-catalogue';
@@ -56,11 +57,16 @@ export function digestFigures(response: StatisticsResponse, date: string): Diges
   take('duplicateCallRate', ...realtime('duplicate_call_rate'));
   take('peakConcurrentCalls', ['offline-daily', rows.offlineDaily?.max_concurrent_call_count]);
 
-  const attempted = firstCount(rows, 'attempted_transfer_calls');
-  const succeeded = firstCount(rows, 'transfer_success_calls');
-  // attempted / valid calls is the stand-in's definition; AIRUDDER documents none.
-  take('transferAttemptedRate', ...realtime('attempted_transfer_rate'), derived(attempted, validCalls));
-  take('transferSuccessRate', ...realtime('transfer_success_rate'), derived(succeeded, attempted));
+  take(
+    'transferAttemptedRate',
+    ...realtime('attempted_transfer_rate'),
+    derivedRate(rows, 'attempted_transfer_rate'),
+  );
+  take(
+    'transferSuccessRate',
+    ...realtime('transfer_success_rate'),
+    derivedRate(rows, 'transfer_success_rate'),
+  );
   take('agentReceptionRate', ...realtime('agent_reception_rate'));
   take('oneCallSolveRate', ...realtime('one_call_problem_solve_rate'), [
     'offline-daily',
@@ -101,9 +107,16 @@ function firstCount(rows: DayRows, field: string): number | undefined {
 }
 
 /** A rate from its counts, rounded like AIRUDDER's (4 decimals); none when the divisor is 0 or unknown. */
-function derived(part: number | undefined, whole: number | undefined): Candidate {
-  const rate = part !== undefined && whole !== undefined && whole > 0 ? round4(part / whole) : undefined;
-  return ['derived', rate];
+const derived = (part: number | undefined, whole: number | undefined): Candidate => [
+  'derived',
+  deriveRate(part, whole),
+];
+
+/** A rate of the shared derived-rate table, from the counts of the day's rows. */
+function derivedRate(rows: DayRows, rate: keyof typeof DERIVED_RATES): Candidate {
+  const [numerator, denominator] = DERIVED_RATES[rate] ?? [];
+  if (numerator === undefined || denominator === undefined) return ['derived', undefined];
+  return derived(firstCount(rows, numerator), firstCount(rows, denominator));
 }
 
 /** Totals of the ratings under "1".."5"; undefined when the row has no ratings at all. */
@@ -122,5 +135,3 @@ function ratingCounts(distribution: Readonly<Record<string, unknown>> | undefine
   }
   return seen ? { total, points, satisfied } : undefined;
 }
-
-const round4 = (value: number): number => Math.round(value * 10_000) / 10_000;

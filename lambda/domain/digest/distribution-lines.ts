@@ -1,6 +1,6 @@
+import { formatCount } from '../metric-format';
 import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
 import type { FoldedDistribution, RankedEntry } from './fold-top-n';
-import { formatCount } from './format-figure';
 
 /** Longest name shown, in escaped characters: a 200-character story name would drown the list. */
 export const NAME_MAX = 80;

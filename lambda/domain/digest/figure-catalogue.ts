@@ -1,3 +1,4 @@
+import type { MetricUnit } from '../metric-format';
 /**
  * The headline figures of a digest and how to judge them. `better` encodes whether a rise is good
  * news; `noise` is the smallest change worth a colour, so the reader's eye goes to real moves only.
@@ -6,7 +7,7 @@
  */
 
 /** How a figure is measured, which decides how it is shown and how a change is expressed. */
-export type Measure = 'count' | 'rate' | 'seconds' | 'score';
+export type Measure = Extract<MetricUnit, 'count' | 'rate' | 'seconds' | 'score'>;
 
 /** 'up': a rise is good; 'down': a rise is bad; 'neither': the move is news, not a verdict. */
 export type Better = 'up' | 'down' | 'neither';

@@ -1,3 +1,4 @@
+import { formatCount, formatRate } from '../metric-format';
 import { truncate } from '../slack/mrkdwn';
 import type { SectionBlock } from '../slack/slack-message';
 import type { DayBreakdowns } from './day-breakdowns';
@@ -6,7 +7,7 @@ import type { FiredAlert } from './digest-input';
 import { HEADLINE_FIGURES } from './figure-catalogue';
 import type { Change } from './figure-change';
 import { type Comparison, changesOf } from './figure-comparison';
-import { formatChange, formatCount, formatRate, formatValue, TONE_EMOJI } from './format-figure';
+import { formatChange, formatValue, TONE_EMOJI } from './format-figure';
 
 const SECTION_TEXT_MAX = 3000;
 

@@ -1,5 +1,5 @@
+import { formatCount } from '../metric-format';
 import type { SectionBlock } from '../slack/slack-message';
-import { formatCount } from './format-figure';
 import { type HourSlot, peakHour } from './hourly-volume';
 import { GAP, sparkline, sparklineAxis } from './sparkline';
 

@@ -158,7 +158,7 @@ describe('npm run job -- replay, over a month archived by backfill', () => {
       ),
     ]);
     expect(alertLines(result.lines, / — resolved /)).toEqual([
-      expect.stringMatching(/^2025-10-14 18:00 {2}✅ RESOLVED Hourly transfer success — resolved after 5 h/),
+      expect.stringMatching(/^2025-10-14 18:00 {2}✅ RESOLVED Hourly transfer success — resolved after 5h/),
     ]);
   });
 

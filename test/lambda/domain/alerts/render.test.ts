@@ -91,13 +91,13 @@ describe('buildAlertMessage: content', () => {
   it('announces warn → crit as an escalation, with how long it has been firing', () => {
     const [section] = sections(build([fired({ kind: 'escalated', previousSeverity: 'warn' })]));
     expect(section).toContain('— escalated WARN → CRIT');
-    expect(section).toContain('since 14:00 (30 min)');
+    expect(section).toContain('since 14:00 (30m)');
   });
 
   it('names the alert a resolution closes and how long it lasted', () => {
     const [section] = sections(build([resolved()]));
     expect(section).toContain(
-      '✅ *RESOLVED* · *Agent reception rate* — resolved after 1 h 25 min (was WARN, fired 12:50)',
+      '✅ *RESOLVED* · *Agent reception rate* — resolved after 1h 25m (was WARN, fired 12:50)',
     );
     expect(section).toContain('back to 72% (recovery ≥ 65%)');
   });
@@ -133,7 +133,7 @@ describe('buildAlertMessage: content', () => {
       durationMs: 90 * 60_000,
     };
     expect(build([recovered]).text).toContain('✅ MONITOR Monitor recovered');
-    expect(sections(build([recovered]))[0]).toContain('recovered after 1 h 30 min');
+    expect(sections(build([recovered]))[0]).toContain('recovered after 1h 30m');
   });
 
   it('refuses to build a message for no notifications', () => {

@@ -23,9 +23,9 @@ describe('buildDigest: comparisons', () => {
     const message = buildChecked(digestInput());
     // Assess
     expect(field(message, 'Transfer success')).toBe(
-      '*Transfer success*\n84.8%\n🔴 ▼ 7.9 pp d/d · 🔴 ▼ 9.0 pp w/w',
+      '*Transfer success*\n84.8%\n🔴 ▼ 7.9 pp d/d · 🔴 ▼ 9 pp w/w',
     );
-    expect(field(message, 'Calls')).toBe('*Calls*\n966\n⚪ ▼ 2% d/d · ⚪ ▼ 3% w/w');
+    expect(field(message, 'Calls')).toBe('*Calls*\n966\n⚪ ▼ 1.6% d/d · ⚪ ▼ 3.3% w/w');
     expect(legendText(message)).toContain('d/d = vs Mon 10 Nov · w/w = vs Tue 4 Nov');
   });
 
@@ -33,7 +33,7 @@ describe('buildDigest: comparisons', () => {
     const input = { ...digestInput(), previousDay: undefined };
     const message = buildChecked(input);
     expect(legendText(message)).toContain('d/d: no data for Mon 10 Nov · w/w = vs Tue 4 Nov');
-    expect(field(message, 'Transfer success')).toBe('*Transfer success*\n84.8%\n🔴 ▼ 9.0 pp w/w');
+    expect(field(message, 'Transfer success')).toBe('*Transfer success*\n84.8%\n🔴 ▼ 9 pp w/w');
     const withoutLegend = allTexts(message).filter((text) => text !== legendText(message));
     expect(withoutLegend.join('\n')).not.toContain('d/d');
   });
@@ -62,7 +62,7 @@ describe('buildDigest: comparisons', () => {
     if (!input.previousDay) throw new Error('fixture input has a previous day');
     realtimeDailyRow(input.previousDay, PREVIOUS_DAY).total_calls = 0;
     const message = buildChecked(input);
-    expect(field(message, 'Calls')).toBe('*Calls*\n966\n⚪ ▲ new d/d · ⚪ ▼ 3% w/w');
+    expect(field(message, 'Calls')).toBe('*Calls*\n966\n⚪ ▲ new d/d · ⚪ ▼ 3.3% w/w');
     expect(message.text).toContain('966 calls (▲ new d/d)');
   });
 
@@ -78,7 +78,7 @@ describe('buildDigest: comparisons', () => {
   it('lists a figure that got worse beyond its noise under "Needs attention"', () => {
     const message = buildChecked(digestInput());
     expect(allTexts(message)[2]).toContain(
-      '*Needs attention*\n• 🔴 *Transfer success* 84.8%: ▼ 7.9 pp d/d, ▼ 9.0 pp w/w\n• 🚨 2 alerts fired (1 critical, 1 still firing)',
+      '*Needs attention*\n• 🔴 *Transfer success* 84.8%: ▼ 7.9 pp d/d, ▼ 9 pp w/w\n• 🚨 2 alerts fired (1 critical, 1 still firing)',
     );
   });
 
@@ -86,7 +86,7 @@ describe('buildDigest: comparisons', () => {
     const input = digestInput();
     realtimeDailyRow(input.day).agent_reception_rate = 0.95;
     const message = buildChecked(input);
-    expect(allTexts(message)[2]).toContain('🟢 Better: *Agent reception* ▲ 6.3 pp d/d, ▲ 6.0 pp w/w');
+    expect(allTexts(message)[2]).toContain('🟢 Better: *Agent reception* ▲ 6.3 pp d/d, ▲ 6 pp w/w');
   });
 
   it('says nothing needs attention on a quiet day without alerts', () => {
@@ -265,7 +265,7 @@ describe('buildDigest: Slack limits', () => {
 describe('buildDigest: the message', () => {
   it('has a notification text that reads well on a phone', () => {
     expect(buildChecked(digestInput()).text).toBe(
-      'Robot digest Tue 11 Nov: 966 calls (▼ 2% d/d), transfer success 84.8% (▼ 7.9 pp d/d), 2 alerts',
+      'Robot digest Tue 11 Nov: 966 calls (▼ 1.6% d/d), transfer success 84.8% (▼ 7.9 pp d/d), 2 alerts',
     );
   });
 

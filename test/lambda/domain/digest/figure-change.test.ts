@@ -17,7 +17,7 @@ describe('compareFigure', () => {
         kind: transferSuccess,
         current: 0.95,
         previous: 0.9,
-        shown: '▲ 5.0 pp',
+        shown: '▲ 5 pp',
         tone: 'good',
       },
       {
@@ -33,7 +33,7 @@ describe('compareFigure', () => {
         kind: duplicateRate,
         current: 0.3,
         previous: 0.25,
-        shown: '▲ 5.0 pp',
+        shown: '▲ 5 pp',
         tone: 'bad',
       },
       {
@@ -41,7 +41,7 @@ describe('compareFigure', () => {
         kind: duplicateRate,
         current: 0.2,
         previous: 0.25,
-        shown: '▼ 5.0 pp',
+        shown: '▼ 5 pp',
         tone: 'good',
       },
       {
@@ -73,7 +73,7 @@ describe('compareFigure', () => {
         kind: score,
         current: 4.3,
         previous: 4.1,
-        shown: '▲ 0.20',
+        shown: '▲ 0.2',
         tone: 'good',
       },
       {
@@ -81,7 +81,7 @@ describe('compareFigure', () => {
         kind: transferSuccess,
         current: 0.91,
         previous: 0.92,
-        shown: '▼ 1.0 pp',
+        shown: '▼ 1 pp',
         tone: 'neutral',
       },
       {
@@ -97,7 +97,7 @@ describe('compareFigure', () => {
         kind: transferSuccess,
         current: 0.9,
         previous: 0.9,
-        shown: '= 0.0 pp',
+        shown: '= 0 pp',
         tone: 'neutral',
       },
       {
@@ -132,7 +132,7 @@ describe('compareFigure', () => {
   });
 
   it('compares a rate with a zero previous rate in percentage points, no division needed', () => {
-    expect(formatChange(compareFigure(0.25, 0, transferSuccess), 'rate')).toBe('▲ 25.0 pp');
+    expect(formatChange(compareFigure(0.25, 0, transferSuccess), 'rate')).toBe('▲ 25 pp');
   });
 
   it.each([
