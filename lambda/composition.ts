@@ -1,29 +1,64 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createAirudderClient } from './adapters/airudder/airudder-client';
-import { TokenCache } from './adapters/airudder/token-cache';
+import type { TokenCache } from './adapters/airudder/token-cache';
 import { createFolderObjectStore } from './adapters/archive/folder-object-store';
 import { createS3ObjectStore } from './adapters/archive/s3-object-store';
 import type { FetchFn } from './adapters/http/http-request';
+import { loadRules } from './adapters/rules/load-rules';
 import { loadMonitorSecret, type MonitorSecret } from './adapters/secrets/monitor-secret';
 import { createConsoleNotifier } from './adapters/slack/console-notifier';
 import { createWebhookNotifier } from './adapters/slack/webhook-notifier';
 import { type AirudderCredentials, type Config, missingCredentialsError } from './config';
+import type { Rule } from './domain/alerts/rules';
 import type { ObjectStore } from './domain/object-store';
 import type { Notifier } from './domain/slack/slack-message';
 import type { StatsSource } from './domain/stats-source';
 import type { Logger } from './shared/logger';
 import type { Redactor } from './shared/redact';
+import { defaultSleep } from './shared/retry';
+import type { BackfillDeps } from './use-cases/backfill';
+import type { FetchDeps } from './use-cases/fetch-and-archive';
+import { readFiredAlerts } from './use-cases/fired-alerts';
+import type { ReplayDeps } from './use-cases/replay';
+import type { CheckDeps } from './use-cases/run-check';
+import type { DigestDeps } from './use-cases/run-digest';
+import type { VerifyDeps } from './use-cases/verify-archive';
 
 /**
- * Builds the adapters a run needs from the one Config. Shared by the CLI and the Lambda handler, so
- * both run exactly the same code; tests pass their own fetch, S3 client or secret loader.
+ * The composition root: the one place that turns a Config and a run (its id, clock and deadline)
+ * into the dependencies of each use case. The Lambda handler and the CLI both call it, so a check or
+ * a digest is wired the same way wherever it runs; tests pass their own fetch, S3 client or secret
+ * loader.
  */
 
-/** Tokens survive across runs of a warm Lambda (and across commands of one CLI process). */
-const sharedTokenCache = new TokenCache();
+/** Everything a run brings: the config, its identity and clock, its edges. */
+export interface RunContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly redactor: Redactor;
+  /** Identifies the run in claims (the Lambda request id, or a random id for the CLI). */
+  readonly runId: string;
+  /** The run's clock: claim ages, and the CLI's default instant. The Lambda's is the real one. */
+  readonly now: () => Date;
+  /** Epoch ms by which the run must be done: bounds every retry. */
+  readonly deadline: number;
+  /** Where messages go when no webhook is configured. */
+  readonly writeMessage: (text: string) => void;
+  /**
+   * AIRUDDER tokens, owned by whoever outlives the run: the handler's closure (a warm Lambda reuses
+   * it across invocations) or the CLI invocation.
+   */
+  readonly tokenCache: TokenCache;
+  readonly fetch?: FetchFn;
+  readonly s3Client?: S3Client;
+  /** Reads the monitor's secret; the Lambda passes one that caches it per container. */
+  readonly loadSecret?: (secretId: string) => Promise<MonitorSecret>;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
 
-export interface RunDeps {
+/** The adapters every run that calls AIRUDDER or Slack shares. */
+export interface RunAdapters {
   readonly source: StatsSource;
   readonly store: ObjectStore;
   readonly logger: Logger;
@@ -33,20 +68,83 @@ export interface RunDeps {
   readonly digestNotifier: Notifier;
 }
 
-export interface RunDepsOptions {
-  readonly config: Config;
-  readonly logger: Logger;
-  readonly redactor: Redactor;
-  /** Epoch ms by which the run must be done: bounds every retry. */
-  readonly deadline: number;
-  /** Where messages go when no webhook is configured. */
-  readonly writeMessage: (text: string) => void;
-  readonly fetch?: FetchFn;
-  readonly s3Client?: S3Client;
-  /** Reads the monitor's secret; the Lambda passes a cached one. */
-  readonly loadSecret?: (secretId: string) => Promise<MonitorSecret>;
-  readonly tokenCache?: TokenCache;
-  readonly sleep?: (ms: number) => Promise<void>;
+/** One wiring per use case. Adapters (and the secret read) are built once, on first use. */
+export interface Wiring {
+  /** The archive alone, for runs that never call AIRUDDER or Slack (no secret is read). */
+  archive(): ObjectStore;
+  fetch(): Promise<FetchDeps>;
+  check(): Promise<CheckDeps>;
+  digest(): Promise<DigestDeps>;
+  backfill(): Promise<BackfillDeps>;
+  /** Replays `rules`; with `post`, through the same notifiers the live runs use. */
+  replay(rules: readonly Rule[], options: { readonly post: boolean }): Promise<ReplayDeps>;
+  verify(): VerifyDeps;
+}
+
+export function createWiring(run: RunContext): Wiring {
+  const { config } = run;
+  const timeZone = config.airudder.timeZone;
+  let adapters: Promise<RunAdapters> | undefined;
+  const runAdapters = () => {
+    adapters ??= buildRunAdapters(run);
+    return adapters;
+  };
+  const archive = () => createArchiveStore(config, run.s3Client);
+  return {
+    archive,
+    async fetch() {
+      const { source, store, logger } = await runAdapters();
+      return { source, store, logger };
+    },
+    async check() {
+      const rules = await loadRules(config);
+      const { source, store, logger, alertNotifier } = await runAdapters();
+      return {
+        source,
+        store,
+        logger,
+        notifier: alertNotifier,
+        rules,
+        timeZone,
+        lineCapacity: config.lineCapacity,
+        failureThreshold: config.failureThreshold,
+        runId: run.runId,
+        now: run.now,
+      };
+    },
+    async digest() {
+      const rules = await loadRules(config);
+      const { source, store, logger, digestNotifier } = await runAdapters();
+      return {
+        source,
+        store,
+        logger,
+        notifier: digestNotifier,
+        timeZone,
+        topN: config.digestTopN,
+        runId: run.runId,
+        now: run.now,
+        firedAlerts: (date) => readFiredAlerts(store, rules, date, timeZone),
+      };
+    },
+    async backfill() {
+      const { source, store, logger } = await runAdapters();
+      // Pacing is real time: the rate limiter sleeps, so it reads the real clock, not the run's.
+      return { source, store, logger, timeZone, now: Date.now, sleep: run.sleep ?? defaultSleep };
+    },
+    async replay(rules, options) {
+      const post = options.post ? await runAdapters() : undefined;
+      return {
+        store: archive(),
+        rules,
+        timeZone,
+        lineCapacity: config.lineCapacity,
+        topN: config.digestTopN,
+        ...(post ? { post: { alertNotifier: post.alertNotifier, digestNotifier: post.digestNotifier } } : {}),
+      };
+    },
+    verify: () => ({ store: archive() }),
+  };
 }
 
 export function createArchiveStore(config: Config, s3Client?: S3Client): ObjectStore {
@@ -59,13 +157,13 @@ export const defaultSecretLoader = (secretId: string) =>
   loadMonitorSecret(new SecretsManagerClient({}), secretId);
 
 /** Credentials and webhooks come from the environment, or from the monitor's secret (MONITOR_SECRET_ARN). */
-export async function buildRunDeps(options: RunDepsOptions): Promise<RunDeps> {
-  const { config, logger, redactor } = options;
+async function buildRunAdapters(run: RunContext): Promise<RunAdapters> {
+  const { config, logger, redactor } = run;
   let credentials: AirudderCredentials | undefined = config.airudder.credentials;
   let alertWebhookUrl = config.slack.alertWebhookUrl;
   let digestWebhookUrl = config.slack.digestWebhookUrl;
   if (config.secretArn) {
-    const secret = await (options.loadSecret ?? defaultSecretLoader)(config.secretArn);
+    const secret = await (run.loadSecret ?? defaultSecretLoader)(config.secretArn);
     for (const value of Object.values(secret)) redactor.add(value);
     credentials ??= { appKey: secret.AIRUDDER_APP_KEY, appSecret: secret.AIRUDDER_APP_SECRET };
     alertWebhookUrl ??= secret.SLACK_WEBHOOK_URL;
@@ -78,12 +176,12 @@ export async function buildRunDeps(options: RunDepsOptions): Promise<RunDeps> {
           url,
           timeoutMs: config.slack.timeoutMs,
           maxAttempts: config.slack.maxAttempts,
-          deadline: options.deadline,
+          deadline: run.deadline,
           logger,
-          fetch: options.fetch,
-          sleep: options.sleep,
+          fetch: run.fetch,
+          sleep: run.sleep,
         })
-      : createConsoleNotifier(options.writeMessage);
+      : createConsoleNotifier(run.writeMessage);
   return {
     source: createAirudderClient({
       baseUrl: config.airudder.baseUrl,
@@ -91,13 +189,13 @@ export async function buildRunDeps(options: RunDepsOptions): Promise<RunDeps> {
       timeoutMs: config.airudder.timeoutMs,
       maxAttempts: config.airudder.maxAttempts,
       tokenTtlMs: config.airudder.tokenTtlMs,
-      tokenCache: options.tokenCache ?? sharedTokenCache,
+      tokenCache: run.tokenCache,
       logger,
       redactor,
-      fetch: options.fetch,
-      sleep: options.sleep,
+      fetch: run.fetch,
+      sleep: run.sleep,
     }),
-    store: createArchiveStore(config, options.s3Client),
+    store: createArchiveStore(config, run.s3Client),
     logger,
     alertNotifier: notifierFor(alertWebhookUrl),
     digestNotifier: notifierFor(digestWebhookUrl ?? alertWebhookUrl),

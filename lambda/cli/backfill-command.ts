@@ -1,8 +1,7 @@
 import { localDate } from '../domain/local-time';
 import { RAW_PREFIX } from '../domain/raw-archive';
-import { defaultSleep } from '../shared/retry';
 import { BackfillIncompleteError, type BackfillResult, backfill } from '../use-cases/backfill';
-import type { Command } from './commands';
+import type { Command } from './cli-types';
 import { dateRangeFromFlags } from './date-range-flags';
 import { parseFlags } from './parse-flags';
 import { createProgressReporter } from './progress-reporter';
@@ -35,7 +34,7 @@ export const backfillCommand: Command = {
     const concurrency = parseConcurrency(flags.concurrency);
     const rate = parseRate(flags.rate);
 
-    const deps = await context.runDeps();
+    const deps = await context.wiring.backfill();
     io.stdout(
       `Backfill ${from} → ${to} (${timeZone}): ${dates.length} days into ${deps.store.describe(`${RAW_PREFIX}day/`)}, ` +
         `${concurrency} at a time, at most ${rate} requests/s`,
@@ -53,17 +52,14 @@ export const backfillCommand: Command = {
     process.once('SIGINT', onInterrupt);
     let result: BackfillResult;
     try {
-      result = await backfill(
-        { ...deps, timeZone, now: Date.now, sleep: defaultSleep },
-        {
-          from,
-          to,
-          concurrency,
-          ratePerSecond: rate,
-          signal: stop.signal,
-          onProgress: (progress) => reporter.report(progress),
-        },
-      );
+      result = await backfill(deps, {
+        from,
+        to,
+        concurrency,
+        ratePerSecond: rate,
+        signal: stop.signal,
+        onProgress: (progress) => reporter.report(progress),
+      });
     } finally {
       reporter.finish();
       process.off('SIGINT', onInterrupt);

@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { loadRules } from '../adapters/rules/load-rules';
 import { renderAlertLines, renderResultLine } from '../domain/alerts/render';
 import { AlertStateSchema } from '../domain/alerts/state';
 import type { ObjectStore } from '../domain/object-store';
 import type { Logger } from '../shared/logger';
 import { readDocument } from '../use-cases/json-document';
 import { ALERT_STATE_KEY, runCheck } from '../use-cases/run-check';
-import type { Command } from './commands';
+import type { Command } from './cli-types';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
 
@@ -17,24 +15,10 @@ export const checkCommand: Command = {
     const flags = parseFlags(args, { at: { type: 'string' } });
     const now = context.now();
     const at = flags.at === undefined ? now : parseInstant(flags.at, now);
-    const { config } = context;
-    const rules = await loadRules(config);
-    const deps = await context.runDeps();
+    const deps = await context.wiring.check();
     // Refused before any fetch: an instant the state has moved past would only say "nothing sent".
     refuseIfEarlier(at, await lastEvaluatedInstant(deps.store, deps.logger));
-    const outcome = await runCheck(
-      {
-        ...deps,
-        notifier: deps.alertNotifier,
-        rules,
-        timeZone: config.airudder.timeZone,
-        lineCapacity: config.lineCapacity,
-        failureThreshold: config.failureThreshold,
-        runId: randomUUID(),
-        now: () => new Date(),
-      },
-      { scheduledTime: at, deadline: context.deadline },
-    );
+    const outcome = await runCheck(deps, { scheduledTime: at, deadline: context.deadline });
     const { window } = outcome;
     const lines = [
       `Check at ${at.toISOString()}: ${window.startTime} → ${window.endTime} (${window.timeZone})`,
@@ -44,7 +28,7 @@ export const checkCommand: Command = {
       lines.push('Already evaluated for this time: nothing changed, nothing sent.');
     } else {
       lines.push(`Archive: ${outcome.archived.key}`, 'Rules:');
-      const byId = new Map(rules.map((rule) => [rule.id, rule]));
+      const byId = new Map(deps.rules.map((rule) => [rule.id, rule]));
       for (const result of outcome.results) {
         const rule = byId.get(result.ruleId);
         if (rule) lines.push(`  ${renderResultLine(rule, result)}`);

@@ -1,9 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { loadRules } from '../adapters/rules/load-rules';
 import { wholeDayWindow } from '../domain/query-window';
-import { readFiredAlerts } from '../use-cases/fired-alerts';
 import { runDigest } from '../use-cases/run-digest';
-import type { Command } from './commands';
+import type { Command } from './cli-types';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
 
@@ -22,25 +19,12 @@ export const digestCommand: Command = {
         });
       }
     }
-    const rules = await loadRules(config);
-    const deps = await context.runDeps();
-    const result = await runDigest(
-      {
-        ...deps,
-        notifier: deps.digestNotifier,
-        timeZone: config.airudder.timeZone,
-        topN: config.digestTopN,
-        runId: randomUUID(),
-        now: context.now,
-        firedAlerts: (date) => readFiredAlerts(deps.store, rules, date, config.airudder.timeZone),
-      },
-      {
-        scheduledTime: context.now(),
-        date: flags.date,
-        force: flags.force ?? false,
-        deadline: context.deadline,
-      },
-    );
+    const result = await runDigest(await context.wiring.digest(), {
+      scheduledTime: context.now(),
+      date: flags.date,
+      force: flags.force ?? false,
+      deadline: context.deadline,
+    });
     context.io.stdout(
       result.outcome === 'posted'
         ? `Digest for ${result.date} posted (raw data: ${result.rawKey}).`

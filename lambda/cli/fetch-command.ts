@@ -1,6 +1,6 @@
 import { explicitWindow, InvalidWindowError, windowEndInstant } from '../domain/query-window';
 import { fetchAndArchive } from '../use-cases/fetch-and-archive';
-import type { Command } from './commands';
+import type { Command } from './cli-types';
 import { describeFetch } from './describe-fetch';
 import { parseFlags, requireFlag } from './parse-flags';
 import { UsageError } from './usage-error';
@@ -20,8 +20,7 @@ export const fetchCommand: Command = {
         throw new UsageError(`--from/--to: ${error.message}`, { cause: error });
       throw error;
     }
-    const deps = await context.runDeps();
-    const result = await fetchAndArchive(deps, {
+    const result = await fetchAndArchive(await context.wiring.fetch(), {
       kind: 'fetch',
       window,
       referenceTime: windowEndInstant(window),

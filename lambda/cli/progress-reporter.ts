@@ -1,5 +1,5 @@
 import type { BackfillProgress, DayOutcome } from '../use-cases/backfill';
-import type { CliIo } from './run-cli';
+import type { CliIo } from './cli-types';
 
 /**
  * Shows a backfill's progress. On a terminal (`io.isTTY` with `io.write`): one line redrawn in place

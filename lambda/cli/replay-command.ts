@@ -8,7 +8,7 @@ import { formatWallClock, toWallClock } from '../domain/local-time';
 import { unescapeMrkdwn } from '../domain/slack/mrkdwn';
 import { renderMessageAsText } from '../domain/slack/render-text';
 import { type ReplayEvent, type ReplayResult, replay } from '../use-cases/replay';
-import type { Command } from './commands';
+import type { Command } from './cli-types';
 import { dateRangeFromFlags } from './date-range-flags';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
@@ -36,25 +36,16 @@ export const replayCommand: Command = {
     const { rules, source } = await rulesFor(flags.rules, config);
 
     // Only the archive and (with --post) the notifiers are used: the replay never calls AIRUDDER.
-    const store = context.archive();
-    const notifiers = post ? await context.runDeps() : undefined;
+    const deps = await context.wiring.replay(rules, { post });
     io.stdout(
-      `Replay ${from} → ${to} (${timeZone}) with ${plural(rules.length, 'rule')} from ${source}, from ${store.describe('raw/')}; ` +
+      `Replay ${from} → ${to} (${timeZone}) with ${plural(rules.length, 'rule')} from ${source}, from ${deps.store.describe('raw/')}; ` +
         (post ? 'posting to Slack.' : 'nothing is posted (--post sends it).'),
     );
-    const result = await replay(
-      {
-        store,
-        rules,
-        timeZone,
-        lineCapacity: config.lineCapacity,
-        topN: config.digestTopN,
-        ...(notifiers
-          ? { post: { alertNotifier: notifiers.alertNotifier, digestNotifier: notifiers.digestNotifier } }
-          : {}),
-      },
-      { from, to, onEvent: (event) => printEvent(event, timeZone, io.stdout) },
-    );
+    const result = await replay(deps, {
+      from,
+      to,
+      onEvent: (event) => printEvent(event, timeZone, io.stdout),
+    });
     io.stdout(summary(result));
   },
 };

@@ -1,24 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { TokenCache } from '../adapters/airudder/token-cache';
 import type { FetchFn } from '../adapters/http/http-request';
 import type { MonitorSecret } from '../adapters/secrets/monitor-secret';
-import { buildRunDeps, createArchiveStore, type RunDeps } from '../composition';
+import { createWiring } from '../composition';
 import { ConfigError, loadConfig } from '../config';
 import { RulesFileError } from '../domain/alerts/rules';
 import { createJsonLogger } from '../shared/logger';
 import { createRedactor } from '../shared/redact';
-import { COMMANDS, type CommandContext } from './commands';
+import type { CliIo, CommandContext } from './cli-types';
+import { COMMANDS } from './commands';
 import { UsageError } from './usage-error';
-
-export interface CliIo {
-  /** What the command did, for people. */
-  readonly stdout: (text: string) => void;
-  /** Structured logs and errors. */
-  readonly stderr: (text: string) => void;
-  /** True when stdout is a terminal: a long job may then redraw one progress line instead of printing many. */
-  readonly isTTY?: boolean;
-  /** Writes to stdout as is, without a newline (for a progress line redrawn with `\r`). */
-  readonly write?: (text: string) => void;
-}
 
 export interface CliDeps {
   readonly env: Record<string, string | undefined>;
@@ -69,7 +61,6 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
     const logger = createJsonLogger((line) => io.stderr(redactor.redact(line)), config.logLevel);
     const now = deps.now ?? (() => new Date());
     const deadline = Date.now() + config.runDeadlineMs;
-    let runDeps: Promise<RunDeps> | undefined;
     const context: CommandContext = {
       config,
       logger,
@@ -77,20 +68,20 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
       io,
       now,
       deadline,
-      runDeps: () => {
-        runDeps ??= buildRunDeps({
-          config,
-          logger,
-          redactor,
-          deadline,
-          writeMessage: io.stdout,
-          fetch: deps.fetch,
-          s3Client: deps.s3Client,
-          loadSecret: deps.loadSecret,
-        });
-        return runDeps;
-      },
-      archive: () => createArchiveStore(config, deps.s3Client),
+      wiring: createWiring({
+        config,
+        logger,
+        redactor,
+        runId: randomUUID(),
+        now,
+        deadline,
+        writeMessage: io.stdout,
+        // One command per invocation: its token lives as long as the command.
+        tokenCache: new TokenCache(),
+        fetch: deps.fetch,
+        s3Client: deps.s3Client,
+        loadSecret: deps.loadSecret,
+      }),
     };
     await command.run(args, context);
     return EXIT_OK;

@@ -1,6 +1,6 @@
 import { RAW_PREFIX } from '../domain/raw-archive';
 import { ArchiveVerificationError, type VerifyReport, verifyArchive } from '../use-cases/verify-archive';
-import type { Command } from './commands';
+import type { Command } from './cli-types';
 import { dateRangeFromFlags } from './date-range-flags';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
@@ -16,15 +16,12 @@ export const verifyCommand: Command = {
       );
     }
     const range = flags.from === undefined ? undefined : dateRangeFromFlags(flags);
-    const store = context.archive();
-    const report = await verifyArchive(
-      { store },
-      range === undefined ? {} : { from: range.from, to: range.to },
-    );
+    const deps = context.wiring.verify();
+    const report = await verifyArchive(deps, range === undefined ? {} : { from: range.from, to: range.to });
     for (const problem of report.problems)
       context.io.stdout(`PROBLEM ${problem.subject}: ${problem.message}`);
     for (const note of report.notes) context.io.stdout(`NOTE ${note.subject}: ${note.message}`);
-    context.io.stdout(summary(report, store.describe(RAW_PREFIX)));
+    context.io.stdout(summary(report, deps.store.describe(RAW_PREFIX)));
     if (report.problems.length > 0) {
       throw new ArchiveVerificationError(
         `${plural(report.problems.length, 'problem')} in the archive (listed above, one line each)`,

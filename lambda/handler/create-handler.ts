@@ -1,20 +1,19 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { TokenCache } from '../adapters/airudder/token-cache';
 import type { FetchFn } from '../adapters/http/http-request';
-import { loadRules } from '../adapters/rules/load-rules';
 import type { MonitorSecret } from '../adapters/secrets/monitor-secret';
-import { buildRunDeps, defaultSecretLoader } from '../composition';
+import { createWiring, defaultSecretLoader, type Wiring } from '../composition';
 import { type Config, loadConfig } from '../config';
 import type { Logger } from '../shared/logger';
 import { createRedactor } from '../shared/redact';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/telemetry';
-import { readFiredAlerts } from '../use-cases/fired-alerts';
 import { AlertDeliveryError, runCheck } from '../use-cases/run-check';
 import { DigestDeliveryError, runDigest } from '../use-cases/run-digest';
 import { createPowertoolsLogger } from './powertools-logger';
 import { createPowertoolsMetrics, type RunMetrics } from './run-metrics';
-import { parseSchedulerEvent } from './scheduler-event';
+import { parseSchedulerEvent, type SchedulerEvent } from './scheduler-event';
 
 export { METRICS_NAMESPACE, SERVICE_NAME };
 
@@ -37,19 +36,63 @@ export interface HandlerDeps {
 }
 
 export interface RunSummary {
-  readonly mode: 'check' | 'digest';
+  readonly mode: SchedulerEvent['mode'];
   readonly scheduledTime: string;
   readonly outcome: string;
   readonly archiveKey?: string;
 }
 
+/** One scheduled run: the use case a mode calls, and what it reports of the outcome. */
+type ModeRun = (
+  wiring: Wiring,
+  request: { readonly scheduledTime: Date; readonly deadline: number },
+  metrics: RunMetrics,
+) => Promise<{
+  readonly outcome: string;
+  readonly archiveKey?: string;
+  /** The run did nothing (its instant was already evaluated): not a success for the heartbeat. */
+  readonly idle?: boolean;
+}>;
+
+const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
+  async check(wiring, request, metrics) {
+    const deps = await wiring.check();
+    const outcome = await runCheck(deps, request);
+    if (outcome.outcome !== 'evaluated') {
+      // Not a success: a state stuck ahead of the schedule must let the heartbeat alarm fire.
+      metrics.record('CheckAlreadyEvaluated', 1);
+      if (Date.parse(outcome.lastScheduledTime) > request.scheduledTime.getTime())
+        deps.logger.warn('The alert state was evaluated for a later instant than this run', {
+          lastScheduledTime: outcome.lastScheduledTime,
+        });
+      return { outcome: outcome.outcome, idle: true };
+    }
+    metrics.record('AirudderApiLatency', outcome.apiLatencyMs);
+    metrics.record('ArchivedBytes', outcome.archived.created ? outcome.archived.sizeBytes : 0);
+    metrics.record(
+      'AlertsFired',
+      outcome.sent.filter((n) => n.kind === 'fired' || n.kind === 'escalated').length,
+    );
+    metrics.record('AlertsResolved', outcome.sent.filter((n) => n.kind === 'resolved').length);
+    return { outcome: outcome.outcome, archiveKey: outcome.archived.key };
+  },
+  async digest(wiring, request) {
+    const outcome = await runDigest(await wiring.digest(), request);
+    return {
+      outcome: outcome.outcome,
+      archiveKey: outcome.outcome === 'posted' ? outcome.rawKey : undefined,
+    };
+  },
+};
+
 /**
- * The composition root of the Lambda: parses the event and the environment once, reads the secret
- * once per container, builds the adapters and calls the use case. State that outlives an invocation
- * (config, secret, token cache) lives in this closure, so a warm start reuses it.
+ * The Lambda's edge: parses the event and the environment once, reads the secret once per
+ * container, asks the composition root for the mode's wiring and calls its use case. State that
+ * outlives an invocation (config, secret, token cache) lives in this closure, so a warm start reuses it.
  */
 export function createHandler(deps: HandlerDeps) {
   const redactor = createRedactor();
+  const tokenCache = new TokenCache();
   let config: Config | undefined;
   let secret: Promise<MonitorSecret> | undefined;
   const loadSecretOnce = (secretId: string) => {
@@ -72,84 +115,30 @@ export function createHandler(deps: HandlerDeps) {
       new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
     );
     const { mode, scheduledTime } = parseSchedulerEvent(event);
-    const at = new Date(scheduledTime);
     const runLogger = withFields(logger, { mode, scheduledTime, requestId: context.awsRequestId });
     const deadline =
       Date.now() + Math.min(config.runDeadlineMs, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS);
-    const zone = config.airudder.timeZone;
     try {
-      const rules = await loadRules(config);
-      const runDeps = await buildRunDeps({
+      const wiring = createWiring({
         config,
         logger: runLogger,
         redactor,
+        runId: context.awsRequestId,
+        now: () => new Date(),
         deadline,
         writeMessage: (text) => runLogger.info('Slack message (no webhook configured)', { text }),
+        tokenCache,
         fetch: deps.fetch,
         s3Client: deps.s3Client,
         loadSecret: loadSecretOnce,
       });
-      let summary: RunSummary;
-      if (mode === 'check') {
-        const outcome = await runCheck(
-          {
-            ...runDeps,
-            notifier: runDeps.alertNotifier,
-            rules,
-            timeZone: zone,
-            lineCapacity: config.lineCapacity,
-            failureThreshold: config.failureThreshold,
-            runId: context.awsRequestId,
-            now: () => new Date(),
-          },
-          { scheduledTime: at, deadline },
-        );
-        if (outcome.outcome === 'evaluated') {
-          metrics.record('AirudderApiLatency', outcome.apiLatencyMs);
-          metrics.record('ArchivedBytes', outcome.archived.created ? outcome.archived.sizeBytes : 0);
-          metrics.record(
-            'AlertsFired',
-            outcome.sent.filter((n) => n.kind === 'fired' || n.kind === 'escalated').length,
-          );
-          metrics.record('AlertsResolved', outcome.sent.filter((n) => n.kind === 'resolved').length);
-        }
-        summary = {
-          mode,
-          scheduledTime,
-          outcome: outcome.outcome,
-          archiveKey: outcome.outcome === 'evaluated' ? outcome.archived.key : undefined,
-        };
-        if (outcome.outcome === 'already-evaluated') {
-          // Not a success: a state stuck ahead of the schedule must let the heartbeat alarm fire.
-          metrics.record('CheckAlreadyEvaluated', 1);
-          if (Date.parse(outcome.lastScheduledTime) > at.getTime())
-            runLogger.warn('The alert state was evaluated for a later instant than this run', {
-              lastScheduledTime: outcome.lastScheduledTime,
-            });
-          runLogger.info('Run finished', { ...summary });
-          return summary;
-        }
-      } else {
-        const outcome = await runDigest(
-          {
-            ...runDeps,
-            notifier: runDeps.digestNotifier,
-            timeZone: zone,
-            topN: config.digestTopN,
-            runId: context.awsRequestId,
-            now: () => new Date(),
-            firedAlerts: (date) => readFiredAlerts(runDeps.store, rules, date, zone),
-          },
-          { scheduledTime: at, deadline },
-        );
-        summary = {
-          mode,
-          scheduledTime,
-          outcome: outcome.outcome,
-          archiveKey: outcome.outcome === 'posted' ? outcome.rawKey : undefined,
-        };
-      }
-      metrics.record('RunSucceeded', 1);
+      const { idle, ...result } = await RUNS[mode](
+        wiring,
+        { scheduledTime: new Date(scheduledTime), deadline },
+        metrics,
+      );
+      const summary: RunSummary = { mode, scheduledTime, ...result };
+      if (!idle) metrics.record('RunSucceeded', 1);
       runLogger.info('Run finished', { ...summary });
       return summary;
     } catch (error) {

@@ -1,0 +1,40 @@
+import type { Wiring } from '../composition';
+import type { Config } from '../config';
+import type { Logger } from '../shared/logger';
+import type { Redactor } from '../shared/redact';
+
+/**
+ * The types every command shares, in a module of their own so the command table, runCli and the
+ * commands all depend on it and never on one another.
+ */
+
+export interface CliIo {
+  /** What the command did, for people. */
+  readonly stdout: (text: string) => void;
+  /** Structured logs and errors. */
+  readonly stderr: (text: string) => void;
+  /** True when stdout is a terminal: a long job may then redraw one progress line instead of printing many. */
+  readonly isTTY?: boolean;
+  /** Writes to stdout as is, without a newline (for a progress line redrawn with `\r`). */
+  readonly write?: (text: string) => void;
+}
+
+/** What every command gets: the parsed config and the process's edges, nothing global. */
+export interface CommandContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly redactor: Redactor;
+  readonly io: CliIo;
+  /** The process's clock (injected by tests and the demo); the same one the use cases get. */
+  readonly now: () => Date;
+  /** Epoch ms by which the command must be done (RUN_DEADLINE_MS from start). */
+  readonly deadline: number;
+  /** Each use case's dependencies, from the composition root the Lambda uses too. */
+  readonly wiring: Wiring;
+}
+
+export interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  run(args: ReadonlyArray<string>, context: CommandContext): Promise<void>;
+}

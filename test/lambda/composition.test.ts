@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { TokenCache } from '../../lambda/adapters/airudder/token-cache';
+import type { MonitorSecret } from '../../lambda/adapters/secrets/monitor-secret';
+import { createWiring, type RunContext } from '../../lambda/composition';
+import { loadConfig } from '../../lambda/config';
+import { silentLogger } from '../../lambda/shared/logger';
+import { createRedactor } from '../../lambda/shared/redact';
+
+const AT = new Date('2025-11-12T06:30:00Z');
+
+function runContext(overrides: Partial<RunContext> & { env?: Record<string, string> } = {}): RunContext {
+  const { env, ...rest } = overrides;
+  return {
+    config: loadConfig({
+      AIRUDDER_TIMEZONE: 'Asia/Jakarta',
+      ARCHIVE_DIR: '.data/composition-test',
+      AIRUDDER_APP_KEY: 'key',
+      AIRUDDER_APP_SECRET: 'secret',
+      ...env,
+    }),
+    logger: silentLogger,
+    redactor: createRedactor(),
+    runId: 'run-1',
+    now: () => AT,
+    deadline: Date.now() + 60_000,
+    writeMessage: () => {},
+    tokenCache: new TokenCache(),
+    ...rest,
+  };
+}
+
+describe('createWiring', () => {
+  it("gives the check and the digest the run's own id and clock", async () => {
+    const wiring = createWiring(runContext());
+    const [check, digest] = await Promise.all([wiring.check(), wiring.digest()]);
+    expect(check.runId).toBe('run-1');
+    expect(digest.runId).toBe('run-1');
+    expect(check.now()).toBe(AT);
+    expect(digest.now()).toBe(AT);
+    expect(check.timeZone).toBe('Asia/Jakarta');
+    expect(check.rules.length).toBeGreaterThan(0);
+  });
+
+  it('reads the secret once for every use case that calls out, and never for archive-only ones', async () => {
+    const reads: string[] = [];
+    const loadSecret = async (secretId: string): Promise<MonitorSecret> => {
+      reads.push(secretId);
+      return { AIRUDDER_APP_KEY: 'k', AIRUDDER_APP_SECRET: 's' };
+    };
+    const wiring = createWiring(
+      runContext({
+        loadSecret,
+        env: { AIRUDDER_APP_KEY: '', AIRUDDER_APP_SECRET: '', MONITOR_SECRET_ARN: 'arn:test' },
+      }),
+    );
+    wiring.verify();
+    await wiring.replay([], { post: false });
+    expect(reads).toEqual([]);
+    await Promise.all([wiring.fetch(), wiring.check(), wiring.digest(), wiring.backfill()]);
+    await wiring.replay([], { post: true });
+    expect(reads).toEqual(['arn:test']);
+  });
+
+  it('replays through the live notifiers only when asked to post', async () => {
+    const wiring = createWiring(runContext());
+    expect((await wiring.replay([], { post: false })).post).toBeUndefined();
+    expect((await wiring.replay([], { post: true })).post).toEqual({
+      alertNotifier: expect.objectContaining({ send: expect.any(Function) }),
+      digestNotifier: expect.objectContaining({ send: expect.any(Function) }),
+    });
+  });
+});
