@@ -188,6 +188,7 @@ async function buildRunAdapters(run: RunContext): Promise<RunAdapters> {
       credentials,
       timeoutMs: config.airudder.timeoutMs,
       maxAttempts: config.airudder.maxAttempts,
+      maxResponseBytes: config.airudder.maxResponseBytes,
       tokenTtlMs: config.airudder.tokenTtlMs,
       tokenCache: run.tokenCache,
       logger,

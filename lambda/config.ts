@@ -16,6 +16,13 @@ const optionalString = z
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const positiveIntUpTo = (fallback: number, max: number, unit = '') =>
+  z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(max, { message: `must be at most ${max}${unit}` })
+    .default(fallback);
 
 /** https everywhere; plain http only for loopback hosts (the stand-in, tests). */
 const serviceUrl = z.url().refine((url) => url.startsWith('https://') || isLoopbackUrl(url), {
@@ -34,6 +41,8 @@ export const EnvSchema = z
     AIRUDDER_TIMEZONE: IanaTimeZoneSchema,
     AIRUDDER_TIMEOUT_MS: positiveInt(30_000),
     AIRUDDER_MAX_ATTEMPTS: positiveInt(3),
+    // A real day's response is tens of KiB; the cap only stops an absurd body exhausting memory.
+    AIRUDDER_MAX_RESPONSE_BYTES: positiveIntUpTo(16 * 1024 * 1024, 256 * 1024 * 1024, ' (256 MiB)'),
     AIRUDDER_TOKEN_TTL_MINUTES: positiveInt(23 * 60),
     RUN_DEADLINE_MS: positiveInt(270_000),
     ARCHIVE_BUCKET: optionalString,
@@ -102,6 +111,7 @@ export interface Config {
     readonly timeZone: string;
     readonly timeoutMs: number;
     readonly maxAttempts: number;
+    readonly maxResponseBytes: number;
     readonly tokenTtlMs: number;
     /** Absent when they come from Secrets Manager (MONITOR_SECRET_ARN) or the command needs none. */
     readonly credentials: AirudderCredentials | undefined;
@@ -146,6 +156,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       timeZone: env.AIRUDDER_TIMEZONE,
       timeoutMs: env.AIRUDDER_TIMEOUT_MS,
       maxAttempts: env.AIRUDDER_MAX_ATTEMPTS,
+      maxResponseBytes: env.AIRUDDER_MAX_RESPONSE_BYTES,
       tokenTtlMs: env.AIRUDDER_TOKEN_TTL_MINUTES * 60_000,
       credentials:
         env.AIRUDDER_APP_KEY && env.AIRUDDER_APP_SECRET

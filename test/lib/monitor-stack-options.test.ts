@@ -19,6 +19,7 @@ const NOT_SET_BY_STACK = [
   'AIRUDDER_TOKEN_TTL_MINUTES',
   'SLACK_TIMEOUT_MS',
   'SLACK_MAX_ATTEMPTS',
+  'AIRUDDER_MAX_RESPONSE_BYTES',
 ];
 
 describe('stack with every option configured', () => {

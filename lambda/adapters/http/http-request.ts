@@ -11,6 +11,10 @@ export interface HttpRequest {
   readonly headers: Record<string, string>;
   readonly body?: string;
   readonly timeoutMs: number;
+  /** Largest body accepted, in bytes: reading stops beyond it, so one absurd body cannot exhaust memory. */
+  readonly maxBytes?: number;
+  /** What sets `maxBytes`, named in the error (e.g. the environment variable). */
+  readonly maxBytesSetting?: string;
 }
 
 export interface HttpResponse {
@@ -35,6 +39,16 @@ export class HttpNetworkError extends Error {
   }
 }
 
+/** Thrown when a body is larger than the request's `maxBytes`; nothing beyond the limit was read. */
+export class HttpResponseTooLargeError extends Error {
+  readonly limitBytes: number;
+  constructor(message: string, limitBytes: number, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'HttpResponseTooLargeError';
+    this.limitBytes = limitBytes;
+  }
+}
+
 /** `what` names the call in errors (never the URL's query or any header: they may hold secrets). */
 export async function httpRequest(
   fetchFn: FetchFn,
@@ -50,9 +64,10 @@ export async function httpRequest(
       signal,
       redirect: 'error',
     });
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    const bytes = await readBody(response, what, request);
     return { status: response.status, headers: response.headers, bytes };
   } catch (error) {
+    if (error instanceof HttpResponseTooLargeError) throw error;
     if (signal.aborted) {
       throw new HttpTimeoutError(`${what} timed out after ${request.timeoutMs} ms`, { cause: error });
     }
@@ -62,6 +77,40 @@ export async function httpRequest(
       cause: error,
     });
   }
+}
+
+async function readBody(response: Response, what: string, request: HttpRequest): Promise<Uint8Array> {
+  const limit = request.maxBytes;
+  if (limit === undefined || !response.body) return new Uint8Array(await response.arrayBuffer());
+  const tooLarge = (detail: string) =>
+    new HttpResponseTooLargeError(
+      `${what}: the response is larger than the ${limit.toLocaleString('en-US')}-byte limit` +
+        `${request.maxBytesSetting ? ` (${request.maxBytesSetting})` : ''}; ${detail}`,
+      limit,
+    );
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) {
+    await response.body.cancel().catch(() => undefined);
+    throw tooLarge(
+      `it declared ${declared.toLocaleString('en-US')} bytes, so none were read and nothing can be archived`,
+    );
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(
+        `reading stopped after ${received.toLocaleString('en-US')} bytes and the partial body was discarded: a truncated copy is not the response, so nothing is archived`,
+      );
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,44 @@ describe('npm run job -- check / digest', () => {
     expect(await checkFiles('corrupt')).toEqual(
       expect.arrayContaining(['2025-11-11/20251111T060000Z_20251111T000000_20251111T130000.json']),
     );
+  });
+
+  it('fails on implausible figures instead of reporting good news, keeps the response, and counts towards degraded', async () => {
+    // Prepare: AIRUDDER answers with a negative call count (as observed: "-3,611 calls")
+    const implausible: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).includes('/statistics')) return response;
+      const body = (await response.json()) as { data: { realtime: { total: { total_calls: number } } } };
+      body.data.realtime.total.total_calls = -3611;
+      return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+    };
+    const runImplausible = (at: string) =>
+      runTestCli(['check', '--at', at], {
+        baseUrl: standIn.url,
+        archiveDir: join(dir, 'implausible'),
+        env: { LOG_LEVEL: 'WARN', MONITOR_FAILURE_THRESHOLD: '2' },
+        now: () => clock,
+        fetch: implausible,
+      });
+    // Act
+    const first = await runImplausible('2025-11-11T03:00:00Z');
+    const second = await runImplausible('2025-11-11T03:15:00Z');
+    // Assess: each run fails naming the path, nothing says all is well, the response is archived as invalid
+    for (const result of [first, second]) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /data\.realtime\.total\.total_calls: -3611 is negative: a count cannot be/,
+      );
+      expect(result.stderr).toMatch(/raw response archived at .*raw\/check\/2025-11-11\//);
+      expect(result.stdout).not.toMatch(/Nothing needs attention|nothing owed/);
+    }
+    const sidecars = (await checkFiles('implausible')).filter((file) => file.endsWith('.meta.json'));
+    expect(sidecars).toHaveLength(2);
+    const sidecar = JSON.parse(
+      await readFile(join(dir, 'implausible', 'raw', 'check', sidecars[0]!), 'utf8'),
+    );
+    expect(sidecar.metadata['schema-verdict']).toBe('invalid');
+    expect(second.stdout).toMatch(/degraded/i);
   });
 
   it('digest without a webhook prints the message as text with a Block Kit Builder link, once per date', async () => {

@@ -103,6 +103,30 @@ describe('npm run job -- fetch', () => {
     expect(result.stderr).not.toMatch(/AIRUDDER_APP_KEY/);
   });
 
+  it('exits 1 on a response above AIRUDDER_MAX_RESPONSE_BYTES, archives nothing, and says why', async () => {
+    const argv = ['fetch', '--from', '2025-11-12 00:00:00', '--to', '2025-11-12 11:00:00'];
+    const result = await runTestCli(argv, {
+      baseUrl: standIn.url,
+      archiveDir,
+      env: { AIRUDDER_MAX_RESPONSE_BYTES: '2000' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /fetch failed: AIRUDDER statistics request: the response is larger than the 2,000-byte limit \(AIRUDDER_MAX_RESPONSE_BYTES\);.*nothing (can be|is) archived/,
+    );
+    expect((await filesUnder(archiveDir)).filter((file) => file.includes('T110000.json'))).toEqual([]);
+  });
+
+  it('exits 2 on a response cap above 256 MiB, naming the variable', async () => {
+    const result = await runTestCli(FETCH, {
+      baseUrl: standIn.url,
+      archiveDir,
+      env: { AIRUDDER_MAX_RESPONSE_BYTES: String(2 ** 30) },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/AIRUDDER_MAX_RESPONSE_BYTES must be at most 268435456 \(256 MiB\)/);
+  });
+
   it('exits 1 when the run fails and says why', async () => {
     standIn.inject('statistics', { kind: 'http-status', status: 503 }, 2);
     const result = await runTestCli(FETCH, {
