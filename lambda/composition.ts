@@ -18,6 +18,7 @@ import type { Logger } from './shared/logger';
 import type { Redactor } from './shared/redact';
 import { defaultSleep } from './shared/retry';
 import type { BackfillDeps } from './use-cases/backfill';
+import type { CurateDeps } from './use-cases/curate';
 import type { FetchDeps } from './use-cases/fetch-and-archive';
 import { readFiredAlerts } from './use-cases/fired-alerts';
 import type { ReplayDeps } from './use-cases/replay';
@@ -79,6 +80,8 @@ export interface Wiring {
   /** Replays `rules`; with `post`, through the same notifiers the live runs use. */
   replay(rules: readonly Rule[], options: { readonly post: boolean }): Promise<ReplayDeps>;
   verify(): VerifyDeps;
+  /** Reads raw/ from the archive; writes curated/ there, or into the folder `toDir`. */
+  curate(toDir?: string): CurateDeps;
 }
 
 export function createWiring(run: RunContext): Wiring {
@@ -144,6 +147,10 @@ export function createWiring(run: RunContext): Wiring {
       };
     },
     verify: () => ({ store: archive() }),
+    curate: (toDir) => ({
+      store: archive(),
+      ...(toDir === undefined ? {} : { target: createFolderObjectStore(toDir) }),
+    }),
   };
 }
 

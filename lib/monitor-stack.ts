@@ -3,6 +3,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { StackConfig } from './config';
 import { ArchiveBucket } from './constructs/archive-bucket';
+import { ArchiveQuery } from './constructs/archive-query';
 import { MonitorFunction } from './constructs/monitor-function';
 import { MonitorSecret } from './constructs/monitor-secret';
 import { RunSchedules } from './constructs/run-schedules';
@@ -73,7 +74,20 @@ export class MonitorStack extends Stack {
       alarmEmail: config.alarmEmail,
     });
 
+    const query = new ArchiveQuery(this, 'Query', {
+      archiveBucket: archive.bucket,
+      archivePrefix: archive.prefix,
+      accessLogsBucket: archive.accessLogsBucket,
+    });
+
     new CfnOutput(this, 'ArchiveBucketName', { value: archive.bucket.bucketName });
+    new CfnOutput(this, 'AthenaWorkGroup', { value: query.workGroup.ref });
+    new CfnOutput(this, 'GlueDatabase', { value: query.databaseName });
+    new CfnOutput(this, 'AnalystsPolicyArn', {
+      description: 'Attach to analysts: Athena in the workgroup, read-only over the curated tables',
+      value: query.analystsPolicy.managedPolicyArn,
+      exportName: `${this.stackName}-AnalystsPolicyArn`,
+    });
     new CfnOutput(this, 'SecretId', {
       description: 'Put the AIRUDDER credentials and Slack webhook URLs into this secret',
       value: secret.secretId,

@@ -1,9 +1,11 @@
 import { backfillCommand } from './backfill-command';
 import { checkCommand } from './check-command';
 import type { Command } from './cli-types';
+import { curateCommand } from './curate-command';
 import { digestCommand } from './digest-command';
 import { fetchCommand } from './fetch-command';
 import { replayCommand } from './replay-command';
+import { sqlCommand } from './sql-command';
 import { verifyCommand } from './verify-command';
 
 /** The commands, by the name typed on the command line. */
@@ -14,4 +16,6 @@ export const COMMANDS = {
   backfill: backfillCommand,
   replay: replayCommand,
   verify: verifyCommand,
+  curate: curateCommand,
+  sql: sqlCommand,
 } satisfies Record<string, Command>;

@@ -2,15 +2,35 @@ import type { BackfillProgress, DayOutcome } from '../use-cases/backfill';
 import type { CliIo } from './cli-types';
 
 /**
- * Shows a backfill's progress. On a terminal (`io.isTTY` with `io.write`): one line redrawn in place
+ * Shows a day-by-day job's progress (backfill, curate). On a terminal (`io.isTTY` with `io.write`): one line redrawn in place
  * with `\r` — a bar, counts and an ETA — with failures printed above it as they happen. Anywhere
  * else (a pipe, a log file, CI): one plain line per day, which reads well in a log and greps well.
  */
-export interface ProgressReporter {
-  report(progress: BackfillProgress): void;
+export interface ProgressReporter<Progress = BackfillProgress> {
+  report(progress: Progress): void;
   /** Ends the redrawn line, so what follows starts on a fresh one. */
   finish(): void;
 }
+
+/** A day-by-day job's outcomes: how each reads, which count as failures and which cost nothing. */
+export interface DayOutcomes<Outcome extends { readonly date: string; readonly status: string }> {
+  /** The statuses, in the order the bar counts them. */
+  readonly statuses: ReadonlyArray<Outcome['status']>;
+  /** Statuses that took no work (left out of the ETA). */
+  readonly free: ReadonlyArray<Outcome['status']>;
+  readonly describe: (outcome: Outcome, redact: (text: string) => string) => string;
+}
+
+/** Backfill's outcomes; the default. */
+export const BACKFILL_DAYS: DayOutcomes<DayOutcome> = {
+  statuses: ['fetched', 'skipped', 'failed'],
+  free: ['skipped'],
+  describe: (outcome, redact) => describeDay(outcome, redact),
+};
+
+type DayProgress<Outcome> =
+  | { readonly kind: 'planned'; readonly total: number; readonly toFetch: number }
+  | { readonly kind: 'day'; readonly outcome: Outcome };
 
 export interface ProgressReporterOptions {
   /** Epoch ms: for the ETA. */
@@ -23,9 +43,20 @@ export interface ProgressReporterOptions {
 
 const CLEAR_LINE = '\r\x1b[K';
 
-export function createProgressReporter(io: CliIo, options: ProgressReporterOptions): ProgressReporter {
+export function createProgressReporter(io: CliIo, options: ProgressReporterOptions): ProgressReporter;
+export function createProgressReporter<Outcome extends { readonly date: string; readonly status: string }>(
+  io: CliIo,
+  options: ProgressReporterOptions,
+  days: DayOutcomes<Outcome>,
+): ProgressReporter<DayProgress<Outcome>>;
+export function createProgressReporter(
+  io: CliIo,
+  options: ProgressReporterOptions,
+  // Each overload pairs outcomes with their own describe; inside, only date and status are read.
+  days: DayOutcomes<AnyOutcome> = BACKFILL_DAYS as unknown as DayOutcomes<AnyOutcome>,
+): ProgressReporter<DayProgress<AnyOutcome>> {
   const write = io.isTTY ? io.write : undefined;
-  return write === undefined ? plainReporter(io, options) : terminalReporter(io, write, options);
+  return write === undefined ? plainReporter(io, options, days) : terminalReporter(io, write, options, days);
 }
 
 /** "2025-08-01 fetched (12 KB)", "… skipped (already archived)", "… FAILED: reason". */
@@ -40,10 +71,16 @@ export function describeDay(outcome: DayOutcome, redact: (text: string) => strin
   }
 }
 
-function plainReporter(io: CliIo, options: ProgressReporterOptions): ProgressReporter {
+type AnyOutcome = { readonly date: string; readonly status: string };
+
+function plainReporter(
+  io: CliIo,
+  options: ProgressReporterOptions,
+  days: DayOutcomes<AnyOutcome>,
+): ProgressReporter<DayProgress<AnyOutcome>> {
   return {
     report(progress) {
-      if (progress.kind === 'day') io.stdout(describeDay(progress.outcome, options.redact));
+      if (progress.kind === 'day') io.stdout(days.describe(progress.outcome, options.redact));
     },
     finish() {},
   };
@@ -53,33 +90,34 @@ function terminalReporter(
   io: CliIo,
   write: (text: string) => void,
   options: ProgressReporterOptions,
-): ProgressReporter {
+  days: DayOutcomes<AnyOutcome>,
+): ProgressReporter<DayProgress<AnyOutcome>> {
   const width = options.barWidth ?? 24;
-  const counts = { fetched: 0, skipped: 0, failed: 0 };
+  const counts = new Map(days.statuses.map((status) => [status, 0]));
+  const count = (statuses: ReadonlyArray<string>) =>
+    statuses.reduce((sum, status) => sum + (counts.get(status) ?? 0), 0);
   let total = 0;
   let toFetch = 0;
   let started = options.now();
   let drawn = false;
 
   const draw = () => {
-    const done = counts.fetched + counts.skipped + counts.failed;
+    const done = count(days.statuses);
     const filled = total === 0 ? width : Math.round((done / total) * width);
     const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
     const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
     const parts = [
       `${done}/${total} days ${String(percent).padStart(3)}%`,
-      `fetched ${counts.fetched}`,
-      `skipped ${counts.skipped}`,
-      `failed ${counts.failed}`,
+      ...days.statuses.map((status) => `${status} ${counts.get(status) ?? 0}`),
       `ETA ${eta()}`,
     ];
     write(`${CLEAR_LINE}[${bar}] ${parts.join(' · ')}`);
     drawn = true;
   };
 
-  /** From the pace of the days fetched (or failed) so far; skipped days cost nothing. */
+  /** From the pace of the days worked on (fetched, failed…) so far; skipped days cost nothing. */
   const eta = () => {
-    const attempted = counts.fetched + counts.failed;
+    const attempted = count(days.statuses.filter((status) => !days.free.includes(status)));
     const remaining = toFetch - attempted;
     if (remaining <= 0) return '0:00';
     if (attempted === 0) return '--:--';
@@ -93,10 +131,11 @@ function terminalReporter(
         toFetch = progress.toFetch;
         started = options.now();
       } else {
-        counts[progress.outcome.status] += 1;
-        if (progress.outcome.status === 'failed') {
+        const { status } = progress.outcome;
+        counts.set(status, (counts.get(status) ?? 0) + 1);
+        if (status === 'failed') {
           if (drawn) write(CLEAR_LINE);
-          io.stdout(describeDay(progress.outcome, options.redact));
+          io.stdout(days.describe(progress.outcome, options.redact));
         }
       }
       draw();

@@ -1,3 +1,4 @@
+import { CURATED_PREFIX } from '../domain/curated/curated-tables';
 import { RAW_PREFIX } from '../domain/raw-archive';
 import { ArchiveVerificationError, type VerifyReport, verifyArchive } from '../use-cases/verify-archive';
 import type { Command } from './cli-types';
@@ -6,7 +7,8 @@ import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
 
 export const verifyCommand: Command = {
-  summary: 'Check the raw archive: every sha256, the metadata, that it still parses, and missing days.',
+  summary:
+    'Check the raw archive (every sha256, the metadata, that it still parses, missing days) and the curated tables against it.',
   usage: 'verify [--from YYYY-MM-DD --to YYYY-MM-DD]   (default: all of raw/)',
   async run(args, context) {
     const flags = parseFlags(args, { from: { type: 'string' }, to: { type: 'string' } });
@@ -22,6 +24,9 @@ export const verifyCommand: Command = {
       context.io.stdout(`PROBLEM ${problem.subject}: ${problem.message}`);
     for (const note of report.notes) context.io.stdout(`NOTE ${note.subject}: ${note.message}`);
     context.io.stdout(summary(report, deps.store.describe(RAW_PREFIX)));
+    context.io.stdout(
+      `Checked ${plural(report.curatedObjects, 'curated object')} in ${deps.store.describe(CURATED_PREFIX)} against the raw responses they were derived from.`,
+    );
     if (report.problems.length > 0) {
       throw new ArchiveVerificationError(
         `${plural(report.problems.length, 'problem')} in the archive (listed above, one line each)`,

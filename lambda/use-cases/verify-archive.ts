@@ -3,6 +3,9 @@ import type { ObjectStore } from '../domain/object-store';
 import { parseRawKey, RAW_PREFIX } from '../domain/raw-archive';
 import { datesBetween } from './date-range';
 import { forEachConcurrently } from './run-concurrently';
+import { type Finding, verifyCurated } from './verify-curated';
+
+export type { Finding };
 
 /**
  * Verify: proof that the raw archive is complete and untouched. Re-reads every raw object (or those
@@ -14,6 +17,8 @@ import { forEachConcurrently } from './run-concurrently';
  * (`raw/check/<date>/`) object: either proves the monitor saw that day, and a deployment that runs
  * checks but no digest writes only checks. A day with checks but no whole-day response is a note,
  * since its digest and replay have nothing to read.
+ *
+ * The curated tables are checked against the raw they are derived from (see verifyCurated).
  */
 
 export interface VerifyDeps {
@@ -28,14 +33,10 @@ export interface VerifyRequest {
   readonly concurrency?: number;
 }
 
-export interface Finding {
-  /** A relative key (`raw/day/…`) or a date. */
-  readonly subject: string;
-  readonly message: string;
-}
-
 export interface VerifyReport {
   readonly objects: number;
+  /** Curated objects checked against raw. */
+  readonly curatedObjects: number;
   readonly problems: readonly Finding[];
   readonly notes: readonly Finding[];
   readonly missingDays: readonly string[];
@@ -112,9 +113,18 @@ export async function verifyArchive(deps: VerifyDeps, request: VerifyRequest = {
     }
   }
 
+  const curated = await verifyCurated(store, {
+    inRange,
+    daysArchived: days,
+    concurrency: request.concurrency ?? 8,
+  });
+  problems.push(...curated.problems);
+  notes.push(...curated.notes);
+
   const byKey = (a: Finding, b: Finding) => a.subject.localeCompare(b.subject);
   return {
     objects: raws.length,
+    curatedObjects: curated.objects,
     problems: problems.sort(byKey),
     notes: notes.sort(byKey),
     missingDays,

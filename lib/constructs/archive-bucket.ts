@@ -6,8 +6,8 @@ import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import type { ArchiveStorageClass, ObjectLockConfig } from '../config';
 
-/** The key areas the function uses, each directly under the archive prefix. */
-export const ARCHIVE_AREAS = ['raw', 'state', 'digest'] as const;
+/** The key areas the function uses, each directly under the archive prefix (curated: the SQL tables). */
+export const ARCHIVE_AREAS = ['raw', 'state', 'digest', 'curated'] as const;
 
 export interface ArchiveBucketProps {
   /**
@@ -121,7 +121,7 @@ export class ArchiveBucket extends Construct {
   }
 
   /**
-   * Lets the function read and write its three areas, and list them, and nothing else; sets
+   * Lets the function read and write its areas, and list them, and nothing else; sets
    * ARCHIVE_BUCKET and ARCHIVE_PREFIX in the same call so grant and configuration cannot drift.
    */
   public grantTo(fn: lambda.Function): void {

@@ -127,7 +127,7 @@ describe('stack with every option configured', () => {
     });
   });
 
-  it('scopes object access and listing to the three areas under the archive prefix', () => {
+  it('scopes object access and listing to the four areas under the archive prefix', () => {
     const statements = statementsOfRole(template, fn.roleLogicalId);
     expect(statements).toEqual(
       expect.arrayContaining([
@@ -137,13 +137,19 @@ describe('stack with every option configured', () => {
             objectArn(archive.logicalId, '/acme/centre-1/raw/*'),
             objectArn(archive.logicalId, '/acme/centre-1/state/*'),
             objectArn(archive.logicalId, '/acme/centre-1/digest/*'),
+            objectArn(archive.logicalId, '/acme/centre-1/curated/*'),
           ],
         }),
         expect.objectContaining({
           Action: 's3:ListBucket',
           Condition: {
             StringLike: {
-              's3:prefix': ['acme/centre-1/raw/*', 'acme/centre-1/state/*', 'acme/centre-1/digest/*'],
+              's3:prefix': [
+                'acme/centre-1/raw/*',
+                'acme/centre-1/state/*',
+                'acme/centre-1/digest/*',
+                'acme/centre-1/curated/*',
+              ],
             },
           },
         }),

@@ -243,7 +243,7 @@ describe('function permissions', () => {
   const statements = statementsOfRole(template, fn.roleLogicalId);
   const bucketArn = { 'Fn::GetAtt': [archive.logicalId, 'Arn'] };
 
-  it('are exactly: its log group, get/put in raw/ state/ digest/, listing those prefixes, reading its secret, dead-lettering', () => {
+  it('are exactly: its log group, get/put in raw/ state/ digest/ curated/, listing those prefixes, reading its secret, dead-lettering', () => {
     const logGroup = onlyResource(template, 'AWS::Logs::LogGroup');
     expect(statements).toHaveLength(5);
     expect(statements).toEqual(
@@ -261,6 +261,7 @@ describe('function permissions', () => {
             objectArn(archive.logicalId, '/raw/*'),
             objectArn(archive.logicalId, '/state/*'),
             objectArn(archive.logicalId, '/digest/*'),
+            objectArn(archive.logicalId, '/curated/*'),
           ],
         },
         {
@@ -268,7 +269,7 @@ describe('function permissions', () => {
           Effect: 'Allow',
           Action: 's3:ListBucket',
           Resource: bucketArn,
-          Condition: { StringLike: { 's3:prefix': ['raw/*', 'state/*', 'digest/*'] } },
+          Condition: { StringLike: { 's3:prefix': ['raw/*', 'state/*', 'digest/*', 'curated/*'] } },
         },
         {
           Sid: 'ReadMonitorSecret',

@@ -109,15 +109,27 @@ describe('npm run job -- verify, on a folder archive', () => {
     const result = await job(['verify', '--from', '2025-11-01', '--to', '2025-11-05'], standIn, { dir });
     // Assess
     expect(result.code).toBe(1);
-    const problems = result.stdout.split('\n').filter((line) => line.startsWith('PROBLEM'));
+    const lines = result.stdout.split('\n');
+    const problems = lines.filter(
+      (line) => line.startsWith('PROBLEM') && !line.startsWith('PROBLEM curated/'),
+    );
     expect(problems).toEqual([
       'PROBLEM 2025-11-04: missing day: nothing under raw/day/2025-11-04/ or raw/check/2025-11-04/',
       `PROBLEM ${changed}: sha256 mismatch (recorded ${recorded}, actual ${sha256Hex(tampered)})`,
       `PROBLEM ${stripped}: metadata incomplete: missing time-zone`,
       'PROBLEM raw/day/2025-11-05/notes.txt: not a raw archive key (raw/<check|day|fetch>/<date>/<refUTC>_<start>_<end>.json)',
     ]);
-    expect(result.stdout).toMatch(/Verified 4 raw objects .*: 4 problems \(1 missing day\), 0 notes\./);
-    expect(result.stderr).toMatch(/verify failed: 4 problems in the archive/);
+    // The curated tables derived from the changed and the deleted day no longer match raw.
+    const curated = lines.filter((line) => line.startsWith('PROBLEM curated/'));
+    expect(curated).toHaveLength(7);
+    expect(curated).toContain(
+      `PROBLEM curated/daily/date=2025-11-02/daily.ndjson: line 1: source_sha256 ${recorded} is not the sha256 of ${changed} (${sha256Hex(tampered)})`,
+    );
+    expect(curated).toContain(
+      'PROBLEM curated/hourly/date=2025-11-04/hourly.ndjson: no valid whole-day response under raw/day/2025-11-04/ to derive it from',
+    );
+    expect(result.stdout).toMatch(/Verified 4 raw objects .*: 11 problems \(1 missing day\), 0 notes\./);
+    expect(result.stderr).toMatch(/verify failed: 11 problems in the archive/);
   });
 
   it('checks only the dates asked for', async () => {
@@ -198,7 +210,7 @@ describe('npm run job -- verify, on an S3 archive', () => {
     expect(result.stdout).toContain(`PROBLEM ${stripped}: metadata incomplete: missing schema-verdict`);
     expect(result.stdout).toContain('PROBLEM 2025-11-04: missing day');
     expect(result.stdout).toMatch(
-      /Verified 4 raw objects in s3:\/\/archive\/audit\/raw\/ \(dates 2025-11-01 → 2025-11-05\): 3 problems/,
+      /Verified 4 raw objects in s3:\/\/archive\/audit\/raw\/ \(dates 2025-11-01 → 2025-11-05\): 9 problems/,
     );
   });
 });

@@ -1,0 +1,133 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  CURATED_PREFIX,
+  CURATED_TABLES,
+  type CuratedTable,
+  DUCKDB_TYPES,
+  TABLE_COLUMNS,
+} from '../../domain/curated/curated-tables';
+
+/**
+ * The curated tables of a folder archive loaded into DuckDB under the Glue tables' names (daily,
+ * hourly, distributions), for `npm run job -- sql`. Offline by construction: DuckDB may neither
+ * install nor auto-load an extension (JSON reading is built into the bindings). The tables are read
+ * into memory first (a year is about 30 000 small records) and then the session may touch no file,
+ * so a query cannot write into or read around the archive.
+ */
+
+export interface SqlResult {
+  readonly columns: readonly string[];
+  /** DuckDB's type names, e.g. BIGINT, DOUBLE, VARCHAR. */
+  readonly types: readonly string[];
+  /** JSON-ready values: integers as numbers (as strings beyond 2^53), dates as 'YYYY-MM-DD'. */
+  readonly rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null>>;
+}
+
+export interface CuratedQueryOptions {
+  /** Where DuckDB would keep extensions; tests point it at an empty folder to prove none arrives. */
+  readonly extensionDirectory?: string;
+}
+
+/** Thrown when DuckDB rejects the query (syntax, unknown table or column…); the message is DuckDB's. */
+export class SqlQueryError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SqlQueryError';
+  }
+}
+
+/** Runs one SQL statement over the curated tables under `root` (the folder that holds curated/). */
+export async function queryCurated(
+  root: string,
+  sql: string,
+  options: CuratedQueryOptions = {},
+): Promise<SqlResult> {
+  // Loaded here, not at start-up: the native library is large and only this command needs it.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:', {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    allow_community_extensions: 'false',
+    ...(options.extensionDirectory ? { extension_directory: options.extensionDirectory } : {}),
+  });
+  const connection = await instance.connect();
+  try {
+    for (const table of CURATED_TABLES) {
+      await connection.run(await loadSql(root, table));
+    }
+    await connection.run('SET enable_external_access = false');
+    await connection.run('SET lock_configuration = true');
+    let reader: Awaited<ReturnType<typeof connection.runAndReadAll>>;
+    try {
+      reader = await connection.runAndReadAll(sql);
+    } catch (error) {
+      throw new SqlQueryError(error instanceof Error ? error.message : String(error), { cause: error });
+    }
+    const types = reader.columnTypes().map(String);
+    const rows = reader.getRowsJson().map((row) => row.map((value, index) => jsonCell(value, types[index])));
+    return { columns: reader.columnNames(), types, rows };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** `curated/<table>/date=*\/<table>.ndjson` as a table typed from the one column list; empty when none. */
+async function loadSql(root: string, table: CuratedTable): Promise<string> {
+  const columns = TABLE_COLUMNS[table];
+  if (!(await hasPartitions(join(root, CURATED_PREFIX, table), table))) {
+    const nulls = columns.map((c) => `CAST(NULL AS ${DUCKDB_TYPES[c.type]}) AS "${c.name}"`).join(', ');
+    return `CREATE TABLE ${table} AS SELECT ${nulls} WHERE false`;
+  }
+  const glob = join(root, CURATED_PREFIX, table, 'date=*', `${table}.ndjson`);
+  const struct = columns.map((c) => `"${c.name}": '${DUCKDB_TYPES[c.type]}'`).join(', ');
+  return `CREATE TABLE ${table} AS SELECT * FROM read_json(${literal(glob)}, format = 'newline_delimited', columns = {${struct}}, hive_partitioning = false)`;
+}
+
+async function hasPartitions(dir: string, table: CuratedTable): Promise<boolean> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return false;
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith('date=')) continue;
+    const files: string[] = await readdir(join(dir, entry)).catch(() => []);
+    if (files.includes(`${table}.ndjson`)) return true;
+  }
+  return false;
+}
+
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+const INTEGER_TYPES = new Set([
+  'TINYINT',
+  'SMALLINT',
+  'INTEGER',
+  'BIGINT',
+  'HUGEINT',
+  'UTINYINT',
+  'USMALLINT',
+  'UINTEGER',
+  'UBIGINT',
+  'UHUGEINT',
+]);
+
+/** DuckDB's JSON form writes big integers as strings; those that fit a double exactly become numbers. */
+function jsonCell(value: unknown, type: string | undefined): string | number | boolean | null {
+  if (typeof value === 'string' && type !== undefined && INTEGER_TYPES.has(type)) {
+    const number = Number(value);
+    return Number.isSafeInteger(number) ? number : value;
+  }
+  if (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean'
+  ) {
+    return value;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,97 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { queryCurated, SqlQueryError } from '../adapters/sql/duckdb-curated';
+import { CURATED_PREFIX } from '../domain/curated/curated-tables';
+import { NAMED_QUERIES, namedQuery } from '../domain/curated/named-queries';
+import type { Command, CommandContext } from './cli-types';
+import { formatCsv, formatJson, formatTable } from './sql-output';
+import { UsageError } from './usage-error';
+
+const NAMES = NAMED_QUERIES.map((query) => query.name).join(', ');
+
+export const sqlCommand: Command = {
+  summary:
+    'Query the curated tables (daily, hourly, distributions) of a folder archive with DuckDB, offline.',
+  usage: `sql "SELECT …" | --named ${NAMES} | --list  [--json | --csv] [--dir FOLDER (holds curated/)]`,
+  async run(args, context) {
+    const { values, positionals } = parseSqlArgs(args);
+    if (values.list) {
+      for (const query of NAMED_QUERIES) {
+        context.io.stdout(`-- ${query.name}: ${query.description}\n${query.sql};\n`);
+      }
+      return;
+    }
+    if (values.json && values.csv) throw new UsageError('--json and --csv: choose one output format');
+    const sql = querySql(values.named, positionals);
+    const root = curatedRoot(values.dir, context);
+    let result: Awaited<ReturnType<typeof queryCurated>>;
+    try {
+      result = await queryCurated(root, sql);
+    } catch (error) {
+      if (error instanceof SqlQueryError) {
+        throw new SqlQueryError(
+          `${error.message}\n(tables: daily, hourly, distributions under ${resolve(root, CURATED_PREFIX)})`,
+          {
+            cause: error,
+          },
+        );
+      }
+      throw error;
+    }
+    context.io.stdout(
+      values.json ? formatJson(result) : values.csv ? formatCsv(result) : formatTable(result),
+    );
+  },
+};
+
+function parseSqlArgs(args: ReadonlyArray<string>) {
+  try {
+    return parseArgs({
+      args: [...args],
+      options: {
+        named: { type: 'string' },
+        list: { type: 'boolean' },
+        json: { type: 'boolean' },
+        csv: { type: 'boolean' },
+        dir: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}
+
+function querySql(named: string | undefined, positionals: string[]): string {
+  if (named !== undefined) {
+    if (positionals.length > 0) throw new UsageError('--named: give either a query name or SQL, not both');
+    const query = namedQuery(named);
+    if (query === undefined)
+      throw new UsageError(`--named: no query "${named}"; the named queries are ${NAMES}`);
+    return query.sql;
+  }
+  if (positionals.length !== 1 || positionals[0]?.trim() === '') {
+    throw new UsageError(
+      positionals.length > 1
+        ? `expected one SQL statement in quotes, got ${positionals.length} words: sql "SELECT * FROM daily"`
+        : 'expected a SQL statement in quotes (sql "SELECT * FROM daily"), or --named NAME',
+    );
+  }
+  return positionals[0] as string;
+}
+
+/** The folder that holds curated/: --dir, or the folder archive (with its prefix). */
+function curatedRoot(dir: string | undefined, context: CommandContext): string {
+  if (dir !== undefined) {
+    if (dir.trim() === '') throw new UsageError('--dir: expected a folder');
+    return resolve(dir);
+  }
+  const { archive } = context.config;
+  if (archive.kind === 'folder') return resolve(archive.dir, archive.prefix ?? '');
+  throw new UsageError(
+    `sql reads the curated tables from a folder, and the archive is s3://${archive.bucket}. Bring them down first ` +
+      `("npm run job -- curate --from YYYY-MM-DD --to YYYY-MM-DD --to-dir FOLDER", or aws s3 sync of curated/), ` +
+      'then run sql with --dir FOLDER',
+  );
+}
