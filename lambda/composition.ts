@@ -92,7 +92,7 @@ export function createWiring(run: RunContext): Wiring {
     adapters ??= buildRunAdapters(run);
     return adapters;
   };
-  const archive = () => createArchiveStore(config, run.s3Client);
+  const archive = () => createArchiveStore(config, run.s3Client, run.deadline);
   return {
     archive,
     async fetch() {
@@ -154,10 +154,13 @@ export function createWiring(run: RunContext): Wiring {
   };
 }
 
-export function createArchiveStore(config: Config, s3Client?: S3Client): ObjectStore {
+export function createArchiveStore(config: Config, s3Client?: S3Client, deadline?: number): ObjectStore {
   const location = config.archive;
   if (location.kind === 'folder') return createFolderObjectStore(location.dir, location.prefix);
-  return createS3ObjectStore(s3Client ?? new S3Client({}), location.bucket, location.prefix);
+  return createS3ObjectStore(s3Client ?? new S3Client({}), location.bucket, location.prefix, {
+    timeoutMs: location.timeoutMs,
+    deadline,
+  });
 }
 
 export const defaultSecretLoader = (secretId: string) =>
@@ -203,7 +206,7 @@ async function buildRunAdapters(run: RunContext): Promise<RunAdapters> {
       fetch: run.fetch,
       sleep: run.sleep,
     }),
-    store: createArchiveStore(config, run.s3Client),
+    store: createArchiveStore(config, run.s3Client, run.deadline),
     logger,
     alertNotifier: notifierFor(alertWebhookUrl),
     digestNotifier: notifierFor(digestWebhookUrl ?? alertWebhookUrl),

@@ -4,6 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { TokenCache } from '../adapters/airudder/token-cache';
 import type { FetchFn } from '../adapters/http/http-request';
 import type { MonitorSecret } from '../adapters/secrets/monitor-secret';
+import { failureCallsForFreshSecret, SecretCache } from '../adapters/secrets/secret-cache';
 import { createWiring, defaultSecretLoader, type Wiring } from '../composition';
 import { type Config, loadConfig } from '../config';
 import type { Logger } from '../shared/logger';
@@ -33,6 +34,8 @@ export interface HandlerDeps {
   readonly fetch?: FetchFn;
   readonly logger?: Logger;
   readonly metrics?: RunMetrics;
+  /** The clock for the secret's TTL (tests move it). */
+  readonly now?: () => number;
 }
 
 export interface RunSummary {
@@ -86,27 +89,22 @@ const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
 };
 
 /**
- * The Lambda's edge: parses the event and the environment once, reads the secret once per
- * container, asks the composition root for the mode's wiring and calls its use case. State that
+ * The Lambda's edge: parses the event and the environment once, reads the secret at most once per
+ * MONITOR_SECRET_TTL_MINUTES (and again at once after a refusal a rotation explains), asks the composition root for the mode's wiring and calls its use case. State that
  * outlives an invocation (config, secret, token cache) lives in this closure, so a warm start reuses it.
  */
 export function createHandler(deps: HandlerDeps) {
   const redactor = createRedactor();
   const tokenCache = new TokenCache();
   let config: Config | undefined;
-  let secret: Promise<MonitorSecret> | undefined;
-  const loadSecretOnce = (secretId: string) => {
-    secret ??= (deps.loadSecret ?? defaultSecretLoader)(secretId).catch((error: unknown) => {
-      secret = undefined; // a failed read is tried again on the next invocation
-      throw error;
-    });
-    return secret;
-  };
+  let secrets: SecretCache<MonitorSecret> | undefined;
   let logger = deps.logger;
   let metrics = deps.metrics;
 
   return async function handler(event: unknown, context: InvocationContext): Promise<RunSummary> {
     config ??= loadConfig(deps.env);
+    secrets ??= new SecretCache(deps.loadSecret ?? defaultSecretLoader, config.secretTtlMs, deps.now);
+    const secretCache = secrets;
     logger ??= createPowertoolsLogger(
       new PowertoolsLogger({ serviceName: SERVICE_NAME, logLevel: config.logLevel }),
       redactor,
@@ -130,7 +128,7 @@ export function createHandler(deps: HandlerDeps) {
         tokenCache,
         fetch: deps.fetch,
         s3Client: deps.s3Client,
-        loadSecret: loadSecretOnce,
+        loadSecret: (secretId) => secretCache.get(secretId),
       });
       const { idle, ...result } = await RUNS[mode](
         wiring,
@@ -143,6 +141,11 @@ export function createHandler(deps: HandlerDeps) {
       return summary;
     } catch (error) {
       metrics.record('RunFailed', 1);
+      if (config.secretArn && failureCallsForFreshSecret(error)) {
+        // A rotated credential or webhook: the next run reads the secret again instead of waiting for the TTL.
+        secretCache.invalidate();
+        runLogger.warn('Credentials or webhook refused; the secret will be read again on the next run');
+      }
       if (error instanceof AlertDeliveryError || error instanceof DigestDeliveryError)
         metrics.record('SlackFailures', 1);
       const message = redactor.redact(error instanceof Error ? error.message : String(error));

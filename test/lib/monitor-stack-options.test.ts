@@ -20,6 +20,8 @@ const NOT_SET_BY_STACK = [
   'SLACK_TIMEOUT_MS',
   'SLACK_MAX_ATTEMPTS',
   'AIRUDDER_MAX_RESPONSE_BYTES',
+  'ARCHIVE_TIMEOUT_MS',
+  'MONITOR_SECRET_TTL_MINUTES',
 ];
 
 describe('stack with every option configured', () => {
