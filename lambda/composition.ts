@@ -67,6 +67,8 @@ export interface RunAdapters {
   readonly alertNotifier: Notifier;
   /** Digests: SLACK_DIGEST_WEBHOOK_URL, else SLACK_WEBHOOK_URL, else the console. */
   readonly digestNotifier: Notifier;
+  /** Digests go to the console: a reader there gets the full table (no phone screen to fit). */
+  readonly digestToConsole: boolean;
 }
 
 /** One wiring per use case. Adapters (and the secret read) are built once, on first use. */
@@ -117,12 +119,13 @@ export function createWiring(run: RunContext): Wiring {
     },
     async digest() {
       const rules = await loadRules(config);
-      const { source, store, logger, digestNotifier } = await runAdapters();
+      const { source, store, logger, digestNotifier, digestToConsole } = await runAdapters();
       return {
         source,
         store,
         logger,
         notifier: digestNotifier,
+        fullTable: digestToConsole,
         timeZone,
         topN: config.digestTopN,
         runId: run.runId,
@@ -210,5 +213,6 @@ async function buildRunAdapters(run: RunContext): Promise<RunAdapters> {
     logger,
     alertNotifier: notifierFor(alertWebhookUrl),
     digestNotifier: notifierFor(digestWebhookUrl ?? alertWebhookUrl),
+    digestToConsole: !(digestWebhookUrl ?? alertWebhookUrl),
   };
 }

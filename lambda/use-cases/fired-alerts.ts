@@ -1,6 +1,7 @@
+import { metricUnit } from '../domain/alerts/format-value';
 import type { Rule } from '../domain/alerts/rules';
 import { type AlertState, AlertStateSchema } from '../domain/alerts/state';
-import type { FiredAlert } from '../domain/digest/digest-input';
+import type { FiredAlert } from '../domain/digest/day-data';
 import { localDate } from '../domain/local-time';
 import type { ObjectStore } from '../domain/object-store';
 import { readDocument } from './json-document';
@@ -9,7 +10,9 @@ import { ALERT_STATE_KEY } from './run-check';
 /**
  * The alerts that fired on a local date, read from each rule's transition history in the alert
  * state (the history keeps the last transitions per rule: enough for yesterday). An episode that
- * started on the date counts, with the time it resolved if it has.
+ * started on the date counts, with the time it resolved if it has, and its worst value: the worst
+ * the state recorded (the values at its transitions, and the latest value while it still fires),
+ * since the state keeps no value of the runs in between.
  */
 export function firedAlertsOn(
   state: AlertState,
@@ -17,7 +20,7 @@ export function firedAlertsOn(
   date: string,
   timeZone: string,
 ): FiredAlert[] {
-  const titles = new Map(rules.map((rule) => [rule.id, rule.title]));
+  const byId = new Map(rules.map((rule) => [rule.id, rule]));
   const fired: FiredAlert[] = [];
   for (const [ruleId, ruleState] of Object.entries(state.rules)) {
     const history = ruleState.history;
@@ -31,12 +34,26 @@ export function firedAlertsOn(
       const escalated = history
         .slice(index + 1, resolved ? history.indexOf(resolved) : undefined)
         .some((later) => later.to === 'firing:crit');
+      const rule = byId.get(ruleId);
+      const episode = history.slice(index, resolved ? history.indexOf(resolved) : undefined);
+      const values = episode.flatMap((step) => (step.value === null ? [] : [step.value]));
+      if (!resolved && ruleState.lastValue !== null && ruleState.lastOutcome !== 'no-data') {
+        values.push(ruleState.lastValue);
+      }
+      const worst =
+        rule === undefined || values.length === 0
+          ? undefined
+          : {
+              value: rule.comparison === 'below' ? Math.min(...values) : Math.max(...values),
+              unit: metricUnit(rule),
+            };
       fired.push({
         ruleId,
-        title: titles.get(ruleId) ?? ruleId,
+        title: rule?.title ?? ruleId,
         severity: escalated ? 'crit' : severity,
         at: transition.at,
         ...(resolved ? { resolvedAt: resolved.at } : {}),
+        ...(worst ? { worst } : {}),
       });
     });
   }

@@ -1,13 +1,14 @@
 import { buildDigest } from '../domain/digest/build-digest';
-import { previousDate, weekAgoDate } from '../domain/digest/digest-dates';
-import type { FiredAlert } from '../domain/digest/digest-input';
-import { previousLocalDate, wholeDayWindow } from '../domain/query-window';
+import type { FiredAlert } from '../domain/digest/day-data';
+import { previousDate, weekAgoDate } from '../domain/digest/day-data';
+import { localDate } from '../domain/local-time';
+import { previousLocalDate, shiftDate, wholeDayWindow } from '../domain/query-window';
 import type { Notifier, SlackMessage } from '../domain/slack/slack-message';
 import type { Logger } from '../shared/logger';
 import { earlierDay } from './archived-days';
 import { CLAIM_TTL_MS, type DigestRecord, DigestRecordSchema, digestRecordKey } from './digest-record';
 import { type FetchDeps, fetchAndArchive } from './fetch-and-archive';
-import { updateDocument } from './json-document';
+import { DocumentCorruptError, readDocument, updateDocument } from './json-document';
 
 export interface DigestDeps extends FetchDeps {
   readonly notifier: Notifier;
@@ -17,6 +18,8 @@ export interface DigestDeps extends FetchDeps {
   /** Identifies this run in claims (the Lambda request id, or a random id). */
   readonly runId: string;
   readonly now: () => Date;
+  /** Always add the full table (the digest goes to a console, where there is no phone screen to fit). */
+  readonly fullTable?: boolean;
   /** The alerts that fired on a local date, from the alert state. */
   readonly firedAlerts: (date: string) => Promise<FiredAlert[]>;
 }
@@ -28,10 +31,13 @@ export interface DigestRequest {
   readonly date?: string;
   /** Post again even if this date's digest was posted already. */
   readonly force?: boolean;
+  /** Add the full figure table and the breakdowns to the message. */
+  readonly detail?: boolean;
   readonly deadline?: number;
 }
 
-export type DigestOutcome =
+/** What became of one date's digest. */
+export type DateOutcome =
   | {
       readonly outcome: 'posted';
       readonly date: string;
@@ -39,6 +45,12 @@ export type DigestOutcome =
       readonly message: SlackMessage;
     }
   | { readonly outcome: 'already-posted' | 'in-progress'; readonly date: string };
+
+/** The run's own date, and the earlier dates it caught up first (oldest first). */
+export type DigestOutcome = DateOutcome & { readonly caughtUp: ReadonlyArray<DateOutcome> };
+
+/** How far back a run looks for digests that were claimed or failed but never posted. */
+export const CATCH_UP_DAYS = 7;
 
 /** Thrown when Slack did not take the digest; the date stays unposted, so the next invocation posts it. */
 export class DigestDeliveryError extends Error {
@@ -48,10 +60,89 @@ export class DigestDeliveryError extends Error {
   }
 }
 
-/** Fetches and archives a whole local day, builds its digest and posts it exactly once per date. */
+/** Thrown for a date whose day is not over yet in the account's zone: its digest would be partial. */
+export class DigestDateError extends RangeError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'DigestDateError';
+  }
+}
+
+/**
+ * `date` must be over in `timeZone` at `now`. The wording is the backfill's, so both commands
+ * refuse the same way.
+ */
+export function assertDayIsOver(flag: string, date: string, timeZone: string, now: Date): void {
+  const today = localDate(now, timeZone);
+  if (date >= today) {
+    throw new DigestDateError(
+      `${flag}: ${date} is not over yet in ${timeZone} (today is ${today}); a digest covers a whole day that has ended`,
+    );
+  }
+}
+
+/**
+ * Posts the digest of a whole local day, exactly once per date. First, oldest first, every date of
+ * the last CATCH_UP_DAYS whose digest was claimed or failed but never posted (a claim older than
+ * CLAIM_TTL_MS belongs to a run that died); then its own date. When an earlier date cannot be
+ * posted, the own date is recorded as owed too and the error is thrown, so the next run posts both,
+ * in order. Refuses (DigestDateError) a date that is not over yet, before anything is archived or
+ * recorded.
+ */
 export async function runDigest(deps: DigestDeps, request: DigestRequest): Promise<DigestOutcome> {
+  const date = request.date ?? previousLocalDate(request.scheduledTime, deps.timeZone);
+  assertDayIsOver('date', date, deps.timeZone, deps.now());
+  const caughtUp: DateOutcome[] = [];
+  for (const owed of await owedDates(deps, date)) {
+    try {
+      deps.logger.info('Posting a digest an earlier run owed', { date: owed });
+      caughtUp.push(await postDigest(deps, owed, { ...request, force: false }));
+    } catch (error) {
+      await recordOwed(deps, date, `waiting for the digest of ${owed}`);
+      throw error;
+    }
+  }
+  const own = await postDigest(deps, date, request);
+  return { ...own, caughtUp };
+}
+
+/** Dates before `date` (within CATCH_UP_DAYS) whose digest was claimed or failed and never posted. */
+async function owedDates(deps: DigestDeps, date: string): Promise<string[]> {
+  const now = deps.now().getTime();
+  const owed: string[] = [];
+  for (let back = CATCH_UP_DAYS - 1; back >= 1; back--) {
+    const earlier = shiftDate(date, -back);
+    let record: DigestRecord | undefined;
+    try {
+      record = (await readDocument(deps.store, digestRecordKey(earlier), DigestRecordSchema))?.value;
+    } catch (error) {
+      if (!(error instanceof DocumentCorruptError)) throw error;
+      // A damaged record must not block every later digest; it is left for a person to look at.
+      deps.logger.warn('Digest record unreadable; not catching up its date', {
+        date: earlier,
+        error: error.message,
+      });
+      continue;
+    }
+    if (record === undefined || record.status === 'posted') continue;
+    const claimAge = record.claim ? now - Date.parse(record.claim.at) : Number.POSITIVE_INFINITY;
+    if (record.status === 'failed' || claimAge >= CLAIM_TTL_MS) owed.push(earlier);
+  }
+  return owed;
+}
+
+/** Records `date` as owed (failed, unclaimed) unless it was posted or another run is on it. */
+async function recordOwed(deps: DigestDeps, date: string, reason: string): Promise<void> {
+  await updateDocument(deps.store, digestRecordKey(date), DigestRecordSchema, (record) => {
+    if (record?.status === 'posted' || record?.claim) return { value: undefined, result: undefined };
+    const owed: DigestRecord = { ...(record ?? { date, posts: 0 }), status: 'failed', lastError: reason };
+    return { value: owed, result: undefined };
+  });
+}
+
+/** Fetches and archives the whole day, builds its digest and posts it, once per date. */
+async function postDigest(deps: DigestDeps, date: string, request: DigestRequest): Promise<DateOutcome> {
   const { store, logger, timeZone, runId } = deps;
-  const date = request.date ?? previousLocalDate(request.scheduledTime, timeZone);
   const window = wholeDayWindow(date, timeZone);
   const key = digestRecordKey(date);
   const blocked = await updateDocument(store, key, DigestRecordSchema, (record) => {
@@ -104,16 +195,19 @@ export async function runDigest(deps: DigestDeps, request: DigestRequest): Promi
       earlierDay(deps, weekAgoDate(date), timeZone, request.deadline, logger),
       deps.firedAlerts(date),
     ]);
-    message = buildDigest({
-      date,
-      timeZone,
-      day: day.statistics,
-      previousDay,
-      weekAgo,
-      alertsFired,
-      archiveLocation: day.archived.location,
-      topN: deps.topN,
-    });
+    message = buildDigest(
+      {
+        date,
+        timeZone,
+        day: day.statistics,
+        previousDay,
+        weekAgo,
+        alertsFired,
+        archiveLocation: day.archived.location,
+        topN: deps.topN,
+      },
+      { detail: (request.detail ?? false) || (deps.fullTable ?? false) },
+    );
   } catch (error) {
     await release({ status: 'failed', lastError: error instanceof Error ? error.message : String(error) });
     throw error;

@@ -1,4 +1,4 @@
-import { dayRows, numberOrUndefined } from '../digest/day-rows';
+import { dayRows, numberOrUndefined } from '../digest/day-data';
 import type { Distribution, StatisticsResponse } from '../statistics-schema';
 import {
   CALL_FIGURES,

@@ -1,64 +1,92 @@
+import { localDate, toWallClock } from '../local-time';
+import { formatCount, formatElapsed, formatMetric } from '../metric-format';
 import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
-import type { Block, ContextBlock, SlackMessage } from '../slack/slack-message';
+import type { Block, ContextBlock, SectionBlock, SlackMessage } from '../slack/slack-message';
 import type { StatisticsResponse } from '../statistics-schema';
-import { alertsBlock } from './alerts-block';
-import { breakdownBlocks } from './breakdown-blocks';
-import { digestBreakdowns } from './day-breakdowns';
-import { digestFigures } from './day-figures';
-import { formatDayLabel, previousDate, weekAgoDate } from './digest-dates';
-import type { DigestInput } from './digest-input';
-import { figureBlocks } from './figure-blocks';
-import type { Comparison } from './figure-comparison';
-import { TONE_EMOJI } from './format-figure';
-import { hourlyVolume } from './hourly-volume';
-import { notificationText } from './notification-text';
-import { summaryBlock } from './summary-block';
-import { volumeBlock } from './volume-block';
-
-const CONTEXT_TEXT_MAX = 2000;
+import {
+  type DigestFigures,
+  type DigestInput,
+  digestBreakdowns,
+  digestFigures,
+  type FiredAlert,
+  formatDayLabel,
+  type HourSlot,
+  hourlyVolume,
+  peakHour,
+  previousDate,
+  weekAgoDate,
+} from './day-data';
+import { detailBlocks } from './detail-blocks';
+import {
+  type Comparison,
+  changesOf,
+  type DigestView,
+  type FigureDefinition,
+  figureDefinition,
+  formatChange,
+  formatValue,
+  HEADLINE_FIGURES,
+  isNoCallDay,
+  type TaggedChange,
+  TONE_EMOJI,
+  verdictOf,
+} from './figures';
 
 /**
- * The daily digest: one Slack message saying how the robot did on `input.date`, what changed against
- * the day before and the same weekday a week earlier, and what needs attention. Pure: the caller
- * fetches, archives and sends. About 16 blocks whatever the data, every outside string escaped and
- * every list cut to Slack's limits. Throws a RangeError for a malformed date or topN.
+ * Stage 3 of the digest, the message. The first screen is the day, read in thirty seconds: the
+ * headline figures, what needs attention, the day's alerts, the hourly shape and where the raw data
+ * is; six blocks at most. Everything within its normal range collapses into one line. `detail` adds
+ * the full figure table and the breakdowns (`digest --detail`, and the console output).
  */
-export function buildDigest(input: DigestInput): SlackMessage {
+
+const SECTION_TEXT_MAX = 3000;
+const CONTEXT_TEXT_MAX = 2000;
+const TITLE_MAX = 120;
+/** Room kept for the "…and N more" line. */
+const MORE_RESERVE = 40;
+const SEVERITY = { crit: '🚨 CRIT', warn: '⚠️ WARN' } as const;
+
+export interface DigestOptions {
+  /** Add the full figure table and the breakdowns after the first screen. */
+  readonly detail?: boolean;
+}
+
+/**
+ * The daily digest of `input.date`. Pure: the caller fetches, archives and sends. Every outside
+ * string is escaped and every list cut to Slack's limits. Throws a RangeError for a malformed date
+ * or topN.
+ */
+export function buildDigest(input: DigestInput, options: DigestOptions = {}): SlackMessage {
   const { date, timeZone, topN } = input;
   if (!Number.isInteger(topN) || topN < 0)
     throw new RangeError(`topN must be a whole number ≥ 0, got ${topN}`);
   const dayLabel = formatDayLabel(date);
-  const figures = digestFigures(input.day, date);
-  const breakdowns = digestBreakdowns(input.day, date);
   const earlier = [
     earlierDay('d/d', input.previousDay, previousDate(date)),
     earlierDay('w/w', input.weekAgo, weekAgoDate(date)),
   ];
-  const comparisons = earlier.flatMap((day) => (day.comparison === undefined ? [] : [day.comparison]));
-
+  const view: DigestView = {
+    date,
+    dayLabel,
+    figures: digestFigures(input.day, date),
+    breakdowns: digestBreakdowns(input.day, date),
+    earlier,
+    comparisons: earlier.flatMap((day) => (day.comparison === undefined ? [] : [day.comparison])),
+    alerts: input.alertsFired,
+  };
   const blocks: Block[] = [
     {
       type: 'header',
       text: { type: 'plain_text', text: `🤖 Robot digest · ${formatDayLabel(date, true)}`, emoji: true },
     },
-    summaryBlock({ dayLabel, figures, breakdowns, comparisons, alerts: input.alertsFired }),
-    legendBlock(earlier),
-    { type: 'divider' },
-    ...figureBlocks(figures, comparisons),
-    { type: 'divider' },
-    volumeBlock(hourlyVolume(input.day, date, timeZone)),
-    ...breakdownBlocks(breakdowns, topN),
-    { type: 'divider' },
-    alertsBlock(input.alertsFired, date, timeZone),
-    footerBlock(input.archiveLocation, timeZone),
+    section(headline(view)),
+    section(attention(view)),
+    ...(view.alerts.length > 0 ? [section(alertsText(view.alerts, date, timeZone))] : []),
+    section(hourlyText(hourlyVolume(input.day, date, timeZone))),
+    footer(view, input.archiveLocation, timeZone),
+    ...(options.detail ? detailBlocks(view, topN) : []),
   ];
-  return { text: notificationText(dayLabel, figures, comparisons, input.alertsFired), blocks };
-}
-
-interface EarlierDay {
-  readonly tag: Comparison['tag'];
-  readonly date: string;
-  readonly comparison: Comparison | undefined;
+  return { text: notificationText(view), blocks };
 }
 
 /** A comparison day counts only when its response actually holds that date. */
@@ -66,31 +94,270 @@ function earlierDay(
   tag: Comparison['tag'],
   response: StatisticsResponse | undefined,
   date: string,
-): EarlierDay {
+): DigestView['earlier'][number] {
   if (response === undefined) return { tag, date, comparison: undefined };
   const figures = digestFigures(response, date);
   const holdsDay = figures.realtimeIn || figures.offlineIn;
   return { tag, date, comparison: holdsDay ? { tag, figures } : undefined };
 }
 
-/** What d/d and w/w compare with, which of them had no data, and what the colours mean. */
-function legendBlock(earlier: ReadonlyArray<EarlierDay>): ContextBlock {
-  const parts = earlier.map((day) =>
+const HEADLINE: ReadonlyArray<readonly [FigureDefinition['key'], string]> = [
+  ['transferSuccessRate', 'transfer success'],
+  ['oneCallSolveRate', 'first-call resolution'],
+  ['satisfiedRate', 'satisfied'],
+];
+
+/** '*966 calls* · transfer success *84.8%* · first-call resolution *57.1%* · satisfied *79.1%*'. */
+function headline({ dayLabel, figures, earlier }: DigestView): string {
+  const v = figures.values;
+  if (!figures.realtimeIn) return `⚠️ No realtime figures for ${dayLabel} in the response.`;
+  if (isNoCallDay(figures)) {
+    const before = earlier.flatMap((day) => {
+      const calls = day.comparison?.figures.values.totalCalls;
+      return calls === undefined ? [] : [`${formatCount(calls)} on ${formatDayLabel(day.date)}`];
+    });
+    return `📭 *No calls* on ${dayLabel}${before.length > 0 ? ` (${before.join(', ')})` : ''}.`;
+  }
+  const parts = [v.totalCalls === undefined ? '_calls: no data_' : `*${formatCount(v.totalCalls)} calls*`];
+  for (const [key, name] of HEADLINE) {
+    const value = v[key];
+    const figure = figureDefinition(key);
+    if (value !== undefined) parts.push(`${name} *${formatValue(value, figure.measure)}*`);
+    else if (figure.fromOffline && !figures.offlineIn) parts.push(`${name} _not in yet_`);
+  }
+  return parts.join(' · ');
+}
+
+/** Changes that exist, without colour: '▼ 7.9 pp d/d · ▼ 9 pp w/w'. */
+const changeText = (changes: ReadonlyArray<TaggedChange>, figure: FigureDefinition): string =>
+  changes
+    .filter(({ change }) => change.kind !== 'no-data')
+    .map(({ tag, change }) => `${formatChange(change, figure.measure)} ${tag}`)
+    .join(' · ');
+
+/**
+ * What needs attention (figures worse than an earlier day beyond their noise and better than
+ * neither), late T+1 figures, what got better, and one line for everything within its normal range.
+ */
+function attention(view: DigestView): string {
+  const { figures, comparisons, alerts } = view;
+  const worse: string[] = [];
+  const better: string[] = [];
+  let normal = 0;
+  for (const figure of HEADLINE_FIGURES) {
+    const value = figures.values[figure.key];
+    const changes = changesOf(figure, figures, comparisons);
+    const verdict = verdictOf(changes);
+    if (verdict === 'attention') {
+      const shown = value === undefined ? '' : ` ${formatValue(value, figure.measure)}`;
+      worse.push(`${TONE_EMOJI.bad} *${figure.label}*${shown} · ${changeText(changes, figure)}`);
+    } else if (verdict === 'better') {
+      better.push(`*${figure.label}* ${changeText(changes, figure)}`);
+    } else if (verdict === 'normal') {
+      normal++;
+    }
+  }
+  const lines = worse.length > 0 ? ['*Needs attention*', ...worse] : [];
+  const late = lateFigures(view);
+  if (late.length > 0) lines.push(`⏳ Not in yet (T+1): ${late.join(', ')}.`);
+  if (better.length > 0) lines.push(`${TONE_EMOJI.good} Better: ${better.join(' · ')}`);
+  if (comparisons.length === 0) {
+    lines.push('No earlier day to compare with, so nothing is judged better or worse.');
+  } else if (worse.length === 0 && alerts.length === 0) {
+    lines.push('✅ Nothing needs attention: no alerts, and every other figure is within its normal range.');
+  } else if (normal > 0) {
+    lines.push(`✅ ${normal === 1 ? '1 other figure' : `${normal} other figures`} within the normal range.`);
+  }
+  return truncate(lines.join('\n'), SECTION_TEXT_MAX);
+}
+
+/** The T+1 figures the day lacks because the offline row is not there yet. */
+function lateFigures({ figures, breakdowns }: DigestView): string[] {
+  if (figures.offlineIn && breakdowns.offlineIn) return [];
+  const headlineFigures = HEADLINE_FIGURES.filter(
+    (figure) => figure.fromOffline && figures.values[figure.key] === undefined,
+  );
+  return [
+    ...headlineFigures.map((figure) => figure.label.toLowerCase()),
+    'transfer reasons',
+    'tickets',
+    'fake receipts',
+  ];
+}
+
+/**
+ * The day's alerts in the order they fired, with severity, worst value and how long they lasted:
+ * '🚨 CRIT *Transfer success below 88%* · worst 61% · 14:10–16:05 (1h 55m)'. A long list is cut to
+ * Slack's limit with "…and N more".
+ */
+function alertsText(alerts: ReadonlyArray<FiredAlert>, date: string, timeZone: string): string {
+  const heading = `*Alerts* · ${alerts.length}`;
+  const sorted = [...alerts].sort(
+    (a, b) => instant(a.at) - instant(b.at) || a.ruleId.localeCompare(b.ruleId),
+  );
+  const lines: string[] = [];
+  let used = heading.length;
+  for (const [index, alert] of sorted.entries()) {
+    const line = alertLine(alert, date, timeZone);
+    const isLast = index === sorted.length - 1;
+    if (used + 1 + line.length + (isLast ? 0 : MORE_RESERVE) > SECTION_TEXT_MAX) {
+      lines.push(`_…and ${sorted.length - index} more_`);
+      break;
+    }
+    lines.push(line);
+    used += 1 + line.length;
+  }
+  return [heading, ...lines].join('\n');
+}
+
+function alertLine(alert: FiredAlert, date: string, timeZone: string): string {
+  const title = truncate(escapeMrkdwn(alert.title), TITLE_MAX);
+  const worst =
+    alert.worst === undefined ? '' : ` · worst ${formatMetric(alert.worst.value, alert.worst.unit)}`;
+  const from = localTime(alert.at, date, timeZone);
+  const lasted = Date.parse(alert.resolvedAt ?? '') - Date.parse(alert.at);
+  const when =
+    alert.resolvedAt === undefined
+      ? `${from}, still firing`
+      : `${from}–${localTime(alert.resolvedAt, date, timeZone)}${Number.isFinite(lasted) ? ` (${formatElapsed(lasted)})` : ''}`;
+  return `${SEVERITY[alert.severity]} *${title}*${worst} · ${when}`;
+}
+
+/** 'HH:mm' local, with the day in front when it is not the digest's day; the raw text if unreadable. */
+function localTime(iso: string, date: string, timeZone: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return truncate(escapeMrkdwn(iso), 40);
+  const clock = toWallClock(at, timeZone);
+  const time = `${pad2(clock.hour)}:${pad2(clock.minute)}`;
+  const day = localDate(at, timeZone);
+  return day === date ? time : `${formatDayLabel(day)} ${time}`;
+}
+
+/** Sort key; unreadable times go last rather than break the digest. */
+const instant = (iso: string): number => {
+  const time = new Date(iso).getTime();
+  return Number.isNaN(time) ? Number.MAX_SAFE_INTEGER : time;
+};
+
+const pad2 = (value: number) => String(value).padStart(2, '0');
+
+const BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
+/** Shown for an hour without a row: a gap, so a missing hour does not pass for a quiet one. */
+export const GAP = '·';
+const AXIS_HOURS = new Set([0, 6, 12, 18]);
+
+/**
+ * One bar per value, scaled from 0 to the largest value: a quiet night stays low even when the
+ * whole day was quiet. All zeros give a flat floor; a flat non-zero day gives full bars; an empty
+ * list gives ''. Negative or non-finite values count as 0; null/undefined show as a gap.
+ */
+export function sparkline(values: ReadonlyArray<number | null | undefined>): string {
+  const numbers = values.map((value) =>
+    value === null || value === undefined ? undefined : Number.isFinite(value) && value > 0 ? value : 0,
+  );
+  const max = Math.max(0, ...numbers.map((value) => value ?? 0));
+  return numbers
+    .map((value) => {
+      if (value === undefined) return GAP;
+      const level = max === 0 ? 0 : Math.round((value / max) * (BARS.length - 1));
+      return BARS[level] ?? BARS[0];
+    })
+    .join('');
+}
+
+/**
+ * A label line to print under a sparkline: each label at the column of its bar, skipped when it
+ * would touch or overlap the one before. `labels[i]` is undefined for unlabelled bars.
+ */
+export function sparklineAxis(labels: ReadonlyArray<string | undefined>): string {
+  let line = '';
+  labels.forEach((label, column) => {
+    if (label === undefined || (line.length > 0 && line.length >= column)) return;
+    line = line.padEnd(column, ' ') + label;
+  });
+  return line;
+}
+
+/**
+ * Calls by hour as a sparkline in a code block (monospace, so the hour axis lines up), with the peak
+ * hour and a note on a 23- or 25-hour day or on hours without data.
+ */
+export function hourlyText(slots: ReadonlyArray<HourSlot>): string {
+  const title = '*Calls by hour*';
+  if (slots.every((slot) => slot.calls === undefined)) return `${title}\n_No hourly rows for this day._`;
+  const peak = peakHour(slots);
+  const notes = [
+    peak === undefined ? 'no calls' : `peak ${pad2(peak.hour)}:00 (${formatCount(peak.calls ?? 0)} calls)`,
+  ];
+  if (slots.length === 23) notes.push('23-hour day (clocks went forward)');
+  if (slots.length === 25) notes.push('25-hour day (clocks went back)');
+  const missing = slots.filter((slot) => slot.calls === undefined).length;
+  if (missing > 0) notes.push(`${missing === 1 ? '1 hour' : `${missing} hours`} without data (${GAP})`);
+
+  const seen = new Set<number>();
+  const axis = sparklineAxis(
+    slots.map((slot) => {
+      // Label an axis hour once, even when clocks going back repeat it.
+      if (!AXIS_HOURS.has(slot.hour) || seen.has(slot.hour)) return undefined;
+      seen.add(slot.hour);
+      return pad2(slot.hour);
+    }),
+  );
+  return `${title} · ${notes.join(' · ')}\n\`\`\`${sparkline(slots.map((slot) => slot.calls))}\n${axis}\`\`\``;
+}
+
+/** What d/d and w/w compare with (or that a day had no data), where the raw data is, the zone. */
+function footer(view: DigestView, archiveLocation: string, timeZone: string): ContextBlock {
+  const against = view.earlier.map((day) =>
     day.comparison === undefined
       ? `${day.tag}: no data for ${formatDayLabel(day.date)}`
       : `${day.tag} = vs ${formatDayLabel(day.date)}`,
   );
-  const colours = `${TONE_EMOJI.good} better · ${TONE_EMOJI.bad} worse · ${TONE_EMOJI.neutral} neutral or within noise`;
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: `${parts.join(' · ')} · ${colours}` }] };
-}
-
-function footerBlock(archiveLocation: string, timeZone: string): ContextBlock {
   const location = truncate(escapeMrkdwn(archiveLocation), CONTEXT_TEXT_MAX - 40);
   return {
     type: 'context',
     elements: [
+      { type: 'mrkdwn', text: `${against.join(' · ')} · times in ${escapeMrkdwn(timeZone)}` },
       { type: 'mrkdwn', text: `📦 Raw data: \`${location}\`` },
-      { type: 'mrkdwn', text: `Times in ${escapeMrkdwn(timeZone)}` },
     ],
   };
 }
+
+/**
+ * The notification fallback, for a phone's lock screen: the day, calls and transfer success with
+ * their change against the nearest earlier day, and the alert count. Only our own words and
+ * numbers, so there is nothing to escape.
+ * e.g. 'Robot digest Tue 11 Nov: 966 calls (▼ 1.6% d/d), transfer success 84.8% (▼ 7.9 pp d/d), 2 alerts'
+ */
+function notificationText({ dayLabel, figures, comparisons, alerts }: DigestView): string {
+  const parts = isNoCallDay(figures)
+    ? ['no calls']
+    : [
+        notificationFigure('totalCalls', 'calls', figures, comparisons, true),
+        notificationFigure('transferSuccessRate', 'transfer success', figures, comparisons, false),
+      ].filter((part) => part !== undefined);
+  if (parts.length === 0) parts.push('no call figures');
+  parts.push(alerts.length === 0 ? 'no alerts' : alerts.length === 1 ? '1 alert' : `${alerts.length} alerts`);
+  if (!figures.offlineIn) parts.push('T+1 figures not in yet');
+  return `Robot digest ${dayLabel}: ${parts.join(', ')}`;
+}
+
+function notificationFigure(
+  key: 'totalCalls' | 'transferSuccessRate',
+  name: string,
+  figures: DigestFigures,
+  comparisons: ReadonlyArray<Comparison>,
+  nameAfter: boolean,
+): string | undefined {
+  const value = figures.values[key];
+  if (value === undefined) return undefined;
+  const figure = figureDefinition(key);
+  const shown = formatValue(value, figure.measure);
+  const text = nameAfter ? `${shown} ${name}` : `${name} ${shown}`;
+  const nearest = changesOf(figure, figures, comparisons).find(({ change }) => change.kind !== 'no-data');
+  return nearest === undefined
+    ? text
+    : `${text} (${formatChange(nearest.change, figure.measure)} ${nearest.tag})`;
+}
+
+const section = (text: string): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });

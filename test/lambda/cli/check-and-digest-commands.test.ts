@@ -149,6 +149,26 @@ describe('npm run job -- check / digest', () => {
     expect(forced.stdout).toMatch(/Digest for 2025-11-10 posted/);
   });
 
+  it('digest on the console shows the full figure table after the first screen', async () => {
+    const result = await run(['digest', '--date', '2025-11-09']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\*Transfer success\* \d+(\.\d)?% · /m);
+    expect(result.stdout).toMatch(/^\*What callers wanted\* · \d+/m);
+  });
+
+  it.each([
+    ['2025-11-12', 'today'],
+    ['2025-11-13', 'a future date'],
+  ])('digest --date %s (%s) exits 2 like backfill, archiving and recording nothing', async (date) => {
+    const result = await run(['digest', '--date', date]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `--date: ${date} is not over yet in Asia/Jakarta (today is 2025-11-12); a digest covers a whole day that has ended`,
+    );
+    const files = await readdir(join(dir, 'archive'), { recursive: true }).catch(() => []);
+    expect(files.filter((file) => file.includes(date))).toEqual([]);
+  });
+
   it.each([
     [['check', '--at', 'noon'], /--at "noon" is not an ISO-8601 instant/],
     [['digest', '--date', '2025-02-30'], /--date: "2025-02-30" is not a date/],

@@ -4,13 +4,20 @@ import { type AlertState, emptyAlertState, type Transition } from '../../../lamb
 import { firedAlertsOn } from '../../../lambda/use-cases/fired-alerts';
 
 const ZONE = 'Asia/Jakarta'; // UTC+7
-const rules = [{ id: 'transfer', title: 'Transfer success rate' }] as unknown as Rule[];
+const rules = [
+  {
+    id: 'transfer',
+    title: 'Transfer success rate',
+    metric: { kind: 'field', field: 'transfer_success_rate' },
+    comparison: 'below',
+  },
+] as unknown as Rule[];
 
-const step = (at: string, from: Transition['from'], to: Transition['to']): Transition => ({
+const step = (at: string, from: Transition['from'], to: Transition['to'], value = 0.5): Transition => ({
   at,
   from,
   to,
-  value: 0.5,
+  value,
   threshold: 0.75,
 });
 
@@ -33,12 +40,12 @@ function stateWith(history: Transition[], ruleId = 'transfer'): AlertState {
 }
 
 describe('firedAlertsOn', () => {
-  it('lists an episode that started on the local date, with when it resolved and its highest severity', () => {
+  it('lists an episode that started on the local date, with when it resolved, its highest severity and worst value', () => {
     const state = stateWith([
-      step('2025-11-11T01:00:00Z', 'ok', 'pending'),
-      step('2025-11-11T02:00:00Z', 'pending', 'firing:warn'),
-      step('2025-11-11T03:00:00Z', 'firing:warn', 'firing:crit'),
-      step('2025-11-11T05:00:00Z', 'firing:crit', 'ok'),
+      step('2025-11-11T01:00:00Z', 'ok', 'pending', 0.7),
+      step('2025-11-11T02:00:00Z', 'pending', 'firing:warn', 0.6),
+      step('2025-11-11T03:00:00Z', 'firing:warn', 'firing:crit', 0.41),
+      step('2025-11-11T05:00:00Z', 'firing:crit', 'ok', 0.85),
     ]);
     expect(firedAlertsOn(state, rules, '2025-11-11', ZONE)).toEqual([
       {
@@ -47,6 +54,7 @@ describe('firedAlertsOn', () => {
         severity: 'crit',
         at: '2025-11-11T02:00:00Z',
         resolvedAt: '2025-11-11T05:00:00Z',
+        worst: { value: 0.41, unit: 'rate' },
       },
     ]);
   });
@@ -55,7 +63,13 @@ describe('firedAlertsOn', () => {
     // 18:30 UTC on the 10th is 01:30 on the 11th in Jakarta
     const state = stateWith([step('2025-11-10T18:30:00Z', 'pending', 'firing:warn')]);
     expect(firedAlertsOn(state, rules, '2025-11-11', ZONE)).toEqual([
-      { ruleId: 'transfer', title: 'Transfer success rate', severity: 'warn', at: '2025-11-10T18:30:00Z' },
+      {
+        ruleId: 'transfer',
+        title: 'Transfer success rate',
+        severity: 'warn',
+        at: '2025-11-10T18:30:00Z',
+        worst: { value: 0.5, unit: 'rate' },
+      },
     ]);
     expect(firedAlertsOn(state, rules, '2025-11-10', ZONE)).toEqual([]);
   });

@@ -2,18 +2,38 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
 import { createWebhookNotifier } from '../../../lambda/adapters/slack/webhook-notifier';
-import type { FiredAlert } from '../../../lambda/domain/digest/digest-input';
+import type { FiredAlert } from '../../../lambda/domain/digest/day-data';
 import type { ObjectStore } from '../../../lambda/domain/object-store';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
 import { silentLogger } from '../../../lambda/shared/logger';
-import { DigestRecordSchema, digestRecordKey } from '../../../lambda/use-cases/digest-record';
+import { CLAIM_TTL_MS, DigestRecordSchema, digestRecordKey } from '../../../lambda/use-cases/digest-record';
 import { readDocument } from '../../../lambda/use-cases/json-document';
-import { DigestDeliveryError, type DigestDeps, runDigest } from '../../../lambda/use-cases/run-digest';
+import {
+  DigestDateError,
+  DigestDeliveryError,
+  type DigestDeps,
+  runDigest,
+} from '../../../lambda/use-cases/run-digest';
 import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';
 import { startTestStandIn, TEST_ZONE, testClient } from '../../helpers/airudder';
 import { startS3Emulator } from '../../helpers/s3-emulator';
 
 const MORNING = new Date('2025-11-12T01:30:00Z'); // 08:30 in Jakarta: the digest of 2025-11-11
+
+/** A record of 2025-11-11 claimed at MORNING by `runId`, as a run leaves it before it posts. */
+const writeClaim = (store: ObjectStore, runId: string) =>
+  store.replace(
+    digestRecordKey('2025-11-11'),
+    Buffer.from(
+      JSON.stringify({
+        date: '2025-11-11',
+        status: 'claimed',
+        posts: 0,
+        claim: { runId, at: MORNING.toISOString() },
+      }),
+    ),
+    { contentType: 'application/json', metadata: {}, expectedVersion: undefined },
+  );
 
 describe('digest runs over loopback: stand-in, S3-compatible server, Slack receiver', () => {
   let standIn: StandIn;
@@ -60,7 +80,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     const second = await runDigest(deps(store, 'b'), { scheduledTime: MORNING });
 
     expect(first).toMatchObject({ outcome: 'posted', date: '2025-11-11' });
-    expect(second).toEqual({ outcome: 'already-posted', date: '2025-11-11' });
+    expect(second).toEqual({ outcome: 'already-posted', date: '2025-11-11', caughtUp: [] });
     const posted = slack.received.slice(before);
     expect(posted).toHaveLength(1);
     expect(checkBlockKitLimits(posted[0]!)).toEqual([]);
@@ -152,18 +172,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
 
   it('leaves a fresh claim by another run alone', async () => {
     const store = createS3ObjectStore(s3.client, s3.bucket, 'claimed');
-    await store.replace(
-      digestRecordKey('2025-11-11'),
-      Buffer.from(
-        JSON.stringify({
-          date: '2025-11-11',
-          status: 'claimed',
-          posts: 0,
-          claim: { runId: 'other', at: MORNING.toISOString() },
-        }),
-      ),
-      { contentType: 'application/json', metadata: {}, expectedVersion: undefined },
-    );
+    await writeClaim(store, 'other');
     const posted = slack.received.length;
     await expect(runDigest(deps(store, 'mine'), { scheduledTime: MORNING })).resolves.toMatchObject({
       outcome: 'in-progress',
@@ -180,5 +189,120 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     await lateStandIn.close();
     expect(outcome.outcome).toBe('posted');
     if (outcome.outcome === 'posted') expect(JSON.stringify(outcome.message)).toMatch(/not in yet/);
+  });
+
+  describe('never lost: a later run posts what an earlier one could not, oldest first, each once', () => {
+    const NEXT_MORNING = new Date('2025-11-13T01:30:00Z'); // 08:30 in Jakarta: the digest of 2025-11-12
+    let clock = MORNING;
+    let movingStandIn: StandIn;
+    beforeAll(async () => {
+      movingStandIn = await startTestStandIn({ now: () => clock });
+    });
+    afterAll(async () => {
+      await movingStandIn.close();
+    });
+
+    /** A run as the scheduler starts it at `at`, on the stand-in whose clock is `at` too. */
+    const runAt = (store: ObjectStore, runId: string, at: Date, notifier?: DigestDeps['notifier']) => {
+      clock = at;
+      const base = { ...deps(store, runId), source: testClient(movingStandIn.url).client, now: () => at };
+      return runDigest(notifier ? { ...base, notifier } : base, { scheduledTime: at });
+    };
+    const recordOf = async (store: ObjectStore, date: string) =>
+      (await readDocument(store, digestRecordKey(date), DigestRecordSchema))?.value;
+
+    it('posts D, then D+1, each once, when Slack refused every attempt for D', async () => {
+      // Prepare: the run for D (11 Nov) meets a Slack that refuses all three attempts
+      const store = createS3ObjectStore(s3.client, s3.bucket, 'catch-up');
+      slack.respondWith({ status: 503 }, { status: 503 }, { status: 503 });
+      await expect(runAt(store, 'd', MORNING)).rejects.toThrow(DigestDeliveryError);
+      const before = slack.received.length;
+      // Act: the next morning's run, and one more after it
+      const next = await runAt(store, 'd+1', NEXT_MORNING);
+      const again = await runAt(store, 'd+1-again', NEXT_MORNING);
+      // Assess
+      expect(next).toMatchObject({
+        outcome: 'posted',
+        date: '2025-11-12',
+        caughtUp: [{ outcome: 'posted', date: '2025-11-11' }],
+      });
+      expect(again).toMatchObject({ outcome: 'already-posted', caughtUp: [] });
+      const texts = slack.received.slice(before).map((message) => message.text);
+      expect(texts).toEqual([
+        expect.stringMatching(/^Robot digest Tue 11 Nov: /),
+        expect.stringMatching(/^Robot digest Wed 12 Nov: /),
+      ]);
+      expect(await recordOf(store, '2025-11-11')).toMatchObject({ status: 'posted', posts: 1 });
+      expect(await recordOf(store, '2025-11-12')).toMatchObject({ status: 'posted', posts: 1 });
+    });
+
+    it('records D+1 as owed when D still cannot be posted, so neither is lost and the order holds', async () => {
+      // Prepare: Slack refuses the run for D, and again the first attempts of the run for D+1
+      const store = createS3ObjectStore(s3.client, s3.bucket, 'catch-up-order');
+      slack.respondWith({ status: 503 }, { status: 503 }, { status: 503 });
+      await expect(runAt(store, 'd', MORNING)).rejects.toThrow(DigestDeliveryError);
+      slack.respondWith({ status: 503 }, { status: 503 }, { status: 503 });
+      await expect(runAt(store, 'd+1', NEXT_MORNING)).rejects.toThrow(DigestDeliveryError);
+      expect(await recordOf(store, '2025-11-12')).toMatchObject({
+        status: 'failed',
+        lastError: 'waiting for the digest of 2025-11-11',
+      });
+      const before = slack.received.length;
+      // Act: the run of the morning after
+      const later = await runAt(store, 'd+2', new Date('2025-11-14T01:30:00Z'));
+      // Assess
+      expect(later.caughtUp.map((earlier) => earlier.date)).toEqual(['2025-11-11', '2025-11-12']);
+      expect(slack.received.slice(before).map((message) => message.text.slice(0, 26))).toEqual([
+        'Robot digest Tue 11 Nov: 9',
+        'Robot digest Wed 12 Nov: 9',
+        'Robot digest Thu 13 Nov: 9',
+      ]);
+    });
+
+    it('posts D after the claim timeout when the run for D died after claiming it', async () => {
+      // Prepare: the run for D claims the date, then hangs forever in Slack (as if killed)
+      const store = createS3ObjectStore(s3.client, s3.bucket, 'dead-claim');
+      void runAt(store, 'dies', MORNING, { send: () => new Promise<never>(() => {}) });
+      for (let tries = 0; (await recordOf(store, '2025-11-11'))?.status !== 'claimed' && tries < 100; tries++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      const before = slack.received.length;
+      // Act: a retry within the claim timeout, then the next morning's run
+      const early = await runDigest(
+        { ...deps(store, 'early'), now: () => new Date(MORNING.getTime() + CLAIM_TTL_MS / 2) },
+        { scheduledTime: MORNING },
+      );
+      const next = await runAt(store, 'next', NEXT_MORNING);
+      // Assess
+      expect(early).toMatchObject({ outcome: 'in-progress', date: '2025-11-11' });
+      expect(next.caughtUp).toMatchObject([{ outcome: 'posted', date: '2025-11-11' }]);
+      expect(slack.received.slice(before).map((message) => message.text.slice(0, 23))).toEqual([
+        'Robot digest Tue 11 Nov',
+        'Robot digest Wed 12 Nov',
+      ]);
+    });
+
+    it('posts a claim older than the timeout when rerun for the same date', async () => {
+      const store = createS3ObjectStore(s3.client, s3.bucket, 'stale-claim');
+      await writeClaim(store, 'dead');
+      const later = new Date(MORNING.getTime() + CLAIM_TTL_MS);
+      await expect(
+        runDigest({ ...deps(store, 'retry'), now: () => later }, { scheduledTime: MORNING }),
+      ).resolves.toMatchObject({ outcome: 'posted', date: '2025-11-11' });
+    });
+  });
+
+  it.each([
+    { date: '2025-11-12', what: 'today' },
+    { date: '2025-11-13', what: 'a future date' },
+  ])('refuses $what, archiving and recording nothing', async ({ date }) => {
+    const store = createS3ObjectStore(s3.client, s3.bucket, `early-${date}`);
+    const posted = slack.received.length;
+    await expect(runDigest(deps(store, 'early'), { scheduledTime: MORNING, date })).rejects.toThrow(
+      new DigestDateError(
+        `date: ${date} is not over yet in Asia/Jakarta (today is 2025-11-12); a digest covers a whole day that has ended`,
+      ),
+    );
+    expect(await store.list('')).toEqual([]);
+    expect(slack.received.length).toBe(posted);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import { buildDigest } from '../../../../lambda/domain/digest/build-digest';
-import type { DigestInput, FiredAlert } from '../../../../lambda/domain/digest/digest-input';
+import { buildDigest, type DigestOptions } from '../../../../lambda/domain/digest/build-digest';
+import type { DigestInput, FiredAlert } from '../../../../lambda/domain/digest/day-data';
 import { checkBlockKitLimits } from '../../../../lambda/domain/slack/block-kit-limits';
 import type { SlackMessage } from '../../../../lambda/domain/slack/slack-message';
 import {
@@ -34,12 +34,14 @@ export const ALERTS: ReadonlyArray<FiredAlert> = [
     severity: 'crit',
     at: '2025-11-11T07:10:00Z',
     resolvedAt: '2025-11-11T09:05:00Z',
+    worst: { value: 0.6123, unit: 'rate' },
   },
   {
     ruleId: 'agent-reception-low',
     title: 'Agent reception below 80%',
     severity: 'warn',
     at: '2025-11-11T16:40:00Z',
+    worst: { value: 0.78, unit: 'rate' },
   },
 ];
 
@@ -59,8 +61,8 @@ export function digestInput(): DigestInput {
 }
 
 /** Builds the digest and asserts, for every test that builds one, that Slack would accept it. */
-export function buildChecked(input: DigestInput): SlackMessage {
-  const message = buildDigest(input);
+export function buildChecked(input: DigestInput, options: DigestOptions = {}): SlackMessage {
+  const message = buildDigest(input, options);
   expectWithinSlackLimits(message);
   return message;
 }
@@ -83,6 +85,20 @@ export function allTexts(message: SlackMessage): string[] {
       ];
     }),
   ];
+}
+
+/**
+ * The text a reader sees: every block's text without mrkdwn markers (*, _, `) and with entities
+ * decoded; the notification fallback is not shown in the channel, so it is left out.
+ */
+export function visibleText(message: SlackMessage): string {
+  return allTexts(message)
+    .slice(1)
+    .join('\n')
+    .replace(/[*_`]/g, '')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
 }
 
 /** The text of the section whose text or a field starts with `*title*`. */

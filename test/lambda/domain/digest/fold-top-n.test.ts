@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldTopN } from '../../../../lambda/domain/digest/fold-top-n';
+import { foldTopN } from '../../../../lambda/domain/digest/day-data';
 
 const names = (folded: ReturnType<typeof foldTopN>) => folded.top.map((entry) => entry.name);
 

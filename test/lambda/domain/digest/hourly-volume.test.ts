@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { hourlyVolume, peakHour } from '../../../../lambda/domain/digest/hourly-volume';
-import { volumeBlock } from '../../../../lambda/domain/digest/volume-block';
+import { hourlyText } from '../../../../lambda/domain/digest/build-digest';
+import { hourlyVolume, peakHour } from '../../../../lambda/domain/digest/day-data';
 import { DAY, loadResponse, TIME_ZONE } from './digest-test-kit';
 
 const BERLIN = 'Europe/Berlin';
 const hoursOf = (slots: ReturnType<typeof hourlyVolume>) => slots.map((slot) => slot.hour);
-const textOf = (block: ReturnType<typeof volumeBlock>) => block.text?.text ?? '';
+const textOf = (text: string) => text;
 
 describe('hourlyVolume', () => {
   it('gives the 24 local hours of an ordinary day with their calls', () => {
@@ -62,16 +62,16 @@ describe('hourlyVolume', () => {
   });
 });
 
-describe('volumeBlock', () => {
+describe('hourlyText', () => {
   it('shows the sparkline, an hour axis and the peak hour', () => {
-    const text = textOf(volumeBlock(hourlyVolume(loadResponse(`day-${DAY}`), DAY, TIME_ZONE)));
+    const text = textOf(hourlyText(hourlyVolume(loadResponse(`day-${DAY}`), DAY, TIME_ZONE)));
     expect(text).toContain('peak 15:00 (111 calls)');
     expect(text).toContain('```▁▁▁▁▁▁▂▃▅▇█▇▅▆██▆▄▂▂▁▁▁▁\n00    06    12    18```');
   });
 
   it('says when the day had 25 hours, and labels the repeated hour once', () => {
     const text = textOf(
-      volumeBlock(hourlyVolume(loadResponse('dst-fall-back-2025-10-26'), '2025-10-26', BERLIN)),
+      hourlyText(hourlyVolume(loadResponse('dst-fall-back-2025-10-26'), '2025-10-26', BERLIN)),
     );
     expect(text).toContain('25-hour day (clocks went back)');
     expect(text).toMatch(/\n00 {5}06 {4}/);
@@ -79,7 +79,7 @@ describe('volumeBlock', () => {
 
   it('says when the day had 23 hours', () => {
     const text = textOf(
-      volumeBlock(hourlyVolume(loadResponse('dst-spring-forward-2025-03-30'), '2025-03-30', BERLIN)),
+      hourlyText(hourlyVolume(loadResponse('dst-spring-forward-2025-03-30'), '2025-03-30', BERLIN)),
     );
     expect(text).toContain('23-hour day (clocks went forward)');
   });
@@ -89,7 +89,7 @@ describe('volumeBlock', () => {
     const hourly = response.data.realtime?.hourly;
     if (!hourly) throw new Error('fixture has no hourly rows');
     hourly.data_list = [];
-    expect(textOf(volumeBlock(hourlyVolume(response, DAY, TIME_ZONE)))).toBe(
+    expect(textOf(hourlyText(hourlyVolume(response, DAY, TIME_ZONE)))).toBe(
       '*Calls by hour*\n_No hourly rows for this day._',
     );
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GAP, sparkline, sparklineAxis } from '../../../../lambda/domain/digest/sparkline';
+import { GAP, sparkline, sparklineAxis } from '../../../../lambda/domain/digest/build-digest';
 
 describe('sparkline', () => {
   it('draws one bar per value, scaled from zero to the largest', () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type FigureKind, figureDefinition } from '../../../../lambda/domain/digest/figure-catalogue';
-import { compareFigure } from '../../../../lambda/domain/digest/figure-change';
-import { formatChange, formatToneChange } from '../../../../lambda/domain/digest/format-figure';
+import {
+  compareFigure,
+  type FigureKind,
+  figureDefinition,
+  formatChange,
+  formatToneChange,
+  verdictOf,
+} from '../../../../lambda/domain/digest/figures';
 
 const transferSuccess = figureDefinition('transferSuccessRate');
 const duplicateRate = figureDefinition('duplicateCallRate');
@@ -120,7 +125,7 @@ describe('compareFigure', () => {
   it('says "new" instead of dividing by a zero previous count', () => {
     const change = compareFigure(5, 0, calls);
     expect(change).toEqual({ kind: 'new', tone: 'neutral' });
-    expect(formatToneChange(change, 'count', 'd/d')).toBe('⚪ ▲ new d/d');
+    expect(formatToneChange(change, 'count', 'd/d')).toBe('▲ new d/d');
   });
 
   it('colours "new" by the figure: agent time appearing from nothing is bad news', () => {
@@ -142,12 +147,45 @@ describe('compareFigure', () => {
   ])('has no data when a side is missing (current $current, previous $previous)', ({ current, previous }) => {
     const change = compareFigure(current, previous, transferSuccess);
     expect(change).toEqual({ kind: 'no-data' });
-    expect(formatToneChange(change, 'rate', 'w/w')).toBe('n/a w/w');
+    expect(formatToneChange(change, 'rate', 'w/w')).toBe('w/w no data');
   });
 
   it('does not let binary-float residue decide the tone of an exactly-at-noise move', () => {
     // 0.93 - 0.91 is 0.020000000000000018 in floating point; the reader sees 2.0 pp.
     const change = compareFigure(0.93, 0.91, transferSuccess);
     expect(change).toMatchObject({ kind: 'delta', delta: 2, notable: true, tone: 'good' });
+  });
+});
+
+describe('verdictOf: the attention rule', () => {
+  const delta = (tone: 'good' | 'bad' | 'neutral') =>
+    ({
+      kind: 'delta',
+      delta: tone === 'good' ? 5 : tone === 'bad' ? -5 : 0.5,
+      unit: 'points',
+      notable: tone !== 'neutral',
+      tone,
+    }) as const;
+  const noData = { kind: 'no-data' } as const;
+  it.each([
+    { dd: delta('bad'), ww: delta('bad'), verdict: 'attention', why: 'worse on both' },
+    {
+      dd: delta('bad'),
+      ww: delta('neutral'),
+      verdict: 'attention',
+      why: 'worse on one, within noise on the other',
+    },
+    { dd: delta('bad'), ww: noData, verdict: 'attention', why: 'worse on one, no data on the other' },
+    { dd: delta('good'), ww: delta('bad'), verdict: 'normal', why: 'better day on day, worse week on week' },
+    { dd: delta('good'), ww: delta('neutral'), verdict: 'better', why: 'better on one and not worse' },
+    { dd: delta('neutral'), ww: delta('neutral'), verdict: 'normal', why: 'within noise on both' },
+    { dd: noData, ww: noData, verdict: 'not-compared', why: 'nothing to compare with' },
+  ] as const)('says $verdict when $why', ({ dd, ww, verdict }) => {
+    expect(
+      verdictOf([
+        { tag: 'd/d', change: dd },
+        { tag: 'w/w', change: ww },
+      ]),
+    ).toBe(verdict);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { digestFigures } from '../../../../lambda/domain/digest/day-figures';
+import { digestFigures } from '../../../../lambda/domain/digest/day-data';
 import { DAY, loadResponse, offlineDailyRow, realtimeDailyRow, realtimeTotal } from './digest-test-kit';
 
 const day = () => loadResponse(`day-${DAY}`);
