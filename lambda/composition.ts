@@ -149,7 +149,7 @@ export function createWiring(run: RunContext): Wiring {
         ...(post ? { post: { alertNotifier: post.alertNotifier, digestNotifier: post.digestNotifier } } : {}),
       };
     },
-    verify: () => ({ store: archive() }),
+    verify: () => ({ store: archive(), timeZone }),
     curate: (toDir) => ({
       store: archive(),
       ...(toDir === undefined ? {} : { target: createFolderObjectStore(toDir) }),
