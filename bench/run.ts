@@ -6,6 +6,7 @@ import { OUT_DIR, REPO_ROOT, RESULTS_FILE } from './bench-paths';
 import { startBenchServices } from './bench-services';
 import { benchBundle } from './bundle';
 import { benchColdStart } from './cold-start';
+import { benchCuratedSql } from './curated-sql';
 import { describeMachine, machineFacts } from './machine';
 import { type DetailTable, formatDetail, formatSummary, type ResultRow, type SectionResult } from './report';
 import { benchRunOverhead } from './run-overhead';
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
   const bundle = await timed('bundle', benchBundle);
   const coldStart = await timed('cold start', () => benchColdStart(bundle.bundles));
   const sizeScaling = await timed('size scaling', benchSizeScaling);
+  const curatedSql = await timed('curated sql', benchCuratedSql);
   const services = await timed('fake services', startBenchServices);
   let runOverhead: SectionResult;
   let backfill: SectionResult;
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     runOverhead,
     backfill,
     sizeScaling,
+    curatedSql,
   } satisfies Record<string, SectionResult>;
   const rows: ResultRow[] = Object.values(sections).flatMap((section) => section.rows);
   const details: DetailTable[] = Object.values(sections).flatMap((section) => section.details);

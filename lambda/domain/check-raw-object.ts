@@ -1,6 +1,6 @@
 import { compactUtc, formatWallClock, toWallClock } from './local-time';
 import type { StoredObject } from './object-store';
-import { RAW_METADATA_FIELDS, type RawKeyParts, sha256Hex } from './raw-archive';
+import { RAW_METADATA_FIELDS, type RawKeyParts } from './raw-archive';
 import { parseStatistics, type SchemaVerdict } from './statistics-schema';
 
 /**
@@ -21,12 +21,14 @@ const VERDICTS: readonly SchemaVerdict[] = ['valid', 'invalid', 'malformed-json'
 const DETAIL_MAX = 200;
 
 /**
- * `configuredZone` is AIRUDDER_TIMEZONE: a recorded zone that differs from it is a problem (the
- * archive then mixes zones), as is one that does not turn the key's reference time into its window.
+ * `actualSha256`: the SHA-256 (hex) of `object.bytes`, computed by the caller (the domain hashes
+ * nothing). `configuredZone` is AIRUDDER_TIMEZONE: a recorded zone that differs from it is a problem
+ * (the archive then mixes zones), as is one that does not turn the key's reference time into its window.
  */
 export function checkRawObject(
   parts: RawKeyParts,
   object: StoredObject,
+  actualSha256: string,
   configuredZone?: string,
 ): RawObjectCheck {
   const problems: string[] = [];
@@ -44,7 +46,7 @@ export function checkRawObject(
   };
 
   const recorded = present('sha256');
-  const actual = sha256Hex(object.bytes);
+  const actual = actualSha256;
   if (recorded !== undefined && recorded !== actual) {
     problems.push(`sha256 mismatch (recorded ${recorded}, actual ${actual})`);
   }

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import { compactUtc } from './local-time';
-import type { ObjectStore } from './object-store';
 import type { QueryWindow } from './query-window';
 import type { FetchedStatistics } from './stats-source';
 
@@ -73,8 +71,6 @@ export const RAW_METADATA_FIELDS = [
 ] as const;
 export type RawMetadata = Record<(typeof RAW_METADATA_FIELDS)[number], string>;
 
-export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
 export interface ArchiveRequest {
   readonly kind: RunKind;
   readonly window: QueryWindow;
@@ -82,25 +78,15 @@ export interface ArchiveRequest {
   readonly fetched: FetchedStatistics;
 }
 
-export interface ArchivedResponse {
-  readonly key: string;
-  readonly location: string;
-  readonly sha256: string;
-  readonly sizeBytes: number;
-  /** False when an object for this key already existed: nothing was written. */
-  readonly created: boolean;
-}
+/** Where a fetched response is archived: its key follows from the run alone. */
+export const rawKeyOf = ({ kind, window, referenceTime }: ArchiveRequest): string =>
+  rawKey({ kind, date: window.date, referenceTime, window });
 
-/** Stores the exact response bytes, whatever the schema said of them; never overwrites. */
-export async function archiveResponse(
-  store: ObjectStore,
-  request: ArchiveRequest,
-): Promise<ArchivedResponse> {
+/** The record kept with the response's bytes; `sha256` is the hash of exactly those bytes. */
+export function rawMetadata(request: ArchiveRequest, sha256: string): RawMetadata {
   const { kind, window, referenceTime, fetched } = request;
-  const key = rawKey({ kind, date: window.date, referenceTime, window });
-  const sha256 = sha256Hex(fetched.bytes);
   const issues = fetched.parsed.verdict === 'valid' ? 0 : fetched.parsed.error.issues.length;
-  const metadata: RawMetadata = {
+  return {
     sha256,
     'run-kind': kind,
     'reference-time': referenceTime.toISOString(),
@@ -112,9 +98,4 @@ export async function archiveResponse(
     'schema-verdict': fetched.parsed.verdict,
     'schema-issues': String(issues),
   };
-  const created = await store.createIfAbsent(key, fetched.bytes, {
-    contentType: 'application/json',
-    metadata,
-  });
-  return { key, location: store.describe(key), sha256, sizeBytes: fetched.bytes.byteLength, created };
 }

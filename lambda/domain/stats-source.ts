@@ -12,6 +12,22 @@ export interface FetchedStatistics {
   readonly parsed: ParsedStatistics;
 }
 
+/** How a statistics source failed, as the monitor's health alert words it. */
+export type SourceFailureKind = 'refused' | 'api-error' | 'unreachable';
+
+/**
+ * What a StatsSource adapter throws when the source fails: `kind` lets a use case tell refused
+ * credentials from an outage without knowing the adapter's own error classes.
+ */
+export class StatsSourceError extends Error {
+  readonly kind: SourceFailureKind;
+  constructor(message: string, kind: SourceFailureKind, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'StatsSourceError';
+    this.kind = kind;
+  }
+}
+
 /** Port: where statistics come from (the AIRUDDER API; tests use the stand-in behind the same client). */
 export interface StatsSource {
   fetchStatistics(window: QueryWindow, options?: { deadline?: number }): Promise<FetchedStatistics>;

@@ -1,8 +1,8 @@
 import { type CuratedDay, type CurationSource, curateDay, encodeNdjson } from '../domain/curated/curate-day';
 import { CURATED_TABLES, type CuratedTable, curatedKey } from '../domain/curated/curated-tables';
 import { type ObjectStore, PreconditionFailedError } from '../domain/object-store';
-import { sha256Hex } from '../domain/raw-archive';
 import { parseStatistics, type StatisticsResponse } from '../domain/statistics-schema';
+import { sha256Hex } from '../shared/sha256';
 import { archivedDayKeys } from './archived-days';
 import { datesBetween } from './date-range';
 import { forEachConcurrently } from './run-concurrently';

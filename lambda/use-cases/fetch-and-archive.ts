@@ -1,6 +1,6 @@
 import type { ObjectStore } from '../domain/object-store';
 import type { QueryWindow } from '../domain/query-window';
-import { type ArchivedResponse, archiveResponse, type RunKind, sha256Hex } from '../domain/raw-archive';
+import { type ArchiveRequest, type RunKind, rawKeyOf, rawMetadata } from '../domain/raw-archive';
 import {
   parseStatistics,
   ResponseValidationError,
@@ -8,6 +8,7 @@ import {
 } from '../domain/statistics-schema';
 import type { FetchedStatistics, StatsSource } from '../domain/stats-source';
 import type { Logger } from '../shared/logger';
+import { sha256Hex } from '../shared/sha256';
 import { curateArchivedDay, curateDate } from './curate';
 
 export interface FetchDeps {
@@ -22,6 +23,15 @@ export interface FetchRequest {
   /** The scheduled time of the run, or the window's end when there is no schedule. */
   readonly referenceTime: Date;
   readonly deadline?: number;
+}
+
+export interface ArchivedResponse {
+  readonly key: string;
+  readonly location: string;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+  /** False when an object for this key already existed: nothing was written. */
+  readonly created: boolean;
 }
 
 export interface FetchResult {
@@ -110,4 +120,16 @@ async function curateQuietly(deps: FetchDeps, result: FetchResult): Promise<void
       error: error instanceof Error ? error.message : String(error),
     });
   }
+}
+
+/** Stores the exact response bytes, whatever the schema said of them; never overwrites. */
+async function archiveResponse(store: ObjectStore, request: ArchiveRequest): Promise<ArchivedResponse> {
+  const { bytes } = request.fetched;
+  const key = rawKeyOf(request);
+  const sha256 = sha256Hex(bytes);
+  const created = await store.createIfAbsent(key, bytes, {
+    contentType: 'application/json',
+    metadata: rawMetadata(request, sha256),
+  });
+  return { key, location: store.describe(key), sha256, sizeBytes: bytes.byteLength, created };
 }

@@ -11,13 +11,12 @@ import {
   recordRunSuccess,
 } from '../domain/alerts/state';
 import { daySoFarWindow, type QueryWindow, shiftDate } from '../domain/query-window';
-import type { ArchivedResponse } from '../domain/raw-archive';
 import type { Notifier } from '../domain/slack/slack-message';
 import type { StatisticsResponse } from '../domain/statistics-schema';
 import { claim, releaseClaims, unclaimed } from './alert-claims';
 import { readCheckNear } from './archived-checks';
 import { readArchivedDay } from './archived-days';
-import { type FetchDeps, fetchAndArchive } from './fetch-and-archive';
+import { type ArchivedResponse, type FetchDeps, fetchAndArchive } from './fetch-and-archive';
 import { readDocument, updateDocument } from './json-document';
 import { describeRunFailure } from './run-failure';
 

@@ -2,10 +2,11 @@ import { buildDigest } from '../domain/digest/build-digest';
 import type { FiredAlert } from '../domain/digest/day-data';
 import { previousDate, weekAgoDate } from '../domain/digest/day-data';
 import { localDate } from '../domain/local-time';
-import { previousLocalDate, shiftDate, wholeDayWindow } from '../domain/query-window';
+import { previousLocalDate, shiftDate, wholeDayWindow, windowEndInstant } from '../domain/query-window';
 import type { Notifier, SlackMessage } from '../domain/slack/slack-message';
+import type { StatisticsResponse } from '../domain/statistics-schema';
 import type { Logger } from '../shared/logger';
-import { earlierDay } from './archived-days';
+import { readArchivedDay } from './archived-days';
 import { CLAIM_TTL_MS, type DigestRecord, DigestRecordSchema, digestRecordKey } from './digest-record';
 import { type FetchDeps, fetchAndArchive } from './fetch-and-archive';
 import { DocumentCorruptError, readDocument, updateDocument } from './json-document';
@@ -239,4 +240,36 @@ async function postDigest(deps: DigestDeps, date: string, request: DigestRequest
   });
   logger.info('Digest posted', { date, rawKey });
   return { outcome: 'posted', date, rawKey, message };
+}
+
+/**
+ * An earlier day for comparisons: from the archive when it is there, otherwise fetched (and
+ * archived, with the day's end as its reference time, so a backfill would find it too). Undefined,
+ * with a warning, when neither works: a comparison is worth less than the run.
+ */
+export async function earlierDay(
+  deps: FetchDeps,
+  date: string,
+  timeZone: string,
+  deadline: number | undefined,
+  logger: Logger,
+): Promise<StatisticsResponse | undefined> {
+  const archived = await readArchivedDay(deps.store, date);
+  if (archived) return archived.statistics;
+  const window = wholeDayWindow(date, timeZone);
+  try {
+    const fetched = await fetchAndArchive(deps, {
+      kind: 'day',
+      window,
+      referenceTime: windowEndInstant(window),
+      deadline,
+    });
+    return fetched.statistics;
+  } catch (error) {
+    logger.warn('Could not get an earlier day for comparison; the digest shows no comparison for it', {
+      date,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return undefined;
+  }
 }

@@ -1,6 +1,7 @@
 import { checkRawObject } from '../domain/check-raw-object';
 import type { ObjectStore } from '../domain/object-store';
 import { parseRawKey, RAW_PREFIX } from '../domain/raw-archive';
+import { sha256Hex } from '../shared/sha256';
 import { datesBetween } from './date-range';
 import { forEachConcurrently } from './run-concurrently';
 import { type Finding, verifyCurated } from './verify-curated';
@@ -86,7 +87,7 @@ export async function verifyArchive(deps: VerifyDeps, request: VerifyRequest = {
       problems.push({ subject: key, message: 'listed but gone when read' });
       return;
     }
-    const check = checkRawObject(parts, object, deps.timeZone);
+    const check = checkRawObject(parts, object, sha256Hex(object.bytes), deps.timeZone);
     if (check.valid) validDates.add(parts.date);
     problems.push(...check.problems.map((message) => ({ subject: key, message })));
     notes.push(...check.notes.map((message) => ({ subject: key, message })));

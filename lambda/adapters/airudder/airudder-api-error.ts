@@ -1,5 +1,7 @@
+import { type SourceFailureKind, StatsSourceError } from '../../domain/stats-source';
+
 /** Thrown when AIRUDDER answers with an error: an HTTP error status or a body `code` other than 200. */
-export class AirudderApiError extends Error {
+export class AirudderApiError extends StatsSourceError {
   readonly httpStatus: number;
   /** The body's `code`, when the body had one. */
   readonly bodyCode: number | undefined;
@@ -11,8 +13,9 @@ export class AirudderApiError extends Error {
     message: string,
     details: { httpStatus: number; bodyCode?: number; apiMessage?: string; retryAfterMs?: number },
     options?: ErrorOptions,
+    kind: SourceFailureKind = 'api-error',
   ) {
-    super(message, options);
+    super(message, kind, options);
     this.name = 'AirudderApiError';
     this.httpStatus = details.httpStatus;
     this.bodyCode = details.bodyCode;
@@ -43,7 +46,7 @@ export class AirudderAuthError extends AirudderApiError {
     details: ConstructorParameters<typeof AirudderApiError>[1],
     options?: ErrorOptions,
   ) {
-    super(message, details, options);
+    super(message, details, options, 'refused');
     this.name = 'AirudderAuthError';
   }
 }

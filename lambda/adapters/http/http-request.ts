@@ -1,6 +1,9 @@
+import { StatsSourceError } from '../../domain/stats-source';
+
 /**
- * One disciplined HTTP exchange: a timeout on every request, the whole body read as bytes, and
- * typed errors that keep their cause. No retries here: those live in shared/retry.ts.
+ * One disciplined HTTP exchange for the AIRUDDER client: a timeout on every request, the whole body
+ * read as bytes, and typed errors that keep their cause. No retries here: those live in
+ * shared/retry.ts. A request that got no answer means the source is unreachable.
  */
 
 export type FetchFn = typeof fetch;
@@ -24,17 +27,17 @@ export interface HttpResponse {
 }
 
 /** Thrown when no complete response arrived within the request's timeout. */
-export class HttpTimeoutError extends Error {
+export class HttpTimeoutError extends StatsSourceError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(message, 'unreachable', options);
     this.name = 'HttpTimeoutError';
   }
 }
 
 /** Thrown when the connection failed (refused, reset, DNS) before a response was read. */
-export class HttpNetworkError extends Error {
+export class HttpNetworkError extends StatsSourceError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(message, 'unreachable', options);
     this.name = 'HttpNetworkError';
   }
 }

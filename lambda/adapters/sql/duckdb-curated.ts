@@ -12,8 +12,8 @@ import {
  * The curated tables of a folder archive loaded into DuckDB under the Glue tables' names (daily,
  * hourly, distributions), for `npm run job -- sql`. Offline by construction: DuckDB may neither
  * install nor auto-load an extension (JSON reading is built into the bindings). The tables are read
- * into memory first (a year is about 30 000 small records) and then the session may touch no file,
- * so a query cannot write into or read around the archive.
+ * into memory first (a year is about 30 000 small records; only the tables the statement names) and
+ * then the session may touch no file, so a query cannot write into or read around the archive.
  */
 
 export interface SqlResult {
@@ -49,11 +49,14 @@ export async function queryCurated(
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
     allow_community_extensions: 'false',
+    // A year is a few MB of small files: one thread starts fastest, and leaves the laptop alone.
+    threads: '1',
     ...(options.extensionDirectory ? { extension_directory: options.extensionDirectory } : {}),
   });
   const connection = await instance.connect();
   try {
-    for (const table of CURATED_TABLES) {
+    // Only the tables the statement names: a reference always contains the table's name as a word.
+    for (const table of CURATED_TABLES.filter((name) => new RegExp(`\\b${name}\\b`, 'i').test(sql))) {
       await connection.run(await loadSql(root, table));
     }
     await connection.run('SET enable_external_access = false');

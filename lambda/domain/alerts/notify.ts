@@ -1,14 +1,15 @@
 import { addDays, toWallClock, weekday } from '../local-time';
-import { critRelease, thresholdFor } from './evaluate';
 import { metricUnit } from './format-value';
 import { describeMetric } from './metrics';
 import {
   type Comparison,
+  critRelease,
   type MuteWindow,
   type RepeatPolicy,
   type Rule,
   type Scope,
   type Severity,
+  thresholdFor,
   type Unit,
   WEEKDAYS,
 } from './rules';

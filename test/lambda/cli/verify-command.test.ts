@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
-import { sha256Hex } from '../../../lambda/domain/raw-archive';
+import { sha256Hex } from '../../../lambda/shared/sha256';
 import { startTestStandIn } from '../../helpers/airudder';
 import { runTestCli } from '../../helpers/cli';
 import { startS3Emulator } from '../../helpers/s3-emulator';

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { checkRawObject } from '../../../lambda/domain/check-raw-object';
 import type { StoredObject } from '../../../lambda/domain/object-store';
-import { parseRawKey, type RawMetadata, sha256Hex } from '../../../lambda/domain/raw-archive';
+import { parseRawKey, type RawMetadata } from '../../../lambda/domain/raw-archive';
+import { sha256Hex } from '../../../lambda/shared/sha256';
 import { encodeJson, fixtureBytes, fixtureJson } from '../../helpers/fixtures';
 
 const KEY = 'raw/day/2025-11-11/20251111T165959Z_20251111T000000_20251111T235959.json';
 
-/** An object exactly as `archiveResponse` writes it; each case changes one thing. */
+/** An object exactly as the fetch-and-archive use case writes it; each case changes one thing. */
 function archived(bytes: Uint8Array = fixtureBytes('statistics-example.json')): {
   bytes: Uint8Array;
   metadata: Record<string, string>;
@@ -30,6 +31,7 @@ const check = (object: { bytes: Uint8Array; metadata: Record<string, string> }, 
   checkRawObject(
     parseRawKey(key)!,
     { ...object, contentType: 'application/json', version: 'v1' } satisfies StoredObject,
+    sha256Hex(object.bytes),
     zone,
   );
 

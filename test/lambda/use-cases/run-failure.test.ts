@@ -3,6 +3,7 @@ import { AirudderApiError, AirudderAuthError } from '../../../lambda/adapters/ai
 import { HttpTimeoutError } from '../../../lambda/adapters/http/http-request';
 import { ArchiveStoreError } from '../../../lambda/domain/object-store';
 import { ResponseValidationError } from '../../../lambda/domain/statistics-schema';
+import { StatsSourceError } from '../../../lambda/domain/stats-source';
 import { RetryExhaustedError } from '../../../lambda/shared/retry';
 import { describeRunFailure } from '../../../lambda/use-cases/run-failure';
 
@@ -20,6 +21,7 @@ describe('describeRunFailure', () => {
       /^AIRUDDER API error: failed after 3 attempts: HTTP 503/,
     ],
     [exhausted(new HttpTimeoutError('timed out after 30000 ms')), /^AIRUDDER unreachable: /],
+    [new StatsSourceError('connection reset', 'unreachable'), /^AIRUDDER unreachable: connection reset/],
     [
       new ResponseValidationError('data: expected object', []),
       /^AIRUDDER sent data that does not fit the schema/,

@@ -1,0 +1,132 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { cruise, type ICruiseResult } from 'dependency-cruiser';
+import { afterEach, describe, expect, it } from 'vitest';
+import config from '../.dependency-cruiser.json';
+
+/**
+ * The layering rules `npm run lint` enforces (.dependency-cruiser.json), run on a small tree laid
+ * out like the project's: clean, it passes; each deliberate breach is reported by its rule.
+ */
+
+// Fixture sources quote module names with " so the repository-boundary scan does not read them as
+// this file's own imports.
+type Tree = Record<string, string>;
+
+const CLEAN: Tree = {
+  'lambda/handler.ts': `import { run } from "./use-cases/run";\nexport const handler = run;\n`,
+  'lambda/use-cases/run.ts': `import type { Port } from "../domain/port";\nimport { pure } from "../domain/pure";\nexport const run = (port: Port) => pure(port);\n`,
+  'lambda/domain/port.ts': 'export interface Port {\n  readonly name: string;\n}\n',
+  'lambda/domain/pure.ts': `import * as z from "zod";\nimport type { Port } from "./port";\nexport const pure = (port: Port) => z.string().parse(port.name);\n`,
+  'lambda/adapters/client.ts': `import type { Port } from "../domain/port";\nexport const client: Port = { name: "client" };\n`,
+  'lambda/cli/main.ts': `import { client } from "../adapters/client";\nimport { run } from "../use-cases/run";\nrun(client);\n`,
+  'dev/tool.ts': `import { run } from "../lambda/use-cases/run";\nexport const tool = run;\n`,
+  'bench/probe.ts': 'export const probe = 1;\n',
+};
+
+const { tsConfig: _cliOnly, ...options } = config.options;
+const dirs: string[] = [];
+
+async function violations(changes: Tree): Promise<Array<{ rule: string; from: string; to: string }>> {
+  const root = await mkdtemp(join(tmpdir(), 'dependency-rules-'));
+  dirs.push(root);
+  for (const [file, text] of Object.entries({ ...CLEAN, ...changes })) {
+    await mkdir(dirname(join(root, file)), { recursive: true });
+    await writeFile(join(root, file), text);
+  }
+  // zod resolves from the project's node_modules, as it does for the real tree.
+  await writeFile(join(root, 'package.json'), '{"name":"tree","private":true}\n');
+  const { output } = await cruise(
+    ['lambda', 'dev', 'bench'],
+    {
+      ...(options as Parameters<typeof cruise>[1]),
+      baseDir: root,
+      validate: true,
+      ruleSet: { forbidden: config.forbidden } as NonNullable<Parameters<typeof cruise>[1]>['ruleSet'],
+    },
+    { modules: [join(process.cwd(), 'node_modules'), 'node_modules'] },
+  );
+  return (output as ICruiseResult).summary.violations.map((violation) => ({
+    rule: violation.rule.name,
+    from: violation.from,
+    to: violation.to,
+  }));
+}
+
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe('the layering rules of npm run lint', () => {
+  it('pass a tree whose domain is pure, whose use cases use ports and whose handler ships no dev code', async () => {
+    expect(await violations({})).toEqual([]);
+  });
+
+  it('reject a domain module that imports an adapter', async () => {
+    const result = await violations({
+      'lambda/domain/pure.ts': `import { client } from "../adapters/client";\nexport const pure = () => client.name;\n`,
+    });
+    expect(result).toContainEqual({
+      rule: 'domain-is-pure',
+      from: 'lambda/domain/pure.ts',
+      to: 'lambda/adapters/client.ts',
+    });
+  });
+
+  it('reject a domain module that imports a node: built-in', async () => {
+    const result = await violations({
+      'lambda/domain/pure.ts': `import { createHash } from "node:crypto";\nexport const pure = () => createHash("sha256");\n`,
+    });
+    expect(result.map((violation) => violation.rule)).toEqual(['domain-is-pure']);
+  });
+
+  it('reject a use case that imports an adapter', async () => {
+    const result = await violations({
+      'lambda/use-cases/run.ts': `import { client } from "../adapters/client";\nexport const run = () => client.name;\n`,
+    });
+    expect(result).toEqual([
+      {
+        rule: 'use-cases-import-no-adapter',
+        from: 'lambda/use-cases/run.ts',
+        to: 'lambda/adapters/client.ts',
+      },
+    ]);
+  });
+
+  it('reject an import cycle, even one made of type-only imports', async () => {
+    const result = await violations({
+      'lambda/domain/port.ts': `import type { pure } from "./pure";\nexport interface Port {\n  readonly name: string;\n  readonly next?: typeof pure;\n}\n`,
+    });
+    expect(result).toEqual([
+      { rule: 'no-cycles', from: 'lambda/domain/port.ts', to: 'lambda/domain/pure.ts' },
+    ]);
+  });
+
+  it.each([
+    ['dev/', `import { tool } from "../../dev/tool";\nexport const run = () => tool;\n`, 'dev/tool.ts'],
+    [
+      'bench/',
+      `import { probe } from "../../bench/probe";\nexport const run = () => probe;\n`,
+      'bench/probe.ts',
+    ],
+  ])('reject anything under %s that the handler can reach', async (_where, useCase, reached) => {
+    const result = await violations({ 'lambda/use-cases/run.ts': useCase });
+    expect(result).toContainEqual({
+      rule: 'handler-ships-no-dev-code',
+      from: 'lambda/handler.ts',
+      to: reached,
+    });
+  });
+
+  it('reject the CLI reachable from the handler', async () => {
+    const result = await violations({
+      'lambda/handler.ts': `import "../lambda/cli/main";\nexport const handler = () => undefined;\n`,
+    });
+    expect(result).toContainEqual({
+      rule: 'handler-ships-no-dev-code',
+      from: 'lambda/handler.ts',
+      to: 'lambda/cli/main.ts',
+    });
+  });
+});
