@@ -58,6 +58,17 @@ export async function verifyArchive(deps: VerifyDeps, request: VerifyRequest = {
   const problems: Finding[] = [];
   const notes: Finding[] = [];
 
+  const missing = await store.missing?.();
+  if (missing !== undefined) {
+    // Nothing to verify is not "no problems": the archive is not where the configuration says.
+    const problem = { subject: 'archive', message: missing };
+    return { objects: 0, curatedObjects: 0, problems: [problem], notes: [], missingDays: [], dates: range };
+  }
+  for (const stray of (await store.strays?.(RAW_PREFIX)) ?? []) {
+    const [, subject = stray, reason = 'not an object'] = /^(\S+) \((.*)\)$/.exec(stray) ?? [];
+    problems.push({ subject, message: `stray file: ${reason}` });
+  }
+
   const raws: Array<{ key: string; parts: NonNullable<ReturnType<typeof parseRawKey>> }> = [];
   const validDates = new Set<string>();
   for (const key of await store.list(RAW_PREFIX)) {

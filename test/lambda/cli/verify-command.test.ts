@@ -164,6 +164,28 @@ describe('npm run job -- verify, on a folder archive', () => {
     );
   });
 
+  it('calls a missing archive folder an error, not "0 objects, no problems"', async () => {
+    const result = await job(['verify'], standIn, { dir: join(pristine, 'no-such-archive') });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^PROBLEM archive: the archive folder .*no-such-archive does not exist$/m);
+    expect(result.stdout).not.toMatch(/no problems/);
+  });
+
+  it('reports stray temporary, lock and orphan metadata files under raw/', async () => {
+    const { dir } = await archiveCopy();
+    await writeFile(join(dir, 'raw/day/2025-11-02/x.json.0b1c.tmp'), '{');
+    await writeFile(join(dir, 'raw/day/2025-11-02/x.json.lock'), '{}');
+    await writeFile(join(dir, 'raw/day/2025-11-03/gone.json.meta.json'), '{}');
+    const result = await job(['verify'], standIn, { dir });
+    expect(result.code).toBe(1);
+    const strays = result.stdout.split('\n').filter((line) => line.includes('stray file'));
+    expect(strays).toEqual([
+      'PROBLEM raw/day/2025-11-02/x.json.0b1c.tmp: stray file: temporary file left behind',
+      'PROBLEM raw/day/2025-11-02/x.json.lock: stray file: lock file left behind',
+      'PROBLEM raw/day/2025-11-03/gone.json.meta.json: stray file: metadata without its object',
+    ]);
+  });
+
   it('checks only the dates asked for', async () => {
     const { dir } = await archiveCopy();
     await rm(join(dir, 'raw/day/2025-11-04'), { recursive: true });
