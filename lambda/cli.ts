@@ -1,4 +1,15 @@
+import { createInterface } from 'node:readline/promises';
 import { runCli } from './cli/run-cli';
+
+/** y/yes (any case) is yes; anything else, or end of input, is no. */
+async function confirm(question: string): Promise<boolean> {
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await terminal.question(question)).trim());
+  } finally {
+    terminal.close();
+  }
+}
 
 // The CLI entry: everything else is in runCli, which tests call directly.
 runCli(process.argv.slice(2), {
@@ -8,7 +19,9 @@ runCli(process.argv.slice(2), {
     stderr: (text) => process.stderr.write(`${text}\n`),
     isTTY: process.stdout.isTTY === true,
     write: (text) => process.stdout.write(text),
+    columns: () => process.stdout.columns,
   },
+  ...(process.stdin.isTTY ? { confirm } : {}),
 }).then((code) => {
   process.exitCode = code;
 });

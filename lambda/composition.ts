@@ -5,7 +5,7 @@ import type { TokenCache } from './adapters/airudder/token-cache';
 import { createFolderObjectStore } from './adapters/archive/folder-object-store';
 import { createS3ObjectStore } from './adapters/archive/s3-object-store';
 import type { FetchFn } from './adapters/http/http-request';
-import { loadRules } from './adapters/rules/load-rules';
+import { rulesSourceFor } from './adapters/rules/load-rules';
 import { loadMonitorSecret, type MonitorSecret } from './adapters/secrets/monitor-secret';
 import { createConsoleNotifier } from './adapters/slack/console-notifier';
 import { createWebhookNotifier } from './adapters/slack/webhook-notifier';
@@ -17,6 +17,13 @@ import type { StatsSource } from './domain/stats-source';
 import type { Logger } from './shared/logger';
 import type { Redactor } from './shared/redact';
 import { defaultSleep } from './shared/retry';
+import {
+  type ActiveRules,
+  describeActiveRules,
+  loadActiveRules,
+  type RulesCache,
+  recordRulesHealth,
+} from './use-cases/active-rules';
 import type { BackfillDeps } from './use-cases/backfill';
 import type { CurateDeps } from './use-cases/curate';
 import type { FetchDeps } from './use-cases/fetch-and-archive';
@@ -51,6 +58,8 @@ export interface RunContext {
    * it across invocations) or the CLI invocation.
    */
   readonly tokenCache: TokenCache;
+  /** The rules object last read, owned like the token cache: a warm Lambda re-reads it with a 304. */
+  readonly rulesCache?: RulesCache;
   readonly fetch?: FetchFn;
   readonly s3Client?: S3Client;
   /** Reads the monitor's secret; the Lambda passes one that caches it per container. */
@@ -75,6 +84,16 @@ export interface RunAdapters {
 export interface Wiring {
   /** The archive alone, for runs that never call AIRUDDER or Slack (no secret is read). */
   archive(): ObjectStore;
+  /**
+   * The alert rules in use, read once per run: RULES_FILE, else config/rules.json in the archive,
+   * else the bundled defaults; an invalid rules object gives the last rules that validated.
+   */
+  rules(): Promise<ActiveRules>;
+  /**
+   * For a check: the rules in use, after recording what the run saw of the rules object and sending
+   * the "rules invalid" (or "valid again") notice owed. Never fails on a broken rules object.
+   */
+  checkRules(at: Date): Promise<ActiveRules>;
   fetch(): Promise<FetchDeps>;
   check(): Promise<CheckDeps>;
   digest(): Promise<DigestDeps>;
@@ -95,21 +114,39 @@ export function createWiring(run: RunContext): Wiring {
     return adapters;
   };
   const archive = () => createArchiveStore(config, run.s3Client, run.deadline);
+  let activeRules: Promise<ActiveRules> | undefined;
+  const rules = () => {
+    activeRules ??= loadActiveRules(rulesSourceFor(config, archive(), run.rulesCache)).then((active) => {
+      const facts = describeActiveRules(active);
+      if (active.invalid)
+        run.logger.warn('Rules object invalid; evaluating with the last rules that validated', facts);
+      else run.logger.info('Rules in use', facts);
+      return active;
+    });
+    return activeRules;
+  };
   return {
     archive,
+    rules,
+    async checkRules(at) {
+      const active = await rules();
+      const { store, logger, alertNotifier } = await runAdapters();
+      await recordRulesHealth({ store, logger, notifier: alertNotifier, cache: run.rulesCache }, active, at);
+      return active;
+    },
     async fetch() {
       const { source, store, logger } = await runAdapters();
       return { source, store, logger };
     },
     async check() {
-      const rules = await loadRules(config);
+      const active = await rules();
       const { source, store, logger, alertNotifier } = await runAdapters();
       return {
         source,
         store,
         logger,
         notifier: alertNotifier,
-        rules,
+        rules: active.rules,
         timeZone,
         lineCapacity: config.lineCapacity,
         failureThreshold: config.failureThreshold,
@@ -118,7 +155,7 @@ export function createWiring(run: RunContext): Wiring {
       };
     },
     async digest() {
-      const rules = await loadRules(config);
+      const { rules: digestRules } = await rules();
       const { source, store, logger, digestNotifier, digestToConsole } = await runAdapters();
       return {
         source,
@@ -130,7 +167,7 @@ export function createWiring(run: RunContext): Wiring {
         topN: config.digestTopN,
         runId: run.runId,
         now: run.now,
-        firedAlerts: (date) => readFiredAlerts(store, rules, date, timeZone),
+        firedAlerts: (date) => readFiredAlerts(store, digestRules, date, timeZone),
       };
     },
     async backfill() {

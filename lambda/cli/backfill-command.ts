@@ -2,6 +2,7 @@ import { localDate } from '../domain/local-time';
 import { RAW_PREFIX } from '../domain/raw-archive';
 import { BackfillIncompleteError, type BackfillResult, backfill } from '../use-cases/backfill';
 import type { Command } from './cli-types';
+import { ENV_HELP } from './command-help';
 import { dateRangeFromFlags } from './date-range-flags';
 import { parseFlags } from './parse-flags';
 import { createProgressReporter } from './progress-reporter';
@@ -13,8 +14,18 @@ export const DEFAULT_RATE = 5;
 
 export const backfillCommand: Command = {
   summary: 'Archive whole past days (history for comparisons); skips days already archived, so it resumes.',
-  usage:
-    'backfill --from YYYY-MM-DD --to YYYY-MM-DD [--concurrency 1-32 (default 4)] [--rate REQUESTS/S (default 5)]',
+  usage: 'backfill --from YYYY-MM-DD --to YYYY-MM-DD [--concurrency N] [--rate R] [--json]',
+  flags: [
+    { flag: '--from YYYY-MM-DD', description: 'first local day to archive' },
+    { flag: '--to YYYY-MM-DD', description: 'last local day to archive, included; must be over' },
+    {
+      flag: '--concurrency N',
+      description: `days fetched at a time, 1-${MAX_CONCURRENCY} (default ${DEFAULT_CONCURRENCY})`,
+    },
+    { flag: '--rate R', description: `requests started per second at most (default ${DEFAULT_RATE})` },
+  ],
+  env: [...ENV_HELP.zone, ...ENV_HELP.archive, ...ENV_HELP.airudder, ...ENV_HELP.logs],
+  json: true,
   async run(args, context) {
     const flags = parseFlags(args, {
       from: { type: 'string' },
@@ -64,8 +75,23 @@ export const backfillCommand: Command = {
       reporter.finish();
       process.off('SIGINT', onInterrupt);
     }
-    for (const line of summarise(result, (text) => context.redactor.redact(text))) io.stdout(line);
+    const redact = (text: string) => context.redactor.redact(text);
     const unfinished = result.failed + result.notStarted.length;
+    context.report(summarise(result, redact).join('\n'), {
+      ok: unfinished === 0,
+      from,
+      to,
+      timeZone,
+      concurrency,
+      rate,
+      fetched: result.fetched,
+      skipped: result.skipped,
+      failed: result.failed,
+      notStarted: result.notStarted,
+      days: result.days.map((day) =>
+        day.status === 'failed' ? { ...day, reason: redact(day.reason) } : day,
+      ),
+    });
     if (unfinished > 0) {
       const what = [
         result.failed > 0 ? `${result.failed} of ${dates.length} days failed` : '',

@@ -1,20 +1,40 @@
 import { renderAlertLines, renderResultLine } from '../domain/alerts/render';
-import { AlertStateSchema } from '../domain/alerts/state';
+import { AlertStateSchema, statusLabel } from '../domain/alerts/state';
 import type { ObjectStore } from '../domain/object-store';
 import type { Logger } from '../shared/logger';
+import { type ActiveRules, describeActiveRules } from '../use-cases/active-rules';
 import { readDocument } from '../use-cases/json-document';
 import { ALERT_STATE_KEY, runCheck } from '../use-cases/run-check';
 import type { Command } from './cli-types';
+import { ENV_HELP } from './command-help';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
 
 export const checkCommand: Command = {
   summary: "Fetch the local day so far, archive it, evaluate the alert rules and send what's owed.",
-  usage: 'check [--at <ISO-8601 instant>]   (default now; the same instant always gives the same decisions)',
+  usage: 'check [--at <ISO-8601 instant>] [--json]',
+  flags: [
+    {
+      flag: '--at INSTANT',
+      description:
+        'the scheduled time to check, e.g. 2025-11-12T06:30:00Z (default now); the same instant always gives the same decisions',
+    },
+  ],
+  env: [
+    ...ENV_HELP.zone,
+    ...ENV_HELP.archive,
+    ...ENV_HELP.airudder,
+    ...ENV_HELP.slack,
+    ...ENV_HELP.rules,
+    ...ENV_HELP.failures,
+    ...ENV_HELP.logs,
+  ],
+  json: true,
   async run(args, context) {
     const flags = parseFlags(args, { at: { type: 'string' } });
     const now = context.now();
     const at = flags.at === undefined ? now : parseInstant(flags.at, now);
+    const active = await context.wiring.checkRules(at);
     const deps = await context.wiring.check();
     // Refused before any fetch: an instant the state has moved past would only say "nothing sent".
     refuseIfEarlier(at, await lastEvaluatedInstant(deps.store, deps.logger));
@@ -22,11 +42,33 @@ export const checkCommand: Command = {
     const { window } = outcome;
     const lines = [
       `Check at ${at.toISOString()}: ${window.startTime} → ${window.endTime} (${window.timeZone})`,
+      ...describeRulesInUse(active),
     ];
+    const document: Record<string, unknown> = {
+      ok: true,
+      scheduledTime: at.toISOString(),
+      window,
+      rulesInUse: describeActiveRules(active),
+      outcome: outcome.outcome,
+    };
+    const describe = { at, timeZone: window.timeZone };
     if (outcome.outcome === 'already-evaluated') {
       refuseIfEarlier(at, outcome.lastScheduledTime);
       lines.push('Already evaluated for this time: nothing changed, nothing sent.');
     } else {
+      Object.assign(document, {
+        archive: outcome.archived,
+        results: outcome.results.map((result) => ({
+          ruleId: result.ruleId,
+          status: statusLabel(result.after),
+          measurement: result.measurement,
+          muted: result.muted,
+        })),
+        sent: outcome.sent.map((notification) => ({
+          ...notification,
+          text: renderAlertLines([notification], describe)[0],
+        })),
+      });
       lines.push(`Archive: ${outcome.archived.key}`, 'Rules:');
       const byId = new Map(deps.rules.map((rule) => [rule.id, rule]));
       for (const result of outcome.results) {
@@ -36,12 +78,19 @@ export const checkCommand: Command = {
       lines.push(
         outcome.sent.length === 0
           ? 'Sent: nothing owed.'
-          : `Sent: ${renderAlertLines(outcome.sent, { at, timeZone: window.timeZone }).join('; ')}`,
+          : `Sent: ${renderAlertLines(outcome.sent, describe).join('; ')}`,
       );
     }
-    context.io.stdout(lines.join('\n'));
+    context.report(lines.join('\n'), document);
   },
 };
+
+function describeRulesInUse(active: ActiveRules): string[] {
+  const versionId = active.versionId === undefined ? '' : `, S3 version id ${active.versionId}`;
+  const line = `Rules in use: ${active.version} from ${active.source}${versionId}`;
+  if (!active.invalid) return [line];
+  return [line, `  (${active.invalid.version} in the archive is INVALID: ${active.invalid.error})`];
+}
 
 /** A check evaluates what has happened: a few seconds of clock skew are allowed, not more. */
 export const AT_FUTURE_TOLERANCE_MS = 60_000;

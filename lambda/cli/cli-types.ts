@@ -2,6 +2,7 @@ import type { Wiring } from '../composition';
 import type { Config } from '../config';
 import type { Logger } from '../shared/logger';
 import type { Redactor } from '../shared/redact';
+import type { CommandHelp } from './command-help';
 
 /**
  * The types every command shares, in a module of their own so the command table, runCli and the
@@ -17,6 +18,8 @@ export interface CliIo {
   readonly isTTY?: boolean;
   /** Writes to stdout as is, without a newline (for a progress line redrawn with `\r`). */
   readonly write?: (text: string) => void;
+  /** The terminal's width in columns, when stdout is a terminal that reports it. */
+  readonly columns?: () => number | undefined;
 }
 
 /** What every command gets: the parsed config and the process's edges, nothing global. */
@@ -31,10 +34,17 @@ export interface CommandContext {
   readonly deadline: number;
   /** Each use case's dependencies, from the composition root the Lambda uses too. */
   readonly wiring: Wiring;
+  /** True with `--json`: `io.stdout` then goes to stderr and `report` prints the document. */
+  readonly json: boolean;
+  /**
+   * The command's result, once: its text for people, or (with `--json`) one JSON document on
+   * stdout. A command that fails after reporting (verify with problems) still exits 1.
+   */
+  readonly report: (text: string, document: Record<string, unknown>) => void;
+  /** Asks a yes/no question on the terminal; absent when stdin is not one (then pass --yes). */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
-export interface Command {
-  readonly summary: string;
-  readonly usage: string;
+export interface Command extends CommandHelp {
   run(args: ReadonlyArray<string>, context: CommandContext): Promise<void>;
 }

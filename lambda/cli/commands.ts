@@ -5,6 +5,7 @@ import { curateCommand } from './curate-command';
 import { digestCommand } from './digest-command';
 import { fetchCommand } from './fetch-command';
 import { replayCommand } from './replay-command';
+import { rulesCommand } from './rules-command';
 import { sqlCommand } from './sql-command';
 import { verifyCommand } from './verify-command';
 
@@ -18,4 +19,5 @@ export const COMMANDS = {
   verify: verifyCommand,
   curate: curateCommand,
   sql: sqlCommand,
+  rules: rulesCommand,
 } satisfies Record<string, Command>;

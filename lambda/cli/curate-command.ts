@@ -8,6 +8,7 @@ import {
   curateRange,
 } from '../use-cases/curate';
 import type { Command } from './cli-types';
+import { ENV_HELP } from './command-help';
 import { dateRangeFromFlags } from './date-range-flags';
 import { parseFlags } from './parse-flags';
 import { createProgressReporter, type DayOutcomes } from './progress-reporter';
@@ -35,6 +36,13 @@ export const curateCommand: Command = {
   summary: 'Rebuild the curated tables (for Athena and sql) from the raw whole-day responses; idempotent.',
   usage:
     'curate --from YYYY-MM-DD --to YYYY-MM-DD [--to-dir FOLDER (write curated/ there, not into the archive)]',
+  flags: [
+    { flag: '--from YYYY-MM-DD', description: 'first local day to curate' },
+    { flag: '--to YYYY-MM-DD', description: 'last local day to curate, included' },
+    { flag: '--to-dir FOLDER', description: 'write curated/ into FOLDER instead of the archive' },
+  ],
+  env: [...ENV_HELP.zone, ...ENV_HELP.archive, ...ENV_HELP.logs],
+  json: false,
   async run(args, context) {
     const flags = parseFlags(args, {
       from: { type: 'string' },

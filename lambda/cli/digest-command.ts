@@ -1,13 +1,32 @@
 import { wholeDayWindow } from '../domain/query-window';
 import { assertDayIsOver, runDigest } from '../use-cases/run-digest';
 import type { Command } from './cli-types';
+import { ENV_HELP } from './command-help';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
 
 export const digestCommand: Command = {
   summary: "Post the daily digest (default: yesterday in the account's zone), once per date.",
-  usage:
-    'digest [--date YYYY-MM-DD] [--force] [--detail]   (--force posts again a digest already posted; --detail adds the full figure table)',
+  usage: 'digest [--date YYYY-MM-DD] [--force] [--detail]',
+  flags: [
+    {
+      flag: '--date YYYY-MM-DD',
+      description: "the local day to digest (default yesterday in the account's zone)",
+    },
+    { flag: '--force', description: 'post again a digest already posted for that date' },
+    { flag: '--detail', description: 'add the full figure table to the digest' },
+  ],
+  env: [
+    ...ENV_HELP.zone,
+    ...ENV_HELP.archive,
+    ...ENV_HELP.airudder,
+    ...ENV_HELP.slack,
+    ...ENV_HELP.digestSlack,
+    ...ENV_HELP.rules,
+    ...ENV_HELP.digest,
+    ...ENV_HELP.logs,
+  ],
+  json: false,
   async run(args, context) {
     const flags = parseFlags(args, {
       date: { type: 'string' },

@@ -1,13 +1,20 @@
 import { explicitWindow, InvalidWindowError, windowEndInstant } from '../domain/query-window';
 import { fetchAndArchive } from '../use-cases/fetch-and-archive';
 import type { Command } from './cli-types';
+import { ENV_HELP } from './command-help';
 import { describeFetch } from './describe-fetch';
 import { parseFlags, requireFlag } from './parse-flags';
 import { UsageError } from './usage-error';
 
 export const fetchCommand: Command = {
   summary: 'Fetch one window of statistics and archive the exact response.',
-  usage: 'fetch --from "YYYY-MM-DD HH:mm:ss" --to "YYYY-MM-DD HH:mm:ss"   (account-local times)',
+  usage: 'fetch --from "YYYY-MM-DD HH:mm:ss" --to "YYYY-MM-DD HH:mm:ss" [--json]',
+  flags: [
+    { flag: '--from "YYYY-MM-DD HH:mm:ss"', description: 'start of the window, account-local' },
+    { flag: '--to "YYYY-MM-DD HH:mm:ss"', description: 'end of the window, account-local' },
+  ],
+  env: [...ENV_HELP.zone, ...ENV_HELP.archive, ...ENV_HELP.airudder, ...ENV_HELP.logs],
+  json: true,
   async run(args, context) {
     const flags = parseFlags(args, { from: { type: 'string' }, to: { type: 'string' } });
     const from = requireFlag(flags.from, 'from', 'YYYY-MM-DD HH:mm:ss');
@@ -26,6 +33,11 @@ export const fetchCommand: Command = {
       referenceTime: windowEndInstant(window),
       deadline: context.deadline,
     });
-    context.io.stdout(describeFetch(result));
+    context.report(describeFetch(result), {
+      ok: true,
+      window,
+      calls: result.statistics.data.realtime?.total?.total_calls ?? null,
+      archive: result.archived,
+    });
   },
 };

@@ -42,6 +42,38 @@ export interface ProgressReporterOptions {
 }
 
 const CLEAR_LINE = '\r\x1b[K';
+/** When the terminal does not say how wide it is. */
+const DEFAULT_COLUMNS = 80;
+/** A narrower bar says nothing: drop it instead. */
+const MIN_BAR = 8;
+
+/**
+ * The progress line at most `columns - 1` wide (a line that reaches the last column wraps on many
+ * terminals, and `\r` then redraws only its second half). The counts matter more than the bar: the
+ * bar shrinks first, then goes, then the counts between the first part (done/total) and the last
+ * (ETA) go, the last count (failures, which also print above the line) last of all; as a last resort
+ * the text is cut.
+ */
+export function fitLine(
+  parts: readonly string[],
+  bar: (width: number) => string,
+  preferredBarWidth: number,
+  columns: number,
+): string {
+  const max = Math.max(1, columns - 1);
+  const all = parts.join(' · ');
+  const room = max - all.length - 3; // "[" + "] "
+  if (room >= MIN_BAR) return `[${bar(Math.min(preferredBarWidth, room))}] ${all}`;
+  const kept = [...parts];
+  const middle = Array.from({ length: Math.max(0, parts.length - 2) }, (_, index) => index + 1);
+  const dropOrder = [...middle.slice(0, -1).reverse(), ...middle.slice(-1)];
+  for (const index of [-1, ...dropOrder]) {
+    if (index >= 0) kept[index] = '';
+    const text = kept.filter(Boolean).join(' · ');
+    if (text.length <= max) return text;
+  }
+  return kept.filter(Boolean).join(' · ').slice(0, max);
+}
 
 export function createProgressReporter(io: CliIo, options: ProgressReporterOptions): ProgressReporter;
 export function createProgressReporter<Outcome extends { readonly date: string; readonly status: string }>(
@@ -103,15 +135,17 @@ function terminalReporter(
 
   const draw = () => {
     const done = count(days.statuses);
-    const filled = total === 0 ? width : Math.round((done / total) * width);
-    const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
     const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+    const bar = (barWidth: number) => {
+      const filled = total === 0 ? barWidth : Math.round((done / total) * barWidth);
+      return `${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}`;
+    };
     const parts = [
       `${done}/${total} days ${String(percent).padStart(3)}%`,
       ...days.statuses.map((status) => `${status} ${counts.get(status) ?? 0}`),
       `ETA ${eta()}`,
     ];
-    write(`${CLEAR_LINE}[${bar}] ${parts.join(' · ')}`);
+    write(`${CLEAR_LINE}${fitLine(parts, bar, width, io.columns?.() ?? DEFAULT_COLUMNS)}`);
     drawn = true;
   };
 

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { loadRules } from '../adapters/rules/load-rules';
 import type { Config } from '../config';
 import { renderAlertLines } from '../domain/alerts/render';
 import type { Rule } from '../domain/alerts/rules';
@@ -8,7 +7,8 @@ import { formatWallClock, toWallClock } from '../domain/local-time';
 import { unescapeMrkdwn } from '../domain/slack/mrkdwn';
 import { renderMessageAsText } from '../domain/slack/render-text';
 import { type ReplayEvent, type ReplayResult, replay } from '../use-cases/replay';
-import type { Command } from './cli-types';
+import type { Command, CommandContext } from './cli-types';
+import { ENV_HELP } from './command-help';
 import { dateRangeFromFlags } from './date-range-flags';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
@@ -16,7 +16,22 @@ import { UsageError } from './usage-error';
 export const replayCommand: Command = {
   summary:
     'Re-evaluate alert rules and digests over archived days (no API call); posts nothing unless --post.',
-  usage: 'replay --from YYYY-MM-DD --to YYYY-MM-DD [--rules FILE] [--post]',
+  usage: 'replay --from YYYY-MM-DD --to YYYY-MM-DD [--rules FILE] [--post] [--json]',
+  flags: [
+    { flag: '--from YYYY-MM-DD', description: 'first archived local day to replay' },
+    { flag: '--to YYYY-MM-DD', description: 'last archived local day to replay, included' },
+    { flag: '--rules FILE', description: 'candidate rules to try (default: the active rules)' },
+    { flag: '--post', description: 'post the replayed messages to Slack (default: print only)' },
+  ],
+  env: [
+    ...ENV_HELP.zone,
+    ...ENV_HELP.archive,
+    ...ENV_HELP.rules,
+    ...ENV_HELP.digest,
+    ...ENV_HELP.slack,
+    ...ENV_HELP.logs,
+  ],
+  json: true,
   async run(args, context) {
     const flags = parseFlags(args, {
       from: { type: 'string' },
@@ -33,7 +48,7 @@ export const replayCommand: Command = {
         '--post: no Slack webhook is configured (SLACK_WEBHOOK_URL or MONITOR_SECRET_ARN)',
       );
     }
-    const { rules, source } = await rulesFor(flags.rules, config);
+    const { rules, source } = await rulesFor(flags.rules, context);
 
     // Only the archive and (with --post) the notifiers are used: the replay never calls AIRUDDER.
     const deps = await context.wiring.replay(rules, { post });
@@ -41,12 +56,16 @@ export const replayCommand: Command = {
       `Replay ${from} → ${to} (${timeZone}) with ${plural(rules.length, 'rule')} from ${source}, from ${deps.store.describe('raw/')}; ` +
         (post ? 'posting to Slack.' : 'nothing is posted (--post sends it).'),
     );
+    const events: Array<Record<string, unknown>> = [];
     const result = await replay(deps, {
       from,
       to,
-      onEvent: (event) => printEvent(event, timeZone, io.stdout),
+      onEvent: (event) => {
+        events.push(eventDocument(event, timeZone));
+        printEvent(event, timeZone, io.stdout);
+      },
     });
-    io.stdout(summary(result));
+    context.report(summary(result), { ok: true, from, to, timeZone, rules: source, ...result, events });
   },
 };
 
@@ -57,11 +76,12 @@ const hasSlack = (config: Config) =>
 
 async function rulesFor(
   file: string | undefined,
-  config: Config,
-): Promise<{ rules: Rule[]; source: string }> {
+  context: CommandContext,
+): Promise<{ rules: readonly Rule[]; source: string }> {
   try {
     if (file === undefined) {
-      return { rules: await loadRules(config), source: config.rulesFile ?? 'the default rules' };
+      const active = await context.wiring.rules();
+      return { rules: active.rules, source: `${active.source} (${active.version})` };
     }
     let text: string;
     try {
@@ -106,6 +126,27 @@ function printEvent(event: ReplayEvent, timeZone: string, print: (text: string) 
         print(`${event.date} digest posted (${hours}):\n${renderMessageAsText(event.message)}`);
       else print(`${event.date} digest (${hours}): ${unescapeMrkdwn(event.message.text)}`);
       return;
+    }
+  }
+}
+
+/** An event as data for `--json`: notifications as they are plus their one-line text, digests as text. */
+function eventDocument(event: ReplayEvent, timeZone: string): Record<string, unknown> {
+  switch (event.kind) {
+    case 'day-missing':
+      return { ...event };
+    case 'alerts':
+      return {
+        ...event,
+        at: event.at.toISOString(),
+        notifications: event.notifications.map((notification) => ({
+          ...notification,
+          text: renderAlertLines([notification], { at: event.at, timeZone })[0],
+        })),
+      };
+    case 'digest': {
+      const { message, ...rest } = event;
+      return { ...rest, text: unescapeMrkdwn(message.text) };
     }
   }
 }

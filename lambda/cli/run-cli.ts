@@ -8,7 +8,8 @@ import { ConfigError, loadConfig } from '../config';
 import { RulesFileError } from '../domain/alerts/rules';
 import { createJsonLogger } from '../shared/logger';
 import { createRedactor } from '../shared/redact';
-import type { CliIo, CommandContext } from './cli-types';
+import type { CliIo, Command, CommandContext } from './cli-types';
+import { renderCommandHelp, versionLine } from './command-help';
 import { COMMANDS } from './commands';
 import { UsageError } from './usage-error';
 
@@ -19,6 +20,8 @@ export interface CliDeps {
   readonly fetch?: FetchFn;
   readonly s3Client?: S3Client;
   readonly loadSecret?: (secretId: string) => Promise<MonitorSecret>;
+  /** A yes/no question on the terminal; absent when stdin is not a terminal. */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
 export const EXIT_OK = 0;
@@ -32,21 +35,52 @@ ${Object.entries(COMMANDS)
   .map(([name, command]) => `  ${name.padEnd(9)} ${command.summary}\n            ${command.usage}`)
   .join('\n')}
 
+"npm run job -- <command> --help" shows a command's flags and the environment it reads;
+"npm run job -- --version" the version.
 Exit codes: 0 done; 1 the run failed; 2 bad usage or configuration.`;
+
+const isHelpFlag = (arg: string) => arg === '--help' || arg === '-h';
+
+const commandNamed = (name: string): Command | undefined =>
+  Object.hasOwn(COMMANDS, name) ? COMMANDS[name as keyof typeof COMMANDS] : undefined;
 
 /** The whole CLI as a function: argv in, exit code out. Never throws. */
 export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promise<number> {
-  const { io } = deps;
-  const [name, ...args] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    (name ? io.stdout : io.stderr)(USAGE);
+  const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    deps.io.stdout(versionLine());
+    return EXIT_OK;
+  }
+  if (!name || isHelpFlag(name) || name === 'help') {
+    // `help <command>` is the command's help; bare `help` (or --help) the overview.
+    const topic = name === 'help' && rest[0] !== undefined ? commandNamed(rest[0]) : undefined;
+    if (topic && rest[0]) deps.io.stdout(renderCommandHelp(rest[0], topic));
+    else (name ? deps.io.stdout : deps.io.stderr)(USAGE);
     return name ? EXIT_OK : EXIT_USAGE;
   }
-  const command = COMMANDS[name as keyof typeof COMMANDS];
+  const command = commandNamed(name);
   if (!command) {
-    io.stderr(`Unknown command "${name}".\n\n${USAGE}`);
+    deps.io.stderr(`Unknown command "${name}".\n\n${USAGE}`);
     return EXIT_USAGE;
   }
+  // Help comes before anything is read or checked, so it works with an empty environment.
+  if (rest.some(isHelpFlag)) {
+    deps.io.stdout(renderCommandHelp(name, command));
+    return EXIT_OK;
+  }
+  const json = command.json && rest.includes('--json');
+  const args = json ? rest.filter((arg) => arg !== '--json') : rest;
+  // With --json, stdout carries one JSON document and nothing else: text and console messages go to stderr.
+  const io: CliIo = json
+    ? { stdout: deps.io.stderr, stderr: deps.io.stderr }
+    : { ...deps.io, isTTY: deps.io.isTTY === true && !isDumbTerminal(deps.env) };
+  let reported = false;
+  const report = (text: string, document: Record<string, unknown>) => {
+    if (reported) throw new Error(`${name} reported its result twice`);
+    reported = true;
+    if (json) deps.io.stdout(JSON.stringify({ command: name, ...document }, null, 2));
+    else io.stdout(text);
+  };
   const redactor = createRedactor();
   try {
     const config = loadConfig(deps.env);
@@ -66,6 +100,9 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
       logger,
       redactor,
       io,
+      json,
+      report,
+      ...(deps.confirm ? { confirm: deps.confirm } : {}),
       now,
       deadline,
       wiring: createWiring({
@@ -87,11 +124,20 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
     return EXIT_OK;
   } catch (error) {
     const message = redactor.redact(error instanceof Error ? error.message : String(error));
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof RulesFileError) {
-      io.stderr(`${message}\n\nRun "npm run job -- --help" for usage.`);
+    const usage =
+      error instanceof UsageError || error instanceof ConfigError || error instanceof RulesFileError;
+    if (json && !reported) {
+      const failure = { name: error instanceof Error ? error.name : 'Error', message };
+      deps.io.stdout(JSON.stringify({ command: name, ok: false, error: failure }, null, 2));
+    }
+    if (usage) {
+      io.stderr(`${message}\n\nRun "npm run job -- ${name} --help" for usage.`);
       return EXIT_USAGE;
     }
     io.stderr(`${name} failed: ${message}`);
     return EXIT_FAILED;
   }
 }
+
+/** TERM=dumb (Emacs shells, some CI) cannot redraw a line: print plain lines there. */
+const isDumbTerminal = (env: Record<string, string | undefined>) => env.TERM === 'dumb';

@@ -4,6 +4,7 @@ import { queryCurated, SqlQueryError } from '../adapters/sql/duckdb-curated';
 import { CURATED_PREFIX } from '../domain/curated/curated-tables';
 import { NAMED_QUERIES, namedQuery } from '../domain/curated/named-queries';
 import type { Command, CommandContext } from './cli-types';
+import { ENV_HELP } from './command-help';
 import { formatCsv, formatJson, formatTable } from './sql-output';
 import { UsageError } from './usage-error';
 
@@ -13,6 +14,16 @@ export const sqlCommand: Command = {
   summary:
     'Query the curated tables (daily, hourly, distributions) of a folder archive with DuckDB, offline.',
   usage: `sql "SELECT …" | --named ${NAMES} | --list  [--json | --csv] [--dir FOLDER (holds curated/)]`,
+  flags: [
+    { flag: '"SELECT …"', description: 'a query over the tables daily, hourly and distributions' },
+    { flag: '--named NAME', description: `a shipped query: ${NAMES}` },
+    { flag: '--list', description: 'print the shipped queries' },
+    { flag: '--json | --csv', description: 'rows as JSON or CSV instead of a table' },
+    { flag: '--dir FOLDER', description: 'the folder holding curated/ (default: the folder archive)' },
+  ],
+  env: [...ENV_HELP.archive.slice(0, 2), ...ENV_HELP.zone, ...ENV_HELP.logs],
+  // Its own --json (rows as JSON), handled by the command itself.
+  json: false,
   async run(args, context) {
     const { values, positionals } = parseSqlArgs(args);
     if (values.list) {

@@ -9,6 +9,8 @@ export interface StoredObject {
   readonly contentType: string | undefined;
   /** Opaque version for compare-and-swap (the S3 ETag; a content hash in the folder). */
   readonly version: string;
+  /** The S3 object version id in a versioned bucket (none in the folder). */
+  readonly versionId?: string;
 }
 
 export interface PutOptions {
@@ -26,6 +28,14 @@ export interface ObjectStore {
    */
   createIfAbsent(key: string, bytes: Uint8Array, options: PutOptions): Promise<boolean>;
   get(key: string): Promise<StoredObject | undefined>;
+  /**
+   * A conditional read: 'unchanged' when the object's version is still `knownVersion` (S3:
+   * If-None-Match on the ETag, answered 304 without a body), so a value read each run costs little.
+   */
+  getIfChanged(
+    key: string,
+    knownVersion: string | undefined,
+  ): Promise<StoredObject | 'unchanged' | undefined>;
   /**
    * Compare-and-swap: writes only if the current version is `expectedVersion` (undefined: only if
    * absent). Throws PreconditionFailedError when another writer got there first.

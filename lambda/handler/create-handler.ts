@@ -10,6 +10,7 @@ import { type Config, loadConfig } from '../config';
 import type { Logger } from '../shared/logger';
 import { createRedactor } from '../shared/redact';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/telemetry';
+import type { RulesCache } from '../use-cases/active-rules';
 import { AlertDeliveryError, runCheck } from '../use-cases/run-check';
 import { DigestDeliveryError, runDigest } from '../use-cases/run-digest';
 import { createPowertoolsLogger } from './powertools-logger';
@@ -43,6 +44,8 @@ export interface RunSummary {
   readonly scheduledTime: string;
   readonly outcome: string;
   readonly archiveKey?: string;
+  /** The version of the alert rules a check used (`sha256:…`). */
+  readonly rulesVersion?: string;
 }
 
 /** One scheduled run: the use case a mode calls, and what it reports of the outcome. */
@@ -53,12 +56,14 @@ type ModeRun = (
 ) => Promise<{
   readonly outcome: string;
   readonly archiveKey?: string;
+  readonly rulesVersion?: string;
   /** The run did nothing (its instant was already evaluated): not a success for the heartbeat. */
   readonly idle?: boolean;
 }>;
 
 const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
   async check(wiring, request, metrics) {
+    const { version: rulesVersion } = await wiring.checkRules(request.scheduledTime);
     const deps = await wiring.check();
     const outcome = await runCheck(deps, request);
     if (outcome.outcome !== 'evaluated') {
@@ -68,7 +73,7 @@ const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
         deps.logger.warn('The alert state was evaluated for a later instant than this run', {
           lastScheduledTime: outcome.lastScheduledTime,
         });
-      return { outcome: outcome.outcome, idle: true };
+      return { outcome: outcome.outcome, rulesVersion, idle: true };
     }
     metrics.record('AirudderApiLatency', outcome.apiLatencyMs);
     metrics.record('ArchivedBytes', outcome.archived.created ? outcome.archived.sizeBytes : 0);
@@ -77,7 +82,7 @@ const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
       outcome.sent.filter((n) => n.kind === 'fired' || n.kind === 'escalated').length,
     );
     metrics.record('AlertsResolved', outcome.sent.filter((n) => n.kind === 'resolved').length);
-    return { outcome: outcome.outcome, archiveKey: outcome.archived.key };
+    return { outcome: outcome.outcome, archiveKey: outcome.archived.key, rulesVersion };
   },
   async digest(wiring, request) {
     const outcome = await runDigest(await wiring.digest(), request);
@@ -96,6 +101,8 @@ const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
 export function createHandler(deps: HandlerDeps) {
   const redactor = createRedactor();
   const tokenCache = new TokenCache();
+  // The rules object last read: a warm container re-reads it with a conditional GET (304, no body).
+  const rulesCache: RulesCache = {};
   let config: Config | undefined;
   let secrets: SecretCache<MonitorSecret> | undefined;
   let logger = deps.logger;
@@ -126,6 +133,7 @@ export function createHandler(deps: HandlerDeps) {
         deadline,
         writeMessage: (text) => runLogger.info('Slack message (no webhook configured)', { text }),
         tokenCache,
+        rulesCache,
         fetch: deps.fetch,
         s3Client: deps.s3Client,
         loadSecret: (secretId) => secretCache.get(secretId),

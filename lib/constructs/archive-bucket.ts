@@ -146,9 +146,33 @@ export class ArchiveBucket extends Construct {
       }),
     );
 
+    // The active alert rules (config/rules.json) are pushed by operators: the function only reads them.
+    const config = `${keyPrefix}config/*`;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadRulesConfig',
+        actions: ['s3:GetObject'],
+        resources: [this.bucket.arnForObjects(config)],
+      }),
+    );
+    // Without it S3 answers 403, not 404, for a missing rules object; listing tells the two apart.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ListRulesConfig',
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [config] } },
+      }),
+    );
+
     if (fn.role) {
       const bucketRef = `<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
       Validations.of(fn.role).acknowledge(
+        {
+          id: `AwsSolutions-IAM5[Resource::${bucketRef}/${config}]`,
+          reason:
+            'Read-only: the rules object config/rules.json is replaced by operators; the prefix is the narrowest resource that survives a rename of the file.',
+        },
         ...areas.map((pattern) => ({
           id: `AwsSolutions-IAM5[Resource::${bucketRef}/${pattern}]`,
           reason: `Objects are keyed by date and run under ${pattern.slice(0, -1)}; a prefix wildcard is the narrowest S3 resource that still covers new keys.`,

@@ -52,6 +52,8 @@ export function createConditionalS3() {
   mock.on(GetObjectCommand).callsFake(async (input: GetObjectCommandInput) => {
     const object = objects.get(id(input.Bucket, input.Key));
     if (!object) throw failure(404, 'NoSuchKey');
+    if (input.IfNoneMatch !== undefined && input.IfNoneMatch === object.etag)
+      throw failure(304, 'NotModified');
     return {
       // The part of the SDK's stream mixin the adapters use.
       Body: { transformToByteArray: async () => new Uint8Array(object.bytes) } as never,

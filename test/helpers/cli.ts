@@ -17,6 +17,8 @@ export async function runTestCli(
     now?: () => Date;
     /** Pretend stdout is a terminal; what is written without a newline lands in `writes`. */
     tty?: boolean;
+    /** Answers the CLI's yes/no questions (as a terminal would). */
+    confirm?: (question: string) => Promise<boolean>;
   },
 ) {
   const stdout: string[] = [];
@@ -40,6 +42,7 @@ export async function runTestCli(
     fetch: options.fetch,
     s3Client: options.s3Client,
     now: options.now,
+    ...(options.confirm ? { confirm: options.confirm } : {}),
   });
   return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n'), writes };
 }

@@ -248,9 +248,9 @@ describe('function permissions', () => {
   const statements = statementsOfRole(template, fn.roleLogicalId);
   const bucketArn = { 'Fn::GetAtt': [archive.logicalId, 'Arn'] };
 
-  it('are exactly: its log group, get/put in raw/ state/ digest/ curated/, listing those prefixes, reading its secret, dead-lettering', () => {
+  it('are exactly: its log group, get/put in raw/ state/ digest/ curated/, reading config/, listing those prefixes, reading its secret, dead-lettering', () => {
     const logGroup = onlyResource(template, 'AWS::Logs::LogGroup');
-    expect(statements).toHaveLength(5);
+    expect(statements).toHaveLength(7);
     expect(statements).toEqual(
       expect.arrayContaining([
         {
@@ -277,6 +277,19 @@ describe('function permissions', () => {
           Condition: { StringLike: { 's3:prefix': ['raw/*', 'state/*', 'digest/*', 'curated/*'] } },
         },
         {
+          Sid: 'ReadRulesConfig',
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: objectArn(archive.logicalId, '/config/*'),
+        },
+        {
+          Sid: 'ListRulesConfig',
+          Effect: 'Allow',
+          Action: 's3:ListBucket',
+          Resource: bucketArn,
+          Condition: { StringLike: { 's3:prefix': ['config/*'] } },
+        },
+        {
           Sid: 'ReadMonitorSecret',
           Effect: 'Allow',
           Action: 'secretsmanager:GetSecretValue',
@@ -290,6 +303,15 @@ describe('function permissions', () => {
         },
       ]),
     );
+  });
+
+  it('may read the rules under config/ but never write there: operators push them', () => {
+    const onConfig = statements.filter((statement) =>
+      JSON.stringify(statement.Resource ?? '').includes('/config/'),
+    );
+    expect(onConfig.flatMap(actionsOf)).toEqual(['s3:GetObject']);
+    const writes = statements.filter((statement) => actionsOf(statement).includes('s3:PutObject'));
+    expect(JSON.stringify(writes.map((statement) => statement.Resource))).not.toContain('config');
   });
 
   it('come without managed policies (no broad AWSLambdaBasicExecutionRole)', () => {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
@@ -196,6 +196,12 @@ export function createFolderObjectStore(dir: string, prefix = ''): ObjectStore {
         version: versionOf(bytes),
       };
       return object;
+    },
+
+    async getIfChanged(key, knownVersion) {
+      // A local read costs no more than comparing: read, then compare the content hash.
+      const object = await store.get(key);
+      return object !== undefined && object.version === knownVersion ? 'unchanged' : object;
     },
 
     async replace(key, bytes, options) {

@@ -90,7 +90,7 @@ export function createS3ObjectStore(
     return page.Contents?.[0]?.Key === fullKey(key);
   };
 
-  return {
+  const store: ObjectStore = {
     describe: (key) => `s3://${bucket}/${fullKey(key)}`,
 
     async createIfAbsent(key, bytes, options) {
@@ -106,21 +106,30 @@ export function createS3ObjectStore(
     },
 
     async get(key) {
+      const read = await store.getIfChanged(key, undefined);
+      return read === 'unchanged' ? undefined : read;
+    },
+
+    async getIfChanged(key, knownVersion) {
       try {
         return await bounded(async (sendOptions) => {
           const response = await client.send(
-            new GetObjectCommand({ Bucket: bucket, Key: fullKey(key) }),
+            new GetObjectCommand({ Bucket: bucket, Key: fullKey(key), IfNoneMatch: knownVersion }),
             sendOptions,
           );
           const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+          // An S3-compatible server that ignores If-None-Match still answers with the same ETag.
+          if (knownVersion !== undefined && response.ETag === knownVersion) return 'unchanged' as const;
           return {
             bytes,
             metadata: response.Metadata ?? {},
             contentType: response.ContentType,
             version: response.ETag ?? '',
+            ...(response.VersionId ? { versionId: response.VersionId } : {}),
           };
         });
       } catch (error) {
+        if (statusOf(error) === 304) return 'unchanged';
         if (statusOf(error) === 404) return undefined;
         // Without an unconditional s3:ListBucket grant, S3 answers 403 for a missing key; a listing
         // (allowed for our prefixes) tells a missing object from a real denial.
@@ -175,4 +184,5 @@ export function createS3ObjectStore(
       return keys.sort();
     },
   };
+  return store;
 }

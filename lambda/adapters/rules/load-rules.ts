@@ -2,22 +2,42 @@ import { readFile } from 'node:fs/promises';
 import type { Config } from '../../config';
 import type { Rule } from '../../domain/alerts/rules';
 import { parseRules, RulesFileError } from '../../domain/alerts/rules';
+import type { ObjectStore } from '../../domain/object-store';
 import defaultRules from '../../rules/default-rules.json';
+import type { BundledRules, RulesCache, RulesSourceDeps } from '../../use-cases/active-rules';
 
 /**
  * The alert rules: RULES_FILE when set, otherwise the defaults shipped in lambda/rules (imported, so
  * the Lambda bundle carries them). Both go through the same schema; errors name the rule and field.
  */
 export async function loadRules(config: Pick<Config, 'rulesFile'>): Promise<Rule[]> {
-  if (!config.rulesFile) return parseRules(JSON.stringify(defaultRules), 'default-rules.json');
-  let text: string;
+  if (!config.rulesFile) return parseRules(bundledRules().text, 'default-rules.json');
+  return parseRules(await readRulesFile(config.rulesFile), config.rulesFile);
+}
+
+/** The shipped defaults as text: hashed and parsed like a rules object from the archive. */
+export const bundledRules = (): BundledRules => ({ text: `${JSON.stringify(defaultRules, null, 2)}\n` });
+
+async function readRulesFile(path: string): Promise<string> {
   try {
-    text = await readFile(config.rulesFile, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new RulesFileError(`RULES_FILE ${config.rulesFile} cannot be read (${reason})`, [reason], {
-      cause: error,
-    });
+    throw new RulesFileError(`RULES_FILE ${path} cannot be read (${reason})`, [reason], { cause: error });
   }
-  return parseRules(text, config.rulesFile);
+}
+
+/** Where a run's rules come from: RULES_FILE, else config/rules.json in `store`, else the defaults. */
+export function rulesSourceFor(
+  config: Pick<Config, 'rulesFile'>,
+  store: ObjectStore,
+  cache?: RulesCache,
+): RulesSourceDeps {
+  const path = config.rulesFile;
+  return {
+    store,
+    bundled: bundledRules(),
+    ...(path ? { readRulesFile: async () => ({ text: await readRulesFile(path), path }) } : {}),
+    ...(cache ? { cache } : {}),
+  };
 }

@@ -10,9 +10,6 @@ import {
   digestFigures,
   type FiredAlert,
   formatDayLabel,
-  type HourSlot,
-  hourlyVolume,
-  peakHour,
   previousDate,
   weekAgoDate,
 } from './day-data';
@@ -31,6 +28,7 @@ import {
   TONE_EMOJI,
   verdictOf,
 } from './figures';
+import { hourlyText, hourlyVolume } from './hourly-shape';
 
 /**
  * Stage 3 of the digest, the message. The first screen is the day, read in thirty seconds: the
@@ -45,6 +43,8 @@ const TITLE_MAX = 120;
 /** Room kept for the "…and N more" line. */
 const MORE_RESERVE = 40;
 const SEVERITY = { crit: '🚨 CRIT', warn: '⚠️ WARN' } as const;
+/** Alerts listed before "…and N more": a day of many alerts stays within two phone screens. */
+const ALERTS_SHOWN = 8;
 
 export interface DigestOptions {
   /** Add the full figure table and the breakdowns after the first screen. */
@@ -187,8 +187,8 @@ function lateFigures({ figures, breakdowns }: DigestView): string[] {
 
 /**
  * The day's alerts in the order they fired, with severity, worst value and how long they lasted:
- * '🚨 CRIT *Transfer success below 88%* · worst 61% · 14:10–16:05 (1h 55m)'. A long list is cut to
- * Slack's limit with "…and N more".
+ * '🚨 CRIT *Transfer success below 88%* · worst 61% · 14:10–16:05 (1h 55m)'. A long list is cut at
+ * ALERTS_SHOWN (and Slack's limit) with "…and N more".
  */
 function alertsText(alerts: ReadonlyArray<FiredAlert>, date: string, timeZone: string): string {
   const heading = `*Alerts* · ${alerts.length}`;
@@ -200,7 +200,8 @@ function alertsText(alerts: ReadonlyArray<FiredAlert>, date: string, timeZone: s
   for (const [index, alert] of sorted.entries()) {
     const line = alertLine(alert, date, timeZone);
     const isLast = index === sorted.length - 1;
-    if (used + 1 + line.length + (isLast ? 0 : MORE_RESERVE) > SECTION_TEXT_MAX) {
+    const tooLong = used + 1 + line.length + (isLast ? 0 : MORE_RESERVE) > SECTION_TEXT_MAX;
+    if (index >= ALERTS_SHOWN || tooLong) {
       lines.push(`_…and ${sorted.length - index} more_`);
       break;
     }
@@ -240,71 +241,6 @@ const instant = (iso: string): number => {
 };
 
 const pad2 = (value: number) => String(value).padStart(2, '0');
-
-const BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
-/** Shown for an hour without a row: a gap, so a missing hour does not pass for a quiet one. */
-export const GAP = '·';
-const AXIS_HOURS = new Set([0, 6, 12, 18]);
-
-/**
- * One bar per value, scaled from 0 to the largest value: a quiet night stays low even when the
- * whole day was quiet. All zeros give a flat floor; a flat non-zero day gives full bars; an empty
- * list gives ''. Negative or non-finite values count as 0; null/undefined show as a gap.
- */
-export function sparkline(values: ReadonlyArray<number | null | undefined>): string {
-  const numbers = values.map((value) =>
-    value === null || value === undefined ? undefined : Number.isFinite(value) && value > 0 ? value : 0,
-  );
-  const max = Math.max(0, ...numbers.map((value) => value ?? 0));
-  return numbers
-    .map((value) => {
-      if (value === undefined) return GAP;
-      const level = max === 0 ? 0 : Math.round((value / max) * (BARS.length - 1));
-      return BARS[level] ?? BARS[0];
-    })
-    .join('');
-}
-
-/**
- * A label line to print under a sparkline: each label at the column of its bar, skipped when it
- * would touch or overlap the one before. `labels[i]` is undefined for unlabelled bars.
- */
-export function sparklineAxis(labels: ReadonlyArray<string | undefined>): string {
-  let line = '';
-  labels.forEach((label, column) => {
-    if (label === undefined || (line.length > 0 && line.length >= column)) return;
-    line = line.padEnd(column, ' ') + label;
-  });
-  return line;
-}
-
-/**
- * Calls by hour as a sparkline in a code block (monospace, so the hour axis lines up), with the peak
- * hour and a note on a 23- or 25-hour day or on hours without data.
- */
-export function hourlyText(slots: ReadonlyArray<HourSlot>): string {
-  const title = '*Calls by hour*';
-  if (slots.every((slot) => slot.calls === undefined)) return `${title}\n_No hourly rows for this day._`;
-  const peak = peakHour(slots);
-  const notes = [
-    peak === undefined ? 'no calls' : `peak ${pad2(peak.hour)}:00 (${formatCount(peak.calls ?? 0)} calls)`,
-  ];
-  if (slots.length === 23) notes.push('23-hour day (clocks went forward)');
-  if (slots.length === 25) notes.push('25-hour day (clocks went back)');
-  const missing = slots.filter((slot) => slot.calls === undefined).length;
-  if (missing > 0) notes.push(`${missing === 1 ? '1 hour' : `${missing} hours`} without data (${GAP})`);
-
-  const seen = new Set<number>();
-  const axis = sparklineAxis(
-    slots.map((slot) => {
-      // Label an axis hour once, even when clocks going back repeat it.
-      if (!AXIS_HOURS.has(slot.hour) || seen.has(slot.hour)) return undefined;
-      seen.add(slot.hour);
-      return pad2(slot.hour);
-    }),
-  );
-  return `${title} · ${notes.join(' · ')}\n\`\`\`${sparkline(slots.map((slot) => slot.calls))}\n${axis}\`\`\``;
-}
 
 /** What d/d and w/w compare with (or that a day had no data), where the raw data is, the zone. */
 function footer(view: DigestView, archiveLocation: string, timeZone: string): ContextBlock {

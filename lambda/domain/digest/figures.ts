@@ -280,7 +280,7 @@ export function verdictOf(changes: ReadonlyArray<TaggedChange>): Verdict {
   return 'normal';
 }
 
-/** Why a figure has no value: no calls, the T+1 batch has not run yet, or the response lacks it. */
+/** Why a figure has no value: the T+1 batch has not run yet, or the response lacks it. */
 export function missingValueText(figure: FigureDefinition, current: DigestFigures): string {
   if (figure.fromOffline && !current.offlineIn) return '_not in yet (T+1)_';
   return '_no data_';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createProgressReporter,
   describeDay,
+  fitLine,
   formatBytes,
   formatDuration,
 } from '../../../lambda/cli/progress-reporter';
@@ -103,5 +104,50 @@ describe('formatting', () => {
     expect(describeDay({ date: '2025-08-01', status: 'skipped', key: 'raw/day/2025-08-01/a.json' })).toBe(
       '2025-08-01 skipped (already archived)',
     );
+  });
+});
+
+describe('the progress line on a terminal', () => {
+  const parts = ['45/90 days  50%', 'fetched 40', 'skipped 5', 'failed 0', 'ETA 0:09'];
+  const bar = (width: number) => '#'.repeat(width);
+
+  it.each([120, 80, 60, 40, 30, 20, 12, 1])('never reaches the last of %i columns', (columns) => {
+    expect(fitLine(parts, bar, 24, columns).length).toBeLessThanOrEqual(Math.max(1, columns - 1));
+  });
+
+  it('keeps the preferred bar when there is room, shrinks it, then drops it before any count', () => {
+    expect(fitLine(parts, bar, 24, 120)).toBe(
+      `[${'#'.repeat(24)}] 45/90 days  50% · fetched 40 · skipped 5 · failed 0 · ETA 0:09`,
+    );
+    expect(fitLine(parts, bar, 24, 75)).toBe(
+      `[${'#'.repeat(9)}] 45/90 days  50% · fetched 40 · skipped 5 · failed 0 · ETA 0:09`,
+    );
+    expect(fitLine(parts, bar, 24, 66)).toBe(
+      '45/90 days  50% · fetched 40 · skipped 5 · failed 0 · ETA 0:09',
+    );
+    expect(fitLine(parts, bar, 24, 40)).toBe('45/90 days  50% · failed 0 · ETA 0:09');
+    expect(fitLine(parts, bar, 24, 30)).toBe('45/90 days  50% · ETA 0:09');
+  });
+
+  it('redraws within the width the terminal reports, read at each redraw', () => {
+    const writes: string[] = [];
+    let columns = 100;
+    const reporter = createProgressReporter(
+      {
+        stdout: () => {},
+        stderr: () => {},
+        isTTY: true,
+        write: (text) => writes.push(text),
+        columns: () => columns,
+      },
+      { now: () => 0, redact: (text) => text },
+    );
+    reporter.report({ kind: 'planned', total: 90, toFetch: 90 });
+    columns = 40;
+    reporter.report(day(fetched('2025-08-01'), 1));
+    const visible = writes.map((text) => text.replace('\r\u001b[K', ''));
+    expect(visible[0]).toMatch(/^\[░{24}\] 0\/90 days/);
+    expect(visible[1]?.length).toBeLessThanOrEqual(39);
+    expect(visible[1]).toMatch(/^1\/90 days {3}1%/);
   });
 });

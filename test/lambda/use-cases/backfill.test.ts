@@ -22,6 +22,7 @@ function memoryStore() {
       return true;
     },
     get: async (key) => objects.get(key),
+    getIfChanged: async (key) => objects.get(key),
     async replace() {
       throw new Error('not used by backfill');
     },

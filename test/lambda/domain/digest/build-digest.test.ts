@@ -79,10 +79,12 @@ describe('buildDigest: the first screen', () => {
     const message = buildChecked(badDay());
     // Assess
     expect(message.blocks.length).toBeLessThanOrEqual(12);
+    // Two phone screens: an ordinary day is held to 1,200 characters for one.
+    expect(visibleText(message).length).toBeLessThanOrEqual(2400);
     const attention = attentionText(message);
     for (const label of ['Transfer success', 'Agent pick-up', 'Satisfied', 'Repeat callers', 'With an agent'])
       expect(attention).toContain(`🔴 *${label}*`);
-    expect(sectionText(message, 'Alerts')).toMatch(/^\*Alerts\* · 40\n/);
+    expect(sectionText(message, 'Alerts')).toMatch(/^\*Alerts\* · 40\n(.+\n){8}_…and 32 more_$/);
   });
 
   it('collapses every figure within its normal range into one line', () => {

@@ -1,0 +1,98 @@
+import packageJson from '../../package.json';
+
+/**
+ * What `npm run job -- <command> --help` prints: usage, flags, and the environment the command
+ * reads. Built from data only, so it works before (and without) any configuration.
+ */
+
+/** One flag of a command, as help shows it: `--from YYYY-MM-DD`, "First day (account-local)". */
+export interface FlagHelp {
+  readonly flag: string;
+  readonly description: string;
+}
+
+/** An environment variable (or a choice of them) a command reads. */
+export interface EnvHelp {
+  readonly name: string;
+  readonly description: string;
+  readonly required: boolean;
+}
+
+export interface CommandHelp {
+  readonly summary: string;
+  readonly usage: string;
+  readonly flags: readonly FlagHelp[];
+  readonly env: readonly EnvHelp[];
+  /** Accepts `--json`: one JSON document on stdout, everything else on stderr. */
+  readonly json: boolean;
+}
+
+export const VERSION: string = packageJson.version;
+
+export const versionLine = () => `${packageJson.name} ${VERSION} (node ${process.version})`;
+
+const env = (name: string, description: string, required = false): EnvHelp => ({
+  name,
+  description,
+  required,
+});
+
+/** The variables the commands read, grouped as they are needed. */
+export const ENV_HELP = {
+  zone: [env('AIRUDDER_TIMEZONE', 'IANA zone of the AIRUDDER account (e.g. Asia/Jakarta)', true)],
+  archive: [
+    env('ARCHIVE_BUCKET | ARCHIVE_DIR', 'the archive: an S3 bucket or a local folder (exactly one)', true),
+    env('ARCHIVE_PREFIX', 'key prefix inside the bucket or folder'),
+    env('AWS_ENDPOINT_URL_S3', 'an S3-compatible endpoint instead of AWS (SDK standard)'),
+  ],
+  airudder: [
+    env(
+      'AIRUDDER_APP_KEY + AIRUDDER_APP_SECRET | MONITOR_SECRET_ARN',
+      'AIRUDDER credentials, or the Secrets Manager secret holding them',
+      true,
+    ),
+    env('AIRUDDER_BASE_URL', 'API base URL (default https://api.airudder.com)'),
+    env('AIRUDDER_TIMEOUT_MS, AIRUDDER_MAX_ATTEMPTS', 'per-request timeout and attempts'),
+    env('RUN_DEADLINE_MS', 'overall deadline of the run'),
+  ],
+  slack: [
+    env('SLACK_WEBHOOK_URL', 'alerts webhook; without it messages print to the console'),
+    env('SLACK_TIMEOUT_MS, SLACK_MAX_ATTEMPTS', 'Slack request timeout and attempts'),
+  ],
+  digestSlack: [env('SLACK_DIGEST_WEBHOOK_URL', 'digest webhook (default SLACK_WEBHOOK_URL)')],
+  rules: [
+    env('RULES_FILE', 'a local rules file instead of config/rules.json in the archive'),
+    env('LINE_CAPACITY', 'lines available, for the peak-concurrency rule'),
+  ],
+  failures: [env('MONITOR_FAILURE_THRESHOLD', 'failed runs before "monitor degraded" (default 3)')],
+  digest: [env('DIGEST_TOP_N', 'items listed before "others" (default 5)')],
+  logs: [env('LOG_LEVEL', 'DEBUG, INFO, WARN or ERROR (default INFO); logs go to stderr')],
+} satisfies Record<string, readonly EnvHelp[]>;
+
+export const JSON_FLAG: FlagHelp = {
+  flag: '--json',
+  description: 'print one JSON document on stdout (logs and progress go to stderr)',
+};
+const HELP_FLAG: FlagHelp = { flag: '--help, -h', description: 'print this help and exit' };
+
+/** The help of one command, for a terminal 80 columns wide. */
+export function renderCommandHelp(name: string, help: CommandHelp): string {
+  const flags = [...help.flags, ...(help.json ? [JSON_FLAG] : []), HELP_FLAG];
+  const flagWidth = Math.max(...flags.map((flag) => flag.flag.length));
+  const lines = [
+    `Usage: npm run job -- ${help.usage}`,
+    '',
+    help.summary,
+    '',
+    'Flags:',
+    ...flags.map((flag) => `  ${flag.flag.padEnd(flagWidth)}  ${flag.description}`),
+  ];
+  if (help.env.length > 0) {
+    lines.push('', 'Environment (required ones marked *):');
+    for (const variable of help.env) {
+      lines.push(`  ${variable.required ? '*' : ' '} ${variable.name}`, `      ${variable.description}`);
+    }
+  }
+  lines.push('', `Exit codes: 0 done; 1 ${name} failed; 2 bad usage or configuration.`);
+  return lines.join('\n');
+}

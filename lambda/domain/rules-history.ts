@@ -1,0 +1,72 @@
+import type { Metric } from './alerts/metrics';
+import type { Rule } from './alerts/rules';
+import { DERIVED_RATES } from './metric-format';
+import type { StatisticsResponse } from './statistics-schema';
+
+/**
+ * "Does this metric ever show up?" — a rule on a field AIRUDDER never sends is valid to the schema
+ * and silently does nothing. `rules validate` checks every rule against the fields that appeared in
+ * the archived responses of the last days.
+ */
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Every field path in a response's rows and totals: `total_calls`, `user_distribution.call_users`… */
+export function fieldsIn(statistics: StatisticsResponse, into = new Set<string>()): Set<string> {
+  const { realtime, offline } = statistics.data;
+  const rows: unknown[] = [
+    realtime?.total,
+    ...(realtime?.daily?.data_list ?? []),
+    ...(realtime?.hourly?.data_list ?? []),
+    offline?.total,
+    ...(offline?.daily?.data_list ?? []),
+  ];
+  for (const row of rows) if (isRecord(row)) collect(row, '', into);
+  return into;
+}
+
+function collect(record: Record<string, unknown>, prefix: string, into: Set<string>): void {
+  for (const [key, value] of Object.entries(record)) {
+    if (value === null || value === undefined) continue;
+    const path = `${prefix}${key}`;
+    into.add(path);
+    if (isRecord(value)) collect(value, `${path}.`, into);
+  }
+}
+
+/** Alternatives, each a set of fields that together give the metric. */
+function fieldsFor(metric: Metric): string[][] {
+  const field = (name: string) => {
+    const counts = DERIVED_RATES[name];
+    return counts === undefined ? [[name]] : [[name], [...counts]];
+  };
+  switch (metric.kind) {
+    case 'field':
+    case 'weekOverWeek':
+      return field(metric.field);
+    case 'share':
+      return [[metric.of]];
+    case 'ratio':
+      return [[metric.numerator, metric.denominator]];
+    case 'capacityUtilisation':
+      return [['max_concurrent_call_count']];
+  }
+}
+
+export interface UnseenMetric {
+  readonly ruleId: string;
+  /** The fields looked for, e.g. "transfer_success_rate (or transfer_success_calls + attempted_transfer_calls)". */
+  readonly fields: string;
+}
+
+/** The rules whose metric could not be computed from any field seen. */
+export function unseenMetrics(rules: readonly Rule[], seen: ReadonlySet<string>): UnseenMetric[] {
+  return rules.flatMap((rule) => {
+    const alternatives = fieldsFor(rule.metric);
+    if (alternatives.some((fields) => fields.every((field) => seen.has(field)))) return [];
+    const [first, ...others] = alternatives.map((fields) => fields.join(' + '));
+    const fields = others.length === 0 ? `${first}` : `${first} (or ${others.join(', or ')})`;
+    return [{ ruleId: rule.id, fields }];
+  });
+}
