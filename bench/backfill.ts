@@ -62,7 +62,6 @@ export async function benchBackfill(
         tokenCache: new TokenCache(),
         logger,
         redactor: createRedactor(),
-        fetch: services.fetch,
       }),
       store: createS3ObjectStore(services.s3Client, services.fakes.bucket, `backfill-c${concurrency}`),
       logger,
@@ -70,7 +69,7 @@ export async function benchBackfill(
       now: Date.now,
       sleep: (ms: number) => sleep(ms),
     };
-    services.log.take();
+    await services.fakes.takeCalls();
     const fakesBefore = await services.fakes.counts();
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
@@ -81,7 +80,7 @@ export async function benchBackfill(
     if (result.fetched !== DAYS) {
       throw new Error(`backfill c=${concurrency}: ${result.fetched} fetched, ${result.failed} failed`);
     }
-    const calls = services.log.take();
+    const calls = await services.fakes.takeCalls();
     if (concurrency === 1) {
       const byDay = new Map<string, ExternalCall[]>();
       for (const call of calls) {

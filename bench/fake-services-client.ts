@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
+import type { ExternalCall } from './external-calls';
 import type {
   FakeServicesOptions,
   FakeServicesReady,
@@ -9,13 +10,13 @@ import type {
 } from './fake-services-protocol';
 import { plainEnv } from './spawn-node';
 
-export interface FakeServices {
-  readonly standInUrl: string;
-  readonly slackUrl: string;
-  readonly s3Endpoint: string;
+/** The fakes' URLs (latency proxies, but `s3Direct`) and their controls. */
+export interface FakeServices extends Omit<FakeServicesReady, 'ready'> {
   readonly bucket: string;
-  /** Added to every AIRUDDER answer and (from then on) every Slack answer. S3 latency is client-side. */
+  /** Added to every call through the proxies: AIRUDDER, Slack, S3 and Secrets Manager alike. */
   setLatency(ms: number): Promise<void>;
+  /** The calls the proxies saw since the last take, in epoch ms. */
+  takeCalls(): Promise<ExternalCall[]>;
   counts(): Promise<ServiceCounts>;
   stop(): Promise<void>;
 }
@@ -50,14 +51,14 @@ export function startFakeServices(options: FakeServicesOptions): Promise<FakeSer
     });
     child.on('message', (message: FakeServicesReady | ServiceReply) => {
       if ('ready' in message) {
+        const { ready: _ready, ...urls } = message;
         resolve({
-          standInUrl: message.standInUrl,
-          slackUrl: message.slackUrl,
-          s3Endpoint: message.s3Endpoint,
+          ...urls,
           bucket: options.bucket,
           setLatency: async (ms) => {
             await call({ op: 'latency', ms });
           },
+          takeCalls: () => call({ op: 'calls' }) as Promise<ExternalCall[]>,
           counts: () => call({ op: 'counts' }) as Promise<ServiceCounts>,
           stop: async () => {
             await call({ op: 'stop' });

@@ -2,6 +2,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchBackfill } from './backfill';
+import { buildBaseline, DEFAULT_BASELINE } from './baseline';
 import { OUT_DIR, REPO_ROOT, RESULTS_FILE } from './bench-paths';
 import { startBenchServices } from './bench-services';
 import { benchBundle } from './bundle';
@@ -12,12 +13,20 @@ import { type DetailTable, formatDetail, formatSummary, type ResultRow, type Sec
 import { benchRunOverhead } from './run-overhead';
 import { LATENCY_MS } from './run-overhead-report';
 import { benchSizeScaling } from './size-scaling';
+import { benchVerify } from './verify-throughput';
+import { benchWarmCheck } from './warm-check';
 
 /**
  * `npm run bench`: every figure beside its limit, measured side by side in one run (absolute times
  * drift on a shared machine). Prints detail tables, then the summary; writes bench/results.json.
  * Targets are reported, not enforced: the exit code is 0 unless a benchmark itself fails.
+ * `--baseline=<git rev>`: the previous handler the warm and cold figures compare against.
+ * `--no-callgrind`: skip the cold-start instruction counts (about 3 minutes under valgrind).
  */
+
+const baselineRev =
+  process.argv.find((arg) => arg.startsWith('--baseline='))?.slice('--baseline='.length) ?? DEFAULT_BASELINE;
+const callgrind = !process.argv.includes('--no-callgrind');
 
 const progress = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -36,15 +45,27 @@ async function main(): Promise<void> {
   await rm(OUT_DIR, { recursive: true, force: true });
 
   const bundle = await timed('bundle', benchBundle);
-  const coldStart = await timed('cold start', () => benchColdStart(bundle.bundles));
+  const deployed = bundle.bundles.deployed;
+  const { baseline, unavailable } = await timed(`previous handler (${baselineRev})`, () =>
+    buildBaseline(baselineRev),
+  );
+  if (unavailable) progress(`  no previous handler to compare with: ${unavailable}`);
   const sizeScaling = await timed('size scaling', benchSizeScaling);
   const curatedSql = await timed('curated sql', benchCuratedSql);
   const services = await timed('fake services', startBenchServices);
+  let coldStart: SectionResult;
+  let warmCheck: SectionResult;
   let runOverhead: SectionResult;
   let backfill: SectionResult;
+  let verify: SectionResult;
   try {
-    runOverhead = await timed('run overhead', () => benchRunOverhead(services));
+    coldStart = await timed('cold start', () =>
+      benchColdStart(services.fakes, deployed, baseline, callgrind),
+    );
+    warmCheck = await timed('warm check', () => benchWarmCheck(services.fakes, deployed, baseline));
+    runOverhead = await timed('run overhead', () => benchRunOverhead(services.fakes, deployed));
     backfill = await timed('backfill', () => benchBackfill(services, LATENCY_MS));
+    verify = await timed('verify', () => benchVerify(services));
   } finally {
     await services.stop();
   }
@@ -52,8 +73,10 @@ async function main(): Promise<void> {
   const sections = {
     bundle: bundle.section,
     coldStart,
+    warmCheck,
     runOverhead,
     backfill,
+    verify,
     sizeScaling,
     curatedSql,
   } satisfies Record<string, SectionResult>;

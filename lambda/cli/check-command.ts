@@ -1,10 +1,10 @@
 import { renderAlertLines, renderResultLine } from '../domain/alerts/render';
-import { AlertStateSchema, statusLabel } from '../domain/alerts/state';
+import { ALERT_STATE_KEY, AlertStateSchema, statusLabel } from '../domain/alerts/state';
 import type { ObjectStore } from '../domain/object-store';
 import type { Logger } from '../shared/logger';
 import { type ActiveRules, describeActiveRules } from '../use-cases/active-rules';
 import { readDocument } from '../use-cases/json-document';
-import { ALERT_STATE_KEY, runCheck } from '../use-cases/run-check';
+import { runCheck } from '../use-cases/run-check';
 import type { Command } from './cli-types';
 import { ENV_HELP } from './command-help';
 import { parseFlags } from './parse-flags';

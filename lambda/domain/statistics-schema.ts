@@ -206,13 +206,28 @@ const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
         .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index ? '.' : ''}${String(part)}`))
         .join('');
 
-/** Parses raw response bytes; never throws. */
-export function parseStatistics(bytes: Uint8Array): ParsedStatistics {
-  let json: unknown;
+/** A body read as UTF-8 JSON, once: its value, or why it is not JSON. */
+export type JsonBody =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly detail: string; readonly cause: unknown };
+
+/** Reads bytes as strict UTF-8 JSON; never throws. */
+export function readJsonBody(bytes: Uint8Array): JsonBody {
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    return { ok: true, value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) };
   } catch (cause) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
+    return { ok: false, detail: cause instanceof Error ? cause.message : String(cause), cause };
+  }
+}
+
+/**
+ * Parses raw response bytes, or a body already read by `readJsonBody` (the AIRUDDER client reads
+ * the envelope from the same value, so a response is parsed once); never throws.
+ */
+export function parseStatistics(input: Uint8Array | JsonBody): ParsedStatistics {
+  const body = input instanceof Uint8Array ? readJsonBody(input) : input;
+  if (!body.ok) {
+    const { detail, cause } = body;
     const issues = [{ path: '(root)', message: `not valid JSON: ${detail}` }];
     return {
       verdict: 'malformed-json',
@@ -221,6 +236,7 @@ export function parseStatistics(bytes: Uint8Array): ParsedStatistics {
       }),
     };
   }
+  const json = body.value;
   const result = StatisticsResponseSchema.safeParse(json);
   if (result.success) return { verdict: 'valid', value: result.data };
   const issues = result.error.issues.map((issue) => ({

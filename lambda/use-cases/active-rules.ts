@@ -51,6 +51,8 @@ export interface BundledRules {
 /** Remembers the last rules object read, so an unchanged object costs a 304 and no parse. */
 export interface RulesCache {
   entry?: { readonly etag: string; readonly active: ActiveRules };
+  /** The last rules parsed from text (RULES_FILE, the bundled defaults): the same text is not parsed again. */
+  parsed?: { readonly text: string; readonly rules: readonly Rule[] };
   /** What `recordRulesHealth` last recorded with nothing left owed: the same again needs no state read. */
   recorded?: string;
 }
@@ -68,16 +70,22 @@ export interface RulesSourceDeps {
 
 /** The rules a run uses now; throws only when the store cannot be read (or RULES_FILE is broken). */
 export async function loadActiveRules(deps: RulesSourceDeps): Promise<ActiveRules> {
+  const { store, cache } = deps;
   if (deps.readRulesFile) {
     const { text, path } = await deps.readRulesFile();
-    return { rules: parseRules(text, path), version: rulesVersion(text), source: path, origin: 'file', text };
+    return {
+      rules: parseOnce(text, path, cache),
+      version: rulesVersion(text),
+      source: path,
+      origin: 'file',
+      text,
+    };
   }
-  const { store, cache } = deps;
   const read = await store.getIfChanged(RULES_KEY, cache?.entry?.etag);
   if (read === 'unchanged' && cache?.entry) return cache.entry.active;
   if (read === undefined || read === 'unchanged') {
     if (cache) cache.entry = undefined;
-    return bundledRules(deps.bundled);
+    return bundledRules(deps.bundled, cache);
   }
   const text = new TextDecoder().decode(read.bytes);
   const version = rulesVersion(read.bytes);
@@ -101,9 +109,17 @@ export async function loadActiveRules(deps: RulesSourceDeps): Promise<ActiveRule
   return active;
 }
 
-function bundledRules(bundled: BundledRules): ActiveRules {
+/** Parses `text`, or returns what the cache parsed from the very same text (a warm container). */
+function parseOnce(text: string, where: string, cache: RulesCache | undefined): readonly Rule[] {
+  if (cache?.parsed?.text === text) return cache.parsed.rules;
+  const rules = parseRules(text, where);
+  if (cache) cache.parsed = { text, rules };
+  return rules;
+}
+
+function bundledRules(bundled: BundledRules, cache?: RulesCache): ActiveRules {
   return {
-    rules: parseRules(bundled.text, 'bundled default-rules.json'),
+    rules: parseOnce(bundled.text, 'bundled default-rules.json', cache),
     version: rulesVersion(bundled.text),
     source: 'bundled defaults',
     origin: 'bundled',
@@ -162,13 +178,18 @@ export async function recordRulesHealth(
   const { store, logger, cache } = deps;
   const recordKey = `${observation.kind} ${'version' in observation ? observation.version : ''}`;
   if (cache?.recorded === recordKey) return undefined;
-  const owed = await updateDocument(store, RULES_STATE_KEY, RulesStateSchema, (current) => {
-    const before = current ?? emptyRulesState();
-    const observed = observeRules(before, observation, at);
-    const notice = owedRulesNotice(observed, active.version, at);
-    const next = notice ? markRulesNotified(observed, notice, at) : observed;
-    return { value: next === current ? undefined : next, result: { notice, previous: before.notified } };
-  });
+  const { result: owed, document } = await updateDocument(
+    store,
+    RULES_STATE_KEY,
+    RulesStateSchema,
+    (current) => {
+      const before = current ?? emptyRulesState();
+      const observed = observeRules(before, observation, at);
+      const notice = owedRulesNotice(observed, active.version, at);
+      const next = notice ? markRulesNotified(observed, notice, at) : observed;
+      return { value: next === current ? undefined : next, result: { notice, previous: before.notified } };
+    },
+  );
   if (!owed.notice) {
     if (cache) cache.recorded = recordKey;
     return undefined;
@@ -177,10 +198,13 @@ export async function recordRulesHealth(
   try {
     await deps.notifier.send(message);
   } catch (error) {
-    await updateDocument(store, RULES_STATE_KEY, RulesStateSchema, (current) => ({
-      value: current && { ...current, notified: owed.previous },
-      result: undefined,
-    }));
+    await updateDocument(
+      store,
+      RULES_STATE_KEY,
+      RulesStateSchema,
+      (current) => ({ value: current && { ...current, notified: owed.previous }, result: undefined }),
+      { alreadyRead: document ?? null },
+    );
     logger.error('Slack did not accept the rules notice; it stays owed for the next run', {
       notice: owed.notice.kind,
       error: error instanceof Error ? error.message : String(error),

@@ -1,6 +1,6 @@
 import type { AirudderCredentials } from '../../config';
 import type { QueryWindow } from '../../domain/query-window';
-import { parseStatistics } from '../../domain/statistics-schema';
+import { type JsonBody, parseStatistics, readJsonBody } from '../../domain/statistics-schema';
 import type { FetchedStatistics, StatsSource } from '../../domain/stats-source';
 import type { Logger } from '../../shared/logger';
 import type { Redactor } from '../../shared/redact';
@@ -15,7 +15,7 @@ import {
   parseRetryAfter,
 } from '../http/http-request';
 import { AirudderApiError, AirudderAuthError } from './airudder-api-error';
-import { readEnvelope } from './envelope';
+import { envelopeOf, readEnvelope } from './envelope';
 import type { TokenCache } from './token-cache';
 
 export interface AirudderClientOptions {
@@ -53,7 +53,7 @@ const DEADLINE_MARGIN_MS = 1_000;
 
 /** The AIRUDDER statistics client: tokens cached per credential, retries in one place, exact bytes kept. */
 export function createAirudderClient(options: AirudderClientOptions): StatsSource {
-  const fetchFn = options.fetch ?? fetch;
+  const fetchFn = options.fetch;
   const decode = options.decodeBody ?? ((bytes: Uint8Array) => bytes);
   const now = options.now ?? Date.now;
   const { credentials, tokenCache, redactor, logger } = options;
@@ -113,13 +113,22 @@ export function createAirudderClient(options: AirudderClientOptions): StatsSourc
     });
   }
 
-  /** One attempt: a cached or new token; on an authorization failure one fresh token and one retry. */
-  async function attempt(window: QueryWindow, deadline: number | undefined) {
+  /**
+   * One attempt: a cached or new token; on an authorization failure one fresh token and one retry.
+   * The body is read as JSON once, for its envelope here and for the schema afterwards.
+   */
+  async function attempt(
+    window: QueryWindow,
+    deadline: number | undefined,
+  ): Promise<{ response: HttpResponse; body: JsonBody }> {
     const obtainToken = () => tokenCache.obtain(credentials, now(), () => requestToken(deadline));
     let token = await obtainToken();
     for (let refreshed = false; ; refreshed = true) {
       const response = await requestStatistics(window, token, deadline);
-      const envelope = readEnvelope(decode(response.bytes));
+      const decoded = decode(response.bytes);
+      const body = readJsonBody(decoded);
+      // Not strict UTF-8 JSON: the schema will say so, but a lenient read may still find the code.
+      const envelope = body.ok ? envelopeOf(body.value) : readEnvelope(decoded);
       const failure = describeFailure(
         'statistics request',
         response,
@@ -127,7 +136,7 @@ export function createAirudderClient(options: AirudderClientOptions): StatsSourc
         envelope?.message,
         now(),
       );
-      if (!failure) return response;
+      if (!failure) return { response, body };
       if (!failure.isAuthorizationFailure) throw failure;
       tokenCache.invalidate(credentials, token);
       if (refreshed) {
@@ -147,7 +156,7 @@ export function createAirudderClient(options: AirudderClientOptions): StatsSourc
     async fetchStatistics(window, fetchOptions = {}): Promise<FetchedStatistics> {
       const started = now();
       let attempts = 0;
-      const response = await withRetry(
+      const { response, body } = await withRetry(
         `AIRUDDER statistics for ${window.startTime} to ${window.endTime}`,
         (attemptNumber) => {
           attempts = attemptNumber;
@@ -180,7 +189,7 @@ export function createAirudderClient(options: AirudderClientOptions): StatsSourc
         fetchedAt,
         latencyMs: fetchedAt.getTime() - started,
         attempts,
-        parsed: parseStatistics(decode(response.bytes)),
+        parsed: parseStatistics(body),
       };
     },
   };

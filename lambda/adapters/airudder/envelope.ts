@@ -26,6 +26,11 @@ export function readEnvelope(bytes: Uint8Array): Envelope | undefined {
   } catch {
     return undefined;
   }
+  return envelopeOf(json);
+}
+
+/** The envelope of a body already parsed as JSON; undefined when it is not an object. */
+export function envelopeOf(json: unknown): Envelope | undefined {
   const parsed = EnvelopeSchema.safeParse(json);
   if (!parsed.success) return undefined;
   const { code, status, message, data } = parsed.data;

@@ -1,9 +1,15 @@
+import { request as httpSend, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsSend } from 'node:https';
 import { StatsSourceError } from '../../domain/stats-source';
 
 /**
  * One disciplined HTTP exchange for the AIRUDDER client: a timeout on every request, the whole body
  * read as bytes, and typed errors that keep their cause. No retries here: those live in
  * shared/retry.ts. A request that got no answer means the source is unreachable.
+ *
+ * By default over node:http(s), which the AWS SDK has loaded already: a function's first `fetch`
+ * loads undici, about 35 ms of CPU on a cold start (measured by `npm run bench`). Tests and tools
+ * may pass a `fetch` instead.
  */
 
 export type FetchFn = typeof fetch;
@@ -22,8 +28,14 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: ResponseHeaders;
   readonly bytes: Uint8Array;
+}
+
+/** The part of `Headers` the clients read. */
+export interface ResponseHeaders {
+  /** The value of a header (any case), repeated values joined with ", "; null when absent. */
+  get(name: string): string | null;
 }
 
 /** Thrown when no complete response arrived within the request's timeout. */
@@ -52,14 +64,18 @@ export class HttpResponseTooLargeError extends Error {
   }
 }
 
-/** `what` names the call in errors (never the URL's query or any header: they may hold secrets). */
+/**
+ * `what` names the call in errors (never the URL's query or any header: they may hold secrets).
+ * `fetchFn` undefined: node:http(s).
+ */
 export async function httpRequest(
-  fetchFn: FetchFn,
+  fetchFn: FetchFn | undefined,
   what: string,
   request: HttpRequest,
 ): Promise<HttpResponse> {
   const signal = AbortSignal.timeout(request.timeoutMs);
   try {
+    if (!fetchFn) return await nodeExchange(request, signal, (detail) => tooLarge(what, request, detail));
     const response = await fetchFn(request.url, {
       method: request.method,
       headers: request.headers,
@@ -82,21 +98,27 @@ export async function httpRequest(
   }
 }
 
+const DECLARED_TOO_LARGE = (declared: number) =>
+  `it declared ${declared.toLocaleString('en-US')} bytes, so none were read and nothing can be archived`;
+const STOPPED_READING = (received: number) =>
+  `reading stopped after ${received.toLocaleString('en-US')} bytes and the partial body was discarded: a truncated copy is not the response, so nothing is archived`;
+
+function tooLarge(what: string, request: HttpRequest, detail: string): HttpResponseTooLargeError {
+  const limit = request.maxBytes ?? 0;
+  return new HttpResponseTooLargeError(
+    `${what}: the response is larger than the ${limit.toLocaleString('en-US')}-byte limit` +
+      `${request.maxBytesSetting ? ` (${request.maxBytesSetting})` : ''}; ${detail}`,
+    limit,
+  );
+}
+
 async function readBody(response: Response, what: string, request: HttpRequest): Promise<Uint8Array> {
   const limit = request.maxBytes;
   if (limit === undefined || !response.body) return new Uint8Array(await response.arrayBuffer());
-  const tooLarge = (detail: string) =>
-    new HttpResponseTooLargeError(
-      `${what}: the response is larger than the ${limit.toLocaleString('en-US')}-byte limit` +
-        `${request.maxBytesSetting ? ` (${request.maxBytesSetting})` : ''}; ${detail}`,
-      limit,
-    );
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > limit) {
     await response.body.cancel().catch(() => undefined);
-    throw tooLarge(
-      `it declared ${declared.toLocaleString('en-US')} bytes, so none were read and nothing can be archived`,
-    );
+    throw tooLarge(what, request, DECLARED_TOO_LARGE(declared));
   }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -107,14 +129,82 @@ async function readBody(response: Response, what: string, request: HttpRequest):
     received += value.byteLength;
     if (received > limit) {
       await reader.cancel().catch(() => undefined);
-      throw tooLarge(
-        `reading stopped after ${received.toLocaleString('en-US')} bytes and the partial body was discarded: a truncated copy is not the response, so nothing is archived`,
-      );
+      throw tooLarge(what, request, STOPPED_READING(received));
     }
     chunks.push(value);
   }
   return Buffer.concat(chunks);
 }
+
+/**
+ * The exchange over node:http(s), as `fetch` with `redirect: 'error'` would do it: a redirect is an
+ * error, and `signal` ends the request (or the reading of its body) wherever it is.
+ */
+function nodeExchange(
+  request: HttpRequest,
+  signal: AbortSignal,
+  tooLargeError: (detail: string) => HttpResponseTooLargeError,
+): Promise<HttpResponse> {
+  const limit = request.maxBytes;
+  const url = new URL(request.url);
+  const send = url.protocol === 'https:' ? httpsSend : httpSend;
+  const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
+  return new Promise((resolve, reject) => {
+    const outgoing = send(
+      url,
+      {
+        method: request.method,
+        headers: { ...request.headers, ...(body ? { 'Content-Length': String(body.byteLength) } : {}) },
+        signal,
+      },
+      (incoming) => {
+        const status = incoming.statusCode ?? 0;
+        if (status >= 300 && status < 400) {
+          incoming.resume();
+          outgoing.destroy();
+          reject(new Error(`unexpected redirect (HTTP ${status})`));
+          return;
+        }
+        const declared = Number(incoming.headers['content-length'] ?? Number.NaN);
+        if (limit !== undefined && declared > limit) {
+          outgoing.destroy();
+          reject(tooLargeError(DECLARED_TOO_LARGE(declared)));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let received = 0;
+        incoming.on('data', (chunk: Buffer) => {
+          received += chunk.byteLength;
+          if (limit !== undefined && received > limit) {
+            outgoing.destroy();
+            reject(tooLargeError(STOPPED_READING(received)));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        incoming.on('error', reject);
+        incoming.on('aborted', () => reject(new Error('the response was cut off')));
+        incoming.on('end', () =>
+          resolve({
+            status,
+            headers: headersOf(incoming.headers),
+            bytes: new Uint8Array(Buffer.concat(chunks)),
+          }),
+        );
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+const headersOf = (headers: IncomingHttpHeaders): ResponseHeaders => ({
+  get(name) {
+    const value = headers[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+  },
+});
 
 /**
  * How long a `Retry-After` header asks us to wait, in ms: delay-seconds or an HTTP-date. Undefined

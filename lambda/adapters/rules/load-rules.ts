@@ -15,8 +15,12 @@ export async function loadRules(config: Pick<Config, 'rulesFile'>): Promise<Rule
   return parseRules(await readRulesFile(config.rulesFile), config.rulesFile);
 }
 
+let bundledText: string | undefined;
 /** The shipped defaults as text: hashed and parsed like a rules object from the archive. */
-export const bundledRules = (): BundledRules => ({ text: `${JSON.stringify(defaultRules, null, 2)}\n` });
+export const bundledRules = (): BundledRules => {
+  bundledText ??= `${JSON.stringify(defaultRules, null, 2)}\n`;
+  return { text: bundledText };
+};
 
 async function readRulesFile(path: string): Promise<string> {
   try {

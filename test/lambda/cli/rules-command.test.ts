@@ -309,4 +309,33 @@ describe('the rules object read each run', () => {
       s3.restore();
     }
   });
+
+  it('parses the bundled defaults and a RULES_FILE once per container, and again when the text changes', async () => {
+    const s3 = createConditionalS3();
+    try {
+      const store = createS3ObjectStore(s3.client, 'no-rules-object');
+      const cache: RulesCache = {};
+      const bundled = await loadActiveRules({ store, bundled: bundledRules(), cache });
+      const bundledAgain = await loadActiveRules({ store, bundled: bundledRules(), cache });
+      expect(bundledAgain.origin).toBe('bundled');
+      expect(bundledAgain.rules).toBe(bundled.rules);
+
+      let text = JSON.stringify(candidateRules());
+      const fromFile = {
+        store,
+        bundled: bundledRules(),
+        cache,
+        readRulesFile: async () => ({ text, path: 'rules.json' }),
+      };
+      const file = await loadActiveRules(fromFile);
+      expect(file.origin).toBe('file');
+      expect((await loadActiveRules(fromFile)).rules).toBe(file.rules);
+      text = JSON.stringify(defaultRules);
+      const edited = await loadActiveRules(fromFile);
+      expect(edited.rules).not.toBe(file.rules);
+      expect(edited.rules).toHaveLength(defaultRules.rules.length);
+    } finally {
+      s3.restore();
+    }
+  });
 });

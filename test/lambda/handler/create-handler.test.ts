@@ -3,7 +3,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
-import { createHandler, type InvocationContext } from '../../../lambda/handler/create-handler';
+import {
+  createHandler,
+  type HandlerDeps,
+  type InvocationContext,
+} from '../../../lambda/handler/create-handler';
 import type { MetricName, RunMetrics } from '../../../lambda/handler/run-metrics';
 import { createJsonLogger } from '../../../lambda/shared/logger';
 import { createConditionalS3 } from '../../fakes/conditional-s3';
@@ -62,7 +66,7 @@ describe('the Lambda handler, end to end', () => {
   });
 
   let secretClock = 0;
-  const buildHandler = () => {
+  const buildHandler = (overrides: Partial<HandlerDeps> = {}) => {
     let mode = '';
     const pending: Array<[MetricName, number]> = [];
     const recorder: RunMetrics = {
@@ -86,6 +90,7 @@ describe('the Lambda handler, end to end', () => {
       logger: createJsonLogger((line) => logs.push(line), 'DEBUG'),
       metrics: recorder,
       now: () => secretClock,
+      ...overrides,
     });
   };
   const metric = (mode: string, name: MetricName) =>
@@ -215,6 +220,31 @@ describe('the Lambda handler, end to end', () => {
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
     expect(slack.received).toHaveLength(1);
     expect(logs.join('\n')).not.toContain('OLDOLD');
+  });
+
+  it('builds one S3 client and one Secrets Manager client per container, even when a read failed', async () => {
+    secrets
+      .on(GetSecretValueCommand)
+      .rejectsOnce(new Error('throttled'))
+      .resolves({
+        SecretString: JSON.stringify({
+          AIRUDDER_APP_KEY: TEST_CREDENTIALS.appKey,
+          AIRUDDER_APP_SECRET: TEST_CREDENTIALS.appSecret,
+        }),
+      });
+    const handler = buildHandler({ s3Client: undefined });
+    clock = new Date('2025-11-11T05:00:00Z');
+    await expect(
+      handler({ mode: 'check', scheduledTime: '2025-11-11T05:00:00Z' }, context('a')),
+    ).rejects.toThrow(/cannot read secret/);
+    await handler({ mode: 'check', scheduledTime: '2025-11-11T05:00:00Z' }, context('b'));
+    await handler({ mode: 'check', scheduledTime: '2025-11-11T05:15:00Z' }, context('c'));
+    await handler({ mode: 'digest', scheduledTime: '2025-11-12T01:30:00Z' }, context('d'));
+
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    expect(new Set(secrets.send.thisValues).size).toBe(1);
+    expect(s3.mock.send.callCount).toBeGreaterThan(10);
+    expect(new Set(s3.mock.send.thisValues).size).toBe(1);
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StandIn } from '../../../../dev/stand-in/airudder-stand-in';
 import { AirudderApiError, AirudderAuthError } from '../../../../lambda/adapters/airudder/airudder-api-error';
 import { TokenCache } from '../../../../lambda/adapters/airudder/token-cache';
@@ -34,6 +34,20 @@ describe('createAirudderClient against the stand-in', () => {
       start_time: '2025-11-12 00:00:00',
       end_time: '2025-11-12 14:30:00',
     });
+  });
+
+  it('reads the statistics body as JSON once, for its envelope and its schema alike', async () => {
+    const { client } = testClient(standIn.url);
+    await client.fetchStatistics(window); // the token is cached: only the statistics body is left
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const fetched = await client.fetchStatistics(window);
+      const body = Buffer.from(fetched.bytes).toString('utf8');
+      expect(fetched.parsed.verdict).toBe('valid');
+      expect(parse.mock.calls.filter(([text]) => text === body)).toHaveLength(1);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('serves many fetches with one token', async () => {

@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  HttpNetworkError,
   HttpResponseTooLargeError,
+  HttpTimeoutError,
   httpRequest,
   parseRetryAfter,
 } from '../../../../lambda/adapters/http/http-request';
@@ -23,6 +25,93 @@ describe('parseRetryAfter', () => {
     { header: 'soon', expected: undefined },
   ])('reads Retry-After "$header" as $expected ms', ({ header, expected }) => {
     expect(parseRetryAfter(header, NOW)).toBe(expected);
+  });
+});
+
+describe('httpRequest over node:http (the default, without a fetch)', () => {
+  let server: Server;
+  let base: string;
+  const received: Array<{ method?: string; body: string; length?: string }> = [];
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => {
+        body += chunk.toString('utf8');
+      });
+      request.on('end', () => {
+        received.push({ method: request.method, body, length: request.headers['content-length'] });
+        if (request.url === '/redirect') {
+          response.writeHead(302, { Location: '/elsewhere' }).end();
+        } else if (request.url === '/stall-body') {
+          response.writeHead(200, { 'Content-Type': 'application/json' });
+          response.write('{"started":'); // and never finishes
+        } else {
+          response.setHeader('Retry-After', '7');
+          response.setHeader('X-Twice', ['a', 'b']);
+          response.writeHead(429).end(Buffer.from([0x7b, 0xff, 0x7d]));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('returns the status, the exact bytes and headers read in any case', async () => {
+    const response = await httpRequest(undefined, 'test call', {
+      url: `${base}/plain`,
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"name":"é"}',
+      timeoutMs: 5_000,
+    });
+    expect(response.status).toBe(429);
+    expect([...response.bytes]).toEqual([0x7b, 0xff, 0x7d]);
+    expect(response.headers.get('retry-after')).toBe('7');
+    expect(response.headers.get('X-Twice')).toBe('a, b');
+    expect(response.headers.get('x-absent')).toBeNull();
+    expect(received.at(-1)).toEqual({ method: 'POST', body: '{"name":"é"}', length: '13' });
+  });
+
+  it('treats a redirect as a failed exchange, as fetch with redirect "error" does', async () => {
+    await expect(
+      httpRequest(undefined, 'test call', {
+        url: `${base}/redirect`,
+        method: 'GET',
+        headers: {},
+        timeoutMs: 5_000,
+      }),
+    ).rejects.toThrow(HttpNetworkError);
+  });
+
+  it('times out a body that stops arriving, not only a late status line', async () => {
+    const error = await httpRequest(undefined, 'test call', {
+      url: `${base}/stall-body`,
+      method: 'GET',
+      headers: {},
+      timeoutMs: 300,
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HttpTimeoutError);
+    expect((error as Error).message).toBe('test call timed out after 300 ms');
+  });
+
+  it('names a refused connection without quoting the URL', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const error = await httpRequest(undefined, 'test call', {
+      url: `http://127.0.0.1:${port}/path?token=secret`,
+      method: 'GET',
+      headers: {},
+      timeoutMs: 5_000,
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HttpNetworkError);
+    expect((error as Error).message).toMatch(/^test call failed before a response arrived: .*ECONNREFUSED/);
+    expect((error as Error).message).not.toContain('secret');
   });
 });
 
@@ -64,6 +153,19 @@ describe('httpRequest with a response size cap, over loopback', () => {
       maxBytes,
       maxBytesSetting: 'TEST_LIMIT',
     });
+
+  it('caps the default node:http exchange too (no fetch given)', async () => {
+    const error = await httpRequest(undefined, 'test request', {
+      url: `${url}/streamed/50000000`,
+      method: 'GET',
+      headers: {},
+      timeoutMs: 5_000,
+      maxBytes: 100_000,
+      maxBytesSetting: 'TEST_LIMIT',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpResponseTooLargeError);
+    expect((error as Error).message).toMatch(/reading stopped after .* nothing is archived/);
+  });
 
   it('reads a body up to the limit byte for byte', async () => {
     const response = await get('/streamed/100000', 100_000);
