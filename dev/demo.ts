@@ -12,15 +12,15 @@ import { startAirudderStandIn } from './stand-in/airudder-stand-in';
  * free loopback port and points the real CLI at it, with a folder archive under .data/ and Slack
  * output on the console (no webhook is configured):
  *   1. fetch: the local day so far, archived;
- *   2. check: yesterday replayed hour by hour, with an injected transfer failure in the morning, so
- *      the alert fires, escalates, eases and resolves;
+ *   2. check: yesterday late morning, every 30 minutes, with an injected one-hour transfer failure:
+ *      the rolling 60-minute alert fires, eases and resolves within the hour after it ends;
  *   3. digest: yesterday's digest, as it would be posted this morning.
  *
  * The demo writes only to its own folder, emptied at each start, whatever ARCHIVE_DIR or
  * ARCHIVE_BUCKET say: a demo must never add its made-up responses to a real archive.
  */
 export const DEMO_ARCHIVE = join(__dirname, '..', '.data', 'demo-archive');
-const CHECK_HOURS = [6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 18, 20, 22];
+const CHECK_TIMES = ['09:00', '09:30', '10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '13:00'];
 
 export interface DemoOptions {
   readonly env: Record<string, string | undefined>;
@@ -48,7 +48,7 @@ export async function runDemo(options: DemoOptions): Promise<string> {
     timeZone: TIME_ZONE,
     now: () => clock,
     incidents: [
-      { start: `${demoDay} 06:00:00`, end: `${demoDay} 09:00:00`, effect: 'transfer-failure', severity: 0.9 },
+      { start: `${demoDay} 10:00:00`, end: `${demoDay} 11:00:00`, effect: 'transfer-failure', severity: 0.9 },
     ],
   });
   const archiveDir = options.archiveDir ?? DEMO_ARCHIVE;
@@ -68,6 +68,7 @@ export async function runDemo(options: DemoOptions): Promise<string> {
     SLACK_DIGEST_WEBHOOK_URL: '',
     MONITOR_SECRET_ARN: '',
     LOG_LEVEL: options.env.LOG_LEVEL || 'WARN',
+    MONITOR_NAME: options.env.MONITOR_NAME || 'Demo call centre',
   };
   const { io } = options;
   const print = io.stdout;
@@ -87,9 +88,9 @@ export async function runDemo(options: DemoOptions): Promise<string> {
     const window = daySoFarWindow(realNow, TIME_ZONE);
     await job(['fetch', '--from', window.startTime, '--to', window.endTime]);
 
-    print(`\n## 2. Replay ${demoDay} through scheduled checks (transfer failure injected 06:00–09:00)`);
-    for (const hour of CHECK_HOURS) {
-      clock = localInstant(demoDay, `${String(hour).padStart(2, '0')}:00:00`);
+    print(`\n## 2. Replay ${demoDay} through scheduled checks (transfer failure injected 10:00–11:00)`);
+    for (const time of CHECK_TIMES) {
+      clock = localInstant(demoDay, `${time}:00`);
       await job(['check', '--at', clock.toISOString()]);
     }
 

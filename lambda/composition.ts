@@ -10,7 +10,7 @@ import { loadMonitorSecret, type MonitorSecret } from './adapters/secrets/monito
 import { createConsoleNotifier } from './adapters/slack/console-notifier';
 import { createWebhookNotifier } from './adapters/slack/webhook-notifier';
 import { type AirudderCredentials, type Config, missingCredentialsError } from './config';
-import type { Rule } from './domain/alerts/rules';
+import type { RuleSet } from './domain/alerts/rules';
 import type { ObjectStore } from './domain/object-store';
 import type { Notifier } from './domain/slack/slack-message';
 import type { StatsSource } from './domain/stats-source';
@@ -99,7 +99,7 @@ export interface Wiring {
   digest(): Promise<DigestDeps>;
   backfill(): Promise<BackfillDeps>;
   /** Replays `rules`; with `post`, through the same notifiers the live runs use. */
-  replay(rules: readonly Rule[], options: { readonly post: boolean }): Promise<ReplayDeps>;
+  replay(ruleSet: RuleSet, options: { readonly post: boolean }): Promise<ReplayDeps>;
   verify(): VerifyDeps;
   /** Reads raw/ from the archive; writes curated/ there, or into the folder `toDir`. */
   curate(toDir?: string): CurateDeps;
@@ -147,6 +147,8 @@ export function createWiring(run: RunContext): Wiring {
         logger,
         notifier: alertNotifier,
         rules: active.rules,
+        reminders: active.reminders,
+        monitorName: config.monitorName,
         timeZone,
         lineCapacity: config.lineCapacity,
         failureThreshold: config.failureThreshold,
@@ -175,11 +177,13 @@ export function createWiring(run: RunContext): Wiring {
       // Pacing is real time: the rate limiter sleeps, so it reads the real clock, not the run's.
       return { source, store, logger, timeZone, now: Date.now, sleep: run.sleep ?? defaultSleep };
     },
-    async replay(rules, options) {
+    async replay(ruleSet, options) {
       const post = options.post ? await runAdapters() : undefined;
       return {
         store: archive(),
-        rules,
+        rules: ruleSet.rules,
+        reminders: ruleSet.reminders,
+        monitorName: config.monitorName,
         timeZone,
         lineCapacity: config.lineCapacity,
         topN: config.digestTopN,

@@ -72,6 +72,8 @@ export const EnvSchema = z
     RULES_FILE: optionalString,
     LINE_CAPACITY: z.coerce.number().int().positive().optional(),
     MONITOR_FAILURE_THRESHOLD: positiveInt(3),
+    /** Display name of the monitored robot or account; heads every alert so centres can share a channel. */
+    MONITOR_NAME: z.string().trim().min(1).max(80).default('AIRUDDER stats monitor'),
     DIGEST_TOP_N: positiveInt(5),
     LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   })
@@ -141,6 +143,8 @@ export interface Config {
   readonly rulesFile: string | undefined;
   readonly lineCapacity: number | undefined;
   readonly failureThreshold: number;
+  /** MONITOR_NAME: heads every alert message. */
+  readonly monitorName: string;
   readonly digestTopN: number;
   readonly runDeadlineMs: number;
   readonly logLevel: Env['LOG_LEVEL'];
@@ -196,6 +200,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     rulesFile: env.RULES_FILE,
     lineCapacity: env.LINE_CAPACITY,
     failureThreshold: env.MONITOR_FAILURE_THRESHOLD,
+    monitorName: env.MONITOR_NAME,
     digestTopN: env.DIGEST_TOP_N,
     runDeadlineMs: env.RUN_DEADLINE_MS,
     logLevel: env.LOG_LEVEL,

@@ -109,6 +109,8 @@ export const StackConfigSchema = z
     noSuccessfulCheckAlarmMinutes: intIn(5, 1440).default(60),
     lineCapacity: intIn(1, 1_000_000).optional(),
     failureThreshold: intIn(1, 100).optional(),
+    /** MONITOR_NAME: display name heading every alert message. */
+    monitorName: z.string().trim().min(1).max(80).optional(),
     digestTopN: intIn(1, 50).optional(),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).optional(),
     airudderTimeoutMs: intIn(1000, 900_000).optional(),

@@ -50,6 +50,7 @@ export class MonitorStack extends Stack {
       logRetention: config.logRetentionDays as logs.RetentionDays,
       lineCapacity: config.lineCapacity,
       failureThreshold: config.failureThreshold,
+      monitorName: config.monitorName,
       digestTopN: config.digestTopN,
       logLevel: config.logLevel,
       airudderTimeoutMs: config.airudderTimeoutMs,

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config';
 import { renderAlertLines } from '../domain/alerts/render';
-import type { Rule } from '../domain/alerts/rules';
-import { parseRules, RulesFileError } from '../domain/alerts/rules';
+import { parseRuleSet, type RuleSet, RulesFileError } from '../domain/alerts/rules';
 import { formatWallClock, toWallClock } from '../domain/local-time';
 import { unescapeMrkdwn } from '../domain/slack/mrkdwn';
 import { renderMessageAsText } from '../domain/slack/render-text';
@@ -48,10 +47,11 @@ export const replayCommand: Command = {
         '--post: no Slack webhook is configured (SLACK_WEBHOOK_URL or MONITOR_SECRET_ARN)',
       );
     }
-    const { rules, source } = await rulesFor(flags.rules, context);
+    const { source, ...ruleSet } = await rulesFor(flags.rules, context);
+    const { rules } = ruleSet;
 
     // Only the archive and (with --post) the notifiers are used: the replay never calls AIRUDDER.
-    const deps = await context.wiring.replay(rules, { post });
+    const deps = await context.wiring.replay(ruleSet, { post });
     io.stdout(
       `Replay ${from} → ${to} (${timeZone}) with ${plural(rules.length, 'rule')} from ${source}, from ${deps.store.describe('raw/')}; ` +
         (post ? 'posting to Slack.' : 'nothing is posted (--post sends it).'),
@@ -65,7 +65,15 @@ export const replayCommand: Command = {
         printEvent(event, timeZone, io.stdout);
       },
     });
-    context.report(summary(result), { ok: true, from, to, timeZone, rules: source, ...result, events });
+    context.report(`${summary(result)}\n${noiseReport(result)}`, {
+      ok: true,
+      from,
+      to,
+      timeZone,
+      rules: source,
+      ...result,
+      events,
+    });
   },
 };
 
@@ -77,11 +85,15 @@ const hasSlack = (config: Config) =>
 async function rulesFor(
   file: string | undefined,
   context: CommandContext,
-): Promise<{ rules: readonly Rule[]; source: string }> {
+): Promise<RuleSet & { source: string }> {
   try {
     if (file === undefined) {
       const active = await context.wiring.rules();
-      return { rules: active.rules, source: `${active.source} (${active.version})` };
+      return {
+        rules: [...active.rules],
+        reminders: active.reminders,
+        source: `${active.source} (${active.version})`,
+      };
     }
     let text: string;
     try {
@@ -94,7 +106,7 @@ async function rulesFor(
         },
       );
     }
-    return { rules: parseRules(text, file), source: file };
+    return { ...parseRuleSet(text, file), source: file };
   } catch (error) {
     if (error instanceof RulesFileError) {
       throw new UsageError(`${file === undefined ? 'RULES_FILE' : '--rules'}: ${error.message}`, {
@@ -164,6 +176,38 @@ function summary(result: ReplayResult): string {
     `Replayed ${plural(result.days, 'day')}${missing}: ${plural(evaluations, 'hourly evaluation')} ` +
     `(${result.hours.derived} derived, ${result.hours.check} from archived checks); ` +
     `notifications: ${kinds === '' ? 'none' : kinds}; ${plural(result.posted, 'message')} posted.`
+  );
+}
+
+/**
+ * The tuning report: per rule, what it would have cost (messages, alert-hours) and how fast it
+ * caught and cleared (detection delay: first breaching run → fired; resolution delay: first healthy
+ * run → resolved). Replay evaluates hourly from whole-day responses, or as often as checks archived.
+ */
+export function noiseReport(result: ReplayResult): string {
+  const minutes = (value: number | undefined) => (value === undefined ? '—' : `${value} min`);
+  const rows = result.noise.map((rule) =>
+    [
+      rule.ruleId.padEnd(30),
+      String(rule.messages).padStart(8),
+      String(rule.messagesPerDay).padStart(7),
+      String(rule.alertHours).padStart(11),
+      String(rule.episodes).padStart(8),
+      minutes(rule.detectionDelayMinutes).padStart(10),
+      minutes(rule.resolutionDelayMinutes).padStart(11),
+    ].join(' '),
+  );
+  const { archived, derived, missing } = result.windows;
+  const windows =
+    archived + derived + missing === 0
+      ? ''
+      : `\nRolling windows: ${archived} from archived checks, ${derived} derived from hourly rows, ${missing} missing (rules on them had no data).`;
+  return (
+    [
+      'Noise report per rule:',
+      `${'rule'.padEnd(30)} messages per day alert-hours episodes detection resolution`,
+      ...rows,
+    ].join('\n') + windows
   );
 }
 

@@ -43,6 +43,20 @@ export function daySoFarWindow(instant: Date, timeZone: string): QueryWindow {
   };
 }
 
+/**
+ * The rolling window of `minutes` that ends at `instant` (a check's scheduled time), in account-local
+ * wall-clock times. Its date is the date it starts on, so a 00:30 check's hour belongs to yesterday.
+ */
+export function rollingWindow(instant: Date, minutes: number, timeZone: string): QueryWindow {
+  const start = toWallClock(new Date(instant.getTime() - minutes * 60_000), timeZone);
+  return {
+    startTime: formatWallClock(start),
+    endTime: formatWallClock(toWallClock(instant, timeZone)),
+    timeZone,
+    date: formatDate(start),
+  };
+}
+
 /** A whole account-local day, 00:00:00 to 23:59:59 (23 or 25 real hours on a DST change day). */
 export function wholeDayWindow(date: string, timeZone: string): QueryWindow {
   const day = parseWallClock(date);

@@ -7,13 +7,13 @@ import type { FetchedStatistics } from './stats-source';
  *
  *   raw/<kind>/<local date>/<reference time UTC>_<window start>_<window end>.json
  *
- * `kind` is the run that fetched it (check: the day so far; day: a whole local day, for digests and
- * backfills; fetch: an ad-hoc window), the date is the account-local date of the window, and the
+ * `kind` is the run that fetched it (check: the day so far; window: a rule's rolling window, fetched by
+ * the same check; day: a whole local day, for digests and backfills; fetch: an ad-hoc window), the date is the account-local date of the window, and the
  * reference time is the scheduled time (or, without a schedule, the window's end), so keys are
  * deterministic and sort by time within a day.
  */
 export const RAW_PREFIX = 'raw/';
-export const RUN_KINDS = ['check', 'day', 'fetch'] as const;
+export const RUN_KINDS = ['check', 'window', 'day', 'fetch'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
 export interface RawKeyParts {
@@ -33,7 +33,7 @@ export function rawKey(parts: RawKeyParts): string {
 }
 
 const KEY_PATTERN =
-  /^raw\/(check|day|fetch)\/(\d{4}-\d{2}-\d{2})\/(\d{8}T\d{6}Z)_(\d{8}T\d{6})_(\d{8}T\d{6})\.json$/;
+  /^raw\/(check|window|day|fetch)\/(\d{4}-\d{2}-\d{2})\/(\d{8}T\d{6}Z)_(\d{8}T\d{6})_(\d{8}T\d{6})\.json$/;
 
 /** The parts of a raw key; undefined for anything that is not one. */
 export function parseRawKey(key: string): RawKeyParts | undefined {

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { parseRules, type Rule, RulesFileError } from '../domain/alerts/rules';
+import {
+  parseRuleSet,
+  type RepeatPolicy,
+  type Rule,
+  type RuleSet,
+  RulesFileError,
+} from '../domain/alerts/rules';
 import type { ObjectStore } from '../domain/object-store';
 import {
   buildRulesNoticeMessage,
@@ -26,6 +32,8 @@ import { readDocument, updateDocument } from './json-document';
 
 export interface ActiveRules {
   readonly rules: readonly Rule[];
+  /** The group's reminder cadence from the same file. */
+  readonly reminders: RepeatPolicy;
   /** `sha256:` and the first 12 hex digits of the exact bytes in use: the same in S3 and a folder. */
   readonly version: string;
   /** Where the rules in use came from: an s3:// or file location, or "bundled defaults". */
@@ -52,7 +60,7 @@ export interface BundledRules {
 export interface RulesCache {
   entry?: { readonly etag: string; readonly active: ActiveRules };
   /** The last rules parsed from text (RULES_FILE, the bundled defaults): the same text is not parsed again. */
-  parsed?: { readonly text: string; readonly rules: readonly Rule[] };
+  parsed?: { readonly text: string; readonly ruleSet: RuleSet };
   /** What `recordRulesHealth` last recorded with nothing left owed: the same again needs no state read. */
   recorded?: string;
 }
@@ -74,7 +82,7 @@ export async function loadActiveRules(deps: RulesSourceDeps): Promise<ActiveRule
   if (deps.readRulesFile) {
     const { text, path } = await deps.readRulesFile();
     return {
-      rules: parseOnce(text, path, cache),
+      ...parseOnce(text, path, cache),
       version: rulesVersion(text),
       source: path,
       origin: 'file',
@@ -93,7 +101,7 @@ export async function loadActiveRules(deps: RulesSourceDeps): Promise<ActiveRule
   let active: ActiveRules;
   try {
     active = {
-      rules: parseRules(text, RULES_KEY),
+      ...parseRuleSet(text, RULES_KEY),
       version,
       source,
       origin: 'archive',
@@ -110,16 +118,16 @@ export async function loadActiveRules(deps: RulesSourceDeps): Promise<ActiveRule
 }
 
 /** Parses `text`, or returns what the cache parsed from the very same text (a warm container). */
-function parseOnce(text: string, where: string, cache: RulesCache | undefined): readonly Rule[] {
-  if (cache?.parsed?.text === text) return cache.parsed.rules;
-  const rules = parseRules(text, where);
-  if (cache) cache.parsed = { text, rules };
-  return rules;
+function parseOnce(text: string, where: string, cache: RulesCache | undefined): RuleSet {
+  if (cache?.parsed?.text === text) return cache.parsed.ruleSet;
+  const ruleSet = parseRuleSet(text, where);
+  if (cache) cache.parsed = { text, ruleSet };
+  return ruleSet;
 }
 
 function bundledRules(bundled: BundledRules, cache?: RulesCache): ActiveRules {
   return {
-    rules: parseOnce(bundled.text, 'bundled default-rules.json', cache),
+    ...parseOnce(bundled.text, 'bundled default-rules.json', cache),
     version: rulesVersion(bundled.text),
     source: 'bundled defaults',
     origin: 'bundled',
@@ -134,7 +142,7 @@ async function lastGoodRules(store: ObjectStore, bundled: BundledRules): Promise
   if (lastGood !== undefined) {
     try {
       return {
-        rules: parseRules(lastGood.text, `${RULES_STATE_KEY} lastGood`),
+        ...parseRuleSet(lastGood.text, `${RULES_STATE_KEY} lastGood`),
         version: lastGood.version,
         source: `${store.describe(RULES_KEY)} as of ${lastGood.seenAt} (kept in ${RULES_STATE_KEY})`,
         origin: 'last-good',

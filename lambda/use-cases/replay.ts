@@ -1,12 +1,11 @@
 import { evaluateRules } from '../domain/alerts/evaluate';
-import type { Notification } from '../domain/alerts/notify';
-import { markNotified } from '../domain/alerts/notify';
+import { isRuleNotification, markNotified, type Notification } from '../domain/alerts/notify';
 import { buildAlertMessage } from '../domain/alerts/render';
-import type { Rule } from '../domain/alerts/rules';
+import { DEFAULT_REMINDERS, type RepeatPolicy, type Rule } from '../domain/alerts/rules';
 import { emptyAlertState, recordRunSuccess } from '../domain/alerts/state';
 import { deriveDaySoFar } from '../domain/derive-day-so-far';
 import { buildDigest } from '../domain/digest/build-digest';
-import { fromWallClock, parseWallClock } from '../domain/local-time';
+import { formatWallClock, fromWallClock, parseWallClock, toWallClock } from '../domain/local-time';
 import type { ObjectStore } from '../domain/object-store';
 import { shiftDate, wholeDayWindow, windowEndInstant } from '../domain/query-window';
 import { parseRawKey, RAW_PREFIX } from '../domain/raw-archive';
@@ -15,6 +14,7 @@ import { parseStatistics, type StatisticsResponse } from '../domain/statistics-s
 import { type ArchivedDay, readArchivedDay } from './archived-days';
 import { datesBetween } from './date-range';
 import { firedAlertsOn } from './fired-alerts';
+import { readArchivedWindows, windowLengths } from './run-check';
 
 /**
  * Replay: what the rules (the deployed ones or new ones being tuned) would have said over past days,
@@ -28,7 +28,11 @@ import { firedAlertsOn } from './fired-alerts';
 
 export interface ReplayDeps {
   readonly store: ObjectStore;
+  /** MONITOR_NAME, heading posted messages. */
+  readonly monitorName?: string;
   readonly rules: readonly Rule[];
+  /** The group's reminder cadence; default the rules file default. */
+  readonly reminders?: RepeatPolicy;
   readonly timeZone: string;
   readonly lineCapacity: number | undefined;
   readonly topN: number;
@@ -72,6 +76,29 @@ export interface ReplayResult {
   readonly notifications: Readonly<Record<string, number>>;
   /** Messages sent (alert messages and digests); 0 without `post`. */
   readonly posted: number;
+  /**
+   * Rolling windows the rules judge, per evaluation: read from the archive (as the check fetched
+   * them), derived from the day's hourly row (a 60-min window ending on the hour is that row), or
+   * missing (the rules judged on it had no data).
+   */
+  readonly windows: Readonly<Record<'archived' | 'derived' | 'missing', number>>;
+  /** Per rule, what the rules would have cost and caught: the tuning report. */
+  readonly noise: readonly RuleNoise[];
+}
+
+/** One rule's noise over the replayed range. */
+export interface RuleNoise {
+  readonly ruleId: string;
+  /** Alert messages that carried this rule (a message with several rules counts for each). */
+  readonly messages: number;
+  readonly messagesPerDay: number;
+  /** Hours spent firing (announced to resolved, or to the end of the range). */
+  readonly alertHours: number;
+  readonly episodes: number;
+  /** Mean minutes from the first breaching run to the fired message; undefined without an episode. */
+  readonly detectionDelayMinutes?: number;
+  /** Mean minutes from the first healthy run to the resolved message. */
+  readonly resolutionDelayMinutes?: number;
 }
 
 /** An archived check stands for the hour ending at `at` when scheduled within this much before it. */
@@ -92,6 +119,9 @@ export async function replay(deps: ReplayDeps, request: ReplayRequest): Promise<
   };
 
   let state = emptyAlertState();
+  const minutes = windowLengths(rules);
+  const windowCounts = { archived: 0, derived: 0, missing: 0 };
+  const noise = new NoiseCounter();
   const missingDays: string[] = [];
   const hours: Record<HourSource, number> = { check: 0, derived: 0 };
   const notificationCounts: Record<string, number> = {};
@@ -115,9 +145,12 @@ export async function replay(deps: ReplayDeps, request: ReplayRequest): Promise<
       const checked = await checkNear(store, checks, at);
       const source: HourSource = checked === undefined ? 'derived' : 'check';
       dayHours[source] += 1;
+      const windows = await windowsAt(store, at, minutes, timeZone, day.statistics, windowCounts);
       const evaluation = evaluateRules({
         rules,
         state: recordRunSuccess(state, at),
+        windows,
+        reminders: deps.reminders ?? DEFAULT_REMINDERS,
         statistics: checked ?? deriveDaySoFar(day.statistics, date, at, timeZone),
         lastWeek: weekAgo?.statistics,
         latestOffline: previousDay?.statistics,
@@ -129,11 +162,19 @@ export async function replay(deps: ReplayDeps, request: ReplayRequest): Promise<
       if (evaluation.outcome !== 'evaluated') continue;
       const { notifications } = evaluation;
       if (notifications.length > 0 && deps.post) {
-        await deps.post.alertNotifier.send(buildAlertMessage(notifications, { at, timeZone }));
+        await deps.post.alertNotifier.send(
+          buildAlertMessage(notifications, {
+            at,
+            timeZone,
+            replay: true,
+            ...(deps.monitorName === undefined ? {} : { monitorName: deps.monitorName }),
+          }),
+        );
         posted += 1;
       }
       // As if Slack accepted every message: repeats and resolutions then follow as they would have.
       state = markNotified(evaluation.state, notifications, at);
+      noise.count(at, notifications);
       for (const notification of notifications) {
         notificationCounts[notification.kind] = (notificationCounts[notification.kind] ?? 0) + 1;
       }
@@ -160,7 +201,16 @@ export async function replay(deps: ReplayDeps, request: ReplayRequest): Promise<
     hours.derived += dayHours.derived;
     replayed += 1;
   }
-  return { days: replayed, missingDays, hours, notifications: notificationCounts, posted };
+  const end = hourEnds(request.to, timeZone).at(-1) ?? new Date();
+  return {
+    days: replayed,
+    missingDays,
+    hours,
+    notifications: notificationCounts,
+    posted,
+    windows: windowCounts,
+    noise: noise.report(rules, end, replayed),
+  };
 }
 
 /** The end of every local hour of `date` (23, 24 or 25 of them); the last one is the day's last second. */
@@ -207,3 +257,108 @@ async function checkNear(
   }
   return undefined;
 }
+
+/**
+ * The rolling windows at `at`: the responses the check archived for that scheduled time when there
+ * are any, otherwise a 60-min window ending on the hour from the day's hourly row (the API's own
+ * figures for that hour; hourly rows carry no satisfaction, first-call or duplicate figures, so those
+ * rules have no data there). Anything else is missing, and counted so.
+ */
+async function windowsAt(
+  store: ObjectStore,
+  at: Date,
+  minutes: readonly number[],
+  timeZone: string,
+  day: StatisticsResponse,
+  counts: Record<'archived' | 'derived' | 'missing', number>,
+): Promise<Map<number, StatisticsResponse>> {
+  if (minutes.length === 0) return new Map();
+  const scheduled = new Date(Math.floor(at.getTime() / QUARTER_MS) * QUARTER_MS);
+  const windows = await readArchivedWindows(store, scheduled, minutes, timeZone);
+  for (const length of minutes) {
+    if (windows.has(length)) {
+      counts.archived += 1;
+      continue;
+    }
+    const derived = length === 60 ? hourFromDay(day, new Date(at.getTime() - 1_000), timeZone) : undefined;
+    if (derived === undefined) counts.missing += 1;
+    else {
+      counts.derived += 1;
+      windows.set(length, derived);
+    }
+  }
+  return windows;
+}
+
+const QUARTER_MS = 15 * 60_000;
+
+/** The day's hourly row of the local hour holding `instant`, as the total of a response. */
+function hourFromDay(
+  day: StatisticsResponse,
+  instant: Date,
+  timeZone: string,
+): StatisticsResponse | undefined {
+  const clock = toWallClock(instant, timeZone);
+  const hour = formatWallClock({ ...clock, minute: 0, second: 0 });
+  const realtime = day.data.realtime;
+  const row = realtime?.hourly?.data_list.find((candidate) => candidate.time === hour);
+  if (realtime == null || row === undefined) return undefined;
+  return { ...day, data: { ...day.data, realtime: { ...realtime, total: row } } } as StatisticsResponse;
+}
+
+/** Tallies each rule's messages, firing time and delays from the replayed notifications. */
+class NoiseCounter {
+  private readonly messages = new Map<string, number>();
+  private readonly firingMs = new Map<string, number>();
+  private readonly openSince = new Map<string, number>();
+  private readonly detection = new Map<string, number[]>();
+  private readonly resolution = new Map<string, number[]>();
+
+  count(at: Date, notifications: readonly Notification[]): void {
+    for (const n of notifications) {
+      if (!isRuleNotification(n)) continue;
+      this.messages.set(n.ruleId, (this.messages.get(n.ruleId) ?? 0) + 1);
+      if (n.kind === 'fired') {
+        this.openSince.set(n.ruleId, at.getTime());
+        const began = Date.parse(n.breachedAt ?? n.firedAt);
+        push(this.detection, n.ruleId, (at.getTime() - began) / 60_000);
+      }
+      if (n.kind === 'resolved') {
+        this.close(n.ruleId, at.getTime());
+        const healthy = Date.parse(n.endedAt ?? n.resolvedAt ?? at.toISOString());
+        push(this.resolution, n.ruleId, (at.getTime() - healthy) / 60_000);
+      }
+    }
+  }
+
+  private close(ruleId: string, at: number): void {
+    const since = this.openSince.get(ruleId);
+    if (since === undefined) return;
+    this.firingMs.set(ruleId, (this.firingMs.get(ruleId) ?? 0) + (at - since));
+    this.openSince.delete(ruleId);
+  }
+
+  report(rules: readonly Rule[], end: Date, days: number): RuleNoise[] {
+    for (const ruleId of [...this.openSince.keys()]) this.close(ruleId, end.getTime());
+    return rules.map((rule) => {
+      const messages = this.messages.get(rule.id) ?? 0;
+      const detection = this.detection.get(rule.id) ?? [];
+      const resolution = this.resolution.get(rule.id) ?? [];
+      return {
+        ruleId: rule.id,
+        messages,
+        messagesPerDay: days === 0 ? 0 : Math.round((messages / days) * 10) / 10,
+        alertHours: Math.round(((this.firingMs.get(rule.id) ?? 0) / 3_600_000) * 10) / 10,
+        episodes: detection.length,
+        ...(detection.length === 0 ? {} : { detectionDelayMinutes: mean(detection) }),
+        ...(resolution.length === 0 ? {} : { resolutionDelayMinutes: mean(resolution) }),
+      };
+    });
+  }
+}
+
+const push = (map: Map<string, number[]>, key: string, value: number) => {
+  map.set(key, [...(map.get(key) ?? []), value]);
+};
+const mean = (values: readonly number[]) =>
+  Math.round(values.reduce((sum, value) => sum + value, 0) / values.length);

@@ -2,7 +2,7 @@ import { type Evaluation, evaluateRules, type RuleResult } from '../domain/alert
 import type { Notification } from '../domain/alerts/notify';
 import { markNotified, owedNotifications } from '../domain/alerts/notify';
 import { buildAlertMessage } from '../domain/alerts/render';
-import type { Rule } from '../domain/alerts/rules';
+import { DEFAULT_REMINDERS, type RepeatPolicy, type Rule } from '../domain/alerts/rules';
 import {
   ALERT_STATE_KEY,
   type AlertState,
@@ -11,9 +11,20 @@ import {
   recordRunFailure,
   recordRunSuccess,
 } from '../domain/alerts/state';
-import { daySoFarWindow, type QueryWindow, shiftDate } from '../domain/query-window';
+import type { ObjectStore } from '../domain/object-store';
+import { daySoFarWindow, type QueryWindow, rollingWindow, shiftDate } from '../domain/query-window';
+import { rawKey } from '../domain/raw-archive';
 import type { Notifier } from '../domain/slack/slack-message';
+import {
+  clearEndedSnoozes,
+  endedSnoozes,
+  holdSnoozed,
+  type SnoozeEnd,
+  snoozeEndLines,
+  withSnoozeEnds,
+} from '../domain/snooze';
 import type { StatisticsResponse } from '../domain/statistics-schema';
+import { parseStatistics } from '../domain/statistics-schema';
 import { claim, releaseClaims, unclaimed } from './alert-claims';
 import { readCheckNear } from './archived-checks';
 import { readArchivedDay } from './archived-days';
@@ -24,7 +35,11 @@ import { describeRunFailure } from './run-failure';
 export interface CheckDeps extends FetchDeps {
   readonly notifier: Notifier;
   readonly rules: readonly Rule[];
+  /** The group's reminder cadence (the rules file's `reminders`); default hourly with back-off. */
+  readonly reminders?: RepeatPolicy;
   readonly timeZone: string;
+  /** MONITOR_NAME: heads every alert message. */
+  readonly monitorName?: string;
   readonly lineCapacity: number | undefined;
   /** Consecutive failed runs before "monitor degraded" is sent. */
   readonly failureThreshold: number;
@@ -45,6 +60,8 @@ export type CheckOutcome =
       readonly outcome: 'evaluated';
       readonly window: QueryWindow;
       readonly archived: ArchivedResponse;
+      /** The rolling-window responses this run fetched and archived, one per distinct window length. */
+      readonly windows: readonly ArchivedResponse[];
       readonly results: readonly RuleResult[];
       /** What this run sent, in one message (empty: nothing was owed). */
       readonly sent: readonly Notification[];
@@ -68,7 +85,8 @@ export class AlertDeliveryError extends Error {
 }
 
 /**
- * The scheduled check: fetch and archive the local day so far, evaluate the rules, send what is owed
+ * The scheduled check: fetch and archive the local day so far and every distinct rolling window the
+ * rules judge (one call each, each archived under raw/window/), evaluate the rules, send what is owed
  * in one message, persist the state. The same scheduled time always gives the same window, keys and
  * decisions; a repeated one evaluates the archived bytes, changes nothing and sends nothing.
  */
@@ -79,13 +97,15 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
 
   // Archive first: nothing in the state (not even a corrupt document) may stop the response being kept.
   let fetched: Awaited<ReturnType<typeof fetchAndArchive>>;
+  let windowed: Array<Awaited<ReturnType<typeof fetchAndArchive>>>;
+  const minutes = windowLengths(deps.rules);
   try {
-    fetched = await fetchAndArchive(deps, {
-      kind: 'check',
-      window,
-      referenceTime: at,
-      deadline: request.deadline,
-    });
+    const fetch = (kind: 'check' | 'window', query: QueryWindow) =>
+      fetchAndArchive(deps, { kind, window: query, referenceTime: at, deadline: request.deadline });
+    // One after the other: a failing API fails the run on its first call, not on several at once.
+    fetched = await fetch('check', window);
+    windowed = [];
+    for (const length of minutes) windowed.push(await fetch('window', rollingWindow(at, length, timeZone)));
   } catch (error) {
     await recordFailure(deps, at, describeRunFailure(error)).catch((stateError: unknown) => {
       logger.error('Could not record the failed run in the alert state', { error: String(stateError) });
@@ -103,10 +123,14 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     return { outcome: 'already-evaluated', window, lastScheduledTime: last };
   }
 
-  const [lastWeek, latestOffline] = await Promise.all([
-    readCheckNear(store, shiftDate(window.date, -7), new Date(at.getTime() - 7 * 86_400_000)),
+  const weekAgo = new Date(at.getTime() - 7 * 86_400_000);
+  const [lastWeek, latestOffline, lastWeekWindows] = await Promise.all([
+    readCheckNear(store, shiftDate(window.date, -7), weekAgo),
     latestFinishedDay(deps, window.date),
+    readArchivedWindows(store, weekAgo, minutes, timeZone),
   ]);
+  const windows = new Map(minutes.map((length, index) => [length, windowed[index]?.statistics]));
+  let snoozeEnds: SnoozeEnd[] = [];
   const { result: evaluation, document: written } = await updateDocument<AlertState, Evaluation>(
     store,
     ALERT_STATE_KEY,
@@ -118,12 +142,18 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
         statistics: fetched.statistics,
         lastWeek,
         latestOffline,
+        windows: definedValues(windows),
+        lastWeekWindows,
+        reminders: deps.reminders ?? DEFAULT_REMINDERS,
         at,
         timeZone,
         lineCapacity: deps.lineCapacity,
       });
       if (evaluated.outcome === 'already-evaluated') return { value: undefined, result: evaluated };
-      const owed = unclaimed(evaluated.state, evaluated.notifications, deps.runId, deps.now());
+      // A snooze holds what it covers: held notifications stay owed, unclaimed, for when it ends.
+      const { send } = holdSnoozed(evaluated.state, evaluated.notifications, at);
+      const owed = unclaimed(evaluated.state, send, deps.runId, deps.now());
+      snoozeEnds = endedSnoozes(evaluated.state, deps.rules, at);
       const claimed = claim(evaluated.state, owed, deps.runId, deps.now());
       return { value: claimed, result: { ...evaluated, notifications: owed } satisfies Evaluation };
     },
@@ -143,15 +173,46 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
       ruleIds: evaluation.droppedRuleIds,
     });
   }
-  await deliver(deps, evaluation.notifications, at, written);
+  await deliver(deps, evaluation.notifications, at, written, snoozeEnds);
   return {
     outcome: 'evaluated',
     window,
     archived: fetched.archived,
+    windows: windowed.map((response) => response.archived),
     results: evaluation.results,
     sent: evaluation.notifications,
     apiLatencyMs: fetched.fetched.latencyMs,
   };
+}
+
+/** The distinct rolling-window lengths the rules judge, shortest first. */
+export const windowLengths = (rules: readonly Rule[]): number[] =>
+  [...new Set(rules.flatMap((rule) => (rule.window === undefined ? [] : [rule.window.minutes])))].sort(
+    (a, b) => a - b,
+  );
+
+const definedValues = <K, V>(map: ReadonlyMap<K, V | undefined>): Map<K, V> =>
+  new Map([...map].filter((entry): entry is [K, V] => entry[1] !== undefined));
+
+/**
+ * The rolling-window responses a check archived at `referenceTime` (its exact keys follow from the
+ * time and the window), by length; a length whose response is absent or invalid is left out.
+ */
+export async function readArchivedWindows(
+  store: ObjectStore,
+  referenceTime: Date,
+  minutes: readonly number[],
+  timeZone: string,
+): Promise<Map<number, StatisticsResponse>> {
+  const found = await Promise.all(
+    minutes.map(async (length) => {
+      const window = rollingWindow(referenceTime, length, timeZone);
+      const object = await store.get(rawKey({ kind: 'window', date: window.date, referenceTime, window }));
+      const parsed = object && parseStatistics(object.bytes);
+      return [length, parsed?.verdict === 'valid' ? parsed.value : undefined] as const;
+    }),
+  );
+  return definedValues(new Map(found));
 }
 
 /** Yesterday's whole day (written by the digest) carries the latest offline row; else the day before. */
@@ -171,12 +232,12 @@ async function recordFailure(deps: CheckDeps, at: Date, reason: string): Promise
     AlertStateSchema,
     (current) => {
       const failed = recordRunFailure(current ?? emptyAlertState(), at, reason, deps.failureThreshold);
-      const notifications = unclaimed(
+      const { send } = holdSnoozed(
         failed,
-        owedNotifications(failed, deps.rules, at, deps.timeZone),
-        deps.runId,
-        deps.now(),
+        owedNotifications(failed, deps.rules, at, deps.timeZone, deps.reminders),
+        at,
       );
+      const notifications = unclaimed(failed, send, deps.runId, deps.now());
       return { value: claim(failed, notifications, deps.runId, deps.now()), result: notifications };
     },
   );
@@ -193,12 +254,36 @@ async function deliver(
   notifications: readonly Notification[],
   at: Date,
   claimed: VersionedDocument<AlertState> | undefined,
+  snoozeEnds: readonly SnoozeEnd[] = [],
 ): Promise<void> {
-  if (notifications.length === 0) return;
   const { store, logger, runId } = deps;
   const alreadyRead = claimed ?? null;
+  const endLines = snoozeEndLines(snoozeEnds, deps.timeZone);
+  const message = withSnoozeEnds(
+    notifications.length === 0
+      ? undefined
+      : buildAlertMessage(notifications, {
+          at,
+          timeZone: deps.timeZone,
+          ...(deps.monitorName === undefined ? {} : { monitorName: deps.monitorName }),
+        }),
+    endLines,
+  );
+  if (message === undefined) {
+    // Snoozes that ended with nothing left firing end quietly.
+    if (snoozeEnds.length > 0) {
+      await updateDocument(
+        store,
+        ALERT_STATE_KEY,
+        AlertStateSchema,
+        (current) => ({ value: current && clearEndedSnoozes(current, snoozeEnds), result: undefined }),
+        { alreadyRead },
+      );
+    }
+    return;
+  }
   try {
-    await deps.notifier.send(buildAlertMessage(notifications, { at, timeZone: deps.timeZone }));
+    await deps.notifier.send(message);
   } catch (error) {
     await updateDocument(
       store,
@@ -225,7 +310,9 @@ async function deliver(
     ALERT_STATE_KEY,
     AlertStateSchema,
     (current) => ({
-      value: current && releaseClaims(markNotified(current, notifications, at), runId),
+      value:
+        current &&
+        clearEndedSnoozes(releaseClaims(markNotified(current, notifications, at), runId), snoozeEnds),
       result: undefined,
     }),
     { alreadyRead },

@@ -67,6 +67,11 @@ export interface MonitorFunctionProps {
    */
   readonly failureThreshold?: number;
   /**
+   * Display name heading every alert message (MONITOR_NAME), so two centres can share a channel.
+   * @default - the function's default
+   */
+  readonly monitorName?: string;
+  /**
    * Entries per ranking in the digest (DIGEST_TOP_N).
    * @default - the function's default
    */
@@ -133,6 +138,7 @@ export class MonitorFunction extends Construct {
     const optional: Record<string, string | number | undefined> = {
       LINE_CAPACITY: props.lineCapacity,
       MONITOR_FAILURE_THRESHOLD: props.failureThreshold,
+      MONITOR_NAME: props.monitorName,
       DIGEST_TOP_N: props.digestTopN,
       LOG_LEVEL: props.logLevel,
       AIRUDDER_TIMEOUT_MS: props.airudderTimeoutMs,

@@ -30,7 +30,7 @@ export async function checkDeps(options: {
         recordedWaits.push(ms);
       },
     }),
-    rules: await loadRules({ rulesFile: undefined }),
+    ...(await loadRules({ rulesFile: undefined })),
     timeZone: TEST_ZONE,
     lineCapacity: undefined,
     failureThreshold: 3,

@@ -3,8 +3,11 @@ import { TokenCache } from '../../lambda/adapters/airudder/token-cache';
 import type { MonitorSecret } from '../../lambda/adapters/secrets/monitor-secret';
 import { createWiring, type RunContext } from '../../lambda/composition';
 import { loadConfig } from '../../lambda/config';
+import { DEFAULT_REMINDERS } from '../../lambda/domain/alerts/rules';
 import { silentLogger } from '../../lambda/shared/logger';
 import { createRedactor } from '../../lambda/shared/redact';
+
+const NO_RULES = { rules: [], reminders: DEFAULT_REMINDERS };
 
 const AT = new Date('2025-11-12T06:30:00Z');
 
@@ -54,17 +57,17 @@ describe('createWiring', () => {
       }),
     );
     wiring.verify();
-    await wiring.replay([], { post: false });
+    await wiring.replay(NO_RULES, { post: false });
     expect(reads).toEqual([]);
     await Promise.all([wiring.fetch(), wiring.check(), wiring.digest(), wiring.backfill()]);
-    await wiring.replay([], { post: true });
+    await wiring.replay(NO_RULES, { post: true });
     expect(reads).toEqual(['arn:test']);
   });
 
   it('replays through the live notifiers only when asked to post', async () => {
     const wiring = createWiring(runContext());
-    expect((await wiring.replay([], { post: false })).post).toBeUndefined();
-    expect((await wiring.replay([], { post: true })).post).toEqual({
+    expect((await wiring.replay(NO_RULES, { post: false })).post).toBeUndefined();
+    expect((await wiring.replay(NO_RULES, { post: true })).post).toEqual({
       alertNotifier: expect.objectContaining({ send: expect.any(Function) }),
       digestNotifier: expect.objectContaining({ send: expect.any(Function) }),
     });

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../../config';
-import type { Rule } from '../../domain/alerts/rules';
-import { parseRules, RulesFileError } from '../../domain/alerts/rules';
+import { parseRuleSet, type RuleSet, RulesFileError } from '../../domain/alerts/rules';
 import type { ObjectStore } from '../../domain/object-store';
 import defaultRules from '../../rules/default-rules.json';
 import type { BundledRules, RulesCache, RulesSourceDeps } from '../../use-cases/active-rules';
@@ -10,9 +9,9 @@ import type { BundledRules, RulesCache, RulesSourceDeps } from '../../use-cases/
  * The alert rules: RULES_FILE when set, otherwise the defaults shipped in lambda/rules (imported, so
  * the Lambda bundle carries them). Both go through the same schema; errors name the rule and field.
  */
-export async function loadRules(config: Pick<Config, 'rulesFile'>): Promise<Rule[]> {
-  if (!config.rulesFile) return parseRules(bundledRules().text, 'default-rules.json');
-  return parseRules(await readRulesFile(config.rulesFile), config.rulesFile);
+export async function loadRules(config: Pick<Config, 'rulesFile'>): Promise<RuleSet> {
+  if (!config.rulesFile) return parseRuleSet(bundledRules().text, 'default-rules.json');
+  return parseRuleSet(await readRulesFile(config.rulesFile), config.rulesFile);
 }
 
 let bundledText: string | undefined;

@@ -4,30 +4,14 @@ import { isMuted, type Notification, owedNotifications } from './notify';
 import {
   breachSeverity,
   critRelease,
-  isBackPast,
-  isBeyond,
   leastThreshold,
+  nextFiringSeverity,
+  type RepeatPolicy,
   type Rule,
   type Severity,
-  type Thresholds,
   thresholdFor,
 } from './rules';
 import { type AlertState, HISTORY_LIMIT, type RuleState, statusLabel, type Transition } from './state';
-
-/**
- * The next severity of a firing alert, or 'resolved'. Escalation is immediate (worse news should
- * not wait); easing and resolving need the value back past the hysteresis points.
- */
-export function nextFiringSeverity(
-  rule: Thresholds,
-  value: number,
-  current: Severity,
-): Severity | 'resolved' {
-  if (isBackPast(rule, value, rule.recovery)) return 'resolved';
-  if (rule.crit !== undefined && isBeyond(rule, value, rule.crit)) return 'crit';
-  if (current === 'crit' && !isBackPast(rule, value, critRelease(rule))) return 'crit';
-  return rule.warn !== undefined ? 'warn' : 'crit';
-}
 
 /**
  * One rule's state machine: ok → pending (fewer than pendingRuns breaching runs) → firing → ok.
@@ -52,6 +36,16 @@ export function nextRuleState(
   switch (measurement.kind) {
     // Not judged or not runnable: the state stays exactly as it was, only the bookkeeping moves.
     case 'not-judged':
+      // Too few calls to raise anything, but enough quiet healthy runs may end a firing alert.
+      if (seen.status === 'firing' && measurement.value !== undefined && seen.condition === 'threshold') {
+        if (nextFiringSeverity(rule, measurement.value, seen.severity ?? 'warn') === 'resolved') {
+          return healthyRun(rule, seen, now, measurement.value);
+        }
+        // A quiet run that still looks bad breaks a healthy streak, without judging severity.
+        const { healthySince: _broken, ...unhealthy } = seen;
+        return { ...unhealthy, healthyCount: 0 };
+      }
+      return seen;
     case 'skipped':
       return seen;
     case 'no-data':
@@ -60,7 +54,14 @@ export function nextRuleState(
       return noDataAlert(rule, seen, now);
     case 'value': {
       // The window travels with the value it describes: reminders show both from the same run.
-      let state: RuleState = { ...seen, lastValue: measurement.value, lastWindow: measurement.window };
+      const { lastBasis: _oldBasis, ...unbased } = seen;
+      let state: RuleState = {
+        ...unbased,
+        lastValue: measurement.value,
+        lastValueAt: now,
+        lastWindow: measurement.window,
+        ...(measurement.basis === undefined ? {} : { lastBasis: measurement.basis }),
+      };
       // A no-data alert or count ends when data returns; the value is then judged from a clean start.
       if (state.condition === 'no-data') state = settle(rule, state, now, measurement.value, 'data returned');
       return judgeValue(rule, state, now, measurement.value);
@@ -74,7 +75,7 @@ export const initialRuleState = (now: string): RuleState => ({
   pendingCount: 0,
   lastValue: null,
   lastEvaluatedAt: now,
-  repeatCount: 0,
+  healthyCount: 0,
   history: [],
 });
 
@@ -82,21 +83,38 @@ function judgeValue(rule: Rule, state: RuleState, now: string, value: number): R
   if (state.status === 'firing') {
     const current = state.severity ?? 'warn';
     const next = nextFiringSeverity(rule, value, current);
-    if (next === 'resolved') return settle(rule, state, now, value);
-    if (next === current) return state;
+    if (next === 'resolved') return healthyRun(rule, state, now, value);
+    const { healthySince: _broken, ...unhealthy } = state;
+    const breaching: RuleState = { ...unhealthy, healthyCount: 0 };
+    if (next === current) return breaching;
     const threshold = next === 'crit' ? thresholdFor(rule, 'crit') : critRelease(rule);
-    return record({ ...state, severity: next }, state, now, { value, threshold });
+    return record({ ...breaching, severity: next }, breaching, now, { value, threshold });
   }
   const severity = breachSeverity(rule, value);
   if (severity === undefined) return settle(rule, state, now, value);
   const count = state.status === 'pending' ? state.pendingCount + 1 : 1;
   const threshold = thresholdFor(rule, severity);
-  if (count >= rule.pendingRuns) return fire(state, now, severity, 'threshold', { value, threshold });
-  const pending: RuleState = { ...state, status: 'pending', condition: 'threshold', pendingCount: count };
+  const breachedAt = state.status === 'pending' ? (state.breachedAt ?? state.since) : now;
+  if (count >= rule.pendingRuns) {
+    return fire({ ...state, breachedAt }, now, severity, 'threshold', { value, threshold });
+  }
+  const pending: RuleState = {
+    ...state,
+    status: 'pending',
+    condition: 'threshold',
+    pendingCount: count,
+    breachedAt,
+  };
   return record({ ...pending, since: state.status === 'pending' ? state.since : now }, state, now, {
     value,
     threshold,
   });
+}
+
+/** Hysteresis in time as well as in value: recoveryRuns healthy runs in a row resolve a firing alert. */
+function healthyRun(rule: Rule, state: RuleState, now: string, value: number): RuleState {
+  const healthy = { ...state, healthyCount: state.healthyCount + 1, healthySince: state.healthySince ?? now };
+  return healthy.healthyCount >= rule.recoveryRuns ? settle(rule, healthy, now, value) : healthy;
 }
 
 function noDataAlert(rule: Rule, state: RuleState, now: string): RuleState {
@@ -104,17 +122,18 @@ function noDataAlert(rule: Rule, state: RuleState, now: string): RuleState {
   if (state.status === 'firing') return state;
   const count = state.status === 'pending' && state.condition === 'no-data' ? state.pendingCount + 1 : 1;
   const facts = { value: null, threshold: null, condition: 'no-data' as const };
-  if (count >= rule.pendingRuns) return fire(state, now, 'warn', 'no-data', facts);
   const since = state.status === 'pending' ? state.since : now;
+  if (count >= rule.pendingRuns) return fire({ ...state, breachedAt: since }, now, 'warn', 'no-data', facts);
   return record(
-    { ...state, status: 'pending', condition: 'no-data', pendingCount: count, since },
+    { ...state, status: 'pending', condition: 'no-data', pendingCount: count, since, breachedAt: since },
     state,
     now,
     facts,
   );
 }
 
-type Facts = Pick<Transition, 'value' | 'threshold'> & Partial<Pick<Transition, 'condition' | 'note'>>;
+type Facts = Pick<Transition, 'value' | 'threshold'> &
+  Partial<Pick<Transition, 'condition' | 'note' | 'breachedAt' | 'endedAt'>>;
 
 function fire(
   state: RuleState,
@@ -131,7 +150,7 @@ function fire(
     since: now,
     firedAt: now,
     pendingCount: 0,
-    repeatCount: 0,
+    healthyCount: 0,
   };
   return record(firing, state, now, facts);
 }
@@ -139,8 +158,8 @@ function fire(
 /** Back to ok from wherever the rule was; a resolution notes whether it was ever announced. */
 function settle(rule: Rule, state: RuleState, now: string, value: number | null, note?: string): RuleState {
   if (state.status === 'ok') return state;
-  const { severity: _s, condition, firedAt, ...rest } = state;
-  const ok: RuleState = { ...rest, status: 'ok', since: now, pendingCount: 0, repeatCount: 0 };
+  const { severity: _s, condition, firedAt, breachedAt, healthySince, ...rest } = state;
+  const ok: RuleState = { ...rest, status: 'ok', since: now, pendingCount: 0, healthyCount: 0 };
   if (state.status === 'pending') {
     return record(ok, state, now, {
       value,
@@ -157,6 +176,8 @@ function settle(rule: Rule, state: RuleState, now: string, value: number | null,
     threshold,
     condition,
     ...(firedAt === undefined ? {} : { firedAt }),
+    breachedAt: breachedAt ?? firedAt,
+    endedAt: healthySince ?? now,
     ...(notes === '' ? {} : { note: notes }),
   });
 }
@@ -185,6 +206,12 @@ export interface EvaluationInput {
   readonly statistics: StatisticsResponse;
   /** The response archived for the same scheduled time 7 days earlier (weekOverWeek); absent ⇒ no data. */
   readonly lastWeek?: StatisticsResponse;
+  /** This run's rolling-window responses, by window length in minutes. */
+  readonly windows?: ReadonlyMap<number, StatisticsResponse>;
+  /** The rolling-window responses of the same scheduled time 7 days earlier, by minutes. */
+  readonly lastWeekWindows?: ReadonlyMap<number, StatisticsResponse>;
+  /** The group's reminder cadence (the rules file's `reminders`). */
+  readonly reminders?: RepeatPolicy;
   /**
    * A response holding the latest finished day's offline row (a day-so-far window holds none), e.g.
    * the digest's archived response for yesterday. Rows from `statistics` count too; the newest wins.
@@ -250,7 +277,7 @@ export function evaluateRules(input: EvaluationInput): Evaluation {
   return {
     outcome: 'evaluated',
     state: next,
-    notifications: owedNotifications(next, input.rules, at, timeZone),
+    notifications: owedNotifications(next, input.rules, at, timeZone, input.reminders),
     results,
     droppedRuleIds,
   };

@@ -10,7 +10,7 @@ import {
 } from '../local-time';
 import { DERIVED_RATES } from '../metric-format';
 import type { StatisticsResponse } from '../statistics-schema';
-import type { Rule, Scope } from './rules';
+import type { Rule } from './rules';
 
 /**
  * The rows a scope reads from a response. Rows are plain records so that a rule can name any numeric
@@ -24,7 +24,7 @@ export interface ScopeData {
   readonly rows: readonly Row[];
   /** Calls in scope for `minCalls`; undefined = no gate (the offline row lacks call_users). */
   readonly calls: number | undefined;
-  /** For messages: "day so far 00:00–14:30 Asia/Jakarta", "hour 13:00–14:00 Asia/Jakarta"… */
+  /** For messages, without the zone: "last 60 min", "today so far", "13:00–14:00", "2025-11-10 (offline)". */
   readonly window: string;
   /** The local start of the hour, for `last-complete-hour` (week-over-week looks it up a week back). */
   readonly hour?: WallClock;
@@ -36,6 +36,8 @@ export type ScopeResult =
 
 export interface ScopeSources {
   readonly statistics: StatisticsResponse;
+  /** This run's rolling-window responses, by window length in minutes. */
+  readonly windows?: ReadonlyMap<number, StatisticsResponse>;
   /** Another response whose offline rows count too (the check window holds no finished day). */
   readonly latestOffline?: StatisticsResponse;
   readonly at: Date;
@@ -46,8 +48,10 @@ const HOUR_MS = 3_600_000;
 const pad = (value: number) => String(value).padStart(2, '0');
 const hhmm = (clock: WallClock) => `${pad(clock.hour)}:${pad(clock.minute)}`;
 
-export function selectScope(scope: Scope, sources: ScopeSources): ScopeResult {
-  switch (scope) {
+/** What a rule judges: its rolling window, or its fixed scope. */
+export function selectScope(rule: Pick<Rule, 'scope' | 'window'>, sources: ScopeSources): ScopeResult {
+  if (rule.window !== undefined) return rollingWindow(rule.window.minutes, sources.windows);
+  switch (rule.scope ?? 'day-so-far') {
     case 'day-so-far':
       return daySoFar(sources);
     case 'last-complete-hour':
@@ -55,6 +59,22 @@ export function selectScope(scope: Scope, sources: ScopeSources): ScopeResult {
     case 'latest-offline-day':
       return latestOfflineDay(sources);
   }
+}
+
+/** The whole response of a rolling window: its total carries every figure a rule may name. */
+function rollingWindow(
+  minutes: number,
+  windows: ReadonlyMap<number, StatisticsResponse> | undefined,
+  label = `last ${minutes} min`,
+): ScopeResult {
+  const response = windows?.get(minutes);
+  if (response === undefined)
+    return { found: false, reason: `the ${minutes}-min window response is missing` };
+  const total = response.data.realtime?.total;
+  if (total == null)
+    return { found: false, reason: `the ${minutes}-min window response has no realtime total` };
+  const rows = [total];
+  return { found: true, data: { rows, calls: readNumber(rows, 'total_calls'), window: label } };
 }
 
 function daySoFar({ statistics, at, timeZone }: ScopeSources): ScopeResult {
@@ -65,7 +85,7 @@ function daySoFar({ statistics, at, timeZone }: ScopeSources): ScopeResult {
   const rows = [realtime?.total, daily].filter((row): row is NonNullable<typeof row> => row != null);
   if (rows.length === 0) return { found: false, reason: 'the response has no realtime total' };
   const calls = readNumber(rows, 'total_calls');
-  const window = `day so far 00:00–${hhmm(toWallClock(at, timeZone))} ${timeZone}`;
+  const window = `today so far (00:00–${hhmm(toWallClock(at, timeZone))})`;
   return { found: true, data: { rows, calls, window } };
 }
 
@@ -89,7 +109,7 @@ function lastCompleteHour({ statistics, at, timeZone }: ScopeSources): ScopeResu
   if (latest === undefined) return { found: false, reason: 'no hourly row has completed yet' };
   const end = toWallClock(new Date(latest.start + HOUR_MS), timeZone);
   const day = formatDate(latest.clock) === localDate(at, timeZone) ? '' : `${formatDate(latest.clock)} `;
-  const window = `hour ${day}${hhmm(latest.clock)}–${hhmm(end)} ${timeZone}`;
+  const window = `${day}${hhmm(latest.clock)}–${hhmm(end)}`;
   const rows = [latest.row];
   return { found: true, data: { rows, calls: readNumber(rows, 'total_calls'), window, hour: latest.clock } };
 }
@@ -111,7 +131,7 @@ function latestOfflineDay({ statistics, latestOffline, at, timeZone }: ScopeSour
     data: {
       rows,
       calls: readNumber(rows, 'user_distribution.call_users'),
-      window: `day ${row.date} (offline)`,
+      window: `${row.date} (offline)`,
     },
   };
 }
@@ -144,11 +164,33 @@ function readPath(row: Row, path: string): unknown {
   return value;
 }
 
+/** The counts behind a rate, for messages: "57 of 118 transfers". */
+export interface Basis {
+  readonly part: number;
+  readonly whole: number;
+  readonly noun: string;
+}
+
 /** What one run found for one rule, before any state is involved. */
 export type Measurement =
-  | { readonly kind: 'value'; readonly value: number; readonly calls?: number; readonly window: string }
-  /** Fewer calls than `minCalls`: neither breach nor recovery. */
-  | { readonly kind: 'not-judged'; readonly reason: string; readonly calls: number; readonly window: string }
+  | {
+      readonly kind: 'value';
+      readonly value: number;
+      readonly calls?: number;
+      readonly window: string;
+      readonly basis?: Basis;
+    }
+  /**
+   * Fewer calls than `minCalls`: no breach. `value` is what the few calls said; it may only end a
+   * firing alert (recovery), so an incident that ends in the quiet evening resolves that evening.
+   */
+  | {
+      readonly kind: 'not-judged';
+      readonly reason: string;
+      readonly calls: number;
+      readonly window: string;
+      readonly value?: number;
+    }
   | { readonly kind: 'no-data'; readonly reason: string; readonly window?: string }
   /** The rule cannot run in this configuration (capacity without lineCapacity): a reason, not an error. */
   | { readonly kind: 'skipped'; readonly reason: string };
@@ -156,17 +198,27 @@ export type Measurement =
 export interface MeasureContext extends ScopeSources {
   /** The response of the same scheduled time one week earlier (from the archive), for weekOverWeek. */
   readonly lastWeek?: StatisticsResponse;
+  /** The rolling-window responses of the same scheduled time one week earlier, by minutes. */
+  readonly lastWeekWindows?: ReadonlyMap<number, StatisticsResponse>;
   /** Simultaneous calls the account's lines carry, for capacityUtilisation. */
   readonly lineCapacity?: number;
 }
 
-type Computed = { readonly value: number; readonly calls?: number } | { readonly reason: string };
+/** What the denominator of a derived rate counts, for "57 of 118 transfers". */
+const BASIS_NOUNS: Readonly<Record<string, string>> = {
+  transfer_success_rate: 'transfers',
+  attempted_transfer_rate: 'valid calls',
+};
+
+type Computed =
+  | { readonly value: number; readonly calls?: number; readonly basis?: Basis }
+  | { readonly reason: string };
 
 export function measureRule(rule: Rule, context: MeasureContext): Measurement {
   if (rule.metric.kind === 'capacityUtilisation' && !(context.lineCapacity && context.lineCapacity > 0)) {
     return { kind: 'skipped', reason: 'lineCapacity is not configured' };
   }
-  const scope = selectScope(rule.scope, context);
+  const scope = selectScope(rule, context);
   if (!scope.found) return { kind: 'no-data', reason: scope.reason };
   const { window } = scope.data;
   const computed = compute(rule, scope.data, context);
@@ -178,11 +230,13 @@ export function measureRule(rule: Rule, context: MeasureContext): Measurement {
       reason: `${calls} calls, fewer than minCalls ${rule.minCalls}`,
       calls,
       window,
+      value: computed.value,
     };
   }
+  const basis = computed.basis === undefined ? {} : { basis: computed.basis };
   return calls === undefined
-    ? { kind: 'value', value: computed.value, window }
-    : { kind: 'value', value: computed.value, calls, window };
+    ? { kind: 'value', value: computed.value, window, ...basis }
+    : { kind: 'value', value: computed.value, calls, window, ...basis };
 }
 
 function compute(rule: Rule, data: ScopeData, context: MeasureContext): Computed {
@@ -201,7 +255,7 @@ function compute(rule: Rule, data: ScopeData, context: MeasureContext): Computed
       return { value: peak / (context.lineCapacity ?? 1), ...calls };
     }
     case 'weekOverWeek':
-      return weekOverWeek(metric.field, data, context);
+      return weekOverWeek(rule, metric.field, data, context);
   }
 }
 
@@ -217,10 +271,20 @@ function readField(data: ScopeData, field: string): Computed {
   let reason = `${field} is missing`;
   for (const row of data.rows) {
     const value = readNumber([row], field);
-    if (value !== undefined) return { value };
+    const part = counts && readNumber([row], counts[0]);
+    const whole = counts && readNumber([row], counts[1]);
+    const basis =
+      counts && part !== undefined && whole !== undefined && whole > 0
+        ? { basis: { part, whole, noun: BASIS_NOUNS[field] ?? 'calls' } }
+        : {};
+    // The counts are shown only when they agree with the published rate (AIRUDDER rounds to 4 places).
+    if (value !== undefined)
+      return whole && part !== undefined && Math.abs(part / whole - value) < 5e-4
+        ? { value, ...basis }
+        : { value };
     if (counts === undefined) continue;
     const derived = divide({ ...data, rows: [row] }, counts[0], counts[1]);
-    if (!('reason' in derived)) return derived;
+    if (!('reason' in derived)) return { ...derived, ...basis };
     reason = `${field} is missing and ${derived.reason}`;
   }
   return { reason };
@@ -249,8 +313,14 @@ function share(data: ScopeData, of: string, key: string): Computed {
 }
 
 /** Gated on last week's calls: a drop to zero this hour must still be judged. */
-function weekOverWeek(field: string, data: ScopeData, context: MeasureContext): Computed {
-  if (data.hour === undefined) return { reason: 'weekOverWeek needs scope last-complete-hour' };
+function weekOverWeek(rule: Rule, field: string, data: ScopeData, context: MeasureContext): Computed {
+  if (rule.window !== undefined) {
+    const { minutes } = rule.window;
+    const lastWeek = rollingWindow(minutes, context.lastWeekWindows, `last ${minutes} min a week ago`);
+    if (!lastWeek.found) return { reason: `last week: ${lastWeek.reason}` };
+    return compareWithBaseline(field, data, lastWeek.data.rows[0] ?? {}, 'the same window last week');
+  }
+  if (data.hour === undefined) return { reason: 'weekOverWeek needs a window or scope last-complete-hour' };
   if (context.lastWeek === undefined) return { reason: "last week's response is not available" };
   const label = formatWallClock(addDays(data.hour, -7));
   const baselineRow = (context.lastWeek.data.realtime?.hourly?.data_list ?? []).find((row) => {
@@ -258,11 +328,20 @@ function weekOverWeek(field: string, data: ScopeData, context: MeasureContext): 
     return clock !== undefined && formatWallClock(clock) === label;
   });
   if (baselineRow === undefined) return { reason: `last week has no hourly row for ${label}` };
+  return compareWithBaseline(field, data, baselineRow, 'the same hour last week');
+}
+
+function compareWithBaseline(
+  field: string,
+  data: ScopeData,
+  baselineRow: Row,
+  baselineName: string,
+): Computed {
   const current = readField(data, field);
   const baseline = readField({ ...data, rows: [baselineRow] }, field);
   if ('reason' in current) return current;
   if ('reason' in baseline) return { reason: `last week: ${baseline.reason}` };
-  if (baseline.value === 0) return { reason: `${field} was 0 in the same hour last week` };
+  if (baseline.value === 0) return { reason: `${field} was 0 in ${baselineName}` };
   const calls = readNumber([baselineRow], 'total_calls');
   const value = (current.value - baseline.value) / baseline.value;
   return calls === undefined ? { value } : { value, calls };

@@ -4,16 +4,16 @@ import { describeMetric } from './metrics';
 import {
   type Comparison,
   critRelease,
+  DEFAULT_REMINDERS,
   type MuteWindow,
   type RepeatPolicy,
   type Rule,
-  type Scope,
   type Severity,
   thresholdFor,
   type Unit,
   WEEKDAYS,
 } from './rules';
-import type { AlertState, Condition, MonitorState, Notified, RuleState } from './state';
+import type { AlertState, Condition, MonitorState, Notified, ReminderClock, RuleState } from './state';
 
 /**
  * A notification owed now. It carries everything the message needs and exactly what it announces,
@@ -36,7 +36,6 @@ export interface RuleNotification {
   readonly condition: Condition;
   readonly comparison: Comparison;
   readonly unit: Unit;
-  readonly scope: Scope;
   /** The value behind the announcement; null for no-data. */
   readonly value: number | null;
   /** The threshold it is compared with: the breached one, or `recovery` for `resolved`. */
@@ -47,13 +46,21 @@ export interface RuleNotification {
    * value sits in the hysteresis band.
    */
   readonly clearsAt?: number;
-  /** The window of the value, e.g. "day so far 00:00–14:30 Asia/Jakarta". */
+  /** The window of the value, e.g. "last 60 min", "today so far (00:00–14:30)". */
   readonly window?: string;
+  /** The run that measured the value: the window ends there (a figure from an earlier run is dated). */
+  readonly valueAt?: string;
+  /** The counts behind a rate: "57 of 118 transfers". */
+  readonly basis?: { readonly part: number; readonly whole: number; readonly noun: string };
   /** Why there is no data (no-data condition). */
   readonly reason?: string;
   /** Start of the episode (ISO). */
   readonly firedAt: string;
-  /** For resolved (ISO); durationMs = resolvedAt − firedAt. */
+  /** First breaching run of the condition (before pendingRuns made it fire). */
+  readonly breachedAt?: string;
+  /** For resolved: the first healthy run, where the condition ended. */
+  readonly endedAt?: string;
+  /** For resolved (ISO); durationMs = endedAt − breachedAt, how long the condition lasted. */
   readonly resolvedAt?: string;
   readonly durationMs?: number;
   /** For repeat: 1 for the first reminder, 2 for the second… */
@@ -136,26 +143,79 @@ export function isRepeatDue(
  * until a later run gets it through, and a mute window only postpones: once it closes, the difference
  * is still there. An episode that fired and resolved while nothing got through owes nothing (its
  * history entry says "resolved before it was announced").
+ *
+ * Fired, escalated, eased and resolved go out at the run that sees them. Reminders are for the GROUP
+ * (`groupReminders`): one cadence, one message listing every alert still firing.
  */
 export function owedNotifications(
   state: AlertState,
   rules: readonly Rule[],
   at: Date,
   timeZone: string,
+  reminders: RepeatPolicy = DEFAULT_REMINDERS,
 ): Notification[] {
   const owed: Notification[] = [];
-  for (const rule of rules) {
+  const audible = rules.filter((rule) => !isMuted(rule.mute, at, timeZone));
+  for (const rule of audible) {
     const ruleState = state.rules[rule.id];
-    if (ruleState === undefined || isMuted(rule.mute, at, timeZone)) continue;
-    owed.push(...owedForRule(rule, ruleState, at));
+    if (ruleState !== undefined) owed.push(...owedForRule(rule, ruleState));
   }
   owed.push(...owedForMonitor(state.monitor));
+  // News resets the group's clock when it is delivered; the reminder waits for a run without news.
+  if (!owed.some((n) => n.kind === 'fired' || n.kind === 'escalated')) {
+    owed.push(...groupReminders(state, audible, at, reminders));
+  }
   return owed;
 }
 
 type FiringNotified = Extract<Notified, { status: 'firing' }>;
 
-function owedForRule(rule: Rule, state: RuleState, at: Date): RuleNotification[] {
+/** The announced, still-firing episode of a rule (same episode, same severity), if any. */
+function announcedFiring(state: RuleState): FiringNotified | undefined {
+  const announced = state.notified?.status === 'firing' ? state.notified : undefined;
+  if (announced === undefined || state.status !== 'firing' || announced.firedAt !== state.firedAt)
+    return undefined;
+  return announced.severity === (state.severity ?? 'warn') ? announced : undefined;
+}
+
+/**
+ * One reminder per alert still firing, when the group's cadence says one is due. Only alerts judged
+ * in THIS run are listed: a rule that had no data or too few calls holds its reminder rather than
+ * quote figures from an earlier run. Nothing judged, nothing sent: the reminder stays due.
+ */
+function groupReminders(
+  state: AlertState,
+  rules: readonly Rule[],
+  at: Date,
+  policy: RepeatPolicy,
+): RuleNotification[] {
+  const clock = state.reminders ?? clockFromNotified(state);
+  if (clock === undefined || !isRepeatDue(policy, clock.count, clock.lastAt, at)) return [];
+  const now = at.toISOString();
+  const repeatNumber = clock.count + 1;
+  return rules.flatMap((rule) => {
+    const ruleState = state.rules[rule.id];
+    if (ruleState === undefined || announcedFiring(ruleState) === undefined) return [];
+    const noData = ruleState.condition === 'no-data';
+    const judgedNow =
+      ruleState.lastEvaluatedAt === now &&
+      (noData ? ruleState.lastOutcome === 'no-data' : ruleState.lastValueAt === now);
+    if (!judgedNow) return [];
+    const firedAt = ruleState.firedAt ?? ruleState.since;
+    return [{ ...current(rule, ruleState, 'repeat', firedAt, `#${repeatNumber}`), repeatNumber }];
+  });
+}
+
+/** A document written before the group clock existed: the latest announcement starts it. */
+function clockFromNotified(state: AlertState): ReminderClock | undefined {
+  const times = Object.values(state.rules).flatMap((rule) => {
+    const announced = announcedFiring(rule);
+    return announced === undefined ? [] : [announced.at];
+  });
+  return times.length === 0 ? undefined : { lastAt: times.sort().at(-1) ?? '', count: 0 };
+}
+
+function owedForRule(rule: Rule, state: RuleState): RuleNotification[] {
   const announced = state.notified?.status === 'firing' ? state.notified : undefined;
   const firing = state.status === 'firing' && state.firedAt !== undefined ? state.firedAt : undefined;
   const sameEpisode = announced !== undefined && announced.firedAt === firing;
@@ -168,10 +228,6 @@ function owedForRule(rule: Rule, state: RuleState, at: Date): RuleNotification[]
     const kind = severity === 'crit' ? 'escalated' : 'de-escalated';
     return [{ ...current(rule, state, kind, firing), previousSeverity: announced.severity }];
   }
-  if (isRepeatDue(rule.repeat, state.repeatCount, announced.at, at)) {
-    const repeatNumber = state.repeatCount + 1;
-    return [{ ...current(rule, state, 'repeat', firing, `#${repeatNumber}`), repeatNumber }];
-  }
   return [];
 }
 
@@ -183,7 +239,6 @@ function common(rule: Rule) {
     ...(rule.runbook === undefined ? {} : { runbook: rule.runbook }),
     comparison: rule.comparison,
     unit: metricUnit(rule),
-    scope: rule.scope,
   };
 }
 
@@ -208,9 +263,12 @@ function current(
     ...(noData
       ? {}
       : { clearsAt: severity === 'crit' && rule.warn !== undefined ? critRelease(rule) : rule.recovery }),
-    ...(state.lastWindow === undefined ? {} : { window: state.lastWindow }),
+    ...(state.lastWindow === undefined || noData ? {} : { window: state.lastWindow }),
+    ...(state.lastValueAt === undefined || noData ? {} : { valueAt: state.lastValueAt }),
+    ...(state.lastBasis === undefined || noData ? {} : { basis: state.lastBasis }),
     ...(noData && state.lastReason !== undefined ? { reason: state.lastReason } : {}),
     firedAt,
+    breachedAt: state.breachedAt ?? firedAt,
   };
 }
 
@@ -219,7 +277,10 @@ function resolved(rule: Rule, state: RuleState, announced: FiringNotified): Rule
   const entry = state.history.findLast((transition) => transition.firedAt === announced.firedAt);
   // History keeps 20 entries; should the resolution have rolled off, the ok status's start stands in.
   const resolvedAt = entry?.at ?? (state.status === 'ok' ? state.since : state.lastEvaluatedAt);
-  const durationMs = Date.parse(resolvedAt) - Date.parse(announced.firedAt);
+  // The condition's own span: first breaching run to first healthy run, not fired to resolved.
+  const breachedAt = entry?.breachedAt ?? announced.firedAt;
+  const endedAt = entry?.endedAt ?? resolvedAt;
+  const durationMs = Date.parse(endedAt) - Date.parse(breachedAt);
   return {
     kind: 'resolved',
     key: `${rule.id}:resolved:${announced.firedAt}`,
@@ -229,7 +290,10 @@ function resolved(rule: Rule, state: RuleState, announced: FiringNotified): Rule
     value: entry?.value ?? null,
     threshold: announced.condition === 'no-data' ? null : (entry?.threshold ?? rule.recovery),
     ...(state.lastWindow === undefined ? {} : { window: state.lastWindow }),
+    ...(entry === undefined ? {} : { valueAt: entry.at }),
     firedAt: announced.firedAt,
+    breachedAt,
+    endedAt,
     resolvedAt,
     durationMs,
   };
@@ -290,7 +354,28 @@ export function markNotified(
       monitor = { ...monitor, notified: { status: 'ok', at: now } };
     }
   }
-  return { ...state, rules, monitor };
+  const { reminders: _old, ...rest } = state;
+  const reminders = nextReminderClock(state.reminders, notifications, now);
+  const stillFiring = Object.values(rules).some((rule) => announcedFiring(rule) !== undefined);
+  return { ...rest, rules, monitor, ...(stillFiring && reminders ? { reminders } : {}) };
+}
+
+/**
+ * The group's clock after a delivered message: news (fired, escalated) restarts the back-off,
+ * a reminder takes the next step, an eased alert restarts the wait at the same step.
+ */
+function nextReminderClock(
+  clock: ReminderClock | undefined,
+  notifications: readonly Notification[],
+  now: string,
+): ReminderClock | undefined {
+  const kinds = new Set(notifications.map((n) => n.kind));
+  if (kinds.has('fired') || kinds.has('escalated')) return { lastAt: now, count: 0 };
+  const reminder = notifications.find((n): n is RuleNotification => n.kind === 'repeat');
+  // A reminder's number is absolute, so marking the same reminder twice cannot skip a step.
+  if (reminder !== undefined) return { lastAt: now, count: reminder.repeatNumber ?? (clock?.count ?? 0) + 1 };
+  if (kinds.has('de-escalated')) return { lastAt: now, count: clock?.count ?? 0 };
+  return clock;
 }
 
 const closesFirst = (notification: Notification): number =>
@@ -305,8 +390,5 @@ function marked(state: RuleState, notification: RuleNotification, now: string): 
     firedAt: notification.firedAt,
     at: now,
   };
-  // A reminder's number is absolute, so marking the same reminder twice cannot skip a step.
-  const repeatCount =
-    notification.kind === 'repeat' ? (notification.repeatNumber ?? state.repeatCount + 1) : 0;
-  return { ...state, notified, repeatCount };
+  return { ...state, notified };
 }

@@ -16,17 +16,16 @@ import type { Rule, Severity } from './rules';
 /**
  * A notification in words, as PLAIN text: the Slack message escapes every part before adding markup,
  * the CLI prints them as they are. One wording for both, so the terminal shows what Slack would.
+ *
+ * The first line is what a phone shows: the problem, the value, the threshold and the window
+ * ("🔴 Transfer success rate 48% < 60% · last 60 min · 57 of 118 transfers"). No metric ids, no
+ * zone names (the footer names the zone once); the runbook only when an alert fires or escalates.
  */
 export interface NotificationText {
   readonly icon: string;
-  /** CRIT, WARN, RESOLVED or MONITOR. */
-  readonly label: string;
-  readonly title: string;
-  /** What happened: "fired", "escalated WARN → CRIT", "resolved after 1 h 25 min"… */
-  readonly event: string;
-  /** The value against its threshold: "41.2% < 60%", "no data: …", "back to 72% (recovery ≥ 65%)". */
-  readonly measure: string;
-  /** Window, metric and timing facts, shown on one line. */
+  /** The first line without its icon. */
+  readonly headline: string;
+  /** Severity and timing facts, shown on the second line. */
   readonly details: readonly string[];
   readonly runbook?: string;
 }
@@ -46,41 +45,59 @@ export function describeNotification(notification: Notification, context: Descri
     : describeMonitor(notification, context);
 }
 
+const PREFIX: Readonly<Record<RuleNotification['kind'], (n: RuleNotification) => string>> = {
+  fired: () => '',
+  escalated: (n) => `Escalated to ${upper(n.severity)}: `,
+  'de-escalated': (n) => `Eased to ${upper(n.severity)}: `,
+  repeat: () => 'Still firing: ',
+  resolved: () => 'Resolved: ',
+};
+
 function describeRule(n: RuleNotification, context: DescribeContext): NotificationText {
   const time = (iso: string) => formatLocalTime(iso, context.timeZone, context.at);
-  const since = `since ${time(n.firedAt)} (${formatElapsed(context.at.getTime() - Date.parse(n.firedAt))})`;
-  const details = [n.window, `metric ${n.metric}`].filter((part): part is string => part !== undefined);
-  const runbook = n.runbook === undefined ? {} : { runbook: n.runbook };
-  const common = { title: n.title, ...runbook };
+  const began = n.breachedAt ?? n.firedAt;
+  const measure = n.kind === 'resolved' ? resolvedMeasure(n) : firingMeasure(n);
+  const headline = [`${PREFIX[n.kind](n)}${n.title} ${measure}`, ...windowFacts(n, context)].join(' · ');
+  const runbook =
+    (n.kind === 'fired' || n.kind === 'escalated') && n.runbook !== undefined ? { runbook: n.runbook } : {};
   if (n.kind === 'resolved') {
-    const lasted = n.durationMs === undefined ? '' : ` after ${formatElapsed(n.durationMs)}`;
+    const ended = n.endedAt ?? n.resolvedAt ?? context.at.toISOString();
+    const lasted = n.durationMs === undefined ? '' : ` (${formatElapsed(n.durationMs)})`;
     return {
-      ...common,
       icon: '✅',
-      label: 'RESOLVED',
-      event: `resolved${lasted} (was ${upper(n.severity)}, fired ${time(n.firedAt)})`,
-      measure: resolvedMeasure(n),
-      details,
+      headline,
+      details: [`was ${upper(n.severity)}`, `${time(began)}–${time(ended)}${lasted}`],
     };
   }
-  const event = {
-    fired: 'fired',
-    escalated: `escalated ${upper(n.previousSeverity ?? 'warn')} → ${upper(n.severity)}`,
-    'de-escalated': `eased ${upper(n.previousSeverity ?? 'crit')} → ${upper(n.severity)}`,
-    repeat: `still firing (reminder ${n.repeatNumber ?? 1})`,
+  const elapsed = context.at.getTime() - Date.parse(began);
+  const since = `since ${time(began)}${elapsed >= 60_000 ? ` (${formatElapsed(elapsed)})` : ''}`;
+  const severity = {
+    fired: upper(n.severity),
+    escalated: `${upper(n.previousSeverity ?? 'warn')} → ${upper(n.severity)}`,
+    'de-escalated': `${upper(n.previousSeverity ?? 'crit')} → ${upper(n.severity)}`,
+    repeat: upper(n.severity),
   }[n.kind];
-  return {
-    ...common,
-    icon: ICON[n.severity],
-    label: upper(n.severity),
-    event,
-    measure: firingMeasure(n),
-    details: n.kind === 'fired' ? details : [...details, since],
-  };
+  const reminder = n.kind === 'repeat' ? [`reminder ${n.repeatNumber ?? 1}`] : [];
+  return { icon: ICON[n.severity], headline, details: [severity, since, ...reminder], ...runbook };
+}
+
+/** The window the figure covers, dated when it was measured before this run; then its counts. */
+function windowFacts(n: RuleNotification, context: DescribeContext): string[] {
+  if (n.condition === 'no-data' || n.window === undefined) return [];
+  const stale = n.valueAt !== undefined && Date.parse(n.valueAt) !== context.at.getTime();
+  const window =
+    stale && n.valueAt !== undefined
+      ? `${n.window} to ${formatLocalTime(n.valueAt, context.timeZone, context.at)}`
+      : n.window;
+  const basis =
+    n.basis === undefined || n.kind === 'resolved'
+      ? []
+      : [`${formatMetric(n.basis.part, 'count')} of ${formatMetric(n.basis.whole, 'count')} ${n.basis.noun}`];
+  return [window, ...basis];
 }
 
 function firingMeasure(n: RuleNotification): string {
-  if (n.condition === 'no-data') return `no data${n.reason === undefined ? '' : `: ${n.reason}`}`;
+  if (n.condition === 'no-data') return `has no data${n.reason === undefined ? '' : `: ${n.reason}`}`;
   const value = formatMetric(n.value, n.unit);
   const beyond =
     n.value !== null &&
@@ -94,11 +111,10 @@ function firingMeasure(n: RuleNotification): string {
 }
 
 function resolvedMeasure(n: RuleNotification): string {
-  if (n.condition === 'no-data') return 'data is back';
-  if (n.value === null) return 'no data, treated as OK';
+  if (n.condition === 'no-data') return 'has data again';
+  if (n.value === null) return 'has no data, treated as OK';
   const comparator = n.comparison === 'below' ? '≥' : '≤';
-  const recovery =
-    n.threshold === null ? '' : ` (recovery ${comparator} ${formatMetric(n.threshold, n.unit)})`;
+  const recovery = n.threshold === null ? '' : ` (${comparator} ${formatMetric(n.threshold, n.unit)})`;
   return `back to ${formatMetric(n.value, n.unit)}${recovery}`;
 }
 
@@ -107,20 +123,20 @@ function describeMonitor(n: MonitorNotification, context: DescribeContext): Noti
   if (n.kind === 'monitor-degraded') {
     return {
       icon: '🛑',
-      label: 'MONITOR',
-      title: 'Monitor degraded',
-      event: `${n.consecutiveFailures} consecutive runs failed`,
-      measure: n.lastError === undefined ? 'the check run keeps failing' : `last error: ${n.lastError}`,
-      details: [`failing since ${since}`, 'alerts are not being evaluated'],
+      headline: `Monitor degraded: ${n.consecutiveFailures} check runs failed in a row`,
+      details: [
+        `failing since ${since}`,
+        ...(n.lastError === undefined ? [] : [`last error: ${n.lastError}`]),
+        'alerts are not being evaluated',
+      ],
     };
   }
   return {
     icon: '✅',
-    label: 'MONITOR',
-    title: 'Monitor recovered',
-    event: `recovered${n.durationMs === undefined ? '' : ` after ${formatElapsed(n.durationMs)}`}`,
-    measure: 'check runs succeed again',
-    details: [`failing since ${since}`],
+    headline: 'Monitor recovered: check runs succeed again',
+    details: [
+      `failing since ${since}${n.durationMs === undefined ? '' : ` (${formatElapsed(n.durationMs)})`}`,
+    ],
   };
 }
 
@@ -156,9 +172,13 @@ export const isClosing = (notification: Notification): boolean =>
   notification.kind === 'resolved' || notification.kind === 'monitor-recovered';
 
 export interface AlertMessageContext extends DescribeContext {
-  /** Who speaks, shown in the footer; default "AIRUDDER stats monitor". */
-  readonly source?: string;
+  /** The monitored robot or account (MONITOR_NAME): heads every message, so centres can share a channel. */
+  readonly monitorName?: string;
+  /** A replayed message (`replay --post`): marked as such in its header and notification text. */
+  readonly replay?: boolean;
 }
+
+export const DEFAULT_MONITOR_NAME = 'AIRUDDER stats monitor';
 
 /** Thrown by `buildAlertMessage` when there is nothing to say: a run owing nothing sends nothing. */
 export class EmptyAlertMessageError extends Error {
@@ -171,7 +191,7 @@ export class EmptyAlertMessageError extends Error {
 const L = BLOCK_KIT_LIMITS;
 /** Header and footer take two blocks; the rest hold one notification each. */
 const ITEM_BLOCKS = L.blocks - 2;
-const TITLE_MAX = 200;
+const HEADLINE_MAX = 400;
 const RUNBOOK_MAX = 500;
 const FALLBACK_MAX = 300;
 
@@ -193,24 +213,28 @@ export function buildAlertMessage(
   const fits = texts.length <= ITEM_BLOCKS;
   const shown = fits ? texts : texts.slice(0, ITEM_BLOCKS - 1);
   const hidden = fits ? [] : texts.slice(ITEM_BLOCKS - 1);
+  const name = `${context.replay ? 'REPLAY · ' : ''}${context.monitorName ?? DEFAULT_MONITOR_NAME}`;
   const blocks: Block[] = [
     {
       type: 'header',
-      text: { type: 'plain_text', text: truncate(headerText(ordered), L.headerText), emoji: true },
+      text: {
+        type: 'plain_text',
+        text: truncate(`${name} — ${headerText(ordered)}`, L.headerText),
+        emoji: true,
+      },
     },
     ...shown.map((text): Block => ({ type: 'section', text: mrkdwn(sectionText(text)) })),
   ];
   if (hidden.length > 0) blocks.push({ type: 'section', text: mrkdwn(overflowText(hidden)) });
-  const footer = `${context.source ?? 'AIRUDDER stats monitor'} · run ${localRunTime(context)}`;
+  const footer = `${context.replay ? 'replay of the ' : ''}run ${localRunTime(context)}`;
   blocks.push({ type: 'context', elements: [mrkdwn(truncate(escapeMrkdwn(footer), L.contextElementText))] });
-  return { text: fallbackText(ordered, texts), blocks };
+  const text = `${context.replay ? '[replay] ' : ''}${context.monitorName ?? DEFAULT_MONITOR_NAME}: ${fallbackText(ordered, texts)}`;
+  return { text: truncate(escapeMrkdwn(text), FALLBACK_MAX), blocks };
 }
 
 function sectionText(text: NotificationText): string {
-  const title = truncate(escapeMrkdwn(text.title), TITLE_MAX);
   const lines = [
-    `${text.icon} *${text.label}* · *${title}* — ${escapeMrkdwn(text.event)}`,
-    escapeMrkdwn(text.measure),
+    `${text.icon} *${truncate(escapeMrkdwn(text.headline), HEADLINE_MAX)}*`,
     escapeMrkdwn(text.details.join(' · ')),
   ];
   if (text.runbook !== undefined) lines.push(`Runbook: ${renderRunbook(text.runbook)}`);
@@ -234,7 +258,7 @@ function isSafeHttpsUrl(text: string): boolean {
 }
 
 function overflowText(hidden: readonly NotificationText[]): string {
-  const names = hidden.map((text) => `${text.label} ${truncate(text.title, 80)} (${text.event})`).join(', ');
+  const names = hidden.map((text) => `${text.icon} ${truncate(text.headline, 100)}`).join(', ');
   return truncate(`…and ${hidden.length} more: ${escapeMrkdwn(names)}`, L.sectionText);
 }
 
@@ -258,12 +282,12 @@ function headerText(ordered: readonly Notification[]): string {
 function fallbackText(ordered: readonly Notification[], texts: readonly NotificationText[]): string {
   const [lead] = texts;
   if (lead === undefined) return 'No alerts';
-  const leadLine = `${lead.icon} ${lead.label} ${truncate(lead.title, 100)} ${lead.measure}`;
+  const leadLine = `${lead.icon} ${truncate(lead.headline, 200)}`;
   const rest = ordered.slice(1);
   const closing = rest.filter(isClosing).length;
   const open = rest.length - closing;
   const tail = [open > 0 ? `+${open} more` : '', closing > 0 ? `${closing} resolved` : ''].filter(Boolean);
-  return truncate(escapeMrkdwn([leadLine, ...tail].join(' · ')), FALLBACK_MAX);
+  return [leadLine, ...tail].join(' · ');
 }
 
 function localRunTime(context: DescribeContext): string {
@@ -277,11 +301,11 @@ function localRunTime(context: DescribeContext): string {
  * is ever sent to Slack.
  */
 
-/** "🔴 CRIT Transfer success rate — fired: 41.2% < 60% (day so far 00:00–14:30 Asia/Jakarta)". */
+/** "🔴 Transfer success rate 48% < 60% · last 60 min · 57 of 118 transfers (CRIT, since 08:15 (15m))". */
 export function renderAlertLine(notification: Notification, context: DescribeContext): string {
   const text = describeNotification(notification, context);
   const details = text.details.length > 0 ? ` (${text.details.join(', ')})` : '';
-  return `${text.icon} ${text.label} ${text.title} — ${text.event}: ${text.measure}${details}`;
+  return `${text.icon} ${text.headline}${details}`;
 }
 
 /** Every notification, most important first, one line each. */

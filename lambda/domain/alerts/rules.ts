@@ -1,19 +1,26 @@
 import * as z from 'zod';
-import { MetricSchema } from './metrics';
+import { MetricSchema, unknownMetricNames } from './metrics';
 
 /**
  * The alert rules file. Shape (JSON):
  *
- *   { "version": 1, "rules": [ {
+ *   { "version": 1,
+ *     "reminders": { "everyMinutes": 60, "backoff": 2, "maxEveryMinutes": 480 },
+ *     "rules": [ {
  *       "id": "transfer-success-rate", "title": "Transfer success rate",
- *       "metric": "transfer_success_rate", "scope": "day-so-far", "comparison": "below",
- *       "warn": 0.75, "crit": 0.6, "recovery": 0.8, "pendingRuns": 2, "minCalls": 30,
- *       "repeat": { "everyMinutes": 60, "backoff": 2, "maxEveryMinutes": 480 },
- *       "noData": "ignore", "mute": [{ "days": ["sat", "sun"], "from": "22:00", "to": "06:00" }],
+ *       "metric": "transfer_success_rate", "window": { "minutes": 60 }, "comparison": "below",
+ *       "warn": 0.75, "crit": 0.6, "recovery": 0.8, "pendingRuns": 2, "recoveryRuns": 2,
+ *       "minCalls": 30, "noData": "ignore",
+ *       "mute": [{ "days": ["sat", "sun"], "from": "22:00", "to": "06:00" }],
  *       "runbook": "https://wiki.example.com/runbooks/transfer-success" } ] }
  *
+ * A rule judges either a rolling `window` ending at the check's scheduled time or a fixed `scope`.
+ * Reminders are one cadence for the whole group of firing alerts (file level, like Alertmanager's
+ * repeat_interval), not one clock per rule.
+ *
  * Objects are strict: a misspelt field (`pendingRun`) is an error, not a silently ignored default.
- * Consistency checks (thresholds on the right side of each other…) live in `rule-consistency.ts`.
+ * This module is the one place rules are parsed and validated (`parseRuleSet`): the check, replay and
+ * any rules command share it.
  */
 
 export const SeveritySchema = z.enum(['warn', 'crit']);
@@ -70,6 +77,15 @@ export type RepeatPolicy = z.infer<typeof RepeatPolicySchema>;
 export const NoDataPolicySchema = z.enum(['ignore', 'alert', 'resolve']);
 export type NoDataPolicy = z.infer<typeof NoDataPolicySchema>;
 
+/** A rolling window that ends at the check's scheduled time. */
+export const RollingWindowSchema = z.strictObject({
+  minutes: z.number().int().min(15).max(1440),
+});
+export type RollingWindow = z.infer<typeof RollingWindowSchema>;
+
+/** The group's reminder cadence when the file sets none: hourly, then 2 h, 4 h, capped at 8 h. */
+export const DEFAULT_REMINDERS = { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 } as const;
+
 const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const threshold = z.number().finite().optional();
 
@@ -79,7 +95,10 @@ export const RuleFieldsSchema = z.strictObject({
   title: z.string().trim().min(1).max(150),
   description: z.string().max(1000).optional(),
   metric: MetricSchema,
-  scope: ScopeSchema,
+  /** Admits a field name AIRUDDER may add later (unknown names are an error otherwise). */
+  allowUnknownMetric: z.boolean().default(false),
+  scope: ScopeSchema.optional(),
+  window: RollingWindowSchema.optional(),
   comparison: ComparisonSchema,
   warn: threshold,
   crit: threshold,
@@ -87,8 +106,9 @@ export const RuleFieldsSchema = z.strictObject({
   recovery: threshold,
   unit: UnitSchema.optional(),
   pendingRuns: z.number().int().min(1).max(96).default(1),
+  /** Consecutive healthy runs (back past `recovery`) before a firing alert resolves. */
+  recoveryRuns: z.number().int().min(1).max(96).default(1),
   minCalls: z.number().int().min(0).default(0),
-  repeat: RepeatPolicySchema.optional(),
   noData: NoDataPolicySchema.default('ignore'),
   mute: z.array(MuteWindowSchema).default([]),
   runbook: z.string().trim().min(1).max(1000).optional(),
@@ -142,6 +162,7 @@ export const RulesFileSchema = z
     /** Lets editors attach a JSON schema; ignored. */
     $schema: z.string().optional(),
     version: z.literal(1).default(1),
+    reminders: RepeatPolicySchema.default(DEFAULT_REMINDERS),
     rules: z.array(RuleSchema),
   })
   .superRefine((file, ctx) => {
@@ -181,8 +202,28 @@ export function checkRuleConsistency(rule: RuleFields, ctx: z.RefinementCtx): vo
       `must be ${below ? 'at or above' : 'at or below'} ${name} (${least}) for a "${rule.comparison}" rule`,
     );
   }
-  if (rule.metric.kind === 'weekOverWeek' && rule.scope !== 'last-complete-hour') {
-    issue('scope', 'a weekOverWeek metric compares hours: use scope "last-complete-hour"');
+  if ((rule.scope === undefined) === (rule.window === undefined)) {
+    issue('window', 'a rule needs either a rolling "window" or a fixed "scope", not both');
+  }
+  if (
+    rule.metric.kind === 'weekOverWeek' &&
+    rule.window === undefined &&
+    rule.scope !== 'last-complete-hour'
+  ) {
+    issue(
+      'window',
+      'a weekOverWeek metric compares like periods: use a "window" or scope "last-complete-hour"',
+    );
+  }
+  if (!rule.allowUnknownMetric) {
+    for (const unknown of unknownMetricNames(rule.metric)) {
+      const hint = unknown.suggestion === undefined ? '' : `; did you mean "${unknown.suggestion}"?`;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['metric', ...unknown.path],
+        message: `unknown metric "${unknown.name}"${hint} (for a field AIRUDDER added later, set "allowUnknownMetric": true)`,
+      });
+    }
   }
   if (rule.metric.kind === 'capacityUtilisation' && rule.scope !== 'latest-offline-day') {
     issue('scope', 'capacityUtilisation reads the offline daily peak: use scope "latest-offline-day"');
@@ -206,8 +247,17 @@ export class RulesFileError extends Error {
 
 const SHOWN = 5;
 
+/** A parsed rules file: the rules and the group's reminder cadence. */
+export interface RuleSet {
+  readonly rules: Rule[];
+  readonly reminders: RepeatPolicy;
+}
+
+/** Parses and validates a rules file's rules (see `parseRuleSet`). */
+export const parseRules = (text: string, source: string): Rule[] => parseRuleSet(text, source).rules;
+
 /** Parses and validates a rules file; `source` names it in errors (a path or "default rules"). */
-export function parseRules(text: string, source: string): Rule[] {
+export function parseRuleSet(text: string, source: string): RuleSet {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -216,7 +266,7 @@ export function parseRules(text: string, source: string): Rule[] {
     throw new RulesFileError(`${source}: not valid JSON: ${detail}`, [detail], { cause });
   }
   const result = RulesFileSchema.safeParse(json);
-  if (result.success) return result.data.rules;
+  if (result.success) return { rules: result.data.rules, reminders: result.data.reminders };
   const problems = result.error.issues.flatMap((issue) => describeIssue(issue, [], json));
   const more = problems.length > SHOWN ? ` (and ${problems.length - SHOWN} more)` : '';
   throw new RulesFileError(`${source}: ${problems.slice(0, SHOWN).join('; ')}${more}`, problems, {
@@ -226,6 +276,11 @@ export function parseRules(text: string, source: string): Rule[] {
 
 type Path = ReadonlyArray<PropertyKey>;
 
+/** Fields an older rules file may still carry, with where they went. */
+const MOVED: Readonly<Record<string, string>> = {
+  repeat: ' (reminders are one cadence for all alerts now: set "reminders" at the top of the file)',
+};
+
 function describeIssue(issue: z.core.$ZodIssue, prefix: Path, json: unknown): string[] {
   const path = [...prefix, ...issue.path];
   if (issue.code === 'invalid_union') {
@@ -234,7 +289,7 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: Path, json: unknown): st
     if (aimed) return aimed.flatMap((inner) => describeIssue(inner, path, json));
   }
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => `${where([...path, key], json)}: unknown field`);
+    return issue.keys.map((key) => `${where([...path, key], json)}: unknown field${MOVED[key] ?? ''}`);
   }
   return [`${where(path, json)}: ${issue.message.replace(/^Invalid input: /, '')}`];
 }
@@ -263,3 +318,18 @@ const formatPath = (path: Path): string =>
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The next severity of a firing alert, or 'resolved'. Escalation is immediate (worse news should
+ * not wait); easing and resolving need the value back past the hysteresis points.
+ */
+export function nextFiringSeverity(
+  rule: Thresholds,
+  value: number,
+  current: Severity,
+): Severity | 'resolved' {
+  if (isBackPast(rule, value, rule.recovery)) return 'resolved';
+  if (rule.crit !== undefined && isBeyond(rule, value, rule.crit)) return 'crit';
+  if (current === 'crit' && !isBackPast(rule, value, critRelease(rule))) return 'crit';
+  return rule.warn !== undefined ? 'warn' : 'crit';
+}

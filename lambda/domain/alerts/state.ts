@@ -35,6 +35,10 @@ export const TransitionSchema = z.object({
   condition: ConditionSchema.optional(),
   /** Start of the episode a resolution closes, so a late "resolved" message can find its duration. */
   firedAt: Instant.optional(),
+  /** A resolution: the first breaching run of the condition (before pendingRuns made it fire). */
+  breachedAt: Instant.optional(),
+  /** A resolution: the first healthy run, where the condition ended. */
+  endedAt: Instant.optional(),
   note: z.string().optional(),
 });
 export type Transition = z.infer<typeof TransitionSchema>;
@@ -63,6 +67,10 @@ export const RuleStateSchema = z.object({
   /** Consecutive breaching (or data-less, for noData "alert") runs; 0 unless pending. */
   pendingCount: z.number().int().min(0),
   lastValue: z.number().nullable(),
+  /** The run that measured `lastValue` (its window ends there). */
+  lastValueAt: Instant.optional(),
+  /** The counts behind `lastValue`, when the metric has them ("57 of 118 transfers"). */
+  lastBasis: z.object({ part: z.number(), whole: z.number(), noun: z.string() }).optional(),
   lastEvaluatedAt: Instant,
   lastOutcome: z.enum(['value', 'no-data', 'not-judged', 'skipped']).optional(),
   /** Why the last run had no value or did not judge it. */
@@ -71,8 +79,12 @@ export const RuleStateSchema = z.object({
   lastWindow: z.string().optional(),
   /** Start of the current firing episode. */
   firedAt: Instant.optional(),
-  /** Reminders delivered in the current episode since the last fired/escalated message. */
-  repeatCount: z.number().int().min(0).default(0),
+  /** First breaching run of the current pending or firing condition. */
+  breachedAt: Instant.optional(),
+  /** Consecutive healthy runs of a firing alert (resolves at the rule's recoveryRuns). */
+  healthyCount: z.number().int().min(0).default(0),
+  /** The first of those healthy runs. */
+  healthySince: Instant.optional(),
   notified: NotifiedSchema.optional(),
   history: z.array(TransitionSchema).default([]),
   claim: ClaimSchema.optional(),
@@ -99,12 +111,36 @@ export const MonitorStateSchema = z.object({
 });
 export type MonitorState = z.infer<typeof MonitorStateSchema>;
 
+/** The group's reminder clock: one cadence for every firing alert (Alertmanager's repeat_interval). */
+export const ReminderClockSchema = z.object({
+  /** When Slack last accepted a message announcing a firing alert (fired, escalated, eased, reminder). */
+  lastAt: Instant,
+  /** Reminders sent since the last fired or escalated message: the back-off step. */
+  count: z.number().int().min(0),
+});
+export type ReminderClock = z.infer<typeof ReminderClockSchema>;
+
+/** A snooze set from the command line: held until `until`, then it expires by itself. */
+export const SnoozeSchema = z.object({
+  until: Instant,
+  /** When it was set. */
+  at: Instant,
+  reason: z.string().max(500).optional(),
+});
+export type Snooze = z.infer<typeof SnoozeSchema>;
+
 export const AlertStateSchema = z.object({
   version: z.literal(1),
   /** The scheduled instant of the last evaluation; a run at or before it is a no-op. */
   lastScheduledTime: Instant.optional(),
+  /** Absent while nothing announced is firing. */
+  reminders: ReminderClockSchema.optional(),
   rules: z.record(z.string(), RuleStateSchema),
   monitor: MonitorStateSchema,
+  /** By rule id, or "all"; see domain/snooze.ts. */
+  snoozes: z.record(z.string(), SnoozeSchema).optional(),
+  /** Snoozes of the last days (ended or not), for the digest: newest last. */
+  snoozeLog: z.array(SnoozeSchema.extend({ target: z.string() })).optional(),
 });
 export type AlertState = z.infer<typeof AlertStateSchema>;
 

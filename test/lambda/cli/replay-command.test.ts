@@ -67,7 +67,7 @@ describe('npm run job -- replay, over a month archived by backfill', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** Replay lines of one kind: "<date> <HH:mm>  <icon> <label> <title> — <event>…". */
+  /** Replay lines of one kind: "<date> <HH:mm>  <icon> <first line of the alert> (<details>)". */
   const alertLines = (lines: string[], event: RegExp) =>
     lines.filter((line) => /^\d{4}-\d\d-\d\d \d\d:\d\d/.test(line) && event.test(line));
 
@@ -80,16 +80,15 @@ describe('npm run job -- replay, over a month archived by backfill', () => {
     });
     // Assess
     expect(result.code).toBe(0);
-    const fired = alertLines(result.lines, / — fired: /);
-    const resolved = alertLines(result.lines, / — resolved /);
+    const fired = alertLines(result.lines, / {2}[🔴🟠] Transfer success rate \d/u);
+    const resolved = alertLines(result.lines, / {2}✅ Resolved: /);
     expect(fired).toHaveLength(1);
     expect(fired[0]).toMatch(
-      /^2025-10-14 1[2-7]:00 {2}🟠 WARN Transfer success rate — fired: \d+(\.\d)?% < 75%/,
+      /^2025-10-14 1[2-7]:00 {2}[🔴🟠] Transfer success rate \d+(\.\d)?% < (60|75)% · last 60 min · \d+ of \d+ transfers/u,
     );
+    // The incident ends that evening, and so does the alert: quiet evening hours count as healthy.
     expect(resolved).toHaveLength(1);
-    expect(resolved[0]).toMatch(
-      /^2025-10-1[45] \d\d:00 {2}✅ RESOLVED Transfer success rate — resolved after /,
-    );
+    expect(resolved[0]).toMatch(/^2025-10-14 \d\d:00 {2}✅ Resolved: Transfer success rate back to /);
     expect(result.stdout).toMatch(
       /^2025-10-14 digest \(24 hours: .*\): Robot digest Tue 14 Oct: .*, 1 alert$/m,
     );
@@ -99,6 +98,12 @@ describe('npm run job -- replay, over a month archived by backfill', () => {
     );
     expect(result.stdout).toMatch(
       /Replayed 11 days: 264 hourly evaluations \(263 derived, 1 from archived checks\); notifications: 1 fired, \d+ repeat, 1 resolved; 0 messages posted\./,
+    );
+    // The noise report: one episode, detected one hourly evaluation after its first breach.
+    expect(result.stdout).toMatch(/^transfer-success-rate +\d+ +[\d.]+ +[\d.]+ +1 +60 min +\d+ min$/m);
+    expect(result.stdout).toMatch(/^agent-reception-rate +0 +0 +0 +0 +— +—$/m);
+    expect(result.stdout).toContain(
+      'Rolling windows: 0 from archived checks, 264 derived from hourly rows, 0 missing',
     );
     expect(standIn.requests.length).toBe(requestsBefore);
     expect(slack.attempts).toBe(0);
@@ -114,11 +119,17 @@ describe('npm run job -- replay, over a month archived by backfill', () => {
     });
     // Assess: one alert message per hour that owed something, one digest per day
     expect(result.code).toBe(0);
-    const alertHours = new Set(alertLines(result.lines, / — /).map((line) => line.slice(0, 16)));
+    const alertHours = new Set(alertLines(result.lines, / {2}[🔴🟠✅🛑] /u).map((line) => line.slice(0, 16)));
     const posted = slack.received.slice(receivedBefore);
     expect(posted).toHaveLength(alertHours.size + 3);
     expect(posted.filter((message) => message.text.startsWith('Robot digest'))).toHaveLength(3);
-    expect(posted.some((message) => /Transfer success rate/.test(message.text))).toBe(true);
+    const alerts = posted.filter((message) => /Transfer success rate/.test(message.text));
+    expect(alerts.length).toBeGreaterThan(0);
+    // Replayed alerts say so, in the notification text and the header.
+    for (const message of alerts) {
+      expect(message.text.startsWith('[replay] AIRUDDER stats monitor: ')).toBe(true);
+      expect(JSON.stringify(message.blocks[0])).toContain('REPLAY · AIRUDDER stats monitor');
+    }
     expect(result.stdout).toMatch(
       /^2025-10-14 digest posted \(24 hours: .*\):\n🤖 Robot digest · Tue 14 Oct 2025/m,
     );
@@ -152,14 +163,38 @@ describe('npm run job -- replay, over a month archived by backfill', () => {
     // Assess: it fires once the first failing hour is complete and resolves after the last one
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`with 1 rule from ${rules}`);
-    expect(alertLines(result.lines, / — fired: /)).toEqual([
+    expect(alertLines(result.lines, / {2}🟠 Hourly transfer success \d/)).toEqual([
+      expect.stringMatching(/^2025-10-14 13:00 {2}🟠 Hourly transfer success [\d.]+% < 70% · 12:00–13:00/),
+    ]);
+    expect(alertLines(result.lines, / {2}✅ Resolved: /)).toEqual([
       expect.stringMatching(
-        /^2025-10-14 13:00 {2}🟠 WARN Hourly transfer success — fired: .* \(hour 12:00–13:00 Asia\/Jakarta/,
+        /^2025-10-14 18:00 {2}✅ Resolved: Hourly transfer success .*\(was WARN, 13:00–18:00 \(5h\)\)$/,
       ),
     ]);
-    expect(alertLines(result.lines, / — resolved /)).toEqual([
-      expect.stringMatching(/^2025-10-14 18:00 {2}✅ RESOLVED Hourly transfer success — resolved after 5h/),
-    ]);
+  });
+
+  it('exits 2 on a misspelt metric, naming rule and field with the closest known name, for check and replay', async () => {
+    // Prepare
+    const rules = join(dir, 'misspelt-rules.json');
+    const rule = {
+      id: 'transfer',
+      title: 'T',
+      metric: 'transfer_sucess_rate',
+      window: { minutes: 60 },
+      comparison: 'below',
+      warn: 0.7,
+    };
+    await writeFile(rules, JSON.stringify({ version: 1, rules: [rule] }));
+    const expected =
+      /rule "transfer" field metric: unknown metric "transfer_sucess_rate"; did you mean "transfer_success_rate"\?/;
+    // Act
+    const check = await job(['check', '--at', '2025-10-14T03:00:00Z'], { RULES_FILE: rules });
+    const replayed = await job(['replay', '--from', '2025-10-14', '--to', '2025-10-14', '--rules', rules]);
+    // Assess
+    expect(check.code).toBe(2);
+    expect(check.stderr).toMatch(expected);
+    expect(replayed.code).toBe(2);
+    expect(replayed.stderr).toMatch(expected);
   });
 
   it('exits 2 on a rules file with a mistake, naming the rule and the field', async () => {

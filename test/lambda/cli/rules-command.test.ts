@@ -258,11 +258,17 @@ describe('npm run job -- rules validate', () => {
   });
 
   it('reports a metric that never appeared in the responses archived in the last 7 days', async () => {
-    // Prepare: a week of history, and a rule on a field AIRUDDER never sends
+    // Prepare: a week of history (the check archives its day so far and its 60-min window), and a
+    // rule on a field AIRUDDER never sends (admitted as a later field)
     expect((await job(['check', '--at', '2025-11-12T03:00:00Z'])).code).toBe(0);
     expect((await job(['backfill', '--from', '2025-11-11', '--to', '2025-11-11'])).code).toBe(0);
     const rules = structuredClone(defaultRules) as { rules: Array<Record<string, unknown>> };
-    rules.rules.push({ ...rules.rules[0], id: 'misspelt', metric: 'transfer_sucess_rate' });
+    rules.rules.push({
+      ...rules.rules[0],
+      id: 'misspelt',
+      metric: 'transfer_sucess_rate',
+      allowUnknownMetric: true,
+    });
     const file = join(dir, 'candidate.json');
     await writeFile(file, JSON.stringify(rules));
     // Act
@@ -271,7 +277,7 @@ describe('npm run job -- rules validate', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/candidate\.json: valid, \d+ rules \(sha256:[0-9a-f]{12}\)\./);
     expect(result.stdout).toMatch(
-      /History 2025-11-06 → 2025-11-12 \(2 archived responses\): WARNING, 1 rule measure something that never appeared:\n {2}rule "misspelt": transfer_sucess_rate never appeared/,
+      /History 2025-11-06 → 2025-11-12 \(3 archived responses\): WARNING, 1 rule measure something that never appeared:\n {2}rule "misspelt": transfer_sucess_rate never appeared/,
     );
     expect(result.stdout).not.toMatch(/rule "transfer-success-rate"/);
   });

@@ -273,7 +273,7 @@ describe('the Lambda handler, end to end', () => {
     await handler({ mode: 'check', scheduledTime: '2025-11-11T02:15:00Z' }, context('later'));
 
     expect(slack.received).toHaveLength(1);
-    expect(JSON.stringify(slack.received[0])).toMatch(/fired/);
+    expect(JSON.stringify(slack.received[0])).toMatch(/Transfer success rate/);
   });
 
   it('keeps the secret values out of every log line', async () => {

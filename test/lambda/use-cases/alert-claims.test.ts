@@ -14,7 +14,7 @@ const ruleState: RuleState = {
   lastValue: 0.5,
   lastEvaluatedAt: '2025-11-11T02:00:00Z',
   firedAt: '2025-11-11T02:00:00Z',
-  repeatCount: 0,
+  healthyCount: 0,
   history: [],
 };
 const fired = { kind: 'fired', key: 'transfer:fired', ruleId: 'transfer' } as Notification;

@@ -32,7 +32,7 @@ function stateWith(history: Transition[], ruleId = 'transfer'): AlertState {
         pendingCount: 0,
         lastValue: null,
         lastEvaluatedAt: '2025-11-11T00:00:00Z',
-        repeatCount: 0,
+        healthyCount: 0,
         history,
       },
     },

@@ -5,7 +5,7 @@ import { type Evaluation, evaluateRules } from '../../../../lambda/domain/alerts
 import type { Notification } from '../../../../lambda/domain/alerts/notify';
 import { markNotified } from '../../../../lambda/domain/alerts/notify';
 import { buildAlertMessage } from '../../../../lambda/domain/alerts/render';
-import { type Rule, RuleSchema } from '../../../../lambda/domain/alerts/rules';
+import { RepeatPolicySchema, type Rule, RuleSchema } from '../../../../lambda/domain/alerts/rules';
 import { type AlertState, emptyAlertState } from '../../../../lambda/domain/alerts/state';
 import { checkBlockKitLimits } from '../../../../lambda/domain/slack/block-kit-limits';
 import type { SlackMessage } from '../../../../lambda/domain/slack/slack-message';
@@ -75,6 +75,9 @@ export interface Step {
   readonly statistics: StatisticsResponse;
   readonly lastWeek?: StatisticsResponse;
   readonly latestOffline?: StatisticsResponse;
+  /** Rolling-window responses by minutes (this run, and the same time a week earlier). */
+  readonly windows?: ReadonlyMap<number, StatisticsResponse>;
+  readonly lastWeekWindows?: ReadonlyMap<number, StatisticsResponse>;
   /** Default true: Slack accepted the message (markNotified is applied). */
   readonly delivered?: boolean;
 }
@@ -99,6 +102,8 @@ export function simulate(
     state?: AlertState;
     everyMinutes?: number;
     lineCapacity?: number;
+    /** The group's reminder cadence; default the file default (hourly, back-off 2, at most 8 h). */
+    reminders?: z.input<typeof RepeatPolicySchema>;
   } = {},
 ): { runs: SimulatedRun[]; state: AlertState } {
   const start = options.start ?? EXAMPLE_AT;
@@ -113,6 +118,7 @@ export function simulate(
       state,
       at,
       timeZone,
+      ...(options.reminders === undefined ? {} : { reminders: RepeatPolicySchema.parse(options.reminders) }),
     });
     if (evaluation.outcome !== 'evaluated') throw new Error(`run ${index} was not evaluated`);
     state = evaluation.state;

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateRules } from '../../../../lambda/domain/alerts/evaluate';
+import { evaluateRules, nextRuleState } from '../../../../lambda/domain/alerts/evaluate';
+import type { Measurement } from '../../../../lambda/domain/alerts/measure';
 import {
   markNotified,
   owedNotifications,
   type RuleNotification,
 } from '../../../../lambda/domain/alerts/notify';
-import { emptyAlertState } from '../../../../lambda/domain/alerts/state';
+import { emptyAlertState, type RuleState } from '../../../../lambda/domain/alerts/state';
 import { EXAMPLE_AT, JAKARTA, minutesAfter, rates, rule, simulate, withTotal } from './alert-test-helpers';
 
 describe('evaluateRules: firing and resolving', () => {
@@ -74,8 +75,10 @@ describe('evaluateRules: firing and resolving', () => {
   );
 
   it('sends one resolved message, with the duration, when the rate recovers past the recovery threshold', () => {
-    // Act: fires at run 1 (+15 min), recovers at run 6 (+90 min)
-    const { runs, state } = simulate([rule()], rates(0.5, 0.5, 0.5, 0.5, 0.55, 0.5, 0.7, 0.8, 0.9));
+    // Act: breaches from run 0, fires at run 1 (+15 min), recovers at run 6 (+90 min); no reminder in between
+    const { runs, state } = simulate([rule()], rates(0.5, 0.5, 0.5, 0.5, 0.55, 0.5, 0.7, 0.8, 0.9), {
+      reminders: { everyMinutes: 1440 },
+    });
     // Assess
     expect(runs.map((run) => run.kinds)).toEqual([[], ['fired'], [], [], [], [], ['resolved'], [], []]);
     expect(runs[6]?.notifications[0]).toMatchObject({
@@ -84,7 +87,10 @@ describe('evaluateRules: firing and resolving', () => {
       severity: 'warn',
       value: 0.7,
       threshold: 0.65,
-      durationMs: 75 * 60_000,
+      // The condition's span: first breaching run (+0) to first healthy run (+90 min).
+      breachedAt: EXAMPLE_AT.toISOString(),
+      endedAt: minutesAfter(EXAMPLE_AT, 90).toISOString(),
+      durationMs: 90 * 60_000,
     });
     expect(state.rules['transfer-success']).toMatchObject({ status: 'ok', notified: { status: 'ok' } });
   });
@@ -184,7 +190,8 @@ describe('evaluateRules: owed until Slack accepts', () => {
     expect(runs[4]?.kinds).toEqual(['resolved', 'fired']);
     const [resolved, fired] = (runs[4]?.notifications ?? []) as RuleNotification[];
     expect(resolved?.firedAt).toBe(minutesAfter(EXAMPLE_AT, 15).toISOString());
-    expect(resolved?.durationMs).toBe(15 * 60_000);
+    // Breached at +0, healthy again at +30 min.
+    expect(resolved?.durationMs).toBe(30 * 60_000);
     expect(fired?.firedAt).toBe(minutesAfter(EXAMPLE_AT, 60).toISOString());
     const at = minutesAfter(EXAMPLE_AT, 60);
     const delivered = markNotified(state, runs[4]?.notifications ?? [], at);
@@ -242,7 +249,7 @@ describe('evaluateRules: what a reminder shows', () => {
     // Prepare: firing at 14:45; at 15:00 only 10 calls, not judged
     const steps = [
       ...rates(0.5, 0.5),
-      { statistics: withTotal({ total_calls: 10, transfer_success_rate: 0.9 }) },
+      { statistics: withTotal({ total_calls: 10, transfer_success_rate: 0.45 }) },
     ];
     // Act
     const { state } = simulate([rule()], steps);
@@ -250,9 +257,235 @@ describe('evaluateRules: what a reminder shows', () => {
     expect(state.rules['transfer-success']).toMatchObject({
       status: 'firing',
       lastValue: 0.5,
-      lastWindow: 'day so far 00:00–14:45 Asia/Jakarta',
+      lastWindow: 'today so far (00:00–14:45)',
       lastOutcome: 'not-judged',
       lastReason: '10 calls, fewer than minCalls 30',
     });
+  });
+
+  it('lets quiet healthy runs (below minCalls) end a firing alert, but never raise or keep one', () => {
+    // Prepare: fires at 14:45; the evening is quiet (10 calls) and healthy again
+    const quiet = (rate: number) => ({
+      statistics: withTotal({ total_calls: 10, transfer_success_rate: rate }),
+    });
+    // Act
+    const { runs } = simulate(
+      [rule({ recoveryRuns: 2 })],
+      [...rates(0.5, 0.5), quiet(0.9), quiet(0.3), quiet(0.9), quiet(0.9)],
+    );
+    // Assess: a quiet bad run breaks the healthy streak; two quiet healthy runs in a row resolve it
+    expect(runs.map((run) => run.kinds.join())).toEqual(['', 'fired', '', '', '', 'resolved']);
+    const { runs: neverFired } = simulate([rule()], [quiet(0.1), quiet(0.1), quiet(0.1)]);
+    expect(neverFired.flatMap((run) => run.kinds)).toEqual([]);
+  });
+});
+
+describe('nextRuleState: before-state × measurement → after-state and history entry', () => {
+  const NOW = new Date('2025-11-12T07:30:00.000Z');
+  const EARLIER = '2025-11-12T07:00:00.000Z';
+  const BREACHED = '2025-11-12T06:45:00.000Z';
+  const base: RuleState = {
+    status: 'ok',
+    since: EARLIER,
+    pendingCount: 0,
+    lastValue: null,
+    lastEvaluatedAt: EARLIER,
+    healthyCount: 0,
+    history: [],
+  };
+  const pending: RuleState = {
+    ...base,
+    status: 'pending',
+    condition: 'threshold',
+    pendingCount: 1,
+    breachedAt: BREACHED,
+    since: BREACHED,
+  };
+  const firing = (severity: 'warn' | 'crit', extra: Partial<RuleState> = {}): RuleState => ({
+    ...base,
+    status: 'firing',
+    severity,
+    condition: 'threshold',
+    since: EARLIER,
+    firedAt: EARLIER,
+    breachedAt: BREACHED,
+    ...extra,
+  });
+  const value = (v: number, calls = 100): Measurement => ({
+    kind: 'value',
+    value: v,
+    calls,
+    window: 'last 60 min',
+  });
+  const quiet = (v: number): Measurement => ({
+    kind: 'not-judged',
+    reason: 'few calls',
+    calls: 5,
+    window: 'last 60 min',
+    value: v,
+  });
+  const noData: Measurement = { kind: 'no-data', reason: 'the 60-min window response is missing' };
+  // warn < 60%, crit < 40%, recovery ≥ 65% (crit eases at ≥ 45%); pendingRuns 2, recoveryRuns 2.
+  const machine = rule({ recoveryRuns: 2 });
+
+  it.each([
+    { name: 'ok, healthy value', before: base, m: value(0.9), after: { status: 'ok' }, entry: undefined },
+    {
+      name: 'ok, warn breach',
+      before: base,
+      m: value(0.5),
+      after: { status: 'pending', pendingCount: 1, breachedAt: NOW.toISOString() },
+      entry: { from: 'ok', to: 'pending', value: 0.5, threshold: 0.6 },
+    },
+    {
+      name: 'ok, warn breach at exactly warn',
+      before: base,
+      m: value(0.6),
+      after: { status: 'ok' },
+      entry: undefined,
+    },
+    {
+      name: 'pending, second breach fires with the first breach kept',
+      before: pending,
+      m: value(0.5),
+      after: {
+        status: 'firing',
+        severity: 'warn',
+        firedAt: NOW.toISOString(),
+        breachedAt: BREACHED,
+        pendingCount: 0,
+      },
+      entry: { from: 'pending', to: 'firing:warn', value: 0.5, threshold: 0.6 },
+    },
+    {
+      name: 'pending, crit breach fires crit',
+      before: pending,
+      m: value(0.3),
+      after: { status: 'firing', severity: 'crit' },
+      entry: { from: 'pending', to: 'firing:crit', threshold: 0.4 },
+    },
+    {
+      name: 'pending, healthy value settles',
+      before: pending,
+      m: value(0.9),
+      after: { status: 'ok', pendingCount: 0, breachedAt: undefined },
+      entry: { from: 'pending', to: 'ok', value: 0.9, threshold: 0.6 },
+    },
+    {
+      name: 'pending, too few calls: unchanged',
+      before: pending,
+      m: quiet(0.1),
+      after: { status: 'pending', pendingCount: 1 },
+      entry: undefined,
+    },
+    {
+      name: 'firing warn, crit value escalates at once',
+      before: firing('warn'),
+      m: value(0.3),
+      after: { status: 'firing', severity: 'crit' },
+      entry: { from: 'firing:warn', to: 'firing:crit', value: 0.3, threshold: 0.4 },
+    },
+    {
+      name: 'firing crit, inside the crit band stays crit',
+      before: firing('crit'),
+      m: value(0.42),
+      after: { severity: 'crit' },
+      entry: undefined,
+    },
+    {
+      name: 'firing crit, past the crit release eases to warn',
+      before: firing('crit'),
+      m: value(0.5),
+      after: { severity: 'warn' },
+      entry: { from: 'firing:crit', to: 'firing:warn', threshold: expect.closeTo(0.45, 10) },
+    },
+    {
+      name: 'firing warn, inside the recovery band stays',
+      before: firing('warn'),
+      m: value(0.62),
+      after: { status: 'firing', healthyCount: 0 },
+      entry: undefined,
+    },
+    {
+      name: 'firing warn, first healthy run counts',
+      before: firing('warn'),
+      m: value(0.7),
+      after: { status: 'firing', healthyCount: 1, healthySince: NOW.toISOString() },
+      entry: undefined,
+    },
+    {
+      name: 'firing warn, second healthy run resolves with the condition span',
+      before: firing('warn', { healthyCount: 1, healthySince: EARLIER }),
+      m: value(0.7),
+      after: { status: 'ok', healthyCount: 0, firedAt: undefined, breachedAt: undefined },
+      entry: {
+        from: 'firing:warn',
+        to: 'ok',
+        value: 0.7,
+        threshold: 0.65,
+        firedAt: EARLIER,
+        breachedAt: BREACHED,
+        endedAt: EARLIER,
+      },
+    },
+    {
+      name: 'firing warn, a bad run breaks the healthy streak',
+      before: firing('warn', { healthyCount: 1, healthySince: EARLIER }),
+      m: value(0.5),
+      after: { status: 'firing', healthyCount: 0, healthySince: undefined },
+      entry: undefined,
+    },
+    {
+      name: 'firing warn, a quiet healthy run counts',
+      before: firing('warn'),
+      m: quiet(0.9),
+      after: { status: 'firing', healthyCount: 1 },
+      entry: undefined,
+    },
+    {
+      name: 'firing warn, a quiet bad run breaks the streak',
+      before: firing('warn', { healthyCount: 1, healthySince: EARLIER }),
+      m: quiet(0.1),
+      after: { healthyCount: 0, healthySince: undefined, severity: 'warn' },
+      entry: undefined,
+    },
+    {
+      name: 'firing warn, no data (ignore): unchanged',
+      before: firing('warn'),
+      m: noData,
+      after: {
+        status: 'firing',
+        lastOutcome: 'no-data',
+        lastReason: 'the 60-min window response is missing',
+      },
+      entry: undefined,
+    },
+  ])('$name', ({ before, m, after, entry }) => {
+    // Act
+    const next = nextRuleState(machine, before, m, NOW);
+    // Assess
+    for (const [key, expected] of Object.entries(after))
+      expect(next[key as keyof RuleState], key).toEqual(expected);
+    expect(next.lastEvaluatedAt).toBe(NOW.toISOString());
+    const added = next.history.slice(before.history.length);
+    if (entry === undefined) expect(added).toEqual([]);
+    else expect(added).toEqual([expect.objectContaining({ at: NOW.toISOString(), ...entry })]);
+  });
+
+  it('records a value with its window, run and counts, and drops counts a later value lacks', () => {
+    const withBasis: Measurement = {
+      ...value(0.5),
+      basis: { part: 50, whole: 100, noun: 'transfers' },
+    } as Measurement;
+    const first = nextRuleState(machine, base, withBasis, NOW);
+    expect(first).toMatchObject({
+      lastValue: 0.5,
+      lastValueAt: NOW.toISOString(),
+      lastWindow: 'last 60 min',
+      lastBasis: { part: 50, whole: 100 },
+    });
+    expect(
+      nextRuleState(machine, first, value(0.5), new Date(NOW.getTime() + 900_000)).lastBasis,
+    ).toBeUndefined();
   });
 });

@@ -17,7 +17,7 @@ describe('metricUnit', () => {
   });
 
   it('lets the rule override the inferred unit', () => {
-    expect(metricUnit(rule({ metric: 'queue_ratio', unit: 'rate' }))).toBe('rate');
+    expect(metricUnit(rule({ metric: 'queue_ratio', unit: 'rate', allowUnknownMetric: true }))).toBe('rate');
   });
 });
 

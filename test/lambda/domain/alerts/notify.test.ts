@@ -1,11 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { isMuted, repeatIntervalMinutes } from '../../../../lambda/domain/alerts/notify';
+import {
+  isMuted,
+  markNotified,
+  type Notification,
+  owedNotifications,
+  type RuleNotification,
+  repeatIntervalMinutes,
+} from '../../../../lambda/domain/alerts/notify';
 import {
   type MuteWindow,
   MuteWindowSchema,
   RepeatPolicySchema,
 } from '../../../../lambda/domain/alerts/rules';
-import { EXAMPLE_AT, minutesAfter, rates, rule, simulate } from './alert-test-helpers';
+import { type AlertState, emptyAlertState, type RuleState } from '../../../../lambda/domain/alerts/state';
+import {
+  EXAMPLE_AT,
+  JAKARTA,
+  minutesAfter,
+  rates,
+  rule,
+  simulate,
+  withoutRealtime,
+  withTotal,
+} from './alert-test-helpers';
 
 const NEW_YORK = 'America/New_York';
 const window = (input: unknown): MuteWindow => MuteWindowSchema.parse(input);
@@ -133,9 +150,9 @@ describe('repeatIntervalMinutes', () => {
 describe('repeat while firing', () => {
   it('reminds after 60, 120, 240 and then every 240 minutes (capped), counting from each accepted message', () => {
     // Prepare: sustained breach for 16 hours of 15-minute runs
-    const repeating = rule({ repeat: { everyMinutes: 60, backoff: 2, maxEveryMinutes: 240 } });
+    const reminders = { everyMinutes: 60, backoff: 2, maxEveryMinutes: 240 };
     // Act
-    const { runs } = simulate([repeating], rates(...Array.from({ length: 16 * 4 }, () => 0.5)));
+    const { runs } = simulate([rule()], rates(...Array.from({ length: 16 * 4 }, () => 0.5)), { reminders });
     // Assess
     const sent = runs.filter((run) => run.kinds.length > 0);
     expect(sent.map((run) => run.kinds[0])).toEqual([
@@ -158,10 +175,10 @@ describe('repeat while firing', () => {
   });
 
   it('restarts the schedule after an escalation', () => {
-    const repeating = rule({ repeat: { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 } });
+    const reminders = { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 };
     // fired at 15, repeat at 75, escalated at 90, next reminder 60 minutes after the escalation
     const values = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.3, 0.3, 0.3, 0.3, 0.3];
-    const { runs } = simulate([repeating], rates(...values));
+    const { runs } = simulate([rule()], rates(...values), { reminders });
     expect(runs.map((run) => run.kinds.join())).toEqual([
       '',
       'fired',
@@ -178,17 +195,290 @@ describe('repeat while firing', () => {
   });
 
   it('keeps a refused reminder owed on the following runs', () => {
-    const repeating = rule({ repeat: { everyMinutes: 60 } });
+    const reminders = { everyMinutes: 60 };
     const steps = rates(0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5).map((step, i) => ({
       ...step,
       delivered: i !== 5,
     }));
-    const { runs } = simulate([repeating], steps);
+    const { runs } = simulate([rule()], steps, { reminders });
     expect(runs.map((run) => run.kinds.join())).toEqual(['', 'fired', '', '', '', 'repeat', 'repeat']);
   });
 
-  it('never repeats without a repeat policy', () => {
-    const { runs } = simulate([rule()], rates(...Array.from({ length: 40 }, () => 0.5)));
-    expect(runs.flatMap((run) => run.kinds)).toEqual(['fired']);
+  it('reminds hourly with back-off by default', () => {
+    const { runs } = simulate([rule()], rates(...Array.from({ length: 16 }, () => 0.5)));
+    expect(runs.flatMap((run) => run.kinds)).toEqual(['fired', 'repeat', 'repeat']);
+  });
+});
+
+describe('group reminders: one cadence for every firing alert', () => {
+  // Three rules on three metrics of the same response, each firing on its first breach.
+  const transfer = rule({ id: 'transfer', pendingRuns: 1 });
+  const solved = rule({
+    id: 'solved',
+    title: 'First-call resolution',
+    metric: 'one_call_problem_solve_rate',
+    pendingRuns: 1,
+  });
+  const duplicates = rule({
+    id: 'duplicates',
+    title: 'Duplicate calls',
+    metric: 'duplicate_call_rate',
+    comparison: 'above',
+    warn: 0.5,
+    crit: 0.7,
+    recovery: 0.45,
+    pendingRuns: 1,
+  });
+  const GOOD = { transfer_success_rate: 0.9, one_call_problem_solve_rate: 0.7, duplicate_call_rate: 0.2 };
+  const step = (bad: { transfer?: boolean; solved?: boolean; duplicates?: boolean | 'no-data' }) => ({
+    statistics: withTotal({
+      transfer_success_rate: bad.transfer ? 0.5 : GOOD.transfer_success_rate,
+      one_call_problem_solve_rate: bad.solved ? 0.5 : GOOD.one_call_problem_solve_rate,
+      duplicate_call_rate:
+        bad.duplicates === 'no-data' ? null : bad.duplicates ? 0.6 : GOOD.duplicate_call_rate,
+    }),
+  });
+  const all = { transfer: true, solved: true, duplicates: true } as const;
+  const steps = [
+    step({ transfer: true }), // +0   transfer fires
+    step({ transfer: true, solved: true }), // +15  solved fires
+    step(all), // +30  duplicates fires: the group's clock starts here
+    step(all),
+    step(all),
+    step(all),
+    step(all), // +90  reminder 1: all three, in one message
+    step({ ...all, duplicates: 'no-data' }), // duplicates stops being judged from here on
+    step({ ...all, duplicates: 'no-data' }),
+    step({ ...all, duplicates: 'no-data' }),
+    step({ ...all, duplicates: 'no-data' }),
+    step({ ...all, duplicates: 'no-data' }),
+    step({ ...all, duplicates: 'no-data' }),
+    step({ ...all, duplicates: 'no-data' }),
+    step({ ...all, duplicates: 'no-data' }), // +210 reminder 2 (120 min later): the two still judged
+  ];
+
+  it('lists every alert still firing in one reminder on one cadence, and holds a rule no longer judged', () => {
+    // Act
+    const { runs } = simulate([transfer, solved, duplicates], steps, {
+      reminders: { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 },
+    });
+    // Assess: one message per run at most, news at once, reminders for the group
+    const sent = runs.flatMap((run, index) =>
+      run.notifications.length === 0
+        ? []
+        : [
+            `+${index * 15} ${run.notifications.map((n) => `${n.kind}:${'ruleId' in n ? n.ruleId : ''}`).join(' ')}`,
+          ],
+    );
+    expect(sent).toEqual([
+      '+0 fired:transfer',
+      '+15 fired:solved',
+      '+30 fired:duplicates',
+      '+90 repeat:transfer repeat:solved repeat:duplicates',
+      '+210 repeat:transfer repeat:solved',
+    ]);
+    // Every figure a reminder shows was measured by the run that sends it.
+    for (const run of runs) {
+      for (const n of run.notifications.filter((n): n is RuleNotification => n.kind === 'repeat')) {
+        expect(n.valueAt).toBe(run.at.toISOString());
+        expect(n.repeatNumber).toBe(run === runs[6] ? 1 : 2);
+      }
+    }
+  });
+
+  it('sends no reminder at all while no firing alert is judged, and sends it once one is', () => {
+    const silent = () => ({ statistics: withoutRealtime() });
+    const { runs } = simulate(
+      [transfer],
+      [step({ transfer: true }), ...Array.from({ length: 6 }, silent), step({ transfer: true })],
+      {
+        reminders: { everyMinutes: 60 },
+      },
+    );
+    expect(runs.map((run) => run.kinds.join())).toEqual(['fired', '', '', '', '', '', '', 'repeat']);
+    expect(runs[7]?.notifications[0]).toMatchObject({ valueAt: runs[7]?.at.toISOString(), value: 0.5 });
+  });
+});
+
+describe('owedNotifications: state × what Slack last accepted → what is owed, with its fields', () => {
+  const AT = new Date('2025-11-12T07:30:00.000Z');
+  const now = AT.toISOString();
+  const FIRED = '2025-11-12T07:00:00.000Z';
+  const BREACHED = '2025-11-12T06:45:00.000Z';
+  const machine = rule({ id: 'transfer', runbook: 'https://wiki.example.com/rb' });
+  const firingState = (severity: 'warn' | 'crit', extra: Partial<RuleState> = {}): RuleState => ({
+    status: 'firing',
+    severity,
+    condition: 'threshold',
+    since: FIRED,
+    firedAt: FIRED,
+    breachedAt: BREACHED,
+    pendingCount: 0,
+    healthyCount: 0,
+    lastValue: severity === 'crit' ? 0.3 : 0.5,
+    lastValueAt: now,
+    lastWindow: 'last 60 min',
+    lastEvaluatedAt: now,
+    lastOutcome: 'value',
+    history: [],
+    ...extra,
+  });
+  const told = (severity: 'warn' | 'crit', at = FIRED) =>
+    ({ status: 'firing', severity, condition: 'threshold', firedAt: FIRED, at }) as const;
+  const stateWith = (rule: RuleState, reminders?: AlertState['reminders']): AlertState => ({
+    ...emptyAlertState(),
+    rules: { transfer: rule },
+    ...(reminders === undefined ? {} : { reminders }),
+  });
+
+  it.each([
+    {
+      name: 'firing, never announced → fired with runbook, window, threshold and clearsAt',
+      state: stateWith(firingState('warn')),
+      owed: [
+        {
+          kind: 'fired',
+          severity: 'warn',
+          value: 0.5,
+          threshold: 0.6,
+          clearsAt: 0.65,
+          window: 'last 60 min',
+          runbook: 'https://wiki.example.com/rb',
+          breachedAt: BREACHED,
+          firedAt: FIRED,
+        },
+      ],
+    },
+    {
+      name: 'crit, announced as warn → escalated, clearing at the crit release',
+      state: stateWith(firingState('crit', { notified: told('warn') })),
+      owed: [
+        {
+          kind: 'escalated',
+          severity: 'crit',
+          previousSeverity: 'warn',
+          threshold: 0.4,
+          clearsAt: expect.closeTo(0.45, 10),
+        },
+      ],
+    },
+    {
+      name: 'warn, announced as crit → eased',
+      state: stateWith(firingState('warn', { notified: told('crit') })),
+      owed: [
+        { kind: 'de-escalated', severity: 'warn', previousSeverity: 'crit', threshold: 0.6, clearsAt: 0.65 },
+      ],
+    },
+    {
+      name: 'announced, reminder not yet due → nothing',
+      state: stateWith(firingState('warn', { notified: told('warn', now) }), {
+        lastAt: '2025-11-12T07:00:00.000Z',
+        count: 0,
+      }),
+      owed: [],
+    },
+    {
+      name: 'announced, reminder due, judged now → reminder 1',
+      state: stateWith(firingState('warn', { notified: told('warn') }), {
+        lastAt: '2025-11-12T06:30:00.000Z',
+        count: 0,
+      }),
+      owed: [{ kind: 'repeat', repeatNumber: 1, valueAt: now, window: 'last 60 min' }],
+    },
+    {
+      name: 'announced, reminder due, not judged now → held',
+      state: stateWith(
+        firingState('warn', { notified: told('warn'), lastValueAt: FIRED, lastOutcome: 'not-judged' }),
+        { lastAt: '2025-11-12T06:30:00.000Z', count: 0 },
+      ),
+      owed: [],
+    },
+    {
+      name: 'ok after an announced episode → resolved with the condition span',
+      state: stateWith({
+        ...firingState('warn'),
+        status: 'ok',
+        severity: undefined,
+        condition: undefined,
+        firedAt: undefined,
+        breachedAt: undefined,
+        since: now,
+        notified: told('warn'),
+        history: [
+          {
+            at: now,
+            from: 'firing:warn',
+            to: 'ok',
+            value: 0.7,
+            threshold: 0.65,
+            condition: 'threshold',
+            firedAt: FIRED,
+            breachedAt: BREACHED,
+            endedAt: '2025-11-12T07:15:00.000Z',
+          },
+        ],
+      }),
+      owed: [
+        {
+          kind: 'resolved',
+          value: 0.7,
+          threshold: 0.65,
+          breachedAt: BREACHED,
+          endedAt: '2025-11-12T07:15:00.000Z',
+          durationMs: 30 * 60_000,
+          resolvedAt: now,
+        },
+      ],
+    },
+  ])('$name', ({ state, owed }) => {
+    const notifications = owedNotifications(state, [machine], AT, JAKARTA, {
+      everyMinutes: 60,
+      backoff: 2,
+      maxEveryMinutes: 480,
+    });
+    expect(notifications).toHaveLength(owed.length);
+    for (const [index, expected] of owed.entries()) expect(notifications[index]).toMatchObject(expected);
+    for (const n of notifications)
+      if (n.kind !== 'fired' && n.kind !== 'escalated') expect(n).not.toHaveProperty('runbook', undefined);
+  });
+
+  it.each([
+    { delivered: ['fired'], before: undefined, after: { lastAt: '2025-11-12T07:30:00.000Z', count: 0 } },
+    {
+      delivered: ['repeat'],
+      before: { lastAt: FIRED, count: 1 },
+      after: { lastAt: '2025-11-12T07:30:00.000Z', count: 2 },
+    },
+    {
+      delivered: ['de-escalated'],
+      before: { lastAt: FIRED, count: 1 },
+      after: { lastAt: '2025-11-12T07:30:00.000Z', count: 1 },
+    },
+    {
+      delivered: ['escalated'],
+      before: { lastAt: FIRED, count: 3 },
+      after: { lastAt: '2025-11-12T07:30:00.000Z', count: 0 },
+    },
+  ])('moves the group clock after $delivered is accepted', ({ delivered, before, after }) => {
+    const state = stateWith(firingState('warn', { notified: told('warn') }), before);
+    const notifications = delivered.map(
+      (kind) =>
+        ({
+          ...owedNotifications(stateWith(firingState('warn')), [machine], AT, JAKARTA)[0],
+          kind,
+          repeatNumber: kind === 'repeat' ? (before?.count ?? 0) + 1 : undefined,
+        }) as Notification,
+    );
+    expect(markNotified(state, notifications, AT).reminders).toEqual(after);
+  });
+
+  it('drops the group clock once nothing announced is firing', () => {
+    const resolvedState = stateWith(
+      { ...firingState('warn', { notified: told('warn') }), status: 'ok' },
+      { lastAt: FIRED, count: 2 },
+    );
+    const [resolved] = owedNotifications(resolvedState, [machine], AT, JAKARTA);
+    expect(resolved?.kind).toBe('resolved');
+    expect(markNotified(resolvedState, resolved ? [resolved] : [], AT).reminders).toBeUndefined();
   });
 });

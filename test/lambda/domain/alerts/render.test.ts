@@ -27,10 +27,9 @@ const fired = (overrides: Partial<RuleNotification> = {}): RuleNotification => (
   condition: 'threshold',
   comparison: 'below',
   unit: 'rate',
-  scope: 'day-so-far',
   value: 0.412,
   threshold: 0.6,
-  window: 'day so far 00:00–14:30 Asia/Jakarta',
+  window: 'today so far (00:00–14:30)',
   firedAt: '2025-11-12T07:00:00.000Z',
   ...overrides,
 });
@@ -64,42 +63,127 @@ function build(notifications: Notification[]): SlackMessage {
   expectWithinBlockKitLimits(message);
   return message;
 }
+const firstLine = (message: SlackMessage) => sections(message)[0]?.split('\n')[0] ?? '';
 const sections = (message: SlackMessage) =>
   message.blocks
     .filter((block): block is SectionBlock => block.type === 'section')
     .map((block) => block.text?.text ?? '');
 
 describe('buildAlertMessage: content', () => {
-  it('reads well as a phone notification', () => {
-    expect(build([fired(), resolved()]).text).toBe(
-      '🔴 CRIT Transfer success rate 41.2% &lt; 60% · 1 resolved',
+  // 14:30 local; breaching since 14:00 (the firing run was 14:15).
+  const facts = {
+    window: 'last 60 min',
+    valueAt: AT.toISOString(),
+    basis: { part: 57, whole: 118, noun: 'transfers' },
+    breachedAt: '2025-11-12T07:00:00.000Z',
+    firedAt: '2025-11-12T07:15:00.000Z',
+    value: 0.483,
+  };
+  const named = { ...context, monitorName: 'Acme Jakarta' };
+  const firstLine = (message: SlackMessage) => sections(message)[0]?.split('\n')[0];
+  const pinned = (notification: Notification) => {
+    const message = buildAlertMessage([notification], named);
+    expectWithinBlockKitLimits(message);
+    return { text: message.text, firstLine: firstLine(message), section: sections(message)[0] ?? '' };
+  };
+
+  it.each([
+    {
+      kind: 'fired',
+      notification: fired(facts),
+      text: 'Acme Jakarta: 🔴 Transfer success rate 48.3% &lt; 60% · last 60 min · 57 of 118 transfers',
+      firstLine: '🔴 *Transfer success rate 48.3% &lt; 60% · last 60 min · 57 of 118 transfers*',
+      runbook: true,
+    },
+    {
+      kind: 'escalated',
+      notification: fired({ ...facts, kind: 'escalated', previousSeverity: 'warn' }),
+      text: 'Acme Jakarta: 🔴 Escalated to CRIT: Transfer success rate 48.3% &lt; 60% · last 60 min · 57 of 118 transfers',
+      firstLine:
+        '🔴 *Escalated to CRIT: Transfer success rate 48.3% &lt; 60% · last 60 min · 57 of 118 transfers*',
+      runbook: true,
+    },
+    {
+      kind: 'eased',
+      notification: fired({
+        ...facts,
+        kind: 'de-escalated',
+        severity: 'warn',
+        previousSeverity: 'crit',
+        value: 0.7,
+        threshold: 0.75,
+        basis: { part: 83, whole: 118, noun: 'transfers' },
+      }),
+      text: 'Acme Jakarta: 🟠 Eased to WARN: Transfer success rate 70% &lt; 75% · last 60 min · 83 of 118 transfers',
+      firstLine: '🟠 *Eased to WARN: Transfer success rate 70% &lt; 75% · last 60 min · 83 of 118 transfers*',
+      runbook: false,
+    },
+    {
+      kind: 'reminder',
+      notification: fired({ ...facts, kind: 'repeat', repeatNumber: 2 }),
+      text: 'Acme Jakarta: 🔴 Still firing: Transfer success rate 48.3% &lt; 60% · last 60 min · 57 of 118 transfers',
+      firstLine:
+        '🔴 *Still firing: Transfer success rate 48.3% &lt; 60% · last 60 min · 57 of 118 transfers*',
+      runbook: false,
+    },
+    {
+      kind: 'resolved',
+      notification: fired({
+        ...facts,
+        kind: 'resolved',
+        value: 0.86,
+        threshold: 0.8,
+        endedAt: '2025-11-12T07:15:00.000Z',
+        resolvedAt: '2025-11-12T07:30:00.000Z',
+        durationMs: 15 * 60_000,
+      }),
+      text: 'Acme Jakarta: ✅ Resolved: Transfer success rate back to 86% (≥ 80%) · last 60 min',
+      firstLine: '✅ *Resolved: Transfer success rate back to 86% (≥ 80%) · last 60 min*',
+      runbook: false,
+    },
+  ])(
+    'pins the $kind message: notification text and first line',
+    ({ notification, text, firstLine, runbook }) => {
+      const message = pinned(notification);
+      expect(message.text).toBe(text);
+      expect(message.firstLine).toBe(firstLine);
+      expect(message.section.includes('Runbook:')).toBe(runbook);
+      // No metric ids and no zone names in the body: the footer names the zone once.
+      expect(message.section).not.toContain('transfer_success_rate');
+      expect(message.section).not.toContain('Asia/Jakarta');
+    },
+  );
+
+  it('says on the second line when the condition began, and for a resolution when it ended and how long', () => {
+    expect(pinned(fired({ ...facts, kind: 'repeat', repeatNumber: 2 })).section.split('\n')[1]).toBe(
+      'CRIT · since 14:00 (30m) · reminder 2',
     );
+    const resolution = fired({
+      ...facts,
+      kind: 'resolved',
+      value: 0.86,
+      threshold: 0.8,
+      endedAt: '2025-11-12T07:15:00.000Z',
+      durationMs: 15 * 60_000,
+    });
+    expect(pinned(resolution).section.split('\n')[1]).toBe('was CRIT · 14:00–14:15 (15m)');
   });
 
-  it('shows severity, value against threshold, window, metric and a runbook link for a fired alert', () => {
-    const [section] = sections(build([fired()]));
-    expect(section).toBe(
-      [
-        '🔴 *CRIT* · *Transfer success rate* — fired',
-        '41.2% &lt; 60%',
-        'day so far 00:00–14:30 Asia/Jakarta · metric transfer_success_rate',
-        'Runbook: <https://wiki.example.com/runbooks/transfer-success|runbook>',
-      ].join('\n'),
-    );
+  it('heads every message with the monitor name and marks a replay in header and notification text', () => {
+    const message = buildAlertMessage([fired(facts)], { ...named, replay: true });
+    expect(message.blocks[0]).toMatchObject({
+      type: 'header',
+      text: { text: 'REPLAY · Acme Jakarta — 🔴 1 critical' },
+    });
+    expect(message.text.startsWith('[replay] Acme Jakarta: ')).toBe(true);
+    expect(buildAlertMessage([fired(facts)], context).blocks[0]).toMatchObject({
+      text: { text: 'AIRUDDER stats monitor — 🔴 1 critical' },
+    });
   });
 
-  it('announces warn → crit as an escalation, with how long it has been firing', () => {
-    const [section] = sections(build([fired({ kind: 'escalated', previousSeverity: 'warn' })]));
-    expect(section).toContain('— escalated WARN → CRIT');
-    expect(section).toContain('since 14:00 (30m)');
-  });
-
-  it('names the alert a resolution closes and how long it lasted', () => {
-    const [section] = sections(build([resolved()]));
-    expect(section).toContain(
-      '✅ *RESOLVED* · *Agent reception rate* — resolved after 1h 25m (was WARN, fired 12:50)',
-    );
-    expect(section).toContain('back to 72% (recovery ≥ 65%)');
+  it('dates a figure measured by an earlier run instead of passing it off as current', () => {
+    const stale = fired({ ...facts, valueAt: '2025-11-11T07:00:00.000Z' });
+    expect(pinned(stale).firstLine).toContain('last 60 min to 2025-11-11 14:00');
   });
 
   it.each([
@@ -109,17 +193,19 @@ describe('buildAlertMessage: content', () => {
     { unit: 'change' as const, value: -0.625, threshold: -0.5, expected: '-62.5% &lt; -50%' },
     { unit: 'number' as const, value: 3.2391, threshold: 3.5, expected: '3.24 &lt; 3.5' },
   ])('formats $unit values: $expected', ({ unit, value, threshold, expected }) => {
-    expect(sections(build([fired({ unit, value, threshold })]))[0]).toContain(`\n${expected}\n`);
+    expect(firstLine(build([fired({ unit, value, threshold })]))).toContain(` ${expected} `);
   });
 
   it('orders the monitor first and resolutions last, under a header that counts them', () => {
     const message = build([resolved(), fired({ severity: 'warn', threshold: 0.75 }), degraded, fired()]);
     expect(message.blocks[0]).toMatchObject({
       type: 'header',
-      text: { text: '🛑 monitor degraded · 🔴 1 critical · 🟠 1 warning · ✅ 1 resolved' },
+      text: {
+        text: 'AIRUDDER stats monitor — 🛑 monitor degraded · 🔴 1 critical · 🟠 1 warning · ✅ 1 resolved',
+      },
     });
     expect(sections(message).map((text) => text.split(' ')[0])).toEqual(['🛑', '🔴', '🟠', '✅']);
-    expect(sections(message)[0]).toContain('3 consecutive runs failed');
+    expect(sections(message)[0]).toContain('3 check runs failed in a row');
     expect(sections(message)[0]).toContain('last error: API down: HTTP 503');
   });
 
@@ -132,8 +218,8 @@ describe('buildAlertMessage: content', () => {
       recoveredAt: '2025-11-12T07:30:00.000Z',
       durationMs: 90 * 60_000,
     };
-    expect(build([recovered]).text).toContain('✅ MONITOR Monitor recovered');
-    expect(sections(build([recovered]))[0]).toContain('recovered after 1h 30m');
+    expect(build([recovered]).text).toContain('✅ Monitor recovered');
+    expect(sections(build([recovered]))[0]).toContain('failing since 13:00 (1h 30m)');
   });
 
   it('refuses to build a message for no notifications', () => {
@@ -142,7 +228,7 @@ describe('buildAlertMessage: content', () => {
 
   it('builds a message within limits for every run of a simulated episode', () => {
     // simulate() asserts the limits of each message it builds
-    const { runs } = simulate([rule({ repeat: { everyMinutes: 15 } })], rates(0.5, 0.5, 0.3, 0.5, 0.9));
+    const { runs } = simulate([rule()], rates(0.5, 0.5, 0.3, 0.5, 0.9), { reminders: { everyMinutes: 15 } });
     expect(runs.flatMap((r) => r.kinds)).toEqual(['fired', 'escalated', 'de-escalated', 'resolved']);
   });
 });
@@ -152,7 +238,7 @@ describe('buildAlertMessage: limits', () => {
     const many = Array.from({ length: 200 }, (_, i) => fired({ ruleId: `rule-${i}`, title: `Rule ${i}` }));
     const message = build(many);
     expect(message.blocks).toHaveLength(50);
-    expect(sections(message).at(-1)).toMatch(/^…and 153 more: CRIT Rule 47 \(fired\), CRIT Rule 48/);
+    expect(sections(message).at(-1)).toMatch(/^…and 153 more: 🔴 Rule 47 41.2% &lt; 60%/);
   });
 
   it('keeps 3000-character hostile titles, runbooks and windows within every limit', () => {
@@ -175,7 +261,6 @@ describe('buildAlertMessage: escaping', () => {
   it.each([
     { field: 'title', input: '<!channel> Sales & Support <http://x|y>' },
     { field: 'runbook', input: 'Call <!here> & see <http://x|y>' },
-    { field: 'metric', input: 'share of "<!channel>" in story_distribution & <http://x|y>' },
     { field: 'window', input: 'day so far <!everyone> & <http://x|y>' },
   ])('escapes <!channel>, & and <http://x|y> in the $field', ({ field, input }) => {
     const message = build([fired({ [field]: input })]);
@@ -208,8 +293,7 @@ describe('renderAlertLine', () => {
   it.each([
     {
       notification: fired(),
-      expected:
-        '🔴 CRIT Transfer success rate — fired: 41.2% < 60% (day so far 00:00–14:30 Asia/Jakarta, metric transfer_success_rate)',
+      expected: '🔴 Transfer success rate 41.2% < 60% · today so far (00:00–14:30) (CRIT, since 14:00 (30m))',
     },
     {
       notification: fired({
@@ -220,12 +304,12 @@ describe('renderAlertLine', () => {
         window: undefined,
       }),
       expected:
-        '🔴 CRIT Transfer success rate — fired: no data: the response has no realtime total (metric transfer_success_rate)',
+        '🔴 Transfer success rate has no data: the response has no realtime total (CRIT, since 14:00 (30m))',
     },
     {
       notification: degraded,
       expected:
-        '🛑 MONITOR Monitor degraded — 3 consecutive runs failed: last error: API down: HTTP 503 (failing since 14:00, alerts are not being evaluated)',
+        '🛑 Monitor degraded: 3 check runs failed in a row (failing since 14:00, last error: API down: HTTP 503, alerts are not being evaluated)',
     },
   ])('renders $notification.kind as one plain line', ({ notification, expected }) => {
     expect(renderAlertLine(notification, context)).toBe(expected);
@@ -253,12 +337,12 @@ describe('buildAlertMessage: hysteresis wording', () => {
     'never claims "$value < $threshold" falsely: $expected',
     ({ value, severity, threshold, clearsAt, expected }) => {
       const reminder = fired({ kind: 'repeat', repeatNumber: 1, value, severity, threshold, clearsAt });
-      expect(sections(build([reminder]))[0]).toContain(`\n${expected}\n`);
+      expect(firstLine(build([reminder]))).toContain(` ${expected}`);
     },
   );
 
   it('words a reminder from a simulated run inside the band truthfully', () => {
-    const { runs } = simulate([rule({ repeat: { everyMinutes: 15 } })], rates(0.5, 0.5, 0.62));
+    const { runs } = simulate([rule()], rates(0.5, 0.5, 0.62), { reminders: { everyMinutes: 15 } });
     expect(runs[2]?.notifications[0]).toMatchObject({ kind: 'repeat', value: 0.62, clearsAt: 0.65 });
     expect(
       renderAlertLine(runs[2]?.notifications[0] ?? degraded, { at: runs[2]?.at ?? AT, timeZone: JAKARTA }),

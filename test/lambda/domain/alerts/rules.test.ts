@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../../../dev/stand-in/incidents';
-import { parseRules, type Rule, RulesFileError } from '../../../../lambda/domain/alerts/rules';
+import { parseRuleSet, parseRules, type Rule, RulesFileError } from '../../../../lambda/domain/alerts/rules';
 import { localDate, toWallClock } from '../../../../lambda/domain/local-time';
+import { rollingWindow } from '../../../../lambda/domain/query-window';
 import { generated, JAKARTA, minutesAfter, simulate } from './alert-test-helpers';
 
 const base = {
@@ -110,7 +111,45 @@ describe('parseRules: errors name the rule and the field', () => {
     {
       name: 'weekOverWeek outside the hour scope',
       rules: [{ ...base, metric: { weekOverWeek: 'total_calls' } }],
-      expected: 'field scope: a weekOverWeek metric compares hours',
+      expected: 'field window: a weekOverWeek metric compares like periods',
+    },
+    {
+      name: 'both a window and a scope',
+      rules: [{ ...base, window: { minutes: 60 } }],
+      expected: 'field window: a rule needs either a rolling "window" or a fixed "scope", not both',
+    },
+    {
+      name: 'a window shorter than a check interval',
+      rules: [{ ...base, scope: undefined, window: { minutes: 5 } }],
+      expected: 'field window.minutes: ',
+    },
+    {
+      name: 'a misspelt metric, with the closest known name',
+      rules: [{ ...base, metric: 'transfer_sucess_rate' }],
+      expected:
+        'rule "transfer-success" field metric: unknown metric "transfer_sucess_rate"; did you mean "transfer_success_rate"?',
+    },
+    {
+      name: 'a misspelt distribution in a dotted path',
+      rules: [{ ...base, metric: 'user_distributon.call_users' }],
+      expected:
+        'field metric: unknown metric "user_distributon.call_users"; did you mean "user_distribution.call_users"?',
+    },
+    {
+      name: 'a share of something that is no distribution',
+      rules: [{ ...base, metric: { share: { of: 'hangup_distribution', key: 'by_user' } } }],
+      expected:
+        'field metric.share.of: unknown metric "hangup_distribution"; did you mean "hangup_type_distribution"?',
+    },
+    {
+      name: 'a misspelt ratio denominator',
+      rules: [{ ...base, metric: { ratio: { numerator: 'valid_calls', denominator: 'totl_calls' } } }],
+      expected: 'field metric.ratio.denominator: unknown metric "totl_calls"; did you mean "total_calls"?',
+    },
+    {
+      name: 'a per-rule repeat from an older file',
+      rules: [{ ...base, repeat: { everyMinutes: 60 } }],
+      expected: 'field repeat: unknown field (reminders are one cadence for all alerts now',
     },
     {
       name: 'capacity outside the offline scope',
@@ -131,16 +170,6 @@ describe('parseRules: errors name the rule and the field', () => {
       name: 'an unknown weekday',
       rules: [{ ...base, mute: [{ days: ['sunday'], from: '22:00', to: '06:00' }] }],
       expected: 'field mute[0].days[0]: ',
-    },
-    {
-      name: 'a repeat cap below its interval',
-      rules: [{ ...base, repeat: { everyMinutes: 60, maxEveryMinutes: 30 } }],
-      expected: 'field repeat.maxEveryMinutes: must be at least everyMinutes',
-    },
-    {
-      name: 'a back-off below 1',
-      rules: [{ ...base, repeat: { everyMinutes: 60, backoff: 0.5 } }],
-      expected: 'field repeat.backoff: ',
     },
     { name: 'an unknown noData policy', rules: [{ ...base, noData: 'page' }], expected: 'field noData: ' },
   ])('rejects $name', ({ rules, expected }) => {
@@ -173,7 +202,7 @@ describe('parseRules: defaults and metric forms', () => {
   it('applies the documented defaults', () => {
     const [rule] = parseRules(fileWith(base), 'rules.json');
     expect(rule).toMatchObject({ pendingRuns: 1, minCalls: 0, noData: 'ignore', mute: [], recovery: 0.6 });
-    expect(rule?.repeat).toBeUndefined();
+    expect(rule).toMatchObject({ recoveryRuns: 1, allowUnknownMetric: false });
   });
 
   it.each([
@@ -201,9 +230,9 @@ describe('parseRules: defaults and metric forms', () => {
       parsed: { kind: 'share', of: 'hangup_type_distribution', key: 'by_user' },
     },
     {
-      metric: { ratio: { numerator: 'a', denominator: 'b' } },
+      metric: { ratio: { numerator: 'valid_calls', denominator: 'total_calls' } },
       scope: 'day-so-far',
-      parsed: { kind: 'ratio', numerator: 'a', denominator: 'b' },
+      parsed: { kind: 'ratio', numerator: 'valid_calls', denominator: 'total_calls' },
     },
     {
       metric: { weekOverWeek: 'total_calls' },
@@ -224,8 +253,8 @@ const RULES_FILE = join(__dirname, '..', '..', '..', '..', 'lambda', 'rules', 'd
 const defaults = (): Rule[] => parseRules(readFileSync(RULES_FILE, 'utf8'), 'default-rules.json');
 
 /**
- * What the check run sees every 15 minutes of a local day: the day so far, the archived response of
- * the same time a week earlier, and yesterday's offline row.
+ * What the check run sees every 15 minutes of a local day: the day so far, the last 60 minutes, the
+ * archived responses of the same time a week earlier, and yesterday's offline row.
  */
 function dayOfRuns(date: string, lastWeekDate: string, incidents: Incident[] = []) {
   const start = new Date(`${date}T00:15:00+07:00`);
@@ -241,7 +270,14 @@ function dayOfRuns(date: string, lastWeekDate: string, incidents: Incident[] = [
     const clock = toWallClock(at, JAKARTA);
     const time = `${String(clock.hour).padStart(2, '0')}:${String(clock.minute).padStart(2, '0')}:00`;
     const weekEarlier = minutesAfter(at, -7 * 24 * 60);
+    const lastHour = (end: Date, withIncidents: Incident[]) => {
+      const window = rollingWindow(end, 60, JAKARTA);
+      const response = generated({ ...window, now: end, incidents: withIncidents });
+      return new Map([[60, response]]);
+    };
     return {
+      windows: lastHour(at, incidents),
+      lastWeekWindows: lastHour(weekEarlier, []),
       statistics: generated({
         timeZone: JAKARTA,
         startTime: `${date} 00:00:00`,
@@ -332,5 +368,47 @@ describe('the shipped default rules', () => {
     expect(runs[0]?.notifications).toMatchObject([
       { kind: 'fired', ruleId: 'peak-concurrency', severity: 'crit' },
     ]);
+  });
+});
+
+describe('parseRuleSet: the group reminder cadence', () => {
+  const file = (reminders?: unknown) =>
+    JSON.stringify({ version: 1, ...(reminders === undefined ? {} : { reminders }), rules: [] });
+
+  it('defaults to hourly with back-off 2, capped at 8 hours', () => {
+    expect(parseRuleSet(file(), 'rules.json').reminders).toEqual({
+      everyMinutes: 60,
+      backoff: 2,
+      maxEveryMinutes: 480,
+    });
+  });
+
+  it.each([
+    {
+      reminders: { everyMinutes: 60, maxEveryMinutes: 30 },
+      expected: 'field reminders.maxEveryMinutes: must be at least everyMinutes',
+    },
+    { reminders: { everyMinutes: 60, backoff: 0.5 }, expected: 'field reminders.backoff: ' },
+  ])('rejects $reminders', ({ reminders, expected }) => {
+    expect(() => parseRuleSet(file(reminders), 'rules.json')).toThrow(expected);
+  });
+});
+
+describe('parseRules: metric names', () => {
+  it('admits a field AIRUDDER may add later when the rule says allowUnknownMetric', () => {
+    const [rule] = parseRules(
+      fileWith({ ...base, metric: 'queue_wait_seconds', allowUnknownMetric: true }),
+      'rules.json',
+    );
+    expect(rule?.metric).toEqual({ kind: 'field', field: 'queue_wait_seconds' });
+  });
+
+  it('accepts any key of a known distribution, and names no suggestion when nothing is close', () => {
+    expect(() =>
+      parseRules(fileWith({ ...base, metric: 'story_distribution.complain' }), 'rules.json'),
+    ).not.toThrow();
+    expect(() => parseRules(fileWith({ ...base, metric: 'zzzz' }), 'rules.json')).toThrow(
+      /field metric: unknown metric "zzzz" \(for a field AIRUDDER added later/,
+    );
   });
 });

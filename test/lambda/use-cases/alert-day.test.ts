@@ -1,0 +1,128 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Incident, StandIn } from '../../../dev/stand-in/airudder-stand-in';
+import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
+import type { Notification } from '../../../lambda/domain/alerts/notify';
+import { ALERT_STATE_KEY, AlertStateSchema } from '../../../lambda/domain/alerts/state';
+import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
+import type { SlackMessage } from '../../../lambda/domain/slack/slack-message';
+import { readDocument } from '../../../lambda/use-cases/json-document';
+import { runCheck } from '../../../lambda/use-cases/run-check';
+import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';
+import { startTestStandIn } from '../../helpers/airudder';
+import { checkDeps } from '../../helpers/check-run';
+
+/**
+ * A whole day of checks every 15 minutes, as a new user would live it: the stand-in (with an
+ * incident), a folder archive and a Slack receiver, all over loopback, with the shipped rules.
+ */
+
+const DATE = '2025-11-11'; // a Tuesday; Asia/Jakarta is UTC+7 all year
+const at = (hhmm: string) => new Date(`${DATE}T${hhmm}:00+07:00`);
+const local = (instant: Date) => new Date(instant.getTime() + 7 * 3_600_000).toISOString().slice(11, 16);
+
+interface Delivered {
+  readonly at: string;
+  readonly notifications: readonly Notification[];
+  readonly message: SlackMessage;
+}
+
+async function simulateDay(incident: Incident): Promise<{ delivered: Delivered[]; firingAtEnd: string[] }> {
+  let clock = at('00:00');
+  const standIn: StandIn = await startTestStandIn({ now: () => clock, incidents: [incident] });
+  const slack: SlackReceiver = await startSlackReceiver();
+  const dir = await mkdtemp(join(tmpdir(), 'alert-day-'));
+  try {
+    const store = createFolderObjectStore(dir);
+    const delivered: Delivered[] = [];
+    for (let minute = 0; minute < 24 * 60; minute += 15) {
+      clock = new Date(at('00:00').getTime() + minute * 60_000);
+      const deps = await checkDeps({
+        standInUrl: standIn.url,
+        slackUrl: slack.url,
+        store,
+        runId: `r${minute}`,
+      });
+      const before = slack.received.length;
+      const outcome = await runCheck(deps, { scheduledTime: clock });
+      if (outcome.outcome !== 'evaluated') throw new Error(`run ${local(clock)} was not evaluated`);
+      const message = slack.received[before];
+      if (outcome.sent.length > 0 && message) {
+        delivered.push({ at: local(clock), notifications: outcome.sent, message });
+      }
+    }
+    const state = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
+    const firingAtEnd = Object.entries(state?.value.rules ?? {})
+      .filter(([, rule]) => rule.status !== 'ok')
+      .map(([id]) => id);
+    return { delivered, firingAtEnd };
+  } finally {
+    await Promise.all([standIn.close(), slack.close(), rm(dir, { recursive: true, force: true })]);
+  }
+}
+
+const kinds = (delivered: readonly Delivered[]) =>
+  delivered.map(
+    (d) => `${d.at} ${d.notifications.map((n) => `${n.kind}:${'ruleId' in n ? n.ruleId : ''}`).join(',')}`,
+  );
+
+describe('a day of 15-minute checks over loopback with the shipped rules', () => {
+  let sixHours: Awaited<ReturnType<typeof simulateDay>>;
+  let oneHour: Awaited<ReturnType<typeof simulateDay>>;
+  beforeAll(async () => {
+    sixHours = await simulateDay({
+      start: `${DATE} 08:00:00`,
+      end: `${DATE} 14:00:00`,
+      effect: 'transfer-failure',
+    });
+    oneHour = await simulateDay({
+      start: `${DATE} 10:00:00`,
+      end: `${DATE} 11:00:00`,
+      effect: 'transfer-failure',
+    });
+  }, 120_000);
+
+  it('reports a 08:00–14:00 transfer failure by 08:45 and resolves it by 15:15, in at most 8 messages', () => {
+    const { delivered, firingAtEnd } = sixHours;
+    const summary = kinds(delivered);
+    const first = delivered[0];
+    const last = delivered.at(-1);
+    const firstAt = first?.at ?? 'none';
+    expect(firstAt >= '08:00' && firstAt <= '08:45', summary.join('\n')).toBe(true);
+    expect(first?.notifications.map((n) => n.kind)).toContain('fired');
+    expect(
+      last?.notifications.every((n) => n.kind === 'resolved'),
+      summary.join('\n'),
+    ).toBe(true);
+    expect((last?.at ?? '') <= '15:15', summary.join('\n')).toBe(true);
+    expect(delivered.length, summary.join('\n')).toBeLessThanOrEqual(8);
+    expect(firingAtEnd).toEqual([]);
+  });
+
+  it('reports a 10:00–11:00 transfer failure by 11:00 and resolves it by 12:15', () => {
+    const { delivered, firingAtEnd } = oneHour;
+    const summary = kinds(delivered).join('\n');
+    const fired = delivered.find((d) => d.notifications.some((n) => n.kind === 'fired'));
+    const resolved = delivered.findLast((d) => d.notifications.some((n) => n.kind === 'resolved'));
+    expect(fired?.at && fired.at >= '10:00' && fired.at <= '11:00', summary).toBe(true);
+    expect(resolved?.at && resolved.at <= '12:15', summary).toBe(true);
+    expect(delivered.at(-1), summary).toBe(resolved);
+    expect(firingAtEnd).toEqual([]);
+  });
+
+  it('sends nothing before the incident starts', () => {
+    for (const { delivered } of [sixHours, oneHour]) {
+      expect(delivered.length).toBeGreaterThan(0);
+    }
+    expect(sixHours.delivered.every((d) => d.at >= '08:00')).toBe(true);
+    expect(oneHour.delivered.every((d) => d.at >= '10:00')).toBe(true);
+  });
+
+  it('keeps every alert message within Block Kit limits', () => {
+    for (const { message } of [...sixHours.delivered, ...oneHour.delivered]) {
+      expect(checkBlockKitLimits(message)).toEqual([]);
+    }
+  });
+});
