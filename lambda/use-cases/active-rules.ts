@@ -178,13 +178,18 @@ export async function recordRulesHealth(
   const { store, logger, cache } = deps;
   const recordKey = `${observation.kind} ${'version' in observation ? observation.version : ''}`;
   if (cache?.recorded === recordKey) return undefined;
-  const owed = await updateDocument(store, RULES_STATE_KEY, RulesStateSchema, (current) => {
-    const before = current ?? emptyRulesState();
-    const observed = observeRules(before, observation, at);
-    const notice = owedRulesNotice(observed, active.version, at);
-    const next = notice ? markRulesNotified(observed, notice, at) : observed;
-    return { value: next === current ? undefined : next, result: { notice, previous: before.notified } };
-  });
+  const { result: owed, document } = await updateDocument(
+    store,
+    RULES_STATE_KEY,
+    RulesStateSchema,
+    (current) => {
+      const before = current ?? emptyRulesState();
+      const observed = observeRules(before, observation, at);
+      const notice = owedRulesNotice(observed, active.version, at);
+      const next = notice ? markRulesNotified(observed, notice, at) : observed;
+      return { value: next === current ? undefined : next, result: { notice, previous: before.notified } };
+    },
+  );
   if (!owed.notice) {
     if (cache) cache.recorded = recordKey;
     return undefined;
@@ -193,10 +198,13 @@ export async function recordRulesHealth(
   try {
     await deps.notifier.send(message);
   } catch (error) {
-    await updateDocument(store, RULES_STATE_KEY, RulesStateSchema, (current) => ({
-      value: current && { ...current, notified: owed.previous },
-      result: undefined,
-    }));
+    await updateDocument(
+      store,
+      RULES_STATE_KEY,
+      RulesStateSchema,
+      (current) => ({ value: current && { ...current, notified: owed.previous }, result: undefined }),
+      { alreadyRead: document ?? null },
+    );
     logger.error('Slack did not accept the rules notice; it stays owed for the next run', {
       notice: owed.notice.kind,
       error: error instanceof Error ? error.message : String(error),

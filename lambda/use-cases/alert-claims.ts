@@ -1,15 +1,14 @@
 import { isRuleNotification, type Notification } from '../domain/alerts/notify';
 import type { AlertState } from '../domain/alerts/state';
+import { type Claim, isHeldByAnother } from '../domain/claim';
 
 /**
  * Claims make delivery exactly-once across overlapping runs: a run first records (by
  * compare-and-swap) which notifications it is about to send, then sends, then records what Slack
  * accepted. A run that finds a fresh claim by another run leaves that notification alone; a claim
- * older than CLAIM_TTL_MS belongs to a run that died, and the notification is owed again.
+ * older than CLAIM_TTL_MS (domain/claim.ts, shared with digests) belongs to a run that died, and the
+ * notification is owed again.
  */
-export const CLAIM_TTL_MS = 10 * 60_000;
-
-type Claim = { readonly runId: string; readonly at: string };
 
 const claimOf = (state: AlertState, notification: Notification): Claim | undefined =>
   isRuleNotification(notification) ? state.rules[notification.ruleId]?.claim : state.monitor.claim;
@@ -22,8 +21,7 @@ export function unclaimed(
   now: Date,
 ): Notification[] {
   return owed.filter((notification) => {
-    const claim = claimOf(state, notification);
-    return !claim || claim.runId === runId || now.getTime() - Date.parse(claim.at) >= CLAIM_TTL_MS;
+    return !isHeldByAnother(claimOf(state, notification), runId, now);
   });
 }
 

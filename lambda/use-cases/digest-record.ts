@@ -1,17 +1,17 @@
 import * as z from 'zod';
+import { ClaimSchema } from '../domain/claim';
 
 /**
  * `digest/<date>.json`: whether the digest of a local date was posted, so repeated invocations post
- * it once. A run claims the date before it posts; a claim older than CLAIM_TTL_MS is taken to be a
- * crashed run's and may be taken over.
+ * it once. A run claims the date before it posts; a claim older than CLAIM_TTL_MS (domain/claim.ts,
+ * shared with alerts) is taken to be a crashed run's and may be taken over.
  */
 export const DIGEST_RECORD_PREFIX = 'digest/';
-export const CLAIM_TTL_MS = 10 * 60_000;
 
 export const DigestRecordSchema = z.object({
   date: z.string(),
   status: z.enum(['claimed', 'posted', 'failed']),
-  claim: z.object({ runId: z.string(), at: z.iso.datetime() }).optional(),
+  claim: ClaimSchema.optional(),
   /** How many times it was accepted by Slack (more than 1 only with --force). */
   posts: z.number().int().nonnegative(),
   postedAt: z.iso.datetime().optional(),

@@ -96,7 +96,10 @@ async function curateQuietly(deps: FetchDeps, result: FetchResult): Promise<void
 }
 
 /** Stores the exact response bytes, whatever the schema said of them; never overwrites. */
-async function archiveResponse(store: ObjectStore, request: ArchiveRequest): Promise<ArchivedResponse> {
+export async function archiveResponse(
+  store: ObjectStore,
+  request: ArchiveRequest,
+): Promise<ArchivedResponse> {
   const { bytes } = request.fetched;
   const key = rawKeyOf(request);
   const sha256 = sha256Hex(bytes);

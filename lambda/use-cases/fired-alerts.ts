@@ -1,11 +1,10 @@
 import { metricUnit } from '../domain/alerts/format-value';
 import type { Rule } from '../domain/alerts/rules';
-import { type AlertState, AlertStateSchema } from '../domain/alerts/state';
+import { ALERT_STATE_KEY, type AlertState, AlertStateSchema } from '../domain/alerts/state';
 import type { FiredAlert } from '../domain/digest/day-data';
 import { localDate } from '../domain/local-time';
 import type { ObjectStore } from '../domain/object-store';
 import { readDocument } from './json-document';
-import { ALERT_STATE_KEY } from './run-check';
 
 /**
  * The alerts that fired on a local date, read from each rule's transition history in the alert

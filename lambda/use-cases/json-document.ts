@@ -49,6 +49,16 @@ export async function readDocument<T>(
 /** The outcome of `update`: the new value, or `undefined` to leave the document as it is. */
 export type DocumentUpdate<T, R> = { readonly value: T | undefined; readonly result: R };
 
+/** What `updateDocument` did: `update`'s result, and the document as it now stands. */
+export interface UpdatedDocument<T, R> {
+  readonly result: R;
+  /**
+   * The document with its new version when written, as found when left alone (undefined: absent).
+   * A next update passes it as `alreadyRead` instead of reading back what it just wrote.
+   */
+  readonly document: VersionedDocument<T> | undefined;
+}
+
 /**
  * Reads, applies `update`, writes back only if nobody wrote in between; on a conflict re-reads and
  * applies `update` again to the newer document (so `update` must be a pure function of it).
@@ -61,7 +71,7 @@ export async function updateDocument<T, R>(
   schema: z.ZodType<T>,
   update: (current: T | undefined) => DocumentUpdate<T, R>,
   options: { readonly attempts?: number; readonly alreadyRead?: VersionedDocument<T> | null } = {},
-): Promise<R> {
+): Promise<UpdatedDocument<T, R>> {
   let known = options.alreadyRead;
   return withRetry(
     `update of ${store.describe(key)}`,
@@ -69,13 +79,13 @@ export async function updateDocument<T, R>(
       const current = known === undefined ? await readDocument(store, key, schema) : (known ?? undefined);
       known = undefined;
       const { value, result } = update(current?.value);
-      if (value === undefined) return result;
-      await store.replace(key, Buffer.from(`${JSON.stringify(value, null, 2)}\n`), {
+      if (value === undefined) return { result, document: current };
+      const version = await store.replace(key, Buffer.from(`${JSON.stringify(value, null, 2)}\n`), {
         contentType: 'application/json',
         metadata: {},
         expectedVersion: current?.version,
       });
-      return result;
+      return { result, document: { value, version } };
     },
     {
       attempts: options.attempts ?? 8,

@@ -4,6 +4,7 @@ import { markNotified, owedNotifications } from '../domain/alerts/notify';
 import { buildAlertMessage } from '../domain/alerts/render';
 import type { Rule } from '../domain/alerts/rules';
 import {
+  ALERT_STATE_KEY,
   type AlertState,
   AlertStateSchema,
   emptyAlertState,
@@ -17,11 +18,8 @@ import { claim, releaseClaims, unclaimed } from './alert-claims';
 import { readCheckNear } from './archived-checks';
 import { readArchivedDay } from './archived-days';
 import { type ArchivedResponse, type FetchDeps, fetchAndArchive } from './fetch-and-archive';
-import { readDocument, updateDocument } from './json-document';
+import { readDocument, updateDocument, type VersionedDocument } from './json-document';
 import { describeRunFailure } from './run-failure';
-
-/** The one alert-state document: every rule's state, the monitor's health, and who is delivering. */
-export const ALERT_STATE_KEY = 'state/alerts.json';
 
 export interface CheckDeps extends FetchDeps {
   readonly notifier: Notifier;
@@ -100,7 +98,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     readCheckNear(store, shiftDate(window.date, -7), new Date(at.getTime() - 7 * 86_400_000)),
     latestFinishedDay(deps, window.date),
   ]);
-  const evaluation = await updateDocument<AlertState, Evaluation>(
+  const { result: evaluation, document: written } = await updateDocument<AlertState, Evaluation>(
     store,
     ALERT_STATE_KEY,
     AlertStateSchema,
@@ -134,7 +132,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
       ruleIds: evaluation.droppedRuleIds,
     });
   }
-  await deliver(deps, evaluation.notifications, at);
+  await deliver(deps, evaluation.notifications, at, written);
   return {
     outcome: 'evaluated',
     window,
@@ -159,30 +157,48 @@ async function latestFinishedDay(deps: CheckDeps, date: string): Promise<Statist
 
 /** Counts a failed run towards "monitor degraded", and sends that alert once it is owed. */
 async function recordFailure(deps: CheckDeps, at: Date, reason: string): Promise<void> {
-  const owed = await updateDocument(deps.store, ALERT_STATE_KEY, AlertStateSchema, (current) => {
-    const failed = recordRunFailure(current ?? emptyAlertState(), at, reason, deps.failureThreshold);
-    const notifications = unclaimed(
-      failed,
-      owedNotifications(failed, deps.rules, at, deps.timeZone),
-      deps.runId,
-      deps.now(),
-    );
-    return { value: claim(failed, notifications, deps.runId, deps.now()), result: notifications };
-  });
-  await deliver(deps, owed, at);
+  const { result: owed, document } = await updateDocument(
+    deps.store,
+    ALERT_STATE_KEY,
+    AlertStateSchema,
+    (current) => {
+      const failed = recordRunFailure(current ?? emptyAlertState(), at, reason, deps.failureThreshold);
+      const notifications = unclaimed(
+        failed,
+        owedNotifications(failed, deps.rules, at, deps.timeZone),
+        deps.runId,
+        deps.now(),
+      );
+      return { value: claim(failed, notifications, deps.runId, deps.now()), result: notifications };
+    },
+  );
+  await deliver(deps, owed, at, document);
 }
 
-/** Sends one message; only once Slack accepted it are the notifications recorded as notified. */
-async function deliver(deps: CheckDeps, notifications: readonly Notification[], at: Date): Promise<void> {
+/**
+ * Sends one message; only once Slack accepted it are the notifications recorded as notified.
+ * `claimed` is the state as this run wrote it with its claims: the next write starts from it
+ * instead of reading it back (if another run wrote since, the CAS conflict re-reads).
+ */
+async function deliver(
+  deps: CheckDeps,
+  notifications: readonly Notification[],
+  at: Date,
+  claimed: VersionedDocument<AlertState> | undefined,
+): Promise<void> {
   if (notifications.length === 0) return;
   const { store, logger, runId } = deps;
+  const alreadyRead = claimed ?? null;
   try {
     await deps.notifier.send(buildAlertMessage(notifications, { at, timeZone: deps.timeZone }));
   } catch (error) {
-    await updateDocument(store, ALERT_STATE_KEY, AlertStateSchema, (current) => ({
-      value: current && releaseClaims(current, runId),
-      result: undefined,
-    }));
+    await updateDocument(
+      store,
+      ALERT_STATE_KEY,
+      AlertStateSchema,
+      (current) => ({ value: current && releaseClaims(current, runId), result: undefined }),
+      { alreadyRead },
+    );
     const reason = error instanceof Error ? error.message : String(error);
     logger.error('Slack did not accept the alert message; the alerts stay owed for the next run', {
       notifications: notifications.map((n) => n.key),
@@ -196,9 +212,15 @@ async function deliver(deps: CheckDeps, notifications: readonly Notification[], 
       },
     );
   }
-  await updateDocument(store, ALERT_STATE_KEY, AlertStateSchema, (current) => ({
-    value: current && releaseClaims(markNotified(current, notifications, at), runId),
-    result: undefined,
-  }));
+  await updateDocument(
+    store,
+    ALERT_STATE_KEY,
+    AlertStateSchema,
+    (current) => ({
+      value: current && releaseClaims(markNotified(current, notifications, at), runId),
+      result: undefined,
+    }),
+    { alreadyRead },
+  );
   logger.info('Alert message sent', { notifications: notifications.map((n) => n.key) });
 }

@@ -1,3 +1,4 @@
+import { CLAIM_TTL_MS, isHeldByAnother } from '../domain/claim';
 import { buildDigest } from '../domain/digest/build-digest';
 import type { FiredAlert } from '../domain/digest/day-data';
 import { previousDate, weekAgoDate } from '../domain/digest/day-data';
@@ -7,7 +8,7 @@ import type { Notifier, SlackMessage } from '../domain/slack/slack-message';
 import type { StatisticsResponse } from '../domain/statistics-schema';
 import type { Logger } from '../shared/logger';
 import { readArchivedDay } from './archived-days';
-import { CLAIM_TTL_MS, type DigestRecord, DigestRecordSchema, digestRecordKey } from './digest-record';
+import { type DigestRecord, DigestRecordSchema, digestRecordKey } from './digest-record';
 import { type FetchDeps, fetchAndArchive } from './fetch-and-archive';
 import { DocumentCorruptError, readDocument, updateDocument } from './json-document';
 
@@ -146,22 +147,24 @@ async function postDigest(deps: DigestDeps, date: string, request: DigestRequest
   const { store, logger, timeZone, runId } = deps;
   const window = wholeDayWindow(date, timeZone);
   const key = digestRecordKey(date);
-  const blocked = await updateDocument(store, key, DigestRecordSchema, (record) => {
-    const claimAge = record?.claim
-      ? deps.now().getTime() - Date.parse(record.claim.at)
-      : Number.POSITIVE_INFINITY;
-    if (record?.status === 'posted' && !request.force)
-      return { value: undefined, result: 'already-posted' as const };
-    if (record?.claim && record.claim.runId !== runId && claimAge < CLAIM_TTL_MS) {
-      return { value: undefined, result: 'in-progress' as const };
-    }
-    const claimed: DigestRecord = {
-      ...(record ?? { date, posts: 0 }),
-      status: 'claimed',
-      claim: { runId, at: deps.now().toISOString() },
-    };
-    return { value: claimed, result: undefined };
-  });
+  const { result: blocked, document: claimed } = await updateDocument(
+    store,
+    key,
+    DigestRecordSchema,
+    (record) => {
+      if (record?.status === 'posted' && !request.force)
+        return { value: undefined, result: 'already-posted' as const };
+      if (isHeldByAnother(record?.claim, runId, deps.now())) {
+        return { value: undefined, result: 'in-progress' as const };
+      }
+      const claim: DigestRecord = {
+        ...(record ?? { date, posts: 0 }),
+        status: 'claimed',
+        claim: { runId, at: deps.now().toISOString() },
+      };
+      return { value: claim, result: undefined };
+    },
+  );
   if (blocked) {
     logger.info(
       blocked === 'already-posted'
@@ -174,12 +177,20 @@ async function postDigest(deps: DigestDeps, date: string, request: DigestRequest
     return { outcome: blocked, date };
   }
 
+  // Later writes start from the record as this run claimed it, not from reading it back.
+  const alreadyRead = claimed ?? null;
   const release = (change: Partial<DigestRecord>) =>
-    updateDocument(store, key, DigestRecordSchema, (record) => {
-      if (!record || record.claim?.runId !== runId) return { value: undefined, result: undefined };
-      const { claim: _released, ...rest } = record;
-      return { value: { ...rest, ...change }, result: undefined };
-    });
+    updateDocument(
+      store,
+      key,
+      DigestRecordSchema,
+      (record) => {
+        if (!record || record.claim?.runId !== runId) return { value: undefined, result: undefined };
+        const { claim: _released, ...rest } = record;
+        return { value: { ...rest, ...change }, result: undefined };
+      },
+      { alreadyRead },
+    );
 
   let message: SlackMessage;
   let rawKey: string;
@@ -226,18 +237,24 @@ async function postDigest(deps: DigestDeps, date: string, request: DigestRequest
       },
     );
   }
-  await updateDocument(store, key, DigestRecordSchema, (record) => {
-    const { claim: _released, ...rest } = record ?? { date, posts: 0, status: 'posted' as const };
-    const posted: DigestRecord = {
-      ...rest,
-      status: 'posted',
-      posts: (record?.posts ?? 0) + 1,
-      postedAt: deps.now().toISOString(),
-      rawKey,
-      lastError: undefined,
-    };
-    return { value: posted, result: undefined };
-  });
+  await updateDocument(
+    store,
+    key,
+    DigestRecordSchema,
+    (record) => {
+      const { claim: _released, ...rest } = record ?? { date, posts: 0, status: 'posted' as const };
+      const posted: DigestRecord = {
+        ...rest,
+        status: 'posted',
+        posts: (record?.posts ?? 0) + 1,
+        postedAt: deps.now().toISOString(),
+        rawKey,
+        lastError: undefined,
+      };
+      return { value: posted, result: undefined };
+    },
+    { alreadyRead },
+  );
   logger.info('Digest posted', { date, rawKey });
   return { outcome: 'posted', date, rawKey, message };
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ClaimSchema } from '../claim';
 import { SeveritySchema } from './rules';
 
 /**
@@ -6,6 +7,9 @@ import { SeveritySchema } from './rules';
  * back (compare-and-swap) at its end. Every field needed to explain a transition is here, so the
  * document alone answers "why did (or didn't) this alert fire?".
  */
+
+/** The one alert-state document: every rule's state, the monitor's health, and who is delivering. */
+export const ALERT_STATE_KEY = 'state/alerts.json';
 
 const Instant = z.iso.datetime({ offset: true });
 
@@ -47,9 +51,6 @@ export const NotifiedSchema = z.discriminatedUnion('status', [
   }),
 ]);
 export type Notified = z.infer<typeof NotifiedSchema>;
-
-/** A run that is delivering a notification right now (written by the check run, not the domain). */
-export const ClaimSchema = z.object({ runId: z.string().min(1), at: Instant });
 
 export const RuleStateSchema = z.object({
   status: RuleStatusSchema,
@@ -116,34 +117,6 @@ export const emptyAlertState = (): AlertState => ({
   rules: {},
   monitor: { status: 'ok', consecutiveFailures: 0 },
 });
-
-/** Thrown by `parseAlertState` when the stored document is not JSON or does not fit the schema. */
-export class AlertStateError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'AlertStateError';
-  }
-}
-
-/** Parses a stored state document; `source` names it in errors. */
-export function parseAlertState(text: string, source: string): AlertState {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new AlertStateError(
-      `${source}: not valid JSON: ${cause instanceof Error ? cause.message : cause}`,
-      { cause },
-    );
-  }
-  const result = AlertStateSchema.safeParse(json);
-  if (result.success) return result.data;
-  const detail = result.error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-    .join('; ');
-  throw new AlertStateError(`${source}: not a valid alert state: ${detail}`, { cause: result.error });
-}
 
 export const statusLabel = (state: Pick<RuleState, 'status' | 'severity'>): StatusLabel =>
   state.status === 'firing' ? `firing:${state.severity ?? 'warn'}` : state.status;

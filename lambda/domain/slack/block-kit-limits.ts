@@ -17,16 +17,6 @@ export const BLOCK_KIT_LIMITS = {
   contextElementText: 2000,
 } as const;
 
-/** Thrown by `assertWithinBlockKitLimits`; `violations` lists every limit the message breaks. */
-export class BlockKitLimitError extends Error {
-  readonly violations: readonly string[];
-  constructor(violations: readonly string[], options?: ErrorOptions) {
-    super(`Slack message breaks ${violations.length} Block Kit limit(s): ${violations.join('; ')}`, options);
-    this.name = 'BlockKitLimitError';
-    this.violations = violations;
-  }
-}
-
 /** Every Block Kit limit `message` breaks, as readable strings; empty when Slack would accept it. */
 export function checkBlockKitLimits(message: SlackMessage): string[] {
   const L = BLOCK_KIT_LIMITS;
@@ -53,12 +43,6 @@ export function checkBlockKitLimits(message: SlackMessage): string[] {
     violations.push(...checkBlock(block, where));
   });
   return violations;
-}
-
-/** Throws `BlockKitLimitError` listing every violation, if there is any. */
-export function assertWithinBlockKitLimits(message: SlackMessage): void {
-  const violations = checkBlockKitLimits(message);
-  if (violations.length > 0) throw new BlockKitLimitError(violations);
 }
 
 function checkBlock(block: Block, where: string): string[] {

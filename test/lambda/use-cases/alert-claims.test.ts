@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Notification } from '../../../lambda/domain/alerts/notify';
 import { type AlertState, emptyAlertState, type RuleState } from '../../../lambda/domain/alerts/state';
-import { CLAIM_TTL_MS, claim, releaseClaims, unclaimed } from '../../../lambda/use-cases/alert-claims';
+import { CLAIM_TTL_MS } from '../../../lambda/domain/claim';
+import { claim, releaseClaims, unclaimed } from '../../../lambda/use-cases/alert-claims';
 
 const NOW = new Date('2025-11-11T02:00:00Z');
 const ruleState: RuleState = {

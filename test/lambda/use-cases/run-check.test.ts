@@ -2,15 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
 import type { Notification } from '../../../lambda/domain/alerts/notify';
-import { AlertStateSchema } from '../../../lambda/domain/alerts/state';
+import { ALERT_STATE_KEY, AlertStateSchema } from '../../../lambda/domain/alerts/state';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
 import { readDocument } from '../../../lambda/use-cases/json-document';
-import {
-  ALERT_STATE_KEY,
-  AlertDeliveryError,
-  type CheckOutcome,
-  runCheck,
-} from '../../../lambda/use-cases/run-check';
+import { AlertDeliveryError, type CheckOutcome, runCheck } from '../../../lambda/use-cases/run-check';
 import { createConditionalS3 } from '../../fakes/conditional-s3';
 import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';
 import { startTestStandIn } from '../../helpers/airudder';

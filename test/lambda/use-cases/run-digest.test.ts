@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
 import { createWebhookNotifier } from '../../../lambda/adapters/slack/webhook-notifier';
+import { CLAIM_TTL_MS } from '../../../lambda/domain/claim';
 import type { FiredAlert } from '../../../lambda/domain/digest/day-data';
 import type { ObjectStore } from '../../../lambda/domain/object-store';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
 import { silentLogger } from '../../../lambda/shared/logger';
-import { CLAIM_TTL_MS, DigestRecordSchema, digestRecordKey } from '../../../lambda/use-cases/digest-record';
+import { DigestRecordSchema, digestRecordKey } from '../../../lambda/use-cases/digest-record';
 import { readDocument } from '../../../lambda/use-cases/json-document';
 import {
   DigestDateError,

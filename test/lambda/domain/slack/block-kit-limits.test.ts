@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  assertWithinBlockKitLimits,
-  BLOCK_KIT_LIMITS,
-  BlockKitLimitError,
-  checkBlockKitLimits,
-} from '../../../../lambda/domain/slack/block-kit-limits';
+import { BLOCK_KIT_LIMITS, checkBlockKitLimits } from '../../../../lambda/domain/slack/block-kit-limits';
 import type { Block, MrkdwnTextObject, SlackMessage } from '../../../../lambda/domain/slack/slack-message';
 
 const mrkdwn = (text: string): MrkdwnTextObject => ({ type: 'mrkdwn', text });
@@ -155,31 +150,5 @@ describe('checkBlockKitLimits', () => {
       'blocks[1] (section): text is 3500 characters; the limit is 3000',
       'blocks[1] (section): fields[0] is 2500 characters; the limit is 2000',
     ]);
-  });
-});
-
-describe('assertWithinBlockKitLimits', () => {
-  it('passes a valid message', () => {
-    expect(() => assertWithinBlockKitLimits(valid)).not.toThrow();
-  });
-
-  it('throws a BlockKitLimitError listing every violation', () => {
-    // Prepare
-    const message: SlackMessage = { text: '', blocks: [{ type: 'section', fields: [] }] };
-    // Act
-    let caught: unknown;
-    try {
-      assertWithinBlockKitLimits(message);
-    } catch (error) {
-      caught = error;
-    }
-    // Assess
-    expect(caught).toBeInstanceOf(BlockKitLimitError);
-    const error = caught as BlockKitLimitError;
-    expect(error.name).toBe('BlockKitLimitError');
-    expect(error.violations).toHaveLength(2);
-    expect(error.message).toContain('breaks 2 Block Kit limit(s)');
-    expect(error.message).toContain('text (the notification fallback) is empty');
-    expect(error.message).toContain('blocks[0] (section): has neither text nor fields');
   });
 });
