@@ -1,6 +1,6 @@
 /**
  * The one place that retries. Callers say which errors are worth another attempt (and how long the
- * other side asked us to wait); this module owns attempts, exponential backoff with full jitter and
+ * other side asked us to wait); this module owns attempts, exponential backoff with equal jitter and
  * the overall deadline, so a Lambda never dies mid-retry.
  */
 
@@ -45,7 +45,10 @@ export const defaultSleep = (ms: number): Promise<void> =>
     setTimeout(resolve, ms);
   });
 
-/** Backoff before attempt `attempt + 1`: full jitter over an exponentially growing cap. */
+/**
+ * Backoff before attempt `attempt + 1`: equal jitter over an exponentially growing cap (half the
+ * cap, plus a random share of the other half), so retries spread out but never come at once.
+ */
 export function backoffDelay(
   attempt: number,
   options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>,

@@ -44,10 +44,30 @@ describe('createS3ObjectStore over the wire (S3 emulator)', () => {
   });
 
   it('lists keys relative to the prefix, across pages', async () => {
+    // Prepare: pages of 2 keys (S3 sends up to 1,000), so 5 keys take 3 ListObjectsV2 pages
+    let pages = 0;
+    s3.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'ListObjectsV2Command') {
+          pages += 1;
+          (args.input as { MaxKeys?: number }).MaxKeys = 2;
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'twoKeysPerPage' },
+    );
     const store = createS3ObjectStore(s3.client, s3.bucket, 'listing');
     const keys = Array.from({ length: 5 }, (_, i) => `raw/day/2025-11-1${i}/k.json`);
     for (const key of keys.toReversed()) await store.createIfAbsent(key, Buffer.from('x'), json);
-    expect(await store.list('raw/day/')).toEqual(keys);
+    try {
+      // Act
+      const listed = await store.list('raw/day/');
+      // Assess
+      expect(listed).toEqual(keys);
+      expect(pages).toBe(3);
+    } finally {
+      s3.client.middlewareStack.remove('twoKeysPerPage');
+    }
   });
 
   it('returns undefined for a missing key', async () => {
