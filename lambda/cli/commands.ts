@@ -6,6 +6,7 @@ import { digestCommand } from './digest-command';
 import { fetchCommand } from './fetch-command';
 import { replayCommand } from './replay-command';
 import { rulesCommand } from './rules-command';
+import { snoozeCommand, snoozesCommand, unsnoozeCommand } from './snooze-command';
 import { sqlCommand } from './sql-command';
 import { verifyCommand } from './verify-command';
 
@@ -20,4 +21,7 @@ export const COMMANDS = {
   curate: curateCommand,
   sql: sqlCommand,
   rules: rulesCommand,
+  snooze: snoozeCommand,
+  unsnooze: unsnoozeCommand,
+  snoozes: snoozesCommand,
 } satisfies Record<string, Command>;

@@ -13,6 +13,14 @@ import {
 } from '../domain/alerts/state';
 import { daySoFarWindow, type QueryWindow, shiftDate } from '../domain/query-window';
 import type { Notifier } from '../domain/slack/slack-message';
+import {
+  clearEndedSnoozes,
+  endedSnoozes,
+  holdSnoozed,
+  type SnoozeEnd,
+  snoozeEndLines,
+  withSnoozeEnds,
+} from '../domain/snooze';
 import type { StatisticsResponse } from '../domain/statistics-schema';
 import { claim, releaseClaims, unclaimed } from './alert-claims';
 import { readCheckNear } from './archived-checks';
@@ -98,6 +106,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     readCheckNear(store, shiftDate(window.date, -7), new Date(at.getTime() - 7 * 86_400_000)),
     latestFinishedDay(deps, window.date),
   ]);
+  let snoozeEnds: SnoozeEnd[] = [];
   const { result: evaluation, document: written } = await updateDocument<AlertState, Evaluation>(
     store,
     ALERT_STATE_KEY,
@@ -114,7 +123,10 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
         lineCapacity: deps.lineCapacity,
       });
       if (evaluated.outcome === 'already-evaluated') return { value: undefined, result: evaluated };
-      const owed = unclaimed(evaluated.state, evaluated.notifications, deps.runId, deps.now());
+      // A snooze holds what it covers: held notifications stay owed, unclaimed, for when it ends.
+      const { send } = holdSnoozed(evaluated.state, evaluated.notifications, at);
+      const owed = unclaimed(evaluated.state, send, deps.runId, deps.now());
+      snoozeEnds = endedSnoozes(evaluated.state, deps.rules, at);
       const claimed = claim(evaluated.state, owed, deps.runId, deps.now());
       return { value: claimed, result: { ...evaluated, notifications: owed } satisfies Evaluation };
     },
@@ -132,7 +144,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
       ruleIds: evaluation.droppedRuleIds,
     });
   }
-  await deliver(deps, evaluation.notifications, at, written);
+  await deliver(deps, evaluation.notifications, at, written, snoozeEnds);
   return {
     outcome: 'evaluated',
     window,
@@ -163,12 +175,8 @@ async function recordFailure(deps: CheckDeps, at: Date, reason: string): Promise
     AlertStateSchema,
     (current) => {
       const failed = recordRunFailure(current ?? emptyAlertState(), at, reason, deps.failureThreshold);
-      const notifications = unclaimed(
-        failed,
-        owedNotifications(failed, deps.rules, at, deps.timeZone),
-        deps.runId,
-        deps.now(),
-      );
+      const { send } = holdSnoozed(failed, owedNotifications(failed, deps.rules, at, deps.timeZone), at);
+      const notifications = unclaimed(failed, send, deps.runId, deps.now());
       return { value: claim(failed, notifications, deps.runId, deps.now()), result: notifications };
     },
   );
@@ -185,12 +193,32 @@ async function deliver(
   notifications: readonly Notification[],
   at: Date,
   claimed: VersionedDocument<AlertState> | undefined,
+  snoozeEnds: readonly SnoozeEnd[] = [],
 ): Promise<void> {
-  if (notifications.length === 0) return;
   const { store, logger, runId } = deps;
   const alreadyRead = claimed ?? null;
+  const endLines = snoozeEndLines(snoozeEnds, deps.timeZone);
+  const message = withSnoozeEnds(
+    notifications.length === 0
+      ? undefined
+      : buildAlertMessage(notifications, { at, timeZone: deps.timeZone }),
+    endLines,
+  );
+  if (message === undefined) {
+    // Snoozes that ended with nothing left firing end quietly.
+    if (snoozeEnds.length > 0) {
+      await updateDocument(
+        store,
+        ALERT_STATE_KEY,
+        AlertStateSchema,
+        (current) => ({ value: current && clearEndedSnoozes(current, snoozeEnds), result: undefined }),
+        { alreadyRead },
+      );
+    }
+    return;
+  }
   try {
-    await deps.notifier.send(buildAlertMessage(notifications, { at, timeZone: deps.timeZone }));
+    await deps.notifier.send(message);
   } catch (error) {
     await updateDocument(
       store,
@@ -217,7 +245,9 @@ async function deliver(
     ALERT_STATE_KEY,
     AlertStateSchema,
     (current) => ({
-      value: current && releaseClaims(markNotified(current, notifications, at), runId),
+      value:
+        current &&
+        clearEndedSnoozes(releaseClaims(markNotified(current, notifications, at), runId), snoozeEnds),
       result: undefined,
     }),
     { alreadyRead },

@@ -99,12 +99,25 @@ export const MonitorStateSchema = z.object({
 });
 export type MonitorState = z.infer<typeof MonitorStateSchema>;
 
+/** A snooze set from the command line: held until `until`, then it expires by itself. */
+export const SnoozeSchema = z.object({
+  until: Instant,
+  /** When it was set. */
+  at: Instant,
+  reason: z.string().max(500).optional(),
+});
+export type Snooze = z.infer<typeof SnoozeSchema>;
+
 export const AlertStateSchema = z.object({
   version: z.literal(1),
   /** The scheduled instant of the last evaluation; a run at or before it is a no-op. */
   lastScheduledTime: Instant.optional(),
   rules: z.record(z.string(), RuleStateSchema),
   monitor: MonitorStateSchema,
+  /** By rule id, or "all"; see domain/snooze.ts. */
+  snoozes: z.record(z.string(), SnoozeSchema).optional(),
+  /** Snoozes of the last days (ended or not), for the digest: newest last. */
+  snoozeLog: z.array(SnoozeSchema.extend({ target: z.string() })).optional(),
 });
 export type AlertState = z.infer<typeof AlertStateSchema>;
 

@@ -1,0 +1,166 @@
+import { formatWallClock, fromWallClock, parseWallClock, toWallClock } from '../domain/local-time';
+import { formatSpan, localMinute, parseSnoozeDuration, SNOOZE_ALL } from '../domain/snooze';
+import { readSnoozes, snoozeAlerts, unsnoozeAlerts } from '../use-cases/snoozes';
+import type { Command, CommandContext } from './cli-types';
+import { ENV_HELP } from './command-help';
+import { parseFlags } from './parse-flags';
+import { UsageError } from './usage-error';
+
+/** `snooze <rule-id|all> (--for 2h | --until "YYYY-MM-DD HH:mm") [--reason TEXT]`, `unsnooze`, `snoozes`. */
+
+const ENV = [...ENV_HELP.zone, ...ENV_HELP.archive, ...ENV_HELP.rules, ...ENV_HELP.logs];
+const MAX_SNOOZE_MS = 7 * 24 * 3_600_000;
+
+/** The rule id (or `all`) given as the one positional argument, checked against the active rules. */
+async function targetOf(args: readonly string[], command: string, context: CommandContext) {
+  const positionals = args.filter((arg) => !arg.startsWith('--'));
+  const [target, ...extra] = positionals;
+  if (target === undefined) throw new UsageError(`${command}: say what: a rule id or "all"`);
+  if (extra.length > 0)
+    throw new UsageError(`${command}: one rule id (or "all") only, got also "${extra.join('", "')}"`);
+  if (target === SNOOZE_ALL) return target;
+  const { rules } = await context.wiring.rules();
+  if (!rules.some((rule) => rule.id === target)) {
+    throw new UsageError(
+      `${command}: no rule "${target}" in the active rules; known: ${rules.map((rule) => rule.id).join(', ')}, or "all"`,
+    );
+  }
+  return target;
+}
+
+/** Flags come after the target; positional values of flags (--for 2h) are taken by parseFlags. */
+function splitArgs(args: readonly string[], valued: readonly string[]) {
+  const positionals: string[] = [];
+  const flags: string[] = [];
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index] ?? '';
+    if (arg.startsWith('--')) {
+      flags.push(arg);
+      if (valued.includes(arg) && index + 1 < args.length) flags.push(args[++index] ?? '');
+    } else positionals.push(arg);
+  }
+  return { positionals, flags };
+}
+
+export const snoozeCommand: Command = {
+  summary: 'Hold the fired and reminder messages of a rule (or all) for a while; resolutions still go out.',
+  usage: 'snooze <rule-id|all> (--for 2h | --until "YYYY-MM-DD HH:mm") [--reason TEXT]',
+  flags: [
+    {
+      flag: '<rule-id|all>',
+      description: 'the rule to snooze (see "rules show"), or every rule and the monitor',
+    },
+    { flag: '--for DURATION', description: 'how long: 30m, 2h, 1h30m, 1d (at most 7 days)' },
+    { flag: '--until "YYYY-MM-DD HH:mm"', description: 'until when, on the account-local clock' },
+    { flag: '--reason TEXT', description: 'why, shown by "snoozes" and in the digest' },
+  ],
+  env: ENV,
+  json: false,
+  async run(args, context) {
+    const { positionals, flags: flagArgs } = splitArgs(args, ['--for', '--until', '--reason']);
+    const flags = parseFlags(flagArgs, {
+      for: { type: 'string' },
+      until: { type: 'string' },
+      reason: { type: 'string' },
+    });
+    const now = context.now();
+    const timeZone = context.config.airudder.timeZone;
+    const until = untilOf(flags, now, timeZone);
+    const target = await targetOf(positionals, 'snooze', context);
+    const reason = flags.reason?.trim();
+    await snoozeAlerts(context.wiring.archive(), target, {
+      until: until.toISOString(),
+      at: now.toISOString(),
+      ...(reason ? { reason } : {}),
+    });
+    const what = target === SNOOZE_ALL ? 'All alerts' : `Rule ${target}`;
+    context.io.stdout(
+      `${what} snoozed until ${localMinute(until, timeZone)} ${timeZone} (${formatSpan(until.getTime() - now.getTime())} from now)` +
+        `${reason ? `: ${reason}` : ''}. Fired and reminder messages are held; resolutions still go out.`,
+    );
+  },
+};
+
+function untilOf(flags: { for?: string; until?: string }, now: Date, timeZone: string): Date {
+  if ((flags.for === undefined) === (flags.until === undefined)) {
+    throw new UsageError('snooze: give either --for DURATION (e.g. 2h) or --until "YYYY-MM-DD HH:mm"');
+  }
+  let until: Date;
+  if (flags.for !== undefined) {
+    const ms = parseSnoozeDuration(flags.for);
+    if (ms === undefined)
+      throw new UsageError(`--for "${flags.for}": expected a duration such as 30m, 2h, 1h30m or 1d`);
+    until = new Date(now.getTime() + ms);
+  } else {
+    const text = flags.until ?? '';
+    const clock = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(text.trim())
+      ? parseWallClock(`${text.trim()}:00`)
+      : undefined;
+    if (clock === undefined) {
+      throw new UsageError(
+        `--until "${text}": expected an account-local time "YYYY-MM-DD HH:mm" (${timeZone})`,
+      );
+    }
+    until = fromWallClock(clock, timeZone);
+    if (formatWallClock(toWallClock(until, timeZone)).slice(0, 16) !== text.trim()) {
+      throw new UsageError(
+        `--until "${text}": that time does not exist in ${timeZone} (a daylight-saving gap)`,
+      );
+    }
+  }
+  if (until.getTime() <= now.getTime()) {
+    throw new UsageError(
+      `snooze: ${localMinute(until, timeZone)} is not in the future (now ${localMinute(now, timeZone)} ${timeZone})`,
+    );
+  }
+  if (until.getTime() - now.getTime() > MAX_SNOOZE_MS) {
+    throw new UsageError('snooze: at most 7 days; a longer silence belongs in the rules (mute windows)');
+  }
+  return until;
+}
+
+export const unsnoozeCommand: Command = {
+  summary: 'End the snooze of a rule (or all) now; what is still firing is announced at the next check.',
+  usage: 'unsnooze <rule-id|all>',
+  flags: [{ flag: '<rule-id|all>', description: 'the rule whose snooze ends, or every snooze' }],
+  env: ENV,
+  json: false,
+  async run(args, context) {
+    const { positionals, flags } = splitArgs(args, []);
+    parseFlags(flags, {});
+    const target = await targetOf(positionals, 'unsnooze', context);
+    const ended = await unsnoozeAlerts(context.wiring.archive(), target, context.now());
+    context.io.stdout(
+      ended.length === 0
+        ? `Nothing to unsnooze: ${target === SNOOZE_ALL ? 'no snooze is running' : `rule ${target} is not snoozed on its own`}.`
+        : `Ended: ${ended.join(', ')}. The next check announces what is still firing.`,
+    );
+  },
+};
+
+export const snoozesCommand: Command = {
+  summary: 'List what is snoozed, until when and why.',
+  usage: 'snoozes [--json]',
+  flags: [],
+  env: ENV,
+  json: true,
+  async run(args, context) {
+    parseFlags(args, {});
+    const now = context.now();
+    const timeZone = context.config.airudder.timeZone;
+    const snoozes = await readSnoozes(context.wiring.archive(), now);
+    const lines =
+      snoozes.length === 0
+        ? ['Nothing is snoozed.']
+        : snoozes.map(
+            (snooze) =>
+              `${snooze.target.padEnd(28)} until ${localMinute(snooze.until, timeZone)} (${formatSpan(Date.parse(snooze.until) - now.getTime())} left)` +
+              `${snooze.reason ? `  ${snooze.reason}` : ''}`,
+          );
+    context.report(lines.join('\n'), {
+      ok: true,
+      timeZone,
+      snoozes: snoozes.map((snooze) => ({ ...snooze, untilLocal: localMinute(snooze.until, timeZone) })),
+    });
+  },
+};

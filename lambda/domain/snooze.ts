@@ -1,0 +1,170 @@
+import type { Notification } from './alerts/notify';
+import type { Rule } from './alerts/rules';
+import type { AlertState, Snooze } from './alerts/state';
+import { formatWallClock, toWallClock } from './local-time';
+import { escapeMrkdwn } from './slack/mrkdwn';
+import type { SlackMessage } from './slack/slack-message';
+
+/**
+ * Snoozes silence a noisy alert for a while, from the command line, without a deploy. A snoozed
+ * rule is still evaluated; its fired, escalated, eased and reminder messages are held (they stay
+ * owed, so they go out once the snooze ends if still true); its resolved message is still sent —
+ * a silence must never hide a recovery. `all` snoozes every rule and the monitor's own health.
+ * When a snooze ends while the alert still fires, the next message says so.
+ *
+ * Kept apart from the alert state machine on purpose: it only filters what that machine says is
+ * owed, so the machine can change without this file.
+ */
+
+export const SNOOZE_ALL = 'all';
+/** How many snoozes the log keeps, for the digest. */
+export const SNOOZE_LOG_LIMIT = 50;
+
+/** The snooze that covers `target` at `at`: its own or `all`, whichever lasts longer. */
+export function activeSnooze(state: AlertState, target: string, at: Date): Snooze | undefined {
+  const candidates = [state.snoozes?.[target], state.snoozes?.[SNOOZE_ALL]].filter(
+    (snooze): snooze is Snooze => snooze !== undefined && Date.parse(snooze.until) > at.getTime(),
+  );
+  return candidates.sort((a, b) => Date.parse(b.until) - Date.parse(a.until))[0];
+}
+
+/** Held while snoozed: everything but a resolution (and the monitor's recovery). */
+export function isHeld(state: AlertState, notification: Notification, at: Date): boolean {
+  if (notification.kind === 'resolved' || notification.kind === 'monitor-recovered') return false;
+  const target = 'ruleId' in notification ? notification.ruleId : SNOOZE_ALL;
+  return activeSnooze(state, target, at) !== undefined;
+}
+
+/** Splits what is owed into what goes out now and what a snooze holds. */
+export function holdSnoozed(
+  state: AlertState,
+  owed: readonly Notification[],
+  at: Date,
+): { send: Notification[]; held: Notification[] } {
+  const send: Notification[] = [];
+  const held: Notification[] = [];
+  for (const notification of owed) (isHeld(state, notification, at) ? held : send).push(notification);
+  return { send, held };
+}
+
+export interface SnoozeEnd {
+  readonly target: string;
+  readonly snooze: Snooze;
+  /** Rules still firing that the snooze covered: the message names them. */
+  readonly firing: ReadonlyArray<{
+    readonly ruleId: string;
+    readonly title: string;
+    readonly severity: string;
+  }>;
+}
+
+/** Snoozes over at `at` (still in the state until a message says so, or nothing needs saying). */
+export function endedSnoozes(state: AlertState, rules: readonly Rule[], at: Date): SnoozeEnd[] {
+  return Object.entries(state.snoozes ?? {}).flatMap(([target, snooze]) => {
+    if (Date.parse(snooze.until) > at.getTime()) return [];
+    const firing = rules.flatMap((rule) => {
+      const ruleState = state.rules[rule.id];
+      const covered = target === SNOOZE_ALL || target === rule.id;
+      // Still held by another snooze: that one's end will say so.
+      if (!covered || ruleState?.status !== 'firing' || activeSnooze(state, rule.id, at)) return [];
+      return [{ ruleId: rule.id, title: rule.title, severity: ruleState.severity ?? 'warn' }];
+    });
+    return [{ target, snooze, firing }];
+  });
+}
+
+/** Removes the snoozes that ended (after their message, if any, was accepted). */
+export function clearEndedSnoozes(state: AlertState, ended: readonly SnoozeEnd[]): AlertState {
+  if (ended.length === 0 || state.snoozes === undefined) return state;
+  const snoozes = { ...state.snoozes };
+  for (const end of ended) if (snoozes[end.target]?.until === end.snooze.until) delete snoozes[end.target];
+  return { ...state, snoozes };
+}
+
+/** Sets (or replaces) the snooze of `target`, and logs it for the digest. */
+export function setSnooze(state: AlertState, target: string, snooze: Snooze): AlertState {
+  const log = [...(state.snoozeLog ?? []), { target, ...snooze }].slice(-SNOOZE_LOG_LIMIT);
+  return { ...state, snoozes: { ...state.snoozes, [target]: snooze }, snoozeLog: log };
+}
+
+/**
+ * Ends the snooze of `target` now (`all`: every snooze). It is ended rather than deleted, so the
+ * next check announces what is still firing, as when it expires by itself.
+ */
+export function endSnooze(
+  state: AlertState,
+  target: string,
+  at: Date,
+): { state: AlertState; ended: string[] } {
+  const ended = Object.entries(state.snoozes ?? {}).filter(
+    ([key, snooze]) => (target === SNOOZE_ALL || key === target) && Date.parse(snooze.until) > at.getTime(),
+  );
+  if (ended.length === 0) return { state, ended: [] };
+  const snoozes = { ...state.snoozes };
+  for (const [key, snooze] of ended) snoozes[key] = { ...snooze, until: at.toISOString() };
+  const log = (state.snoozeLog ?? []).map((entry) =>
+    ended.some(([key, snooze]) => key === entry.target && snooze.until === entry.until)
+      ? { ...entry, until: at.toISOString() }
+      : entry,
+  );
+  return { state: { ...state, snoozes, snoozeLog: log }, ended: ended.map(([key]) => key) };
+}
+
+/** Every snooze still running at `at`, soonest end first. */
+export const activeSnoozes = (state: AlertState, at: Date) =>
+  Object.entries(state.snoozes ?? {})
+    .filter(([, snooze]) => Date.parse(snooze.until) > at.getTime())
+    .map(([target, snooze]) => ({ target, ...snooze }))
+    .sort((a, b) => a.until.localeCompare(b.until));
+
+/** The snoozes that overlapped a local day [start, end), for the digest. */
+export const snoozesDuring = (state: AlertState, start: Date, end: Date) =>
+  (state.snoozeLog ?? []).filter(
+    (entry) => Date.parse(entry.at) < end.getTime() && Date.parse(entry.until) > start.getTime(),
+  );
+
+/** "2025-11-12 14:00" in the account's zone. */
+export const localMinute = (instant: string | Date, timeZone: string) =>
+  formatWallClock(toWallClock(new Date(instant), timeZone)).slice(0, 16);
+
+/** "1 h 30 min", "2 h", "45 min". */
+export function formatSpan(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (hours === 0) return `${rest} min`;
+  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
+}
+
+/** One line per ended snooze that left something firing; none when nothing needs saying. */
+export function snoozeEndLines(ended: readonly SnoozeEnd[], timeZone: string): string[] {
+  return ended
+    .filter((end) => end.firing.length > 0)
+    .map((end) => {
+      const what = end.target === SNOOZE_ALL ? 'all alerts' : end.target;
+      const reason = end.snooze.reason ? ` (${end.snooze.reason})` : '';
+      const firing = end.firing.map((rule) => `${rule.title} ${rule.severity.toUpperCase()}`).join(', ');
+      return `⏰ Snooze of ${what}${reason} ended at ${localMinute(end.snooze.until, timeZone)}; still firing: ${firing}`;
+    });
+}
+
+/** The alert message with the snooze-end lines on top; or a message of its own when nothing else is owed. */
+export function withSnoozeEnds(
+  message: SlackMessage | undefined,
+  lines: readonly string[],
+): SlackMessage | undefined {
+  if (lines.length === 0) return message;
+  const text = lines.map(escapeMrkdwn).join('\n');
+  const section = { type: 'section' as const, text: { type: 'mrkdwn' as const, text } };
+  if (message === undefined) return { text: lines.map(escapeMrkdwn).join(' · '), blocks: [section] };
+  return { text: `${escapeMrkdwn(lines[0] ?? '')} · ${message.text}`, blocks: [section, ...message.blocks] };
+}
+
+/** "2h", "90m", "1h30m", "1d" → milliseconds; undefined when it is not a duration. */
+export function parseSnoozeDuration(text: string): number | undefined {
+  const match = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$/.exec(text.trim());
+  if (!match || text.trim() === '') return undefined;
+  const [, days, hours, minutes] = match;
+  const ms = (Number(days ?? 0) * 24 * 60 + Number(hours ?? 0) * 60 + Number(minutes ?? 0)) * 60_000;
+  return ms > 0 ? ms : undefined;
+}

@@ -1,0 +1,41 @@
+import {
+  ALERT_STATE_KEY,
+  type AlertState,
+  AlertStateSchema,
+  emptyAlertState,
+  type Snooze,
+} from '../domain/alerts/state';
+import type { ObjectStore } from '../domain/object-store';
+import { activeSnoozes, endSnooze, setSnooze } from '../domain/snooze';
+import { readDocument, updateDocument } from './json-document';
+
+/**
+ * Snoozes live in the alert state document and are written by compare-and-swap, so a snooze set
+ * while a check runs is kept by both (the loser of the race re-reads and re-applies its change).
+ */
+
+export async function snoozeAlerts(store: ObjectStore, target: string, snooze: Snooze): Promise<void> {
+  await updateDocument<AlertState, undefined>(store, ALERT_STATE_KEY, AlertStateSchema, (current) => ({
+    value: setSnooze(current ?? emptyAlertState(), target, snooze),
+    result: undefined,
+  }));
+}
+
+/** Ends the snooze of `target` (`all`: every one) now; returns the targets ended. */
+export async function unsnoozeAlerts(store: ObjectStore, target: string, at: Date): Promise<string[]> {
+  const { result } = await updateDocument<AlertState, string[]>(
+    store,
+    ALERT_STATE_KEY,
+    AlertStateSchema,
+    (current) => {
+      const { state, ended } = endSnooze(current ?? emptyAlertState(), target, at);
+      return { value: ended.length === 0 ? undefined : state, result: ended };
+    },
+  );
+  return result;
+}
+
+export async function readSnoozes(store: ObjectStore, at: Date) {
+  const state = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
+  return state === undefined ? [] : activeSnoozes(state.value, at);
+}

@@ -1,0 +1,233 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSlackReceiver } from '../../fakes/slack-receiver';
+import { startTestStandIn } from '../../helpers/airudder';
+import { runTestCli } from '../../helpers/cli';
+
+/**
+ * A morning with transfers failing 00:00–05:00 (Jakarta), checked every hour: the same day is run
+ * without a snooze (the baseline) and with one, and the Slack messages compared.
+ */
+const DAY = '2025-11-12';
+const INCIDENT = {
+  start: `${DAY} 00:00:00`,
+  end: `${DAY} 08:00:00`,
+  effect: 'transfer-failure' as const,
+  severity: 1,
+};
+const STAND_IN_NOW = new Date('2025-11-12T16:00:00Z'); // 23:00 local: the whole day has data
+const HOURS = Array.from({ length: 22 }, (_, index) => index + 1); // 01:00 … 22:00 local
+/** HH:00 local on DAY as an instant (Jakarta is UTC+7 all year). */
+const localHour = (hour: number) => new Date(Date.UTC(2025, 10, 12, hour - 7));
+
+describe('snooze, over a day of hourly checks', () => {
+  let standIn: Awaited<ReturnType<typeof startTestStandIn>>;
+  let dir: string;
+  let baseline: Array<{ hour: number; text: string }>;
+  let fired: number;
+  let resolved: number;
+  beforeAll(async () => {
+    standIn = await startTestStandIn({ now: () => STAND_IN_NOW, incidents: [INCIDENT] });
+    dir = await mkdtemp(join(tmpdir(), 'snooze-'));
+    baseline = await day('baseline');
+    fired = baseline.find((message) => /Transfer success/.test(message.text))?.hour ?? -1;
+    resolved = baseline.find((message) => /RESOLVED|resolved/.test(message.text))?.hour ?? -1;
+  });
+  afterAll(async () => {
+    await standIn.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Runs the day; `before(hour)` runs CLI commands just before the check of that hour. */
+  async function day(name: string, before: (hour: number, job: Job) => Promise<void> = async () => {}) {
+    const slack = await startSlackReceiver();
+    const messages: Array<{ hour: number; text: string }> = [];
+    const job: Job = (argv, hour) =>
+      runTestCli(argv, {
+        baseUrl: standIn.url,
+        archiveDir: join(dir, name),
+        env: { LOG_LEVEL: 'WARN', SLACK_WEBHOOK_URL: slack.url },
+        now: () => new Date(localHour(hour).getTime() - 60_000),
+      });
+    try {
+      for (const hour of HOURS) {
+        await before(hour, job);
+        const seen = slack.received.length;
+        const result = await job(['check', '--at', localHour(hour).toISOString()], hour);
+        expect(result.code, result.stderr).toBe(0);
+        for (const message of slack.received.slice(seen)) messages.push({ hour, text: message.text });
+      }
+    } finally {
+      await slack.close();
+    }
+    return messages;
+  }
+
+  it('the baseline fires, reminds and resolves (so the snoozed days have something to hold)', () => {
+    expect(fired).toBeGreaterThan(0);
+    expect(resolved).toBeGreaterThanOrEqual(fired + 3);
+    expect(
+      baseline.filter((message) => message.hour > fired && message.hour < resolved).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('holds fired and reminder messages, then says once that the alert still fires when the snooze ends', async () => {
+    const until = fired + 2;
+    const messages = await day('held', async (hour, job) => {
+      if (hour === 1) {
+        const set = await job(
+          [
+            'snooze',
+            'transfer-success-rate',
+            '--until',
+            `${DAY} ${String(until).padStart(2, '0')}:00`,
+            '--reason',
+            'carrier maintenance',
+          ],
+          hour,
+        );
+        expect(set.stdout).toMatch(
+          /Rule transfer-success-rate snoozed until 2025-11-12 \d\d:00 Asia\/Jakarta/,
+        );
+      }
+      if (hour === fired) {
+        const listed = await job(['snoozes', '--json'], hour);
+        expect(JSON.parse(listed.stdout)).toMatchObject({
+          snoozes: [{ target: 'transfer-success-rate', reason: 'carrier maintenance' }],
+        });
+      }
+    });
+    const transfer = messages.filter((message) => /Transfer success|Snooze/.test(message.text));
+    expect(transfer.filter((message) => message.hour < until)).toEqual([]);
+    const ended = transfer.filter((message) => message.text.includes('⏰ Snooze'));
+    expect(ended).toEqual([
+      {
+        hour: until,
+        text: expect.stringMatching(
+          /^⏰ Snooze of transfer-success-rate \(carrier maintenance\) ended at 2025-11-12 \d\d:00; still firing: Transfer success rate (WARN|CRIT)/,
+        ),
+      },
+    ]);
+    // The resolution comes when it would have anyway.
+    expect(messages.find((message) => /resolved/i.test(message.text))?.hour).toBe(resolved);
+  });
+
+  it('still sends the resolved message of a snoozed alert, and `all` holds every reminder meanwhile', async () => {
+    const messages = await day('resolved', async (hour, job) => {
+      if (hour === fired + 1) {
+        expect((await job(['snooze', 'all', '--for', '12h'], hour)).code).toBe(0);
+      }
+    });
+    const during = messages.filter((message) => message.hour > fired && message.hour !== resolved);
+    expect(during).toEqual([]);
+    expect(messages.filter((message) => message.hour === resolved)).toEqual([
+      { hour: resolved, text: expect.stringMatching(/resolved/i) },
+    ]);
+  });
+
+  it('unsnooze ends it at once: the next check says what still fires', async () => {
+    const messages = await day('unsnoozed', async (hour, job) => {
+      if (hour === 1) expect((await job(['snooze', 'all', '--for', '1d'], hour)).code).toBe(0);
+      if (hour === fired + 1) {
+        expect((await job(['unsnooze', 'all'], hour)).stdout).toMatch(
+          /^Ended: all\. The next check announces/,
+        );
+      }
+    });
+    expect(messages.filter((message) => message.hour <= fired)).toEqual([]);
+    expect(messages.find((message) => message.hour === fired + 1)?.text).toMatch(
+      /^⏰ Snooze of all alerts ended/,
+    );
+  });
+});
+
+type Job = (argv: string[], hour: number) => ReturnType<typeof runTestCli>;
+
+describe('snooze times, on the account-local clock', () => {
+  let standIn: Awaited<ReturnType<typeof startTestStandIn>>;
+  let dir: string;
+  beforeAll(async () => {
+    standIn = await startTestStandIn({ now: () => STAND_IN_NOW });
+    dir = await mkdtemp(join(tmpdir(), 'snooze-times-'));
+  });
+  afterAll(async () => {
+    await standIn.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const job = (argv: string[], now: string, zone = 'Europe/Berlin') =>
+    runTestCli(argv, {
+      baseUrl: standIn.url,
+      archiveDir: join(dir, zone.replace('/', '-')),
+      env: { LOG_LEVEL: 'WARN', AIRUDDER_TIMEZONE: zone },
+      now: () => new Date(now),
+    });
+  const snoozes = async (now: string, zone?: string) =>
+    (
+      JSON.parse((await job(['snoozes', '--json'], now, zone)).stdout) as {
+        snoozes: Array<{ until: string; target: string }>;
+      }
+    ).snoozes;
+
+  it('runs across midnight and expires by itself', async () => {
+    // 23:00 in Jakarta, until 01:30 the next day
+    const set = await job(
+      ['snooze', 'volume-drop', '--until', '2025-11-13 01:30'],
+      '2025-11-12T16:00:00Z',
+      'Asia/Jakarta',
+    );
+    expect(set.stdout).toMatch(/until 2025-11-13 01:30 Asia\/Jakarta \(2 h 30 min from now\)/);
+    expect(await snoozes('2025-11-12T18:29:00Z', 'Asia/Jakarta')).toEqual([
+      expect.objectContaining({ target: 'volume-drop', until: '2025-11-12T18:30:00.000Z' }),
+    ]);
+    expect(await snoozes('2025-11-12T18:30:00Z', 'Asia/Jakarta')).toEqual([]);
+  });
+
+  it('counts real time across a daylight-saving change, and refuses a local time that does not exist', async () => {
+    // 01:30 CET on 30 March 2025; clocks jump from 02:00 to 03:00
+    const until = await job(['snooze', 'all', '--until', '2025-03-30 03:30'], '2025-03-30T00:30:00Z');
+    expect(until.stdout).toMatch(/until 2025-03-30 03:30 Europe\/Berlin \(1 h from now\)/);
+    expect((await snoozes('2025-03-30T00:31:00Z'))[0]?.until).toBe('2025-03-30T01:30:00.000Z');
+    const forTwo = await job(['snooze', 'all', '--for', '2h'], '2025-03-30T00:30:00Z');
+    expect(forTwo.stdout).toMatch(/until 2025-03-30 04:30 Europe\/Berlin \(2 h from now\)/);
+    const gap = await job(['snooze', 'all', '--until', '2025-03-30 02:30'], '2025-03-30T00:30:00Z');
+    expect(gap.code).toBe(2);
+    expect(gap.stderr).toMatch(/--until "2025-03-30 02:30": that time does not exist in Europe\/Berlin/);
+  });
+
+  it.each([
+    [
+      ['snooze', 'transfer-sucess-rate', '--for', '2h'],
+      /no rule "transfer-sucess-rate" in the active rules; known: transfer-success-rate/,
+    ],
+    [['snooze', 'all'], /give either --for DURATION \(e\.g\. 2h\) or --until/],
+    [['snooze', 'all', '--for', 'two hours'], /--for "two hours": expected a duration such as 30m, 2h/],
+    [['snooze', 'all', '--until', '2025-03-29 10:00'], /is not in the future/],
+    [['snooze', 'all', '--for', '8d'], /at most 7 days/],
+  ])('refuses %j, naming what is wrong (exit 2)', async (argv, message) => {
+    const result = await job(argv, '2025-03-30T00:30:00Z');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('keeps both a snooze and a check that run at the same time (compare-and-swap)', async () => {
+    const run = (argv: string[]) =>
+      runTestCli(argv, {
+        baseUrl: standIn.url,
+        archiveDir: join(dir, 'race'),
+        env: { LOG_LEVEL: 'WARN' },
+        now: () => new Date('2025-11-12T03:00:00Z'),
+      });
+    const [snoozed, checked] = await Promise.all([
+      run(['snooze', 'all', '--for', '2h', '--reason', 'race']),
+      run(['check', '--at', '2025-11-12T03:00:00Z']),
+    ]);
+    expect([snoozed.code, checked.code]).toEqual([0, 0]);
+    const listed = JSON.parse((await run(['snoozes', '--json'])).stdout) as { snoozes: unknown[] };
+    expect(listed.snoozes).toEqual([expect.objectContaining({ target: 'all', reason: 'race' })]);
+    expect((await run(['check', '--at', '2025-11-12T03:00:00Z'])).stdout).toMatch(
+      /Already evaluated for this time/,
+    );
+  });
+});
