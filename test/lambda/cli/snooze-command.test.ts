@@ -7,13 +7,14 @@ import { startTestStandIn } from '../../helpers/airudder';
 import { runTestCli } from '../../helpers/cli';
 
 /**
- * A morning with transfers failing 00:00–05:00 (Jakarta), checked every hour: the same day is run
+ * A morning with transfers failing 00:00–12:00 (Jakarta; the shipped rules judge the last 60 minutes
+ * and skip the quiet night hours, so the alert fires once the morning is busy), checked every hour: the same day is run
  * without a snooze (the baseline) and with one, and the Slack messages compared.
  */
 const DAY = '2025-11-12';
 const INCIDENT = {
   start: `${DAY} 00:00:00`,
-  end: `${DAY} 08:00:00`,
+  end: `${DAY} 12:00:00`,
   effect: 'transfer-failure' as const,
   severity: 1,
 };
@@ -33,7 +34,7 @@ describe('snooze, over a day of hourly checks', () => {
     dir = await mkdtemp(join(tmpdir(), 'snooze-'));
     baseline = await day('baseline');
     fired = baseline.find((message) => /Transfer success/.test(message.text))?.hour ?? -1;
-    resolved = baseline.find((message) => /RESOLVED|resolved/.test(message.text))?.hour ?? -1;
+    resolved = baseline.find((message) => /resolved/i.test(message.text))?.hour ?? -1;
   });
   afterAll(async () => {
     await standIn.close();
