@@ -3,7 +3,8 @@ import { HANDLER_ENTRY } from './bundle-options';
 import type { DetailTable, ResultRow, SectionResult } from './report';
 import { kib, round } from './stats';
 
-const TARGET_KIB = 150;
+/** #17: the handler with both SDK clients external; zod/mini would bring it near 183 KiB. */
+const TARGET_KIB = 190;
 const ZOD = 'node_modules/zod/';
 
 const slackFetch = substitute(/^@slack\/webhook$/, 'bench/stubs/slack-webhook-fetch.ts');

@@ -18,7 +18,8 @@ import { benchWarmCheck } from './warm-check';
 
 /**
  * `npm run bench`: every figure beside its limit, measured side by side in one run (absolute times
- * drift on a shared machine). Prints detail tables, then the summary; writes bench/results.json.
+ * drift on a shared machine). Prints detail tables, then the summary; with `--save` (`npm run bench -- --save`) it also
+ * rewrites the tracked bench/results.json, so an ordinary run leaves the work tree clean.
  * Targets are reported, not enforced: the exit code is 0 unless a benchmark itself fails.
  * `--baseline=<git rev>`: the previous handler the warm and cold figures compare against.
  * `--no-callgrind`: skip the cold-start instruction counts (about 3 minutes under valgrind).
@@ -89,6 +90,10 @@ async function main(): Promise<void> {
   console.log(`Command: npm run bench (${durationS.toFixed(0)} s)\n`);
   console.log(formatSummary(rows));
 
+  if (!process.argv.includes('--save')) {
+    console.log(`\nNot saved: npm run bench -- --save writes ${path.relative(REPO_ROOT, RESULTS_FILE)}`);
+    return;
+  }
   await writeFile(
     RESULTS_FILE,
     `${JSON.stringify(

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
+import type { CliIo } from '../lambda/cli/cli-types';
 import { runCli } from '../lambda/cli/run-cli';
 import { formatWallClock, fromWallClock, parseWallClock, toWallClock } from '../lambda/domain/local-time';
 import { daySoFarWindow, previousLocalDate } from '../lambda/domain/query-window';
@@ -14,21 +15,32 @@ import { startAirudderStandIn } from './stand-in/airudder-stand-in';
  *   2. check: yesterday late morning, every 30 minutes, with an injected one-hour transfer failure:
  *      the rolling 60-minute alert fires, eases and resolves within the hour after it ends;
  *   3. digest: yesterday's digest, as it would be posted this morning.
+ *
+ * The demo writes only to its own folder, emptied at each start, whatever ARCHIVE_DIR or
+ * ARCHIVE_BUCKET say: a demo must never add its made-up responses to a real archive.
  */
-const TIME_ZONE = process.env.AIRUDDER_TIMEZONE || 'Asia/Jakarta';
-const DEFAULT_ARCHIVE = '.data/demo-archive';
+export const DEMO_ARCHIVE = join(__dirname, '..', '.data', 'demo-archive');
 const CHECK_TIMES = ['09:00', '09:30', '10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '13:00'];
 
-const localInstant = (date: string, time: string) =>
-  fromWallClock(parseWallClock(`${date} ${time}`) ?? toWallClock(new Date(), TIME_ZONE), TIME_ZONE);
+export interface DemoOptions {
+  readonly env: Record<string, string | undefined>;
+  readonly io: CliIo;
+  /** The demo's own archive folder (tests pass a temporary one). */
+  readonly archiveDir?: string;
+  readonly now?: () => Date;
+}
 
-async function main(): Promise<number> {
+/** Runs the demo; returns the folder it wrote to. */
+export async function runDemo(options: DemoOptions): Promise<string> {
+  const TIME_ZONE = options.env.AIRUDDER_TIMEZONE || 'Asia/Jakarta';
+  const localInstant = (date: string, time: string) =>
+    fromWallClock(parseWallClock(`${date} ${time}`) ?? toWallClock(new Date(), TIME_ZONE), TIME_ZONE);
   // Throwaway credentials: the stand-in accepts exactly these; nothing real is involved.
   const credentials = {
     appKey: randomBytes(18).toString('base64'),
     appSecret: randomBytes(24).toString('base64'),
   };
-  const realNow = new Date();
+  const realNow = options.now?.() ?? new Date();
   const demoDay = previousLocalDate(realNow, TIME_ZONE);
   let clock = realNow;
   const standIn = await startAirudderStandIn({
@@ -39,25 +51,27 @@ async function main(): Promise<number> {
       { start: `${demoDay} 10:00:00`, end: `${demoDay} 11:00:00`, effect: 'transfer-failure', severity: 0.9 },
     ],
   });
-  const archiveDir = resolve(process.env.ARCHIVE_DIR || DEFAULT_ARCHIVE);
+  const archiveDir = options.archiveDir ?? DEMO_ARCHIVE;
   // The demo's own folder starts empty each time, so the same story plays every run.
-  if (!process.env.ARCHIVE_DIR) await rm(archiveDir, { recursive: true, force: true });
+  await rm(archiveDir, { recursive: true, force: true });
+  const ignored = ['ARCHIVE_DIR', 'ARCHIVE_BUCKET'].filter((name) => options.env[name]);
   const env = {
-    ...process.env,
+    ...options.env,
     AIRUDDER_BASE_URL: standIn.url,
     AIRUDDER_APP_KEY: credentials.appKey,
     AIRUDDER_APP_SECRET: credentials.appSecret,
     AIRUDDER_TIMEZONE: TIME_ZONE,
     ARCHIVE_DIR: archiveDir,
     ARCHIVE_BUCKET: '',
+    ARCHIVE_PREFIX: '',
     SLACK_WEBHOOK_URL: '',
     SLACK_DIGEST_WEBHOOK_URL: '',
     MONITOR_SECRET_ARN: '',
-    LOG_LEVEL: process.env.LOG_LEVEL || 'WARN',
-    MONITOR_NAME: process.env.MONITOR_NAME || 'Demo call centre',
+    LOG_LEVEL: options.env.LOG_LEVEL || 'WARN',
+    MONITOR_NAME: options.env.MONITOR_NAME || 'Demo call centre',
   };
-  const print = (text: string) => process.stdout.write(`${text}\n`);
-  const io = { stdout: print, stderr: (text: string) => process.stderr.write(`${text}\n`) };
+  const { io } = options;
+  const print = io.stdout;
   const job = async (argv: string[]) => {
     print(`\n$ npm run job -- ${argv.map((arg) => (arg.includes(' ') ? `"${arg}"` : arg)).join(' ')}`);
     const code = await runCli(argv, { env, io, now: () => clock });
@@ -65,8 +79,10 @@ async function main(): Promise<number> {
   };
   try {
     print(
-      `AIRUDDER stand-in on ${standIn.url} (${TIME_ZONE}); archive in ${archiveDir}; Slack output below.`,
+      `AIRUDDER stand-in on ${standIn.url} (${TIME_ZONE}); demo archive in ${archiveDir}; Slack output below.`,
     );
+    if (ignored.length > 0)
+      print(`(${ignored.join(' and ')} ignored: the demo never writes to a real archive.)`);
 
     print('\n## 1. Fetch the day so far and archive the exact response');
     const window = daySoFarWindow(realNow, TIME_ZONE);
@@ -81,18 +97,27 @@ async function main(): Promise<number> {
     print(`\n## 3. This morning's digest of ${demoDay}`);
     clock = localInstant(formatWallClock(toWallClock(realNow, TIME_ZONE)).slice(0, 10), '08:30:00');
     await job(['digest']);
-    return 0;
+    print(`\nThe demo wrote to ${archiveDir} only (emptied at the next npm start).`);
+    return archiveDir;
   } finally {
     await standIn.close();
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+if (require.main === module) {
+  runDemo({
+    env: process.env,
+    io: {
+      stdout: (text) => process.stdout.write(`${text}\n`),
+      stderr: (text) => process.stderr.write(`${text}\n`),
+    },
+  }).then(
+    () => {
+      process.exitCode = 0;
+    },
+    (error: unknown) => {
+      process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -113,7 +113,7 @@ export function createWiring(run: RunContext): Wiring {
     adapters ??= buildRunAdapters(run);
     return adapters;
   };
-  const archive = () => createArchiveStore(config, run.s3Client);
+  const archive = () => createArchiveStore(config, run.s3Client, run.deadline);
   let activeRules: Promise<ActiveRules> | undefined;
   const rules = () => {
     activeRules ??= loadActiveRules(rulesSourceFor(config, archive(), run.rulesCache)).then((active) => {
@@ -190,7 +190,7 @@ export function createWiring(run: RunContext): Wiring {
         ...(post ? { post: { alertNotifier: post.alertNotifier, digestNotifier: post.digestNotifier } } : {}),
       };
     },
-    verify: () => ({ store: archive() }),
+    verify: () => ({ store: archive(), timeZone }),
     curate: (toDir) => ({
       store: archive(),
       ...(toDir === undefined ? {} : { target: createFolderObjectStore(toDir) }),
@@ -198,10 +198,13 @@ export function createWiring(run: RunContext): Wiring {
   };
 }
 
-export function createArchiveStore(config: Config, s3Client?: S3Client): ObjectStore {
+export function createArchiveStore(config: Config, s3Client?: S3Client, deadline?: number): ObjectStore {
   const location = config.archive;
   if (location.kind === 'folder') return createFolderObjectStore(location.dir, location.prefix);
-  return createS3ObjectStore(s3Client ?? new S3Client({}), location.bucket, location.prefix);
+  return createS3ObjectStore(s3Client ?? new S3Client({}), location.bucket, location.prefix, {
+    timeoutMs: location.timeoutMs,
+    deadline,
+  });
 }
 
 export const defaultSecretLoader = (secretId: string) =>
@@ -239,6 +242,7 @@ async function buildRunAdapters(run: RunContext): Promise<RunAdapters> {
       credentials,
       timeoutMs: config.airudder.timeoutMs,
       maxAttempts: config.airudder.maxAttempts,
+      maxResponseBytes: config.airudder.maxResponseBytes,
       tokenTtlMs: config.airudder.tokenTtlMs,
       tokenCache: run.tokenCache,
       logger,
@@ -246,7 +250,7 @@ async function buildRunAdapters(run: RunContext): Promise<RunAdapters> {
       fetch: run.fetch,
       sleep: run.sleep,
     }),
-    store: createArchiveStore(config, run.s3Client),
+    store: createArchiveStore(config, run.s3Client, run.deadline),
     logger,
     alertNotifier: notifierFor(alertWebhookUrl),
     digestNotifier: notifierFor(digestWebhookUrl ?? alertWebhookUrl),

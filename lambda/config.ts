@@ -16,6 +16,17 @@ const optionalString = z
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** setTimeout's ceiling: a longer timeout fires at once (Node clamps it to 1 ms), breaking every request. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+const timeoutMs = (fallback: number) => positiveIntUpTo(fallback, MAX_TIMEOUT_MS, ' ms (about 24.8 days)');
+
+const positiveIntUpTo = (fallback: number, max: number, unit = '') =>
+  z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(max, { message: `must be at most ${max}${unit}` })
+    .default(fallback);
 
 /** https everywhere; plain http only for loopback hosts (the stand-in, tests). */
 const serviceUrl = z.url().refine((url) => url.startsWith('https://') || isLoopbackUrl(url), {
@@ -32,10 +43,14 @@ export const EnvSchema = z
     AIRUDDER_APP_KEY: optionalString,
     AIRUDDER_APP_SECRET: optionalString,
     AIRUDDER_TIMEZONE: IanaTimeZoneSchema,
-    AIRUDDER_TIMEOUT_MS: positiveInt(30_000),
+    AIRUDDER_TIMEOUT_MS: timeoutMs(30_000),
     AIRUDDER_MAX_ATTEMPTS: positiveInt(3),
-    AIRUDDER_TOKEN_TTL_MINUTES: positiveInt(23 * 60),
-    RUN_DEADLINE_MS: positiveInt(270_000),
+    // A real day's response is tens of KiB; the cap only stops an absurd body exhausting memory.
+    AIRUDDER_MAX_RESPONSE_BYTES: positiveIntUpTo(16 * 1024 * 1024, 256 * 1024 * 1024, ' (256 MiB)'),
+    // A token lives 24 h: reusing one longer would only meet refusals.
+    AIRUDDER_TOKEN_TTL_MINUTES: positiveIntUpTo(23 * 60, 24 * 60, " (a token's 24 h life)"),
+    RUN_DEADLINE_MS: timeoutMs(270_000),
+    ARCHIVE_TIMEOUT_MS: timeoutMs(10_000),
     ARCHIVE_BUCKET: optionalString,
     ARCHIVE_DIR: optionalString,
     ARCHIVE_PREFIX: z
@@ -44,9 +59,15 @@ export const EnvSchema = z
       .transform((prefix) => prefix.replace(/^\/+|\/+$/g, ''))
       .refine((prefix) => !prefix.split('/').includes('..'), { message: 'must not contain ".."' }),
     MONITOR_SECRET_ARN: optionalString,
+    MONITOR_SECRET_TTL_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60, { message: 'must be at most 1440 (24 h)' })
+      .default(10),
     SLACK_WEBHOOK_URL: optionalString.pipe(serviceUrl.optional()),
     SLACK_DIGEST_WEBHOOK_URL: optionalString.pipe(serviceUrl.optional()),
-    SLACK_TIMEOUT_MS: positiveInt(10_000),
+    SLACK_TIMEOUT_MS: timeoutMs(10_000),
     SLACK_MAX_ATTEMPTS: positiveInt(3),
     RULES_FILE: optionalString,
     DEFAULT_RULES_FILE: optionalString,
@@ -95,7 +116,7 @@ export interface AirudderCredentials {
 }
 
 export type ArchiveLocation =
-  | { readonly kind: 's3'; readonly bucket: string; readonly prefix: string }
+  | { readonly kind: 's3'; readonly bucket: string; readonly prefix: string; readonly timeoutMs: number }
   | { readonly kind: 'folder'; readonly dir: string; readonly prefix: string };
 
 /** The one typed configuration object, shared by the CLI and the Lambda. */
@@ -105,12 +126,15 @@ export interface Config {
     readonly timeZone: string;
     readonly timeoutMs: number;
     readonly maxAttempts: number;
+    readonly maxResponseBytes: number;
     readonly tokenTtlMs: number;
     /** Absent when they come from Secrets Manager (MONITOR_SECRET_ARN) or the command needs none. */
     readonly credentials: AirudderCredentials | undefined;
   };
   readonly archive: ArchiveLocation;
   readonly secretArn: string | undefined;
+  /** How long a warm Lambda reuses the secret before reading it again. */
+  readonly secretTtlMs: number;
   readonly slack: {
     readonly alertWebhookUrl: string | undefined;
     readonly digestWebhookUrl: string | undefined;
@@ -153,6 +177,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       timeZone: env.AIRUDDER_TIMEZONE,
       timeoutMs: env.AIRUDDER_TIMEOUT_MS,
       maxAttempts: env.AIRUDDER_MAX_ATTEMPTS,
+      maxResponseBytes: env.AIRUDDER_MAX_RESPONSE_BYTES,
       tokenTtlMs: env.AIRUDDER_TOKEN_TTL_MINUTES * 60_000,
       credentials:
         env.AIRUDDER_APP_KEY && env.AIRUDDER_APP_SECRET
@@ -160,9 +185,15 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
           : undefined,
     },
     archive: env.ARCHIVE_BUCKET
-      ? { kind: 's3', bucket: env.ARCHIVE_BUCKET, prefix: env.ARCHIVE_PREFIX }
+      ? {
+          kind: 's3',
+          bucket: env.ARCHIVE_BUCKET,
+          prefix: env.ARCHIVE_PREFIX,
+          timeoutMs: env.ARCHIVE_TIMEOUT_MS,
+        }
       : { kind: 'folder', dir: env.ARCHIVE_DIR ?? '', prefix: env.ARCHIVE_PREFIX },
     secretArn: env.MONITOR_SECRET_ARN,
+    secretTtlMs: env.MONITOR_SECRET_TTL_MINUTES * 60_000,
     slack: {
       alertWebhookUrl: env.SLACK_WEBHOOK_URL,
       digestWebhookUrl: env.SLACK_DIGEST_WEBHOOK_URL,

@@ -1,4 +1,4 @@
-import { compactUtc } from './local-time';
+import { compactUtc, formatWallClock, toWallClock } from './local-time';
 import type { StoredObject } from './object-store';
 import { RAW_METADATA_FIELDS, type RawKeyParts } from './raw-archive';
 import { parseStatistics, type SchemaVerdict } from './statistics-schema';
@@ -13,16 +13,23 @@ export interface RawObjectCheck {
   readonly problems: string[];
   /** Worth knowing, not wrong (a response that was invalid when received and still is). */
   readonly notes: string[];
+  /** The bytes parse as a valid response today (whatever was recorded). */
+  readonly valid: boolean;
 }
 
 const VERDICTS: readonly SchemaVerdict[] = ['valid', 'invalid', 'malformed-json'];
 const DETAIL_MAX = 200;
 
-/** `actualSha256`: the SHA-256 (hex) of `object.bytes`, computed by the caller (the domain hashes nothing). */
+/**
+ * `actualSha256`: the SHA-256 (hex) of `object.bytes`, computed by the caller (the domain hashes
+ * nothing). `configuredZone` is AIRUDDER_TIMEZONE: a recorded zone that differs from it is a problem
+ * (the archive then mixes zones), as is one that does not turn the key's reference time into its window.
+ */
 export function checkRawObject(
   parts: RawKeyParts,
   object: StoredObject,
   actualSha256: string,
+  configuredZone?: string,
 ): RawObjectCheck {
   const problems: string[] = [];
   const notes: string[] = [];
@@ -45,7 +52,14 @@ export function checkRawObject(
   }
 
   const zone = present('time-zone');
-  if (zone !== undefined && !isTimeZone(zone)) problems.push(`time-zone "${zone}" is not an IANA time zone`);
+  if (zone !== undefined && !isTimeZone(zone)) {
+    problems.push(`time-zone "${zone}" is not an IANA time zone`);
+  } else if (zone !== undefined) {
+    if (configuredZone !== undefined && zone !== configuredZone)
+      problems.push(`time-zone "${zone}" is not the configured AIRUDDER_TIMEZONE "${configuredZone}"`);
+    const problem = zoneAgainstKey(parts, zone);
+    if (problem) problems.push(problem);
+  }
   const status = present('http-status');
   if (status !== undefined && !/^\d{3}$/.test(status))
     problems.push(`http-status "${status}" is not numeric`);
@@ -81,10 +95,10 @@ export function checkRawObject(
   }
 
   const verdict = present('schema-verdict');
+  const parsed = parseStatistics(object.bytes);
   if (verdict !== undefined && !VERDICTS.includes(verdict as SchemaVerdict)) {
     problems.push(`schema-verdict "${verdict}" is not one of ${VERDICTS.join(', ')}`);
   } else if (verdict !== undefined) {
-    const parsed = parseStatistics(object.bytes);
     const detail = parsed.verdict === 'valid' ? '' : shorten(parsed.error.message);
     if (verdict === 'valid' && parsed.verdict !== 'valid') {
       problems.push(`recorded valid but no longer parses: ${detail}`);
@@ -94,7 +108,19 @@ export function checkRawObject(
       notes.push(`recorded ${verdict} but parses now (the schema has become more tolerant since)`);
     }
   }
-  return { problems, notes };
+  return { problems, notes, valid: parsed.verdict === 'valid' };
+}
+
+/**
+ * The key's reference time, read in the recorded zone, must be where its window says: the window's
+ * end for a check or an ad-hoc fetch, at or after it for a whole day (posted or backfilled later).
+ */
+function zoneAgainstKey(parts: RawKeyParts, zone: string): string | undefined {
+  const local = formatWallClock(toWallClock(parts.referenceTime, zone));
+  const end = parts.window.endTime;
+  const consistent = parts.kind === 'day' ? local >= end : local === end;
+  if (consistent) return undefined;
+  return `time-zone "${zone}" does not fit the key: its reference time ${parts.referenceTime.toISOString()} is ${local} there, ${parts.kind === 'day' ? 'before' : 'not'} the window end ${end}`;
 }
 
 function isTimeZone(zone: string): boolean {

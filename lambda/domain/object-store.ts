@@ -47,6 +47,13 @@ export interface ObjectStore {
   ): Promise<string>;
   /** Keys under `prefix` (relative), in lexicographic order. */
   list(prefix: string): Promise<string[]>;
+  /**
+   * Files under `prefix` that are not objects: temporaries, locks, metadata without its object (left
+   * by a crash or copied by hand). Only stores that have such files (the folder) implement it.
+   */
+  strays?(prefix: string): Promise<string[]>;
+  /** Why the archive's location itself is missing (a folder that does not exist); undefined when it is there. */
+  missing?(): Promise<string | undefined>;
 }
 
 /** Thrown by `replace` when the object changed (or appeared) since it was read. */

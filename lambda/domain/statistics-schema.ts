@@ -17,13 +17,32 @@ export const LenientNumberSchema = z
   .nullable()
   .optional();
 
-/** Open-ended label → count maps (stories, intentions, reasons, tickets…). */
-export const DistributionSchema = z.record(z.string(), LenientNumberSchema);
+/**
+ * Plausibility: a figure that cannot be true is not good news. Counts, durations and averages are
+ * never negative, rates lie in 0–1, and no row has more successful transfers than attempts; a
+ * response that breaks this is invalid (archived, marked, the run fails) with the path named.
+ */
+const atLeast = (min: number, what: string) =>
+  LenientNumberSchema.superRefine((value, ctx) => {
+    if (value !== null && value !== undefined && value < min)
+      ctx.addIssue({ code: 'custom', message: `${value} is negative: ${what} cannot be` });
+  });
+const count = atLeast(0, 'a count');
+const duration = atLeast(0, 'a duration or average');
+const within = (min: number, max: number, what: string) =>
+  LenientNumberSchema.superRefine((value, ctx) => {
+    if (value !== null && value !== undefined && (value < min || value > max))
+      ctx.addIssue({ code: 'custom', message: `${value} is outside ${min}–${max}: ${what}` });
+  });
+const rate = within(0, 1, 'a rate is a fraction between 0 and 1');
+
+/** Open-ended label → count maps (stories, intentions, reasons, tickets…); the values are never negative. */
+export const DistributionSchema = z.record(z.string(), count);
 const optionalDistribution = DistributionSchema.nullable().optional();
 
 const listOf = <Row extends z.ZodType>(row: Row) =>
   z.looseObject({
-    total_count: LenientNumberSchema,
+    total_count: count,
     data_list: z
       .array(row)
       .nullable()
@@ -31,51 +50,70 @@ const listOf = <Row extends z.ZodType>(row: Row) =>
       .transform((rows) => rows ?? []),
   });
 
-const n = LenientNumberSchema;
-
 /** The call metrics shared by realtime totals, daily and hourly rows. */
 const callMetrics = {
-  total_calls: n,
-  valid_calls: n,
-  attempted_transfer_calls: n,
-  transfer_success_calls: n,
-  attempted_transfer_rate: n,
-  transfer_success_rate: n,
-  agent_reception_rate: n,
-  avg_agent_duration: n,
-  avg_robot_duration: n,
-  avg_total_duration: n,
+  total_calls: count,
+  valid_calls: count,
+  attempted_transfer_calls: count,
+  transfer_success_calls: count,
+  attempted_transfer_rate: rate,
+  transfer_success_rate: rate,
+  agent_reception_rate: rate,
+  avg_agent_duration: duration,
+  avg_robot_duration: duration,
+  avg_total_duration: duration,
 };
 
-export const RealtimeTotalSchema = z.looseObject({
-  ...callMetrics,
-  average_robot_talk_round: n,
-  avg_robot_score: n,
-  one_call_problem_solve_rate: n,
-  robot_evaluation_rate: n,
-  robot_satisfied_rate: n,
-  call_users: n,
-  valid_users: n,
-  new_users: n,
-  old_users: n,
-  duplicate_call_rate: n,
-  story_distribution: optionalDistribution,
-  intention_distribution: optionalDistribution,
-});
+/** A row cannot report more successful transfers than attempted ones. */
+const transfersWithinAttempts = (
+  row: { attempted_transfer_calls?: number | null; transfer_success_calls?: number | null },
+  ctx: z.RefinementCtx,
+) => {
+  const { attempted_transfer_calls: attempted, transfer_success_calls: succeeded } = row;
+  if (attempted === null || attempted === undefined || succeeded === null || succeeded === undefined) return;
+  if (succeeded > attempted)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['transfer_success_calls'],
+      message: `${succeeded} successful transfers exceed the ${attempted} attempted`,
+    });
+};
 
-export const RealtimeDailyRowSchema = z.looseObject({
-  date: z.string(),
-  ...callMetrics,
-  hangup_type_distribution: optionalDistribution,
-  story_distribution: optionalDistribution,
-  intention_distribution: optionalDistribution,
-  satisfied_distribution: optionalDistribution,
-});
+export const RealtimeTotalSchema = z
+  .looseObject({
+    ...callMetrics,
+    average_robot_talk_round: duration,
+    avg_robot_score: within(0, 5, 'a caller rating is 1–5 (0 without ratings)'),
+    one_call_problem_solve_rate: rate,
+    robot_evaluation_rate: rate,
+    robot_satisfied_rate: rate,
+    call_users: count,
+    valid_users: count,
+    new_users: count,
+    old_users: count,
+    duplicate_call_rate: rate,
+    story_distribution: optionalDistribution,
+    intention_distribution: optionalDistribution,
+  })
+  .superRefine(transfersWithinAttempts);
 
-export const RealtimeHourlyRowSchema = z.looseObject({
-  time: z.string(),
-  ...callMetrics,
-});
+export const RealtimeDailyRowSchema = z
+  .looseObject({
+    date: z.string(),
+    ...callMetrics,
+    hangup_type_distribution: optionalDistribution,
+    story_distribution: optionalDistribution,
+    intention_distribution: optionalDistribution,
+    satisfied_distribution: optionalDistribution,
+  })
+  .superRefine(transfersWithinAttempts);
+
+export const RealtimeHourlyRowSchema = z
+  .looseObject({
+    time: z.string(),
+    ...callMetrics,
+  })
+  .superRefine(transfersWithinAttempts);
 
 export const RealtimeSectionSchema = z.looseObject({
   time_range: z
@@ -88,9 +126,9 @@ export const RealtimeSectionSchema = z.looseObject({
 
 export const OfflineDailyRowSchema = z.looseObject({
   date: z.string(),
-  max_concurrent_call_count: n,
+  max_concurrent_call_count: count,
   transfer_reason_distribution: optionalDistribution,
-  one_call_problem_solve_rate: n,
+  one_call_problem_solve_rate: rate,
   user_distribution: optionalDistribution,
   fake_receipts_distribution: optionalDistribution,
   ticket_distribution: optionalDistribution,
@@ -103,10 +141,10 @@ export const OfflineSectionSchema = z.looseObject({
   total: z
     .looseObject({
       transfer_reason_distribution: optionalDistribution,
-      fake_receipts_count: n,
-      daily_deduplicated_fake_receipts_count: n,
-      deduplicated_fake_receipts_count: n,
-      ticket_count: n,
+      fake_receipts_count: count,
+      daily_deduplicated_fake_receipts_count: count,
+      deduplicated_fake_receipts_count: count,
+      ticket_count: count,
     })
     .nullable()
     .optional(),

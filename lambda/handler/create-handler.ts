@@ -8,6 +8,7 @@ import type { Context } from 'aws-lambda';
 import { TokenCache } from '../adapters/airudder/token-cache';
 import type { FetchFn } from '../adapters/http/http-request';
 import { loadMonitorSecret, type MonitorSecret } from '../adapters/secrets/monitor-secret';
+import { failureCallsForFreshSecret, SecretCache } from '../adapters/secrets/secret-cache';
 import { createWiring, type Wiring } from '../composition';
 import { type Config, loadConfig } from '../config';
 import type { Logger } from '../shared/logger';
@@ -37,6 +38,8 @@ export interface HandlerDeps {
   readonly fetch?: FetchFn;
   readonly logger?: Logger;
   readonly metrics?: RunMetrics;
+  /** The clock for the secret's TTL (tests move it). */
+  readonly now?: () => number;
 }
 
 export interface RunSummary {
@@ -53,14 +56,28 @@ type ModeRun = (
   wiring: Wiring,
   request: { readonly scheduledTime: Date; readonly deadline: number },
   metrics: RunMetrics,
-) => Promise<{ readonly outcome: string; readonly archiveKey?: string; readonly rulesVersion?: string }>;
+) => Promise<{
+  readonly outcome: string;
+  readonly archiveKey?: string;
+  readonly rulesVersion?: string;
+  /** The run did nothing (its instant was already evaluated): not a success for the heartbeat. */
+  readonly idle?: boolean;
+}>;
 
 const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
   async check(wiring, request, metrics) {
     const { version: rulesVersion } = await wiring.checkRules(request.scheduledTime);
     const deps = await wiring.check();
     const outcome = await runCheck(deps, request);
-    if (outcome.outcome !== 'evaluated') return { outcome: outcome.outcome, rulesVersion };
+    if (outcome.outcome !== 'evaluated') {
+      // Not a success: a state stuck ahead of the schedule must let the heartbeat alarm fire.
+      metrics.record('CheckAlreadyEvaluated', 1);
+      if (Date.parse(outcome.lastScheduledTime) > request.scheduledTime.getTime())
+        deps.logger.warn('The alert state was evaluated for a later instant than this run', {
+          lastScheduledTime: outcome.lastScheduledTime,
+        });
+      return { outcome: outcome.outcome, rulesVersion, idle: true };
+    }
     logRuleEvaluations(deps.logger.info, deps.rules, outcome.results);
     metrics.record('AirudderApiLatency', outcome.apiLatencyMs);
     metrics.record('ArchivedBytes', outcome.archived.created ? outcome.archived.sizeBytes : 0);
@@ -81,7 +98,8 @@ const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
 };
 
 /**
- * The Lambda's edge: parses the event and the environment once, reads the secret once per container
+ * The Lambda's edge: parses the event and the environment once, reads the secret at most once per
+ * MONITOR_SECRET_TTL_MINUTES (and again at once after a refusal a rotation explains), per container
  * and parses the rules once per version, asks the composition root for the mode's wiring and calls
  * its use case. State that outlives an invocation (config, secret, rules cache, SDK clients, token
  * cache) lives in this closure, so a warm start reuses it: a new S3Client per invocation cost 12.5 %
@@ -101,13 +119,15 @@ export function createHandler(deps: HandlerDeps) {
       secretsClient ??= new SecretsManagerClient({});
       return loadMonitorSecret(secretsClient, secretId);
     });
-  const secretOnce = keptUnlessRejected<MonitorSecret, string>(readSecret);
+  let secrets: SecretCache<MonitorSecret> | undefined;
   let logger = deps.logger;
   let powertools: PowertoolsLogger | undefined;
   let metrics = deps.metrics;
 
   return async function handler(event: unknown, context: InvocationContext): Promise<RunSummary> {
     config ??= loadConfig(deps.env);
+    secrets ??= new SecretCache(readSecret, config.secretTtlMs, deps.now);
+    const secretCache = secrets;
     if (!logger) {
       powertools = new PowertoolsLogger({ serviceName: SERVICE_NAME, logLevel: config.logLevel });
       logger = createPowertoolsLogger(powertools, redactor);
@@ -136,15 +156,24 @@ export function createHandler(deps: HandlerDeps) {
         rulesCache,
         fetch: deps.fetch,
         s3Client,
-        loadSecret: secretOnce,
+        loadSecret: (secretId) => secretCache.get(secretId),
       });
-      const result = await RUNS[mode](wiring, { scheduledTime: new Date(scheduledTime), deadline }, metrics);
+      const { idle, ...result } = await RUNS[mode](
+        wiring,
+        { scheduledTime: new Date(scheduledTime), deadline },
+        metrics,
+      );
       const summary: RunSummary = { mode, scheduledTime, ...result };
-      metrics.record('RunSucceeded', 1);
+      if (!idle) metrics.record('RunSucceeded', 1);
       runLogger.info('Run finished', { ...summary });
       return summary;
     } catch (error) {
       metrics.record('RunFailed', 1);
+      if (config.secretArn && failureCallsForFreshSecret(error)) {
+        // A rotated credential or webhook: the next run reads the secret again instead of waiting for the TTL.
+        secretCache.invalidate();
+        runLogger.warn('Credentials or webhook refused; the secret will be read again on the next run');
+      }
       if (error instanceof AlertDeliveryError || error instanceof DigestDeliveryError)
         metrics.record('SlackFailures', 1);
       const message = redactor.redact(error instanceof Error ? error.message : String(error));
@@ -161,21 +190,6 @@ export function createHandler(deps: HandlerDeps) {
     } finally {
       metrics.flush(mode);
     }
-  };
-}
-
-/**
- * The first call's promise, kept for the container's life (the argument, the secret's id, is fixed
- * per container); a rejection is forgotten, so the next invocation tries again.
- */
-function keptUnlessRejected<T, A>(load: (argument: A) => Promise<T>): (argument: A) => Promise<T> {
-  let kept: Promise<T> | undefined;
-  return (argument) => {
-    kept ??= load(argument).catch((error: unknown) => {
-      kept = undefined;
-      throw error;
-    });
-    return kept;
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * Secrets (AIRUDDER key and secret, tokens, webhook URLs) must never reach a log line or an error
- * message. A Redactor knows the secret values of this process and blanks them wherever they occur.
+ * message. A Redactor knows the secret values of this process and blanks them wherever they occur;
+ * for a URL, that includes every part after the host, wherever it turns up on its own.
  */
 export interface Redactor {
   /** Registers another secret value (a token just issued, a URL loaded from Secrets Manager). */
@@ -10,11 +11,39 @@ export interface Redactor {
 
 const MIN_SECRET_LENGTH = 4;
 
+/**
+ * The parts of a URL that may hold a secret: everything after the host (the path with its query,
+ * and each path segment and query value on its own), since Slack or a proxy may echo any of them.
+ * Empty for a string that is not an http(s) URL.
+ */
+export function urlSecretParts(value: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return [];
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return [];
+  const afterHost = `${url.pathname}${url.search}${url.hash}`;
+  const segments = url.pathname.split('/').filter(Boolean);
+  const decoded = segments.map((segment) => {
+    try {
+      return decodeURIComponent(segment);
+    } catch {
+      return segment;
+    }
+  });
+  const queryValues = [...url.searchParams.values()];
+  return [afterHost, url.pathname, ...segments, ...decoded, ...queryValues].filter((part) => part !== '/');
+}
+
 export function createRedactor(initial: ReadonlyArray<string | undefined> = []): Redactor {
   const secrets = new Set<string>();
   const redactor: Redactor = {
     add(secret) {
-      if (secret && secret.length >= MIN_SECRET_LENGTH) secrets.add(secret);
+      if (!secret) return;
+      for (const part of [secret, ...urlSecretParts(secret)])
+        if (part.length >= MIN_SECRET_LENGTH) secrets.add(part);
     },
     redact(text) {
       let result = text;

@@ -6,10 +6,14 @@ export const SERVICE_NAME = 'airudder-stats-monitor';
 export const METRICS_NAMESPACE = 'AirudderStatsMonitor';
 export const RUN_SUCCEEDED_METRIC = 'RunSucceeded';
 
-/** What a run reports; the alarms and the dashboard read them with dimensions {service, mode}. */
+/**
+ * What a run reports; the alarms and the dashboard read them with dimensions {service, mode}. A check
+ * whose instant was already evaluated did nothing: it counts as CheckAlreadyEvaluated, not RunSucceeded.
+ */
 export type MetricName =
   | 'RunSucceeded'
   | 'RunFailed'
+  | 'CheckAlreadyEvaluated'
   | 'AirudderApiLatency'
   | 'AlertsFired'
   | 'AlertsResolved'

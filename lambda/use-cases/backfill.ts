@@ -1,5 +1,6 @@
 import { wholeDayWindow, windowEndInstant } from '../domain/query-window';
 import { RAW_PREFIX } from '../domain/raw-archive';
+import { parseStatistics } from '../domain/statistics-schema';
 import { commonDatePrefix, datesBetween } from './date-range';
 import { type FetchDeps, fetchAndArchive } from './fetch-and-archive';
 import { createRateLimiter } from './rate-limiter';
@@ -10,7 +11,9 @@ import { forEachConcurrently } from './run-concurrently';
  * Each day gets the digest's window and kind 'day' with the window's end as reference time, so its
  * key is deterministic: a rerun finds it and skips the day, and two runs can never archive a day
  * twice. Days already archived are found with one listing up front, which is what lets a crashed
- * run resume. Requests start at most `ratePerSecond` a second with at most `concurrency` in flight;
+ * run resume. A day counts as archived only once it holds a valid response: a day whose responses
+ * are all invalid or malformed is fetched again, as an additional object (the fetch time is its
+ * reference time), and the invalid ones stay for the audit. Requests start at most `ratePerSecond` a second with at most `concurrency` in flight;
  * retries are the client's own, and a day that still fails is recorded and the backfill goes on.
  */
 
@@ -34,7 +37,7 @@ export interface BackfillRequest {
 
 export type DayOutcome =
   | { readonly date: string; readonly status: 'fetched'; readonly key: string; readonly sizeBytes: number }
-  /** `key` is one object already under raw/day/<date>/. */
+  /** `key` is a valid response already under raw/day/<date>/. */
   | { readonly date: string; readonly status: 'skipped'; readonly key: string }
   | { readonly date: string; readonly status: 'failed'; readonly reason: string };
 
@@ -54,7 +57,8 @@ export interface BackfillResult {
 
 export async function backfill(deps: BackfillDeps, request: BackfillRequest): Promise<BackfillResult> {
   const dates = datesBetween(request.from, request.to);
-  const archived = await archivedDays(deps, request.from, request.to);
+  const listed = await archivedDays(deps, request.from, request.to);
+  const archived = await validDays(deps, listed, request.concurrency);
   const outcomes = new Map<string, DayOutcome>();
   const report = (outcome: DayOutcome) => {
     outcomes.set(outcome.date, outcome);
@@ -74,7 +78,7 @@ export async function backfill(deps: BackfillDeps, request: BackfillRequest): Pr
     request.concurrency,
     async (date) => {
       await limiter.acquire();
-      report(await archiveDay(deps, date));
+      report(await archiveDay(deps, date, listed.has(date)));
     },
     request.signal,
   );
@@ -93,29 +97,49 @@ export async function backfill(deps: BackfillDeps, request: BackfillRequest): Pr
   };
 }
 
-/** One listing for the whole range: date → the first key under raw/day/<date>/. */
-async function archivedDays(deps: BackfillDeps, from: string, to: string): Promise<Map<string, string>> {
+/** One listing for the whole range: date → the keys under raw/day/<date>/, oldest first. */
+async function archivedDays(deps: BackfillDeps, from: string, to: string): Promise<Map<string, string[]>> {
   const prefix = `${RAW_PREFIX}day/`;
   const keys = await deps.store.list(`${prefix}${commonDatePrefix(from, to)}`);
-  const days = new Map<string, string>();
+  const days = new Map<string, string[]>();
   for (const key of keys) {
     const date = key.slice(prefix.length).split('/')[0] ?? '';
-    // Any object in the day's folder counts, as `archivedDayKeys` sees it; only folders, not stray files.
-    if (key.length > prefix.length + date.length + 1 && date >= from && date <= to && !days.has(date)) {
-      days.set(date, key);
+    // Only objects in a day's folder, not stray files beside the folders.
+    if (key.length > prefix.length + date.length + 1 && date >= from && date <= to) {
+      days.set(date, [...(days.get(date) ?? []), key]);
     }
   }
   return days;
 }
 
-async function archiveDay(deps: BackfillDeps, date: string): Promise<DayOutcome> {
+/** date → a key holding a valid response (newest first); days with only invalid responses are left out. */
+async function validDays(
+  deps: BackfillDeps,
+  listed: Map<string, string[]>,
+  concurrency: number,
+): Promise<Map<string, string>> {
+  const valid = new Map<string, string>();
+  await forEachConcurrently([...listed], concurrency, async ([date, keys]) => {
+    for (const key of keys.toReversed()) {
+      const object = await deps.store.get(key);
+      if (object && parseStatistics(object.bytes).verdict === 'valid') {
+        valid.set(date, key);
+        return;
+      }
+    }
+  });
+  return valid;
+}
+
+async function archiveDay(deps: BackfillDeps, date: string, hasInvalid: boolean): Promise<DayOutcome> {
   const window = wholeDayWindow(date, deps.timeZone);
   try {
     // No run deadline: a backfill is a long job; each request keeps the client's timeout and retries.
+    // A day holding only invalid responses gets an additional object, keyed by the fetch time.
     const result = await fetchAndArchive(deps, {
       kind: 'day',
       window,
-      referenceTime: windowEndInstant(window),
+      referenceTime: hasInvalid ? new Date(deps.now()) : windowEndInstant(window),
     });
     const { key, created, sizeBytes } = result.archived;
     // Another run archived the same key between our listing and our write: it is there once.

@@ -1,7 +1,11 @@
 import type { ObjectStore } from '../domain/object-store';
 import type { QueryWindow } from '../domain/query-window';
 import { type ArchiveRequest, type RunKind, rawKeyOf, rawMetadata } from '../domain/raw-archive';
-import { ResponseValidationError, type StatisticsResponse } from '../domain/statistics-schema';
+import {
+  parseStatistics,
+  ResponseValidationError,
+  type StatisticsResponse,
+} from '../domain/statistics-schema';
 import type { FetchedStatistics, StatsSource } from '../domain/stats-source';
 import type { Logger } from '../shared/logger';
 import { sha256Hex } from '../shared/sha256';
@@ -32,43 +36,66 @@ export interface ArchivedResponse {
 
 export interface FetchResult {
   readonly window: QueryWindow;
+  /** The archived object the run evaluated: this fetch's, or the one already stored under the key. */
   readonly archived: ArchivedResponse;
   readonly fetched: FetchedStatistics;
   readonly statistics: StatisticsResponse;
+  /** Set when the key already held a response: this fetch was not archived, the stored bytes were used. */
+  readonly repeat?: { readonly fetchedSha256: string; readonly differed: boolean };
 }
 
 /**
  * Fetches one window and archives the exact bytes before anything else looks at them. A response
  * that is not JSON or does not fit the schema is still archived (marked so), and then the run fails.
+ * When the key already holds a response (a repeated run), the stored bytes are what the run
+ * evaluates, never the new, unarchived ones; the result says whether the new response differed.
  */
 export async function fetchAndArchive(deps: FetchDeps, request: FetchRequest): Promise<FetchResult> {
   const { window } = request;
   const fetched = await deps.source.fetchStatistics(window, { deadline: request.deadline });
   const archived = await archiveResponse(deps.store, { ...request, fetched });
-  deps.logger.info(archived.created ? 'Response archived' : 'Response for this run was already archived', {
-    kind: request.kind,
-    windowStart: window.startTime,
-    windowEnd: window.endTime,
-    timeZone: window.timeZone,
-    key: archived.key,
-    sha256: archived.sha256,
-    bytes: archived.sizeBytes,
-    httpStatus: fetched.httpStatus,
-    verdict: fetched.parsed.verdict,
-    latencyMs: fetched.latencyMs,
-    attempts: fetched.attempts,
-  });
-  if (fetched.parsed.verdict !== 'valid') {
-    const { error } = fetched.parsed;
+  const stored = archived.created ? undefined : await deps.store.get(archived.key);
+  const evaluated: ArchivedResponse = stored
+    ? { ...archived, sha256: sha256Hex(stored.bytes), sizeBytes: stored.bytes.byteLength }
+    : archived;
+  const repeat = archived.created
+    ? undefined
+    : { fetchedSha256: archived.sha256, differed: evaluated.sha256 !== archived.sha256 };
+  const parsed = stored ? parseStatistics(stored.bytes) : fetched.parsed;
+  deps.logger.info(
+    archived.created
+      ? 'Response archived'
+      : 'Response for this run was already archived; the archived copy is evaluated',
+    {
+      kind: request.kind,
+      windowStart: window.startTime,
+      windowEnd: window.endTime,
+      timeZone: window.timeZone,
+      key: evaluated.key,
+      sha256: evaluated.sha256,
+      bytes: evaluated.sizeBytes,
+      ...(repeat && { fetchedSha256: repeat.fetchedSha256, fetchedDiffered: repeat.differed }),
+      httpStatus: fetched.httpStatus,
+      verdict: parsed.verdict,
+      latencyMs: fetched.latencyMs,
+      attempts: fetched.attempts,
+    },
+  );
+  if (parsed.verdict !== 'valid') {
+    const { error } = parsed;
     throw new ResponseValidationError(
-      `${error.message} (raw response archived at ${archived.location})`,
+      `${error.message} (raw response archived at ${evaluated.location})`,
       error.issues,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
-  const result = { window, archived, fetched, statistics: fetched.parsed.value };
+  const result: FetchResult = {
+    window,
+    archived: evaluated,
+    fetched,
+    statistics: parsed.value,
+    ...(repeat && { repeat }),
+  };
   if (request.kind === 'day') await curateQuietly(deps, result);
   return result;
 }

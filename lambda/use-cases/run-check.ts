@@ -67,7 +67,12 @@ export type CheckOutcome =
       readonly sent: readonly Notification[];
       readonly apiLatencyMs: number;
     }
-  | { readonly outcome: 'already-evaluated'; readonly window: QueryWindow };
+  | {
+      readonly outcome: 'already-evaluated';
+      readonly window: QueryWindow;
+      /** The instant the state was last evaluated for: this one, or a later one. */
+      readonly lastScheduledTime: string;
+    };
 
 /** Thrown when Slack refused the run's message; the state keeps the notifications owed. */
 export class AlertDeliveryError extends Error {
@@ -83,20 +88,14 @@ export class AlertDeliveryError extends Error {
  * The scheduled check: fetch and archive the local day so far and every distinct rolling window the
  * rules judge (one call each, each archived under raw/window/), evaluate the rules, send what is owed
  * in one message, persist the state. The same scheduled time always gives the same window, keys and
- * decisions; a repeated one changes nothing and sends nothing.
+ * decisions; a repeated one evaluates the archived bytes, changes nothing and sends nothing.
  */
 export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<CheckOutcome> {
   const { store, logger, timeZone } = deps;
   const at = request.scheduledTime;
   const window = daySoFarWindow(at, timeZone);
-  const before = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
-  if (isAlreadyEvaluated(before?.value, at)) {
-    logger.info('Check already evaluated for this scheduled time; nothing to do', {
-      scheduledTime: at.toISOString(),
-    });
-    return { outcome: 'already-evaluated', window };
-  }
 
+  // Archive first: nothing in the state (not even a corrupt document) may stop the response being kept.
   let fetched: Awaited<ReturnType<typeof fetchAndArchive>>;
   let windowed: Array<Awaited<ReturnType<typeof fetchAndArchive>>>;
   const minutes = windowLengths(deps.rules);
@@ -112,6 +111,16 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
       logger.error('Could not record the failed run in the alert state', { error: String(stateError) });
     });
     throw error;
+  }
+
+  const before = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
+  const last = before?.value.lastScheduledTime;
+  if (last !== undefined && at.getTime() <= Date.parse(last)) {
+    logger.info('Check already evaluated for this scheduled time; nothing to do', {
+      scheduledTime: at.toISOString(),
+      lastScheduledTime: last,
+    });
+    return { outcome: 'already-evaluated', window, lastScheduledTime: last };
   }
 
   const weekAgo = new Date(at.getTime() - 7 * 86_400_000);
@@ -152,10 +161,12 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     { alreadyRead: before ?? null },
   );
   if (evaluation.outcome === 'already-evaluated') {
+    const lastScheduledTime = evaluation.state.lastScheduledTime ?? at.toISOString();
     logger.info('Another run evaluated this scheduled time first; nothing to do', {
       scheduledTime: at.toISOString(),
+      lastScheduledTime,
     });
-    return { outcome: 'already-evaluated', window };
+    return { outcome: 'already-evaluated', window, lastScheduledTime };
   }
   if (evaluation.droppedRuleIds.length > 0) {
     logger.warn('Rules no longer in the rules file; their state was dropped', {
@@ -173,9 +184,6 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     apiLatencyMs: fetched.fetched.latencyMs,
   };
 }
-
-const isAlreadyEvaluated = (state: AlertState | undefined, at: Date) =>
-  state?.lastScheduledTime !== undefined && at.getTime() <= Date.parse(state.lastScheduledTime);
 
 /** The distinct rolling-window lengths the rules judge, shortest first. */
 export const windowLengths = (rules: readonly Rule[]): number[] =>

@@ -17,13 +17,16 @@ export type { Finding };
  * A day counts as missing when it has neither a whole-day (`raw/day/<date>/`) nor a check
  * (`raw/check/<date>/`) object: either proves the monitor saw that day, and a deployment that runs
  * checks but no digest writes only checks. A day with checks but no whole-day response is a note,
- * since its digest and replay have nothing to read.
+ * since its digest and replay have nothing to read. A day whose responses are all invalid or
+ * malformed is a problem: the monitor has nothing true for it (backfill fetches it again).
  *
  * The curated tables are checked against the raw they are derived from (see verifyCurated).
  */
 
 export interface VerifyDeps {
   readonly store: ObjectStore;
+  /** AIRUDDER_TIMEZONE: every recorded zone must be this one. */
+  readonly timeZone?: string;
 }
 
 export interface VerifyRequest {
@@ -55,7 +58,19 @@ export async function verifyArchive(deps: VerifyDeps, request: VerifyRequest = {
   const problems: Finding[] = [];
   const notes: Finding[] = [];
 
+  const missing = await store.missing?.();
+  if (missing !== undefined) {
+    // Nothing to verify is not "no problems": the archive is not where the configuration says.
+    const problem = { subject: 'archive', message: missing };
+    return { objects: 0, curatedObjects: 0, problems: [problem], notes: [], missingDays: [], dates: range };
+  }
+  for (const stray of (await store.strays?.(RAW_PREFIX)) ?? []) {
+    const [, subject = stray, reason = 'not an object'] = /^(\S+) \((.*)\)$/.exec(stray) ?? [];
+    problems.push({ subject, message: `stray file: ${reason}` });
+  }
+
   const raws: Array<{ key: string; parts: NonNullable<ReturnType<typeof parseRawKey>> }> = [];
+  const validDates = new Set<string>();
   for (const key of await store.list(RAW_PREFIX)) {
     const parts = parseRawKey(key);
     if (parts === undefined) {
@@ -83,7 +98,8 @@ export async function verifyArchive(deps: VerifyDeps, request: VerifyRequest = {
       problems.push({ subject: key, message: 'listed but gone when read' });
       return;
     }
-    const check = checkRawObject(parts, object, sha256Hex(object.bytes));
+    const check = checkRawObject(parts, object, sha256Hex(object.bytes), deps.timeZone);
+    if (check.valid) validDates.add(parts.date);
     problems.push(...check.problems.map((message) => ({ subject: key, message })));
     notes.push(...check.notes.map((message) => ({ subject: key, message })));
   });
@@ -105,6 +121,11 @@ export async function verifyArchive(deps: VerifyDeps, request: VerifyRequest = {
       problems.push({
         subject: date,
         message: `missing day: nothing under ${RAW_PREFIX}day/${date}/ or ${RAW_PREFIX}check/${date}/`,
+      });
+    } else if (!validDates.has(date)) {
+      problems.push({
+        subject: date,
+        message: `no valid response: every object under ${RAW_PREFIX}day/${date}/ and ${RAW_PREFIX}check/${date}/ is invalid or malformed (run backfill for the day)`,
       });
     } else if (!days.has(date)) {
       notes.push({

@@ -33,7 +33,7 @@ describe('loadConfig', () => {
       ARCHIVE_BUCKET: 'audit',
       ARCHIVE_PREFIX: '/airudder/',
     });
-    expect(config.archive).toEqual({ kind: 's3', bucket: 'audit', prefix: 'airudder' });
+    expect(config.archive).toEqual({ kind: 's3', bucket: 'audit', prefix: 'airudder', timeoutMs: 10_000 });
   });
 
   it('accepts credentials from a secret instead of the environment', () => {
@@ -59,6 +59,17 @@ describe('loadConfig', () => {
     [{ AIRUDDER_APP_KEY: undefined }, 'AIRUDDER_APP_KEY'],
     [{ SLACK_WEBHOOK_URL: 'http://hooks.example.com/x' }, 'SLACK_WEBHOOK_URL'],
     [{ ARCHIVE_PREFIX: 'a/../b' }, 'ARCHIVE_PREFIX'],
+    // Above setTimeout's ceiling a timeout fires at once and breaks every request
+    [{ AIRUDDER_TIMEOUT_MS: '2147483648' }, 'AIRUDDER_TIMEOUT_MS must be at most 2147483647 ms'],
+    [{ SLACK_TIMEOUT_MS: '99999999999' }, 'SLACK_TIMEOUT_MS must be at most 2147483647 ms'],
+    [{ RUN_DEADLINE_MS: '3000000000' }, 'RUN_DEADLINE_MS must be at most 2147483647 ms'],
+    [{ ARCHIVE_TIMEOUT_MS: '2147483648' }, 'ARCHIVE_TIMEOUT_MS must be at most 2147483647 ms'],
+    [
+      { AIRUDDER_TOKEN_TTL_MINUTES: '1441' },
+      "AIRUDDER_TOKEN_TTL_MINUTES must be at most 1440 (a token's 24 h life)",
+    ],
+    [{ MONITOR_SECRET_TTL_MINUTES: '-1' }, 'MONITOR_SECRET_TTL_MINUTES'],
+    [{ AIRUDDER_MAX_RESPONSE_BYTES: '0' }, 'AIRUDDER_MAX_RESPONSE_BYTES'],
   ])('rejects %o naming %s', (change, name) => {
     const error = (() => {
       try {
@@ -69,6 +80,19 @@ describe('loadConfig', () => {
     })();
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain(name);
+  });
+
+  it('accepts the largest timeouts that still work, a token TTL of 24 h, and defaults the secret TTL to 10 minutes', () => {
+    const config = loadConfig({
+      ...base,
+      AIRUDDER_TIMEOUT_MS: '2147483647',
+      RUN_DEADLINE_MS: '2147483647',
+      AIRUDDER_TOKEN_TTL_MINUTES: '1440',
+    });
+    expect(config.airudder.timeoutMs).toBe(2_147_483_647);
+    expect(config.airudder.tokenTtlMs).toBe(24 * 3_600_000);
+    expect(config.secretTtlMs).toBe(10 * 60_000);
+    expect(config.airudder.maxResponseBytes).toBe(16 * 1024 * 1024);
   });
 
   it('accepts no credentials at all, for commands that only read the archive', () => {

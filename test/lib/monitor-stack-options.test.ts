@@ -19,6 +19,9 @@ const NOT_SET_BY_STACK = [
   'AIRUDDER_TOKEN_TTL_MINUTES',
   'SLACK_TIMEOUT_MS',
   'SLACK_MAX_ATTEMPTS',
+  'AIRUDDER_MAX_RESPONSE_BYTES',
+  'ARCHIVE_TIMEOUT_MS',
+  'MONITOR_SECRET_TTL_MINUTES',
 ];
 
 describe('stack with every option configured', () => {

@@ -209,7 +209,12 @@ describe('function', () => {
     expect(fn.environment.MONITOR_SECRET_ARN).toEqual({ Ref: secret.logicalId });
     expect(config.airudder.timeZone).toBe('Asia/Jakarta');
     expect(config.airudder.baseUrl).toBe('https://api.airudder.com');
-    expect(config.archive).toEqual({ kind: 's3', bucket: deployed.ARCHIVE_BUCKET, prefix: '' });
+    expect(config.archive).toEqual({
+      kind: 's3',
+      bucket: deployed.ARCHIVE_BUCKET,
+      prefix: '',
+      timeoutMs: 10_000,
+    });
     expect(config.runDeadlineMs).toBe(105_000);
   });
 

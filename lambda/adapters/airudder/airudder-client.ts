@@ -22,6 +22,8 @@ export interface AirudderClientOptions {
   readonly baseUrl: string;
   readonly credentials: AirudderCredentials;
   readonly timeoutMs: number;
+  /** Largest response body accepted (AIRUDDER_MAX_RESPONSE_BYTES). */
+  readonly maxResponseBytes?: number;
   readonly maxAttempts: number;
   readonly tokenTtlMs: number;
   readonly tokenCache: TokenCache;
@@ -58,6 +60,8 @@ export function createAirudderClient(options: AirudderClientOptions): StatsSourc
   redactor.add(credentials.appKey);
   redactor.add(credentials.appSecret);
 
+  const sizeLimit = { maxBytes: options.maxResponseBytes, maxBytesSetting: 'AIRUDDER_MAX_RESPONSE_BYTES' };
+
   const requestTimeout = (deadline: number | undefined) => {
     if (deadline === undefined) return options.timeoutMs;
     const left = deadline - DEADLINE_MARGIN_MS - now();
@@ -72,6 +76,7 @@ export function createAirudderClient(options: AirudderClientOptions): StatsSourc
       headers: BASE_HEADERS,
       body: JSON.stringify({ APPKey: credentials.appKey, APPSecret: credentials.appSecret }),
       timeoutMs: requestTimeout(deadline),
+      ...sizeLimit,
     });
     const envelope = readEnvelope(decode(response.bytes));
     const failure = describeFailure('token request', response, envelope?.code, envelope?.message, now());
@@ -104,6 +109,7 @@ export function createAirudderClient(options: AirudderClientOptions): StatsSourc
       method: 'GET',
       headers: { ...BASE_HEADERS, Authorization: `Token ${token}` },
       timeoutMs: requestTimeout(deadline),
+      ...sizeLimit,
     });
   }
 

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
   ArchiveStoreError,
@@ -12,12 +13,39 @@ import { type SidecarMetadata, SidecarSchema } from './sidecar';
 
 const SIDECAR_SUFFIX = '.meta.json';
 const LOCK_SUFFIX = '.lock';
-const LOCK_STALE_MS = 30_000;
+const TAKEOVER_SUFFIX = '.takeover';
+/**
+ * A lock is held for milliseconds. One whose holder ran on this host is stale exactly when that
+ * process is gone (no clock involved); one from another host (a shared folder) only once its file is
+ * this old, a margin far beyond any clock skew between hosts.
+ */
+const LOCK_STALE_MS = 5 * 60_000;
+/** How long a create waits for a key another run has locked. */
+const CREATE_WAIT_MS = 5_000;
+const HOST = hostname();
+
+/** Who holds a lock: written into the lock file, so staleness and release need no clock. */
+interface LockOwner {
+  readonly id: string;
+  readonly pid: number;
+  readonly host: string;
+}
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
 
 /**
  * The archive in a local folder, same keys as S3. Each object has a `<key>.meta.json` sidecar with
- * its content type and metadata. Create-only writes are a hard link of a finished temp file (atomic,
- * fails if the name exists); compare-and-swap takes a lock file, compares, then renames into place.
+ * its content type and metadata. Every write takes the key's lock file and writes the sidecar before
+ * the object, so a crash between the two leaves a sidecar without object (which the next create
+ * replaces), never an object without metadata for good. Create-only writes then hard-link a finished
+ * temp file (atomic, fails if the name exists); compare-and-swap compares, then renames into place.
  */
 export function createFolderObjectStore(dir: string, prefix = ''): ObjectStore {
   const root = resolve(dir, prefix);
@@ -44,25 +72,74 @@ export function createFolderObjectStore(dir: string, prefix = ''): ObjectStore {
     await rename(temp, `${path}${SIDECAR_SUFFIX}`);
   }
 
-  async function withLock<T>(path: string, action: () => Promise<T>): Promise<T> {
-    const lock = `${path}${LOCK_SUFFIX}`;
-    await mkdir(dirname(path), { recursive: true });
+  async function readOwner(file: string): Promise<LockOwner | undefined> {
     try {
-      await (await open(lock, 'wx')).close();
+      const owner = JSON.parse(await readFile(file, 'utf8')) as Partial<LockOwner>;
+      return typeof owner.id === 'string' && typeof owner.pid === 'number' && typeof owner.host === 'string'
+        ? (owner as LockOwner)
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function isStale(file: string, owner: LockOwner | undefined): Promise<boolean> {
+    if (owner && owner.host === HOST) return !isAlive(owner.pid);
+    const changed = await stat(file).then(
+      (info) => info.mtimeMs,
+      () => undefined,
+    );
+    return changed !== undefined && Date.now() - changed > LOCK_STALE_MS;
+  }
+
+  /** Takes the lock or returns false (held by a live run). Two runs can never both hold it. */
+  async function tryLock(lock: string, me: LockOwner): Promise<boolean> {
+    const mine = `${JSON.stringify(me)}\n`;
+    try {
+      await writeFile(lock, mine, { flag: 'wx' });
+      return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const age = Date.now() - (await stat(lock).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
-      if (age < LOCK_STALE_MS) {
-        throw new PreconditionFailedError(`"${path}" is being updated by another run`, { cause: error });
-      }
-      // A lock left by a crashed run: take it over.
-      await rm(lock, { force: true });
-      await (await open(lock, 'wx')).close();
+    }
+    const holder = await readOwner(lock);
+    if (!(await isStale(lock, holder))) return false;
+    // A lock left by a crashed run. Only one run may take it over at a time (the takeover file), and
+    // the takeover replaces the stale lock in one rename, so the lock never goes missing meanwhile.
+    const takeover = `${lock}${TAKEOVER_SUFFIX}`;
+    try {
+      await writeFile(takeover, mine, { flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (await isStale(takeover, await readOwner(takeover))) await rm(takeover, { force: true });
+      return false;
+    }
+    try {
+      const again = await readOwner(lock);
+      if (again?.id !== holder?.id) return false; // released or taken meanwhile: not stale any more
+      const temp = `${lock}.${me.id}.tmp`;
+      await writeFile(temp, mine, { flag: 'wx' });
+      await rename(temp, lock);
+      return true;
+    } finally {
+      await rm(takeover, { force: true });
+    }
+  }
+
+  async function withLock<T>(path: string, action: () => Promise<T>, waitMs = 0): Promise<T> {
+    const lock = `${path}${LOCK_SUFFIX}`;
+    await mkdir(dirname(path), { recursive: true });
+    const me: LockOwner = { id: randomUUID(), pid: process.pid, host: HOST };
+    const giveUp = Date.now() + waitMs;
+    while (!(await tryLock(lock, me))) {
+      if (Date.now() >= giveUp)
+        throw new PreconditionFailedError(`"${path}" is being updated by another run`);
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20));
     }
     try {
       return await action();
     } finally {
-      await rm(lock, { force: true });
+      // Release only our own lock: after a (wrong) takeover it may be someone else's.
+      if ((await readOwner(lock))?.id === me.id) await rm(lock, { force: true });
     }
   }
 
@@ -71,17 +148,35 @@ export function createFolderObjectStore(dir: string, prefix = ''): ObjectStore {
 
     async createIfAbsent(key, bytes, options) {
       const path = pathOf(key);
-      const temp = await writeTemp(path, bytes);
+      const exists = () =>
+        stat(path).then(
+          () => true,
+          () => false,
+        );
+      if (await exists()) return false;
       try {
-        await link(temp, path);
+        return await withLock(
+          path,
+          async () => {
+            if (await exists()) return false;
+            // Metadata first: a crash after it leaves a sidecar without object, replaced on the next create.
+            await writeSidecar(path, options);
+            const temp = await writeTemp(path, bytes);
+            try {
+              await link(temp, path);
+            } finally {
+              await rm(temp, { force: true });
+            }
+            return true;
+          },
+          CREATE_WAIT_MS,
+        );
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-        throw new ArchiveStoreError(`cannot write ${path}`, { cause: error });
-      } finally {
-        await rm(temp, { force: true });
+        throw error instanceof ArchiveStoreError
+          ? error
+          : new ArchiveStoreError(`cannot write ${path}`, { cause: error });
       }
-      await writeSidecar(path, options);
-      return true;
     },
 
     async get(key) {
@@ -131,14 +226,44 @@ export function createFolderObjectStore(dir: string, prefix = ''): ObjectStore {
       const keys: string[] = [];
       await walk(start, async (file) => {
         const key = relative(root, file).split(sep).join('/');
-        const internal = key.endsWith(SIDECAR_SUFFIX) || key.endsWith(LOCK_SUFFIX) || key.endsWith('.tmp');
+        const internal = isInternal(key);
         if (!internal && key.startsWith(listPrefix)) keys.push(key);
       });
       return keys.sort();
     },
+
+    async strays(strayPrefix) {
+      const found: string[] = [];
+      await walk(resolve(root, strayPrefix), async (file) => {
+        const key = relative(root, file).split(sep).join('/');
+        if (key.endsWith(SIDECAR_SUFFIX)) {
+          const object = file.slice(0, -SIDECAR_SUFFIX.length);
+          const orphan = await stat(object).then(
+            () => false,
+            () => true,
+          );
+          if (orphan) found.push(`${key} (metadata without its object)`);
+        } else if (isInternal(key)) {
+          found.push(`${key} (${key.endsWith('.tmp') ? 'temporary file' : 'lock file'} left behind)`);
+        }
+      });
+      return found.sort();
+    },
+
+    async missing() {
+      const info = await stat(root).catch(() => undefined);
+      if (info === undefined) return `the archive folder ${root} does not exist`;
+      return info.isDirectory() ? undefined : `the archive folder ${root} is not a folder`;
+    },
   };
   return store;
 }
+
+const isInternal = (key: string) =>
+  key.endsWith(SIDECAR_SUFFIX) ||
+  key.endsWith(LOCK_SUFFIX) ||
+  key.endsWith(TAKEOVER_SUFFIX) ||
+  key.endsWith('.tmp');
 
 async function readSidecar(path: string): Promise<SidecarMetadata | undefined> {
   try {

@@ -17,12 +17,47 @@ const statusOf = (error: unknown): number | undefined =>
   (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 const isConditionFailure = (error: unknown) => [409, 412].includes(statusOf(error) ?? 0);
 
+export interface S3StoreLimits {
+  /** Longest one S3 request may take, ms (ARCHIVE_TIMEOUT_MS); none when absent. */
+  readonly timeoutMs?: number;
+  /** Epoch ms after which no request may still be running (the run's deadline). */
+  readonly deadline?: number;
+  readonly now?: () => number;
+}
+
 /**
  * The archive in S3 under `bucket/prefix/`. Create-only writes use `If-None-Match: *`; state updates
  * use `If-Match` on the ETag, so two overlapping runs can neither both win nor lose an update.
  */
-export function createS3ObjectStore(client: S3Client, bucket: string, prefix = ''): ObjectStore {
+export function createS3ObjectStore(
+  client: S3Client,
+  bucket: string,
+  prefix = '',
+  limits: S3StoreLimits = {},
+): ObjectStore {
   const fullKey = (key: string) => (prefix ? `${prefix}/${key}` : key);
+  const now = limits.now ?? Date.now;
+  /** Every request is aborted after the timeout, or at the run's deadline if that comes first. */
+  const bounded = <T>(send: (options: { abortSignal?: AbortSignal }) => Promise<T>): Promise<T> => {
+    const budgets = [
+      limits.timeoutMs,
+      limits.deadline === undefined ? undefined : limits.deadline - now(),
+    ].filter((ms): ms is number => ms !== undefined);
+    if (budgets.length === 0) return send({});
+    const ms = Math.max(1, Math.min(...budgets));
+    const abortSignal = AbortSignal.timeout(ms);
+    return send({ abortSignal }).catch((error: unknown) => {
+      if (!abortSignal.aborted) throw error;
+      throw new ArchiveStoreError(
+        `S3 did not answer within ${ms} ms (ARCHIVE_TIMEOUT_MS or the run deadline)`,
+        {
+          cause: error,
+        },
+      );
+    });
+  };
+  const describeFailure = (what: string, error: unknown) =>
+    error instanceof ArchiveStoreError ? `${what}: ${error.message}` : what;
   const relativeKey = (key: string) => (prefix ? key.slice(prefix.length + 1) : key);
 
   const put = (
@@ -31,20 +66,26 @@ export function createS3ObjectStore(client: S3Client, bucket: string, prefix = '
     options: PutOptions,
     condition: Partial<PutObjectCommandInput>,
   ) =>
-    client.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: fullKey(key),
-        Body: bytes,
-        ContentType: options.contentType,
-        Metadata: { ...options.metadata },
-        ...condition,
-      }),
+    bounded((sendOptions) =>
+      client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: fullKey(key),
+          Body: bytes,
+          ContentType: options.contentType,
+          Metadata: { ...options.metadata },
+          ...condition,
+        }),
+        sendOptions,
+      ),
     );
 
   const exists = async (key: string) => {
-    const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: fullKey(key), MaxKeys: 1 }),
+    const page = await bounded((sendOptions) =>
+      client.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: fullKey(key), MaxKeys: 1 }),
+        sendOptions,
+      ),
     );
     return page.Contents?.[0]?.Key === fullKey(key);
   };
@@ -58,7 +99,9 @@ export function createS3ObjectStore(client: S3Client, bucket: string, prefix = '
         return true;
       } catch (error) {
         if (isConditionFailure(error)) return false;
-        throw new ArchiveStoreError(`cannot write s3://${bucket}/${fullKey(key)}`, { cause: error });
+        throw new ArchiveStoreError(describeFailure(`cannot write s3://${bucket}/${fullKey(key)}`, error), {
+          cause: error,
+        });
       }
     },
 
@@ -69,26 +112,31 @@ export function createS3ObjectStore(client: S3Client, bucket: string, prefix = '
 
     async getIfChanged(key, knownVersion) {
       try {
-        const response = await client.send(
-          new GetObjectCommand({ Bucket: bucket, Key: fullKey(key), IfNoneMatch: knownVersion }),
-        );
-        const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
-        // An S3-compatible server that ignores If-None-Match still answers with the same ETag.
-        if (knownVersion !== undefined && response.ETag === knownVersion) return 'unchanged';
-        return {
-          bytes,
-          metadata: response.Metadata ?? {},
-          contentType: response.ContentType,
-          version: response.ETag ?? '',
-          ...(response.VersionId ? { versionId: response.VersionId } : {}),
-        };
+        return await bounded(async (sendOptions) => {
+          const response = await client.send(
+            new GetObjectCommand({ Bucket: bucket, Key: fullKey(key), IfNoneMatch: knownVersion }),
+            sendOptions,
+          );
+          const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+          // An S3-compatible server that ignores If-None-Match still answers with the same ETag.
+          if (knownVersion !== undefined && response.ETag === knownVersion) return 'unchanged' as const;
+          return {
+            bytes,
+            metadata: response.Metadata ?? {},
+            contentType: response.ContentType,
+            version: response.ETag ?? '',
+            ...(response.VersionId ? { versionId: response.VersionId } : {}),
+          };
+        });
       } catch (error) {
         if (statusOf(error) === 304) return 'unchanged';
         if (statusOf(error) === 404) return undefined;
         // Without an unconditional s3:ListBucket grant, S3 answers 403 for a missing key; a listing
         // (allowed for our prefixes) tells a missing object from a real denial.
         if (statusOf(error) === 403 && !(await exists(key))) return undefined;
-        throw new ArchiveStoreError(`cannot read s3://${bucket}/${fullKey(key)}`, { cause: error });
+        throw new ArchiveStoreError(describeFailure(`cannot read s3://${bucket}/${fullKey(key)}`, error), {
+          cause: error,
+        });
       }
     },
 
@@ -102,7 +150,9 @@ export function createS3ObjectStore(client: S3Client, bucket: string, prefix = '
         if (isConditionFailure(error)) {
           throw new PreconditionFailedError(`"${key}" changed since it was read`, { cause: error });
         }
-        throw new ArchiveStoreError(`cannot write s3://${bucket}/${fullKey(key)}`, { cause: error });
+        throw new ArchiveStoreError(describeFailure(`cannot write s3://${bucket}/${fullKey(key)}`, error), {
+          cause: error,
+        });
       }
     },
 
@@ -111,18 +161,25 @@ export function createS3ObjectStore(client: S3Client, bucket: string, prefix = '
       let token: string | undefined;
       try {
         do {
-          const page = await client.send(
-            new ListObjectsV2Command({
-              Bucket: bucket,
-              Prefix: fullKey(listPrefix),
-              ContinuationToken: token,
-            }),
+          const continuation = token;
+          const page = await bounded((sendOptions) =>
+            client.send(
+              new ListObjectsV2Command({
+                Bucket: bucket,
+                Prefix: fullKey(listPrefix),
+                ContinuationToken: continuation,
+              }),
+              sendOptions,
+            ),
           );
           for (const object of page.Contents ?? []) if (object.Key) keys.push(relativeKey(object.Key));
           token = page.IsTruncated ? page.NextContinuationToken : undefined;
         } while (token);
       } catch (error) {
-        throw new ArchiveStoreError(`cannot list s3://${bucket}/${fullKey(listPrefix)}`, { cause: error });
+        throw new ArchiveStoreError(
+          describeFailure(`cannot list s3://${bucket}/${fullKey(listPrefix)}`, error),
+          { cause: error },
+        );
       }
       return keys.sort();
     },

@@ -20,6 +20,10 @@ export interface HttpRequest {
   readonly headers: Record<string, string>;
   readonly body?: string;
   readonly timeoutMs: number;
+  /** Largest body accepted, in bytes: reading stops beyond it, so one absurd body cannot exhaust memory. */
+  readonly maxBytes?: number;
+  /** What sets `maxBytes`, named in the error (e.g. the environment variable). */
+  readonly maxBytesSetting?: string;
 }
 
 export interface HttpResponse {
@@ -50,6 +54,16 @@ export class HttpNetworkError extends StatsSourceError {
   }
 }
 
+/** Thrown when a body is larger than the request's `maxBytes`; nothing beyond the limit was read. */
+export class HttpResponseTooLargeError extends Error {
+  readonly limitBytes: number;
+  constructor(message: string, limitBytes: number, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'HttpResponseTooLargeError';
+    this.limitBytes = limitBytes;
+  }
+}
+
 /**
  * `what` names the call in errors (never the URL's query or any header: they may hold secrets).
  * `fetchFn` undefined: node:http(s).
@@ -61,7 +75,7 @@ export async function httpRequest(
 ): Promise<HttpResponse> {
   const signal = AbortSignal.timeout(request.timeoutMs);
   try {
-    if (!fetchFn) return await nodeExchange(request, signal);
+    if (!fetchFn) return await nodeExchange(request, signal, (detail) => tooLarge(what, request, detail));
     const response = await fetchFn(request.url, {
       method: request.method,
       headers: request.headers,
@@ -69,9 +83,10 @@ export async function httpRequest(
       signal,
       redirect: 'error',
     });
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    const bytes = await readBody(response, what, request);
     return { status: response.status, headers: response.headers, bytes };
   } catch (error) {
+    if (error instanceof HttpResponseTooLargeError) throw error;
     if (signal.aborted) {
       throw new HttpTimeoutError(`${what} timed out after ${request.timeoutMs} ms`, { cause: error });
     }
@@ -83,11 +98,54 @@ export async function httpRequest(
   }
 }
 
+const DECLARED_TOO_LARGE = (declared: number) =>
+  `it declared ${declared.toLocaleString('en-US')} bytes, so none were read and nothing can be archived`;
+const STOPPED_READING = (received: number) =>
+  `reading stopped after ${received.toLocaleString('en-US')} bytes and the partial body was discarded: a truncated copy is not the response, so nothing is archived`;
+
+function tooLarge(what: string, request: HttpRequest, detail: string): HttpResponseTooLargeError {
+  const limit = request.maxBytes ?? 0;
+  return new HttpResponseTooLargeError(
+    `${what}: the response is larger than the ${limit.toLocaleString('en-US')}-byte limit` +
+      `${request.maxBytesSetting ? ` (${request.maxBytesSetting})` : ''}; ${detail}`,
+    limit,
+  );
+}
+
+async function readBody(response: Response, what: string, request: HttpRequest): Promise<Uint8Array> {
+  const limit = request.maxBytes;
+  if (limit === undefined || !response.body) return new Uint8Array(await response.arrayBuffer());
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) {
+    await response.body.cancel().catch(() => undefined);
+    throw tooLarge(what, request, DECLARED_TOO_LARGE(declared));
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(what, request, STOPPED_READING(received));
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
 /**
  * The exchange over node:http(s), as `fetch` with `redirect: 'error'` would do it: a redirect is an
  * error, and `signal` ends the request (or the reading of its body) wherever it is.
  */
-function nodeExchange(request: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
+function nodeExchange(
+  request: HttpRequest,
+  signal: AbortSignal,
+  tooLargeError: (detail: string) => HttpResponseTooLargeError,
+): Promise<HttpResponse> {
+  const limit = request.maxBytes;
   const url = new URL(request.url);
   const send = url.protocol === 'https:' ? httpsSend : httpSend;
   const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
@@ -107,8 +165,23 @@ function nodeExchange(request: HttpRequest, signal: AbortSignal): Promise<HttpRe
           reject(new Error(`unexpected redirect (HTTP ${status})`));
           return;
         }
+        const declared = Number(incoming.headers['content-length'] ?? Number.NaN);
+        if (limit !== undefined && declared > limit) {
+          outgoing.destroy();
+          reject(tooLargeError(DECLARED_TOO_LARGE(declared)));
+          return;
+        }
         const chunks: Buffer[] = [];
-        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let received = 0;
+        incoming.on('data', (chunk: Buffer) => {
+          received += chunk.byteLength;
+          if (limit !== undefined && received > limit) {
+            outgoing.destroy();
+            reject(tooLargeError(STOPPED_READING(received)));
+            return;
+          }
+          chunks.push(chunk);
+        });
         incoming.on('error', reject);
         incoming.on('aborted', () => reject(new Error('the response was cut off')));
         incoming.on('end', () =>

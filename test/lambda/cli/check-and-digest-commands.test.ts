@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,13 +18,15 @@ describe('npm run job -- check / digest', () => {
     await standIn.close();
     await rm(dir, { recursive: true, force: true });
   });
-  const run = (argv: string[], env: Record<string, string> = {}) =>
+  const run = (argv: string[], env: Record<string, string> = {}, archive = 'archive') =>
     runTestCli(argv, {
       baseUrl: standIn.url,
-      archiveDir: join(dir, 'archive'),
+      archiveDir: join(dir, archive),
       env: { LOG_LEVEL: 'WARN', ...env },
       now: () => clock,
     });
+  const checkFiles = (archive: string) =>
+    readdir(join(dir, archive, 'raw', 'check'), { recursive: true }).catch(() => [] as string[]);
 
   it('check evaluates every rule for the given instant and prints one line per rule', async () => {
     const result = await run(['check', '--at', '2025-11-11T03:00:00Z']);
@@ -34,6 +36,103 @@ describe('npm run job -- check / digest', () => {
     expect(result.stdout).toMatch(/^ {2}peak-concurrency +ok +skipped: lineCapacity is not configured/m);
     const again = await run(['check', '--at', '2025-11-11T03:00:00Z']);
     expect(again.stdout).toMatch(/Already evaluated for this time: nothing changed, nothing sent\./);
+  });
+
+  it('refuses an --at in the future with exit 2, and the monitor keeps checking afterwards', async () => {
+    // Prepare: the clock says 2025-11-12T01:30Z; a typo puts --at two years ahead
+    const typo = await run(['check', '--at', '2027-12-01T05:00:00Z'], {}, 'future');
+    // Assess: refused before any fetch, no state moved into the future
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(
+      /--at 2027-12-01T05:00:00.000Z is in the future \(now 2025-11-12T01:30:00.000Z\)/,
+    );
+    expect(await checkFiles('future')).toEqual([]);
+    const next = await run(['check'], {}, 'future');
+    expect(next.code).toBe(0);
+    expect(next.stdout).toMatch(/Archive: raw\/check\/2025-11-12\//);
+  });
+
+  it('accepts an --at up to a minute ahead of the clock (skew), and no more', async () => {
+    expect((await run(['check', '--at', '2025-11-12T01:31:00Z'], {}, 'skew')).code).toBe(0);
+    expect((await run(['check', '--at', '2025-11-12T01:31:01Z'], {}, 'skew')).code).toBe(2);
+  });
+
+  it('refuses an --at without a UTC offset instead of reading it in the host zone', async () => {
+    const result = await run(['check', '--at', '2025-11-10T12:00'], {}, 'no-offset');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /--at "2025-11-10T12:00" has no UTC offset.*add Z or an offset such as \+07:00/,
+    );
+    expect(await checkFiles('no-offset')).toEqual([]);
+    expect((await run(['check', '--at', '2025-11-10T12:00+07:00'], {}, 'no-offset')).code).toBe(0);
+  });
+
+  it('refuses an --at earlier than the last evaluated instant and points to replay', async () => {
+    expect((await run(['check', '--at', '2025-11-11T05:00:00Z'], {}, 'earlier')).code).toBe(0);
+    const filesBefore = await checkFiles('earlier');
+    const earlier = await run(['check', '--at', '2025-11-11T04:00:00Z'], {}, 'earlier');
+    expect(earlier.code).toBe(2);
+    expect(earlier.stderr).toMatch(
+      /--at 2025-11-11T04:00:00.000Z is earlier than the last evaluated instant 2025-11-11T05:00:00.000Z/,
+    );
+    expect(earlier.stderr).toMatch(/use "replay --from YYYY-MM-DD --to YYYY-MM-DD"/);
+    expect(await checkFiles('earlier')).toEqual(filesBefore);
+    // The same instant again is a harmless repeat, not a refusal
+    const same = await run(['check', '--at', '2025-11-11T05:00:00Z'], {}, 'earlier');
+    expect(same.code).toBe(0);
+    expect(same.stdout).toMatch(/Already evaluated for this time/);
+  });
+
+  it('archives the response before reading a corrupt alert state, then fails naming the file', async () => {
+    // Prepare
+    await mkdir(join(dir, 'corrupt', 'state'), { recursive: true });
+    await writeFile(join(dir, 'corrupt', 'state', 'alerts.json'), '{"rules": {');
+    // Act
+    const result = await run(['check', '--at', '2025-11-11T06:00:00Z'], {}, 'corrupt');
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/check failed: .*state\/alerts\.json is not JSON/);
+    expect(await checkFiles('corrupt')).toEqual(
+      expect.arrayContaining(['2025-11-11/20251111T060000Z_20251111T000000_20251111T130000.json']),
+    );
+  });
+
+  it('fails on implausible figures instead of reporting good news, keeps the response, and counts towards degraded', async () => {
+    // Prepare: AIRUDDER answers with a negative call count (as observed: "-3,611 calls")
+    const implausible: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).includes('/statistics')) return response;
+      const body = (await response.json()) as { data: { realtime: { total: { total_calls: number } } } };
+      body.data.realtime.total.total_calls = -3611;
+      return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+    };
+    const runImplausible = (at: string) =>
+      runTestCli(['check', '--at', at], {
+        baseUrl: standIn.url,
+        archiveDir: join(dir, 'implausible'),
+        env: { LOG_LEVEL: 'WARN', MONITOR_FAILURE_THRESHOLD: '2' },
+        now: () => clock,
+        fetch: implausible,
+      });
+    // Act
+    const first = await runImplausible('2025-11-11T03:00:00Z');
+    const second = await runImplausible('2025-11-11T03:15:00Z');
+    // Assess: each run fails naming the path, nothing says all is well, the response is archived as invalid
+    for (const result of [first, second]) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /data\.realtime\.total\.total_calls: -3611 is negative: a count cannot be/,
+      );
+      expect(result.stderr).toMatch(/raw response archived at .*raw\/check\/2025-11-11\//);
+      expect(result.stdout).not.toMatch(/Nothing needs attention|nothing owed/);
+    }
+    const sidecars = (await checkFiles('implausible')).filter((file) => file.endsWith('.meta.json'));
+    expect(sidecars).toHaveLength(2);
+    const sidecar = JSON.parse(
+      await readFile(join(dir, 'implausible', 'raw', 'check', sidecars[0]!), 'utf8'),
+    );
+    expect(sidecar.metadata['schema-verdict']).toBe('invalid');
+    expect(second.stdout).toMatch(/degraded/i);
   });
 
   it('digest without a webhook prints the message as text with a Block Kit Builder link, once per date', async () => {

@@ -38,6 +38,26 @@ describe('npm run job -- fetch', () => {
     expect(result.stdout).toMatch(/SHA-256: +[0-9a-f]{64}/);
   });
 
+  it("run twice, prints the stored object's sha256 and says whether the new response differed", async () => {
+    // Prepare: a window of its own, fetched once
+    const argv = ['fetch', '--from', '2025-11-12 00:00:00', '--to', '2025-11-12 13:00:00'];
+    const first = await runTestCli(argv, { baseUrl: standIn.url, archiveDir });
+    const storedSha = /SHA-256: +([0-9a-f]{64})/.exec(first.stdout)?.[1];
+    // Act: the same response again, then a drifted one
+    const same = await runTestCli(argv, { baseUrl: standIn.url, archiveDir });
+    standIn.inject('statistics', { kind: 'drift', drift: 'unknown-keys' });
+    const drifted = await runTestCli(argv, { baseUrl: standIn.url, archiveDir });
+    // Assess
+    expect(storedSha).toMatch(/^[0-9a-f]{64}$/);
+    expect(first.stdout).not.toMatch(/^New:/m);
+    expect(same.stdout).toContain(`SHA-256:  ${storedSha} (the stored object)`);
+    expect(same.stdout).toMatch(/^New: +the response just fetched was identical$/m);
+    expect(drifted.stdout).toContain(`SHA-256:  ${storedSha} (the stored object)`);
+    expect(drifted.stdout).toMatch(
+      /^New: +the response just fetched differed \(SHA-256 [0-9a-f]{64}\); it was not archived$/m,
+    );
+  });
+
   it.each([
     [['fetch', '--from', '2025-11-12 00:00:00'], /--to is required/],
     [['fetch', '--from', '12/11/2025', '--to', '2025-11-12 14:30:00'], /--from\/--to: start "12\/11\/2025"/],
@@ -81,6 +101,30 @@ describe('npm run job -- fetch', () => {
     });
     expect(result.stdout).toMatch(/^Verified \d+ raw objects? in /m);
     expect(result.stderr).not.toMatch(/AIRUDDER_APP_KEY/);
+  });
+
+  it('exits 1 on a response above AIRUDDER_MAX_RESPONSE_BYTES, archives nothing, and says why', async () => {
+    const argv = ['fetch', '--from', '2025-11-12 00:00:00', '--to', '2025-11-12 11:00:00'];
+    const result = await runTestCli(argv, {
+      baseUrl: standIn.url,
+      archiveDir,
+      env: { AIRUDDER_MAX_RESPONSE_BYTES: '2000' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /fetch failed: AIRUDDER statistics request: the response is larger than the 2,000-byte limit \(AIRUDDER_MAX_RESPONSE_BYTES\);.*nothing (can be|is) archived/,
+    );
+    expect((await filesUnder(archiveDir)).filter((file) => file.includes('T110000.json'))).toEqual([]);
+  });
+
+  it('exits 2 on a response cap above 256 MiB, naming the variable', async () => {
+    const result = await runTestCli(FETCH, {
+      baseUrl: standIn.url,
+      archiveDir,
+      env: { AIRUDDER_MAX_RESPONSE_BYTES: String(2 ** 30) },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/AIRUDDER_MAX_RESPONSE_BYTES must be at most 268435456 \(256 MiB\)/);
   });
 
   it('exits 1 when the run fails and says why', async () => {

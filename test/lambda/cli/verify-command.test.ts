@@ -132,6 +132,60 @@ describe('npm run job -- verify, on a folder archive', () => {
     expect(result.stderr).toMatch(/verify failed: 11 problems in the archive/);
   });
 
+  it('reports a day whose only responses are invalid as a problem, exit 1, until backfill fetches it again', async () => {
+    // Prepare: 2025-11-06 holds one response, and it is invalid
+    const { dir } = await archiveCopy();
+    standIn.inject('statistics', { kind: 'drift', drift: 'invalid' });
+    const day = ['--from', '2025-11-06', '--to', '2025-11-06'];
+    expect((await job(['backfill', ...day, '--rate', '200'], standIn, { dir })).code).toBe(1);
+    // Act
+    const before = await job(['verify', '--from', '2025-11-01', '--to', '2025-11-06'], standIn, { dir });
+    const backfilled = await job(['backfill', ...day, '--rate', '200'], standIn, { dir });
+    const after = await job(['verify', '--from', '2025-11-01', '--to', '2025-11-06'], standIn, { dir });
+    // Assess
+    expect(before.code).toBe(1);
+    expect(before.stdout).toMatch(
+      /^PROBLEM 2025-11-06: no valid response: every object under raw\/day\/2025-11-06\/ and raw\/check\/2025-11-06\/ is invalid or malformed/m,
+    );
+    expect(backfilled.code).toBe(0);
+    expect(after.code).toBe(0);
+    expect(after.stdout).toMatch(/Verified 7 raw objects/);
+  });
+
+  it('reports objects recorded in another zone than AIRUDDER_TIMEZONE', async () => {
+    const { dir } = await archiveCopy();
+    const result = await runTestCli(['verify'], {
+      baseUrl: standIn.url,
+      env: { LOG_LEVEL: 'WARN', ARCHIVE_DIR: dir, AIRUDDER_TIMEZONE: 'Asia/Makassar' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /^PROBLEM raw\/day\/2025-11-01\/\S+: time-zone "Asia\/Jakarta" is not the configured AIRUDDER_TIMEZONE "Asia\/Makassar"$/m,
+    );
+  });
+
+  it('calls a missing archive folder an error, not "0 objects, no problems"', async () => {
+    const result = await job(['verify'], standIn, { dir: join(pristine, 'no-such-archive') });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^PROBLEM archive: the archive folder .*no-such-archive does not exist$/m);
+    expect(result.stdout).not.toMatch(/no problems/);
+  });
+
+  it('reports stray temporary, lock and orphan metadata files under raw/', async () => {
+    const { dir } = await archiveCopy();
+    await writeFile(join(dir, 'raw/day/2025-11-02/x.json.0b1c.tmp'), '{');
+    await writeFile(join(dir, 'raw/day/2025-11-02/x.json.lock'), '{}');
+    await writeFile(join(dir, 'raw/day/2025-11-03/gone.json.meta.json'), '{}');
+    const result = await job(['verify'], standIn, { dir });
+    expect(result.code).toBe(1);
+    const strays = result.stdout.split('\n').filter((line) => line.includes('stray file'));
+    expect(strays).toEqual([
+      'PROBLEM raw/day/2025-11-02/x.json.0b1c.tmp: stray file: temporary file left behind',
+      'PROBLEM raw/day/2025-11-02/x.json.lock: stray file: lock file left behind',
+      'PROBLEM raw/day/2025-11-03/gone.json.meta.json: stray file: metadata without its object',
+    ]);
+  });
+
   it('checks only the dates asked for', async () => {
     const { dir } = await archiveCopy();
     await rm(join(dir, 'raw/day/2025-11-04'), { recursive: true });

@@ -6,7 +6,6 @@ import { sha256Hex } from '../../../lambda/shared/sha256';
 import { encodeJson, fixtureBytes, fixtureJson } from '../../helpers/fixtures';
 
 const KEY = 'raw/day/2025-11-11/20251111T165959Z_20251111T000000_20251111T235959.json';
-const PARTS = parseRawKey(KEY)!;
 
 /** An object exactly as the fetch-and-archive use case writes it; each case changes one thing. */
 function archived(bytes: Uint8Array = fixtureBytes('statistics-example.json')): {
@@ -28,16 +27,17 @@ function archived(bytes: Uint8Array = fixtureBytes('statistics-example.json')): 
   return { bytes, metadata: { ...metadata } };
 }
 
-const check = (object: { bytes: Uint8Array; metadata: Record<string, string> }) =>
+const check = (object: { bytes: Uint8Array; metadata: Record<string, string> }, zone?: string, key = KEY) =>
   checkRawObject(
-    PARTS,
+    parseRawKey(key)!,
     { ...object, contentType: 'application/json', version: 'v1' } satisfies StoredObject,
     sha256Hex(object.bytes),
+    zone,
   );
 
 describe('checkRawObject', () => {
   it('finds nothing wrong with an object as it was archived', () => {
-    expect(check(archived())).toEqual({ problems: [], notes: [] });
+    expect(check(archived())).toEqual({ problems: [], notes: [], valid: true });
   });
 
   it('reports a changed byte as a sha256 mismatch, with both hashes', () => {
@@ -102,6 +102,29 @@ describe('checkRawObject', () => {
     expect(check(object).problems).toEqual([problem]);
   });
 
+  it('reports a recorded zone other than the configured one', () => {
+    expect(check(archived(), 'Asia/Jakarta').problems).toEqual([]);
+    expect(check(archived(), 'Asia/Makassar').problems).toEqual([
+      'time-zone "Asia/Jakarta" is not the configured AIRUDDER_TIMEZONE "Asia/Makassar"',
+    ]);
+  });
+
+  it('reports a recorded zone that does not turn the key into its window', () => {
+    // A check at 10:00 Jakarta (03:00Z): the day so far ends at 10:00:00 local
+    const checkKey = 'raw/check/2025-11-11/20251111T030000Z_20251111T000000_20251111T100000.json';
+    const object = archived();
+    Object.assign(object.metadata, {
+      'run-kind': 'check',
+      'reference-time': '2025-11-11T03:00:00.000Z',
+      'window-end': '2025-11-11 10:00:00',
+    });
+    expect(check(object, undefined, checkKey).problems).toEqual([]);
+    object.metadata['time-zone'] = 'Asia/Tokyo';
+    expect(check(object, undefined, checkKey).problems).toEqual([
+      'time-zone "Asia/Tokyo" does not fit the key: its reference time 2025-11-11T03:00:00.000Z is 2025-11-11 12:00:00 there, not the window end 2025-11-11 10:00:00',
+    ]);
+  });
+
   it('reports a response recorded valid that no longer parses', () => {
     const json = fixtureJson('statistics-example.json');
     json.data = 'gone';
@@ -118,6 +141,7 @@ describe('checkRawObject', () => {
       object.metadata['schema-verdict'] = verdict;
       expect(check(object)).toEqual({
         problems: [],
+        valid: false,
         notes: [
           expect.stringMatching(new RegExp(`^recorded ${verdict} and still does not parse \\(consistent\\)`)),
         ],

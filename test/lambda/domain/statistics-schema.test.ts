@@ -4,6 +4,17 @@ import { encodeJson, fixtureBytes, fixtureJson } from '../../helpers/fixtures';
 
 const example = () => fixtureJson('statistics-example.json');
 
+/** Changes the example, then expects it invalid with an issue at `path` and `message` in the error. */
+function expectInvalid(change: (body: any) => unknown, path: string, message: string | RegExp) {
+  const body = example();
+  change(body);
+  const parsed = parseStatistics(encodeJson(body));
+  expect(parsed.verdict).toBe('invalid');
+  if (parsed.verdict === 'valid') return;
+  expect(parsed.error.issues.map((issue) => issue.path)).toContain(path);
+  expect(parsed.error.message).toMatch(message);
+}
+
 describe('parseStatistics', () => {
   it('accepts the documented example kept in test/fixtures', () => {
     // Prepare: the repository's own copy; nothing outside the clone is read
@@ -74,14 +85,68 @@ describe('parseStatistics', () => {
       (b: any) => (b.data.realtime.total.story_distribution.complain = 'many'),
       'data.realtime.total.story_distribution.complain',
     ],
-  ])('rejects %s and names the path', (_name, change, path) => {
+  ])('rejects %s and names the path', (_name, change, path) => expectInvalid(change, path, path));
+
+  it.each([
+    [
+      'a negative call count',
+      (b: any) => (b.data.realtime.total.total_calls = -3611),
+      'data.realtime.total.total_calls',
+      /-3611 is negative: a count cannot be/,
+    ],
+    [
+      'a negative count sent as a string',
+      (b: any) => (b.data.realtime.hourly.data_list[0].valid_calls = '-2'),
+      'data.realtime.hourly.data_list[0].valid_calls',
+      /-2 is negative/,
+    ],
+    [
+      'a rate above 1',
+      (b: any) => (b.data.realtime.total.transfer_success_rate = 1.2),
+      'data.realtime.total.transfer_success_rate',
+      /1\.2 is outside 0–1/,
+    ],
+    [
+      'a negative rate in an offline row',
+      (b: any) => (b.data.offline.daily.data_list[0].one_call_problem_solve_rate = -0.1),
+      'data.offline.daily.data_list[0].one_call_problem_solve_rate',
+      /-0\.1 is outside 0–1/,
+    ],
+    [
+      'more successful transfers than attempts',
+      (b: any) => {
+        b.data.realtime.daily.data_list[0].attempted_transfer_calls = 10;
+        b.data.realtime.daily.data_list[0].transfer_success_calls = 11;
+      },
+      'data.realtime.daily.data_list[0].transfer_success_calls',
+      /11 successful transfers exceed the 10 attempted/,
+    ],
+    [
+      'a negative distribution count',
+      (b: any) => (b.data.realtime.total.story_distribution.complain = -1),
+      'data.realtime.total.story_distribution.complain',
+      /-1 is negative/,
+    ],
+    [
+      'a negative peak concurrency',
+      (b: any) => (b.data.offline.daily.data_list[1].max_concurrent_call_count = -4),
+      'data.offline.daily.data_list[1].max_concurrent_call_count',
+      /-4 is negative/,
+    ],
+  ])('rejects the implausible %s as invalid and names the path', (_name, change, path, message) =>
+    expectInvalid(change, path, message),
+  );
+
+  it('accepts the edges of plausibility: zero counts, rates of exactly 0 and 1, as many successes as attempts', () => {
     const body = example();
-    change(body);
-    const parsed = parseStatistics(encodeJson(body));
-    expect(parsed.verdict).toBe('invalid');
-    if (parsed.verdict === 'valid') return;
-    expect(parsed.error.issues.map((issue) => issue.path)).toContain(path);
-    expect(parsed.error.message).toContain(path);
+    Object.assign(body.data.realtime.total, {
+      total_calls: 0,
+      transfer_success_rate: 1,
+      agent_reception_rate: 0,
+      attempted_transfer_calls: 5,
+      transfer_success_calls: 5,
+    });
+    expect(parseStatistics(encodeJson(body)).verdict).toBe('valid');
   });
 
   it('calls a body that is not JSON malformed', () => {

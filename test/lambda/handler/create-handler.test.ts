@@ -69,6 +69,7 @@ describe('the Lambda handler, end to end', () => {
     await slack.close();
   });
 
+  let secretClock = 0;
   const buildHandler = (overrides: Partial<HandlerDeps> = {}) => {
     let mode = '';
     const pending: Array<[MetricName, number]> = [];
@@ -92,6 +93,7 @@ describe('the Lambda handler, end to end', () => {
       s3Client: s3.client,
       logger: createJsonLogger((line) => logs.push(line), 'DEBUG'),
       metrics: recorder,
+      now: () => secretClock,
       ...overrides,
     });
   };
@@ -118,8 +120,27 @@ describe('the Lambda handler, end to end', () => {
     expect(again.outcome).toBe('already-evaluated');
     expect(s3.objects.size).toBe(objectsBefore);
     expect(slack.received.length).toBe(postsBefore);
-    expect(metric('check', 'RunSucceeded')).toBe(4);
+    expect(metric('check', 'RunSucceeded')).toBe(3);
+    expect(metric('check', 'CheckAlreadyEvaluated')).toBe(1);
     expect(metric('check', 'AlertsFired')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('never counts a check the state is already past as a success, so the heartbeat alarm can fire', async () => {
+    // Prepare: the state was evaluated for an instant ahead of the schedule (as a mistyped --at once did)
+    const handler = buildHandler();
+    clock = new Date('2025-11-11T06:00:00Z');
+    await handler({ mode: 'check', scheduledTime: '2025-11-11T06:00:00Z' }, context('ahead'));
+    metrics.length = 0;
+    // Act: the schedule's next runs are all behind it
+    for (const scheduledTime of ['2025-11-11T05:15:00Z', '2025-11-11T05:30:00Z']) {
+      clock = new Date(scheduledTime);
+      const summary = await handler({ mode: 'check', scheduledTime }, context(scheduledTime));
+      expect(summary.outcome).toBe('already-evaluated');
+    }
+    // Assess
+    expect(metric('check', 'RunSucceeded')).toBe(0);
+    expect(metric('check', 'CheckAlreadyEvaluated')).toBe(2);
+    expect(logs.join('\n')).toMatch(/evaluated for a later instant than this run/);
   });
 
   it('posts the digest of the previous local day once, and a duplicate event posts nothing', async () => {
@@ -149,6 +170,60 @@ describe('the Lambda handler, end to end', () => {
     await handler({ mode: 'check', scheduledTime: '2025-11-11T05:15:00Z' }, context('b'));
     await handler({ mode: 'digest', scheduledTime: '2025-11-12T01:30:00Z' }, context('c'));
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+  });
+
+  it('reads the secret again once MONITOR_SECRET_TTL_MINUTES (default 10) have passed', async () => {
+    const handler = buildHandler();
+    secretClock = 0;
+    clock = new Date('2025-11-11T05:00:00Z');
+    await handler({ mode: 'check', scheduledTime: '2025-11-11T05:00:00Z' }, context('a'));
+    secretClock = 9 * 60_000;
+    await handler({ mode: 'check', scheduledTime: '2025-11-11T05:15:00Z' }, context('b'));
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    secretClock = 11 * 60_000;
+    await handler({ mode: 'check', scheduledTime: '2025-11-11T05:30:00Z' }, context('c'));
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
+  it('reads the secret again at once after Slack answers 404 to a rotated webhook, and delivers through the new one', async () => {
+    // Prepare: the secret still names an old webhook path, which Slack answers 404 no_service
+    const handler = buildHandler();
+    secretClock = 0;
+    const rotated = (url: string) =>
+      JSON.stringify({
+        AIRUDDER_APP_KEY: TEST_CREDENTIALS.appKey,
+        AIRUDDER_APP_SECRET: TEST_CREDENTIALS.appSecret,
+        SLACK_WEBHOOK_URL: url,
+      });
+    const oldUrl = `${new URL(slack.url).origin}/services/T000/B000/OLDOLD`;
+    secrets
+      .on(GetSecretValueCommand, { SecretId: SECRET_ARN })
+      .resolvesOnce({ SecretString: rotated(oldUrl) })
+      .resolves({ SecretString: rotated(slack.url) });
+    // Hourly checks into the transfer failure until one owes an alert and Slack refuses it
+    let failedAt = -1;
+    const hours = ['01', '02', '03', '04', '05'];
+    for (const [index, hour] of hours.entries()) {
+      clock = new Date(`2025-11-11T${hour}:00:00Z`);
+      const outcome = await handler(
+        { mode: 'check', scheduledTime: clock.toISOString() },
+        context(hour),
+      ).catch((error: Error) => error);
+      if (outcome instanceof Error) {
+        failedAt = index;
+        break;
+      }
+    }
+    expect(failedAt).toBeGreaterThanOrEqual(0);
+    expect(slack.received).toHaveLength(0);
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    // Act: the next run, well within the TTL
+    clock = new Date(`2025-11-11T${hours[failedAt]}:15:00Z`);
+    await handler({ mode: 'check', scheduledTime: clock.toISOString() }, context('new'));
+    // Assess
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    expect(slack.received).toHaveLength(1);
+    expect(logs.join('\n')).not.toContain('OLDOLD');
   });
 
   it('builds one S3 client and one Secrets Manager client per container, even when a read failed', async () => {

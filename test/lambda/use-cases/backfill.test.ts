@@ -112,11 +112,11 @@ describe('backfill', () => {
     });
   });
 
-  it('skips days that already have any object under raw/day/<date>/, found with one listing', async () => {
+  it('skips days that already hold a valid response under raw/day/<date>/, found with one listing', async () => {
     const { store, objects, listings } = memoryStore();
     await store.createIfAbsent(
       'raw/day/2025-08-02/20250802T020000Z_20250802T000000_20250802T090000.json',
-      new Uint8Array([1]),
+      fixtureBytes('statistics-example.json'),
       {
         contentType: 'application/json',
         metadata: {},
@@ -130,6 +130,39 @@ describe('backfill', () => {
     expect(objects.size).toBe(3);
     expect(progress[0]).toEqual({ kind: 'planned', total: 3, toFetch: 2 });
     expect(progress[1]).toMatchObject({ kind: 'day', outcome: { date: '2025-08-02', status: 'skipped' } });
+  });
+
+  it('fetches again, as an additional object, a day whose only responses are invalid or malformed', async () => {
+    // Prepare: 08-01 holds a malformed and an invalid response, 08-02 an invalid then a valid one
+    const { store, objects } = memoryStore();
+    const put = (key: string, bytes: Uint8Array) =>
+      store.createIfAbsent(key, bytes, { contentType: 'application/json', metadata: {} });
+    const invalid = Buffer.from(
+      JSON.stringify({ code: 200, data: { realtime: { total: { total_calls: -1 } } } }),
+    );
+    await put('raw/day/2025-08-01/20250801T165959Z_20250801T000000_20250801T235959.json', invalid);
+    await put(
+      'raw/day/2025-08-01/20250802T010000Z_20250801T000000_20250801T235959.json',
+      Buffer.from('{"code":'),
+    );
+    await put('raw/day/2025-08-02/20250802T165959Z_20250802T000000_20250802T235959.json', invalid);
+    await put(
+      'raw/day/2025-08-02/20250803T010000Z_20250802T000000_20250802T235959.json',
+      fixtureBytes('statistics-example.json'),
+    );
+    const { source, starts } = fakeSource();
+    // Act
+    const { result } = await runBackfill(store, source, { from: '2025-08-01', to: '2025-08-02' });
+    // Assess: 08-01 refetched under the fetch time, its invalid objects kept; 08-02 skipped
+    expect(result).toMatchObject({ fetched: 1, skipped: 1, failed: 0 });
+    expect(starts.map((start) => start.date)).toEqual(['2025-08-01']);
+    const day1 = [...objects.keys()].filter((key) => key.startsWith('raw/day/2025-08-01/')).sort();
+    expect(day1).toEqual([
+      'raw/day/2025-08-01/20250801T165959Z_20250801T000000_20250801T235959.json',
+      'raw/day/2025-08-01/20250802T010000Z_20250801T000000_20250801T235959.json',
+      'raw/day/2025-08-01/20251112T000000Z_20250801T000000_20250801T235959.json',
+    ]);
+    expect(result.days[0]).toMatchObject({ status: 'fetched', key: day1[2] });
   });
 
   it('keeps at most `concurrency` days in flight', async () => {

@@ -135,7 +135,7 @@ describe.each([
     await cleanup();
   });
 
-  it('neither adds a second object nor overwrites the first', async () => {
+  it('neither adds a second object nor overwrites the first, and evaluates the stored bytes', async () => {
     const referenceTime = new Date('2025-11-12T07:31:00Z');
     const run = async () => {
       const recorder = recordingFetch();
@@ -154,5 +154,29 @@ describe.each([
     const object = await store.get(first.result.archived.key);
     expect(sha256(object!.bytes)).toBe(sha256(first.served[0]!));
     expect(await store.list('raw/fetch/2025-11-12/')).toEqual([first.result.archived.key]);
+    // The run's figures and fingerprint are the archived copy's, and it says the new bytes differed
+    expect(again.result.archived.sha256).toBe(sha256(first.served[0]!));
+    expect(again.result.statistics).toEqual(first.result.statistics);
+    expect(again.result.repeat).toEqual({ fetchedSha256: sha256(again.served[0]!), differed: true });
+    expect(first.result.repeat).toBeUndefined();
+  });
+
+  it('fails naming the archived object when the stored copy under the key is invalid', async () => {
+    const referenceTime = new Date('2025-11-12T07:32:00Z');
+    const source = testClient(standIn.url).client;
+    standIn.inject('statistics', { kind: 'drift', drift: 'invalid' });
+    const first = await fetchAndArchive(
+      { source, store, logger: silentLogger },
+      { kind: 'fetch', window, referenceTime },
+    ).catch((error: Error) => error);
+    expect(first).toBeInstanceOf(ResponseValidationError);
+    // Act: the API now answers validly, but the key holds the invalid response
+    const again = await fetchAndArchive(
+      { source, store, logger: silentLogger },
+      { kind: 'fetch', window, referenceTime },
+    ).catch((error: Error) => error);
+    // Assess
+    expect(again).toBeInstanceOf(ResponseValidationError);
+    expect((again as Error).message).toMatch(/raw response archived at .*20251112T073200Z/);
   });
 });

@@ -133,6 +133,31 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     expect(slack.received.length - posted).toBe(1);
   });
 
+  it('keeps every part of the webhook path out of the digest record when Slack (or a proxy) echoes it', async () => {
+    // Prepare: a 404 whose body quotes the secret parts of the path, one by one and whole
+    const store = createS3ObjectStore(s3.client, s3.bucket, 'echo');
+    const path = new URL(slack.url).pathname; // /services/T000/B000/XXXX
+    const [, , team, hook, token] = path.split('/');
+    slack.respondWith({
+      status: 404,
+      body: `no_service: team ${team} hook ${hook} token ${token} at ${path}`,
+    });
+    // Act
+    const error = (await runDigest(deps(store, 'echo'), { scheduledTime: MORNING }).catch(
+      (e: Error) => e,
+    )) as Error;
+    // Assess
+    expect(error).toBeInstanceOf(DigestDeliveryError);
+    // (only lastError: archive keys in the record hold timestamps like 20251112T000000)
+    const record = await readDocument(store, digestRecordKey('2025-11-11'), DigestRecordSchema);
+    const stored = record?.value.lastError ?? '';
+    expect(stored).toMatch(/answered 404 no_service: team \[REDACTED\]/);
+    for (const part of [team!, hook!, token!, path]) {
+      expect(stored).not.toContain(part);
+      expect(error.message).not.toContain(part);
+    }
+  });
+
   it('posts again with force, and for an explicit date', async () => {
     const store = createS3ObjectStore(s3.client, s3.bucket, 'force');
     const posted = slack.received.length;

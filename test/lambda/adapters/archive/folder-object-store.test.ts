@@ -1,5 +1,6 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFolderObjectStore } from '../../../../lambda/adapters/archive/folder-object-store';
@@ -96,6 +97,72 @@ describe('createFolderObjectStore', () => {
       for (const failed of outcomes.filter((o) => o.status === 'rejected')) {
         expect((failed as PromiseRejectedResult).reason).toBeInstanceOf(PreconditionFailedError);
       }
+    });
+  });
+
+  it('never leaves an object without metadata: a failure writing the sidecar publishes nothing, and the rerun creates both', async () => {
+    // Prepare: inject a failure at the exact step: the sidecar's name is taken by a folder
+    const store = createFolderObjectStore(dir);
+    const key = 'raw/check/2025-11-12/crash.json';
+    await mkdir(join(dir, `${key}.meta.json`), { recursive: true });
+    await writeFile(join(dir, `${key}.meta.json`, 'x'), '');
+    // Act: the create fails where a crash would stop it
+    await expect(store.createIfAbsent(key, Buffer.from('{"a":1}'), json)).rejects.toThrow();
+    // Assess: no object published without its metadata, and the rerun (after the "crash") completes
+    expect(await store.get(key)).toBeUndefined();
+    await rm(join(dir, `${key}.meta.json`), { recursive: true });
+    expect(await store.createIfAbsent(key, Buffer.from('{"a":1}'), json)).toBe(true);
+    expect((await store.get(key))?.metadata).toEqual(json.metadata);
+  });
+
+  it('replaces the sidecar a crash left without its object on the next create', async () => {
+    const store = createFolderObjectStore(dir);
+    const key = 'raw/check/2025-11-12/orphan.json';
+    await mkdir(join(dir, 'raw/check/2025-11-12'), { recursive: true });
+    await writeFile(
+      join(dir, `${key}.meta.json`),
+      JSON.stringify({ contentType: 'x', metadata: { stale: '1' } }),
+    );
+    expect(await store.strays!('raw/')).toEqual([`${key}.meta.json (metadata without its object)`]);
+    expect(await store.createIfAbsent(key, Buffer.from('{}'), json)).toBe(true);
+    expect((await store.get(key))?.metadata).toEqual(json.metadata);
+    expect(await store.strays!('raw/')).toEqual([]);
+  });
+
+  describe('stale locks', () => {
+    const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid;
+    const lockFor = async (key: string, owner: { pid: number; host?: string }, mtime: Date) => {
+      const lock = join(dir, `${key}.lock`);
+      await mkdir(join(lock, '..'), { recursive: true });
+      await writeFile(lock, JSON.stringify({ id: 'crashed-run', host: hostname(), ...owner }));
+      await utimes(lock, mtime, mtime);
+    };
+    const value = () => ({ ...json, expectedVersion: undefined as string | undefined });
+
+    it('takes over a lock whose process is gone, even when its file time is an hour ahead (clock skew)', async () => {
+      const store = createFolderObjectStore(dir);
+      await lockFor('state/s.json', { pid: deadPid() }, new Date(Date.now() + 3_600_000));
+      await expect(store.replace('state/s.json', Buffer.from('1'), value())).resolves.toEqual(
+        expect.any(String),
+      );
+    });
+
+    it('never takes over the lock of a live process, even when its file time is an hour behind', async () => {
+      const store = createFolderObjectStore(dir);
+      await lockFor('state/s.json', { pid: process.pid }, new Date(Date.now() - 3_600_000));
+      await expect(store.replace('state/s.json', Buffer.from('1'), value())).rejects.toThrow(
+        PreconditionFailedError,
+      );
+    });
+
+    it('lets exactly one of many runs take over the same stale lock', async () => {
+      const store = createFolderObjectStore(dir);
+      await lockFor('state/s.json', { pid: deadPid() }, new Date(Date.now() - 3_600_000));
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) => store.replace('state/s.json', Buffer.from(`${i}`), value())),
+      );
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      expect(await readdir(join(dir, 'state'))).toEqual(['s.json', 's.json.meta.json']);
     });
   });
 });

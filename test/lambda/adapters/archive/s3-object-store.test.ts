@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   GetObjectCommand,
   HeadObjectCommand,
@@ -154,5 +156,51 @@ describe('createS3ObjectStore conditional writes (SDK mock)', () => {
       'cannot write s3://b/raw/a.json',
     );
     mock.restore();
+  });
+});
+
+describe('createS3ObjectStore against a frozen endpoint (accepts connections, never answers)', () => {
+  let server: Server;
+  let client: S3Client;
+  beforeAll(async () => {
+    server = createServer(() => {
+      // hold every request open: the socket stays connected and silent
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    client = new S3Client({
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+  });
+  afterAll(async () => {
+    client.destroy();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('gives up on each request after ARCHIVE_TIMEOUT_MS, naming the object', {
+    timeout: 10_000,
+  }, async () => {
+    const store = createS3ObjectStore(client, 'frozen', 'audit', { timeoutMs: 200 });
+    await expect(store.get('state/alerts.json')).rejects.toThrow(
+      /cannot read s3:\/\/frozen\/audit\/state\/alerts\.json: S3 did not answer within 200 ms/,
+    );
+    await expect(store.createIfAbsent('raw/x.json', Buffer.from('{}'), json)).rejects.toThrow(
+      /cannot write s3:\/\/frozen\/audit\/raw\/x\.json: S3 did not answer within 200 ms/,
+    );
+    await expect(store.list('raw/')).rejects.toThrow(/cannot list .*S3 did not answer within 200 ms/);
+  });
+
+  it('never runs past the run deadline, even with a longer timeout', { timeout: 10_000 }, async () => {
+    const now = 1_000_000;
+    const store = createS3ObjectStore(client, 'frozen', '', {
+      timeoutMs: 60_000,
+      deadline: now + 150,
+      now: () => now,
+    });
+    await expect(store.get('state/alerts.json')).rejects.toThrow(/S3 did not answer within 150 ms/);
   });
 });

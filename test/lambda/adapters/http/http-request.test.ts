@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   HttpNetworkError,
+  HttpResponseTooLargeError,
   HttpTimeoutError,
   httpRequest,
   parseRetryAfter,
@@ -111,5 +112,79 @@ describe('httpRequest over node:http (the default, without a fetch)', () => {
     expect(error).toBeInstanceOf(HttpNetworkError);
     expect((error as Error).message).toMatch(/^test call failed before a response arrived: .*ECONNREFUSED/);
     expect((error as Error).message).not.toContain('secret');
+  });
+});
+
+describe('httpRequest with a response size cap, over loopback', () => {
+  let server: Server;
+  let url: string;
+  let sentBytes = 0;
+  beforeAll(async () => {
+    // /declared/N sends N bytes with Content-Length; /streamed/N sends them chunked, without it
+    server = createServer((request, response) => {
+      const [, mode, size] = (request.url ?? '').split('/');
+      const total = Number(size);
+      if (mode === 'declared') response.setHeader('Content-Length', String(total));
+      sentBytes = 0;
+      const chunk = Buffer.alloc(16 * 1024, 'x');
+      const pump = () => {
+        while (sentBytes < total) {
+          const part = chunk.subarray(0, Math.min(chunk.length, total - sentBytes));
+          sentBytes += part.length;
+          if (!response.write(part)) return void response.once('drain', pump);
+        }
+        response.end();
+      };
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  const get = (path: string, maxBytes: number) =>
+    httpRequest(fetch, 'test request', {
+      url: `${url}${path}`,
+      method: 'GET',
+      headers: {},
+      timeoutMs: 5_000,
+      maxBytes,
+      maxBytesSetting: 'TEST_LIMIT',
+    });
+
+  it('caps the default node:http exchange too (no fetch given)', async () => {
+    const error = await httpRequest(undefined, 'test request', {
+      url: `${url}/streamed/50000000`,
+      method: 'GET',
+      headers: {},
+      timeoutMs: 5_000,
+      maxBytes: 100_000,
+      maxBytesSetting: 'TEST_LIMIT',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpResponseTooLargeError);
+    expect((error as Error).message).toMatch(/reading stopped after .* nothing is archived/);
+  });
+
+  it('reads a body up to the limit byte for byte', async () => {
+    const response = await get('/streamed/100000', 100_000);
+    expect(response.bytes.byteLength).toBe(100_000);
+  });
+
+  it('refuses a body that declares more than the limit without reading it, naming the setting', async () => {
+    const error = await get('/declared/5000000', 100_000).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpResponseTooLargeError);
+    expect((error as Error).message).toMatch(
+      /test request: the response is larger than the 100,000-byte limit \(TEST_LIMIT\); it declared 5,000,000 bytes, so none were read and nothing can be archived/,
+    );
+  });
+
+  it('stops reading a streamed body once it passes the limit and says why nothing is archived', async () => {
+    const error = await get('/streamed/50000000', 100_000).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpResponseTooLargeError);
+    expect((error as Error).message).toMatch(
+      /reading stopped after 1\d\d,\d{3} bytes and the partial body was discarded: a truncated copy is not the response, so nothing is archived/,
+    );
   });
 });

@@ -1,0 +1,42 @@
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ARCHIVE, runDemo } from '../../dev/demo';
+
+describe('npm start (the demo)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'demo-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes only to its own folder whatever ARCHIVE_DIR and ARCHIVE_BUCKET say, and says where', async () => {
+    // Prepare: a "real" archive the user configured, with one object in it
+    const real = join(dir, 'real-archive');
+    await mkdir(join(real, 'raw'), { recursive: true });
+    await writeFile(join(real, 'raw', 'keep.json'), '{}');
+    const demoDir = join(dir, 'demo-archive');
+    const out: string[] = [];
+    // Act
+    const wrote = await runDemo({
+      env: { ARCHIVE_DIR: real, ARCHIVE_BUCKET: 'production-audit', AIRUDDER_TIMEZONE: 'Asia/Jakarta' },
+      io: { stdout: (text) => out.push(text), stderr: (text) => out.push(text) },
+      archiveDir: demoDir,
+    });
+    // Assess
+    expect(wrote).toBe(demoDir);
+    expect(await readdir(real, { recursive: true })).toEqual(['raw', join('raw', 'keep.json')]);
+    expect((await readdir(join(demoDir, 'raw'), { recursive: true })).length).toBeGreaterThan(10);
+    const text = out.join('\n');
+    expect(text).toContain(`demo archive in ${demoDir}`);
+    expect(text).toMatch(/ARCHIVE_DIR and ARCHIVE_BUCKET ignored: the demo never writes to a real archive/);
+    expect(text).toContain(`The demo wrote to ${demoDir} only`);
+  });
+
+  it('keeps its default folder inside the repository', () => {
+    expect(DEMO_ARCHIVE).toBe(join(__dirname, '..', '..', '.data', 'demo-archive'));
+  });
+});
