@@ -300,14 +300,13 @@ describe('the Lambda handler, end to end', () => {
         expect.arrayContaining(['rule', 'metric', 'window', 'value', 'threshold', 'state', 'outcome']),
       );
     }
-    const transfer = lines.find(
-      (line) => line.metric === 'transfer_success_rate' && line.scope === 'day-so-far',
-    );
+    // The shipped transfer rule judges the rolling last 60 minutes (#11).
+    const transfer = lines.find((line) => line.rule === 'transfer-success-rate');
     const rule = defaultRules.rules.find((r) => r.id === transfer?.rule)!;
     expect(transfer).toMatchObject({
       outcome: 'value',
       value: expect.any(Number),
-      window: expect.stringContaining('Asia/Jakarta'),
+      window: 'last 60 min',
       threshold: rule.warn,
       comparison: 'below',
       state: expect.stringMatching(/^(pending|firing:warn|firing:crit)$/),
