@@ -7,10 +7,10 @@ import { kib, round } from './stats';
 const TARGET_KIB = 190;
 const ZOD = 'node_modules/zod/';
 
-const slackFetch = substitute(/^@slack\/webhook$/, 'bench/stubs/slack-webhook-fetch.ts');
+const slackFetch = substitute(/^@slack\/webhook$/, 'bench/experiments/stubs/slack-webhook-fetch.ts');
 const powertoolsLite = substitute(
   /^@aws-lambda-powertools\/(logger|metrics)$/,
-  'bench/stubs/powertools-lite.ts',
+  'bench/experiments/stubs/powertools-lite.ts',
 );
 const esbuildTrims = { esbuildArgs: { '--legal-comments': 'none', '--charset': 'utf8' } };
 
@@ -44,8 +44,11 @@ export async function benchBundle(): Promise<{ section: SectionResult<BundleData
   const deployed = await build('handler');
   const hello = await buildBundle({ name: 'hello', entry: 'bench/fixtures/hello-handler.ts' });
   const sdkOnly = await buildBundle({ name: 'sdk-only', entry: 'bench/fixtures/sdk-only-handler.ts' });
-  const zodClassicProbe = await buildBundle({ name: 'zod-classic', entry: 'bench/probes/zod-classic.ts' });
-  const zodMiniProbe = await buildBundle({ name: 'zod-mini', entry: 'bench/probes/zod-mini.ts' });
+  const zodClassicProbe = await buildBundle({
+    name: 'zod-classic',
+    entry: 'bench/experiments/probes/zod-classic.ts',
+  });
+  const zodMiniProbe = await buildBundle({ name: 'zod-mini', entry: 'bench/experiments/probes/zod-mini.ts' });
   const legal = await build('legal-comments-none', {
     bundling: { esbuildArgs: { '--legal-comments': 'none' } },
   });
