@@ -27,7 +27,7 @@ import {
 import type { BackfillDeps } from './use-cases/backfill';
 import type { CurateDeps } from './use-cases/curate';
 import type { FetchDeps } from './use-cases/fetch-and-archive';
-import { readFiredAlerts } from './use-cases/fired-alerts';
+import { readDayAlerts } from './use-cases/fired-alerts';
 import type { ReplayDeps } from './use-cases/replay';
 import type { CheckDeps } from './use-cases/run-check';
 import type { DigestDeps } from './use-cases/run-digest';
@@ -169,7 +169,7 @@ export function createWiring(run: RunContext): Wiring {
         topN: config.digestTopN,
         runId: run.runId,
         now: run.now,
-        firedAlerts: (date) => readFiredAlerts(store, digestRules, date, timeZone),
+        dayAlerts: (date) => readDayAlerts(store, digestRules, date, timeZone),
       };
     },
     async backfill() {

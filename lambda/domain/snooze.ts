@@ -1,7 +1,8 @@
 import type { Notification } from './alerts/notify';
 import type { Rule } from './alerts/rules';
 import type { AlertState, Snooze } from './alerts/state';
-import { formatWallClock, toWallClock } from './local-time';
+import type { DaySnooze } from './digest/day-data';
+import { formatWallClock, localDate, toWallClock } from './local-time';
 import { escapeMrkdwn } from './slack/mrkdwn';
 import type { SlackMessage } from './slack/slack-message';
 
@@ -117,11 +118,23 @@ export const activeSnoozes = (state: AlertState, at: Date) =>
     .map(([target, snooze]) => ({ target, ...snooze }))
     .sort((a, b) => a.until.localeCompare(b.until));
 
-/** The snoozes that overlapped a local day [start, end), for the digest. */
-export const snoozesDuring = (state: AlertState, start: Date, end: Date) =>
-  (state.snoozeLog ?? []).filter(
-    (entry) => Date.parse(entry.at) < end.getTime() && Date.parse(entry.until) > start.getTime(),
-  );
+/** The snoozes that overlapped the local `date` (set on or before it, ending after it began), for the digest. */
+export function snoozesOn(
+  state: AlertState,
+  rules: readonly Rule[],
+  date: string,
+  timeZone: string,
+): DaySnooze[] {
+  const titles = new Map(rules.map((rule) => [rule.id, rule.title]));
+  return (state.snoozeLog ?? []).flatMap((entry) => {
+    const from = localDate(new Date(entry.at), timeZone);
+    // The last instant it held; a snooze ending exactly at midnight does not touch the next day.
+    const to = localDate(new Date(Date.parse(entry.until) - 1), timeZone);
+    if (from > date || to < date) return [];
+    const title = entry.target === SNOOZE_ALL ? 'all rules' : (titles.get(entry.target) ?? entry.target);
+    return [{ title, at: entry.at, until: entry.until, ...(entry.reason ? { reason: entry.reason } : {}) }];
+  });
+}
 
 /** "2025-11-12 14:00" in the account's zone. */
 export const localMinute = (instant: string | Date, timeZone: string) =>

@@ -1,9 +1,10 @@
 import { metricUnit } from '../domain/alerts/format-value';
 import type { Rule } from '../domain/alerts/rules';
 import { ALERT_STATE_KEY, type AlertState, AlertStateSchema } from '../domain/alerts/state';
-import type { FiredAlert } from '../domain/digest/day-data';
+import type { DaySnooze, FiredAlert } from '../domain/digest/day-data';
 import { localDate } from '../domain/local-time';
 import type { ObjectStore } from '../domain/object-store';
+import { snoozesOn } from '../domain/snooze';
 import { readDocument } from './json-document';
 
 /**
@@ -59,13 +60,23 @@ export function firedAlertsOn(
   return fired.sort((a, b) => a.at.localeCompare(b.at));
 }
 
-/** Reads the alert state and lists the alerts fired on `date` (none when there is no state yet). */
-export async function readFiredAlerts(
+/** What the alert state says of a local date: the alerts that fired and the snoozes in force. */
+export interface DayAlerts {
+  readonly fired: FiredAlert[];
+  readonly snoozes: DaySnooze[];
+}
+
+/** Reads the alert state once and lists the alerts fired and the snoozes of `date` (none without a state). */
+export async function readDayAlerts(
   store: ObjectStore,
   rules: readonly Rule[],
   date: string,
   timeZone: string,
-): Promise<FiredAlert[]> {
+): Promise<DayAlerts> {
   const state = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
-  return state ? firedAlertsOn(state.value, rules, date, timeZone) : [];
+  if (!state) return { fired: [], snoozes: [] };
+  return {
+    fired: firedAlertsOn(state.value, rules, date, timeZone),
+    snoozes: snoozesOn(state.value, rules, date, timeZone),
+  };
 }

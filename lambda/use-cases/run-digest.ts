@@ -1,6 +1,5 @@
 import { CLAIM_TTL_MS, isHeldByAnother } from '../domain/claim';
 import { buildDigest } from '../domain/digest/build-digest';
-import type { FiredAlert } from '../domain/digest/day-data';
 import { previousDate, weekAgoDate } from '../domain/digest/day-data';
 import { localDate } from '../domain/local-time';
 import { previousLocalDate, shiftDate, wholeDayWindow, windowEndInstant } from '../domain/query-window';
@@ -10,6 +9,7 @@ import type { Logger } from '../shared/logger';
 import { readArchivedDay } from './archived-days';
 import { type DigestRecord, DigestRecordSchema, digestRecordKey } from './digest-record';
 import { type FetchDeps, fetchAndArchive } from './fetch-and-archive';
+import type { DayAlerts } from './fired-alerts';
 import { DocumentCorruptError, readDocument, updateDocument } from './json-document';
 
 export interface DigestDeps extends FetchDeps {
@@ -23,7 +23,8 @@ export interface DigestDeps extends FetchDeps {
   /** Always add the full table (the digest goes to a console, where there is no phone screen to fit). */
   readonly fullTable?: boolean;
   /** The alerts that fired on a local date, from the alert state. */
-  readonly firedAlerts: (date: string) => Promise<FiredAlert[]>;
+  /** The alerts fired and the snoozes in force on a local date, from the alert state. */
+  readonly dayAlerts: (date: string) => Promise<DayAlerts>;
 }
 
 export interface DigestRequest {
@@ -202,10 +203,10 @@ async function postDigest(deps: DigestDeps, date: string, request: DigestRequest
       deadline: request.deadline,
     });
     rawKey = day.archived.key;
-    const [previousDay, weekAgo, alertsFired] = await Promise.all([
+    const [previousDay, weekAgo, dayAlerts] = await Promise.all([
       earlierDay(deps, previousDate(date), timeZone, request.deadline, logger),
       earlierDay(deps, weekAgoDate(date), timeZone, request.deadline, logger),
-      deps.firedAlerts(date),
+      deps.dayAlerts(date),
     ]);
     message = buildDigest(
       {
@@ -214,7 +215,8 @@ async function postDigest(deps: DigestDeps, date: string, request: DigestRequest
         day: day.statistics,
         previousDay,
         weekAgo,
-        alertsFired,
+        alertsFired: dayAlerts.fired,
+        snoozes: dayAlerts.snoozes,
         archiveLocation: day.archived.location,
         topN: deps.topN,
       },

@@ -4,6 +4,7 @@ import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
 import type { Block, ContextBlock, SectionBlock, SlackMessage } from '../slack/slack-message';
 import type { StatisticsResponse } from '../statistics-schema';
 import {
+  type DaySnooze,
   type DigestFigures,
   type DigestInput,
   digestBreakdowns,
@@ -82,6 +83,9 @@ export function buildDigest(input: DigestInput, options: DigestOptions = {}): Sl
     section(headline(view)),
     section(attention(view)),
     ...(view.alerts.length > 0 ? [section(alertsText(view.alerts, date, timeZone))] : []),
+    ...(input.snoozes && input.snoozes.length > 0
+      ? [section(snoozesText(input.snoozes, date, timeZone))]
+      : []),
     section(hourlyText(hourlyVolume(input.day, date, timeZone))),
     footer(view, input.archiveLocation, timeZone),
     ...(options.detail ? detailBlocks(view, topN) : []),
@@ -222,6 +226,22 @@ function alertLine(alert: FiredAlert, date: string, timeZone: string): string {
       ? `${from}, still firing`
       : `${from}–${localTime(alert.resolvedAt, date, timeZone)}${Number.isFinite(lasted) ? ` (${formatElapsed(lasted)})` : ''}`;
   return `${SEVERITY[alert.severity]} *${title}*${worst} · ${when}`;
+}
+
+/** '🔕 *Snoozed* · Transfer success 14:00–16:00 — known carrier outage', one line per snooze. */
+function snoozesText(snoozes: ReadonlyArray<DaySnooze>, date: string, timeZone: string): string {
+  const lines = [...snoozes]
+    .sort((a, b) => instant(a.at) - instant(b.at))
+    .slice(0, ALERTS_SHOWN)
+    .map((snooze) => {
+      const reason = snooze.reason ? ` — ${truncate(escapeMrkdwn(snooze.reason), 120)}` : '';
+      const when = `${localTime(snooze.at, date, timeZone)}–${localTime(snooze.until, date, timeZone)}`;
+      return `• ${truncate(escapeMrkdwn(snooze.title), TITLE_MAX)} ${when}${reason}`;
+    });
+  const more = snoozes.length > ALERTS_SHOWN ? [`_…and ${snoozes.length - ALERTS_SHOWN} more_`] : [];
+  return [`🔕 *Snoozed* · ${snoozes.length} (messages held; resolutions still sent)`, ...lines, ...more].join(
+    '\n',
+  );
 }
 
 /** 'HH:mm' local, with the day in front when it is not the digest's day; the raw text if unreadable. */

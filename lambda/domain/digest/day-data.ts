@@ -31,6 +31,16 @@ export interface FiredAlert {
   readonly worst?: { readonly value: number; readonly unit: MetricUnit };
 }
 
+/** A snooze that held a rule's (or every rule's) messages for part of the digest's day. */
+export interface DaySnooze {
+  /** The rule's title, or 'all rules'. */
+  readonly title: string;
+  /** ISO instants: when it was set and when it ended (or will end). */
+  readonly at: string;
+  readonly until: string;
+  readonly reason?: string;
+}
+
 /** Everything one digest is built from; the caller fetches and reads, the digest only formats. */
 export interface DigestInput {
   /** 'YYYY-MM-DD', the account-local day the digest is about. */
@@ -44,6 +54,8 @@ export interface DigestInput {
   /** The same weekday a week earlier, when available. */
   readonly weekAgo?: StatisticsResponse;
   readonly alertsFired: ReadonlyArray<FiredAlert>;
+  /** Snoozes that overlapped the day (the digest lists them, so a quiet channel is explained). */
+  readonly snoozes?: ReadonlyArray<DaySnooze>;
   /** Where the raw response of `day` sits, e.g. an s3:// URI. */
   readonly archiveLocation: string;
   /** Stories, intentions, reasons… shown before the rest is folded into "others". */

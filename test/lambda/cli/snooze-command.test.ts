@@ -185,6 +185,25 @@ describe('snooze times, on the account-local clock', () => {
     expect(await snoozes('2025-11-12T18:30:00Z', 'Asia/Jakarta')).toEqual([]);
   });
 
+  it("lists the day's snoozes, with their reason, in the next morning's digest", async () => {
+    // Prepare: 10:00–12:00 in Bangkok on 12 Nov
+    const zone = 'Asia/Bangkok';
+    const set = await job(
+      ['snooze', 'all', '--for', '2h', '--reason', 'carrier outage'],
+      '2025-11-12T03:00:00Z',
+      zone,
+    );
+    expect(set.code).toBe(0);
+
+    // Act: the digest of 12 Nov, at 08:30 on the 13th
+    const digest = await job(['digest'], '2025-11-13T01:30:00Z', zone);
+
+    // Assess
+    expect(digest.code).toBe(0);
+    expect(digest.stdout + digest.stderr).toContain('🔕 *Snoozed* · 1');
+    expect(digest.stdout + digest.stderr).toContain('• all rules 10:00–12:00 — carrier outage');
+  });
+
   it('counts real time across a daylight-saving change, and refuses a local time that does not exist', async () => {
     // 01:30 CET on 30 March 2025; clocks jump from 02:00 to 03:00
     const until = await job(['snooze', 'all', '--until', '2025-03-30 03:30'], '2025-03-30T00:30:00Z');

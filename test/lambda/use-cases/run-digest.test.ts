@@ -64,7 +64,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     topN: 5,
     runId,
     now: () => MORNING,
-    firedAlerts: async () => alerts,
+    dayAlerts: async () => ({ fired: alerts, snoozes: [] }),
   });
 
   it("posts yesterday's digest once; a second invocation for the same date posts nothing", async () => {

@@ -416,3 +416,33 @@ describe('buildDigest: the message', () => {
     expect(() => buildDigest({ ...digestInput(), date: '2025-13-01' })).toThrow(RangeError);
   });
 });
+
+describe('the snoozes of the day', () => {
+  it('lists each snooze with its local times and reason in one section, and adds none on a day without', () => {
+    // Prepare
+    const plain = buildDigest(digestInput());
+    const input: DigestInput = {
+      ...digestInput(),
+      snoozes: [
+        {
+          title: 'Transfer success',
+          at: '2025-11-11T07:00:00Z',
+          until: '2025-11-11T09:00:00Z',
+          reason: 'carrier <!here>',
+        },
+        { title: 'all rules', at: '2025-11-10T16:00:00Z', until: '2025-11-11T01:00:00Z' },
+      ],
+    };
+
+    // Act
+    const message = buildDigest(input);
+
+    // Assess
+    expect(message.blocks).toHaveLength(plain.blocks.length + 1);
+    expect(allTexts(plain).some((text) => text.includes('Snoozed'))).toBe(false);
+    const lines = (allTexts(message).find((text) => text.includes('*Snoozed*')) ?? '').split('\n');
+    expect(lines[0]).toBe('🔕 *Snoozed* · 2 (messages held; resolutions still sent)');
+    expect(lines[1]).toMatch(/^• all rules .*23:00–08:00$/);
+    expect(lines[2]).toBe('• Transfer success 14:00–16:00 — carrier &lt;!here&gt;');
+  });
+});
