@@ -20,8 +20,7 @@ describe('createRedactor', () => {
       'team T0AB12CD3, channel hook B0EF45GH6',
     ].map((line) => redactor.redact(line));
     for (const line of echoed) {
-      for (const part of ['T0AB12CD3', 'B0EF45GH6', 'abcDEF123ghiJKL456m'])
-        expect(line).not.toContain(part);
+      for (const part of ['T0AB12CD3', 'B0EF45GH6', 'abcDEF123ghiJKL456m']) expect(line).not.toContain(part);
       expect(line).toContain('[REDACTED]');
     }
     expect(redactor.redact('hooks.slack.com answered 404')).toBe('hooks.slack.com answered 404');
