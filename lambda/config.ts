@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './domain/zod';
 import { isLoopbackUrl } from './shared/loopback';
 import { IanaTimeZoneSchema } from './shared/time-zone';
 
@@ -10,28 +10,31 @@ export class ConfigError extends Error {
   }
 }
 
-const optionalString = z
-  .string()
-  .optional()
-  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+const optionalString = z.pipe(
+  z.optional(z.string()),
+  z.transform((value) => (value === undefined || value.trim() === '' ? undefined : value)),
+);
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const positiveInt = (fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 /** setTimeout's ceiling: a longer timeout fires at once (Node clamps it to 1 ms), breaking every request. */
 export const MAX_TIMEOUT_MS = 2_147_483_647;
 const timeoutMs = (fallback: number) => positiveIntUpTo(fallback, MAX_TIMEOUT_MS, ' ms (about 24.8 days)');
 
 const positiveIntUpTo = (fallback: number, max: number, unit = '') =>
-  z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(max, { message: `must be at most ${max}${unit}` })
-    .default(fallback);
+  z._default(
+    z.coerce
+      .number()
+      .check(z.int(), z.positive(), z.maximum(max, { message: `must be at most ${max}${unit}` })),
+    fallback,
+  );
 
 /** https everywhere; plain http only for loopback hosts (the stand-in, tests). */
-const serviceUrl = z.url().refine((url) => url.startsWith('https://') || isLoopbackUrl(url), {
-  message: 'must use https (plain http is allowed only for 127.0.0.1, ::1 or localhost)',
-});
+const serviceUrl = z.url().check(
+  z.refine((url) => url.startsWith('https://') || isLoopbackUrl(url), {
+    message: 'must use https (plain http is allowed only for 127.0.0.1, ::1 or localhost)',
+  }),
+);
 
 /**
  * Every environment variable the CLI and the Lambda read, declared once. The names are a contract:
@@ -39,7 +42,7 @@ const serviceUrl = z.url().refine((url) => url.startsWith('https://') || isLoopb
  */
 export const EnvSchema = z
   .object({
-    AIRUDDER_BASE_URL: serviceUrl.default('https://api.airudder.com'),
+    AIRUDDER_BASE_URL: z._default(serviceUrl, 'https://api.airudder.com'),
     AIRUDDER_APP_KEY: optionalString,
     AIRUDDER_APP_SECRET: optionalString,
     AIRUDDER_TIMEZONE: IanaTimeZoneSchema,
@@ -54,56 +57,62 @@ export const EnvSchema = z
     ARCHIVE_BUCKET: optionalString,
     ARCHIVE_DIR: optionalString,
     ARCHIVE_PREFIX: z
-      .string()
-      .default('')
-      .transform((prefix) => prefix.replace(/^\/+|\/+$/g, ''))
-      .refine((prefix) => !prefix.split('/').includes('..'), { message: 'must not contain ".."' }),
+      .pipe(
+        z._default(z.string(), ''),
+        z.transform((prefix: string) => prefix.replace(/^\/+|\/+$/g, '')),
+      )
+      .check(z.refine((prefix) => !prefix.split('/').includes('..'), { message: 'must not contain ".."' })),
     MONITOR_SECRET_ARN: optionalString,
-    MONITOR_SECRET_TTL_MINUTES: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(24 * 60, { message: 'must be at most 1440 (24 h)' })
-      .default(10),
-    SLACK_WEBHOOK_URL: optionalString.pipe(serviceUrl.optional()),
-    SLACK_DIGEST_WEBHOOK_URL: optionalString.pipe(serviceUrl.optional()),
+    MONITOR_SECRET_TTL_MINUTES: z._default(
+      z.coerce
+        .number()
+        .check(z.int(), z.minimum(0), z.maximum(24 * 60, { message: 'must be at most 1440 (24 h)' })),
+      10,
+    ),
+    SLACK_WEBHOOK_URL: z.pipe(optionalString, z.optional(serviceUrl)),
+    SLACK_DIGEST_WEBHOOK_URL: z.pipe(optionalString, z.optional(serviceUrl)),
     SLACK_TIMEOUT_MS: timeoutMs(10_000),
     SLACK_MAX_ATTEMPTS: positiveInt(3),
     RULES_FILE: optionalString,
     DEFAULT_RULES_FILE: optionalString,
-    LINE_CAPACITY: z.coerce.number().int().positive().optional(),
+    LINE_CAPACITY: z.optional(z.coerce.number().check(z.int(), z.positive())),
     MONITOR_FAILURE_THRESHOLD: positiveInt(3),
     /** Display name of the monitored robot or account; heads every alert so centres can share a channel. */
-    MONITOR_NAME: z.string().trim().min(1).max(80).default('AIRUDDER stats monitor'),
+    MONITOR_NAME: z._default(
+      z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
+      'AIRUDDER stats monitor',
+    ),
     DIGEST_TOP_N: positiveInt(5),
-    LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+    LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']), 'INFO'),
   })
-  .superRefine((env, ctx) => {
-    if (env.ARCHIVE_BUCKET && env.ARCHIVE_DIR) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ARCHIVE_DIR'],
-        message: 'set ARCHIVE_BUCKET or ARCHIVE_DIR, not both',
-      });
-    }
-    if (!env.ARCHIVE_BUCKET && !env.ARCHIVE_DIR) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ARCHIVE_BUCKET'],
-        message: 'set ARCHIVE_BUCKET (S3) or ARCHIVE_DIR (local folder)',
-      });
-    }
-    // Half a credential is a mistake whatever the command; none at all is fine for commands that
-    // only read the archive (verify, replay) and is reported when a run needs AIRUDDER.
-    if (!env.MONITOR_SECRET_ARN && Boolean(env.AIRUDDER_APP_KEY) !== Boolean(env.AIRUDDER_APP_SECRET)) {
-      const missing = env.AIRUDDER_APP_KEY ? 'AIRUDDER_APP_SECRET' : 'AIRUDDER_APP_KEY';
-      ctx.addIssue({
-        code: 'custom',
-        path: [missing],
-        message: 'is required with the other AIRUDDER credential',
-      });
-    }
-  });
+  .check(
+    z.superRefine((env, ctx) => {
+      if (env.ARCHIVE_BUCKET && env.ARCHIVE_DIR) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ARCHIVE_DIR'],
+          message: 'set ARCHIVE_BUCKET or ARCHIVE_DIR, not both',
+        });
+      }
+      if (!env.ARCHIVE_BUCKET && !env.ARCHIVE_DIR) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ARCHIVE_BUCKET'],
+          message: 'set ARCHIVE_BUCKET (S3) or ARCHIVE_DIR (local folder)',
+        });
+      }
+      // Half a credential is a mistake whatever the command; none at all is fine for commands that
+      // only read the archive (verify, replay) and is reported when a run needs AIRUDDER.
+      if (!env.MONITOR_SECRET_ARN && Boolean(env.AIRUDDER_APP_KEY) !== Boolean(env.AIRUDDER_APP_SECRET)) {
+        const missing = env.AIRUDDER_APP_KEY ? 'AIRUDDER_APP_SECRET' : 'AIRUDDER_APP_KEY';
+        ctx.addIssue({
+          code: 'custom',
+          path: [missing],
+          message: 'is required with the other AIRUDDER credential',
+        });
+      }
+    }),
+  );
 
 export type Env = z.infer<typeof EnvSchema>;
 

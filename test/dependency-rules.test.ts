@@ -18,7 +18,8 @@ const CLEAN: Tree = {
   'lambda/handler.ts': `import { run } from "./use-cases/run";\nexport const handler = run;\n`,
   'lambda/use-cases/run.ts': `import type { Port } from "../domain/port";\nimport { pure } from "../domain/pure";\nexport const run = (port: Port) => pure(port);\n`,
   'lambda/domain/port.ts': 'export interface Port {\n  readonly name: string;\n}\n',
-  'lambda/domain/pure.ts': `import * as z from "zod";\nimport type { Port } from "./port";\nexport const pure = (port: Port) => z.string().parse(port.name);\n`,
+  'lambda/domain/zod.ts': `export * from "zod/mini";\n`,
+  'lambda/domain/pure.ts': `import type { Port } from "./port";\nimport * as z from "./zod";\nexport const pure = (port: Port) => z.string().parse(port.name);\n`,
   'lambda/adapters/client.ts': `import type { Port } from "../domain/port";\nexport const client: Port = { name: "client" };\n`,
   'lambda/cli/main.ts': `import { client } from "../adapters/client";\nimport { run } from "../use-cases/run";\nrun(client);\n`,
   'dev/tool.ts': `import { run } from "../lambda/use-cases/run";\nexport const tool = run;\n`,
@@ -71,6 +72,30 @@ describe('the layering rules of npm run lint', () => {
       rule: 'domain-is-pure',
       from: 'lambda/domain/pure.ts',
       to: 'lambda/adapters/client.ts',
+    });
+  });
+
+  it('reject a module that takes zod from the package instead of domain/zod.ts', async () => {
+    const result = await violations({
+      'lambda/adapters/client.ts': `import * as z from "zod";\nexport const client = { name: z.string().parse("client") };\n`,
+    });
+    expect(result).toEqual([
+      {
+        rule: 'zod-through-domain-zod',
+        from: 'lambda/adapters/client.ts',
+        to: expect.stringMatching(/node_modules\/zod\//),
+      },
+    ]);
+  });
+
+  it('reject a domain module that imports a package other than zod (an AWS SDK client)', async () => {
+    const result = await violations({
+      'lambda/domain/pure.ts': `import { S3Client } from "@aws-sdk/client-s3";\nexport const pure = () => new S3Client({});\n`,
+    });
+    expect(result).toContainEqual({
+      rule: 'domain-is-pure',
+      from: 'lambda/domain/pure.ts',
+      to: expect.stringMatching(/node_modules\/@aws-sdk\/client-s3\//),
     });
   });
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 
 /**
  * A claim: a run records (by compare-and-swap, in the document it is about) that it is delivering
@@ -8,7 +8,10 @@ import * as z from 'zod';
  */
 export const CLAIM_TTL_MS = 10 * 60_000;
 
-export const ClaimSchema = z.object({ runId: z.string().min(1), at: z.iso.datetime({ offset: true }) });
+export const ClaimSchema = z.object({
+  runId: z.string().check(z.minLength(1)),
+  at: z.iso.datetime({ offset: true }),
+});
 export type Claim = z.infer<typeof ClaimSchema>;
 
 /** True while `claim` keeps `runId` off: another run holds it and it is younger than CLAIM_TTL_MS. */

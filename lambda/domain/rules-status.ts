@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { escapeMrkdwn, truncate } from './slack/mrkdwn';
 import type { SlackMessage } from './slack/slack-message';
+import * as z from './zod';
 
 /**
  * The active rules live in the archive store (`config/rules.json`), so an operations lead can change a
@@ -17,11 +17,11 @@ const Instant = z.iso.datetime({ offset: true });
 export const RulesStateSchema = z.object({
   version: z.literal(1),
   /** The last rules object read from the archive that validated: its version and exact text. */
-  lastGood: z.object({ version: z.string(), text: z.string(), seenAt: Instant }).optional(),
+  lastGood: z.optional(z.object({ version: z.string(), text: z.string(), seenAt: Instant })),
   /** Set while the rules object fails validation. */
-  invalid: z.object({ version: z.string(), since: Instant, error: z.string() }).optional(),
+  invalid: z.optional(z.object({ version: z.string(), since: Instant, error: z.string() })),
   /** What Slack last accepted: the invalid episode that began at `since`, or that it was over. */
-  notified: z.object({ status: z.enum(['invalid', 'ok']), since: Instant, at: Instant }).optional(),
+  notified: z.optional(z.object({ status: z.enum(['invalid', 'ok']), since: Instant, at: Instant })),
 });
 export type RulesState = z.infer<typeof RulesStateSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 
 /**
  * The AIRUDDER inbound dashboard statistics response, as documented, written to survive drift:
@@ -8,14 +8,12 @@ import * as z from 'zod';
 
 const NUMERIC_STRING = /^\s*-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
 
+const numericStrings = z.transform((value: unknown) =>
+  typeof value === 'string' && NUMERIC_STRING.test(value) ? Number(value) : value,
+);
+
 /** A number, a numeric string, null or absent. */
-export const LenientNumberSchema = z
-  .preprocess(
-    (value) => (typeof value === 'string' && NUMERIC_STRING.test(value) ? Number(value) : value),
-    z.number().finite(),
-  )
-  .nullable()
-  .optional();
+export const LenientNumberSchema = z.optional(z.nullable(z.pipe(numericStrings, z.number())));
 
 /**
  * Plausibility: a figure that cannot be true is not good news. Counts, durations and averages are
@@ -23,31 +21,34 @@ export const LenientNumberSchema = z
  * response that breaks this is invalid (archived, marked, the run fails) with the path named.
  */
 const atLeast = (min: number, what: string) =>
-  LenientNumberSchema.superRefine((value, ctx) => {
-    if (value !== null && value !== undefined && value < min)
-      ctx.addIssue({ code: 'custom', message: `${value} is negative: ${what} cannot be` });
-  });
+  LenientNumberSchema.check(
+    z.superRefine((value, ctx) => {
+      if (value !== null && value !== undefined && value < min)
+        ctx.addIssue({ code: 'custom', message: `${value} is negative: ${what} cannot be` });
+    }),
+  );
 const count = atLeast(0, 'a count');
 const duration = atLeast(0, 'a duration or average');
 const within = (min: number, max: number, what: string) =>
-  LenientNumberSchema.superRefine((value, ctx) => {
-    if (value !== null && value !== undefined && (value < min || value > max))
-      ctx.addIssue({ code: 'custom', message: `${value} is outside ${min}–${max}: ${what}` });
-  });
+  LenientNumberSchema.check(
+    z.superRefine((value, ctx) => {
+      if (value !== null && value !== undefined && (value < min || value > max))
+        ctx.addIssue({ code: 'custom', message: `${value} is outside ${min}–${max}: ${what}` });
+    }),
+  );
 const rate = within(0, 1, 'a rate is a fraction between 0 and 1');
 
 /** Open-ended label → count maps (stories, intentions, reasons, tickets…); the values are never negative. */
 export const DistributionSchema = z.record(z.string(), count);
-const optionalDistribution = DistributionSchema.nullable().optional();
+const optionalDistribution = z.optional(z.nullable(DistributionSchema));
 
-const listOf = <Row extends z.ZodType>(row: Row) =>
+const listOf = <Row extends z.ZodMiniType>(row: Row) =>
   z.looseObject({
     total_count: count,
-    data_list: z
-      .array(row)
-      .nullable()
-      .optional()
-      .transform((rows) => rows ?? []),
+    data_list: z.pipe(
+      z.optional(z.nullable(z.array(row))),
+      z.transform((rows) => rows ?? []),
+    ),
   });
 
 /** The call metrics shared by realtime totals, daily and hourly rows. */
@@ -67,7 +68,7 @@ const callMetrics = {
 /** A row cannot report more successful transfers than attempted ones. */
 const transfersWithinAttempts = (
   row: { attempted_transfer_calls?: number | null; transfer_success_calls?: number | null },
-  ctx: z.RefinementCtx,
+  ctx: z.core.$RefinementCtx,
 ) => {
   const { attempted_transfer_calls: attempted, transfer_success_calls: succeeded } = row;
   if (attempted === null || attempted === undefined || succeeded === null || succeeded === undefined) return;
@@ -95,7 +96,7 @@ export const RealtimeTotalSchema = z
     story_distribution: optionalDistribution,
     intention_distribution: optionalDistribution,
   })
-  .superRefine(transfersWithinAttempts);
+  .check(z.superRefine(transfersWithinAttempts));
 
 export const RealtimeDailyRowSchema = z
   .looseObject({
@@ -106,22 +107,22 @@ export const RealtimeDailyRowSchema = z
     intention_distribution: optionalDistribution,
     satisfied_distribution: optionalDistribution,
   })
-  .superRefine(transfersWithinAttempts);
+  .check(z.superRefine(transfersWithinAttempts));
 
 export const RealtimeHourlyRowSchema = z
   .looseObject({
     time: z.string(),
     ...callMetrics,
   })
-  .superRefine(transfersWithinAttempts);
+  .check(z.superRefine(transfersWithinAttempts));
 
 export const RealtimeSectionSchema = z.looseObject({
-  time_range: z
-    .looseObject({ start_time: z.string().optional(), end_time: z.string().optional() })
-    .optional(),
-  total: RealtimeTotalSchema.nullable().optional(),
-  daily: listOf(RealtimeDailyRowSchema).nullable().optional(),
-  hourly: listOf(RealtimeHourlyRowSchema).nullable().optional(),
+  time_range: z.optional(
+    z.looseObject({ start_time: z.optional(z.string()), end_time: z.optional(z.string()) }),
+  ),
+  total: z.optional(z.nullable(RealtimeTotalSchema)),
+  daily: z.optional(z.nullable(listOf(RealtimeDailyRowSchema))),
+  hourly: z.optional(z.nullable(listOf(RealtimeHourlyRowSchema))),
 });
 
 export const OfflineDailyRowSchema = z.looseObject({
@@ -135,38 +136,35 @@ export const OfflineDailyRowSchema = z.looseObject({
 });
 
 export const OfflineSectionSchema = z.looseObject({
-  data_range: z
-    .looseObject({ start_date: z.string().optional(), end_date: z.string().optional() })
-    .optional(),
-  total: z
-    .looseObject({
-      transfer_reason_distribution: optionalDistribution,
-      fake_receipts_count: count,
-      daily_deduplicated_fake_receipts_count: count,
-      deduplicated_fake_receipts_count: count,
-      ticket_count: count,
-    })
-    .nullable()
-    .optional(),
-  daily: listOf(OfflineDailyRowSchema).nullable().optional(),
-  hourly: listOf(z.looseObject({})).nullable().optional(),
+  data_range: z.optional(
+    z.looseObject({ start_date: z.optional(z.string()), end_date: z.optional(z.string()) }),
+  ),
+  total: z.optional(
+    z.nullable(
+      z.looseObject({
+        transfer_reason_distribution: optionalDistribution,
+        fake_receipts_count: count,
+        daily_deduplicated_fake_receipts_count: count,
+        deduplicated_fake_receipts_count: count,
+        ticket_count: count,
+      }),
+    ),
+  ),
+  daily: z.optional(z.nullable(listOf(OfflineDailyRowSchema))),
+  hourly: z.optional(z.nullable(listOf(z.looseObject({})))),
 });
 
 export const StatisticsResponseSchema = z.looseObject({
   // A response without a body code is a failure, not a success by default.
-  code: z.preprocess(
-    (value) => (typeof value === 'string' && NUMERIC_STRING.test(value) ? Number(value) : value),
-    z.number(),
+  code: z.pipe(numericStrings, z.number()),
+  status: z.optional(z.nullable(z.string())),
+  message: z.optional(z.nullable(z.string())),
+  request_params: z.optional(
+    z.nullable(z.looseObject({ start_time: z.optional(z.string()), end_time: z.optional(z.string()) })),
   ),
-  status: z.string().nullable().optional(),
-  message: z.string().nullable().optional(),
-  request_params: z
-    .looseObject({ start_time: z.string().optional(), end_time: z.string().optional() })
-    .nullable()
-    .optional(),
   data: z.looseObject({
-    offline: OfflineSectionSchema.nullable().optional(),
-    realtime: RealtimeSectionSchema.nullable().optional(),
+    offline: z.optional(z.nullable(OfflineSectionSchema)),
+    realtime: z.optional(z.nullable(RealtimeSectionSchema)),
   }),
 });
 

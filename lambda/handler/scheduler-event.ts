@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../domain/zod';
 
 /**
  * What EventBridge Scheduler sends (the stack's target input): the run's mode and its scheduled

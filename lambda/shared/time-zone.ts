@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../domain/zod';
 
 /** True when `zone` is an IANA time zone this runtime knows (Intl rejects anything else). */
 export function isIanaTimeZone(zone: string): boolean {
@@ -13,4 +13,6 @@ export function isIanaTimeZone(zone: string): boolean {
 /** An IANA zone, shared by the function's environment and the stack's context. */
 export const IanaTimeZoneSchema = z
   .string()
-  .refine(isIanaTimeZone, { message: 'must be an IANA time zone such as Asia/Jakarta or Europe/Berlin' });
+  .check(
+    z.refine(isIanaTimeZone, { message: 'must be an IANA time zone such as Asia/Jakarta or Europe/Berlin' }),
+  );

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { ClaimSchema } from '../domain/claim';
+import * as z from '../domain/zod';
 
 /**
  * `digest/<date>.json`: whether the digest of a local date was posted, so repeated invocations post
@@ -11,12 +11,12 @@ export const DIGEST_RECORD_PREFIX = 'digest/';
 export const DigestRecordSchema = z.object({
   date: z.string(),
   status: z.enum(['claimed', 'posted', 'failed']),
-  claim: ClaimSchema.optional(),
+  claim: z.optional(ClaimSchema),
   /** How many times it was accepted by Slack (more than 1 only with --force). */
-  posts: z.number().int().nonnegative(),
-  postedAt: z.iso.datetime().optional(),
-  rawKey: z.string().optional(),
-  lastError: z.string().optional(),
+  posts: z.number().check(z.int(), z.nonnegative()),
+  postedAt: z.optional(z.iso.datetime()),
+  rawKey: z.optional(z.string()),
+  lastError: z.optional(z.string()),
 });
 
 export type DigestRecord = z.infer<typeof DigestRecordSchema>;

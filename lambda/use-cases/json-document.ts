@@ -1,5 +1,5 @@
-import type * as z from 'zod';
 import { ArchiveStoreError, type ObjectStore, PreconditionFailedError } from '../domain/object-store';
+import type * as z from '../domain/zod';
 import { withRetry } from '../shared/retry';
 
 /**
@@ -23,7 +23,7 @@ export class DocumentCorruptError extends ArchiveStoreError {
 export async function readDocument<T>(
   store: ObjectStore,
   key: string,
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
 ): Promise<VersionedDocument<T> | undefined> {
   const object = await store.get(key);
   if (!object) return undefined;
@@ -68,7 +68,7 @@ export interface UpdatedDocument<T, R> {
 export async function updateDocument<T, R>(
   store: ObjectStore,
   key: string,
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   update: (current: T | undefined) => DocumentUpdate<T, R>,
   options: { readonly attempts?: number; readonly alreadyRead?: VersionedDocument<T> | null } = {},
 ): Promise<UpdatedDocument<T, R>> {

@@ -1,15 +1,16 @@
-import * as z from 'zod';
+import * as z from '../../domain/zod';
 
 /** The parts of any AIRUDDER body the client acts on: code, message and (for auth) data.token. */
 const EnvelopeSchema = z.looseObject({
-  code: z.coerce.number().int().optional().catch(undefined),
-  status: z.string().optional().catch(undefined),
-  message: z.string().optional().catch(undefined),
-  data: z
-    .looseObject({ token: z.string().min(1).optional().catch(undefined) })
-    .nullable()
-    .optional()
-    .catch(undefined),
+  code: z.catch(z.optional(z.coerce.number().check(z.int())), undefined),
+  status: z.catch(z.optional(z.string()), undefined),
+  message: z.catch(z.optional(z.string()), undefined),
+  data: z.catch(
+    z.optional(
+      z.nullable(z.looseObject({ token: z.catch(z.optional(z.string().check(z.minLength(1))), undefined) })),
+    ),
+    undefined,
+  ),
 });
 
 export interface Envelope {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../domain/zod';
 
 /** The `<key>.meta.json` file beside each object in the folder archive. */
 export const SidecarSchema = z.object({

@@ -1,16 +1,19 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
+import * as z from '../../domain/zod';
 import { isLoopbackUrl } from '../../shared/loopback';
 
-const webhookUrl = z
-  .url()
-  .refine((url) => url.startsWith('https://') || isLoopbackUrl(url), { message: 'must be an https URL' })
-  .optional();
+const webhookUrl = z.optional(
+  z.url().check(
+    z.refine((url) => url.startsWith('https://') || isLoopbackUrl(url), {
+      message: 'must be an https URL',
+    }),
+  ),
+);
 
 /** The one Secrets Manager secret (JSON) that holds every credential the monitor uses. */
 export const MonitorSecretSchema = z.object({
-  AIRUDDER_APP_KEY: z.string().min(1),
-  AIRUDDER_APP_SECRET: z.string().min(1),
+  AIRUDDER_APP_KEY: z.string().check(z.minLength(1)),
+  AIRUDDER_APP_SECRET: z.string().check(z.minLength(1)),
   SLACK_WEBHOOK_URL: webhookUrl,
   SLACK_DIGEST_WEBHOOK_URL: webhookUrl,
 });

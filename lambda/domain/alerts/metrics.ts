@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 
 /**
  * What a rule measures. In the file a metric is either a field name or an object with exactly one key:
@@ -15,23 +15,27 @@ import * as z from 'zod';
 
 const FIELD_PATH = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
 
-export const FieldPathSchema = z.string().regex(FIELD_PATH, {
-  error:
-    'expected a field name such as "transfer_success_rate" or a dotted path such as "user_distribution.call_users"',
-});
+export const FieldPathSchema = z.string().check(
+  z.regex(FIELD_PATH, {
+    error:
+      'expected a field name such as "transfer_success_rate" or a dotted path such as "user_distribution.call_users"',
+  }),
+);
 
 const METRIC_KEYS = ['share', 'ratio', 'weekOverWeek', 'capacityUtilisation'] as const;
 
 const MetricObjectSchema = z
   .strictObject({
-    share: z.strictObject({ of: FieldPathSchema, key: z.string().min(1) }).optional(),
-    ratio: z.strictObject({ numerator: FieldPathSchema, denominator: FieldPathSchema }).optional(),
-    weekOverWeek: FieldPathSchema.optional(),
-    capacityUtilisation: z.literal(true).optional(),
+    share: z.optional(z.strictObject({ of: FieldPathSchema, key: z.string().check(z.minLength(1)) })),
+    ratio: z.optional(z.strictObject({ numerator: FieldPathSchema, denominator: FieldPathSchema })),
+    weekOverWeek: z.optional(FieldPathSchema),
+    capacityUtilisation: z.optional(z.literal(true)),
   })
-  .refine((metric) => METRIC_KEYS.filter((key) => metric[key] !== undefined).length === 1, {
-    error: `expected exactly one of ${METRIC_KEYS.join(', ')}`,
-  });
+  .check(
+    z.refine((metric) => METRIC_KEYS.filter((key) => metric[key] !== undefined).length === 1, {
+      error: `expected exactly one of ${METRIC_KEYS.join(', ')}`,
+    }),
+  );
 
 export type Metric =
   | { readonly kind: 'field'; readonly field: string }
@@ -40,17 +44,18 @@ export type Metric =
   | { readonly kind: 'weekOverWeek'; readonly field: string }
   | { readonly kind: 'capacityUtilisation' };
 
-export const MetricSchema = z
-  .union([FieldPathSchema, MetricObjectSchema], {
+export const MetricSchema = z.pipe(
+  z.union([FieldPathSchema, MetricObjectSchema], {
     error: 'expected a field name or an object with one of share, ratio, weekOverWeek, capacityUtilisation',
-  })
-  .transform((metric): Metric => {
+  }),
+  z.transform((metric): Metric => {
     if (typeof metric === 'string') return { kind: 'field', field: metric };
     if (metric.share) return { kind: 'share', ...metric.share };
     if (metric.ratio) return { kind: 'ratio', ...metric.ratio };
     if (metric.weekOverWeek) return { kind: 'weekOverWeek', field: metric.weekOverWeek };
     return { kind: 'capacityUtilisation' };
-  });
+  }),
+);
 
 /** A short plain-text name of the metric for messages (escape before putting it in mrkdwn). */
 export function describeMetric(metric: Metric): string {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { MetricSchema, unknownMetricNames } from './metrics';
 
 /**
@@ -41,37 +41,46 @@ export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as con
 export const WeekdaySchema = z.enum(WEEKDAYS);
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
-const localTime = z.string().regex(HH_MM, { error: 'expected a local time "HH:mm" (00:00–23:59)' });
+const localTime = z.string().check(z.regex(HH_MM, { error: 'expected a local time "HH:mm" (00:00–23:59)' }));
 
 /** A mute window in the account's zone; `from > to` crosses midnight and `days` name the day it starts. */
 export const MuteWindowSchema = z
   .strictObject({
-    days: z.array(WeekdaySchema).min(1).optional(),
+    days: z.optional(z.array(WeekdaySchema).check(z.minLength(1))),
     from: localTime,
     // "24:00" lets a window run to the end of the day without crossing midnight.
     to: z.union([localTime, z.literal('24:00')], { error: 'expected a local time "HH:mm" (00:00–24:00)' }),
   })
-  .refine((window) => window.from !== window.to, {
-    error: 'from and to are equal; a whole day is "00:00" to "24:00"',
-    path: ['to'],
-  });
+  .check(
+    z.refine((window) => window.from !== window.to, {
+      error: 'from and to are equal; a whole day is "00:00" to "24:00"',
+      path: ['to'],
+    }),
+  );
 export type MuteWindow = z.infer<typeof MuteWindowSchema>;
 
-export const RepeatPolicySchema = z
-  .strictObject({
-    everyMinutes: z.number().int().positive(),
-    backoff: z.number().min(1).default(1),
-    maxEveryMinutes: z.number().int().positive().optional(),
-  })
-  .refine((repeat) => repeat.maxEveryMinutes === undefined || repeat.maxEveryMinutes >= repeat.everyMinutes, {
-    error: 'must be at least everyMinutes',
-    path: ['maxEveryMinutes'],
-  })
+export const RepeatPolicySchema = z.pipe(
+  z
+    .strictObject({
+      everyMinutes: z.number().check(z.int(), z.positive()),
+      backoff: z._default(z.number().check(z.minimum(1)), 1),
+      maxEveryMinutes: z.optional(z.number().check(z.int(), z.positive())),
+    })
+    .check(
+      z.refine(
+        (repeat) => repeat.maxEveryMinutes === undefined || repeat.maxEveryMinutes >= repeat.everyMinutes,
+        {
+          error: 'must be at least everyMinutes',
+          path: ['maxEveryMinutes'],
+        },
+      ),
+    ),
   // A day is the longest a firing alert stays silent when no cap is given.
-  .transform((repeat) => ({
+  z.transform((repeat) => ({
     ...repeat,
     maxEveryMinutes: repeat.maxEveryMinutes ?? Math.max(repeat.everyMinutes, 1440),
-  }));
+  })),
+);
 export type RepeatPolicy = z.infer<typeof RepeatPolicySchema>;
 
 export const NoDataPolicySchema = z.enum(['ignore', 'alert', 'resolve']);
@@ -79,7 +88,7 @@ export type NoDataPolicy = z.infer<typeof NoDataPolicySchema>;
 
 /** A rolling window that ends at the check's scheduled time. */
 export const RollingWindowSchema = z.strictObject({
-  minutes: z.number().int().min(15).max(1440),
+  minutes: z.number().check(z.int(), z.minimum(15), z.maximum(1440)),
 });
 export type RollingWindow = z.infer<typeof RollingWindowSchema>;
 
@@ -87,39 +96,42 @@ export type RollingWindow = z.infer<typeof RollingWindowSchema>;
 export const DEFAULT_REMINDERS = { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 } as const;
 
 const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const threshold = z.number().finite().optional();
+const threshold = z.optional(z.number());
 
 /** One rule as written in the file (defaults applied, `recovery` still optional). */
 export const RuleFieldsSchema = z.strictObject({
-  id: z.string().regex(RULE_ID, { error: 'expected 1–64 letters, digits, ".", "_" or "-"' }),
-  title: z.string().trim().min(1).max(150),
-  description: z.string().max(1000).optional(),
+  id: z.string().check(z.regex(RULE_ID, { error: 'expected 1–64 letters, digits, ".", "_" or "-"' })),
+  title: z.string().check(z.trim(), z.minLength(1), z.maxLength(150)),
+  description: z.optional(z.string().check(z.maxLength(1000))),
   metric: MetricSchema,
   /** Admits a field name AIRUDDER may add later (unknown names are an error otherwise). */
-  allowUnknownMetric: z.boolean().default(false),
-  scope: ScopeSchema.optional(),
-  window: RollingWindowSchema.optional(),
+  allowUnknownMetric: z._default(z.boolean(), false),
+  scope: z.optional(ScopeSchema),
+  window: z.optional(RollingWindowSchema),
   comparison: ComparisonSchema,
   warn: threshold,
   crit: threshold,
   /** Where a firing alert resolves (hysteresis); default = warn (or crit when there is no warn). */
   recovery: threshold,
-  unit: UnitSchema.optional(),
-  pendingRuns: z.number().int().min(1).max(96).default(1),
+  unit: z.optional(UnitSchema),
+  pendingRuns: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(96)), 1),
   /** Consecutive healthy runs (back past `recovery`) before a firing alert resolves. */
-  recoveryRuns: z.number().int().min(1).max(96).default(1),
-  minCalls: z.number().int().min(0).default(0),
-  noData: NoDataPolicySchema.default('ignore'),
-  mute: z.array(MuteWindowSchema).default([]),
-  runbook: z.string().trim().min(1).max(1000).optional(),
+  recoveryRuns: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(96)), 1),
+  minCalls: z._default(z.number().check(z.int(), z.minimum(0)), 0),
+  noData: z._default(NoDataPolicySchema, 'ignore'),
+  mute: z._default(z.array(MuteWindowSchema), []),
+  runbook: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
 });
 export type RuleFields = z.infer<typeof RuleFieldsSchema>;
 
 /** One rule, checked for consistency, with `recovery` resolved. */
-export const RuleSchema = RuleFieldsSchema.superRefine(checkRuleConsistency).transform((rule) => ({
-  ...rule,
-  recovery: rule.recovery ?? rule.warn ?? rule.crit ?? 0,
-}));
+export const RuleSchema = z.pipe(
+  RuleFieldsSchema.check(z.superRefine(checkRuleConsistency)),
+  z.transform((rule: RuleFields) => ({
+    ...rule,
+    recovery: rule.recovery ?? rule.warn ?? rule.crit ?? 0,
+  })),
+);
 export type Rule = z.infer<typeof RuleSchema>;
 
 /**
@@ -160,24 +172,26 @@ export const thresholdFor = (rule: Thresholds, severity: Severity): number =>
 export const RulesFileSchema = z
   .strictObject({
     /** Lets editors attach a JSON schema; ignored. */
-    $schema: z.string().optional(),
-    version: z.literal(1).default(1),
-    reminders: RepeatPolicySchema.default(DEFAULT_REMINDERS),
+    $schema: z.optional(z.string()),
+    version: z._default(z.literal(1), 1),
+    reminders: z._default(RepeatPolicySchema, { ...DEFAULT_REMINDERS }),
     rules: z.array(RuleSchema),
   })
-  .superRefine((file, ctx) => {
-    const firstIndex = new Map<string, number>();
-    file.rules.forEach((rule, index) => {
-      const first = firstIndex.get(rule.id);
-      if (first === undefined) firstIndex.set(rule.id, index);
-      else
-        ctx.addIssue({
-          code: 'custom',
-          path: ['rules', index, 'id'],
-          message: `duplicate id, already used by rule #${first}`,
-        });
-    });
-  });
+  .check(
+    z.superRefine((file, ctx) => {
+      const firstIndex = new Map<string, number>();
+      file.rules.forEach((rule, index) => {
+        const first = firstIndex.get(rule.id);
+        if (first === undefined) firstIndex.set(rule.id, index);
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rules', index, 'id'],
+            message: `duplicate id, already used by rule #${first}`,
+          });
+      });
+    }),
+  );
 export type RulesFile = z.infer<typeof RulesFileSchema>;
 
 /**
@@ -185,7 +199,7 @@ export type RulesFile = z.infer<typeof RulesFileSchema>;
  * recovery lies on the OK side of the thresholds (or the alert could never resolve without also
  * re-breaching), and the whole-response metrics sit in the only scope where they mean something.
  */
-export function checkRuleConsistency(rule: RuleFields, ctx: z.RefinementCtx): void {
+export function checkRuleConsistency(rule: RuleFields, ctx: z.core.$RefinementCtx<RuleFields>): void {
   const issue = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
   const below = rule.comparison === 'below';
   const { warn, crit, recovery } = rule;

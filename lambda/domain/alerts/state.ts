@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { ClaimSchema } from '../claim';
+import * as z from '../zod';
 import { SeveritySchema } from './rules';
 
 /**
@@ -29,17 +29,17 @@ export const TransitionSchema = z.object({
   from: StatusLabelSchema,
   to: StatusLabelSchema,
   /** The value that caused it; null when there was none (no data). */
-  value: z.number().nullable(),
+  value: z.nullable(z.number()),
   /** The threshold crossed (warn, crit, recovery or the crit release point); null for no-data. */
-  threshold: z.number().nullable(),
-  condition: ConditionSchema.optional(),
+  threshold: z.nullable(z.number()),
+  condition: z.optional(ConditionSchema),
   /** Start of the episode a resolution closes, so a late "resolved" message can find its duration. */
-  firedAt: Instant.optional(),
+  firedAt: z.optional(Instant),
   /** A resolution: the first breaching run of the condition (before pendingRuns made it fire). */
-  breachedAt: Instant.optional(),
+  breachedAt: z.optional(Instant),
   /** A resolution: the first healthy run, where the condition ended. */
-  endedAt: Instant.optional(),
-  note: z.string().optional(),
+  endedAt: z.optional(Instant),
+  note: z.optional(z.string()),
 });
 export type Transition = z.infer<typeof TransitionSchema>;
 
@@ -59,55 +59,55 @@ export type Notified = z.infer<typeof NotifiedSchema>;
 export const RuleStateSchema = z.object({
   status: RuleStatusSchema,
   /** Set while firing. */
-  severity: SeveritySchema.optional(),
+  severity: z.optional(SeveritySchema),
   /** Set while pending or firing. */
-  condition: ConditionSchema.optional(),
+  condition: z.optional(ConditionSchema),
   /** When the status last changed. */
   since: Instant,
   /** Consecutive breaching (or data-less, for noData "alert") runs; 0 unless pending. */
-  pendingCount: z.number().int().min(0),
-  lastValue: z.number().nullable(),
+  pendingCount: z.number().check(z.int(), z.minimum(0)),
+  lastValue: z.nullable(z.number()),
   /** The run that measured `lastValue` (its window ends there). */
-  lastValueAt: Instant.optional(),
+  lastValueAt: z.optional(Instant),
   /** The counts behind `lastValue`, when the metric has them ("57 of 118 transfers"). */
-  lastBasis: z.object({ part: z.number(), whole: z.number(), noun: z.string() }).optional(),
+  lastBasis: z.optional(z.object({ part: z.number(), whole: z.number(), noun: z.string() })),
   lastEvaluatedAt: Instant,
-  lastOutcome: z.enum(['value', 'no-data', 'not-judged', 'skipped']).optional(),
+  lastOutcome: z.optional(z.enum(['value', 'no-data', 'not-judged', 'skipped'])),
   /** Why the last run had no value or did not judge it. */
-  lastReason: z.string().optional(),
+  lastReason: z.optional(z.string()),
   /** The scope window of `lastValue`, e.g. "hour 13:00–14:00 Asia/Jakarta". */
-  lastWindow: z.string().optional(),
+  lastWindow: z.optional(z.string()),
   /** Start of the current firing episode. */
-  firedAt: Instant.optional(),
+  firedAt: z.optional(Instant),
   /** First breaching run of the current pending or firing condition. */
-  breachedAt: Instant.optional(),
+  breachedAt: z.optional(Instant),
   /** Consecutive healthy runs of a firing alert (resolves at the rule's recoveryRuns). */
-  healthyCount: z.number().int().min(0).default(0),
+  healthyCount: z._default(z.number().check(z.int(), z.minimum(0)), 0),
   /** The first of those healthy runs. */
-  healthySince: Instant.optional(),
-  notified: NotifiedSchema.optional(),
-  history: z.array(TransitionSchema).default([]),
-  claim: ClaimSchema.optional(),
+  healthySince: z.optional(Instant),
+  notified: z.optional(NotifiedSchema),
+  history: z._default(z.array(TransitionSchema), []),
+  claim: z.optional(ClaimSchema),
 });
 export type RuleState = z.infer<typeof RuleStateSchema>;
 
 export const MonitorStateSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   /** When the status last changed. */
-  since: Instant.optional(),
-  consecutiveFailures: z.number().int().min(0),
+  since: z.optional(Instant),
+  consecutiveFailures: z.number().check(z.int(), z.minimum(0)),
   /** First failure of the current streak. */
-  firstFailureAt: Instant.optional(),
+  firstFailureAt: z.optional(Instant),
   /** Scheduled time of the last failure counted, so a retried run is not counted twice. */
-  lastFailureAt: Instant.optional(),
-  lastError: z.string().optional(),
-  notified: z
-    .discriminatedUnion('status', [
+  lastFailureAt: z.optional(Instant),
+  lastError: z.optional(z.string()),
+  notified: z.optional(
+    z.discriminatedUnion('status', [
       z.object({ status: z.literal('ok'), at: Instant }),
       z.object({ status: z.literal('degraded'), since: Instant, at: Instant }),
-    ])
-    .optional(),
-  claim: ClaimSchema.optional(),
+    ]),
+  ),
+  claim: z.optional(ClaimSchema),
 });
 export type MonitorState = z.infer<typeof MonitorStateSchema>;
 
@@ -116,7 +116,7 @@ export const ReminderClockSchema = z.object({
   /** When Slack last accepted a message announcing a firing alert (fired, escalated, eased, reminder). */
   lastAt: Instant,
   /** Reminders sent since the last fired or escalated message: the back-off step. */
-  count: z.number().int().min(0),
+  count: z.number().check(z.int(), z.minimum(0)),
 });
 export type ReminderClock = z.infer<typeof ReminderClockSchema>;
 
@@ -125,22 +125,22 @@ export const SnoozeSchema = z.object({
   until: Instant,
   /** When it was set. */
   at: Instant,
-  reason: z.string().max(500).optional(),
+  reason: z.optional(z.string().check(z.maxLength(500))),
 });
 export type Snooze = z.infer<typeof SnoozeSchema>;
 
 export const AlertStateSchema = z.object({
   version: z.literal(1),
   /** The scheduled instant of the last evaluation; a run at or before it is a no-op. */
-  lastScheduledTime: Instant.optional(),
+  lastScheduledTime: z.optional(Instant),
   /** Absent while nothing announced is firing. */
-  reminders: ReminderClockSchema.optional(),
+  reminders: z.optional(ReminderClockSchema),
   rules: z.record(z.string(), RuleStateSchema),
   monitor: MonitorStateSchema,
   /** By rule id, or "all"; see domain/snooze.ts. */
-  snoozes: z.record(z.string(), SnoozeSchema).optional(),
+  snoozes: z.optional(z.record(z.string(), SnoozeSchema)),
   /** Snoozes of the last days (ended or not), for the digest: newest last. */
-  snoozeLog: z.array(SnoozeSchema.extend({ target: z.string() })).optional(),
+  snoozeLog: z.optional(z.array(z.extend(SnoozeSchema, { target: z.string() }))),
 });
 export type AlertState = z.infer<typeof AlertStateSchema>;
 
