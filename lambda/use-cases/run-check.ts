@@ -1,4 +1,5 @@
 import { type Evaluation, evaluateRules, type RuleResult } from '../domain/alerts/evaluate';
+import { archivedNeeds } from '../domain/alerts/measure';
 import type { Notification } from '../domain/alerts/notify';
 import { markNotified, owedNotifications } from '../domain/alerts/notify';
 import { buildAlertMessage } from '../domain/alerts/render';
@@ -123,11 +124,13 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     return { outcome: 'already-evaluated', window, lastScheduledTime: last };
   }
 
+  // Earlier responses are read only when a rule in use can use them: each is a request per check.
+  const needs = archivedNeeds(deps.rules, deps.lineCapacity);
   const weekAgo = new Date(at.getTime() - 7 * 86_400_000);
   const [lastWeek, latestOffline, lastWeekWindows] = await Promise.all([
-    readCheckNear(store, shiftDate(window.date, -7), weekAgo),
-    latestFinishedDay(deps, window.date),
-    readArchivedWindows(store, weekAgo, minutes, timeZone),
+    needs.lastWeekCheck ? readCheckNear(store, shiftDate(window.date, -7), weekAgo) : undefined,
+    needs.latestOffline ? latestFinishedDay(deps, window.date) : undefined,
+    readArchivedWindows(store, weekAgo, needs.lastWeekWindows, timeZone),
   ]);
   const windows = new Map(minutes.map((length, index) => [length, windowed[index]?.statistics]));
   let snoozeEnds: SnoozeEnd[] = [];

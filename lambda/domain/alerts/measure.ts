@@ -214,8 +214,34 @@ type Computed =
   | { readonly value: number; readonly calls?: number; readonly basis?: Basis }
   | { readonly reason: string };
 
+/** A capacity rule without a configured line capacity cannot run: it is skipped, and reads nothing. */
+const lacksCapacity = (rule: Rule, lineCapacity: number | undefined): boolean =>
+  rule.metric.kind === 'capacityUtilisation' && !(lineCapacity && lineCapacity > 0);
+
+/** Which earlier archived responses the rules can use, so a check reads only those. */
+export interface ArchivedNeeds {
+  /** The check of the same time a week earlier: weekOverWeek on the last complete hour. */
+  readonly lastWeekCheck: boolean;
+  /** The latest finished day's response: rules on the latest offline day. */
+  readonly latestOffline: boolean;
+  /** Window lengths (minutes) whose response of a week earlier a weekOverWeek rule compares with. */
+  readonly lastWeekWindows: readonly number[];
+}
+
+export function archivedNeeds(rules: readonly Rule[], lineCapacity: number | undefined): ArchivedNeeds {
+  const running = rules.filter((rule) => !lacksCapacity(rule, lineCapacity));
+  const weekOverWeek = running.filter((rule) => rule.metric.kind === 'weekOverWeek');
+  return {
+    lastWeekCheck: weekOverWeek.some((rule) => rule.window === undefined),
+    latestOffline: running.some((rule) => rule.window === undefined && rule.scope === 'latest-offline-day'),
+    lastWeekWindows: [
+      ...new Set(weekOverWeek.flatMap((rule) => (rule.window === undefined ? [] : [rule.window.minutes]))),
+    ].sort((a, b) => a - b),
+  };
+}
+
 export function measureRule(rule: Rule, context: MeasureContext): Measurement {
-  if (rule.metric.kind === 'capacityUtilisation' && !(context.lineCapacity && context.lineCapacity > 0)) {
+  if (lacksCapacity(rule, context.lineCapacity)) {
     return { kind: 'skipped', reason: 'lineCapacity is not configured' };
   }
   const scope = selectScope(rule, context);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type MeasureContext, measureRule } from '../../../../lambda/domain/alerts/measure';
+import { archivedNeeds, type MeasureContext, measureRule } from '../../../../lambda/domain/alerts/measure';
 import type { StatisticsResponse } from '../../../../lambda/domain/statistics-schema';
 import { EXAMPLE_AT, exampleStatistics, generated, JAKARTA, rule, withTotal } from './alert-test-helpers';
 
@@ -329,5 +329,46 @@ describe('measureRule: capacity utilisation', () => {
       value: peak / 10,
       window: '2026-03-09 (offline)',
     });
+  });
+});
+
+describe('archivedNeeds: the earlier responses a check reads for its rules', () => {
+  const rate = rule({ scope: undefined, window: { minutes: 60 } });
+  const volume = {
+    metric: { weekOverWeek: 'total_calls' },
+    comparison: 'above',
+    warn: 0.5,
+    crit: 1,
+    recovery: 0.4,
+  } as const;
+  const hourOverWeek = rule({ ...volume, id: 'volume-hour', scope: 'last-complete-hour' });
+  const windowOverWeek = (minutes: number) =>
+    rule({ ...volume, id: `volume-${minutes}`, scope: undefined, window: { minutes } });
+  const capacity = rule({
+    id: 'capacity',
+    metric: { capacityUtilisation: true },
+    scope: 'latest-offline-day',
+    comparison: 'above',
+    warn: 0.8,
+    crit: 0.95,
+    recovery: 0.75,
+  });
+  const offlineRate = rule({ id: 'fcr', metric: 'one_call_problem_solve_rate', scope: 'latest-offline-day' });
+  const none = { lastWeekCheck: false, latestOffline: false, lastWeekWindows: [] };
+
+  it.each([
+    ['rates on rolling windows', [rate], undefined, none],
+    ['weekOverWeek on the last complete hour', [hourOverWeek], undefined, { ...none, lastWeekCheck: true }],
+    [
+      'weekOverWeek on windows, each length once',
+      [windowOverWeek(60), windowOverWeek(30), windowOverWeek(60)],
+      undefined,
+      { ...none, lastWeekWindows: [30, 60] },
+    ],
+    ['capacity without a line capacity (skipped)', [capacity], undefined, none],
+    ['capacity with a line capacity', [capacity], 40, { ...none, latestOffline: true }],
+    ['another latest-offline-day rule', [offlineRate], undefined, { ...none, latestOffline: true }],
+  ])('%s', (_case, rules, lineCapacity, needs) => {
+    expect(archivedNeeds(rules, lineCapacity)).toEqual(needs);
   });
 });
