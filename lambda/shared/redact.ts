@@ -37,23 +37,28 @@ export function urlSecretParts(value: string): string[] {
   return [afterHost, url.pathname, ...segments, ...decoded, ...queryValues].filter((part) => part !== '/');
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
 export function createRedactor(initial: ReadonlyArray<string | undefined> = []): Redactor {
   const secrets = new Set<string>();
+  // Every line logged passes through here: one pattern, built when a secret is added, not per line.
+  let pattern: RegExp | undefined;
   const redactor: Redactor = {
     add(secret) {
       if (!secret) return;
-      for (const part of [secret, ...urlSecretParts(secret)])
-        if (part.length >= MIN_SECRET_LENGTH) secrets.add(part);
+      const before = secrets.size;
+      for (const part of [secret, ...urlSecretParts(secret)]) {
+        if (part.length < MIN_SECRET_LENGTH) continue;
+        secrets.add(part);
+        secrets.add(encodeURIComponent(part));
+      }
+      if (secrets.size === before) return;
+      // Longest first: where two secrets start at one place, the longer is blanked whole.
+      const alternatives = [...secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
+      pattern = new RegExp(alternatives.join('|'), 'g');
     },
     redact(text) {
-      let result = text;
-      // Longest first, so a secret that contains another is blanked whole.
-      for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-        result = result.split(secret).join('[REDACTED]');
-        const encoded = encodeURIComponent(secret);
-        if (encoded !== secret) result = result.split(encoded).join('[REDACTED]');
-      }
-      return result;
+      return pattern === undefined ? text : text.replace(pattern, '[REDACTED]');
     },
   };
   for (const secret of initial) redactor.add(secret);

@@ -26,6 +26,22 @@ describe('createRedactor', () => {
     expect(redactor.redact('hooks.slack.com answered 404')).toBe('hooks.slack.com answered 404');
   });
 
+  it('blanks a secret added later (a token just issued), and regular-expression characters literally', () => {
+    const redactor = createRedactor(['key.with*regex(chars)']);
+    expect(redactor.redact('token t0k3n-later, key key.with*regex(chars)')).toBe(
+      'token t0k3n-later, key [REDACTED]',
+    );
+    redactor.add('t0k3n-later');
+    expect(redactor.redact('token t0k3n-later, key keyXwith*regex(chars)')).toBe(
+      'token [REDACTED], key keyXwith*regex(chars)',
+    );
+  });
+
+  it('leaves text alone while no secret is known, and ignores values too short to be secrets', () => {
+    const redactor = createRedactor([undefined, '', 'abc']);
+    expect(redactor.redact('abc is not a secret')).toBe('abc is not a secret');
+  });
+
   it('treats a proxy URL with a query token the same way', () => {
     expect(urlSecretParts('https://proxy.example/relay/k3y-9?token=s3cr3t-value')).toEqual(
       expect.arrayContaining(['/relay/k3y-9?token=s3cr3t-value', 'relay', 'k3y-9', 's3cr3t-value']),
