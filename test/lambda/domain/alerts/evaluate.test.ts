@@ -7,7 +7,16 @@ import {
   type RuleNotification,
 } from '../../../../lambda/domain/alerts/notify';
 import { emptyAlertState, type RuleState } from '../../../../lambda/domain/alerts/state';
-import { EXAMPLE_AT, JAKARTA, minutesAfter, rates, rule, simulate, withTotal } from './alert-test-helpers';
+import {
+  EXAMPLE_AT,
+  JAKARTA,
+  minutesAfter,
+  type RuleInput,
+  rates,
+  rule,
+  simulate,
+  withTotal,
+} from './alert-test-helpers';
 
 describe('evaluateRules: firing and resolving', () => {
   it('raises nothing for a single breach shorter than pendingRuns', () => {
@@ -487,5 +496,424 @@ describe('nextRuleState: before-state × measurement → after-state and history
     expect(
       nextRuleState(machine, first, value(0.5), new Date(NOW.getTime() + 900_000)).lastBasis,
     ).toBeUndefined();
+  });
+});
+
+describe('nextRuleState: the whole after-state, field by field', () => {
+  const NOW = new Date('2025-11-12T07:30:00.000Z');
+  const now = NOW.toISOString();
+  const FIRED = '2025-11-12T07:00:00.000Z';
+  const HEALTHY = '2025-11-12T07:15:00.000Z';
+  const BREACHED = '2025-11-12T06:45:00.000Z';
+  const OLDER = '2025-11-12T06:00:00.000Z';
+  const WINDOW = 'last 60 min';
+  const MISSING = 'the 60-min window response is missing';
+  const base: RuleState = {
+    status: 'ok',
+    since: OLDER,
+    pendingCount: 0,
+    lastValue: 0.9,
+    lastValueAt: OLDER,
+    lastWindow: WINDOW,
+    lastEvaluatedAt: OLDER,
+    lastOutcome: 'value',
+    healthyCount: 0,
+    history: [],
+  };
+  const pending = (condition: 'threshold' | 'no-data', pendingCount = 1): RuleState => ({
+    ...base,
+    status: 'pending',
+    condition,
+    pendingCount,
+    since: BREACHED,
+    breachedAt: BREACHED,
+  });
+  const firing = (condition: 'threshold' | 'no-data', extra: Partial<RuleState> = {}): RuleState => ({
+    ...base,
+    status: 'firing',
+    severity: 'warn',
+    condition,
+    since: FIRED,
+    firedAt: FIRED,
+    breachedAt: BREACHED,
+    lastValue: 0.5,
+    ...extra,
+  });
+  const toldFiring = (firedAt: string, condition: 'threshold' | 'no-data' = 'threshold') =>
+    ({ status: 'firing', severity: 'warn', condition, firedAt, at: firedAt }) as const;
+  const value = (v: number): Measurement => ({ kind: 'value', value: v, calls: 100, window: WINDOW });
+  /** The reading of a value run: what `nextRuleState` records whatever the status does. */
+  const read = (v: number) => ({ lastValue: v, lastValueAt: now, lastWindow: WINDOW });
+  const quiet = (v?: number): Measurement => ({
+    kind: 'not-judged',
+    reason: '5 calls, fewer than minCalls 30',
+    calls: 5,
+    window: WINDOW,
+    ...(v === undefined ? {} : { value: v }),
+  });
+  const noData: Measurement = { kind: 'no-data', reason: MISSING };
+  /** Status fields a return to ok removes. */
+  const cleared = {
+    status: 'ok',
+    since: now,
+    pendingCount: 0,
+    healthyCount: 0,
+    severity: undefined,
+    condition: undefined,
+    firedAt: undefined,
+    breachedAt: undefined,
+    healthySince: undefined,
+  };
+  // warn < 60%, crit < 40%, recovery ≥ 65%; pendingRuns 2 unless a row says otherwise, recoveryRuns 2.
+  const machine = (overrides: Partial<RuleInput> = {}) => rule({ recoveryRuns: 2, ...overrides });
+
+  /** `before` with `changes` applied; a change to undefined means the field is gone. */
+  const applied = (before: RuleState, changes: Record<string, unknown>): RuleState =>
+    Object.fromEntries(
+      Object.entries({ ...before, ...changes }).filter(([, v]) => v !== undefined),
+    ) as RuleState;
+
+  it.each([
+    {
+      name: 'ok × healthy value → ok since the same time, reading updated, an earlier reason and counts gone',
+      rule: machine(),
+      before: { ...base, lastReason: 'old reason', lastBasis: { part: 9, whole: 10, noun: 'transfers' } },
+      m: value(0.9),
+      changes: { ...read(0.9), lastReason: undefined, lastBasis: undefined },
+      entries: [],
+    },
+    {
+      name: 'ok × warn breach → pending on the threshold condition, breached now',
+      rule: machine(),
+      before: base,
+      m: value(0.5),
+      changes: {
+        ...read(0.5),
+        status: 'pending',
+        condition: 'threshold',
+        pendingCount: 1,
+        since: now,
+        breachedAt: now,
+      },
+      entries: [{ from: 'ok', to: 'pending', value: 0.5, threshold: 0.6 }],
+    },
+    {
+      name: 'pending × second breach → firing warn on the threshold condition, first breach kept',
+      rule: machine(),
+      before: pending('threshold'),
+      m: value(0.5),
+      changes: {
+        ...read(0.5),
+        status: 'firing',
+        severity: 'warn',
+        condition: 'threshold',
+        pendingCount: 0,
+        since: now,
+        firedAt: now,
+        breachedAt: BREACHED,
+      },
+      entries: [{ from: 'pending', to: 'firing:warn', value: 0.5, threshold: 0.6 }],
+    },
+    {
+      name: 'pending without a recorded breach (older document) × breach → fires, breached when pending began',
+      rule: machine(),
+      before: applied(pending('threshold'), { breachedAt: undefined }),
+      m: value(0.5),
+      changes: {
+        ...read(0.5),
+        status: 'firing',
+        severity: 'warn',
+        condition: 'threshold',
+        pendingCount: 0,
+        since: now,
+        firedAt: now,
+        breachedAt: BREACHED,
+      },
+      entries: [{ from: 'pending', to: 'firing:warn', value: 0.5, threshold: 0.6 }],
+    },
+    {
+      name: 'pending 1 of 3 × breach → pending 2 of 3, since and breach unchanged, no history entry',
+      rule: machine({ pendingRuns: 3 }),
+      before: pending('threshold'),
+      m: value(0.5),
+      changes: { ...read(0.5), pendingCount: 2 },
+      entries: [],
+    },
+    {
+      name: 'firing without a stored severity (read as warn) × warn-band value → left as stored',
+      rule: machine(),
+      before: applied(firing('threshold'), { severity: undefined }),
+      m: value(0.55),
+      changes: read(0.55),
+      entries: [],
+    },
+    {
+      name: 'ok × skipped run → unchanged but for the outcome and its reason: not runnable is not "no data"',
+      rule: machine({ noData: 'alert', pendingRuns: 1 }),
+      before: base,
+      m: { kind: 'skipped', reason: 'lineCapacity is not configured' } as Measurement,
+      changes: {},
+      entries: [],
+    },
+    {
+      name: 'firing × too few calls and no value → unchanged',
+      rule: machine(),
+      before: firing('threshold', { healthyCount: 1, healthySince: HEALTHY }),
+      m: quiet(),
+      changes: {},
+      entries: [],
+    },
+    {
+      name: 'pending × too few calls, healthy value → unchanged: a quiet run never ends a pending breach',
+      rule: machine({ recoveryRuns: 1 }),
+      before: pending('threshold'),
+      m: quiet(0.9),
+      changes: {},
+      entries: [],
+    },
+    {
+      name: 'firing on no data × too few calls, healthy value → still firing on no data',
+      rule: machine({ noData: 'alert', recoveryRuns: 1 }),
+      before: firing('no-data'),
+      m: quiet(0.9),
+      changes: {},
+      entries: [],
+    },
+    {
+      name: 'ok × no data (alert, 3 runs) → pending on no data from now',
+      rule: machine({ noData: 'alert', pendingRuns: 3 }),
+      before: base,
+      m: noData,
+      changes: { status: 'pending', condition: 'no-data', pendingCount: 1, since: now, breachedAt: now },
+      entries: [{ from: 'ok', to: 'pending', value: null, threshold: null, condition: 'no-data' }],
+    },
+    {
+      name: 'pending on no data 1 of 3 × no data → 2 of 3, since unchanged, no history entry',
+      rule: machine({ noData: 'alert', pendingRuns: 3 }),
+      before: pending('no-data'),
+      m: noData,
+      changes: { pendingCount: 2 },
+      entries: [],
+    },
+    {
+      name: 'pending on a breach × no data (alert) → pending on no data, counting again from 1',
+      rule: machine({ noData: 'alert' }),
+      before: pending('threshold'),
+      m: noData,
+      changes: { condition: 'no-data', pendingCount: 1 },
+      entries: [{ from: 'pending', to: 'pending', value: null, threshold: null, condition: 'no-data' }],
+    },
+    {
+      name: 'pending on no data × no data (alert, 2 runs) → firing warn on no data, breached when pending began',
+      rule: machine({ noData: 'alert' }),
+      before: pending('no-data'),
+      m: noData,
+      changes: {
+        status: 'firing',
+        severity: 'warn',
+        condition: 'no-data',
+        pendingCount: 0,
+        since: now,
+        firedAt: now,
+        breachedAt: BREACHED,
+      },
+      entries: [{ from: 'pending', to: 'firing:warn', value: null, threshold: null, condition: 'no-data' }],
+    },
+    {
+      name: 'pending on a breach × no data (resolve) → ok, the entry saying why and naming no value or threshold',
+      rule: machine({ noData: 'resolve' }),
+      before: pending('threshold'),
+      m: noData,
+      changes: cleared,
+      entries: [
+        {
+          from: 'pending',
+          to: 'ok',
+          value: null,
+          threshold: null,
+          condition: 'threshold',
+          note: 'no data, treated as OK',
+        },
+      ],
+    },
+    {
+      name: 'firing, never announced × no data (resolve) → ok, both notes, ended now',
+      rule: machine({ noData: 'resolve' }),
+      before: firing('threshold'),
+      m: noData,
+      changes: cleared,
+      entries: [
+        {
+          from: 'firing:warn',
+          to: 'ok',
+          value: null,
+          threshold: null,
+          condition: 'threshold',
+          firedAt: FIRED,
+          breachedAt: BREACHED,
+          endedAt: now,
+          note: 'no data, treated as OK; resolved before it was announced',
+        },
+      ],
+    },
+    {
+      name: 'ok × no data (resolve) → unchanged',
+      rule: machine({ noData: 'resolve' }),
+      before: base,
+      m: noData,
+      changes: {},
+      entries: [],
+    },
+    {
+      name: 'firing, announced, 1 healthy run × healthy value → ok with no note, ended at the first healthy run',
+      rule: machine(),
+      before: firing('threshold', { healthyCount: 1, healthySince: HEALTHY, notified: toldFiring(FIRED) }),
+      m: value(0.7),
+      changes: { ...read(0.7), ...cleared },
+      entries: [
+        {
+          from: 'firing:warn',
+          to: 'ok',
+          value: 0.7,
+          threshold: 0.65,
+          condition: 'threshold',
+          firedAt: FIRED,
+          breachedAt: BREACHED,
+          endedAt: HEALTHY,
+        },
+      ],
+    },
+    {
+      name: 'firing, only an earlier episode announced × second healthy run → ok, noted as never announced',
+      rule: machine(),
+      before: firing('threshold', { healthyCount: 1, healthySince: HEALTHY, notified: toldFiring(OLDER) }),
+      m: value(0.7),
+      changes: { ...read(0.7), ...cleared },
+      entries: [
+        {
+          from: 'firing:warn',
+          to: 'ok',
+          value: 0.7,
+          threshold: 0.65,
+          condition: 'threshold',
+          firedAt: FIRED,
+          breachedAt: BREACHED,
+          endedAt: HEALTHY,
+          note: 'resolved before it was announced',
+        },
+      ],
+    },
+    {
+      name: 'pending on no data × bad value → the no-data count ends ("data returned") and the value starts a new one',
+      rule: machine({ noData: 'alert' }),
+      before: pending('no-data'),
+      m: value(0.5),
+      changes: {
+        ...read(0.5),
+        status: 'pending',
+        condition: 'threshold',
+        pendingCount: 1,
+        since: now,
+        breachedAt: now,
+      },
+      entries: [
+        {
+          from: 'pending',
+          to: 'ok',
+          value: 0.5,
+          threshold: null,
+          condition: 'no-data',
+          note: 'data returned',
+        },
+        { from: 'ok', to: 'pending', value: 0.5, threshold: 0.6 },
+      ],
+    },
+    {
+      name: 'firing on no data, announced × healthy value → ok at once ("data returned"), no threshold',
+      rule: machine({ noData: 'alert' }),
+      before: firing('no-data', { notified: toldFiring(FIRED, 'no-data') }),
+      m: value(0.9),
+      changes: { ...read(0.9), ...cleared },
+      entries: [
+        {
+          from: 'firing:warn',
+          to: 'ok',
+          value: 0.9,
+          threshold: null,
+          condition: 'no-data',
+          firedAt: FIRED,
+          breachedAt: BREACHED,
+          endedAt: now,
+          note: 'data returned',
+        },
+      ],
+    },
+    {
+      name: 'firing on no data, never announced × bad value → the no-data alert ends, the breach is judged afresh',
+      rule: machine({ noData: 'alert' }),
+      before: firing('no-data'),
+      m: value(0.5),
+      changes: {
+        ...read(0.5),
+        ...cleared,
+        status: 'pending',
+        condition: 'threshold',
+        pendingCount: 1,
+        breachedAt: now,
+      },
+      entries: [
+        {
+          from: 'firing:warn',
+          to: 'ok',
+          value: 0.5,
+          threshold: null,
+          condition: 'no-data',
+          firedAt: FIRED,
+          breachedAt: BREACHED,
+          endedAt: now,
+          note: 'data returned; resolved before it was announced',
+        },
+        { from: 'ok', to: 'pending', value: 0.5, threshold: 0.6 },
+      ],
+    },
+  ])('$name', ({ rule: theRule, before, m, changes, entries }) => {
+    // Act
+    const next = nextRuleState(theRule, before, m, NOW);
+    // Assess: every field, none more (a field set to undefined would be a difference too)
+    const bookkeeping = {
+      lastEvaluatedAt: now,
+      lastOutcome: m.kind,
+      lastReason: m.kind === 'value' ? undefined : m.reason,
+    };
+    expect(next).toStrictEqual(
+      applied(before, {
+        ...bookkeeping,
+        ...changes,
+        history: [...before.history, ...entries.map((entry) => ({ at: now, ...entry }))],
+      }),
+    );
+  });
+
+  it('keeps the last 20 history entries, dropping the oldest for a new one', () => {
+    // Prepare: firing warn with a full history
+    const old = Array.from({ length: 20 }, (_, i) => ({
+      at: new Date(Date.parse(OLDER) - (20 - i) * 60_000).toISOString(),
+      from: 'ok' as const,
+      to: 'pending' as const,
+      value: i / 100,
+      threshold: 0.6,
+    }));
+    // Act: a crit value escalates
+    const next = nextRuleState(machine(), firing('threshold', { history: old }), value(0.3), NOW);
+    // Assess
+    expect(next.history).toHaveLength(20);
+    expect(next.history.slice(0, 19)).toStrictEqual(old.slice(1));
+    expect(next.history[19]).toStrictEqual({
+      at: now,
+      from: 'firing:warn',
+      to: 'firing:crit',
+      value: 0.3,
+      threshold: 0.4,
+    });
   });
 });
