@@ -482,3 +482,520 @@ describe('owedNotifications: state × what Slack last accepted → what is owed,
     expect(markNotified(resolvedState, resolved ? [resolved] : [], AT).reminders).toBeUndefined();
   });
 });
+
+describe('owedNotifications: every field of what is owed', () => {
+  const AT = new Date('2025-11-12T07:30:00.000Z');
+  const now = AT.toISOString();
+  const HEALTHY = '2025-11-12T07:15:00.000Z';
+  const FIRED = '2025-11-12T07:00:00.000Z';
+  const BREACHED = '2025-11-12T06:45:00.000Z';
+  const OLDER = '2025-11-12T06:00:00.000Z';
+  const RUNBOOK = 'https://wiki.example.com/rb';
+  const MISSING = 'the 60-min window response is missing';
+  const BASIS = { part: 50, whole: 100, noun: 'transfers' };
+  const machine = rule({ id: 'transfer', runbook: RUNBOOK });
+  /** What every message of `machine` says about the rule itself. */
+  const about = {
+    ruleId: 'transfer',
+    title: 'Transfer success rate',
+    metric: 'transfer_success_rate',
+    runbook: RUNBOOK,
+    comparison: 'below',
+    unit: 'rate',
+  };
+  const firingState = (extra: Partial<RuleState> = {}): RuleState => ({
+    status: 'firing',
+    severity: 'warn',
+    condition: 'threshold',
+    since: FIRED,
+    firedAt: FIRED,
+    breachedAt: BREACHED,
+    pendingCount: 0,
+    healthyCount: 0,
+    lastValue: 0.5,
+    lastValueAt: now,
+    lastWindow: 'last 60 min',
+    lastBasis: BASIS,
+    lastEvaluatedAt: now,
+    lastOutcome: 'value',
+    history: [],
+    ...extra,
+  });
+  /** Firing on no data since FIRED, the last value (from before) still stored. */
+  const noDataState = (extra: Partial<RuleState> = {}): RuleState =>
+    firingState({
+      condition: 'no-data',
+      lastValueAt: OLDER,
+      lastOutcome: 'no-data',
+      lastReason: MISSING,
+      ...extra,
+    });
+  const told = (
+    severity: 'warn' | 'crit' = 'warn',
+    { firedAt = FIRED, condition = 'threshold' as 'threshold' | 'no-data', at = FIRED } = {},
+  ) => ({ status: 'firing', severity, condition, firedAt, at }) as const;
+  /** Back to ok at `now`, after the episode fired at FIRED was announced; its resolution in history. */
+  const resolvedState = (extra: Partial<RuleState> = {}): RuleState => ({
+    status: 'ok',
+    since: now,
+    pendingCount: 0,
+    healthyCount: 0,
+    lastValue: 0.7,
+    lastValueAt: now,
+    lastWindow: 'last 60 min',
+    lastEvaluatedAt: now,
+    lastOutcome: 'value',
+    notified: told(),
+    history: [
+      {
+        at: now,
+        from: 'firing:warn',
+        to: 'ok',
+        value: 0.7,
+        threshold: 0.65,
+        condition: 'threshold',
+        firedAt: FIRED,
+        breachedAt: BREACHED,
+        endedAt: HEALTHY,
+      },
+    ],
+    ...extra,
+  });
+  /** Without the named fields (an older document, or a rule file without them). */
+  const without = <T extends object>(value: T, ...keys: string[]): T =>
+    Object.fromEntries(Object.entries(value).filter(([key]) => !keys.includes(key))) as T;
+  const stateWith = (rules: Record<string, RuleState>, reminders?: AlertState['reminders']): AlertState => ({
+    ...emptyAlertState(),
+    rules,
+    ...(reminders === undefined ? {} : { reminders }),
+  });
+  const cadence = { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 };
+  const owed = (state: AlertState, rules = [machine]) =>
+    owedNotifications(state, rules, AT, JAKARTA, cadence);
+
+  it.each([
+    {
+      name: 'firing, never announced → fired, with the value, its window, run and counts, and no reason',
+      rule: machine,
+      state: firingState({ lastOutcome: 'not-judged', lastReason: '5 calls, fewer than minCalls 30' }),
+      expected: {
+        kind: 'fired',
+        key: `transfer:fired:${FIRED}:warn`,
+        ...about,
+        severity: 'warn',
+        condition: 'threshold',
+        value: 0.5,
+        threshold: 0.6,
+        clearsAt: 0.65,
+        window: 'last 60 min',
+        valueAt: now,
+        basis: BASIS,
+        firedAt: FIRED,
+        breachedAt: BREACHED,
+      },
+    },
+    {
+      name: 'firing without window, run, counts or runbook → fired without those fields',
+      rule: without(machine, 'runbook'),
+      state: without(firingState(), 'lastWindow', 'lastValueAt', 'lastBasis'),
+      expected: {
+        kind: 'fired',
+        key: `transfer:fired:${FIRED}:warn`,
+        ...without(about, 'runbook'),
+        severity: 'warn',
+        condition: 'threshold',
+        value: 0.5,
+        threshold: 0.6,
+        clearsAt: 0.65,
+        firedAt: FIRED,
+        breachedAt: BREACHED,
+      },
+    },
+    {
+      name: 'firing crit on a crit-only rule → fired crit, clearing at recovery',
+      rule: rule({ id: 'transfer', runbook: RUNBOOK, warn: undefined, crit: 0.4, recovery: 0.5 }),
+      state: firingState({ severity: 'crit', lastValue: 0.3 }),
+      expected: {
+        kind: 'fired',
+        key: `transfer:fired:${FIRED}:crit`,
+        ...about,
+        severity: 'crit',
+        condition: 'threshold',
+        value: 0.3,
+        threshold: 0.4,
+        clearsAt: 0.5,
+        window: 'last 60 min',
+        valueAt: now,
+        basis: BASIS,
+        firedAt: FIRED,
+        breachedAt: BREACHED,
+      },
+    },
+    {
+      name: 'firing on no data → fired with the reason and no stale value, window, run or counts',
+      rule: machine,
+      state: noDataState(),
+      expected: {
+        kind: 'fired',
+        key: `transfer:fired:${FIRED}:warn`,
+        ...about,
+        severity: 'warn',
+        condition: 'no-data',
+        value: null,
+        threshold: null,
+        reason: MISSING,
+        firedAt: FIRED,
+        breachedAt: BREACHED,
+      },
+    },
+    {
+      name: 'firing on no data with no reason stored → fired without a reason',
+      rule: machine,
+      state: without(noDataState(), 'lastReason'),
+      expected: {
+        kind: 'fired',
+        key: `transfer:fired:${FIRED}:warn`,
+        ...about,
+        severity: 'warn',
+        condition: 'no-data',
+        value: null,
+        threshold: null,
+        firedAt: FIRED,
+        breachedAt: BREACHED,
+      },
+    },
+    {
+      name: 'firing without a stored breach → breached when it fired',
+      rule: machine,
+      state: without(firingState(), 'breachedAt'),
+      expected: {
+        kind: 'fired',
+        key: `transfer:fired:${FIRED}:warn`,
+        ...about,
+        severity: 'warn',
+        condition: 'threshold',
+        value: 0.5,
+        threshold: 0.6,
+        clearsAt: 0.65,
+        window: 'last 60 min',
+        valueAt: now,
+        basis: BASIS,
+        firedAt: FIRED,
+        breachedAt: FIRED,
+      },
+    },
+    {
+      name: 'ok after an announced episode → resolved from its history entry, with the window of the last value',
+      rule: machine,
+      state: resolvedState(),
+      expected: {
+        kind: 'resolved',
+        key: `transfer:resolved:${FIRED}`,
+        ...about,
+        severity: 'warn',
+        condition: 'threshold',
+        value: 0.7,
+        threshold: 0.65,
+        window: 'last 60 min',
+        valueAt: now,
+        firedAt: FIRED,
+        breachedAt: BREACHED,
+        endedAt: HEALTHY,
+        resolvedAt: now,
+        durationMs: 30 * 60_000,
+      },
+    },
+    {
+      name: 'ok, its resolution rolled off the history and no window stored → resolved at the ok status start',
+      rule: machine,
+      state: without(resolvedState({ since: HEALTHY, history: [] }), 'lastWindow'),
+      expected: {
+        kind: 'resolved',
+        key: `transfer:resolved:${FIRED}`,
+        ...about,
+        severity: 'warn',
+        condition: 'threshold',
+        value: null,
+        threshold: 0.65,
+        firedAt: FIRED,
+        breachedAt: FIRED,
+        endedAt: HEALTHY,
+        resolvedAt: HEALTHY,
+        durationMs: 15 * 60_000,
+      },
+    },
+    {
+      name: 'resolved after the rules file moved recovery → the threshold recorded at the resolution',
+      rule: rule({ id: 'transfer', runbook: RUNBOOK, recovery: 0.7 }),
+      state: resolvedState(),
+      expected: {
+        kind: 'resolved',
+        key: `transfer:resolved:${FIRED}`,
+        ...about,
+        severity: 'warn',
+        condition: 'threshold',
+        value: 0.7,
+        threshold: 0.65,
+        window: 'last 60 min',
+        valueAt: now,
+        firedAt: FIRED,
+        breachedAt: BREACHED,
+        endedAt: HEALTHY,
+        resolvedAt: now,
+        durationMs: 30 * 60_000,
+      },
+    },
+    {
+      name: 'ok after an announced no-data episode → resolved with no threshold',
+      rule: machine,
+      state: resolvedState({
+        notified: told('warn', { condition: 'no-data' }),
+        history: [
+          {
+            at: now,
+            from: 'firing:warn',
+            to: 'ok',
+            value: 0.9,
+            threshold: null,
+            condition: 'no-data',
+            firedAt: FIRED,
+            breachedAt: BREACHED,
+            endedAt: now,
+            note: 'data returned',
+          },
+        ],
+      }),
+      expected: {
+        kind: 'resolved',
+        key: `transfer:resolved:${FIRED}`,
+        ...about,
+        severity: 'warn',
+        condition: 'no-data',
+        value: 0.9,
+        threshold: null,
+        window: 'last 60 min',
+        valueAt: now,
+        firedAt: FIRED,
+        breachedAt: BREACHED,
+        endedAt: now,
+        resolvedAt: now,
+        durationMs: 45 * 60_000,
+      },
+    },
+  ])('$name', ({ rule: theRule, state, expected }) => {
+    expect(owedNotifications(stateWith({ transfer: state }), [theRule], AT, JAKARTA)).toStrictEqual([
+      expected,
+    ]);
+  });
+
+  it('closes an announced episode whose resolution rolled off, at the last run, and announces the new one', () => {
+    // Prepare: announced at OLDER, resolved and fired again at HEALTHY while nothing got through
+    const state = firingState({
+      since: HEALTHY,
+      firedAt: HEALTHY,
+      breachedAt: HEALTHY,
+      notified: told('warn', { firedAt: OLDER }),
+    });
+    // Act
+    const notifications = owedNotifications(stateWith({ transfer: state }), [machine], AT, JAKARTA);
+    // Assess
+    expect(notifications.map((n) => n.kind)).toEqual(['resolved', 'fired']);
+    expect(notifications[0]).toMatchObject({
+      key: `transfer:resolved:${OLDER}`,
+      value: null,
+      firedAt: OLDER,
+      breachedAt: OLDER,
+      endedAt: now,
+      resolvedAt: now,
+      durationMs: 90 * 60_000,
+    });
+    expect(notifications[0]).not.toHaveProperty('valueAt');
+    expect(notifications[1]).toMatchObject({ key: `transfer:fired:${HEALTHY}:warn`, firedAt: HEALTHY });
+  });
+
+  it('owes only the new episode once the previous resolution was delivered', () => {
+    const state = firingState({ notified: { status: 'ok', at: OLDER } });
+    expect(owed(stateWith({ transfer: state })).map((n) => n.kind)).toEqual(['fired']);
+  });
+
+  it('owes nothing for a rule the state has never seen', () => {
+    expect(owed(stateWith({}, { lastAt: OLDER, count: 0 }))).toEqual([]);
+  });
+
+  it('reminds with every field of the figure measured now, numbered in its key', () => {
+    const state = stateWith({ transfer: firingState({ notified: told() }) }, { lastAt: OLDER, count: 0 });
+    expect(owed(state)).toStrictEqual([
+      {
+        kind: 'repeat',
+        key: `transfer:repeat:${FIRED}:warn#1`,
+        ...about,
+        severity: 'warn',
+        condition: 'threshold',
+        value: 0.5,
+        threshold: 0.6,
+        clearsAt: 0.65,
+        window: 'last 60 min',
+        valueAt: now,
+        basis: BASIS,
+        firedAt: FIRED,
+        breachedAt: BREACHED,
+        repeatNumber: 1,
+      },
+    ]);
+  });
+
+  it('reminds of an alert on no data that this run found still without data, with its reason', () => {
+    const state = stateWith(
+      { transfer: noDataState({ notified: told('warn', { condition: 'no-data' }) }) },
+      {
+        lastAt: OLDER,
+        count: 2,
+      },
+    );
+    // 60 × 2² = 240 minutes after OLDER is not yet due at +90; a count of 0 would be
+    expect(owed(state)).toEqual([]);
+    expect(owed({ ...state, reminders: { lastAt: OLDER, count: 0 } })).toStrictEqual([
+      {
+        kind: 'repeat',
+        key: `transfer:repeat:${FIRED}:warn#1`,
+        ...about,
+        severity: 'warn',
+        condition: 'no-data',
+        value: null,
+        threshold: null,
+        reason: MISSING,
+        firedAt: FIRED,
+        breachedAt: BREACHED,
+        repeatNumber: 1,
+      },
+    ]);
+  });
+
+  it('reads a firing state stored without severity or condition as a warn threshold alert', () => {
+    const state = stateWith(
+      { transfer: without(firingState({ notified: told() }), 'severity', 'condition') },
+      { lastAt: OLDER, count: 0 },
+    );
+    expect(owed(state)).toMatchObject([
+      {
+        kind: 'repeat',
+        key: `transfer:repeat:${FIRED}:warn#1`,
+        severity: 'warn',
+        condition: 'threshold',
+        threshold: 0.6,
+      },
+    ]);
+  });
+
+  it.each([
+    {
+      name: 'no data found again by this run',
+      state: noDataState(),
+      expected: ['repeat'],
+    },
+    {
+      name: 'data back but too few calls to judge',
+      state: noDataState({ lastOutcome: 'not-judged', lastReason: '5 calls, fewer than minCalls 30' }),
+      expected: [],
+    },
+    {
+      name: 'not evaluated by this run (a failed run)',
+      state: noDataState({ lastEvaluatedAt: HEALTHY }),
+      expected: [],
+    },
+    {
+      name: 'a value judged by this run',
+      state: firingState(),
+      expected: ['repeat'],
+    },
+    {
+      name: 'a value from an earlier run, this run not judged',
+      state: firingState({ lastValueAt: HEALTHY, lastOutcome: 'not-judged' }),
+      expected: [],
+    },
+  ])('a due reminder for an announced alert with $name owes $expected', ({ state, expected }) => {
+    const notified = told('warn', { condition: state.condition ?? 'threshold' });
+    const owing = owed(stateWith({ transfer: { ...state, notified } }, { lastAt: OLDER, count: 0 }));
+    expect(owing.map((n) => n.kind)).toEqual(expected);
+  });
+
+  describe('news holds the group reminder; other messages do not', () => {
+    const solved = rule({
+      id: 'solved',
+      title: 'First-call resolution',
+      metric: 'one_call_problem_solve_rate',
+    });
+    const reminded = firingState({ notified: told() });
+    const degraded = {
+      status: 'degraded',
+      since: HEALTHY,
+      consecutiveFailures: 3,
+      firstFailureAt: HEALTHY,
+      lastError: 'API down: HTTP 503',
+    } as const;
+    const label = (n: Notification) => `${n.kind}:${'ruleId' in n ? n.ruleId : 'monitor'}`;
+
+    it.each([
+      {
+        name: 'the other rule ok',
+        solved: resolvedState({ notified: undefined }),
+        expected: ['repeat:transfer'],
+      },
+      { name: 'the other rule never seen', solved: undefined, expected: ['repeat:transfer'] },
+      { name: 'the other rule fired', solved: firingState(), expected: ['fired:solved'] },
+      {
+        name: 'the other rule escalated',
+        solved: firingState({ severity: 'crit', lastValue: 0.3, notified: told('warn') }),
+        expected: ['escalated:solved'],
+      },
+      {
+        name: 'the other rule eased (not yet reminded of: its ease is owed)',
+        solved: firingState({ notified: told('crit') }),
+        expected: ['de-escalated:solved', 'repeat:transfer'],
+      },
+      {
+        name: 'the other rule resolved',
+        solved: resolvedState(),
+        expected: ['resolved:solved', 'repeat:transfer'],
+      },
+      {
+        name: 'the monitor degraded',
+        solved: resolvedState({ notified: undefined }),
+        monitor: degraded,
+        expected: ['monitor-degraded:monitor', 'repeat:transfer'],
+      },
+      {
+        name: 'the other rule fired and the monitor degraded',
+        solved: firingState(),
+        monitor: degraded,
+        expected: ['fired:solved', 'monitor-degraded:monitor'],
+      },
+    ])('a due reminder with $name → $expected', ({ solved: solvedState, monitor, expected }) => {
+      const state: AlertState = {
+        ...stateWith(
+          solvedState === undefined ? { transfer: reminded } : { transfer: reminded, solved: solvedState },
+          { lastAt: OLDER, count: 0 },
+        ),
+        ...(monitor === undefined ? {} : { monitor }),
+      };
+      expect(owed(state, [machine, solved]).map(label)).toEqual(expected);
+    });
+  });
+
+  it.each([
+    { name: 'one announcement, due', rules: { transfer: told('warn', { at: OLDER }) }, expected: ['repeat'] },
+    {
+      name: 'the latest announcement not yet due, though an earlier one is',
+      rules: { transfer: told('warn', { at: FIRED }), solved: told('warn', { at: OLDER }) },
+      expected: [],
+    },
+  ])('starts the group clock of an older document from $name', ({ rules, expected }) => {
+    const states = Object.fromEntries(
+      Object.entries(rules).map(([id, notified]) => [id, firingState({ notified })]),
+    );
+    const state = stateWith({ ...states, other: resolvedState({ notified: undefined }) });
+    const owing = owed(state);
+    expect(owing.map((n) => n.kind)).toEqual(expected);
+    expect(owing.map((n) => 'repeatNumber' in n && n.repeatNumber)).toEqual(expected.map(() => 1));
+  });
+});
