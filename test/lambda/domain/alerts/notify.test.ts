@@ -999,3 +999,158 @@ describe('owedNotifications: every field of what is owed', () => {
     expect(owing.map((n) => 'repeatNumber' in n && n.repeatNumber)).toEqual(expected.map(() => 1));
   });
 });
+
+describe('markNotified: what Slack accepted → notified and the group clock', () => {
+  const AT = new Date('2025-11-12T07:30:00.000Z');
+  const now = AT.toISOString();
+  const FIRED = '2025-11-12T07:00:00.000Z';
+  const OLDER = '2025-11-12T06:00:00.000Z';
+  const machine = rule({ id: 'transfer' });
+  const firingState = (extra: Partial<RuleState> = {}): RuleState => ({
+    status: 'firing',
+    severity: 'warn',
+    condition: 'threshold',
+    since: FIRED,
+    firedAt: FIRED,
+    breachedAt: FIRED,
+    pendingCount: 0,
+    healthyCount: 0,
+    lastValue: 0.5,
+    lastValueAt: now,
+    lastEvaluatedAt: now,
+    lastOutcome: 'value',
+    history: [],
+    ...extra,
+  });
+  const told = (firedAt = FIRED, at = FIRED) =>
+    ({ status: 'firing', severity: 'warn', condition: 'threshold', firedAt, at }) as const;
+  const stateWith = (rules: Record<string, RuleState>, reminders?: AlertState['reminders']): AlertState => ({
+    ...emptyAlertState(),
+    rules,
+    ...(reminders === undefined ? {} : { reminders }),
+  });
+  /** What is owed for `ruleState` alone, as evaluation would hand it to Slack. */
+  const owedFor = (ruleState: RuleState, reminders?: AlertState['reminders']) =>
+    owedNotifications(stateWith({ transfer: ruleState }, reminders), [machine], AT, JAKARTA);
+  const degraded = (since: string) =>
+    ({ kind: 'monitor-degraded', key: `monitor:degraded:${since}`, consecutiveFailures: 3, since }) as const;
+  const recovered = (since: string) =>
+    ({
+      kind: 'monitor-recovered',
+      key: `monitor:recovered:${since}`,
+      consecutiveFailures: 0,
+      since,
+      recoveredAt: now,
+      durationMs: Date.parse(now) - Date.parse(since),
+    }) as const;
+
+  it.each([
+    {
+      name: 'degraded',
+      notifications: [degraded(OLDER)],
+      notified: { status: 'degraded', since: OLDER, at: now },
+    },
+    { name: 'recovered', notifications: [recovered(OLDER)], notified: { status: 'ok', at: now } },
+    {
+      name: 'degraded again after recovering, in one message',
+      notifications: [degraded(FIRED), recovered(OLDER)],
+      notified: { status: 'degraded', since: FIRED, at: now },
+    },
+  ])('records the monitor $name, leaving the rules alone', ({ notifications, notified }) => {
+    const state = stateWith({ transfer: firingState({ notified: told() }) }, { lastAt: FIRED, count: 1 });
+    const next = markNotified(state, notifications, AT);
+    expect(next.monitor).toStrictEqual({ ...state.monitor, notified });
+    expect(next.rules).toStrictEqual(state.rules);
+    expect(next.reminders).toStrictEqual({ lastAt: FIRED, count: 1 });
+  });
+
+  it('applies the resolution of the old episode before the new episode, whatever their order', () => {
+    // Prepare: announced at OLDER, resolved and fired again at FIRED while undelivered
+    const state = firingState({ notified: told(OLDER, OLDER) });
+    const [resolved, fired] = owedFor(state);
+    expect([resolved?.kind, fired?.kind]).toEqual(['resolved', 'fired']);
+    // Act
+    const next = markNotified(stateWith({ transfer: state }), [fired, resolved] as Notification[], AT);
+    // Assess
+    expect(next.rules.transfer?.notified).toStrictEqual({
+      status: 'firing',
+      severity: 'warn',
+      condition: 'threshold',
+      firedAt: FIRED,
+      at: now,
+    });
+  });
+
+  it('ignores a notification for a rule the state no longer has', () => {
+    const [fired] = owedFor(firingState());
+    const state = stateWith({});
+    expect(markNotified(state, fired ? [fired] : [], AT).rules).toStrictEqual({});
+  });
+
+  it.each([
+    {
+      name: 'reminder #2 accepted again',
+      clock: { lastAt: FIRED, count: 2 },
+      repeatNumber: 2,
+      after: { lastAt: now, count: 2 },
+    },
+    { name: 'an unnumbered reminder', clock: { lastAt: FIRED, count: 1 }, after: { lastAt: now, count: 2 } },
+    { name: 'an unnumbered reminder without a clock', clock: undefined, after: { lastAt: now, count: 1 } },
+  ])('counts reminders absolutely: $name → $after', ({ clock, repeatNumber, after }) => {
+    const state = stateWith({ transfer: firingState({ notified: told() }) }, clock);
+    const [repeat] = owedFor(firingState({ notified: told() }), { lastAt: OLDER, count: 0 });
+    const { repeatNumber: _numbered, ...unnumbered } = repeat as RuleNotification;
+    const accepted = { ...unnumbered, ...(repeatNumber === undefined ? {} : { repeatNumber }) };
+    expect(markNotified(state, [accepted], AT).reminders).toStrictEqual(after);
+  });
+
+  it('restarts the wait at step 0 after an ease when there was no clock', () => {
+    const state = firingState({ notified: { ...told(), severity: 'crit' } });
+    const eased = owedFor(state);
+    expect(eased.map((n) => n.kind)).toEqual(['de-escalated']);
+    expect(markNotified(stateWith({ transfer: state }), eased, AT).reminders).toStrictEqual({
+      lastAt: now,
+      count: 0,
+    });
+  });
+
+  it('leaves the group clock as it was after a resolution or monitor message while another alert still fires', () => {
+    const ok = { ...firingState({ notified: told() }), status: 'ok' as const, firedAt: undefined };
+    const state = stateWith(
+      { transfer: firingState({ notified: told() }), solved: ok },
+      { lastAt: FIRED, count: 1 },
+    );
+    const [resolved] = owedNotifications(state, [rule({ id: 'solved' })], AT, JAKARTA);
+    expect(resolved?.kind).toBe('resolved');
+    expect(markNotified(state, resolved ? [resolved] : [], AT).reminders).toStrictEqual({
+      lastAt: FIRED,
+      count: 1,
+    });
+    expect(markNotified(state, [degraded(OLDER)], AT).reminders).toStrictEqual({ lastAt: FIRED, count: 1 });
+  });
+
+  it('keeps the group clock while one of several rules is still announced and firing', () => {
+    const ok = { ...firingState(), status: 'ok' as const, firedAt: undefined };
+    const state = stateWith(
+      { transfer: firingState({ notified: told() }), solved: ok },
+      { lastAt: OLDER, count: 0 },
+    );
+    const [repeat] = owedFor(firingState({ notified: told() }), { lastAt: OLDER, count: 0 });
+    expect(markNotified(state, repeat ? [repeat] : [], AT).reminders).toStrictEqual({
+      lastAt: now,
+      count: 1,
+    });
+  });
+
+  it.each([
+    { name: 'only an earlier episode was announced', notified: told(OLDER, OLDER) },
+    {
+      name: 'its change of severity is not yet announced',
+      notified: { ...told(), severity: 'crit' as const },
+    },
+  ])('drops the group clock when no announced alert is firing: $name', ({ notified }) => {
+    const state = stateWith({ transfer: firingState({ notified }) }, { lastAt: FIRED, count: 1 });
+    const next = markNotified(state, [degraded(OLDER)], AT);
+    expect(next).not.toHaveProperty('reminders');
+  });
+});
