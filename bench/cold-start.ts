@@ -1,8 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import type { Baseline } from './baseline';
 import { deployedEnv } from './bench-services';
 import type { BuiltBundle } from './build-bundle';
-import { type ColdRun, coldCheckScript, referencePutScript, runCold } from './deployed-process';
+import {
+  type ColdRun,
+  coldCheckScript,
+  referencePutScript,
+  runCold,
+  valgrindAvailable,
+} from './deployed-process';
 import type { FakeServices } from './fake-services-client';
 import type { DetailTable, ResultRow, SectionResult } from './report';
 import { median, round } from './stats';
@@ -150,13 +155,4 @@ export async function benchColdStart(
     },
   ];
   return { rows, details, data: { runs, cpuRatio, ...(instructionRatio ? { instructionRatio } : {}) } };
-}
-
-function valgrindAvailable(): boolean {
-  try {
-    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }

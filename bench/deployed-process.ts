@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { REPO_ROOT } from './bench-paths';
 import { plainEnv } from './spawn-node';
 
@@ -41,6 +41,31 @@ export const coldCheckScript = (bundle: string, event: HandlerEvent) => `${repor
 const { handler } = require(${JSON.stringify(bundle)});
 handler(${JSON.stringify(event)}, { awsRequestId: 'cold', getRemainingTimeInMillis: () => 900000 })
   .then((summary) => report(summary.outcome), fail);`;
+
+/**
+ * Loads `bundle` and runs `events` one after another, as a warm container would: under callgrind, the
+ * difference between two lengths of this run is the instruction count of the invocations between.
+ */
+export const warmChecksScript = (bundle: string, events: readonly HandlerEvent[]) => `${reportOnFd3}
+const { handler } = require(${JSON.stringify(bundle)});
+(async () => {
+  let outcome = 'none';
+  for (const [index, event] of ${JSON.stringify(events)}.entries()) {
+    outcome = (await handler(event, { awsRequestId: 'warm-' + index, getRemainingTimeInMillis: () => 900000 })).outcome;
+    if (outcome !== 'evaluated') throw new Error('invocation ' + index + ' ended ' + outcome);
+  }
+  return outcome;
+})().then(report, fail);`;
+
+/** True when `valgrind` runs here (instruction counts hold still on a loaded machine). */
+export function valgrindAvailable(): boolean {
+  try {
+    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The floor for any function that must archive to S3: load the S3 SDK, send one signed PutObject. */
 export const referencePutScript = `${reportOnFd3}

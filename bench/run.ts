@@ -22,7 +22,8 @@ import { benchWarmCheck } from './warm-check';
  * rewrites the tracked bench/results.json, so an ordinary run leaves the work tree clean.
  * Targets are reported, not enforced: the exit code is 0 unless a benchmark itself fails.
  * `--baseline=<git rev>`: the previous handler the warm and cold figures compare against.
- * `--no-callgrind`: skip the cold-start instruction counts (about 3 minutes under valgrind).
+ * `--no-callgrind`: skip the instruction counts of the cold start and the warm checks (about 7 minutes
+ * under valgrind).
  */
 
 const baselineRev =
@@ -63,7 +64,9 @@ async function main(): Promise<void> {
     coldStart = await timed('cold start', () =>
       benchColdStart(services.fakes, deployed, baseline, callgrind),
     );
-    warmCheck = await timed('warm check', () => benchWarmCheck(services.fakes, deployed, baseline));
+    warmCheck = await timed('warm check', () =>
+      benchWarmCheck(services.fakes, deployed, baseline, callgrind),
+    );
     runOverhead = await timed('run overhead', () => benchRunOverhead(services.fakes, deployed));
     backfill = await timed('backfill', () => benchBackfill(services, LATENCY_MS));
     verify = await timed('verify', () => benchVerify(services));

@@ -5,7 +5,10 @@ import {
   type HandlerEvent,
   type HandlerHost,
   type InvocationSample,
+  runCold,
   startHandlerHost,
+  valgrindAvailable,
+  warmChecksScript,
 } from './deployed-process';
 import type { FakeServices } from './fake-services-client';
 import type { DetailTable, ResultRow, SectionResult } from './report';
@@ -16,6 +19,8 @@ const WARMUP = 5;
 const MEASURED = 40;
 /** Invocations per turn: the two containers alternate, so load on the machine hits both alike. */
 const BLOCK = 2;
+/** Under callgrind: instructions of this many warm invocations, after the same warm-up. */
+const COUNTED = 20;
 
 const checkEvent = (index: number): HandlerEvent => ({
   mode: 'check',
@@ -26,6 +31,26 @@ export interface WarmCheckData {
   readonly current: readonly InvocationSample[];
   readonly baseline?: readonly InvocationSample[];
   readonly ratio?: number;
+  /** Instructions per warm invocation (callgrind), by handler. */
+  readonly instructions?: { readonly current: number; readonly baseline?: number };
+}
+
+/**
+ * Instructions per warm invocation: a process that runs the warm-up and COUNTED more checks, minus
+ * one that runs the warm-up alone, over COUNTED. Unlike CPU time, the count does not move with load.
+ */
+async function instructionsPerCheck(bundle: string, env: Record<string, string>): Promise<number> {
+  const events = Array.from({ length: WARMUP + COUNTED }, (_, index) => checkEvent(index));
+  const count = async (length: number, run: string) => {
+    const result = await runCold(
+      warmChecksScript(bundle, events.slice(0, length)),
+      { ...env, ARCHIVE_PREFIX: `${env.ARCHIVE_PREFIX}-${run}` },
+      true,
+    );
+    if (result.instructions === undefined) throw new Error('callgrind reported no instruction count');
+    return result.instructions;
+  };
+  return ((await count(WARMUP + COUNTED, 'long')) - (await count(WARMUP, 'short'))) / COUNTED;
 }
 
 /**
@@ -37,6 +62,7 @@ export async function benchWarmCheck(
   fakes: FakeServices,
   current: BuiltBundle,
   baseline: Baseline | undefined,
+  callgrind: boolean,
 ): Promise<SectionResult<WarmCheckData>> {
   const hosts: Array<[name: 'current' | 'baseline', HandlerHost]> = [
     ['current', await startHandlerHost(current.outfile, deployedEnv(fakes, 'warm-current'))],
@@ -59,6 +85,21 @@ export async function benchWarmCheck(
     for (const [, host] of hosts) host.stop();
   }
 
+  let instructions: WarmCheckData['instructions'];
+  if (callgrind && valgrindAvailable()) {
+    instructions = {
+      current: await instructionsPerCheck(current.outfile, deployedEnv(fakes, 'warm-cg-current')),
+      ...(baseline
+        ? {
+            baseline: await instructionsPerCheck(
+              baseline.bundle.outfile,
+              deployedEnv(fakes, 'warm-cg-baseline'),
+            ),
+          }
+        : {}),
+    };
+  }
+
   const cpu = (list: readonly InvocationSample[]) => median(list.map((sample) => sample.cpuMs));
   const wall = (list: readonly InvocationSample[]) => median(list.map((sample) => sample.wallMs));
   const ratio = baseline ? cpu(samples.current) / cpu(samples.baseline) : undefined;
@@ -73,6 +114,14 @@ export async function benchWarmCheck(
       ...(ratio === undefined ? {} : { pass: ratio <= TARGET_RATIO }),
     },
   ];
+  if (instructions?.baseline !== undefined) {
+    rows.push({
+      section: 'Warm check',
+      measure: `instructions per invocation (callgrind): ours / previous handler (${baseline?.rev})`,
+      value: `${round(instructions.current / instructions.baseline, 2).toFixed(2)}× (${round(instructions.current / 1e6, 1)} / ${round(instructions.baseline / 1e6, 1)} M)`,
+      target: '—',
+    });
+  }
   const ms = (value: number) => `${round(value, 1).toFixed(1)} ms`;
   const details: DetailTable[] = [
     {
@@ -90,6 +139,10 @@ export async function benchWarmCheck(
   return {
     rows,
     details,
-    data: { current: samples.current, ...(baseline ? { baseline: samples.baseline, ratio } : {}) },
+    data: {
+      current: samples.current,
+      ...(baseline ? { baseline: samples.baseline, ratio } : {}),
+      ...(instructions ? { instructions } : {}),
+    },
   };
 }
