@@ -1,13 +1,13 @@
 import { isRuleNotification, type Notification } from '../domain/alerts/notify';
 import type { AlertState } from '../domain/alerts/state';
-import { type Claim, isHeldByAnother } from '../domain/claim';
+import { type Claim, isHeldByAnother, newClaim } from '../domain/claim';
 
 /**
  * Claims make delivery exactly-once across overlapping runs: a run first records (by
  * compare-and-swap) which notifications it is about to send, then sends, then records what Slack
- * accepted. A run that finds a fresh claim by another run leaves that notification alone; a claim
- * older than CLAIM_TTL_MS (domain/claim.ts, shared with digests) belongs to a run that died, and the
- * notification is owed again.
+ * accepted. A run that finds a live claim by another run leaves that notification alone; a claim
+ * past its end (the claiming run's deadline and a grace; domain/claim.ts, shared with digests)
+ * belongs to a run that died, and the notification is owed again.
  */
 
 const claimOf = (state: AlertState, notification: Notification): Claim | undefined =>
@@ -25,14 +25,15 @@ export function unclaimed(
   });
 }
 
-/** Marks `notifications` as being delivered by `runId`. */
+/** Marks `notifications` as being delivered by `runId`, until its `deadline` (epoch ms) and a grace. */
 export function claim(
   state: AlertState,
   notifications: readonly Notification[],
   runId: string,
   now: Date,
+  deadline: number | undefined,
 ): AlertState {
-  const stamp: Claim = { runId, at: now.toISOString() };
+  const stamp = newClaim(runId, now, deadline);
   let { rules, monitor } = state;
   for (const notification of notifications) {
     if (isRuleNotification(notification)) {

@@ -3,8 +3,9 @@ import * as z from '../domain/zod';
 
 /**
  * `digest/<date>.json`: whether the digest of a local date was posted, so repeated invocations post
- * it once. A run claims the date before it posts; a claim older than CLAIM_TTL_MS (domain/claim.ts,
- * shared with alerts) is taken to be a crashed run's and may be taken over.
+ * it once. A run claims the date before it posts; a claim past its end (the claiming run's deadline
+ * and a grace; domain/claim.ts, shared with alerts) is taken to be a crashed run's and may be taken
+ * over.
  */
 export const DIGEST_RECORD_PREFIX = 'digest/';
 

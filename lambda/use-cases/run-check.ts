@@ -108,9 +108,11 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     windowed = [];
     for (const length of minutes) windowed.push(await fetch('window', rollingWindow(at, length, timeZone)));
   } catch (error) {
-    await recordFailure(deps, at, describeRunFailure(error)).catch((stateError: unknown) => {
-      logger.error('Could not record the failed run in the alert state', { error: String(stateError) });
-    });
+    await recordFailure(deps, at, describeRunFailure(error), request.deadline).catch(
+      (stateError: unknown) => {
+        logger.error('Could not record the failed run in the alert state', { error: String(stateError) });
+      },
+    );
     throw error;
   }
 
@@ -157,7 +159,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
       const { send } = holdSnoozed(evaluated.state, evaluated.notifications, at);
       const owed = unclaimed(evaluated.state, send, deps.runId, deps.now());
       snoozeEnds = endedSnoozes(evaluated.state, deps.rules, at);
-      const claimed = claim(evaluated.state, owed, deps.runId, deps.now());
+      const claimed = claim(evaluated.state, owed, deps.runId, deps.now(), request.deadline);
       return { value: claimed, result: { ...evaluated, notifications: owed } satisfies Evaluation };
     },
     // The state read above saves a read; if another run wrote since, the CAS conflict re-reads it.
@@ -228,7 +230,12 @@ async function latestFinishedDay(deps: CheckDeps, date: string): Promise<Statist
 }
 
 /** Counts a failed run towards "monitor degraded", and sends that alert once it is owed. */
-async function recordFailure(deps: CheckDeps, at: Date, reason: string): Promise<void> {
+async function recordFailure(
+  deps: CheckDeps,
+  at: Date,
+  reason: string,
+  deadline: number | undefined,
+): Promise<void> {
   const { result: owed, document } = await updateDocument(
     deps.store,
     ALERT_STATE_KEY,
@@ -241,7 +248,7 @@ async function recordFailure(deps: CheckDeps, at: Date, reason: string): Promise
         at,
       );
       const notifications = unclaimed(failed, send, deps.runId, deps.now());
-      return { value: claim(failed, notifications, deps.runId, deps.now()), result: notifications };
+      return { value: claim(failed, notifications, deps.runId, deps.now(), deadline), result: notifications };
     },
   );
   await deliver(deps, owed, at, document);

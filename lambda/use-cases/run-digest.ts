@@ -1,4 +1,4 @@
-import { CLAIM_TTL_MS, isHeldByAnother } from '../domain/claim';
+import { claimEnd, isHeldByAnother, newClaim } from '../domain/claim';
 import { buildDigest } from '../domain/digest/build-digest';
 import { previousDate, weekAgoDate } from '../domain/digest/day-data';
 import { localDate } from '../domain/local-time';
@@ -86,8 +86,8 @@ export function assertDayIsOver(flag: string, date: string, timeZone: string, no
 
 /**
  * Posts the digest of a whole local day, exactly once per date. First, oldest first, every date of
- * the last CATCH_UP_DAYS whose digest was claimed or failed but never posted (a claim older than
- * CLAIM_TTL_MS belongs to a run that died); then its own date. When an earlier date cannot be
+ * the last CATCH_UP_DAYS whose digest was claimed or failed but never posted (a claim past its end
+ * belongs to a run that died); then its own date. When an earlier date cannot be
  * posted, the own date is recorded as owed too and the error is thrown, so the next run posts both,
  * in order. Refuses (DigestDateError) a date that is not over yet, before anything is archived or
  * recorded.
@@ -128,8 +128,8 @@ async function owedDates(deps: DigestDeps, date: string): Promise<string[]> {
       continue;
     }
     if (record === undefined || record.status === 'posted') continue;
-    const claimAge = record.claim ? now - Date.parse(record.claim.at) : Number.POSITIVE_INFINITY;
-    if (record.status === 'failed' || claimAge >= CLAIM_TTL_MS) owed.push(earlier);
+    const claimEnded = record.claim === undefined || now >= claimEnd(record.claim);
+    if (record.status === 'failed' || claimEnded) owed.push(earlier);
   }
   return owed;
 }
@@ -161,7 +161,7 @@ async function postDigest(deps: DigestDeps, date: string, request: DigestRequest
       const claim: DigestRecord = {
         ...(record ?? { date, posts: 0 }),
         status: 'claimed',
-        claim: { runId, at: deps.now().toISOString() },
+        claim: newClaim(runId, deps.now(), request.deadline),
       };
       return { value: claim, result: undefined };
     },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
 import { createWebhookNotifier } from '../../../lambda/adapters/slack/webhook-notifier';
-import { CLAIM_TTL_MS } from '../../../lambda/domain/claim';
+import { CLAIM_GRACE_MS, CLAIM_TTL_MS } from '../../../lambda/domain/claim';
 import type { FiredAlert } from '../../../lambda/domain/digest/day-data';
 import type { ObjectStore } from '../../../lambda/domain/object-store';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
@@ -22,7 +22,7 @@ import { startS3Emulator } from '../../helpers/s3-emulator';
 const MORNING = new Date('2025-11-12T01:30:00Z'); // 08:30 in Jakarta: the digest of 2025-11-11
 
 /** A record of 2025-11-11 claimed at MORNING by `runId`, as a run leaves it before it posts. */
-const writeClaim = (store: ObjectStore, runId: string) =>
+const writeClaim = (store: ObjectStore, runId: string, until?: Date) =>
   store.replace(
     digestRecordKey('2025-11-11'),
     Buffer.from(
@@ -30,7 +30,7 @@ const writeClaim = (store: ObjectStore, runId: string) =>
         date: '2025-11-11',
         status: 'claimed',
         posts: 0,
-        claim: { runId, at: MORNING.toISOString() },
+        claim: { runId, at: MORNING.toISOString(), ...(until ? { until: until.toISOString() } : {}) },
       }),
     ),
     { contentType: 'application/json', metadata: {}, expectedVersion: undefined },
@@ -290,6 +290,26 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
         runDigest({ ...deps(store, 'retry'), now: () => later }, { scheduledTime: MORNING }),
       ).resolves.toMatchObject({ outcome: 'posted', date: '2025-11-11' });
     });
+  });
+
+  it("takes over a claim once the claiming run's deadline and grace have passed, and not before", async () => {
+    // Prepare: a run with a 105 s deadline claimed the date and died
+    const store = createS3ObjectStore(s3.client, s3.bucket, 'deadline-claim');
+    const deadline = new Date(MORNING.getTime() + 105_000);
+    await writeClaim(store, 'dead', new Date(deadline.getTime() + CLAIM_GRACE_MS));
+    const at = (ms: number) => () => new Date(deadline.getTime() + ms);
+    // Act: a rerun within the grace, then one just after it (long before CLAIM_TTL_MS)
+    const within = await runDigest(
+      { ...deps(store, 'within'), now: at(CLAIM_GRACE_MS - 1) },
+      { scheduledTime: MORNING },
+    );
+    const after = await runDigest(
+      { ...deps(store, 'after'), now: at(CLAIM_GRACE_MS) },
+      { scheduledTime: MORNING },
+    );
+    // Assess
+    expect(within).toMatchObject({ outcome: 'in-progress' });
+    expect(after).toMatchObject({ outcome: 'posted', date: '2025-11-11' });
   });
 
   it.each([
