@@ -276,17 +276,19 @@ describe('measureRule: the last complete hour and week over week', () => {
   });
 });
 
-describe('measureRule: capacity utilisation', () => {
-  const capacity = rule({
-    metric: { capacityUtilisation: true },
-    scope: 'latest-offline-day',
-    comparison: 'above',
-    warn: 0.8,
-    crit: 0.95,
-    recovery: 0.75,
-    minCalls: 0,
-  });
+/** Peak concurrent calls over the line capacity, on the latest offline day. */
+const capacity = rule({
+  id: 'capacity',
+  metric: { capacityUtilisation: true },
+  scope: 'latest-offline-day',
+  comparison: 'above',
+  warn: 0.8,
+  crit: 0.95,
+  recovery: 0.75,
+  minCalls: 0,
+});
 
+describe('measureRule: capacity utilisation', () => {
   it('divides the latest offline peak of concurrent calls by the line capacity', () => {
     expect(measureRule(capacity, context(exampleStatistics(), { lineCapacity: 160 }))).toEqual({
       kind: 'value',
@@ -344,15 +346,6 @@ describe('archivedNeeds: the earlier responses a check reads for its rules', () 
   const hourOverWeek = rule({ ...volume, id: 'volume-hour', scope: 'last-complete-hour' });
   const windowOverWeek = (minutes: number) =>
     rule({ ...volume, id: `volume-${minutes}`, scope: undefined, window: { minutes } });
-  const capacity = rule({
-    id: 'capacity',
-    metric: { capacityUtilisation: true },
-    scope: 'latest-offline-day',
-    comparison: 'above',
-    warn: 0.8,
-    crit: 0.95,
-    recovery: 0.75,
-  });
   const offlineRate = rule({ id: 'fcr', metric: 'one_call_problem_solve_rate', scope: 'latest-offline-day' });
   const none = { lastWeekCheck: false, latestOffline: false, lastWeekWindows: [] };
 
