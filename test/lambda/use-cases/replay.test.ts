@@ -1,5 +1,21 @@
-import { describe, expect, it } from 'vitest';
-import { hourEnds } from '../../../lambda/use-cases/replay';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
+import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
+import { loadRules } from '../../../lambda/adapters/rules/load-rules';
+import type { ObjectStore } from '../../../lambda/domain/object-store';
+import { daySoFarWindow, rollingWindow, wholeDayWindow } from '../../../lambda/domain/query-window';
+import { silentLogger } from '../../../lambda/shared/logger';
+import { fetchAndArchive } from '../../../lambda/use-cases/fetch-and-archive';
+import {
+  hourEnds,
+  REPLAY_READ_CONCURRENCY,
+  type ReplayEvent,
+  replay,
+} from '../../../lambda/use-cases/replay';
+import { startTestStandIn, TEST_ZONE, testClient } from '../../helpers/airudder';
 
 describe('hourEnds', () => {
   it.each([
@@ -41,5 +57,77 @@ describe('hourEnds', () => {
     const ends = hourEnds('2025-10-26', 'Europe/Berlin').map((end) => end.getTime());
     const steps = ends.slice(1, -1).map((end, index) => end - (ends[index] ?? 0));
     expect(new Set(steps)).toEqual(new Set([3_600_000]));
+  });
+});
+
+describe('replay over an archive with a check and its window every hour', () => {
+  const DATE = '2025-10-14';
+  let standIn: StandIn;
+  let dir: string;
+  beforeAll(async () => {
+    standIn = await startTestStandIn({
+      incidents: [
+        { start: `${DATE} 09:00:00`, end: `${DATE} 12:00:00`, effect: 'transfer-failure', severity: 1 },
+      ],
+    });
+    dir = await mkdtemp(join(tmpdir(), 'replay-reads-'));
+    const deps = {
+      source: testClient(standIn.url).client,
+      store: createFolderObjectStore(dir),
+      logger: silentLogger,
+    };
+    const day = new Date('2025-10-15T01:30:00Z');
+    await fetchAndArchive(deps, { kind: 'day', window: wholeDayWindow(DATE, TEST_ZONE), referenceTime: day });
+    for (const at of hourEnds(DATE, TEST_ZONE).slice(6, 16)) {
+      await fetchAndArchive(deps, {
+        kind: 'check',
+        window: daySoFarWindow(at, TEST_ZONE),
+        referenceTime: at,
+      });
+      await fetchAndArchive(deps, {
+        kind: 'window',
+        window: rollingWindow(at, 60, TEST_ZONE),
+        referenceTime: at,
+      });
+    }
+  });
+  afterAll(async () => {
+    await standIn.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads the hours several at a time, yet evaluates them in order, as the checks ran', async () => {
+    // Prepare: a store that takes 5 ms a read and counts the reads in flight
+    const inner = createFolderObjectStore(dir);
+    let inFlight = 0;
+    let most = 0;
+    const store: ObjectStore = {
+      ...inner,
+      get: async (key) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        try {
+          return await inner.get(key);
+        } finally {
+          inFlight -= 1;
+        }
+      },
+    };
+    const events: ReplayEvent[] = [];
+    const rules = await loadRules({ rulesFile: undefined });
+    // Act
+    const result = await replay(
+      { store, ...rules, timeZone: TEST_ZONE, lineCapacity: undefined, topN: 5 },
+      { from: DATE, to: DATE, onEvent: (event) => events.push(event) },
+    );
+    // Assess: concurrent reads, bounded; every archived check and window used; alerts in time order
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(REPLAY_READ_CONCURRENCY * 2);
+    expect(result.hours).toEqual({ check: 10, derived: 14 });
+    expect(result.windows).toMatchObject({ archived: 10 });
+    const times = events.flatMap((event) => (event.kind === 'alerts' ? [event.at.getTime()] : []));
+    expect(times.length).toBeGreaterThan(1);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(events.at(-1)?.kind).toBe('digest');
   });
 });
