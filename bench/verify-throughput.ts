@@ -2,10 +2,13 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createS3ObjectStore } from '../lambda/adapters/archive/s3-object-store';
-import { daySoFarWindow, shiftDate } from '../lambda/domain/query-window';
+import { loadRules } from '../lambda/adapters/rules/load-rules';
+import { daySoFarWindow, shiftDate, wholeDayWindow } from '../lambda/domain/query-window';
 import { parseStatistics } from '../lambda/domain/statistics-schema';
 import { createJsonLogger } from '../lambda/shared/logger';
+import { datesBetween } from '../lambda/use-cases/date-range';
 import { fetchAndArchive } from '../lambda/use-cases/fetch-and-archive';
+import { replay } from '../lambda/use-cases/replay';
 import { forEachConcurrently } from '../lambda/use-cases/run-concurrently';
 import { verifyArchive } from '../lambda/use-cases/verify-archive';
 import { REPO_ROOT } from './bench-paths';
@@ -30,12 +33,15 @@ export interface VerifyData {
   /** CPU of this process (verify) and of the fakes (proxy + emulator) per object read, ms. */
   readonly cpuPerObjectMs: number;
   readonly fakesCpuPerObjectMs: number;
+  /** Replay of the same 90 days (with each day's whole-day response added) at the same latency. */
+  readonly replay: { readonly days: number; readonly wallMs: number; readonly calls: number };
 }
 
 /**
  * `verify` over 90 days of checks (8,640 objects, 96 a day) in the S3 emulator with 20 ms on every
  * request, through the deployed S3 adapter: list once, then read with bounded concurrency. The
  * objects are written first by the check's archive code, straight to the emulator (no latency).
+ * Then `replay` of the same 90 days, once each day's whole-day response is archived too.
  */
 export async function benchVerify(services: BenchServices): Promise<SectionResult<VerifyData>> {
   const { fakes } = services;
@@ -73,7 +79,6 @@ export async function benchVerify(services: BenchServices): Promise<SectionResul
       referenceTime: at,
     });
   });
-  direct.destroy();
 
   await services.setLatency(LATENCY_MS);
   await fakes.takeCalls();
@@ -94,6 +99,40 @@ export async function benchVerify(services: BenchServices): Promise<SectionResul
     throw new Error(`verify saw ${report.objects} objects, ${instants.length} were written`);
   }
   const perSecond = report.objects / (wallMs / 1000);
+
+  // Replay needs each day's whole-day response (the digest archives it), added after verify counted.
+  const dates = datesBetween(FIRST_DAY, shiftDate(FIRST_DAY, DAYS - 1));
+  await forEachConcurrently(dates, SEED_CONCURRENCY, async (date) => {
+    await fetchAndArchive(seedDeps, {
+      kind: 'day',
+      window: wholeDayWindow(date, BENCH_ZONE),
+      referenceTime: new Date(Date.parse(`${shiftDate(date, 1)}T08:30:00+07:00`)),
+    });
+  });
+  direct.destroy();
+  const rules = await loadRules({ rulesFile: undefined });
+  await services.setLatency(LATENCY_MS);
+  await fakes.takeCalls();
+  const replayStarted = performance.now();
+  let replayed: Awaited<ReturnType<typeof replay>>;
+  try {
+    replayed = await replay(
+      {
+        store: createS3ObjectStore(services.s3Client, fakes.bucket, PREFIX),
+        ...rules,
+        timeZone: BENCH_ZONE,
+        lineCapacity: undefined,
+        topN: 5,
+      },
+      { from: FIRST_DAY, to: dates.at(-1) ?? FIRST_DAY },
+    );
+  } finally {
+    await services.setLatency(0);
+  }
+  const replayWallMs = performance.now() - replayStarted;
+  const replayCalls = (await fakes.takeCalls()).length;
+  if (replayed.days !== DAYS) throw new Error(`replay covered ${replayed.days} days, ${DAYS} were archived`);
+  const oneAtATimeMs = replayCalls * LATENCY_MS;
   const cpuPerObjectMs = (cpu.user + cpu.system) / 1000 / report.objects;
   const fakesCpuPerObjectMs = fakesCpuMs / report.objects;
   const rows: ResultRow[] = [
@@ -103,6 +142,12 @@ export async function benchVerify(services: BenchServices): Promise<SectionResul
       value: `${round(perSecond, 0)} objects/s`,
       target: `≥ ${TARGET_PER_SECOND} objects/s`,
       pass: perSecond >= TARGET_PER_SECOND,
+    },
+    {
+      section: 'Replay',
+      measure: `${DAYS} days (${replayed.hours.check + replayed.hours.derived} hours) @${LATENCY_MS} ms per S3 request: wall / one request at a time`,
+      value: `${round(replayWallMs / oneAtATimeMs, 2).toFixed(2)}× (${round(replayWallMs / 1000, 1)} s, ${replayCalls} requests)`,
+      target: '—',
     },
   ];
   const details: DetailTable[] = [
@@ -136,6 +181,7 @@ export async function benchVerify(services: BenchServices): Promise<SectionResul
       problems: report.problems.length,
       cpuPerObjectMs,
       fakesCpuPerObjectMs,
+      replay: { days: replayed.days, wallMs: replayWallMs, calls: replayCalls },
     },
   };
 }
