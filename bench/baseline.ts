@@ -12,7 +12,8 @@ import { type BuiltBundle, buildBundle } from './build-bundle';
  * every earlier response. So "warm CPU ≤ 0.85× the previous handler" compares the same work, measured
  * in the same run. The bench builds it from git with today's bundling options.
  * `npm run bench -- --baseline=<rev>` picks another: fec5def is the handler before this round (one
- * AIRUDDER call and no rules object per check, so half the requests of today's).
+ * AIRUDDER call, one response archived and no rules object per check), so against it the ratio
+ * weighs this round's features as much as the cuts.
  */
 export const DEFAULT_BASELINE = '4ffcaf8';
 
