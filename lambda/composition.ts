@@ -167,6 +167,7 @@ export function createWiring(run: RunContext): Wiring {
         fullTable: digestToConsole,
         timeZone,
         topN: config.digestTopN,
+        monitorName: config.monitorName,
         runId: run.runId,
         now: run.now,
         dayAlerts: (date) => readDayAlerts(store, digestRules, date, timeZone),

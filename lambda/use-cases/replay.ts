@@ -204,6 +204,8 @@ export async function replay(deps: ReplayDeps, request: ReplayRequest): Promise<
       alertsFired: firedAlertsOn(state, rules, date, timeZone),
       archiveLocation: day.location,
       topN: deps.topN,
+      ...(deps.monitorName === undefined ? {} : { monitorName: deps.monitorName }),
+      replay: true,
     });
     if (deps.post) {
       await deps.post.digestNotifier.send(message);

@@ -17,6 +17,8 @@ export interface DigestDeps extends FetchDeps {
   readonly logger: Logger;
   readonly timeZone: string;
   readonly topN: number;
+  /** MONITOR_NAME: heads the digest. */
+  readonly monitorName?: string;
   /** Identifies this run in claims (the Lambda request id, or a random id). */
   readonly runId: string;
   readonly now: () => Date;
@@ -219,6 +221,7 @@ async function postDigest(deps: DigestDeps, date: string, request: DigestRequest
         snoozes: dayAlerts.snoozes,
         archiveLocation: day.archived.location,
         topN: deps.topN,
+        ...(deps.monitorName === undefined ? {} : { monitorName: deps.monitorName }),
       },
       { detail: (request.detail ?? false) || (deps.fullTable ?? false) },
     );

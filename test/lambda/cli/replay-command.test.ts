@@ -90,7 +90,7 @@ describe('npm run job -- replay, over a month archived by backfill', () => {
     expect(resolved).toHaveLength(1);
     expect(resolved[0]).toMatch(/^2025-10-14 \d\d:00 {2}✅ Resolved: Transfer success rate back to /);
     expect(result.stdout).toMatch(
-      /^2025-10-14 digest \(24 hours: .*\): Robot digest Tue 14 Oct: .*, 1 alert$/m,
+      /^2025-10-14 digest \(24 hours: .*\): \[replay\] AIRUDDER stats monitor · Robot digest Tue 14 Oct: .*, 1 alert$/m,
     );
     expect(result.stdout).toMatch(/^2025-10-13 digest .*no alerts$/m);
     expect(result.stdout).toContain(
@@ -122,7 +122,15 @@ describe('npm run job -- replay, over a month archived by backfill', () => {
     const alertHours = new Set(alertLines(result.lines, / {2}[🔴🟠✅🛑] /u).map((line) => line.slice(0, 16)));
     const posted = slack.received.slice(receivedBefore);
     expect(posted).toHaveLength(alertHours.size + 3);
-    expect(posted.filter((message) => message.text.startsWith('Robot digest'))).toHaveLength(3);
+    // Replayed digests say so too, as replayed alerts do (#27).
+    const digests = posted.filter((message) => message.text.includes('Robot digest'));
+    expect(digests).toHaveLength(3);
+    for (const message of digests) {
+      expect(message.text.startsWith('[replay] AIRUDDER stats monitor · Robot digest')).toBe(true);
+      expect(JSON.stringify(message.blocks[0])).toContain(
+        'REPLAY · AIRUDDER stats monitor — 🤖 Robot digest',
+      );
+    }
     const alerts = posted.filter((message) => /Transfer success rate/.test(message.text));
     expect(alerts.length).toBeGreaterThan(0);
     // Replayed alerts say so, in the notification text and the header.
@@ -131,7 +139,7 @@ describe('npm run job -- replay, over a month archived by backfill', () => {
       expect(JSON.stringify(message.blocks[0])).toContain('REPLAY · AIRUDDER stats monitor');
     }
     expect(result.stdout).toMatch(
-      /^2025-10-14 digest posted \(24 hours: .*\):\n🤖 Robot digest · Tue 14 Oct 2025/m,
+      /^2025-10-14 digest posted \(24 hours: .*\):\nREPLAY · AIRUDDER stats monitor — 🤖 Robot digest · Tue 14 Oct 2025/m,
     );
     expect(result.stdout).toContain(`${alertHours.size + 3} messages posted.`);
     expect(standIn.requests.length).toBe(requestsBefore);

@@ -77,7 +77,10 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       at: '2025-11-11T02:00:00Z',
     };
 
-    const first = await runDigest(deps(store, 'a', [alert]), { scheduledTime: MORNING });
+    const first = await runDigest(
+      { ...deps(store, 'a', [alert]), monitorName: 'Jakarta inbound' },
+      { scheduledTime: MORNING },
+    );
     const second = await runDigest(deps(store, 'b'), { scheduledTime: MORNING });
 
     expect(first).toMatchObject({ outcome: 'posted', date: '2025-11-11' });
@@ -85,7 +88,8 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     const posted = slack.received.slice(before);
     expect(posted).toHaveLength(1);
     expect(checkBlockKitLimits(posted[0]!)).toEqual([]);
-    expect(posted[0]?.text).toMatch(/^Robot digest Tue 11 Nov/);
+    expect(posted[0]?.text).toMatch(/^Jakarta inbound · Robot digest Tue 11 Nov/);
+    expect(JSON.stringify(posted[0]?.blocks[0])).toContain('Jakarta inbound — 🤖 Robot digest');
     expect(JSON.stringify(posted[0])).toContain('&lt;!channel&gt;');
     expect(JSON.stringify(posted[0])).not.toContain('<!channel>');
     // The whole day, the day before and a week before are archived; the record says it was posted.
@@ -230,8 +234,8 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       expect(again).toMatchObject({ outcome: 'already-posted', caughtUp: [] });
       const texts = slack.received.slice(before).map((message) => message.text);
       expect(texts).toEqual([
-        expect.stringMatching(/^Robot digest Tue 11 Nov: /),
-        expect.stringMatching(/^Robot digest Wed 12 Nov: /),
+        expect.stringMatching(/^AIRUDDER stats monitor · Robot digest Tue 11 Nov: /),
+        expect.stringMatching(/^AIRUDDER stats monitor · Robot digest Wed 12 Nov: /),
       ]);
       expect(await recordOf(store, '2025-11-11')).toMatchObject({ status: 'posted', posts: 1 });
       expect(await recordOf(store, '2025-11-12')).toMatchObject({ status: 'posted', posts: 1 });
@@ -253,7 +257,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       const later = await runAt(store, 'd+2', new Date('2025-11-14T01:30:00Z'));
       // Assess
       expect(later.caughtUp.map((earlier) => earlier.date)).toEqual(['2025-11-11', '2025-11-12']);
-      expect(slack.received.slice(before).map((message) => message.text.slice(0, 26))).toEqual([
+      expect(slack.received.slice(before).map((message) => message.text.slice(25, 51))).toEqual([
         'Robot digest Tue 11 Nov: 9',
         'Robot digest Wed 12 Nov: 9',
         'Robot digest Thu 13 Nov: 9',
@@ -276,7 +280,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       // Assess
       expect(early).toMatchObject({ outcome: 'in-progress', date: '2025-11-11' });
       expect(next.caughtUp).toMatchObject([{ outcome: 'posted', date: '2025-11-11' }]);
-      expect(slack.received.slice(before).map((message) => message.text.slice(0, 23))).toEqual([
+      expect(slack.received.slice(before).map((message) => message.text.slice(25, 48))).toEqual([
         'Robot digest Tue 11 Nov',
         'Robot digest Wed 12 Nov',
       ]);
