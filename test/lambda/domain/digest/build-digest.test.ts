@@ -143,16 +143,14 @@ describe('buildDigest: the attention rule', () => {
   });
 
   it('never counts a figure bad week on week among the figures within the normal range (#27)', () => {
-    // Prepare: transfer success 76.2%, like the day before (76.5%) but 17.6 pp under a week before
-    const input = withRates('transfer_success_rate', 0.762, 0.765, 0.938);
-    const normalBefore = normalCount(
-      attentionText(buildChecked(withRates('transfer_success_rate', 0.762, 0.765, 0.765))),
-    );
+    // Prepare: transfer success 76.2%, above the day before (70%) but 17.6 pp under a week before
+    const quiet = withRates('transfer_success_rate', 0.762, 0.762, 0.762);
+    const input = withRates('transfer_success_rate', 0.762, 0.7, 0.938);
     // Act
     const attention = attentionText(buildChecked(input));
-    // Assess
-    expect(attention).toContain('🔴 *Transfer success* 76.2% · ▼ 0.3 pp d/d · ▼ 17.6 pp w/w');
-    expect(normalCount(attention)).toBe(normalBefore - 1);
+    // Assess: one figure fewer within the normal range, and shown with both of its moves
+    expect(normalCount(attention)).toBe(normalCount(attentionText(buildChecked(quiet))) - 1);
+    expect(attention).toContain('*Transfer success* 76.2% (▲ 6.2 pp d/d · ▼ 17.6 pp w/w)');
   });
 
   it('lists a figure that fell on both', () => {
