@@ -19,6 +19,7 @@ import type { Redactor } from './shared/redact';
 import { defaultSleep } from './shared/retry';
 import {
   type ActiveRules,
+  type CheckedRules,
   describeActiveRules,
   loadActiveRules,
   type RulesCache,
@@ -93,7 +94,7 @@ export interface Wiring {
    * For a check: the rules in use, after recording what the run saw of the rules object and sending
    * the "rules invalid" (or "valid again") notice owed. Never fails on a broken rules object.
    */
-  checkRules(at: Date): Promise<ActiveRules>;
+  checkRules(at: Date): Promise<CheckedRules>;
   fetch(): Promise<FetchDeps>;
   check(): Promise<CheckDeps>;
   digest(): Promise<DigestDeps>;
@@ -131,8 +132,12 @@ export function createWiring(run: RunContext): Wiring {
     async checkRules(at) {
       const active = await rules();
       const { store, logger, alertNotifier } = await runAdapters();
-      await recordRulesHealth({ store, logger, notifier: alertNotifier, cache: run.rulesCache }, active, at);
-      return active;
+      const notice = await recordRulesHealth(
+        { store, logger, notifier: alertNotifier, cache: run.rulesCache },
+        active,
+        at,
+      );
+      return notice === undefined ? active : { ...active, notice };
     },
     async fetch() {
       const { source, store, logger } = await runAdapters();

@@ -1,4 +1,5 @@
 import { renderAlertLines, renderResultLine } from '../domain/alerts/render';
+import { unescapeMrkdwn } from '../domain/slack/mrkdwn';
 import { ALERT_STATE_KEY, AlertStateSchema, statusLabel } from '../domain/alerts/state';
 import type { ObjectStore } from '../domain/object-store';
 import type { Logger } from '../shared/logger';
@@ -52,9 +53,15 @@ export const checkCommand: Command = {
       outcome: outcome.outcome,
     };
     const describe = { at, timeZone: window.timeZone };
+    const rulesNotice = active.notice === undefined ? [] : [unescapeMrkdwn(active.notice)];
     if (outcome.outcome === 'already-evaluated') {
       refuseIfEarlier(at, outcome.lastScheduledTime);
-      lines.push('Already evaluated for this time: nothing changed, nothing sent.');
+      lines.push(
+        rulesNotice.length === 0
+          ? 'Already evaluated for this time: nothing changed, nothing sent.'
+          : `Already evaluated for this time: nothing changed. Sent: ${rulesNotice.join('; ')}`,
+      );
+      document.notices = rulesNotice;
     } else {
       Object.assign(document, {
         archive: outcome.archived,
@@ -75,11 +82,11 @@ export const checkCommand: Command = {
         const rule = byId.get(result.ruleId);
         if (rule) lines.push(`  ${renderResultLine(rule, result)}`);
       }
-      lines.push(
-        outcome.sent.length === 0
-          ? 'Sent: nothing owed.'
-          : `Sent: ${renderAlertLines(outcome.sent, describe).join('; ')}`,
-      );
+      // Everything this run posted: the rules notice, the alerts, the notices riding with them.
+      const notices = [...rulesNotice, ...outcome.notices];
+      const posted = [...renderAlertLines(outcome.sent, describe), ...notices];
+      lines.push(posted.length === 0 ? 'Sent: nothing owed.' : `Sent: ${posted.join('; ')}`);
+      document.notices = notices;
     }
     context.report(lines.join('\n'), document);
   },

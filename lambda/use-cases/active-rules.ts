@@ -51,6 +51,11 @@ export interface ActiveRules {
   };
 }
 
+/** The rules a check uses, and the rules notice ("rules invalid", "valid again") this run posted, as sent. */
+export interface CheckedRules extends ActiveRules {
+  readonly notice?: string;
+}
+
 /** The bundled defaults, as text, so they are hashed and parsed like any other rules object. */
 export interface BundledRules {
   readonly text: string;

@@ -66,6 +66,8 @@ export type CheckOutcome =
       readonly results: readonly RuleResult[];
       /** What this run sent, in one message (empty: nothing was owed). */
       readonly sent: readonly Notification[];
+      /** Notices posted in that message besides `sent` (a snooze that ended), one plain line each. */
+      readonly notices: readonly string[];
       readonly apiLatencyMs: number;
     }
   | {
@@ -178,7 +180,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
       ruleIds: evaluation.droppedRuleIds,
     });
   }
-  await deliver(deps, evaluation.notifications, at, written, snoozeEnds);
+  const notices = await deliver(deps, evaluation.notifications, at, written, snoozeEnds);
   return {
     outcome: 'evaluated',
     window,
@@ -186,6 +188,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     windows: windowed.map((response) => response.archived),
     results: evaluation.results,
     sent: evaluation.notifications,
+    notices,
     apiLatencyMs: fetched.fetched.latencyMs,
   };
 }
@@ -256,6 +259,7 @@ async function recordFailure(
 
 /**
  * Sends one message; only once Slack accepted it are the notifications recorded as notified.
+ * Returns the notice lines the message carried besides the notifications (none when nothing was sent).
  * `claimed` is the state as this run wrote it with its claims: the next write starts from it
  * instead of reading it back (if another run wrote since, the CAS conflict re-reads).
  */
@@ -265,7 +269,7 @@ async function deliver(
   at: Date,
   claimed: VersionedDocument<AlertState> | undefined,
   snoozeEnds: readonly SnoozeEnd[] = [],
-): Promise<void> {
+): Promise<string[]> {
   const { store, logger, runId } = deps;
   const alreadyRead = claimed ?? null;
   const endLines = snoozeEndLines(snoozeEnds, deps.timeZone);
@@ -290,7 +294,7 @@ async function deliver(
         { alreadyRead },
       );
     }
-    return;
+    return [];
   }
   try {
     await deps.notifier.send(message);
@@ -328,4 +332,5 @@ async function deliver(
     { alreadyRead },
   );
   logger.info('Alert message sent', { notifications: notifications.map((n) => n.key) });
+  return endLines;
 }
