@@ -1,7 +1,7 @@
 import { renderAlertLines, renderResultLine } from '../domain/alerts/render';
-import { unescapeMrkdwn } from '../domain/slack/mrkdwn';
 import { ALERT_STATE_KEY, AlertStateSchema, statusLabel } from '../domain/alerts/state';
 import type { ObjectStore } from '../domain/object-store';
+import { unescapeMrkdwn } from '../domain/slack/mrkdwn';
 import type { Logger } from '../shared/logger';
 import { type ActiveRules, describeActiveRules } from '../use-cases/active-rules';
 import { readDocument } from '../use-cases/json-document';

@@ -1,5 +1,4 @@
 import { type Evaluation, evaluateRules, type RuleResult } from '../domain/alerts/evaluate';
-import { archivedNeeds } from '../domain/alerts/measure';
 import type { Notification } from '../domain/alerts/notify';
 import { markNotified, owedNotifications } from '../domain/alerts/notify';
 import { buildAlertMessage } from '../domain/alerts/render';
@@ -12,9 +11,7 @@ import {
   recordRunFailure,
   recordRunSuccess,
 } from '../domain/alerts/state';
-import type { ObjectStore } from '../domain/object-store';
-import { daySoFarWindow, type QueryWindow, rollingWindow, shiftDate } from '../domain/query-window';
-import { rawKey } from '../domain/raw-archive';
+import { daySoFarWindow, type QueryWindow, rollingWindow } from '../domain/query-window';
 import type { Notifier } from '../domain/slack/slack-message';
 import {
   clearEndedSnoozes,
@@ -24,11 +21,8 @@ import {
   snoozeEndLines,
   withSnoozeEnds,
 } from '../domain/snooze';
-import type { StatisticsResponse } from '../domain/statistics-schema';
-import { parseStatistics } from '../domain/statistics-schema';
 import { claim, releaseClaims, unclaimed } from './alert-claims';
-import { readCheckNear } from './archived-checks';
-import { readArchivedDay } from './archived-days';
+import { createArchiveReader, readEvaluationInput } from './evaluation-input';
 import { type ArchivedResponse, type FetchDeps, fetchAndArchive } from './fetch-and-archive';
 import { readDocument, updateDocument, type VersionedDocument } from './json-document';
 import { describeRunFailure } from './run-failure';
@@ -128,15 +122,12 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     return { outcome: 'already-evaluated', window, lastScheduledTime: last };
   }
 
-  // Earlier responses are read only when a rule in use can use them: each is a request per check.
-  const needs = archivedNeeds(deps.rules, deps.lineCapacity);
-  const weekAgo = new Date(at.getTime() - 7 * 86_400_000);
-  const [lastWeek, latestOffline, lastWeekWindows] = await Promise.all([
-    needs.lastWeekCheck ? readCheckNear(store, shiftDate(window.date, -7), weekAgo) : undefined,
-    needs.latestOffline ? latestFinishedDay(deps, window.date) : undefined,
-    readArchivedWindows(store, weekAgo, needs.lastWeekWindows, timeZone),
-  ]);
+  // Earlier responses are read only when a rule in use can use them, as replay reads them.
   const windows = new Map(minutes.map((length, index) => [length, windowed[index]?.statistics]));
+  const reading = await readEvaluationInput(createArchiveReader(store), deps, at, {
+    statistics: fetched.statistics,
+    windows: definedValues(windows),
+  });
   let snoozeEnds: SnoozeEnd[] = [];
   const { result: evaluation, document: written } = await updateDocument<AlertState, Evaluation>(
     store,
@@ -144,17 +135,9 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     AlertStateSchema,
     (current) => {
       const evaluated = evaluateRules({
-        rules: deps.rules,
+        ...reading,
         state: recordRunSuccess(current ?? emptyAlertState(), at),
-        statistics: fetched.statistics,
-        lastWeek,
-        latestOffline,
-        windows: definedValues(windows),
-        lastWeekWindows,
         reminders: deps.reminders ?? DEFAULT_REMINDERS,
-        at,
-        timeZone,
-        lineCapacity: deps.lineCapacity,
       });
       if (evaluated.outcome === 'already-evaluated') return { value: undefined, result: evaluated };
       // A snooze holds what it covers: held notifications stay owed, unclaimed, for when it ends.
@@ -201,36 +184,6 @@ export const windowLengths = (rules: readonly Rule[]): number[] =>
 
 const definedValues = <K, V>(map: ReadonlyMap<K, V | undefined>): Map<K, V> =>
   new Map([...map].filter((entry): entry is [K, V] => entry[1] !== undefined));
-
-/**
- * The rolling-window responses a check archived at `referenceTime` (its exact keys follow from the
- * time and the window), by length; a length whose response is absent or invalid is left out.
- */
-export async function readArchivedWindows(
-  store: ObjectStore,
-  referenceTime: Date,
-  minutes: readonly number[],
-  timeZone: string,
-): Promise<Map<number, StatisticsResponse>> {
-  const found = await Promise.all(
-    minutes.map(async (length) => {
-      const window = rollingWindow(referenceTime, length, timeZone);
-      const object = await store.get(rawKey({ kind: 'window', date: window.date, referenceTime, window }));
-      const parsed = object && parseStatistics(object.bytes);
-      return [length, parsed?.verdict === 'valid' ? parsed.value : undefined] as const;
-    }),
-  );
-  return definedValues(new Map(found));
-}
-
-/** Yesterday's whole day (written by the digest) carries the latest offline row; else the day before. */
-async function latestFinishedDay(deps: CheckDeps, date: string): Promise<StatisticsResponse | undefined> {
-  for (const days of [1, 2]) {
-    const archived = await readArchivedDay(deps.store, shiftDate(date, -days));
-    if (archived) return archived.statistics;
-  }
-  return undefined;
-}
 
 /** Counts a failed run towards "monitor degraded", and sends that alert once it is owed. */
 async function recordFailure(
