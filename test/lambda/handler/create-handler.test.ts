@@ -143,6 +143,24 @@ describe('the Lambda handler, end to end', () => {
     expect(logs.join('\n')).toMatch(/evaluated for a later instant than this run/);
   });
 
+  it('refuses an event whose scheduledTime is more than a minute past its clock: nothing archived, the run fails', async () => {
+    // #22 finding 4: an event a year ahead moved the watermark there, and later checks evaluated nothing.
+    clock = new Date('2025-11-11T05:00:00Z');
+    const handler = buildHandler({ clock: () => clock });
+    const future = { mode: 'check', scheduledTime: '2026-11-11T05:00:00Z' };
+    await expect(handler(future, context('future'))).rejects.toThrow(
+      /scheduledTime 2026-11-11T05:00:00\.000Z is \d+ s ahead of this function's clock \(2025-11-11T05:00:00\.000Z\)/,
+    );
+    expect(s3.objects.size).toBe(0);
+    expect(metric('check', 'RunFailed')).toBe(1);
+    // A minute of skew is allowed, and the schedule goes on as if the future event never came.
+    const skewed = { mode: 'check', scheduledTime: '2025-11-11T05:00:59Z' };
+    expect((await handler(skewed, context('skewed'))).outcome).toBe('evaluated');
+    clock = new Date('2025-11-11T05:15:00Z');
+    const next = { mode: 'check', scheduledTime: '2025-11-11T05:15:00Z' };
+    expect((await handler(next, context('next'))).outcome).toBe('evaluated');
+  });
+
   it('posts the digest of the previous local day once, and a duplicate event posts nothing', async () => {
     const handler = buildHandler();
     clock = new Date('2025-11-12T01:30:00Z'); // 08:30 in Jakarta
