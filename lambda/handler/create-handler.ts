@@ -69,8 +69,8 @@ type ModeRun = (
 
 const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
   async check(wiring, request, metrics) {
-    const { version: rulesVersion } = await wiring.checkRules(request.scheduledTime);
-    const deps = await wiring.check();
+    const deps = await wiring.check(request.scheduledTime);
+    const rulesVersion = deps.activeRules?.version;
     const outcome = await runCheck(deps, request);
     if (outcome.outcome !== 'evaluated') {
       // Not a success: a state stuck ahead of the schedule must let the heartbeat alarm fire.
