@@ -225,17 +225,37 @@ describe('the Lambda handler, end to end', () => {
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
   });
 
-  it('reads the secret again once MONITOR_SECRET_TTL_MINUTES (default 10) have passed', async () => {
+  it('reads the secret again once MONITOR_SECRET_TTL_MINUTES (default 60) have passed', async () => {
     const handler = buildHandler();
     secretClock = 0;
     clock = new Date('2025-11-11T05:00:00Z');
     await handler({ mode: 'check', scheduledTime: '2025-11-11T05:00:00Z' }, context('a'));
-    secretClock = 9 * 60_000;
+    secretClock = 59 * 60_000;
     await handler({ mode: 'check', scheduledTime: '2025-11-11T05:15:00Z' }, context('b'));
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
-    secretClock = 11 * 60_000;
+    secretClock = 61 * 60_000;
     await handler({ mode: 'check', scheduledTime: '2025-11-11T05:30:00Z' }, context('c'));
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
+  it('reads Secrets Manager at most 24 times in a day of the default schedule (a check every 15 minutes and the digest)', async () => {
+    // Prepare: one warm container all day, its secret clock following the schedule
+    const handler = buildHandler();
+    const dayStart = Date.parse('2025-11-11T00:00:00Z');
+    const runs = [
+      ...Array.from({ length: 96 }, (_, index) => ({ mode: 'check', at: dayStart + index * 900_000 })),
+      { mode: 'digest', at: Date.parse('2025-11-11T01:30:00Z') },
+    ].sort((a, b) => a.at - b.at);
+    // Act
+    for (const [index, run] of runs.entries()) {
+      secretClock = run.at - dayStart;
+      clock = new Date(run.at);
+      const scheduledTime = clock.toISOString();
+      await handler({ mode: run.mode, scheduledTime }, context(`day-${index}`));
+    }
+    // Assess
+    expect(secrets.commandCalls(GetSecretValueCommand).length).toBeLessThanOrEqual(24);
+    expect(metric('check', 'RunSucceeded')).toBe(96);
   });
 
   it('reads the secret again at once after Slack answers 404 to a rotated webhook, and delivers through the new one', async () => {
