@@ -188,6 +188,19 @@ describe('airudder-monitor <command> --json', () => {
     expect(pushed.document).toMatchObject({ command: 'rules', action: 'push', pushed: expect.any(Boolean) });
   });
 
+  it('watermark: the instant last evaluated, and whether it is ahead of the clock', async () => {
+    const { code, document } = await json(['watermark']);
+    expect(code).toBe(0);
+    expect(document).toEqual({
+      command: 'watermark',
+      ok: true,
+      action: 'show',
+      watermark: expect.stringMatching(/^2025-11-12T03:00:00(\.000)?Z$/),
+      ahead: false,
+      now: NOW.toISOString(),
+    });
+  });
+
   it('snooze and unsnooze: what was snoozed until when, and what ended', async () => {
     const snoozed = await json(['snooze', 'transfer-success-rate', '--for', '2h', '--reason', 'maintenance']);
     const ended = await json(['unsnooze', 'transfer-success-rate']);
