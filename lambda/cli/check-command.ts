@@ -26,6 +26,7 @@ export const checkCommand: Command = {
     ...ENV_HELP.zone,
     ...ENV_HELP.archive,
     ...ENV_HELP.airudder,
+    ...ENV_HELP.monitor,
     ...ENV_HELP.slack,
     ...ENV_HELP.rules,
     ...ENV_HELP.failures,

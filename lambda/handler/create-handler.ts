@@ -78,7 +78,7 @@ const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
       if (Date.parse(outcome.lastScheduledTime) > request.scheduledTime.getTime())
         deps.logger.warn('The alert state was evaluated for a later instant than this run', {
           lastScheduledTime: outcome.lastScheduledTime,
-          fix: 'if that instant is in the future, move it back with "npm run job -- watermark reset"',
+          fix: 'if that instant is in the future, move it back with "airudder-monitor watermark reset"',
         });
       return { outcome: outcome.outcome, rulesVersion, idle: true };
     }

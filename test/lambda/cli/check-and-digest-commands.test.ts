@@ -6,7 +6,7 @@ import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { startTestStandIn } from '../../helpers/airudder';
 import { runTestCli } from '../../helpers/cli';
 
-describe('npm run job -- check / digest', () => {
+describe('airudder-monitor check / digest', () => {
   let standIn: StandIn;
   let dir: string;
   const clock = new Date('2025-11-12T01:30:00Z');
