@@ -51,11 +51,6 @@ export interface ActiveRules {
   };
 }
 
-/** The rules a check uses, and the rules notice ("rules invalid", "valid again") this run posted, as sent. */
-export interface CheckedRules extends ActiveRules {
-  readonly notice?: string;
-}
-
 /** The bundled defaults, as text, so they are hashed and parsed like any other rules object. */
 export interface BundledRules {
   readonly text: string;
@@ -68,6 +63,18 @@ export interface RulesCache {
   parsed?: { readonly text: string; readonly ruleSet: RuleSet };
   /** What `recordRulesHealth` last recorded with nothing left owed: the same again needs no state read. */
   recorded?: string;
+}
+
+/**
+ * Thrown by a check whose rules could not be read (the rules object or state/rules.json unreadable:
+ * garbage, a folder, a refused read). The response was archived first; the run counts as failed.
+ */
+export class RulesUnavailableError extends Error {
+  constructor(cause: unknown, archivedAt: string) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`alert rules unavailable: ${reason} (the response was archived at ${archivedAt})`, { cause });
+    this.name = 'RulesUnavailableError';
+  }
 }
 
 export const rulesVersion = (bytes: Uint8Array | string): string =>
