@@ -131,7 +131,19 @@ export function createWiring(run: RunContext): Wiring {
     async checkRules(at) {
       const active = await rules();
       const { store, logger, alertNotifier } = await runAdapters();
-      await recordRulesHealth({ store, logger, notifier: alertNotifier, cache: run.rulesCache }, active, at);
+      await recordRulesHealth(
+        {
+          store,
+          logger,
+          notifier: alertNotifier,
+          cache: run.rulesCache,
+          runId: run.runId,
+          now: run.now,
+          deadline: run.deadline,
+        },
+        active,
+        at,
+      );
       return active;
     },
     async fetch() {
