@@ -69,8 +69,8 @@ type ModeRun = (
 
 const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
   async check(wiring, request, metrics) {
-    const { version: rulesVersion } = await wiring.checkRules(request.scheduledTime);
-    const deps = await wiring.check();
+    const deps = await wiring.check(request.scheduledTime);
+    const rulesVersion = deps.activeRules?.version;
     const outcome = await runCheck(deps, request);
     if (outcome.outcome !== 'evaluated') {
       // Not a success: a state stuck ahead of the schedule must let the heartbeat alarm fire.
@@ -78,7 +78,7 @@ const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
       if (Date.parse(outcome.lastScheduledTime) > request.scheduledTime.getTime())
         deps.logger.warn('The alert state was evaluated for a later instant than this run', {
           lastScheduledTime: outcome.lastScheduledTime,
-          fix: 'if that instant is in the future, move it back with "npm run job -- watermark reset"',
+          fix: 'if that instant is in the future, move it back with "airudder-monitor watermark reset"',
         });
       return { outcome: outcome.outcome, rulesVersion, idle: true };
     }

@@ -1,3 +1,4 @@
+import { GetObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -159,6 +160,40 @@ describe('the Lambda handler, end to end', () => {
     clock = new Date('2025-11-11T05:15:00Z');
     const next = { mode: 'check', scheduledTime: '2025-11-11T05:15:00Z' };
     expect((await handler(next, context('next'))).outcome).toBe('evaluated');
+  });
+
+  it('archives first when the rules object cannot be read (S3 403), and counts the run towards "monitor degraded"', async () => {
+    // #22 finding 3: a refused read of config/rules.json failed the check before it archived.
+    const forbidden = new S3ServiceException({
+      name: 'AccessDenied',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+      message: 'Access Denied',
+    });
+    // The object is there (a listing shows it), but reading it is refused.
+    s3.objects.set('audit-bucket/config/rules.json', {
+      bytes: Buffer.from(JSON.stringify(defaultRules)),
+      etag: '"rules-1"',
+      metadata: {},
+    });
+    s3.mock.on(GetObjectCommand, { Key: 'config/rules.json' }).rejects(forbidden);
+    clock = new Date('2025-11-11T05:00:00Z');
+    const handler = buildHandler();
+    await expect(
+      handler({ mode: 'check', scheduledTime: '2025-11-11T05:00:00Z' }, context('denied')),
+    ).rejects.toThrow(
+      /alert rules unavailable: .*the response was archived at s3:\/\/audit-bucket\/raw\/check\//,
+    );
+    expect([...s3.objects.keys()].some((key) => key.startsWith('audit-bucket/raw/check/2025-11-11/'))).toBe(
+      true,
+    );
+    const state = JSON.parse(s3.objects.get('audit-bucket/state/alerts.json')?.bytes.toString() ?? '{}');
+    expect(state.monitor).toMatchObject({
+      consecutiveFailures: 1,
+      lastError: expect.stringMatching(/^rules unreadable: /),
+    });
+    expect(metric('check', 'RunFailed')).toBe(1);
+    expect(metric('check', 'RunSucceeded')).toBe(0);
   });
 
   it('posts the digest of the previous local day once, and a duplicate event posts nothing', async () => {
