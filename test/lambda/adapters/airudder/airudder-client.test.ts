@@ -228,7 +228,8 @@ describe('createAirudderClient against the stand-in', () => {
 
 /** The longest start of `secret` (4 characters or more) found in `text`: 0 when none leaked. */
 const leakedPrefix = (text: string, secret: string) => {
-  for (let length = secret.length; length >= 4; length--) if (text.includes(secret.slice(0, length))) return length;
+  for (let length = secret.length; length >= 4; length--)
+    if (text.includes(secret.slice(0, length))) return length;
   return 0;
 };
 
@@ -243,7 +244,10 @@ describe('createAirudderClient quoting an error body that echoes a secret across
 
   it.each([
     ['the app key in a body', (secret: string) => ({ body: `${'x'.repeat(195)}${secret} tail` })],
-    ['the app secret 3 characters before the cut', (secret: string) => ({ body: `${'y'.repeat(197)}${secret}` })],
+    [
+      'the app secret 3 characters before the cut',
+      (secret: string) => ({ body: `${'y'.repeat(197)}${secret}` }),
+    ],
   ])('keeps no part of %s (redacted before the body is cut)', async (_name, body) => {
     // Prepare: a 500 whose body puts the secret across the 200-character cut of the quote
     for (const secret of [TEST_CREDENTIALS.appKey, TEST_CREDENTIALS.appSecret]) {
