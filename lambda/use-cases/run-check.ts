@@ -12,6 +12,7 @@ import {
   recordRunFailure,
   recordRunSuccess,
 } from '../domain/alerts/state';
+import { parseAnswer } from '../domain/answer-fit';
 import type { ObjectStore } from '../domain/object-store';
 import { daySoFarWindow, type QueryWindow, rollingWindow, shiftDate } from '../domain/query-window';
 import { rawKey } from '../domain/raw-archive';
@@ -25,7 +26,6 @@ import {
   withSnoozeEnds,
 } from '../domain/snooze';
 import type { StatisticsResponse } from '../domain/statistics-schema';
-import { parseStatistics } from '../domain/statistics-schema';
 import { claim, releaseClaims, unclaimed } from './alert-claims';
 import { readCheckNear } from './archived-checks';
 import { readArchivedDay } from './archived-days';
@@ -213,7 +213,7 @@ export async function readArchivedWindows(
     minutes.map(async (length) => {
       const window = rollingWindow(referenceTime, length, timeZone);
       const object = await store.get(rawKey({ kind: 'window', date: window.date, referenceTime, window }));
-      const parsed = object && parseStatistics(object.bytes);
+      const parsed = object && parseAnswer(object.bytes, { kind: 'window', window });
       return [length, parsed?.verdict === 'valid' ? parsed.value : undefined] as const;
     }),
   );
