@@ -118,14 +118,17 @@ export function checkRawObject(
 
 /**
  * The key's reference time, read in the recorded zone, must be where its window says: the window's
- * end for a check or an ad-hoc fetch, at or after it for a whole day (posted or backfilled later).
+ * end for a check, at or after it for a whole day (posted or backfilled later) and for an ad-hoc
+ * fetch (its end, or the time of a fetch that followed an invalid first copy).
  */
 function zoneAgainstKey(parts: RawKeyParts, zone: string): string | undefined {
   const local = formatWallClock(toWallClock(parts.referenceTime, zone));
   const end = parts.window.endTime;
-  const consistent = parts.kind === 'day' ? local >= end : local === end;
+  // A day, or an ad-hoc fetch archived again after an invalid first copy, is keyed at or after its end.
+  const atOrAfter = parts.kind === 'day' || parts.kind === 'fetch';
+  const consistent = atOrAfter ? local >= end : local === end;
   if (consistent) return undefined;
-  return `time-zone "${zone}" does not fit the key: its reference time ${parts.referenceTime.toISOString()} is ${local} there, ${parts.kind === 'day' ? 'before' : 'not'} the window end ${end}`;
+  return `time-zone "${zone}" does not fit the key: its reference time ${parts.referenceTime.toISOString()} is ${local} there, ${atOrAfter ? 'before' : 'not'} the window end ${end}`;
 }
 
 function isTimeZone(zone: string): boolean {

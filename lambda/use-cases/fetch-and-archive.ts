@@ -20,6 +20,11 @@ export interface FetchRequest {
   /** The scheduled time of the run, or the window's end when there is no schedule. */
   readonly referenceTime: Date;
   readonly deadline?: number;
+  /**
+   * For an ad-hoc fetch: when the key already holds a copy that is not valid, archive this response
+   * under this reference time (the fetch's own) instead of evaluating the invalid copy again.
+   */
+  readonly retryInvalidAt?: Date;
 }
 
 export interface ArchivedResponse {
@@ -52,8 +57,15 @@ export async function fetchAndArchive(deps: FetchDeps, request: FetchRequest): P
   const received = await deps.source.fetchStatistics(window, { deadline: request.deadline });
   // Valid but not an answer to this request (no figures, another window): archived as invalid.
   const fetched = { ...received, parsed: judgeAnswer(received.parsed, request) };
-  const archived = await archiveResponse(deps.store, { ...request, fetched });
-  const stored = archived.created ? undefined : await deps.store.get(archived.key);
+  let archived = await archiveResponse(deps.store, { ...request, fetched });
+  let stored = archived.created ? undefined : await deps.store.get(archived.key);
+  if (stored && request.retryInvalidAt && parseAnswer(stored.bytes, request).verdict !== 'valid') {
+    // The first copy is invalid and is kept as it is; this answer is archived beside it, keyed by
+    // the time of this fetch, instead of the invalid copy being evaluated (and failing) forever.
+    const retry = { ...request, referenceTime: request.retryInvalidAt, fetched };
+    archived = await archiveResponse(deps.store, retry);
+    stored = archived.created ? undefined : await deps.store.get(archived.key);
+  }
   const evaluated: ArchivedResponse = stored
     ? { ...archived, sha256: sha256Hex(stored.bytes), sizeBytes: stored.bytes.byteLength }
     : archived;
