@@ -1,6 +1,7 @@
 import type { EvaluationInput } from '../domain/alerts/evaluate';
 import { archivedNeeds } from '../domain/alerts/measure';
 import type { Rule } from '../domain/alerts/rules';
+import { parseAnswer } from '../domain/answer-fit';
 import { deriveDaySoFar } from '../domain/derive-day-so-far';
 import { formatWallClock, localDate, toWallClock } from '../domain/local-time';
 import type { ObjectStore } from '../domain/object-store';
@@ -68,7 +69,9 @@ export function createArchiveReader(store: ObjectStore): ArchiveReader {
     let object = objects.get(key);
     if (object === undefined) {
       object = store.get(key).then((found) => {
-        const parsed = found && parseStatistics(found.bytes);
+        // A check or window answer counts only when it answers the window its key names.
+        const parts = parseRawKey(key);
+        const parsed = found && (parts ? parseAnswer(found.bytes, parts) : parseStatistics(found.bytes));
         return parsed?.verdict === 'valid' ? parsed.value : undefined;
       });
       objects.set(key, object);
