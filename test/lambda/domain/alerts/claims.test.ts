@@ -14,6 +14,7 @@ const ruleState: RuleState = {
   lastValue: 0.5,
   lastEvaluatedAt: '2025-11-11T02:00:00Z',
   firedAt: '2025-11-11T02:00:00Z',
+  breachedAt: '2025-11-11T02:00:00Z',
   healthyCount: 0,
   history: [],
 };
