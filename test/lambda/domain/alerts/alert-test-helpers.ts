@@ -4,6 +4,7 @@ import { generateStatisticsBody, type StatisticsQuery } from '../../../../dev/st
 import { type Evaluation, evaluateRules } from '../../../../lambda/domain/alerts/evaluate';
 import type { Notification } from '../../../../lambda/domain/alerts/notify';
 import { markNotified } from '../../../../lambda/domain/alerts/notify';
+import { outgoing } from '../../../../lambda/domain/alerts/outgoing';
 import { buildAlertMessage } from '../../../../lambda/domain/alerts/render';
 import { RepeatPolicySchema, type Rule, RuleSchema } from '../../../../lambda/domain/alerts/rules';
 import { type AlertState, emptyAlertState } from '../../../../lambda/domain/alerts/state';
@@ -122,7 +123,8 @@ export function simulate(
     });
     if (evaluation.outcome !== 'evaluated') throw new Error(`run ${index} was not evaluated`);
     state = evaluation.state;
-    const { notifications } = evaluation;
+    // What a check sends: the owed notifications the suppression stage lets through (mute windows).
+    const { send: notifications } = outgoing(state, evaluation.notifications, at, { rules, timeZone });
     if (notifications.length > 0) {
       expectWithinBlockKitLimits(buildAlertMessage(notifications, { at, timeZone }));
       if (step.delivered ?? true) state = markNotified(state, notifications, at);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { claim, releaseClaims, unclaimed } from '../../../../lambda/domain/alerts/claims';
+import { claim, releaseClaims } from '../../../../lambda/domain/alerts/claims';
 import type { Notification } from '../../../../lambda/domain/alerts/notify';
+import { outgoing } from '../../../../lambda/domain/alerts/outgoing';
 import { type AlertState, emptyAlertState, type RuleState } from '../../../../lambda/domain/alerts/state';
 import { CLAIM_GRACE_MS, CLAIM_MAX_MS, CLAIM_TTL_MS, newClaim } from '../../../../lambda/domain/claim';
 
@@ -24,6 +25,9 @@ const state = (): AlertState => ({
   ...emptyAlertState(),
   rules: { transfer: ruleState, volume: { ...ruleState, lastValue: 12 } },
 });
+/** What the suppression stage lets `runId` send at `now`, claims being the only stage in play. */
+const unclaimed = (state: AlertState, owed: Notification[], runId: string, now: Date) =>
+  outgoing(state, owed, now, { rules: [], timeZone: 'UTC', claims: { runId, now } }).send;
 const stamp = (runId: string, deadline?: number) => newClaim(runId, NOW, deadline);
 
 describe('alert claims', () => {
