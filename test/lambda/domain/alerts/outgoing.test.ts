@@ -2,28 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { claim } from '../../../../lambda/domain/alerts/claims';
 import type { Notification } from '../../../../lambda/domain/alerts/notify';
 import { outgoing } from '../../../../lambda/domain/alerts/outgoing';
-import { type AlertState, emptyAlertState, type RuleState } from '../../../../lambda/domain/alerts/state';
+import { type AlertState, emptyAlertState } from '../../../../lambda/domain/alerts/state';
 import { CLAIM_TTL_MS, newClaim } from '../../../../lambda/domain/claim';
-import { JAKARTA, rule } from './alert-test-helpers';
+import { firingRuleState, JAKARTA, rule } from './alert-test-helpers';
 
 // 2025-11-11 23:00 in Jakarta (UTC+7).
 const NIGHT = new Date('2025-11-11T16:00:00Z');
 // 2025-11-12 10:00 in Jakarta.
 const DAY = new Date('2025-11-12T03:00:00Z');
 
-const ruleState: RuleState = {
-  status: 'firing',
-  severity: 'warn',
-  condition: 'threshold',
-  since: '2025-11-11T02:00:00Z',
-  pendingCount: 0,
-  lastValue: 0.5,
-  lastEvaluatedAt: '2025-11-11T02:00:00Z',
-  firedAt: '2025-11-11T02:00:00Z',
-  breachedAt: '2025-11-11T02:00:00Z',
-  healthyCount: 0,
-  history: [],
-};
+const ruleState = firingRuleState('warn');
 const note = (kind: string, ruleId = 'transfer-success') =>
   ({ kind, key: `${ruleId}:${kind}`, ruleId }) as Notification;
 const monitor = (kind: 'monitor-degraded' | 'monitor-recovered') => ({ kind, key: kind }) as Notification;
