@@ -97,7 +97,8 @@ export const markRulesNotified = (state: RulesState, notice: RulesNotice, at: Da
   },
 });
 
-const FIX = 'Check a file with `npm run job -- rules validate FILE`, then `npm run job -- rules push FILE`.';
+const FIX =
+  'Check a file with `airudder-monitor rules validate FILE`, then `airudder-monitor rules push FILE`.';
 
 /** One short Slack message; every outside string escaped. */
 export function buildRulesNoticeMessage(notice: RulesNotice, location: string): SlackMessage {

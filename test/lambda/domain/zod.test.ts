@@ -93,7 +93,7 @@ describe('configuration errors name the variable and the problem', () => {
     [
       'no time zone',
       { AIRUDDER_TIMEZONE: undefined },
-      'Invalid configuration: AIRUDDER_TIMEZONE expected string, received undefined',
+      'Invalid configuration: AIRUDDER_TIMEZONE is not set (the IANA time zone of the AIRUDDER account, e.g. Asia/Jakarta)',
     ],
   ])('%s', (_case, env, message) => {
     expect(messageOf(() => loadConfig({ ...BASE_ENV, ...env }))).toBe(message);

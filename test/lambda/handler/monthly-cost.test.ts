@@ -27,7 +27,8 @@ const PRICES = {
   lambdaPerMillionRequests: 0.2,
   secretMonth: 0.4,
   secretsPerTenThousandCalls: 0.05,
-  alarmMonth: 0.1,
+  alarmMetricMonth: 0.1,
+  schedulerPerMillion: 1,
   kmsKeyMonth: 1,
 };
 /** The default schedule: a check every 15 minutes, a digest a day; a 31-day month (744 hours). */
@@ -39,8 +40,8 @@ const BILLED_SECONDS = 1;
 const MEMORY_GB = 0.25;
 /** Lambda's own START, END and REPORT lines per invocation, about this many bytes. */
 const PLATFORM_LOG_BYTES = 350;
-/** The stack's alarms (function errors, dead letters, no successful check, near timeout). */
-const ALARMS = 4;
+/** Alarm metrics of the stack: errors, throttles, dead letters, near timeout, and the heartbeat's math over 3 metrics. */
+const ALARM_METRICS = 7;
 
 const TIER_1 = new Set([
   'PutObjectCommand',
@@ -190,7 +191,8 @@ function monthlyCost(check: RunUsage, digest: RunUsage): Record<string, string> 
     'custom metrics': (metricHours / HOURS) * PRICES.customMetricMonth,
     'cloudwatch logs': gb(perMonth((usage) => usage.logBytes)) * PRICES.logsIngestedGb,
     'secrets manager': PRICES.secretMonth + ((24 * DAYS) / 10_000) * PRICES.secretsPerTenThousandCalls,
-    alarms: ALARMS * PRICES.alarmMonth,
+    'eventbridge scheduler': (runs / 1e6) * PRICES.schedulerPerMillion,
+    alarms: ALARM_METRICS * PRICES.alarmMetricMonth,
     'kms key': PRICES.kmsKeyMonth,
   };
   return Object.fromEntries(Object.entries(cost).map(([item, dollars]) => [item, dollars.toFixed(2)]));
