@@ -9,7 +9,7 @@ import defaultRules from '../lambda/rules/default-rules.json';
 /**
  * Child process of size-scaling.ts, bundled like the function and run by plain node with a heap
  * limit: parses one archived response, evaluates the default rules on it and builds its digest,
- * once cold and then warm, and prints the timings and its memory high-water mark as JSON.
+ * once cold and then warm, and prints the timings and its memory high-water mark after the first run as JSON.
  * Arguments: <response file> <digest date> <time zone> <evaluation instant> <warm iterations>.
  */
 
@@ -48,6 +48,7 @@ function processOnce(): number {
 }
 
 const firstMs = processOnce();
-const warmMs = Array.from({ length: Number(iterations) }, processOnce);
+// The high-water mark of one run, as the function makes one per invocation.
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
+const warmMs = Array.from({ length: Number(iterations) }, processOnce);
 process.stdout.write(JSON.stringify({ bytes: bytes.byteLength, peakRssMb, firstMs, warmMs }));

@@ -28,7 +28,7 @@ interface ProbeOutput {
 /**
  * Parse + evaluate + digest of a 92-day response with hourly rows (the stand-in's generator), bundled
  * like the function, on the Lambda Node with a 128 MB heap (it would crash beyond): the first run in a
- * fresh process (median over `processes`), the warm median, and the process's peak RSS.
+ * fresh process (median over `processes`), the warm median, and the process's peak RSS after its first run.
  */
 export async function benchSizeScaling(measured: Measured, processes: number): Promise<SectionResult> {
   const probe = await buildBundle('size-probe', 'bench/size-probe.ts');
