@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     await section(sections, 'warm check', () =>
       benchWarmCheck(measured, baseline, { invocations: quick ? 20 : 40, pairs: quick ? 1 : 2 }),
     );
-    await section(sections, 'alerts at once', () => benchAlertsAtOnce(measured, fakes, quick ? 3 : 7));
+    await section(sections, 'alerts at once', () => benchAlertsAtOnce(measured, quick ? 3 : 7));
     await section(sections, 'run overhead', () => benchRunOverhead(measured, fakes, quick ? 6 : 12));
     await section(sections, 'backfill', () => benchBackfill(measured, fakes));
     await section(sections, 'verify and replay', () => benchVerifyAndReplay(measured, fakes));
