@@ -1,7 +1,8 @@
-import { claim, releaseClaims, unclaimed } from '../domain/alerts/claims';
+import { claim, releaseClaims } from '../domain/alerts/claims';
 import { type Evaluation, evaluateRules, type RuleResult } from '../domain/alerts/evaluate';
 import type { Notification } from '../domain/alerts/notify';
 import { markNotified, owedNotifications } from '../domain/alerts/notify';
+import { type Held, type OutgoingContext, outgoing } from '../domain/alerts/outgoing';
 import { buildAlertMessage } from '../domain/alerts/render';
 import { DEFAULT_REMINDERS, type RepeatPolicy, type Rule } from '../domain/alerts/rules';
 import {
@@ -18,7 +19,6 @@ import type { Notifier } from '../domain/slack/slack-message';
 import {
   clearEndedSnoozes,
   endedSnoozes,
-  holdSnoozed,
   type SnoozeEnd,
   snoozeEndLines,
   withSnoozeEnds,
@@ -82,6 +82,8 @@ export type CheckOutcome =
       readonly sent: readonly Notification[];
       /** Notices posted in that message besides `sent` (a snooze that ended), one plain line each. */
       readonly notices: readonly string[];
+      /** What was owed but held, and why (domain/alerts/outgoing.ts): muted, snoozed, claimed. */
+      readonly held: readonly Held[];
       readonly apiLatencyMs: number;
     }
   | {
@@ -155,7 +157,9 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     windows: definedValues(windows),
   });
   const clock = storeClock(store, deps.now);
-  const { result: evaluation, delivered } = await deliverAlerts<Evaluation>(
+  const { result: evaluation, delivered } = await deliverAlerts<
+    Evaluation & { readonly held?: readonly Held[] }
+  >(
     deps,
     at,
     (current, now) => {
@@ -165,14 +169,18 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
         reminders: deps.reminders ?? DEFAULT_REMINDERS,
       });
       if (evaluated.outcome === 'already-evaluated') return { value: undefined, result: evaluated };
-      // A snooze holds what it covers: held notifications stay owed, unclaimed, for when it ends.
-      const { send } = holdSnoozed(evaluated.state, evaluated.notifications, at);
-      const notifications = unclaimed(evaluated.state, send, deps.runId, now);
+      // Mute windows, snoozes and other runs' claims hold what they cover; held stays owed.
+      const { send: notifications, held } = outgoing(
+        evaluated.state,
+        evaluated.notifications,
+        at,
+        suppression(deps, now),
+      );
       const snoozeEnds = endedSnoozes(evaluated.state, deps.rules, at);
       const stamp = newClaim(deps.runId, now, clock.deadline(request.deadline));
       return {
         value: claim(evaluated.state, notifications, stamp),
-        result: { ...evaluated, notifications },
+        result: { ...evaluated, notifications, held },
         ...(notifications.length > 0 || snoozeEnds.length > 0 ? { work: { notifications, snoozeEnds } } : {}),
       };
     },
@@ -201,6 +209,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     sent: evaluation.notifications,
     // The snooze-end lines the message carried (only when it was sent).
     notices: delivered === undefined ? [] : snoozeEndLines(delivered.work.snoozeEnds, timeZone),
+    held: evaluation.held ?? [],
     apiLatencyMs: fetched.fetched.latencyMs,
   };
 }
@@ -268,12 +277,8 @@ async function recordFailure(
   const clock = storeClock(deps.store, deps.now);
   await deliverAlerts(deps, at, (current, now) => {
     const failed = recordRunFailure(current ?? emptyAlertState(), at, reason, deps.failureThreshold);
-    const { send } = holdSnoozed(
-      failed,
-      owedNotifications(failed, deps.rules, at, deps.timeZone, deps.reminders),
-      at,
-    );
-    const notifications = unclaimed(failed, send, deps.runId, now);
+    const owed = owedNotifications(failed, deps.rules, at, deps.timeZone, deps.reminders);
+    const { send: notifications } = outgoing(failed, owed, at, suppression(deps, now));
     const stamp = newClaim(deps.runId, now, clock.deadline(deadline));
     return {
       value: claim(failed, notifications, stamp),
@@ -282,6 +287,13 @@ async function recordFailure(
     };
   });
 }
+
+/** The suppression stage's context for this run: its rules, zone, and its claims on the store's clock. */
+const suppression = (deps: CheckDeps, now: Date): OutgoingContext => ({
+  rules: deps.rules,
+  timeZone: deps.timeZone,
+  claims: { runId: deps.runId, now },
+});
 
 /** What one alert message delivers: the notifications it announces and the snoozes it says ended. */
 interface AlertWork {
