@@ -155,7 +155,7 @@ describe('snooze, over a day of hourly checks', () => {
     expect(outputs.get(fired + 1)).toMatch(/^Sent: .*⏰ Snooze of all alerts ended/m);
     for (const [hour, stdout] of outputs) {
       const posted = messages.some((message) => message.hour === hour);
-      expect(/^Sent: nothing owed\.$/m.test(stdout), `hour ${hour}`).toBe(!posted);
+      expect(/^Sent: nothing( owed)?\.$/m.test(stdout), `hour ${hour}`).toBe(!posted);
     }
   });
 });
