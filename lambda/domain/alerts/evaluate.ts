@@ -1,4 +1,5 @@
 import type { StatisticsResponse } from '../statistics-schema';
+import type { Judged } from './evidence';
 import { type Measurement, measureRule } from './measure';
 import { isMuted, type Notification, owedNotifications } from './notify';
 import {
@@ -64,7 +65,7 @@ export function nextRuleState(
       };
       // A no-data alert or count ends when data returns; the value is then judged from a clean start.
       if (state.condition === 'no-data') state = settle(rule, state, now, measurement.value, 'data returned');
-      return judgeValue(rule, state, now, measurement.value);
+      return judgeValue(rule, state, now, measurement.value, measurement.judged);
     }
   }
 }
@@ -79,10 +80,10 @@ export const initialRuleState = (now: string): RuleState => ({
   history: [],
 });
 
-function judgeValue(rule: Rule, state: RuleState, now: string, value: number): RuleState {
+function judgeValue(rule: Rule, state: RuleState, now: string, value: number, judged?: Judged): RuleState {
   if (state.status === 'firing') {
     const current = state.severity ?? 'warn';
-    const next = nextFiringSeverity(rule, value, current);
+    const next = nextFiringSeverity(rule, judged ?? value, current);
     if (next === 'resolved') return healthyRun(rule, state, now, value);
     const { healthySince: _broken, ...unhealthy } = state;
     const breaching: RuleState = { ...unhealthy, healthyCount: 0 };
@@ -90,7 +91,7 @@ function judgeValue(rule: Rule, state: RuleState, now: string, value: number): R
     const threshold = next === 'crit' ? thresholdFor(rule, 'crit') : critRelease(rule);
     return record({ ...breaching, severity: next }, breaching, now, { value, threshold });
   }
-  const severity = breachSeverity(rule, value);
+  const severity = breachSeverity(rule, judged?.breach ?? value);
   if (severity === undefined) return settle(rule, state, now, value);
   const count = state.status === 'pending' ? state.pendingCount + 1 : 1;
   const threshold = thresholdFor(rule, severity);
@@ -210,6 +211,8 @@ export interface EvaluationInput {
   readonly windows?: ReadonlyMap<number, StatisticsResponse>;
   /** The rolling-window responses of the same scheduled time 7 days earlier, by minutes. */
   readonly lastWeekWindows?: ReadonlyMap<number, StatisticsResponse>;
+  /** The same 2, 3… weeks earlier (index 0 = two weeks), for seasonal baselines. */
+  readonly olderWeekWindows?: ReadonlyArray<ReadonlyMap<number, StatisticsResponse>>;
   /** The group's reminder cadence (the rules file's `reminders`). */
   readonly reminders?: RepeatPolicy;
   /**

@@ -172,6 +172,29 @@ describe('parseRules: errors name the rule and the field', () => {
       expected: 'field mute[0].days[0]: ',
     },
     { name: 'an unknown noData policy', rules: [{ ...base, noData: 'page' }], expected: 'field noData: ' },
+    {
+      name: 'a confidence on a rate whose count the response lacks',
+      rules: [{ ...base, metric: 'robot_satisfied_rate', confidence: 0.95 }],
+      expected:
+        'rule "transfer-success" field confidence: needs a rate whose count of calls is in the response',
+    },
+    {
+      name: 'a confidence outside 0.5–0.999',
+      rules: [{ ...base, confidence: 1 }],
+      expected: 'field confidence: ',
+    },
+    {
+      name: 'a short window no shorter than the long one',
+      rules: [{ ...base, scope: undefined, window: { minutes: 60, short: 60 } }],
+      expected: 'field window.short: must be shorter than minutes',
+    },
+    {
+      name: 'weeks on a metric that is not weekOverWeek',
+      rules: [
+        { ...base, metric: { ratio: { numerator: 'valid_calls', denominator: 'total_calls' }, weeks: 4 } },
+      ],
+      expected: 'field metric.weeks: "weeks" belongs to a weekOverWeek metric',
+    },
   ])('rejects $name', ({ rules, expected }) => {
     const error = failure(fileWith(...rules));
     expect(error.name).toBe('RulesFileError');
@@ -237,7 +260,12 @@ describe('parseRules: defaults and metric forms', () => {
     {
       metric: { weekOverWeek: 'total_calls' },
       scope: 'last-complete-hour',
-      parsed: { kind: 'weekOverWeek', field: 'total_calls' },
+      parsed: { kind: 'weekOverWeek', field: 'total_calls', weeks: 1 },
+    },
+    {
+      metric: { weekOverWeek: 'total_calls', weeks: 4 },
+      scope: 'last-complete-hour',
+      parsed: { kind: 'weekOverWeek', field: 'total_calls', weeks: 4 },
     },
     {
       metric: { capacityUtilisation: true },
