@@ -76,6 +76,13 @@ export function wilsonInterval(successes: number, trials: number, confidence: nu
   };
 }
 
+/** The nearest-rank `q` quantile (0 < q ≤ 1): the smallest value with at least q of them at or below it. */
+export function quantile(values: readonly number[], q: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
 /** The median of `values` (at least one). */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((x, y) => x - y);
