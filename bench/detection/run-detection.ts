@@ -13,7 +13,8 @@ export async function runDetection(argv: readonly string[], print: (line: string
       seed: { type: 'string', default: '20261206' },
       starts: { type: 'string', default: '3' },
       days: { type: 'string', default: '30' },
-      rules: { type: 'string' },
+      rules: { type: 'string', multiple: true },
+      'skip-previous': { type: 'boolean', default: false },
     },
   });
   const seed = Number(values.seed);
@@ -29,8 +30,10 @@ export async function runDetection(argv: readonly string[], print: (line: string
     startsPerCell,
     normalDays,
     ruleSets: [
-      { name: 'previous defaults', rules: loadRuleSet(PREVIOUS_RULES) },
-      { name: values.rules ?? 'shipped defaults', rules: loadRuleSet(values.rules ?? SHIPPED_RULES) },
+      ...(values['skip-previous'] ? [] : [{ name: 'previous defaults', rules: loadRuleSet(PREVIOUS_RULES) }]),
+      ...(values.rules === undefined || values.rules.length === 0
+        ? [{ name: 'shipped defaults', rules: loadRuleSet(SHIPPED_RULES) }]
+        : values.rules.map((path) => ({ name: path, rules: loadRuleSet(path) }))),
     ],
   });
   const seconds = (performance.now() - began) / 1000;
