@@ -67,7 +67,9 @@ export const EnvSchema = z
       z.coerce
         .number()
         .check(z.int(), z.minimum(0), z.maximum(24 * 60, { message: 'must be at most 1440 (24 h)' })),
-      10,
+      // Longer than the 15-minute schedule, so a warm container reads it about once an hour (≤ 24 a
+      // day); a refused credential or webhook still makes the next run read it at once.
+      60,
     ),
     SLACK_WEBHOOK_URL: z.pipe(optionalString, z.optional(serviceUrl)),
     SLACK_DIGEST_WEBHOOK_URL: z.pipe(optionalString, z.optional(serviceUrl)),

@@ -1,12 +1,14 @@
 import { renderAlertLines, renderResultLine } from '../domain/alerts/render';
 import { ALERT_STATE_KEY, AlertStateSchema, statusLabel } from '../domain/alerts/state';
 import type { ObjectStore } from '../domain/object-store';
+import { tooFarAhead } from '../domain/scheduled-time';
 import type { Logger } from '../shared/logger';
 import { type ActiveRules, describeActiveRules } from '../use-cases/active-rules';
 import { readDocument } from '../use-cases/json-document';
 import { runCheck } from '../use-cases/run-check';
 import type { Command } from './cli-types';
 import { ENV_HELP } from './command-help';
+import { parseInstant } from './instant-flag';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
 
@@ -33,11 +35,11 @@ export const checkCommand: Command = {
   async run(args, context) {
     const flags = parseFlags(args, { at: { type: 'string' } });
     const now = context.now();
-    const at = flags.at === undefined ? now : parseInstant(flags.at, now);
+    const at = flags.at === undefined ? now : parseInstant('--at', flags.at, now);
     const active = await context.wiring.checkRules(at);
     const deps = await context.wiring.check();
     // Refused before any fetch: an instant the state has moved past would only say "nothing sent".
-    refuseIfEarlier(at, await lastEvaluatedInstant(deps.store, deps.logger));
+    refuseIfEarlier(at, await lastEvaluatedInstant(deps.store, deps.logger), now);
     const outcome = await runCheck(deps, { scheduledTime: at, deadline: context.deadline });
     const { window } = outcome;
     const lines = [
@@ -53,7 +55,7 @@ export const checkCommand: Command = {
     };
     const describe = { at, timeZone: window.timeZone };
     if (outcome.outcome === 'already-evaluated') {
-      refuseIfEarlier(at, outcome.lastScheduledTime);
+      refuseIfEarlier(at, outcome.lastScheduledTime, now);
       lines.push('Already evaluated for this time: nothing changed, nothing sent.');
     } else {
       Object.assign(document, {
@@ -92,30 +94,6 @@ function describeRulesInUse(active: ActiveRules): string[] {
   return [line, `  (${active.invalid.version} in the archive is INVALID: ${active.invalid.error})`];
 }
 
-/** A check evaluates what has happened: a few seconds of clock skew are allowed, not more. */
-export const AT_FUTURE_TOLERANCE_MS = 60_000;
-
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?/;
-const OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
-
-function parseInstant(text: string, now: Date): Date {
-  const instant = new Date(text);
-  if (!INSTANT.test(text) || Number.isNaN(instant.getTime())) {
-    throw new UsageError(`--at "${text}" is not an ISO-8601 instant such as 2025-11-12T06:30:00Z`);
-  }
-  if (!OFFSET.test(text)) {
-    throw new UsageError(
-      `--at "${text}" has no UTC offset, so it would be read in this computer's time zone: add Z or an offset such as +07:00`,
-    );
-  }
-  if (instant.getTime() > now.getTime() + AT_FUTURE_TOLERANCE_MS) {
-    throw new UsageError(
-      `--at ${instant.toISOString()} is in the future (now ${now.toISOString()}): a check can only evaluate what has happened`,
-    );
-  }
-  return instant;
-}
-
 /** The last instant the alert state evaluated; undefined when there is none or it cannot be read (the run then fails naming it). */
 async function lastEvaluatedInstant(store: ObjectStore, logger: Logger): Promise<string | undefined> {
   try {
@@ -126,8 +104,15 @@ async function lastEvaluatedInstant(store: ObjectStore, logger: Logger): Promise
   }
 }
 
-function refuseIfEarlier(at: Date, lastScheduledTime: string | undefined): void {
+function refuseIfEarlier(at: Date, lastScheduledTime: string | undefined, now: Date): void {
   if (lastScheduledTime === undefined || at.getTime() >= Date.parse(lastScheduledTime)) return;
+  if (tooFarAhead(new Date(lastScheduledTime), now) !== undefined) {
+    throw new UsageError(
+      `The alert state was evaluated up to ${lastScheduledTime}, which is in the future (now ${now.toISOString()}): ` +
+        'a run from a fast clock or a future event moved it there, and checks evaluate nothing until then. ' +
+        'Move it back with "watermark reset" (see "watermark --help").',
+    );
+  }
   throw new UsageError(
     `--at ${at.toISOString()} is earlier than the last evaluated instant ${lastScheduledTime}: the alert state only moves forward. ` +
       'To evaluate the past without changing the state, use "replay --from YYYY-MM-DD --to YYYY-MM-DD".',

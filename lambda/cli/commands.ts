@@ -9,6 +9,7 @@ import { rulesCommand } from './rules-command';
 import { snoozeCommand, snoozesCommand, unsnoozeCommand } from './snooze-command';
 import { sqlCommand } from './sql-command';
 import { verifyCommand } from './verify-command';
+import { watermarkCommand } from './watermark-command';
 
 /** The commands, by the name typed on the command line. */
 export const COMMANDS = {
@@ -24,4 +25,5 @@ export const COMMANDS = {
   snooze: snoozeCommand,
   unsnooze: unsnoozeCommand,
   snoozes: snoozesCommand,
+  watermark: watermarkCommand,
 } satisfies Record<string, Command>;

@@ -1,3 +1,4 @@
+import { SNOOZE_REASON_MAX } from '../domain/alerts/state';
 import { formatWallClock, fromWallClock, parseWallClock, toWallClock } from '../domain/local-time';
 import { formatSpan, localMinute, parseSnoozeDuration, SNOOZE_ALL } from '../domain/snooze';
 import { readSnoozes, snoozeAlerts, unsnoozeAlerts } from '../use-cases/snoozes';
@@ -52,7 +53,10 @@ export const snoozeCommand: Command = {
     },
     { flag: '--for DURATION', description: 'how long: 30m, 2h, 1h30m, 1d (at most 7 days)' },
     { flag: '--until "YYYY-MM-DD HH:mm"', description: 'until when, on the account-local clock' },
-    { flag: '--reason TEXT', description: 'why, shown by "snoozes" and in the digest' },
+    {
+      flag: '--reason TEXT',
+      description: `why, shown by "snoozes" and in the digest (at most ${SNOOZE_REASON_MAX} characters)`,
+    },
   ],
   env: ENV,
   json: false,
@@ -66,8 +70,8 @@ export const snoozeCommand: Command = {
     const now = context.now();
     const timeZone = context.config.airudder.timeZone;
     const until = untilOf(flags, now, timeZone);
+    const reason = reasonOf(flags.reason);
     const target = await targetOf(positionals, 'snooze', context);
-    const reason = flags.reason?.trim();
     await snoozeAlerts(context.wiring.archive(), target, {
       until: until.toISOString(),
       at: now.toISOString(),
@@ -80,6 +84,17 @@ export const snoozeCommand: Command = {
     );
   },
 };
+
+/** The reason as stored; refused (exit 2) when the alert state could not keep it. */
+function reasonOf(text: string | undefined): string | undefined {
+  const reason = text?.trim();
+  if (reason !== undefined && reason.length > SNOOZE_REASON_MAX) {
+    throw new UsageError(
+      `--reason is ${reason.length} characters; at most ${SNOOZE_REASON_MAX} are kept (put a longer note in a ticket and link it)`,
+    );
+  }
+  return reason;
+}
 
 function untilOf(flags: { for?: string; until?: string }, now: Date, timeZone: string): Date {
   if ((flags.for === undefined) === (flags.until === undefined)) {

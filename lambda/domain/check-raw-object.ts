@@ -123,13 +123,21 @@ function zoneAgainstKey(parts: RawKeyParts, zone: string): string | undefined {
   return `time-zone "${zone}" does not fit the key: its reference time ${parts.referenceTime.toISOString()} is ${local} there, ${parts.kind === 'day' ? 'before' : 'not'} the window end ${end}`;
 }
 
+/** Zones already tried: verify checks thousands of objects of one zone, and a formatter is costly. */
+const knownZones = new Map<string, boolean>();
+
 function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let known = knownZones.get(zone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      known = true;
+    } catch {
+      known = false;
+    }
+    knownZones.set(zone, known);
   }
+  return known;
 }
 
 /** Keys carry whole seconds; the metadata the full ISO instant. */

@@ -11,6 +11,7 @@ import { loadMonitorSecret, type MonitorSecret } from '../adapters/secrets/monit
 import { failureCallsForFreshSecret, SecretCache } from '../adapters/secrets/secret-cache';
 import { createWiring, type Wiring } from '../composition';
 import { type Config, loadConfig } from '../config';
+import { tooFarAhead } from '../domain/scheduled-time';
 import type { Logger } from '../shared/logger';
 import { createRedactor } from '../shared/redact';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/telemetry';
@@ -20,7 +21,7 @@ import { DigestDeliveryError, runDigest } from '../use-cases/run-digest';
 import { createPowertoolsLogger } from './powertools-logger';
 import { logRuleEvaluations } from './rule-evaluation-log';
 import { createPowertoolsMetrics, type RunMetrics } from './run-metrics';
-import { parseSchedulerEvent, type SchedulerEvent } from './scheduler-event';
+import { InvalidEventError, parseSchedulerEvent, type SchedulerEvent } from './scheduler-event';
 
 export { METRICS_NAMESPACE, SERVICE_NAME };
 
@@ -40,6 +41,8 @@ export interface HandlerDeps {
   readonly metrics?: RunMetrics;
   /** The clock for the secret's TTL (tests move it). */
   readonly now?: () => number;
+  /** The run's wall clock: claim ages, and the bound on how far ahead a scheduled time may be. Default: the real one. */
+  readonly clock?: () => Date;
 }
 
 export interface RunSummary {
@@ -75,6 +78,7 @@ const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
       if (Date.parse(outcome.lastScheduledTime) > request.scheduledTime.getTime())
         deps.logger.warn('The alert state was evaluated for a later instant than this run', {
           lastScheduledTime: outcome.lastScheduledTime,
+          fix: 'if that instant is in the future, move it back with "npm run job -- watermark reset"',
         });
       return { outcome: outcome.outcome, rulesVersion, idle: true };
     }
@@ -142,14 +146,16 @@ export function createHandler(deps: HandlerDeps) {
     const runLogger = withFields(logger, { mode, scheduledTime, requestId: context.awsRequestId });
     const deadline =
       Date.now() + Math.min(config.runDeadlineMs, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS);
+    const clock = deps.clock ?? (() => new Date());
     try {
+      refuseFutureInstant(new Date(scheduledTime), clock());
       if (config.archive.kind === 's3') s3Client ??= new S3Client({});
       const wiring = createWiring({
         config,
         logger: runLogger,
         redactor,
         runId: context.awsRequestId,
-        now: () => new Date(),
+        now: clock,
         deadline,
         writeMessage: (text) => runLogger.info('Slack message (no webhook configured)', { text }),
         tokenCache,
@@ -191,6 +197,19 @@ export function createHandler(deps: HandlerDeps) {
       metrics.flush(mode);
     }
   };
+}
+
+/**
+ * Like the CLI's `--at`: an event from the future (a hand-built event, a replayed one with a typo)
+ * would move the alert state's watermark ahead and leave every later check evaluating nothing.
+ */
+function refuseFutureInstant(scheduledTime: Date, now: Date): void {
+  const ahead = tooFarAhead(scheduledTime, now);
+  if (ahead === undefined) return;
+  throw new InvalidEventError(
+    `scheduledTime ${scheduledTime.toISOString()} is ${Math.round(ahead / 1000)} s ahead of this function's clock (${now.toISOString()}): ` +
+      'a run only evaluates what has happened, so the event is refused and nothing is fetched or recorded',
+  );
 }
 
 function withFields(logger: Logger, fields: Record<string, unknown>): Logger {

@@ -95,10 +95,11 @@ async function writeCuration(
   date: string,
   expected: ExpectedCuration,
 ): Promise<CurateOutcome> {
-  let written = false;
-  for (const [key, bytes] of expected.objects) {
-    written = (await writeIfChanged(target, key, bytes, expected)) || written;
-  }
+  // The tables are independent objects: overlapped, a day costs two round trips instead of six.
+  const writes = await Promise.all(
+    [...expected.objects].map(([key, bytes]) => writeIfChanged(target, key, bytes, expected)),
+  );
+  const written = writes.includes(true);
   const records = Object.fromEntries(
     CURATED_TABLES.map((table) => [table, expected.records[table].length]),
   ) as Record<CuratedTable, number>;

@@ -20,6 +20,41 @@ export class DocumentCorruptError extends ArchiveStoreError {
   }
 }
 
+/**
+ * Thrown when a run is about to write a document its own schema would refuse to read back: nothing is
+ * written (a document no run can read would stop every later run). Names the key and the fields.
+ */
+export class DocumentInvalidError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'DocumentInvalidError';
+  }
+}
+
+/** The first few schema issues, `path: message` each. */
+const describeIssues = (issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>) =>
+  issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
+    .join('; ');
+
+/** The bytes of `value` as a stored document, once it is what `schema` reads back; else DocumentInvalidError. */
+export function serializeDocument<T>(
+  store: Pick<ObjectStore, 'describe'>,
+  key: string,
+  schema: z.ZodMiniType<T>,
+  value: T,
+): Buffer {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new DocumentInvalidError(
+      `Refused to write ${store.describe(key)}: it would not match its schema (${describeIssues(parsed.error.issues)})`,
+      { cause: parsed.error },
+    );
+  }
+  return Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
+}
+
 export async function readDocument<T>(
   store: ObjectStore,
   key: string,
@@ -35,10 +70,7 @@ export async function readDocument<T>(
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const where = parsed.error.issues
-      .slice(0, 3)
-      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-      .join('; ');
+    const where = describeIssues(parsed.error.issues);
     throw new DocumentCorruptError(`${store.describe(key)} does not match its schema: ${where}`, {
       cause: parsed.error,
     });
@@ -64,6 +96,8 @@ export interface UpdatedDocument<T, R> {
  * applies `update` again to the newer document (so `update` must be a pure function of it).
  * `update` returns `value: undefined` to leave the document as it is. A caller that has just read the
  * document passes it as `alreadyRead` to save the first read (a stale one just costs a conflict).
+ * The new value is checked against `schema` before it is written (DocumentInvalidError, nothing
+ * written): what one run writes, every later run can read.
  */
 export async function updateDocument<T, R>(
   store: ObjectStore,
@@ -80,7 +114,7 @@ export async function updateDocument<T, R>(
       known = undefined;
       const { value, result } = update(current?.value);
       if (value === undefined) return { result, document: current };
-      const version = await store.replace(key, Buffer.from(`${JSON.stringify(value, null, 2)}\n`), {
+      const version = await store.replace(key, serializeDocument(store, key, schema, value), {
         contentType: 'application/json',
         metadata: {},
         expectedVersion: current?.version,

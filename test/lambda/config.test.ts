@@ -82,7 +82,7 @@ describe('loadConfig', () => {
     expect((error as Error).message).toContain(name);
   });
 
-  it('accepts the largest timeouts that still work, a token TTL of 24 h, and defaults the secret TTL to 10 minutes', () => {
+  it('accepts the largest timeouts that still work, a token TTL of 24 h, and defaults the secret TTL to 60 minutes', () => {
     const config = loadConfig({
       ...base,
       AIRUDDER_TIMEOUT_MS: '2147483647',
@@ -91,7 +91,7 @@ describe('loadConfig', () => {
     });
     expect(config.airudder.timeoutMs).toBe(2_147_483_647);
     expect(config.airudder.tokenTtlMs).toBe(24 * 3_600_000);
-    expect(config.secretTtlMs).toBe(10 * 60_000);
+    expect(config.secretTtlMs).toBe(60 * 60_000);
     expect(config.airudder.maxResponseBytes).toBe(16 * 1024 * 1024);
   });
 

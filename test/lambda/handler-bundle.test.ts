@@ -1,4 +1,6 @@
-import { build } from 'esbuild';
+import * as path from 'node:path';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import { build, type Plugin } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import {
   HANDLER_ENTRY,
@@ -6,6 +8,36 @@ import {
   MONITOR_RUNTIME,
   toEsbuildOptions,
 } from '../../bench/bundle-options';
+
+/**
+ * Not a size target (retired by #26: bytes are not what Lambda's cold start pays for), a tripwire:
+ * the deployed bundle is about 220 KiB; classic zod (+50 KiB) or a bundled AWS SDK (+300 KiB) would
+ * cross this line without anyone noticing otherwise.
+ */
+const TRIPWIRE_BYTES = 230 * 1024;
+
+/** index.js, minified as deployed, with `changes` to the stack's bundling props. */
+async function bundledBytes(changes: Partial<nodejs.BundlingOptions> = {}, plugins: Plugin[] = []) {
+  const options = toEsbuildOptions(
+    { ...MONITOR_BUNDLING, ...changes },
+    MONITOR_RUNTIME,
+    HANDLER_ENTRY,
+    path.join('tripwire', 'index.js'),
+  );
+  const result = await build({ ...options, write: false, plugins });
+  const index = result.outputFiles.find((file) => file.path.endsWith('index.js'));
+  return index?.contents.byteLength ?? Number.NaN;
+}
+
+/** The schemas on classic zod: what a plain `import * as z from 'zod'` in lambda/ would bring back. */
+const classicZod: Plugin = {
+  name: 'classic-zod',
+  setup(builder) {
+    builder.onResolve({ filter: /^zod\/mini$/ }, (args) =>
+      builder.resolve('zod', { kind: args.kind, resolveDir: args.resolveDir }),
+    );
+  },
+};
 
 /** Every source file the deployed handler's bundle holds code from, relative to the repository. */
 async function bundledInputs(): Promise<string[]> {
@@ -34,5 +66,16 @@ describe('the handler bundle, built with the stack bundling options', () => {
     expect(
       zod.filter((input) => /\/classic\/|\/locales\/(?!en\.js|index\.js)|to-json-schema/.test(input)),
     ).toEqual([]);
+  });
+
+  it('stays under the 230 KiB tripwire, which classic zod or a bundled AWS SDK would trip', async () => {
+    const [deployed, withClassicZod, withSdk] = await Promise.all([
+      bundledBytes(),
+      bundledBytes({}, [classicZod]),
+      bundledBytes({ externalModules: [] }),
+    ]);
+    expect(deployed).toBeLessThanOrEqual(TRIPWIRE_BYTES);
+    expect(withClassicZod).toBeGreaterThan(TRIPWIRE_BYTES);
+    expect(withSdk).toBeGreaterThan(TRIPWIRE_BYTES);
   });
 });

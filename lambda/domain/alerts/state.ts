@@ -120,12 +120,15 @@ export const ReminderClockSchema = z.object({
 });
 export type ReminderClock = z.infer<typeof ReminderClockSchema>;
 
+/** The longest snooze reason kept: a line for `snoozes` and the digest, not a note. */
+export const SNOOZE_REASON_MAX = 500;
+
 /** A snooze set from the command line: held until `until`, then it expires by itself. */
 export const SnoozeSchema = z.object({
   until: Instant,
   /** When it was set. */
   at: Instant,
-  reason: z.optional(z.string().check(z.maxLength(500))),
+  reason: z.optional(z.string().check(z.maxLength(SNOOZE_REASON_MAX))),
 });
 export type Snooze = z.infer<typeof SnoozeSchema>;
 

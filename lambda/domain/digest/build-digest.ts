@@ -1,15 +1,15 @@
-import { localDate, toWallClock } from '../local-time';
-import { formatCount, formatElapsed, formatMetric } from '../metric-format';
+import { formatCount } from '../metric-format';
 import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
 import type { Block, ContextBlock, SectionBlock, SlackMessage } from '../slack/slack-message';
 import type { StatisticsResponse } from '../statistics-schema';
+import { ALERTS_SHOWN, alertsText, instant, localTime } from './alerts-section';
+import { attention } from './attention-section';
 import {
   type DaySnooze,
   type DigestFigures,
   type DigestInput,
   digestBreakdowns,
   digestFigures,
-  type FiredAlert,
   formatDayLabel,
   previousDate,
   weekAgoDate,
@@ -23,11 +23,7 @@ import {
   figureDefinition,
   formatChange,
   formatValue,
-  HEADLINE_FIGURES,
   isNoCallDay,
-  type TaggedChange,
-  TONE_EMOJI,
-  verdictOf,
 } from './figures';
 import { hourlyText, hourlyVolume } from './hourly-shape';
 
@@ -38,14 +34,9 @@ import { hourlyText, hourlyVolume } from './hourly-shape';
  * the full figure table and the breakdowns (`digest --detail`, and the console output).
  */
 
-const SECTION_TEXT_MAX = 3000;
+const _SECTION_TEXT_MAX = 3000;
 const CONTEXT_TEXT_MAX = 2000;
 const TITLE_MAX = 120;
-/** Room kept for the "…and N more" line. */
-const MORE_RESERVE = 40;
-const SEVERITY = { crit: '🚨 CRIT', warn: '⚠️ WARN' } as const;
-/** Alerts listed before "…and N more": a day of many alerts stays within two phone screens. */
-const ALERTS_SHOWN = 8;
 
 export interface DigestOptions {
   /** Add the full figure table and the breakdowns after the first screen. */
@@ -132,102 +123,6 @@ function headline({ dayLabel, figures, earlier }: DigestView): string {
   return parts.join(' · ');
 }
 
-/** Changes that exist, without colour: '▼ 7.9 pp d/d · ▼ 9 pp w/w'. */
-const changeText = (changes: ReadonlyArray<TaggedChange>, figure: FigureDefinition): string =>
-  changes
-    .filter(({ change }) => change.kind !== 'no-data')
-    .map(({ tag, change }) => `${formatChange(change, figure.measure)} ${tag}`)
-    .join(' · ');
-
-/**
- * What needs attention (figures worse than an earlier day beyond their noise and better than
- * neither), late T+1 figures, what got better, and one line for everything within its normal range.
- */
-function attention(view: DigestView): string {
-  const { figures, comparisons, alerts } = view;
-  const worse: string[] = [];
-  const better: string[] = [];
-  let normal = 0;
-  for (const figure of HEADLINE_FIGURES) {
-    const value = figures.values[figure.key];
-    const changes = changesOf(figure, figures, comparisons);
-    const verdict = verdictOf(changes);
-    if (verdict === 'attention') {
-      const shown = value === undefined ? '' : ` ${formatValue(value, figure.measure)}`;
-      worse.push(`${TONE_EMOJI.bad} *${figure.label}*${shown} · ${changeText(changes, figure)}`);
-    } else if (verdict === 'better') {
-      better.push(`*${figure.label}* ${changeText(changes, figure)}`);
-    } else if (verdict === 'normal') {
-      normal++;
-    }
-  }
-  const lines = worse.length > 0 ? ['*Needs attention*', ...worse] : [];
-  const late = lateFigures(view);
-  if (late.length > 0) lines.push(`⏳ Not in yet (T+1): ${late.join(', ')}.`);
-  if (better.length > 0) lines.push(`${TONE_EMOJI.good} Better: ${better.join(' · ')}`);
-  if (comparisons.length === 0) {
-    lines.push('No earlier day to compare with, so nothing is judged better or worse.');
-  } else if (worse.length === 0 && alerts.length === 0) {
-    lines.push('✅ Nothing needs attention: no alerts, and every other figure is within its normal range.');
-  } else if (normal > 0) {
-    lines.push(`✅ ${normal === 1 ? '1 other figure' : `${normal} other figures`} within the normal range.`);
-  }
-  return truncate(lines.join('\n'), SECTION_TEXT_MAX);
-}
-
-/** The T+1 figures the day lacks because the offline row is not there yet. */
-function lateFigures({ figures, breakdowns }: DigestView): string[] {
-  if (figures.offlineIn && breakdowns.offlineIn) return [];
-  const headlineFigures = HEADLINE_FIGURES.filter(
-    (figure) => figure.fromOffline && figures.values[figure.key] === undefined,
-  );
-  return [
-    ...headlineFigures.map((figure) => figure.label.toLowerCase()),
-    'transfer reasons',
-    'tickets',
-    'fake receipts',
-  ];
-}
-
-/**
- * The day's alerts in the order they fired, with severity, worst value and how long they lasted:
- * '🚨 CRIT *Transfer success below 88%* · worst 61% · 14:10–16:05 (1h 55m)'. A long list is cut at
- * ALERTS_SHOWN (and Slack's limit) with "…and N more".
- */
-function alertsText(alerts: ReadonlyArray<FiredAlert>, date: string, timeZone: string): string {
-  const heading = `*Alerts* · ${alerts.length}`;
-  const sorted = [...alerts].sort(
-    (a, b) => instant(a.at) - instant(b.at) || a.ruleId.localeCompare(b.ruleId),
-  );
-  const lines: string[] = [];
-  let used = heading.length;
-  for (const [index, alert] of sorted.entries()) {
-    const line = alertLine(alert, date, timeZone);
-    const isLast = index === sorted.length - 1;
-    const tooLong = used + 1 + line.length + (isLast ? 0 : MORE_RESERVE) > SECTION_TEXT_MAX;
-    if (index >= ALERTS_SHOWN || tooLong) {
-      lines.push(`_…and ${sorted.length - index} more_`);
-      break;
-    }
-    lines.push(line);
-    used += 1 + line.length;
-  }
-  return [heading, ...lines].join('\n');
-}
-
-function alertLine(alert: FiredAlert, date: string, timeZone: string): string {
-  const title = truncate(escapeMrkdwn(alert.title), TITLE_MAX);
-  const worst =
-    alert.worst === undefined ? '' : ` · worst ${formatMetric(alert.worst.value, alert.worst.unit)}`;
-  const from = localTime(alert.at, date, timeZone);
-  const lasted = Date.parse(alert.resolvedAt ?? '') - Date.parse(alert.at);
-  const when =
-    alert.resolvedAt === undefined
-      ? `${from}, still firing`
-      : `${from}–${localTime(alert.resolvedAt, date, timeZone)}${Number.isFinite(lasted) ? ` (${formatElapsed(lasted)})` : ''}`;
-  return `${SEVERITY[alert.severity]} *${title}*${worst} · ${when}`;
-}
-
 /** '🔕 *Snoozed* · Transfer success 14:00–16:00 — known carrier outage', one line per snooze. */
 function snoozesText(snoozes: ReadonlyArray<DaySnooze>, date: string, timeZone: string): string {
   const lines = [...snoozes]
@@ -243,24 +138,6 @@ function snoozesText(snoozes: ReadonlyArray<DaySnooze>, date: string, timeZone: 
     '\n',
   );
 }
-
-/** 'HH:mm' local, with the day in front when it is not the digest's day; the raw text if unreadable. */
-function localTime(iso: string, date: string, timeZone: string): string {
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return truncate(escapeMrkdwn(iso), 40);
-  const clock = toWallClock(at, timeZone);
-  const time = `${pad2(clock.hour)}:${pad2(clock.minute)}`;
-  const day = localDate(at, timeZone);
-  return day === date ? time : `${formatDayLabel(day)} ${time}`;
-}
-
-/** Sort key; unreadable times go last rather than break the digest. */
-const instant = (iso: string): number => {
-  const time = new Date(iso).getTime();
-  return Number.isNaN(time) ? Number.MAX_SAFE_INTEGER : time;
-};
-
-const pad2 = (value: number) => String(value).padStart(2, '0');
 
 /** What d/d and w/w compare with (or that a day had no data), where the raw data is, the zone. */
 function footer(view: DigestView, archiveLocation: string, timeZone: string): ContextBlock {

@@ -231,6 +231,30 @@ describe('snooze times, on the account-local clock', () => {
     expect(result.stderr).toMatch(message);
   });
 
+  it('refuses a reason the alert state cannot keep (exit 2, naming the limit), and every later command still works', async () => {
+    // #22 finding 1: a 501-character reason was stored, and then nothing could read the state.
+    const at = '2025-11-12T03:00:00Z';
+    const run = (argv: string[]) =>
+      runTestCli(argv, {
+        baseUrl: standIn.url,
+        archiveDir: join(dir, 'long-reason'),
+        env: { LOG_LEVEL: 'WARN' },
+        now: () => new Date(at),
+      });
+    const refused = await run(['snooze', 'all', '--for', '2h', '--reason', 'x'.repeat(501)]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--reason is 501 characters; at most 500 are kept/);
+    const kept = await run(['snooze', 'all', '--for', '2h', '--reason', 'y'.repeat(500)]);
+    expect(kept.code, kept.stderr).toBe(0);
+    const listed = await run(['snoozes', '--json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({
+      snoozes: [{ target: 'all', reason: 'y'.repeat(500) }],
+    });
+    expect((await run(['check', '--at', at])).code).toBe(0);
+    expect((await run(['unsnooze', 'all'])).code).toBe(0);
+  });
+
   it('keeps both a snooze and a check that run at the same time (compare-and-swap)', async () => {
     const run = (argv: string[]) =>
       runTestCli(argv, {

@@ -36,6 +36,29 @@ const check = (object: { bytes: Uint8Array; metadata: Record<string, string> }, 
   );
 
 describe('checkRawObject', () => {
+  it('builds no Intl formatter per object: a zone is tried once, however many objects carry it', () => {
+    // Prepare: a zone no other case uses, so nothing is cached for it yet
+    const object = archived();
+    object.metadata['time-zone'] = 'Asia/Makassar';
+    const Original = Intl.DateTimeFormat;
+    let constructed = 0;
+    Intl.DateTimeFormat = class extends Original {
+      constructor(...args: ConstructorParameters<typeof Original>) {
+        super(...args);
+        constructed++;
+      }
+    } as typeof Intl.DateTimeFormat;
+    try {
+      // Act
+      for (let index = 0; index < 20; index++) check(object);
+      // Assess: one to try the zone, one to read wall clocks in it
+      expect(constructed).toBeGreaterThanOrEqual(1);
+      expect(constructed).toBeLessThanOrEqual(2);
+    } finally {
+      Intl.DateTimeFormat = Original;
+    }
+  });
+
   it('finds nothing wrong with an object as it was archived', () => {
     expect(check(archived())).toEqual({ problems: [], notes: [], valid: true });
   });

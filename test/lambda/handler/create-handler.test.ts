@@ -143,6 +143,24 @@ describe('the Lambda handler, end to end', () => {
     expect(logs.join('\n')).toMatch(/evaluated for a later instant than this run/);
   });
 
+  it('refuses an event whose scheduledTime is more than a minute past its clock: nothing archived, the run fails', async () => {
+    // #22 finding 4: an event a year ahead moved the watermark there, and later checks evaluated nothing.
+    clock = new Date('2025-11-11T05:00:00Z');
+    const handler = buildHandler({ clock: () => clock });
+    const future = { mode: 'check', scheduledTime: '2026-11-11T05:00:00Z' };
+    await expect(handler(future, context('future'))).rejects.toThrow(
+      /scheduledTime 2026-11-11T05:00:00\.000Z is \d+ s ahead of this function's clock \(2025-11-11T05:00:00\.000Z\)/,
+    );
+    expect(s3.objects.size).toBe(0);
+    expect(metric('check', 'RunFailed')).toBe(1);
+    // A minute of skew is allowed, and the schedule goes on as if the future event never came.
+    const skewed = { mode: 'check', scheduledTime: '2025-11-11T05:00:59Z' };
+    expect((await handler(skewed, context('skewed'))).outcome).toBe('evaluated');
+    clock = new Date('2025-11-11T05:15:00Z');
+    const next = { mode: 'check', scheduledTime: '2025-11-11T05:15:00Z' };
+    expect((await handler(next, context('next'))).outcome).toBe('evaluated');
+  });
+
   it('posts the digest of the previous local day once, and a duplicate event posts nothing', async () => {
     const handler = buildHandler();
     clock = new Date('2025-11-12T01:30:00Z'); // 08:30 in Jakarta
@@ -172,17 +190,37 @@ describe('the Lambda handler, end to end', () => {
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
   });
 
-  it('reads the secret again once MONITOR_SECRET_TTL_MINUTES (default 10) have passed', async () => {
+  it('reads the secret again once MONITOR_SECRET_TTL_MINUTES (default 60) have passed', async () => {
     const handler = buildHandler();
     secretClock = 0;
     clock = new Date('2025-11-11T05:00:00Z');
     await handler({ mode: 'check', scheduledTime: '2025-11-11T05:00:00Z' }, context('a'));
-    secretClock = 9 * 60_000;
+    secretClock = 59 * 60_000;
     await handler({ mode: 'check', scheduledTime: '2025-11-11T05:15:00Z' }, context('b'));
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
-    secretClock = 11 * 60_000;
+    secretClock = 61 * 60_000;
     await handler({ mode: 'check', scheduledTime: '2025-11-11T05:30:00Z' }, context('c'));
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
+  it('reads Secrets Manager at most 24 times in a day of the default schedule (a check every 15 minutes and the digest)', async () => {
+    // Prepare: one warm container all day, its secret clock following the schedule
+    const handler = buildHandler();
+    const dayStart = Date.parse('2025-11-11T00:00:00Z');
+    const runs = [
+      ...Array.from({ length: 96 }, (_, index) => ({ mode: 'check', at: dayStart + index * 900_000 })),
+      { mode: 'digest', at: Date.parse('2025-11-11T01:30:00Z') },
+    ].sort((a, b) => a.at - b.at);
+    // Act
+    for (const [index, run] of runs.entries()) {
+      secretClock = run.at - dayStart;
+      clock = new Date(run.at);
+      const scheduledTime = clock.toISOString();
+      await handler({ mode: run.mode, scheduledTime }, context(`day-${index}`));
+    }
+    // Assess
+    expect(secrets.commandCalls(GetSecretValueCommand).length).toBeLessThanOrEqual(24);
+    expect(metric('check', 'RunSucceeded')).toBe(96);
   });
 
   it('reads the secret again at once after Slack answers 404 to a rotated webhook, and delivers through the new one', async () => {

@@ -11,7 +11,12 @@ import {
   recordRunFailure,
 } from '../../../lambda/domain/alerts/state';
 import type { ObjectStore } from '../../../lambda/domain/object-store';
-import { DocumentCorruptError, readDocument, updateDocument } from '../../../lambda/use-cases/json-document';
+import {
+  DocumentCorruptError,
+  DocumentInvalidError,
+  readDocument,
+  updateDocument,
+} from '../../../lambda/use-cases/json-document';
 import { EXAMPLE_AT, rates, rule, simulate } from '../domain/alerts/alert-test-helpers';
 
 let dir: string;
@@ -43,6 +48,26 @@ function countingReads(inner: ObjectStore): { store: ObjectStore; reads: () => n
 
 const write = (state: AlertState) =>
   updateDocument(store, ALERT_STATE_KEY, AlertStateSchema, () => ({ value: state, result: undefined }));
+
+describe('what updateDocument writes', () => {
+  it('refuses a value its own schema would not read back, writes nothing, and names the key and field', async () => {
+    // #22 finding 1: a write that is never validated can leave a document no later run can read.
+    const good = emptyAlertState();
+    await write(good);
+    const bad: AlertState = {
+      ...good,
+      snoozes: {
+        all: { until: '2025-11-12T05:00:00Z', at: '2025-11-12T03:00:00Z', reason: 'x'.repeat(501) },
+      },
+    };
+    const attempt = write(bad);
+    await expect(attempt).rejects.toBeInstanceOf(DocumentInvalidError);
+    await expect(attempt).rejects.toThrow(
+      /alerts\.json: it would not match its schema \(snoozes\.all\.reason/,
+    );
+    expect((await readDocument(store, ALERT_STATE_KEY, AlertStateSchema))?.value).toEqual(good);
+  });
+});
 
 describe('the alert state through readDocument and updateDocument', () => {
   it('reads back an evaluated state exactly as it was written: firing, notified, history, a failing monitor', async () => {

@@ -10,6 +10,7 @@ import { silentLogger } from '../../../lambda/shared/logger';
 import { DigestRecordSchema, digestRecordKey } from '../../../lambda/use-cases/digest-record';
 import { readDocument } from '../../../lambda/use-cases/json-document';
 import {
+  CATCH_UP_DAYS,
   DigestDateError,
   DigestDeliveryError,
   type DigestDeps,
@@ -17,6 +18,7 @@ import {
 } from '../../../lambda/use-cases/run-digest';
 import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';
 import { startTestStandIn, TEST_ZONE, testClient } from '../../helpers/airudder';
+import { recordingStore } from '../../helpers/recording-store';
 import { startS3Emulator } from '../../helpers/s3-emulator';
 
 const MORNING = new Date('2025-11-12T01:30:00Z'); // 08:30 in Jakarta: the digest of 2025-11-11
@@ -280,6 +282,20 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
         'Robot digest Tue 11 Nov',
         'Robot digest Wed 12 Nov',
       ]);
+    });
+
+    it('reads the records of the days it may owe together, not one after another, and still posts oldest first', async () => {
+      // Prepare: D refused by Slack, so the run for D+1 owes it; each read is held and counted
+      const plain = createS3ObjectStore(s3.client, s3.bucket, 'catch-up-reads');
+      slack.respondWith({ status: 503 }, { status: 503 }, { status: 503 });
+      await expect(runAt(plain, 'd', MORNING)).rejects.toThrow(DigestDeliveryError);
+      const { store, mostInFlight } = recordingStore(plain);
+      // Act
+      const next = await runAt(store, 'd+1', NEXT_MORNING);
+      // Assess: the six earlier days' records were in flight at once
+      expect(mostInFlight('get', 'digest/')).toBe(CATCH_UP_DAYS - 1);
+      expect(next.caughtUp.map((earlier) => earlier.date)).toEqual(['2025-11-11']);
+      expect(next).toMatchObject({ outcome: 'posted', date: '2025-11-12' });
     });
 
     it('posts a claim older than the timeout when rerun for the same date', async () => {
