@@ -21,9 +21,6 @@ export interface DetectionSummary {
   readonly incidents: number;
 }
 
-const detections = (incidents: readonly IncidentOutcome[]): number[] =>
-  incidents.flatMap((incident) => (incident.detectionMin === undefined ? [] : [incident.detectionMin]));
-
 /** Delays of the severe drops; a missed one counts as never (so it pushes the percentiles up). */
 function severeDelays(incidents: readonly IncidentOutcome[]): number[] {
   return incidents
