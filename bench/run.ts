@@ -8,6 +8,7 @@ import { startBenchServices } from './bench-services';
 import { benchBundle } from './bundle';
 import { benchColdStart } from './cold-start';
 import { benchCuratedSql } from './curated-sql';
+import { runDetection } from './detection/run-detection';
 import { describeMachine, machineFacts } from './machine';
 import { type DetailTable, formatDetail, formatSummary, type ResultRow, type SectionResult } from './report';
 import { benchRunOverhead } from './run-overhead';
@@ -115,7 +116,10 @@ async function main(): Promise<void> {
   console.log(`\nWrote ${path.relative(REPO_ROOT, RESULTS_FILE)}`);
 }
 
-main().catch((error: unknown) => {
+// `npm run bench -- detection [...]`: the detection benchmark (bench/detection), a benchmark of its own.
+const run =
+  process.argv[2] === 'detection' ? runDetection(process.argv.slice(3), (line) => console.log(line)) : main();
+run.catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

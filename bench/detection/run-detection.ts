@@ -11,7 +11,7 @@ export async function runDetection(argv: readonly string[], print: (line: string
     args: [...argv],
     options: {
       seed: { type: 'string', default: '20261206' },
-      starts: { type: 'string', default: '3' },
+      starts: { type: 'string', default: '2' },
       days: { type: 'string', default: '30' },
       rules: { type: 'string', multiple: true },
       'skip-previous': { type: 'boolean', default: false },
