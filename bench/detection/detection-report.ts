@@ -77,6 +77,20 @@ export function renderDetectionTable(outcomes: readonly RuleSetOutcome[]): strin
       },
     ]),
     ['20-point drop lasting ≥ 1 h: detected', (s) => `${(s.twentyPointHourShare * 100).toFixed(0)} %`],
+    ...[30, 60].map((transfers): [string, (s: DetectionSummary, o: RuleSetOutcome) => string] => [
+      `… of them at ≥ ${transfers} transfers/h`,
+      (_s, o) => {
+        const cases = o.incidents.filter(
+          (i) => i.depth === 0.2 && i.lengthMin >= 60 && i.transfersPerHour >= transfers,
+        );
+        const found = cases.filter((i) => i.detectionMin !== undefined).length;
+        return `${cases.length === 0 ? '–' : ((found / cases.length) * 100).toFixed(0)} % of ${cases.length}`;
+      },
+    ]),
+    ...DEPTHS.map((depth): [string, (s: DetectionSummary, o: RuleSetOutcome) => string] => [
+      `missed ${depth * 100}-point drops (of ${outcomes[0]?.incidents.filter((i) => i.depth === depth).length ?? 0})`,
+      (_s, o) => String(o.incidents.filter((i) => i.depth === depth && i.detectionMin === undefined).length),
+    ]),
     ...VOLUMES.map((volume): [string, (s: DetectionSummary, o: RuleSetOutcome) => string] => [
       `missed at ${volume} calls/h peak (of ${outcomesAt(outcomes, volume)})`,
       (_s, o) =>
@@ -84,6 +98,7 @@ export function renderDetectionTable(outcomes: readonly RuleSetOutcome[]): strin
     ]),
     ['false alerts per 30 normal days (all rules)', (s) => s.falsePer30Days.toFixed(1)],
     ['… of them 22:00–06:00', (s) => String(s.falseAtNight)],
+    ['… by hour of day (hour × count)', (_s, o) => byHour(o)],
     ['resolution after the incident ends, median', (s) => minutes(s.resolutionMedianMin)],
     [
       'Slack messages per detected incident, median / max',
@@ -113,4 +128,13 @@ export function describeFalseAlerts(outcome: RuleSetOutcome): string {
   for (const alert of outcome.falseAlerts)
     byRule.set(alert.ruleId, [...(byRule.get(alert.ruleId) ?? []), alert.hour]);
   return `${outcome.name}: ${[...byRule].map(([rule, hours]) => `${rule} at ${hours.map((h) => `${String(h).padStart(2, '0')}h`).join(', ')}`).join('; ')}`;
+}
+
+function byHour(outcome: RuleSetOutcome): string {
+  const counts = new Map<number, number>();
+  for (const alert of outcome.falseAlerts) counts.set(alert.hour, (counts.get(alert.hour) ?? 0) + 1);
+  const hours = [...counts].sort(([a], [b]) => a - b);
+  return hours.length === 0
+    ? 'none'
+    : hours.map(([hour, count]) => `${String(hour).padStart(2, '0')}h×${count}`).join(' ');
 }

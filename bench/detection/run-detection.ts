@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadRuleSet, PREVIOUS_RULES, runDetectionBench, SHIPPED_RULES } from './detection-bench';
 import { describeFalseAlerts, renderDetectionTable } from './detection-report';
@@ -15,6 +16,7 @@ export async function runDetection(argv: readonly string[], print: (line: string
       days: { type: 'string', default: '30' },
       rules: { type: 'string', multiple: true },
       'skip-previous': { type: 'boolean', default: false },
+      json: { type: 'string' },
     },
   });
   const seed = Number(values.seed);
@@ -42,6 +44,7 @@ export async function runDetection(argv: readonly string[], print: (line: string
     `Detection benchmark: seed ${seed}, ${outcomes[0]?.incidents.length ?? 0} transfer incidents and ${normalDays} normal days per rule set, checks every 15 min (${checks} checks in ${seconds.toFixed(0)} s)`,
   );
   print(renderDetectionTable(outcomes));
+  if (values.json !== undefined) await writeFile(values.json, `${JSON.stringify(outcomes, null, 1)}\n`);
   for (const outcome of outcomes) print(describeFalseAlerts(outcome));
 }
 

@@ -110,6 +110,9 @@ export type RollingWindow = z.infer<typeof RollingWindowSchema>;
 /** The group's reminder cadence when the file sets none: hourly, then 2 h, 4 h, capped at 8 h. */
 export const DEFAULT_REMINDERS = { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 } as const;
 
+/** The confidence of `"confidence": true`: the usual 95 % interval. */
+export const DEFAULT_CONFIDENCE = 0.95;
+
 const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const threshold = z.optional(z.number());
 
@@ -136,9 +139,17 @@ export const RuleFieldsSchema = z.strictObject({
   /**
    * Judge the rate's Wilson confidence bound instead of the raw rate: breach only when even the bound
    * least in favour of an alert is beyond the threshold, recover only when the bound least in favour
-   * of recovery is back past `recovery` (0.95 = a 95 % interval). Needs a rate whose count is known.
+   * of recovery is back past `recovery` (0.95 = a 95 % interval; `true` = 0.95). Needs a rate whose
+   * count is known.
    */
-  confidence: z.optional(z.number().check(z.minimum(0.5), z.maximum(0.999))),
+  confidence: z.optional(
+    z.pipe(
+      z.union([z.literal(true), z.number().check(z.minimum(0.5), z.maximum(0.999))], {
+        error: 'expected true (95%) or a confidence from 0.5 to 0.999',
+      }),
+      z.transform((confidence) => (confidence === true ? DEFAULT_CONFIDENCE : confidence)),
+    ),
+  ),
   noData: z._default(NoDataPolicySchema, 'ignore'),
   mute: z._default(z.array(MuteWindowSchema), []),
   runbook: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
