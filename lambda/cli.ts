@@ -11,6 +11,10 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
+// The AWS SDK warns on every process about Node versions it will stop supporting: noise to an
+// operator running a command (the package's `engines` is the support statement). Left as set if set.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 // The CLI entry: everything else is in runCli, which tests call directly.
 runCli(process.argv.slice(2), {
   env: process.env,
@@ -18,6 +22,7 @@ runCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(`${text}\n`),
     stderr: (text) => process.stderr.write(`${text}\n`),
     isTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
     write: (text) => process.stdout.write(text),
     columns: () => process.stdout.columns,
   },

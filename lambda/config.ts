@@ -1,14 +1,30 @@
 import * as z from './domain/zod';
 import { isLoopbackUrl } from './shared/loopback';
+import { SERVICE_NAME } from './shared/telemetry';
 import { IanaTimeZoneSchema } from './shared/time-zone';
+
+/** One variable that is missing or wrong, and what it should be. */
+export interface ConfigProblem {
+  readonly variable: string;
+  /** "is not set (…)", "must use https (…)": follows the variable's name. */
+  readonly problem: string;
+}
 
 /** Thrown when the environment does not describe a usable configuration; names the variable. */
 export class ConfigError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  /** Every variable found wrong, for a caller that lays them out (the CLI, one per line). */
+  readonly problems: readonly ConfigProblem[];
+  constructor(message: string, options?: ErrorOptions & { problems?: readonly ConfigProblem[] }) {
     super(message, options);
     this.name = 'ConfigError';
+    this.problems = options?.problems ?? [];
   }
 }
+
+/** What a required variable holds, for the message when it is not set. */
+const REQUIRED_HINTS: Readonly<Record<string, string>> = {
+  AIRUDDER_TIMEZONE: 'the IANA time zone of the AIRUDDER account, e.g. Asia/Jakarta',
+};
 
 const optionalString = z.pipe(
   z.optional(z.string()),
@@ -84,6 +100,14 @@ export const EnvSchema = z
       z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
       'AIRUDDER stats monitor',
     ),
+    /**
+     * The monitor's telemetry identity: the `service` dimension of its metrics and logs. The
+     * construct sets one per deployed monitor, so two monitors never share a heartbeat.
+     */
+    POWERTOOLS_SERVICE_NAME: z._default(
+      z.string().check(z.trim(), z.minLength(1), z.maxLength(255)),
+      SERVICE_NAME,
+    ),
     DIGEST_TOP_N: positiveInt(5),
     LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']), 'INFO'),
   })
@@ -100,7 +124,8 @@ export const EnvSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['ARCHIVE_BUCKET'],
-          message: 'set ARCHIVE_BUCKET (S3) or ARCHIVE_DIR (local folder)',
+          message:
+            'is not set, nor ARCHIVE_DIR (set ARCHIVE_BUCKET for S3, or ARCHIVE_DIR for a local folder)',
         });
       }
       // Half a credential is a mistake whatever the command; none at all is fine for commands that
@@ -159,6 +184,8 @@ export interface Config {
   readonly failureThreshold: number;
   /** MONITOR_NAME: heads every alert message. */
   readonly monitorName: string;
+  /** POWERTOOLS_SERVICE_NAME: the `service` dimension of the run metrics the alarms read. */
+  readonly serviceName: string;
   readonly digestTopN: number;
   readonly runDeadlineMs: number;
   readonly logLevel: Env['LOG_LEVEL'];
@@ -168,18 +195,32 @@ export interface Config {
 export const missingCredentialsError = () =>
   new ConfigError(
     'Invalid configuration: AIRUDDER_APP_KEY and AIRUDDER_APP_SECRET are required (or set MONITOR_SECRET_ARN to read them from Secrets Manager)',
+    {
+      problems: [
+        {
+          variable: 'AIRUDDER_APP_KEY and AIRUDDER_APP_SECRET',
+          problem: 'are required (or set MONITOR_SECRET_ARN to read them from Secrets Manager)',
+        },
+      ],
+    },
   );
 
 /** Parses the environment once; throws ConfigError naming every variable that is wrong. */
 export function loadConfig(environment: Record<string, string | undefined>): Config {
   const parsed = EnvSchema.safeParse(environment);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? 'environment');
+    const problems = parsed.error.issues.map((issue): ConfigProblem => {
+      const variable = String(issue.path[0] ?? 'environment');
       // Never echo the offending value: it may be a credential or a webhook URL.
-      return `${name} ${issue.message.replace(/^Invalid input: /, '')}`;
+      const problem = / received undefined$/.test(issue.message)
+        ? `is not set (${REQUIRED_HINTS[variable] ?? 'required'})`
+        : issue.message.replace(/^Invalid input: /, '');
+      return { variable, problem };
     });
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+    throw new ConfigError(
+      `Invalid configuration: ${problems.map((p) => `${p.variable} ${p.problem}`).join('; ')}`,
+      { problems },
+    );
   }
   const env = parsed.data;
   return {
@@ -216,6 +257,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     lineCapacity: env.LINE_CAPACITY,
     failureThreshold: env.MONITOR_FAILURE_THRESHOLD,
     monitorName: env.MONITOR_NAME,
+    serviceName: env.POWERTOOLS_SERVICE_NAME,
     digestTopN: env.DIGEST_TOP_N,
     runDeadlineMs: env.RUN_DEADLINE_MS,
     logLevel: env.LOG_LEVEL,

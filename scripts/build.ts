@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import {
@@ -13,6 +13,7 @@ import {
  * `npm run build` (and `prepare`, so `npm ci` and `npm pack` run it): the package a CDK app installs.
  *   dist/lib, dist/lambda   the construct library compiled to CommonJS with .d.ts (tsconfig.build.json)
  *   dist/handler            the function bundled once, with its source map, used through Code.fromAsset
+ *   dist/cli                the operators' CLI (`bin`: airudder-monitor), one file with its dependencies
  * The handler is bundled with the same options the project's own stack gives NodejsFunction.
  */
 
@@ -37,6 +38,40 @@ export async function buildHandler(outdir: string = PREBUILT_HANDLER_DIR) {
   });
 }
 
+/** Where `npm run build` puts the CLI; package.json's `bin` points at the file in it. */
+export const PREBUILT_CLI_FILE = path.join(ROOT, 'dist', 'cli', 'airudder-monitor.js');
+
+/**
+ * Modules the CLI loads from the installed package's node_modules instead of its bundle: DuckDB is a
+ * native library (one prebuilt binary per platform, 68 MB on linux-x64), an optional dependency that
+ * only `sql` loads.
+ */
+export const CLI_EXTERNAL_MODULES = ['@duckdb/node-api'];
+
+/**
+ * Bundles lambda/cli.ts with the AWS SDK, @slack/webhook and zod inside it: an operator's
+ * `npm install` of the package needs no devDependency at run time, and a CDK app that installs the
+ * package for the construct gets no SDK it does not use. Node 20 is the oldest Node the package
+ * supports (`engines`).
+ */
+export async function buildCli(outfile: string = PREBUILT_CLI_FILE) {
+  return build({
+    entryPoints: [path.join(ROOT, 'lambda', 'cli.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    minify: true,
+    // Error classes keep their names (they are set explicitly too), and stack traces stay readable.
+    keepNames: true,
+    banner: { js: '#!/usr/bin/env node' },
+    external: CLI_EXTERNAL_MODULES,
+    logLevel: 'warning',
+  });
+}
+
 async function main() {
   rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
   const tsc = spawnSync(
@@ -49,6 +84,8 @@ async function main() {
     return;
   }
   await buildHandler();
+  await buildCli();
+  chmodSync(PREBUILT_CLI_FILE, 0o755);
 }
 
 if (require.main === module) {

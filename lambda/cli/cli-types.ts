@@ -16,6 +16,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** True when stdout is a terminal: a long job may then redraw one progress line instead of printing many. */
   readonly isTTY?: boolean;
+  /** True when stderr (where logs go) is a terminal; defaults to `isTTY`. */
+  readonly stderrIsTTY?: boolean;
   /** Writes to stdout as is, without a newline (for a progress line redrawn with `\r`). */
   readonly write?: (text: string) => void;
   /** The terminal's width in columns, when stdout is a terminal that reports it. */

@@ -1,7 +1,8 @@
 import packageJson from '../../package.json';
+import { GLOBAL_FLAGS } from './global-flags';
 
 /**
- * What `npm run job -- <command> --help` prints: usage, flags, and the environment the command
+ * What `airudder-monitor <command> --help` prints: usage, flags, and the environment the command
  * reads. Built from data only, so it works before (and without) any configuration.
  */
 
@@ -28,6 +29,13 @@ export interface CommandHelp {
 }
 
 export const VERSION: string = packageJson.version;
+
+/** The command operators type: the package's `bin` (in a clone, `npm run job --` runs the same CLI). */
+export const PROGRAM = 'airudder-monitor';
+
+/** The exit codes, as every --help and the README list them. */
+export const EXIT_CODES = `Exit codes: 0 done; 1 the run failed (verify: problems found); 2 bad usage or configuration;
+130 interrupted (Ctrl-C).`;
 
 export const versionLine = () => `${packageJson.name} ${VERSION} (node ${process.version})`;
 
@@ -66,7 +74,15 @@ export const ENV_HELP = {
   ],
   failures: [env('MONITOR_FAILURE_THRESHOLD', 'failed runs before "monitor degraded" (default 3)')],
   digest: [env('DIGEST_TOP_N', 'items listed before "others" (default 5)')],
-  logs: [env('LOG_LEVEL', 'DEBUG, INFO, WARN or ERROR (default INFO); logs go to stderr')],
+  monitor: [
+    env('MONITOR_NAME', 'display name heading every alert and digest (default "AIRUDDER stats monitor")'),
+  ],
+  logs: [
+    env(
+      'LOG_LEVEL',
+      'DEBUG (each request), INFO, WARN or ERROR; logs go to stderr (default INFO, WARN on a terminal)',
+    ),
+  ],
 } satisfies Record<string, readonly EnvHelp[]>;
 
 export const JSON_FLAG: FlagHelp = {
@@ -77,10 +93,10 @@ const HELP_FLAG: FlagHelp = { flag: '--help, -h', description: 'print this help 
 
 /** The help of one command, for a terminal 80 columns wide. */
 export function renderCommandHelp(name: string, help: CommandHelp): string {
-  const flags = [...help.flags, ...(help.json ? [JSON_FLAG] : []), HELP_FLAG];
+  const flags = [...help.flags, ...(help.json ? [JSON_FLAG] : []), ...GLOBAL_FLAGS, HELP_FLAG];
   const flagWidth = Math.max(...flags.map((flag) => flag.flag.length));
   const lines = [
-    `Usage: npm run job -- ${help.usage}`,
+    `Usage: ${PROGRAM} ${help.usage}`,
     '',
     help.summary,
     '',
@@ -93,6 +109,6 @@ export function renderCommandHelp(name: string, help: CommandHelp): string {
       lines.push(`  ${variable.required ? '*' : ' '} ${variable.name}`, `      ${variable.description}`);
     }
   }
-  lines.push('', `Exit codes: 0 done; 1 ${name} failed; 2 bad usage or configuration.`);
+  lines.push('', EXIT_CODES.replace('the run failed', `${name} failed`));
   return lines.join('\n');
 }

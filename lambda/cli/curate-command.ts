@@ -35,14 +35,14 @@ const CURATE_DAYS: DayOutcomes<CurateOutcome> = {
 export const curateCommand: Command = {
   summary: 'Rebuild the curated tables (for Athena and sql) from the raw whole-day responses; idempotent.',
   usage:
-    'curate --from YYYY-MM-DD --to YYYY-MM-DD [--to-dir FOLDER (write curated/ there, not into the archive)]',
+    'curate --from YYYY-MM-DD --to YYYY-MM-DD [--to-dir FOLDER (write curated/ there, not into the archive)] [--json]',
   flags: [
     { flag: '--from YYYY-MM-DD', description: 'first local day to curate' },
     { flag: '--to YYYY-MM-DD', description: 'last local day to curate, included' },
     { flag: '--to-dir FOLDER', description: 'write curated/ into FOLDER instead of the archive' },
   ],
   env: [...ENV_HELP.zone, ...ENV_HELP.archive, ...ENV_HELP.logs],
-  json: false,
+  json: true,
   async run(args, context) {
     const flags = parseFlags(args, {
       from: { type: 'string' },
@@ -71,8 +71,19 @@ export const curateCommand: Command = {
       reporter.finish();
     }
     const { counts } = result;
-    io.stdout(
+    context.report(
       `Done: ${counts.written} written, ${counts.unchanged} unchanged, ${counts['no-response']} without a whole-day response, ${counts.failed} failed.`,
+      {
+        ok: counts.failed + result.notStarted.length === 0,
+        from,
+        to,
+        target: target.describe(CURATED_PREFIX),
+        counts,
+        days: result.days.map((day) =>
+          day.status === 'failed' ? { ...day, reason: context.redactor.redact(day.reason) } : day,
+        ),
+        notStarted: result.notStarted,
+      },
     );
     if (counts.failed + result.notStarted.length > 0) {
       throw new CurateIncompleteError(

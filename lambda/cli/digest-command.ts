@@ -1,5 +1,6 @@
 import { wholeDayWindow } from '../domain/query-window';
-import { assertDayIsOver, runDigest } from '../use-cases/run-digest';
+import { renderMessageAsText } from '../domain/slack/render-text';
+import { assertDayIsOver, type DateOutcome, runDigest } from '../use-cases/run-digest';
 import type { Command } from './cli-types';
 import { ENV_HELP } from './command-help';
 import { parseFlags } from './parse-flags';
@@ -7,7 +8,7 @@ import { UsageError } from './usage-error';
 
 export const digestCommand: Command = {
   summary: "Post the daily digest (default: yesterday in the account's zone), once per date.",
-  usage: 'digest [--date YYYY-MM-DD] [--force] [--detail]',
+  usage: 'digest [--date YYYY-MM-DD] [--force] [--detail] [--json]',
   flags: [
     {
       flag: '--date YYYY-MM-DD',
@@ -20,13 +21,14 @@ export const digestCommand: Command = {
     ...ENV_HELP.zone,
     ...ENV_HELP.archive,
     ...ENV_HELP.airudder,
+    ...ENV_HELP.monitor,
     ...ENV_HELP.slack,
     ...ENV_HELP.digestSlack,
     ...ENV_HELP.rules,
     ...ENV_HELP.digest,
     ...ENV_HELP.logs,
   ],
-  json: false,
+  json: true,
   async run(args, context) {
     const flags = parseFlags(args, {
       date: { type: 'string' },
@@ -55,16 +57,31 @@ export const digestCommand: Command = {
       detail: flags.detail ?? false,
       deadline: context.deadline,
     });
-    for (const earlier of result.caughtUp) {
-      if (earlier.outcome === 'posted')
-        context.io.stdout(`Digest for ${earlier.date} posted (owed by an earlier run).`);
-    }
-    context.io.stdout(
+    const lines = result.caughtUp.flatMap((earlier) =>
+      earlier.outcome === 'posted' ? [`Digest for ${earlier.date} posted (owed by an earlier run).`] : [],
+    );
+    lines.push(
       result.outcome === 'posted'
         ? `Digest for ${result.date} posted (raw data: ${result.rawKey}).`
         : result.outcome === 'already-posted'
           ? `Digest for ${result.date} was already posted; nothing sent (use --force to post it again).`
           : `Another run is posting the digest for ${result.date}; nothing sent.`,
     );
+    context.report(lines.join('\n'), {
+      ...describeOutcome(result),
+      caughtUp: result.caughtUp.map(describeOutcome),
+    });
   },
 };
+
+/** A date's outcome for --json: the message as the text a reader sees, not Block Kit. */
+function describeOutcome(outcome: DateOutcome) {
+  return outcome.outcome === 'posted'
+    ? {
+        date: outcome.date,
+        outcome: outcome.outcome,
+        rawKey: outcome.rawKey,
+        text: renderMessageAsText(outcome.message),
+      }
+    : { date: outcome.date, outcome: outcome.outcome };
+}

@@ -1,5 +1,6 @@
 import type { BackfillProgress, DayOutcome } from '../use-cases/backfill';
 import type { CliIo } from './cli-types';
+import { CLEAR_LINE } from './share-terminal';
 
 /**
  * Shows a day-by-day job's progress (backfill, curate). On a terminal (`io.isTTY` with `io.write`): one line redrawn in place
@@ -41,7 +42,6 @@ export interface ProgressReporterOptions {
   readonly barWidth?: number;
 }
 
-const CLEAR_LINE = '\r\x1b[K';
 /** When the terminal does not say how wide it is. */
 const DEFAULT_COLUMNS = 80;
 /** A narrower bar says nothing: drop it instead. */

@@ -27,6 +27,7 @@ export const replayCommand: Command = {
     ...ENV_HELP.archive,
     ...ENV_HELP.rules,
     ...ENV_HELP.digest,
+    ...ENV_HELP.monitor,
     ...ENV_HELP.slack,
     ...ENV_HELP.logs,
   ],

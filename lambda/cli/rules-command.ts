@@ -17,7 +17,7 @@ import { ENV_HELP } from './command-help';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
 
-const USAGE = 'rules validate FILE | rules push FILE [--yes] | rules show';
+const USAGE = 'rules validate FILE | rules push FILE [--yes] | rules show  [--json]';
 
 export const rulesCommand: Command = {
   summary:
@@ -36,7 +36,7 @@ export const rulesCommand: Command = {
     { flag: 'show', description: 'print the active rules, their version and where they come from' },
   ],
   env: [...ENV_HELP.zone, ...ENV_HELP.archive, ...ENV_HELP.logs],
-  json: false,
+  json: true,
   async run(args, context) {
     const [action, ...rest] = args;
     switch (action) {
@@ -44,7 +44,12 @@ export const rulesCommand: Command = {
         const { file } = fileArgument(rest, action, {});
         const candidate = await readCandidate(file);
         const history = await historyOf(context, candidate.rules);
-        context.io.stdout([describeCandidate(candidate), ...describeHistory(history)].join('\n'));
+        context.report([describeCandidate(candidate), ...describeHistory(history)].join('\n'), {
+          ok: true,
+          action,
+          ...candidateDocument(candidate),
+          history,
+        });
         return;
       }
       case 'push':
@@ -107,6 +112,12 @@ async function readCandidate(file: string): Promise<Candidate> {
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
+const candidateDocument = (candidate: Candidate) => ({
+  file: candidate.file,
+  version: candidate.version,
+  rules: candidate.rules.map((rule) => rule.id),
+});
+
 const describeCandidate = (candidate: Candidate) =>
   `${candidate.file}: valid, ${plural(candidate.rules.length, 'rule')} (${candidate.version}).`;
 
@@ -135,7 +146,9 @@ async function push(args: readonly string[], context: CommandContext): Promise<v
   const candidate = await readCandidate(file);
   const store = context.wiring.archive();
   const location = store.describe(RULES_KEY);
-  const lines = [describeCandidate(candidate), ...describeHistory(await historyOf(context, candidate.rules))];
+  const history = await historyOf(context, candidate.rules);
+  const lines = [describeCandidate(candidate), ...describeHistory(history)];
+  const document = { action: 'push', ...candidateDocument(candidate), history, location };
 
   const stored = await readStoredRules(store);
   const base = stored?.text ?? bundledRules().text;
@@ -143,8 +156,9 @@ async function push(args: readonly string[], context: CommandContext): Promise<v
     stored === undefined ? `bundled defaults (${rulesVersion(base)})` : `${location} (${stored.version})`;
   const changes = diffRules(jsonOrUndefined(base), JSON.parse(candidate.text));
   if (changes.length === 0 && (stored !== undefined || candidate.version === rulesVersion(base))) {
-    io.stdout(
+    context.report(
       [...lines, `No change: the active rules, ${baseName}, already say this. Nothing written.`].join('\n'),
+      { ok: true, ...document, pushed: false, reason: 'no-change', changes },
     );
     return;
   }
@@ -162,13 +176,19 @@ async function push(args: readonly string[], context: CommandContext): Promise<v
       );
     }
     if (!(await context.confirm(`Push ${candidate.version} to ${location}? [y/N] `))) {
-      io.stdout('Not pushed.');
+      context.report('Not pushed.', { ok: true, ...document, pushed: false, reason: 'declined', changes });
       return;
     }
   }
   const written = await pushRules(store, candidate.text, stored);
   const versionId = written.versionId === undefined ? '' : `, S3 version id ${written.versionId}`;
-  io.stdout(`Pushed ${written.version}${versionId} to ${location}. The next check uses it.`);
+  context.report(`Pushed ${written.version}${versionId} to ${location}. The next check uses it.`, {
+    ok: true,
+    ...document,
+    pushed: true,
+    changes,
+    ...(written.versionId === undefined ? {} : { versionId: written.versionId }),
+  });
 }
 
 const jsonOrUndefined = (text: string): unknown => {
@@ -193,5 +213,14 @@ async function show(context: CommandContext): Promise<void> {
   }
   if (active.origin === 'file') lines.push('(RULES_FILE is set: it overrides the rules in the archive.)');
   lines.push(active.text.trimEnd());
-  context.io.stdout(lines.join('\n'));
+  context.report(lines.join('\n'), {
+    ok: true,
+    action: 'show',
+    source: active.source,
+    origin: active.origin,
+    version: active.version,
+    ...(active.versionId === undefined ? {} : { versionId: active.versionId }),
+    ...(active.invalid ? { invalid: active.invalid } : {}),
+    rules: JSON.parse(active.text) as unknown,
+  });
 }

@@ -6,11 +6,13 @@ import type { MonitorSecret } from '../adapters/secrets/monitor-secret';
 import { createWiring } from '../composition';
 import { ConfigError, loadConfig } from '../config';
 import { RulesFileError } from '../domain/alerts/rules';
-import { createJsonLogger } from '../shared/logger';
+import { createJsonLogger, type LogLevel } from '../shared/logger';
 import { createRedactor } from '../shared/redact';
 import type { CliIo, Command, CommandContext } from './cli-types';
-import { renderCommandHelp, versionLine } from './command-help';
+import { EXIT_CODES, PROGRAM, renderCommandHelp, versionLine } from './command-help';
 import { COMMANDS } from './commands';
+import { archiveEnvironment, extractGlobalFlags, GLOBAL_FLAGS } from './global-flags';
+import { shareTerminal } from './share-terminal';
 import { UsageError } from './usage-error';
 
 export interface CliDeps {
@@ -28,16 +30,21 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-const USAGE = `Usage: npm run job -- <command> [options]
+const USAGE = `Usage: ${PROGRAM} <command> [options]
 
 Commands:
 ${Object.entries(COMMANDS)
   .map(([name, command]) => `  ${name.padEnd(9)} ${command.summary}\n            ${command.usage}`)
   .join('\n')}
 
-"npm run job -- <command> --help" shows a command's flags and the environment it reads;
-"npm run job -- --version" the version.
-Exit codes: 0 done; 1 the run failed; 2 bad usage or configuration.`;
+Every command also takes:
+${GLOBAL_FLAGS.map((flag) => `  ${flag.flag}\n            ${flag.description}`).join('\n')}
+
+"${PROGRAM} <command> --help" shows a command's flags and the environment it reads (AIRUDDER_TIMEZONE,
+ARCHIVE_BUCKET or ARCHIVE_DIR, MONITOR_NAME, LOG_LEVEL…); "${PROGRAM} --version" (-V) the version.
+AWS access (S3, Secrets Manager) uses the AWS SDK's default credential chain: AWS_PROFILE, SSO,
+environment variables, instance roles; the region from AWS_REGION or the profile.
+${EXIT_CODES}`;
 
 const isHelpFlag = (arg: string) => arg === '--help' || arg === '-h';
 
@@ -47,7 +54,7 @@ const commandNamed = (name: string): Command | undefined =>
 /** The whole CLI as a function: argv in, exit code out. Never throws. */
 export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === '--version' || name === '-v' || name === 'version') {
+  if (name === '--version' || name === '-V' || name === '-v' || name === 'version') {
     deps.io.stdout(versionLine());
     return EXIT_OK;
   }
@@ -69,11 +76,10 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
     return EXIT_OK;
   }
   const json = command.json && rest.includes('--json');
-  const args = json ? rest.filter((arg) => arg !== '--json') : rest;
   // With --json, stdout carries one JSON document and nothing else: text and console messages go to stderr.
   const io: CliIo = json
     ? { stdout: deps.io.stderr, stderr: deps.io.stderr }
-    : { ...deps.io, isTTY: deps.io.isTTY === true && !isDumbTerminal(deps.env) };
+    : shareTerminal({ ...deps.io, isTTY: deps.io.isTTY === true && !isDumbTerminal(deps.env) });
   let reported = false;
   const report = (text: string, document: Record<string, unknown>) => {
     if (reported) throw new Error(`${name} reported its result twice`);
@@ -83,7 +89,10 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
   };
   const redactor = createRedactor();
   try {
-    const config = loadConfig(deps.env);
+    const global = extractGlobalFlags(json ? rest.filter((arg) => arg !== '--json') : rest);
+    const args = global.args;
+    const env = global.archive ? { ...deps.env, ...archiveEnvironment(global.archive) } : deps.env;
+    const config = loadConfig(env);
     for (const secret of [
       config.airudder.credentials?.appKey,
       config.airudder.credentials?.appSecret,
@@ -92,7 +101,10 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
     ]) {
       redactor.add(secret);
     }
-    const logger = createJsonLogger((line) => io.stderr(redactor.redact(line)), config.logLevel);
+    const logger = createJsonLogger(
+      (line) => io.stderr(redactor.redact(line)),
+      logLevelFor(env, config.logLevel, { verbose: global.verbose, terminal: logsOnTerminal(deps.io) }),
+    );
     const now = deps.now ?? (() => new Date());
     const deadline = Date.now() + config.runDeadlineMs;
     const context: CommandContext = {
@@ -131,12 +143,45 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
       deps.io.stdout(JSON.stringify({ command: name, ok: false, error: failure }, null, 2));
     }
     if (usage) {
-      io.stderr(`${message}\n\nRun "npm run job -- ${name} --help" for usage.`);
+      const text = error instanceof ConfigError ? describeConfigError(error, redactor.redact) : message;
+      io.stderr(`${text}\n\nRun "${PROGRAM} ${name} --help" for usage.`);
       return EXIT_USAGE;
     }
     io.stderr(`${name} failed: ${message}`);
     return EXIT_FAILED;
   }
+}
+
+/**
+ * Logs go to stderr. A person at a terminal sees warnings and errors only (JSON lines would scroll the
+ * progress line and the results away); a pipe, a file or CI gets INFO. LOG_LEVEL wins over both, and
+ * --verbose asks for INFO on a terminal too.
+ */
+export function logLevelFor(
+  env: Record<string, string | undefined>,
+  configured: LogLevel,
+  options: { readonly verbose: boolean; readonly terminal: boolean },
+): LogLevel {
+  if (env.LOG_LEVEL?.trim()) return configured;
+  if (options.verbose) return 'INFO';
+  return options.terminal ? 'WARN' : 'INFO';
+}
+
+const logsOnTerminal = (io: CliIo) => io.stderrIsTTY ?? io.isTTY === true;
+
+/** Each wrong variable on a line of its own, and how to set one. */
+function describeConfigError(error: ConfigError, redact: (text: string) => string): string {
+  if (error.problems.length === 0) return redact(error.message);
+  const archive = error.problems.some((problem) => problem.variable.startsWith('ARCHIVE_'));
+  return [
+    'The configuration is incomplete or wrong:',
+    ...error.problems.map((problem) => redact(`  ${problem.variable} ${problem.problem}`)),
+    '',
+    'Set a variable in the environment of the command, e.g. "export AIRUDDER_TIMEZONE=Asia/Jakarta".',
+    ...(archive
+      ? ['The archive can also be given as --archive s3://BUCKET/PREFIX or --archive FOLDER.']
+      : []),
+  ].join('\n');
 }
 
 /** TERM=dumb (Emacs shells, some CI) cannot redraw a line: print plain lines there. */

@@ -45,7 +45,7 @@ function splitArgs(args: readonly string[], valued: readonly string[]) {
 
 export const snoozeCommand: Command = {
   summary: 'Hold the fired and reminder messages of a rule (or all) for a while; resolutions still go out.',
-  usage: 'snooze <rule-id|all> (--for 2h | --until "YYYY-MM-DD HH:mm") [--reason TEXT]',
+  usage: 'snooze <rule-id|all> (--for 2h | --until "YYYY-MM-DD HH:mm") [--reason TEXT] [--json]',
   flags: [
     {
       flag: '<rule-id|all>',
@@ -59,7 +59,7 @@ export const snoozeCommand: Command = {
     },
   ],
   env: ENV,
-  json: false,
+  json: true,
   async run(args, context) {
     const { positionals, flags: flagArgs } = splitArgs(args, ['--for', '--until', '--reason']);
     const flags = parseFlags(flagArgs, {
@@ -78,9 +78,17 @@ export const snoozeCommand: Command = {
       ...(reason ? { reason } : {}),
     });
     const what = target === SNOOZE_ALL ? 'All alerts' : `Rule ${target}`;
-    context.io.stdout(
+    context.report(
       `${what} snoozed until ${localMinute(until, timeZone)} ${timeZone} (${formatSpan(until.getTime() - now.getTime())} from now)` +
         `${reason ? `: ${reason}` : ''}. Fired and reminder messages are held; resolutions still go out.`,
+      {
+        ok: true,
+        target,
+        until: until.toISOString(),
+        untilLocal: localMinute(until, timeZone),
+        timeZone,
+        ...(reason ? { reason } : {}),
+      },
     );
   },
 };
@@ -136,19 +144,20 @@ function untilOf(flags: { for?: string; until?: string }, now: Date, timeZone: s
 
 export const unsnoozeCommand: Command = {
   summary: 'End the snooze of a rule (or all) now; what is still firing is announced at the next check.',
-  usage: 'unsnooze <rule-id|all>',
+  usage: 'unsnooze <rule-id|all> [--json]',
   flags: [{ flag: '<rule-id|all>', description: 'the rule whose snooze ends, or every snooze' }],
   env: ENV,
-  json: false,
+  json: true,
   async run(args, context) {
     const { positionals, flags } = splitArgs(args, []);
     parseFlags(flags, {});
     const target = await targetOf(positionals, 'unsnooze', context);
     const ended = await unsnoozeAlerts(context.wiring.archive(), target, context.now());
-    context.io.stdout(
+    context.report(
       ended.length === 0
         ? `Nothing to unsnooze: ${target === SNOOZE_ALL ? 'no snooze is running' : `rule ${target} is not snoozed on its own`}.`
         : `Ended: ${ended.join(', ')}. The next check announces what is still firing.`,
+      { ok: true, target, ended },
     );
   },
 };

@@ -102,7 +102,7 @@ function curatedRoot(dir: string | undefined, context: CommandContext): string {
   if (archive.kind === 'folder') return resolve(archive.dir, archive.prefix ?? '');
   throw new UsageError(
     `sql reads the curated tables from a folder, and the archive is s3://${archive.bucket}. Bring them down first ` +
-      `("npm run job -- curate --from YYYY-MM-DD --to YYYY-MM-DD --to-dir FOLDER", or aws s3 sync of curated/), ` +
+      `("airudder-monitor curate --from YYYY-MM-DD --to YYYY-MM-DD --to-dir FOLDER", or aws s3 sync of curated/), ` +
       'then run sql with --dir FOLDER',
   );
 }

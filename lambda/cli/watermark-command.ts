@@ -7,7 +7,7 @@ import { parseInstant } from './instant-flag';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
 
-const USAGE = 'watermark [show] | watermark reset [--to INSTANT] [--yes]';
+const USAGE = 'watermark [show] | watermark reset [--to INSTANT] [--yes]  [--json]';
 
 /**
  * The alert state's evaluation watermark: shown, and moved back when a fast clock or an event from
@@ -28,7 +28,7 @@ export const watermarkCommand: Command = {
     { flag: '--yes', description: 'reset without asking (scripts; required when stdin is not a terminal)' },
   ],
   env: [...ENV_HELP.archive, ...ENV_HELP.logs],
-  json: false,
+  json: true,
   async run(args, context) {
     const [action = 'show', ...rest] = args;
     const now = context.now();
@@ -37,10 +37,11 @@ export const watermarkCommand: Command = {
       parseFlags(rest, {});
       const last = await readWatermark(store);
       const ahead = last === undefined ? undefined : tooFarAhead(new Date(last), now);
-      context.io.stdout(
+      context.report(
         last === undefined
           ? 'No check has been evaluated yet.'
           : `Evaluated up to ${last}${ahead === undefined ? '.' : `: ${formatSpan(ahead)} AHEAD of this clock (${now.toISOString()}); checks evaluate nothing until then. Run "watermark reset".`}`,
+        { ok: true, action, watermark: last ?? null, ahead: ahead !== undefined, now: now.toISOString() },
       );
       return;
     }
@@ -51,8 +52,9 @@ export const watermarkCommand: Command = {
     const to = flags.to === undefined ? now : parseInstant('--to', flags.to, now);
     const last = await readWatermark(store);
     if (last === undefined || Date.parse(last) <= to.getTime()) {
-      context.io.stdout(
+      context.report(
         `Nothing to reset: ${last === undefined ? 'no check has been evaluated yet' : `evaluated up to ${last}, not after ${to.toISOString()}`}.`,
+        { ok: true, action, reset: false, watermark: last ?? null, to: to.toISOString() },
       );
       return;
     }
@@ -63,14 +65,28 @@ export const watermarkCommand: Command = {
         );
       }
       if (!(await context.confirm(`Move the watermark back from ${last} to ${to.toISOString()}? [y/N] `))) {
-        context.io.stdout('Not reset.');
+        context.report('Not reset.', {
+          ok: true,
+          action,
+          reset: false,
+          watermark: last,
+          to: to.toISOString(),
+        });
         return;
       }
     }
     const reset = await resetWatermark(store, to);
-    context.io.stdout(
+    context.report(
       `Watermark moved back from ${reset.before ?? last} to ${to.toISOString()} (${reset.moved} evaluation time${reset.moved === 1 ? '' : 's'} moved). ` +
         'The next check evaluates again.',
+      {
+        ok: true,
+        action,
+        reset: true,
+        watermark: reset.before ?? last,
+        to: to.toISOString(),
+        moved: reset.moved,
+      },
     );
   },
 };

@@ -345,7 +345,7 @@ class NoiseCounter {
       this.messages.set(n.ruleId, (this.messages.get(n.ruleId) ?? 0) + 1);
       if (n.kind === 'fired') {
         this.openSince.set(n.ruleId, at.getTime());
-        const began = Date.parse(n.breachedAt ?? n.firedAt);
+        const began = Date.parse(n.breachedAt);
         push(this.detection, n.ruleId, (at.getTime() - began) / 60_000);
         const hour = toWallClock(at, this.timeZone).hour;
         if (hour >= 22 || hour < 6) this.night.set(n.ruleId, (this.night.get(n.ruleId) ?? 0) + 1);

@@ -1,3 +1,4 @@
+import { claim, releaseClaims, unclaimed } from '../domain/alerts/claims';
 import { type Evaluation, evaluateRules, type RuleResult } from '../domain/alerts/evaluate';
 import { type ArchivedNeeds, archivedNeeds } from '../domain/alerts/measure';
 import type { Notification } from '../domain/alerts/notify';
@@ -12,6 +13,7 @@ import {
   recordRunFailure,
   recordRunSuccess,
 } from '../domain/alerts/state';
+import { newClaim } from '../domain/claim';
 import type { ObjectStore } from '../domain/object-store';
 import { daySoFarWindow, type QueryWindow, rollingWindow, shiftDate } from '../domain/query-window';
 import { rawKey } from '../domain/raw-archive';
@@ -26,16 +28,29 @@ import {
 } from '../domain/snooze';
 import type { StatisticsResponse } from '../domain/statistics-schema';
 import { parseStatistics } from '../domain/statistics-schema';
-import { claim, releaseClaims, unclaimed } from './alert-claims';
+import { type ActiveRules, RulesUnavailableError } from './active-rules';
 import { readCheckNear } from './archived-checks';
 import { readArchivedDay } from './archived-days';
+import { type ClaimStep, deliverOnce, storeClock } from './deliver-once';
 import { type ArchivedResponse, type FetchDeps, fetchAndArchive } from './fetch-and-archive';
-import { readDocument, updateDocument, type VersionedDocument } from './json-document';
+import {
+  DocumentCorruptError,
+  readDocument,
+  serializeDocument,
+  type VersionedDocument,
+} from './json-document';
 import { describeRunFailure } from './run-failure';
 
 export interface CheckDeps extends FetchDeps {
   readonly notifier: Notifier;
   readonly rules: readonly Rule[];
+  /** The rules in use with their version and source (the composition root sets it). */
+  readonly activeRules?: ActiveRules;
+  /**
+   * Why the rules could not be read (the rules object or state/rules.json unreadable). The check
+   * still fetches and archives, then counts as a failed run towards "monitor degraded".
+   */
+  readonly rulesFailure?: unknown;
   /** The group's reminder cadence (the rules file's `reminders`); default hourly with back-off. */
   readonly reminders?: RepeatPolicy;
   readonly timeZone: string;
@@ -46,7 +61,10 @@ export interface CheckDeps extends FetchDeps {
   readonly failureThreshold: number;
   /** Identifies this run in claims (Lambda request id, or a random id). */
   readonly runId: string;
-  /** The real clock: only for claim ages, never for windows or decisions. */
+  /**
+   * This host's clock: never for windows or decisions; claims use the store's clock (deliver-once.ts),
+   * this one only when the store tells no time, and to turn the deadline into time left.
+   */
   readonly now: () => Date;
 }
 
@@ -116,7 +134,13 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     throw error;
   }
 
-  const before = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
+  if (deps.rulesFailure !== undefined) {
+    const failure = new RulesUnavailableError(deps.rulesFailure, fetched.archived.location);
+    await recordFailure(deps, at, describeRunFailure(failure), request.deadline);
+    throw failure;
+  }
+
+  const before = await readAlertState(deps, at, request.deadline);
   const last = before?.value.lastScheduledTime;
   if (last !== undefined && at.getTime() <= Date.parse(last)) {
     logger.info('Check already evaluated for this scheduled time; nothing to do', {
@@ -136,12 +160,11 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     readOlderWeekWindows(store, at, needs, timeZone),
   ]);
   const windows = new Map(minutes.map((length, index) => [length, windowed[index]?.statistics]));
-  let snoozeEnds: SnoozeEnd[] = [];
-  const { result: evaluation, document: written } = await updateDocument<AlertState, Evaluation>(
-    store,
-    ALERT_STATE_KEY,
-    AlertStateSchema,
-    (current) => {
+  const clock = storeClock(store, deps.now);
+  const { result: evaluation } = await deliverAlerts<Evaluation>(
+    deps,
+    at,
+    (current, now) => {
       const evaluated = evaluateRules({
         rules: deps.rules,
         state: recordRunSuccess(current ?? emptyAlertState(), at),
@@ -159,13 +182,17 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
       if (evaluated.outcome === 'already-evaluated') return { value: undefined, result: evaluated };
       // A snooze holds what it covers: held notifications stay owed, unclaimed, for when it ends.
       const { send } = holdSnoozed(evaluated.state, evaluated.notifications, at);
-      const owed = unclaimed(evaluated.state, send, deps.runId, deps.now());
-      snoozeEnds = endedSnoozes(evaluated.state, deps.rules, at);
-      const claimed = claim(evaluated.state, owed, deps.runId, deps.now(), request.deadline);
-      return { value: claimed, result: { ...evaluated, notifications: owed } satisfies Evaluation };
+      const notifications = unclaimed(evaluated.state, send, deps.runId, now);
+      const snoozeEnds = endedSnoozes(evaluated.state, deps.rules, at);
+      const stamp = newClaim(deps.runId, now, clock.deadline(request.deadline));
+      return {
+        value: claim(evaluated.state, notifications, stamp),
+        result: { ...evaluated, notifications },
+        ...(notifications.length > 0 || snoozeEnds.length > 0 ? { work: { notifications, snoozeEnds } } : {}),
+      };
     },
     // The state read above saves a read; if another run wrote since, the CAS conflict re-reads it.
-    { alreadyRead: before ?? null },
+    before ?? null,
   );
   if (evaluation.outcome === 'already-evaluated') {
     const lastScheduledTime = evaluation.state.lastScheduledTime ?? at.toISOString();
@@ -180,7 +207,6 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
       ruleIds: evaluation.droppedRuleIds,
     });
   }
-  await deliver(deps, evaluation.notifications, at, written, snoozeEnds);
   return {
     outcome: 'evaluated',
     window,
@@ -259,6 +285,50 @@ async function latestFinishedDay(deps: CheckDeps, date: string): Promise<Statist
   return undefined;
 }
 
+/**
+ * Thrown when the alert state could not be read: it was set aside (`aside`), a fresh state records
+ * the monitor as degraded, and the next check starts afresh (firing alerts are announced again).
+ */
+export class AlertStateCorruptError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'AlertStateCorruptError';
+  }
+}
+
+/**
+ * The alert state, or — when it cannot be read (not JSON, not its schema) — a loud restart instead of
+ * a silent stop: the document is copied aside as `state/alerts.corrupt-<instant>.json`, replaced
+ * (compare-and-swap against the corrupt copy, so a hand fix made meanwhile wins) by a fresh state
+ * whose monitor is degraded at once, the "monitor degraded" alert goes out naming where the copy is,
+ * and the run fails. The next check evaluates from the fresh state and sends "recovered".
+ */
+async function readAlertState(deps: CheckDeps, at: Date, deadline: number | undefined) {
+  const { store } = deps;
+  try {
+    return await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
+  } catch (error) {
+    if (!(error instanceof DocumentCorruptError)) throw error;
+    const corrupt = await store.get(ALERT_STATE_KEY);
+    if (!corrupt) throw error;
+    const aside = `state/alerts.corrupt-${at.toISOString().replace(/[-:.]/g, '')}.json`;
+    await store.createIfAbsent(aside, corrupt.bytes, { contentType: 'application/json', metadata: {} });
+    const fresh = emptyAlertState();
+    await store.replace(ALERT_STATE_KEY, serializeDocument(store, ALERT_STATE_KEY, AlertStateSchema, fresh), {
+      contentType: 'application/json',
+      metadata: {},
+      expectedVersion: corrupt.version,
+    });
+    const reason = `alert state unreadable (${error.message}); set aside as ${aside}, started afresh`;
+    await recordFailure({ ...deps, failureThreshold: 1 }, at, reason, deadline);
+    throw new AlertStateCorruptError(
+      `${error.message}. It was set aside as ${store.describe(aside)} and a fresh state started; ` +
+        'firing alerts are announced again by the next check.',
+      { cause: error },
+    );
+  }
+}
+
 /** Counts a failed run towards "monitor degraded", and sends that alert once it is owed. */
 async function recordFailure(
   deps: CheckDeps,
@@ -266,39 +336,67 @@ async function recordFailure(
   reason: string,
   deadline: number | undefined,
 ): Promise<void> {
-  const { result: owed, document } = await updateDocument(
-    deps.store,
-    ALERT_STATE_KEY,
-    AlertStateSchema,
-    (current) => {
-      const failed = recordRunFailure(current ?? emptyAlertState(), at, reason, deps.failureThreshold);
-      const { send } = holdSnoozed(
-        failed,
-        owedNotifications(failed, deps.rules, at, deps.timeZone, deps.reminders),
-        at,
-      );
-      const notifications = unclaimed(failed, send, deps.runId, deps.now());
-      return { value: claim(failed, notifications, deps.runId, deps.now(), deadline), result: notifications };
-    },
-  );
-  await deliver(deps, owed, at, document);
+  const clock = storeClock(deps.store, deps.now);
+  await deliverAlerts(deps, at, (current, now) => {
+    const failed = recordRunFailure(current ?? emptyAlertState(), at, reason, deps.failureThreshold);
+    const { send } = holdSnoozed(
+      failed,
+      owedNotifications(failed, deps.rules, at, deps.timeZone, deps.reminders),
+      at,
+    );
+    const notifications = unclaimed(failed, send, deps.runId, now);
+    const stamp = newClaim(deps.runId, now, clock.deadline(deadline));
+    return {
+      value: claim(failed, notifications, stamp),
+      result: undefined,
+      ...(notifications.length > 0 ? { work: { notifications, snoozeEnds: [] } } : {}),
+    };
+  });
+}
+
+/** What one alert message delivers: the notifications it announces and the snoozes it says ended. */
+interface AlertWork {
+  readonly notifications: readonly Notification[];
+  readonly snoozeEnds: readonly SnoozeEnd[];
 }
 
 /**
- * Sends one message; only once Slack accepted it are the notifications recorded as notified.
- * `claimed` is the state as this run wrote it with its claims: the next write starts from it
- * instead of reading it back (if another run wrote since, the CAS conflict re-reads).
+ * Alerts through the delivery protocol (deliver-once.ts): `decide` evaluates and claims in one
+ * write; one message goes out; only once Slack accepted it are the notifications recorded as
+ * notified (and the ended snoozes cleared). Slack refusing it releases the claims: they stay owed.
  */
-async function deliver(
+function deliverAlerts<R>(
   deps: CheckDeps,
-  notifications: readonly Notification[],
   at: Date,
-  claimed: VersionedDocument<AlertState> | undefined,
-  snoozeEnds: readonly SnoozeEnd[] = [],
-): Promise<void> {
+  decide: (current: AlertState | undefined, now: Date) => ClaimStep<AlertState, AlertWork, R>,
+  alreadyRead?: VersionedDocument<AlertState> | null,
+) {
   const { store, logger, runId } = deps;
-  const alreadyRead = claimed ?? null;
-  const endLines = snoozeEndLines(snoozeEnds, deps.timeZone);
+  return deliverOnce<AlertState, AlertWork, void, R>({
+    store,
+    key: ALERT_STATE_KEY,
+    schema: AlertStateSchema,
+    now: storeClock(store, deps.now).now,
+    ...(alreadyRead === undefined ? {} : { alreadyRead }),
+    claim: decide,
+    send: (work) => sendAlertMessage(deps, work, at),
+    confirm: (current, { notifications, snoozeEnds }) =>
+      current &&
+      clearEndedSnoozes(
+        releaseClaims(markNotified(current, notifications, at), notifications, runId),
+        snoozeEnds,
+      ),
+    release: (current, { notifications }) => current && releaseClaims(current, notifications, runId),
+  }).then((delivery) => {
+    const sent = delivery.delivered?.work.notifications ?? [];
+    if (sent.length > 0) logger.info('Alert message sent', { notifications: sent.map((n) => n.key) });
+    return delivery;
+  });
+}
+
+/** One message for `work`; none when there is nothing to say (snoozes that ended with nothing firing). */
+async function sendAlertMessage(deps: CheckDeps, work: AlertWork, at: Date): Promise<void> {
+  const { notifications, snoozeEnds } = work;
   const message = withSnoozeEnds(
     notifications.length === 0
       ? undefined
@@ -307,55 +405,21 @@ async function deliver(
           timeZone: deps.timeZone,
           ...(deps.monitorName === undefined ? {} : { monitorName: deps.monitorName }),
         }),
-    endLines,
+    snoozeEndLines(snoozeEnds, deps.timeZone),
   );
-  if (message === undefined) {
-    // Snoozes that ended with nothing left firing end quietly.
-    if (snoozeEnds.length > 0) {
-      await updateDocument(
-        store,
-        ALERT_STATE_KEY,
-        AlertStateSchema,
-        (current) => ({ value: current && clearEndedSnoozes(current, snoozeEnds), result: undefined }),
-        { alreadyRead },
-      );
-    }
-    return;
-  }
+  if (message === undefined) return;
   try {
     await deps.notifier.send(message);
   } catch (error) {
-    await updateDocument(
-      store,
-      ALERT_STATE_KEY,
-      AlertStateSchema,
-      (current) => ({ value: current && releaseClaims(current, runId), result: undefined }),
-      { alreadyRead },
-    );
     const reason = error instanceof Error ? error.message : String(error);
-    logger.error('Slack did not accept the alert message; the alerts stay owed for the next run', {
+    deps.logger.error('Slack did not accept the alert message; the alerts stay owed for the next run', {
       notifications: notifications.map((n) => n.key),
       error: reason,
     });
     throw new AlertDeliveryError(
       `Slack did not accept ${notifications.length} alert notification(s): ${reason}`,
       notifications,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
-  await updateDocument(
-    store,
-    ALERT_STATE_KEY,
-    AlertStateSchema,
-    (current) => ({
-      value:
-        current &&
-        clearEndedSnoozes(releaseClaims(markNotified(current, notifications, at), runId), snoozeEnds),
-      result: undefined,
-    }),
-    { alreadyRead },
-  );
-  logger.info('Alert message sent', { notifications: notifications.map((n) => n.key) });
 }

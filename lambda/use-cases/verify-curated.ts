@@ -78,7 +78,7 @@ export async function verifyCurated(
     if (options.inRange(date) && !keysByDate.has(date)) {
       notes.push({
         subject: date,
-        message: `not curated: run "npm run job -- curate --from ${date} --to ${date}"`,
+        message: `not curated: run "airudder-monitor curate --from ${date} --to ${date}"`,
       });
     }
   }

@@ -1,4 +1,4 @@
-import { type SpawnSyncOptions, spawnSync } from 'node:child_process';
+import { execFile, type SpawnSyncOptions, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -14,6 +14,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import type { StandIn } from '../../dev/stand-in/airudder-stand-in';
+import { startTestStandIn, TEST_CREDENTIALS } from '../helpers/airudder';
+import { startS3Emulator } from '../helpers/s3-emulator';
 
 /**
  * What a team meets: `npm pack` this project, install the tarball into an empty CDK app that puts
@@ -28,6 +31,12 @@ const FIXTURE = path.join(__dirname, 'fixtures', 'consumer-app');
 const PREBUILT = path.join(ROOT, 'dist', 'handler', 'index.js');
 /** Linked from this project, offline: the peers, cdk-nag, and the package's one dependency. */
 const LINKED = ['aws-cdk-lib', 'constructs', 'cdk-nag', 'zod'];
+/**
+ * What an operator's `npm install airudder-stats-monitor` brings (its dependency and its optional
+ * one, DuckDB), linked from this project so the test needs no network: everything else the CLI
+ * runs is inside its bundle.
+ */
+const OPERATOR_LINKED = ['zod', '@duckdb/node-api'];
 
 const work = mkdtempSync(path.join(tmpdir(), 'airudder-package-'));
 const appDir = path.join(work, 'app');
@@ -70,6 +79,23 @@ const TemplateSchema = z.object({
 let synthOutput = '';
 let tarball = '';
 
+/** A directory with only package.json: `dependencies` installed offline, no lock file, no scripts. */
+function installInto(dir: string, dependencies: Record<string, string>, flags: string[] = []) {
+  mkdirSync(dir);
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: path.basename(dir), private: true, dependencies }),
+  );
+  run(
+    'npm',
+    ['install', '--offline', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', ...flags],
+    { cwd: dir },
+  );
+}
+
+const linksTo = (names: readonly string[]) =>
+  Object.fromEntries(names.map((name) => [name, `file:${path.join(ROOT, 'node_modules', name)}`]));
+
 beforeAll(() => {
   // `npm ci` builds dist/ through `prepare`; rebuild only when a source changed since.
   if (!existsSync(PREBUILT) || statSync(PREBUILT).mtimeMs < newestSource()) {
@@ -84,23 +110,9 @@ beforeAll(() => {
     );
   tarball = path.join(work, packed[0]!.filename);
 
-  mkdirSync(appDir);
-  cpSync(path.join(FIXTURE, 'app.ts'), path.join(appDir, 'app.ts'));
-  const linked = Object.fromEntries(
-    LINKED.map((name) => [name, `file:${path.join(ROOT, 'node_modules', name)}`]),
-  );
-  writeFileSync(
-    path.join(appDir, 'package.json'),
-    JSON.stringify({
-      name: 'team-cdk-app',
-      private: true,
-      dependencies: { ...linked, 'airudder-stats-monitor': `file:${tarball}` },
-    }),
-  );
   // One `npm install`, offline, writing no lock file: the tarball is unpacked, the rest linked.
-  run('npm', ['install', '--offline', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund'], {
-    cwd: appDir,
-  });
+  installInto(appDir, { ...linksTo(LINKED), 'airudder-stats-monitor': `file:${tarball}` });
+  cpSync(path.join(FIXTURE, 'app.ts'), path.join(appDir, 'app.ts'));
   writeFileSync(
     path.join(appDir, 'tsconfig.json'),
     JSON.stringify({
@@ -139,6 +151,7 @@ describe('the packed package in a team CDK app', () => {
         'package/dist/lib/index.d.ts',
         'package/dist/handler/index.js',
         'package/dist/handler/index.js.map',
+        'package/dist/cli/airudder-monitor.js',
       ]),
     );
     expect(listing.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
@@ -202,5 +215,200 @@ describe('the packed package in a team CDK app', () => {
       { cwd: appDir },
     );
     expect(output.trim()).toBe('function COMPLIANCE');
+  });
+});
+
+/** 19:00 on 12 Nov 2025 in Jakarta, the stand-in's clock: the 9th and 10th are whole days that are over. */
+const DAYS = ['2025-11-09', '2025-11-10'];
+
+describe('the packed package on an operator laptop: npx airudder-monitor', () => {
+  const opsDir = path.join(work, 'ops');
+  const leanDir = path.join(work, 'ops-without-duckdb');
+  const archiveDir = path.join(work, 'archive');
+  let standIn: StandIn;
+  let s3: Awaited<ReturnType<typeof startS3Emulator>>;
+
+  beforeAll(async () => {
+    installInto(opsDir, { ...linksTo(OPERATOR_LINKED), 'airudder-stats-monitor': `file:${tarball}` });
+    // The same install for someone who left optional dependencies out (or whose platform DuckDB lacks).
+    installInto(leanDir, { ...linksTo(['zod']), 'airudder-stats-monitor': `file:${tarball}` }, [
+      '--omit=optional',
+    ]);
+    standIn = await startTestStandIn();
+    s3 = await startS3Emulator('ops-archive');
+  }, 120_000);
+  afterAll(async () => {
+    await standIn?.close();
+    await s3?.close();
+  });
+
+  /**
+   * `npx airudder-monitor …` in `dir`, as an operator types it: a PATH with node and npm only, no
+   * NODE_PATH, a HOME of its own, no network beyond 127.0.0.1; only `env` configures it.
+   */
+  async function npx(dir: string, args: string[], env: Record<string, string> = {}) {
+    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        'npx',
+        ['--no', '--', 'airudder-monitor', ...args],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: {
+            PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`,
+            HOME: work,
+            npm_config_offline: 'true',
+            npm_config_update_notifier: 'false',
+            ...env,
+          },
+        },
+        (error, stdout, stderr) => {
+          const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+          resolve({ code, stdout, stderr });
+        },
+      );
+    });
+  }
+
+  const operatorEnv = () => ({
+    AIRUDDER_TIMEZONE: 'Asia/Jakarta',
+    AIRUDDER_BASE_URL: standIn.url,
+    AIRUDDER_APP_KEY: TEST_CREDENTIALS.appKey,
+    AIRUDDER_APP_SECRET: TEST_CREDENTIALS.appSecret,
+  });
+
+  it('installs the CLI with its bin, and nothing of the devDependencies', () => {
+    const installed = readdirSync(path.join(opsDir, 'node_modules')).filter((name) => !name.startsWith('.'));
+    expect(installed.sort()).toEqual(['@duckdb', 'airudder-stats-monitor', 'zod']);
+    const packageDir = path.join(opsDir, 'node_modules', 'airudder-stats-monitor');
+    // The bundle needs only Node's own modules at run time (DuckDB for sql; the CRT signer is an optional SDK speed-up it tries).
+    const bundle = readFileSync(path.join(packageDir, 'dist', 'cli', 'airudder-monitor.js'), 'utf8');
+    const required = new Set(
+      [...bundle.matchAll(/require\("([^"]+)"\)|import\("([^"]+)"\)/g)].map((m) => m[1] ?? m[2]),
+    );
+    expect([...required].filter((name) => !name?.startsWith('node:')).sort()).toEqual([
+      '@aws-sdk/signature-v4-crt',
+      '@duckdb/node-api',
+    ]);
+    for (const dev of ['tsx', 'esbuild', 'typescript', '@aws-sdk/client-s3', 'vitest']) {
+      expect(() => require.resolve(dev, { paths: [packageDir] }), dev).toThrow();
+    }
+  });
+
+  it('prints its version with -V and --version, and a command help, with nothing configured', async () => {
+    const version = await npx(opsDir, ['--version']);
+    const short = await npx(opsDir, ['-V']);
+    const help = await npx(opsDir, ['snooze', '--help']);
+    const packageVersion = z
+      .object({ version: z.string() })
+      .parse(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'))).version;
+    expect(version).toMatchObject({ code: 0, stderr: '' });
+    expect(version.stdout.trim()).toBe(`airudder-stats-monitor ${packageVersion} (node ${process.version})`);
+    expect(short.stdout).toBe(version.stdout);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: airudder-monitor snooze <rule-id\|all>/);
+    expect(help.stdout).toMatch(/--archive s3:\/\/BUCKET\[\/PREFIX\] \| FOLDER/);
+  });
+
+  it('backfills, verifies and queries a local archive folder given with --archive', async () => {
+    // Act
+    const backfill = await npx(
+      opsDir,
+      ['backfill', '--from', DAYS[0]!, '--to', DAYS[1]!, '--archive', archiveDir],
+      operatorEnv(),
+    );
+    const verify = await npx(opsDir, ['verify', '--archive', archiveDir, '--json'], {
+      AIRUDDER_TIMEZONE: 'Asia/Jakarta',
+    });
+    const sql = await npx(opsDir, ['sql', '--named', 'daily-trend', '--json'], {
+      AIRUDDER_TIMEZONE: 'Asia/Jakarta',
+      ARCHIVE_DIR: archiveDir,
+    });
+    // Assess
+    expect(backfill.code, backfill.stderr).toBe(0);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({
+      command: 'verify',
+      ok: true,
+      objects: 2,
+      problems: [],
+    });
+    expect(sql.code, sql.stderr).toBe(0);
+    const rows = z
+      .array(z.object({ date: z.string(), total_calls: z.number() }))
+      .parse(JSON.parse(sql.stdout));
+    // Each day's total as the raw response says it, read here without the package's code.
+    expect(rows.map((row) => [row.date, row.total_calls])).toEqual(
+      DAYS.map((date) => [date, rawTotal(date)]),
+    );
+  });
+
+  /** total_calls of `date` in its archived whole-day response. */
+  function rawTotal(date: string): number {
+    const dir = path.join(archiveDir, 'raw', 'day', date);
+    const [file] = readdirSync(dir).filter((name) => !name.endsWith('.meta.json'));
+    const response = z
+      .object({
+        data: z.object({
+          realtime: z.object({
+            daily: z.object({
+              data_list: z.array(z.object({ date: z.string(), total_calls: z.coerce.number() })),
+            }),
+          }),
+        }),
+      })
+      .parse(JSON.parse(readFileSync(path.join(dir, file!), 'utf8')));
+    const row = response.data.realtime.daily.data_list.find((entry) => entry.date === date);
+    if (row === undefined) throw new Error(`no daily row for ${date}`);
+    return row.total_calls;
+  }
+
+  it('reads and writes an S3 archive from --archive s3://bucket/prefix with credentials from the default chain', async () => {
+    // The SDK's default chain reads these from the environment, as it would read a profile or SSO.
+    const aws = {
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+    };
+    // Act
+    const backfill = await npx(
+      opsDir,
+      ['backfill', '--from', DAYS[0]!, '--to', DAYS[0]!, '--archive', 's3://ops-archive/team-a', '--json'],
+      { ...operatorEnv(), ...aws },
+    );
+    const verify = await npx(opsDir, ['verify', '--archive', 's3://ops-archive/team-a', '--json'], {
+      AIRUDDER_TIMEZONE: 'Asia/Jakarta',
+      ...aws,
+    });
+    // Assess
+    expect(backfill.code, backfill.stderr).toBe(0);
+    expect(JSON.parse(backfill.stdout)).toMatchObject({ command: 'backfill', fetched: 1 });
+    expect(JSON.parse(verify.stdout)).toMatchObject({
+      command: 'verify',
+      ok: true,
+      objects: 1,
+      location: 's3://ops-archive/team-a/raw/',
+    });
+  });
+
+  it('without DuckDB installed, sql says what is missing and how to install it, and the rest works', async () => {
+    // Act
+    const sql = await npx(leanDir, ['sql', 'SELECT 1'], {
+      AIRUDDER_TIMEZONE: 'Asia/Jakarta',
+      ARCHIVE_DIR: archiveDir,
+    });
+    const verify = await npx(leanDir, ['verify', '--archive', archiveDir], {
+      AIRUDDER_TIMEZONE: 'Asia/Jakarta',
+    });
+    // Assess
+    expect(existsSync(path.join(leanDir, 'node_modules', '@duckdb'))).toBe(false);
+    expect(sql.code).toBe(1);
+    expect(sql.stderr).toMatch(
+      /^sql failed: sql needs DuckDB \(@duckdb\/node-api [\d.]+-r\.\d+\), an optional dependency that is not installed here .*npm install @duckdb\/node-api@/,
+    );
+    expect(sql.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(verify.code, verify.stderr).toBe(0);
   });
 });

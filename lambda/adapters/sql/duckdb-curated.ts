@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import packageJson from '../../../package.json';
 import {
   CURATED_PREFIX,
   CURATED_TABLES,
@@ -10,11 +11,13 @@ import {
 
 /**
  * The curated tables of a folder archive loaded into DuckDB under the Glue tables' names (daily,
- * hourly, distributions), for `npm run job -- sql`. Offline by construction: DuckDB may neither
+ * hourly, distributions), for `airudder-monitor sql`. Offline by construction: DuckDB may neither
  * install nor auto-load an extension (JSON reading is built into the bindings). The tables are read
  * into memory first (a year is about 30 000 small records; only the tables the statement names) and
  * then the session may touch no file, so a query cannot write into or read around the archive.
  */
+
+const DUCKDB_VERSION = packageJson.optionalDependencies['@duckdb/node-api'];
 
 export interface SqlResult {
   readonly columns: readonly string[];
@@ -37,14 +40,43 @@ export class SqlQueryError extends Error {
   }
 }
 
+/** Thrown when DuckDB is not installed: it is an optional dependency of the package (a native library). */
+export class SqlEngineMissingError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SqlEngineMissingError';
+  }
+}
+
+/**
+ * DuckDB, loaded on first use: the native library is large and only `sql` needs it. It is an
+ * optional dependency, so an install may lack it (`--omit=optional`, or a platform DuckDB ships no
+ * binary for): then say so and how to get it, instead of a module-resolution stack.
+ */
+async function loadDuckDb(): Promise<typeof import('@duckdb/node-api')> {
+  try {
+    return await import('@duckdb/node-api');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND' && code !== 'ERR_DLOPEN_FAILED') {
+      throw error;
+    }
+    throw new SqlEngineMissingError(
+      `sql needs DuckDB (@duckdb/node-api ${DUCKDB_VERSION}), an optional dependency that is not installed here ` +
+        `(${code}). Install it beside the package: npm install @duckdb/node-api@${DUCKDB_VERSION} ` +
+        `(DuckDB ships binaries for Linux, macOS and Windows on x64 and arm64). Athena answers the same queries in AWS.`,
+      { cause: error },
+    );
+  }
+}
+
 /** Runs one SQL statement over the curated tables under `root` (the folder that holds curated/). */
 export async function queryCurated(
   root: string,
   sql: string,
   options: CuratedQueryOptions = {},
 ): Promise<SqlResult> {
-  // Loaded here, not at start-up: the native library is large and only this command needs it.
-  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const { DuckDBInstance } = await loadDuckDb();
   const instance = await DuckDBInstance.create(':memory:', {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',

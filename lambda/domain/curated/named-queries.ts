@@ -1,6 +1,6 @@
 /**
  * Saved queries over the curated tables: the stack installs them as Athena named queries, and
- * `npm run job -- sql --named <name>` runs the same text in DuckDB. They keep to SQL both engines
+ * `airudder-monitor sql --named <name>` runs the same text in DuckDB. They keep to SQL both engines
  * accept (tests run each in DuckDB): identifiers that are also keywords in double quotes, dates
  * compared as 'YYYY-MM-DD' strings, casts spelled out, no engine-specific functions.
  */

@@ -15,7 +15,7 @@ const NOW = new Date('2025-11-12T12:00:00Z');
 const TO = '2025-11-10';
 const FROM_90 = shiftDate(TO, -89);
 
-describe('npm run job -- backfill, over loopback (AIRUDDER stand-in at 50 ms a call, S3 emulator)', () => {
+describe('airudder-monitor backfill, over loopback (AIRUDDER stand-in at 50 ms a call, S3 emulator)', () => {
   let standIn: StandIn;
   let s3: Awaited<ReturnType<typeof startS3Emulator>>;
   beforeAll(async () => {

@@ -22,7 +22,7 @@ async function snapshot(dir: string): Promise<Map<string, string>> {
   return files;
 }
 
-describe('npm run job -- curate', () => {
+describe('airudder-monitor curate', () => {
   let standIn: StandIn;
   let dir: string;
   const temps: string[] = [];

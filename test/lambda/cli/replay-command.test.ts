@@ -20,7 +20,7 @@ const INCIDENT = {
   severity: 1,
 };
 
-describe('npm run job -- replay, over a month archived by backfill', () => {
+describe('airudder-monitor replay, over a month archived by backfill', () => {
   let standIn: StandIn;
   let slack: SlackReceiver;
   let dir: string;

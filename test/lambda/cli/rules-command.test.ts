@@ -225,7 +225,7 @@ describe.each([
   });
 });
 
-describe('npm run job -- rules validate', () => {
+describe('airudder-monitor rules validate', () => {
   let standIn: Awaited<ReturnType<typeof startTestStandIn>>;
   let dir: string;
   beforeAll(async () => {

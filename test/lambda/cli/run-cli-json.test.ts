@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { runTestCli } from '../../helpers/cli';
 /** 19:00 on 12 Nov in Jakarta: the 10th and 11th are whole days that are over. */
 const NOW = new Date('2025-11-12T12:00:00Z');
 
-describe('npm run job -- <command> --json', () => {
+describe('airudder-monitor <command> --json', () => {
   let standIn: Awaited<ReturnType<typeof startTestStandIn>>;
   let dir: string;
   beforeAll(async () => {
@@ -133,10 +133,92 @@ describe('npm run job -- <command> --json', () => {
     });
   });
 
-  it('is refused by a command that has no JSON output', async () => {
-    const result = await runTestCli(['digest', '--json'], { baseUrl: standIn.url, archiveDir: dir });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/Unknown option '--json'/);
+  it('curate: the counts and every day, the target named', async () => {
+    const { code, document } = await json(['curate', '--from', '2025-11-10', '--to', '2025-11-12']);
+    expect(code).toBe(0);
+    expect(document).toMatchObject({
+      command: 'curate',
+      ok: true,
+      from: '2025-11-10',
+      to: '2025-11-12',
+      target: join(dir, 'archive', 'curated'),
+      // backfill curated each day it archived: the same bytes again.
+      counts: { written: 0, unchanged: 2, 'no-response': 1, failed: 0 },
+      days: [
+        { date: '2025-11-10', status: 'unchanged', records: { daily: 1, hourly: 24 } },
+        { date: '2025-11-11', status: 'unchanged' },
+        { date: '2025-11-12', status: 'no-response' },
+      ],
+      notStarted: [],
+    });
+  });
+
+  it('digest: the outcome with the message as text, then already-posted', async () => {
+    const first = await json(['digest', '--date', '2025-11-11']);
+    const again = await json(['digest', '--date', '2025-11-11']);
+    expect(first.code).toBe(0);
+    expect(first.document).toMatchObject({
+      command: 'digest',
+      date: '2025-11-11',
+      outcome: 'posted',
+      rawKey: expect.stringMatching(/^raw\/day\/2025-11-11\//),
+      text: expect.stringMatching(/2025-11-11|11 Nov/),
+      caughtUp: expect.any(Array),
+    });
+    // The digest went to the console (no webhook): on stderr, never into the JSON document's stream.
+    expect(first.stderr).toMatch(/digest/i);
+    expect(again.document).toMatchObject({ command: 'digest', outcome: 'already-posted' });
+  });
+
+  it('rules: validate, show and push each give one document', async () => {
+    const file = join(dir, 'rules.json');
+    const shown = await json(['rules', 'show']);
+    await writeFile(file, JSON.stringify(shown.document.rules));
+    const validated = await json(['rules', 'validate', file]);
+    const pushed = await json(['rules', 'push', file, '--yes']);
+    expect(shown.document).toMatchObject({ command: 'rules', action: 'show', origin: 'bundled' });
+    expect(validated.document).toMatchObject({
+      command: 'rules',
+      ok: true,
+      action: 'validate',
+      rules: expect.arrayContaining(['transfer-success-rate']),
+      history: { responses: expect.any(Number), unseen: [] },
+    });
+    expect(pushed.code).toBe(0);
+    expect(pushed.document).toMatchObject({ command: 'rules', action: 'push', pushed: expect.any(Boolean) });
+  });
+
+  it('watermark: the instant last evaluated, and whether it is ahead of the clock', async () => {
+    const { code, document } = await json(['watermark']);
+    expect(code).toBe(0);
+    expect(document).toEqual({
+      command: 'watermark',
+      ok: true,
+      action: 'show',
+      watermark: expect.stringMatching(/^2025-11-12T03:00:00(\.000)?Z$/),
+      ahead: false,
+      now: NOW.toISOString(),
+    });
+  });
+
+  it('snooze and unsnooze: what was snoozed until when, and what ended', async () => {
+    const snoozed = await json(['snooze', 'transfer-success-rate', '--for', '2h', '--reason', 'maintenance']);
+    const ended = await json(['unsnooze', 'transfer-success-rate']);
+    expect(snoozed.document).toEqual({
+      command: 'snooze',
+      ok: true,
+      target: 'transfer-success-rate',
+      until: '2025-11-12T14:00:00.000Z',
+      untilLocal: '2025-11-12 21:00',
+      timeZone: 'Asia/Jakarta',
+      reason: 'maintenance',
+    });
+    expect(ended.document).toEqual({
+      command: 'unsnooze',
+      ok: true,
+      target: 'transfer-success-rate',
+      ended: ['transfer-success-rate'],
+    });
   });
 });
 

@@ -15,7 +15,7 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 }
 
-describe('npm run job -- fetch', () => {
+describe('airudder-monitor fetch', () => {
   let standIn: StandIn;
   let archiveDir: string;
   beforeAll(async () => {
@@ -66,11 +66,37 @@ describe('npm run job -- fetch', () => {
       /Unknown option '--fast'/,
     ],
     [['launch'], /Unknown command "launch"/],
-    [[], /Usage: npm run job/],
+    [[], /Usage: airudder-monitor <command>/],
   ])('exits 2 on bad usage %j, naming the flag', async (argv, message) => {
     const result = await runTestCli(argv, { baseUrl: standIn.url, archiveDir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
+  });
+
+  it.each<[string, { tty: boolean; LOG_LEVEL?: string }, string[], boolean]>([
+    ['a terminal, nothing asked', { tty: true }, [], false],
+    ['a terminal with --verbose', { tty: true }, ['--verbose'], true],
+    ['a terminal with LOG_LEVEL=INFO', { tty: true, LOG_LEVEL: 'INFO' }, [], true],
+    ['a pipe', { tty: false }, [], true],
+    ['a pipe with LOG_LEVEL=WARN', { tty: false, LOG_LEVEL: 'WARN' }, ['--verbose'], false],
+  ])('on %s, logs INFO lines (%j, %j, %s)', async (_where, options, flags, info) => {
+    // Act
+    const result = await runTestCli([...FETCH, ...flags], {
+      baseUrl: standIn.url,
+      archiveDir,
+      tty: options.tty,
+      env: { LOG_LEVEL: options.LOG_LEVEL },
+    });
+    // Assess
+    expect(result.code).toBe(0);
+    const logged = new Set(
+      result.stderr
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => (JSON.parse(line) as { level: string }).level),
+    );
+    expect(logged.has('INFO')).toBe(info);
+    expect(logged.has('DEBUG')).toBe(false);
   });
 
   it('exits 2 on bad configuration, naming the variable', async () => {
@@ -204,7 +230,7 @@ describe('secrets', () => {
   });
 });
 
-describe('npm run job -- fetch into S3', () => {
+describe('airudder-monitor fetch into S3', () => {
   it('archives to the S3-compatible server AWS_ENDPOINT_URL_S3 names, as the SDK reads it', async () => {
     // Prepare: the SDK reads its endpoint, region and credentials from the process environment
     const standIn = await startTestStandIn();

@@ -17,7 +17,7 @@ const TO = '2025-11-10';
 const FROM = shiftDate(TO, -29);
 const run = promisify(execFile);
 
-describe('npm run job -- sql, after a 30-day backfill on the stand-in (folder archive)', () => {
+describe('airudder-monitor sql, after a 30-day backfill on the stand-in (folder archive)', () => {
   let standIn: StandIn;
   let dir: string;
   const job = (argv: string[], env: Record<string, string> = {}) =>

@@ -39,7 +39,7 @@ async function dayKey(list: (prefix: string) => Promise<string[]>, date: string)
   return key;
 }
 
-describe('npm run job -- verify, on a folder archive', () => {
+describe('airudder-monitor verify, on a folder archive', () => {
   let standIn: StandIn;
   let pristine: string;
   const copies: string[] = [];
@@ -204,7 +204,7 @@ describe('npm run job -- verify, on a folder archive', () => {
   });
 });
 
-describe('npm run job -- verify, on an S3 archive', () => {
+describe('airudder-monitor verify, on an S3 archive', () => {
   let standIn: StandIn;
   let s3: Awaited<ReturnType<typeof startS3Emulator>>;
   beforeAll(async () => {
