@@ -313,8 +313,12 @@ function confidenceBounds(rule: Rule, data: ScopeData, value: number): Judged | 
   const trialsField = rule.confidence === undefined ? undefined : rateTrials(rule.metric);
   const trials = trialsField === undefined ? undefined : readNumber(data.rows, trialsField);
   if (rule.confidence === undefined || trials === undefined || trials <= 0) return undefined;
-  const { low, high } = wilsonInterval(Math.round(value * trials), trials, rule.confidence);
-  return rule.comparison === 'below' ? { breach: high, recovery: low } : { breach: low, recovery: high };
+  const successes = Math.round(value * trials);
+  const forBreach = wilsonInterval(successes, trials, rule.confidence.breach);
+  const forRecovery = wilsonInterval(successes, trials, rule.confidence.recovery);
+  return rule.comparison === 'below'
+    ? { breach: forBreach.high, recovery: forRecovery.low }
+    : { breach: forBreach.low, recovery: forRecovery.high };
 }
 
 /**

@@ -113,6 +113,32 @@ export const DEFAULT_REMINDERS = { everyMinutes: 60, backoff: 2, maxEveryMinutes
 /** The confidence of `"confidence": true`: the usual 95 % interval. */
 export const DEFAULT_CONFIDENCE = 0.95;
 
+const confidenceLevel = z.number().check(z.minimum(0.5), z.maximum(0.999));
+
+/**
+ * The confidence of a rule's Wilson bounds: `true` (95 %), one level for both directions, or one per
+ * direction (`{ "breach": 0.95, "recovery": 0.5 }`): strong evidence to raise an alert, weaker to end
+ * it, so an alert resolves within a window of healthy calls while a handful of calls still cannot
+ * raise one. At 0.5 the bound is close to the rate itself.
+ */
+export const ConfidenceSchema = z.pipe(
+  z.union(
+    [
+      z.literal(true),
+      confidenceLevel,
+      z.strictObject({ breach: confidenceLevel, recovery: confidenceLevel }),
+    ],
+    { error: 'expected true (95%), a confidence from 0.5 to 0.999, or { breach, recovery } confidences' },
+  ),
+  z.transform((confidence) =>
+    confidence === true
+      ? { breach: DEFAULT_CONFIDENCE, recovery: DEFAULT_CONFIDENCE }
+      : typeof confidence === 'number'
+        ? { breach: confidence, recovery: confidence }
+        : confidence,
+  ),
+);
+
 const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const threshold = z.optional(z.number());
 
@@ -142,14 +168,7 @@ export const RuleFieldsSchema = z.strictObject({
    * of recovery is back past `recovery` (0.95 = a 95 % interval; `true` = 0.95). Needs a rate whose
    * count is known.
    */
-  confidence: z.optional(
-    z.pipe(
-      z.union([z.literal(true), z.number().check(z.minimum(0.5), z.maximum(0.999))], {
-        error: 'expected true (95%) or a confidence from 0.5 to 0.999',
-      }),
-      z.transform((confidence) => (confidence === true ? DEFAULT_CONFIDENCE : confidence)),
-    ),
-  ),
+  confidence: z.optional(ConfidenceSchema),
   noData: z._default(NoDataPolicySchema, 'ignore'),
   mute: z._default(z.array(MuteWindowSchema), []),
   runbook: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),

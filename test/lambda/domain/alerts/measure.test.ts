@@ -420,6 +420,18 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
     expect(judged?.recovery).toBeCloseTo(0.7634, 4);
   });
 
+  it('takes each direction’s bound at its own confidence', () => {
+    const measured = measureRule(
+      windowed({ confidence: { breach: 0.95, recovery: 0.5 } }),
+      context(exampleStatistics(), { windows: new Map([[60, transfers(5, 10)]]) }),
+    );
+    const judged = measured.kind === 'value' ? measured.judged : undefined;
+    // Breach on the 95 % upper bound (Newcombe); recovery on the 50 % lower bound, computed by hand:
+    // z = 0.67449, (p + z²/2n − z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n) = 0.39570.
+    expect(judged?.breach).toBeCloseTo(0.7634, 4);
+    expect(judged?.recovery).toBeCloseTo(0.3957, 4);
+  });
+
   it('judges the raw rate when the rule names no confidence', () => {
     const measured = measureRule(
       windowed(),

@@ -230,10 +230,11 @@ describe('parseRules: defaults and metric forms', () => {
   });
 
   it.each([
-    { confidence: true, parsed: 0.95 },
-    { confidence: 0.8, parsed: 0.8 },
+    { confidence: true, parsed: { breach: 0.95, recovery: 0.95 } },
+    { confidence: 0.8, parsed: { breach: 0.8, recovery: 0.8 } },
+    { confidence: { breach: 0.95, recovery: 0.5 }, parsed: { breach: 0.95, recovery: 0.5 } },
   ])('reads confidence $confidence as $parsed', ({ confidence, parsed }) => {
-    expect(parseRules(fileWith({ ...base, confidence }), 'rules.json')[0]?.confidence).toBe(parsed);
+    expect(parseRules(fileWith({ ...base, confidence }), 'rules.json')[0]?.confidence).toEqual(parsed);
   });
 
   it.each([
