@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
 import type { Notification } from '../../../lambda/domain/alerts/notify';
+import { RuleSchema } from '../../../lambda/domain/alerts/rules';
 import { ALERT_STATE_KEY, AlertStateSchema } from '../../../lambda/domain/alerts/state';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
 import { readDocument } from '../../../lambda/use-cases/json-document';
@@ -108,6 +109,62 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
     expect((await store.get(ALERT_STATE_KEY))?.version).toBe(state?.version);
   });
 
+  it('fetches and archives both windows of a two-window rule, and reads four weeks back for a seasonal baseline', async () => {
+    // Prepare: a store that records what the check reads; a two-window rule and a seasonal one
+    const inner = createS3ObjectStore(s3.client, s3.bucket, 'evidence');
+    const reads: string[] = [];
+    const store = {
+      ...inner,
+      get: (key: string) => {
+        reads.push(key);
+        return inner.get(key);
+      },
+    };
+    const rules = [
+      RuleSchema.parse({
+        id: 'transfer-fast',
+        title: 'Transfer success rate',
+        metric: 'transfer_success_rate',
+        window: { minutes: 30, short: 15 },
+        comparison: 'below',
+        confidence: { breach: 0.9, recovery: 0.5 },
+        warn: 0.8,
+        recovery: 0.8,
+      }),
+      RuleSchema.parse({
+        id: 'volume-seasonal',
+        title: 'Volume',
+        metric: { weekOverWeek: 'total_calls', weeks: 4 },
+        window: { minutes: 60 },
+        comparison: 'above',
+        warn: 1,
+      }),
+    ];
+    clock = localHour(10);
+    const deps = await checkDeps({ standInUrl: standIn.url, slackUrl: slack.url, store, runId: 'evidence' });
+    // Act
+    const outcome = await runCheck({ ...deps, rules }, { scheduledTime: localHour(10) });
+    // Assess: one call and one archived object per window length, shortest first
+    if (outcome.outcome !== 'evaluated') throw new Error('the check did not evaluate');
+    expect(outcome.windows.map((archived) => archived.key)).toEqual([
+      'raw/window/2025-11-11/20251111T030000Z_20251111T094500_20251111T100000.json',
+      'raw/window/2025-11-11/20251111T030000Z_20251111T093000_20251111T100000.json',
+      'raw/window/2025-11-11/20251111T030000Z_20251111T090000_20251111T100000.json',
+    ]);
+    // The 60-minute window of the same time one, two, three and four weeks earlier
+    expect(reads.filter((key) => key.startsWith('raw/window/'))).toEqual(
+      ['2025-11-04', '2025-10-28', '2025-10-21', '2025-10-14'].map(
+        (date) =>
+          `raw/window/${date}/${date.replaceAll('-', '')}T030000Z_${date.replaceAll('-', '')}T090000_${date.replaceAll('-', '')}T100000.json`,
+      ),
+    );
+    const fast = outcome.results.find((result) => result.ruleId === 'transfer-fast');
+    expect(fast?.measurement).toMatchObject({
+      kind: 'value',
+      window: expect.stringMatching(/^last 15 min; 30 min: /),
+    });
+  });
+
   it('reads only the earlier responses a rule in use needs: with the shipped rules and no line capacity, no listing at all', async () => {
     // Prepare: a store that records what the check reads
     const inner = createS3ObjectStore(s3.client, s3.bucket, 'reads');
@@ -164,6 +221,75 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
     });
     expect(slack.received.length).toBe(before + 2);
     expect(JSON.stringify(slack.received.at(-1))).toMatch(/recovered|resolved/i);
+  });
+});
+
+describe('a valid envelope that does not answer the check (#22 findings 5 and 14)', () => {
+  let standIn: StandIn;
+  let slack: SlackReceiver;
+  let s3: Awaited<ReturnType<typeof startS3Emulator>>;
+  let clock = localHour(10);
+  beforeAll(async () => {
+    standIn = await startTestStandIn({ now: () => clock });
+    slack = await startSlackReceiver();
+    s3 = await startS3Emulator();
+  });
+  afterAll(async () => {
+    await Promise.all([standIn.close(), slack.close(), s3.close()]);
+  });
+  const deps = (store: ReturnType<typeof createS3ObjectStore>, runId: string) =>
+    checkDeps({ standInUrl: standIn.url, slackUrl: slack.url, store, runId });
+
+  it('counts {"code":200,"data":{}} as a failed fetch: archived as invalid, and "monitor degraded" after 3', async () => {
+    // Prepare
+    const store = createS3ObjectStore(s3.client, s3.bucket, 'empty');
+    const before = slack.received.length;
+    // Act: three checks, each answered with an empty envelope
+    const errors: Error[] = [];
+    for (const minute of [0, 15, 30]) {
+      clock = new Date(localHour(10).getTime() + minute * 60_000);
+      standIn.inject('statistics', { kind: 'drift', drift: 'empty-data' });
+      errors.push(
+        await runCheck(await deps(store, `empty-${minute}`), { scheduledTime: clock }).then(
+          () => new Error('the check passed'),
+          (error: Error) => error,
+        ),
+      );
+    }
+    // Assess: every run failed naming the missing figure; the third sent "monitor degraded" once
+    for (const error of errors) expect(error.message).toMatch(/data\.realtime\.total\.total_calls: missing/);
+    const state = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
+    expect(state?.value.monitor).toMatchObject({ status: 'degraded', consecutiveFailures: 3 });
+    const posts = slack.received.slice(before);
+    expect(posts).toHaveLength(1);
+    expect(JSON.stringify(posts[0])).toMatch(/degraded/i);
+    expect(JSON.stringify(posts[0])).toMatch(/lacks what the check needs/);
+    const archived = (await store.list('raw/check/')).map((key) => store.get(key));
+    const metadata = (await Promise.all(archived)).map((object) => object?.metadata['schema-verdict']);
+    expect(metadata).toEqual(['invalid', 'invalid', 'invalid']);
+  });
+
+  it('fails a check whose 60-minute window is answered with the day so far, instead of judging it', async () => {
+    // Prepare: the check's own day-so-far call is answered normally, the window call with the day so far
+    const store = createS3ObjectStore(s3.client, s3.bucket, 'wrong-window');
+    clock = localHour(11);
+    const before = slack.received.length;
+    standIn.inject('statistics', { kind: 'latency', ms: 0 });
+    standIn.inject('statistics', { kind: 'day-so-far' });
+    // Act
+    const error = await runCheck(await deps(store, 'wrong-window'), { scheduledTime: clock }).then(
+      () => new Error('the check passed'),
+      (e: Error) => e,
+    );
+    // Assess: the window response is archived, marked invalid, and the run counts as failed
+    expect(error.message).toMatch(
+      /data\.realtime\.time_range: covers 2025-11-11 00:00:00 to 2025-11-11 11:00:00, not the window asked for \(2025-11-11 10:00:00 to 2025-11-11 11:00:00\)/,
+    );
+    const [windowKey] = await store.list('raw/window/');
+    expect((await store.get(windowKey ?? ''))?.metadata['schema-verdict']).toBe('invalid');
+    const state = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
+    expect(state?.value.monitor.consecutiveFailures).toBe(1);
+    expect(slack.received.length).toBe(before);
   });
 });
 
