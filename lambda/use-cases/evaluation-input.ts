@@ -110,10 +110,17 @@ export async function readEvaluationInput(
   const needs = archivedNeeds(rules, lineCapacity);
   const date = localDate(at, timeZone);
   const weekAgo = new Date(at.getTime() - 7 * DAY_MS);
-  const [lastWeek, latestOffline, lastWeekWindows] = await Promise.all([
+  // A seasonal baseline also compares with the same windows two to `baselineWeeks` weeks earlier.
+  const olderWeeks = Array.from({ length: Math.max(0, needs.baselineWeeks - 1) }, (_, index) => index + 2);
+  const [lastWeek, latestOffline, lastWeekWindows, olderWeekWindows] = await Promise.all([
     needs.lastWeekCheck ? daySoFarAt(reader, shiftDate(date, -7), weekAgo, timeZone) : undefined,
     needs.latestOffline ? latestFinishedDay(reader, date, at) : undefined,
     windowsAt(reader, weekAgo, needs.lastWeekWindows, timeZone),
+    Promise.all(
+      olderWeeks.map((week) =>
+        windowsAt(reader, new Date(at.getTime() - week * 7 * DAY_MS), needs.lastWeekWindows, timeZone),
+      ),
+    ),
   ]);
   return {
     rules,
@@ -122,6 +129,7 @@ export async function readEvaluationInput(
     ...(lastWeek === undefined ? {} : { lastWeek }),
     ...(latestOffline === undefined ? {} : { latestOffline }),
     lastWeekWindows,
+    ...(olderWeekWindows.length === 0 ? {} : { olderWeekWindows }),
     at,
     timeZone,
     ...(lineCapacity === undefined ? {} : { lineCapacity }),
