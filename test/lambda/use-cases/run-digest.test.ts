@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
-import { createWebhookNotifier } from '../../../lambda/adapters/slack/webhook-notifier';
 import { CLAIM_GRACE_MS, CLAIM_TTL_MS } from '../../../lambda/domain/claim';
 import type { FiredAlert } from '../../../lambda/domain/digest/day-data';
 import type { ObjectStore } from '../../../lambda/domain/object-store';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
-import { silentLogger } from '../../../lambda/shared/logger';
 import { DigestRecordSchema, digestRecordKey } from '../../../lambda/use-cases/digest-record';
 import { readDocument } from '../../../lambda/use-cases/json-document';
 import {
@@ -17,7 +15,8 @@ import {
   runDigest,
 } from '../../../lambda/use-cases/run-digest';
 import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';
-import { startTestStandIn, TEST_ZONE, testClient } from '../../helpers/airudder';
+import { startTestStandIn, testClient } from '../../helpers/airudder';
+import { digestDeps } from '../../helpers/digest-run';
 import { recordingStore } from '../../helpers/recording-store';
 import { startS3Emulator } from '../../helpers/s3-emulator';
 
@@ -51,23 +50,8 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     await Promise.all([standIn.close(), slack.close(), s3.close()]);
   });
 
-  const deps = (store: ObjectStore, runId: string, alerts: FiredAlert[] = []): DigestDeps => ({
-    source: testClient(standIn.url).client,
-    store,
-    logger: silentLogger,
-    notifier: createWebhookNotifier({
-      url: slack.url,
-      timeoutMs: 2_000,
-      maxAttempts: 3,
-      logger: silentLogger,
-      sleep: async () => {},
-    }),
-    timeZone: TEST_ZONE,
-    topN: 5,
-    runId,
-    now: () => MORNING,
-    dayAlerts: async () => ({ fired: alerts, snoozes: [] }),
-  });
+  const deps = (store: ObjectStore, runId: string, alerts: FiredAlert[] = []): DigestDeps =>
+    digestDeps({ standInUrl: standIn.url, slackUrl: slack.url, store, runId, now: () => MORNING, alerts });
 
   it("posts yesterday's digest once; a second invocation for the same date posts nothing", async () => {
     const store = createS3ObjectStore(s3.client, s3.bucket, 'once');
