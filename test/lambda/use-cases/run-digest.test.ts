@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
+import { createWebhookNotifier } from '../../../lambda/adapters/slack/webhook-notifier';
 import { CLAIM_GRACE_MS, CLAIM_TTL_MS } from '../../../lambda/domain/claim';
 import type { FiredAlert } from '../../../lambda/domain/digest/day-data';
 import type { ObjectStore } from '../../../lambda/domain/object-store';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
+import { silentLogger } from '../../../lambda/shared/logger';
 import { DigestRecordSchema, digestRecordKey } from '../../../lambda/use-cases/digest-record';
 import { readDocument } from '../../../lambda/use-cases/json-document';
 import {
@@ -15,8 +17,7 @@ import {
   runDigest,
 } from '../../../lambda/use-cases/run-digest';
 import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';
-import { startTestStandIn, testClient } from '../../helpers/airudder';
-import { digestDeps } from '../../helpers/digest-run';
+import { startTestStandIn, TEST_ZONE, testClient } from '../../helpers/airudder';
 import { recordingStore } from '../../helpers/recording-store';
 import { startS3Emulator } from '../../helpers/s3-emulator';
 
@@ -50,8 +51,27 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     await Promise.all([standIn.close(), slack.close(), s3.close()]);
   });
 
-  const deps = (store: ObjectStore, runId: string, alerts: FiredAlert[] = []): DigestDeps =>
-    digestDeps({ standInUrl: standIn.url, slackUrl: slack.url, store, runId, now: () => MORNING, alerts });
+  /**
+   * A run at `now`, on a store whose clock says `now` too: claims are judged by the store's time, so
+   * moving a run in time moves the store's clock with it.
+   */
+  const deps = (store: ObjectStore, runId: string, alerts: FiredAlert[] = [], now = MORNING): DigestDeps => ({
+    source: testClient(standIn.url).client,
+    store: { ...store, now: () => now },
+    logger: silentLogger,
+    notifier: createWebhookNotifier({
+      url: slack.url,
+      timeoutMs: 2_000,
+      maxAttempts: 3,
+      logger: silentLogger,
+      sleep: async () => {},
+    }),
+    timeZone: TEST_ZONE,
+    topN: 5,
+    runId,
+    now: () => now,
+    dayAlerts: async () => ({ fired: alerts, snoozes: [] }),
+  });
 
   it("posts yesterday's digest once; a second invocation for the same date posts nothing", async () => {
     const store = createS3ObjectStore(s3.client, s3.bucket, 'once');
@@ -192,7 +212,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     /** A run as the scheduler starts it at `at`, on the stand-in whose clock is `at` too. */
     const runAt = (store: ObjectStore, runId: string, at: Date, notifier?: DigestDeps['notifier']) => {
       clock = at;
-      const base = { ...deps(store, runId), source: testClient(movingStandIn.url).client, now: () => at };
+      const base = { ...deps(store, runId, [], at), source: testClient(movingStandIn.url).client };
       return runDigest(notifier ? { ...base, notifier } : base, { scheduledTime: at });
     };
     const recordOf = async (store: ObjectStore, date: string) =>
@@ -255,7 +275,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       const before = slack.received.length;
       // Act: a retry within the claim timeout, then the next morning's run
       const early = await runDigest(
-        { ...deps(store, 'early'), now: () => new Date(MORNING.getTime() + CLAIM_TTL_MS / 2) },
+        deps(store, 'early', [], new Date(MORNING.getTime() + CLAIM_TTL_MS / 2)),
         { scheduledTime: MORNING },
       );
       const next = await runAt(store, 'next', NEXT_MORNING);
@@ -287,7 +307,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       await writeClaim(store, 'dead');
       const later = new Date(MORNING.getTime() + CLAIM_TTL_MS);
       await expect(
-        runDigest({ ...deps(store, 'retry'), now: () => later }, { scheduledTime: MORNING }),
+        runDigest(deps(store, 'retry', [], later), { scheduledTime: MORNING }),
       ).resolves.toMatchObject({ outcome: 'posted', date: '2025-11-11' });
     });
   });
@@ -299,14 +319,10 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     await writeClaim(store, 'dead', new Date(deadline.getTime() + CLAIM_GRACE_MS));
     const at = (ms: number) => () => new Date(deadline.getTime() + ms);
     // Act: a rerun within the grace, then one just after it (long before CLAIM_TTL_MS)
-    const within = await runDigest(
-      { ...deps(store, 'within'), now: at(CLAIM_GRACE_MS - 1) },
-      { scheduledTime: MORNING },
-    );
-    const after = await runDigest(
-      { ...deps(store, 'after'), now: at(CLAIM_GRACE_MS) },
-      { scheduledTime: MORNING },
-    );
+    const within = await runDigest(deps(store, 'within', [], at(CLAIM_GRACE_MS - 1)()), {
+      scheduledTime: MORNING,
+    });
+    const after = await runDigest(deps(store, 'after', [], at(CLAIM_GRACE_MS)()), { scheduledTime: MORNING });
     // Assess
     expect(within).toMatchObject({ outcome: 'in-progress' });
     expect(after).toMatchObject({ outcome: 'posted', date: '2025-11-11' });
