@@ -121,7 +121,7 @@ export function createHandler(deps: HandlerDeps) {
     deps.loadSecret ??
     ((secretId: string) => {
       secretsClient ??= new SecretsManagerClient({});
-      return loadMonitorSecret(secretsClient, secretId);
+      return loadMonitorSecret(secretsClient, secretId, logger);
     });
   let secrets: SecretCache<MonitorSecret> | undefined;
   let logger = deps.logger;

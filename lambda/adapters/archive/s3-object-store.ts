@@ -11,10 +11,11 @@ import {
   PreconditionFailedError,
   type PutOptions,
 } from '../../domain/object-store';
+import type { Logger } from '../../shared/logger';
+import { awsStatusOf, logRequest } from '../../shared/request-log';
 
 /** S3 answers 412 to a failed If-None-Match / If-Match, and 409 when two conditional writes race. */
-const statusOf = (error: unknown): number | undefined =>
-  (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+const statusOf = awsStatusOf;
 const isConditionFailure = (error: unknown) => [409, 412].includes(statusOf(error) ?? 0);
 
 export interface S3StoreLimits {
@@ -23,6 +24,8 @@ export interface S3StoreLimits {
   /** Epoch ms after which no request may still be running (the run's deadline). */
   readonly deadline?: number;
   readonly now?: () => number;
+  /** Gets one DEBUG line per request (operation, path, status, ms). */
+  readonly logger?: Logger;
 }
 
 /**
@@ -37,8 +40,22 @@ export function createS3ObjectStore(
 ): ObjectStore {
   const fullKey = (key: string) => (prefix ? `${prefix}/${key}` : key);
   const now = limits.now ?? Date.now;
-  /** Every request is aborted after the timeout, or at the run's deadline if that comes first. */
-  const bounded = <T>(send: (options: { abortSignal?: AbortSignal }) => Promise<T>): Promise<T> => {
+  /**
+   * Every request is aborted after the timeout, or at the run's deadline if that comes first, and
+   * logged at DEBUG.
+   */
+  const bounded = <T>(
+    operation: 'GetObject' | 'PutObject' | 'ListObjectsV2',
+    key: string,
+    send: (options: { abortSignal?: AbortSignal }) => Promise<T>,
+  ): Promise<T> => {
+    const request = () => abortable(send);
+    if (limits.logger === undefined) return request();
+    const method = operation === 'PutObject' ? 'PUT' : 'GET';
+    const path = `/${bucket}/${operation === 'ListObjectsV2' ? '' : key}`;
+    return logRequest(limits.logger, { service: 's3', method, path, operation }, request, awsStatusOf);
+  };
+  const abortable = <T>(send: (options: { abortSignal?: AbortSignal }) => Promise<T>): Promise<T> => {
     const budgets = [
       limits.timeoutMs,
       limits.deadline === undefined ? undefined : limits.deadline - now(),
@@ -66,7 +83,7 @@ export function createS3ObjectStore(
     options: PutOptions,
     condition: Partial<PutObjectCommandInput>,
   ) =>
-    bounded((sendOptions) =>
+    bounded('PutObject', fullKey(key), (sendOptions) =>
       client.send(
         new PutObjectCommand({
           Bucket: bucket,
@@ -81,7 +98,7 @@ export function createS3ObjectStore(
     );
 
   const exists = async (key: string) => {
-    const page = await bounded((sendOptions) =>
+    const page = await bounded('ListObjectsV2', fullKey(key), (sendOptions) =>
       client.send(
         new ListObjectsV2Command({ Bucket: bucket, Prefix: fullKey(key), MaxKeys: 1 }),
         sendOptions,
@@ -112,7 +129,7 @@ export function createS3ObjectStore(
 
     async getIfChanged(key, knownVersion) {
       try {
-        return await bounded(async (sendOptions) => {
+        return await bounded('GetObject', fullKey(key), async (sendOptions) => {
           const response = await client.send(
             new GetObjectCommand({ Bucket: bucket, Key: fullKey(key), IfNoneMatch: knownVersion }),
             sendOptions,
@@ -162,7 +179,7 @@ export function createS3ObjectStore(
       try {
         do {
           const continuation = token;
-          const page = await bounded((sendOptions) =>
+          const page = await bounded('ListObjectsV2', fullKey(listPrefix), (sendOptions) =>
             client.send(
               new ListObjectsV2Command({
                 Bucket: bucket,
