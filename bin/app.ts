@@ -1,6 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { parseStackConfig, STACK_CONTEXT_KEYS, StackConfigError } from '../lib/config';
+import { MonitorConfigError, parseStackConfig, STACK_CONTEXT_KEYS } from '../lib/config';
 import { MonitorStack } from '../lib/monitor-stack';
 
 // The only place that reads CDK context (cdk.json, `-c key=value`).
@@ -15,7 +15,7 @@ try {
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 } catch (error) {
-  if (!(error instanceof StackConfigError)) throw error;
+  if (!(error instanceof MonitorConfigError)) throw error;
   console.error(error.message);
   process.exitCode = 1;
 }

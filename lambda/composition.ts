@@ -89,13 +89,14 @@ export interface Wiring {
    * else the bundled defaults; an invalid rules object gives the last rules that validated.
    */
   rules(): Promise<ActiveRules>;
-  /**
-   * For a check: the rules in use, after recording what the run saw of the rules object and sending
-   * the "rules invalid" (or "valid again") notice owed. Never fails on a broken rules object.
-   */
-  checkRules(at: Date): Promise<ActiveRules>;
   fetch(): Promise<FetchDeps>;
-  check(): Promise<CheckDeps>;
+  /**
+   * For a check at `at`: the rules in use, after recording what the run saw of the rules object and
+   * sending the "rules invalid" (or "valid again") notice owed. Never fails on the rules: when they
+   * cannot be read (the object or state/rules.json unreadable), `rulesFailure` says why and the
+   * check archives, then counts the run as failed.
+   */
+  check(at?: Date): Promise<CheckDeps>;
   digest(): Promise<DigestDeps>;
   backfill(): Promise<BackfillDeps>;
   /** Replays `rules`; with `post`, through the same notifiers the live runs use. */
@@ -135,26 +136,35 @@ export function createWiring(run: RunContext): Wiring {
   return {
     archive,
     rules,
-    async checkRules(at) {
-      const active = await rules();
-      const { store, logger, alertNotifier } = await runAdapters();
-      await recordRulesHealth({ store, logger, notifier: alertNotifier, cache: run.rulesCache }, active, at);
-      return active;
-    },
     async fetch() {
       const { source, store, logger } = await runAdapters();
       return { source, store, logger };
     },
-    async check() {
-      const active = await rules();
+    async check(at) {
       const { source, store, logger, alertNotifier } = await runAdapters();
+      let active: ActiveRules | undefined;
+      let rulesFailure: unknown;
+      try {
+        active = await rules();
+        if (at !== undefined) {
+          const health = { store, logger, notifier: alertNotifier, cache: run.rulesCache };
+          await recordRulesHealth(health, active, at);
+        }
+      } catch (error) {
+        // RULES_FILE is this command line's own file: a bad one is a usage error, as before any run.
+        if (config.rulesFile) throw error;
+        // Archive first: the check still fetches and archives, then counts this as a failed run.
+        rulesFailure = error;
+      }
       return {
         source,
         store,
         logger,
         notifier: alertNotifier,
-        rules: active.rules,
-        reminders: active.reminders,
+        rules: rulesFailure === undefined ? (active?.rules ?? []) : [],
+        ...(active === undefined || rulesFailure !== undefined ? {} : { activeRules: active }),
+        ...(rulesFailure === undefined ? {} : { rulesFailure }),
+        reminders: active?.reminders,
         monitorName: config.monitorName,
         timeZone,
         lineCapacity: config.lineCapacity,

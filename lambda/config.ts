@@ -1,5 +1,6 @@
 import * as z from './domain/zod';
 import { isLoopbackUrl } from './shared/loopback';
+import { SERVICE_NAME } from './shared/telemetry';
 import { IanaTimeZoneSchema } from './shared/time-zone';
 
 /** One variable that is missing or wrong, and what it should be. */
@@ -99,6 +100,14 @@ export const EnvSchema = z
       z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
       'AIRUDDER stats monitor',
     ),
+    /**
+     * The monitor's telemetry identity: the `service` dimension of its metrics and logs. The
+     * construct sets one per deployed monitor, so two monitors never share a heartbeat.
+     */
+    POWERTOOLS_SERVICE_NAME: z._default(
+      z.string().check(z.trim(), z.minLength(1), z.maxLength(255)),
+      SERVICE_NAME,
+    ),
     DIGEST_TOP_N: positiveInt(5),
     LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']), 'INFO'),
   })
@@ -175,6 +184,8 @@ export interface Config {
   readonly failureThreshold: number;
   /** MONITOR_NAME: heads every alert message. */
   readonly monitorName: string;
+  /** POWERTOOLS_SERVICE_NAME: the `service` dimension of the run metrics the alarms read. */
+  readonly serviceName: string;
   readonly digestTopN: number;
   readonly runDeadlineMs: number;
   readonly logLevel: Env['LOG_LEVEL'];
@@ -246,6 +257,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     lineCapacity: env.LINE_CAPACITY,
     failureThreshold: env.MONITOR_FAILURE_THRESHOLD,
     monitorName: env.MONITOR_NAME,
+    serviceName: env.POWERTOOLS_SERVICE_NAME,
     digestTopN: env.DIGEST_TOP_N,
     runDeadlineMs: env.RUN_DEADLINE_MS,
     logLevel: env.LOG_LEVEL,

@@ -12,10 +12,10 @@ import { Construct } from 'constructs';
 import { parseRules } from '../lambda/domain/alerts/rules';
 import {
   type ArchiveStorageClass,
+  MonitorConfigError,
   type MonitorLogLevel,
   type ObjectLockConfig,
   parseMonitorProps,
-  StackConfigError,
 } from './config';
 import { ArchiveBucket } from './constructs/archive-bucket';
 import { ArchiveQuery } from './constructs/archive-query';
@@ -24,6 +24,7 @@ import { MonitorFunction } from './constructs/monitor-function';
 import { MonitorSecret } from './constructs/monitor-secret';
 import { RunSchedules } from './constructs/run-schedules';
 import { SelfMonitoring } from './constructs/self-monitoring';
+import { monitorNames } from './monitor-names';
 
 /**
  * Everything the monitor can be told. Only `timeZone` is required; every other prop has the default
@@ -159,14 +160,20 @@ export interface AirudderStatsMonitorProps {
 
   // --- Athena over the curated tables ---
   /**
-   * Glue database holding the `daily`, `hourly` and `distributions` tables; unique per account and
-   * region, so set it when a second monitor shares the account.
-   * @default 'airudder_stats'
+   * Glue tables over the curated archive, an Athena workgroup with the named queries, and the
+   * analysts' policy. False leaves the whole Athena layer out (the CLI's `sql` still works).
+   * @default true
+   */
+  readonly query?: boolean;
+  /**
+   * Glue database holding the curated tables; unique per account and region.
+   * @default - the monitor's id with "_": `airudder_stats_monitor` for this project's stack,
+   * `operations_surabaya` for a construct 'Surabaya' in a stack 'Operations'
    */
   readonly athenaDatabaseName?: string;
   /**
    * Athena workgroup for the named queries; unique per account and region like the database.
-   * @default 'airudder-stats'
+   * @default - the monitor's id (`operations-surabaya`)
    */
   readonly athenaWorkGroupName?: string;
 
@@ -257,17 +264,25 @@ export class AirudderStatsMonitor extends Construct {
   public readonly alarmTopic: sns.ITopic;
   /** Scheduled runs that failed for good land here. */
   public readonly deadLetterQueue: sqs.Queue;
-  /** Function errors, runs near the timeout, dead letters, no successful check. */
+  /** Function errors and throttles, runs near the timeout, dead letters, no successful check in the schedule's hours. */
   public readonly alarms: readonly cloudwatch.Alarm[];
   /** The dashboard, when `dashboard` is true. */
   public readonly dashboard?: cloudwatch.Dashboard;
-  /** Athena and Glue over the curated tables, and the read-only analysts' policy to attach. */
-  public readonly query: ArchiveQuery;
+  /** Athena and Glue over the curated tables, and the read-only analysts' policy to attach; absent with `query: false`. */
+  public readonly query?: ArchiveQuery;
+  /**
+   * The monitor's id, unique per account and region (stack name + construct path, kebab-case): the
+   * `service` dimension of its metrics, and the root of every name it gives a resource.
+   */
+  public readonly monitorId: string;
 
   constructor(scope: Construct, id: string, props: AirudderStatsMonitorProps) {
     super(scope, id);
     const config = parseMonitorProps({ ...props });
     if (config.rulesFile !== undefined) checkRulesFile(config.rulesFile);
+    const displayName = config.displayName ?? config.monitorName;
+    const names = monitorNames(this, displayName);
+    this.monitorId = names.id;
     const timeout = Duration.seconds(config.timeoutSeconds);
 
     const secret = new MonitorSecret(this, 'Secret', {
@@ -291,7 +306,8 @@ export class AirudderStatsMonitor extends Construct {
       // Relative to the directory `cdk synth` runs in, like every path in a CDK app.
       rulesFile: config.rulesFile === undefined ? undefined : path.resolve(config.rulesFile),
       // monitorName is the context key #11 introduced for MONITOR_NAME: an alias of displayName.
-      displayName: config.displayName ?? config.monitorName,
+      displayName,
+      serviceName: names.id,
       timeZone: config.timeZone,
       airudderBaseUrl: config.airudderBaseUrl,
       memorySizeMb: config.memorySizeMb,
@@ -321,6 +337,9 @@ export class AirudderStatsMonitor extends Construct {
     secret.grantTo(monitor.function);
 
     const monitoring = new SelfMonitoring(this, 'SelfMonitoring', {
+      names,
+      checkSchedule: config.checkSchedule,
+      timeZone: config.timeZone,
       function: monitor.function,
       timeout,
       deadLetterQueue: schedules.deadLetterQueue,
@@ -333,20 +352,23 @@ export class AirudderStatsMonitor extends Construct {
           : undefined,
     });
 
-    this.query = new ArchiveQuery(this, 'Query', {
-      archiveBucket: archive.bucket,
-      archivePrefix: archive.prefix,
-      accessLogsBucket: archive.accessLogsBucket,
-      databaseName: config.athenaDatabaseName,
-      workGroupName: config.athenaWorkGroupName,
-    });
+    if (config.query) {
+      this.query = new ArchiveQuery(this, 'Query', {
+        archiveBucket: archive.bucket,
+        archivePrefix: archive.prefix,
+        accessLogsBucket: archive.accessLogsBucket,
+        databaseName: config.athenaDatabaseName ?? names.glueDatabase,
+        workGroupName: config.athenaWorkGroupName ?? names.workGroup,
+      });
+    }
 
     if (config.dashboard) {
       this.dashboard = new MonitorDashboard(this, 'Dashboard', {
         function: monitor.function,
+        serviceName: names.id,
         timeout,
         alarms: monitoring.alarms,
-        dashboardName: config.displayName && dashboardName(config.displayName),
+        dashboardName: names.dashboard,
       }).dashboard;
     }
 
@@ -362,11 +384,6 @@ export class AirudderStatsMonitor extends Construct {
   }
 }
 
-/** Dashboard names allow letters, digits, "-" and "_" only. */
-function dashboardName(displayName: string): string {
-  return `airudder-${displayName.replace(/[^A-Za-z0-9_-]+/g, '-')}`.slice(0, 255);
-}
-
 /** The rules file must exist and pass the function's own schema, so a mistake fails synth, not a run. */
 function checkRulesFile(file: string): void {
   let text: string;
@@ -374,14 +391,14 @@ function checkRulesFile(file: string): void {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new StackConfigError(
+    throw new MonitorConfigError(
       `Invalid AirudderStatsMonitor props: rulesFile ${file} cannot be read (${reason})`,
     );
   }
   try {
     parseRules(text, file);
   } catch (error) {
-    throw new StackConfigError(
+    throw new MonitorConfigError(
       `Invalid AirudderStatsMonitor props: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );

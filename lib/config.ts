@@ -2,15 +2,20 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
 import { IanaTimeZoneSchema } from '../lambda/shared/time-zone';
 
-/** Thrown when the CDK context does not describe a deployable stack; the message names every bad key. */
-export class StackConfigError extends Error {
+/**
+ * Thrown when the CDK context or the construct's props do not describe a deployable monitor; the
+ * message names every bad key or prop.
+ */
+export class MonitorConfigError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
-    this.name = 'StackConfigError';
+    this.name = 'MonitorConfigError';
   }
 }
 
 /** Context values given with `cdk -c key=value` arrive as strings; cdk.json gives numbers. */
+const booleanValue = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
+
 const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** EventBridge Scheduler recurring expressions: six-field cron or rate. */
@@ -151,13 +156,13 @@ export const StackConfigSchema = z
     /** Names this monitor in Slack messages (MONITOR_NAME) and on the dashboard. */
     displayName: z.string().trim().min(1).max(60).optional(),
     /** A CloudWatch dashboard (about US$3 a month). */
-    dashboard: z
-      .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])
-      .default(false),
+    dashboard: booleanValue.default(false),
+    /** Glue tables, the Athena workgroup and the analysts' policy; false leaves the Athena layer out. */
+    query: booleanValue.default(true),
     /** Alarms also to a Slack channel through AWS Chatbot; both ids, or neither. */
     chatbotSlackWorkspaceId: slackId('T').optional(),
     chatbotSlackChannelId: slackId('CG').optional(),
-    /** Glue database and Athena workgroup names: unique per account and region. */
+    /** Glue database and Athena workgroup names: unique per account and region; derived from the stack and construct when unset. */
     athenaDatabaseName: z
       .string()
       .regex(/^[a-z0-9_]{1,255}$/, { message: 'may contain only lower-case letters, digits and "_"' })
@@ -217,7 +222,7 @@ export type StackConfig = z.infer<typeof StackConfigSchema>;
 /** The context keys the stack reads; bin/app.ts looks up exactly these. */
 export const STACK_CONTEXT_KEYS = Object.keys(StackConfigSchema.shape) as ReadonlyArray<keyof StackConfig>;
 
-/** Validates raw context values; throws StackConfigError naming every bad key. */
+/** Validates raw context values; throws MonitorConfigError naming every bad key. */
 export function parseStackConfig(context: Readonly<Record<string, unknown>>): StackConfig {
   return parseConfig(context, 'Invalid CDK context', 'context key');
 }
@@ -243,7 +248,7 @@ function parseConfig(values: Readonly<Record<string, unknown>>, title: string, n
       const key = issue.path.map(String).join('.') || 'context';
       return `${noun} "${key}" ${issue.message.replace(/^Invalid input: /, '')}`;
     });
-    throw new StackConfigError(`${title}: ${problems.join('; ')}`);
+    throw new MonitorConfigError(`${title}: ${problems.join('; ')}`);
   }
   return parsed.data;
 }

@@ -7,10 +7,10 @@ export { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/shared/telemetry';
 export { AirudderStatsMonitor, type AirudderStatsMonitorProps } from './airudder-stats-monitor';
 export {
   ArchiveStorageClass,
+  MonitorConfigError,
   MonitorLogLevel,
   type ObjectLockConfig,
   ObjectLockMode,
-  StackConfigError as MonitorConfigError,
 } from './config';
 export { SECRET_KEYS } from './constructs/monitor-secret';
 export { DURATION_ALARM_SHARE } from './constructs/self-monitoring';

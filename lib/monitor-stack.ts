@@ -34,13 +34,15 @@ export class MonitorStack extends Stack {
     const { monitor } = this;
 
     new CfnOutput(this, 'ArchiveBucketName', { value: monitor.bucket.bucketName });
-    new CfnOutput(this, 'AthenaWorkGroup', { value: monitor.query.workGroup.ref });
-    new CfnOutput(this, 'GlueDatabase', { value: monitor.query.databaseName });
-    new CfnOutput(this, 'AnalystsPolicyArn', {
-      description: 'Attach to analysts: Athena in the workgroup, read-only over the curated tables',
-      value: monitor.query.analystsPolicy.managedPolicyArn,
-      exportName: `${this.stackName}-AnalystsPolicyArn`,
-    });
+    if (monitor.query) {
+      new CfnOutput(this, 'AthenaWorkGroup', { value: monitor.query.workGroup.ref });
+      new CfnOutput(this, 'GlueDatabase', { value: monitor.query.databaseName });
+      new CfnOutput(this, 'AnalystsPolicyArn', {
+        description: 'Attach to analysts: Athena in the workgroup, read-only over the curated tables',
+        value: monitor.query.analystsPolicy.managedPolicyArn,
+        exportName: `${this.stackName}-AnalystsPolicyArn`,
+      });
+    }
     new CfnOutput(this, 'SecretId', {
       description: 'Put the AIRUDDER credentials and Slack webhook URLs into this secret',
       value: monitor.secretId,

@@ -37,11 +37,11 @@ export const checkCommand: Command = {
     const flags = parseFlags(args, { at: { type: 'string' } });
     const now = context.now();
     const at = flags.at === undefined ? now : parseInstant('--at', flags.at, now);
-    const active = await context.wiring.checkRules(at);
-    const deps = await context.wiring.check();
+    const deps = await context.wiring.check(at);
     // Refused before any fetch: an instant the state has moved past would only say "nothing sent".
     refuseIfEarlier(at, await lastEvaluatedInstant(deps.store, deps.logger), now);
     const outcome = await runCheck(deps, { scheduledTime: at, deadline: context.deadline });
+    const active = deps.activeRules;
     const { window } = outcome;
     const lines = [
       `Check at ${at.toISOString()}: ${window.startTime} → ${window.endTime} (${window.timeZone})`,
@@ -51,7 +51,7 @@ export const checkCommand: Command = {
       ok: true,
       scheduledTime: at.toISOString(),
       window,
-      rulesInUse: describeActiveRules(active),
+      ...(active === undefined ? {} : { rulesInUse: describeActiveRules(active) }),
       outcome: outcome.outcome,
     };
     const describe = { at, timeZone: window.timeZone };
@@ -88,7 +88,8 @@ export const checkCommand: Command = {
   },
 };
 
-function describeRulesInUse(active: ActiveRules): string[] {
+function describeRulesInUse(active: ActiveRules | undefined): string[] {
+  if (active === undefined) return [];
   const versionId = active.versionId === undefined ? '' : `, S3 version id ${active.versionId}`;
   const line = `Rules in use: ${active.version} from ${active.source}${versionId}`;
   if (!active.invalid) return [line];

@@ -7,7 +7,11 @@ import type { Context } from 'aws-lambda';
 
 import { TokenCache } from '../adapters/airudder/token-cache';
 import type { FetchFn } from '../adapters/http/http-request';
-import { loadMonitorSecret, type MonitorSecret } from '../adapters/secrets/monitor-secret';
+import {
+  loadMonitorSecret,
+  type MonitorSecret,
+  MonitorSecretNotSetError,
+} from '../adapters/secrets/monitor-secret';
 import { failureCallsForFreshSecret, SecretCache } from '../adapters/secrets/secret-cache';
 import { createWiring, type Wiring } from '../composition';
 import { type Config, loadConfig } from '../config';
@@ -24,6 +28,9 @@ import { createPowertoolsMetrics, type RunMetrics } from './run-metrics';
 import { InvalidEventError, parseSchedulerEvent, type SchedulerEvent } from './scheduler-event';
 
 export { METRICS_NAMESPACE, SERVICE_NAME };
+
+/** The outcome of a run before the monitor's secret holds a value. */
+export const NOT_CONFIGURED = 'not configured';
 
 /** Kept back from the Lambda timeout so a run can still record its outcome. */
 const SAFETY_MARGIN_MS = 5_000;
@@ -69,8 +76,8 @@ type ModeRun = (
 
 const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
   async check(wiring, request, metrics) {
-    const { version: rulesVersion } = await wiring.checkRules(request.scheduledTime);
-    const deps = await wiring.check();
+    const deps = await wiring.check(request.scheduledTime);
+    const rulesVersion = deps.activeRules?.version;
     const outcome = await runCheck(deps, request);
     if (outcome.outcome !== 'evaluated') {
       // Not a success: a state stuck ahead of the schedule must let the heartbeat alarm fire.
@@ -133,14 +140,14 @@ export function createHandler(deps: HandlerDeps) {
     secrets ??= new SecretCache(readSecret, config.secretTtlMs, deps.now);
     const secretCache = secrets;
     if (!logger) {
-      powertools = new PowertoolsLogger({ serviceName: SERVICE_NAME, logLevel: config.logLevel });
+      powertools = new PowertoolsLogger({ serviceName: config.serviceName, logLevel: config.logLevel });
       logger = createPowertoolsLogger(powertools, redactor);
     }
     // cold_start, function_name, function_request_id… on every line; Powertools reads only the
     // fields InvocationContext names.
     powertools?.addContext(context as Context);
     metrics ??= createPowertoolsMetrics(
-      new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
+      new Metrics({ namespace: METRICS_NAMESPACE, serviceName: config.serviceName }),
     );
     const { mode, scheduledTime } = parseSchedulerEvent(event);
     const runLogger = withFields(logger, { mode, scheduledTime, requestId: context.awsRequestId });
@@ -149,6 +156,8 @@ export function createHandler(deps: HandlerDeps) {
     const clock = deps.clock ?? (() => new Date());
     try {
       refuseFutureInstant(new Date(scheduledTime), clock());
+      // Before anything else, so that a monitor deployed before its secret was put does nothing (README, Deploy step 3).
+      if (config.secretArn) await secretCache.get(config.secretArn);
       if (config.archive.kind === 's3') s3Client ??= new S3Client({});
       const wiring = createWiring({
         config,
@@ -174,6 +183,18 @@ export function createHandler(deps: HandlerDeps) {
       runLogger.info('Run finished', { ...summary });
       return summary;
     } catch (error) {
+      if (error instanceof MonitorSecretNotSetError) {
+        // Not a failure: no retry or dead letter can help until someone puts the secret. One line,
+        // one metric; the "no successful check" alarm still says the monitor is not watching.
+        metrics.record('NotConfigured', 1);
+        runLogger.warn(
+          'Monitor not configured: put the secret (README, Deploy step 3); nothing was checked',
+          {
+            reason: redactor.redact(error.message),
+          },
+        );
+        return { mode, scheduledTime, outcome: NOT_CONFIGURED };
+      }
       metrics.record('RunFailed', 1);
       if (config.secretArn && failureCallsForFreshSecret(error)) {
         // A rotated credential or webhook: the next run reads the secret again instead of waiting for the TTL.

@@ -6,6 +6,7 @@ export type { MetricName };
 const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = {
   RunSucceeded: MetricUnit.Count,
   RunFailed: MetricUnit.Count,
+  NotConfigured: MetricUnit.Count,
   CheckAlreadyEvaluated: MetricUnit.Count,
   AirudderApiLatency: MetricUnit.Milliseconds,
   AlertsFired: MetricUnit.Count,

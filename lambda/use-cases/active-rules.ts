@@ -65,6 +65,18 @@ export interface RulesCache {
   recorded?: string;
 }
 
+/**
+ * Thrown by a check whose rules could not be read (the rules object or state/rules.json unreadable:
+ * garbage, a folder, a refused read). The response was archived first; the run counts as failed.
+ */
+export class RulesUnavailableError extends Error {
+  constructor(cause: unknown, archivedAt: string) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`alert rules unavailable: ${reason} (the response was archived at ${archivedAt})`, { cause });
+    this.name = 'RulesUnavailableError';
+  }
+}
+
 export const rulesVersion = (bytes: Uint8Array | string): string =>
   `sha256:${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}`;
 

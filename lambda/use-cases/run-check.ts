@@ -26,16 +26,30 @@ import {
 } from '../domain/snooze';
 import type { StatisticsResponse } from '../domain/statistics-schema';
 import { parseStatistics } from '../domain/statistics-schema';
+import { type ActiveRules, RulesUnavailableError } from './active-rules';
 import { claim, releaseClaims, unclaimed } from './alert-claims';
 import { readCheckNear } from './archived-checks';
 import { readArchivedDay } from './archived-days';
 import { type ArchivedResponse, type FetchDeps, fetchAndArchive } from './fetch-and-archive';
-import { readDocument, updateDocument, type VersionedDocument } from './json-document';
+import {
+  DocumentCorruptError,
+  readDocument,
+  serializeDocument,
+  updateDocument,
+  type VersionedDocument,
+} from './json-document';
 import { describeRunFailure } from './run-failure';
 
 export interface CheckDeps extends FetchDeps {
   readonly notifier: Notifier;
   readonly rules: readonly Rule[];
+  /** The rules in use with their version and source (the composition root sets it). */
+  readonly activeRules?: ActiveRules;
+  /**
+   * Why the rules could not be read (the rules object or state/rules.json unreadable). The check
+   * still fetches and archives, then counts as a failed run towards "monitor degraded".
+   */
+  readonly rulesFailure?: unknown;
   /** The group's reminder cadence (the rules file's `reminders`); default hourly with back-off. */
   readonly reminders?: RepeatPolicy;
   readonly timeZone: string;
@@ -116,7 +130,13 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     throw error;
   }
 
-  const before = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
+  if (deps.rulesFailure !== undefined) {
+    const failure = new RulesUnavailableError(deps.rulesFailure, fetched.archived.location);
+    await recordFailure(deps, at, describeRunFailure(failure), request.deadline);
+    throw failure;
+  }
+
+  const before = await readAlertState(deps, at, request.deadline);
   const last = before?.value.lastScheduledTime;
   if (last !== undefined && at.getTime() <= Date.parse(last)) {
     logger.info('Check already evaluated for this scheduled time; nothing to do', {
@@ -227,6 +247,50 @@ async function latestFinishedDay(deps: CheckDeps, date: string): Promise<Statist
     if (archived) return archived.statistics;
   }
   return undefined;
+}
+
+/**
+ * Thrown when the alert state could not be read: it was set aside (`aside`), a fresh state records
+ * the monitor as degraded, and the next check starts afresh (firing alerts are announced again).
+ */
+export class AlertStateCorruptError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'AlertStateCorruptError';
+  }
+}
+
+/**
+ * The alert state, or — when it cannot be read (not JSON, not its schema) — a loud restart instead of
+ * a silent stop: the document is copied aside as `state/alerts.corrupt-<instant>.json`, replaced
+ * (compare-and-swap against the corrupt copy, so a hand fix made meanwhile wins) by a fresh state
+ * whose monitor is degraded at once, the "monitor degraded" alert goes out naming where the copy is,
+ * and the run fails. The next check evaluates from the fresh state and sends "recovered".
+ */
+async function readAlertState(deps: CheckDeps, at: Date, deadline: number | undefined) {
+  const { store } = deps;
+  try {
+    return await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
+  } catch (error) {
+    if (!(error instanceof DocumentCorruptError)) throw error;
+    const corrupt = await store.get(ALERT_STATE_KEY);
+    if (!corrupt) throw error;
+    const aside = `state/alerts.corrupt-${at.toISOString().replace(/[-:.]/g, '')}.json`;
+    await store.createIfAbsent(aside, corrupt.bytes, { contentType: 'application/json', metadata: {} });
+    const fresh = emptyAlertState();
+    await store.replace(ALERT_STATE_KEY, serializeDocument(store, ALERT_STATE_KEY, AlertStateSchema, fresh), {
+      contentType: 'application/json',
+      metadata: {},
+      expectedVersion: corrupt.version,
+    });
+    const reason = `alert state unreadable (${error.message}); set aside as ${aside}, started afresh`;
+    await recordFailure({ ...deps, failureThreshold: 1 }, at, reason, deadline);
+    throw new AlertStateCorruptError(
+      `${error.message}. It was set aside as ${store.describe(aside)} and a fresh state started; ` +
+        'firing alerts are announced again by the next check.',
+      { cause: error },
+    );
+  }
 }
 
 /** Counts a failed run towards "monitor degraded", and sends that alert once it is owed. */

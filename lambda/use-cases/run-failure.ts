@@ -2,6 +2,7 @@ import { ArchiveStoreError } from '../domain/object-store';
 import { ResponseValidationError } from '../domain/statistics-schema';
 import { type SourceFailureKind, StatsSourceError } from '../domain/stats-source';
 import { RetryExhaustedError } from '../shared/retry';
+import { RulesUnavailableError } from './active-rules';
 
 const SOURCE_FAILURES: Record<SourceFailureKind, string> = {
   refused: 'AIRUDDER refused the credentials or token',
@@ -16,6 +17,7 @@ export function describeRunFailure(error: unknown): string {
   if (root instanceof StatsSourceError) return `${SOURCE_FAILURES[root.kind]}: ${detail}`;
   if (root instanceof ResponseValidationError)
     return `AIRUDDER sent data that does not fit the schema: ${detail}`;
+  if (root instanceof RulesUnavailableError) return `rules unreadable: ${detail}`;
   if (root instanceof ArchiveStoreError) return `archive failing: ${detail}`;
   return `run failed: ${detail}`;
 }

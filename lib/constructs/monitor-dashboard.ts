@@ -2,13 +2,15 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, type MetricName, SERVICE_NAME } from '../../lambda/shared/telemetry';
+import { METRICS_NAMESPACE, type MetricName } from '../../lambda/shared/telemetry';
 
 export interface MonitorDashboardProps {
   /** The monitor function (errors, duration). */
   readonly function: lambda.IFunction;
   /** Its timeout, drawn as a line on the duration graph. */
   readonly timeout: Duration;
+  /** The `service` dimension the function publishes its run metrics under (POWERTOOLS_SERVICE_NAME). */
+  readonly serviceName: string;
   /** Alarms shown at the top, in their current state. */
   readonly alarms: readonly cloudwatch.IAlarm[];
   /**
@@ -19,11 +21,17 @@ export interface MonitorDashboardProps {
 }
 
 /** One of the run metrics the function publishes (EMF), per run mode. */
-function runMetric(name: MetricName, mode: 'check' | 'digest', statistic: string, label: string) {
+function runMetricOf(
+  service: string,
+  name: MetricName,
+  mode: 'check' | 'digest',
+  statistic: string,
+  label: string,
+) {
   return new cloudwatch.Metric({
     namespace: METRICS_NAMESPACE,
     metricName: name,
-    dimensionsMap: { service: SERVICE_NAME, mode },
+    dimensionsMap: { service, mode },
     statistic,
     period: Duration.hours(1),
     label,
@@ -40,6 +48,7 @@ export class MonitorDashboard extends Construct {
   constructor(scope: Construct, id: string, props: MonitorDashboardProps) {
     super(scope, id);
     const sum = cloudwatch.Stats.SUM;
+    const runMetric = runMetricOf.bind(undefined, props.serviceName);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
       defaultInterval: Duration.days(7),

@@ -36,8 +36,6 @@ export const MONITOR_BUNDLING: nodejs.BundlingOptions = {
   sourcesContent: false,
 };
 
-/** Powertools names; the "no successful check" alarm reads metrics published under them. */
-
 export interface MonitorFunctionProps {
   /** IANA time zone of the call centre (AIRUDDER_TIMEZONE). */
   readonly timeZone: string;
@@ -58,6 +56,12 @@ export interface MonitorFunctionProps {
    * @default - the rules built into the function
    */
   readonly rulesFile?: string;
+  /**
+   * The monitor's telemetry identity (POWERTOOLS_SERVICE_NAME): the `service` dimension of its
+   * metrics, which its alarms and dashboard read. Unique per monitor, or two monitors share a heartbeat.
+   * @default SERVICE_NAME
+   */
+  readonly serviceName?: string;
   /**
    * Names the monitor in its messages (MONITOR_NAME).
    * @default - not set
@@ -154,7 +158,7 @@ export class MonitorFunction extends Construct {
       AIRUDDER_BASE_URL: props.airudderBaseUrl ?? 'https://api.airudder.com',
       AIRUDDER_TIMEZONE: props.timeZone,
       RUN_DEADLINE_MS: String(runDeadlineMs(timeoutSeconds)),
-      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_SERVICE_NAME: props.serviceName ?? SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       // Node applies index.js.map to every stack trace: errors name lambda/*.ts files and lines.
       NODE_OPTIONS: '--enable-source-maps',

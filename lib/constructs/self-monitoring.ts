@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -9,8 +9,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { RUN_SUCCEEDED_METRIC } from '../../lambda/shared/telemetry';
-import { METRICS_NAMESPACE, SERVICE_NAME } from './monitor-function';
+import { METRICS_NAMESPACE, RUN_SUCCEEDED_METRIC } from '../../lambda/shared/telemetry';
+import { MonitorConfigError } from '../config';
+import type { MonitorNames } from '../monitor-names';
+import { activeHoursCondition, scheduleHours, watchedPeriods } from './active-hours';
 
 export { RUN_SUCCEEDED_METRIC };
 
@@ -18,6 +20,11 @@ export { RUN_SUCCEEDED_METRIC };
 export const DURATION_ALARM_SHARE = 0.8;
 
 export interface SelfMonitoringProps {
+  /** The monitor's names: its telemetry identity (the `service` dimension) and the alarm names. */
+  readonly names: MonitorNames;
+  /** The check schedule and its time zone: the heartbeat expects a run only when it runs. */
+  readonly checkSchedule: string;
+  readonly timeZone: string;
   /** The monitor function whose errors and duration are watched. */
   readonly function: lambda.IFunction;
   /** Its timeout: the duration alarm fires at DURATION_ALARM_SHARE of it. */
@@ -49,9 +56,11 @@ export interface SelfMonitoringProps {
 }
 
 /**
- * Alarms that reach the operator without the monitor's own Slack webhooks: function errors, runs
- * near the timeout, dead letters, and silence (no successful check). All go to one SNS topic
- * (KMS-encrypted when created here), which e-mail and optionally AWS Chatbot subscribe to.
+ * Alarms that reach the operator without the monitor's own Slack webhooks: function errors and
+ * throttles, runs near the timeout, each new dead letter, and silence (no successful check while
+ * the check schedule runs). All go to one SNS topic (KMS-encrypted when created here), which e-mail
+ * and optionally AWS Chatbot subscribe to. Alarm names start with the monitor's label, so an e-mail
+ * subject or a Chatbot line says which monitor it is about.
  */
 export class SelfMonitoring extends Construct {
   /** Receives every alarm and OK transition. */
@@ -62,21 +71,25 @@ export class SelfMonitoring extends Construct {
   public readonly slackChannel?: chatbot.SlackChannelConfiguration;
   /** Any function error in 15 minutes. */
   public readonly errorsAlarm: cloudwatch.Alarm;
-  /** A scheduled invocation ended up in the dead-letter queue. */
+  /** Lambda refused to run the function (account or function concurrency exhausted). */
+  public readonly throttlesAlarm: cloudwatch.Alarm;
+  /** A scheduled invocation was dead-lettered: fires for each new dead letter, whatever the queue holds. */
   public readonly deadLettersAlarm: cloudwatch.Alarm;
-  /** No check run succeeded within the window. */
+  /** No check run succeeded within the window, in the hours the check schedule runs. */
   public readonly noSuccessfulCheckAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: SelfMonitoringProps) {
     super(scope, id);
+    const { names } = props;
 
-    this.topic = props.topic ?? this.createTopic();
+    this.topic = props.topic ?? this.createTopic(names);
     if (props.alarmEmail !== undefined) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     }
 
     this.errorsAlarm = new cloudwatch.Alarm(this, 'FunctionErrors', {
-      alarmDescription: 'airudder-stats-monitor: the function failed (see its log group).',
+      alarmName: names.alarm('function errors'),
+      alarmDescription: `${names.label}: the function failed (see its log group).`,
       metric: props.function.metricErrors({ period: Duration.minutes(15), statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
       evaluationPeriods: 1,
@@ -84,12 +97,27 @@ export class SelfMonitoring extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
+    this.throttlesAlarm = new cloudwatch.Alarm(this, 'FunctionThrottles', {
+      alarmName: names.alarm('function throttled'),
+      alarmDescription: `${names.label}: Lambda throttled the function (concurrency exhausted in the account or region); runs are delayed and may be dead-lettered.`,
+      metric: props.function.metricThrottles({
+        period: Duration.minutes(15),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // Messages sent, not messages visible: a queue nobody purged would keep a depth alarm in ALARM
+    // and swallow every later failure. Scheduler and Lambda send with SendMessage, which this counts.
     this.deadLettersAlarm = new cloudwatch.Alarm(this, 'DeadLetters', {
-      alarmDescription:
-        'airudder-stats-monitor: Scheduler gave up invoking the function; the failed events are in the dead-letter queue.',
-      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      alarmName: names.alarm('run dead-lettered'),
+      alarmDescription: `${names.label}: a scheduled run failed for good and was dead-lettered (see README, "Dead letters"). Fires for each new dead letter; it returns to OK on its own.`,
+      metric: props.deadLetterQueue.metricNumberOfMessagesSent({
         period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
+        statistic: cloudwatch.Stats.SUM,
       }),
       threshold: 1,
       evaluationPeriods: 1,
@@ -99,25 +127,22 @@ export class SelfMonitoring extends Construct {
 
     const window = props.noSuccessfulCheckWindow ?? Duration.minutes(60);
     this.noSuccessfulCheckAlarm = new cloudwatch.Alarm(this, 'NoSuccessfulCheck', {
-      alarmDescription: `airudder-stats-monitor: no check run succeeded in the last ${window.toMinutes()} minutes.`,
-      metric: new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: RUN_SUCCEEDED_METRIC,
-        dimensionsMap: { service: SERVICE_NAME, mode: 'check' },
-        statistic: cloudwatch.Stats.SUM,
-        period: window,
-      }),
+      alarmName: names.alarm('no successful check'),
+      alarmDescription: `${names.label}: no check run succeeded in the last ${window.toMinutes()} minutes while the check schedule (${props.checkSchedule}, ${props.timeZone}) runs. Right after the first deploy: put the secret (README, Deploy step 3).`,
+      metric: this.heartbeat(props, window),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      // Silence is the failure this alarm exists for.
+      // Silence is the failure this alarm exists for; outside the schedule's hours the expression
+      // answers 1, so only a watched hour can be missing.
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
 
     const timeoutMs = props.timeout.toMilliseconds();
     const threshold = Math.round(timeoutMs * DURATION_ALARM_SHARE);
     this.durationAlarm = new cloudwatch.Alarm(this, 'NearTimeout', {
-      alarmDescription: `airudder-stats-monitor: a run took ${threshold / 1000} s or more, ${DURATION_ALARM_SHARE * 100} % of the ${timeoutMs / 1000} s timeout (slow AIRUDDER or S3; raise timeoutSeconds or look at the log).`,
+      alarmName: names.alarm('run near timeout'),
+      alarmDescription: `${names.label}: a run took ${threshold / 1000} s or more, ${DURATION_ALARM_SHARE * 100} % of the ${timeoutMs / 1000} s timeout (slow AIRUDDER or S3; raise timeoutSeconds or look at the log).`,
       metric: props.function.metricDuration({
         period: Duration.minutes(15),
         statistic: cloudwatch.Stats.MAXIMUM,
@@ -147,14 +172,65 @@ export class SelfMonitoring extends Construct {
 
   /** Every alarm, in one list (the dashboard shows them). */
   public get alarms(): cloudwatch.Alarm[] {
-    return [this.errorsAlarm, this.durationAlarm, this.deadLettersAlarm, this.noSuccessfulCheckAlarm];
+    return [
+      this.errorsAlarm,
+      this.throttlesAlarm,
+      this.durationAlarm,
+      this.deadLettersAlarm,
+      this.noSuccessfulCheckAlarm,
+    ];
   }
 
-  private createTopic(): sns.Topic {
+  /**
+   * Successful checks per window, under this monitor's own `service` dimension. When the check
+   * schedule leaves hours out, metric math answers 1 (healthy) outside its hours, read from a
+   * gap-free clock series (TIME_SERIES) so that the night's missing data cannot count as silence.
+   */
+  private heartbeat(props: SelfMonitoringProps, window: Duration): cloudwatch.IMetric {
+    const runs = new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: RUN_SUCCEEDED_METRIC,
+      dimensionsMap: { service: props.names.id, mode: 'check' },
+      statistic: cloudwatch.Stats.SUM,
+      period: window,
+    });
+    const schedule = scheduleHours(props.checkSchedule, props.timeZone);
+    let watched: readonly boolean[];
+    try {
+      watched = watchedPeriods(schedule, window.toMinutes());
+    } catch (error) {
+      throw new MonitorConfigError(
+        `Invalid AirudderStatsMonitor props: noSuccessfulCheckAlarmMinutes ${(error as Error).message}`,
+      );
+    }
+    if (schedule.caveats.length > 0) {
+      Annotations.of(this).addWarningV2(
+        'airudder-stats-monitor:heartbeat-schedule',
+        `The "no successful check" alarm cannot follow ${schedule.caveats.join(', ')} of ${props.checkSchedule}: it expects checks on every day its hour and weekday fields select.`,
+      );
+    }
+    const condition = activeHoursCondition(watched, 'clock');
+    if (condition === undefined) return runs;
+    return new cloudwatch.MathExpression({
+      label: 'successful checks (1 outside the check schedule)',
+      expression: `IF(${condition}, FILL(runs, 0), 1)`,
+      usingMetrics: {
+        runs,
+        clock: new cloudwatch.MathExpression({
+          expression: 'TIME_SERIES(0)',
+          usingMetrics: {},
+          period: window,
+        }),
+      },
+      period: window,
+    });
+  }
+
+  private createTopic(names: MonitorNames): sns.Topic {
     // A customer-managed key, because CloudWatch cannot publish to a topic under the AWS-managed
     // alias/aws/sns key (its policy cannot grant cloudwatch.amazonaws.com).
     const key = new kms.Key(this, 'TopicKey', {
-      description: 'Encrypts the airudder-stats-monitor alarm topic',
+      description: `Encrypts the alarm topic of ${names.id}`,
       enableKeyRotation: true,
       // It protects only in-flight notifications: nothing is left to decrypt once the topic is gone.
       removalPolicy: RemovalPolicy.DESTROY,
@@ -171,7 +247,7 @@ export class SelfMonitoring extends Construct {
     );
 
     const topic = new sns.Topic(this, 'Topic', {
-      displayName: 'airudder-stats-monitor alarms',
+      displayName: `${names.label} alarms`.slice(0, 100),
       masterKey: key,
       enforceSSL: true,
     });

@@ -65,7 +65,7 @@ describe('AirudderStatsMonitor with only a time zone', () => {
     expect(stack.resolve(monitor.deadLetterQueue.queueArn)).toEqual({
       'Fn::GetAtt': [onlyResource(template, 'AWS::SQS::Queue').logicalId, 'Arn'],
     });
-    expect(monitor.alarms).toHaveLength(4);
+    expect(monitor.alarms).toHaveLength(5);
   });
 
   // Inside a team's stack the ids derive from the construct's id ('Monitor'); a refactor inside the
@@ -113,7 +113,7 @@ describe('AirudderStatsMonitor options', () => {
     const { app, template } = synthConstruct({ dashboard: true, displayName: 'Surabaya inbound' });
 
     const dashboard = onlyResource(template, 'AWS::CloudWatch::Dashboard');
-    expect(dashboard.resource.Properties.DashboardName).toBe('airudder-Surabaya-inbound');
+    expect(dashboard.resource.Properties.DashboardName).toBe('team-stack-monitor');
     const body = JSON.stringify(dashboard.resource.Properties.DashboardBody);
     for (const metric of [
       'RunSucceeded',
@@ -136,7 +136,7 @@ describe('AirudderStatsMonitor options', () => {
     expect(template.findResources('AWS::SNS::Topic')).toEqual({});
     expect(template.findResources('AWS::KMS::Key')).toEqual({});
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(5);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual(['arn:aws:sns:ap-southeast-3:123456789012:ops-alarms']);
     }
@@ -179,5 +179,92 @@ describe('AirudderStatsMonitor options', () => {
       Handler: 'index.handler',
       Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
     });
+  });
+});
+
+describe('two monitors in one stack', () => {
+  // Prepare: two centres side by side, with every optional named resource (dashboard, Chatbot)
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Operations', { env: { account: '123456789012', region: 'ap-southeast-3' } });
+  const both = { timeZone: 'Asia/Jakarta', handlerSourceEntry: STUB_HANDLER, dashboard: true };
+  const chatbot = { chatbotSlackWorkspaceId: 'T0123ABCD', chatbotSlackChannelId: 'C0123ABCD' };
+  const jakarta = new AirudderStatsMonitor(stack, 'Jakarta', { ...both, ...chatbot });
+  const surabaya = new AirudderStatsMonitor(stack, 'Surabaya', {
+    ...both,
+    ...chatbot,
+    displayName: 'Jakarta',
+  });
+  const template = Template.fromStack(stack);
+  const resources = Object.values(
+    template.toJSON().Resources as Record<string, { Type: string; Properties?: any }>,
+  );
+
+  /** Every name a resource of `type` is given in `property`, for names unique per account and region. */
+  const namesOf = (type: string, property: (properties: any) => unknown) =>
+    resources.filter((resource) => resource.Type === type).map((resource) => property(resource.Properties));
+
+  it.each([
+    ['AWS::Glue::Database', (p: any) => p.DatabaseInput.Name],
+    ['AWS::Athena::WorkGroup', (p: any) => p.Name],
+    ['AWS::CloudWatch::Dashboard', (p: any) => p.DashboardName],
+    ['AWS::CloudWatch::Alarm', (p: any) => p.AlarmName],
+    ['AWS::Chatbot::SlackChannelConfiguration', (p: any) => p.ConfigurationName],
+    ['AWS::Lambda::Function', (p: any) => p.Environment.Variables.POWERTOOLS_SERVICE_NAME],
+  ])('gives each %s its own name, even with the same display name', (type, property) => {
+    const names = namesOf(type, property);
+    expect(names.length).toBeGreaterThanOrEqual(2);
+    expect(names.every((name) => typeof name === 'string')).toBe(true);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it("points each Glue table at its own monitor's database", () => {
+    const databases = new Set(namesOf('AWS::Glue::Database', (p) => p.DatabaseInput.Name));
+    const tables = namesOf('AWS::Glue::Table', (p) => p.DatabaseName);
+    expect(new Set(tables)).toEqual(databases);
+  });
+
+  it("keeps separate heartbeats: each monitor's alarm and dashboard read the service its own function publishes", () => {
+    for (const monitor of [jakarta, surabaya]) {
+      const fn = Stack.of(monitor).resolve(monitor.function.functionArn)['Fn::GetAtt'][0] as string;
+      const service =
+        template.toJSON().Resources[fn].Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME;
+      expect(service).toBe(monitor.monitorId);
+      const heartbeat = resources.find(
+        (resource) =>
+          resource.Type === 'AWS::CloudWatch::Alarm' &&
+          resource.Properties.MetricName === 'RunSucceeded' &&
+          resource.Properties.Dimensions.some((d: any) => d.Name === 'service' && d.Value === service),
+      );
+      expect(heartbeat, `heartbeat of ${service}`).toBeDefined();
+      const dashboard = resources.find(
+        (resource) =>
+          resource.Type === 'AWS::CloudWatch::Dashboard' &&
+          resource.Properties.DashboardName === monitor.monitorId,
+      );
+      const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+      expect(body).toContain(`\\"service\\",\\"${service}\\"`);
+    }
+    expect(jakarta.monitorId).toBe('operations-jakarta');
+    expect(surabaya.monitorId).toBe('operations-surabaya');
+  });
+
+  it('synthesizes with cdk-nag finding nothing', () => {
+    expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
+  });
+});
+
+describe('AirudderStatsMonitor without the Athena layer', () => {
+  it('creates no Glue, Athena, results bucket or analysts policy with query: false', () => {
+    const { template, monitor } = synthConstruct({ query: false });
+    for (const type of [
+      'AWS::Glue::Database',
+      'AWS::Glue::Table',
+      'AWS::Athena::WorkGroup',
+      'AWS::Athena::NamedQuery',
+      'AWS::IAM::ManagedPolicy',
+    ])
+      expect(template.findResources(type), type).toEqual({});
+    expect(Object.keys(template.findResources('AWS::S3::Bucket'))).toHaveLength(2);
+    expect(monitor.query).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStackConfig, STACK_CONTEXT_KEYS, StackConfigError } from '../../lib/config';
+import { MonitorConfigError, parseStackConfig, STACK_CONTEXT_KEYS } from '../../lib/config';
 import { CDK_JSON_CONTEXT } from './helpers/synth';
 
 /** Runs the parser and returns its error message (fails the test if it does not throw). */
@@ -7,7 +7,7 @@ function problemWith(context: Record<string, unknown>): string {
   try {
     parseStackConfig(context);
   } catch (error) {
-    if (error instanceof StackConfigError) return error.message;
+    if (error instanceof MonitorConfigError) return error.message;
     throw error;
   }
   throw new Error('expected parseStackConfig to throw');
@@ -36,6 +36,7 @@ describe('parseStackConfig', () => {
       accessLogExpirationDays: 365,
       noSuccessfulCheckAlarmMinutes: 60,
       dashboard: false,
+      query: true,
     });
   });
 

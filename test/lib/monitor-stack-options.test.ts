@@ -79,7 +79,7 @@ describe('stack with every option configured', () => {
   it('then sets every variable of the function configuration except secrets and local-only ones', () => {
     const expected = ENV_KEYS.filter((key) => !NOT_SET_BY_STACK.includes(key));
     const setByStack = Object.keys(fn.environment).filter(
-      (key) => !key.startsWith('POWERTOOLS_') && key !== 'NODE_OPTIONS',
+      (key) => key !== 'POWERTOOLS_METRICS_NAMESPACE' && key !== 'NODE_OPTIONS',
     );
     expect(setByStack.sort()).toEqual([...expected].sort());
   });

@@ -351,12 +351,12 @@ describe('self-monitoring', () => {
     });
   });
 
-  it('alarms as soon as a scheduled invocation reaches the dead-letter queue', () => {
+  it('alarms on each new dead letter, whatever the queue already holds', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
+      MetricName: 'NumberOfMessagesSent',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue.logicalId, 'QueueName'] } }],
-      Statistic: 'Maximum',
+      Statistic: 'Sum',
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       AlarmActions: [alarmTarget],

@@ -30,6 +30,17 @@ export class MonitorSecretError extends Error {
   }
 }
 
+/**
+ * Thrown when the secret has no value yet (the stack creates it empty) or does not exist: the
+ * monitor is not configured. No retry can help, so the handler reports it once and stops quietly.
+ */
+export class MonitorSecretNotSetError extends MonitorSecretError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'MonitorSecretNotSetError';
+  }
+}
+
 export async function loadMonitorSecret(
   client: SecretsManagerClient,
   secretId: string,
@@ -49,15 +60,16 @@ export async function loadMonitorSecret(
     const reason = error instanceof Error ? error.name : 'unknown error';
     // The stack creates the secret without a value: until the user puts one, GetSecretValue
     // answers ResourceNotFoundException (no AWSCURRENT version), as it does for a wrong id.
-    const hint =
-      reason === 'ResourceNotFoundException'
-        ? ' (no such secret, or no value put yet: see README, "Set the secret")'
-        : '';
-    throw new MonitorSecretError(`cannot read secret ${secretId}: ${reason}${hint}`, { cause: error });
+    if (reason === 'ResourceNotFoundException')
+      throw new MonitorSecretNotSetError(
+        `cannot read secret ${secretId}: ${reason} (no such secret, or no value put yet: see README, Deploy step 3)`,
+        { cause: error },
+      );
+    throw new MonitorSecretError(`cannot read secret ${secretId}: ${reason}`, { cause: error });
   }
   if (!text)
-    throw new MonitorSecretError(
-      `secret ${secretId} has no value yet: set it (see README, "Set the secret")`,
+    throw new MonitorSecretNotSetError(
+      `secret ${secretId} has no value yet: set it (see README, Deploy step 3)`,
     );
   let json: unknown;
   try {

@@ -83,7 +83,8 @@ describe('airudder-monitor check / digest', () => {
     expect(same.stdout).toMatch(/Already evaluated for this time/);
   });
 
-  it('archives the response before reading a corrupt alert state, then fails naming the file', async () => {
+  it('archives the response before reading a corrupt alert state, sets it aside, says "degraded" and starts afresh', async () => {
+    // #22 finding 3: a corrupt alert state failed every check without a word to Slack.
     // Prepare
     await mkdir(join(dir, 'corrupt', 'state'), { recursive: true });
     await writeFile(join(dir, 'corrupt', 'state', 'alerts.json'), '{"rules": {');
@@ -91,11 +92,51 @@ describe('airudder-monitor check / digest', () => {
     const result = await run(['check', '--at', '2025-11-11T06:00:00Z'], {}, 'corrupt');
     // Assess
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/check failed: .*state\/alerts\.json is not JSON/);
+    expect(result.stderr).toMatch(
+      /check failed: .*state\/alerts\.json is not JSON\. It was set aside as .*state\/alerts\.corrupt-20251111T060000000Z\.json/,
+    );
+    expect(result.stdout).toMatch(/degraded/i);
+    expect(result.stdout).toMatch(/alert state unreadable/);
+    expect(
+      await readFile(join(dir, 'corrupt', 'state', 'alerts.corrupt-20251111T060000000Z.json'), 'utf8'),
+    ).toBe('{"rules": {');
     expect(await checkFiles('corrupt')).toEqual(
       expect.arrayContaining(['2025-11-11/20251111T060000Z_20251111T000000_20251111T130000.json']),
     );
+    const next = await run(['check', '--at', '2025-11-11T06:15:00Z'], {}, 'corrupt');
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stdout).toMatch(/recovered/i);
   });
+
+  it.each([
+    ['state/rules.json is garbage', 'rules-garbage', /state\/rules\.json is not JSON/],
+    ['config/rules.json is a folder', 'rules-folder', /config\/rules\.json/],
+  ])(
+    'archives first when the rules cannot be read (%s), and counts each run towards "monitor degraded"',
+    async (_case, archive, reason) => {
+      // #22 finding 3: an unreadable rules object or rules state failed the check before it archived.
+      if (archive === 'rules-garbage') {
+        await mkdir(join(dir, archive, 'state'), { recursive: true });
+        await writeFile(join(dir, archive, 'state', 'rules.json'), 'garbage');
+      } else {
+        await mkdir(join(dir, archive, 'config', 'rules.json'), { recursive: true });
+      }
+      const env = { MONITOR_FAILURE_THRESHOLD: '2' };
+      const first = await run(['check', '--at', '2025-11-11T03:00:00Z'], env, archive);
+      const second = await run(['check', '--at', '2025-11-11T03:15:00Z'], env, archive);
+      for (const result of [first, second]) {
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(/check failed: alert rules unavailable: /);
+        expect(result.stderr).toMatch(reason);
+        expect(result.stderr).toMatch(/the response was archived at .*raw\/check\/2025-11-11\//);
+      }
+      const responses = (await checkFiles(archive)).filter((file) => /\d\.json$/.test(file));
+      expect(responses).toHaveLength(2);
+      expect(first.stdout).not.toMatch(/degraded/i);
+      expect(second.stdout).toMatch(/degraded/i);
+      expect(second.stdout).toMatch(/rules unreadable/);
+    },
+  );
 
   it('fails on implausible figures instead of reporting good news, keeps the response, and counts towards degraded', async () => {
     // Prepare: AIRUDDER answers with a negative call count (as observed: "-3,611 calls")

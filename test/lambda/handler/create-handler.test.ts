@@ -1,6 +1,7 @@
+import { GetObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
 
@@ -17,6 +18,7 @@ import { createJsonLogger } from '../../../lambda/shared/logger';
 import { createConditionalS3 } from '../../fakes/conditional-s3';
 import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';
 import { startTestStandIn, TEST_CREDENTIALS, TEST_ZONE } from '../../helpers/airudder';
+import { invokeAsync } from '../../helpers/lambda-async';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:ap-southeast-3:123456789012:secret:airudder-monitor-AbCdEf';
 const context = (id = 'request-1'): InvocationContext => ({
@@ -70,6 +72,14 @@ describe('the Lambda handler, end to end', () => {
   });
 
   let secretClock = 0;
+  /** The environment the stack gives the function, towards the stand-in. */
+  const handlerEnv = () => ({
+    AIRUDDER_BASE_URL: standIn.url,
+    AIRUDDER_TIMEZONE: TEST_ZONE,
+    ARCHIVE_BUCKET: 'audit-bucket',
+    MONITOR_SECRET_ARN: SECRET_ARN,
+    RUN_DEADLINE_MS: '100000',
+  });
   const buildHandler = (overrides: Partial<HandlerDeps> = {}) => {
     let mode = '';
     const pending: Array<[MetricName, number]> = [];
@@ -83,13 +93,7 @@ describe('the Lambda handler, end to end', () => {
       },
     };
     return createHandler({
-      env: {
-        AIRUDDER_BASE_URL: standIn.url,
-        AIRUDDER_TIMEZONE: TEST_ZONE,
-        ARCHIVE_BUCKET: 'audit-bucket',
-        MONITOR_SECRET_ARN: SECRET_ARN,
-        RUN_DEADLINE_MS: '100000',
-      },
+      env: handlerEnv(),
       s3Client: s3.client,
       logger: createJsonLogger((line) => logs.push(line), 'DEBUG'),
       metrics: recorder,
@@ -159,6 +163,40 @@ describe('the Lambda handler, end to end', () => {
     clock = new Date('2025-11-11T05:15:00Z');
     const next = { mode: 'check', scheduledTime: '2025-11-11T05:15:00Z' };
     expect((await handler(next, context('next'))).outcome).toBe('evaluated');
+  });
+
+  it('archives first when the rules object cannot be read (S3 403), and counts the run towards "monitor degraded"', async () => {
+    // #22 finding 3: a refused read of config/rules.json failed the check before it archived.
+    const forbidden = new S3ServiceException({
+      name: 'AccessDenied',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+      message: 'Access Denied',
+    });
+    // The object is there (a listing shows it), but reading it is refused.
+    s3.objects.set('audit-bucket/config/rules.json', {
+      bytes: Buffer.from(JSON.stringify(defaultRules)),
+      etag: '"rules-1"',
+      metadata: {},
+    });
+    s3.mock.on(GetObjectCommand, { Key: 'config/rules.json' }).rejects(forbidden);
+    clock = new Date('2025-11-11T05:00:00Z');
+    const handler = buildHandler();
+    await expect(
+      handler({ mode: 'check', scheduledTime: '2025-11-11T05:00:00Z' }, context('denied')),
+    ).rejects.toThrow(
+      /alert rules unavailable: .*the response was archived at s3:\/\/audit-bucket\/raw\/check\//,
+    );
+    expect([...s3.objects.keys()].some((key) => key.startsWith('audit-bucket/raw/check/2025-11-11/'))).toBe(
+      true,
+    );
+    const state = JSON.parse(s3.objects.get('audit-bucket/state/alerts.json')?.bytes.toString() ?? '{}');
+    expect(state.monitor).toMatchObject({
+      consecutiveFailures: 1,
+      lastError: expect.stringMatching(/^rules unreadable: /),
+    });
+    expect(metric('check', 'RunFailed')).toBe(1);
+    expect(metric('check', 'RunSucceeded')).toBe(0);
   });
 
   it('posts the digest of the previous local day once, and a duplicate event posts nothing', async () => {
@@ -369,5 +407,99 @@ describe('the Lambda handler, end to end', () => {
     expect(failed?.stack).toMatch(/^RetryExhaustedError: .*body: leak \[REDACTED\]\n {4}at /);
     for (const secret of [TEST_CREDENTIALS.appKey, TEST_CREDENTIALS.appSecret, slack.url])
       expect(text).not.toContain(secret);
+  });
+
+  it('reports an unset secret as "not configured": one log line, one metric, no retry and no dead letter', async () => {
+    // Prepare: the secret the stack created has no value yet (GetSecretValue: ResourceNotFoundException)
+    secrets.reset();
+    secrets.on(GetSecretValueCommand).rejects(
+      Object.assign(
+        new Error("Secrets Manager can't find the specified secret value for staging label: AWSCURRENT"),
+        {
+          name: 'ResourceNotFoundException',
+        },
+      ),
+    );
+    const handler = buildHandler();
+    clock = new Date('2025-11-11T02:00:00Z');
+    const requestsBefore = standIn.requests.length;
+
+    // Act: Lambda's asynchronous invocation retries a thrown error twice, then dead-letters it
+    const run = await invokeAsync(handler, { mode: 'check', scheduledTime: '2025-11-11T02:00:00Z' });
+
+    // Assess
+    expect(run).toEqual({
+      attempts: 1,
+      deadLetters: [],
+      result: expect.objectContaining({ outcome: 'not configured' }),
+    });
+    expect(logs).toHaveLength(1);
+    expect(JSON.parse(logs[0]!)).toMatchObject({
+      level: 'WARN',
+      message: expect.stringMatching(/^Monitor not configured/),
+    });
+    expect(metrics).toEqual([['check', 'NotConfigured', 1]]);
+    expect(s3.objects.size).toBe(0);
+    expect(standIn.requests.length).toBe(requestsBefore);
+    expect(slack.received).toEqual([]);
+  });
+
+  it('checks on the first run after the secret is put, without waiting for the secret cache', async () => {
+    secrets.reset();
+    secrets
+      .on(GetSecretValueCommand)
+      .rejectsOnce(Object.assign(new Error('no AWSCURRENT'), { name: 'ResourceNotFoundException' }))
+      .resolves({
+        SecretString: JSON.stringify({
+          AIRUDDER_APP_KEY: TEST_CREDENTIALS.appKey,
+          AIRUDDER_APP_SECRET: TEST_CREDENTIALS.appSecret,
+          SLACK_WEBHOOK_URL: slack.url,
+        }),
+      });
+    const handler = buildHandler();
+    clock = new Date('2025-11-11T02:00:00Z');
+    expect(
+      (await handler({ mode: 'check', scheduledTime: '2025-11-11T02:00:00Z' }, context('a'))).outcome,
+    ).toBe('not configured');
+
+    const first = await handler({ mode: 'check', scheduledTime: '2025-11-11T02:15:00Z' }, context('b'));
+
+    expect(first.outcome).toBe('evaluated');
+    expect(metric('check', 'RunSucceeded')).toBe(1);
+  });
+
+  it('publishes its metrics and logs under the service the deployment names (POWERTOOLS_SERVICE_NAME)', async () => {
+    // Prepare: real Powertools Logger and Metrics, writing EMF and JSON lines to stdout
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const handler = createHandler({
+      env: { ...handlerEnv(), POWERTOOLS_SERVICE_NAME: 'operations-surabaya' },
+      s3Client: s3.client,
+    });
+    clock = new Date('2025-11-11T02:00:00Z');
+
+    // Act
+    try {
+      await handler({ mode: 'check', scheduledTime: '2025-11-11T02:00:00Z' }, context());
+    } finally {
+      spy.mockRestore();
+    }
+
+    // Assess
+    const lines = written
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const emf = lines.filter((line) => '_aws' in line);
+    expect(emf.length).toBeGreaterThan(0);
+    for (const line of emf) expect(line).toMatchObject({ service: 'operations-surabaya', mode: 'check' });
+    expect(emf.some((line) => line.RunSucceeded === 1)).toBe(true);
+    const logLines = lines.filter((line) => 'message' in line);
+    expect(logLines.length).toBeGreaterThan(0);
+    for (const line of logLines) expect(line.service).toBe('operations-surabaya');
   });
 });

@@ -98,7 +98,7 @@ describe('Athena workgroup', () => {
         expect.objectContaining({
           Name: query.name,
           QueryString: query.sql,
-          Database: 'airudder_stats',
+          Database: 'airudder_stats_monitor',
           WorkGroup: { Ref: workGroup.logicalId },
         }),
       ),
@@ -116,7 +116,7 @@ describe("analysts' managed policy", () => {
     const outputs = template.findOutputs('AnalystsPolicyArn');
     expect(Object.values(outputs)[0]).toMatchObject({
       Value: { Ref: policy.logicalId },
-      Export: { Name: 'TestStack-AnalystsPolicyArn' },
+      Export: { Name: 'AirudderStatsMonitor-AnalystsPolicyArn' },
     });
   });
 

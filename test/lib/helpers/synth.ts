@@ -24,7 +24,7 @@ export interface SynthesizedStack {
 /** Synthesizes the stack from cdk.json's context plus overrides, without bundling the function. */
 export function synthMonitorStack(overrides: Readonly<Record<string, unknown>> = {}): SynthesizedStack {
   const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
-  const stack = new MonitorStack(app, 'TestStack', {
+  const stack = new MonitorStack(app, 'AirudderStatsMonitor', {
     config: parseStackConfig({ ...CDK_JSON_CONTEXT, ...overrides }),
     handlerEntry: STUB_HANDLER,
   });
