@@ -1,16 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
-// `npm run test:mutation` only: the state machine's own table-driven tests (evaluate, notify), and the
-// digest's (its alert and attention sections), run per mutant.
+// `npm run test:mutation` only: the alert domain's own tests (state machine, episode record, what is
+// owed and how it reads), run per mutant.
 export default defineConfig({
   test: {
     include: [
       'test/lambda/domain/alerts/evaluate.test.ts',
       'test/lambda/domain/alerts/notify.test.ts',
+      'test/lambda/domain/alerts/episode.test.ts',
+      'test/lambda/domain/alerts/state.test.ts',
+      'test/lambda/domain/alerts/render.test.ts',
+      // The digest's alert and attention sections (#27).
       'test/lambda/domain/digest/build-digest.test.ts',
       'test/lambda/domain/digest/figures.test.ts',
-      'test/lambda/domain/digest/alerts-section.test.ts',
-      'test/lambda/domain/digest/attention-section.test.ts',
     ],
     environment: 'node',
     allowOnly: false,
