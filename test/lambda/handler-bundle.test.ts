@@ -11,10 +11,10 @@ import {
 
 /**
  * Not a size target (retired by #26: bytes are not what Lambda's cold start pays for), a tripwire:
- * the deployed bundle is about 220 KiB; classic zod (+50 KiB) or a bundled AWS SDK (+300 KiB) would
- * cross this line without anyone noticing otherwise.
+ * the deployed bundle is about 234 KiB (#22's guards added some); classic zod (+50 KiB) or a bundled
+ * AWS SDK (+300 KiB) would cross this line without anyone noticing otherwise.
  */
-const TRIPWIRE_BYTES = 230 * 1024;
+const TRIPWIRE_BYTES = 240 * 1024;
 
 /** index.js, minified as deployed, with `changes` to the stack's bundling props. */
 async function bundledBytes(changes: Partial<nodejs.BundlingOptions> = {}, plugins: Plugin[] = []) {
@@ -68,7 +68,7 @@ describe('the handler bundle, built with the stack bundling options', () => {
     ).toEqual([]);
   });
 
-  it('stays under the 230 KiB tripwire, which classic zod or a bundled AWS SDK would trip', async () => {
+  it('stays under the 240 KiB tripwire, which classic zod or a bundled AWS SDK would trip', async () => {
     const [deployed, withClassicZod, withSdk] = await Promise.all([
       bundledBytes(),
       bundledBytes({}, [classicZod]),
