@@ -1,5 +1,6 @@
 import { evaluateRules } from '../domain/alerts/evaluate';
 import { isRuleNotification, markNotified, type Notification } from '../domain/alerts/notify';
+import { outgoing } from '../domain/alerts/outgoing';
 import { buildAlertMessage } from '../domain/alerts/render';
 import { DEFAULT_REMINDERS, type RepeatPolicy, type Rule } from '../domain/alerts/rules';
 import { emptyAlertState, recordRunSuccess } from '../domain/alerts/state';
@@ -174,7 +175,11 @@ export async function replay(deps: ReplayDeps, request: ReplayRequest): Promise<
       });
       // `at` only moves forward, so every hour is evaluated; the guard keeps the types honest.
       if (evaluation.outcome !== 'evaluated') continue;
-      const { notifications } = evaluation;
+      // What the check would have sent: mute windows hold (replay starts with no snooze or claim).
+      const { send: notifications } = outgoing(evaluation.state, evaluation.notifications, at, {
+        rules,
+        timeZone,
+      });
       if (notifications.length > 0 && deps.post) {
         await deps.post.alertNotifier.send(
           buildAlertMessage(notifications, {

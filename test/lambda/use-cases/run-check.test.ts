@@ -85,6 +85,57 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
     expect(JSON.stringify(slack.received.at(-1))).toMatch(/RESOLVED|resolved/);
   });
 
+  it('does not send a fired alert twice when the run delivering it runs on a host 10 minutes slow (claims use S3 time)', async () => {
+    // Prepare: a check fires the alert on a host whose clock is 10 minutes slow; while its Slack call
+    // is in flight, a check on a host with the right time runs the next quarter-hour
+    const slow = () => Date.now() - 600_000;
+    const shared = 'slow-claimer';
+    clock = localHour(8);
+    const warmup = createS3ObjectStore(s3.client, s3.bucket, shared);
+    await runCheck(
+      await checkDeps({ standInUrl: standIn.url, slackUrl: slack.url, store: warmup, runId: 'w' }),
+      {
+        scheduledTime: localHour(8),
+      },
+    );
+    const before = slack.received.length;
+    const quarterPast = new Date(localHour(9).getTime() + 15 * 60_000);
+    const onTime = await checkDeps({
+      standInUrl: standIn.url,
+      slackUrl: slack.url,
+      store: warmup,
+      runId: 'on-time',
+    });
+    let overlapping: CheckOutcome | undefined;
+    const slowDeps = await checkDeps({
+      standInUrl: standIn.url,
+      slackUrl: slack.url,
+      store: createS3ObjectStore(s3.client, s3.bucket, shared, { now: slow }),
+      runId: 'slow',
+      clock: () => new Date(slow()),
+    });
+    const slowSlack = slowDeps.notifier;
+    clock = localHour(9);
+    // Act
+    const first = await runCheck(
+      {
+        ...slowDeps,
+        notifier: {
+          send: async (message) => {
+            clock = quarterPast;
+            overlapping = await runCheck(onTime, { scheduledTime: quarterPast });
+            await slowSlack.send(message);
+          },
+        },
+      },
+      { scheduledTime: localHour(9) },
+    );
+    // Assess: the slow run sent the fired alert; the overlapping run left it to the slow run's claim
+    expect(first.outcome === 'evaluated' && first.sent.map((n) => n.kind)).toEqual(['fired']);
+    expect(overlapping?.outcome === 'evaluated' && overlapping.sent).toEqual([]);
+    expect(slack.received.length - before).toBe(1);
+  });
+
   it('changes nothing and sends nothing when the same scheduled time runs again', async () => {
     const store = createS3ObjectStore(s3.client, s3.bucket, 'repeat');
     clock = localHour(9);
