@@ -348,27 +348,6 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       expect(await recordOf(store, '2025-11-04')).toMatchObject({ status: 'missed' });
     });
 
-    it('waits while another run holds the date, and posts once that claim ends', async () => {
-      // #22 finding 10: a retry inside a dead run's claim returned at once, exit 0, nothing posted.
-      const store = createS3ObjectStore(s3.client, s3.bucket, 'wait-claim');
-      await writeClaim(store, 'dead', new Date(MORNING.getTime() + 3_000));
-      let now = MORNING.getTime();
-      const waits: number[] = [];
-      const outcome = await runDigest(
-        {
-          ...deps(store, 'retry'),
-          now: () => new Date(now),
-          sleep: async (ms) => {
-            waits.push(ms);
-            now += ms;
-          },
-        },
-        { scheduledTime: MORNING, deadline: Date.now() + 60_000 },
-      );
-      expect(outcome).toMatchObject({ outcome: 'posted', date: '2025-11-11' });
-      expect(waits).toEqual([1_000, 1_000, 1_000]);
-    });
-
     it('posts a claim older than the timeout when rerun for the same date', async () => {
       const store = createS3ObjectStore(s3.client, s3.bucket, 'stale-claim');
       await writeClaim(store, 'dead');
