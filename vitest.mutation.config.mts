@@ -1,9 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
-// `npm run test:mutation` only: the state machine's own table-driven tests (evaluate, notify), run per mutant.
+// `npm run test:mutation` only: the state machine's own table-driven tests (evaluate, notify) and the
+// delivery protocol's (claims, outgoing, deliver-once), run per mutant.
 export default defineConfig({
   test: {
-    include: ['test/lambda/domain/alerts/evaluate.test.ts', 'test/lambda/domain/alerts/notify.test.ts'],
+    include: [
+      'test/lambda/domain/alerts/evaluate.test.ts',
+      'test/lambda/domain/alerts/notify.test.ts',
+      // The delivery protocol, claims and the suppression stage.
+      'test/lambda/domain/alerts/claims.test.ts',
+      'test/lambda/domain/alerts/outgoing.test.ts',
+      'test/lambda/use-cases/deliver-once.test.ts',
+    ],
     environment: 'node',
     allowOnly: false,
   },
