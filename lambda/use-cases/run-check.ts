@@ -1,6 +1,6 @@
 import { claim, releaseClaims } from '../domain/alerts/claims';
 import { type Evaluation, evaluateRules, type RuleResult } from '../domain/alerts/evaluate';
-import { archivedNeeds } from '../domain/alerts/measure';
+import { type ArchivedNeeds, archivedNeeds } from '../domain/alerts/measure';
 import type { Notification } from '../domain/alerts/notify';
 import { markNotified, owedNotifications } from '../domain/alerts/notify';
 import { type Held, type OutgoingContext, outgoing } from '../domain/alerts/outgoing';
@@ -155,10 +155,11 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
   // Earlier responses are read only when a rule in use can use them: each is a request per check.
   const needs = archivedNeeds(deps.rules, deps.lineCapacity);
   const weekAgo = new Date(at.getTime() - 7 * 86_400_000);
-  const [lastWeek, latestOffline, lastWeekWindows] = await Promise.all([
+  const [lastWeek, latestOffline, lastWeekWindows, olderWeekWindows] = await Promise.all([
     needs.lastWeekCheck ? readCheckNear(store, shiftDate(window.date, -7), weekAgo) : undefined,
     needs.latestOffline ? latestFinishedDay(deps, window.date) : undefined,
     readArchivedWindows(store, weekAgo, needs.lastWeekWindows, timeZone),
+    readOlderWeekWindows(store, at, needs, timeZone),
   ]);
   const windows = new Map(minutes.map((length, index) => [length, windowed[index]?.statistics]));
   const clock = storeClock(store, deps.now);
@@ -174,6 +175,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
         latestOffline,
         windows: definedValues(windows),
         lastWeekWindows,
+        olderWeekWindows,
         reminders: deps.reminders ?? DEFAULT_REMINDERS,
         at,
         timeZone,
@@ -223,11 +225,39 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
   };
 }
 
-/** The distinct rolling-window lengths the rules judge, shortest first. */
+/** The distinct rolling-window lengths the rules judge (short windows of two-window rules too), shortest first. */
 export const windowLengths = (rules: readonly Rule[]): number[] =>
-  [...new Set(rules.flatMap((rule) => (rule.window === undefined ? [] : [rule.window.minutes])))].sort(
-    (a, b) => a - b,
+  [
+    ...new Set(
+      rules.flatMap((rule) =>
+        rule.window === undefined
+          ? []
+          : rule.window.short === undefined
+            ? [rule.window.minutes]
+            : [rule.window.short, rule.window.minutes],
+      ),
+    ),
+  ].sort((a, b) => a - b);
+
+/** The windows a seasonal baseline compares with, two to `baselineWeeks` weeks before `at` (index 0 = two weeks). */
+export function readOlderWeekWindows(
+  store: ObjectStore,
+  at: Date,
+  needs: Pick<ArchivedNeeds, 'lastWeekWindows' | 'baselineWeeks'>,
+  timeZone: string,
+): Promise<Array<Map<number, StatisticsResponse>>> {
+  const weeks = Array.from({ length: Math.max(0, needs.baselineWeeks - 1) }, (_, index) => index + 2);
+  return Promise.all(
+    weeks.map((week) =>
+      readArchivedWindows(
+        store,
+        new Date(at.getTime() - week * 7 * 86_400_000),
+        needs.lastWeekWindows,
+        timeZone,
+      ),
+    ),
   );
+}
 
 const definedValues = <K, V>(map: ReadonlyMap<K, V | undefined>): Map<K, V> =>
   new Map([...map].filter((entry): entry is [K, V] => entry[1] !== undefined));

@@ -79,6 +79,8 @@ export interface Step {
   /** Rolling-window responses by minutes (this run, and the same time a week earlier). */
   readonly windows?: ReadonlyMap<number, StatisticsResponse>;
   readonly lastWeekWindows?: ReadonlyMap<number, StatisticsResponse>;
+  /** The same, two, three… weeks earlier (seasonal baselines). */
+  readonly olderWeekWindows?: ReadonlyArray<ReadonlyMap<number, StatisticsResponse>>;
   /** Default true: Slack accepted the message (markNotified is applied). */
   readonly delivered?: boolean;
 }
