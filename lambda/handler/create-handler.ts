@@ -128,20 +128,21 @@ interface Container {
 function initContainer(deps: HandlerDeps, redactor: Redactor): Container {
   const config = loadConfig(deps.env);
   let secretsClient: SecretsManagerClient | undefined;
+  const powertools = deps.logger
+    ? undefined
+    : new PowertoolsLogger({ serviceName: config.serviceName, logLevel: config.logLevel });
+  const logger = deps.logger ?? createPowertoolsLogger(powertools as PowertoolsLogger, redactor);
   const readSecret =
     deps.loadSecret ??
     ((secretId: string) => {
       secretsClient ??= new SecretsManagerClient({});
-      return loadMonitorSecret(secretsClient, secretId);
+      return loadMonitorSecret(secretsClient, secretId, logger);
     });
   const secrets = new SecretCache(readSecret, config.secretTtlMs, deps.now);
   if (config.secretArn) secrets.get(config.secretArn).catch(() => {});
-  const powertools = deps.logger
-    ? undefined
-    : new PowertoolsLogger({ serviceName: config.serviceName, logLevel: config.logLevel });
   return {
     config,
-    logger: deps.logger ?? createPowertoolsLogger(powertools as PowertoolsLogger, redactor),
+    logger,
     powertools,
     metrics:
       deps.metrics ??
