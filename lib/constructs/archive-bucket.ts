@@ -1,10 +1,11 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { ArchiveStorageClass, type ObjectLockConfig, ObjectLockMode } from '../config';
+import { acknowledgeNag } from '../nag-acknowledgments';
 
 /** The key areas the function uses, each directly under the archive prefix (curated: the SQL tables). */
 export const ARCHIVE_AREAS = ['raw', 'state', 'digest', 'curated'] as const;
@@ -81,7 +82,7 @@ export class ArchiveBucket extends Construct {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(this.accessLogsBucket).acknowledge({
+    acknowledgeNag(this.accessLogsBucket, {
       id: 'AwsSolutions-S1',
       reason: 'This bucket is the server access log target; logging it into itself would loop.',
     });
@@ -169,7 +170,8 @@ export class ArchiveBucket extends Construct {
 
     if (fn.role) {
       const bucketRef = `<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
-      Validations.of(fn.role).acknowledge(
+      acknowledgeNag(
+        fn.role,
         {
           id: `AwsSolutions-IAM5[Resource::${bucketRef}/${config}]`,
           reason:

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,6 +12,7 @@ import {
   TABLE_COLUMNS,
 } from '../../lambda/domain/curated/curated-tables';
 import { NAMED_QUERIES } from '../../lambda/domain/curated/named-queries';
+import { acknowledgeNag } from '../nag-acknowledgments';
 
 /** Where Athena writes query results, inside the results bucket. */
 export const RESULTS_PREFIX = 'results/';
@@ -297,7 +298,8 @@ export class ArchiveQuery extends Construct {
     // cdk-nag names the ARN as rendered: tokens for an environment-agnostic stack, values otherwise.
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-    Validations.of(policy).acknowledge(
+    acknowledgeNag(
+      policy,
       { id: `AwsSolutions-IAM5[Resource::${ref(archive)}/${curatedKeyPrefix}*]`, reason },
       { id: `AwsSolutions-IAM5[Resource::${ref(this.resultsBucket)}/${RESULTS_PREFIX}*]`, reason },
       {
