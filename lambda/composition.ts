@@ -140,7 +140,15 @@ export function createWiring(run: RunContext): Wiring {
       try {
         active = await rules();
         if (at !== undefined) {
-          const health = { store, logger, notifier: alertNotifier, cache: run.rulesCache };
+          const health = {
+            store,
+            logger,
+            notifier: alertNotifier,
+            cache: run.rulesCache,
+            runId: run.runId,
+            now: run.now,
+            deadline: run.deadline,
+          };
           await recordRulesHealth(health, active, at);
         }
       } catch (error) {

@@ -45,6 +45,13 @@ export interface ObjectStore {
     bytes: Uint8Array,
     options: PutOptions & { expectedVersion: string | undefined },
   ): Promise<string>;
+  /**
+   * The store's clock now: the time it stamps on what it writes (S3: the `Date` of its latest
+   * answer, carried forward on this host's clock; the folder: the modification time of its latest
+   * write, likewise). Undefined before the store answered anything. Claims are stamped and judged
+   * with it, so a host whose clock is off cannot take a live claim of another run for a dead one.
+   */
+  now?(): Date | undefined;
   /** Keys under `prefix` (relative), in lexicographic order. */
   list(prefix: string): Promise<string[]>;
   /**

@@ -1,3 +1,4 @@
+import { ClaimSchema } from './claim';
 import { escapeMrkdwn, truncate } from './slack/mrkdwn';
 import type { SlackMessage } from './slack/slack-message';
 import * as z from './zod';
@@ -22,6 +23,8 @@ export const RulesStateSchema = z.object({
   invalid: z.optional(z.object({ version: z.string(), since: Instant, error: z.string() })),
   /** What Slack last accepted: the invalid episode that began at `since`, or that it was over. */
   notified: z.optional(z.object({ status: z.enum(['invalid', 'ok']), since: Instant, at: Instant })),
+  /** The run delivering the notice right now (use-cases/deliver-once.ts). */
+  claim: z.optional(ClaimSchema),
 });
 export type RulesState = z.infer<typeof RulesStateSchema>;
 
@@ -96,6 +99,13 @@ export const markRulesNotified = (state: RulesState, notice: RulesNotice, at: Da
     at: at.toISOString(),
   },
 });
+
+/** Drops the claim `runId` holds on the notice (one another run took over since stays). */
+export function releaseRulesClaim(state: RulesState, runId: string): RulesState {
+  if (state.claim?.runId !== runId) return state;
+  const { claim: _released, ...rest } = state;
+  return rest;
+}
 
 const FIX =
   'Check a file with `airudder-monitor rules validate FILE`, then `airudder-monitor rules push FILE`.';

@@ -68,7 +68,7 @@ export function endedSnoozes(state: AlertState, rules: readonly Rule[], at: Date
       const covered = target === SNOOZE_ALL || target === rule.id;
       // Still held by another snooze: that one's end will say so.
       if (!covered || ruleState?.status !== 'firing' || activeSnooze(state, rule.id, at)) return [];
-      return [{ ruleId: rule.id, title: rule.title, severity: ruleState.severity ?? 'warn' }];
+      return [{ ruleId: rule.id, title: rule.title, severity: ruleState.severity }];
     });
     return [{ target, snooze, firing }];
   });

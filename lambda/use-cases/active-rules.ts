@@ -6,6 +6,7 @@ import {
   type RuleSet,
   RulesFileError,
 } from '../domain/alerts/rules';
+import { isHeldByAnother, newClaim } from '../domain/claim';
 import type { ObjectStore } from '../domain/object-store';
 import {
   buildRulesNoticeMessage,
@@ -15,12 +16,16 @@ import {
   owedRulesNotice,
   RULES_KEY,
   RULES_STATE_KEY,
+  type RulesNotice,
   type RulesObservation,
+  type RulesState,
   RulesStateSchema,
+  releaseRulesClaim,
 } from '../domain/rules-status';
 import type { Notifier } from '../domain/slack/slack-message';
 import type { Logger } from '../shared/logger';
-import { readDocument, updateDocument } from './json-document';
+import { deliverOnce, storeClock } from './deliver-once';
+import { readDocument } from './json-document';
 
 /**
  * Which alert rules a run uses. In order: a local RULES_FILE (an explicit override, for the CLI and
@@ -167,12 +172,26 @@ async function lastGoodRules(store: ObjectStore, bundled: BundledRules): Promise
   return bundledRules(bundled);
 }
 
+/** Thrown inside recordRulesHealth when Slack refused the notice (caught there: the check goes on). */
+class RulesNoticeRefusedError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'RulesNoticeRefusedError';
+  }
+}
+
 /** What the check run passes on to record the rules it used and announce a broken rules object. */
 export interface RulesHealthDeps {
   readonly store: ObjectStore;
   readonly notifier: Notifier;
   readonly logger: Logger;
   readonly cache?: RulesCache;
+  /** Identifies this run in the notice's claim. */
+  readonly runId: string;
+  /** This host's clock (claims use the store's; deliver-once.ts). */
+  readonly now: () => Date;
+  /** Epoch ms by which the run must be done: the claim ends with it. */
+  readonly deadline?: number;
 }
 
 function observationOf(active: ActiveRules): RulesObservation {
@@ -185,8 +204,9 @@ function observationOf(active: ActiveRules): RulesObservation {
 /**
  * Records what this check saw of the rules object in `state/rules.json` (the last good copy, an
  * invalid episode) and sends the notice owed: "rules invalid" once per episode, "valid again" when
- * it ends. The notice is marked before it is sent and unmarked if Slack refuses it, so two
- * overlapping runs cannot both send it and a refused one is still owed. Returns the notice sent.
+ * it ends. The notice goes through the delivery protocol (deliver-once.ts): claimed in the same write
+ * that records the observation, marked notified once Slack accepted it, released (still owed) if
+ * Slack refused it. Returns the notice sent.
  */
 export async function recordRulesHealth(
   deps: RulesHealthDeps,
@@ -195,45 +215,49 @@ export async function recordRulesHealth(
 ): Promise<string | undefined> {
   if (active.origin === 'file') return undefined;
   const observation = observationOf(active);
-  const { store, logger, cache } = deps;
+  const { store, logger, cache, runId } = deps;
   const recordKey = `${observation.kind} ${'version' in observation ? observation.version : ''}`;
   if (cache?.recorded === recordKey) return undefined;
-  const { result: owed, document } = await updateDocument(
+  const clock = storeClock(store, deps.now);
+  const delivery = await deliverOnce<RulesState, RulesNotice, string, 'owed' | 'held' | 'none'>({
     store,
-    RULES_STATE_KEY,
-    RulesStateSchema,
-    (current) => {
-      const before = current ?? emptyRulesState();
-      const observed = observeRules(before, observation, at);
+    key: RULES_STATE_KEY,
+    schema: RulesStateSchema,
+    now: clock.now,
+    claim: (current, now) => {
+      const observed = observeRules(current ?? emptyRulesState(), observation, at);
+      const value = observed === current ? undefined : observed;
       const notice = owedRulesNotice(observed, active.version, at);
-      const next = notice ? markRulesNotified(observed, notice, at) : observed;
-      return { value: next === current ? undefined : next, result: { notice, previous: before.notified } };
+      if (notice === undefined) return { value, result: 'none' };
+      if (isHeldByAnother(observed.claim, runId, now)) return { value, result: 'held' };
+      const claimed = { ...observed, claim: newClaim(runId, now, clock.deadline(deps.deadline)) };
+      return { value: claimed, work: notice, result: 'owed' };
     },
-  );
-  if (!owed.notice) {
-    if (cache) cache.recorded = recordKey;
-    return undefined;
-  }
-  const message = buildRulesNoticeMessage(owed.notice, store.describe(RULES_KEY));
-  try {
-    await deps.notifier.send(message);
-  } catch (error) {
-    await updateDocument(
-      store,
-      RULES_STATE_KEY,
-      RulesStateSchema,
-      (current) => ({ value: current && { ...current, notified: owed.previous }, result: undefined }),
-      { alreadyRead: document ?? null },
-    );
+    send: async (notice) => {
+      const message = buildRulesNoticeMessage(notice, store.describe(RULES_KEY));
+      await deps.notifier.send(message).catch((error: unknown) => {
+        throw new RulesNoticeRefusedError(error);
+      });
+      return message.text;
+    },
+    confirm: (current, notice) => current && releaseRulesClaim(markRulesNotified(current, notice, at), runId),
+    release: (current) => current && releaseRulesClaim(current, runId),
+  }).catch((error: unknown) => {
+    // A refused notice must not fail the check: it stays owed, and the next run sends it.
+    if (!(error instanceof RulesNoticeRefusedError)) throw error;
     logger.error('Slack did not accept the rules notice; it stays owed for the next run', {
-      notice: owed.notice.kind,
-      error: error instanceof Error ? error.message : String(error),
+      error: error.message,
     });
     return undefined;
-  }
-  logger.info('Rules notice sent', { notice: owed.notice.kind });
+  });
+  if (delivery === undefined) return undefined;
+  // Nothing owed: the same observation again needs no state read (a notice another run holds may
+  // still come back owed, so that is not remembered).
+  if (delivery.result === 'none' && cache) cache.recorded = recordKey;
+  if (delivery.delivered === undefined) return undefined;
+  logger.info('Rules notice sent', { notice: delivery.delivered.work.kind });
   if (cache) cache.recorded = recordKey;
-  return message.text;
+  return delivery.delivered.sent;
 }
 
 /** The facts about the rules in use that logs and the check output report. */

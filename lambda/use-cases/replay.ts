@@ -333,7 +333,7 @@ class NoiseCounter {
       this.messages.set(n.ruleId, (this.messages.get(n.ruleId) ?? 0) + 1);
       if (n.kind === 'fired') {
         this.openSince.set(n.ruleId, at.getTime());
-        const began = Date.parse(n.breachedAt ?? n.firedAt);
+        const began = Date.parse(n.breachedAt);
         push(this.detection, n.ruleId, (at.getTime() - began) / 60_000);
       }
       if (n.kind === 'resolved') {

@@ -1,3 +1,4 @@
+import { claim, releaseClaims, unclaimed } from '../domain/alerts/claims';
 import { type Evaluation, evaluateRules, type RuleResult } from '../domain/alerts/evaluate';
 import { archivedNeeds } from '../domain/alerts/measure';
 import type { Notification } from '../domain/alerts/notify';
@@ -12,6 +13,7 @@ import {
   recordRunFailure,
   recordRunSuccess,
 } from '../domain/alerts/state';
+import { newClaim } from '../domain/claim';
 import type { ObjectStore } from '../domain/object-store';
 import { daySoFarWindow, type QueryWindow, rollingWindow, shiftDate } from '../domain/query-window';
 import { rawKey } from '../domain/raw-archive';
@@ -27,15 +29,14 @@ import {
 import type { StatisticsResponse } from '../domain/statistics-schema';
 import { parseStatistics } from '../domain/statistics-schema';
 import { type ActiveRules, RulesUnavailableError } from './active-rules';
-import { claim, releaseClaims, unclaimed } from './alert-claims';
 import { readCheckNear } from './archived-checks';
 import { readArchivedDay } from './archived-days';
+import { type ClaimStep, deliverOnce, storeClock } from './deliver-once';
 import { type ArchivedResponse, type FetchDeps, fetchAndArchive } from './fetch-and-archive';
 import {
   DocumentCorruptError,
   readDocument,
   serializeDocument,
-  updateDocument,
   type VersionedDocument,
 } from './json-document';
 import { describeRunFailure } from './run-failure';
@@ -60,7 +61,10 @@ export interface CheckDeps extends FetchDeps {
   readonly failureThreshold: number;
   /** Identifies this run in claims (Lambda request id, or a random id). */
   readonly runId: string;
-  /** The real clock: only for claim ages, never for windows or decisions. */
+  /**
+   * This host's clock: never for windows or decisions; claims use the store's clock (deliver-once.ts),
+   * this one only when the store tells no time, and to turn the deadline into time left.
+   */
   readonly now: () => Date;
 }
 
@@ -155,12 +159,11 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     readArchivedWindows(store, weekAgo, needs.lastWeekWindows, timeZone),
   ]);
   const windows = new Map(minutes.map((length, index) => [length, windowed[index]?.statistics]));
-  let snoozeEnds: SnoozeEnd[] = [];
-  const { result: evaluation, document: written } = await updateDocument<AlertState, Evaluation>(
-    store,
-    ALERT_STATE_KEY,
-    AlertStateSchema,
-    (current) => {
+  const clock = storeClock(store, deps.now);
+  const { result: evaluation } = await deliverAlerts<Evaluation>(
+    deps,
+    at,
+    (current, now) => {
       const evaluated = evaluateRules({
         rules: deps.rules,
         state: recordRunSuccess(current ?? emptyAlertState(), at),
@@ -177,13 +180,17 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
       if (evaluated.outcome === 'already-evaluated') return { value: undefined, result: evaluated };
       // A snooze holds what it covers: held notifications stay owed, unclaimed, for when it ends.
       const { send } = holdSnoozed(evaluated.state, evaluated.notifications, at);
-      const owed = unclaimed(evaluated.state, send, deps.runId, deps.now());
-      snoozeEnds = endedSnoozes(evaluated.state, deps.rules, at);
-      const claimed = claim(evaluated.state, owed, deps.runId, deps.now(), request.deadline);
-      return { value: claimed, result: { ...evaluated, notifications: owed } satisfies Evaluation };
+      const notifications = unclaimed(evaluated.state, send, deps.runId, now);
+      const snoozeEnds = endedSnoozes(evaluated.state, deps.rules, at);
+      const stamp = newClaim(deps.runId, now, clock.deadline(request.deadline));
+      return {
+        value: claim(evaluated.state, notifications, stamp),
+        result: { ...evaluated, notifications },
+        ...(notifications.length > 0 || snoozeEnds.length > 0 ? { work: { notifications, snoozeEnds } } : {}),
+      };
     },
     // The state read above saves a read; if another run wrote since, the CAS conflict re-reads it.
-    { alreadyRead: before ?? null },
+    before ?? null,
   );
   if (evaluation.outcome === 'already-evaluated') {
     const lastScheduledTime = evaluation.state.lastScheduledTime ?? at.toISOString();
@@ -198,7 +205,6 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
       ruleIds: evaluation.droppedRuleIds,
     });
   }
-  await deliver(deps, evaluation.notifications, at, written, snoozeEnds);
   return {
     outcome: 'evaluated',
     window,
@@ -300,39 +306,67 @@ async function recordFailure(
   reason: string,
   deadline: number | undefined,
 ): Promise<void> {
-  const { result: owed, document } = await updateDocument(
-    deps.store,
-    ALERT_STATE_KEY,
-    AlertStateSchema,
-    (current) => {
-      const failed = recordRunFailure(current ?? emptyAlertState(), at, reason, deps.failureThreshold);
-      const { send } = holdSnoozed(
-        failed,
-        owedNotifications(failed, deps.rules, at, deps.timeZone, deps.reminders),
-        at,
-      );
-      const notifications = unclaimed(failed, send, deps.runId, deps.now());
-      return { value: claim(failed, notifications, deps.runId, deps.now(), deadline), result: notifications };
-    },
-  );
-  await deliver(deps, owed, at, document);
+  const clock = storeClock(deps.store, deps.now);
+  await deliverAlerts(deps, at, (current, now) => {
+    const failed = recordRunFailure(current ?? emptyAlertState(), at, reason, deps.failureThreshold);
+    const { send } = holdSnoozed(
+      failed,
+      owedNotifications(failed, deps.rules, at, deps.timeZone, deps.reminders),
+      at,
+    );
+    const notifications = unclaimed(failed, send, deps.runId, now);
+    const stamp = newClaim(deps.runId, now, clock.deadline(deadline));
+    return {
+      value: claim(failed, notifications, stamp),
+      result: undefined,
+      ...(notifications.length > 0 ? { work: { notifications, snoozeEnds: [] } } : {}),
+    };
+  });
+}
+
+/** What one alert message delivers: the notifications it announces and the snoozes it says ended. */
+interface AlertWork {
+  readonly notifications: readonly Notification[];
+  readonly snoozeEnds: readonly SnoozeEnd[];
 }
 
 /**
- * Sends one message; only once Slack accepted it are the notifications recorded as notified.
- * `claimed` is the state as this run wrote it with its claims: the next write starts from it
- * instead of reading it back (if another run wrote since, the CAS conflict re-reads).
+ * Alerts through the delivery protocol (deliver-once.ts): `decide` evaluates and claims in one
+ * write; one message goes out; only once Slack accepted it are the notifications recorded as
+ * notified (and the ended snoozes cleared). Slack refusing it releases the claims: they stay owed.
  */
-async function deliver(
+function deliverAlerts<R>(
   deps: CheckDeps,
-  notifications: readonly Notification[],
   at: Date,
-  claimed: VersionedDocument<AlertState> | undefined,
-  snoozeEnds: readonly SnoozeEnd[] = [],
-): Promise<void> {
+  decide: (current: AlertState | undefined, now: Date) => ClaimStep<AlertState, AlertWork, R>,
+  alreadyRead?: VersionedDocument<AlertState> | null,
+) {
   const { store, logger, runId } = deps;
-  const alreadyRead = claimed ?? null;
-  const endLines = snoozeEndLines(snoozeEnds, deps.timeZone);
+  return deliverOnce<AlertState, AlertWork, void, R>({
+    store,
+    key: ALERT_STATE_KEY,
+    schema: AlertStateSchema,
+    now: storeClock(store, deps.now).now,
+    ...(alreadyRead === undefined ? {} : { alreadyRead }),
+    claim: decide,
+    send: (work) => sendAlertMessage(deps, work, at),
+    confirm: (current, { notifications, snoozeEnds }) =>
+      current &&
+      clearEndedSnoozes(
+        releaseClaims(markNotified(current, notifications, at), notifications, runId),
+        snoozeEnds,
+      ),
+    release: (current, { notifications }) => current && releaseClaims(current, notifications, runId),
+  }).then((delivery) => {
+    const sent = delivery.delivered?.work.notifications ?? [];
+    if (sent.length > 0) logger.info('Alert message sent', { notifications: sent.map((n) => n.key) });
+    return delivery;
+  });
+}
+
+/** One message for `work`; none when there is nothing to say (snoozes that ended with nothing firing). */
+async function sendAlertMessage(deps: CheckDeps, work: AlertWork, at: Date): Promise<void> {
+  const { notifications, snoozeEnds } = work;
   const message = withSnoozeEnds(
     notifications.length === 0
       ? undefined
@@ -341,55 +375,21 @@ async function deliver(
           timeZone: deps.timeZone,
           ...(deps.monitorName === undefined ? {} : { monitorName: deps.monitorName }),
         }),
-    endLines,
+    snoozeEndLines(snoozeEnds, deps.timeZone),
   );
-  if (message === undefined) {
-    // Snoozes that ended with nothing left firing end quietly.
-    if (snoozeEnds.length > 0) {
-      await updateDocument(
-        store,
-        ALERT_STATE_KEY,
-        AlertStateSchema,
-        (current) => ({ value: current && clearEndedSnoozes(current, snoozeEnds), result: undefined }),
-        { alreadyRead },
-      );
-    }
-    return;
-  }
+  if (message === undefined) return;
   try {
     await deps.notifier.send(message);
   } catch (error) {
-    await updateDocument(
-      store,
-      ALERT_STATE_KEY,
-      AlertStateSchema,
-      (current) => ({ value: current && releaseClaims(current, runId), result: undefined }),
-      { alreadyRead },
-    );
     const reason = error instanceof Error ? error.message : String(error);
-    logger.error('Slack did not accept the alert message; the alerts stay owed for the next run', {
+    deps.logger.error('Slack did not accept the alert message; the alerts stay owed for the next run', {
       notifications: notifications.map((n) => n.key),
       error: reason,
     });
     throw new AlertDeliveryError(
       `Slack did not accept ${notifications.length} alert notification(s): ${reason}`,
       notifications,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
-  await updateDocument(
-    store,
-    ALERT_STATE_KEY,
-    AlertStateSchema,
-    (current) => ({
-      value:
-        current &&
-        clearEndedSnoozes(releaseClaims(markNotified(current, notifications, at), runId), snoozeEnds),
-      result: undefined,
-    }),
-    { alreadyRead },
-  );
-  logger.info('Alert message sent', { notifications: notifications.map((n) => n.key) });
 }

@@ -7,6 +7,7 @@ import type { Notifier, SlackMessage } from '../domain/slack/slack-message';
 import type { StatisticsResponse } from '../domain/statistics-schema';
 import type { Logger } from '../shared/logger';
 import { readArchivedDay } from './archived-days';
+import { deliverOnce, storeClock } from './deliver-once';
 import { type DigestRecord, DigestRecordSchema, digestRecordKey } from './digest-record';
 import { type FetchDeps, fetchAndArchive } from './fetch-and-archive';
 import type { DayAlerts } from './fired-alerts';
@@ -111,12 +112,13 @@ export async function runDigest(deps: DigestDeps, request: DigestRequest): Promi
 
 /** Dates before `date` (within CATCH_UP_DAYS) whose digest was claimed or failed and never posted. */
 async function owedDates(deps: DigestDeps, date: string): Promise<string[]> {
-  const now = deps.now().getTime();
+  const clock = storeClock(deps.store, deps.now);
   const earlier = Array.from({ length: CATCH_UP_DAYS - 1 }, (_, index) =>
     shiftDate(date, index - (CATCH_UP_DAYS - 1)),
   );
   // Read together (one round trip, not six one after another), judged oldest first.
   const records = await Promise.all(earlier.map((day) => readOwnRecord(deps, day)));
+  const now = clock.now().getTime();
   return earlier.filter((_, index) => {
     const record = records[index];
     if (record === undefined || record.status === 'posted') return false;
@@ -146,122 +148,123 @@ async function recordOwed(deps: DigestDeps, date: string, reason: string): Promi
   });
 }
 
-/** Fetches and archives the whole day, builds its digest and posts it, once per date. */
+/** What a posted digest leaves: the archived day it was built from, and the message. */
+interface PostedDigest {
+  readonly rawKey: string;
+  readonly message: SlackMessage;
+}
+
+/**
+ * Fetches and archives the whole day, builds its digest and posts it, once per date, through the
+ * delivery protocol (deliver-once.ts): the date's record is claimed, the digest built and sent, the
+ * record marked posted; a failure anywhere between records the date as failed, owed to a later run.
+ */
 async function postDigest(deps: DigestDeps, date: string, request: DigestRequest): Promise<DateOutcome> {
-  const { store, logger, timeZone, runId } = deps;
-  const window = wholeDayWindow(date, timeZone);
-  const key = digestRecordKey(date);
-  const { result: blocked, document: claimed } = await updateDocument(
+  const { store, logger, runId } = deps;
+  const clock = storeClock(store, deps.now);
+  let rawKey: string | undefined;
+  const delivery = await deliverOnce<
+    DigestRecord,
+    string,
+    PostedDigest,
+    'already-posted' | 'in-progress' | undefined
+  >({
     store,
-    key,
-    DigestRecordSchema,
-    (record) => {
+    key: digestRecordKey(date),
+    schema: DigestRecordSchema,
+    now: clock.now,
+    claim: (record, now) => {
       if (record?.status === 'posted' && !request.force)
-        return { value: undefined, result: 'already-posted' as const };
-      if (isHeldByAnother(record?.claim, runId, deps.now())) {
-        return { value: undefined, result: 'in-progress' as const };
-      }
-      const claim: DigestRecord = {
+        return { value: undefined, result: 'already-posted' };
+      if (isHeldByAnother(record?.claim, runId, now)) return { value: undefined, result: 'in-progress' };
+      const claimed: DigestRecord = {
         ...(record ?? { date, posts: 0 }),
         status: 'claimed',
-        claim: newClaim(runId, deps.now(), request.deadline),
+        claim: newClaim(runId, now, clock.deadline(request.deadline)),
       };
-      return { value: claim, result: undefined };
+      return { value: claimed, work: date, result: undefined };
     },
-  );
-  if (blocked) {
+    send: async () => {
+      const built = await buildDayDigest(deps, date, request);
+      rawKey = built.rawKey;
+      try {
+        await deps.notifier.send(built.message);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new DigestDeliveryError(
+          `Slack did not accept the digest for ${date}; it will be posted next time: ${reason}`,
+          { cause: error },
+        );
+      }
+      return built;
+    },
+    confirm: (record, _date, posted, now) => {
+      const { claim: _released, ...rest } = record ?? { date, posts: 0, status: 'posted' as const };
+      return {
+        ...rest,
+        status: 'posted',
+        posts: (record?.posts ?? 0) + 1,
+        postedAt: now.toISOString(),
+        rawKey: posted.rawKey,
+        lastError: undefined,
+      };
+    },
+    release: (record, _date, error) => {
+      if (!record || record.claim?.runId !== runId) return undefined;
+      const { claim: _released, ...rest } = record;
+      // Slack's own words, not the wrapper's; a failure to build says what failed.
+      const failure = error instanceof DigestDeliveryError ? error.cause : error;
+      const lastError = failure instanceof Error ? failure.message : String(failure);
+      return { ...rest, status: 'failed', lastError, ...(rawKey === undefined ? {} : { rawKey }) };
+    },
+  });
+  const blocked = delivery.result;
+  if (blocked !== undefined || delivery.delivered === undefined) {
+    const outcome = blocked ?? 'in-progress';
     logger.info(
-      blocked === 'already-posted'
+      outcome === 'already-posted'
         ? 'Digest already posted for this date'
         : 'Another run is posting this digest',
       {
         date,
       },
     );
-    return { outcome: blocked, date };
+    return { outcome, date };
   }
+  const posted = delivery.delivered.sent;
+  logger.info('Digest posted', { date, rawKey: posted.rawKey });
+  return { outcome: 'posted', date, rawKey: posted.rawKey, message: posted.message };
+}
 
-  // Later writes start from the record as this run claimed it, not from reading it back.
-  const alreadyRead = claimed ?? null;
-  const release = (change: Partial<DigestRecord>) =>
-    updateDocument(
-      store,
-      key,
-      DigestRecordSchema,
-      (record) => {
-        if (!record || record.claim?.runId !== runId) return { value: undefined, result: undefined };
-        const { claim: _released, ...rest } = record;
-        return { value: { ...rest, ...change }, result: undefined };
-      },
-      { alreadyRead },
-    );
-
-  let message: SlackMessage;
-  let rawKey: string;
-  try {
-    const day = await fetchAndArchive(deps, {
-      kind: 'day',
-      window,
-      referenceTime: request.scheduledTime,
-      deadline: request.deadline,
-    });
-    rawKey = day.archived.key;
-    const [previousDay, weekAgo, dayAlerts] = await Promise.all([
-      earlierDay(deps, previousDate(date), timeZone, request.deadline, logger),
-      earlierDay(deps, weekAgoDate(date), timeZone, request.deadline, logger),
-      deps.dayAlerts(date),
-    ]);
-    message = buildDigest(
-      {
-        date,
-        timeZone,
-        day: day.statistics,
-        previousDay,
-        weekAgo,
-        alertsFired: dayAlerts.fired,
-        snoozes: dayAlerts.snoozes,
-        archiveLocation: day.archived.location,
-        topN: deps.topN,
-      },
-      { detail: (request.detail ?? false) || (deps.fullTable ?? false) },
-    );
-  } catch (error) {
-    await release({ status: 'failed', lastError: error instanceof Error ? error.message : String(error) });
-    throw error;
-  }
-
-  try {
-    await deps.notifier.send(message);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    await release({ status: 'failed', lastError: reason, rawKey });
-    throw new DigestDeliveryError(
-      `Slack did not accept the digest for ${date}; it will be posted next time: ${reason}`,
-      {
-        cause: error,
-      },
-    );
-  }
-  await updateDocument(
-    store,
-    key,
-    DigestRecordSchema,
-    (record) => {
-      const { claim: _released, ...rest } = record ?? { date, posts: 0, status: 'posted' as const };
-      const posted: DigestRecord = {
-        ...rest,
-        status: 'posted',
-        posts: (record?.posts ?? 0) + 1,
-        postedAt: deps.now().toISOString(),
-        rawKey,
-        lastError: undefined,
-      };
-      return { value: posted, result: undefined };
+/** Fetches and archives the whole day, and builds its digest. */
+async function buildDayDigest(deps: DigestDeps, date: string, request: DigestRequest): Promise<PostedDigest> {
+  const { logger, timeZone } = deps;
+  const day = await fetchAndArchive(deps, {
+    kind: 'day',
+    window: wholeDayWindow(date, timeZone),
+    referenceTime: request.scheduledTime,
+    deadline: request.deadline,
+  });
+  const [previousDay, weekAgo, dayAlerts] = await Promise.all([
+    earlierDay(deps, previousDate(date), timeZone, request.deadline, logger),
+    earlierDay(deps, weekAgoDate(date), timeZone, request.deadline, logger),
+    deps.dayAlerts(date),
+  ]);
+  const message = buildDigest(
+    {
+      date,
+      timeZone,
+      day: day.statistics,
+      previousDay,
+      weekAgo,
+      alertsFired: dayAlerts.fired,
+      snoozes: dayAlerts.snoozes,
+      archiveLocation: day.archived.location,
+      topN: deps.topN,
     },
-    { alreadyRead },
+    { detail: (request.detail ?? false) || (deps.fullTable ?? false) },
   );
-  logger.info('Digest posted', { date, rawKey });
-  return { outcome: 'posted', date, rawKey, message };
+  return { rawKey: day.archived.key, message };
 }
 
 /**

@@ -11,7 +11,17 @@ import {
   type Severity,
   thresholdFor,
 } from './rules';
-import { type AlertState, HISTORY_LIMIT, type RuleState, statusLabel, type Transition } from './state';
+import {
+  type AlertState,
+  type Condition,
+  type FiringRuleState,
+  HISTORY_LIMIT,
+  type OkRuleState,
+  type PendingRuleState,
+  type RuleState,
+  statusLabel,
+  type Transition,
+} from './state';
 
 /**
  * One rule's state machine: ok → pending (fewer than pendingRuns breaching runs) → firing → ok.
@@ -24,26 +34,17 @@ export function nextRuleState(
   at: Date,
 ): RuleState {
   const now = at.toISOString();
-  const start = previous ?? initialRuleState(now);
-  const reason = measurement.kind === 'value' ? {} : { lastReason: measurement.reason };
-  const { lastReason: _dropped, ...kept } = start;
-  const seen: RuleState = {
-    ...kept,
-    ...reason,
-    lastEvaluatedAt: now,
-    lastOutcome: measurement.kind,
-  };
+  const seen = bookkept(previous ?? initialRuleState(now), measurement, now);
   switch (measurement.kind) {
     // Not judged or not runnable: the state stays exactly as it was, only the bookkeeping moves.
     case 'not-judged':
       // Too few calls to raise anything, but enough quiet healthy runs may end a firing alert.
       if (seen.status === 'firing' && measurement.value !== undefined && seen.condition === 'threshold') {
-        if (nextFiringSeverity(rule, measurement.value, seen.severity ?? 'warn') === 'resolved') {
+        if (nextFiringSeverity(rule, measurement.value, seen.severity) === 'resolved') {
           return healthyRun(rule, seen, now, measurement.value);
         }
         // A quiet run that still looks bad breaks a healthy streak, without judging severity.
-        const { healthySince: _broken, ...unhealthy } = seen;
-        return { ...unhealthy, healthyCount: 0 };
+        return unhealthy(seen);
       }
       return seen;
     case 'skipped':
@@ -63,7 +64,9 @@ export function nextRuleState(
         ...(measurement.basis === undefined ? {} : { lastBasis: measurement.basis }),
       };
       // A no-data alert or count ends when data returns; the value is then judged from a clean start.
-      if (state.condition === 'no-data') state = settle(rule, state, now, measurement.value, 'data returned');
+      if (state.status !== 'ok' && state.condition === 'no-data') {
+        state = settle(rule, state, now, measurement.value, 'data returned');
+      }
       return judgeValue(rule, state, now, measurement.value);
     }
   }
@@ -79,14 +82,19 @@ export const initialRuleState = (now: string): RuleState => ({
   history: [],
 });
 
+/** The run's bookkeeping, whatever the status does: when it ran, its outcome, why it had no value. */
+function bookkept<S extends RuleState>(state: S, measurement: Measurement, now: string): S {
+  const { lastReason: _dropped, ...kept } = state;
+  const reason = measurement.kind === 'value' ? {} : { lastReason: measurement.reason };
+  return { ...kept, ...reason, lastEvaluatedAt: now, lastOutcome: measurement.kind } as S;
+}
+
 function judgeValue(rule: Rule, state: RuleState, now: string, value: number): RuleState {
   if (state.status === 'firing') {
-    const current = state.severity ?? 'warn';
-    const next = nextFiringSeverity(rule, value, current);
+    const next = nextFiringSeverity(rule, value, state.severity);
     if (next === 'resolved') return healthyRun(rule, state, now, value);
-    const { healthySince: _broken, ...unhealthy } = state;
-    const breaching: RuleState = { ...unhealthy, healthyCount: 0 };
-    if (next === current) return breaching;
+    const breaching = unhealthy(state);
+    if (next === state.severity) return breaching;
     const threshold = next === 'crit' ? thresholdFor(rule, 'crit') : critRelease(rule);
     return record({ ...breaching, severity: next }, breaching, now, { value, threshold });
   }
@@ -94,25 +102,29 @@ function judgeValue(rule: Rule, state: RuleState, now: string, value: number): R
   if (severity === undefined) return settle(rule, state, now, value);
   const count = state.status === 'pending' ? state.pendingCount + 1 : 1;
   const threshold = thresholdFor(rule, severity);
-  const breachedAt = state.status === 'pending' ? (state.breachedAt ?? state.since) : now;
+  const breachedAt = state.status === 'pending' ? state.breachedAt : now;
   if (count >= rule.pendingRuns) {
-    return fire({ ...state, breachedAt }, now, severity, 'threshold', { value, threshold });
+    return fire(state, breachedAt, now, severity, 'threshold', { value, threshold });
   }
-  const pending: RuleState = {
+  const pending: PendingRuleState = {
     ...state,
     status: 'pending',
     condition: 'threshold',
     pendingCount: count,
     breachedAt,
+    since: state.status === 'pending' ? state.since : now,
   };
-  return record({ ...pending, since: state.status === 'pending' ? state.since : now }, state, now, {
-    value,
-    threshold,
-  });
+  return record(pending, state, now, { value, threshold });
+}
+
+/** A firing run that is not healthy: any healthy streak is broken. */
+function unhealthy(state: FiringRuleState): FiringRuleState {
+  const { healthySince: _broken, ...rest } = state;
+  return { ...rest, healthyCount: 0 };
 }
 
 /** Hysteresis in time as well as in value: recoveryRuns healthy runs in a row resolve a firing alert. */
-function healthyRun(rule: Rule, state: RuleState, now: string, value: number): RuleState {
+function healthyRun(rule: Rule, state: FiringRuleState, now: string, value: number): RuleState {
   const healthy = { ...state, healthyCount: state.healthyCount + 1, healthySince: state.healthySince ?? now };
   return healthy.healthyCount >= rule.recoveryRuns ? settle(rule, healthy, now, value) : healthy;
 }
@@ -123,43 +135,62 @@ function noDataAlert(rule: Rule, state: RuleState, now: string): RuleState {
   const count = state.status === 'pending' && state.condition === 'no-data' ? state.pendingCount + 1 : 1;
   const facts = { value: null, threshold: null, condition: 'no-data' as const };
   const since = state.status === 'pending' ? state.since : now;
-  if (count >= rule.pendingRuns) return fire({ ...state, breachedAt: since }, now, 'warn', 'no-data', facts);
-  return record(
-    { ...state, status: 'pending', condition: 'no-data', pendingCount: count, since, breachedAt: since },
-    state,
-    now,
-    facts,
-  );
+  if (count >= rule.pendingRuns) return fire(state, since, now, 'warn', 'no-data', facts);
+  const pending: PendingRuleState = {
+    ...state,
+    status: 'pending',
+    condition: 'no-data',
+    pendingCount: count,
+    since,
+    breachedAt: since,
+  };
+  return record(pending, state, now, facts);
 }
 
 type Facts = Pick<Transition, 'value' | 'threshold'> &
   Partial<Pick<Transition, 'condition' | 'note' | 'breachedAt' | 'endedAt'>>;
 
 function fire(
-  state: RuleState,
+  state: OkRuleState | PendingRuleState,
+  breachedAt: string,
   now: string,
   severity: Severity,
-  condition: 'threshold' | 'no-data',
+  condition: Condition,
   facts: Facts,
-): RuleState {
-  const firing: RuleState = {
+): FiringRuleState {
+  const firing: FiringRuleState = {
     ...state,
     status: 'firing',
     severity,
     condition,
     since: now,
     firedAt: now,
+    breachedAt,
     pendingCount: 0,
     healthyCount: 0,
   };
   return record(firing, state, now, facts);
 }
 
+/** The fields only a pending or firing rule has, taken off: what an ok rule keeps. */
+function okFrom(state: PendingRuleState | FiringRuleState, now: string): OkRuleState {
+  const {
+    status: _status,
+    condition: _condition,
+    breachedAt: _breachedAt,
+    ...kept
+  } = state.status === 'firing' ? withoutFiringFields(state) : state;
+  return { ...kept, status: 'ok', since: now, pendingCount: 0, healthyCount: 0 };
+}
+
+const withoutFiringFields = ({ severity: _s, firedAt: _f, healthySince: _h, ...rest }: FiringRuleState) =>
+  rest;
+
 /** Back to ok from wherever the rule was; a resolution notes whether it was ever announced. */
 function settle(rule: Rule, state: RuleState, now: string, value: number | null, note?: string): RuleState {
   if (state.status === 'ok') return state;
-  const { severity: _s, condition, firedAt, breachedAt, healthySince, ...rest } = state;
-  const ok: RuleState = { ...rest, status: 'ok', since: now, pendingCount: 0, healthyCount: 0 };
+  const ok = okFrom(state, now);
+  const condition = state.condition;
   if (state.status === 'pending') {
     return record(ok, state, now, {
       value,
@@ -168,29 +199,32 @@ function settle(rule: Rule, state: RuleState, now: string, value: number | null,
       condition,
     });
   }
-  const announced = state.notified?.status === 'firing' && state.notified.firedAt === firedAt;
+  const announced = state.notified?.status === 'firing' && state.notified.firedAt === state.firedAt;
   const notes = [note, announced ? undefined : 'resolved before it was announced'].filter(Boolean).join('; ');
   const threshold = value === null || condition === 'no-data' ? null : rule.recovery;
   return record(ok, state, now, {
     value,
     threshold,
     condition,
-    ...(firedAt === undefined ? {} : { firedAt }),
-    breachedAt: breachedAt ?? firedAt,
-    endedAt: healthySince ?? now,
+    firedAt: state.firedAt,
+    breachedAt: state.breachedAt,
+    endedAt: state.healthySince ?? now,
     ...(notes === '' ? {} : { note: notes }),
   });
 }
 
-function record(
-  next: RuleState,
+const conditionOf = (state: RuleState): Condition | undefined =>
+  state.status === 'ok' ? undefined : state.condition;
+
+function record<S extends RuleState>(
+  next: S,
   previous: RuleState,
   now: string,
   facts: Facts & { firedAt?: string },
-): RuleState {
+): S {
   const from = statusLabel(previous);
   const to = statusLabel(next);
-  if (from === to && previous.condition === next.condition) return next;
+  if (from === to && conditionOf(previous) === conditionOf(next)) return next;
   const entry: Transition = { at: now, from, to, ...withoutUndefined(facts) };
   return { ...next, history: [...next.history, entry].slice(-HISTORY_LIMIT) };
 }

@@ -12,6 +12,7 @@ import {
   type RuleNotification,
 } from './notify';
 import type { Rule, Severity } from './rules';
+import { statusLabel } from './state';
 
 /**
  * A notification in words, as PLAIN text: the Slack message escapes every part before adding markup,
@@ -55,7 +56,7 @@ const PREFIX: Readonly<Record<RuleNotification['kind'], (n: RuleNotification) =>
 
 function describeRule(n: RuleNotification, context: DescribeContext): NotificationText {
   const time = (iso: string) => formatLocalTime(iso, context.timeZone, context.at);
-  const began = n.breachedAt ?? n.firedAt;
+  const began = n.breachedAt;
   const measure = n.kind === 'resolved' ? resolvedMeasure(n) : firingMeasure(n);
   const headline = [`${PREFIX[n.kind](n)}${n.title} ${measure}`, ...windowFacts(n, context)].join(' · ');
   const runbook =
@@ -73,8 +74,9 @@ function describeRule(n: RuleNotification, context: DescribeContext): Notificati
   const since = `since ${time(began)}${elapsed >= 60_000 ? ` (${formatElapsed(elapsed)})` : ''}`;
   const severity = {
     fired: upper(n.severity),
-    escalated: `${upper(n.previousSeverity ?? 'warn')} → ${upper(n.severity)}`,
-    'de-escalated': `${upper(n.previousSeverity ?? 'crit')} → ${upper(n.severity)}`,
+    // Two severities: an escalation is always WARN → CRIT, an easing CRIT → WARN.
+    escalated: 'WARN → CRIT',
+    'de-escalated': 'CRIT → WARN',
     repeat: upper(n.severity),
   }[n.kind];
   const reminder = n.kind === 'repeat' ? [`reminder ${n.repeatNumber ?? 1}`] : [];
@@ -324,7 +326,7 @@ export function renderResultLine(rule: Rule, result: RuleResult): string {
     rule.crit === undefined ? '' : `crit ${comparator} ${formatMetric(rule.crit, unit)}`,
   ].filter(Boolean);
   const { after, measurement } = result;
-  const status = after.status === 'firing' ? `firing:${after.severity ?? 'warn'}` : after.status;
+  const status = statusLabel(after);
   const pending = after.status === 'pending' ? ` ${after.pendingCount}/${rule.pendingRuns}` : '';
   const observed =
     measurement.kind === 'value'

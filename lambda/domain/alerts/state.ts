@@ -56,12 +56,8 @@ export const NotifiedSchema = z.discriminatedUnion('status', [
 ]);
 export type Notified = z.infer<typeof NotifiedSchema>;
 
-export const RuleStateSchema = z.object({
-  status: RuleStatusSchema,
-  /** Set while firing. */
-  severity: z.optional(SeveritySchema),
-  /** Set while pending or firing. */
-  condition: z.optional(ConditionSchema),
+/** What every rule state carries, whatever its status: the last run's reading and the bookkeeping. */
+const RuleStateFields = {
   /** When the status last changed. */
   since: Instant,
   /** Consecutive breaching (or data-less, for noData "alert") runs; 0 unless pending. */
@@ -77,19 +73,73 @@ export const RuleStateSchema = z.object({
   lastReason: z.optional(z.string()),
   /** The scope window of `lastValue`, e.g. "hour 13:00–14:00 Asia/Jakarta". */
   lastWindow: z.optional(z.string()),
-  /** Start of the current firing episode. */
-  firedAt: z.optional(Instant),
-  /** First breaching run of the current pending or firing condition. */
-  breachedAt: z.optional(Instant),
-  /** Consecutive healthy runs of a firing alert (resolves at the rule's recoveryRuns). */
+  /** Consecutive healthy runs of a firing alert (resolves at the rule's recoveryRuns); 0 unless firing. */
   healthyCount: z._default(z.number().check(z.int(), z.minimum(0)), 0),
-  /** The first of those healthy runs. */
-  healthySince: z.optional(Instant),
   notified: z.optional(NotifiedSchema),
   history: z._default(z.array(TransitionSchema), []),
   claim: z.optional(ClaimSchema),
+};
+
+/** Nothing wrong as far as the last runs saw. */
+export const OkRuleStateSchema = z.object({ status: z.literal('ok'), ...RuleStateFields });
+
+const PendingFields = {
+  status: z.literal('pending'),
+  ...RuleStateFields,
+  /** Why it is pending. */
+  condition: ConditionSchema,
+};
+/** Breaching, but for fewer than the rule's pendingRuns runs: nothing is announced yet. */
+export const PendingRuleStateSchema = z.object({
+  ...PendingFields,
+  /** First breaching run of the condition. */
+  breachedAt: Instant,
 });
-export type RuleState = z.infer<typeof RuleStateSchema>;
+
+const FiringFields = {
+  status: z.literal('firing'),
+  ...RuleStateFields,
+  severity: SeveritySchema,
+  condition: ConditionSchema,
+  /** Start of the current firing episode: the run at which pendingRuns made it fire. */
+  firedAt: Instant,
+  /** The first of the current healthy runs (while healthyCount > 0). */
+  healthySince: z.optional(Instant),
+};
+/** Announced (or owed): the condition held for pendingRuns runs. */
+export const FiringRuleStateSchema = z.object({
+  ...FiringFields,
+  /** First breaching run of the condition (before pendingRuns made it fire). */
+  breachedAt: Instant,
+});
+
+/**
+ * Documents written before `breachedAt` existed (before 2026-12-01) lack it: on reading, a pending
+ * condition began when it became pending and a firing one when it fired, as those versions counted.
+ * This is the only upgrade on read; every document written since carries the field.
+ */
+const StoredRuleStateSchema = z.discriminatedUnion('status', [
+  OkRuleStateSchema,
+  z.object({ ...PendingFields, breachedAt: z.optional(Instant) }),
+  z.object({ ...FiringFields, breachedAt: z.optional(Instant) }),
+]);
+
+/**
+ * One rule's state, a union on `status`: only a pending or firing rule has a condition and the first
+ * breaching run, only a firing one a severity and the start of its episode. Same JSON field names as
+ * the flat object of earlier versions, so stored documents parse as they are.
+ */
+export const RuleStateSchema = z.pipe(
+  StoredRuleStateSchema,
+  z.transform((stored): RuleState => {
+    if (stored.status === 'ok' || stored.breachedAt !== undefined) return stored as RuleState;
+    return { ...stored, breachedAt: stored.status === 'firing' ? stored.firedAt : stored.since };
+  }),
+);
+export type OkRuleState = z.infer<typeof OkRuleStateSchema>;
+export type PendingRuleState = z.infer<typeof PendingRuleStateSchema>;
+export type FiringRuleState = z.infer<typeof FiringRuleStateSchema>;
+export type RuleState = OkRuleState | PendingRuleState | FiringRuleState;
 
 export const MonitorStateSchema = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -157,8 +207,8 @@ export const emptyAlertState = (): AlertState => ({
   monitor: { status: 'ok', consecutiveFailures: 0 },
 });
 
-export const statusLabel = (state: Pick<RuleState, 'status' | 'severity'>): StatusLabel =>
-  state.status === 'firing' ? `firing:${state.severity ?? 'warn'}` : state.status;
+export const statusLabel = (state: RuleState): StatusLabel =>
+  state.status === 'firing' ? `firing:${state.severity}` : state.status;
 
 /**
  * The monitor watching itself. A run that cannot fetch, archive or evaluate records a failure; after

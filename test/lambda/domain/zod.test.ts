@@ -292,12 +292,13 @@ const issuesOf = (result: Parsed): string[] =>
   result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
 
 describe('stored documents and the secret name every field that does not fit', () => {
-  it('a corrupt alert state names each rule field and the monitor fields', () => {
+  it('a corrupt alert state names an unknown status, each field its status needs, and the monitor fields', () => {
     const corrupt = {
       version: 1,
       rules: {
-        a: {
-          status: 'x',
+        a: { status: 'x', since: '2026-01-01T00:00:00Z' },
+        b: {
+          status: 'firing',
           since: 'now',
           pendingCount: -1,
           lastValue: 'a',
@@ -308,14 +309,17 @@ describe('stored documents and the secret name every field that does not fit', (
       monitor: {},
     };
     expect(issuesOf(AlertStateSchema.safeParse(corrupt))).toEqual([
-      'rules.a.status: Invalid option: expected one of "ok"|"pending"|"firing"',
-      'rules.a.since: Invalid ISO datetime',
-      'rules.a.pendingCount: Too small: expected number to be >=0',
-      'rules.a.lastValue: Invalid input: expected number, received string',
-      'rules.a.notified.severity: Invalid option: expected one of "warn"|"crit"',
-      'rules.a.notified.condition: Invalid option: expected one of "threshold"|"no-data"',
-      'rules.a.notified.firedAt: Invalid input: expected string, received undefined',
-      'rules.a.notified.at: Invalid input: expected string, received undefined',
+      "rules.a.status: Invalid discriminator value. Expected 'ok' | 'pending' | 'firing'",
+      'rules.b.since: Invalid ISO datetime',
+      'rules.b.pendingCount: Too small: expected number to be >=0',
+      'rules.b.lastValue: Invalid input: expected number, received string',
+      'rules.b.notified.severity: Invalid option: expected one of "warn"|"crit"',
+      'rules.b.notified.condition: Invalid option: expected one of "threshold"|"no-data"',
+      'rules.b.notified.firedAt: Invalid input: expected string, received undefined',
+      'rules.b.notified.at: Invalid input: expected string, received undefined',
+      'rules.b.severity: Invalid option: expected one of "warn"|"crit"',
+      'rules.b.condition: Invalid option: expected one of "threshold"|"no-data"',
+      'rules.b.firedAt: Invalid input: expected string, received undefined',
       'monitor.status: Invalid option: expected one of "ok"|"degraded"',
       'monitor.consecutiveFailures: Invalid input: expected number, received undefined',
     ]);

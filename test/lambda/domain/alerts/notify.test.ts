@@ -12,7 +12,14 @@ import {
   MuteWindowSchema,
   RepeatPolicySchema,
 } from '../../../../lambda/domain/alerts/rules';
-import { type AlertState, emptyAlertState, type RuleState } from '../../../../lambda/domain/alerts/state';
+import {
+  type AlertState,
+  emptyAlertState,
+  type FiringRuleState,
+  type OkRuleState,
+  type RuleState,
+  RuleStateSchema,
+} from '../../../../lambda/domain/alerts/state';
 import {
   EXAMPLE_AT,
   JAKARTA,
@@ -300,13 +307,17 @@ describe('group reminders: one cadence for every firing alert', () => {
   });
 });
 
+/** Without the named fields (an older document, or a rule file without them). */
+const without = <T extends object>(value: T, ...keys: string[]): T =>
+  Object.fromEntries(Object.entries(value).filter(([key]) => !keys.includes(key))) as T;
+
 describe('owedNotifications: state × what Slack last accepted → what is owed, with its fields', () => {
   const AT = new Date('2025-11-12T07:30:00.000Z');
   const now = AT.toISOString();
   const FIRED = '2025-11-12T07:00:00.000Z';
   const BREACHED = '2025-11-12T06:45:00.000Z';
   const machine = rule({ id: 'transfer', runbook: 'https://wiki.example.com/rb' });
-  const firingState = (severity: 'warn' | 'crit', extra: Partial<RuleState> = {}): RuleState => ({
+  const firingState = (severity: 'warn' | 'crit', extra: Partial<FiringRuleState> = {}): FiringRuleState => ({
     status: 'firing',
     severity,
     condition: 'threshold',
@@ -396,12 +407,8 @@ describe('owedNotifications: state × what Slack last accepted → what is owed,
     {
       name: 'ok after an announced episode → resolved with the condition span',
       state: stateWith({
-        ...firingState('warn'),
+        ...without(firingState('warn'), 'severity', 'condition', 'firedAt', 'breachedAt'),
         status: 'ok',
-        severity: undefined,
-        condition: undefined,
-        firedAt: undefined,
-        breachedAt: undefined,
         since: now,
         notified: told('warn'),
         history: [
@@ -503,7 +510,7 @@ describe('owedNotifications: every field of what is owed', () => {
     comparison: 'below',
     unit: 'rate',
   };
-  const firingState = (extra: Partial<RuleState> = {}): RuleState => ({
+  const firingState = (extra: Partial<FiringRuleState> = {}): FiringRuleState => ({
     status: 'firing',
     severity: 'warn',
     condition: 'threshold',
@@ -522,7 +529,7 @@ describe('owedNotifications: every field of what is owed', () => {
     ...extra,
   });
   /** Firing on no data since FIRED, the last value (from before) still stored. */
-  const noDataState = (extra: Partial<RuleState> = {}): RuleState =>
+  const noDataState = (extra: Partial<FiringRuleState> = {}): FiringRuleState =>
     firingState({
       condition: 'no-data',
       lastValueAt: OLDER,
@@ -535,7 +542,7 @@ describe('owedNotifications: every field of what is owed', () => {
     { firedAt = FIRED, condition = 'threshold' as 'threshold' | 'no-data', at = FIRED } = {},
   ) => ({ status: 'firing', severity, condition, firedAt, at }) as const;
   /** Back to ok at `now`, after the episode fired at FIRED was announced; its resolution in history. */
-  const resolvedState = (extra: Partial<RuleState> = {}): RuleState => ({
+  const resolvedState = (extra: Partial<OkRuleState> = {}): OkRuleState => ({
     status: 'ok',
     since: now,
     pendingCount: 0,
@@ -561,9 +568,6 @@ describe('owedNotifications: every field of what is owed', () => {
     ],
     ...extra,
   });
-  /** Without the named fields (an older document, or a rule file without them). */
-  const without = <T extends object>(value: T, ...keys: string[]): T =>
-    Object.fromEntries(Object.entries(value).filter(([key]) => !keys.includes(key))) as T;
   const stateWith = (rules: Record<string, RuleState>, reminders?: AlertState['reminders']): AlertState => ({
     ...emptyAlertState(),
     rules,
@@ -665,9 +669,9 @@ describe('owedNotifications: every field of what is owed', () => {
       },
     },
     {
-      name: 'firing without a stored breach → breached when it fired',
+      name: 'firing stored without a breach (older document, upgraded on read) → breached when it fired',
       rule: machine,
-      state: without(firingState(), 'breachedAt'),
+      state: RuleStateSchema.parse(without(firingState(), 'breachedAt')),
       expected: {
         kind: 'fired',
         key: `transfer:fired:${FIRED}:warn`,
@@ -871,22 +875,6 @@ describe('owedNotifications: every field of what is owed', () => {
     ]);
   });
 
-  it('reads a firing state stored without severity or condition as a warn threshold alert', () => {
-    const state = stateWith(
-      { transfer: without(firingState({ notified: told() }), 'severity', 'condition') },
-      { lastAt: OLDER, count: 0 },
-    );
-    expect(owed(state)).toMatchObject([
-      {
-        kind: 'repeat',
-        key: `transfer:repeat:${FIRED}:warn#1`,
-        severity: 'warn',
-        condition: 'threshold',
-        threshold: 0.6,
-      },
-    ]);
-  });
-
   it.each([
     {
       name: 'no data found again by this run',
@@ -1006,7 +994,7 @@ describe('markNotified: what Slack accepted → notified and the group clock', (
   const FIRED = '2025-11-12T07:00:00.000Z';
   const OLDER = '2025-11-12T06:00:00.000Z';
   const machine = rule({ id: 'transfer' });
-  const firingState = (extra: Partial<RuleState> = {}): RuleState => ({
+  const firingState = (extra: Partial<FiringRuleState> = {}): FiringRuleState => ({
     status: 'firing',
     severity: 'warn',
     condition: 'threshold',

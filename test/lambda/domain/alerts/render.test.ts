@@ -31,6 +31,7 @@ const fired = (overrides: Partial<RuleNotification> = {}): RuleNotification => (
   threshold: 0.6,
   window: 'today so far (00:00–14:30)',
   firedAt: '2025-11-12T07:00:00.000Z',
+  breachedAt: '2025-11-12T07:00:00.000Z',
   ...overrides,
 });
 

@@ -5,6 +5,7 @@ import {
   type AlertState,
   emptyAlertState,
   HISTORY_LIMIT,
+  RuleStateSchema,
   recordRunFailure,
   recordRunSuccess,
 } from '../../../../lambda/domain/alerts/state';
@@ -96,5 +97,45 @@ describe('monitor health', () => {
 
   it.each([0, -1, 1.5])('refuses a threshold of %s', (threshold) => {
     expect(() => recordRunFailure(emptyAlertState(), run(0), 'x', threshold)).toThrow(RangeError);
+  });
+});
+
+describe('RuleStateSchema: a union on status', () => {
+  const common = {
+    since: '2025-11-12T06:00:00.000Z',
+    pendingCount: 0,
+    lastValue: 0.5,
+    lastEvaluatedAt: '2025-11-12T07:00:00.000Z',
+    healthyCount: 0,
+    history: [],
+  };
+  const firing = {
+    ...common,
+    status: 'firing',
+    severity: 'crit',
+    condition: 'threshold',
+    firedAt: '2025-11-12T06:30:00.000Z',
+    breachedAt: '2025-11-12T06:15:00.000Z',
+  };
+
+  it.each(['severity', 'condition', 'firedAt'])('refuses a firing rule without its %s', (field) => {
+    const stored = Object.fromEntries(Object.entries(firing).filter(([key]) => key !== field));
+    expect(RuleStateSchema.safeParse(stored).success).toBe(false);
+  });
+
+  it('refuses a pending rule without its condition', () => {
+    const stored = { ...common, status: 'pending', pendingCount: 1, breachedAt: common.since };
+    expect(RuleStateSchema.safeParse(stored).success).toBe(false);
+  });
+
+  it('reads a document written before breachedAt existed: pending since it became pending, firing since it fired', () => {
+    const { breachedAt: _b, ...oldFiring } = firing;
+    expect(RuleStateSchema.parse(oldFiring)).toMatchObject({ breachedAt: firing.firedAt });
+    const oldPending = { ...common, status: 'pending', condition: 'no-data', pendingCount: 1 };
+    expect(RuleStateSchema.parse(oldPending)).toMatchObject({ breachedAt: common.since });
+  });
+
+  it('parses a stored firing rule back to the same object', () => {
+    expect(RuleStateSchema.parse(firing)).toEqual(firing);
   });
 });
