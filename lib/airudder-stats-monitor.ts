@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -275,6 +276,7 @@ export class AirudderStatsMonitor extends Construct {
    * `service` dimension of its metrics, and the root of every name it gives a resource.
    */
   public readonly monitorId: string;
+  private readonly archive: ArchiveBucket;
 
   constructor(scope: Construct, id: string, props: AirudderStatsMonitorProps) {
     super(scope, id);
@@ -372,6 +374,7 @@ export class AirudderStatsMonitor extends Construct {
       }).dashboard;
     }
 
+    this.archive = archive;
     this.function = monitor.function;
     this.logGroup = monitor.logGroup;
     this.bucket = archive.bucket;
@@ -381,6 +384,24 @@ export class AirudderStatsMonitor extends Construct {
     this.alarmTopic = monitoring.topic;
     this.deadLetterQueue = schedules.deadLetterQueue;
     this.alarms = monitoring.alarms;
+  }
+
+  /**
+   * For the operator CLI from a laptop (`airudder-monitor --archive s3://…`): read-only over the
+   * archive — `verify`, `replay`, `sql`, `snoozes`, `rules show`. No secret, no write.
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.archive.grantRead(grantee);
+  }
+
+  /**
+   * For operators: everything `grantRead` allows, plus the exact objects `snooze`/`unsnooze`/
+   * `watermark reset` (state/alerts.json), `rules push` (config/rules.json) and `curate`
+   * (curated/) write. No secret: a command that posts to Slack (`replay --post`) takes the webhook
+   * from the operator's own SLACK_WEBHOOK_URL.
+   */
+  public grantOperate(grantee: iam.IGrantable): iam.Grant {
+    return this.archive.grantOperate(grantee);
   }
 }
 
