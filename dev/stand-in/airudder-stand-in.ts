@@ -153,8 +153,21 @@ export async function startAirudderStandIn(options: StandInOptions): Promise<Sta
     const reply =
       target.route === 'auth'
         ? () => answerAuth(rawBody, context)
-        : () => answerStatistics(url.searchParams, request.headers.authorization, context);
+        : () =>
+            answerStatistics(
+              fault?.kind === 'day-so-far' ? daySoFarQuery(url.searchParams) : url.searchParams,
+              request.headers.authorization,
+              context,
+            );
     return fault === undefined ? reply() : answerWithFault(fault, reply, target.route);
+  }
+
+  /** The query widened to start at local midnight of its end's date, as a day-so-far answer covers. */
+  function daySoFarQuery(query: URLSearchParams): URLSearchParams {
+    const widened = new URLSearchParams(query);
+    const end = query.get('end_time');
+    if (end !== null) widened.set('start_time', `${end.slice(0, 10)} 00:00:00`);
+    return widened;
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

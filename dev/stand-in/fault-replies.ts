@@ -38,6 +38,7 @@ export function answerWithFault(fault: Fault, reply: () => Reply, route: StandIn
         body: errorEnvelope(fault.code, fault.message ?? 'injected error'),
       };
     case 'latency':
+    case 'day-so-far': // the query was widened before the reply was made
       return reply();
     case 'malformed-json':
     case 'drift': {

@@ -2,7 +2,14 @@
 export type StandInRoute = 'auth' | 'statistics';
 
 /** The kinds of schema drift the stand-in can send in an otherwise successful answer. */
-export type Drift = 'numbers-as-strings' | 'missing-sections' | 'unknown-keys' | 'nulls' | 'invalid';
+export type Drift =
+  | 'numbers-as-strings'
+  | 'missing-sections'
+  | 'unknown-keys'
+  | 'nulls'
+  | 'invalid'
+  /** A valid envelope with nothing in it: `{"code":200,"data":{}}`. */
+  | 'empty-data';
 
 /** A misbehaviour injected into the next request(s) of a route. */
 export type Fault =
@@ -17,7 +24,9 @@ export type Fault =
   /** HTTP 200 with a truncated, unparseable JSON body. */
   | { kind: 'malformed-json' }
   /** HTTP 200 with the real answer changed in shape. */
-  | { kind: 'drift'; drift: Drift };
+  | { kind: 'drift'; drift: Drift }
+  /** HTTP 200 with the answer for the day so far, whatever window was asked for. */
+  | { kind: 'day-so-far' };
 
 /** The status word AIRUDDER-style envelopes carry beside a code. */
 export function statusWord(code: number): string {
@@ -109,6 +118,9 @@ function driftStatistics(body: JsonObject, drift: Drift): Json {
       // A tolerant schema still has to reject `data` that is not an object at all.
       body.data = 'statistics unavailable';
       return body;
+    case 'empty-data':
+      body.data = {};
+      return body;
   }
 }
 
@@ -131,6 +143,9 @@ function driftAuth(body: JsonObject, drift: Drift): Json {
       return body;
     case 'invalid':
       body.data = 'token unavailable';
+      return body;
+    case 'empty-data':
+      body.data = {};
       return body;
   }
 }

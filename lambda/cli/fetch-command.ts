@@ -27,10 +27,19 @@ export const fetchCommand: Command = {
         throw new UsageError(`--from/--to: ${error.message}`, { cause: error });
       throw error;
     }
+    const now = context.now();
+    const end = windowEndInstant(window);
+    if (end.getTime() > now.getTime()) {
+      // AIRUDDER would answer with the figures so far, which would be archived as the whole window.
+      throw new UsageError(
+        `--to ${to} is in the future (it is ${end.toISOString()}, now ${now.toISOString()}): only a window that has ended can be fetched and archived`,
+      );
+    }
     const result = await fetchAndArchive(await context.wiring.fetch(), {
       kind: 'fetch',
       window,
-      referenceTime: windowEndInstant(window),
+      referenceTime: end,
+      retryInvalidAt: now,
       deadline: context.deadline,
     });
     context.report(describeFetch(result), {

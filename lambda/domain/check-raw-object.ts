@@ -1,7 +1,8 @@
+import { parseAnswer, UnansweredRequestError } from './answer-fit';
 import { compactUtc, formatWallClock, toWallClock } from './local-time';
 import type { StoredObject } from './object-store';
 import { RAW_METADATA_FIELDS, type RawKeyParts } from './raw-archive';
-import { parseStatistics, type SchemaVerdict } from './statistics-schema';
+import type { SchemaVerdict } from './statistics-schema';
 
 /**
  * What an auditor asks of one archived raw response: are these the bytes that were received (their
@@ -95,12 +96,16 @@ export function checkRawObject(
   }
 
   const verdict = present('schema-verdict');
-  const parsed = parseStatistics(object.bytes);
+  // Judged as the answer to the request its key names, exactly as when it was archived.
+  const parsed = parseAnswer(object.bytes, parts);
   if (verdict !== undefined && !VERDICTS.includes(verdict as SchemaVerdict)) {
     problems.push(`schema-verdict "${verdict}" is not one of ${VERDICTS.join(', ')}`);
   } else if (verdict !== undefined) {
     const detail = parsed.verdict === 'valid' ? '' : shorten(parsed.error.message);
-    if (verdict === 'valid' && parsed.verdict !== 'valid') {
+    if (verdict === 'valid' && parsed.verdict !== 'valid' && parsed.error instanceof UnansweredRequestError) {
+      // Archived before answers were judged against their request: the bytes are intact, not trusted.
+      notes.push(`recorded valid, but does not answer its request (judged since): ${detail}`);
+    } else if (verdict === 'valid' && parsed.verdict !== 'valid') {
       problems.push(`recorded valid but no longer parses: ${detail}`);
     } else if (verdict !== 'valid' && parsed.verdict !== 'valid') {
       notes.push(`recorded ${verdict} and still does not parse (consistent): ${detail}`);
@@ -113,14 +118,17 @@ export function checkRawObject(
 
 /**
  * The key's reference time, read in the recorded zone, must be where its window says: the window's
- * end for a check or an ad-hoc fetch, at or after it for a whole day (posted or backfilled later).
+ * end for a check, at or after it for a whole day (posted or backfilled later) and for an ad-hoc
+ * fetch (its end, or the time of a fetch that followed an invalid first copy).
  */
 function zoneAgainstKey(parts: RawKeyParts, zone: string): string | undefined {
   const local = formatWallClock(toWallClock(parts.referenceTime, zone));
   const end = parts.window.endTime;
-  const consistent = parts.kind === 'day' ? local >= end : local === end;
+  // A day, or an ad-hoc fetch archived again after an invalid first copy, is keyed at or after its end.
+  const atOrAfter = parts.kind === 'day' || parts.kind === 'fetch';
+  const consistent = atOrAfter ? local >= end : local === end;
   if (consistent) return undefined;
-  return `time-zone "${zone}" does not fit the key: its reference time ${parts.referenceTime.toISOString()} is ${local} there, ${parts.kind === 'day' ? 'before' : 'not'} the window end ${end}`;
+  return `time-zone "${zone}" does not fit the key: its reference time ${parts.referenceTime.toISOString()} is ${local} there, ${atOrAfter ? 'before' : 'not'} the window end ${end}`;
 }
 
 /** Zones already tried: verify checks thousands of objects of one zone, and a formatter is costly. */

@@ -58,9 +58,20 @@ export interface ObjectStore {
    * Files under `prefix` that are not objects: temporaries, locks, metadata without its object (left
    * by a crash or copied by hand). Only stores that have such files (the folder) implement it.
    */
-  strays?(prefix: string): Promise<string[]>;
+  strays?(prefix: string): Promise<Stray[]>;
   /** Why the archive's location itself is missing (a folder that does not exist); undefined when it is there. */
   missing?(): Promise<string | undefined>;
+}
+
+/** A file in the archive that is not an object, and why it is there. */
+export interface Stray {
+  readonly key: string;
+  readonly reason: string;
+  /**
+   * Residue of a write interrupted after its object was complete (a lock, a temporary file identical
+   * to the object it became): harmless, so a note rather than a problem.
+   */
+  readonly residue: boolean;
 }
 
 /** Thrown by `replace` when the object changed (or appeared) since it was read. */

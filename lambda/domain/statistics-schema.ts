@@ -36,7 +36,8 @@ const within = (min: number, max: number, what: string) =>
         ctx.addIssue({ code: 'custom', message: `${value} is outside ${min}–${max}: ${what}` });
     }),
   );
-const rate = within(0, 1, 'a rate is a fraction between 0 and 1');
+const RATE_MEANING = 'a rate is a fraction between 0 and 1';
+const rate = within(0, 1, RATE_MEANING);
 
 /** Open-ended label → count maps (stories, intentions, reasons, tickets…); the values are never negative. */
 export const DistributionSchema = z.record(z.string(), count);
@@ -65,20 +66,46 @@ const callMetrics = {
   avg_total_duration: duration,
 };
 
-/** A row cannot report more successful transfers than attempted ones. */
-const transfersWithinAttempts = (
-  row: { attempted_transfer_calls?: number | null; transfer_success_calls?: number | null },
-  ctx: z.core.$RefinementCtx,
-) => {
-  const { attempted_transfer_calls: attempted, transfer_success_calls: succeeded } = row;
-  if (attempted === null || attempted === undefined || succeeded === null || succeeded === undefined) return;
-  if (succeeded > attempted)
-    ctx.addIssue({
-      code: 'custom',
-      path: ['transfer_success_calls'],
-      message: `${succeeded} successful transfers exceed the ${attempted} attempted`,
-    });
+/**
+ * Counts that contradict each other: a part can never exceed its whole (valid calls are some of the
+ * calls, transfers are attempted on calls, succeed only when attempted; valid users are some of the
+ * users). Each pair is checked when both figures are present.
+ */
+const PARTS_OF_WHOLES = [
+  ['valid_calls', 'total_calls', 'valid calls exceed the', 'calls'],
+  ['attempted_transfer_calls', 'total_calls', 'attempted transfers exceed the', 'calls'],
+  ['transfer_success_calls', 'attempted_transfer_calls', 'successful transfers exceed the', 'attempted'],
+  ['valid_users', 'call_users', 'valid users exceed the', 'users'],
+] as const;
+
+const partsWithinWholes = (row: Record<string, unknown>, ctx: z.core.$RefinementCtx) => {
+  for (const [part, whole, exceed, noun] of PARTS_OF_WHOLES) {
+    const [partValue, wholeValue] = [row[part], row[whole]];
+    if (typeof partValue !== 'number' || typeof wholeValue !== 'number') continue;
+    if (partValue > wholeValue)
+      ctx.addIssue({
+        code: 'custom',
+        path: [part],
+        message: `${partValue} ${exceed} ${wholeValue} ${noun}`,
+      });
+  }
 };
+
+/**
+ * `satisfied_distribution` mixes counts under "1".."5" with rates (`robot_evaluation_rate`,
+ * `robot_satisfied_rate`): a key ending in `_rate` is a fraction 0–1, every other value a count.
+ */
+export const SatisfiedDistributionSchema = z.record(z.string(), LenientNumberSchema).check(
+  z.superRefine((distribution, ctx) => {
+    for (const [key, value] of Object.entries(distribution)) {
+      if (value === null || value === undefined) continue;
+      if (key.endsWith('_rate') && (value < 0 || value > 1))
+        ctx.addIssue({ code: 'custom', path: [key], message: `${value} is outside 0–1: ${RATE_MEANING}` });
+      else if (!key.endsWith('_rate') && value < 0)
+        ctx.addIssue({ code: 'custom', path: [key], message: `${value} is negative: a count cannot be` });
+    }
+  }),
+);
 
 export const RealtimeTotalSchema = z
   .looseObject({
@@ -96,7 +123,7 @@ export const RealtimeTotalSchema = z
     story_distribution: optionalDistribution,
     intention_distribution: optionalDistribution,
   })
-  .check(z.superRefine(transfersWithinAttempts));
+  .check(z.superRefine(partsWithinWholes));
 
 export const RealtimeDailyRowSchema = z
   .looseObject({
@@ -105,16 +132,16 @@ export const RealtimeDailyRowSchema = z
     hangup_type_distribution: optionalDistribution,
     story_distribution: optionalDistribution,
     intention_distribution: optionalDistribution,
-    satisfied_distribution: optionalDistribution,
+    satisfied_distribution: z.optional(z.nullable(SatisfiedDistributionSchema)),
   })
-  .check(z.superRefine(transfersWithinAttempts));
+  .check(z.superRefine(partsWithinWholes));
 
 export const RealtimeHourlyRowSchema = z
   .looseObject({
     time: z.string(),
     ...callMetrics,
   })
-  .check(z.superRefine(transfersWithinAttempts));
+  .check(z.superRefine(partsWithinWholes));
 
 export const RealtimeSectionSchema = z.looseObject({
   time_range: z.optional(

@@ -64,3 +64,19 @@ export function createRedactor(initial: ReadonlyArray<string | undefined> = []):
   for (const secret of initial) redactor.add(secret);
   return redactor;
 }
+
+/**
+ * Characters past the cut that are redacted with the quoted piece: more than any secret held (keys,
+ * tokens and webhook URLs are well under 1 KiB), so a secret that starts before the cut is whole.
+ */
+const REDACT_LOOKAHEAD = 4096;
+
+/**
+ * A piece of an external body (an API's error page, Slack's answer) fit to quote in an error, a log
+ * or a record: redacted first, then cut to `max` characters. Cutting first would leave the start of
+ * a secret that straddles the cut, which no longer matches it.
+ */
+export function quoteRedacted(text: string, redactor: Redactor, max: number): string {
+  const redacted = redactor.redact(text.slice(0, max + REDACT_LOOKAHEAD));
+  return redacted.length > max ? `${redacted.slice(0, max)}…` : redacted;
+}

@@ -1,6 +1,7 @@
+import { parseAnswer } from '../domain/answer-fit';
 import type { ObjectStore } from '../domain/object-store';
 import { parseRawKey, RAW_PREFIX } from '../domain/raw-archive';
-import { parseStatistics, type StatisticsResponse } from '../domain/statistics-schema';
+import type { StatisticsResponse } from '../domain/statistics-schema';
 
 /** How far before the wanted instant an archived check may lie and still stand for it. */
 const NEAR_MS = 60 * 60_000;
@@ -21,9 +22,9 @@ export async function readCheckNear(
       return age >= 0 && age <= NEAR_MS;
     })
     .toReversed();
-  for (const { key } of candidates) {
+  for (const { key, parts } of candidates) {
     const object = await store.get(key);
-    const parsed = object && parseStatistics(object.bytes);
+    const parsed = object && parts && parseAnswer(object.bytes, parts);
     if (parsed?.verdict === 'valid') return parsed.value;
   }
   return undefined;

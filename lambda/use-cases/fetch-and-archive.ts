@@ -1,11 +1,8 @@
+import { judgeAnswer, parseAnswer, UnansweredRequestError } from '../domain/answer-fit';
 import type { ObjectStore } from '../domain/object-store';
 import type { QueryWindow } from '../domain/query-window';
 import { type ArchiveRequest, type RunKind, rawKeyOf, rawMetadata } from '../domain/raw-archive';
-import {
-  parseStatistics,
-  ResponseValidationError,
-  type StatisticsResponse,
-} from '../domain/statistics-schema';
+import { ResponseValidationError, type StatisticsResponse } from '../domain/statistics-schema';
 import type { FetchedStatistics, StatsSource } from '../domain/stats-source';
 import type { Logger } from '../shared/logger';
 import { sha256Hex } from '../shared/sha256';
@@ -23,6 +20,11 @@ export interface FetchRequest {
   /** The scheduled time of the run, or the window's end when there is no schedule. */
   readonly referenceTime: Date;
   readonly deadline?: number;
+  /**
+   * For an ad-hoc fetch: when the key already holds a copy that is not valid, archive this response
+   * under this reference time (the fetch's own) instead of evaluating the invalid copy again.
+   */
+  readonly retryInvalidAt?: Date;
 }
 
 export interface ArchivedResponse {
@@ -52,16 +54,25 @@ export interface FetchResult {
  */
 export async function fetchAndArchive(deps: FetchDeps, request: FetchRequest): Promise<FetchResult> {
   const { window } = request;
-  const fetched = await deps.source.fetchStatistics(window, { deadline: request.deadline });
-  const archived = await archiveResponse(deps.store, { ...request, fetched });
-  const stored = archived.created ? undefined : await deps.store.get(archived.key);
+  const received = await deps.source.fetchStatistics(window, { deadline: request.deadline });
+  // Valid but not an answer to this request (no figures, another window): archived as invalid.
+  const fetched = { ...received, parsed: judgeAnswer(received.parsed, request) };
+  let archived = await archiveResponse(deps.store, { ...request, fetched });
+  let stored = archived.created ? undefined : await deps.store.get(archived.key);
+  if (stored && request.retryInvalidAt && parseAnswer(stored.bytes, request).verdict !== 'valid') {
+    // The first copy is invalid and is kept as it is; this answer is archived beside it, keyed by
+    // the time of this fetch, instead of the invalid copy being evaluated (and failing) forever.
+    const retry = { ...request, referenceTime: request.retryInvalidAt, fetched };
+    archived = await archiveResponse(deps.store, retry);
+    stored = archived.created ? undefined : await deps.store.get(archived.key);
+  }
   const evaluated: ArchivedResponse = stored
     ? { ...archived, sha256: sha256Hex(stored.bytes), sizeBytes: stored.bytes.byteLength }
     : archived;
   const repeat = archived.created
     ? undefined
     : { fetchedSha256: archived.sha256, differed: evaluated.sha256 !== archived.sha256 };
-  const parsed = stored ? parseStatistics(stored.bytes) : fetched.parsed;
+  const parsed = stored ? parseAnswer(stored.bytes, request) : fetched.parsed;
   deps.logger.info(
     archived.created
       ? 'Response archived'
@@ -83,11 +94,11 @@ export async function fetchAndArchive(deps: FetchDeps, request: FetchRequest): P
   );
   if (parsed.verdict !== 'valid') {
     const { error } = parsed;
-    throw new ResponseValidationError(
-      `${error.message} (raw response archived at ${evaluated.location})`,
-      error.issues,
-      { cause: error },
-    );
+    const Failure =
+      error instanceof UnansweredRequestError ? UnansweredRequestError : ResponseValidationError;
+    throw new Failure(`${error.message} (raw response archived at ${evaluated.location})`, error.issues, {
+      cause: error,
+    });
   }
   const result: FetchResult = {
     window,

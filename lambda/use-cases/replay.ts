@@ -3,14 +3,15 @@ import { isRuleNotification, markNotified, type Notification } from '../domain/a
 import { buildAlertMessage } from '../domain/alerts/render';
 import { DEFAULT_REMINDERS, type RepeatPolicy, type Rule } from '../domain/alerts/rules';
 import { emptyAlertState, recordRunSuccess } from '../domain/alerts/state';
+import { parseAnswer } from '../domain/answer-fit';
 import { deriveDaySoFar } from '../domain/derive-day-so-far';
 import { buildDigest } from '../domain/digest/build-digest';
 import { formatWallClock, fromWallClock, parseWallClock, toWallClock } from '../domain/local-time';
 import type { ObjectStore } from '../domain/object-store';
 import { shiftDate, wholeDayWindow, windowEndInstant } from '../domain/query-window';
-import { parseRawKey, RAW_PREFIX } from '../domain/raw-archive';
+import { parseRawKey, RAW_PREFIX, type RawKeyParts } from '../domain/raw-archive';
 import type { Notifier, SlackMessage } from '../domain/slack/slack-message';
-import { parseStatistics, type StatisticsResponse } from '../domain/statistics-schema';
+import type { StatisticsResponse } from '../domain/statistics-schema';
 import { type ArchivedDay, readArchivedDay } from './archived-days';
 import { datesBetween } from './date-range';
 import { firedAlertsOn } from './fired-alerts';
@@ -243,13 +244,14 @@ export function hourEnds(date: string, timeZone: string): Date[] {
 interface ArchivedCheck {
   readonly key: string;
   readonly referenceTime: number;
+  readonly parts: RawKeyParts;
 }
 
 async function archivedChecks(store: ObjectStore, date: string): Promise<ArchivedCheck[]> {
   return (await store.list(`${RAW_PREFIX}check/${date}/`))
     .flatMap((key) => {
       const parts = parseRawKey(key);
-      return parts === undefined ? [] : [{ key, referenceTime: parts.referenceTime.getTime() }];
+      return parts === undefined ? [] : [{ key, referenceTime: parts.referenceTime.getTime(), parts }];
     })
     .sort((a, b) => b.referenceTime - a.referenceTime);
 }
@@ -263,9 +265,9 @@ async function checkNear(
   const near = checks.filter(
     ({ referenceTime }) => referenceTime <= at.getTime() && referenceTime > at.getTime() - CHECK_TOLERANCE_MS,
   );
-  for (const { key } of near) {
+  for (const { key, parts } of near) {
     const object = await store.get(key);
-    const parsed = object && parseStatistics(object.bytes);
+    const parsed = object && parseAnswer(object.bytes, parts);
     if (parsed?.verdict === 'valid') return parsed.value;
   }
   return undefined;

@@ -13,6 +13,7 @@ import {
   recordRunFailure,
   recordRunSuccess,
 } from '../domain/alerts/state';
+import { parseAnswer } from '../domain/answer-fit';
 import { newClaim } from '../domain/claim';
 import type { ObjectStore } from '../domain/object-store';
 import { daySoFarWindow, type QueryWindow, rollingWindow, shiftDate } from '../domain/query-window';
@@ -27,7 +28,6 @@ import {
   withSnoozeEnds,
 } from '../domain/snooze';
 import type { StatisticsResponse } from '../domain/statistics-schema';
-import { parseStatistics } from '../domain/statistics-schema';
 import { type ActiveRules, RulesUnavailableError } from './active-rules';
 import { readCheckNear } from './archived-checks';
 import { readArchivedDay } from './archived-days';
@@ -239,7 +239,7 @@ export async function readArchivedWindows(
     minutes.map(async (length) => {
       const window = rollingWindow(referenceTime, length, timeZone);
       const object = await store.get(rawKey({ kind: 'window', date: window.date, referenceTime, window }));
-      const parsed = object && parseStatistics(object.bytes);
+      const parsed = object && parseAnswer(object.bytes, { kind: 'window', window });
       return [length, parsed?.verdict === 'valid' ? parsed.value : undefined] as const;
     }),
   );

@@ -1,3 +1,4 @@
+import { UnansweredRequestError } from '../domain/answer-fit';
 import { ArchiveStoreError } from '../domain/object-store';
 import { ResponseValidationError } from '../domain/statistics-schema';
 import { type SourceFailureKind, StatsSourceError } from '../domain/stats-source';
@@ -15,6 +16,8 @@ export function describeRunFailure(error: unknown): string {
   const root = error instanceof RetryExhaustedError && error.cause ? error.cause : error;
   const detail = (error instanceof Error ? error.message : String(error)).slice(0, 160);
   if (root instanceof StatsSourceError) return `${SOURCE_FAILURES[root.kind]}: ${detail}`;
+  if (root instanceof UnansweredRequestError)
+    return `AIRUDDER's answer lacks what the check needs: ${detail}`;
   if (root instanceof ResponseValidationError)
     return `AIRUDDER sent data that does not fit the schema: ${detail}`;
   if (root instanceof RulesUnavailableError) return `rules unreadable: ${detail}`;

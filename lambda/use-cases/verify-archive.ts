@@ -65,8 +65,13 @@ export async function verifyArchive(deps: VerifyDeps, request: VerifyRequest = {
     return { objects: 0, curatedObjects: 0, problems: [problem], notes: [], missingDays: [], dates: range };
   }
   for (const stray of (await store.strays?.(RAW_PREFIX)) ?? []) {
-    const [, subject = stray, reason = 'not an object'] = /^(\S+) \((.*)\)$/.exec(stray) ?? [];
-    problems.push({ subject, message: `stray file: ${reason}` });
+    // Residue of a crash after the object was complete is noted; anything else is a problem.
+    if (stray.residue)
+      notes.push({
+        subject: stray.key,
+        message: `crash residue (harmless, may be deleted): ${stray.reason}`,
+      });
+    else problems.push({ subject: stray.key, message: `stray file: ${stray.reason}` });
   }
 
   const raws: Array<{ key: string; parts: NonNullable<ReturnType<typeof parseRawKey>> }> = [];

@@ -3,7 +3,7 @@ import type { QueryWindow } from '../../domain/query-window';
 import { type JsonBody, parseStatistics, readJsonBody } from '../../domain/statistics-schema';
 import type { FetchedStatistics, StatsSource } from '../../domain/stats-source';
 import type { Logger } from '../../shared/logger';
-import type { Redactor } from '../../shared/redact';
+import { quoteRedacted, type Redactor } from '../../shared/redact';
 import { type RetryDecision, withRetry } from '../../shared/retry';
 import {
   bodySnippet,
@@ -48,6 +48,8 @@ export interface AirudderClientOptions {
 const AUTH_PATH = '/service/cloud/auth';
 const STATISTICS_PATH = '/service/cloud/inbound/dashboard/statistics';
 const BASE_HEADERS = { 'Content-Type': 'application/json', 'User-Agent': 'Airudder' };
+/** Longest part of an API error message quoted in an error. */
+const MAX_API_MESSAGE = 500;
 /** Time kept back from a deadline so the caller can still archive and report. */
 const DEADLINE_MARGIN_MS = 1_000;
 
@@ -79,7 +81,14 @@ export function createAirudderClient(options: AirudderClientOptions): StatsSourc
       ...sizeLimit,
     });
     const envelope = readEnvelope(decode(response.bytes));
-    const failure = describeFailure('token request', response, envelope?.code, envelope?.message, now());
+    const failure = describeFailure(
+      'token request',
+      response,
+      envelope?.code,
+      envelope?.message,
+      now(),
+      redactor,
+    );
     if (failure) {
       if (failure.isAuthorizationFailure && !failure.isTransient) {
         throw new AirudderAuthError(`AIRUDDER refused the credentials: ${failure.message}`, failure, {
@@ -135,6 +144,7 @@ export function createAirudderClient(options: AirudderClientOptions): StatsSourc
         envelope?.code,
         envelope?.message,
         now(),
+        redactor,
       );
       if (!failure) return { response, body };
       if (!failure.isAuthorizationFailure) throw failure;
@@ -209,15 +219,19 @@ function describeFailure(
   what: string,
   response: HttpResponse,
   bodyCode: number | undefined,
-  apiMessage: string | undefined,
+  rawApiMessage: string | undefined,
   now: number,
+  redactor: Redactor,
 ): AirudderApiError | undefined {
   const httpOk = response.status >= 200 && response.status < 300;
   // A 2xx whose body is not a JSON envelope is returned as it is: it is archived, then fails validation.
   if (httpOk && (bodyCode === undefined || bodyCode === 200)) return undefined;
+  // The API's own message is external text too: redacted, then cut like a body.
+  const apiMessage =
+    rawApiMessage === undefined ? undefined : quoteRedacted(rawApiMessage, redactor, MAX_API_MESSAGE);
   const parts = [`HTTP ${response.status}`];
   if (bodyCode !== undefined) parts.push(`body code ${bodyCode}`);
-  parts.push(apiMessage ? `"${apiMessage}"` : `body: ${bodySnippet(response.bytes)}`);
+  parts.push(apiMessage ? `"${apiMessage}"` : `body: ${bodySnippet(response.bytes, redactor)}`);
   return new AirudderApiError(`AIRUDDER ${what} failed: ${parts.join(', ')}`, {
     httpStatus: response.status,
     bodyCode,

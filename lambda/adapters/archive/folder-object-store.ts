@@ -8,6 +8,7 @@ import {
   PreconditionFailedError,
   type PutOptions,
   type StoredObject,
+  type Stray,
 } from '../../domain/object-store';
 import { type SidecarMetadata, SidecarSchema } from './sidecar';
 
@@ -233,21 +234,24 @@ export function createFolderObjectStore(dir: string, prefix = ''): ObjectStore {
     },
 
     async strays(strayPrefix) {
-      const found: string[] = [];
+      const found: Stray[] = [];
       await walk(resolve(root, strayPrefix), async (file) => {
         const key = relative(root, file).split(sep).join('/');
         if (key.endsWith(SIDECAR_SUFFIX)) {
-          const object = file.slice(0, -SIDECAR_SUFFIX.length);
-          const orphan = await stat(object).then(
-            () => false,
-            () => true,
-          );
-          if (orphan) found.push(`${key} (metadata without its object)`);
-        } else if (isInternal(key)) {
-          found.push(`${key} (${key.endsWith('.tmp') ? 'temporary file' : 'lock file'} left behind)`);
+          const orphan = !(await isFile(file.slice(0, -SIDECAR_SUFFIX.length)));
+          if (orphan) found.push({ key, reason: 'metadata without its object', residue: false });
+        } else if (key.endsWith(LOCK_SUFFIX) || key.endsWith(TAKEOVER_SUFFIX)) {
+          // A write takes the lock before anything else: without a temp beside it, nothing was lost.
+          found.push({
+            key,
+            reason: 'lock file of an interrupted write (or one in progress)',
+            residue: true,
+          });
+        } else if (key.endsWith('.tmp')) {
+          found.push(await describeTemp(key, file));
         }
       });
-      return found.sort();
+      return found.sort((a, b) => a.key.localeCompare(b.key));
     },
 
     async missing() {
@@ -257,6 +261,33 @@ export function createFolderObjectStore(dir: string, prefix = ''): ObjectStore {
     },
   };
   return store;
+}
+
+const isFile = (path: string) =>
+  stat(path).then(
+    (info) => info.isFile(),
+    () => false,
+  );
+
+/**
+ * A temporary file is `<target>.<id>.tmp`. One whose target exists with the same bytes was left by a
+ * crash after the link or rename that published it (residue); any other holds bytes that never
+ * reached their object.
+ */
+async function describeTemp(key: string, file: string): Promise<Stray> {
+  const target = file.replace(/\.[^./]+\.tmp$/, '');
+  const [temp, published] = await Promise.all([
+    readFile(file).catch(() => undefined),
+    target === file ? undefined : readFile(target).catch(() => undefined),
+  ]);
+  if (temp !== undefined && published !== undefined && Buffer.compare(temp, published) === 0) {
+    return {
+      key,
+      reason: 'temporary copy of its published object, left by an interrupted write',
+      residue: true,
+    };
+  }
+  return { key, reason: 'temporary file left behind', residue: false };
 }
 
 const isInternal = (key: string) =>

@@ -1,6 +1,7 @@
 import { request as httpSend, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsSend } from 'node:https';
 import { StatsSourceError } from '../../domain/stats-source';
+import { quoteRedacted, type Redactor } from '../../shared/redact';
 
 /**
  * One disciplined HTTP exchange for the AIRUDDER client: a timeout on every request, the whole body
@@ -219,8 +220,9 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
-/** The first characters of a body, for error messages, as text. */
-export function bodySnippet(bytes: Uint8Array, max = 200): string {
-  const text = new TextDecoder().decode(bytes.subarray(0, max * 4));
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+/** The first characters of a body, for error messages, as text: secrets redacted before the cut. */
+export function bodySnippet(bytes: Uint8Array, redactor: Redactor, max = 200): string {
+  // A UTF-8 character is at most 4 bytes; the lookahead past the cut is redacted with it.
+  const text = new TextDecoder().decode(bytes.subarray(0, (max + 4096) * 4));
+  return quoteRedacted(text, redactor, max);
 }

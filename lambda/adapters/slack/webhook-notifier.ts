@@ -9,7 +9,7 @@ import { SlackDeliveryError } from '../../domain/slack/slack-delivery-error';
 import type { Notifier, SlackMessage } from '../../domain/slack/slack-message';
 import type { Logger } from '../../shared/logger';
 import { isLoopbackUrl } from '../../shared/loopback';
-import { createRedactor } from '../../shared/redact';
+import { createRedactor, quoteRedacted } from '../../shared/redact';
 import { type RetryDecision, RetryExhaustedError, withRetry } from '../../shared/retry';
 import { parseRetryAfter } from '../http/http-request';
 
@@ -74,7 +74,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): Notifier
   const toAttemptError = (error: unknown, timeout: number, retryAfter: string | null, at: number) => {
     if (error instanceof IncomingWebhookHTTPError) {
       const status = error.statusCode;
-      const slackError = redactor.redact(error.body.trim().slice(0, MAX_SLACK_ERROR)) || undefined;
+      const slackError = quoteRedacted(error.body.trim(), redactor, MAX_SLACK_ERROR) || undefined;
       const permanent = status >= 400 && status < 500 && status !== 429 && status !== 408;
       const retryAfterMs = status === 429 ? parseRetryAfter(retryAfter, at) : undefined;
       const waitNote = retryAfterMs === undefined ? '' : `; Retry-After ${retryAfterMs} ms`;

@@ -177,6 +177,45 @@ describe('airudder-monitor fetch', () => {
     expect(result.stderr).toMatch(/does not match the schema: data/);
     expect(result.stderr).toMatch(/raw response archived at .*raw\/fetch\/2025-11-11\//);
   });
+
+  it('refuses a window that ends in the future with exit 2, and archives nothing (#22 finding 17)', async () => {
+    // Prepare: 14:00 in Jakarta; the window asked for ends at 14:30
+    const now = () => new Date('2025-11-09T07:00:00Z');
+    const argv = ['fetch', '--from', '2025-11-09 00:00:00', '--to', '2025-11-09 14:30:00'];
+    // Act
+    const result = await runTestCli(argv, { baseUrl: standIn.url, archiveDir, now });
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--to 2025-11-09 14:30:00 is in the future/);
+    expect((await filesUnder(archiveDir)).filter((file) => file.includes('2025-11-09'))).toEqual([]);
+  });
+
+  it('archives a valid copy beside an invalid first one instead of failing forever (#22 finding 17)', async () => {
+    // Prepare: the first answer for the window is invalid, and is archived as such
+    const argv = ['fetch', '--from', '2025-11-08 00:00:00', '--to', '2025-11-08 10:00:00'];
+    standIn.inject('statistics', { kind: 'drift', drift: 'invalid' });
+    const first = await runTestCli(argv, { baseUrl: standIn.url, archiveDir });
+    // Act: the same window fetched again, once AIRUDDER answers properly, twice
+    const second = await runTestCli(argv, { baseUrl: standIn.url, archiveDir });
+    const third = await runTestCli(argv, { baseUrl: standIn.url, archiveDir });
+    const verify = await runTestCli(['verify', '--from', '2025-11-08', '--to', '2025-11-08'], {
+      baseUrl: standIn.url,
+      archiveDir,
+    });
+    // Assess: the invalid copy is kept; the valid ones sit beside it, keyed by their fetch time
+    expect(first.code).toBe(1);
+    expect(second.code).toBe(0);
+    expect(third.code).toBe(0);
+    expect(second.stdout).toMatch(/Calls: +\d+$/m);
+    const keys = (await filesUnder(archiveDir))
+      .filter((file) => file.includes('raw/fetch/2025-11-08/') && file.endsWith('.json'))
+      .map((file) => file.slice(file.indexOf('raw/')));
+    expect(keys).toContain('raw/fetch/2025-11-08/20251108T030000Z_20251108T000000_20251108T100000.json');
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    // verify accepts the copy keyed by its fetch time (the date itself has no day or check: a problem)
+    expect(verify.stdout).toMatch(/Verified 2 raw objects/);
+    expect(verify.stdout).not.toMatch(/PROBLEM raw\/fetch/);
+  });
 });
 
 describe('secrets', () => {

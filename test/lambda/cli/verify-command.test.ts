@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, link, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -171,18 +171,34 @@ describe('airudder-monitor verify, on a folder archive', () => {
     expect(result.stdout).not.toMatch(/no problems/);
   });
 
-  it('reports stray temporary, lock and orphan metadata files under raw/', async () => {
+  it('reports stray temporary files that never became an object and orphan metadata under raw/', async () => {
     const { dir } = await archiveCopy();
     await writeFile(join(dir, 'raw/day/2025-11-02/x.json.0b1c.tmp'), '{');
-    await writeFile(join(dir, 'raw/day/2025-11-02/x.json.lock'), '{}');
     await writeFile(join(dir, 'raw/day/2025-11-03/gone.json.meta.json'), '{}');
     const result = await job(['verify'], standIn, { dir });
     expect(result.code).toBe(1);
     const strays = result.stdout.split('\n').filter((line) => line.includes('stray file'));
     expect(strays).toEqual([
       'PROBLEM raw/day/2025-11-02/x.json.0b1c.tmp: stray file: temporary file left behind',
-      'PROBLEM raw/day/2025-11-02/x.json.lock: stray file: lock file left behind',
       'PROBLEM raw/day/2025-11-03/gone.json.meta.json: stray file: metadata without its object',
+    ]);
+  });
+
+  it('notes, without failing, the .tmp and .lock a crash between link and temp removal leaves (#22 finding 15)', async () => {
+    // Prepare: what a write killed after publishing its object leaves beside it
+    const { dir } = await archiveCopy();
+    const key = await dayKey(createFolderObjectStore(dir).list, '2025-11-02');
+    await link(join(dir, key), join(dir, `${key}.5d0e2f.tmp`));
+    await writeFile(join(dir, `${key}.lock`), '{"id":"gone","pid":1,"host":"elsewhere"}\n');
+    // Act
+    const result = await job(['verify'], standIn, { dir });
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/^PROBLEM/m);
+    const notes = result.stdout.split('\n').filter((line) => line.includes('crash residue'));
+    expect(notes).toEqual([
+      `NOTE ${key}.5d0e2f.tmp: crash residue (harmless, may be deleted): temporary copy of its published object, left by an interrupted write`,
+      `NOTE ${key}.lock: crash residue (harmless, may be deleted): lock file of an interrupted write (or one in progress)`,
     ]);
   });
 

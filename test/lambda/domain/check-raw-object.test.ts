@@ -35,6 +35,14 @@ const check = (object: { bytes: Uint8Array; metadata: Record<string, string> }, 
     zone,
   );
 
+/** The example response, saying it covers `start` to `end` (as AIRUDDER echoes the window asked for). */
+function answering(start: string, end: string): Uint8Array {
+  const json = fixtureJson('statistics-example.json');
+  json.request_params = { start_time: start, end_time: end };
+  json.data.realtime.time_range = { start_time: start, end_time: end };
+  return encodeJson(json);
+}
+
 describe('checkRawObject', () => {
   it('builds no Intl formatter per object: a zone is tried once, however many objects carry it', () => {
     // Prepare: a zone no other case uses, so nothing is cached for it yet
@@ -135,7 +143,7 @@ describe('checkRawObject', () => {
   it('reports a recorded zone that does not turn the key into its window', () => {
     // A check at 10:00 Jakarta (03:00Z): the day so far ends at 10:00:00 local
     const checkKey = 'raw/check/2025-11-11/20251111T030000Z_20251111T000000_20251111T100000.json';
-    const object = archived();
+    const object = archived(answering('2025-11-11 00:00:00', '2025-11-11 10:00:00'));
     Object.assign(object.metadata, {
       'run-kind': 'check',
       'reference-time': '2025-11-11T03:00:00.000Z',

@@ -122,6 +122,41 @@ describe('parseStatistics', () => {
       /11 successful transfers exceed the 10 attempted/,
     ],
     [
+      'a satisfied rate of 700% inside satisfied_distribution',
+      (b: any) => (b.data.realtime.daily.data_list[0].satisfied_distribution.robot_satisfied_rate = 7),
+      'data.realtime.daily.data_list[0].satisfied_distribution.robot_satisfied_rate',
+      /7 is outside 0–1/,
+    ],
+    [
+      'a negative rating count inside satisfied_distribution',
+      (b: any) => (b.data.realtime.daily.data_list[0].satisfied_distribution['5'] = -30),
+      'data.realtime.daily.data_list[0].satisfied_distribution.5',
+      /-30 is negative/,
+    ],
+    [
+      'more valid calls than calls',
+      (b: any) => (b.data.realtime.total.valid_calls = 893),
+      'data.realtime.total.valid_calls',
+      /893 valid calls exceed the 892 calls/,
+    ],
+    [
+      'more attempted transfers than calls in an hour',
+      (b: any) => {
+        b.data.realtime.hourly.data_list[1].valid_calls = 10;
+        b.data.realtime.hourly.data_list[1].total_calls = 10;
+        b.data.realtime.hourly.data_list[1].attempted_transfer_calls = 12;
+        b.data.realtime.hourly.data_list[1].transfer_success_calls = 1;
+      },
+      'data.realtime.hourly.data_list[1].attempted_transfer_calls',
+      /12 attempted transfers exceed the 10 calls/,
+    ],
+    [
+      'more valid users than users',
+      (b: any) => (b.data.realtime.total.valid_users = 2199),
+      'data.realtime.total.valid_users',
+      /2199 valid users exceed the 2198 users/,
+    ],
+    [
       'a negative distribution count',
       (b: any) => (b.data.realtime.total.story_distribution.complain = -1),
       'data.realtime.total.story_distribution.complain',
@@ -137,10 +172,14 @@ describe('parseStatistics', () => {
     expectInvalid(change, path, message),
   );
 
-  it('accepts the edges of plausibility: zero counts, rates of exactly 0 and 1, as many successes as attempts', () => {
+  it('accepts the edges of plausibility: zero counts, rates of exactly 0 and 1, parts equal to their wholes', () => {
     const body = example();
+    body.data.realtime.daily.data_list[0].satisfied_distribution.robot_satisfied_rate = 1;
+    body.data.realtime.daily.data_list[0].satisfied_distribution['1'] = 0;
     Object.assign(body.data.realtime.total, {
-      total_calls: 0,
+      new_users: 0,
+      valid_calls: 892,
+      valid_users: 2198,
       transfer_success_rate: 1,
       agent_reception_rate: 0,
       attempted_transfer_calls: 5,

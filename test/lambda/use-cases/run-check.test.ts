@@ -167,6 +167,75 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
   });
 });
 
+describe('a valid envelope that does not answer the check (#22 findings 5 and 14)', () => {
+  let standIn: StandIn;
+  let slack: SlackReceiver;
+  let s3: Awaited<ReturnType<typeof startS3Emulator>>;
+  let clock = localHour(10);
+  beforeAll(async () => {
+    standIn = await startTestStandIn({ now: () => clock });
+    slack = await startSlackReceiver();
+    s3 = await startS3Emulator();
+  });
+  afterAll(async () => {
+    await Promise.all([standIn.close(), slack.close(), s3.close()]);
+  });
+  const deps = (store: ReturnType<typeof createS3ObjectStore>, runId: string) =>
+    checkDeps({ standInUrl: standIn.url, slackUrl: slack.url, store, runId });
+
+  it('counts {"code":200,"data":{}} as a failed fetch: archived as invalid, and "monitor degraded" after 3', async () => {
+    // Prepare
+    const store = createS3ObjectStore(s3.client, s3.bucket, 'empty');
+    const before = slack.received.length;
+    // Act: three checks, each answered with an empty envelope
+    const errors: Error[] = [];
+    for (const minute of [0, 15, 30]) {
+      clock = new Date(localHour(10).getTime() + minute * 60_000);
+      standIn.inject('statistics', { kind: 'drift', drift: 'empty-data' });
+      errors.push(
+        await runCheck(await deps(store, `empty-${minute}`), { scheduledTime: clock }).then(
+          () => new Error('the check passed'),
+          (error: Error) => error,
+        ),
+      );
+    }
+    // Assess: every run failed naming the missing figure; the third sent "monitor degraded" once
+    for (const error of errors) expect(error.message).toMatch(/data\.realtime\.total\.total_calls: missing/);
+    const state = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
+    expect(state?.value.monitor).toMatchObject({ status: 'degraded', consecutiveFailures: 3 });
+    const posts = slack.received.slice(before);
+    expect(posts).toHaveLength(1);
+    expect(JSON.stringify(posts[0])).toMatch(/degraded/i);
+    expect(JSON.stringify(posts[0])).toMatch(/lacks what the check needs/);
+    const archived = (await store.list('raw/check/')).map((key) => store.get(key));
+    const metadata = (await Promise.all(archived)).map((object) => object?.metadata['schema-verdict']);
+    expect(metadata).toEqual(['invalid', 'invalid', 'invalid']);
+  });
+
+  it('fails a check whose 60-minute window is answered with the day so far, instead of judging it', async () => {
+    // Prepare: the check's own day-so-far call is answered normally, the window call with the day so far
+    const store = createS3ObjectStore(s3.client, s3.bucket, 'wrong-window');
+    clock = localHour(11);
+    const before = slack.received.length;
+    standIn.inject('statistics', { kind: 'latency', ms: 0 });
+    standIn.inject('statistics', { kind: 'day-so-far' });
+    // Act
+    const error = await runCheck(await deps(store, 'wrong-window'), { scheduledTime: clock }).then(
+      () => new Error('the check passed'),
+      (e: Error) => e,
+    );
+    // Assess: the window response is archived, marked invalid, and the run counts as failed
+    expect(error.message).toMatch(
+      /data\.realtime\.time_range: covers 2025-11-11 00:00:00 to 2025-11-11 11:00:00, not the window asked for \(2025-11-11 10:00:00 to 2025-11-11 11:00:00\)/,
+    );
+    const [windowKey] = await store.list('raw/window/');
+    expect((await store.get(windowKey ?? ''))?.metadata['schema-verdict']).toBe('invalid');
+    const state = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
+    expect(state?.value.monitor.consecutiveFailures).toBe(1);
+    expect(slack.received.length).toBe(before);
+  });
+});
+
 describe('two concurrent check runs over one state (S3 fake that enforces If-Match)', () => {
   let standIn: StandIn;
   let slack: SlackReceiver;

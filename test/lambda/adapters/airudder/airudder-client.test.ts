@@ -226,6 +226,53 @@ describe('createAirudderClient against the stand-in', () => {
   });
 });
 
+/** The longest start of `secret` (4 characters or more) found in `text`: 0 when none leaked. */
+const leakedPrefix = (text: string, secret: string) => {
+  for (let length = secret.length; length >= 4; length--)
+    if (text.includes(secret.slice(0, length))) return length;
+  return 0;
+};
+
+describe('createAirudderClient quoting an error body that echoes a secret across the cut', () => {
+  let standIn: StandIn;
+  beforeAll(async () => {
+    standIn = await startTestStandIn();
+  });
+  afterAll(async () => {
+    await standIn.close();
+  });
+
+  it.each([
+    ['the app key in a body', (secret: string) => ({ body: `${'x'.repeat(195)}${secret} tail` })],
+    [
+      'the app secret 3 characters before the cut',
+      (secret: string) => ({ body: `${'y'.repeat(197)}${secret}` }),
+    ],
+  ])('keeps no part of %s (redacted before the body is cut)', async (_name, body) => {
+    // Prepare: a 500 whose body puts the secret across the 200-character cut of the quote
+    for (const secret of [TEST_CREDENTIALS.appKey, TEST_CREDENTIALS.appSecret]) {
+      const { client, logs } = testClient(standIn.url, { maxAttempts: 1 });
+      standIn.inject('statistics', { kind: 'http-status', status: 500, ...body(secret) });
+      // Act
+      const error = (await client.fetchStatistics(window).catch((e: unknown) => e)) as Error;
+      // Assess
+      const text = [...logs, error.message, String((error.cause as Error)?.message)].join('\n');
+      expect(text).toContain('HTTP 500');
+      expect(leakedPrefix(text, secret)).toBe(0);
+    }
+  });
+
+  it('redacts a long API message before cutting it, and keeps the message bounded', async () => {
+    const { client } = testClient(standIn.url, { maxAttempts: 1 });
+    const message = `${'z'.repeat(498)}${TEST_CREDENTIALS.appSecret}`;
+    standIn.inject('statistics', { kind: 'body-code', code: 400, message });
+    const error = (await client.fetchStatistics(window).catch((e: unknown) => e)) as AirudderApiError;
+    expect(error).toBeInstanceOf(AirudderApiError);
+    expect(leakedPrefix(`${error.message}\n${error.apiMessage}`, TEST_CREDENTIALS.appSecret)).toBe(0);
+    expect(error.apiMessage?.length).toBeLessThanOrEqual(501);
+  });
+});
+
 describe('createAirudderClient with a body decoder', () => {
   it('parses decoded bodies while returning the bytes exactly as received', async () => {
     const standIn = await startTestStandIn();

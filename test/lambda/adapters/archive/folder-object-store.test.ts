@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -123,10 +123,40 @@ describe('createFolderObjectStore', () => {
       join(dir, `${key}.meta.json`),
       JSON.stringify({ contentType: 'x', metadata: { stale: '1' } }),
     );
-    expect(await store.strays!('raw/')).toEqual([`${key}.meta.json (metadata without its object)`]);
+    expect(await store.strays!('raw/')).toEqual([
+      { key: `${key}.meta.json`, reason: 'metadata without its object', residue: false },
+    ]);
     expect(await store.createIfAbsent(key, Buffer.from('{}'), json)).toBe(true);
     expect((await store.get(key))?.metadata).toEqual(json.metadata);
     expect(await store.strays!('raw/')).toEqual([]);
+  });
+
+  it('tells the residue of a crash between link and temp removal from bytes that never reached their object', async () => {
+    // Prepare: an object written, then what a crash right after its link leaves (its temp and its lock),
+    // and a temp whose bytes never became an object
+    const store = createFolderObjectStore(dir);
+    const key = 'raw/check/2025-11-12/residue.json';
+    await store.createIfAbsent(key, Buffer.from('{"a":1}'), json);
+    await link(join(dir, key), join(dir, `${key}.0f3a9c.tmp`));
+    await writeFile(join(dir, `${key}.lock`), '{}');
+    await writeFile(join(dir, 'raw/check/2025-11-12/lost.json.77ab.tmp'), '{"b":2}');
+    // Act
+    const strays = await store.strays!('raw/');
+    // Assess
+    expect(strays).toEqual([
+      {
+        key: 'raw/check/2025-11-12/lost.json.77ab.tmp',
+        reason: 'temporary file left behind',
+        residue: false,
+      },
+      {
+        key: `${key}.0f3a9c.tmp`,
+        reason: 'temporary copy of its published object, left by an interrupted write',
+        residue: true,
+      },
+      { key: `${key}.lock`, reason: 'lock file of an interrupted write (or one in progress)', residue: true },
+    ]);
+    expect(await store.list('raw/')).toEqual([key]);
   });
 
   describe('stale locks', () => {

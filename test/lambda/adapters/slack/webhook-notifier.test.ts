@@ -128,6 +128,20 @@ describe('createWebhookNotifier', () => {
     expectNoSecretIn(error);
   });
 
+  it('redacts the webhook path in an echoed body before cutting it to its 200 characters', async () => {
+    // Prepare: a proxy page that echoes the webhook's last segment across the 200-character cut
+    receiver.respondWith({ status: 404, body: `${'.'.repeat(197)}XXXX and more` });
+    // Act
+    const error = await sendExpectingFailure(notifier().send(message));
+    // Assess: not even the first three characters of the secret segment survive the cut
+    expect(error.slackError).toMatch(/^\.{197}\[RE/);
+    expect(error.slackError?.length).toBeLessThanOrEqual(201);
+    const caller: string[] = [];
+    createJsonLogger((line) => caller.push(line)).error('send failed', { error });
+    for (const text of [error.message, error.slackError ?? '', ...logLines, ...caller])
+      expect(text).not.toContain('XXX');
+  });
+
   it('gives up after maxAttempts with a SlackDeliveryError that is not permanent', async () => {
     // Prepare
     receiver.respondWith(

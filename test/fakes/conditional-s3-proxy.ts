@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse, request as send } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { S3Client } from '@aws-sdk/client-s3';
+import { startFauxqs } from 'fauxqs';
+
+/**
+ * A loopback S3 endpoint that enforces conditional writes as S3 documents them, in front of the
+ * fauxqs emulator (which stores and lists faithfully but ignores the conditions):
+ *
+ * - PUT with `If-None-Match: *` on a key that exists: 412 PreconditionFailed.
+ * - PUT with `If-Match: <etag>` on a key whose ETag differs: 412 PreconditionFailed; on a key that
+ *   does not exist: 404 NoSuchKey.
+ * - A conditional PUT that arrives while another conditional write to the same key is in progress:
+ *   409 ConditionalRequestConflict (S3's answer to a race; the caller re-reads and retries).
+ *
+ * Everything else is passed through byte for byte (signatures, aws-chunked bodies, checksums), so the
+ * project's real S3 client and adapter are what is tested. `conditionalPuts` counts the conditions
+ * seen, so a test can tell that the headers were sent at all.
+ */
+export interface ConditionalS3Endpoint {
+  readonly endpoint: string;
+  readonly bucket: string;
+  /** A real S3Client pointed at the proxy. */
+  readonly client: S3Client;
+  /** Answers given to conditional PUTs, by status (200, 404, 409, 412). */
+  readonly conditionalPuts: Record<number, number>;
+  close(): Promise<void>;
+}
+
+const PRECONDITION = {
+  status: 412,
+  code: 'PreconditionFailed',
+  message: 'At least one of the pre-conditions you specified did not hold',
+};
+const CONFLICT = {
+  status: 409,
+  code: 'ConditionalRequestConflict',
+  message:
+    'A conflicting conditional operation is currently in progress against this resource. Please try again.',
+};
+const NO_SUCH_KEY = { status: 404, code: 'NoSuchKey', message: 'The specified key does not exist.' };
+type S3Error = typeof PRECONDITION | typeof CONFLICT | typeof NO_SUCH_KEY;
+
+/** ETags compare without quotes and without a weak prefix. */
+const bareTag = (tag: string | undefined) => tag?.trim().replace(/^W\//, '').replace(/^"|"$/g, '');
+
+export async function startConditionalS3(
+  options: {
+    bucket?: string;
+    /** Delay before each request is handled, as S3's round trip would: concurrent runs then overlap. */
+    latencyMs?: number;
+  } = {},
+): Promise<ConditionalS3Endpoint> {
+  const bucket = options.bucket ?? 'archive';
+  const latencyMs = options.latencyMs ?? 0;
+  const emulator = await startFauxqs({ port: 0, logger: false });
+  emulator.createBucket(bucket);
+  const upstream = { host: '127.0.0.1', port: emulator.port };
+  /** Keys with a conditional write between its check and its completion. */
+  const inFlight = new Set<string>();
+  const conditionalPuts: Record<number, number> = {};
+
+  /** The current ETag of the object at `path` (bucket/key), or undefined when there is none. */
+  const currentTag = (path: string, headers: IncomingMessage['headers']) =>
+    new Promise<string | undefined>((resolve, reject) => {
+      const head = send(
+        {
+          ...upstream,
+          method: 'HEAD',
+          path,
+          headers: { host: headers.host, authorization: headers.authorization },
+        },
+        (response) => {
+          response.resume();
+          const tag = response.headers.etag;
+          resolve(response.statusCode === 200 ? bareTag(tag) : undefined);
+        },
+      );
+      head.on('error', reject);
+      head.end();
+    });
+
+  const forward = (request: IncomingMessage, response: ServerResponse) =>
+    new Promise<number>((resolve, reject) => {
+      const proxied = send(
+        { ...upstream, method: request.method, path: request.url, headers: request.headers },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+          answer.on('end', () => resolve(answer.statusCode ?? 502));
+          answer.on('error', reject);
+        },
+      );
+      proxied.on('error', reject);
+      request.pipe(proxied);
+    });
+
+  const refuse = (request: IncomingMessage, response: ServerResponse, error: S3Error, condition: string) => {
+    // Read the body first: answering before it is consumed would reset the client's upload.
+    request.resume();
+    request.on('end', () => {
+      const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${error.code}</Code><Message>${error.message}</Message><Condition>${condition}</Condition><RequestId>${randomUUID()}</RequestId></Error>`;
+      response.writeHead(error.status, {
+        'content-type': 'application/xml',
+        'content-length': Buffer.byteLength(body),
+        'x-amz-request-id': randomUUID(),
+      });
+      response.end(body);
+    });
+  };
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    const ifNoneMatch = request.headers['if-none-match'];
+    const ifMatch = request.headers['if-match'];
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const isObjectPut = request.method === 'PUT' && path.split('/').filter(Boolean).length >= 2;
+    if (!isObjectPut || (ifNoneMatch === undefined && ifMatch === undefined)) {
+      await forward(request, response);
+      return;
+    }
+    const count = (status: number) => {
+      conditionalPuts[status] = (conditionalPuts[status] ?? 0) + 1;
+    };
+    const condition = ifMatch !== undefined ? 'If-Match' : 'If-None-Match';
+    if (inFlight.has(path)) {
+      count(409);
+      refuse(request, response, CONFLICT, condition);
+      return;
+    }
+    inFlight.add(path);
+    try {
+      const current = await currentTag(path, request.headers);
+      const failure =
+        ifNoneMatch?.trim() === '*' && current !== undefined
+          ? PRECONDITION
+          : ifMatch !== undefined && current === undefined
+            ? NO_SUCH_KEY
+            : ifMatch !== undefined && bareTag(ifMatch) !== current
+              ? PRECONDITION
+              : undefined;
+      if (failure) {
+        count(failure.status);
+        refuse(request, response, failure, condition);
+        return;
+      }
+      count(await forward(request, response));
+    } finally {
+      inFlight.delete(path);
+    }
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => response.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  return {
+    endpoint,
+    bucket,
+    client,
+    conditionalPuts,
+    async close() {
+      client.destroy();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await emulator.stop();
+    },
+  };
+}
