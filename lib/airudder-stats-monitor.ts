@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -384,6 +384,29 @@ export class AirudderStatsMonitor extends Construct {
     this.alarmTopic = monitoring.topic;
     this.deadLetterQueue = schedules.deadLetterQueue;
     this.alarms = monitoring.alarms;
+    this.addOutputs();
+  }
+
+  /** What the README's next steps need after `cdk deploy`, as stack outputs named after the construct. */
+  private addOutputs(): void {
+    const output = (id: string, value: string, description?: string) =>
+      new CfnOutput(this, id, { value, description });
+    output('SecretId', this.secretId, 'Put the AIRUDDER credentials and Slack webhook URLs into this secret');
+    output('ArchiveBucketName', this.bucket.bucketName);
+    output('FunctionName', this.function.functionName, 'Invoke a check by hand to confirm the secret');
+    output('LogGroupName', this.logGroup.logGroupName);
+    output('AlarmTopicArn', this.alarmTopic.topicArn);
+    if (this.query) {
+      output('AthenaWorkGroup', this.query.workGroup.ref);
+      output('GlueDatabase', this.query.databaseName);
+    }
+    if (this.dashboard) {
+      const region = Stack.of(this).region;
+      output(
+        'DashboardUrl',
+        `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${this.monitorId}`,
+      );
+    }
   }
 
   /**

@@ -258,6 +258,22 @@ describe('two monitors in one stack', () => {
   it('synthesizes with cdk-nag finding nothing', () => {
     expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
   });
+
+  it("outputs each monitor's secret, bucket, function, workgroup and dashboard URL", () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    for (const monitor of [jakarta, surabaya]) {
+      const resolve = (value: string) => Stack.of(monitor).resolve(value);
+      const values = Object.values(outputs).map((output) => JSON.stringify(output.Value));
+      for (const value of [
+        monitor.secretId,
+        monitor.bucket.bucketName,
+        monitor.function.functionName,
+        monitor.query!.workGroup.ref,
+      ])
+        expect(values).toContain(JSON.stringify(resolve(value)));
+      expect(values.join()).toContain(`#dashboards/dashboard/${monitor.monitorId}`);
+    }
+  });
 });
 
 describe('AirudderStatsMonitor without the Athena layer', () => {
