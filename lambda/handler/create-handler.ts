@@ -140,7 +140,11 @@ export function createHandler(deps: HandlerDeps) {
     secrets ??= new SecretCache(readSecret, config.secretTtlMs, deps.now);
     const secretCache = secrets;
     if (!logger) {
-      powertools = new PowertoolsLogger({ serviceName: config.serviceName, logLevel: config.logLevel });
+      // Lambda's level when it sets one (Powertools would warn about any other), else LOG_LEVEL.
+      powertools = new PowertoolsLogger({
+        serviceName: config.serviceName,
+        logLevel: config.lambdaLogLevel === 'FATAL' ? 'CRITICAL' : (config.lambdaLogLevel ?? config.logLevel),
+      });
       logger = createPowertoolsLogger(powertools, redactor);
     }
     // cold_start, function_name, function_request_id… on every line; Powertools reads only the
