@@ -99,7 +99,8 @@ const linksTo = (names: readonly string[]) =>
   Object.fromEntries(names.map((name) => [name, `file:${path.join(ROOT, 'node_modules', name)}`]));
 
 beforeAll(() => {
-  // `npm ci` builds dist/ through `prepare`; rebuild only when a source changed since.
+  // `npm pack` builds dist/ through `prepack`, but this test packs with --ignore-scripts: rebuild
+  // here when a source changed since the last build.
   if (!existsSync(PREBUILT) || statSync(PREBUILT).mtimeMs < newestSource()) {
     run('npm', ['run', 'build'], { cwd: ROOT });
   }
@@ -162,6 +163,14 @@ describe('the packed package in a team CDK app', () => {
     );
     expect(listing.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
     expect(listing.filter((file) => /package-lock|\/test\/|node_modules/.test(file))).toEqual([]);
+  });
+
+  it('builds at pack time, not at install: no prepare script for npm to warn every consumer about', () => {
+    const manifest = JSON.parse(
+      readFileSync(path.join(appDir, 'node_modules', 'airudder-stats-monitor', 'package.json'), 'utf8'),
+    ) as { scripts?: Record<string, string> };
+    expect(manifest.scripts?.prepare).toBeUndefined();
+    expect(manifest.scripts?.prepack).toBe('npm run build');
   });
 
   it('installs without a lock file and without esbuild', () => {
