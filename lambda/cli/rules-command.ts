@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { bundledRules } from '../adapters/rules/load-rules';
 import { parseRules, type Rule, RulesFileError } from '../domain/alerts/rules';
+import { silentRuleProblems } from '../domain/alerts/silent-rules';
 import { localDate } from '../domain/local-time';
 import { diffRules, renderRuleChanges } from '../domain/rules-diff';
 import { RULES_KEY } from '../domain/rules-status';
@@ -33,6 +34,11 @@ export const rulesCommand: Command = {
       description: `validate, show the diff against the active rules, ask, then write ${RULES_KEY} (conditional: a concurrent push loses)`,
     },
     { flag: '--yes', description: 'push without asking (scripts; required when stdin is not a terminal)' },
+    {
+      flag: '--allow-silent',
+      description:
+        'accept a set that can never fire (no rules, a rule muted all week, thresholds no data can reach); the next check tells Slack',
+    },
     { flag: 'show', description: 'print the active rules, their version and where they come from' },
   ],
   env: [...ENV_HELP.zone, ...ENV_HELP.archive, ...ENV_HELP.logs],
@@ -41,8 +47,8 @@ export const rulesCommand: Command = {
     const [action, ...rest] = args;
     switch (action) {
       case 'validate': {
-        const { file } = fileArgument(rest, action, {});
-        const candidate = await readCandidate(file);
+        const { file, allowSilent } = fileArgument(rest, action, { 'allow-silent': { type: 'boolean' } });
+        const candidate = await readCandidate(file, allowSilent);
         const history = await historyOf(context, candidate.rules);
         context.report([describeCandidate(candidate), ...describeHistory(history)].join('\n'), {
           ok: true,
@@ -67,17 +73,21 @@ export const rulesCommand: Command = {
   },
 };
 
-function fileArgument(args: readonly string[], action: string, flags: { yes?: { type: 'boolean' } }) {
+function fileArgument(
+  args: readonly string[],
+  action: string,
+  flags: { yes?: { type: 'boolean' }; 'allow-silent'?: { type: 'boolean' } },
+) {
   const files = args.filter((arg) => !arg.startsWith('-'));
   const values = parseFlags(
     args.filter((arg) => arg.startsWith('-')),
     flags,
-  ) as { yes?: boolean };
+  ) as { yes?: boolean; 'allow-silent'?: boolean };
   const [file, ...extra] = files;
   if (file === undefined) throw new UsageError(`rules ${action}: FILE is required (a rules JSON file)`);
   if (extra.length > 0)
     throw new UsageError(`rules ${action}: one FILE only, got also "${extra.join('", "')}"`);
-  return { file, yes: values.yes === true };
+  return { file, yes: values.yes === true, allowSilent: values['allow-silent'] === true };
 }
 
 interface Candidate {
@@ -85,10 +95,12 @@ interface Candidate {
   readonly text: string;
   readonly rules: Rule[];
   readonly version: string;
+  /** Why the set can never fire, accepted with --allow-silent (empty: it can). */
+  readonly silent: readonly string[];
 }
 
-/** The file, parsed; every problem on its own line (exit 2). */
-async function readCandidate(file: string): Promise<Candidate> {
+/** The file, parsed; every problem on its own line (exit 2), a set that can never fire too unless allowed. */
+async function readCandidate(file: string, allowSilent: boolean): Promise<Candidate> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -97,8 +109,9 @@ async function readCandidate(file: string): Promise<Candidate> {
       cause: error,
     });
   }
+  let rules: Rule[];
   try {
-    return { file, text, rules: parseRules(text, file), version: rulesVersion(text) };
+    rules = parseRules(text, file);
   } catch (error) {
     if (!(error instanceof RulesFileError)) throw error;
     const count = error.problems.length;
@@ -108,6 +121,14 @@ async function readCandidate(file: string): Promise<Candidate> {
       { cause: error },
     );
   }
+  const silent = silentRuleProblems(rules);
+  if (silent.length > 0 && !allowSilent) {
+    throw new UsageError(
+      `${file} would silence the monitor:\n${silent.map((problem) => `  ${problem}`).join('\n')}\n` +
+        'Fix it, or add --allow-silent if that is what you mean (the next check then tells Slack).',
+    );
+  }
+  return { file, text, rules, version: rulesVersion(text), silent };
 }
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
@@ -119,7 +140,15 @@ const candidateDocument = (candidate: Candidate) => ({
 });
 
 const describeCandidate = (candidate: Candidate) =>
-  `${candidate.file}: valid, ${plural(candidate.rules.length, 'rule')} (${candidate.version}).`;
+  [
+    `${candidate.file}: valid, ${plural(candidate.rules.length, 'rule')} (${candidate.version}).`,
+    ...(candidate.silent.length === 0
+      ? []
+      : [
+          'WARNING (allowed by --allow-silent): this set would silence the monitor:',
+          ...candidate.silent.map((problem) => `  ${problem}`),
+        ]),
+  ].join('\n');
 
 async function historyOf(context: CommandContext, rules: readonly Rule[]): Promise<HistoryCheck> {
   const today = localDate(context.now(), context.config.airudder.timeZone);
@@ -141,9 +170,12 @@ function describeHistory(history: HistoryCheck): string[] {
 }
 
 async function push(args: readonly string[], context: CommandContext): Promise<void> {
-  const { file, yes } = fileArgument(args, 'push', { yes: { type: 'boolean' } });
+  const { file, yes, allowSilent } = fileArgument(args, 'push', {
+    yes: { type: 'boolean' },
+    'allow-silent': { type: 'boolean' },
+  });
   const { io } = context;
-  const candidate = await readCandidate(file);
+  const candidate = await readCandidate(file, allowSilent);
   const store = context.wiring.archive();
   const location = store.describe(RULES_KEY);
   const history = await historyOf(context, candidate.rules);

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { queryCurated, SqlQueryError } from '../adapters/sql/duckdb-curated';
+import { SqlQueryError, streamCurated } from '../adapters/sql/duckdb-curated';
 import { CURATED_PREFIX } from '../domain/curated/curated-tables';
 import { NAMED_QUERIES, namedQuery } from '../domain/curated/named-queries';
 import type { Command, CommandContext } from './cli-types';
 import { ENV_HELP } from './command-help';
-import { formatCsv, formatJson, formatTable } from './sql-output';
+import { writeCsv, writeJson, writeTable } from './sql-output';
 import { UsageError } from './usage-error';
 
 const NAMES = NAMED_QUERIES.map((query) => query.name).join(', ');
@@ -35,9 +35,10 @@ export const sqlCommand: Command = {
     if (values.json && values.csv) throw new UsageError('--json and --csv: choose one output format');
     const sql = querySql(values.named, positionals);
     const root = curatedRoot(values.dir, context);
-    let result: Awaited<ReturnType<typeof queryCurated>>;
+    const writer = values.json ? writeJson : values.csv ? writeCsv : writeTable;
     try {
-      result = await queryCurated(root, sql);
+      // Streamed: rows go to stdout as DuckDB produces them, a block of lines at a time.
+      await streamCurated(root, sql, (result) => writer(result, context.io.stdout));
     } catch (error) {
       if (error instanceof SqlQueryError) {
         throw new SqlQueryError(
@@ -49,9 +50,6 @@ export const sqlCommand: Command = {
       }
       throw error;
     }
-    context.io.stdout(
-      values.json ? formatJson(result) : values.csv ? formatCsv(result) : formatTable(result),
-    );
   },
 };
 

@@ -6,6 +6,7 @@ import {
   type RuleSet,
   RulesFileError,
 } from '../domain/alerts/rules';
+import { RULES_LIMITS } from '../domain/alerts/rules-limits';
 import { isHeldByAnother, newClaim } from '../domain/claim';
 import type { ObjectStore } from '../domain/object-store';
 import {
@@ -112,11 +113,17 @@ export async function loadActiveRules(deps: RulesSourceDeps): Promise<ActiveRule
     if (cache) cache.entry = undefined;
     return bundledRules(deps.bundled, cache);
   }
-  const text = new TextDecoder().decode(read.bytes);
   const version = rulesVersion(read.bytes);
   const source = store.describe(RULES_KEY);
+  // An oversized object is refused before it is decoded: a 66 MB one cost a check 615 MB.
+  const oversize = read.bytes.byteLength > RULES_LIMITS.maxBytes;
+  const text = oversize ? '' : new TextDecoder().decode(read.bytes);
   let active: ActiveRules;
   try {
+    if (oversize) {
+      const problem = `file: ${read.bytes.byteLength} bytes; at most ${RULES_LIMITS.maxBytes} are allowed`;
+      throw new RulesFileError(`${RULES_KEY}: ${problem}`, [problem]);
+    }
     active = {
       ...parseRuleSet(text, RULES_KEY),
       version,

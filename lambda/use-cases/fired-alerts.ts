@@ -1,3 +1,4 @@
+import { type FiredEpisode, isFired } from '../domain/alerts/episode';
 import { metricUnit } from '../domain/alerts/format-value';
 import type { Rule } from '../domain/alerts/rules';
 import { ALERT_STATE_KEY, type AlertState, AlertStateSchema } from '../domain/alerts/state';
@@ -8,11 +9,10 @@ import { snoozesOn } from '../domain/snooze';
 import { readDocument } from './json-document';
 
 /**
- * The alerts that fired on a local date, read from each rule's transition history in the alert
- * state (the history keeps the last transitions per rule: enough for yesterday). An episode that
- * started on the date counts, with the time it resolved if it has, and its worst value: the worst
- * the state recorded (the values at its transitions, and the latest value while it still fires),
- * since the state keeps no value of the runs in between.
+ * The alerts of a local date, read from the episode record in the alert state (see
+ * domain/alerts/episode.ts): every episode that fired and whose condition held at some time that
+ * day, with the times the alert messages show (first breaching run to first healthy run), its peak
+ * severity and the worst value any check judged during it.
  */
 export function firedAlertsOn(
   state: AlertState,
@@ -21,43 +21,33 @@ export function firedAlertsOn(
   timeZone: string,
 ): FiredAlert[] {
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
-  const fired: FiredAlert[] = [];
-  for (const [ruleId, ruleState] of Object.entries(state.rules)) {
-    const history = ruleState.history;
-    history.forEach((transition, index) => {
-      const severity =
-        transition.to === 'firing:crit' ? 'crit' : transition.to === 'firing:warn' ? 'warn' : undefined;
-      if (!severity || transition.from.startsWith('firing')) return;
-      if (localDate(new Date(transition.at), timeZone) !== date) return;
-      const resolved = history.slice(index + 1).find((later) => !later.to.startsWith('firing'));
-      // An escalation inside the episode raises its severity.
-      const escalated = history
-        .slice(index + 1, resolved ? history.indexOf(resolved) : undefined)
-        .some((later) => later.to === 'firing:crit');
-      const rule = byId.get(ruleId);
-      const episode = history.slice(index, resolved ? history.indexOf(resolved) : undefined);
-      const values = episode.flatMap((step) => (step.value === null ? [] : [step.value]));
-      if (!resolved && ruleState.lastValue !== null && ruleState.lastOutcome !== 'no-data') {
-        values.push(ruleState.lastValue);
-      }
+  return state.episodes
+    .filter(isFired)
+    .filter((episode) => touches(episode, date, timeZone))
+    .map((episode): FiredAlert => {
+      const rule = byId.get(episode.ruleId);
       const worst =
-        rule === undefined || values.length === 0
-          ? undefined
-          : {
-              value: rule.comparison === 'below' ? Math.min(...values) : Math.max(...values),
-              unit: metricUnit(rule),
-            };
-      fired.push({
-        ruleId,
-        title: rule?.title ?? ruleId,
-        severity: escalated ? 'crit' : severity,
-        at: transition.at,
-        ...(resolved ? { resolvedAt: resolved.at } : {}),
-        ...(worst ? { worst } : {}),
-      });
-    });
-  }
-  return fired.sort((a, b) => a.at.localeCompare(b.at));
+        rule === undefined || episode.worst === null
+          ? {}
+          : { worst: { value: episode.worst.value, unit: metricUnit(rule) } };
+      return {
+        ruleId: episode.ruleId,
+        title: rule?.title ?? episode.ruleId,
+        severity: episode.peak.severity,
+        at: episode.began,
+        ...(episode.ended === undefined ? {} : { resolvedAt: episode.ended }),
+        ...worst,
+      };
+    })
+    .sort((a, b) => a.at.localeCompare(b.at) || a.ruleId.localeCompare(b.ruleId));
+}
+
+/** Whether the condition held at some time on the local `date`: began by its end, ended after its start. */
+function touches(episode: FiredEpisode, date: string, timeZone: string): boolean {
+  if (localDate(new Date(episode.began), timeZone) > date) return false;
+  if (episode.ended === undefined) return true;
+  // The last instant the condition held; an episode ending exactly at midnight does not touch the next day.
+  return localDate(new Date(Date.parse(episode.ended) - 1), timeZone) >= date;
 }
 
 /** What the alert state says of a local date: the alerts that fired and the snoozes in force. */

@@ -1,4 +1,4 @@
-import type { Rule } from '../domain/alerts/rules';
+import { parseRuleSet, type Rule } from '../domain/alerts/rules';
 import { type ObjectStore, PreconditionFailedError } from '../domain/object-store';
 import { shiftDate } from '../domain/query-window';
 import { RAW_PREFIX, RUN_KINDS } from '../domain/raw-archive';
@@ -91,6 +91,8 @@ export async function pushRules(
   text: string,
   expected: StoredRules | undefined,
 ): Promise<StoredRules> {
+  // What is written is what every check will parse: never write an object that would not validate.
+  parseRuleSet(text, RULES_KEY);
   const bytes = Buffer.from(text);
   let etag: string;
   try {

@@ -70,12 +70,27 @@ async function loadDuckDb(): Promise<typeof import('@duckdb/node-api')> {
   }
 }
 
-/** Runs one SQL statement over the curated tables under `root` (the folder that holds curated/). */
-export async function queryCurated(
+/** One row of a result, JSON-ready (see SqlResult). */
+export type SqlRow = SqlResult['rows'][number];
+
+/** A result as DuckDB produces it: the columns first, then the rows a batch (a data chunk) at a time. */
+export interface SqlRowStream {
+  readonly columns: readonly string[];
+  readonly types: readonly string[];
+  readonly batches: AsyncIterable<readonly SqlRow[]>;
+}
+
+/**
+ * Runs one SQL statement over the curated tables under `root` (the folder that holds curated/) and
+ * hands its rows to `consume` a batch at a time, so no result needs to fit in memory; the session is
+ * closed once `consume` is done.
+ */
+export async function streamCurated<T>(
   root: string,
   sql: string,
+  consume: (stream: SqlRowStream) => Promise<T>,
   options: CuratedQueryOptions = {},
-): Promise<SqlResult> {
+): Promise<T> {
   const { DuckDBInstance } = await loadDuckDb();
   const instance = await DuckDBInstance.create(':memory:', {
     autoinstall_known_extensions: 'false',
@@ -93,19 +108,44 @@ export async function queryCurated(
     }
     await connection.run('SET enable_external_access = false');
     await connection.run('SET lock_configuration = true');
-    let reader: Awaited<ReturnType<typeof connection.runAndReadAll>>;
-    try {
-      reader = await connection.runAndReadAll(sql);
-    } catch (error) {
+    const result = await connection.stream(sql).catch((error: unknown) => {
       throw new SqlQueryError(error instanceof Error ? error.message : String(error), { cause: error });
+    });
+    const types = result.columnTypes().map(String);
+    async function* batches(): AsyncGenerator<readonly SqlRow[]> {
+      const chunks = result.yieldRowsJson();
+      for (;;) {
+        // A statement can still fail while it runs (a cast, a division): DuckDB's message, as a query error.
+        const next = await chunks.next().catch((error: unknown) => {
+          throw new SqlQueryError(error instanceof Error ? error.message : String(error), { cause: error });
+        });
+        if (next.done) return;
+        yield next.value.map((row) => row.map((value, index) => jsonCell(value, types[index])));
+      }
     }
-    const types = reader.columnTypes().map(String);
-    const rows = reader.getRowsJson().map((row) => row.map((value, index) => jsonCell(value, types[index])));
-    return { columns: reader.columnNames(), types, rows };
+    return await consume({ columns: result.columnNames(), types, batches: batches() });
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
+}
+
+/** The whole result in memory: for small results (tests, the bench); `sql` streams instead. */
+export function queryCurated(
+  root: string,
+  sql: string,
+  options: CuratedQueryOptions = {},
+): Promise<SqlResult> {
+  return streamCurated(
+    root,
+    sql,
+    async ({ columns, types, batches }) => {
+      const rows: SqlRow[] = [];
+      for await (const batch of batches) for (const row of batch) rows.push(row);
+      return { columns, types, rows };
+    },
+    options,
+  );
 }
 
 /** `curated/<table>/date=*\/<table>.ndjson` as a table typed from the one column list; empty when none. */

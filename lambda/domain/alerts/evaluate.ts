@@ -1,4 +1,5 @@
 import type { StatisticsResponse } from '../statistics-schema';
+import { type ClosedEpisode, type Episode, isClosed, retainEpisodes, stepEpisode } from './episode';
 import { type Measurement, measureRule } from './measure';
 import { isMuted, type Notification, owedNotifications } from './notify';
 import {
@@ -299,15 +300,28 @@ export function evaluateRules(input: EvaluationInput): Evaluation {
     return { outcome: 'already-evaluated', state, notifications: [], results: [], reason };
   }
   const rules: Record<string, RuleState> = {};
+  const open = new Map(state.episodes.filter((episode) => !isClosed(episode)).map((e) => [e.ruleId, e]));
+  const closed = state.episodes.filter(isClosed);
+  const opened: Episode[] = [];
+  const now = at.toISOString();
   const results = input.rules.map((rule): RuleResult => {
     const before = state.rules[rule.id];
     const measurement = measureRule(rule, input);
     const after = nextRuleState(rule, before, measurement, at);
     rules[rule.id] = after;
+    const step = stepEpisode(rule.comparison, rule.id, open.get(rule.id), before, after, measurement, now);
+    if (step.closed !== undefined) closed.push(step.closed);
+    if (step.open !== undefined) opened.push(step.open);
     return { ruleId: rule.id, measurement, before, after, muted: isMuted(rule.mute, at, timeZone) };
   });
   const droppedRuleIds = Object.keys(state.rules).filter((id) => !(id in rules));
-  const next: AlertState = { ...state, lastScheduledTime: at.toISOString(), rules };
+  // A closed episode whose resolution Slack has not accepted yet is kept, whatever its age.
+  const owed = (episode: ClosedEpisode) => {
+    const notified = rules[episode.ruleId]?.notified;
+    return notified?.status === 'firing' && notified.firedAt === episode.firedAt;
+  };
+  const episodes = [...retainEpisodes(closed, at, owed), ...opened];
+  const next: AlertState = { ...state, lastScheduledTime: now, rules, episodes };
   return {
     outcome: 'evaluated',
     state: next,

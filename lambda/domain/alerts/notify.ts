@@ -1,4 +1,5 @@
 import { addDays, toWallClock, weekday } from '../local-time';
+import { type ClosedEpisode, type Episode, isClosed, openEpisode, withMessage } from './episode';
 import { metricUnit } from './format-value';
 import { describeMetric } from './metrics';
 import {
@@ -37,7 +38,7 @@ export interface RuleNotification {
   readonly title: string;
   readonly metric: string;
   readonly runbook?: string;
-  /** The severity announced; for `resolved`, the severity last announced for the episode. */
+  /** The severity announced; for `resolved`, the episode's severity when it ended. */
   readonly severity: Severity;
   /** For escalated / de-escalated: the severity last announced. */
   readonly previousSeverity?: Severity;
@@ -71,8 +72,16 @@ export interface RuleNotification {
   /** For resolved (ISO); durationMs = endedAt − breachedAt, how long the condition lasted. */
   readonly resolvedAt?: string;
   readonly durationMs?: number;
-  /** For repeat: 1 for the first reminder, 2 for the second… */
+  /** For repeat: 1 for the episode's first reminder, 2 for its second… (counted per episode). */
   readonly repeatNumber?: number;
+  /** For repeat: the group clock's back-off step this reminder takes (1 after the last news). */
+  readonly reminderStep?: number;
+  /** For repeat: the alert is in its recovery runs, `healthyRuns` of the rule's `recoveryRuns`. */
+  readonly recovering?: { readonly healthyRuns: number; readonly recoveryRuns: number };
+  /** For resolved: the episode's highest severity and the run that reached it. */
+  readonly peak?: { readonly severity: Severity; readonly at: string };
+  /** For resolved: when it last eased below its peak (`severity` is then what it eased to). */
+  readonly easedAt?: string;
 }
 
 export interface MonitorNotification {
@@ -166,7 +175,7 @@ export function owedNotifications(
   const audible = rules.filter((rule) => !isMuted(rule.mute, at, timeZone));
   for (const rule of audible) {
     const ruleState = state.rules[rule.id];
-    if (ruleState !== undefined) owed.push(...owedForRule(rule, ruleState));
+    if (ruleState !== undefined) owed.push(...owedForRule(rule, ruleState, state.episodes));
   }
   owed.push(...owedForMonitor(state.monitor));
   // News resets the group's clock when it is delivered; the reminder waits for a run without news.
@@ -199,7 +208,6 @@ function groupReminders(
   const clock = state.reminders ?? clockFromNotified(state);
   if (clock === undefined || !isRepeatDue(policy, clock.count, clock.lastAt, at)) return [];
   const now = at.toISOString();
-  const repeatNumber = clock.count + 1;
   return rules.flatMap((rule) => {
     const ruleState = state.rules[rule.id];
     if (ruleState?.status !== 'firing' || announcedFiring(ruleState) === undefined) return [];
@@ -208,7 +216,20 @@ function groupReminders(
       ruleState.lastEvaluatedAt === now &&
       (noData ? ruleState.lastOutcome === 'no-data' : ruleState.lastValueAt === now);
     if (!judgedNow) return [];
-    return [{ ...current(rule, ruleState, 'repeat', `#${repeatNumber}`), repeatNumber }];
+    const episode = episodeOf(state.episodes, rule.id, ruleState);
+    const repeatNumber = episode.reminders + 1;
+    const recovering =
+      ruleState.healthyCount > 0
+        ? { recovering: { healthyRuns: ruleState.healthyCount, recoveryRuns: rule.recoveryRuns } }
+        : {};
+    return [
+      {
+        ...current(rule, ruleState, 'repeat', `#${repeatNumber}`),
+        repeatNumber,
+        reminderStep: clock.count + 1,
+        ...recovering,
+      },
+    ];
   });
 }
 
@@ -221,12 +242,21 @@ function clockFromNotified(state: AlertState): ReminderClock | undefined {
   return times.length === 0 ? undefined : { lastAt: times.sort().at(-1) ?? '', count: 0 };
 }
 
-function owedForRule(rule: Rule, state: RuleState): RuleNotification[] {
+/**
+ * The open episode of a firing rule. Every evaluated state has one; a document written before
+ * episodes existed and not evaluated since (a failed run owing a reminder) gets one read off the rule.
+ */
+function episodeOf(episodes: readonly Episode[], ruleId: string, state: FiringRuleState): Episode {
+  const open = episodes.find((episode) => episode.ruleId === ruleId && episode.firedAt === state.firedAt);
+  return open ?? { ...openEpisode(ruleId, state.condition, state.breachedAt, null), firedAt: state.firedAt };
+}
+
+function owedForRule(rule: Rule, state: RuleState, episodes: readonly Episode[]): RuleNotification[] {
   const announced = state.notified?.status === 'firing' ? state.notified : undefined;
   const firing = state.status === 'firing' ? state : undefined;
   const sameEpisode = announced !== undefined && announced.firedAt === firing?.firedAt;
   const owed: RuleNotification[] = [];
-  if (announced !== undefined && !sameEpisode) owed.push(resolved(rule, state, announced));
+  if (announced !== undefined && !sameEpisode) owed.push(resolved(rule, state, announced, episodes));
   if (firing === undefined) return owed;
   if (!sameEpisode) return [...owed, current(rule, firing, 'fired')];
   if (announced.severity !== firing.severity) {
@@ -275,8 +305,44 @@ function current(
   };
 }
 
-/** Closes the episode Slack was told about, using the history entry of its resolution. */
-function resolved(rule: Rule, state: RuleState, announced: FiringNotified): RuleNotification {
+/** Closes the episode Slack was told about, from its record: span, peak, easing, the value that ended it. */
+function resolved(
+  rule: Rule,
+  state: RuleState,
+  announced: FiringNotified,
+  episodes: readonly Episode[],
+): RuleNotification {
+  const episode = episodes.find(
+    (candidate): candidate is ClosedEpisode =>
+      candidate.ruleId === rule.id && candidate.firedAt === announced.firedAt && isClosed(candidate),
+  );
+  if (episode === undefined) return resolvedFromHistory(rule, state, announced);
+  const noData = episode.condition === 'no-data';
+  return {
+    kind: 'resolved',
+    key: `${rule.id}:resolved:${episode.firedAt}`,
+    ...common(rule),
+    severity: episode.severity,
+    condition: episode.condition,
+    value: episode.resolvedValue,
+    threshold: noData || episode.resolvedValue === null ? null : rule.recovery,
+    ...(state.lastWindow === undefined ? {} : { window: state.lastWindow }),
+    valueAt: episode.resolvedAt,
+    firedAt: episode.firedAt,
+    breachedAt: episode.began,
+    endedAt: episode.ended,
+    resolvedAt: episode.resolvedAt,
+    durationMs: Date.parse(episode.ended) - Date.parse(episode.began),
+    peak: episode.peak,
+    ...(episode.easedAt === undefined ? {} : { easedAt: episode.easedAt }),
+  };
+}
+
+/**
+ * A resolution owed since before the episode record existed (the document was written by an earlier
+ * version): the history entry of the resolution stands in for the record.
+ */
+function resolvedFromHistory(rule: Rule, state: RuleState, announced: FiringNotified): RuleNotification {
   const entry = state.history.findLast((transition) => transition.firedAt === announced.firedAt);
   // History keeps 20 entries; should the resolution have rolled off, the ok status's start stands in.
   const resolvedAt = entry?.at ?? (state.status === 'ok' ? state.since : state.lastEvaluatedAt);
@@ -361,7 +427,18 @@ export function markNotified(
   const { reminders: _old, ...rest } = state;
   const reminders = nextReminderClock(state.reminders, notifications, now);
   const stillFiring = Object.values(rules).some((rule) => announcedFiring(rule) !== undefined);
-  return { ...rest, rules, monitor, ...(stillFiring && reminders ? { reminders } : {}) };
+  const episodes = state.episodes.map((episode) => withMessages(episode, notifications, now));
+  return { ...rest, rules, monitor, episodes, ...(stillFiring && reminders ? { reminders } : {}) };
+}
+
+/** The episode record keeps every message Slack accepted about it, with the value it quoted. */
+function withMessages(episode: Episode, notifications: readonly Notification[], now: string): Episode {
+  return notifications.reduce((recorded, notification) => {
+    if (!isRuleNotification(notification)) return recorded;
+    if (notification.ruleId !== episode.ruleId || notification.firedAt !== episode.firedAt) return recorded;
+    const { kind, key, severity, value } = notification;
+    return withMessage(recorded, { kind, key, at: now, severity, value }, notification.repeatNumber);
+  }, episode);
 }
 
 /**
@@ -376,8 +453,8 @@ function nextReminderClock(
   const kinds = new Set(notifications.map((n) => n.kind));
   if (kinds.has('fired') || kinds.has('escalated')) return { lastAt: now, count: 0 };
   const reminder = notifications.find((n): n is RuleNotification => n.kind === 'repeat');
-  // A reminder's number is absolute, so marking the same reminder twice cannot skip a step.
-  if (reminder !== undefined) return { lastAt: now, count: reminder.repeatNumber ?? (clock?.count ?? 0) + 1 };
+  // A reminder's step is absolute, so marking the same reminder twice cannot skip a step.
+  if (reminder !== undefined) return { lastAt: now, count: reminder.reminderStep ?? (clock?.count ?? 0) + 1 };
   if (kinds.has('de-escalated')) return { lastAt: now, count: clock?.count ?? 0 };
   return clock;
 }

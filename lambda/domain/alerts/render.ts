@@ -67,7 +67,7 @@ function describeRule(n: RuleNotification, context: DescribeContext): Notificati
     return {
       icon: '✅',
       headline,
-      details: [`was ${upper(n.severity)}`, `${time(began)}–${time(ended)}${lasted}`],
+      details: [wasSeverity(n, time), `${time(began)}–${time(ended)}${lasted}`],
     };
   }
   const elapsed = context.at.getTime() - Date.parse(began);
@@ -98,9 +98,21 @@ function windowFacts(n: RuleNotification, context: DescribeContext): string[] {
   return [window, ...basis];
 }
 
+/** "was CRIT", or "was CRIT, eased to WARN at 14:30" when it ended below its peak. */
+function wasSeverity(n: RuleNotification, time: (iso: string) => string): string {
+  // A resolution from a document older than the episode record knows only the severity announced.
+  if (n.peak === undefined || n.peak.severity === n.severity) return `was ${upper(n.severity)}`;
+  const eased = n.easedAt === undefined ? '' : ` at ${time(n.easedAt)}`;
+  return `was ${upper(n.peak.severity)}, eased to ${upper(n.severity)}${eased}`;
+}
+
 function firingMeasure(n: RuleNotification): string {
   if (n.condition === 'no-data') return `has no data${n.reason === undefined ? '' : `: ${n.reason}`}`;
   const value = formatMetric(n.value, n.unit);
+  // Healthy again, waiting for recoveryRuns: the value is not called breaching, and the wait is named.
+  if (n.recovering !== undefined) {
+    return `${value}, recovering (${n.recovering.healthyRuns} of ${n.recovering.recoveryRuns} healthy runs)`;
+  }
   const beyond =
     n.value !== null &&
     n.threshold !== null &&

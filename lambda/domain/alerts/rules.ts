@@ -1,5 +1,6 @@
 import * as z from '../zod';
 import { MetricSchema, unknownMetricNames } from './metrics';
+import { countProblems, sizeProblem } from './rules-limits';
 
 /**
  * The alert rules file. Shape (JSON):
@@ -272,6 +273,9 @@ export const parseRules = (text: string, source: string): Rule[] => parseRuleSet
 
 /** Parses and validates a rules file; `source` names it in errors (a path or "default rules"). */
 export function parseRuleSet(text: string, source: string): RuleSet {
+  // Before JSON.parse: an oversized object must not cost the memory it would take to parse.
+  const tooLarge = sizeProblem(text);
+  if (tooLarge !== undefined) throw new RulesFileError(`${source}: ${tooLarge}`, [tooLarge]);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -280,7 +284,11 @@ export function parseRuleSet(text: string, source: string): RuleSet {
     throw new RulesFileError(`${source}: not valid JSON: ${detail}`, [detail], { cause });
   }
   const result = RulesFileSchema.safeParse(json);
-  if (result.success) return { rules: result.data.rules, reminders: result.data.reminders };
+  if (result.success) {
+    const overLimit = countProblems(result.data.rules);
+    if (overLimit.length > 0) throw new RulesFileError(`${source}: ${overLimit.join('; ')}`, overLimit);
+    return { rules: result.data.rules, reminders: result.data.reminders };
+  }
   const problems = result.error.issues.flatMap((issue) => describeIssue(issue, [], json));
   const more = problems.length > SHOWN ? ` (and ${problems.length - SHOWN} more)` : '';
   throw new RulesFileError(`${source}: ${problems.slice(0, SHOWN).join('; ')}${more}`, problems, {

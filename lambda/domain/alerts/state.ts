@@ -1,5 +1,6 @@
 import { ClaimSchema } from '../claim';
 import * as z from '../zod';
+import { EpisodeSchema } from './episode';
 import { SeveritySchema } from './rules';
 
 /**
@@ -194,6 +195,12 @@ export const AlertStateSchema = z.object({
   snoozes: z.optional(z.record(z.string(), SnoozeSchema)),
   /** Snoozes of the last days (ended or not), for the digest: newest last. */
   snoozeLog: z.optional(z.array(z.extend(SnoozeSchema, { target: z.string() }))),
+  /**
+   * The episode record (see episode.ts): each rule's open episode, and the closed episodes of the
+   * last EPISODE_RETENTION_DAYS (at most EPISODE_LIMIT), oldest first. Absent in documents written
+   * before it existed.
+   */
+  episodes: z._default(z.array(EpisodeSchema), []),
 });
 export type AlertState = z.infer<typeof AlertStateSchema>;
 
@@ -204,6 +211,7 @@ export const HISTORY_LIMIT = 20;
 export const emptyAlertState = (): AlertState => ({
   version: 1,
   rules: {},
+  episodes: [],
   monitor: { status: 'ok', consecutiveFailures: 0 },
 });
 

@@ -23,11 +23,11 @@ export interface FiredAlert {
   readonly ruleId: string;
   readonly title: string;
   readonly severity: 'warn' | 'crit';
-  /** ISO instant the alert fired. */
+  /** ISO instant its condition began (first breaching run), as the alert messages show it. */
   readonly at: string;
-  /** ISO instant it recovered; absent while it is still firing. */
+  /** ISO instant its condition ended (first healthy run); absent while it is still firing. */
   readonly resolvedAt?: string;
-  /** The worst value the alert state recorded in the episode, in the rule's unit. */
+  /** The worst value any check judged during the episode, in the rule's unit. */
   readonly worst?: { readonly value: number; readonly unit: MetricUnit };
 }
 

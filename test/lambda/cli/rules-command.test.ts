@@ -283,6 +283,117 @@ describe('airudder-monitor rules validate', () => {
   });
 });
 
+describe('rules validate and push refuse what would silence the monitor, or cost it too much', () => {
+  let standIn: Awaited<ReturnType<typeof startTestStandIn>>;
+  let dir: string;
+  beforeAll(async () => {
+    standIn = await startTestStandIn({ now: () => NOW });
+    dir = await mkdtemp(join(tmpdir(), 'rules-silent-'));
+  });
+  afterAll(async () => {
+    await standIn.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const job = (argv: string[]) =>
+    runTestCli(argv, {
+      baseUrl: standIn.url,
+      archiveDir: join(dir, 'archive'),
+      env: { LOG_LEVEL: 'WARN' },
+      now: () => NOW,
+    });
+  const withRules = (edit: (rules: Array<Record<string, unknown>>) => Array<Record<string, unknown>>) => {
+    const file = structuredClone(defaultRules) as { rules: Array<Record<string, unknown>> };
+    file.rules = edit(file.rules);
+    return file;
+  };
+  const write = async (name: string, content: unknown) => {
+    const file = join(dir, `${name}.json`);
+    await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content));
+    return file;
+  };
+
+  // #22 finding 2: each of these passed validate and push, and checks then sent nothing.
+  it.each([
+    ['no rules at all', () => withRules(() => []), /the set has no rules: nothing can ever fire/],
+    [
+      'every rule muted 00:00–24:00',
+      () => withRules((rules) => rules.map((rule) => ({ ...rule, mute: [{ from: '00:00', to: '24:00' }] }))),
+      /rule "transfer-success-rate" can never fire: muted at every hour of every day/,
+    ],
+    [
+      'minCalls a billion',
+      () => withRules((rules) => rules.map((rule) => ({ ...rule, minCalls: 1e9 }))),
+      /rule "transfer-success-rate" can never fire: minCalls 1000000000 is more calls than any scope holds/,
+    ],
+    [
+      'a success rate judged below 0 %',
+      () =>
+        withRules((rules) =>
+          rules.map((rule) =>
+            rule.id === 'transfer-success-rate' ? { ...rule, warn: 0, crit: -0.1, recovery: 0 } : rule,
+          ),
+        ),
+      /rule "transfer-success-rate" can never fire: it fires below 0 %, and its metric is never less than 0 %/,
+    ],
+  ])('refuses %s (exit 2) unless --allow-silent', async (name, content, problem) => {
+    const file = await write(name.replace(/\W+/g, '-'), content());
+    for (const argv of [
+      ['rules', 'validate', file],
+      ['rules', 'push', file, '--yes'],
+    ]) {
+      const refused = await job(argv);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/would silence the monitor:/);
+      expect(refused.stderr).toMatch(problem);
+      expect(refused.stderr).toMatch(/add --allow-silent if that is what you mean/);
+    }
+    const allowed = await job(['rules', 'validate', file, '--allow-silent']);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toMatch(
+      /WARNING \(allowed by --allow-silent\): this set would silence the monitor/,
+    );
+  });
+
+  // #22 finding 7: a 66 MB object, thousands of rules and 120 windows all validated.
+  it.each([
+    [
+      'an object over 256 KiB',
+      () => ({ ...defaultRules, $schema: 'x'.repeat(300 * 1024) }),
+      /file: \d+ bytes; at most 262144 are allowed/,
+    ],
+    [
+      'more than 100 rules',
+      () =>
+        withRules((rules) =>
+          Array.from({ length: 101 }, (_, index) => ({ ...rules[0], id: `rule-${index}` })),
+        ),
+      /field rules: 101 rules; at most 100 are allowed/,
+    ],
+    [
+      'more than 4 distinct windows',
+      () =>
+        withRules((rules) =>
+          [15, 30, 45, 60, 90].map((minutes) => ({
+            ...rules[0],
+            id: `window-${minutes}`,
+            window: { minutes },
+          })),
+        ),
+      /field rules: 5 distinct window lengths \(each is one more AIRUDDER call and archived object per check\); at most 4 are allowed/,
+    ],
+  ])('refuses %s with exit 2, naming the limit', async (name, content, problem) => {
+    const file = await write(name.replace(/\W+/g, '-'), content());
+    for (const argv of [
+      ['rules', 'validate', file],
+      ['rules', 'push', file, '--yes', '--allow-silent'],
+    ]) {
+      const refused = await job(argv);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(problem);
+    }
+  });
+});
+
 describe('the rules object read each run', () => {
   it('is re-read with a conditional GET: an unchanged object answers 304 and is not parsed again', async () => {
     const s3 = createConditionalS3();

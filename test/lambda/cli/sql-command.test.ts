@@ -225,3 +225,49 @@ describe('airudder-monitor sql, after a 30-day backfill on the stand-in (folder 
     await rm(empty, { recursive: true, force: true });
   });
 });
+
+describe('npm run job -- sql output that a terminal or a spreadsheet would obey (#22 finding 11)', () => {
+  let empty: string;
+  beforeAll(async () => {
+    empty = await mkdtemp(join(tmpdir(), 'sql-output-'));
+  });
+  afterAll(async () => {
+    await rm(empty, { recursive: true, force: true });
+  });
+  const sql = (argv: string[]) =>
+    runTestCli(['sql', ...argv], {
+      baseUrl: 'http://127.0.0.1:9',
+      archiveDir: empty,
+      env: { LOG_LEVEL: 'WARN' },
+    });
+
+  it('prints a story name carrying terminal escape sequences as visible escapes', async () => {
+    // Act: an OSC title change and a screen clear, as a story name could hold them
+    const result = await sql([
+      `SELECT chr(27) || ']0;pwned' || chr(7) || chr(27) || '[2J' || chr(155) AS story`,
+    ]);
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('\\x1b]0;pwned\\x07\\x1b[2J\\x9b');
+    expect(result.stdout).not.toContain('\u001b');
+    expect(result.stdout).not.toContain('\u009b');
+  });
+
+  it('neutralises CSV cells a spreadsheet would run as formulas, and leaves negative numbers alone', async () => {
+    const result = await sql([
+      `SELECT '=HYPERLINK(''http://x'')' AS a, '+1' AS b, '-2+3' AS c, '@SUM(A1)' AS d, -3 AS n`,
+      '--csv',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`a,b,c,d,n\n'=HYPERLINK('http://x'),'+1,'-2+3,'@SUM(A1),-3`);
+  });
+
+  it('streams 3 million rows to the end without a stack overflow', async () => {
+    // Act
+    const result = await sql(['SELECT range AS n FROM range(3000000)']);
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout.endsWith('2999999\n(3000000 rows)')).toBe(true);
+  }, 120_000);
+});

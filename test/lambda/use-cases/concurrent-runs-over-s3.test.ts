@@ -183,7 +183,7 @@ describe('concurrent runs over the conditional S3 endpoint, through the real S3 
     expect(posts).toHaveLength(1);
   });
 
-  it('a snooze racing a check is kept, and so is the check’s evaluation', async () => {
+  it('a snooze racing a check is kept, and so is the evaluation of the check', async () => {
     // Prepare: a state the check and the snooze both change
     const store = createS3ObjectStore(s3.client, s3.bucket, 'snooze-race');
     clock = localHour(8);

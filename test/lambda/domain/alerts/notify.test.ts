@@ -844,6 +844,7 @@ describe('owedNotifications: every field of what is owed', () => {
         firedAt: FIRED,
         breachedAt: BREACHED,
         repeatNumber: 1,
+        reminderStep: 1,
       },
     ]);
   });
@@ -871,6 +872,7 @@ describe('owedNotifications: every field of what is owed', () => {
         firedAt: FIRED,
         breachedAt: BREACHED,
         repeatNumber: 1,
+        reminderStep: 1,
       },
     ]);
   });
@@ -1079,16 +1081,16 @@ describe('markNotified: what Slack accepted → notified and the group clock', (
     {
       name: 'reminder #2 accepted again',
       clock: { lastAt: FIRED, count: 2 },
-      repeatNumber: 2,
+      reminderStep: 2,
       after: { lastAt: now, count: 2 },
     },
     { name: 'an unnumbered reminder', clock: { lastAt: FIRED, count: 1 }, after: { lastAt: now, count: 2 } },
     { name: 'an unnumbered reminder without a clock', clock: undefined, after: { lastAt: now, count: 1 } },
-  ])('counts reminders absolutely: $name → $after', ({ clock, repeatNumber, after }) => {
+  ])('counts the group clock steps absolutely: $name → $after', ({ clock, reminderStep, after }) => {
     const state = stateWith({ transfer: firingState({ notified: told() }) }, clock);
     const [repeat] = owedFor(firingState({ notified: told() }), { lastAt: OLDER, count: 0 });
-    const { repeatNumber: _numbered, ...unnumbered } = repeat as RuleNotification;
-    const accepted = { ...unnumbered, ...(repeatNumber === undefined ? {} : { repeatNumber }) };
+    const { reminderStep: _numbered, ...unnumbered } = repeat as RuleNotification;
+    const accepted = { ...unnumbered, ...(reminderStep === undefined ? {} : { reminderStep }) };
     expect(markNotified(state, [accepted], AT).reminders).toStrictEqual(after);
   });
 

@@ -11,7 +11,14 @@ import {
   renderRunbook,
 } from '../../../../lambda/domain/alerts/render';
 import type { SectionBlock, SlackMessage } from '../../../../lambda/domain/slack/slack-message';
-import { expectWithinBlockKitLimits, JAKARTA, rates, rule, simulate } from './alert-test-helpers';
+import {
+  expectWithinBlockKitLimits,
+  JAKARTA,
+  minutesAfter,
+  rates,
+  rule,
+  simulate,
+} from './alert-test-helpers';
 
 const AT = new Date('2025-11-12T07:30:00Z'); // 14:30 in Jakarta
 const context = { at: AT, timeZone: JAKARTA };
@@ -348,5 +355,79 @@ describe('buildAlertMessage: hysteresis wording', () => {
     expect(
       renderAlertLine(runs[2]?.notifications[0] ?? degraded, { at: runs[2]?.at ?? AT, timeZone: JAKARTA }),
     ).toContain('62% (WARN until ≥ 65%)');
+  });
+});
+
+describe('messages say what the evaluation saw (#27)', () => {
+  const lineOf = (run: { at: Date; notifications: readonly Notification[] } | undefined, kind: string) => {
+    const notification = run?.notifications.find((n) => n.kind === kind);
+    if (run === undefined || notification === undefined) throw new Error(`no ${kind} in the run`);
+    return renderAlertLine(notification, { at: run.at, timeZone: JAKARTA });
+  };
+
+  it('never quotes a healthy value as breaching in a reminder that falls on a recovery run', () => {
+    // Prepare: crit at 30%, then 90.9% (healthy) while recoveryRuns = 2 keeps it firing one more run.
+    const machine = rule({ recoveryRuns: 2 });
+    // Act
+    const { runs } = simulate([machine], rates(0.3, 0.3, 0.909, 0.909), { reminders: { everyMinutes: 15 } });
+    // Assess
+    const reminder = lineOf(runs[2], 'repeat');
+    expect(reminder).toContain('Transfer success rate 90.9%, recovering (1 of 2 healthy runs)');
+    expect(reminder).not.toMatch(/until|90\.9% </);
+    expect(runs[3]?.kinds).toEqual(['resolved']);
+  });
+
+  it('names the peak severity in a resolution, and when it eased: "was CRIT, eased to WARN at 15:30"', () => {
+    // Prepare: warn from 14:30 (fires 14:45), crit at 15:00–15:15, eases to warn at 15:30, healthy at 16:00.
+    const { runs } = simulate([rule()], rates(0.5, 0.5, 0.3, 0.3, 0.5, 0.55, 0.7));
+    // Assess
+    expect(runs.map((run) => run.kinds)).toEqual([
+      [],
+      ['fired'],
+      ['escalated'],
+      [],
+      ['de-escalated'],
+      [],
+      ['resolved'],
+    ]);
+    expect(lineOf(runs[6], 'resolved')).toBe(
+      '✅ Resolved: Transfer success rate back to 70% (≥ 65%) · today so far (00:00–16:00) (was CRIT, eased to WARN at 15:30, 14:30–16:00 (1h 30m))',
+    );
+  });
+
+  it('says "was CRIT" of an alert that was CRIT until it resolved, whatever it was first announced as', () => {
+    const { runs } = simulate([rule()], rates(0.5, 0.5, 0.3, 0.7));
+    expect(lineOf(runs[3], 'resolved')).toContain('(was CRIT, 14:30–15:15 (45m))');
+  });
+
+  it('numbers reminders per episode: another rule firing restarts the clock, not the count', () => {
+    // Prepare: transfer fires at 14:45 and is reminded every 30 min; a second rule, added at 15:45,
+    // fires at once (its news restarts the group's clock).
+    const transfer = rule({ pendingRuns: 2 });
+    const other = rule({
+      id: 'other',
+      title: 'Other rate',
+      pendingRuns: 1,
+      warn: 0.7,
+      crit: undefined,
+      recovery: 0.75,
+    });
+    const steps = rates(...Array.from({ length: 14 }, () => 0.5));
+    // Act
+    const first = simulate([transfer], steps.slice(0, 5), { reminders: { everyMinutes: 30 } });
+    const second = simulate([transfer, other], steps.slice(5), {
+      start: minutesAfter(AT, 75),
+      state: first.state,
+      reminders: { everyMinutes: 30 },
+    });
+    // Assess
+    const numbers = [...first.runs, ...second.runs].flatMap((run) =>
+      run.notifications.flatMap((n) =>
+        n.kind === 'repeat' && 'ruleId' in n && n.ruleId === 'transfer-success' ? [n.repeatNumber] : [],
+      ),
+    );
+    expect(second.runs[0]?.kinds).toEqual(['fired']);
+    expect(numbers.length).toBeGreaterThanOrEqual(3);
+    expect(numbers).toEqual(numbers.map((_, index) => index + 1));
   });
 });
