@@ -1,49 +1,68 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { OUT_DIR, REPO_ROOT } from './bench-paths';
-import { type BuiltBundle, buildBundle } from './build-bundle';
+import { build } from 'esbuild';
+import { CACHE_DIR, REPO_ROOT } from './bench-paths';
 
 /**
- * The handler as the round's features left it, before the cold-start and warm-path cuts (issue #17):
- * 4ffcaf8 already fetches and archives the rolling hour (#11) and reads the rules object (#14) on
- * every check, as today's handler does, but builds a new S3Client per invocation, fetches AIRUDDER
- * over undici, parses the statistics body twice and the rules on every run, uses classic zod and lists
- * every earlier response. So "warm CPU ≤ 0.85× the previous handler" compares the same work, measured
- * in the same run. The bench builds it from git with today's bundling options.
- * `npm run bench -- --baseline=<rev>` picks another: fec5def is the handler before this round (one
- * AIRUDDER call, one response archived and no rules object per check), so against it the ratio
- * weighs this round's features as much as the cuts.
+ * The previous round's handler, the warm check's baseline: fec5def made the same 8 external calls per
+ * check as today's handler (#26), so the ratio measures the code, not a change of features. 4ffcaf8,
+ * the earlier baseline, had regressed 40–57 % over it within the round, so a ratio against it mostly
+ * undid that regression.
  */
-export const DEFAULT_BASELINE = '4ffcaf8';
+export const BASELINE_REV = 'fec5def';
+
+/**
+ * fec5def's own MONITOR_BUNDLING (lib/constructs/monitor-function.ts at that commit): CommonJS,
+ * minified, the SDK external, no source map. Its environment had no NODE_OPTIONS either.
+ */
+const BASELINE_BUNDLING = { format: 'cjs', minify: true, external: ['@aws-sdk/*'] } as const;
 
 export interface Baseline {
   readonly rev: string;
-  readonly bundle: BuiltBundle;
+  /** index.js, in the cache under the repository: its `@aws-sdk/*` resolve to the same SDK as ours, as Lambda's runtime gives both one SDK. */
+  readonly outfile: string;
 }
 
-/** Builds lambda/handler.ts of `rev`; undefined (with the reason) when git or the commit is missing. */
-export async function buildBaseline(rev: string): Promise<{ baseline?: Baseline; unavailable?: string }> {
-  let commit: string;
+/**
+ * Builds `rev`'s handler from git, once: `git archive` of the commit into a temporary folder,
+ * `npm ci` of its own production dependencies there (its zod, Powertools, @slack/webhook), and
+ * esbuild with its bundling props for the runtime it deployed to.
+ */
+export async function buildBaseline(rev: string, log: (text: string) => void): Promise<Baseline> {
+  const commit = git(['rev-parse', '--short', `${rev}^{commit}`]).trim();
+  const outfile = path.join(CACHE_DIR, `baseline-${commit}`, 'index.js');
+  if (existsSync(outfile)) return { rev: commit, outfile };
+  log(`  building ${commit} from git (once; cached in ${path.relative(REPO_ROOT, path.dirname(outfile))})…`);
+  const work = await mkdtemp(path.join(tmpdir(), `bench-baseline-${commit}-`));
   try {
-    commit = git(['rev-parse', '--short', `${rev}^{commit}`]).trim();
-  } catch (error) {
-    return {
-      unavailable: `git cannot find ${rev}: ${error instanceof Error ? error.message.split('\n')[0] : error}`,
-    };
+    const archive = path.join(work, 'source.tar');
+    git(['archive', '--output', archive, commit]);
+    execFileSync('tar', ['-xf', archive, '-C', work]);
+    execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], {
+      cwd: work,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const built = path.join(work, 'out', 'index.js');
+    await build({
+      absWorkingDir: work,
+      entryPoints: [path.join(work, 'lambda', 'handler.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node24',
+      outfile: built,
+      logLevel: 'warning',
+      ...BASELINE_BUNDLING,
+      external: [...BASELINE_BUNDLING.external],
+    });
+    await mkdir(path.dirname(outfile), { recursive: true });
+    await copyFile(built, outfile);
+  } finally {
+    await rm(work, { recursive: true, force: true });
   }
-  // Under bench/.out, so the bundle resolves this checkout's node_modules (the same versions).
-  const root = path.join(OUT_DIR, 'baseline', commit);
-  await rm(root, { recursive: true, force: true });
-  await mkdir(root, { recursive: true });
-  const archive = path.join(root, 'source.tar');
-  git(['archive', '--output', archive, commit, 'lambda', 'tsconfig.json']);
-  execFileSync('tar', ['-xf', archive, '-C', root]);
-  const bundle = await buildBundle({
-    name: `baseline-${commit}`,
-    entry: path.join(root, 'lambda', 'handler.ts'),
-  });
-  return { baseline: { rev: commit, bundle } };
+  return { rev: commit, outfile };
 }
 
 const git = (args: string[]) =>

@@ -1,12 +1,10 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { REPO_ROOT } from './bench-paths';
-import { plainEnv } from './spawn-node';
 
 /**
  * The function as Lambda runs it: its bundle `require`d by a plain Node process (no tsx) whose
- * environment is the deployed one, so it builds its own config, Powertools logger and metrics, SDK
- * clients and secret. Its stdout (log lines, EMF) is discarded after it is written; results come
- * back on fd 3 or over IPC, never mixed with its output.
+ * environment is the deployed one, so it builds its own config, Powertools, SDK clients and secret.
+ * Its stdout (log lines, EMF) is discarded; results come back on fd 3 or over IPC.
  */
 
 export interface HandlerEvent {
@@ -14,85 +12,92 @@ export interface HandlerEvent {
   readonly scheduledTime: string;
 }
 
-/** What a cold process reports on fd 3 when its first result is in. */
-export interface ColdResult {
+export interface ColdRun {
   readonly outcome: string;
-  /** CPU (user + system) the process used from its start to the result, ms. */
+  /** CPU (user + system) of the process from its start to the end of `require` (Lambda's init). */
+  readonly initCpuMs: number;
+  /** CPU from its start to the result. */
   readonly cpuMs: number;
-}
-
-export interface ColdRun extends ColdResult {
-  /** spawn() → the result on fd 3, as the parent saw it. */
+  /** spawn() → the result, as the parent saw it. */
   readonly wallMs: number;
-  /** Instructions executed, when run under callgrind. */
+  /** Instructions executed (callgrind). */
   readonly instructions?: number;
 }
 
 const reportOnFd3 = `
-const report = (outcome) => {
-  const cpu = process.cpuUsage();
-  require('node:fs').writeSync(3, JSON.stringify({ outcome, cpuMs: (cpu.user + cpu.system) / 1000 }));
+const cpuMs = () => { const cpu = process.cpuUsage(); return (cpu.user + cpu.system) / 1000; };
+const report = (outcome, initCpuMs) => {
+  require('node:fs').writeSync(3, JSON.stringify({ outcome, initCpuMs, cpuMs: cpuMs() }));
   process.exit(0);
 };
-const fail = (error) => { report('error: ' + (error && error.message)); };`;
+const fail = (error) => report('error: ' + (error && error.message), 0);`;
 
-/** Loads `bundle` and runs one invocation: the cold start as Lambda's first invocation pays it. */
+const context = (id: string) =>
+  `{ awsRequestId: ${id}, getRemainingTimeInMillis: () => 3600000, functionName: 'bench' }`;
+
+/** Loads `bundle` (init) and runs one invocation: the cold start as Lambda's first invocation pays it. */
 export const coldCheckScript = (bundle: string, event: HandlerEvent) => `${reportOnFd3}
 const { handler } = require(${JSON.stringify(bundle)});
-handler(${JSON.stringify(event)}, { awsRequestId: 'cold', getRemainingTimeInMillis: () => 900000 })
-  .then((summary) => report(summary.outcome), fail);`;
-
-/**
- * Loads `bundle` and runs `events` one after another, as a warm container would: under callgrind, the
- * difference between two lengths of this run is the instruction count of the invocations between.
- */
-export const warmChecksScript = (bundle: string, events: readonly HandlerEvent[]) => `${reportOnFd3}
-const { handler } = require(${JSON.stringify(bundle)});
-(async () => {
-  let outcome = 'none';
-  for (const [index, event] of ${JSON.stringify(events)}.entries()) {
-    outcome = (await handler(event, { awsRequestId: 'warm-' + index, getRemainingTimeInMillis: () => 900000 })).outcome;
-    if (outcome !== 'evaluated') throw new Error('invocation ' + index + ' ended ' + outcome);
-  }
-  return outcome;
-})().then(report, fail);`;
-
-/** True when `valgrind` runs here (instruction counts hold still on a loaded machine). */
-export function valgrindAvailable(): boolean {
-  try {
-    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const initCpuMs = cpuMs();
+handler(${JSON.stringify(event)}, ${context("'cold'")}).then((summary) => report(summary.outcome, initCpuMs), fail);`;
 
 /** The floor for any function that must archive to S3: load the S3 SDK, send one signed PutObject. */
 export const referencePutScript = `${reportOnFd3}
 const { S3Client, PutObjectCommand } = require('@aws-sdk/client-s3');
-new S3Client({})
+const client = new S3Client({});
+const initCpuMs = cpuMs();
+client
   .send(new PutObjectCommand({
     Bucket: process.env.ARCHIVE_BUCKET,
     Key: 'reference/' + process.pid + '-' + Date.now() + '.json',
     Body: JSON.stringify({ reference: true }),
     ContentType: 'application/json',
   }))
-  .then(() => report('put'), fail);`;
+  .then(() => report('put', initCpuMs), fail);`;
+
+/** Loads `bundle` and runs `events` one after another, as a warm container does. */
+export const warmChecksScript = (bundle: string, events: readonly HandlerEvent[]) => `${reportOnFd3}
+const { handler } = require(${JSON.stringify(bundle)});
+(async () => {
+  for (const [index, event] of ${JSON.stringify(events)}.entries()) {
+    const { outcome } = await handler(event, ${context("'warm-' + index")});
+    if (outcome !== 'evaluated') throw new Error('invocation ' + index + ' ended ' + outcome);
+  }
+  return 'evaluated';
+})().then((outcome) => report(outcome, 0), fail);`;
 
 /**
- * Runs `node -e script` (under callgrind when `callgrind` is set) with `env` and resolves with the
- * child's fd-3 report, timed from spawn to its arrival. Rejects when the child fails or reports an error.
+ * Under callgrind a process runs some 50× slower, past the deployed timeouts: raised there, which
+ * changes no instruction the run executes but a timer's value.
  */
-export function runCold(script: string, env: Record<string, string>, callgrind = false): Promise<ColdRun> {
+const CALLGRIND_TIMEOUTS = {
+  ARCHIVE_TIMEOUT_MS: '600000',
+  AIRUDDER_TIMEOUT_MS: '600000',
+  SLACK_TIMEOUT_MS: '600000',
+  RUN_DEADLINE_MS: '3600000',
+};
+
+/**
+ * Runs `node -e script` with `env` (under `valgrind --tool=callgrind` when asked) and resolves with
+ * the child's fd-3 report. Rejects when the child fails or reports an error.
+ */
+export function runScript(
+  node: string,
+  script: string,
+  env: Record<string, string>,
+  callgrind = false,
+): Promise<ColdRun> {
   return new Promise((resolve, reject) => {
-    const node = [process.execPath, '-e', script];
-    const [command, ...args] = callgrind
-      ? ['valgrind', '--tool=callgrind', '--callgrind-out-file=/dev/null', ...node]
-      : node;
+    const command = callgrind ? 'valgrind' : node;
+    const args = [
+      ...(callgrind ? ['--tool=callgrind', '--callgrind-out-file=/dev/null', node] : []),
+      '-e',
+      script,
+    ];
     const started = performance.now();
-    const child = spawn(command as string, args, {
+    const child = spawn(command, args, {
       cwd: REPO_ROOT,
-      env: { ...plainEnv(), ...env },
+      env: { PATH: process.env.PATH ?? '', ...env, ...(callgrind ? CALLGRIND_TIMEOUTS : {}) },
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     });
     let wallMs = Number.NaN;
@@ -107,17 +112,13 @@ export function runCold(script: string, env: Record<string, string>, callgrind =
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      const result = report ? (JSON.parse(report) as ColdResult) : undefined;
+      const result = report ? (JSON.parse(report) as Omit<ColdRun, 'wallMs'>) : undefined;
       if (code !== 0 || !result || result.outcome.startsWith('error')) {
-        reject(new Error(`cold run failed (exit ${code}): ${result?.outcome ?? ''} ${stderr.slice(-800)}`));
+        reject(new Error(`run failed (exit ${code}): ${result?.outcome ?? ''} ${stderr.slice(-800)}`));
         return;
       }
       const refs = /I\s+refs:\s+([\d,]+)/.exec(stderr)?.[1];
-      resolve({
-        ...result,
-        wallMs,
-        ...(refs ? { instructions: Number(refs.replaceAll(',', '')) } : {}),
-      });
+      resolve({ ...result, wallMs, ...(refs ? { instructions: Number(refs.replaceAll(',', '')) } : {}) });
     });
   });
 }
@@ -141,8 +142,7 @@ process.on('message', async (request) => {
     const started = performance.now();
     let outcome;
     try {
-      const context = { awsRequestId: 'bench-' + ++invocation, getRemainingTimeInMillis: () => 900000 };
-      outcome = (await handler(event, context)).outcome;
+      outcome = (await handler(event, ${context("'host-' + ++invocation")})).outcome;
     } catch (error) {
       outcome = 'error: ' + (error && error.message);
     }
@@ -162,10 +162,14 @@ export interface HandlerHost {
   stop(): void;
 }
 
-export function startHandlerHost(bundle: string, env: Record<string, string>): Promise<HandlerHost> {
-  const child: ChildProcess = spawn(process.execPath, ['-e', hostScript(bundle)], {
+export function startHandlerHost(
+  node: string,
+  bundle: string,
+  env: Record<string, string>,
+): Promise<HandlerHost> {
+  const child: ChildProcess = spawn(node, ['-e', hostScript(bundle)], {
     cwd: REPO_ROOT,
-    env: { ...plainEnv(), ...env },
+    env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   let nextId = 1;
@@ -179,13 +183,12 @@ export function startHandlerHost(bundle: string, env: Record<string, string>): P
             new Promise((done, fail) => {
               const id = nextId++;
               waiting.set(id, (samples) => {
-                const wrong = samples.findIndex((sample, index) => {
-                  const event = events[index] as HandlerEvent;
-                  return sample.outcome !== expected[event.mode];
-                });
-                if (wrong >= 0) {
+                const wrong = samples.findIndex(
+                  (sample, index) => sample.outcome !== expected[(events[index] as HandlerEvent).mode],
+                );
+                if (wrong >= 0)
                   fail(new Error(`${JSON.stringify(events[wrong])}: ${samples[wrong]?.outcome}`));
-                } else done(samples);
+                else done(samples);
               });
               child.send({ id, events });
             }),
@@ -202,4 +205,16 @@ export function startHandlerHost(bundle: string, env: Record<string, string>): P
       }
     });
   });
+}
+
+/** Runs `jobs` at most `width` at a time (callgrind runs: each is single-threaded and long). */
+export async function inParallel<T>(width: number, jobs: ReadonlyArray<() => Promise<T>>): Promise<T[]> {
+  const results: T[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < jobs.length; index = next++)
+      results[index] = await (jobs[index] as () => Promise<T>)();
+  };
+  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
+  return results;
 }

@@ -2,13 +2,16 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startAirudderStandIn } from '../dev/stand-in/airudder-stand-in';
 import { startSlackReceiver } from '../test/fakes/slack-receiver';
-import type { ExternalCall, Service } from './external-calls';
-import type {
-  FakeServicesOptions,
-  FakeServicesReady,
-  ServiceCounts,
-  ServiceRequest,
-} from './fake-services-protocol';
+import {
+  BENCH_BUCKET,
+  BENCH_CREDENTIALS,
+  BENCH_ZONE,
+  type ExternalCall,
+  type FakeServicesReady,
+  type Service,
+  type ServiceRequest,
+  STAND_IN_NOW,
+} from './fake-services-client';
 import { type LatencyProxy, startLatencyProxy } from './latency-proxy';
 
 /**
@@ -19,20 +22,24 @@ import { type LatencyProxy, startLatencyProxy } from './latency-proxy';
  */
 
 async function main(): Promise<void> {
-  const options = JSON.parse(process.argv[2] ?? '{}') as FakeServicesOptions;
-  const now = new Date(options.standInNow);
+  const now = new Date(STAND_IN_NOW);
   const standIn = await startAirudderStandIn({
-    appKey: options.credentials.appKey,
-    appSecret: options.credentials.appSecret,
-    timeZone: options.timeZone,
+    appKey: BENCH_CREDENTIALS.appKey,
+    appSecret: BENCH_CREDENTIALS.appSecret,
+    timeZone: BENCH_ZONE,
     now: () => now,
   });
   const slack = await startSlackReceiver();
   // fauxqs is ESM-only.
   const { startFauxqs } = await import('fauxqs');
   const s3 = await startFauxqs({ port: 0, logger: false });
-  s3.createBucket(options.bucket);
-  const secrets = await startSecretsManager(options.secretString);
+  s3.createBucket(BENCH_BUCKET);
+  const secrets = await startSecretsManager(
+    JSON.stringify({
+      AIRUDDER_APP_KEY: BENCH_CREDENTIALS.appKey,
+      AIRUDDER_APP_SECRET: BENCH_CREDENTIALS.appSecret,
+    }),
+  );
 
   const latency = { ms: 0 };
   let calls: ExternalCall[] = [];
@@ -51,16 +58,6 @@ async function main(): Promise<void> {
     LatencyProxy,
   ];
 
-  const counts = (): ServiceCounts => {
-    const cpu = process.cpuUsage();
-    return {
-      airudderRequests: standIn.requests.length,
-      slackPosts: slack.attempts,
-      slackAccepted: slack.received.length,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-    };
-  };
-
   const handle = async (request: ServiceRequest): Promise<unknown> => {
     switch (request.op) {
       case 'latency':
@@ -71,8 +68,8 @@ async function main(): Promise<void> {
         calls = [];
         return taken;
       }
-      case 'counts':
-        return counts();
+      case 'slack-posts':
+        return slack.received.length;
       case 'stop':
         await Promise.all(proxies.map((each) => each.close()));
         await Promise.all([standIn.close(), slack.close(), s3.stop(), secrets.close()]);

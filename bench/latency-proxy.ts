@@ -1,7 +1,7 @@
 import { Agent, createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ExternalCall, Service } from './external-calls';
+import type { ExternalCall, Service } from './fake-services-client';
 
 /**
  * A reverse proxy on 127.0.0.1 in front of one loopback fake: it waits `latency.ms` before passing

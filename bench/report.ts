@@ -1,4 +1,4 @@
-/** One line of the summary table: a measured figure beside its target. */
+/** One line of the summary: a measured figure beside its target, and the Node it was measured on. */
 export interface ResultRow {
   readonly section: string;
   readonly measure: string;
@@ -7,9 +7,11 @@ export interface ResultRow {
   readonly target: string;
   /** Undefined when there is no target. */
   readonly pass?: boolean;
+  /** `process.version` of the process measured. */
+  readonly node: string;
 }
 
-/** A table of supporting figures printed under the summary (breakdowns, options, per size). */
+/** Supporting figures printed above the summary. */
 export interface DetailTable {
   readonly title: string;
   readonly headers: readonly string[];
@@ -17,14 +19,20 @@ export interface DetailTable {
   readonly note?: string;
 }
 
-/** What each benchmark returns: its summary rows, its detail tables and raw data for results.json. */
-export interface SectionResult<Data = unknown> {
+export interface SectionResult {
   readonly rows: readonly ResultRow[];
   readonly details: readonly DetailTable[];
-  readonly data: Data;
 }
 
-export const verdict = (pass: boolean | undefined): string => (pass === undefined ? '' : pass ? '✔' : '✘');
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = (sorted.length - 1) / 2;
+  return ((sorted[Math.floor(middle)] ?? 0) + (sorted[Math.ceil(middle)] ?? 0)) / 2;
+}
+
+export const times = (ratio: number): string => `${ratio.toFixed(2)}×`;
+export const ms = (value: number, digits = 0): string => `${value.toFixed(digits)} ms`;
 
 /** A plain-text table with columns padded to their widest cell; numbers right-aligned. */
 export function formatTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
@@ -46,13 +54,15 @@ export function formatTable(headers: readonly string[], rows: ReadonlyArray<read
 }
 
 export function formatSummary(rows: readonly ResultRow[]): string {
+  const verdict = (pass: boolean | undefined) => (pass === undefined ? '' : pass ? '✔' : '✘');
   return formatTable(
-    ['Section', 'Measure', 'Value', 'Target', ''],
-    rows.map((row) => [row.section, row.measure, row.value, row.target, verdict(row.pass)]),
+    ['Section', 'Measure', 'Value', 'Target', '', 'Node'],
+    rows.map((row) => [row.section, row.measure, row.value, row.target, verdict(row.pass), row.node]),
   );
 }
 
 export function formatDetail(table: DetailTable): string {
-  const body = formatTable(table.headers, table.rows);
-  return [`${table.title}`, body, ...(table.note ? [table.note] : [])].join('\n');
+  return [table.title, formatTable(table.headers, table.rows), ...(table.note ? [table.note] : [])].join(
+    '\n',
+  );
 }

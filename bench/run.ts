@@ -1,35 +1,39 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import * as os from 'node:os';
-import * as path from 'node:path';
+import { benchAlertsAtOnce } from './alerts-at-once';
 import { benchBackfill } from './backfill';
-import { buildBaseline, DEFAULT_BASELINE } from './baseline';
-import { OUT_DIR, REPO_ROOT, RESULTS_FILE } from './bench-paths';
-import { startBenchServices } from './bench-services';
-import { benchBundle } from './bundle';
+import { BASELINE_REV, buildBaseline } from './baseline';
+import { OUT_DIR } from './bench-paths';
+import { buildBundle, HANDLER_ENTRY } from './bundle-options';
 import { benchColdStart } from './cold-start';
 import { benchCuratedSql } from './curated-sql';
-import { describeMachine, machineFacts } from './machine';
-import { type DetailTable, formatDetail, formatSummary, type ResultRow, type SectionResult } from './report';
+import { deployedEnv, stackEnvironment } from './deployed-env';
+import { runDetection } from './detection/run-detection';
+import { startFakeServices } from './fake-services-client';
+import { lambdaNode } from './lambda-node';
+import type { Measured } from './measured';
+import { formatDetail, formatSummary, type SectionResult } from './report';
 import { benchRunOverhead } from './run-overhead';
-import { LATENCY_MS } from './run-overhead-report';
 import { benchSizeScaling } from './size-scaling';
-import { benchVerify } from './verify-throughput';
+import { benchVerifyAndReplay } from './verify-replay';
 import { benchWarmCheck } from './warm-check';
 
 /**
- * `npm run bench`: every figure beside its limit, measured side by side in one run (absolute times
- * drift on a shared machine). Prints detail tables, then the summary; with `--save` (`npm run bench -- --save`) it also
- * rewrites the tracked bench/results.json, so an ordinary run leaves the work tree clean.
+ * `npm run bench`: the targets the README reports, each a ratio or a throughput measured in this one
+ * run (absolute times drift on a shared machine), each with the Node it ran on. The function runs as
+ * Lambda runs it: the bundle on the pinned Node of the Lambda runtime, with the stack's environment.
+ * `--quick`: the same measurements with fewer repetitions (under 3 minutes on 2 quiet cores).
+ * `--only=<section,…>`: some sections alone, e.g. `--only=warm check,alerts at once`.
  * Targets are reported, not enforced: the exit code is 0 unless a benchmark itself fails.
- * `--baseline=<git rev>`: the previous handler the warm and cold figures compare against.
- * `--no-callgrind`: skip the instruction counts of the cold start and the warm checks (about 7 minutes
- * under valgrind).
  */
 
-const baselineRev =
-  process.argv.find((arg) => arg.startsWith('--baseline='))?.slice('--baseline='.length) ?? DEFAULT_BASELINE;
-const callgrind = !process.argv.includes('--no-callgrind');
-
+const quick = process.argv.includes('--quick');
+/** `--only=cold,warm`: those sections alone (names as in the progress lines). */
+const only = process.argv
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const progress = (text: string) => process.stderr.write(`${text}\n`);
 
 async function timed<T>(name: string, run: () => Promise<T>): Promise<T> {
@@ -40,82 +44,66 @@ async function timed<T>(name: string, run: () => Promise<T>): Promise<T> {
   return result;
 }
 
-async function main(): Promise<void> {
-  const started = performance.now();
-  const machine = machineFacts();
-  progress(`Machine: ${describeMachine(machine)}`);
-  await rm(OUT_DIR, { recursive: true, force: true });
-
-  const bundle = await timed('bundle', benchBundle);
-  const deployed = bundle.bundles.deployed;
-  const { baseline, unavailable } = await timed(`previous handler (${baselineRev})`, () =>
-    buildBaseline(baselineRev),
-  );
-  if (unavailable) progress(`  no previous handler to compare with: ${unavailable}`);
-  const sizeScaling = await timed('size scaling', benchSizeScaling);
-  const curatedSql = await timed('curated sql', benchCuratedSql);
-  const services = await timed('fake services', startBenchServices);
-  let coldStart: SectionResult;
-  let warmCheck: SectionResult;
-  let runOverhead: SectionResult;
-  let backfill: SectionResult;
-  let verify: SectionResult;
-  try {
-    coldStart = await timed('cold start', () =>
-      benchColdStart(services.fakes, deployed, baseline, callgrind),
-    );
-    warmCheck = await timed('warm check', () =>
-      benchWarmCheck(services.fakes, deployed, baseline, callgrind),
-    );
-    runOverhead = await timed('run overhead', () => benchRunOverhead(services.fakes, deployed));
-    backfill = await timed('backfill', () => benchBackfill(services, LATENCY_MS));
-    verify = await timed('verify', () => benchVerify(services));
-  } finally {
-    await services.stop();
-  }
-
-  const sections = {
-    bundle: bundle.section,
-    coldStart,
-    warmCheck,
-    runOverhead,
-    backfill,
-    verify,
-    sizeScaling,
-    curatedSql,
-  } satisfies Record<string, SectionResult>;
-  const rows: ResultRow[] = Object.values(sections).flatMap((section) => section.rows);
-  const details: DetailTable[] = Object.values(sections).flatMap((section) => section.details);
-  const durationS = (performance.now() - started) / 1000;
-
-  for (const table of details) console.log(`${formatDetail(table)}\n`);
-  console.log(`Machine: ${describeMachine(machine)}; load average ${os.loadavg()[0]?.toFixed(2)} at end`);
-  console.log(`Command: npm run bench (${durationS.toFixed(0)} s)\n`);
-  console.log(formatSummary(rows));
-
-  if (!process.argv.includes('--save')) {
-    console.log(`\nNot saved: npm run bench -- --save writes ${path.relative(REPO_ROOT, RESULTS_FILE)}`);
-    return;
-  }
-  await writeFile(
-    RESULTS_FILE,
-    `${JSON.stringify(
-      {
-        generatedAt: new Date().toISOString(),
-        machine: { ...machine, loadAtEnd: os.loadavg()[0] },
-        durationS: Number(durationS.toFixed(1)),
-        summary: rows,
-        details,
-        data: Object.fromEntries(Object.entries(sections).map(([name, section]) => [name, section.data])),
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  console.log(`\nWrote ${path.relative(REPO_ROOT, RESULTS_FILE)}`);
+/** Runs a section (unless --only leaves it out) and prints its figures at once. */
+async function section(
+  sections: SectionResult[],
+  name: string,
+  run: () => Promise<SectionResult>,
+): Promise<void> {
+  if (only && !only.includes(name)) return;
+  const result = await timed(name, run);
+  for (const row of result.rows)
+    progress(`  ${row.measure}: ${row.value} (${row.target}) on Node ${row.node}`);
+  sections.push(result);
 }
 
-main().catch((error: unknown) => {
+async function main(): Promise<void> {
+  const started = performance.now();
+  const loadAtStart = os.loadavg()[0] ?? 0;
+  await rm(OUT_DIR, { recursive: true, force: true });
+  const node = await timed('Node of the Lambda runtime', () => lambdaNode(progress));
+  const nodeVersion = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+  const baseline = await timed(`baseline handler ${BASELINE_REV}`, () =>
+    buildBaseline(BASELINE_REV, progress),
+  );
+  const bundle = await timed('handler bundle', () => buildBundle('handler', HANDLER_ENTRY));
+  const stack = await timed("the stack's environment", stackEnvironment);
+  const fakes = await timed('fake services', startFakeServices);
+  const measured: Measured = {
+    node,
+    nodeVersion,
+    bundle,
+    env: (prefix) => deployedEnv(stack, fakes, prefix),
+  };
+  const sections: SectionResult[] = [];
+  try {
+    await section(sections, 'cold start', () => benchColdStart(measured, quick ? 5 : 15));
+    await section(sections, 'warm check', () =>
+      benchWarmCheck(measured, baseline, { invocations: quick ? 20 : 40, pairs: quick ? 1 : 2 }),
+    );
+    await section(sections, 'alerts at once', () => benchAlertsAtOnce(measured, quick ? 3 : 7));
+    await section(sections, 'run overhead', () => benchRunOverhead(measured, fakes, quick ? 6 : 12));
+    await section(sections, 'backfill', () => benchBackfill(measured, fakes));
+    await section(sections, 'verify and replay', () => benchVerifyAndReplay(measured, fakes));
+  } finally {
+    await fakes.stop();
+  }
+  await section(sections, 'size scaling', () => benchSizeScaling(measured, quick ? 2 : 3));
+  await section(sections, 'curated sql', () => benchCuratedSql(measured, quick ? 1 : 3));
+
+  for (const table of sections.flatMap((section) => section.details)) console.log(`${formatDetail(table)}\n`);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? 'unknown'}); load average ${loadAtStart.toFixed(1)} at start, ` +
+      `${(os.loadavg()[0] ?? 0).toFixed(1)} at end; npm run bench${quick ? ' -- --quick' : ''}: ${seconds.toFixed(0)} s\n`,
+  );
+  console.log(formatSummary(sections.flatMap((section) => section.rows)));
+}
+
+// `npm run bench -- detection [...]`: the detection benchmark (bench/detection), a benchmark of its own.
+const run =
+  process.argv[2] === 'detection' ? runDetection(process.argv.slice(3), (line) => console.log(line)) : main();
+run.catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

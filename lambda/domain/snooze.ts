@@ -1,4 +1,3 @@
-import type { Notification } from './alerts/notify';
 import type { Rule } from './alerts/rules';
 import type { AlertState, Snooze } from './alerts/state';
 import type { DaySnooze } from './digest/day-data';
@@ -13,8 +12,8 @@ import type { SlackMessage } from './slack/slack-message';
  * a silence must never hide a recovery. `all` snoozes every rule and the monitor's own health.
  * When a snooze ends while the alert still fires, the next message says so.
  *
- * Kept apart from the alert state machine on purpose: it only filters what that machine says is
- * owed, so the machine can change without this file.
+ * Kept apart from the alert state machine on purpose: the suppression stage (alerts/outgoing.ts)
+ * applies snoozes to what that machine says is owed, so the machine can change without this file.
  */
 
 export const SNOOZE_ALL = 'all';
@@ -27,25 +26,6 @@ export function activeSnooze(state: AlertState, target: string, at: Date): Snooz
     (snooze): snooze is Snooze => snooze !== undefined && Date.parse(snooze.until) > at.getTime(),
   );
   return candidates.sort((a, b) => Date.parse(b.until) - Date.parse(a.until))[0];
-}
-
-/** Held while snoozed: everything but a resolution (and the monitor's recovery). */
-export function isHeld(state: AlertState, notification: Notification, at: Date): boolean {
-  if (notification.kind === 'resolved' || notification.kind === 'monitor-recovered') return false;
-  const target = 'ruleId' in notification ? notification.ruleId : SNOOZE_ALL;
-  return activeSnooze(state, target, at) !== undefined;
-}
-
-/** Splits what is owed into what goes out now and what a snooze holds. */
-export function holdSnoozed(
-  state: AlertState,
-  owed: readonly Notification[],
-  at: Date,
-): { send: Notification[]; held: Notification[] } {
-  const send: Notification[] = [];
-  const held: Notification[] = [];
-  for (const notification of owed) (isHeld(state, notification, at) ? held : send).push(notification);
-  return { send, held };
 }
 
 export interface SnoozeEnd {

@@ -17,7 +17,7 @@ import { createWiring, type Wiring } from '../composition';
 import { type Config, loadConfig } from '../config';
 import { tooFarAhead } from '../domain/scheduled-time';
 import type { Logger } from '../shared/logger';
-import { createRedactor } from '../shared/redact';
+import { createRedactor, type Redactor } from '../shared/redact';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/telemetry';
 import type { RulesCache } from '../use-cases/active-rules';
 import { AlertDeliveryError, runCheck } from '../use-cases/run-check';
@@ -108,21 +108,25 @@ const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
   },
 };
 
+/** What outlives an invocation, built once per container during Lambda's init phase. */
+interface Container {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly powertools: PowertoolsLogger | undefined;
+  readonly metrics: RunMetrics;
+  readonly s3Client: S3Client | undefined;
+  readonly secrets: SecretCache<MonitorSecret>;
+}
+
 /**
- * The Lambda's edge: parses the event and the environment once, reads the secret at most once per
- * MONITOR_SECRET_TTL_MINUTES (and again at once after a refusal a rotation explains), per container
- * and parses the rules once per version, asks the composition root for the mode's wiring and calls
- * its use case. State that outlives an invocation (config, secret, rules cache, SDK clients, token
- * cache) lives in this closure, so a warm start reuses it: a new S3Client per invocation cost 12.5 %
- * of a warm check's CPU.
+ * Lambda's init phase (the handler module's scope): the configuration, Powertools, the SDK clients,
+ * and the secret read started, so the first invocation does only its own work. The read runs on
+ * while init ends; the invocation awaits it from the cache. A failed read is not cached (the
+ * invocation reads again and reports the error), and an invalid configuration is reported by each
+ * invocation, as before.
  */
-export function createHandler(deps: HandlerDeps) {
-  const redactor = createRedactor();
-  const tokenCache = new TokenCache();
-  // The rules object last read: a warm container re-reads it with a conditional GET (304, no body).
-  const rulesCache: RulesCache = {};
-  let config: Config | undefined;
-  let s3Client = deps.s3Client;
+function initContainer(deps: HandlerDeps, redactor: Redactor): Container {
+  const config = loadConfig(deps.env);
   let secretsClient: SecretsManagerClient | undefined;
   const readSecret =
     deps.loadSecret ??
@@ -130,29 +134,54 @@ export function createHandler(deps: HandlerDeps) {
       secretsClient ??= new SecretsManagerClient({});
       return loadMonitorSecret(secretsClient, secretId);
     });
-  let secrets: SecretCache<MonitorSecret> | undefined;
-  let logger = deps.logger;
-  let powertools: PowertoolsLogger | undefined;
-  let metrics = deps.metrics;
-
-  return async function handler(event: unknown, context: InvocationContext): Promise<RunSummary> {
-    config ??= loadConfig(deps.env);
-    secrets ??= new SecretCache(readSecret, config.secretTtlMs, deps.now);
-    const secretCache = secrets;
-    if (!logger) {
-      // Lambda's level when it sets one (Powertools would warn about any other), else LOG_LEVEL.
-      powertools = new PowertoolsLogger({
+  const secrets = new SecretCache(readSecret, config.secretTtlMs, deps.now);
+  if (config.secretArn) secrets.get(config.secretArn).catch(() => {});
+  const powertools = deps.logger
+    ? undefined
+    : // Lambda's level when it sets one (Powertools would warn about any other), else LOG_LEVEL.
+      new PowertoolsLogger({
         serviceName: config.serviceName,
         logLevel: config.lambdaLogLevel === 'FATAL' ? 'CRITICAL' : (config.lambdaLogLevel ?? config.logLevel),
       });
-      logger = createPowertoolsLogger(powertools, redactor);
-    }
+  return {
+    config,
+    logger: deps.logger ?? createPowertoolsLogger(powertools as PowertoolsLogger, redactor),
+    powertools,
+    metrics:
+      deps.metrics ??
+      createPowertoolsMetrics(new Metrics({ namespace: METRICS_NAMESPACE, serviceName: config.serviceName })),
+    s3Client: deps.s3Client ?? (config.archive.kind === 's3' ? new S3Client({}) : undefined),
+    secrets,
+  };
+}
+
+/**
+ * The Lambda's edge: builds the container once (initContainer, at module scope), then per invocation
+ * parses the event, asks the composition root for the mode's wiring and calls its use case. The
+ * secret is read at most once per MONITOR_SECRET_TTL_MINUTES (and again at once after a refusal a
+ * rotation explains), the rules parsed once per version. State that outlives an invocation lives in
+ * this closure, so a warm start reuses it: a new S3Client per invocation cost 12.5 % of a warm
+ * check's CPU.
+ */
+export function createHandler(deps: HandlerDeps) {
+  const redactor = createRedactor();
+  const tokenCache = new TokenCache();
+  // The rules object last read: a warm container re-reads it with a conditional GET (304, no body).
+  const rulesCache: RulesCache = {};
+  let container: Container | undefined;
+  let initError: unknown;
+  try {
+    container = initContainer(deps, redactor);
+  } catch (error) {
+    initError = error;
+  }
+
+  return async function handler(event: unknown, context: InvocationContext): Promise<RunSummary> {
+    if (!container) throw initError;
+    const { config, logger, powertools, metrics, s3Client, secrets: secretCache } = container;
     // cold_start, function_name, function_request_id… on every line; Powertools reads only the
     // fields InvocationContext names.
     powertools?.addContext(context as Context);
-    metrics ??= createPowertoolsMetrics(
-      new Metrics({ namespace: METRICS_NAMESPACE, serviceName: config.serviceName }),
-    );
     const { mode, scheduledTime } = parseSchedulerEvent(event);
     const runLogger = withFields(logger, { mode, scheduledTime, requestId: context.awsRequestId });
     const deadline =
@@ -162,7 +191,6 @@ export function createHandler(deps: HandlerDeps) {
       refuseFutureInstant(new Date(scheduledTime), clock());
       // Before anything else, so that a monitor deployed before its secret was put does nothing (README, Deploy step 3).
       if (config.secretArn) await secretCache.get(config.secretArn);
-      if (config.archive.kind === 's3') s3Client ??= new S3Client({});
       const wiring = createWiring({
         config,
         logger: runLogger,

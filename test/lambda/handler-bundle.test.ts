@@ -11,10 +11,11 @@ import {
 
 /**
  * Not a size target (retired by #26: bytes are not what Lambda's cold start pays for), a tripwire:
- * the deployed bundle is about 220 KiB; classic zod (+50 KiB) or a bundled AWS SDK (+300 KiB) would
- * cross this line without anyone noticing otherwise.
+ * classic zod (+50 KiB) or a bundled AWS SDK (+600 KiB) would cross this line without anyone
+ * noticing otherwise. #26 set it at 230 KiB over a 220 KiB bundle; the round's features took the
+ * bundle to 232 KiB, so it sits at 256 KiB: still under classic zod's 283 KiB.
  */
-const TRIPWIRE_BYTES = 230 * 1024;
+const TRIPWIRE_BYTES = 256 * 1024;
 
 /** index.js, minified as deployed, with `changes` to the stack's bundling props. */
 async function bundledBytes(changes: Partial<nodejs.BundlingOptions> = {}, plugins: Plugin[] = []) {
@@ -24,7 +25,8 @@ async function bundledBytes(changes: Partial<nodejs.BundlingOptions> = {}, plugi
     HANDLER_ENTRY,
     path.join('tripwire', 'index.js'),
   );
-  const result = await build({ ...options, write: false, plugins });
+  // Silent: classic zod lacks some zod/mini names, which is harmless for a size.
+  const result = await build({ ...options, write: false, plugins, logLevel: 'silent' });
   const index = result.outputFiles.find((file) => file.path.endsWith('index.js'));
   return index?.contents.byteLength ?? Number.NaN;
 }
@@ -68,7 +70,7 @@ describe('the handler bundle, built with the stack bundling options', () => {
     ).toEqual([]);
   });
 
-  it('stays under the 230 KiB tripwire, which classic zod or a bundled AWS SDK would trip', async () => {
+  it('stays under the 256 KiB tripwire, which classic zod or a bundled AWS SDK would trip', async () => {
     const [deployed, withClassicZod, withSdk] = await Promise.all([
       bundledBytes(),
       bundledBytes({}, [classicZod]),

@@ -25,6 +25,18 @@ export interface S3StoreLimits {
   readonly now?: () => number;
 }
 
+/** Below the deserializer (which throws on 404, 304, 412), so every answer's `Date` is seen. */
+const CLOCK_MIDDLEWARE = { step: 'deserialize', priority: 'low', name: 'archiveStoreClock' } as const;
+
+/** The `Date` header of a raw HTTP answer, as epoch ms. */
+function headerDate(response: unknown): number | undefined {
+  if (typeof response !== 'object' || response === null || !('headers' in response)) return undefined;
+  const { headers } = response;
+  if (typeof headers !== 'object' || headers === null || !('date' in headers)) return undefined;
+  const ms = Date.parse(String(headers.date));
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
 /**
  * The archive in S3 under `bucket/prefix/`. Create-only writes use `If-None-Match: *`; state updates
  * use `If-Match` on the ETag, so two overlapping runs can neither both win nor lose an update.
@@ -37,6 +49,19 @@ export function createS3ObjectStore(
 ): ObjectStore {
   const fullKey = (key: string) => (prefix ? `${prefix}/${key}` : key);
   const now = limits.now ?? Date.now;
+  /** How far S3's clock is ahead of this host's, from the `Date` of its latest answer. */
+  let clockOffsetMs: number | undefined;
+  /** Reads S3's time off every answer: `step` and `priority` put it below the deserializer. */
+  const clockMiddleware =
+    <Args, Answer extends { readonly response: unknown }>(
+      next: (args: Args) => Promise<Answer>,
+    ): ((args: Args) => Promise<Answer>) =>
+    async (args) => {
+      const answered = await next(args);
+      const date = headerDate(answered.response);
+      if (date !== undefined) clockOffsetMs = date - now();
+      return answered;
+    };
   /** Every request is aborted after the timeout, or at the run's deadline if that comes first. */
   const bounded = <T>(send: (options: { abortSignal?: AbortSignal }) => Promise<T>): Promise<T> => {
     const budgets = [
@@ -66,19 +91,18 @@ export function createS3ObjectStore(
     options: PutOptions,
     condition: Partial<PutObjectCommandInput>,
   ) =>
-    bounded((sendOptions) =>
-      client.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: fullKey(key),
-          Body: bytes,
-          ContentType: options.contentType,
-          Metadata: { ...options.metadata },
-          ...condition,
-        }),
-        sendOptions,
-      ),
-    );
+    bounded((sendOptions) => {
+      const command = new PutObjectCommand({
+        Bucket: bucket,
+        Key: fullKey(key),
+        Body: bytes,
+        ContentType: options.contentType,
+        Metadata: { ...options.metadata },
+        ...condition,
+      });
+      command.middlewareStack.add(clockMiddleware, CLOCK_MIDDLEWARE);
+      return client.send(command, sendOptions);
+    });
 
   const exists = async (key: string) => {
     const page = await bounded((sendOptions) =>
@@ -92,6 +116,8 @@ export function createS3ObjectStore(
 
   const store: ObjectStore = {
     describe: (key) => `s3://${bucket}/${fullKey(key)}`,
+
+    now: () => (clockOffsetMs === undefined ? undefined : new Date(now() + clockOffsetMs)),
 
     async createIfAbsent(key, bytes, options) {
       try {
@@ -113,10 +139,13 @@ export function createS3ObjectStore(
     async getIfChanged(key, knownVersion) {
       try {
         return await bounded(async (sendOptions) => {
-          const response = await client.send(
-            new GetObjectCommand({ Bucket: bucket, Key: fullKey(key), IfNoneMatch: knownVersion }),
-            sendOptions,
-          );
+          const command = new GetObjectCommand({
+            Bucket: bucket,
+            Key: fullKey(key),
+            IfNoneMatch: knownVersion,
+          });
+          command.middlewareStack.add(clockMiddleware, CLOCK_MIDDLEWARE);
+          const response = await client.send(command, sendOptions);
           const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
           // An S3-compatible server that ignores If-None-Match still answers with the same ETag.
           if (knownVersion !== undefined && response.ETag === knownVersion) return 'unchanged' as const;

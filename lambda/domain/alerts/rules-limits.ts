@@ -40,14 +40,19 @@ export const sizeProblem = (text: string, limits: RulesLimits = RULES_LIMITS): s
 
 /** Problems with what the parsed object asks of every check. */
 export function countProblems(
-  rules: ReadonlyArray<{ readonly window?: { readonly minutes: number } }>,
+  rules: ReadonlyArray<{ readonly window?: { readonly minutes: number; readonly short?: number } }>,
   limits: RulesLimits = RULES_LIMITS,
 ): string[] {
   const problems: string[] = [];
   if (rules.length > limits.maxRules) {
     problems.push(`field rules: ${rules.length} rules; at most ${limits.maxRules} are allowed`);
   }
-  const windows = new Set(rules.flatMap((rule) => (rule.window ? [rule.window.minutes] : [])));
+  // A two-window rule's short window is one more call too.
+  const windows = new Set(
+    rules.flatMap((rule) =>
+      rule.window ? [rule.window.minutes, rule.window.short ?? rule.window.minutes] : [],
+    ),
+  );
   if (windows.size > limits.maxWindows) {
     problems.push(
       `field rules: ${windows.size} distinct window lengths (each is one more AIRUDDER call and archived object per check); at most ${limits.maxWindows} are allowed`,

@@ -229,8 +229,8 @@ describe('the Lambda handler, end to end', () => {
   });
 
   it('reads the secret again once MONITOR_SECRET_TTL_MINUTES (default 60) have passed', async () => {
-    const handler = buildHandler();
     secretClock = 0;
+    const handler = buildHandler();
     clock = new Date('2025-11-11T05:00:00Z');
     await handler({ mode: 'check', scheduledTime: '2025-11-11T05:00:00Z' }, context('a'));
     secretClock = 59 * 60_000;
@@ -243,6 +243,7 @@ describe('the Lambda handler, end to end', () => {
 
   it('reads Secrets Manager at most 24 times in a day of the default schedule (a check every 15 minutes and the digest)', async () => {
     // Prepare: one warm container all day, its secret clock following the schedule
+    secretClock = 0;
     const handler = buildHandler();
     const dayStart = Date.parse('2025-11-11T00:00:00Z');
     const runs = [
@@ -263,7 +264,6 @@ describe('the Lambda handler, end to end', () => {
 
   it('reads the secret again at once after Slack answers 404 to a rotated webhook, and delivers through the new one', async () => {
     // Prepare: the secret still names an old webhook path, which Slack answers 404 no_service
-    const handler = buildHandler();
     secretClock = 0;
     const rotated = (url: string) =>
       JSON.stringify({
@@ -276,6 +276,7 @@ describe('the Lambda handler, end to end', () => {
       .on(GetSecretValueCommand, { SecretId: SECRET_ARN })
       .resolvesOnce({ SecretString: rotated(oldUrl) })
       .resolves({ SecretString: rotated(slack.url) });
+    const handler = buildHandler();
     // Hourly checks into the transfer failure until one owes an alert and Slack refuses it
     let failedAt = -1;
     const hours = ['01', '02', '03', '04', '05'];
@@ -302,6 +303,25 @@ describe('the Lambda handler, end to end', () => {
     expect(logs.join('\n')).not.toContain('OLDOLD');
   });
 
+  it("starts the secret read during Lambda's init, so the first invocation reads nothing it did not need", async () => {
+    // Act: the module scope creates the handler; no invocation yet
+    const handler = buildHandler();
+    // Assess
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    clock = new Date('2025-11-11T05:00:00Z');
+    await handler({ mode: 'check', scheduledTime: '2025-11-11T05:00:00Z' }, context('first'));
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+  });
+
+  it('reports an invalid configuration from each invocation, not by failing the init', async () => {
+    const handler = buildHandler({ env: { AIRUDDER_TIMEZONE: 'Mars/Olympus' } });
+    for (const id of ['a', 'b'])
+      await expect(
+        handler({ mode: 'check', scheduledTime: '2025-11-11T05:00:00Z' }, context(id)),
+      ).rejects.toThrow(/AIRUDDER_TIMEZONE/);
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+  });
+
   it('builds one S3 client and one Secrets Manager client per container, even when a read failed', async () => {
     secrets
       .on(GetSecretValueCommand)
@@ -321,6 +341,8 @@ describe('the Lambda handler, end to end', () => {
     await handler({ mode: 'check', scheduledTime: '2025-11-11T05:15:00Z' }, context('c'));
     await handler({ mode: 'digest', scheduledTime: '2025-11-12T01:30:00Z' }, context('d'));
 
+    // The read started at init failed, and the first invocation, which waited for it, with it; the
+    // second invocation read again and that value is kept.
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
     expect(new Set(secrets.send.thisValues).size).toBe(1);
     expect(s3.mock.send.callCount).toBeGreaterThan(10);

@@ -51,9 +51,13 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     await Promise.all([standIn.close(), slack.close(), s3.close()]);
   });
 
-  const deps = (store: ObjectStore, runId: string, alerts: FiredAlert[] = []): DigestDeps => ({
+  /**
+   * A run at `now`, on a store whose clock says `now` too: claims are judged by the store's time, so
+   * moving a run in time moves the store's clock with it.
+   */
+  const deps = (store: ObjectStore, runId: string, alerts: FiredAlert[] = [], now = MORNING): DigestDeps => ({
     source: testClient(standIn.url).client,
-    store,
+    store: { ...store, now: () => now },
     logger: silentLogger,
     notifier: createWebhookNotifier({
       url: slack.url,
@@ -65,7 +69,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     timeZone: TEST_ZONE,
     topN: 5,
     runId,
-    now: () => MORNING,
+    now: () => now,
     dayAlerts: async () => ({ fired: alerts, snoozes: [] }),
   });
 
@@ -208,7 +212,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     /** A run as the scheduler starts it at `at`, on the stand-in whose clock is `at` too. */
     const runAt = (store: ObjectStore, runId: string, at: Date, notifier?: DigestDeps['notifier']) => {
       clock = at;
-      const base = { ...deps(store, runId), source: testClient(movingStandIn.url).client, now: () => at };
+      const base = { ...deps(store, runId, [], at), source: testClient(movingStandIn.url).client };
       return runDigest(notifier ? { ...base, notifier } : base, { scheduledTime: at });
     };
     const recordOf = async (store: ObjectStore, date: string) =>
@@ -271,7 +275,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       const before = slack.received.length;
       // Act: a retry within the claim timeout, then the next morning's run
       const early = await runDigest(
-        { ...deps(store, 'early'), now: () => new Date(MORNING.getTime() + CLAIM_TTL_MS / 2) },
+        deps(store, 'early', [], new Date(MORNING.getTime() + CLAIM_TTL_MS / 2)),
         { scheduledTime: MORNING },
       );
       const next = await runAt(store, 'next', NEXT_MORNING);
@@ -303,7 +307,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       await writeClaim(store, 'dead');
       const later = new Date(MORNING.getTime() + CLAIM_TTL_MS);
       await expect(
-        runDigest({ ...deps(store, 'retry'), now: () => later }, { scheduledTime: MORNING }),
+        runDigest(deps(store, 'retry', [], later), { scheduledTime: MORNING }),
       ).resolves.toMatchObject({ outcome: 'posted', date: '2025-11-11' });
     });
   });
@@ -315,14 +319,10 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     await writeClaim(store, 'dead', new Date(deadline.getTime() + CLAIM_GRACE_MS));
     const at = (ms: number) => () => new Date(deadline.getTime() + ms);
     // Act: a rerun within the grace, then one just after it (long before CLAIM_TTL_MS)
-    const within = await runDigest(
-      { ...deps(store, 'within'), now: at(CLAIM_GRACE_MS - 1) },
-      { scheduledTime: MORNING },
-    );
-    const after = await runDigest(
-      { ...deps(store, 'after'), now: at(CLAIM_GRACE_MS) },
-      { scheduledTime: MORNING },
-    );
+    const within = await runDigest(deps(store, 'within', [], at(CLAIM_GRACE_MS - 1)()), {
+      scheduledTime: MORNING,
+    });
+    const after = await runDigest(deps(store, 'after', [], at(CLAIM_GRACE_MS)()), { scheduledTime: MORNING });
     // Assess
     expect(within).toMatchObject({ outcome: 'in-progress' });
     expect(after).toMatchObject({ outcome: 'posted', date: '2025-11-11' });

@@ -1,0 +1,131 @@
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createS3ObjectStore } from '../lambda/adapters/archive/s3-object-store';
+import { daySoFarWindow, shiftDate, wholeDayWindow } from '../lambda/domain/query-window';
+import { parseStatistics } from '../lambda/domain/statistics-schema';
+import { silentLogger } from '../lambda/shared/logger';
+import { fetchAndArchive } from '../lambda/use-cases/fetch-and-archive';
+import { forEachConcurrently } from '../lambda/use-cases/run-concurrently';
+import { REPO_ROOT } from './bench-paths';
+import { runCli } from './cli-run';
+import { AWS_KEYS, cliEnv } from './deployed-env';
+import { BENCH_ZONE, type ExternalCall, type FakeServices } from './fake-services-client';
+import type { Measured } from './measured';
+import { type DetailTable, ms, type SectionResult, times } from './report';
+
+const DAYS = 90;
+const CHECKS_PER_DAY = 96;
+const FIRST_DAY = '2025-03-01';
+const LATENCY_MS = 20;
+const TARGET_PER_SECOND = 150;
+const PREFIX = 'verify';
+
+const span = (calls: readonly ExternalCall[]) =>
+  Math.max(...calls.map((call) => call.end)) - Math.min(...calls.map((call) => call.start));
+
+/**
+ * `verify` and then `replay` through the CLI in fresh processes, over 90 days of checks (8,640
+ * objects, 96 a day) in the S3 emulator with 20 ms on every request. The objects are written first by
+ * the check's archive code, straight to the emulator (no latency); replay also needs each day's
+ * whole-day response, added after verify. Times run from the CLI's first request to its last response.
+ */
+export async function benchVerifyAndReplay(measured: Measured, fakes: FakeServices): Promise<SectionResult> {
+  const bytes = new Uint8Array(await readFile(path.join(REPO_ROOT, 'test/fixtures/statistics-example.json')));
+  const direct = new S3Client({ endpoint: fakes.s3Direct, region: 'us-east-1', credentials: AWS_KEYS });
+  const deps = {
+    source: {
+      fetchStatistics: async () => ({
+        bytes,
+        httpStatus: 200,
+        fetchedAt: new Date(),
+        latencyMs: 0,
+        attempts: 1,
+        parsed: parseStatistics(bytes),
+      }),
+    },
+    store: createS3ObjectStore(direct, fakes.bucket, PREFIX),
+    logger: silentLogger,
+  };
+  const dates = Array.from({ length: DAYS }, (_, index) => shiftDate(FIRST_DAY, index));
+  const instants = dates.flatMap((day) =>
+    Array.from(
+      { length: CHECKS_PER_DAY },
+      (_, index) => new Date(Date.parse(`${day}T00:15:00+07:00`) + index * 900_000),
+    ),
+  );
+  await forEachConcurrently(instants, 16, async (at) => {
+    await fetchAndArchive(deps, { kind: 'check', window: daySoFarWindow(at, BENCH_ZONE), referenceTime: at });
+  });
+
+  const env = cliEnv(fakes, PREFIX, BENCH_ZONE);
+  const measure = async (args: string[]) => {
+    await fakes.setLatency(LATENCY_MS);
+    try {
+      await fakes.takeCalls();
+      const result = await runCli(measured.node, args, env);
+      return { result, calls: await fakes.takeCalls() };
+    } finally {
+      await fakes.setLatency(0);
+    }
+  };
+  const verify = await measure(['verify']);
+  const verified = verify.result as { objects?: number };
+  if (verified.objects !== instants.length)
+    throw new Error(`verify saw ${verified.objects} objects, ${instants.length} were written`);
+  const perSecond = instants.length / (span(verify.calls) / 1000);
+
+  await forEachConcurrently(dates, 16, async (date) => {
+    const window = wholeDayWindow(date, BENCH_ZONE);
+    const referenceTime = new Date(Date.parse(`${shiftDate(date, 1)}T08:30:00+07:00`));
+    await fetchAndArchive(deps, { kind: 'day', window, referenceTime });
+  });
+  direct.destroy();
+  const replay = await measure(['replay', '--from', FIRST_DAY, '--to', dates.at(-1) ?? FIRST_DAY]);
+  if ((replay.result as { days?: number }).days !== DAYS)
+    throw new Error(`replay did not cover ${DAYS} days`);
+  const replayRatio = span(replay.calls) / (replay.calls.length * LATENCY_MS);
+
+  const details: DetailTable[] = [
+    {
+      title: `Verify and replay through the CLI on Node ${measured.nodeVersion}, ${LATENCY_MS} ms on every S3 request`,
+      headers: ['Command', 'Objects', 'S3 requests', 'First request → last response', 'Rate'],
+      rows: [
+        [
+          'verify',
+          String(instants.length),
+          String(verify.calls.length),
+          ms(span(verify.calls)),
+          `${perSecond.toFixed(0)} objects/s`,
+        ],
+        [
+          'replay',
+          `${DAYS} days`,
+          String(replay.calls.length),
+          ms(span(replay.calls)),
+          `${times(replayRatio)} one at a time`,
+        ],
+      ],
+    },
+  ];
+  return {
+    rows: [
+      {
+        section: 'Verify',
+        measure: `${DAYS} days of checks (${instants.length} objects) @${LATENCY_MS} ms per S3 request`,
+        value: `${perSecond.toFixed(0)} objects/s`,
+        target: `≥ ${TARGET_PER_SECOND} objects/s`,
+        pass: perSecond >= TARGET_PER_SECOND,
+        node: measured.nodeVersion,
+      },
+      {
+        section: 'Replay',
+        measure: `${DAYS} days @${LATENCY_MS} ms per S3 request: time / the same requests one at a time`,
+        value: times(replayRatio),
+        target: '—',
+        node: measured.nodeVersion,
+      },
+    ],
+    details,
+  };
+}
