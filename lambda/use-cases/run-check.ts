@@ -2,9 +2,9 @@ import { claim, releaseClaims } from '../domain/alerts/claims';
 import { type Evaluation, evaluateRules, type RuleResult } from '../domain/alerts/evaluate';
 import { type ArchivedNeeds, archivedNeeds } from '../domain/alerts/measure';
 import type { Notification } from '../domain/alerts/notify';
-import { markNotified, owedNotifications } from '../domain/alerts/notify';
+import { isRuleNotification, markNotified, owedNotifications } from '../domain/alerts/notify';
 import { type Held, type OutgoingContext, outgoing } from '../domain/alerts/outgoing';
-import { buildAlertMessage } from '../domain/alerts/render';
+import { buildAlertMessage, DEFAULT_MONITOR_NAME } from '../domain/alerts/render';
 import { DEFAULT_REMINDERS, type RepeatPolicy, type Rule } from '../domain/alerts/rules';
 import {
   ALERT_STATE_KEY,
@@ -407,15 +407,14 @@ function deliverAlerts<R>(
 /** One message for `work`; none when there is nothing to say (snoozes that ended with nothing firing). */
 async function sendAlertMessage(deps: CheckDeps, work: AlertWork, at: Date): Promise<void> {
   const { notifications, snoozeEnds } = work;
+  const monitorName = deps.monitorName ?? DEFAULT_MONITOR_NAME;
+  const announced = new Set(notifications.flatMap((n) => (isRuleNotification(n) ? [n.ruleId] : [])));
   const message = withSnoozeEnds(
     notifications.length === 0
       ? undefined
-      : buildAlertMessage(notifications, {
-          at,
-          timeZone: deps.timeZone,
-          ...(deps.monitorName === undefined ? {} : { monitorName: deps.monitorName }),
-        }),
-    snoozeEndLines(snoozeEnds, deps.timeZone),
+      : buildAlertMessage(notifications, { at, timeZone: deps.timeZone, monitorName }),
+    snoozeEndLines(snoozeEnds, deps.timeZone, announced),
+    monitorName,
   );
   if (message === undefined) return;
   try {
