@@ -128,14 +128,6 @@ interface Container {
 function initContainer(deps: HandlerDeps, redactor: Redactor): Container {
   const config = loadConfig(deps.env);
   let secretsClient: SecretsManagerClient | undefined;
-  const readSecret =
-    deps.loadSecret ??
-    ((secretId: string) => {
-      secretsClient ??= new SecretsManagerClient({});
-      return loadMonitorSecret(secretsClient, secretId);
-    });
-  const secrets = new SecretCache(readSecret, config.secretTtlMs, deps.now);
-  if (config.secretArn) secrets.get(config.secretArn).catch(() => {});
   const powertools = deps.logger
     ? undefined
     : // Lambda's level when it sets one (Powertools would warn about any other), else LOG_LEVEL.
@@ -143,9 +135,18 @@ function initContainer(deps: HandlerDeps, redactor: Redactor): Container {
         serviceName: config.serviceName,
         logLevel: config.lambdaLogLevel === 'FATAL' ? 'CRITICAL' : (config.lambdaLogLevel ?? config.logLevel),
       });
+  const logger = deps.logger ?? createPowertoolsLogger(powertools as PowertoolsLogger, redactor);
+  const readSecret =
+    deps.loadSecret ??
+    ((secretId: string) => {
+      secretsClient ??= new SecretsManagerClient({});
+      return loadMonitorSecret(secretsClient, secretId, logger);
+    });
+  const secrets = new SecretCache(readSecret, config.secretTtlMs, deps.now);
+  if (config.secretArn) secrets.get(config.secretArn).catch(() => {});
   return {
     config,
-    logger: deps.logger ?? createPowertoolsLogger(powertools as PowertoolsLogger, redactor),
+    logger,
     powertools,
     metrics:
       deps.metrics ??

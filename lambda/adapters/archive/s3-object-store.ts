@@ -11,10 +11,11 @@ import {
   PreconditionFailedError,
   type PutOptions,
 } from '../../domain/object-store';
+import type { Logger } from '../../shared/logger';
+import { awsStatusOf, logRequest } from '../../shared/request-log';
 
 /** S3 answers 412 to a failed If-None-Match / If-Match, and 409 when two conditional writes race. */
-const statusOf = (error: unknown): number | undefined =>
-  (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+const statusOf = awsStatusOf;
 const isConditionFailure = (error: unknown) => [409, 412].includes(statusOf(error) ?? 0);
 
 export interface S3StoreLimits {
@@ -23,6 +24,8 @@ export interface S3StoreLimits {
   /** Epoch ms after which no request may still be running (the run's deadline). */
   readonly deadline?: number;
   readonly now?: () => number;
+  /** Gets one DEBUG line per request (operation, path, status, ms). */
+  readonly logger?: Logger;
 }
 
 /** Below the deserializer (which throws on 404, 304, 412), so every answer's `Date` is seen. */
@@ -62,8 +65,22 @@ export function createS3ObjectStore(
       if (date !== undefined) clockOffsetMs = date - now();
       return answered;
     };
-  /** Every request is aborted after the timeout, or at the run's deadline if that comes first. */
-  const bounded = <T>(send: (options: { abortSignal?: AbortSignal }) => Promise<T>): Promise<T> => {
+  /**
+   * Every request is aborted after the timeout, or at the run's deadline if that comes first, and
+   * logged at DEBUG.
+   */
+  const bounded = <T>(
+    operation: 'GetObject' | 'PutObject' | 'ListObjectsV2',
+    key: string,
+    send: (options: { abortSignal?: AbortSignal }) => Promise<T>,
+  ): Promise<T> => {
+    const request = () => abortable(send);
+    if (limits.logger === undefined) return request();
+    const method = operation === 'PutObject' ? 'PUT' : 'GET';
+    const path = `/${bucket}/${operation === 'ListObjectsV2' ? '' : key}`;
+    return logRequest(limits.logger, { service: 's3', method, path, operation }, request, awsStatusOf);
+  };
+  const abortable = <T>(send: (options: { abortSignal?: AbortSignal }) => Promise<T>): Promise<T> => {
     const budgets = [
       limits.timeoutMs,
       limits.deadline === undefined ? undefined : limits.deadline - now(),
@@ -91,7 +108,7 @@ export function createS3ObjectStore(
     options: PutOptions,
     condition: Partial<PutObjectCommandInput>,
   ) =>
-    bounded((sendOptions) => {
+    bounded('PutObject', fullKey(key), (sendOptions) => {
       const command = new PutObjectCommand({
         Bucket: bucket,
         Key: fullKey(key),
@@ -105,7 +122,7 @@ export function createS3ObjectStore(
     });
 
   const exists = async (key: string) => {
-    const page = await bounded((sendOptions) =>
+    const page = await bounded('ListObjectsV2', fullKey(key), (sendOptions) =>
       client.send(
         new ListObjectsV2Command({ Bucket: bucket, Prefix: fullKey(key), MaxKeys: 1 }),
         sendOptions,
@@ -138,7 +155,7 @@ export function createS3ObjectStore(
 
     async getIfChanged(key, knownVersion) {
       try {
-        return await bounded(async (sendOptions) => {
+        return await bounded('GetObject', fullKey(key), async (sendOptions) => {
           const command = new GetObjectCommand({
             Bucket: bucket,
             Key: fullKey(key),
@@ -191,7 +208,7 @@ export function createS3ObjectStore(
       try {
         do {
           const continuation = token;
-          const page = await bounded((sendOptions) =>
+          const page = await bounded('ListObjectsV2', fullKey(listPrefix), (sendOptions) =>
             client.send(
               new ListObjectsV2Command({
                 Bucket: bucket,
