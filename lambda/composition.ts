@@ -195,6 +195,7 @@ export function createWiring(run: RunContext): Wiring {
         runId: run.runId,
         now: run.now,
         dayAlerts: (date) => readDayAlerts(store, digestRules, date, timeZone),
+        ...(run.sleep ? { sleep: run.sleep } : {}),
       };
     },
     async backfill() {

@@ -359,7 +359,7 @@ describe('rules validate and push refuse what would silence the monitor, or cost
     [
       'an object over 256 KiB',
       () => ({ ...defaultRules, $schema: 'x'.repeat(300 * 1024) }),
-      /file: \d+ bytes; at most 262144 are allowed/,
+      /file: (\d+ bytes|larger than 262144 bytes); at most 262144 are allowed/,
     ],
     [
       'more than 100 rules',
