@@ -9,6 +9,7 @@ import { buildBundle, HANDLER_ENTRY } from './bundle-options';
 import { benchColdStart } from './cold-start';
 import { benchCuratedSql } from './curated-sql';
 import { deployedEnv, stackEnvironment } from './deployed-env';
+import { runDetection } from './detection/run-detection';
 import { startFakeServices } from './fake-services-client';
 import { lambdaNode } from './lambda-node';
 import type { Measured } from './measured';
@@ -99,7 +100,10 @@ async function main(): Promise<void> {
   console.log(formatSummary(sections.flatMap((section) => section.rows)));
 }
 
-main().catch((error: unknown) => {
+// `npm run bench -- detection [...]`: the detection benchmark (bench/detection), a benchmark of its own.
+const run =
+  process.argv[2] === 'detection' ? runDetection(process.argv.slice(3), (line) => console.log(line)) : main();
+run.catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

@@ -111,10 +111,17 @@ export function createWiring(run: RunContext): Wiring {
   const timeZone = config.airudder.timeZone;
   let adapters: Promise<RunAdapters> | undefined;
   const runAdapters = () => {
-    adapters ??= buildRunAdapters(run);
+    adapters ??= buildRunAdapters(run, archive());
     return adapters;
   };
-  const archive = () => createArchiveStore(config, run.s3Client, run.deadline);
+  // One S3 client per run, made on first use (the CLI passes none; the Lambda passes its container's).
+  let s3Client = run.s3Client;
+  const s3 = () => {
+    s3Client ??= new S3Client({ followRegionRedirects: true });
+    return s3Client;
+  };
+  const archive = () =>
+    createArchiveStore(config, config.archive.kind === 's3' ? s3() : undefined, run.deadline, run.logger);
   let activeRules: Promise<ActiveRules> | undefined;
   const rules = () => {
     activeRules ??= loadActiveRules(rulesSourceFor(config, archive(), run.rulesCache)).then((active) => {
@@ -188,6 +195,7 @@ export function createWiring(run: RunContext): Wiring {
         runId: run.runId,
         now: run.now,
         dayAlerts: (date) => readDayAlerts(store, digestRules, date, timeZone),
+        ...(run.sleep ? { sleep: run.sleep } : {}),
       };
     },
     async backfill() {
@@ -216,26 +224,34 @@ export function createWiring(run: RunContext): Wiring {
   };
 }
 
-export function createArchiveStore(config: Config, s3Client?: S3Client, deadline?: number): ObjectStore {
+export function createArchiveStore(
+  config: Config,
+  s3Client?: S3Client,
+  deadline?: number,
+  logger?: Logger,
+): ObjectStore {
   const location = config.archive;
   if (location.kind === 'folder') return createFolderObjectStore(location.dir, location.prefix);
-  return createS3ObjectStore(s3Client ?? new S3Client({}), location.bucket, location.prefix, {
-    timeoutMs: location.timeoutMs,
-    deadline,
-  });
+  // followRegionRedirects: an operator's profile may name another region than the bucket's.
+  return createS3ObjectStore(
+    s3Client ?? new S3Client({ followRegionRedirects: true }),
+    location.bucket,
+    location.prefix,
+    { timeoutMs: location.timeoutMs, deadline, ...(logger ? { logger } : {}) },
+  );
 }
 
-export const defaultSecretLoader = (secretId: string) =>
-  loadMonitorSecret(new SecretsManagerClient({}), secretId);
+export const defaultSecretLoader = (secretId: string, logger?: Logger) =>
+  loadMonitorSecret(new SecretsManagerClient({}), secretId, logger);
 
 /** Credentials and webhooks come from the environment, or from the monitor's secret (MONITOR_SECRET_ARN). */
-async function buildRunAdapters(run: RunContext): Promise<RunAdapters> {
+async function buildRunAdapters(run: RunContext, store: ObjectStore): Promise<RunAdapters> {
   const { config, logger, redactor } = run;
   let credentials: AirudderCredentials | undefined = config.airudder.credentials;
   let alertWebhookUrl = config.slack.alertWebhookUrl;
   let digestWebhookUrl = config.slack.digestWebhookUrl;
   if (config.secretArn) {
-    const secret = await (run.loadSecret ?? defaultSecretLoader)(config.secretArn);
+    const secret = await (run.loadSecret ?? defaultSecretLoader)(config.secretArn, logger);
     for (const value of Object.values(secret)) redactor.add(value);
     credentials ??= { appKey: secret.AIRUDDER_APP_KEY, appSecret: secret.AIRUDDER_APP_SECRET };
     alertWebhookUrl ??= secret.SLACK_WEBHOOK_URL;
@@ -268,7 +284,7 @@ async function buildRunAdapters(run: RunContext): Promise<RunAdapters> {
       fetch: run.fetch,
       sleep: run.sleep,
     }),
-    store: createArchiveStore(config, run.s3Client, run.deadline),
+    store,
     logger,
     alertNotifier: notifierFor(alertWebhookUrl),
     digestNotifier: notifierFor(digestWebhookUrl ?? alertWebhookUrl),

@@ -109,6 +109,19 @@ export function sumCounts(counts: Iterable<HourCounts>): HourCounts {
 const spread = (n: number, from: number, to: number): number =>
   Math.ceil(to * n - 0.5) - Math.ceil(from * n - 0.5);
 
+/** Counts that are a part of another (part ≤ whole), parents before their children. */
+const NESTED: ReadonlyArray<readonly [SummedKey, SummedKey]> = [
+  ['validCalls', 'totalCalls'],
+  ['attemptedTransfers', 'validCalls'],
+  ['transferSuccesses', 'attemptedTransfers'],
+  ['agentAnswered', 'transferSuccesses'],
+  ['evaluations', 'validCalls'],
+  ['solvedCalls', 'validCalls'],
+  ['callUsers', 'totalCalls'],
+  ['newUsers', 'callUsers'],
+  ['validUsers', 'callUsers'],
+];
+
 /** `total` split in proportion to `weights` by the largest-remainder rule (parts add up to `total`). */
 function proportional(total: number, weights: Distribution): Distribution {
   const keys = Object.keys(weights);
@@ -141,6 +154,9 @@ export function sliceCounts(hour: HourCounts, from: number, to: number): HourCou
     SummedKey,
     number
   >;
+  // Nested counts are spread independently, so a short slice can round a part above its whole
+  // (one new caller in a slice holding no caller): keep every part within its whole.
+  for (const [part, whole] of NESTED) summed[part] = Math.min(summed[part], summed[whole]);
   return {
     ...summed,
     scores: proportional(summed.evaluations, hour.scores),

@@ -1,4 +1,7 @@
+import { isRuleNotification, type Notification } from '../domain/alerts/notify';
+import type { Held, HoldReason } from '../domain/alerts/outgoing';
 import { renderAlertLines, renderResultLine } from '../domain/alerts/render';
+import type { Rule } from '../domain/alerts/rules';
 import { ALERT_STATE_KEY, AlertStateSchema, statusLabel } from '../domain/alerts/state';
 import type { ObjectStore } from '../domain/object-store';
 import { tooFarAhead } from '../domain/scheduled-time';
@@ -14,12 +17,17 @@ import { UsageError } from './usage-error';
 
 export const checkCommand: Command = {
   summary: "Fetch the local day so far, archive it, evaluate the alert rules and send what's owed.",
-  usage: 'check [--at <ISO-8601 instant>] [--json]',
+  usage: 'check [--at <ISO-8601 instant>] [--explain] [--json]',
   flags: [
     {
       flag: '--at INSTANT',
       description:
         'the scheduled time to check, e.g. 2025-11-12T06:30:00Z (default now); the same instant always gives the same decisions',
+    },
+    {
+      flag: '--explain',
+      description:
+        'say per rule (and for the monitor) what was sent, or what was held and why: muted, snoozed, another run delivering it',
     },
   ],
   env: [
@@ -34,7 +42,7 @@ export const checkCommand: Command = {
   ],
   json: true,
   async run(args, context) {
-    const flags = parseFlags(args, { at: { type: 'string' } });
+    const flags = parseFlags(args, { at: { type: 'string' }, explain: { type: 'boolean' } });
     const now = context.now();
     const at = flags.at === undefined ? now : parseInstant('--at', flags.at, now);
     const deps = await context.wiring.check(at);
@@ -80,13 +88,63 @@ export const checkCommand: Command = {
       }
       lines.push(
         outcome.sent.length === 0
-          ? 'Sent: nothing owed.'
+          ? outcome.held.length === 0
+            ? 'Sent: nothing owed.'
+            : 'Sent: nothing.'
           : `Sent: ${renderAlertLines(outcome.sent, describe).join('; ')}`,
       );
+      if (flags.explain === true) {
+        const explained = explainOutgoing(deps.rules, outcome.sent, outcome.held, window.timeZone);
+        lines.push('Why (mute, snooze, acknowledgement, claims, in that order):', ...explained.lines);
+        document.explain = explained.entries;
+      }
     }
     context.report(lines.join('\n'), document);
   },
 };
+
+/** Per rule, then the monitor: what was sent of it, or what was held and why. */
+function explainOutgoing(
+  rules: readonly Rule[],
+  sent: readonly Notification[],
+  held: readonly Held[],
+  timeZone: string,
+): {
+  lines: string[];
+  entries: Array<{ target: string; sent: string[]; held: Array<{ kind: string; why: string }> }>;
+} {
+  const targetOf = (n: Notification) => (isRuleNotification(n) ? n.ruleId : 'monitor');
+  const targets = [...rules.map((rule) => rule.id), 'monitor'];
+  const entries = targets.map((target) => ({
+    target,
+    sent: sent.filter((n) => targetOf(n) === target).map((n) => n.kind),
+    held: held
+      .filter((h) => targetOf(h.notification) === target)
+      .map((h) => ({ kind: h.notification.kind, why: describeHold(h.reason, timeZone) })),
+  }));
+  const width = Math.max(...targets.map((target) => target.length));
+  const lines = entries.map(({ target, sent: kinds, held: holds }) => {
+    const parts = [
+      ...(kinds.length > 0 ? [`sent ${kinds.join(', ')}`] : []),
+      ...holds.map((h) => `held ${h.kind}: ${h.why}`),
+    ];
+    return `  ${target.padEnd(width)}  ${parts.length === 0 ? 'nothing owed' : parts.join('; ')}`;
+  });
+  return { lines, entries };
+}
+
+function describeHold(reason: HoldReason, timeZone: string): string {
+  switch (reason.stage) {
+    case 'muted':
+      return `muted ${reason.window.from}–${reason.window.to} (${timeZone})${reason.window.days ? ` on ${reason.window.days.join(', ')}` : ''}`;
+    case 'snoozed':
+      return `snoozed${reason.target === 'all' ? ' (all)' : ''} until ${reason.snooze.until}${reason.snooze.reason ? `: ${reason.snooze.reason}` : ''}`;
+    case 'acknowledged':
+      return `acknowledged by ${reason.acknowledgement.by} at ${reason.acknowledgement.at}`;
+    case 'claimed':
+      return `another run (${reason.claim.runId}) is delivering it since ${reason.claim.at}`;
+  }
+}
 
 function describeRulesInUse(active: ActiveRules | undefined): string[] {
   if (active === undefined) return [];

@@ -181,35 +181,51 @@ function summary(result: ReplayResult): string {
 }
 
 /**
- * The tuning report: per rule, what it would have cost (messages, alert-hours) and how fast it
- * caught and cleared (detection delay: first breaching run → fired; resolution delay: first healthy
- * run → resolved). Replay evaluates hourly from whole-day responses, or as often as checks archived.
+ * The tuning report, in the detection benchmark's columns: per rule, what it would have cost
+ * (messages, per episode, alert-hours, alerts announced 22:00–06:00) and how fast it caught and
+ * cleared (detection: first breaching run → fired, median and 90th percentile; resolution: first
+ * healthy run → resolved, median). Replay evaluates hourly from whole-day responses, or as often as
+ * checks archived.
  */
 export function noiseReport(result: ReplayResult): string {
   const minutes = (value: number | undefined) => (value === undefined ? '—' : `${value} min`);
-  const rows = result.noise.map((rule) =>
-    [
-      rule.ruleId.padEnd(30),
-      String(rule.messages).padStart(8),
-      String(rule.messagesPerDay).padStart(7),
-      String(rule.alertHours).padStart(11),
-      String(rule.episodes).padStart(8),
-      minutes(rule.detectionDelayMinutes).padStart(10),
-      minutes(rule.resolutionDelayMinutes).padStart(11),
-    ].join(' '),
+  const header = [
+    'rule',
+    'messages',
+    'per day',
+    'alert-hours',
+    'episodes',
+    'msg/episode',
+    'night',
+    'detection p50/p90',
+    'resolution p50',
+  ];
+  const rows = result.noise.map((rule) => [
+    rule.ruleId,
+    String(rule.messages),
+    String(rule.messagesPerDay),
+    String(rule.alertHours),
+    String(rule.episodes),
+    rule.messagesPerEpisode === undefined ? '—' : String(rule.messagesPerEpisode),
+    String(rule.nightAlerts),
+    `${minutes(rule.detectionMedianMinutes)} / ${minutes(rule.detectionP90Minutes)}`,
+    minutes(rule.resolutionMedianMinutes),
+  ]);
+  const widths = header.map((_, column) =>
+    Math.max(...[header, ...rows].map((row) => (row[column] ?? '').length)),
   );
+  const line = (row: readonly string[]) =>
+    row
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+      )
+      .join('  ');
   const { archived, derived, missing } = result.windows;
   const windows =
     archived + derived + missing === 0
       ? ''
       : `\nRolling windows: ${archived} from archived checks, ${derived} derived from hourly rows, ${missing} missing (rules on them had no data).`;
-  return (
-    [
-      'Noise report per rule:',
-      `${'rule'.padEnd(30)} messages per day alert-hours episodes detection resolution`,
-      ...rows,
-    ].join('\n') + windows
-  );
+  return ['Noise report per rule:', line(header), ...rows.map(line)].join('\n') + windows;
 }
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;

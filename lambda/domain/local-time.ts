@@ -144,6 +144,27 @@ export function fromWallClock(clock: WallClock, timeZone: string): Date {
   return new Date(exact ?? target - before);
 }
 
+/**
+ * Every instant at which the wall clock in `timeZone` shows `clock`, earliest first: one on most
+ * days, two in a fall-back overlap (01:30 twice in New York), none in a spring-forward gap.
+ */
+export function wallClockInstants(clock: WallClock, timeZone: string): Date[] {
+  const target = asUtcMillis(clock);
+  const offsets = new Set([offsetAt(target - DAY_MS, timeZone), offsetAt(target + DAY_MS, timeZone)]);
+  return [...offsets]
+    .map((offset) => target - offset)
+    .filter((instant) => asUtcMillis(toWallClock(new Date(instant), timeZone)) === target)
+    .sort((a, b) => a - b)
+    .map((instant) => new Date(instant));
+}
+
+/** '+07:00', '-04:00', '+05:45': an offset in ms as ISO 8601 writes it. */
+export function formatUtcOffset(offsetMs: number): string {
+  const minutes = Math.round(Math.abs(offsetMs) / 60_000);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${offsetMs < 0 ? '-' : '+'}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+}
+
 /** Adds whole calendar days to a date-only wall clock (time fields are kept). */
 export function addDays(clock: WallClock, days: number): WallClock {
   const shifted = new Date(asUtcMillis(clock) + days * 86_400_000);

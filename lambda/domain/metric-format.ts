@@ -105,6 +105,18 @@ export const DERIVED_RATES: Readonly<Record<string, readonly [numerator: string,
   attempted_transfer_rate: ['attempted_transfer_calls', 'valid_calls'],
 };
 
+/**
+ * The count a rate is a share of (its trials), for rates whose count the response carries: what a
+ * confidence interval rests on. agent_reception_rate is the share of successful transfers an agent
+ * picked up, so it rests on transfer_success_calls. AIRUDDER documents none of these definitions.
+ */
+export const RATE_TRIALS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(Object.entries(DERIVED_RATES).map(([rate, [, whole]]) => [rate, whole])),
+  agent_reception_rate: 'transfer_success_calls',
+  // Calls that were repeat calls, read as the stand-in defines it: (total_calls − call_users) / total_calls.
+  duplicate_call_rate: 'total_calls',
+};
+
 /** A rate from its counts, rounded like AIRUDDER's (4 decimals); undefined when the divisor is 0 or unknown. */
 export function deriveRate(part: number | undefined, whole: number | undefined): number | undefined {
   if (part === undefined || whole === undefined || !(whole > 0)) return undefined;

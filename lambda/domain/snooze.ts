@@ -1,9 +1,10 @@
-import type { Notification } from './alerts/notify';
+import { metricUnit } from './alerts/format-value';
 import type { Rule } from './alerts/rules';
 import type { AlertState, Snooze } from './alerts/state';
 import type { DaySnooze } from './digest/day-data';
 import { formatWallClock, localDate, toWallClock } from './local-time';
-import { escapeMrkdwn } from './slack/mrkdwn';
+import { formatMetric } from './metric-format';
+import { escapeMrkdwn, truncate } from './slack/mrkdwn';
 import type { SlackMessage } from './slack/slack-message';
 
 /**
@@ -13,8 +14,8 @@ import type { SlackMessage } from './slack/slack-message';
  * a silence must never hide a recovery. `all` snoozes every rule and the monitor's own health.
  * When a snooze ends while the alert still fires, the next message says so.
  *
- * Kept apart from the alert state machine on purpose: it only filters what that machine says is
- * owed, so the machine can change without this file.
+ * Kept apart from the alert state machine on purpose: the suppression stage (alerts/outgoing.ts)
+ * applies snoozes to what that machine says is owed, so the machine can change without this file.
  */
 
 export const SNOOZE_ALL = 'all';
@@ -29,33 +30,16 @@ export function activeSnooze(state: AlertState, target: string, at: Date): Snooz
   return candidates.sort((a, b) => Date.parse(b.until) - Date.parse(a.until))[0];
 }
 
-/** Held while snoozed: everything but a resolution (and the monitor's recovery). */
-export function isHeld(state: AlertState, notification: Notification, at: Date): boolean {
-  if (notification.kind === 'resolved' || notification.kind === 'monitor-recovered') return false;
-  const target = 'ruleId' in notification ? notification.ruleId : SNOOZE_ALL;
-  return activeSnooze(state, target, at) !== undefined;
-}
-
-/** Splits what is owed into what goes out now and what a snooze holds. */
-export function holdSnoozed(
-  state: AlertState,
-  owed: readonly Notification[],
-  at: Date,
-): { send: Notification[]; held: Notification[] } {
-  const send: Notification[] = [];
-  const held: Notification[] = [];
-  for (const notification of owed) (isHeld(state, notification, at) ? held : send).push(notification);
-  return { send, held };
-}
-
 export interface SnoozeEnd {
   readonly target: string;
   readonly snooze: Snooze;
-  /** Rules still firing that the snooze covered: the message names them. */
+  /** Rules still firing that the snooze covered: the message names them, with their current value. */
   readonly firing: ReadonlyArray<{
     readonly ruleId: string;
     readonly title: string;
     readonly severity: string;
+    /** The last value judged, formatted in the rule's unit; "no data" for a no-data alert. */
+    readonly value: string;
   }>;
 }
 
@@ -68,7 +52,9 @@ export function endedSnoozes(state: AlertState, rules: readonly Rule[], at: Date
       const covered = target === SNOOZE_ALL || target === rule.id;
       // Still held by another snooze: that one's end will say so.
       if (!covered || ruleState?.status !== 'firing' || activeSnooze(state, rule.id, at)) return [];
-      return [{ ruleId: rule.id, title: rule.title, severity: ruleState.severity }];
+      const value =
+        ruleState.condition === 'no-data' ? 'no data' : formatMetric(ruleState.lastValue, metricUnit(rule));
+      return [{ ruleId: rule.id, title: rule.title, severity: ruleState.severity, value }];
     });
     return [{ target, snooze, firing }];
   });
@@ -149,28 +135,66 @@ export function formatSpan(ms: number): string {
   return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
 }
 
-/** One line per ended snooze that left something firing; none when nothing needs saying. */
-export function snoozeEndLines(ended: readonly SnoozeEnd[], timeZone: string): string[] {
+/**
+ * One line per ended snooze that left something firing; none when nothing needs saying. A rule is
+ * named by its title, with its severity and current value, once: a rule that has its own line in
+ * the same message (`announced`, e.g. the fired message the snooze held) is not described again.
+ */
+export function snoozeEndLines(
+  ended: readonly SnoozeEnd[],
+  timeZone: string,
+  announced: ReadonlySet<string> = new Set(),
+): string[] {
+  const titles = new Map(
+    ended.flatMap((end) => end.firing.map((rule) => [rule.ruleId, rule.title] as const)),
+  );
   return ended
     .filter((end) => end.firing.length > 0)
     .map((end) => {
-      const what = end.target === SNOOZE_ALL ? 'all alerts' : end.target;
+      const what = end.target === SNOOZE_ALL ? 'all alerts' : (titles.get(end.target) ?? end.target);
       const reason = end.snooze.reason ? ` (${end.snooze.reason})` : '';
-      const firing = end.firing.map((rule) => `${rule.title} ${rule.severity.toUpperCase()}`).join(', ');
-      return `⏰ Snooze of ${what}${reason} ended at ${localMinute(end.snooze.until, timeZone)}; still firing: ${firing}`;
+      const head = `⏰ Snooze of ${what}${reason} ended at ${localMinute(end.snooze.until, timeZone)}`;
+      const unsaid = end.firing.filter((rule) => !announced.has(rule.ruleId));
+      if (unsaid.length === 0) return head;
+      const firing = unsaid.map((rule) =>
+        end.target === SNOOZE_ALL
+          ? `${rule.title} ${rule.value} (${rule.severity.toUpperCase()})`
+          : `${rule.value} (${rule.severity.toUpperCase()})`,
+      );
+      return `${head}; still firing: ${firing.join(', ')}`;
     });
 }
 
-/** The alert message with the snooze-end lines on top; or a message of its own when nothing else is owed. */
+/**
+ * The alert message with the snooze-end lines on top; or a message of its own when nothing else is
+ * owed, headed by the monitor's name like every alert message.
+ */
 export function withSnoozeEnds(
   message: SlackMessage | undefined,
   lines: readonly string[],
+  monitorName: string,
 ): SlackMessage | undefined {
   if (lines.length === 0) return message;
   const text = lines.map(escapeMrkdwn).join('\n');
   const section = { type: 'section' as const, text: { type: 'mrkdwn' as const, text } };
-  if (message === undefined) return { text: lines.map(escapeMrkdwn).join(' · '), blocks: [section] };
-  return { text: `${escapeMrkdwn(lines[0] ?? '')} · ${message.text}`, blocks: [section, ...message.blocks] };
+  if (message !== undefined) {
+    return {
+      text: `${escapeMrkdwn(lines[0] ?? '')} · ${message.text}`,
+      blocks: [section, ...message.blocks],
+    };
+  }
+  const header = {
+    type: 'header' as const,
+    text: {
+      type: 'plain_text' as const,
+      text: truncate(`${monitorName} — ⏰ snooze ended`, 150),
+      emoji: true,
+    },
+  };
+  return {
+    text: `${escapeMrkdwn(monitorName)}: ${lines.map(escapeMrkdwn).join(' · ')}`,
+    blocks: [header, section],
+  };
 }
 
 /** "2h", "90m", "1h30m", "1d" → milliseconds; undefined when it is not a duration. */

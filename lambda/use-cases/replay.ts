@@ -1,5 +1,7 @@
 import { evaluateRules } from '../domain/alerts/evaluate';
+import { quantile } from '../domain/alerts/evidence';
 import { isRuleNotification, markNotified, type Notification } from '../domain/alerts/notify';
+import { outgoing } from '../domain/alerts/outgoing';
 import { buildAlertMessage } from '../domain/alerts/render';
 import { DEFAULT_REMINDERS, type RepeatPolicy, type Rule } from '../domain/alerts/rules';
 import { emptyAlertState, recordRunSuccess } from '../domain/alerts/state';
@@ -88,7 +90,10 @@ export interface ReplayResult {
   readonly noise: readonly RuleNoise[];
 }
 
-/** One rule's noise over the replayed range. */
+/**
+ * One rule's noise over the replayed range, in the detection benchmark's columns (median and 90th
+ * percentile delays, messages per episode, alerts at night), so real history reads like the bench.
+ */
 export interface RuleNoise {
   readonly ruleId: string;
   /** Alert messages that carried this rule (a message with several rules counts for each). */
@@ -97,10 +102,15 @@ export interface RuleNoise {
   /** Hours spent firing (announced to resolved, or to the end of the range). */
   readonly alertHours: number;
   readonly episodes: number;
-  /** Mean minutes from the first breaching run to the fired message; undefined without an episode. */
-  readonly detectionDelayMinutes?: number;
-  /** Mean minutes from the first healthy run to the resolved message. */
-  readonly resolutionDelayMinutes?: number;
+  /** Messages per episode; undefined without an episode. */
+  readonly messagesPerEpisode?: number;
+  /** Minutes from the first breaching run to the fired message: median and 90th percentile. */
+  readonly detectionMedianMinutes?: number;
+  readonly detectionP90Minutes?: number;
+  /** Median minutes from the first healthy run to the resolved message. */
+  readonly resolutionMedianMinutes?: number;
+  /** Episodes announced between 22:00 and 06:00 local: the alerts that wake someone. */
+  readonly nightAlerts: number;
 }
 
 /** An archived check stands for the hour ending at `at` when scheduled within this much before it. */
@@ -125,7 +135,7 @@ export async function replay(deps: ReplayDeps, request: ReplayRequest): Promise<
   let state = emptyAlertState();
   const minutes = windowLengths(rules);
   const windowCounts = { archived: 0, derived: 0, missing: 0 };
-  const noise = new NoiseCounter();
+  const noise = new NoiseCounter(timeZone);
   const missingDays: string[] = [];
   const hours: Record<HourSource, number> = { check: 0, derived: 0 };
   const notificationCounts: Record<string, number> = {};
@@ -174,7 +184,11 @@ export async function replay(deps: ReplayDeps, request: ReplayRequest): Promise<
       });
       // `at` only moves forward, so every hour is evaluated; the guard keeps the types honest.
       if (evaluation.outcome !== 'evaluated') continue;
-      const { notifications } = evaluation;
+      // What the check would have sent: mute windows hold (replay starts with no snooze or claim).
+      const { send: notifications } = outgoing(evaluation.state, evaluation.notifications, at, {
+        rules,
+        timeZone,
+      });
       if (notifications.length > 0 && deps.post) {
         await deps.post.alertNotifier.send(
           buildAlertMessage(notifications, {
@@ -328,6 +342,9 @@ class NoiseCounter {
   private readonly openSince = new Map<string, number>();
   private readonly detection = new Map<string, number[]>();
   private readonly resolution = new Map<string, number[]>();
+  private readonly night = new Map<string, number>();
+
+  constructor(private readonly timeZone: string) {}
 
   count(at: Date, notifications: readonly Notification[]): void {
     for (const n of notifications) {
@@ -337,6 +354,8 @@ class NoiseCounter {
         this.openSince.set(n.ruleId, at.getTime());
         const began = Date.parse(n.breachedAt);
         push(this.detection, n.ruleId, (at.getTime() - began) / 60_000);
+        const hour = toWallClock(at, this.timeZone).hour;
+        if (hour >= 22 || hour < 6) this.night.set(n.ruleId, (this.night.get(n.ruleId) ?? 0) + 1);
       }
       if (n.kind === 'resolved') {
         this.close(n.ruleId, at.getTime());
@@ -359,21 +378,30 @@ class NoiseCounter {
       const messages = this.messages.get(rule.id) ?? 0;
       const detection = this.detection.get(rule.id) ?? [];
       const resolution = this.resolution.get(rule.id) ?? [];
-      return {
+      const minutes = (values: readonly number[], q: number) => {
+        const value = quantile(values, q);
+        return value === undefined ? undefined : Math.round(value);
+      };
+      return withoutUndefined({
         ruleId: rule.id,
         messages,
         messagesPerDay: days === 0 ? 0 : Math.round((messages / days) * 10) / 10,
         alertHours: Math.round(((this.firingMs.get(rule.id) ?? 0) / 3_600_000) * 10) / 10,
         episodes: detection.length,
-        ...(detection.length === 0 ? {} : { detectionDelayMinutes: mean(detection) }),
-        ...(resolution.length === 0 ? {} : { resolutionDelayMinutes: mean(resolution) }),
-      };
+        messagesPerEpisode:
+          detection.length === 0 ? undefined : Math.round((messages / detection.length) * 10) / 10,
+        detectionMedianMinutes: minutes(detection, 0.5),
+        detectionP90Minutes: minutes(detection, 0.9),
+        resolutionMedianMinutes: minutes(resolution, 0.5),
+        nightAlerts: this.night.get(rule.id) ?? 0,
+      });
     });
   }
 }
 
+const withoutUndefined = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+
 const push = (map: Map<string, number[]>, key: string, value: number) => {
   map.set(key, [...(map.get(key) ?? []), value]);
 };
-const mean = (values: readonly number[]) =>
-  Math.round(values.reduce((sum, value) => sum + value, 0) / values.length);

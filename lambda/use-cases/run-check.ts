@@ -1,9 +1,10 @@
-import { claim, releaseClaims, unclaimed } from '../domain/alerts/claims';
+import { claim, releaseClaims } from '../domain/alerts/claims';
 import { type Evaluation, evaluateRules, type RuleResult } from '../domain/alerts/evaluate';
-import { archivedNeeds } from '../domain/alerts/measure';
+import { type ArchivedNeeds, archivedNeeds } from '../domain/alerts/measure';
 import type { Notification } from '../domain/alerts/notify';
-import { markNotified, owedNotifications } from '../domain/alerts/notify';
-import { buildAlertMessage } from '../domain/alerts/render';
+import { isRuleNotification, markNotified, owedNotifications } from '../domain/alerts/notify';
+import { type Held, type OutgoingContext, outgoing } from '../domain/alerts/outgoing';
+import { buildAlertMessage, DEFAULT_MONITOR_NAME } from '../domain/alerts/render';
 import { DEFAULT_REMINDERS, type RepeatPolicy, type Rule } from '../domain/alerts/rules';
 import {
   ALERT_STATE_KEY,
@@ -22,7 +23,6 @@ import type { Notifier } from '../domain/slack/slack-message';
 import {
   clearEndedSnoozes,
   endedSnoozes,
-  holdSnoozed,
   type SnoozeEnd,
   snoozeEndLines,
   withSnoozeEnds,
@@ -84,6 +84,8 @@ export type CheckOutcome =
       readonly results: readonly RuleResult[];
       /** What this run sent, in one message (empty: nothing was owed). */
       readonly sent: readonly Notification[];
+      /** What was owed but held, and why (domain/alerts/outgoing.ts): muted, snoozed, claimed. */
+      readonly held: readonly Held[];
       readonly apiLatencyMs: number;
     }
   | {
@@ -153,14 +155,15 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
   // Earlier responses are read only when a rule in use can use them: each is a request per check.
   const needs = archivedNeeds(deps.rules, deps.lineCapacity);
   const weekAgo = new Date(at.getTime() - 7 * 86_400_000);
-  const [lastWeek, latestOffline, lastWeekWindows] = await Promise.all([
+  const [lastWeek, latestOffline, lastWeekWindows, olderWeekWindows] = await Promise.all([
     needs.lastWeekCheck ? readCheckNear(store, shiftDate(window.date, -7), weekAgo) : undefined,
     needs.latestOffline ? latestFinishedDay(deps, window.date) : undefined,
     readArchivedWindows(store, weekAgo, needs.lastWeekWindows, timeZone),
+    readOlderWeekWindows(store, at, needs, timeZone),
   ]);
   const windows = new Map(minutes.map((length, index) => [length, windowed[index]?.statistics]));
   const clock = storeClock(store, deps.now);
-  const { result: evaluation } = await deliverAlerts<Evaluation>(
+  const { result: evaluation } = await deliverAlerts<Evaluation & { readonly held?: readonly Held[] }>(
     deps,
     at,
     (current, now) => {
@@ -172,20 +175,25 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
         latestOffline,
         windows: definedValues(windows),
         lastWeekWindows,
+        olderWeekWindows,
         reminders: deps.reminders ?? DEFAULT_REMINDERS,
         at,
         timeZone,
         lineCapacity: deps.lineCapacity,
       });
       if (evaluated.outcome === 'already-evaluated') return { value: undefined, result: evaluated };
-      // A snooze holds what it covers: held notifications stay owed, unclaimed, for when it ends.
-      const { send } = holdSnoozed(evaluated.state, evaluated.notifications, at);
-      const notifications = unclaimed(evaluated.state, send, deps.runId, now);
+      // Mute windows, snoozes and other runs' claims hold what they cover; held stays owed.
+      const { send: notifications, held } = outgoing(
+        evaluated.state,
+        evaluated.notifications,
+        at,
+        suppression(deps, now),
+      );
       const snoozeEnds = endedSnoozes(evaluated.state, deps.rules, at);
       const stamp = newClaim(deps.runId, now, clock.deadline(request.deadline));
       return {
         value: claim(evaluated.state, notifications, stamp),
-        result: { ...evaluated, notifications },
+        result: { ...evaluated, notifications, held },
         ...(notifications.length > 0 || snoozeEnds.length > 0 ? { work: { notifications, snoozeEnds } } : {}),
       };
     },
@@ -212,15 +220,44 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     windows: windowed.map((response) => response.archived),
     results: evaluation.results,
     sent: evaluation.notifications,
+    held: evaluation.held ?? [],
     apiLatencyMs: fetched.fetched.latencyMs,
   };
 }
 
-/** The distinct rolling-window lengths the rules judge, shortest first. */
+/** The distinct rolling-window lengths the rules judge (short windows of two-window rules too), shortest first. */
 export const windowLengths = (rules: readonly Rule[]): number[] =>
-  [...new Set(rules.flatMap((rule) => (rule.window === undefined ? [] : [rule.window.minutes])))].sort(
-    (a, b) => a - b,
+  [
+    ...new Set(
+      rules.flatMap((rule) =>
+        rule.window === undefined
+          ? []
+          : rule.window.short === undefined
+            ? [rule.window.minutes]
+            : [rule.window.short, rule.window.minutes],
+      ),
+    ),
+  ].sort((a, b) => a - b);
+
+/** The windows a seasonal baseline compares with, two to `baselineWeeks` weeks before `at` (index 0 = two weeks). */
+export function readOlderWeekWindows(
+  store: ObjectStore,
+  at: Date,
+  needs: Pick<ArchivedNeeds, 'lastWeekWindows' | 'baselineWeeks'>,
+  timeZone: string,
+): Promise<Array<Map<number, StatisticsResponse>>> {
+  const weeks = Array.from({ length: Math.max(0, needs.baselineWeeks - 1) }, (_, index) => index + 2);
+  return Promise.all(
+    weeks.map((week) =>
+      readArchivedWindows(
+        store,
+        new Date(at.getTime() - week * 7 * 86_400_000),
+        needs.lastWeekWindows,
+        timeZone,
+      ),
+    ),
   );
+}
 
 const definedValues = <K, V>(map: ReadonlyMap<K, V | undefined>): Map<K, V> =>
   new Map([...map].filter((entry): entry is [K, V] => entry[1] !== undefined));
@@ -309,12 +346,8 @@ async function recordFailure(
   const clock = storeClock(deps.store, deps.now);
   await deliverAlerts(deps, at, (current, now) => {
     const failed = recordRunFailure(current ?? emptyAlertState(), at, reason, deps.failureThreshold);
-    const { send } = holdSnoozed(
-      failed,
-      owedNotifications(failed, deps.rules, at, deps.timeZone, deps.reminders),
-      at,
-    );
-    const notifications = unclaimed(failed, send, deps.runId, now);
+    const owed = owedNotifications(failed, deps.rules, at, deps.timeZone, deps.reminders);
+    const { send: notifications } = outgoing(failed, owed, at, suppression(deps, now));
     const stamp = newClaim(deps.runId, now, clock.deadline(deadline));
     return {
       value: claim(failed, notifications, stamp),
@@ -323,6 +356,13 @@ async function recordFailure(
     };
   });
 }
+
+/** The suppression stage's context for this run: its rules, zone, and its claims on the store's clock. */
+const suppression = (deps: CheckDeps, now: Date): OutgoingContext => ({
+  rules: deps.rules,
+  timeZone: deps.timeZone,
+  claims: { runId: deps.runId, now },
+});
 
 /** What one alert message delivers: the notifications it announces and the snoozes it says ended. */
 interface AlertWork {
@@ -367,15 +407,14 @@ function deliverAlerts<R>(
 /** One message for `work`; none when there is nothing to say (snoozes that ended with nothing firing). */
 async function sendAlertMessage(deps: CheckDeps, work: AlertWork, at: Date): Promise<void> {
   const { notifications, snoozeEnds } = work;
+  const monitorName = deps.monitorName ?? DEFAULT_MONITOR_NAME;
+  const announced = new Set(notifications.flatMap((n) => (isRuleNotification(n) ? [n.ruleId] : [])));
   const message = withSnoozeEnds(
     notifications.length === 0
       ? undefined
-      : buildAlertMessage(notifications, {
-          at,
-          timeZone: deps.timeZone,
-          ...(deps.monitorName === undefined ? {} : { monitorName: deps.monitorName }),
-        }),
-    snoozeEndLines(snoozeEnds, deps.timeZone),
+      : buildAlertMessage(notifications, { at, timeZone: deps.timeZone, monitorName }),
+    snoozeEndLines(snoozeEnds, deps.timeZone, announced),
+    monitorName,
   );
   if (message === undefined) return;
   try {

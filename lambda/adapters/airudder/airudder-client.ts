@@ -4,11 +4,13 @@ import { type JsonBody, parseStatistics, readJsonBody } from '../../domain/stati
 import type { FetchedStatistics, StatsSource } from '../../domain/stats-source';
 import type { Logger } from '../../shared/logger';
 import { quoteRedacted, type Redactor } from '../../shared/redact';
+import { hostAndPath, logRequest } from '../../shared/request-log';
 import { type RetryDecision, withRetry } from '../../shared/retry';
 import {
   bodySnippet,
   type FetchFn,
   HttpNetworkError,
+  type HttpRequest,
   type HttpResponse,
   HttpTimeoutError,
   httpRequest,
@@ -71,8 +73,17 @@ export function createAirudderClient(options: AirudderClientOptions): StatsSourc
     return Math.min(options.timeoutMs, left);
   };
 
+  /** One exchange, logged at DEBUG (method, host, path, status, ms): never the query, headers or body. */
+  const loggedHttpRequest = (what: string, request: HttpRequest) =>
+    logRequest(
+      logger,
+      { service: 'airudder', method: request.method, ...hostAndPath(request.url) },
+      () => httpRequest(fetchFn, what, request),
+      (outcome) => (outcome as Partial<HttpResponse> | undefined)?.status,
+    );
+
   async function requestToken(deadline: number | undefined): Promise<string> {
-    const response = await httpRequest(fetchFn, 'AIRUDDER token request', {
+    const response = await loggedHttpRequest('AIRUDDER token request', {
       url: `${options.baseUrl}${AUTH_PATH}`,
       method: 'POST',
       headers: BASE_HEADERS,
@@ -113,7 +124,7 @@ export function createAirudderClient(options: AirudderClientOptions): StatsSourc
 
   async function requestStatistics(window: QueryWindow, token: string, deadline: number | undefined) {
     const query = new URLSearchParams({ start_time: window.startTime, end_time: window.endTime });
-    return httpRequest(fetchFn, 'AIRUDDER statistics request', {
+    return loggedHttpRequest('AIRUDDER statistics request', {
       url: `${options.baseUrl}${STATISTICS_PATH}?${query.toString()}`,
       method: 'GET',
       headers: { ...BASE_HEADERS, Authorization: `Token ${token}` },

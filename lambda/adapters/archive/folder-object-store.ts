@@ -48,8 +48,18 @@ const isAlive = (pid: number): boolean => {
  * replaces), never an object without metadata for good. Create-only writes then hard-link a finished
  * temp file (atomic, fails if the name exists); compare-and-swap compares, then renames into place.
  */
-export function createFolderObjectStore(dir: string, prefix = ''): ObjectStore {
+export function createFolderObjectStore(
+  dir: string,
+  prefix = '',
+  options: { readonly now?: () => number } = {},
+): ObjectStore {
   const root = resolve(dir, prefix);
+  const localNow = options.now ?? Date.now;
+  /**
+   * How far the folder's clock (the modification time it gave the latest write: a file server's
+   * for a shared folder) is ahead of this host's. Claims are judged by it (ObjectStore.now).
+   */
+  let clockOffsetMs: number | undefined;
   const pathOf = (key: string) => {
     const path = resolve(root, key);
     if (!path.startsWith(root + sep)) throw new ArchiveStoreError(`key "${key}" escapes the archive folder`);
@@ -213,11 +223,14 @@ export function createFolderObjectStore(dir: string, prefix = ''): ObjectStore {
           throw new PreconditionFailedError(`"${key}" changed since it was read`);
         }
         const temp = await writeTemp(path, bytes);
+        clockOffsetMs = (await stat(temp)).mtimeMs - localNow();
         await writeSidecar(path, options);
         await rename(temp, path);
         return versionOf(bytes);
       });
     },
+
+    now: () => (clockOffsetMs === undefined ? undefined : new Date(localNow() + clockOffsetMs)),
 
     async list(listPrefix) {
       const start = resolve(

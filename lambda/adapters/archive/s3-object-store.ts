@@ -11,10 +11,11 @@ import {
   PreconditionFailedError,
   type PutOptions,
 } from '../../domain/object-store';
+import type { Logger } from '../../shared/logger';
+import { awsStatusOf, logRequest } from '../../shared/request-log';
 
 /** S3 answers 412 to a failed If-None-Match / If-Match, and 409 when two conditional writes race. */
-const statusOf = (error: unknown): number | undefined =>
-  (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+const statusOf = awsStatusOf;
 const isConditionFailure = (error: unknown) => [409, 412].includes(statusOf(error) ?? 0);
 
 export interface S3StoreLimits {
@@ -23,6 +24,20 @@ export interface S3StoreLimits {
   /** Epoch ms after which no request may still be running (the run's deadline). */
   readonly deadline?: number;
   readonly now?: () => number;
+  /** Gets one DEBUG line per request (operation, path, status, ms). */
+  readonly logger?: Logger;
+}
+
+/** Below the deserializer (which throws on 404, 304, 412), so every answer's `Date` is seen. */
+const CLOCK_MIDDLEWARE = { step: 'deserialize', priority: 'low', name: 'archiveStoreClock' } as const;
+
+/** The `Date` header of a raw HTTP answer, as epoch ms. */
+function headerDate(response: unknown): number | undefined {
+  if (typeof response !== 'object' || response === null || !('headers' in response)) return undefined;
+  const { headers } = response;
+  if (typeof headers !== 'object' || headers === null || !('date' in headers)) return undefined;
+  const ms = Date.parse(String(headers.date));
+  return Number.isNaN(ms) ? undefined : ms;
 }
 
 /**
@@ -37,8 +52,35 @@ export function createS3ObjectStore(
 ): ObjectStore {
   const fullKey = (key: string) => (prefix ? `${prefix}/${key}` : key);
   const now = limits.now ?? Date.now;
-  /** Every request is aborted after the timeout, or at the run's deadline if that comes first. */
-  const bounded = <T>(send: (options: { abortSignal?: AbortSignal }) => Promise<T>): Promise<T> => {
+  /** How far S3's clock is ahead of this host's, from the `Date` of its latest answer. */
+  let clockOffsetMs: number | undefined;
+  /** Reads S3's time off every answer: `step` and `priority` put it below the deserializer. */
+  const clockMiddleware =
+    <Args, Answer extends { readonly response: unknown }>(
+      next: (args: Args) => Promise<Answer>,
+    ): ((args: Args) => Promise<Answer>) =>
+    async (args) => {
+      const answered = await next(args);
+      const date = headerDate(answered.response);
+      if (date !== undefined) clockOffsetMs = date - now();
+      return answered;
+    };
+  /**
+   * Every request is aborted after the timeout, or at the run's deadline if that comes first, and
+   * logged at DEBUG.
+   */
+  const bounded = <T>(
+    operation: 'GetObject' | 'PutObject' | 'ListObjectsV2',
+    key: string,
+    send: (options: { abortSignal?: AbortSignal }) => Promise<T>,
+  ): Promise<T> => {
+    const request = () => abortable(send);
+    if (limits.logger === undefined) return request();
+    const method = operation === 'PutObject' ? 'PUT' : 'GET';
+    const path = `/${bucket}/${operation === 'ListObjectsV2' ? '' : key}`;
+    return logRequest(limits.logger, { service: 's3', method, path, operation }, request, awsStatusOf);
+  };
+  const abortable = <T>(send: (options: { abortSignal?: AbortSignal }) => Promise<T>): Promise<T> => {
     const budgets = [
       limits.timeoutMs,
       limits.deadline === undefined ? undefined : limits.deadline - now(),
@@ -66,22 +108,21 @@ export function createS3ObjectStore(
     options: PutOptions,
     condition: Partial<PutObjectCommandInput>,
   ) =>
-    bounded((sendOptions) =>
-      client.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: fullKey(key),
-          Body: bytes,
-          ContentType: options.contentType,
-          Metadata: { ...options.metadata },
-          ...condition,
-        }),
-        sendOptions,
-      ),
-    );
+    bounded('PutObject', fullKey(key), (sendOptions) => {
+      const command = new PutObjectCommand({
+        Bucket: bucket,
+        Key: fullKey(key),
+        Body: bytes,
+        ContentType: options.contentType,
+        Metadata: { ...options.metadata },
+        ...condition,
+      });
+      command.middlewareStack.add(clockMiddleware, CLOCK_MIDDLEWARE);
+      return client.send(command, sendOptions);
+    });
 
   const exists = async (key: string) => {
-    const page = await bounded((sendOptions) =>
+    const page = await bounded('ListObjectsV2', fullKey(key), (sendOptions) =>
       client.send(
         new ListObjectsV2Command({ Bucket: bucket, Prefix: fullKey(key), MaxKeys: 1 }),
         sendOptions,
@@ -92,6 +133,8 @@ export function createS3ObjectStore(
 
   const store: ObjectStore = {
     describe: (key) => `s3://${bucket}/${fullKey(key)}`,
+
+    now: () => (clockOffsetMs === undefined ? undefined : new Date(now() + clockOffsetMs)),
 
     async createIfAbsent(key, bytes, options) {
       try {
@@ -112,11 +155,14 @@ export function createS3ObjectStore(
 
     async getIfChanged(key, knownVersion) {
       try {
-        return await bounded(async (sendOptions) => {
-          const response = await client.send(
-            new GetObjectCommand({ Bucket: bucket, Key: fullKey(key), IfNoneMatch: knownVersion }),
-            sendOptions,
-          );
+        return await bounded('GetObject', fullKey(key), async (sendOptions) => {
+          const command = new GetObjectCommand({
+            Bucket: bucket,
+            Key: fullKey(key),
+            IfNoneMatch: knownVersion,
+          });
+          command.middlewareStack.add(clockMiddleware, CLOCK_MIDDLEWARE);
+          const response = await client.send(command, sendOptions);
           const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
           // An S3-compatible server that ignores If-None-Match still answers with the same ETag.
           if (knownVersion !== undefined && response.ETag === knownVersion) return 'unchanged' as const;
@@ -162,7 +208,7 @@ export function createS3ObjectStore(
       try {
         do {
           const continuation = token;
-          const page = await bounded((sendOptions) =>
+          const page = await bounded('ListObjectsV2', fullKey(listPrefix), (sendOptions) =>
             client.send(
               new ListObjectsV2Command({
                 Bucket: bucket,

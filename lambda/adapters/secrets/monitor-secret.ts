@@ -1,6 +1,8 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from '../../domain/zod';
+import type { Logger } from '../../shared/logger';
 import { isLoopbackUrl } from '../../shared/loopback';
+import { awsStatusOf, logRequest } from '../../shared/request-log';
 
 const webhookUrl = z.optional(
   z.url().check(
@@ -42,10 +44,18 @@ export class MonitorSecretNotSetError extends MonitorSecretError {
 export async function loadMonitorSecret(
   client: SecretsManagerClient,
   secretId: string,
+  logger?: Logger,
 ): Promise<MonitorSecret> {
   let text: string | undefined;
   try {
-    text = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+    const send = () => client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    const facts = {
+      service: 'secrets-manager',
+      method: 'POST',
+      path: '/',
+      operation: 'GetSecretValue',
+    } as const;
+    text = (logger ? await logRequest(logger, facts, send, awsStatusOf) : await send()).SecretString;
   } catch (error) {
     const reason = error instanceof Error ? error.name : 'unknown error';
     // The stack creates the secret without a value: until the user puts one, GetSecretValue

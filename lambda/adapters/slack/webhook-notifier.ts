@@ -10,6 +10,7 @@ import type { Notifier, SlackMessage } from '../../domain/slack/slack-message';
 import type { Logger } from '../../shared/logger';
 import { isLoopbackUrl } from '../../shared/loopback';
 import { createRedactor, quoteRedacted } from '../../shared/redact';
+import { logRequest } from '../../shared/request-log';
 import { type RetryDecision, RetryExhaustedError, withRetry } from '../../shared/retry';
 import { parseRetryAfter } from '../http/http-request';
 
@@ -51,6 +52,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): Notifier
   const baseFetch = options.fetch ?? globalThis.fetch;
   const now = options.now ?? Date.now;
   const redactor = createRedactor([url]);
+  const webhookHost = new URL(url).host;
 
   /** One POST; failures become SlackDeliveryError carrying status, Slack's error and the wait asked for. */
   const attemptOnce = async (payload: SlackMessage): Promise<void> => {
@@ -58,7 +60,13 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): Notifier
     // @slack/webhook hides response headers from its errors; this fetch keeps Retry-After for us.
     let retryAfter: string | null = null;
     const headerReadingFetch: FetchFunction = async (input, init) => {
-      const response = await baseFetch(input, init);
+      const response = await logRequest(
+        logger,
+        // The path of a webhook URL is its secret: the host only.
+        { service: 'slack', method: 'POST', host: webhookHost, path: '(webhook path withheld)' },
+        () => baseFetch(input, init),
+        (outcome) => (outcome instanceof Response ? outcome.status : undefined),
+      );
       if (!response.ok) retryAfter = response.headers.get('retry-after');
       return response;
     };

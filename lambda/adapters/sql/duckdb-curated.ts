@@ -11,7 +11,9 @@ import {
 
 /**
  * The curated tables of a folder archive loaded into DuckDB under the Glue tables' names (daily,
- * hourly, distributions), for `airudder-monitor sql`. Offline by construction: DuckDB may neither
+ * hourly, distributions), for `airudder-monitor sql`, with Athena's integer division: the same SQL
+ * gives the same answer here and in Athena (DuckDB alone divides 7 / 2 into 3.5, Athena into 3).
+ * One difference stays: dividing by zero is NULL here and an error in Athena (use NULLIF). Offline by construction: DuckDB may neither
  * install nor auto-load an extension (JSON reading is built into the bindings). The tables are read
  * into memory first (a year is about 30 000 small records; only the tables the statement names) and
  * then the session may touch no file, so a query cannot write into or read around the archive.
@@ -28,6 +30,13 @@ export interface SqlResult {
 }
 
 export interface CuratedQueryOptions {
+  /**
+   * Divide integers as Athena (Trino) does: 7 / 2 = 3, truncated toward zero. On by default, so a
+   * query answers here what it answers in Athena; tests turn it off to show a query means the same
+   * under both rules (it casts where it wants a fraction).
+   * @default true
+   */
+  readonly athenaIntegerDivision?: boolean;
   /** Where DuckDB would keep extensions; tests point it at an empty folder to prove none arrives. */
   readonly extensionDirectory?: string;
 }
@@ -106,6 +115,7 @@ export async function streamCurated<T>(
     for (const table of CURATED_TABLES.filter((name) => new RegExp(`\\b${name}\\b`, 'i').test(sql))) {
       await connection.run(await loadSql(root, table));
     }
+    if (options.athenaIntegerDivision ?? true) await connection.run('SET integer_division = true');
     await connection.run('SET enable_external_access = false');
     await connection.run('SET lock_configuration = true');
     const result = await connection.stream(sql).catch((error: unknown) => {

@@ -1,28 +1,16 @@
-import { type Claim, isHeldByAnother } from '../claim';
+import type { Claim } from '../claim';
 import { isRuleNotification, type Notification } from './notify';
 import type { AlertState, RuleState } from './state';
 
 /**
  * Alert claims: where the delivery protocol (use-cases/deliver-once.ts) keeps a run's claim in the
  * alert state — on each rule it is announcing, and on the monitor for its own health. A claim is
- * judged with domain/claim.ts, shared with digests and the rules notice.
+ * judged (alerts/outgoing.ts, its last stage) with domain/claim.ts, shared with digests and the
+ * rules notice.
  *
  * Each function copies the rules map once, whatever the number of notifications, so 2,048 alerts
  * firing at once cost four times 512, not sixteen.
  */
-
-const claimOf = (state: AlertState, notification: Notification): Claim | undefined =>
-  isRuleNotification(notification) ? state.rules[notification.ruleId]?.claim : state.monitor.claim;
-
-/** Notifications nobody else is delivering right now (`now`: the store's time). */
-export function unclaimed(
-  state: AlertState,
-  owed: readonly Notification[],
-  runId: string,
-  now: Date,
-): Notification[] {
-  return owed.filter((notification) => !isHeldByAnother(claimOf(state, notification), runId, now));
-}
 
 /** Records `stamp` (a claim of this run) on what `notifications` announce. */
 export function claim(state: AlertState, notifications: readonly Notification[], stamp: Claim): AlertState {

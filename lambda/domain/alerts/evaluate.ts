@@ -1,5 +1,6 @@
 import type { StatisticsResponse } from '../statistics-schema';
 import { type ClosedEpisode, type Episode, isClosed, retainEpisodes, stepEpisode } from './episode';
+import type { Judged } from './evidence';
 import { type Measurement, measureRule } from './measure';
 import { isMuted, type Notification, owedNotifications } from './notify';
 import {
@@ -68,7 +69,7 @@ export function nextRuleState(
       if (state.status !== 'ok' && state.condition === 'no-data') {
         state = settle(rule, state, now, measurement.value, 'data returned');
       }
-      return judgeValue(rule, state, now, measurement.value);
+      return judgeValue(rule, state, now, measurement.value, measurement.judged);
     }
   }
 }
@@ -90,16 +91,16 @@ function bookkept<S extends RuleState>(state: S, measurement: Measurement, now: 
   return { ...kept, ...reason, lastEvaluatedAt: now, lastOutcome: measurement.kind } as S;
 }
 
-function judgeValue(rule: Rule, state: RuleState, now: string, value: number): RuleState {
+function judgeValue(rule: Rule, state: RuleState, now: string, value: number, judged?: Judged): RuleState {
   if (state.status === 'firing') {
-    const next = nextFiringSeverity(rule, value, state.severity);
+    const next = nextFiringSeverity(rule, judged ?? value, state.severity);
     if (next === 'resolved') return healthyRun(rule, state, now, value);
     const breaching = unhealthy(state);
     if (next === state.severity) return breaching;
     const threshold = next === 'crit' ? thresholdFor(rule, 'crit') : critRelease(rule);
     return record({ ...breaching, severity: next }, breaching, now, { value, threshold });
   }
-  const severity = breachSeverity(rule, value);
+  const severity = breachSeverity(rule, judged?.breach ?? value);
   if (severity === undefined) return settle(rule, state, now, value);
   const count = state.status === 'pending' ? state.pendingCount + 1 : 1;
   const threshold = thresholdFor(rule, severity);
@@ -245,6 +246,8 @@ export interface EvaluationInput {
   readonly windows?: ReadonlyMap<number, StatisticsResponse>;
   /** The rolling-window responses of the same scheduled time 7 days earlier, by minutes. */
   readonly lastWeekWindows?: ReadonlyMap<number, StatisticsResponse>;
+  /** The same 2, 3… weeks earlier (index 0 = two weeks), for seasonal baselines. */
+  readonly olderWeekWindows?: ReadonlyArray<ReadonlyMap<number, StatisticsResponse>>;
   /** The group's reminder cadence (the rules file's `reminders`). */
   readonly reminders?: RepeatPolicy;
   /**

@@ -8,8 +8,11 @@ import {
   toWallClock,
   type WallClock,
 } from '../local-time';
-import { DERIVED_RATES } from '../metric-format';
+import { DERIVED_RATES, formatMetric } from '../metric-format';
 import type { StatisticsResponse } from '../statistics-schema';
+import { type Judged, median, robustSpread, wilsonInterval } from './evidence';
+import { metricUnit } from './format-value';
+import { rateTrials } from './metrics';
 import type { Rule } from './rules';
 
 /**
@@ -179,6 +182,8 @@ export type Measurement =
       readonly calls?: number;
       readonly window: string;
       readonly basis?: Basis;
+      /** What the thresholds are compared with, when not `value` itself (confidence bounds, two windows). */
+      readonly judged?: Judged;
     }
   /**
    * Fewer calls than `minCalls`: no breach. `value` is what the few calls said; it may only end a
@@ -200,6 +205,11 @@ export interface MeasureContext extends ScopeSources {
   readonly lastWeek?: StatisticsResponse;
   /** The rolling-window responses of the same scheduled time one week earlier, by minutes. */
   readonly lastWeekWindows?: ReadonlyMap<number, StatisticsResponse>;
+  /**
+   * The same, two, three… weeks earlier (index 0 = two weeks ago), for seasonal baselines; a week
+   * whose response is not archived is an empty map.
+   */
+  readonly olderWeekWindows?: ReadonlyArray<ReadonlyMap<number, StatisticsResponse>>;
   /** Simultaneous calls the account's lines carry, for capacityUtilisation. */
   readonly lineCapacity?: number;
 }
@@ -211,7 +221,14 @@ const BASIS_NOUNS: Readonly<Record<string, string>> = {
 };
 
 type Computed =
-  | { readonly value: number; readonly calls?: number; readonly basis?: Basis }
+  | {
+      readonly value: number;
+      readonly calls?: number;
+      readonly basis?: Basis;
+      readonly judged?: Judged;
+      /** Said after the window: what the value was compared with, when that varies. */
+      readonly note?: string;
+    }
   | { readonly reason: string };
 
 /** A capacity rule without a configured line capacity cannot run: it is skipped, and reads nothing. */
@@ -226,6 +243,8 @@ export interface ArchivedNeeds {
   readonly latestOffline: boolean;
   /** Window lengths (minutes) whose response of a week earlier a weekOverWeek rule compares with. */
   readonly lastWeekWindows: readonly number[];
+  /** How many weeks back those windows are read (1 = last week only; more for seasonal baselines). */
+  readonly baselineWeeks: number;
 }
 
 export function archivedNeeds(rules: readonly Rule[], lineCapacity: number | undefined): ArchivedNeeds {
@@ -237,6 +256,12 @@ export function archivedNeeds(rules: readonly Rule[], lineCapacity: number | und
     lastWeekWindows: [
       ...new Set(weekOverWeek.flatMap((rule) => (rule.window === undefined ? [] : [rule.window.minutes]))),
     ].sort((a, b) => a - b),
+    baselineWeeks: Math.max(
+      0,
+      ...weekOverWeek.flatMap((rule) =>
+        rule.window === undefined || rule.metric.kind !== 'weekOverWeek' ? [] : [rule.metric.weeks],
+      ),
+    ),
   };
 }
 
@@ -244,11 +269,20 @@ export function measureRule(rule: Rule, context: MeasureContext): Measurement {
   if (lacksCapacity(rule, context.lineCapacity)) {
     return { kind: 'skipped', reason: 'lineCapacity is not configured' };
   }
-  const scope = selectScope(rule, context);
+  const short = rule.window?.short;
+  if (short === undefined) return measureScope(rule, selectScope(rule, context), context);
+  return bothWindows(
+    rule,
+    measureScope(rule, rollingWindow(short, context.windows), context),
+    measureScope(rule, selectScope(rule, context), context),
+  );
+}
+
+function measureScope(rule: Rule, scope: ScopeResult, context: MeasureContext): Measurement {
   if (!scope.found) return { kind: 'no-data', reason: scope.reason };
-  const { window } = scope.data;
   const computed = compute(rule, scope.data, context);
-  if ('reason' in computed) return { kind: 'no-data', reason: computed.reason, window };
+  if ('reason' in computed) return { kind: 'no-data', reason: computed.reason, window: scope.data.window };
+  const window = computed.note === undefined ? scope.data.window : `${scope.data.window} ${computed.note}`;
   const calls = computed.calls;
   if (calls !== undefined && calls < rule.minCalls) {
     return {
@@ -259,10 +293,60 @@ export function measureRule(rule: Rule, context: MeasureContext): Measurement {
       value: computed.value,
     };
   }
-  const basis = computed.basis === undefined ? {} : { basis: computed.basis };
-  return calls === undefined
-    ? { kind: 'value', value: computed.value, window, ...basis }
-    : { kind: 'value', value: computed.value, calls, window, ...basis };
+  const judged = computed.judged ?? confidenceBounds(rule, scope.data, computed.value);
+  return {
+    kind: 'value',
+    value: computed.value,
+    ...(calls === undefined ? {} : { calls }),
+    window,
+    ...(computed.basis === undefined ? {} : { basis: computed.basis }),
+    ...(judged === undefined ? {} : { judged }),
+  };
+}
+
+/**
+ * The bounds of the rate's Wilson interval that a rule with `confidence` judges: for a "below" rule a
+ * breach needs the upper bound below the threshold and a recovery the lower bound back at `recovery`
+ * or above (mirrored for "above"). Undefined when the rule has no confidence or the count is absent.
+ */
+function confidenceBounds(rule: Rule, data: ScopeData, value: number): Judged | undefined {
+  const trialsField = rule.confidence === undefined ? undefined : rateTrials(rule.metric);
+  const trials = trialsField === undefined ? undefined : readNumber(data.rows, trialsField);
+  if (rule.confidence === undefined || trials === undefined || trials <= 0) return undefined;
+  const successes = Math.round(value * trials);
+  const forBreach = wilsonInterval(successes, trials, rule.confidence.breach);
+  const forRecovery = wilsonInterval(successes, trials, rule.confidence.recovery);
+  return rule.comparison === 'below'
+    ? { breach: forBreach.high, recovery: forRecovery.low }
+    : { breach: forBreach.low, recovery: forRecovery.high };
+}
+
+/**
+ * Two windows that must agree. The message quotes the short window (the freshest figure, on which
+ * recovery is judged) and names the long one with its value. A breach needs both: the figure judged
+ * is the one of the two less in favour of an alert. A short window with too few calls is not judged.
+ */
+function bothWindows(rule: Rule, short: Measurement, long: Measurement): Measurement {
+  if (short.kind !== 'value') return short;
+  if (long.kind !== 'value') {
+    return long.kind === 'not-judged'
+      ? {
+          kind: 'not-judged',
+          reason: `long window: ${long.reason}`,
+          calls: long.calls,
+          window: short.window,
+          value: short.value,
+        }
+      : { kind: 'no-data', reason: `long window: ${long.reason}`, window: short.window };
+  }
+  const shortJudged = short.judged ?? { breach: short.value, recovery: short.value };
+  const longJudged = long.judged ?? { breach: long.value, recovery: long.value };
+  const healthier = rule.comparison === 'below' ? Math.max : Math.min;
+  return {
+    ...short,
+    window: `${short.window}; ${long.window.replace(/^last /, '')}: ${formatMetric(long.value, metricUnit(rule))}`,
+    judged: { breach: healthier(shortJudged.breach, longJudged.breach), recovery: shortJudged.recovery },
+  };
 }
 
 function compute(rule: Rule, data: ScopeData, context: MeasureContext): Computed {
@@ -340,12 +424,7 @@ function share(data: ScopeData, of: string, key: string): Computed {
 
 /** Gated on last week's calls: a drop to zero this hour must still be judged. */
 function weekOverWeek(rule: Rule, field: string, data: ScopeData, context: MeasureContext): Computed {
-  if (rule.window !== undefined) {
-    const { minutes } = rule.window;
-    const lastWeek = rollingWindow(minutes, context.lastWeekWindows, `last ${minutes} min a week ago`);
-    if (!lastWeek.found) return { reason: `last week: ${lastWeek.reason}` };
-    return compareWithBaseline(field, data, lastWeek.data.rows[0] ?? {}, 'the same window last week');
-  }
+  if (rule.window !== undefined) return windowBaseline(rule, field, data, context);
   if (data.hour === undefined) return { reason: 'weekOverWeek needs a window or scope last-complete-hour' };
   if (context.lastWeek === undefined) return { reason: "last week's response is not available" };
   const label = formatWallClock(addDays(data.hour, -7));
@@ -356,6 +435,63 @@ function weekOverWeek(rule: Rule, field: string, data: ScopeData, context: Measu
   if (baselineRow === undefined) return { reason: `last week has no hourly row for ${label}` };
   return compareWithBaseline(field, data, baselineRow, 'the same hour last week');
 }
+
+/** Weeks of history a seasonal baseline needs before it stands on its own (else: last week alone). */
+const SEASONAL_MIN_WEEKS = 3;
+
+/**
+ * A rolling window against the same window of earlier weeks. With `weeks` > 1 the baseline is the
+ * median of those weeks (one holiday among them moves it little) and a breach must also clear the
+ * weeks' own spread (the median absolute deviation); with fewer than 3 of them archived it falls
+ * back to last week alone and the window says so.
+ */
+function windowBaseline(rule: Rule, field: string, data: ScopeData, context: MeasureContext): Computed {
+  const minutes = rule.window?.minutes ?? 0;
+  const weeks = rule.metric.kind === 'weekOverWeek' ? rule.metric.weeks : 1;
+  const lastWeek = rollingWindow(minutes, context.lastWeekWindows, `last ${minutes} min a week ago`);
+  if (weeks === 1) {
+    if (!lastWeek.found) return { reason: `last week: ${lastWeek.reason}` };
+    return compareWithBaseline(field, data, lastWeek.data.rows[0] ?? {}, 'the same window last week');
+  }
+  const current = readField(data, field);
+  if ('reason' in current) return current;
+  const earlier = [context.lastWeekWindows, ...(context.olderWeekWindows ?? []).slice(0, weeks - 1)];
+  const baselines = earlier.flatMap((windows) => {
+    const row = windows?.get(minutes)?.data.realtime?.total;
+    const value = row == null ? undefined : readField({ ...data, rows: [row] }, field);
+    return value === undefined || 'reason' in value
+      ? []
+      : [{ value: value.value, calls: readNumber([row ?? {}], 'total_calls') }];
+  });
+  if (baselines.length < Math.min(SEASONAL_MIN_WEEKS, weeks)) {
+    if (!lastWeek.found) return { reason: `last week: ${lastWeek.reason}` };
+    const fallback = compareWithBaseline(
+      field,
+      data,
+      lastWeek.data.rows[0] ?? {},
+      'the same window last week',
+    );
+    return 'reason' in fallback
+      ? fallback
+      : { ...fallback, note: `vs last week only: ${baselines.length} of ${weeks} weeks archived` };
+  }
+  const centre = median(baselines.map((baseline) => baseline.value));
+  if (centre === 0) return { reason: `${field} had a median of 0 over ${baselines.length} weeks` };
+  const value = (current.value - centre) / centre;
+  const spread = robustSpread(baselines.map((baseline) => baseline.value)) / centre;
+  const counts = baselines.flatMap((baseline) => (baseline.calls === undefined ? [] : [baseline.calls]));
+  // The change must clear twice the weeks' own wobble, on the side away from an alert.
+  const cleared = rule.comparison === 'above' ? value - SPREADS * spread : value + SPREADS * spread;
+  return {
+    value,
+    ...(counts.length === 0 ? {} : { calls: median(counts) }),
+    judged: { breach: cleared, recovery: value },
+    note: `vs median of ${baselines.length} weeks`,
+  };
+}
+
+/** How many robust standard deviations a seasonal change must clear beyond its threshold. */
+const SPREADS = 2;
 
 function compareWithBaseline(
   field: string,

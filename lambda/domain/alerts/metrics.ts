@@ -1,3 +1,4 @@
+import { RATE_TRIALS } from '../metric-format';
 import * as z from '../zod';
 
 /**
@@ -8,6 +9,8 @@ import * as z from '../zod';
  *   { "share": { "of": "hangup_type_distribution", "key": "by_user" } }   key / sum of the distribution
  *   { "ratio": { "numerator": "transfer_success_calls", "denominator": "attempted_transfer_calls" } }
  *   { "weekOverWeek": "total_calls" }                          (this hour − same hour last week) / last week
+ *   { "weekOverWeek": "total_calls", "weeks": 4 }              (this hour − median of the same hour of
+ *                                                              the last 4 weeks) / that median
  *   { "capacityUtilisation": true }                            peak concurrent calls / configured line capacity
  *
  * Parsed into a tagged union so the evaluator switches on `kind` instead of probing keys.
@@ -22,6 +25,9 @@ export const FieldPathSchema = z.string().check(
   }),
 );
 
+/** The most weeks a seasonal baseline reaches back: each is one archived response read per check. */
+export const MAX_BASELINE_WEEKS = 8;
+
 const METRIC_KEYS = ['share', 'ratio', 'weekOverWeek', 'capacityUtilisation'] as const;
 
 const MetricObjectSchema = z
@@ -29,11 +35,17 @@ const MetricObjectSchema = z
     share: z.optional(z.strictObject({ of: FieldPathSchema, key: z.string().check(z.minLength(1)) })),
     ratio: z.optional(z.strictObject({ numerator: FieldPathSchema, denominator: FieldPathSchema })),
     weekOverWeek: z.optional(FieldPathSchema),
+    /** weekOverWeek only: how many earlier weeks the baseline is the median of (1 = last week alone). */
+    weeks: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(MAX_BASELINE_WEEKS))),
     capacityUtilisation: z.optional(z.literal(true)),
   })
   .check(
     z.refine((metric) => METRIC_KEYS.filter((key) => metric[key] !== undefined).length === 1, {
       error: `expected exactly one of ${METRIC_KEYS.join(', ')}`,
+    }),
+    z.refine((metric) => metric.weeks === undefined || metric.weekOverWeek !== undefined, {
+      error: '"weeks" belongs to a weekOverWeek metric',
+      path: ['weeks'],
     }),
   );
 
@@ -41,7 +53,7 @@ export type Metric =
   | { readonly kind: 'field'; readonly field: string }
   | { readonly kind: 'share'; readonly of: string; readonly key: string }
   | { readonly kind: 'ratio'; readonly numerator: string; readonly denominator: string }
-  | { readonly kind: 'weekOverWeek'; readonly field: string }
+  | { readonly kind: 'weekOverWeek'; readonly field: string; readonly weeks: number }
   | { readonly kind: 'capacityUtilisation' };
 
 export const MetricSchema = z.pipe(
@@ -52,10 +64,17 @@ export const MetricSchema = z.pipe(
     if (typeof metric === 'string') return { kind: 'field', field: metric };
     if (metric.share) return { kind: 'share', ...metric.share };
     if (metric.ratio) return { kind: 'ratio', ...metric.ratio };
-    if (metric.weekOverWeek) return { kind: 'weekOverWeek', field: metric.weekOverWeek };
+    if (metric.weekOverWeek)
+      return { kind: 'weekOverWeek', field: metric.weekOverWeek, weeks: metric.weeks ?? 1 };
     return { kind: 'capacityUtilisation' };
   }),
 );
+
+/** The count a rate metric is a share of, when the response carries it (a ratio's denominator). */
+export function rateTrials(metric: Metric): string | undefined {
+  if (metric.kind === 'ratio') return metric.denominator;
+  return metric.kind === 'field' ? RATE_TRIALS[metric.field] : undefined;
+}
 
 /** A short plain-text name of the metric for messages (escape before putting it in mrkdwn). */
 export function describeMetric(metric: Metric): string {
@@ -67,7 +86,9 @@ export function describeMetric(metric: Metric): string {
     case 'ratio':
       return `${metric.numerator} / ${metric.denominator}`;
     case 'weekOverWeek':
-      return `${metric.field} vs the same hour last week`;
+      return metric.weeks === 1
+        ? `${metric.field} vs the same hour last week`
+        : `${metric.field} vs the median of the same hour in the last ${metric.weeks} weeks`;
     case 'capacityUtilisation':
       return 'peak concurrent calls / line capacity';
   }

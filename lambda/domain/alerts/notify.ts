@@ -157,8 +157,8 @@ export function isRepeatDue(
 /**
  * What is owed now, derived from the state alone: each rule's status and severity against what Slack
  * last accepted (`notified`). Nothing is remembered as "to send", so a message Slack refused stays owed
- * until a later run gets it through, and a mute window only postpones: once it closes, the difference
- * is still there. An episode that fired and resolved while nothing got through owes nothing (its
+ * until a later run gets it through, and a mute window or a snooze only postpones: the suppression
+ * stage (outgoing.ts) holds what they cover, and once they end the difference is still there. An episode that fired and resolved while nothing got through owes nothing (its
  * history entry says "resolved before it was announced").
  *
  * Fired, escalated, eased and resolved go out at the run that sees them. Reminders are for the GROUP
@@ -172,16 +172,18 @@ export function owedNotifications(
   reminders: RepeatPolicy = DEFAULT_REMINDERS,
 ): Notification[] {
   const owed: Notification[] = [];
-  const audible = rules.filter((rule) => !isMuted(rule.mute, at, timeZone));
-  for (const rule of audible) {
+  for (const rule of rules) {
     const ruleState = state.rules[rule.id];
     if (ruleState !== undefined) owed.push(...owedForRule(rule, ruleState, state.episodes));
   }
   owed.push(...owedForMonitor(state.monitor));
   // News resets the group's clock when it is delivered; the reminder waits for a run without news.
-  if (!owed.some((n) => n.kind === 'fired' || n.kind === 'escalated')) {
-    owed.push(...groupReminders(state, audible, at, reminders));
-  }
+  // A muted rule's news is held (outgoing.ts), so it is no news yet.
+  const muted = new Set(rules.filter((rule) => isMuted(rule.mute, at, timeZone)).map((rule) => rule.id));
+  const news = owed.some(
+    (n) => (n.kind === 'fired' || n.kind === 'escalated') && isRuleNotification(n) && !muted.has(n.ruleId),
+  );
+  if (!news) owed.push(...groupReminders(state, rules, at, reminders));
   return owed;
 }
 

@@ -1,5 +1,7 @@
+import { RATE_TRIALS } from '../metric-format';
 import * as z from '../zod';
-import { MetricSchema, unknownMetricNames } from './metrics';
+import type { Judged } from './evidence';
+import { MetricSchema, rateTrials, unknownMetricNames } from './metrics';
 import { countProblems, sizeProblem } from './rules-limits';
 
 /**
@@ -87,14 +89,56 @@ export type RepeatPolicy = z.infer<typeof RepeatPolicySchema>;
 export const NoDataPolicySchema = z.enum(['ignore', 'alert', 'resolve']);
 export type NoDataPolicy = z.infer<typeof NoDataPolicySchema>;
 
-/** A rolling window that ends at the check's scheduled time. */
-export const RollingWindowSchema = z.strictObject({
-  minutes: z.number().check(z.int(), z.minimum(15), z.maximum(1440)),
-});
+/**
+ * A rolling window that ends at the check's scheduled time. With `short`, the rule judges two windows
+ * that must agree (the SRE Workbook's multi-window alert): it breaches only when both the long
+ * `minutes` window and the `short` one do, so a severe drop is caught as soon as the short window
+ * shows it and a brief dip that the long window absorbs is not; it recovers when the short one has.
+ */
+export const RollingWindowSchema = z
+  .strictObject({
+    minutes: z.number().check(z.int(), z.minimum(15), z.maximum(1440)),
+    short: z.optional(z.number().check(z.int(), z.minimum(15), z.maximum(1440))),
+  })
+  .check(
+    z.refine((window) => window.short === undefined || window.short < window.minutes, {
+      error: 'must be shorter than minutes',
+      path: ['short'],
+    }),
+  );
 export type RollingWindow = z.infer<typeof RollingWindowSchema>;
 
 /** The group's reminder cadence when the file sets none: hourly, then 2 h, 4 h, capped at 8 h. */
 export const DEFAULT_REMINDERS = { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 } as const;
+
+/** The confidence of `"confidence": true`: the usual 95 % interval. */
+export const DEFAULT_CONFIDENCE = 0.95;
+
+const confidenceLevel = z.number().check(z.minimum(0.5), z.maximum(0.999));
+
+/**
+ * The confidence of a rule's Wilson bounds: `true` (95 %), one level for both directions, or one per
+ * direction (`{ "breach": 0.95, "recovery": 0.5 }`): strong evidence to raise an alert, weaker to end
+ * it, so an alert resolves within a window of healthy calls while a handful of calls still cannot
+ * raise one. At 0.5 the bound is close to the rate itself.
+ */
+export const ConfidenceSchema = z.pipe(
+  z.union(
+    [
+      z.literal(true),
+      confidenceLevel,
+      z.strictObject({ breach: confidenceLevel, recovery: confidenceLevel }),
+    ],
+    { error: 'expected true (95%), a confidence from 0.5 to 0.999, or { breach, recovery } confidences' },
+  ),
+  z.transform((confidence) =>
+    confidence === true
+      ? { breach: DEFAULT_CONFIDENCE, recovery: DEFAULT_CONFIDENCE }
+      : typeof confidence === 'number'
+        ? { breach: confidence, recovery: confidence }
+        : confidence,
+  ),
+);
 
 const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const threshold = z.optional(z.number());
@@ -119,6 +163,13 @@ export const RuleFieldsSchema = z.strictObject({
   /** Consecutive healthy runs (back past `recovery`) before a firing alert resolves. */
   recoveryRuns: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(96)), 1),
   minCalls: z._default(z.number().check(z.int(), z.minimum(0)), 0),
+  /**
+   * Judge the rate's Wilson confidence bound instead of the raw rate: breach only when even the bound
+   * least in favour of an alert is beyond the threshold, recover only when the bound least in favour
+   * of recovery is back past `recovery` (0.95 = a 95 % interval; `true` = 0.95). Needs a rate whose
+   * count is known.
+   */
+  confidence: z.optional(ConfidenceSchema),
   noData: z._default(NoDataPolicySchema, 'ignore'),
   mute: z._default(z.array(MuteWindowSchema), []),
   runbook: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
@@ -240,6 +291,15 @@ export function checkRuleConsistency(rule: RuleFields, ctx: z.core.$RefinementCt
       });
     }
   }
+  if (rule.confidence !== undefined && rateTrials(rule.metric) === undefined) {
+    issue(
+      'confidence',
+      `needs a rate whose count of calls is in the response (${Object.keys(RATE_TRIALS).join(', ')}, or a ratio)`,
+    );
+  }
+  if (rule.window?.short !== undefined && rule.metric.kind === 'weekOverWeek') {
+    issue('window', 'a weekOverWeek metric compares one window with its baseline: drop "short"');
+  }
   if (rule.metric.kind === 'capacityUtilisation' && rule.scope !== 'latest-offline-day') {
     issue('scope', 'capacityUtilisation reads the offline daily peak: use scope "latest-offline-day"');
   }
@@ -343,15 +403,17 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * The next severity of a firing alert, or 'resolved'. Escalation is immediate (worse news should
- * not wait); easing and resolving need the value back past the hysteresis points.
+ * not wait); easing and resolving need the value back past the hysteresis points. With judged
+ * figures (confidence bounds, two windows) escalation judges `breach` and easing `recovery`.
  */
 export function nextFiringSeverity(
   rule: Thresholds,
-  value: number,
+  value: number | Judged,
   current: Severity,
 ): Severity | 'resolved' {
-  if (isBackPast(rule, value, rule.recovery)) return 'resolved';
-  if (rule.crit !== undefined && isBeyond(rule, value, rule.crit)) return 'crit';
-  if (current === 'crit' && !isBackPast(rule, value, critRelease(rule))) return 'crit';
+  const { breach, recovery } = typeof value === 'number' ? { breach: value, recovery: value } : value;
+  if (isBackPast(rule, recovery, rule.recovery)) return 'resolved';
+  if (rule.crit !== undefined && isBeyond(rule, breach, rule.crit)) return 'crit';
+  if (current === 'crit' && !isBackPast(rule, recovery, critRelease(rule))) return 'crit';
   return rule.warn !== undefined ? 'warn' : 'crit';
 }

@@ -1,4 +1,5 @@
 import { dayRows, numberOrUndefined } from '../digest/day-data';
+import { formatUtcOffset, parseWallClock, wallClockInstants, zoneOffsetMs } from '../local-time';
 import type { Distribution, StatisticsResponse } from '../statistics-schema';
 import {
   CALL_FIGURES,
@@ -66,9 +67,16 @@ export function curateDay(response: StatisticsResponse, date: string, source: Cu
     ...sourceFields,
   });
 
+  // The n-th row of a local hour is its n-th occurrence: on a fall-back day AIRUDDER lists the
+  // repeated hour twice, the earlier (summer-time) one first.
+  const seen = new Map<number, number>();
   const hourly = (response.data.realtime?.hourly?.data_list ?? []).flatMap((row) => {
     const hour = hourOf(row.time, date);
-    return hour === undefined ? [] : [record('hourly', { ...row, date, hour, ...sourceFields })];
+    if (hour === undefined) return [];
+    const occurrence = seen.get(hour) ?? 0;
+    seen.set(hour, occurrence + 1);
+    const start = hourStart(date, hour, occurrence, source.timeZone);
+    return [record('hourly', { ...row, date, hour, ...start, ...sourceFields })];
   });
 
   const distributions: Array<[DistributionKind, Distribution | null | undefined]> = [
@@ -130,6 +138,36 @@ function hourOf(time: string, date: string): number | undefined {
   if (!match || match[1] !== date) return undefined;
   const hour = Number(match[2]);
   return hour <= 23 ? hour : undefined;
+}
+
+/**
+ * The UTC start of the `occurrence`-th local hour `hour` of `date`, and the zone's offset then;
+ * nothing (null columns) for an hour the clocks skipped or a zone the archive did not record.
+ */
+function hourStart(
+  date: string,
+  hour: number,
+  occurrence: number,
+  timeZone: string,
+): { hour_start_utc: string; utc_offset: string } | undefined {
+  const clock = parseWallClock(`${date} ${String(hour).padStart(2, '0')}:00:00`);
+  if (clock === undefined || !isKnownZone(timeZone)) return undefined;
+  const instant = wallClockInstants(clock, timeZone)[occurrence];
+  if (instant === undefined) return undefined;
+  return {
+    hour_start_utc: `${instant.toISOString().slice(0, 19)}Z`,
+    utc_offset: formatUtcOffset(zoneOffsetMs(instant, timeZone)),
+  };
+}
+
+function isKnownZone(timeZone: string): boolean {
+  if (timeZone === '') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The ratings "1".."5" of satisfied_distribution, without the rates AIRUDDER mixes into it. */

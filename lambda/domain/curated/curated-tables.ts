@@ -101,8 +101,14 @@ export const TABLE_COLUMNS: Readonly<Record<CuratedTable, readonly Column[]>> = 
   ],
   hourly: [
     col('date', 'string', 'Account-local date, YYYY-MM-DD'),
-    col('hour', 'bigint', 'Local hour 0–23 (twice the same on the day clocks go back)'),
+    col('hour', 'bigint', 'Local hour 0–23 (twice the same on the day clocks go back: see hour_start_utc)'),
     col('time', 'string', "AIRUDDER's label, 'YYYY-MM-DD HH:00:00' local"),
+    col(
+      'hour_start_utc',
+      'string',
+      "Start of the hour as a UTC instant, 'YYYY-MM-DDTHH:mm:ssZ': distinct for the two hours of a fall-back day; null for an hour the clocks skipped",
+    ),
+    col('utc_offset', 'string', "The account zone's UTC offset in that hour, e.g. '+07:00', '-04:00'"),
     ...CALL_FIGURES,
     ...SOURCE_COLUMNS,
   ],

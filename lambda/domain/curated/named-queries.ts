@@ -2,7 +2,10 @@
  * Saved queries over the curated tables: the stack installs them as Athena named queries, and
  * `airudder-monitor sql --named <name>` runs the same text in DuckDB. They keep to SQL both engines
  * accept (tests run each in DuckDB): identifiers that are also keywords in double quotes, dates
- * compared as 'YYYY-MM-DD' strings, casts spelled out, no engine-specific functions.
+ * compared as 'YYYY-MM-DD' strings, casts spelled out, no engine-specific functions. A division
+ * that should give a fraction casts to DOUBLE and guards the divisor with NULLIF: Athena divides
+ * integers as integers and fails on zero (`sql` divides like Athena too, but the text should not
+ * depend on that); a test runs every query under both rules and compares.
  */
 
 export interface NamedQuery {
@@ -57,6 +60,18 @@ FROM (
 ) ranked
 WHERE story_rank <= 5
 ORDER BY week_start, story_rank`,
+  },
+  {
+    name: 'transfer-success-per-week',
+    description:
+      'Transfers attempted and picked up per week, and the share picked up (a fraction in both engines: the division is cast).',
+    sql: `SELECT CAST(CAST(date_trunc('week', CAST("date" AS DATE)) AS DATE) AS VARCHAR) AS week_start,
+       SUM(attempted_transfer_calls) AS attempted,
+       SUM(transfer_success_calls) AS succeeded,
+       ROUND(CAST(SUM(transfer_success_calls) AS DOUBLE) / NULLIF(SUM(attempted_transfer_calls), 0), 4) AS success_rate
+FROM daily
+GROUP BY CAST(CAST(date_trunc('week', CAST("date" AS DATE)) AS DATE) AS VARCHAR)
+ORDER BY week_start`,
   },
 ] as const satisfies readonly NamedQuery[];
 

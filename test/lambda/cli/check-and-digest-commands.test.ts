@@ -176,6 +176,26 @@ describe('airudder-monitor check / digest', () => {
     expect(second.stdout).toMatch(/degraded/i);
   });
 
+  it('digest inside the claim of a run that died fails (exit 1) naming the holder, instead of exiting 0', async () => {
+    // #22 finding 10: the retry found the date claimed, said "another run is posting" and exited 0.
+    await mkdir(join(dir, 'dead-claim', 'digest'), { recursive: true });
+    const until = new Date(clock.getTime() + 10 * 60_000).toISOString();
+    await writeFile(
+      join(dir, 'dead-claim', 'digest', '2025-11-11.json'),
+      JSON.stringify({
+        date: '2025-11-11',
+        status: 'claimed',
+        posts: 0,
+        claim: { runId: 'dead-run', at: clock.toISOString(), until },
+      }),
+    );
+    const result = await run(['digest'], { RUN_DEADLINE_MS: '2000' }, 'dead-claim');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /digest failed: the digest for 2025-11-11 is claimed by run dead-run until 2025-11-12T01:40:00\.000Z; not posted by this run/,
+    );
+  });
+
   it('digest without a webhook prints the message as text with a Block Kit Builder link, once per date', async () => {
     const first = await run(['digest', '--date', '2025-11-10']);
     expect(first.code).toBe(0);
@@ -258,5 +278,66 @@ describe('airudder-monitor check / digest', () => {
     const result = await run(['check'], { RULES_FILE: join(dir, 'missing.json') });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/RULES_FILE .*missing\.json cannot be read \(ENOENT\)/);
+  });
+});
+
+describe('airudder-monitor check --explain', () => {
+  // Transfers fail all morning on 2025-11-12 (Jakarta, UTC+7); the stand-in has the whole day.
+  const incident = {
+    start: '2025-11-12 00:00:00',
+    end: '2025-11-12 12:00:00',
+    effect: 'transfer-failure' as const,
+    severity: 1,
+  };
+  const localHour = (hour: number) => new Date(Date.UTC(2025, 10, 12, hour - 7));
+  let standIn: StandIn;
+  let dir: string;
+  beforeAll(async () => {
+    standIn = await startTestStandIn({ now: () => new Date('2025-11-12T16:00:00Z'), incidents: [incident] });
+    dir = await mkdtemp(join(tmpdir(), 'cli-explain-'));
+  });
+  afterAll(async () => {
+    await standIn.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const job = (argv: string[], hour: number) =>
+    runTestCli(argv, {
+      baseUrl: standIn.url,
+      archiveDir: join(dir, 'archive'),
+      env: { LOG_LEVEL: 'WARN' },
+      now: () => new Date(localHour(hour).getTime() - 60_000),
+    });
+
+  it('says per rule what was held and why: the alert a snooze holds, named with the snooze', async () => {
+    // Prepare: every rule snoozed for the day
+    expect((await job(['snooze', 'all', '--for', '1d', '--reason', 'carrier maintenance'], 1)).code).toBe(0);
+    // Act: hourly checks until the transfer alert would have fired
+    let explained: Awaited<ReturnType<typeof job>> | undefined;
+    for (let hour = 1; hour <= 12 && explained === undefined; hour++) {
+      const result = await job(['check', '--at', localHour(hour).toISOString(), '--explain'], hour);
+      expect(result.code, result.stderr).toBe(0);
+      if (/held fired/.test(result.stdout)) explained = result;
+    }
+    // Assess: nothing sent; the transfer rule held by the snooze, the others owed nothing
+    expect(explained?.stdout).toMatch(/^Sent: nothing\.$/m);
+    expect(explained?.stdout).toMatch(
+      /^ {2}transfer-success-rate +held fired: snoozed \(all\) until 2025-11-1\dT\S+: carrier maintenance$/m,
+    );
+    expect(explained?.stdout).toMatch(/^ {2}monitor +nothing owed$/m);
+  });
+
+  it('gives the same answer in --json, per rule and for the monitor', async () => {
+    const result = await job(['check', '--at', localHour(13).toISOString(), '--explain', '--json'], 13);
+    const document = JSON.parse(result.stdout) as {
+      explain: Array<{ target: string; sent: string[]; held: Array<{ kind: string; why: string }> }>;
+    };
+    expect(document.explain.map((entry) => entry.target)).toContain('monitor');
+    expect(document.explain.find((entry) => entry.target === 'monitor')).toEqual({
+      target: 'monitor',
+      sent: [],
+      held: [],
+    });
+    const transfer = document.explain.find((entry) => entry.target === 'transfer-success-rate');
+    expect(transfer?.sent).toEqual([]);
   });
 });

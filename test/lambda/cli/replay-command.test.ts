@@ -100,8 +100,11 @@ describe('airudder-monitor replay, over a month archived by backfill', () => {
       /Replayed 11 days: 264 hourly evaluations \(263 derived, 1 from archived checks\); notifications: 1 fired, \d+ repeat, 1 resolved; 0 messages posted\./,
     );
     // The noise report: one episode, detected one hourly evaluation after its first breach.
-    expect(result.stdout).toMatch(/^transfer-success-rate +\d+ +[\d.]+ +[\d.]+ +1 +60 min +\d+ min$/m);
-    expect(result.stdout).toMatch(/^agent-reception-rate +0 +0 +0 +0 +— +—$/m);
+    // messages, per day, alert-hours, 1 episode, messages per episode, 0 at night, detection, resolution
+    expect(result.stdout).toMatch(
+      /^transfer-success-rate +(\d+) +[\d.]+ +[\d.]+ +1 +\1 +0 +60 min \/ 60 min +\d+ min$/m,
+    );
+    expect(result.stdout).toMatch(/^agent-reception-rate +0 +0 +0 +0 +— +0 +— \/ — +—$/m);
     expect(result.stdout).toContain(
       'Rolling windows: 0 from archived checks, 264 derived from hourly rows, 0 missing',
     );

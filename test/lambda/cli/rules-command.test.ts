@@ -359,7 +359,7 @@ describe('rules validate and push refuse what would silence the monitor, or cost
     [
       'an object over 256 KiB',
       () => ({ ...defaultRules, $schema: 'x'.repeat(300 * 1024) }),
-      /file: \d+ bytes; at most 262144 are allowed/,
+      /file: (\d+ bytes|larger than 262144 bytes); at most 262144 are allowed/,
     ],
     [
       'more than 100 rules',
@@ -380,6 +380,18 @@ describe('rules validate and push refuse what would silence the monitor, or cost
           })),
         ),
       /field rules: 5 distinct window lengths \(each is one more AIRUDDER call and archived object per check\); at most 4 are allowed/,
+    ],
+    [
+      'more than 4 distinct windows counting two-window rules’ short ones',
+      () =>
+        withRules((rules) =>
+          [{ minutes: 60, short: 15 }, { minutes: 45, short: 30 }, { minutes: 90 }].map((window, index) => ({
+            ...rules[0],
+            id: `window-${index}`,
+            window,
+          })),
+        ),
+      /field rules: 5 distinct window lengths/,
     ],
   ])('refuses %s with exit 2, naming the limit', async (name, content, problem) => {
     const file = await write(name.replace(/\W+/g, '-'), content());

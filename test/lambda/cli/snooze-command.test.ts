@@ -107,7 +107,7 @@ describe('snooze, over a day of hourly checks', () => {
       {
         hour: until,
         text: expect.stringMatching(
-          /^⏰ Snooze of transfer-success-rate \(carrier maintenance\) ended at 2025-11-12 \d\d:00; still firing: Transfer success rate (WARN|CRIT)/,
+          /^⏰ Snooze of Transfer success rate \(carrier maintenance\) ended at 2025-11-12 \d\d:00 · .*: [🟠🔴] Transfer success rate \d/u,
         ),
       },
     ]);

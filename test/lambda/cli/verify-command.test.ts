@@ -119,17 +119,21 @@ describe('airudder-monitor verify, on a folder archive', () => {
       `PROBLEM ${stripped}: metadata incomplete: missing time-zone`,
       'PROBLEM raw/day/2025-11-05/notes.txt: not a raw archive key (raw/<check|day|fetch>/<date>/<refUTC>_<start>_<end>.json)',
     ]);
-    // The curated tables derived from the changed and the deleted day no longer match raw.
+    // The curated tables derived from the changed and the deleted day no longer match raw, nor do
+    // those of the day whose raw lost its time-zone (daily's time_zone, hourly's UTC hour starts).
     const curated = lines.filter((line) => line.startsWith('PROBLEM curated/'));
-    expect(curated).toHaveLength(7);
+    expect(curated).toHaveLength(8);
+    expect(curated).toContain(
+      `PROBLEM curated/hourly/date=2025-11-03/hourly.ndjson: line 1, hour_start_utc: "2025-11-02T17:00:00Z" where ${stripped} gives null`,
+    );
     expect(curated).toContain(
       `PROBLEM curated/daily/date=2025-11-02/daily.ndjson: line 1: source_sha256 ${recorded} is not the sha256 of ${changed} (${sha256Hex(tampered)})`,
     );
     expect(curated).toContain(
       'PROBLEM curated/hourly/date=2025-11-04/hourly.ndjson: no valid whole-day response under raw/day/2025-11-04/ to derive it from',
     );
-    expect(result.stdout).toMatch(/Verified 4 raw objects .*: 11 problems \(1 missing day\), 0 notes\./);
-    expect(result.stderr).toMatch(/verify failed: 11 problems in the archive/);
+    expect(result.stdout).toMatch(/Verified 4 raw objects .*: 12 problems \(1 missing day\), 0 notes\./);
+    expect(result.stderr).toMatch(/verify failed: 12 problems in the archive/);
   });
 
   it('reports a day whose only responses are invalid as a problem, exit 1, until backfill fetches it again', async () => {

@@ -455,11 +455,18 @@ describe('the Lambda handler, end to end', () => {
       deadLetters: [],
       result: expect.objectContaining({ outcome: 'not configured' }),
     });
-    expect(logs).toHaveLength(1);
-    expect(JSON.parse(logs[0]!)).toMatchObject({
-      level: 'WARN',
-      message: expect.stringMatching(/^Monitor not configured/),
-    });
+    // One line at the level a deployment logs at (INFO); DEBUG adds the GetSecretValue request.
+    const logged = logs.map((line) => JSON.parse(line) as { level: string; message: string });
+    expect(logged.filter((line) => line.level !== 'DEBUG')).toEqual([
+      expect.objectContaining({ level: 'WARN', message: expect.stringMatching(/^Monitor not configured/) }),
+    ]);
+    expect(logged.filter((line) => line.level === 'DEBUG')).toEqual([
+      expect.objectContaining({
+        message: 'HTTP request',
+        service: 'secrets-manager',
+        operation: 'GetSecretValue',
+      }),
+    ]);
     expect(metrics).toEqual([['check', 'NotConfigured', 1]]);
     expect(s3.objects.size).toBe(0);
     expect(standIn.requests.length).toBe(requestsBefore);

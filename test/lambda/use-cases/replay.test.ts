@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
 import { loadRules } from '../../../lambda/adapters/rules/load-rules';
+import { RuleSchema } from '../../../lambda/domain/alerts/rules';
 import type { ObjectStore } from '../../../lambda/domain/object-store';
 import { daySoFarWindow, rollingWindow, wholeDayWindow } from '../../../lambda/domain/query-window';
 import { silentLogger } from '../../../lambda/shared/logger';
@@ -129,5 +130,42 @@ describe('replay over an archive with a check and its window every hour', () => 
     expect(times.length).toBeGreaterThan(1);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(events.at(-1)?.kind).toBe('digest');
+  });
+
+  it('reports each rule in the detection benchmark’s columns: delays, messages per episode, alerts at night', async () => {
+    // Prepare: a rule that breaches from the first hour of the day (any call at all), two runs pending
+    const rule = RuleSchema.parse({
+      id: 'any-calls',
+      title: 'Any calls',
+      metric: 'total_calls',
+      scope: 'day-so-far',
+      comparison: 'above',
+      warn: 0,
+      pendingRuns: 2,
+    });
+    // Act
+    const result = await replay(
+      {
+        store: createFolderObjectStore(dir),
+        rules: [rule],
+        timeZone: TEST_ZONE,
+        lineCapacity: undefined,
+        topN: 5,
+      },
+      { from: DATE, to: DATE },
+    );
+    // Assess: breached at 01:00, fired at 02:00 (night), never resolved; one episode
+    expect(result.noise).toEqual([
+      expect.objectContaining({
+        ruleId: 'any-calls',
+        episodes: 1,
+        nightAlerts: 1,
+        detectionMedianMinutes: 60,
+        detectionP90Minutes: 60,
+      }),
+    ]);
+    const [noise] = result.noise;
+    expect(noise?.messagesPerEpisode).toBe(noise?.messages);
+    expect(noise?.resolutionMedianMinutes).toBeUndefined();
   });
 });

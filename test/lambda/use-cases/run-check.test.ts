@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
 import type { Notification } from '../../../lambda/domain/alerts/notify';
+import { RuleSchema } from '../../../lambda/domain/alerts/rules';
 import { ALERT_STATE_KEY, AlertStateSchema } from '../../../lambda/domain/alerts/state';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
 import { readDocument } from '../../../lambda/use-cases/json-document';
@@ -85,6 +86,57 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
     expect(JSON.stringify(slack.received.at(-1))).toMatch(/RESOLVED|resolved/);
   });
 
+  it('does not send a fired alert twice when the run delivering it runs on a host 10 minutes slow (claims use S3 time)', async () => {
+    // Prepare: a check fires the alert on a host whose clock is 10 minutes slow; while its Slack call
+    // is in flight, a check on a host with the right time runs the next quarter-hour
+    const slow = () => Date.now() - 600_000;
+    const shared = 'slow-claimer';
+    clock = localHour(8);
+    const warmup = createS3ObjectStore(s3.client, s3.bucket, shared);
+    await runCheck(
+      await checkDeps({ standInUrl: standIn.url, slackUrl: slack.url, store: warmup, runId: 'w' }),
+      {
+        scheduledTime: localHour(8),
+      },
+    );
+    const before = slack.received.length;
+    const quarterPast = new Date(localHour(9).getTime() + 15 * 60_000);
+    const onTime = await checkDeps({
+      standInUrl: standIn.url,
+      slackUrl: slack.url,
+      store: warmup,
+      runId: 'on-time',
+    });
+    let overlapping: CheckOutcome | undefined;
+    const slowDeps = await checkDeps({
+      standInUrl: standIn.url,
+      slackUrl: slack.url,
+      store: createS3ObjectStore(s3.client, s3.bucket, shared, { now: slow }),
+      runId: 'slow',
+      clock: () => new Date(slow()),
+    });
+    const slowSlack = slowDeps.notifier;
+    clock = localHour(9);
+    // Act
+    const first = await runCheck(
+      {
+        ...slowDeps,
+        notifier: {
+          send: async (message) => {
+            clock = quarterPast;
+            overlapping = await runCheck(onTime, { scheduledTime: quarterPast });
+            await slowSlack.send(message);
+          },
+        },
+      },
+      { scheduledTime: localHour(9) },
+    );
+    // Assess: the slow run sent the fired alert; the overlapping run left it to the slow run's claim
+    expect(first.outcome === 'evaluated' && first.sent.map((n) => n.kind)).toEqual(['fired']);
+    expect(overlapping?.outcome === 'evaluated' && overlapping.sent).toEqual([]);
+    expect(slack.received.length - before).toBe(1);
+  });
+
   it('changes nothing and sends nothing when the same scheduled time runs again', async () => {
     const store = createS3ObjectStore(s3.client, s3.bucket, 'repeat');
     clock = localHour(9);
@@ -106,6 +158,62 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
     expect(slack.received.length).toBe(posts);
     expect(await store.list('')).toEqual(keys);
     expect((await store.get(ALERT_STATE_KEY))?.version).toBe(state?.version);
+  });
+
+  it('fetches and archives both windows of a two-window rule, and reads four weeks back for a seasonal baseline', async () => {
+    // Prepare: a store that records what the check reads; a two-window rule and a seasonal one
+    const inner = createS3ObjectStore(s3.client, s3.bucket, 'evidence');
+    const reads: string[] = [];
+    const store = {
+      ...inner,
+      get: (key: string) => {
+        reads.push(key);
+        return inner.get(key);
+      },
+    };
+    const rules = [
+      RuleSchema.parse({
+        id: 'transfer-fast',
+        title: 'Transfer success rate',
+        metric: 'transfer_success_rate',
+        window: { minutes: 30, short: 15 },
+        comparison: 'below',
+        confidence: { breach: 0.9, recovery: 0.5 },
+        warn: 0.8,
+        recovery: 0.8,
+      }),
+      RuleSchema.parse({
+        id: 'volume-seasonal',
+        title: 'Volume',
+        metric: { weekOverWeek: 'total_calls', weeks: 4 },
+        window: { minutes: 60 },
+        comparison: 'above',
+        warn: 1,
+      }),
+    ];
+    clock = localHour(10);
+    const deps = await checkDeps({ standInUrl: standIn.url, slackUrl: slack.url, store, runId: 'evidence' });
+    // Act
+    const outcome = await runCheck({ ...deps, rules }, { scheduledTime: localHour(10) });
+    // Assess: one call and one archived object per window length, shortest first
+    if (outcome.outcome !== 'evaluated') throw new Error('the check did not evaluate');
+    expect(outcome.windows.map((archived) => archived.key)).toEqual([
+      'raw/window/2025-11-11/20251111T030000Z_20251111T094500_20251111T100000.json',
+      'raw/window/2025-11-11/20251111T030000Z_20251111T093000_20251111T100000.json',
+      'raw/window/2025-11-11/20251111T030000Z_20251111T090000_20251111T100000.json',
+    ]);
+    // The 60-minute window of the same time one, two, three and four weeks earlier
+    expect(reads.filter((key) => key.startsWith('raw/window/'))).toEqual(
+      ['2025-11-04', '2025-10-28', '2025-10-21', '2025-10-14'].map(
+        (date) =>
+          `raw/window/${date}/${date.replaceAll('-', '')}T030000Z_${date.replaceAll('-', '')}T090000_${date.replaceAll('-', '')}T100000.json`,
+      ),
+    );
+    const fast = outcome.results.find((result) => result.ruleId === 'transfer-fast');
+    expect(fast?.measurement).toMatchObject({
+      kind: 'value',
+      window: expect.stringMatching(/^last 15 min; 30 min: /),
+    });
   });
 
   it('reads only the earlier responses a rule in use needs: with the shipped rules and no line capacity, no listing at all', async () => {

@@ -51,9 +51,13 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     await Promise.all([standIn.close(), slack.close(), s3.close()]);
   });
 
-  const deps = (store: ObjectStore, runId: string, alerts: FiredAlert[] = []): DigestDeps => ({
+  /**
+   * A run at `now`, on a store whose clock says `now` too: claims are judged by the store's time, so
+   * moving a run in time moves the store's clock with it.
+   */
+  const deps = (store: ObjectStore, runId: string, alerts: FiredAlert[] = [], now = MORNING): DigestDeps => ({
     source: testClient(standIn.url).client,
-    store,
+    store: { ...store, now: () => now },
     logger: silentLogger,
     notifier: createWebhookNotifier({
       url: slack.url,
@@ -65,7 +69,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     timeZone: TEST_ZONE,
     topN: 5,
     runId,
-    now: () => MORNING,
+    now: () => now,
     dayAlerts: async () => ({ fired: alerts, snoozes: [] }),
   });
 
@@ -83,7 +87,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     const second = await runDigest(deps(store, 'b'), { scheduledTime: MORNING });
 
     expect(first).toMatchObject({ outcome: 'posted', date: '2025-11-11' });
-    expect(second).toEqual({ outcome: 'already-posted', date: '2025-11-11', caughtUp: [] });
+    expect(second).toEqual({ outcome: 'already-posted', date: '2025-11-11', caughtUp: [], missed: [] });
     const posted = slack.received.slice(before);
     expect(posted).toHaveLength(1);
     expect(checkBlockKitLimits(posted[0]!)).toEqual([]);
@@ -208,7 +212,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     /** A run as the scheduler starts it at `at`, on the stand-in whose clock is `at` too. */
     const runAt = (store: ObjectStore, runId: string, at: Date, notifier?: DigestDeps['notifier']) => {
       clock = at;
-      const base = { ...deps(store, runId), source: testClient(movingStandIn.url).client, now: () => at };
+      const base = { ...deps(store, runId, [], at), source: testClient(movingStandIn.url).client };
       return runDigest(notifier ? { ...base, notifier } : base, { scheduledTime: at });
     };
     const recordOf = async (store: ObjectStore, date: string) =>
@@ -271,7 +275,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       const before = slack.received.length;
       // Act: a retry within the claim timeout, then the next morning's run
       const early = await runDigest(
-        { ...deps(store, 'early'), now: () => new Date(MORNING.getTime() + CLAIM_TTL_MS / 2) },
+        deps(store, 'early', [], new Date(MORNING.getTime() + CLAIM_TTL_MS / 2)),
         { scheduledTime: MORNING },
       );
       const next = await runAt(store, 'next', NEXT_MORNING);
@@ -298,12 +302,58 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       expect(next).toMatchObject({ outcome: 'posted', date: '2025-11-12' });
     });
 
+    const writeRecord = (store: ObjectStore, date: string, record: Record<string, unknown>) =>
+      store.replace(digestRecordKey(date), Buffer.from(JSON.stringify({ date, posts: 0, ...record })), {
+        contentType: 'application/json',
+        metadata: {},
+        expectedVersion: undefined,
+      });
+
+    it('catches up a date whose run never created a record, like a failed one', async () => {
+      // #22 finding 10: a date whose run never started had no record, and no later run posted it.
+      const store = createS3ObjectStore(s3.client, s3.bucket, 'no-record');
+      await writeRecord(store, '2025-11-10', { status: 'posted', posts: 1 });
+      const before = slack.received.length;
+      const next = await runAt(store, 'next', NEXT_MORNING);
+      expect(next).toMatchObject({ outcome: 'posted', date: '2025-11-12', missed: [] });
+      expect(next.caughtUp).toMatchObject([{ outcome: 'posted', date: '2025-11-11' }]);
+      expect(slack.received.slice(before).map((message) => message.text.slice(0, 23))).toEqual([
+        'Robot digest Tue 11 Nov',
+        'Robot digest Wed 12 Nov',
+      ]);
+    });
+
+    it('says once, in one message, which dates are too old to catch up', async () => {
+      // #22 finding 10: after a long Slack outage the oldest dates stayed "failed" without a word.
+      const store = createS3ObjectStore(s3.client, s3.bucket, 'missed');
+      await writeRecord(store, '2025-11-03', { status: 'failed', lastError: 'Slack 503' });
+      // 2025-11-04: no record at all (its run never started)
+      await writeRecord(store, '2025-11-05', {
+        status: 'claimed',
+        claim: { runId: 'died', at: '2025-11-05T01:30:00.000Z' },
+      });
+      for (const day of ['2025-11-06', '2025-11-07', '2025-11-08', '2025-11-09', '2025-11-10', '2025-11-11'])
+        await writeRecord(store, day, { status: 'posted', posts: 1 });
+      const before = slack.received.length;
+      const next = await runAt(store, 'next', NEXT_MORNING);
+      const again = await runAt(store, 'again', NEXT_MORNING);
+      expect(next).toMatchObject({ outcome: 'posted', date: '2025-11-12', caughtUp: [] });
+      expect(next.missed).toEqual(['2025-11-03', '2025-11-04', '2025-11-05']);
+      expect(again).toMatchObject({ outcome: 'already-posted', missed: [] });
+      const texts = slack.received.slice(before).map((message) => message.text);
+      expect(texts).toEqual([
+        expect.stringMatching(/^Robot digest Wed 12 Nov/),
+        expect.stringMatching(/^⚠️ Daily digests never posted: 2025-11-03, 2025-11-04, 2025-11-05\. /),
+      ]);
+      expect(await recordOf(store, '2025-11-04')).toMatchObject({ status: 'missed' });
+    });
+
     it('posts a claim older than the timeout when rerun for the same date', async () => {
       const store = createS3ObjectStore(s3.client, s3.bucket, 'stale-claim');
       await writeClaim(store, 'dead');
       const later = new Date(MORNING.getTime() + CLAIM_TTL_MS);
       await expect(
-        runDigest({ ...deps(store, 'retry'), now: () => later }, { scheduledTime: MORNING }),
+        runDigest(deps(store, 'retry', [], later), { scheduledTime: MORNING }),
       ).resolves.toMatchObject({ outcome: 'posted', date: '2025-11-11' });
     });
   });
@@ -315,14 +365,10 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     await writeClaim(store, 'dead', new Date(deadline.getTime() + CLAIM_GRACE_MS));
     const at = (ms: number) => () => new Date(deadline.getTime() + ms);
     // Act: a rerun within the grace, then one just after it (long before CLAIM_TTL_MS)
-    const within = await runDigest(
-      { ...deps(store, 'within'), now: at(CLAIM_GRACE_MS - 1) },
-      { scheduledTime: MORNING },
-    );
-    const after = await runDigest(
-      { ...deps(store, 'after'), now: at(CLAIM_GRACE_MS) },
-      { scheduledTime: MORNING },
-    );
+    const within = await runDigest(deps(store, 'within', [], at(CLAIM_GRACE_MS - 1)()), {
+      scheduledTime: MORNING,
+    });
+    const after = await runDigest(deps(store, 'after', [], at(CLAIM_GRACE_MS)()), { scheduledTime: MORNING });
     // Assess
     expect(within).toMatchObject({ outcome: 'in-progress' });
     expect(after).toMatchObject({ outcome: 'posted', date: '2025-11-11' });

@@ -56,6 +56,13 @@ describe('createFolderObjectStore', () => {
     expect(await store.list('nothing/')).toEqual([]);
   });
 
+  it("tells the folder's time (its latest write's modification time), even on a host whose clock is 10 minutes slow", async () => {
+    const store = createFolderObjectStore(dir, '', { now: () => Date.now() - 600_000 });
+    expect(store.now?.()).toBeUndefined();
+    await store.replace('state/x.json', Buffer.from('{}'), { ...json, expectedVersion: undefined });
+    expect(Math.abs((store.now?.()?.getTime() ?? 0) - Date.now())).toBeLessThan(1_000);
+  });
+
   it('returns undefined for a missing key', async () => {
     expect(await createFolderObjectStore(dir).get('raw/missing.json')).toBeUndefined();
   });

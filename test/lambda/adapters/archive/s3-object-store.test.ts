@@ -45,6 +45,21 @@ describe('createS3ObjectStore over the wire (S3 emulator)', () => {
     expect(store.describe('raw/a.json')).toBe(`s3://${s3.bucket}/monitor/raw/a.json`);
   });
 
+  it("tells S3's time, from the Date of its answers, even on a host whose clock is 10 minutes slow", async () => {
+    // Prepare: this host's clock 10 minutes behind the emulator's (the real one)
+    const slow = () => Date.now() - 600_000;
+    const store = createS3ObjectStore(s3.client, s3.bucket, 'clock', { now: slow });
+    expect(store.now?.()).toBeUndefined();
+    // Act: a read of a missing object (404) is an answer too; then a write
+    await store.get('state/missing.json');
+    const afterMiss = store.now?.()?.getTime();
+    await store.replace('state/x.json', Buffer.from('{}'), { ...json, expectedVersion: undefined });
+    // Assess: S3's time (its Date header is to the second), not the slow clock
+    for (const told of [afterMiss, store.now?.()?.getTime()]) {
+      expect(Math.abs((told ?? 0) - Date.now())).toBeLessThan(3_000);
+    }
+  });
+
   it('lists keys relative to the prefix, across pages', async () => {
     // Prepare: pages of 2 keys (S3 sends up to 1,000), so 5 keys take 3 ListObjectsV2 pages
     let pages = 0;

@@ -4,9 +4,10 @@ import { generateStatisticsBody, type StatisticsQuery } from '../../../../dev/st
 import { type Evaluation, evaluateRules } from '../../../../lambda/domain/alerts/evaluate';
 import type { Notification } from '../../../../lambda/domain/alerts/notify';
 import { markNotified } from '../../../../lambda/domain/alerts/notify';
+import { outgoing } from '../../../../lambda/domain/alerts/outgoing';
 import { buildAlertMessage } from '../../../../lambda/domain/alerts/render';
 import { RepeatPolicySchema, type Rule, RuleSchema } from '../../../../lambda/domain/alerts/rules';
-import { type AlertState, emptyAlertState } from '../../../../lambda/domain/alerts/state';
+import { type AlertState, emptyAlertState, type RuleState } from '../../../../lambda/domain/alerts/state';
 import { checkBlockKitLimits } from '../../../../lambda/domain/slack/block-kit-limits';
 import type { SlackMessage } from '../../../../lambda/domain/slack/slack-message';
 import {
@@ -78,6 +79,8 @@ export interface Step {
   /** Rolling-window responses by minutes (this run, and the same time a week earlier). */
   readonly windows?: ReadonlyMap<number, StatisticsResponse>;
   readonly lastWeekWindows?: ReadonlyMap<number, StatisticsResponse>;
+  /** The same, two, three… weeks earlier (seasonal baselines). */
+  readonly olderWeekWindows?: ReadonlyArray<ReadonlyMap<number, StatisticsResponse>>;
   /** Default true: Slack accepted the message (markNotified is applied). */
   readonly delivered?: boolean;
 }
@@ -122,7 +125,8 @@ export function simulate(
     });
     if (evaluation.outcome !== 'evaluated') throw new Error(`run ${index} was not evaluated`);
     state = evaluation.state;
-    const { notifications } = evaluation;
+    // What a check sends: the owed notifications the suppression stage lets through (mute windows).
+    const { send: notifications } = outgoing(state, evaluation.notifications, at, { rules, timeZone });
     if (notifications.length > 0) {
       expectWithinBlockKitLimits(buildAlertMessage(notifications, { at, timeZone }));
       if (step.delivered ?? true) state = markNotified(state, notifications, at);
@@ -137,3 +141,18 @@ export const rates = (...values: ReadonlyArray<number | 'no-data'>): Step[] =>
   values.map((value) => ({
     statistics: value === 'no-data' ? withoutRealtime() : withTotal({ transfer_success_rate: value }),
   }));
+
+/** A rule firing since 2025-11-11T02:00Z, as the state keeps it (for claim and suppression tests). */
+export const firingRuleState = (severity: 'warn' | 'crit' = 'warn'): RuleState => ({
+  status: 'firing',
+  severity,
+  condition: 'threshold',
+  since: '2025-11-11T02:00:00Z',
+  pendingCount: 0,
+  lastValue: 0.5,
+  lastEvaluatedAt: '2025-11-11T02:00:00Z',
+  firedAt: '2025-11-11T02:00:00Z',
+  breachedAt: '2025-11-11T02:00:00Z',
+  healthyCount: 0,
+  history: [],
+});

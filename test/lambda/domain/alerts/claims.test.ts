@@ -1,29 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { claim, releaseClaims, unclaimed } from '../../../../lambda/domain/alerts/claims';
+import { claim, releaseClaims } from '../../../../lambda/domain/alerts/claims';
 import type { Notification } from '../../../../lambda/domain/alerts/notify';
-import { type AlertState, emptyAlertState, type RuleState } from '../../../../lambda/domain/alerts/state';
+import { outgoing } from '../../../../lambda/domain/alerts/outgoing';
+import { type AlertState, emptyAlertState } from '../../../../lambda/domain/alerts/state';
 import { CLAIM_GRACE_MS, CLAIM_MAX_MS, CLAIM_TTL_MS, newClaim } from '../../../../lambda/domain/claim';
+import { firingRuleState } from './alert-test-helpers';
 
 const NOW = new Date('2025-11-11T02:00:00Z');
-const ruleState: RuleState = {
-  status: 'firing',
-  severity: 'crit',
-  condition: 'threshold',
-  since: '2025-11-11T02:00:00Z',
-  pendingCount: 0,
-  lastValue: 0.5,
-  lastEvaluatedAt: '2025-11-11T02:00:00Z',
-  firedAt: '2025-11-11T02:00:00Z',
-  breachedAt: '2025-11-11T02:00:00Z',
-  healthyCount: 0,
-  history: [],
-};
+const ruleState = firingRuleState('crit');
 const fired = (ruleId = 'transfer') => ({ kind: 'fired', key: `${ruleId}:fired`, ruleId }) as Notification;
 const degraded = { kind: 'monitor-degraded', key: 'monitor:degraded' } as Notification;
 const state = (): AlertState => ({
   ...emptyAlertState(),
   rules: { transfer: ruleState, volume: { ...ruleState, lastValue: 12 } },
 });
+/** What the suppression stage lets `runId` send at `now`, claims being the only stage in play. */
+const unclaimed = (state: AlertState, owed: Notification[], runId: string, now: Date) =>
+  outgoing(state, owed, now, { rules: [], timeZone: 'UTC', claims: { runId, now } }).send;
 const stamp = (runId: string, deadline?: number) => newClaim(runId, NOW, deadline);
 
 describe('alert claims', () => {

@@ -265,13 +265,18 @@ describe('the episode record in the alert state, through real runs', () => {
     });
   });
 
-  it('keeps a month of flapping every 15 minutes within the episode limit and a bounded document', () => {
-    // 30 days × 96 runs, alternating breach and recovery with pendingRuns = recoveryRuns = 1.
-    const values = Array.from({ length: 30 * 96 }, (_, i) => (i % 2 === 0 ? 0.3 : 0.9));
-    const { state } = simulate([rule({ pendingRuns: 1 })], rates(...values));
-    expect(state.episodes.length).toBeLessThanOrEqual(EPISODE_LIMIT);
-    expect(JSON.stringify(AlertStateSchema.parse(state)).length).toBeLessThan(400_000);
-  });
+  it(`keeps ${EPISODE_RETENTION_DAYS} days of an alert flapping every hour for 20 days, and a bounded document`, () => {
+    // 480 hourly runs alternating breach and recovery (pendingRuns = recoveryRuns = 1): 240 episodes.
+    const values = Array.from({ length: 20 * 24 }, (_, i) => (i % 2 === 0 ? 0.3 : 0.9));
+    const { state, runs } = simulate([rule({ pendingRuns: 1 })], rates(...values), { everyMinutes: 60 });
+    const last = runs.at(-1)?.at.getTime() ?? 0;
+    const oldest = Math.min(...state.episodes.map((episode) => Date.parse(episode.resolvedAt ?? '')));
+    expect(last - oldest).toBeLessThanOrEqual(EPISODE_RETENTION_DAYS * 86_400_000);
+    // 12 a day resolved within the retention period, the boundary included.
+    expect(state.episodes.length).toBeGreaterThanOrEqual(EPISODE_RETENTION_DAYS * 12);
+    expect(state.episodes.length).toBeLessThanOrEqual(EPISODE_RETENTION_DAYS * 12 + 1);
+    expect(JSON.stringify(AlertStateSchema.parse(state)).length).toBeLessThan(200_000);
+  }, 30_000);
 
   it('reads a document written before the record (no episodes) and records from the next run on', () => {
     const { state } = simulate([rule()], rates(0.5, 0.5));

@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRules, nextRuleState } from '../../../../lambda/domain/alerts/evaluate';
-import type { Measurement } from '../../../../lambda/domain/alerts/measure';
+import { type Measurement, measureRule } from '../../../../lambda/domain/alerts/measure';
 import {
   markNotified,
   owedNotifications,
   type RuleNotification,
 } from '../../../../lambda/domain/alerts/notify';
-import { emptyAlertState, type RuleState, RuleStateSchema } from '../../../../lambda/domain/alerts/state';
+import {
+  emptyAlertState,
+  type RuleState,
+  RuleStateSchema,
+  statusLabel,
+} from '../../../../lambda/domain/alerts/state';
 import {
   EXAMPLE_AT,
+  exampleStatistics,
   JAKARTA,
   minutesAfter,
   type RuleInput,
@@ -907,5 +913,80 @@ describe('nextRuleState: the whole after-state, field by field', () => {
       value: 0.3,
       threshold: 0.4,
     });
+  });
+});
+
+describe('nextRuleState: two windows that must agree', () => {
+  const twoWindows = rule({
+    scope: undefined,
+    window: { minutes: 60, short: 15 },
+    warn: 0.75,
+    crit: 0.6,
+    recovery: 0.8,
+    pendingRuns: 1,
+    recoveryRuns: 1,
+    minCalls: 0,
+  });
+  const at = new Date('2025-11-12T01:15:00Z');
+  const measured = (short: number, long: number) =>
+    measureRule(twoWindows, {
+      statistics: exampleStatistics(),
+      at,
+      timeZone: JAKARTA,
+      windows: new Map([
+        [15, withTotal({ transfer_success_rate: short })],
+        [60, withTotal({ transfer_success_rate: long })],
+      ]),
+    });
+  const firing = (severity: 'warn' | 'crit') =>
+    nextRuleState(
+      twoWindows,
+      undefined,
+      measured(severity === 'crit' ? 0.2 : 0.7, severity === 'crit' ? 0.2 : 0.7),
+      new Date(at.getTime() - 900_000),
+    );
+
+  it.each([
+    {
+      from: 'ok',
+      short: 0.2,
+      long: 0.5,
+      to: 'firing:crit',
+      why: 'a severe drop both windows see fires at once',
+    },
+    { from: 'ok', short: 0.2, long: 0.7, to: 'firing:warn', why: 'the severity is the one both agree on' },
+    { from: 'ok', short: 0.2, long: 0.9, to: 'ok', why: 'a brief dip the long window absorbs does not fire' },
+    {
+      from: 'ok',
+      short: 0.9,
+      long: 0.5,
+      to: 'ok',
+      why: 'a drop that is over in the short window does not fire',
+    },
+    {
+      from: 'firing:crit',
+      short: 0.85,
+      long: 0.5,
+      to: 'ok',
+      why: 'it resolves once the short window has recovered',
+    },
+    {
+      from: 'firing:warn',
+      short: 0.7,
+      long: 0.5,
+      to: 'firing:warn',
+      why: 'a short window short of recovery keeps it',
+    },
+    { from: 'firing:warn', short: 0.5, long: 0.5, to: 'firing:crit', why: 'both past crit escalate' },
+    {
+      from: 'firing:crit',
+      short: 0.7,
+      long: 0.5,
+      to: 'firing:warn',
+      why: 'the short window past the release eases it',
+    },
+  ] as const)('$from, short $short, long $long → $to: $why', ({ from, short, long, to }) => {
+    const before = from === 'ok' ? undefined : firing(from === 'firing:crit' ? 'crit' : 'warn');
+    expect(statusLabel(nextRuleState(twoWindows, before, measured(short, long), at))).toBe(to);
   });
 });

@@ -347,7 +347,7 @@ describe('archivedNeeds: the earlier responses a check reads for its rules', () 
   const windowOverWeek = (minutes: number) =>
     rule({ ...volume, id: `volume-${minutes}`, scope: undefined, window: { minutes } });
   const offlineRate = rule({ id: 'fcr', metric: 'one_call_problem_solve_rate', scope: 'latest-offline-day' });
-  const none = { lastWeekCheck: false, latestOffline: false, lastWeekWindows: [] };
+  const none = { lastWeekCheck: false, latestOffline: false, lastWeekWindows: [], baselineWeeks: 0 };
 
   it.each([
     ['rates on rolling windows', [rate], undefined, none],
@@ -356,12 +356,171 @@ describe('archivedNeeds: the earlier responses a check reads for its rules', () 
       'weekOverWeek on windows, each length once',
       [windowOverWeek(60), windowOverWeek(30), windowOverWeek(60)],
       undefined,
-      { ...none, lastWeekWindows: [30, 60] },
+      { ...none, lastWeekWindows: [30, 60], baselineWeeks: 1 },
+    ],
+    [
+      'a seasonal baseline reads as many weeks as its longest rule',
+      [
+        windowOverWeek(60),
+        rule({
+          ...volume,
+          id: 'seasonal',
+          scope: undefined,
+          window: { minutes: 60 },
+          metric: { weekOverWeek: 'total_calls', weeks: 4 },
+        }),
+      ],
+      undefined,
+      { ...none, lastWeekWindows: [60], baselineWeeks: 4 },
     ],
     ['capacity without a line capacity (skipped)', [capacity], undefined, none],
     ['capacity with a line capacity', [capacity], 40, { ...none, latestOffline: true }],
     ['another latest-offline-day rule', [offlineRate], undefined, { ...none, latestOffline: true }],
   ])('%s', (_case, rules, lineCapacity, needs) => {
     expect(archivedNeeds(rules, lineCapacity)).toEqual(needs);
+  });
+});
+
+describe('measureRule: evidence that weighs the calls behind a rate', () => {
+  /** A rolling-window response whose total carries these transfer counts. */
+  const transfers = (successes: number, attempts: number, calls = 4 * attempts) =>
+    withTotal({
+      total_calls: calls,
+      attempted_transfer_calls: attempts,
+      transfer_success_calls: successes,
+      transfer_success_rate: Math.round((successes / attempts) * 10_000) / 10_000,
+    });
+  const windowed = (extra: Parameters<typeof rule>[0] = {}) =>
+    rule({ scope: undefined, window: { minutes: 60 }, minCalls: 0, ...extra });
+
+  it('judges the Wilson bounds of the rate, quoting the rate and its count as before', () => {
+    const measured = measureRule(
+      windowed({ confidence: 0.95 }),
+      context(exampleStatistics(), { windows: new Map([[60, transfers(5, 10)]]) }),
+    );
+    expect(measured).toMatchObject({
+      kind: 'value',
+      value: 0.5,
+      basis: { part: 5, whole: 10, noun: 'transfers' },
+      window: 'last 60 min',
+    });
+    // A "below" rule breaches on the upper bound and recovers on the lower one (Newcombe: 5/10).
+    const judged = measured.kind === 'value' ? measured.judged : undefined;
+    expect(judged?.breach).toBeCloseTo(0.7634, 4);
+    expect(judged?.recovery).toBeCloseTo(0.2366, 4);
+  });
+
+  it('mirrors the bounds for an "above" rule', () => {
+    const measured = measureRule(
+      windowed({ confidence: 0.95, comparison: 'above', warn: 0.4, crit: 0.6, recovery: 0.35 }),
+      context(exampleStatistics(), { windows: new Map([[60, transfers(5, 10)]]) }),
+    );
+    const judged = measured.kind === 'value' ? measured.judged : undefined;
+    expect(judged?.breach).toBeCloseTo(0.2366, 4);
+    expect(judged?.recovery).toBeCloseTo(0.7634, 4);
+  });
+
+  it('takes each direction’s bound at its own confidence', () => {
+    const measured = measureRule(
+      windowed({ confidence: { breach: 0.95, recovery: 0.5 } }),
+      context(exampleStatistics(), { windows: new Map([[60, transfers(5, 10)]]) }),
+    );
+    const judged = measured.kind === 'value' ? measured.judged : undefined;
+    // Breach on the 95 % upper bound (Newcombe); recovery on the 50 % lower bound, computed by hand:
+    // z = 0.67449, (p + z²/2n − z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n) = 0.39570.
+    expect(judged?.breach).toBeCloseTo(0.7634, 4);
+    expect(judged?.recovery).toBeCloseTo(0.3957, 4);
+  });
+
+  it('judges the raw rate when the rule names no confidence', () => {
+    const measured = measureRule(
+      windowed(),
+      context(exampleStatistics(), { windows: new Map([[60, transfers(5, 10)]]) }),
+    );
+    expect(measured).toMatchObject({ kind: 'value', value: 0.5 });
+    expect(measured.kind === 'value' && measured.judged).toBe(undefined);
+  });
+
+  it('quotes the short window of a two-window rule, names the long one with its value, and judges both', () => {
+    const measured = measureRule(
+      windowed({ window: { minutes: 60, short: 15 } }),
+      context(exampleStatistics(), {
+        windows: new Map([
+          [15, transfers(3, 15)],
+          [60, transfers(33, 60)],
+        ]),
+      }),
+    );
+    expect(measured).toEqual({
+      kind: 'value',
+      value: 0.2,
+      calls: 60,
+      window: 'last 15 min; 60 min: 55%',
+      basis: { part: 3, whole: 15, noun: 'transfers' },
+      // Breach needs both: the healthier of the two is judged; recovery follows the short window.
+      judged: { breach: 0.55, recovery: 0.2 },
+    });
+  });
+
+  it('has no data when the long window of a two-window rule is missing', () => {
+    const measured = measureRule(
+      windowed({ window: { minutes: 60, short: 15 } }),
+      context(exampleStatistics(), { windows: new Map([[15, transfers(3, 15)]]) }),
+    );
+    expect(measured).toEqual({
+      kind: 'no-data',
+      reason: 'long window: the 60-min window response is missing',
+      window: 'last 15 min',
+    });
+  });
+});
+
+describe('measureRule: a seasonal baseline for volume', () => {
+  const calls = (total: number) => withTotal({ total_calls: total });
+  const seasonal = rule({
+    id: 'volume-spike',
+    metric: { weekOverWeek: 'total_calls', weeks: 4 },
+    scope: undefined,
+    window: { minutes: 60 },
+    comparison: 'above',
+    warn: 1,
+    crit: 2,
+    recovery: 0.5,
+    minCalls: 30,
+  });
+  const measure = (lastWeek: number | undefined, older: Array<number | undefined>) =>
+    measureRule(
+      seasonal,
+      context(exampleStatistics(), {
+        windows: new Map([[60, calls(300)]]),
+        lastWeekWindows: new Map(lastWeek === undefined ? [] : [[60, calls(lastWeek)]]),
+        olderWeekWindows: older.map((total) => new Map(total === undefined ? [] : [[60, calls(total)]])),
+      }),
+    );
+
+  it('compares with the median of the same window in the last 4 weeks, one holiday among them', () => {
+    const measured = measure(100, [104, 96, 20]);
+    // Median of 100, 104, 96, 20 is 98; the deviations 2, 6, 2, 78 have a median of 4.
+    const value = (300 - 98) / 98;
+    const spread = (1.4826 * 4) / 98;
+    expect(measured).toMatchObject({ kind: 'value', calls: 98, window: 'last 60 min vs median of 4 weeks' });
+    expect(measured.kind === 'value' && measured.value).toBeCloseTo(value, 12);
+    const judged = measured.kind === 'value' ? measured.judged : undefined;
+    expect(judged?.breach).toBeCloseTo(value - 2 * spread, 12);
+    expect(judged?.recovery).toBeCloseTo(value, 12);
+  });
+
+  it('falls back to last week alone with fewer than 3 weeks archived, and says so', () => {
+    const measured = measure(100, [104, undefined, undefined]);
+    expect(measured).toEqual({
+      kind: 'value',
+      value: 2,
+      calls: 100,
+      window: 'last 60 min vs last week only: 2 of 4 weeks archived',
+    });
+  });
+
+  it('has no data without last week when the baseline cannot stand', () => {
+    expect(measure(undefined, [104, undefined, undefined])).toMatchObject({ kind: 'no-data' });
   });
 });

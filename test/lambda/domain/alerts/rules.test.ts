@@ -172,6 +172,29 @@ describe('parseRules: errors name the rule and the field', () => {
       expected: 'field mute[0].days[0]: ',
     },
     { name: 'an unknown noData policy', rules: [{ ...base, noData: 'page' }], expected: 'field noData: ' },
+    {
+      name: 'a confidence on a rate whose count the response lacks',
+      rules: [{ ...base, metric: 'robot_satisfied_rate', confidence: 0.95 }],
+      expected:
+        'rule "transfer-success" field confidence: needs a rate whose count of calls is in the response',
+    },
+    {
+      name: 'a confidence outside 0.5–0.999',
+      rules: [{ ...base, confidence: 1 }],
+      expected: 'field confidence: ',
+    },
+    {
+      name: 'a short window no shorter than the long one',
+      rules: [{ ...base, scope: undefined, window: { minutes: 60, short: 60 } }],
+      expected: 'field window.short: must be shorter than minutes',
+    },
+    {
+      name: 'weeks on a metric that is not weekOverWeek',
+      rules: [
+        { ...base, metric: { ratio: { numerator: 'valid_calls', denominator: 'total_calls' }, weeks: 4 } },
+      ],
+      expected: 'field metric.weeks: "weeks" belongs to a weekOverWeek metric',
+    },
   ])('rejects $name', ({ rules, expected }) => {
     const error = failure(fileWith(...rules));
     expect(error.name).toBe('RulesFileError');
@@ -203,6 +226,15 @@ describe('parseRules: defaults and metric forms', () => {
     const [rule] = parseRules(fileWith(base), 'rules.json');
     expect(rule).toMatchObject({ pendingRuns: 1, minCalls: 0, noData: 'ignore', mute: [], recovery: 0.6 });
     expect(rule).toMatchObject({ recoveryRuns: 1, allowUnknownMetric: false });
+    expect(rule?.confidence).toBeUndefined();
+  });
+
+  it.each([
+    { confidence: true, parsed: { breach: 0.95, recovery: 0.95 } },
+    { confidence: 0.8, parsed: { breach: 0.8, recovery: 0.8 } },
+    { confidence: { breach: 0.95, recovery: 0.5 }, parsed: { breach: 0.95, recovery: 0.5 } },
+  ])('reads confidence $confidence as $parsed', ({ confidence, parsed }) => {
+    expect(parseRules(fileWith({ ...base, confidence }), 'rules.json')[0]?.confidence).toEqual(parsed);
   });
 
   it.each([
@@ -237,7 +269,12 @@ describe('parseRules: defaults and metric forms', () => {
     {
       metric: { weekOverWeek: 'total_calls' },
       scope: 'last-complete-hour',
-      parsed: { kind: 'weekOverWeek', field: 'total_calls' },
+      parsed: { kind: 'weekOverWeek', field: 'total_calls', weeks: 1 },
+    },
+    {
+      metric: { weekOverWeek: 'total_calls', weeks: 4 },
+      scope: 'last-complete-hour',
+      parsed: { kind: 'weekOverWeek', field: 'total_calls', weeks: 4 },
     },
     {
       metric: { capacityUtilisation: true },
@@ -252,9 +289,12 @@ describe('parseRules: defaults and metric forms', () => {
 const RULES_FILE = join(__dirname, '..', '..', '..', '..', 'lambda', 'rules', 'default-rules.json');
 const defaults = (): Rule[] => parseRules(readFileSync(RULES_FILE, 'utf8'), 'default-rules.json');
 
+/** Every rolling-window length the shipped rules judge. */
+const WINDOW_LENGTHS = [15, 30, 60];
+
 /**
- * What the check run sees every 15 minutes of a local day: the day so far, the last 60 minutes, the
- * archived responses of the same time a week earlier, and yesterday's offline row.
+ * What the check run sees every 15 minutes of a local day: the day so far, the rolling windows, the
+ * archived 60 minutes of the same time one to four weeks earlier, and yesterday's offline row.
  */
 function dayOfRuns(date: string, lastWeekDate: string, incidents: Incident[] = []) {
   const start = new Date(`${date}T00:15:00+07:00`);
@@ -270,14 +310,18 @@ function dayOfRuns(date: string, lastWeekDate: string, incidents: Incident[] = [
     const clock = toWallClock(at, JAKARTA);
     const time = `${String(clock.hour).padStart(2, '0')}:${String(clock.minute).padStart(2, '0')}:00`;
     const weekEarlier = minutesAfter(at, -7 * 24 * 60);
-    const lastHour = (end: Date, withIncidents: Incident[]) => {
-      const window = rollingWindow(end, 60, JAKARTA);
-      const response = generated({ ...window, now: end, incidents: withIncidents });
-      return new Map([[60, response]]);
-    };
+    const windowsAt = (end: Date, withIncidents: Incident[], lengths: readonly number[]) =>
+      new Map(
+        lengths.map((minutes) => {
+          const window = rollingWindow(end, minutes, JAKARTA);
+          return [minutes, generated({ ...window, now: end, incidents: withIncidents })] as const;
+        }),
+      );
+    const weeksBefore = (weeks: number) => minutesAfter(at, -7 * weeks * 24 * 60);
     return {
-      windows: lastHour(at, incidents),
-      lastWeekWindows: lastHour(weekEarlier, []),
+      windows: windowsAt(at, incidents, WINDOW_LENGTHS),
+      lastWeekWindows: windowsAt(weekEarlier, [], [60]),
+      olderWeekWindows: [2, 3, 4].map((weeks) => windowsAt(weeksBefore(weeks), [], [60])),
       statistics: generated({
         timeZone: JAKARTA,
         startTime: `${date} 00:00:00`,
@@ -316,14 +360,21 @@ describe('the shipped default rules', () => {
     ]);
   });
 
-  it('give every rule a runbook and every rate a volume gate and two runs of patience', () => {
+  it('give every rule a runbook, and every rate a volume gate and either weighed evidence or two runs of patience', () => {
     for (const rule of defaults()) {
       expect(rule.runbook, rule.id).toBeDefined();
       if (rule.metric.kind === 'field' && rule.metric.field.endsWith('_rate')) {
-        expect(rule, rule.id).toMatchObject({ pendingRuns: 2, noData: 'ignore' });
+        expect(rule.noData, rule.id).toBe('ignore');
         expect(rule.minCalls, rule.id).toBeGreaterThanOrEqual(30);
+        const weighed = rule.confidence !== undefined || rule.window?.short !== undefined;
+        expect(weighed || rule.pendingRuns >= 2, rule.id).toBe(true);
       }
     }
+  });
+
+  it('judge only windows the simulated day provides', () => {
+    const lengths = defaults().flatMap((rule) => [rule.window?.minutes, rule.window?.short]);
+    for (const length of lengths) if (length !== undefined) expect(WINDOW_LENGTHS).toContain(length);
   });
 
   it('stay quiet through a calm generated day', () => {

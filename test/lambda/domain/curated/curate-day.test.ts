@@ -113,6 +113,62 @@ describe('curateDay', () => {
     ]);
   });
 
+  it('gives each hourly row its UTC start and the zone offset, from the zone the archive recorded', () => {
+    const hourly = curateDay(wholeDay(), DATE, SOURCE).hourly;
+    expect(hourly.map((row) => [row.hour, row.hour_start_utc, row.utc_offset])).toEqual([
+      [0, '2025-11-10T17:00:00Z', '+07:00'],
+      [13, '2025-11-11T06:00:00Z', '+07:00'],
+    ]);
+  });
+
+  it.each([
+    // New York falls back at 02:00 EDT on 2 Nov 2025: 01:00 comes twice, first at -04:00, then at -05:00.
+    [
+      'America/New_York',
+      '2025-11-02',
+      ['00', '01', '01', '02'],
+      [
+        [0, '2025-11-02T04:00:00Z', '-04:00'],
+        [1, '2025-11-02T05:00:00Z', '-04:00'],
+        [1, '2025-11-02T06:00:00Z', '-05:00'],
+        [2, '2025-11-02T07:00:00Z', '-05:00'],
+      ],
+    ],
+    // Berlin springs forward on 30 Mar 2025: 02:00 never happens, so a row for it has no start.
+    [
+      'Europe/Berlin',
+      '2025-03-30',
+      ['01', '02', '03'],
+      [
+        [1, '2025-03-30T00:00:00Z', '+01:00'],
+        [2, null, null],
+        [3, '2025-03-30T01:00:00Z', '+02:00'],
+      ],
+    ],
+  ])('in %s on %s, tells the hours apart by their UTC start', (timeZone, date, hours, expected) => {
+    // Prepare: the day's response with its hourly rows as AIRUDDER lists them, in time order
+    const response = structuredClone(wholeDay());
+    if (response.data.realtime?.hourly) {
+      response.data.realtime.hourly.data_list = hours.map((hour) => ({
+        time: `${date} ${hour}:00:00`,
+        total_calls: 1,
+      }));
+    }
+    // Act
+    const hourly = curateDay(response, date, { ...SOURCE, timeZone }).hourly;
+    // Assess
+    expect(hourly.map((row) => [row.hour, row.hour_start_utc, row.utc_offset])).toEqual(expected);
+    expect(new Set(hourly.map((row) => row.hour_start_utc)).size).toBe(hours.length);
+  });
+
+  it('leaves the UTC start empty when the archive recorded no time zone', () => {
+    const hourly = curateDay(wholeDay(), DATE, { ...SOURCE, timeZone: '' }).hourly;
+    expect(hourly.map((row) => [row.hour_start_utc, row.utc_offset])).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+  });
+
   it('flattens stories, hangups, ratings 1–5 (not the rates beside them) and transfer reasons', () => {
     const rows = curateDay(wholeDay(), DATE, SOURCE).distributions.map((row) => [
       row.kind,

@@ -1,0 +1,106 @@
+import { type Claim, isHeldByAnother } from '../claim';
+import { activeSnooze, SNOOZE_ALL } from '../snooze';
+import { isRuleNotification, type Notification, openMuteWindow } from './notify';
+import type { MuteWindow, Rule } from './rules';
+import type { AlertState, Snooze } from './state';
+
+/**
+ * The suppression stage: of what the state machine says is owed (notify.ts), what goes to Slack now
+ * and what is held, and why. One answer to "why was nothing sent", used by the check (which then
+ * claims what it sends), by replay, and printed by `check --explain`.
+ *
+ * The stages, in this order; the first that holds a notification names the reason:
+ *
+ *   1. muted        — the rule's mute window is open at `at` on the account's wall clock. Everything
+ *                     of that rule waits, its resolution included: a mute window is a quiet period.
+ *   2. snoozed      — a snooze of the rule (or `all`, which also covers the monitor's own health)
+ *                     is in force. Resolutions and the monitor's recovery still go out: a silence
+ *                     never hides a recovery.
+ *   3. acknowledged — someone acknowledged the alert (a Slack app button, later): its reminders
+ *                     wait. The alert state keeps no acknowledgements yet; `acknowledgedBy` is the hook.
+ *   4. claimed      — another run is delivering it right now (a live claim; domain/claim.ts).
+ *
+ * Held is never dropped: nothing here changes the state, so a held notification stays owed and goes
+ * out at the first run where no stage holds it (if it is still true then).
+ */
+
+/** An acknowledgement of an alert (not kept in the alert state yet). */
+export interface Acknowledgement {
+  /** Who acknowledged it, as the source names them (a Slack user id, a CLI user). */
+  readonly by: string;
+  /** When (ISO). */
+  readonly at: string;
+}
+
+/** Why a notification is held. */
+export type HoldReason =
+  | { readonly stage: 'muted'; readonly window: MuteWindow }
+  | { readonly stage: 'snoozed'; readonly target: string; readonly snooze: Snooze }
+  | { readonly stage: 'acknowledged'; readonly acknowledgement: Acknowledgement }
+  | { readonly stage: 'claimed'; readonly claim: Claim };
+
+export interface Held {
+  readonly notification: Notification;
+  readonly reason: HoldReason;
+}
+
+export interface Outgoing {
+  /** What goes to Slack now, in the order owed. */
+  readonly send: Notification[];
+  readonly held: Held[];
+}
+
+export interface OutgoingContext {
+  readonly rules: readonly Rule[];
+  readonly timeZone: string;
+  /** The acknowledgement covering a notification, if any (hook: none are recorded yet). */
+  readonly acknowledgedBy?: (notification: Notification) => Acknowledgement | undefined;
+  /** This run and the store's time, to judge claims; without it no claim holds anything (replay). */
+  readonly claims?: { readonly runId: string; readonly now: Date };
+}
+
+/** Splits `owed` at `at` into what is sent and what is held, and why (see the stages above). */
+export function outgoing(
+  state: AlertState,
+  owed: readonly Notification[],
+  at: Date,
+  context: OutgoingContext,
+): Outgoing {
+  const mutes = new Map(context.rules.map((rule) => [rule.id, rule.mute]));
+  const send: Notification[] = [];
+  const held: Held[] = [];
+  for (const notification of owed) {
+    const reason = holdReason(state, notification, at, context, mutes);
+    if (reason === undefined) send.push(notification);
+    else held.push({ notification, reason });
+  }
+  return { send, held };
+}
+
+function holdReason(
+  state: AlertState,
+  notification: Notification,
+  at: Date,
+  context: OutgoingContext,
+  mutes: ReadonlyMap<string, readonly MuteWindow[]>,
+): HoldReason | undefined {
+  const ruleId = isRuleNotification(notification) ? notification.ruleId : undefined;
+  const window =
+    ruleId === undefined ? undefined : openMuteWindow(mutes.get(ruleId) ?? [], at, context.timeZone);
+  if (window !== undefined) return { stage: 'muted', window };
+  const recovery = notification.kind === 'resolved' || notification.kind === 'monitor-recovered';
+  const target = ruleId ?? SNOOZE_ALL;
+  const snooze = recovery ? undefined : activeSnooze(state, target, at);
+  if (snooze !== undefined) {
+    const by = state.snoozes?.[target] === snooze ? target : SNOOZE_ALL;
+    return { stage: 'snoozed', target: by, snooze };
+  }
+  const acknowledgement = notification.kind === 'repeat' ? context.acknowledgedBy?.(notification) : undefined;
+  if (acknowledgement !== undefined) return { stage: 'acknowledged', acknowledgement };
+  const claim = ruleId === undefined ? state.monitor.claim : state.rules[ruleId]?.claim;
+  const { claims } = context;
+  if (claims !== undefined && claim !== undefined && isHeldByAnother(claim, claims.runId, claims.now)) {
+    return { stage: 'claimed', claim };
+  }
+  return undefined;
+}
