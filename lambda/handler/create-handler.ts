@@ -132,7 +132,11 @@ function initContainer(deps: HandlerDeps, redactor: Redactor): Container {
   let secretsClient: SecretsManagerClient | undefined;
   const powertools = deps.logger
     ? undefined
-    : new PowertoolsLogger({ serviceName: config.serviceName, logLevel: config.logLevel });
+    : // Lambda's level when it sets one (Powertools would warn about any other), else LOG_LEVEL.
+      new PowertoolsLogger({
+        serviceName: config.serviceName,
+        logLevel: config.lambdaLogLevel === 'FATAL' ? 'CRITICAL' : (config.lambdaLogLevel ?? config.logLevel),
+      });
   const logger = deps.logger ?? createPowertoolsLogger(powertools as PowertoolsLogger, redactor);
   const readSecret =
     deps.loadSecret ??
