@@ -321,9 +321,9 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       const next = await runAt(store, 'next', NEXT_MORNING);
       expect(next).toMatchObject({ outcome: 'posted', date: '2025-11-12', missed: [] });
       expect(next.caughtUp).toMatchObject([{ outcome: 'posted', date: '2025-11-11' }]);
-      expect(slack.received.slice(before).map((message) => message.text.slice(0, 23))).toEqual([
-        'Robot digest Tue 11 Nov',
-        'Robot digest Wed 12 Nov',
+      expect(slack.received.slice(before).map((message) => message.text.slice(0, 48))).toEqual([
+        'AIRUDDER stats monitor · Robot digest Tue 11 Nov',
+        'AIRUDDER stats monitor · Robot digest Wed 12 Nov',
       ]);
     });
 
@@ -346,7 +346,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       expect(again).toMatchObject({ outcome: 'already-posted', missed: [] });
       const texts = slack.received.slice(before).map((message) => message.text);
       expect(texts).toEqual([
-        expect.stringMatching(/^Robot digest Wed 12 Nov/),
+        expect.stringMatching(/^AIRUDDER stats monitor · Robot digest Wed 12 Nov/),
         expect.stringMatching(/^⚠️ Daily digests never posted: 2025-11-03, 2025-11-04, 2025-11-05\. /),
       ]);
       expect(await recordOf(store, '2025-11-04')).toMatchObject({ status: 'missed' });
