@@ -72,8 +72,9 @@ export function figureViolations(day: SimulatedDay): string[] {
 
 /**
  * A reminder never quotes a value on the healthy side as firing: during its recovery runs a rule
- * reads "recovering" (#27 Build 2). Kept out of ALL_PROPERTIES until that wording is on main: today
- * a reminder falling due in a recovery run says "Still firing: … 90.9% (CRIT until ≥ 65%)".
+ * reads "recovering" (#27 Build 2). Before that wording, a reminder falling due in a recovery run
+ * said "Still firing: … 90.9% (CRIT until ≥ 65%)", and this property found it ("a healthy -10.5% is
+ * called still firing" for volume-drop).
  */
 export function recoveringViolations(day: SimulatedDay): string[] {
   const { spec } = day;
@@ -225,6 +226,7 @@ export function digestViolations(day: SimulatedDay): string[] {
 
 export const ALL_PROPERTIES = [
   figureViolations,
+  recoveringViolations,
   episodeViolations,
   postViolations,
   replayViolations,
