@@ -156,6 +156,7 @@ export function createWiring(run: RunContext): Wiring {
             runId: run.runId,
             now: run.now,
             deadline: run.deadline,
+            monitorName: config.monitorName,
           };
           rulesNotice = await recordRulesHealth(health, active, at);
         }

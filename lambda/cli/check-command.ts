@@ -154,6 +154,8 @@ function describeHold(reason: HoldReason, timeZone: string): string {
       return `acknowledged by ${reason.acknowledgement.by} at ${reason.acknowledgement.at}`;
     case 'claimed':
       return `another run (${reason.claim.runId}) is delivering it since ${reason.claim.at}`;
+    case 'waiting':
+      return "waits for the group's next message (webhook mode: not worth a push of its own)";
   }
 }
 

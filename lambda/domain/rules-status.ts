@@ -110,15 +110,29 @@ export function releaseRulesClaim(state: RulesState, runId: string): RulesState 
 const FIX =
   'Check a file with `airudder-monitor rules validate FILE`, then `airudder-monitor rules push FILE`.';
 
-/** One short Slack message; every outside string escaped. */
-export function buildRulesNoticeMessage(notice: RulesNotice, location: string): SlackMessage {
+/**
+ * One short Slack message; every outside string escaped. Headed by the monitor's name like every
+ * alert, so two centres sharing a channel can tell whose rules broke; it names the rules object once
+ * (where and which version) and the rules the monitor evaluates with now.
+ */
+export function buildRulesNoticeMessage(
+  notice: RulesNotice,
+  location: string,
+  monitorName: string,
+): SlackMessage {
   const where = escapeMrkdwn(location);
+  const name = escapeMrkdwn(monitorName);
+  const header = (text: string) =>
+    ({
+      type: 'header',
+      text: { type: 'plain_text', text: truncate(`${monitorName} — ${text}`, 150), emoji: true },
+    }) as const;
   if (notice.kind === 'rules-invalid') {
-    const text = `⚠️ Alert rules invalid: ${where} (${notice.version}) — still evaluating with ${notice.inUse}`;
+    const text = `${name}: ⚠️ Alert rules invalid: ${where} (${escapeMrkdwn(notice.version)}) — still evaluating with ${escapeMrkdwn(notice.inUse)}`;
     return {
       text,
       blocks: [
-        { type: 'header', text: { type: 'plain_text', text: '⚠️ Alert rules invalid', emoji: true } },
+        header('⚠️ Alert rules invalid'),
         {
           type: 'section',
           text: {
@@ -141,11 +155,11 @@ export function buildRulesNoticeMessage(notice: RulesNotice, location: string): 
       ],
     };
   }
-  const text = `✅ Alert rules valid again: ${where} — evaluating with ${notice.inUse}`;
+  const text = `${name}: ✅ Alert rules valid again: ${where} — evaluating with ${escapeMrkdwn(notice.inUse)}`;
   return {
     text,
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: '✅ Alert rules valid again', emoji: true } },
+      header('✅ Alert rules valid again'),
       {
         type: 'section',
         text: {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DEFAULT_MONITOR_NAME } from '../domain/alerts/render';
 import {
   parseRuleSet,
   type RepeatPolicy,
@@ -199,6 +200,8 @@ export interface RulesHealthDeps {
   readonly now: () => Date;
   /** Epoch ms by which the run must be done: the claim ends with it. */
   readonly deadline?: number;
+  /** MONITOR_NAME: heads the notice, as it heads every alert. */
+  readonly monitorName?: string;
 }
 
 function observationOf(active: ActiveRules): RulesObservation {
@@ -241,7 +244,8 @@ export async function recordRulesHealth(
       return { value: claimed, work: notice, result: 'owed' };
     },
     send: async (notice) => {
-      const message = buildRulesNoticeMessage(notice, store.describe(RULES_KEY));
+      const monitorName = deps.monitorName ?? DEFAULT_MONITOR_NAME;
+      const message = buildRulesNoticeMessage(notice, store.describe(RULES_KEY), monitorName);
       await deps.notifier.send(message).catch((error: unknown) => {
         throw new RulesNoticeRefusedError(error);
       });

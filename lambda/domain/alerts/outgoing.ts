@@ -1,7 +1,14 @@
 import { type Claim, isHeldByAnother } from '../claim';
 import { activeSnooze, SNOOZE_ALL } from '../snooze';
-import { isRuleNotification, type Notification, openMuteWindow } from './notify';
-import type { MuteWindow, Rule } from './rules';
+import {
+  type DeliveryMode,
+  groupReminderDue,
+  isBatchable,
+  isRuleNotification,
+  type Notification,
+  openMuteWindow,
+} from './notify';
+import type { MuteWindow, RepeatPolicy, Rule } from './rules';
 import type { AlertState, Snooze } from './state';
 
 /**
@@ -19,6 +26,12 @@ import type { AlertState, Snooze } from './state';
  *   3. acknowledged — someone acknowledged the alert (a Slack app button, later): its reminders
  *                     wait. The alert state keeps no acknowledgements yet; `acknowledgedBy` is the hook.
  *   4. claimed      — another run is delivering it right now (a live claim; domain/claim.ts).
+ *   5. waiting      — webhook mode only: every message is a push, so easing, a WARN alert joining
+ *                     a group already firing, a resolution while other alerts still fire, and the
+ *                     resolution of an alert never announced wait for the group's next message
+ *                     (`isBatchable` in notify.ts). They go with anything else this run sends; alone
+ *                     they wait until the group's reminder falls due, so they are late by at most
+ *                     one reminder interval, and an eased alert's reminder says the easing itself.
  *
  * Held is never dropped: nothing here changes the state, so a held notification stays owed and goes
  * out at the first run where no stage holds it (if it is still true then).
@@ -37,7 +50,8 @@ export type HoldReason =
   | { readonly stage: 'muted'; readonly window: MuteWindow }
   | { readonly stage: 'snoozed'; readonly target: string; readonly snooze: Snooze }
   | { readonly stage: 'acknowledged'; readonly acknowledgement: Acknowledgement }
-  | { readonly stage: 'claimed'; readonly claim: Claim };
+  | { readonly stage: 'claimed'; readonly claim: Claim }
+  | { readonly stage: 'waiting' };
 
 export interface Held {
   readonly notification: Notification;
@@ -57,6 +71,10 @@ export interface OutgoingContext {
   readonly acknowledgedBy?: (notification: Notification) => Acknowledgement | undefined;
   /** This run and the store's time, to judge claims; without it no claim holds anything (replay). */
   readonly claims?: { readonly runId: string; readonly now: Date };
+  /** How messages reach Slack; default webhook (see stage 5). */
+  readonly delivery?: DeliveryMode;
+  /** The group's reminder cadence (the rules file's `reminders`): when what waits stops waiting. */
+  readonly reminders?: RepeatPolicy;
 }
 
 /** Splits `owed` at `at` into what is sent and what is held, and why (see the stages above). */
@@ -74,7 +92,18 @@ export function outgoing(
     if (reason === undefined) send.push(notification);
     else held.push({ notification, reason });
   }
-  return { send, held };
+  if ((context.delivery ?? 'webhook') === 'app') return { send, held };
+  // Webhook mode: nothing in this run is worth a push of its own, and no reminder is due: what can
+  // wait, waits for the group's next message.
+  const waits = (n: Notification) => isBatchable(state, n);
+  if (send.some((n) => !waits(n)) || groupReminderDue(state, at, context.reminders)) return { send, held };
+  return {
+    send: send.filter((n) => !waits(n)),
+    held: [
+      ...held,
+      ...send.filter(waits).map((notification) => ({ notification, reason: { stage: 'waiting' as const } })),
+    ],
+  };
 }
 
 function holdReason(

@@ -81,7 +81,7 @@ describe.each([
   const job = (argv: string[]) =>
     runTestCli(argv, {
       baseUrl: standIn.url,
-      env: { LOG_LEVEL: 'WARN', SLACK_WEBHOOK_URL: slack.url, ...archive.env },
+      env: { LOG_LEVEL: 'WARN', SLACK_WEBHOOK_URL: slack.url, MONITOR_NAME: 'Rules centre', ...archive.env },
       s3Client: archive.s3Client,
       now: () => NOW,
     });
@@ -148,9 +148,12 @@ describe.each([
       /rule "transfer-success-rate" field warn: expected number/,
     );
     expect(second.rulesInUse.version).toBe(good.rulesInUse.version);
-    expect(rulesNotices()).toEqual([expect.stringMatching(/^⚠️ Alert rules invalid: .*config\/rules\.json/)]);
+    // Headed by the monitor's name, as every alert is (#27): two centres in one channel are told apart.
+    const invalid =
+      /^Rules centre: ⚠️ Alert rules invalid: .*config\/rules\.json \([^)]+\) — still evaluating with /;
+    expect(rulesNotices()).toEqual([expect.stringMatching(invalid)]);
     // What the run says it sent is what Slack got (#27): the notice on the run that posted it only.
-    expect(first.notices).toEqual([expect.stringMatching(/^⚠️ Alert rules invalid: .*config\/rules\.json/)]);
+    expect(first.notices).toEqual([expect.stringMatching(invalid)]);
     expect(second.notices).toEqual([]);
 
     // Fixed by a push of valid rules
@@ -161,7 +164,9 @@ describe.each([
     await check(8);
     expect(fixed.rulesInUse.origin).toBe('archive');
     expect(rulesNotices()).toHaveLength(2);
-    expect(rulesNotices()[1]).toMatch(/^✅ Alert rules valid again/);
+    expect(rulesNotices()[1]).toMatch(
+      /^Rules centre: ✅ Alert rules valid again: .*config\/rules\.json — evaluating with /,
+    );
   });
 });
 

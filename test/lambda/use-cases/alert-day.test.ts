@@ -29,9 +29,11 @@ interface Delivered {
   readonly message: SlackMessage;
 }
 
-async function simulateDay(incident: Incident): Promise<{ delivered: Delivered[]; firingAtEnd: string[] }> {
+async function simulateDay(
+  ...incidents: Incident[]
+): Promise<{ delivered: Delivered[]; posts: number; firingAtEnd: string[] }> {
   let clock = at('00:00');
-  const standIn: StandIn = await startTestStandIn({ now: () => clock, incidents: [incident] });
+  const standIn: StandIn = await startTestStandIn({ now: () => clock, incidents });
   const slack: SlackReceiver = await startSlackReceiver();
   const dir = await mkdtemp(join(tmpdir(), 'alert-day-'));
   try {
@@ -57,7 +59,7 @@ async function simulateDay(incident: Incident): Promise<{ delivered: Delivered[]
     const firingAtEnd = Object.entries(state?.value.rules ?? {})
       .filter(([, rule]) => rule.status !== 'ok')
       .map(([id]) => id);
-    return { delivered, firingAtEnd };
+    return { delivered, posts: slack.received.length, firingAtEnd };
   } finally {
     await Promise.all([standIn.close(), slack.close(), rm(dir, { recursive: true, force: true })]);
   }
@@ -71,6 +73,7 @@ const kinds = (delivered: readonly Delivered[]) =>
 describe('a day of 15-minute checks over loopback with the shipped rules', () => {
   let sixHours: Awaited<ReturnType<typeof simulateDay>>;
   let oneHour: Awaited<ReturnType<typeof simulateDay>>;
+  let threeRules: Awaited<ReturnType<typeof simulateDay>>;
   beforeAll(async () => {
     sixHours = await simulateDay({
       start: `${DATE} 08:00:00`,
@@ -82,19 +85,25 @@ describe('a day of 15-minute checks over loopback with the shipped rules', () =>
       end: `${DATE} 11:00:00`,
       effect: 'transfer-failure',
     });
-  }, 120_000);
+    // Transfers fail outright and callers are angry: satisfaction and first-call resolution drop too.
+    threeRules = await simulateDay(
+      { start: `${DATE} 10:00:00`, end: `${DATE} 11:00:00`, effect: 'transfer-failure', severity: 1 },
+      { start: `${DATE} 10:00:00`, end: `${DATE} 11:00:00`, effect: 'unhappy-callers', severity: 1 },
+    );
+  }, 180_000);
 
   // The README's timings (Alerts) are these measured ones: keep both in step.
-  it('reports a 08:00–14:00 transfer failure at 08:30 and resolves it at 15:00, in the 5 messages the README names', () => {
+  it('reports a 08:00–14:00 transfer failure at 08:30 and resolves it at 15:00, in the 4 messages the README names', () => {
     const { delivered, firingAtEnd } = sixHours;
     const summary = kinds(delivered);
     expect(summary).toEqual([
       '08:30 fired:transfer-success-rate',
       '09:30 repeat:transfer-success-rate',
       '11:30 repeat:transfer-success-rate',
-      '14:30 de-escalated:transfer-success-rate',
+      // It eased to WARN at 14:30: no push of its own, the resolution says it.
       '15:00 resolved:transfer-success-rate',
     ]);
+    expect(JSON.stringify(delivered.at(-1)?.message)).toContain('was CRIT, eased to WARN at 14:30');
     // The condition as the 60-minute window saw it: first breaching run 08:15, first healthy 14:45.
     expect(JSON.stringify(delivered.at(-1)?.message)).toContain('08:15–14:45 (6h 30m)');
     expect(JSON.stringify(delivered[0]?.message)).toContain('since 08:15 (15m)');
@@ -112,16 +121,45 @@ describe('a day of 15-minute checks over loopback with the shipped rules', () =>
     expect(firingAtEnd).toEqual([]);
   });
 
+  it('posts at most 4 messages for a one-hour incident of three rules, and says every alert, its easing and its end', () => {
+    const { delivered, posts, firingAtEnd } = threeRules;
+    const summary = kinds(delivered).join('\n');
+    const rules = new Set(
+      delivered.flatMap((d) => d.notifications.flatMap((n) => ('ruleId' in n ? [n.ruleId] : []))),
+    );
+    expect([...rules].sort(), summary).toEqual([
+      'one-call-problem-solve-rate',
+      'robot-satisfied-rate',
+      'transfer-success-rate',
+    ]);
+    expect(posts, summary).toBeLessThanOrEqual(4);
+    expect(posts).toBe(delivered.length);
+    // Every alert that fired is resolved in a message, and nothing is left firing.
+    const resolved = delivered.flatMap((d) =>
+      d.notifications.flatMap((n) => (n.kind === 'resolved' && 'ruleId' in n ? [n.ruleId] : [])),
+    );
+    expect(resolved.sort(), summary).toEqual([...rules].sort());
+    expect(firingAtEnd).toEqual([]);
+    // No push says only that something eased or that a WARN alert joined.
+    for (const { notifications } of delivered) {
+      expect(
+        notifications.some((n) => n.kind !== 'de-escalated'),
+        summary,
+      ).toBe(true);
+    }
+  });
+
   it('sends nothing before the incident starts', () => {
-    for (const { delivered } of [sixHours, oneHour]) {
+    for (const { delivered } of [sixHours, oneHour, threeRules]) {
       expect(delivered.length).toBeGreaterThan(0);
     }
     expect(sixHours.delivered.every((d) => d.at >= '08:00')).toBe(true);
     expect(oneHour.delivered.every((d) => d.at >= '10:00')).toBe(true);
+    expect(threeRules.delivered.every((d) => d.at >= '10:00')).toBe(true);
   });
 
   it('keeps every alert message within Block Kit limits', () => {
-    for (const { message } of [...sixHours.delivered, ...oneHour.delivered]) {
+    for (const { message } of [...sixHours.delivered, ...oneHour.delivered, ...threeRules.delivered]) {
       expect(checkBlockKitLimits(message)).toEqual([]);
     }
   });

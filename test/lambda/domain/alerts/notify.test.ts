@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type DeliveryMode,
   isMuted,
   markNotified,
   type Notification,
@@ -264,10 +265,37 @@ describe('group reminders: one cadence for every firing alert', () => {
     step({ ...all, duplicates: 'no-data' }), // +210 reminder 2 (120 min later): the two still judged
   ];
 
-  it('lists every alert still firing in one reminder on one cadence, and holds a rule no longer judged', () => {
+  const summary = (runs: ReturnType<typeof simulate>['runs']) =>
+    runs.flatMap((run, index) =>
+      run.notifications.length === 0
+        ? []
+        : [
+            `+${index * 15} ${run.notifications.map((n) => `${n.kind}:${'ruleId' in n ? n.ruleId : ''}`).join(' ')}`,
+          ],
+    );
+
+  it('webhook mode: WARN alerts joining a firing group ride on its next reminder, which then lists every alert still judged', () => {
+    const { runs } = simulate([transfer, solved, duplicates], steps, {
+      reminders: { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 },
+    });
+    expect(summary(runs)).toEqual([
+      '+0 fired:transfer',
+      // solved (+15) and duplicates (+30) are WARN and join a group already firing: no push of their own
+      '+60 fired:solved fired:duplicates repeat:transfer',
+      // the joins did not restart the back-off: the second reminder comes 120 minutes later
+      '+180 repeat:transfer repeat:solved',
+    ]);
+    const numbers = runs.flatMap((run) =>
+      run.notifications.flatMap((n) => (n.kind === 'repeat' ? [`${n.ruleId} ${n.repeatNumber}`] : [])),
+    );
+    expect(numbers).toEqual(['transfer 1', 'transfer 2', 'solved 1']);
+  });
+
+  it('lists every alert still firing in one reminder on one cadence, and holds a rule no longer judged (app mode: every alert at once)', () => {
     // Act
     const { runs } = simulate([transfer, solved, duplicates], steps, {
       reminders: { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 },
+      delivery: 'app',
     });
     // Assess: one message per run at most, news at once, reminders for the group
     const sent = runs.flatMap((run, index) =>
@@ -574,8 +602,8 @@ describe('owedNotifications: every field of what is owed', () => {
     ...(reminders === undefined ? {} : { reminders }),
   });
   const cadence = { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 };
-  const owed = (state: AlertState, rules = [machine]) =>
-    owedNotifications(state, rules, AT, JAKARTA, cadence);
+  const owed = (state: AlertState, rules = [machine], delivery?: DeliveryMode) =>
+    owedNotifications(state, rules, AT, JAKARTA, cadence, delivery);
 
   it.each([
     {
@@ -924,6 +952,7 @@ describe('owedNotifications: every field of what is owed', () => {
       lastError: 'API down: HTTP 503',
     } as const;
     const label = (n: Notification) => `${n.kind}:${'ruleId' in n ? n.ruleId : 'monitor'}`;
+    const crit = firingState({ severity: 'crit', lastValue: 0.3 });
 
     it.each([
       {
@@ -932,15 +961,32 @@ describe('owedNotifications: every field of what is owed', () => {
         expected: ['repeat:transfer'],
       },
       { name: 'the other rule never seen', solved: undefined, expected: ['repeat:transfer'] },
-      { name: 'the other rule fired', solved: firingState(), expected: ['fired:solved'] },
+      { name: 'the other rule fired at CRIT', solved: crit, expected: ['fired:solved'] },
+      {
+        name: 'the other rule fired at WARN (webhook: it joins the reminder)',
+        solved: firingState(),
+        expected: ['fired:solved', 'repeat:transfer'],
+      },
+      {
+        name: 'the other rule fired at WARN (app mode: news)',
+        solved: firingState(),
+        delivery: 'app' as const,
+        expected: ['fired:solved'],
+      },
       {
         name: 'the other rule escalated',
         solved: firingState({ severity: 'crit', lastValue: 0.3, notified: told('warn') }),
         expected: ['escalated:solved'],
       },
       {
-        name: 'the other rule eased (not yet reminded of: its ease is owed)',
+        name: 'the other rule eased (webhook: its reminder says the easing)',
         solved: firingState({ notified: told('crit') }),
+        expected: ['repeat:transfer', 'repeat:solved'],
+      },
+      {
+        name: 'the other rule eased (app mode: its ease is owed, no reminder of it yet)',
+        solved: firingState({ notified: told('crit') }),
+        delivery: 'app' as const,
         expected: ['de-escalated:solved', 'repeat:transfer'],
       },
       {
@@ -955,12 +1001,12 @@ describe('owedNotifications: every field of what is owed', () => {
         expected: ['monitor-degraded:monitor', 'repeat:transfer'],
       },
       {
-        name: 'the other rule fired and the monitor degraded',
-        solved: firingState(),
+        name: 'the other rule fired at CRIT and the monitor degraded',
+        solved: crit,
         monitor: degraded,
         expected: ['fired:solved', 'monitor-degraded:monitor'],
       },
-    ])('a due reminder with $name → $expected', ({ solved: solvedState, monitor, expected }) => {
+    ])('a due reminder with $name → $expected', ({ solved: solvedState, monitor, expected, ...mode }) => {
       const state: AlertState = {
         ...stateWith(
           solvedState === undefined ? { transfer: reminded } : { transfer: reminded, solved: solvedState },
@@ -968,7 +1014,8 @@ describe('owedNotifications: every field of what is owed', () => {
         ),
         ...(monitor === undefined ? {} : { monitor }),
       };
-      expect(owed(state, [machine, solved]).map(label)).toEqual(expected);
+      const delivery = 'delivery' in mode ? mode.delivery : undefined;
+      expect(owed(state, [machine, solved], delivery).map(label)).toEqual(expected);
     });
   });
 
@@ -1132,15 +1179,18 @@ describe('markNotified: what Slack accepted → notified and the group clock', (
     });
   });
 
-  it.each([
-    { name: 'only an earlier episode was announced', notified: told(OLDER, OLDER) },
-    {
-      name: 'its change of severity is not yet announced',
-      notified: { ...told(), severity: 'crit' as const },
+  it.each([{ name: 'only an earlier episode was announced', notified: told(OLDER, OLDER) }])(
+    'drops the group clock when no announced alert is firing: $name',
+    ({ notified }) => {
+      const state = stateWith({ transfer: firingState({ notified }) }, { lastAt: FIRED, count: 1 });
+      const next = markNotified(state, [degraded(OLDER)], AT);
+      expect(next).not.toHaveProperty('reminders');
     },
-  ])('drops the group clock when no announced alert is firing: $name', ({ notified }) => {
-    const state = stateWith({ transfer: firingState({ notified }) }, { lastAt: FIRED, count: 1 });
-    const next = markNotified(state, [degraded(OLDER)], AT);
-    expect(next).not.toHaveProperty('reminders');
+  );
+
+  it('keeps the group clock while the announced episode fires at a severity not yet announced (its easing waits for the next reminder)', () => {
+    const clock = { lastAt: FIRED, count: 1 };
+    const state = stateWith({ transfer: firingState({ notified: { ...told(), severity: 'crit' } }) }, clock);
+    expect(markNotified(state, [degraded(OLDER)], AT).reminders).toEqual(clock);
   });
 });
