@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import {
   loadRuleSet,
   PREVIOUS_RULES,
@@ -85,7 +84,14 @@ async function inChildren(
   jobs: number,
 ): Promise<RuleSetOutcome[]> {
   const folder = await mkdtemp(join(tmpdir(), 'detection-'));
-  const passOn = ['--seed', options.seed, '--starts', options.startsPerCell, '--days', options.normalDays].map(String);
+  const passOn = [
+    '--seed',
+    options.seed,
+    '--starts',
+    options.startsPerCell,
+    '--days',
+    options.normalDays,
+  ].map(String);
   try {
     const results: RuleSetOutcome[][] = [];
     let next = 0;
@@ -95,7 +101,18 @@ async function inChildren(
         const file = join(folder, `${index}.json`);
         await run(
           process.execPath,
-          [...process.execArgv, __filename, ...passOn, '--skip-previous', '--rules', path, '--name', name, '--outcome', file],
+          [
+            ...process.execArgv,
+            __filename,
+            ...passOn,
+            '--skip-previous',
+            '--rules',
+            path,
+            '--name',
+            name,
+            '--outcome',
+            file,
+          ],
           { maxBuffer: 16 * 1024 * 1024 },
         );
         results[index] = JSON.parse(await readFile(file, 'utf8')) as RuleSetOutcome[];

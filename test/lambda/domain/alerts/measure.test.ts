@@ -491,7 +491,10 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
         ]),
       }),
     );
-    expect(measured).toMatchObject({ kind: 'not-judged', reason: 'long window: 40 calls, fewer than minCalls 60' });
+    expect(measured).toMatchObject({
+      kind: 'not-judged',
+      reason: 'long window: 40 calls, fewer than minCalls 60',
+    });
   });
 
   it('has no data when the long window of a two-window rule is missing', () => {
