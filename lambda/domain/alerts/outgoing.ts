@@ -1,5 +1,4 @@
-import { type Claim, isHeldByAnother } from '../claim';
-import { activeSnooze, SNOOZE_ALL } from '../snooze';
+import { type Claim, isHeldByAnother } from '../slack/claim';
 import {
   type DeliveryMode,
   groupReminderDue,
@@ -9,6 +8,7 @@ import {
   openMuteWindow,
 } from './notify';
 import type { MuteWindow, RepeatPolicy, Rule } from './rules';
+import { activeSnooze, SNOOZE_ALL } from './snooze';
 import type { AlertState, Snooze } from './state';
 
 /**
@@ -25,7 +25,7 @@ import type { AlertState, Snooze } from './state';
  *                     never hides a recovery.
  *   3. acknowledged — someone acknowledged the alert (a Slack app button, later): its reminders
  *                     wait. The alert state keeps no acknowledgements yet; `acknowledgedBy` is the hook.
- *   4. claimed      — another run is delivering it right now (a live claim; domain/claim.ts).
+ *   4. claimed      — another run is delivering it right now (a live claim; domain/slack/claim.ts).
  *   5. waiting      — webhook mode only: every message is a push, so easing, a WARN alert joining
  *                     a group already firing, a resolution while other alerts still fire, and the
  *                     resolution of an alert never announced wait for the group's next message
