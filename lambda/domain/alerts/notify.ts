@@ -241,7 +241,11 @@ const isJoining = (state: AlertState, n: RuleNotification): boolean =>
 
 /** Another rule than `ruleId` is firing in the episode Slack was told about. */
 const groupFiring = (state: AlertState, ruleId: string): boolean =>
-  Object.entries(state.rules).some(([id, rule]) => id !== ruleId && announcedEpisode(rule) !== undefined);
+  announcedRules(state).some((id) => id !== ruleId);
+
+/** The rules firing in the episode Slack was told about: the group's voices. */
+export const announcedRules = (state: AlertState): string[] =>
+  Object.entries(state.rules).flatMap(([id, rule]) => (announcedEpisode(rule) === undefined ? [] : [id]));
 
 /**
  * Webhook mode: an alert that fired and ended while its fired message waited for the group's next

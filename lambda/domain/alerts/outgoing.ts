@@ -1,13 +1,13 @@
 import { type Claim, isHeldByAnother } from '../slack/claim';
 import {
+  announcedRules,
   type DeliveryMode,
-  groupReminderDue,
   isBatchable,
   isRuleNotification,
   type Notification,
   openMuteWindow,
 } from './notify';
-import type { MuteWindow, RepeatPolicy, Rule } from './rules';
+import type { MuteWindow, Rule } from './rules';
 import { activeSnooze, SNOOZE_ALL } from './snooze';
 import type { AlertState, Snooze } from './state';
 
@@ -29,9 +29,10 @@ import type { AlertState, Snooze } from './state';
  *   5. waiting      — webhook mode only: every message is a push, so easing, a WARN alert joining
  *                     a group already firing, a resolution while other alerts still fire, and the
  *                     resolution of an alert never announced wait for the group's next message
- *                     (`isBatchable` in notify.ts). They go with anything else this run sends; alone
- *                     they wait until the group's reminder falls due, so they are late by at most
- *                     one reminder interval, and an eased alert's reminder says the easing itself.
+ *                     (`isBatchable` in notify.ts): its next reminder, an alert firing at CRIT or
+ *                     escalating, or the resolution of its last alert. They wait only while the
+ *                     group has a voice (an announced alert neither muted nor snoozed); an eased
+ *                     alert's reminder says the easing itself.
  *
  * Held is never dropped: nothing here changes the state, so a held notification stays owed and goes
  * out at the first run where no stage holds it (if it is still true then).
@@ -73,8 +74,6 @@ export interface OutgoingContext {
   readonly claims?: { readonly runId: string; readonly now: Date };
   /** How messages reach Slack; default webhook (see stage 5). */
   readonly delivery?: DeliveryMode;
-  /** The group's reminder cadence (the rules file's `reminders`): when what waits stops waiting. */
-  readonly reminders?: RepeatPolicy;
 }
 
 /** Splits `owed` at `at` into what is sent and what is held, and why (see the stages above). */
@@ -92,19 +91,26 @@ export function outgoing(
     if (reason === undefined) send.push(notification);
     else held.push({ notification, reason });
   }
-  if ((context.delivery ?? 'webhook') === 'app') return { send, held };
-  // Webhook mode: nothing in this run is worth a push of its own, and no reminder is due: what can
-  // wait, waits for the group's next message.
-  const waits = (n: Notification) => isBatchable(state, n);
-  if (send.some((n) => !waits(n)) || groupReminderDue(state, at, context.reminders)) return { send, held };
+  if ((context.delivery ?? 'webhook') === 'app' || send.some((n) => !isBatchable(state, n))) {
+    return { send, held };
+  }
+  // Webhook mode, nothing in this run worth a push of its own: what can wait for the group's next
+  // message waits, as long as the group has a voice that will speak (an announced alert neither muted
+  // nor snoozed); an easing may wait for its own alert's reminder.
+  const voices = announcedRules(state).filter(
+    (ruleId) =>
+      openMuteWindow(mutes.get(ruleId) ?? [], at, context.timeZone) === undefined &&
+      activeSnooze(state, ruleId, at) === undefined,
+  );
+  const waits = (n: Notification) =>
+    isRuleNotification(n) && voices.some((ruleId) => ruleId !== n.ruleId || n.kind === 'de-escalated');
   return {
     send: send.filter((n) => !waits(n)),
-    held: [
-      ...held,
-      ...send.filter(waits).map((notification) => ({ notification, reason: { stage: 'waiting' as const } })),
-    ],
+    held: [...held, ...send.filter(waits).map((notification) => ({ notification, reason: WAITING }))],
   };
 }
+
+const WAITING: HoldReason = { stage: 'waiting' };
 
 function holdReason(
   state: AlertState,

@@ -135,7 +135,6 @@ export function simulate(
     const { send: notifications } = outgoing(state, evaluation.notifications, at, {
       rules,
       timeZone,
-      ...cadence,
       ...delivery,
     });
     if (notifications.length > 0) {

@@ -115,3 +115,54 @@ describe('outgoing: what is sent now, what is held and why', () => {
     expect(outgoing(state, owed, DAY, { rules, timeZone: JAKARTA }).send).toEqual(owed);
   });
 });
+
+describe('outgoing, webhook mode: what is no push of its own waits for the group next message (#24 Build 9)', () => {
+  const told = {
+    status: 'firing',
+    severity: 'crit',
+    condition: 'threshold',
+    firedAt: '2025-11-11T02:00:00Z',
+    at: '2025-11-11T02:00:00Z',
+  } as const;
+  // transfer-success was announced and still fires; volume has just started firing.
+  const group = (extra: Partial<AlertState> = {}): AlertState => ({
+    ...emptyAlertState(),
+    rules: { 'transfer-success': { ...ruleState, notified: told }, volume: firingRuleState('warn') },
+    ...extra,
+  });
+  const warnFired = { ...note('fired', 'volume'), severity: 'warn' } as Notification;
+  const critFired = { ...note('fired', 'volume'), severity: 'crit' } as Notification;
+  const eased = note('de-escalated');
+  const context = { rules, timeZone: JAKARTA };
+
+  it('holds an easing and a WARN alert joining the firing group when nothing else goes, naming the stage', () => {
+    const result = outgoing(group(), [eased, warnFired], DAY, context);
+    expect(result.send).toEqual([]);
+    expect(result.held).toEqual([
+      { notification: eased, reason: { stage: 'waiting' } },
+      { notification: warnFired, reason: { stage: 'waiting' } },
+    ]);
+  });
+
+  it('lets them ride on the group reminder, and pushes a CRIT alert joining the group at once', () => {
+    expect(outgoing(group(), [warnFired, note('repeat')], DAY, context).send).toEqual([
+      warnFired,
+      note('repeat'),
+    ]);
+    expect(outgoing(group(), [eased, critFired], DAY, context).send).toEqual([eased, critFired]);
+  });
+
+  it('sends a WARN join at once when the group has no voice to carry it (its announced alert is snoozed)', () => {
+    const state = group({
+      snoozes: { 'transfer-success': { at: DAY.toISOString(), until: '2025-11-12T05:00:00Z' } },
+    });
+    expect(outgoing(state, [warnFired], DAY, context)).toEqual({ send: [warnFired], held: [] });
+  });
+
+  it('holds nothing in app mode: every change is said at once', () => {
+    expect(outgoing(group(), [eased, warnFired], DAY, { ...context, delivery: 'app' }).send).toEqual([
+      eased,
+      warnFired,
+    ]);
+  });
+});
