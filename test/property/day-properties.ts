@@ -11,6 +11,16 @@ import { MONITOR_NAME, type SimulatedDay } from './simulate-day';
 
 const isRule = (notification: Notification): notification is RuleNotification => 'ruleId' in notification;
 
+/** One reference per day, shared by the properties: it reads each archived response once. */
+const oracles = new WeakMap<SimulatedDay, Oracle>();
+function oracleOf(day: SimulatedDay): Oracle {
+  const known = oracles.get(day);
+  if (known !== undefined) return known;
+  const oracle = new Oracle(day.archive, day.spec.timeZone);
+  oracles.set(day, oracle);
+  return oracle;
+}
+
 const textOf = (messages: readonly SlackMessage[]) =>
   messages.map((message) => JSON.stringify(message)).join('\n');
 
@@ -24,7 +34,7 @@ const thresholdOf = (rule: Rule, severity: 'warn' | 'crit') =>
 /** Every figure a rule message quotes equals the oracle's, and sits on the side the message says. */
 export function figureViolations(day: SimulatedDay): string[] {
   const { spec } = day;
-  const oracle = new Oracle(day.archive, spec.timeZone);
+  const oracle = oracleOf(day);
   const rules = new Map(spec.ruleSet.rules.map((rule) => [rule.id, rule]));
   const found: string[] = [];
   for (const run of day.runs) {
@@ -78,7 +88,7 @@ export function figureViolations(day: SimulatedDay): string[] {
  */
 export function recoveringViolations(day: SimulatedDay): string[] {
   const { spec } = day;
-  const oracle = new Oracle(day.archive, spec.timeZone);
+  const oracle = oracleOf(day);
   const rules = new Map(spec.ruleSet.rules.map((rule) => [rule.id, rule]));
   const found: string[] = [];
   for (const run of day.runs) {
@@ -91,7 +101,13 @@ export function recoveringViolations(day: SimulatedDay): string[] {
         n.valueAt === undefined ? run.at : new Date(n.valueAt),
         spec.lineCapacity,
       )?.value;
-      if (value === undefined || beyond(rule, value, thresholdOf(rule, n.severity))) continue;
+      if (value === undefined) continue;
+      if (n.recovering !== undefined && beyond(rule, value, thresholdOf(rule, n.severity))) {
+        found.push(
+          `${wallClock(run.at, spec.timeZone).hhmm} ${n.ruleId}: a breaching ${printed(value, n.unit)} is called recovering`,
+        );
+      }
+      if (beyond(rule, value, thresholdOf(rule, n.severity))) continue;
       const healthy = n.clearsAt === undefined || backPast(rule, value, n.clearsAt);
       if (healthy && !/recovering/i.test(text)) {
         found.push(
@@ -121,6 +137,16 @@ export function episodeViolations(day: SimulatedDay): string[] {
     const status = state.rules[ruleId]?.status;
     if (stillFiring && status !== 'firing')
       found.push(`${ruleId}: fired, never resolved, yet the state says ${status}`);
+  }
+  // Every episode that began is resolved, or its rule is still in it (pending or firing).
+  for (const episode of state.episodes) {
+    const rule = state.rules[episode.ruleId];
+    const closed = episode.ended !== undefined && episode.resolvedAt !== undefined;
+    const current = rule !== undefined && rule.status !== 'ok' && rule.breachedAt === episode.began;
+    if (!closed && !current)
+      found.push(`${episode.ruleId}: the episode begun ${episode.began} is neither resolved nor current`);
+    if (closed && episode.firedAt === undefined)
+      found.push(`${episode.ruleId}: the episode begun ${episode.began} closed without firing`);
   }
   void spec;
   return found;
@@ -204,7 +230,7 @@ export function replayViolations(day: SimulatedDay): string[] {
 export function digestViolations(day: SimulatedDay): string[] {
   const { spec } = day;
   const found: string[] = [];
-  const oracle = new Oracle(day.archive, spec.timeZone);
+  const oracle = oracleOf(day);
   const row = oracle.dailyRow(spec.date);
   const text = textOf([day.digest]);
   const calls = row?.total_calls;
@@ -217,10 +243,177 @@ export function digestViolations(day: SimulatedDay): string[] {
   }
   if (calls === 0 && text.includes('Nothing needs attention'))
     found.push('a day without calls reads "Nothing needs attention"');
-  const fired = day.runs.flatMap((run) => run.sent).filter((n) => n.kind === 'fired').length;
+  const said = announcedEpisodes(day).length;
   const listed = /\*Alerts\* · (\d+)/.exec(text)?.[1];
-  if (fired !== Number(listed ?? 0))
-    found.push(`${fired} alerts fired, the digest lists ${listed ?? 'none'}`);
+  if (said !== Number(listed ?? 0))
+    found.push(`${said} alerts were announced, the digest lists ${listed ?? 'none'}`);
+  return found;
+}
+
+/** An alert episode as the day's alert messages tell it. */
+interface ToldEpisode {
+  readonly ruleId: string;
+  readonly firedAt: string;
+  readonly began: string;
+  /** The first healthy run, from its resolution; absent while still firing. */
+  readonly ended?: string;
+  readonly resolvedAt?: string;
+  /** The highest severity a message announced. */
+  readonly peak: 'warn' | 'crit';
+}
+
+/** The episodes the alert messages announced: fired (then maybe resolved), or resolved unannounced. */
+function announcedEpisodes(day: SimulatedDay): ToldEpisode[] {
+  const episodes = new Map<string, ToldEpisode>();
+  const rank = { warn: 1, crit: 2 } as const;
+  for (const n of day.runs.flatMap((run) => run.sent).filter(isRule)) {
+    const id = `${n.ruleId} ${n.firedAt}`;
+    const known = episodes.get(id);
+    const peakSaid = n.kind === 'resolved' ? (n.peak?.severity ?? n.severity) : n.severity;
+    const peak = known === undefined || rank[peakSaid] > rank[known.peak] ? peakSaid : known.peak;
+    episodes.set(id, {
+      ruleId: n.ruleId,
+      firedAt: n.firedAt,
+      began: n.breachedAt,
+      ...(n.kind === 'resolved' ? { ended: n.endedAt, resolvedAt: n.resolvedAt } : {}),
+      ...(known?.ended === undefined ? {} : { ended: known.ended, resolvedAt: known.resolvedAt }),
+      peak,
+    });
+  }
+  return [...episodes.values()];
+}
+
+/** The text of every block of a message (sections, headers, context), in order. */
+function blockTexts(message: SlackMessage): string[] {
+  return message.blocks.flatMap((block) => {
+    const record = block as { text?: { text?: string }; elements?: Array<{ text?: string }> };
+    return [record.text?.text ?? '', ...(record.elements ?? []).map((element) => element.text ?? '')];
+  });
+}
+
+/**
+ * The digest's alert list tells each episode as the alert messages did (#27): the same times (first
+ * breaching run, first healthy run, how long), the same peak severity, and the worst value any check
+ * measured during it, recomputed by the oracle from the archived windows. Each message printed the
+ * times it carries.
+ */
+export function digestEpisodeViolations(day: SimulatedDay): string[] {
+  const { spec } = day;
+  const oracle = oracleOf(day);
+  const rules = new Map(spec.ruleSet.rules.map((rule) => [rule.id, rule]));
+  const lines = blockTexts(day.digest)
+    .flatMap((text) => text.split('\n'))
+    .filter((line) => /^(🚨 CRIT|⚠️ WARN) \*/u.test(line));
+  const cut = blockTexts(day.digest).some((text) => text.includes('…and '));
+  const clock = (iso: string) => wallClock(new Date(iso), spec.timeZone).hhmm;
+  const found: string[] = [];
+  for (const episode of announcedEpisodes(day)) {
+    const rule = rules.get(episode.ruleId);
+    if (rule === undefined) continue;
+    const from = clock(episode.began);
+    const when =
+      episode.ended === undefined
+        ? `${from}, still firing`
+        : `${from}–${clock(episode.ended)} (${printedDuration(Date.parse(episode.ended) - Date.parse(episode.began))})`;
+    // The messages printed the same times: "since 10:15" when it fired, "10:15–11:30 (1h 15m)" at the end.
+    const told = day.runs.flatMap((run) => run.messages).map((message) => blockTexts(message).join('\n'));
+    if (
+      !told.some((text) => text.includes(rule.title) && text.includes(`since ${from}`)) &&
+      episode.ended === undefined
+    )
+      found.push(`${episode.ruleId}: no message says it fired "since ${from}"`);
+    if (episode.ended !== undefined && !told.some((text) => text.includes(when.replace(/^.*?–/, `${from}–`))))
+      found.push(`${episode.ruleId}: no message says ${when}`);
+    const severity = episode.peak === 'crit' ? '🚨 CRIT' : '⚠️ WARN';
+    const line = lines.find(
+      (candidate) => candidate.startsWith(`${severity} *${rule.title}*`) && candidate.endsWith(` · ${when}`),
+    );
+    if (line === undefined) {
+      if (!cut)
+        found.push(`${episode.ruleId}: the digest has no line "${severity} *${rule.title}* … · ${when}"`);
+      continue;
+    }
+    // The worst value a check judged from the first breaching run to the resolving one.
+    const until = Date.parse(episode.resolvedAt ?? day.runs.at(-1)?.at.toISOString() ?? '');
+    let worst: number | undefined;
+    for (const run of day.runs) {
+      const at = run.at.getTime();
+      if (run.failed || at < Date.parse(episode.began) || at > until) continue;
+      const measured = oracle.measure(rule, run.at, spec.lineCapacity);
+      if (measured === undefined || (measured.calls !== undefined && measured.calls < rule.minCalls))
+        continue;
+      if (worst === undefined || beyond(rule, measured.value, worst)) worst = measured.value;
+    }
+    const unit = day.runs.flatMap((run) => run.sent).find((n) => isRule(n) && n.ruleId === rule.id);
+    if (
+      worst !== undefined &&
+      unit !== undefined &&
+      isRule(unit) &&
+      ['rate', 'change', 'count'].includes(unit.unit)
+    ) {
+      const shown = ` · worst ${printed(worst, unit.unit)} · `;
+      if (!line.includes(shown))
+        found.push(`${episode.ruleId}: the digest says "${line}", the archive's worst is${shown}`);
+    }
+  }
+  return found;
+}
+
+/**
+ * Posts per incident stay within the bound docs/alerts-and-rules.md states for webhook mode: an
+ * incident (from the post that first announces an alert while none is announced, to the post that
+ * resolves the last one) posts its first message, one per CRIT push (an alert firing at CRIT, or
+ * escalating), the reminders its cadence allows, and its last resolution; nothing else is a post of
+ * its own (easing, WARN joins, partial resolutions wait for one of those). Posts about the monitor
+ * itself are not the incident's.
+ */
+export function incidentPostViolations(day: SimulatedDay): string[] {
+  const { reminders } = day.spec.ruleSet;
+  const found: string[] = [];
+  const announced = new Set<string>();
+  let incident: { start: number; pushes: number[]; posts: number; reminders: number } | undefined;
+  const close = (until: number, closing: boolean) => {
+    if (incident === undefined) return;
+    const news = [incident.start, ...incident.pushes, until];
+    const allowed = news
+      .slice(1)
+      .reduce((sum, at, index) => sum + remindersWithin(at - (news[index] ?? at), reminders), 0);
+    const bound = 1 + incident.pushes.length + allowed + (closing ? 1 : 0);
+    if (incident.posts > bound)
+      found.push(
+        `an incident from ${wallClock(new Date(incident.start), day.spec.timeZone).hhmm} posted ${incident.posts} messages, the bound is ${bound} (1 + ${incident.pushes.length} CRIT pushes + ${allowed} reminders${closing ? ' + its resolution' : ''})`,
+      );
+  };
+  for (const run of day.runs) {
+    const rules = run.sent.filter(isRule);
+    if (run.messages.length === 0 || rules.length === 0) continue;
+    const at = run.at.getTime();
+    const opening = announced.size === 0;
+    for (const n of rules) {
+      if (n.kind === 'fired') announced.add(n.ruleId);
+      if (n.kind === 'resolved' && n.unannounced !== true) announced.delete(n.ruleId);
+    }
+    if (opening) {
+      if (announced.size === 0) continue; // only alerts that came and went unannounced
+      incident = { start: at, pushes: [], posts: 1, reminders: 0 };
+      continue;
+    }
+    if (incident === undefined) continue;
+    incident.posts += 1;
+    const push = rules.some((n) => n.kind === 'escalated' || (n.kind === 'fired' && n.severity === 'crit'));
+    const reminder = rules.some((n) => n.kind === 'repeat');
+    const closing = announced.size === 0;
+    if (push) incident.pushes.push(at);
+    if (!push && !reminder && !closing)
+      found.push(
+        `${wallClock(run.at, day.spec.timeZone).hhmm}: a post of its own for ${rules.map((n) => `${n.kind} ${n.ruleId}`).join(', ')}`,
+      );
+    if (closing) {
+      close(at, true);
+      incident = undefined;
+    }
+  }
+  close(day.runs.at(-1)?.at.getTime() ?? 0, false);
   return found;
 }
 
@@ -231,4 +424,6 @@ export const ALL_PROPERTIES = [
   postViolations,
   replayViolations,
   digestViolations,
+  digestEpisodeViolations,
+  incidentPostViolations,
 ] as const;
