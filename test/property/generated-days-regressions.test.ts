@@ -19,6 +19,12 @@ const REGRESSIONS = [
     caught:
       'a group reminder cadence restarted by another rule firing: reminders are bounded per group after each news, not per rule',
   },
+  {
+    seed: 27_029,
+    path: '7',
+    caught:
+      'a WARN volume drop that joined a firing group and ended before its next message is said once, as a resolution "not announced before" (webhook mode), not taken for a resolution without its alert',
+  },
 ] as const;
 
 describe('generated days that once failed', () => {
