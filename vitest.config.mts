@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     environment: 'node',
     // Loopback servers and CDK synthesis are slow on a 2-core machine; no test is timed for speed.
     testTimeout: 30_000,

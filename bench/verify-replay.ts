@@ -1,13 +1,17 @@
-import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { createFinishedHourCache, generateStatisticsBody } from '../dev/stand-in/statistics-generator';
 import { createS3ObjectStore } from '../lambda/adapters/archive/s3-object-store';
-import { daySoFarWindow, shiftDate, wholeDayWindow } from '../lambda/domain/query-window';
+import {
+  daySoFarWindow,
+  type QueryWindow,
+  shiftDate,
+  wholeDayWindow,
+  windowEndInstant,
+} from '../lambda/domain/query-window';
 import { parseStatistics } from '../lambda/domain/statistics-schema';
 import { silentLogger } from '../lambda/shared/logger';
 import { fetchAndArchive } from '../lambda/use-cases/fetch-and-archive';
 import { forEachConcurrently } from '../lambda/use-cases/run-concurrently';
-import { REPO_ROOT } from './bench-paths';
 import { runCli } from './cli-run';
 import { AWS_KEYS, cliEnv } from './deployed-env';
 import { BENCH_ZONE, type ExternalCall, type FakeServices } from './fake-services-client';
@@ -31,18 +35,31 @@ const span = (calls: readonly ExternalCall[]) =>
  * whole-day response, added after verify. Times run from the CLI's first request to its last response.
  */
 export async function benchVerifyAndReplay(measured: Measured, fakes: FakeServices): Promise<SectionResult> {
-  const bytes = new Uint8Array(await readFile(path.join(REPO_ROOT, 'test/fixtures/statistics-example.json')));
+  // Each window gets the stand-in's answer for that very window: a check's archived response must fit
+  // the window it was asked for, or verify and replay would judge it invalid.
+  const finishedHours = createFinishedHourCache();
   const direct = new S3Client({ endpoint: fakes.s3Direct, region: 'us-east-1', credentials: AWS_KEYS });
   const deps = {
     source: {
-      fetchStatistics: async () => ({
-        bytes,
-        httpStatus: 200,
-        fetchedAt: new Date(),
-        latencyMs: 0,
-        attempts: 1,
-        parsed: parseStatistics(bytes),
-      }),
+      fetchStatistics: async (window: QueryWindow) => {
+        const body = generateStatisticsBody({
+          seed: 1,
+          timeZone: window.timeZone,
+          startTime: window.startTime,
+          endTime: window.endTime,
+          now: windowEndInstant(window),
+          finishedHours,
+        });
+        const bytes = new TextEncoder().encode(JSON.stringify(body));
+        return {
+          bytes,
+          httpStatus: 200,
+          fetchedAt: new Date(),
+          latencyMs: 0,
+          attempts: 1,
+          parsed: parseStatistics(bytes),
+        };
+      },
     },
     store: createS3ObjectStore(direct, fakes.bucket, PREFIX),
     logger: silentLogger,

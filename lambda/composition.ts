@@ -144,6 +144,7 @@ export function createWiring(run: RunContext): Wiring {
       const { source, store, logger, alertNotifier } = await runAdapters();
       let active: ActiveRules | undefined;
       let rulesFailure: unknown;
+      let rulesNotice: string | undefined;
       try {
         active = await rules();
         if (at !== undefined) {
@@ -156,7 +157,7 @@ export function createWiring(run: RunContext): Wiring {
             now: run.now,
             deadline: run.deadline,
           };
-          await recordRulesHealth(health, active, at);
+          rulesNotice = await recordRulesHealth(health, active, at);
         }
       } catch (error) {
         // RULES_FILE is this command line's own file: a bad one is a usage error, as before any run.
@@ -172,6 +173,7 @@ export function createWiring(run: RunContext): Wiring {
         rules: rulesFailure === undefined ? (active?.rules ?? []) : [],
         ...(active === undefined || rulesFailure !== undefined ? {} : { activeRules: active }),
         ...(rulesFailure === undefined ? {} : { rulesFailure }),
+        ...(rulesNotice === undefined ? {} : { rulesNotice }),
         reminders: active?.reminders,
         monitorName: config.monitorName,
         timeZone,
@@ -192,9 +194,11 @@ export function createWiring(run: RunContext): Wiring {
         fullTable: digestToConsole,
         timeZone,
         topN: config.digestTopN,
+        monitorName: config.monitorName,
         runId: run.runId,
         now: run.now,
         dayAlerts: (date) => readDayAlerts(store, digestRules, date, timeZone),
+        ...(run.sleep ? { sleep: run.sleep } : {}),
       };
     },
     async backfill() {

@@ -110,6 +110,11 @@ export const EnvSchema = z
     ),
     DIGEST_TOP_N: positiveInt(5),
     LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']), 'INFO'),
+    /**
+     * Set by Lambda from the function's application log level (JSON log format); Powertools obeys
+     * it over any other, so the handler takes it as its level. LOG_LEVEL stays for the CLI.
+     */
+    AWS_LAMBDA_LOG_LEVEL: z.optional(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'])),
   })
   .check(
     z.superRefine((env, ctx) => {
@@ -189,6 +194,8 @@ export interface Config {
   readonly digestTopN: number;
   readonly runDeadlineMs: number;
   readonly logLevel: Env['LOG_LEVEL'];
+  /** The level Lambda's advanced logging controls set (AWS_LAMBDA_LOG_LEVEL), when it does. */
+  readonly lambdaLogLevel: Env['AWS_LAMBDA_LOG_LEVEL'];
 }
 
 /** Thrown when a run needs AIRUDDER and no credentials are configured. */
@@ -261,5 +268,6 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     digestTopN: env.DIGEST_TOP_N,
     runDeadlineMs: env.RUN_DEADLINE_MS,
     logLevel: env.LOG_LEVEL,
+    lambdaLogLevel: env.AWS_LAMBDA_LOG_LEVEL,
   };
 }

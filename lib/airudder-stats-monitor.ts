@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -275,6 +276,7 @@ export class AirudderStatsMonitor extends Construct {
    * `service` dimension of its metrics, and the root of every name it gives a resource.
    */
   public readonly monitorId: string;
+  private readonly archive: ArchiveBucket;
 
   constructor(scope: Construct, id: string, props: AirudderStatsMonitorProps) {
     super(scope, id);
@@ -372,6 +374,7 @@ export class AirudderStatsMonitor extends Construct {
       }).dashboard;
     }
 
+    this.archive = archive;
     this.function = monitor.function;
     this.logGroup = monitor.logGroup;
     this.bucket = archive.bucket;
@@ -381,6 +384,47 @@ export class AirudderStatsMonitor extends Construct {
     this.alarmTopic = monitoring.topic;
     this.deadLetterQueue = schedules.deadLetterQueue;
     this.alarms = monitoring.alarms;
+    this.addOutputs();
+  }
+
+  /** What the README's next steps need after `cdk deploy`, as stack outputs named after the construct. */
+  private addOutputs(): void {
+    const output = (id: string, value: string, description?: string) =>
+      new CfnOutput(this, id, { value, description });
+    output('SecretId', this.secretId, 'Put the AIRUDDER credentials and Slack webhook URLs into this secret');
+    output('ArchiveBucketName', this.bucket.bucketName);
+    output('FunctionName', this.function.functionName, 'Invoke a check by hand to confirm the secret');
+    output('LogGroupName', this.logGroup.logGroupName);
+    output('AlarmTopicArn', this.alarmTopic.topicArn);
+    if (this.query) {
+      output('AthenaWorkGroup', this.query.workGroup.ref);
+      output('GlueDatabase', this.query.databaseName);
+    }
+    if (this.dashboard) {
+      const region = Stack.of(this).region;
+      output(
+        'DashboardUrl',
+        `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${this.monitorId}`,
+      );
+    }
+  }
+
+  /**
+   * For the operator CLI from a laptop (`airudder-monitor --archive s3://…`): read-only over the
+   * archive — `verify`, `replay`, `sql`, `snoozes`, `rules show`. No secret, no write.
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.archive.grantRead(grantee);
+  }
+
+  /**
+   * For operators: everything `grantRead` allows, plus the exact objects `snooze`/`unsnooze`/
+   * `watermark reset` (state/alerts.json), `rules push` (config/rules.json) and `curate`
+   * (curated/) write. No secret: a command that posts to Slack (`replay --post`) takes the webhook
+   * from the operator's own SLACK_WEBHOOK_URL.
+   */
+  public grantOperate(grantee: iam.IGrantable): iam.Grant {
+    return this.archive.grantOperate(grantee);
   }
 }
 

@@ -222,6 +222,44 @@ export type StackConfig = z.infer<typeof StackConfigSchema>;
 /** The context keys the stack reads; bin/app.ts looks up exactly these. */
 export const STACK_CONTEXT_KEYS = Object.keys(StackConfigSchema.shape) as ReadonlyArray<keyof StackConfig>;
 
+/**
+ * Refuses context keys shaped like ours (plain camelCase: not `@aws-cdk/…`, `aws:cdk:…` or CDK's
+ * hyphenated keys) that the stack does not read: a misspelt key would otherwise be ignored and its
+ * default used without a word. Names the closest key when one is near.
+ */
+export function checkContextKeys(keys: readonly string[]): void {
+  const known = new Set<string>(STACK_CONTEXT_KEYS);
+  const unknown = keys.filter((key) => /^[a-z][A-Za-z0-9]*$/.test(key) && !known.has(key));
+  if (unknown.length === 0) return;
+  const problems = unknown.map((key) => {
+    const closest = closestKey(key, [...known]);
+    return `context key "${key}" is not one the stack reads${closest ? `: did you mean "${closest}"?` : ''}`;
+  });
+  throw new MonitorConfigError(`Invalid CDK context: ${problems.join('; ')}`);
+}
+
+/** The known key within a third of the typo's length in edits (case-insensitive), if any. */
+function closestKey(key: string, known: readonly string[]): string | undefined {
+  const scored = known
+    .map((candidate) => ({ candidate, distance: editDistance(key.toLowerCase(), candidate.toLowerCase()) }))
+    .sort((a, b) => a.distance - b.distance);
+  const best = scored[0];
+  return best && best.distance <= Math.max(2, Math.floor(key.length / 3)) ? best.candidate : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
 /** Validates raw context values; throws MonitorConfigError naming every bad key. */
 export function parseStackConfig(context: Readonly<Record<string, unknown>>): StackConfig {
   return parseConfig(context, 'Invalid CDK context', 'context key');

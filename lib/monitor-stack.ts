@@ -16,7 +16,7 @@ export interface MonitorStackProps extends StackProps {
 
 /**
  * This project's own stack: the AirudderStatsMonitor construct configured from cdk.json, bundling
- * the function from source, plus outputs for the README's next steps.
+ * the function from source, plus the analysts' policy as a stack export.
  */
 export class MonitorStack extends Stack {
   /** The monitor. */
@@ -33,26 +33,12 @@ export class MonitorStack extends Stack {
     });
     const { monitor } = this;
 
-    new CfnOutput(this, 'ArchiveBucketName', { value: monitor.bucket.bucketName });
+    // The construct adds the other outputs; the export is this stack's, named after it.
     if (monitor.query) {
-      new CfnOutput(this, 'AthenaWorkGroup', { value: monitor.query.workGroup.ref });
-      new CfnOutput(this, 'GlueDatabase', { value: monitor.query.databaseName });
       new CfnOutput(this, 'AnalystsPolicyArn', {
         description: 'Attach to analysts: Athena in the workgroup, read-only over the curated tables',
         value: monitor.query.analystsPolicy.managedPolicyArn,
         exportName: `${this.stackName}-AnalystsPolicyArn`,
-      });
-    }
-    new CfnOutput(this, 'SecretId', {
-      description: 'Put the AIRUDDER credentials and Slack webhook URLs into this secret',
-      value: monitor.secretId,
-    });
-    new CfnOutput(this, 'AlarmTopicArn', { value: monitor.alarmTopic.topicArn });
-    new CfnOutput(this, 'FunctionName', { value: monitor.function.functionName });
-    new CfnOutput(this, 'LogGroupName', { value: monitor.logGroup.logGroupName });
-    if (monitor.dashboard) {
-      new CfnOutput(this, 'DashboardUrl', {
-        value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${monitor.dashboard.dashboardName}`,
       });
     }
   }

@@ -10,7 +10,8 @@ import {
 } from '../lib/constructs/monitor-function';
 
 /**
- * `npm run build` (and `prepare`, so `npm ci` and `npm pack` run it): the package a CDK app installs.
+ * `npm run build` (and `prepack`, so `npm pack` and `npm publish` run it): the package a CDK app installs.
+ * Not `prepare`: npm 11 warns every consumer about install scripts; the tests build on demand.
  *   dist/lib, dist/lambda   the construct library compiled to CommonJS with .d.ts (tsconfig.build.json)
  *   dist/handler            the function bundled once, with its source map, used through Code.fromAsset
  *   dist/cli                the operators' CLI (`bin`: airudder-monitor), one file with its dependencies

@@ -21,7 +21,8 @@ const CLEAN: Tree = {
   'lambda/domain/zod.ts': `export * from "zod/mini";\n`,
   'lambda/domain/pure.ts': `import type { Port } from "./port";\nimport * as z from "./zod";\nexport const pure = (port: Port) => z.string().parse(port.name);\n`,
   'lambda/adapters/client.ts': `import type { Port } from "../domain/port";\nexport const client: Port = { name: "client" };\n`,
-  'lambda/cli/main.ts': `import { client } from "../adapters/client";\nimport { run } from "../use-cases/run";\nrun(client);\n`,
+  'lambda/composition.ts': `import { client } from "./adapters/client";\nimport { run } from "./use-cases/run";\nexport const start = () => run(client);\n`,
+  'lambda/cli/main.ts': `import type { Port } from "../domain/port";\nimport type { client } from "../adapters/client";\nimport { start } from "../composition";\nexport const main = (_port?: Port, _client?: typeof client) => start();\n`,
   'dev/tool.ts': `import { run } from "../lambda/use-cases/run";\nexport const tool = run;\n`,
   'bench/probe.ts': 'export const probe = 1;\n',
 };
@@ -110,13 +111,31 @@ describe('the layering rules of npm run lint', () => {
     const result = await violations({
       'lambda/use-cases/run.ts': `import { client } from "../adapters/client";\nexport const run = () => client.name;\n`,
     });
+    expect(result).toContainEqual({
+      rule: 'use-cases-import-no-adapter',
+      from: 'lambda/use-cases/run.ts',
+      to: 'lambda/adapters/client.ts',
+    });
+  });
+
+  it('reject an adapter built outside the composition root (a CLI module importing it), but not a type-only import', async () => {
+    const result = await violations({
+      'lambda/cli/main.ts': `import { client } from "../adapters/client";\nimport { run } from "../use-cases/run";\nrun(client);\n`,
+    });
     expect(result).toEqual([
-      {
-        rule: 'use-cases-import-no-adapter',
-        from: 'lambda/use-cases/run.ts',
-        to: 'lambda/adapters/client.ts',
-      },
+      { rule: 'adapters-only-in-composition', from: 'lambda/cli/main.ts', to: 'lambda/adapters/client.ts' },
     ]);
+  });
+
+  it('reject a use case that reaches into the CLI or the composition root instead of a domain port', async () => {
+    const result = await violations({
+      'lambda/use-cases/run.ts': `import type { Port } from "../domain/port";\nimport { start } from "../composition";\nexport const run = (port: Port) => (port ? undefined : start);\n`,
+    });
+    expect(result).toContainEqual({
+      rule: 'ports-only-in-domain',
+      from: 'lambda/use-cases/run.ts',
+      to: 'lambda/composition.ts',
+    });
   });
 
   it('reject an import cycle, even one made of type-only imports', async () => {

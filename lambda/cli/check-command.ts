@@ -5,6 +5,7 @@ import type { Rule } from '../domain/alerts/rules';
 import { ALERT_STATE_KEY, AlertStateSchema, statusLabel } from '../domain/alerts/state';
 import type { ObjectStore } from '../domain/object-store';
 import { tooFarAhead } from '../domain/scheduled-time';
+import { unescapeMrkdwn } from '../domain/slack/mrkdwn';
 import type { Logger } from '../shared/logger';
 import { type ActiveRules, describeActiveRules } from '../use-cases/active-rules';
 import { readDocument } from '../use-cases/json-document';
@@ -63,9 +64,15 @@ export const checkCommand: Command = {
       outcome: outcome.outcome,
     };
     const describe = { at, timeZone: window.timeZone };
+    const rulesNotice = deps.rulesNotice === undefined ? [] : [unescapeMrkdwn(deps.rulesNotice)];
     if (outcome.outcome === 'already-evaluated') {
       refuseIfEarlier(at, outcome.lastScheduledTime, now);
-      lines.push('Already evaluated for this time: nothing changed, nothing sent.');
+      lines.push(
+        rulesNotice.length === 0
+          ? 'Already evaluated for this time: nothing changed, nothing sent.'
+          : `Already evaluated for this time: nothing changed. Sent: ${rulesNotice.join('; ')}`,
+      );
+      document.notices = rulesNotice;
     } else {
       Object.assign(document, {
         archive: outcome.archived,
@@ -86,13 +93,17 @@ export const checkCommand: Command = {
         const rule = byId.get(result.ruleId);
         if (rule) lines.push(`  ${renderResultLine(rule, result)}`);
       }
+      // Everything this run posted: the alerts, the rules notice, the notices riding with them.
+      const notices = [...rulesNotice, ...outcome.notices];
+      const posted = [...renderAlertLines(outcome.sent, describe), ...notices];
       lines.push(
-        outcome.sent.length === 0
-          ? outcome.held.length === 0
+        posted.length > 0
+          ? `Sent: ${posted.join('; ')}`
+          : outcome.held.length === 0
             ? 'Sent: nothing owed.'
-            : 'Sent: nothing.'
-          : `Sent: ${renderAlertLines(outcome.sent, describe).join('; ')}`,
+            : 'Sent: nothing.',
       );
+      document.notices = notices;
       if (flags.explain === true) {
         const explained = explainOutgoing(deps.rules, outcome.sent, outcome.held, window.timeZone);
         lines.push('Why (mute, snooze, acknowledgement, claims, in that order):', ...explained.lines);

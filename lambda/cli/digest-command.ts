@@ -1,6 +1,6 @@
 import { wholeDayWindow } from '../domain/query-window';
 import { renderMessageAsText } from '../domain/slack/render-text';
-import { assertDayIsOver, type DateOutcome, runDigest } from '../use-cases/run-digest';
+import { assertDayIsOver, type DateOutcome, DigestInProgressError, runDigest } from '../use-cases/run-digest';
 import type { Command } from './cli-types';
 import { ENV_HELP } from './command-help';
 import { parseFlags } from './parse-flags';
@@ -57,19 +57,25 @@ export const digestCommand: Command = {
       detail: flags.detail ?? false,
       deadline: context.deadline,
     });
+    // A retry inside the claim of a run that died must not end quietly with exit 0.
+    if (result.outcome === 'in-progress') throw new DigestInProgressError(result);
     const lines = result.caughtUp.flatMap((earlier) =>
       earlier.outcome === 'posted' ? [`Digest for ${earlier.date} posted (owed by an earlier run).`] : [],
     );
+    if (result.missed.length > 0) {
+      lines.push(
+        `Digests never posted and too old to catch up, listed in one message: ${result.missed.join(', ')}.`,
+      );
+    }
     lines.push(
       result.outcome === 'posted'
         ? `Digest for ${result.date} posted (raw data: ${result.rawKey}).`
-        : result.outcome === 'already-posted'
-          ? `Digest for ${result.date} was already posted; nothing sent (use --force to post it again).`
-          : `Another run is posting the digest for ${result.date}; nothing sent.`,
+        : `Digest for ${result.date} was already posted; nothing sent (use --force to post it again).`,
     );
     context.report(lines.join('\n'), {
       ...describeOutcome(result),
       caughtUp: result.caughtUp.map(describeOutcome),
+      missed: result.missed,
     });
   },
 };

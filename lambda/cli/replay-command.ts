@@ -134,7 +134,7 @@ function printEvent(event: ReplayEvent, timeZone: string, print: (text: string) 
       return;
     }
     case 'digest': {
-      const hours = `${event.hours.derived + event.hours.check} hours: ${event.hours.derived} derived from the day's response, ${event.hours.check} from archived checks`;
+      const hours = `${event.hours.derived + event.hours.check} evaluations: ${event.hours.derived} hourly from the day's response, ${event.hours.check} at archived checks`;
       if (event.posted)
         print(`${event.date} digest posted (${hours}):\n${renderMessageAsText(event.message)}`);
       else print(`${event.date} digest (${hours}): ${unescapeMrkdwn(event.message.text)}`);
@@ -174,8 +174,8 @@ function summary(result: ReplayResult): string {
       : ` (${result.missingDays.length} missing: ${result.missingDays.join(', ')})`;
   const evaluations = result.hours.derived + result.hours.check;
   return (
-    `Replayed ${plural(result.days, 'day')}${missing}: ${plural(evaluations, 'hourly evaluation')} ` +
-    `(${result.hours.derived} derived, ${result.hours.check} from archived checks); ` +
+    `Replayed ${plural(result.days, 'day')}${missing}: ${plural(evaluations, 'evaluation')} ` +
+    `(${result.hours.derived} hourly from the day's response, ${result.hours.check} at archived checks); ` +
     `notifications: ${kinds === '' ? 'none' : kinds}; ${plural(result.posted, 'message')} posted.`
   );
 }
@@ -184,8 +184,8 @@ function summary(result: ReplayResult): string {
  * The tuning report, in the detection benchmark's columns: per rule, what it would have cost
  * (messages, per episode, alert-hours, alerts announced 22:00–06:00) and how fast it caught and
  * cleared (detection: first breaching run → fired, median and 90th percentile; resolution: first
- * healthy run → resolved, median). Replay evaluates hourly from whole-day responses, or as often as
- * checks archived.
+ * healthy run → resolved, median). Replay evaluates at every archived check, and hourly where none
+ * was archived.
  */
 export function noiseReport(result: ReplayResult): string {
   const minutes = (value: number | undefined) => (value === undefined ? '—' : `${value} min`);

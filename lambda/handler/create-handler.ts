@@ -21,7 +21,7 @@ import { createRedactor, type Redactor } from '../shared/redact';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/telemetry';
 import type { RulesCache } from '../use-cases/active-rules';
 import { AlertDeliveryError, runCheck } from '../use-cases/run-check';
-import { DigestDeliveryError, runDigest } from '../use-cases/run-digest';
+import { DigestDeliveryError, DigestInProgressError, runDigest } from '../use-cases/run-digest';
 import { createPowertoolsLogger } from './powertools-logger';
 import { logRuleEvaluations } from './rule-evaluation-log';
 import { createPowertoolsMetrics, type RunMetrics } from './run-metrics';
@@ -101,6 +101,8 @@ const RUNS: Record<SchedulerEvent['mode'], ModeRun> = {
   },
   async digest(wiring, request) {
     const outcome = await runDigest(await wiring.digest(), request);
+    // A retry inside the claim of a run that died must not succeed quietly: fail, so it is retried.
+    if (outcome.outcome === 'in-progress') throw new DigestInProgressError(outcome);
     return {
       outcome: outcome.outcome,
       archiveKey: outcome.outcome === 'posted' ? outcome.rawKey : undefined,
@@ -130,7 +132,11 @@ function initContainer(deps: HandlerDeps, redactor: Redactor): Container {
   let secretsClient: SecretsManagerClient | undefined;
   const powertools = deps.logger
     ? undefined
-    : new PowertoolsLogger({ serviceName: config.serviceName, logLevel: config.logLevel });
+    : // Lambda's level when it sets one (Powertools would warn about any other), else LOG_LEVEL.
+      new PowertoolsLogger({
+        serviceName: config.serviceName,
+        logLevel: config.lambdaLogLevel === 'FATAL' ? 'CRITICAL' : (config.lambdaLogLevel ?? config.logLevel),
+      });
   const logger = deps.logger ?? createPowertoolsLogger(powertools as PowertoolsLogger, redactor);
   const readSecret =
     deps.loadSecret ??

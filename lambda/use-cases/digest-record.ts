@@ -11,7 +11,8 @@ export const DIGEST_RECORD_PREFIX = 'digest/';
 
 export const DigestRecordSchema = z.object({
   date: z.string(),
-  status: z.enum(['claimed', 'posted', 'failed']),
+  /** `missed`: never posted and too old to catch up; said once in a "never posted" message. */
+  status: z.enum(['claimed', 'posted', 'failed', 'missed']),
   claim: z.optional(ClaimSchema),
   /** How many times it was accepted by Slack (more than 1 only with --force). */
   posts: z.number().check(z.int(), z.nonnegative()),

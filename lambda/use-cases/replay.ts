@@ -5,28 +5,33 @@ import { outgoing } from '../domain/alerts/outgoing';
 import { buildAlertMessage } from '../domain/alerts/render';
 import { DEFAULT_REMINDERS, type RepeatPolicy, type Rule } from '../domain/alerts/rules';
 import { emptyAlertState, recordRunSuccess } from '../domain/alerts/state';
-import { parseAnswer } from '../domain/answer-fit';
 import { deriveDaySoFar } from '../domain/derive-day-so-far';
 import { buildDigest } from '../domain/digest/build-digest';
-import { formatWallClock, fromWallClock, parseWallClock, toWallClock } from '../domain/local-time';
+import { fromWallClock, parseWallClock, toWallClock } from '../domain/local-time';
 import type { ObjectStore } from '../domain/object-store';
 import { shiftDate, wholeDayWindow, windowEndInstant } from '../domain/query-window';
-import { parseRawKey, RAW_PREFIX, type RawKeyParts } from '../domain/raw-archive';
 import type { Notifier, SlackMessage } from '../domain/slack/slack-message';
 import type { StatisticsResponse } from '../domain/statistics-schema';
 import { type ArchivedDay, readArchivedDay } from './archived-days';
 import { datesBetween } from './date-range';
+import {
+  createArchiveReader,
+  type EvaluationReading,
+  readEvaluationInput,
+  windowsAt,
+} from './evaluation-input';
 import { firedAlertsOn } from './fired-alerts';
-import { readArchivedWindows, windowLengths } from './run-check';
+import { windowLengths } from './run-check';
 import { forEachConcurrently } from './run-concurrently';
 
 /**
  * Replay: what the rules (the deployed ones or new ones being tuned) would have said over past days,
  * from the archive alone: no AIRUDDER call is made and no alert state is read or written. Starting
- * from an empty state it evaluates every local hour of every day in the range, as a check at the end
- * of that hour would have: from a check response archived for (end − 15 min, end] when there is one,
- * otherwise from the day's whole-day response cut at that hour (`deriveDaySoFar`, an approximation).
- * Each hour's notifications are recorded as delivered, so reminders and resolutions follow as they
+ * from an empty state it evaluates, in time order, every check archived for each day in the range at
+ * its scheduled time, with the same archived inputs the live check read (`readEvaluationInput`), so it
+ * measures what the live run measured; and the end of every local hour without an archived check,
+ * from the day's whole-day response cut at that hour (`deriveDaySoFar`, an approximation). Each
+ * evaluation's notifications are recorded as delivered, so reminders and resolutions follow as they
  * would have; each day ends with its digest. Nothing is sent unless `post` is given.
  */
 
@@ -149,40 +154,34 @@ export async function replay(deps: ReplayDeps, request: ReplayRequest): Promise<
       emit({ kind: 'day-missing', date });
       continue;
     }
-    const [previousDay, weekAgo, checks] = await Promise.all([
+    const [previousDay, weekAgo] = await Promise.all([
       readDay(shiftDate(date, -1)),
       readDay(shiftDate(date, -7)),
-      archivedChecks(store, date),
     ]);
+    // One reader per day: the day's checks and the earlier days it compares with are read once.
+    const reader = createArchiveReader(store);
+    const checks = await reader.responses('check', date);
     const dayHours: Record<HourSource, number> = { check: 0, derived: 0 };
-    // Every hour's archived responses are read first, several at a time; the hours are then
-    // evaluated one after another, as the live checks ran.
-    const ends = hourEnds(date, timeZone);
-    const inputs: Array<{ checked?: StatisticsResponse; windows: Map<number, StatisticsResponse> }> = [];
-    await forEachConcurrently(ends, REPLAY_READ_CONCURRENCY, async (at, index) => {
-      const [checked, windows] = await Promise.all([
-        checkNear(store, checks, at),
-        windowsAt(store, at, minutes, timeZone, day.statistics, windowCounts),
-      ]);
-      inputs[index] = { ...(checked === undefined ? {} : { checked }), windows };
+    // Every evaluation's archived responses are read first, several at a time; the evaluations are
+    // then made one after another, as the live checks ran.
+    const instants = evaluationInstants(date, timeZone, checks);
+    const inputs: EvaluationReading[] = [];
+    await forEachConcurrently(instants, REPLAY_READ_CONCURRENCY, async ({ at, checked }, index) => {
+      const windows = await windowsAt(reader, at, minutes, timeZone, windowCounts);
+      const statistics = checked ?? deriveDaySoFar(day.statistics, date, at, timeZone);
+      inputs[index] = await readEvaluationInput(reader, deps, at, { statistics, windows });
     });
-    for (const [index, at] of ends.entries()) {
-      const { checked, windows } = inputs[index] ?? { windows: new Map() };
+    for (const [index, { at, checked }] of instants.entries()) {
+      const reading = inputs[index];
+      if (reading === undefined) continue;
       const source: HourSource = checked === undefined ? 'derived' : 'check';
       dayHours[source] += 1;
       const evaluation = evaluateRules({
-        rules,
+        ...reading,
         state: recordRunSuccess(state, at),
-        windows,
         reminders: deps.reminders ?? DEFAULT_REMINDERS,
-        statistics: checked ?? deriveDaySoFar(day.statistics, date, at, timeZone),
-        lastWeek: weekAgo?.statistics,
-        latestOffline: previousDay?.statistics,
-        at,
-        timeZone,
-        lineCapacity: deps.lineCapacity,
       });
-      // `at` only moves forward, so every hour is evaluated; the guard keeps the types honest.
+      // `at` only moves forward, so every instant is evaluated; the guard keeps the types honest.
       if (evaluation.outcome !== 'evaluated') continue;
       // What the check would have sent: mute windows hold (replay starts with no snooze or claim).
       const { send: notifications } = outgoing(evaluation.state, evaluation.notifications, at, {
@@ -219,6 +218,8 @@ export async function replay(deps: ReplayDeps, request: ReplayRequest): Promise<
       alertsFired: firedAlertsOn(state, rules, date, timeZone),
       archiveLocation: day.location,
       topN: deps.topN,
+      ...(deps.monitorName === undefined ? {} : { monitorName: deps.monitorName }),
+      replay: true,
     });
     if (deps.post) {
       await deps.post.digestNotifier.send(message);
@@ -255,84 +256,34 @@ export function hourEnds(date: string, timeZone: string): Date[] {
   return ends;
 }
 
-interface ArchivedCheck {
-  readonly key: string;
-  readonly referenceTime: number;
-  readonly parts: RawKeyParts;
-}
-
-async function archivedChecks(store: ObjectStore, date: string): Promise<ArchivedCheck[]> {
-  return (await store.list(`${RAW_PREFIX}check/${date}/`))
-    .flatMap((key) => {
-      const parts = parseRawKey(key);
-      return parts === undefined ? [] : [{ key, referenceTime: parts.referenceTime.getTime(), parts }];
-    })
-    .sort((a, b) => b.referenceTime - a.referenceTime);
-}
-
-/** The latest valid check response scheduled in (at − 15 min, at]. */
-async function checkNear(
-  store: ObjectStore,
-  checks: readonly ArchivedCheck[],
-  at: Date,
-): Promise<StatisticsResponse | undefined> {
-  const near = checks.filter(
-    ({ referenceTime }) => referenceTime <= at.getTime() && referenceTime > at.getTime() - CHECK_TOLERANCE_MS,
-  );
-  for (const { key, parts } of near) {
-    const object = await store.get(key);
-    const parsed = object && parseAnswer(object.bytes, parts);
-    if (parsed?.verdict === 'valid') return parsed.value;
-  }
-  return undefined;
+/** An instant replay evaluates, with the check archived for it (absent: derived from the whole day). */
+interface ReplayInstant {
+  readonly at: Date;
+  readonly checked?: StatisticsResponse;
 }
 
 /**
- * The rolling windows at `at`: the responses the check archived for that scheduled time when there
- * are any, otherwise a 60-min window ending on the hour from the day's hourly row (the API's own
- * figures for that hour; hourly rows carry no satisfaction, first-call or duplicate figures, so those
- * rules have no data there). Anything else is missing, and counted so.
+ * What replay evaluates on `date`: every check archived for it, at its scheduled time, as the live
+ * run evaluated it; and the end of every local hour that has no archived check in the 15 minutes
+ * before it, from the whole-day response. In time order.
  */
-async function windowsAt(
-  store: ObjectStore,
-  at: Date,
-  minutes: readonly number[],
+export function evaluationInstants(
+  date: string,
   timeZone: string,
-  day: StatisticsResponse,
-  counts: Record<'archived' | 'derived' | 'missing', number>,
-): Promise<Map<number, StatisticsResponse>> {
-  if (minutes.length === 0) return new Map();
-  const scheduled = new Date(Math.floor(at.getTime() / QUARTER_MS) * QUARTER_MS);
-  const windows = await readArchivedWindows(store, scheduled, minutes, timeZone);
-  for (const length of minutes) {
-    if (windows.has(length)) {
-      counts.archived += 1;
-      continue;
-    }
-    const derived = length === 60 ? hourFromDay(day, new Date(at.getTime() - 1_000), timeZone) : undefined;
-    if (derived === undefined) counts.missing += 1;
-    else {
-      counts.derived += 1;
-      windows.set(length, derived);
-    }
-  }
-  return windows;
-}
-
-const QUARTER_MS = 15 * 60_000;
-
-/** The day's hourly row of the local hour holding `instant`, as the total of a response. */
-function hourFromDay(
-  day: StatisticsResponse,
-  instant: Date,
-  timeZone: string,
-): StatisticsResponse | undefined {
-  const clock = toWallClock(instant, timeZone);
-  const hour = formatWallClock({ ...clock, minute: 0, second: 0 });
-  const realtime = day.data.realtime;
-  const row = realtime?.hourly?.data_list.find((candidate) => candidate.time === hour);
-  if (realtime == null || row === undefined) return undefined;
-  return { ...day, data: { ...day.data, realtime: { ...realtime, total: row } } } as StatisticsResponse;
+  checks: ReadonlyArray<{ readonly referenceTime: number; readonly statistics: StatisticsResponse }>,
+): ReplayInstant[] {
+  const byTime = new Map(checks.map((check) => [check.referenceTime, check.statistics]));
+  const derived = hourEnds(date, timeZone).filter(
+    (end) =>
+      !checks.some(
+        ({ referenceTime }) =>
+          referenceTime <= end.getTime() && referenceTime > end.getTime() - CHECK_TOLERANCE_MS,
+      ),
+  );
+  return [
+    ...[...byTime].map(([time, checked]) => ({ at: new Date(time), checked })),
+    ...derived.map((at) => ({ at })),
+  ].sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
 /** Tallies each rule's messages, firing time and delays from the replayed notifications. */

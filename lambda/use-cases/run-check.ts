@@ -1,6 +1,5 @@
 import { claim, releaseClaims } from '../domain/alerts/claims';
 import { type Evaluation, evaluateRules, type RuleResult } from '../domain/alerts/evaluate';
-import { type ArchivedNeeds, archivedNeeds } from '../domain/alerts/measure';
 import type { Notification } from '../domain/alerts/notify';
 import { isRuleNotification, markNotified, owedNotifications } from '../domain/alerts/notify';
 import { type Held, type OutgoingContext, outgoing } from '../domain/alerts/outgoing';
@@ -14,11 +13,8 @@ import {
   recordRunFailure,
   recordRunSuccess,
 } from '../domain/alerts/state';
-import { parseAnswer } from '../domain/answer-fit';
 import { newClaim } from '../domain/claim';
-import type { ObjectStore } from '../domain/object-store';
-import { daySoFarWindow, type QueryWindow, rollingWindow, shiftDate } from '../domain/query-window';
-import { rawKey } from '../domain/raw-archive';
+import { daySoFarWindow, type QueryWindow, rollingWindow } from '../domain/query-window';
 import type { Notifier } from '../domain/slack/slack-message';
 import {
   clearEndedSnoozes,
@@ -27,11 +23,9 @@ import {
   snoozeEndLines,
   withSnoozeEnds,
 } from '../domain/snooze';
-import type { StatisticsResponse } from '../domain/statistics-schema';
 import { type ActiveRules, RulesUnavailableError } from './active-rules';
-import { readCheckNear } from './archived-checks';
-import { readArchivedDay } from './archived-days';
 import { type ClaimStep, deliverOnce, storeClock } from './deliver-once';
+import { createArchiveReader, readEvaluationInput } from './evaluation-input';
 import { type ArchivedResponse, type FetchDeps, fetchAndArchive } from './fetch-and-archive';
 import {
   DocumentCorruptError,
@@ -51,6 +45,8 @@ export interface CheckDeps extends FetchDeps {
    * still fetches and archives, then counts as a failed run towards "monitor degraded".
    */
   readonly rulesFailure?: unknown;
+  /** The rules notice ("rules invalid", "valid again") this run posted before the check, as sent. */
+  readonly rulesNotice?: string;
   /** The group's reminder cadence (the rules file's `reminders`); default hourly with back-off. */
   readonly reminders?: RepeatPolicy;
   readonly timeZone: string;
@@ -84,6 +80,8 @@ export type CheckOutcome =
       readonly results: readonly RuleResult[];
       /** What this run sent, in one message (empty: nothing was owed). */
       readonly sent: readonly Notification[];
+      /** Notices posted in that message besides `sent` (a snooze that ended), one plain line each. */
+      readonly notices: readonly string[];
       /** What was owed but held, and why (domain/alerts/outgoing.ts): muted, snoozed, claimed. */
       readonly held: readonly Held[];
       readonly apiLatencyMs: number;
@@ -152,34 +150,23 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     return { outcome: 'already-evaluated', window, lastScheduledTime: last };
   }
 
-  // Earlier responses are read only when a rule in use can use them: each is a request per check.
-  const needs = archivedNeeds(deps.rules, deps.lineCapacity);
-  const weekAgo = new Date(at.getTime() - 7 * 86_400_000);
-  const [lastWeek, latestOffline, lastWeekWindows, olderWeekWindows] = await Promise.all([
-    needs.lastWeekCheck ? readCheckNear(store, shiftDate(window.date, -7), weekAgo) : undefined,
-    needs.latestOffline ? latestFinishedDay(deps, window.date) : undefined,
-    readArchivedWindows(store, weekAgo, needs.lastWeekWindows, timeZone),
-    readOlderWeekWindows(store, at, needs, timeZone),
-  ]);
+  // Earlier responses are read only when a rule in use can use them, as replay reads them.
   const windows = new Map(minutes.map((length, index) => [length, windowed[index]?.statistics]));
+  const reading = await readEvaluationInput(createArchiveReader(store), deps, at, {
+    statistics: fetched.statistics,
+    windows: definedValues(windows),
+  });
   const clock = storeClock(store, deps.now);
-  const { result: evaluation } = await deliverAlerts<Evaluation & { readonly held?: readonly Held[] }>(
+  const { result: evaluation, delivered } = await deliverAlerts<
+    Evaluation & { readonly held?: readonly Held[] }
+  >(
     deps,
     at,
     (current, now) => {
       const evaluated = evaluateRules({
-        rules: deps.rules,
+        ...reading,
         state: recordRunSuccess(current ?? emptyAlertState(), at),
-        statistics: fetched.statistics,
-        lastWeek,
-        latestOffline,
-        windows: definedValues(windows),
-        lastWeekWindows,
-        olderWeekWindows,
         reminders: deps.reminders ?? DEFAULT_REMINDERS,
-        at,
-        timeZone,
-        lineCapacity: deps.lineCapacity,
       });
       if (evaluated.outcome === 'already-evaluated') return { value: undefined, result: evaluated };
       // Mute windows, snoozes and other runs' claims hold what they cover; held stays owed.
@@ -220,6 +207,8 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     windows: windowed.map((response) => response.archived),
     results: evaluation.results,
     sent: evaluation.notifications,
+    // The snooze-end lines the message carried (only when it was sent).
+    notices: delivered === undefined ? [] : snoozeEndLines(delivered.work.snoozeEnds, timeZone),
     held: evaluation.held ?? [],
     apiLatencyMs: fetched.fetched.latencyMs,
   };
@@ -239,58 +228,8 @@ export const windowLengths = (rules: readonly Rule[]): number[] =>
     ),
   ].sort((a, b) => a - b);
 
-/** The windows a seasonal baseline compares with, two to `baselineWeeks` weeks before `at` (index 0 = two weeks). */
-export function readOlderWeekWindows(
-  store: ObjectStore,
-  at: Date,
-  needs: Pick<ArchivedNeeds, 'lastWeekWindows' | 'baselineWeeks'>,
-  timeZone: string,
-): Promise<Array<Map<number, StatisticsResponse>>> {
-  const weeks = Array.from({ length: Math.max(0, needs.baselineWeeks - 1) }, (_, index) => index + 2);
-  return Promise.all(
-    weeks.map((week) =>
-      readArchivedWindows(
-        store,
-        new Date(at.getTime() - week * 7 * 86_400_000),
-        needs.lastWeekWindows,
-        timeZone,
-      ),
-    ),
-  );
-}
-
 const definedValues = <K, V>(map: ReadonlyMap<K, V | undefined>): Map<K, V> =>
   new Map([...map].filter((entry): entry is [K, V] => entry[1] !== undefined));
-
-/**
- * The rolling-window responses a check archived at `referenceTime` (its exact keys follow from the
- * time and the window), by length; a length whose response is absent or invalid is left out.
- */
-export async function readArchivedWindows(
-  store: ObjectStore,
-  referenceTime: Date,
-  minutes: readonly number[],
-  timeZone: string,
-): Promise<Map<number, StatisticsResponse>> {
-  const found = await Promise.all(
-    minutes.map(async (length) => {
-      const window = rollingWindow(referenceTime, length, timeZone);
-      const object = await store.get(rawKey({ kind: 'window', date: window.date, referenceTime, window }));
-      const parsed = object && parseAnswer(object.bytes, { kind: 'window', window });
-      return [length, parsed?.verdict === 'valid' ? parsed.value : undefined] as const;
-    }),
-  );
-  return definedValues(new Map(found));
-}
-
-/** Yesterday's whole day (written by the digest) carries the latest offline row; else the day before. */
-async function latestFinishedDay(deps: CheckDeps, date: string): Promise<StatisticsResponse | undefined> {
-  for (const days of [1, 2]) {
-    const archived = await readArchivedDay(deps.store, shiftDate(date, -days));
-    if (archived) return archived.statistics;
-  }
-  return undefined;
-}
 
 /**
  * Thrown when the alert state could not be read: it was set aside (`aside`), a fresh state records

@@ -1,6 +1,7 @@
 import { claimEnd, isHeldByAnother, newClaim } from '../domain/claim';
 import { buildDigest } from '../domain/digest/build-digest';
 import { previousDate, weekAgoDate } from '../domain/digest/day-data';
+import { buildMissedDigestsMessage } from '../domain/digest/missed-digests';
 import { localDate } from '../domain/local-time';
 import { previousLocalDate, shiftDate, wholeDayWindow, windowEndInstant } from '../domain/query-window';
 import type { Notifier, SlackMessage } from '../domain/slack/slack-message';
@@ -8,7 +9,12 @@ import type { StatisticsResponse } from '../domain/statistics-schema';
 import type { Logger } from '../shared/logger';
 import { readArchivedDay } from './archived-days';
 import { deliverOnce, storeClock } from './deliver-once';
-import { type DigestRecord, DigestRecordSchema, digestRecordKey } from './digest-record';
+import {
+  DIGEST_RECORD_PREFIX,
+  type DigestRecord,
+  DigestRecordSchema,
+  digestRecordKey,
+} from './digest-record';
 import { type FetchDeps, fetchAndArchive } from './fetch-and-archive';
 import type { DayAlerts } from './fired-alerts';
 import { DocumentCorruptError, readDocument, updateDocument } from './json-document';
@@ -18,6 +24,8 @@ export interface DigestDeps extends FetchDeps {
   readonly logger: Logger;
   readonly timeZone: string;
   readonly topN: number;
+  /** MONITOR_NAME: heads the digest. */
+  readonly monitorName?: string;
   /** Identifies this run in claims (the Lambda request id, or a random id). */
   readonly runId: string;
   readonly now: () => Date;
@@ -26,6 +34,8 @@ export interface DigestDeps extends FetchDeps {
   /** The alerts that fired on a local date, from the alert state. */
   /** The alerts fired and the snoozes in force on a local date, from the alert state. */
   readonly dayAlerts: (date: string) => Promise<DayAlerts>;
+  /** Waits between looks at a date another run holds (tests pass one that moves their clock). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface DigestRequest {
@@ -48,13 +58,42 @@ export type DateOutcome =
       readonly rawKey: string;
       readonly message: SlackMessage;
     }
-  | { readonly outcome: 'already-posted' | 'in-progress'; readonly date: string };
+  | { readonly outcome: 'already-posted'; readonly date: string }
+  | {
+      readonly outcome: 'in-progress';
+      readonly date: string;
+      /** The run holding the date, and when its claim ends (ISO). */
+      readonly heldBy?: string;
+      readonly until?: string;
+    };
 
-/** The run's own date, and the earlier dates it caught up first (oldest first). */
-export type DigestOutcome = DateOutcome & { readonly caughtUp: ReadonlyArray<DateOutcome> };
+/**
+ * The run's own date, the earlier dates it caught up first (oldest first), and the dates too old to
+ * catch up that it listed in one "never posted" message.
+ */
+export type DigestOutcome = DateOutcome & {
+  readonly caughtUp: ReadonlyArray<DateOutcome>;
+  readonly missed: readonly string[];
+};
 
 /** How far back a run looks for digests that were claimed or failed but never posted. */
 export const CATCH_UP_DAYS = 7;
+/** How far before the catch-up window a run looks for digests never posted, to say so once. */
+export const MISSED_LOOKBACK_DAYS = 30;
+/** While another run holds the date: how often to look again, and what to keep back from the deadline. */
+const CLAIM_POLL_MS = 1_000;
+const CLAIM_WAIT_MARGIN_MS = 5_000;
+
+/** Thrown by the edges when another run held the date for longer than this run could wait. */
+export class DigestInProgressError extends Error {
+  constructor(outcome: Extract<DateOutcome, { outcome: 'in-progress' }>) {
+    super(
+      `the digest for ${outcome.date} is claimed by run ${outcome.heldBy} until ${outcome.until}; not posted by this run. ` +
+        'If that run died, a later run posts it once the claim ends.',
+    );
+    this.name = 'DigestInProgressError';
+  }
+}
 
 /** Thrown when Slack did not take the digest; the date stays unposted, so the next invocation posts it. */
 export class DigestDeliveryError extends Error {
@@ -106,22 +145,113 @@ export async function runDigest(deps: DigestDeps, request: DigestRequest): Promi
       throw error;
     }
   }
-  const own = await postDigest(deps, date, request);
-  return { ...own, caughtUp };
+  const own = await waitWhileClaimed(deps, date, request, await postDigest(deps, date, request));
+  const missed = await reportMissed(deps, date);
+  return { ...own, caughtUp, missed };
 }
 
-/** Dates before `date` (within CATCH_UP_DAYS) whose digest was claimed or failed and never posted. */
+/**
+ * A retry inside the claim of a run that died must not end quietly: while another run holds the
+ * date, look again every CLAIM_POLL_MS until it is posted (a live run), its claim ends (take it
+ * over) or this run's deadline comes (then 'in-progress' is returned, and the edges fail loudly).
+ */
+async function waitWhileClaimed(
+  deps: DigestDeps,
+  date: string,
+  request: DigestRequest,
+  first: DateOutcome,
+): Promise<DateOutcome> {
+  let outcome = first;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  while (
+    outcome.outcome === 'in-progress' &&
+    request.deadline !== undefined &&
+    Date.now() + CLAIM_POLL_MS < request.deadline - CLAIM_WAIT_MARGIN_MS
+  ) {
+    await sleep(CLAIM_POLL_MS);
+    outcome = await postDigest(deps, date, request);
+  }
+  return outcome;
+}
+
+/**
+ * Dates before the catch-up window (up to MISSED_LOOKBACK_DAYS back) whose digest was never posted —
+ * failed, claimed by a run that died, or with no record although the monitor was running (an earlier
+ * date has one) — are listed in one message, then marked `missed` so they are listed once. If Slack
+ * refuses the message the run fails and the next one lists them again.
+ */
+async function reportMissed(deps: DigestDeps, date: string): Promise<string[]> {
+  const windowStart = shiftDate(date, -(CATCH_UP_DAYS - 1));
+  const recorded = await recordedDates(deps);
+  const earliest = recorded.values().next().value;
+  if (earliest === undefined || earliest >= windowStart) return [];
+  const from = [earliest, shiftDate(windowStart, -MISSED_LOOKBACK_DAYS)].sort()[1] ?? earliest;
+  const dates: string[] = [];
+  for (let day = from; day < windowStart; day = shiftDate(day, 1)) dates.push(day);
+  const now = storeClock(deps.store, deps.now).now();
+  const candidates = (
+    await Promise.all(
+      dates.map(async (day) => {
+        if (!recorded.has(day)) return day > earliest ? day : undefined;
+        const record = await readOwnRecord(deps, day);
+        return record !== undefined && isUnposted(record, now) ? day : undefined;
+      }),
+    )
+  ).filter((day): day is string => day !== undefined);
+  if (candidates.length === 0) return [];
+  // Sent first, then marked: a refused message leaves the dates as they were, owed to the next run.
+  await deps.notifier.send(buildMissedDigestsMessage(candidates, CATCH_UP_DAYS));
+  for (const day of candidates) {
+    await updateDocument(deps.store, digestRecordKey(day), DigestRecordSchema, (record) => ({
+      value: {
+        ...(record ?? { date: day, posts: 0 }),
+        status: 'missed' as const,
+        lastError: `listed as never posted on ${date}`,
+      },
+      result: undefined,
+    }));
+  }
+  const marked = candidates;
+  deps.logger.warn('Digests never posted, listed in one message', { dates: marked });
+  return marked;
+}
+
+/** Failed, or claimed by a run whose claim has ended: owed and not being posted. */
+const isUnposted = (record: DigestRecord, now: Date): boolean =>
+  record.status === 'failed' ||
+  (record.status === 'claimed' && (record.claim === undefined || now.getTime() >= claimEnd(record.claim)));
+
+/** The dates with a digest record, oldest first. */
+async function recordedDates(deps: DigestDeps): Promise<Set<string>> {
+  const keys = await deps.store.list(DIGEST_RECORD_PREFIX);
+  const dates = keys.flatMap((key) => {
+    const match = /^digest\/(\d{4}-\d{2}-\d{2})\.json$/.exec(key);
+    return match?.[1] === undefined ? [] : [match[1]];
+  });
+  return new Set(dates.sort());
+}
+
+/**
+ * Dates before `date` (within CATCH_UP_DAYS) whose digest was claimed, failed or missed and never
+ * posted, or that have no record at all although an earlier date has one (their run never started).
+ */
 async function owedDates(deps: DigestDeps, date: string): Promise<string[]> {
   const clock = storeClock(deps.store, deps.now);
   const earlier = Array.from({ length: CATCH_UP_DAYS - 1 }, (_, index) =>
     shiftDate(date, index - (CATCH_UP_DAYS - 1)),
   );
   // Read together (one round trip, not six one after another), judged oldest first.
-  const records = await Promise.all(earlier.map((day) => readOwnRecord(deps, day)));
+  const [records, recorded] = await Promise.all([
+    Promise.all(earlier.map((day) => readOwnRecord(deps, day))),
+    recordedDates(deps),
+  ]);
+  const earliest = recorded.values().next().value;
   const now = clock.now().getTime();
-  return earlier.filter((_, index) => {
+  return earlier.filter((day, index) => {
     const record = records[index];
-    if (record === undefined || record.status === 'posted') return false;
+    // No record although the monitor ran before it: its run never started; owed like a failed one.
+    if (record === undefined) return earliest !== undefined && day > earliest && !recorded.has(day);
+    if (record.status === 'posted') return false;
     const claimEnded = record.claim === undefined || now >= claimEnd(record.claim);
     return record.status === 'failed' || claimEnded;
   });
@@ -167,7 +297,9 @@ async function postDigest(deps: DigestDeps, date: string, request: DigestRequest
     DigestRecord,
     string,
     PostedDigest,
-    'already-posted' | 'in-progress' | undefined
+    | { readonly outcome: 'already-posted' }
+    | { readonly outcome: 'in-progress'; heldBy: string; until: string }
+    | undefined
   >({
     store,
     key: digestRecordKey(date),
@@ -175,8 +307,11 @@ async function postDigest(deps: DigestDeps, date: string, request: DigestRequest
     now: clock.now,
     claim: (record, now) => {
       if (record?.status === 'posted' && !request.force)
-        return { value: undefined, result: 'already-posted' };
-      if (isHeldByAnother(record?.claim, runId, now)) return { value: undefined, result: 'in-progress' };
+        return { value: undefined, result: { outcome: 'already-posted' } };
+      if (record?.claim !== undefined && isHeldByAnother(record.claim, runId, now)) {
+        const until = new Date(claimEnd(record.claim)).toISOString();
+        return { value: undefined, result: { outcome: 'in-progress', heldBy: record.claim.runId, until } };
+      }
       const claimed: DigestRecord = {
         ...(record ?? { date, posts: 0 }),
         status: 'claimed',
@@ -220,16 +355,14 @@ async function postDigest(deps: DigestDeps, date: string, request: DigestRequest
   });
   const blocked = delivery.result;
   if (blocked !== undefined || delivery.delivered === undefined) {
-    const outcome = blocked ?? 'in-progress';
+    const outcome = blocked ?? { outcome: 'in-progress' as const };
     logger.info(
-      outcome === 'already-posted'
+      outcome.outcome === 'already-posted'
         ? 'Digest already posted for this date'
         : 'Another run is posting this digest',
-      {
-        date,
-      },
+      { date, ...outcome },
     );
-    return { outcome, date };
+    return { ...outcome, date };
   }
   const posted = delivery.delivered.sent;
   logger.info('Digest posted', { date, rawKey: posted.rawKey });
@@ -261,6 +394,7 @@ async function buildDayDigest(deps: DigestDeps, date: string, request: DigestReq
       snoozes: dayAlerts.snoozes,
       archiveLocation: day.archived.location,
       topN: deps.topN,
+      ...(deps.monitorName === undefined ? {} : { monitorName: deps.monitorName }),
     },
     { detail: (request.detail ?? false) || (deps.fullTable ?? false) },
   );

@@ -1,13 +1,19 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { ALERT_STATE_KEY } from '../../lambda/domain/alerts/state';
+import { RULES_KEY } from '../../lambda/domain/rules-status';
 import { ArchiveStorageClass, type ObjectLockConfig, ObjectLockMode } from '../config';
+import { acknowledgeNag } from '../nag-acknowledgments';
 
 /** The key areas the function uses, each directly under the archive prefix (curated: the SQL tables). */
 export const ARCHIVE_AREAS = ['raw', 'state', 'digest', 'curated'] as const;
+
+/** Everything operators' commands may read: the function's areas and config/, where rules are pushed. */
+export const OPERATOR_READ_AREAS = [...ARCHIVE_AREAS, 'config'] as const;
 
 export interface ArchiveBucketProps {
   /**
@@ -81,7 +87,7 @@ export class ArchiveBucket extends Construct {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(this.accessLogsBucket).acknowledge({
+    acknowledgeNag(this.accessLogsBucket, {
       id: 'AwsSolutions-S1',
       reason: 'This bucket is the server access log target; logging it into itself would loop.',
     });
@@ -120,6 +126,65 @@ export class ArchiveBucket extends Construct {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+  }
+
+  /**
+   * Read-only over the whole archive, for `verify`, `replay`, `sql`, `rules show` and `snoozes`:
+   * GetObject and a listing of raw/, state/, digest/, curated/ and config/, nothing else.
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    const areas = OPERATOR_READ_AREAS.map((area) => `${this.keyPrefix}${area}/*`);
+    const read = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject'],
+      resourceArns: areas.map((pattern) => this.bucket.arnForObjects(pattern)),
+    });
+    const list = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': areas } },
+    });
+    this.acknowledgeOnGrantee(grantee, areas, 'Read-only: objects are keyed by date and run under each area');
+    return read.combine(list);
+  }
+
+  /**
+   * What an operator's commands need, and no more: everything `grantRead` gives, plus writing
+   * exactly the objects the commands change — state/alerts.json (`snooze`, `unsnooze`,
+   * `watermark reset`), config/rules.json (`rules push`) and curated/ (`curate`). No delete, no
+   * write to raw/, digest/ or state/rules.json, which only the function writes.
+   */
+  public grantOperate(grantee: iam.IGrantable): iam.Grant {
+    const writes = [ALERT_STATE_KEY, RULES_KEY, 'curated/*'].map((key) => `${this.keyPrefix}${key}`);
+    const write = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:PutObject'],
+      resourceArns: writes.map((key) => this.bucket.arnForObjects(key)),
+    });
+    this.acknowledgeOnGrantee(
+      grantee,
+      [`${this.keyPrefix}curated/*`],
+      'curate rewrites one object per table and date',
+    );
+    return this.grantRead(grantee).combine(write);
+  }
+
+  private get keyPrefix(): string {
+    return this.prefix === '' ? '' : `${this.prefix}/`;
+  }
+
+  /** cdk-nag acknowledgments on the grantee's policy, when the grantee is a construct of this app. */
+  private acknowledgeOnGrantee(grantee: iam.IGrantable, patterns: string[], why: string): void {
+    if (!Construct.isConstruct(grantee)) return;
+    const bucketRef = `<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
+    acknowledgeNag(
+      grantee,
+      ...patterns.map((pattern) => ({
+        id: `AwsSolutions-IAM5[Resource::${bucketRef}/${pattern}]`,
+        reason: `${why}; a prefix wildcard is the narrowest S3 resource that covers new keys.`,
+      })),
+    );
   }
 
   /**
@@ -169,7 +234,8 @@ export class ArchiveBucket extends Construct {
 
     if (fn.role) {
       const bucketRef = `<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
-      Validations.of(fn.role).acknowledge(
+      acknowledgeNag(
+        fn.role,
         {
           id: `AwsSolutions-IAM5[Resource::${bucketRef}/${config}]`,
           reason:

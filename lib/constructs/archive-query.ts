@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,6 +12,7 @@ import {
   TABLE_COLUMNS,
 } from '../../lambda/domain/curated/curated-tables';
 import { NAMED_QUERIES } from '../../lambda/domain/curated/named-queries';
+import { acknowledgeNag } from '../nag-acknowledgments';
 
 /** Where Athena writes query results, inside the results bucket. */
 export const RESULTS_PREFIX = 'results/';
@@ -226,6 +227,7 @@ export class ArchiveQuery extends Construct {
           sid: 'ReadTheCatalog',
           actions: [
             'glue:GetDatabase',
+            'glue:GetDatabases',
             'glue:GetTable',
             'glue:GetTables',
             'glue:GetPartition',
@@ -236,7 +238,28 @@ export class ArchiveQuery extends Construct {
             glueArn('catalog'),
             glueArn('database', this.databaseName),
             glueArn('table', `${this.databaseName}/*`),
+            // The Athena console opens on the database "default"; without it, it shows an error.
+            glueArn('database', 'default'),
           ],
+        }),
+        new iam.PolicyStatement({
+          sid: 'BrowseInTheAthenaConsole',
+          actions: [
+            'athena:GetDataCatalog',
+            'athena:ListDatabases',
+            'athena:GetDatabase',
+            'athena:ListTableMetadata',
+            'athena:GetTableMetadata',
+          ],
+          resources: [
+            stack.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: 'AwsDataCatalog' }),
+          ],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ListInTheAthenaConsole',
+          // These list calls take no resource: IAM accepts only "*" for them.
+          actions: ['athena:ListWorkGroups', 'athena:ListDataCatalogs', 'athena:ListEngineVersions'],
+          resources: ['*'],
         }),
         new iam.PolicyStatement({
           sid: 'ReadCuratedTables',
@@ -245,9 +268,16 @@ export class ArchiveQuery extends Construct {
         }),
         new iam.PolicyStatement({
           sid: 'ListCuratedTables',
-          actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+          actions: ['s3:ListBucket'],
           resources: [archive.bucketArn],
           conditions: { StringLike: { 's3:prefix': [`${curatedKeyPrefix}*`] } },
+        }),
+        // Apart from ListBucket: GetBucketLocation carries no s3:prefix, so under that condition it
+        // would never be allowed.
+        new iam.PolicyStatement({
+          sid: 'LocateBuckets',
+          actions: ['s3:GetBucketLocation'],
+          resources: [archive.bucketArn, this.resultsBucket.bucketArn],
         }),
         new iam.PolicyStatement({
           sid: 'QueryResults',
@@ -256,7 +286,7 @@ export class ArchiveQuery extends Construct {
         }),
         new iam.PolicyStatement({
           sid: 'ListQueryResults',
-          actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+          actions: ['s3:ListBucket'],
           resources: [this.resultsBucket.bucketArn],
         }),
       ],
@@ -268,12 +298,18 @@ export class ArchiveQuery extends Construct {
     // cdk-nag names the ARN as rendered: tokens for an environment-agnostic stack, values otherwise.
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-    Validations.of(policy).acknowledge(
+    acknowledgeNag(
+      policy,
       { id: `AwsSolutions-IAM5[Resource::${ref(archive)}/${curatedKeyPrefix}*]`, reason },
       { id: `AwsSolutions-IAM5[Resource::${ref(this.resultsBucket)}/${RESULTS_PREFIX}*]`, reason },
       {
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${region}:${account}:table/${this.databaseName}/*]`,
         reason: 'Every table of this database (daily, hourly, distributions and any added later), read only.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'athena:ListWorkGroups, ListDataCatalogs and ListEngineVersions support no resource-level permission; they only list names.',
       },
     );
     return policy;

@@ -98,8 +98,9 @@ export interface MonitorFunctionProps {
    */
   readonly digestTopN?: number;
   /**
-   * LOG_LEVEL.
-   * @default - the function's default (INFO)
+   * The application log level, applied by Lambda's advanced logging controls (the function reads
+   * it as AWS_LAMBDA_LOG_LEVEL, as Powertools does).
+   * @default 'INFO'
    */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /**
@@ -167,7 +168,6 @@ export class MonitorFunction extends Construct {
       LINE_CAPACITY: props.lineCapacity,
       MONITOR_FAILURE_THRESHOLD: props.failureThreshold,
       DIGEST_TOP_N: props.digestTopN,
-      LOG_LEVEL: props.logLevel,
       AIRUDDER_TIMEOUT_MS: props.airudderTimeoutMs,
       AIRUDDER_MAX_ATTEMPTS: props.airudderMaxAttempts,
       MONITOR_NAME: props.displayName,
@@ -186,6 +186,11 @@ export class MonitorFunction extends Construct {
       timeout: Duration.seconds(timeoutSeconds),
       role,
       logGroup: this.logGroup,
+      // JSON for the platform's lines too (START, END, REPORT), and levels Lambda itself filters:
+      // applicationLogLevel reaches the code as AWS_LAMBDA_LOG_LEVEL, which Powertools obeys.
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel[props.logLevel ?? 'INFO'],
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
       environment,
     } satisfies Partial<lambda.FunctionProps>;
     const rulesFile = props.rulesFile;

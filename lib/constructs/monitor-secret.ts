@@ -1,8 +1,9 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledgeNag } from '../nag-acknowledgments';
 
 /** The JSON keys the function reads from the secret (the two AIRUDDER ones are required). */
 export const SECRET_KEYS = [
@@ -70,7 +71,7 @@ export class MonitorSecret extends Construct {
       (created.node.defaultChild as secretsmanager.CfnSecret).addPropertyDeletionOverride(
         'GenerateSecretString',
       );
-      Validations.of(created).acknowledge({
+      acknowledgeNag(created, {
         id: 'AwsSolutions-SMG4',
         reason:
           'Holds an AIRUDDER app key/secret and Slack webhook URLs issued by third parties; no rotation Lambda can renew them, so they are rotated by hand.',

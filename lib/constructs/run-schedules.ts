@@ -1,10 +1,11 @@
-import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeNag } from '../nag-acknowledgments';
 
 /** The run modes the handler accepts in its scheduled event. */
 export type RunMode = 'check' | 'digest';
@@ -57,7 +58,7 @@ export class RunSchedules extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(this.deadLetterQueue).acknowledge({
+    acknowledgeNag(this.deadLetterQueue, {
       id: 'AwsSolutions-SQS3',
       reason:
         'This queue is itself the dead-letter queue of the Scheduler targets; an alarm watches its depth.',
@@ -80,7 +81,7 @@ export class RunSchedules extends Construct {
         },
       }),
     });
-    Validations.of(role).acknowledge({
+    acknowledgeNag(role, {
       id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(props.target.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
       reason:
         'LambdaInvoke grants lambda:InvokeFunction on the function and its qualified ARNs (versions/aliases); only this function.',

@@ -29,3 +29,34 @@ describe('bin/app.ts', () => {
     expect(result.stderr).toContain('context key "scheduleRetryAttempts"');
   });
 });
+
+describe('bin/app.ts with a context key it does not read', () => {
+  it('exits 1 naming the misspelt key and the closest one, instead of deploying the default', () => {
+    // Act
+    const result = runApp({
+      ...CDK_JSON_CONTEXT,
+      chekSchedule: 'cron(0/10 7-22 * * ? *)',
+      alarmEmial: 'a@b.c',
+    });
+
+    // Assess
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'context key "chekSchedule" is not one the stack reads: did you mean "checkSchedule"?',
+    );
+    expect(result.stderr).toContain('did you mean "alarmEmail"?');
+  });
+
+  it("accepts CDK's own keys and feature flags beside ours", () => {
+    // A bad time zone stops the app right after the key check, without a slow synthesis.
+    const result = runApp({
+      ...CDK_JSON_CONTEXT,
+      timeZone: 'Jakarta',
+      'acknowledged-issue-numbers': [32775],
+      'aws:cdk:enable-path-metadata': true,
+      '@aws-cdk/core:newStyleStackSynthesis': true,
+    });
+    expect(result.stderr).not.toContain('is not one the stack reads');
+    expect(result.stderr).toContain('context key "timeZone"');
+  });
+});

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse, request as send } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { startFauxqs } from 'fauxqs';
+import { loopbackS3Client } from '../helpers/s3-emulator';
 
 /**
  * A loopback S3 endpoint that enforces conditional writes as S3 documents them, in front of the
@@ -156,12 +157,7 @@ export async function startConditionalS3(
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  const client = loopbackS3Client(endpoint);
   return {
     endpoint,
     bucket,

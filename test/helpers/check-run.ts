@@ -38,3 +38,14 @@ export async function checkDeps(options: {
     now: options.clock ?? (() => new Date()),
   };
 }
+
+/** 2025-11-11 in Asia/Jakarta (UTC+7): a transfer failure from 06:00 to 09:00 local. */
+export const TRANSFER_INCIDENT = {
+  start: '2025-11-11 06:00:00',
+  end: '2025-11-11 09:00:00',
+  effect: 'transfer-failure',
+  severity: 0.9,
+} as const;
+
+/** hour:00 local on 2025-11-11 in Asia/Jakarta. */
+export const localHour = (hour: number) => new Date(Date.UTC(2025, 10, 10, 17 + hour));

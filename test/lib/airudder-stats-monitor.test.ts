@@ -3,11 +3,18 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AirudderStatsMonitor, type AirudderStatsMonitorProps, MonitorConfigError } from '../../lib';
-import { monitorFunction, onlyResource } from './helpers/template-queries';
+import {
+  actionsOf,
+  monitorFunction,
+  objectArn,
+  onlyResource,
+  statementsOfRole,
+} from './helpers/template-queries';
 
 const STUB_HANDLER = path.join(__dirname, 'fixtures', 'stub-handler.ts');
 const work = mkdtempSync(path.join(tmpdir(), 'airudder-construct-'));
@@ -251,6 +258,22 @@ describe('two monitors in one stack', () => {
   it('synthesizes with cdk-nag finding nothing', () => {
     expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
   });
+
+  it("outputs each monitor's secret, bucket, function, workgroup and dashboard URL", () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    for (const monitor of [jakarta, surabaya]) {
+      const resolve = (value: string) => Stack.of(monitor).resolve(value);
+      const values = Object.values(outputs).map((output) => JSON.stringify(output.Value));
+      for (const value of [
+        monitor.secretId,
+        monitor.bucket.bucketName,
+        monitor.function.functionName,
+        monitor.query!.workGroup.ref,
+      ])
+        expect(values).toContain(JSON.stringify(resolve(value)));
+      expect(values.join()).toContain(`#dashboards/dashboard/${monitor.monitorId}`);
+    }
+  });
 });
 
 describe('AirudderStatsMonitor without the Athena layer', () => {
@@ -266,5 +289,80 @@ describe('AirudderStatsMonitor without the Athena layer', () => {
       expect(template.findResources(type), type).toEqual({});
     expect(Object.keys(template.findResources('AWS::S3::Bucket'))).toHaveLength(2);
     expect(monitor.query).toBeUndefined();
+  });
+});
+
+describe("operators' and readers' grants", () => {
+  // Prepare: a team's roles for people running the CLI against the archive under a prefix
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Operations', { env: { account: '123456789012', region: 'ap-southeast-3' } });
+  const monitor = new AirudderStatsMonitor(stack, 'Monitor', {
+    timeZone: 'Asia/Jakarta',
+    handlerSourceEntry: STUB_HANDLER,
+    archivePrefix: 'acme',
+  });
+  const principal = new iam.AccountRootPrincipal();
+  const operators = new iam.Role(stack, 'Operators', { assumedBy: principal });
+  const readers = new iam.Role(stack, 'Readers', { assumedBy: principal });
+  monitor.grantOperate(operators);
+  monitor.grantRead(readers);
+  const template = Template.fromStack(stack);
+  const bucket = Stack.of(monitor).resolve(monitor.bucket.bucketArn)['Fn::GetAtt'][0] as string;
+  const objects = (key: string) => objectArn(bucket, `/acme/${key}`);
+  const areas = ['raw', 'state', 'digest', 'curated', 'config'].map((area) => `acme/${area}/*`);
+
+  /** Every (action, resource, condition) the role's policies allow, one row per action and resource. */
+  const allowed = (role: iam.Role) =>
+    statementsOfRole(template, stack.getLogicalId(role.node.defaultChild as iam.CfnRole)).flatMap(
+      (statement) =>
+        actionsOf(statement).flatMap((action) =>
+          ([] as unknown[]).concat(statement.Resource).map((resource) => ({
+            action,
+            resource,
+            condition: statement.Condition,
+          })),
+        ),
+    );
+
+  it('lets readers get and list the archive areas and config/, and nothing else', () => {
+    expect(allowed(readers)).toEqual(
+      expect.arrayContaining([
+        ...areas.map((area) => ({
+          action: 's3:GetObject',
+          resource: objectArn(bucket, `/${area}`),
+          condition: undefined,
+        })),
+        {
+          action: 's3:ListBucket',
+          resource: { 'Fn::GetAtt': [bucket, 'Arn'] },
+          condition: { StringLike: { 's3:prefix': areas } },
+        },
+      ]),
+    );
+    expect(allowed(readers)).toHaveLength(areas.length + 1);
+  });
+
+  it('lets operators write exactly state/alerts.json, config/rules.json and curated/, besides reading', () => {
+    const writes = allowed(operators).filter(
+      (row) => row.action !== 's3:GetObject' && row.action !== 's3:ListBucket',
+    );
+    expect(writes).toEqual(
+      expect.arrayContaining([
+        { action: 's3:PutObject', resource: objects('state/alerts.json'), condition: undefined },
+        { action: 's3:PutObject', resource: objects('config/rules.json'), condition: undefined },
+        { action: 's3:PutObject', resource: objects('curated/*'), condition: undefined },
+      ]),
+    );
+    expect(writes).toHaveLength(3);
+    expect(allowed(operators).filter((row) => row.action === 's3:GetObject')).toHaveLength(areas.length);
+  });
+
+  it('grants no secret, no delete and no wildcard action', () => {
+    const actions = [...allowed(operators), ...allowed(readers)].map((row) => row.action);
+    expect(actions.filter((action) => /secretsmanager|kms|Delete|\*/.test(action))).toEqual([]);
+  });
+
+  it('keeps cdk-nag clean, the grantees included', () => {
+    expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
   });
 });

@@ -10,6 +10,9 @@ const SECRET_ARN = 'arn:aws:secretsmanager:ap-southeast-3:123456789012:secret:ai
 
 /** Variables the stack never sets: secret values live in the secret, the rest are local-run or tuning knobs. */
 const NOT_SET_BY_STACK = [
+  // The CLI's level; the function's comes from Lambda's logging config as AWS_LAMBDA_LOG_LEVEL.
+  'LOG_LEVEL',
+  'AWS_LAMBDA_LOG_LEVEL',
   'AIRUDDER_APP_KEY',
   'AIRUDDER_APP_SECRET',
   'SLACK_WEBHOOK_URL',
@@ -70,7 +73,6 @@ describe('stack with every option configured', () => {
       MONITOR_FAILURE_THRESHOLD: '4',
       MONITOR_NAME: 'Acme centre 1',
       DIGEST_TOP_N: '10',
-      LOG_LEVEL: 'DEBUG',
       AIRUDDER_TIMEOUT_MS: '20000',
       AIRUDDER_MAX_ATTEMPTS: '2',
     });
@@ -82,6 +84,16 @@ describe('stack with every option configured', () => {
       (key) => key !== 'POWERTOOLS_METRICS_NAMESPACE' && key !== 'NODE_OPTIONS',
     );
     expect(setByStack.sort()).toEqual([...expected].sort());
+  });
+
+  it("logs JSON, platform lines included, at the configured level through Lambda's logging controls", () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      LoggingConfig: Match.objectLike({
+        LogFormat: 'JSON',
+        ApplicationLogLevel: 'DEBUG',
+        SystemLogLevel: 'INFO',
+      }),
+    });
   });
 
   it('sizes the function and its log retention as configured', () => {

@@ -467,3 +467,16 @@ describe('cdk-nag', () => {
     expect(report.success).toBe(true);
   });
 });
+
+describe('stack outputs', () => {
+  it.each([
+    ['SecretId', { Ref: secret.logicalId }],
+    ['ArchiveBucketName', { Ref: archive.logicalId }],
+    ['FunctionName', { Ref: fn.logicalId }],
+    ['AlarmTopicArn', { Ref: topic.logicalId }],
+    ['AthenaWorkGroup', { Ref: onlyResource(template, 'AWS::Athena::WorkGroup').logicalId }],
+    ['GlueDatabase', 'airudder_stats_monitor'],
+  ])('keep the output %s that the README names', (id, value) => {
+    expect(template.findOutputs(id)[id]).toMatchObject({ Value: value });
+  });
+});

@@ -30,7 +30,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURE = path.join(__dirname, 'fixtures', 'consumer-app');
 const PREBUILT = path.join(ROOT, 'dist', 'handler', 'index.js');
 /** Linked from this project, offline: the peers, cdk-nag, and the package's one dependency. */
-const LINKED = ['aws-cdk-lib', 'constructs', 'cdk-nag', 'zod'];
+const LINKED = ['aws-cdk-lib', 'constructs', 'cdk-nag', 'cdk-nag-v2', 'zod'];
 /**
  * What an operator's `npm install airudder-stats-monitor` brings (its dependency and its optional
  * one, DuckDB), linked from this project so the test needs no network: everything else the CLI
@@ -41,6 +41,7 @@ const OPERATOR_LINKED = ['zod', '@duckdb/node-api'];
 const work = mkdtempSync(path.join(tmpdir(), 'airudder-package-'));
 const appDir = path.join(work, 'app');
 const outdir = path.join(work, 'cdk.out');
+const outdirNag2 = path.join(work, 'cdk.out.nag2');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function run(command: string, args: string[], options: SpawnSyncOptions = {}) {
@@ -77,6 +78,7 @@ const TemplateSchema = z.object({
 });
 
 let synthOutput = '';
+let synthOutputNag2 = '';
 let tarball = '';
 
 /** A directory with only package.json: `dependencies` installed offline, no lock file, no scripts. */
@@ -97,7 +99,8 @@ const linksTo = (names: readonly string[]) =>
   Object.fromEntries(names.map((name) => [name, `file:${path.join(ROOT, 'node_modules', name)}`]));
 
 beforeAll(() => {
-  // `npm ci` builds dist/ through `prepare`; rebuild only when a source changed since.
+  // `npm pack` builds dist/ through `prepack`, but this test packs with --ignore-scripts: rebuild
+  // here when a source changed since the last build.
   if (!existsSync(PREBUILT) || statSync(PREBUILT).mtimeMs < newestSource()) {
     run('npm', ['run', 'build'], { cwd: ROOT });
   }
@@ -112,7 +115,8 @@ beforeAll(() => {
 
   // One `npm install`, offline, writing no lock file: the tarball is unpacked, the rest linked.
   installInto(appDir, { ...linksTo(LINKED), 'airudder-stats-monitor': `file:${tarball}` });
-  cpSync(path.join(FIXTURE, 'app.ts'), path.join(appDir, 'app.ts'));
+  for (const file of ['team-stack.ts', 'app.ts', 'app-nag2.ts'])
+    cpSync(path.join(FIXTURE, file), path.join(appDir, file));
   writeFileSync(
     path.join(appDir, 'tsconfig.json'),
     JSON.stringify({
@@ -124,22 +128,25 @@ beforeAll(() => {
         skipLibCheck: true,
         types: [],
       },
-      files: ['app.ts'],
+      files: ['app.ts', 'app-nag2.ts'],
     }),
   );
   // TypeScript resolves the package through its `exports` and .d.ts; the output require()s it.
   run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', appDir]);
   // No node_modules/.bin on PATH: nothing could run esbuild even if the construct asked for it.
-  synthOutput = run(process.execPath, ['app.js'], {
-    cwd: appDir,
-    env: {
-      PATH: path.dirname(process.execPath),
-      HOME: work,
-      CDK_OUTDIR: outdir,
-      CDK_DISABLE_VERSION_CHECK: 'true',
-    },
-  });
-}, 180_000);
+  const synth = (script: string, cdkOut: string) =>
+    run(process.execPath, [script], {
+      cwd: appDir,
+      env: {
+        PATH: path.dirname(process.execPath),
+        HOME: work,
+        CDK_OUTDIR: cdkOut,
+        CDK_DISABLE_VERSION_CHECK: 'true',
+      },
+    });
+  synthOutput = synth('app.js', outdir);
+  synthOutputNag2 = synth('app-nag2.js', outdirNag2);
+}, 300_000);
 
 describe('the packed package in a team CDK app', () => {
   it('ships compiled JavaScript, declarations and the prebuilt function, no TypeScript sources or tests', () => {
@@ -158,6 +165,14 @@ describe('the packed package in a team CDK app', () => {
     expect(listing.filter((file) => /package-lock|\/test\/|node_modules/.test(file))).toEqual([]);
   });
 
+  it('builds at pack time, not at install: no prepare script for npm to warn every consumer about', () => {
+    const manifest = JSON.parse(
+      readFileSync(path.join(appDir, 'node_modules', 'airudder-stats-monitor', 'package.json'), 'utf8'),
+    ) as { scripts?: Record<string, string> };
+    expect(manifest.scripts?.prepare).toBeUndefined();
+    expect(manifest.scripts?.prepack).toBe('npm run build');
+  });
+
   it('installs without a lock file and without esbuild', () => {
     expect(existsSync(path.join(appDir, 'package-lock.json'))).toBe(false);
     expect(existsSync(path.join(appDir, 'node_modules', 'esbuild'))).toBe(false);
@@ -166,8 +181,15 @@ describe('the packed package in a team CDK app', () => {
     ).toBe(true);
   });
 
-  it('synthesises the team stack with cdk-nag finding nothing', () => {
+  it('synthesises the team stack with cdk-nag 3 finding nothing', () => {
     expect(JSON.parse(synthOutput.trim().split('\n').at(-1)!)).toEqual({ violations: [] });
+  });
+
+  it('synthesises the team stack with cdk-nag 2 (2.38.2, its Aspects API) finding nothing', () => {
+    expect(readFileSync(path.join(appDir, 'node_modules', 'cdk-nag-v2', 'package.json'), 'utf8')).toContain(
+      '"version": "2.38.2"',
+    );
+    expect(JSON.parse(synthOutputNag2.trim().split('\n').at(-1)!)).toEqual({ violations: [] });
   });
 
   it('puts both monitors next to the team resources, each function running the prebuilt bundle', () => {

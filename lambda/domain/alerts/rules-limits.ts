@@ -16,25 +16,12 @@ export const RULES_LIMITS = {
 
 export type RulesLimits = { readonly [K in keyof typeof RULES_LIMITS]: number };
 
-/** UTF-8 length of `text`, without building a copy of it. */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff) {
-      bytes += 4;
-      index++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
 /** Problems with the object's size, before it is parsed. */
 export const sizeProblem = (text: string, limits: RulesLimits = RULES_LIMITS): string | undefined => {
-  if (text.length > limits.maxBytes * 4) return `file: larger than ${limits.maxBytes} bytes (the limit)`;
-  const bytes = utf8Length(text);
+  // More characters than bytes allowed is too large whatever they are, without encoding them.
+  if (text.length > limits.maxBytes)
+    return `file: larger than ${limits.maxBytes} bytes; at most ${limits.maxBytes} are allowed`;
+  const bytes = new TextEncoder().encode(text).byteLength;
   return bytes > limits.maxBytes ? `file: ${bytes} bytes; at most ${limits.maxBytes} are allowed` : undefined;
 };
 

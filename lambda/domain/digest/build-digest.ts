@@ -1,4 +1,6 @@
+import { DEFAULT_MONITOR_NAME } from '../alerts/render';
 import { formatCount } from '../metric-format';
+import { BLOCK_KIT_LIMITS } from '../slack/block-kit-limits';
 import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
 import type { Block, ContextBlock, SectionBlock, SlackMessage } from '../slack/slack-message';
 import type { StatisticsResponse } from '../statistics-schema';
@@ -37,6 +39,7 @@ import { hourlyText, hourlyVolume } from './hourly-shape';
 const _SECTION_TEXT_MAX = 3000;
 const CONTEXT_TEXT_MAX = 2000;
 const TITLE_MAX = 120;
+const FALLBACK_MAX = 300;
 
 export interface DigestOptions {
   /** Add the full figure table and the breakdowns after the first screen. */
@@ -69,7 +72,14 @@ export function buildDigest(input: DigestInput, options: DigestOptions = {}): Sl
   const blocks: Block[] = [
     {
       type: 'header',
-      text: { type: 'plain_text', text: `🤖 Robot digest · ${formatDayLabel(date, true)}`, emoji: true },
+      text: {
+        type: 'plain_text',
+        text: truncate(
+          `${digestName(input)} — 🤖 Robot digest · ${formatDayLabel(date, true)}`,
+          BLOCK_KIT_LIMITS.headerText,
+        ),
+        emoji: true,
+      },
     },
     section(headline(view)),
     section(attention(view)),
@@ -81,8 +91,18 @@ export function buildDigest(input: DigestInput, options: DigestOptions = {}): Sl
     footer(view, input.archiveLocation, timeZone),
     ...(options.detail ? detailBlocks(view, topN) : []),
   ];
-  return { text: notificationText(view), blocks };
+  return {
+    text: truncate(
+      `${input.replay ? '[replay] ' : ''}${escapeMrkdwn(monitorName(input))} · ${notificationText(view)}`,
+      FALLBACK_MAX,
+    ),
+    blocks,
+  };
 }
+
+const monitorName = (input: DigestInput): string => input.monitorName ?? DEFAULT_MONITOR_NAME;
+/** 'REPLAY · Jakarta inbound', as a replayed alert message is headed. */
+const digestName = (input: DigestInput): string => `${input.replay ? 'REPLAY · ' : ''}${monitorName(input)}`;
 
 /** A comparison day counts only when its response actually holds that date. */
 function earlierDay(

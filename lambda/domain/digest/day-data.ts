@@ -60,6 +60,10 @@ export interface DigestInput {
   readonly archiveLocation: string;
   /** Stories, intentions, reasons… shown before the rest is folded into "others". */
   readonly topN: number;
+  /** MONITOR_NAME: heads the digest as it heads every alert, so centres sharing a channel are told apart. */
+  readonly monitorName?: string;
+  /** A replayed digest (`replay --post`): marked as replayed alerts are. */
+  readonly replay?: boolean;
 }
 
 // ---- digest dates

@@ -265,19 +265,19 @@ export const isNoCallDay = (figures: DigestFigures): boolean =>
 /**
  * What a figure's changes say, by the attention rule: it needs attention when it got worse beyond
  * its noise against one earlier day and not better against the other (worse on both, or worse on
- * one and within noise or without data on the other). Better on one and worse on the other is a
- * mixed signal, read as within the normal range; better and not worse is `better`.
+ * one and within noise or without data on the other). Worse on one and better on the other is
+ * `mixed`: never counted within the normal range, since a bad move against either day is news.
+ * Better and not worse is `better`; `normal` is no move beyond noise on any day.
  */
-export type Verdict = 'attention' | 'better' | 'normal' | 'not-compared';
+export type Verdict = 'attention' | 'mixed' | 'better' | 'normal' | 'not-compared';
 
 export function verdictOf(changes: ReadonlyArray<TaggedChange>): Verdict {
   const tones = changes.flatMap(({ change }) => (change.kind === 'no-data' ? [] : [change.tone]));
   if (tones.length === 0) return 'not-compared';
   const worse = tones.includes('bad');
   const better = tones.includes('good');
-  if (worse && !better) return 'attention';
-  if (better && !worse) return 'better';
-  return 'normal';
+  if (worse) return better ? 'mixed' : 'attention';
+  return better ? 'better' : 'normal';
 }
 
 /** Why a figure has no value: the T+1 batch has not run yet, or the response lacks it. */

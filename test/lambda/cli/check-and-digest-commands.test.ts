@@ -176,6 +176,26 @@ describe('airudder-monitor check / digest', () => {
     expect(second.stdout).toMatch(/degraded/i);
   });
 
+  it('digest inside the claim of a run that died fails (exit 1) naming the holder, instead of exiting 0', async () => {
+    // #22 finding 10: the retry found the date claimed, said "another run is posting" and exited 0.
+    await mkdir(join(dir, 'dead-claim', 'digest'), { recursive: true });
+    const until = new Date(clock.getTime() + 10 * 60_000).toISOString();
+    await writeFile(
+      join(dir, 'dead-claim', 'digest', '2025-11-11.json'),
+      JSON.stringify({
+        date: '2025-11-11',
+        status: 'claimed',
+        posts: 0,
+        claim: { runId: 'dead-run', at: clock.toISOString(), until },
+      }),
+    );
+    const result = await run(['digest'], { RUN_DEADLINE_MS: '2000' }, 'dead-claim');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /digest failed: the digest for 2025-11-11 is claimed by run dead-run until 2025-11-12T01:40:00\.000Z; not posted by this run/,
+    );
+  });
+
   it('digest without a webhook prints the message as text with a Block Kit Builder link, once per date', async () => {
     const first = await run(['digest', '--date', '2025-11-10']);
     expect(first.code).toBe(0);

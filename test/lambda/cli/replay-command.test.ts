@@ -51,7 +51,8 @@ describe('airudder-monitor replay, over a month archived by backfill', () => {
       '500',
     ]);
     expect(backfilled.code).toBe(0);
-    // Two checks on 20 Oct: 10:00 stands for the hour ending 10:00; 10:45 is too early for 11:00.
+    // Two checks on 20 Oct: 10:00 stands for the hour ending 10:00; 10:45 is evaluated at 10:45 and
+    // is too early to stand for 11:00.
     const { client } = testClient(standIn.url);
     const store = createFolderObjectStore(dir);
     for (const at of ['2025-10-20T03:00:00Z', '2025-10-20T03:45:00Z'].map((iso) => new Date(iso))) {
@@ -90,14 +91,14 @@ describe('airudder-monitor replay, over a month archived by backfill', () => {
     expect(resolved).toHaveLength(1);
     expect(resolved[0]).toMatch(/^2025-10-14 \d\d:00 {2}✅ Resolved: Transfer success rate back to /);
     expect(result.stdout).toMatch(
-      /^2025-10-14 digest \(24 hours: .*\): Robot digest Tue 14 Oct: .*, 1 alert$/m,
+      /^2025-10-14 digest \(24 evaluations: .*\): \[replay\] AIRUDDER stats monitor · Robot digest Tue 14 Oct: .*, 1 alert$/m,
     );
     expect(result.stdout).toMatch(/^2025-10-13 digest .*no alerts$/m);
     expect(result.stdout).toContain(
-      "2025-10-20 digest (24 hours: 23 derived from the day's response, 1 from archived checks)",
+      "2025-10-20 digest (25 evaluations: 23 hourly from the day's response, 2 at archived checks)",
     );
     expect(result.stdout).toMatch(
-      /Replayed 11 days: 264 hourly evaluations \(263 derived, 1 from archived checks\); notifications: 1 fired, \d+ repeat, 1 resolved; 0 messages posted\./,
+      /Replayed 11 days: 265 evaluations \(263 hourly from the day's response, 2 at archived checks\); notifications: 1 fired, \d+ repeat, 1 resolved; 0 messages posted\./,
     );
     // The noise report: one episode, detected one hourly evaluation after its first breach.
     // messages, per day, alert-hours, 1 episode, messages per episode, 0 at night, detection, resolution
@@ -106,7 +107,7 @@ describe('airudder-monitor replay, over a month archived by backfill', () => {
     );
     expect(result.stdout).toMatch(/^agent-reception-rate +0 +0 +0 +0 +— +0 +— \/ — +—$/m);
     expect(result.stdout).toContain(
-      'Rolling windows: 0 from archived checks, 264 derived from hourly rows, 0 missing',
+      'Rolling windows: 0 from archived checks, 264 derived from hourly rows, 1 missing',
     );
     expect(standIn.requests.length).toBe(requestsBefore);
     expect(slack.attempts).toBe(0);
@@ -125,7 +126,15 @@ describe('airudder-monitor replay, over a month archived by backfill', () => {
     const alertHours = new Set(alertLines(result.lines, / {2}[🔴🟠✅🛑] /u).map((line) => line.slice(0, 16)));
     const posted = slack.received.slice(receivedBefore);
     expect(posted).toHaveLength(alertHours.size + 3);
-    expect(posted.filter((message) => message.text.startsWith('Robot digest'))).toHaveLength(3);
+    // Replayed digests say so too, as replayed alerts do (#27).
+    const digests = posted.filter((message) => message.text.includes('Robot digest'));
+    expect(digests).toHaveLength(3);
+    for (const message of digests) {
+      expect(message.text.startsWith('[replay] AIRUDDER stats monitor · Robot digest')).toBe(true);
+      expect(JSON.stringify(message.blocks[0])).toContain(
+        'REPLAY · AIRUDDER stats monitor — 🤖 Robot digest',
+      );
+    }
     const alerts = posted.filter((message) => /Transfer success rate/.test(message.text));
     expect(alerts.length).toBeGreaterThan(0);
     // Replayed alerts say so, in the notification text and the header.
@@ -134,7 +143,7 @@ describe('airudder-monitor replay, over a month archived by backfill', () => {
       expect(JSON.stringify(message.blocks[0])).toContain('REPLAY · AIRUDDER stats monitor');
     }
     expect(result.stdout).toMatch(
-      /^2025-10-14 digest posted \(24 hours: .*\):\n🤖 Robot digest · Tue 14 Oct 2025/m,
+      /^2025-10-14 digest posted \(24 evaluations: .*\):\nREPLAY · AIRUDDER stats monitor — 🤖 Robot digest · Tue 14 Oct 2025/m,
     );
     expect(result.stdout).toContain(`${alertHours.size + 3} messages posted.`);
     expect(standIn.requests.length).toBe(requestsBefore);
@@ -245,6 +254,6 @@ describe('airudder-monitor replay, over a month archived by backfill', () => {
     expect(result.stdout).toContain(
       '2025-11-01 SKIPPED: no valid whole-day response archived under raw/day/2025-11-01/',
     );
-    expect(result.stdout).toMatch(/Replayed 1 day \(1 missing: 2025-11-01\): 24 hourly evaluations/);
+    expect(result.stdout).toMatch(/Replayed 1 day \(1 missing: 2025-11-01\): 24 evaluations/);
   });
 });

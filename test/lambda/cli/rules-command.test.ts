@@ -90,6 +90,7 @@ describe.each([
     expect(result.code).toBe(0);
     return JSON.parse(result.stdout) as {
       rulesInUse: { version: string; origin: string; rules: number; invalid?: { error: string } };
+      notices: string[];
     };
   };
   const rulesNotices = () =>
@@ -148,6 +149,9 @@ describe.each([
     );
     expect(second.rulesInUse.version).toBe(good.rulesInUse.version);
     expect(rulesNotices()).toEqual([expect.stringMatching(/^⚠️ Alert rules invalid: .*config\/rules\.json/)]);
+    // What the run says it sent is what Slack got (#27): the notice on the run that posted it only.
+    expect(first.notices).toEqual([expect.stringMatching(/^⚠️ Alert rules invalid: .*config\/rules\.json/)]);
+    expect(second.notices).toEqual([]);
 
     // Fixed by a push of valid rules
     const file = join(files, 'fixed.json');
@@ -359,7 +363,7 @@ describe('rules validate and push refuse what would silence the monitor, or cost
     [
       'an object over 256 KiB',
       () => ({ ...defaultRules, $schema: 'x'.repeat(300 * 1024) }),
-      /file: \d+ bytes; at most 262144 are allowed/,
+      /file: (\d+ bytes|larger than 262144 bytes); at most 262144 are allowed/,
     ],
     [
       'more than 100 rules',

@@ -42,7 +42,11 @@ describe('snooze, over a day of hourly checks', () => {
   });
 
   /** Runs the day; `before(hour)` runs CLI commands just before the check of that hour. */
-  async function day(name: string, before: (hour: number, job: Job) => Promise<void> = async () => {}) {
+  async function day(
+    name: string,
+    before: (hour: number, job: Job) => Promise<void> = async () => {},
+    outputs = new Map<number, string>(),
+  ) {
     const slack = await startSlackReceiver();
     const messages: Array<{ hour: number; text: string }> = [];
     const job: Job = (argv, hour) =>
@@ -58,6 +62,7 @@ describe('snooze, over a day of hourly checks', () => {
         const seen = slack.received.length;
         const result = await job(['check', '--at', localHour(hour).toISOString()], hour);
         expect(result.code, result.stderr).toBe(0);
+        outputs.set(hour, result.stdout);
         for (const message of slack.received.slice(seen)) messages.push({ hour, text: message.text });
       }
     } finally {
@@ -128,19 +133,30 @@ describe('snooze, over a day of hourly checks', () => {
     ]);
   });
 
-  it('unsnooze ends it at once: the next check says what still fires', async () => {
-    const messages = await day('unsnoozed', async (hour, job) => {
-      if (hour === 1) expect((await job(['snooze', 'all', '--for', '1d'], hour)).code).toBe(0);
-      if (hour === fired + 1) {
-        expect((await job(['unsnooze', 'all'], hour)).stdout).toMatch(
-          /^Ended: all\. The next check announces/,
-        );
-      }
-    });
+  it('unsnooze ends it at once: the next check says what still fires, and its "Sent:" says so too', async () => {
+    const outputs = new Map<number, string>();
+    const messages = await day(
+      'unsnoozed',
+      async (hour, job) => {
+        if (hour === 1) expect((await job(['snooze', 'all', '--for', '1d'], hour)).code).toBe(0);
+        if (hour === fired + 1) {
+          expect((await job(['unsnooze', 'all'], hour)).stdout).toMatch(
+            /^Ended: all\. The next check announces/,
+          );
+        }
+      },
+      outputs,
+    );
     expect(messages.filter((message) => message.hour <= fired)).toEqual([]);
     expect(messages.find((message) => message.hour === fired + 1)?.text).toMatch(
       /^⏰ Snooze of all alerts ended/,
     );
+    // What the console says is what Slack got (#27): the notice is among what the check sent.
+    expect(outputs.get(fired + 1)).toMatch(/^Sent: .*⏰ Snooze of all alerts ended/m);
+    for (const [hour, stdout] of outputs) {
+      const posted = messages.some((message) => message.hour === hour);
+      expect(/^Sent: nothing( owed)?\.$/m.test(stdout), `hour ${hour}`).toBe(!posted);
+    }
   });
 });
 

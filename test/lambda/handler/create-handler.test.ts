@@ -531,4 +531,29 @@ describe('the Lambda handler, end to end', () => {
     expect(logLines.length).toBeGreaterThan(0);
     for (const line of logLines) expect(line.service).toBe('operations-surabaya');
   });
+
+  it("logs at the level Lambda's logging controls set (AWS_LAMBDA_LOG_LEVEL), without Powertools' mismatch warning", async () => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const handler = createHandler({
+      env: { ...handlerEnv(), AWS_LAMBDA_LOG_LEVEL: 'WARN' },
+      s3Client: s3.client,
+    });
+    clock = new Date('2025-11-11T02:00:00Z');
+    try {
+      await handler({ mode: 'check', scheduledTime: '2025-11-11T02:00:00Z' }, context());
+    } finally {
+      spy.mockRestore();
+    }
+    const levels = written
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{') && line.includes('"level"'))
+      .map((line) => (JSON.parse(line) as { level: string }).level);
+    expect(levels.filter((level) => level === 'INFO' || level === 'DEBUG')).toEqual([]);
+    expect(written.join('')).not.toContain('does not match AWS Lambda Advanced Logging Controls');
+  });
 });

@@ -2,18 +2,17 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
-import { createWebhookNotifier } from '../../../lambda/adapters/slack/webhook-notifier';
 import { ALERT_STATE_KEY, AlertStateSchema } from '../../../lambda/domain/alerts/state';
 import { type ObjectStore, PreconditionFailedError } from '../../../lambda/domain/object-store';
-import { silentLogger } from '../../../lambda/shared/logger';
 import { readDocument } from '../../../lambda/use-cases/json-document';
 import { runCheck } from '../../../lambda/use-cases/run-check';
-import { type DigestDeps, runDigest } from '../../../lambda/use-cases/run-digest';
+import { runDigest } from '../../../lambda/use-cases/run-digest';
 import { snoozeAlerts } from '../../../lambda/use-cases/snoozes';
 import { type ConditionalS3Endpoint, startConditionalS3 } from '../../fakes/conditional-s3-proxy';
 import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';
-import { startTestStandIn, TEST_ZONE, testClient } from '../../helpers/airudder';
-import { checkDeps } from '../../helpers/check-run';
+import { startTestStandIn } from '../../helpers/airudder';
+import { checkDeps, TRANSFER_INCIDENT as INCIDENT, localHour } from '../../helpers/check-run';
+import { digestDeps } from '../../helpers/digest-run';
 
 /**
  * Exactly-once over S3 rests on S3's conditional writes. These runs go through the project's real
@@ -23,14 +22,6 @@ import { checkDeps } from '../../helpers/check-run';
  * posts, several digests, a lost snooze or evaluation.
  */
 
-// 2025-11-11 in Asia/Jakarta (UTC+7): a transfer failure from 06:00 to 09:00 local.
-const INCIDENT = {
-  start: '2025-11-11 06:00:00',
-  end: '2025-11-11 09:00:00',
-  effect: 'transfer-failure',
-  severity: 0.9,
-} as const;
-const localHour = (hour: number) => new Date(Date.UTC(2025, 10, 10, 17 + hour));
 const MORNING = new Date('2025-11-12T01:30:00Z'); // 08:30 in Jakarta: the digest of 2025-11-11
 
 interface PutAnswer {
@@ -146,30 +137,21 @@ describe('concurrent runs over the conditional S3 endpoint, through the real S3 
     expect(JSON.stringify(posts[0])).toMatch(/transfer/i);
   });
 
-  const digestDeps = (store: ObjectStore, runId: string): DigestDeps => ({
-    source: testClient(standIn.url).client,
-    store,
-    logger: silentLogger,
-    notifier: createWebhookNotifier({
-      url: slack.url,
-      timeoutMs: 2_000,
-      maxAttempts: 3,
-      logger: silentLogger,
-      sleep: async () => {},
-    }),
-    timeZone: TEST_ZONE,
-    topN: 5,
-    runId,
-    now: () => MORNING,
-    dayAlerts: async () => ({ fired: [], snoozes: [] }),
-  });
-
   const fourDigests = async (store: ObjectStore) => {
     clock = MORNING;
     const before = slack.received.length;
     const runs = await Promise.allSettled(
       Array.from({ length: 4 }, (_, index) =>
-        runDigest(digestDeps(store, `digest-${index}`), { scheduledTime: MORNING }),
+        runDigest(
+          digestDeps({
+            standInUrl: standIn.url,
+            slackUrl: slack.url,
+            store,
+            runId: `digest-${index}`,
+            now: () => MORNING,
+          }),
+          { scheduledTime: MORNING },
+        ),
       ),
     );
     return { runs, posts: slack.received.slice(before) };

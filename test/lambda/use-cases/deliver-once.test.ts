@@ -93,6 +93,30 @@ describe('deliverOnce: claim, send, confirm or release', () => {
     expect(await outbox()).toEqual({ owed: [], delivered: ['hello'], ts: 'ts-1' });
   });
 
+  it('reads the document once, for the claim: confirm and release start from the document it wrote', async () => {
+    let reads = 0;
+    const counting: ObjectStore = {
+      ...store,
+      get: (key) => {
+        reads += 1;
+        return store.get(key);
+      },
+    };
+    await deliver('run-a', counting, slack([]));
+    await updateDocument(store, KEY, OutboxSchema, () => ({
+      value: { owed: ['again'], delivered: [] },
+      result: undefined,
+    }));
+    const readsAfterFirst = reads;
+    await expect(
+      deliver('run-b', counting, async () => {
+        throw new Error('HTTP 500');
+      }),
+    ).rejects.toThrow('HTTP 500');
+    expect(readsAfterFirst).toBe(1);
+    expect(reads).toBe(2);
+  });
+
   it('releases the claim when Slack refuses, rethrows the refusal, and the next run sends it', async () => {
     const refusal = new Error('HTTP 500');
     await expect(

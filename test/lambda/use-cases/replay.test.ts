@@ -169,3 +169,51 @@ describe('replay over an archive with a check and its window every hour', () => 
     expect(noise?.resolutionMedianMinutes).toBeUndefined();
   });
 });
+
+describe('replay measures the week-over-week rules as the check does (#27)', () => {
+  const DATE = '2025-10-14';
+  const WEEK_AGO = '2025-10-07';
+  let standIn: StandIn;
+  let dir: string;
+  beforeAll(async () => {
+    // Calls in the morning of DATE are far above a week before: the shipped volume-spike rule's case
+    standIn = await startTestStandIn({
+      incidents: [
+        { start: `${DATE} 09:00:00`, end: `${DATE} 13:00:00`, effect: 'volume-spike', severity: 1 },
+      ],
+    });
+    dir = await mkdtemp(join(tmpdir(), 'replay-wow-'));
+    const deps = {
+      source: testClient(standIn.url).client,
+      store: createFolderObjectStore(dir),
+      logger: silentLogger,
+    };
+    for (const date of [WEEK_AGO, DATE]) {
+      const window = wholeDayWindow(date, TEST_ZONE);
+      await fetchAndArchive(deps, { kind: 'day', window, referenceTime: new Date(`${date}T23:00:00Z`) });
+    }
+  });
+  afterAll(async () => {
+    await standIn.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads the hour a week earlier, so volume-spike fires on a day whose calls doubled', async () => {
+    // Act
+    const rules = await loadRules({ rulesFile: undefined });
+    const result = await replay(
+      {
+        store: createFolderObjectStore(dir),
+        ...rules,
+        timeZone: TEST_ZONE,
+        lineCapacity: undefined,
+        topN: 5,
+      },
+      { from: DATE, to: DATE },
+    );
+    // Assess
+    const noise = (id: string) => result.noise.find((rule) => rule.ruleId === id);
+    expect(noise('volume-spike')?.messages).toBeGreaterThan(0);
+    expect(noise('volume-spike')?.episodes).toBe(1);
+  });
+});

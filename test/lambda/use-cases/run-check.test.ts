@@ -216,7 +216,7 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
     });
   });
 
-  it('reads only the earlier responses a rule in use needs: with the shipped rules and no line capacity, no listing at all', async () => {
+  it('reads only the earlier responses a rule in use needs: with the shipped rules and no line capacity, the rolling hour a week earlier', async () => {
     // Prepare: a store that records what the check reads
     const inner = createS3ObjectStore(s3.client, s3.bucket, 'reads');
     const reads: string[] = [];
@@ -237,12 +237,14 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
     await runCheck(deps, { scheduledTime: localHour(10) });
     const shipped = reads.splice(0);
     await runCheck({ ...deps, lineCapacity: 50 }, { scheduledTime: localHour(11) });
-    // Assess: the alert state, and the rolling hour a week earlier for volume spike/drop; the
+    // Assess: the alert state, and the rolling hour a week earlier for volume spike/drop (not
+    // archived here, so that hour's row of the week-old whole day, as replay reads it); the
     // latest finished day only once the capacity rule can run; the week-old check never (no rule
     // compares the last complete hour with last week)
     expect(shipped).toEqual([
       `get ${ALERT_STATE_KEY}`,
       'get raw/window/2025-11-04/20251104T030000Z_20251104T090000_20251104T100000.json',
+      'list raw/day/2025-11-04/',
     ]);
     expect(reads).toContain('list raw/day/2025-11-10/');
     expect(reads.filter((read) => read.startsWith('list raw/check/'))).toEqual([]);

@@ -83,15 +83,19 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       at: '2025-11-11T02:00:00Z',
     };
 
-    const first = await runDigest(deps(store, 'a', [alert]), { scheduledTime: MORNING });
+    const first = await runDigest(
+      { ...deps(store, 'a', [alert]), monitorName: 'Jakarta inbound' },
+      { scheduledTime: MORNING },
+    );
     const second = await runDigest(deps(store, 'b'), { scheduledTime: MORNING });
 
     expect(first).toMatchObject({ outcome: 'posted', date: '2025-11-11' });
-    expect(second).toEqual({ outcome: 'already-posted', date: '2025-11-11', caughtUp: [] });
+    expect(second).toEqual({ outcome: 'already-posted', date: '2025-11-11', caughtUp: [], missed: [] });
     const posted = slack.received.slice(before);
     expect(posted).toHaveLength(1);
     expect(checkBlockKitLimits(posted[0]!)).toEqual([]);
-    expect(posted[0]?.text).toMatch(/^Robot digest Tue 11 Nov/);
+    expect(posted[0]?.text).toMatch(/^Jakarta inbound · Robot digest Tue 11 Nov/);
+    expect(JSON.stringify(posted[0]?.blocks[0])).toContain('Jakarta inbound — 🤖 Robot digest');
     expect(JSON.stringify(posted[0])).toContain('&lt;!channel&gt;');
     expect(JSON.stringify(posted[0])).not.toContain('<!channel>');
     // The whole day, the day before and a week before are archived; the record says it was posted.
@@ -236,8 +240,8 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       expect(again).toMatchObject({ outcome: 'already-posted', caughtUp: [] });
       const texts = slack.received.slice(before).map((message) => message.text);
       expect(texts).toEqual([
-        expect.stringMatching(/^Robot digest Tue 11 Nov: /),
-        expect.stringMatching(/^Robot digest Wed 12 Nov: /),
+        expect.stringMatching(/^AIRUDDER stats monitor · Robot digest Tue 11 Nov: /),
+        expect.stringMatching(/^AIRUDDER stats monitor · Robot digest Wed 12 Nov: /),
       ]);
       expect(await recordOf(store, '2025-11-11')).toMatchObject({ status: 'posted', posts: 1 });
       expect(await recordOf(store, '2025-11-12')).toMatchObject({ status: 'posted', posts: 1 });
@@ -259,7 +263,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       const later = await runAt(store, 'd+2', new Date('2025-11-14T01:30:00Z'));
       // Assess
       expect(later.caughtUp.map((earlier) => earlier.date)).toEqual(['2025-11-11', '2025-11-12']);
-      expect(slack.received.slice(before).map((message) => message.text.slice(0, 26))).toEqual([
+      expect(slack.received.slice(before).map((message) => message.text.slice(25, 51))).toEqual([
         'Robot digest Tue 11 Nov: 9',
         'Robot digest Wed 12 Nov: 9',
         'Robot digest Thu 13 Nov: 9',
@@ -282,7 +286,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       // Assess
       expect(early).toMatchObject({ outcome: 'in-progress', date: '2025-11-11' });
       expect(next.caughtUp).toMatchObject([{ outcome: 'posted', date: '2025-11-11' }]);
-      expect(slack.received.slice(before).map((message) => message.text.slice(0, 23))).toEqual([
+      expect(slack.received.slice(before).map((message) => message.text.slice(25, 48))).toEqual([
         'Robot digest Tue 11 Nov',
         'Robot digest Wed 12 Nov',
       ]);
@@ -300,6 +304,52 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       expect(mostInFlight('get', 'digest/')).toBe(CATCH_UP_DAYS - 1);
       expect(next.caughtUp.map((earlier) => earlier.date)).toEqual(['2025-11-11']);
       expect(next).toMatchObject({ outcome: 'posted', date: '2025-11-12' });
+    });
+
+    const writeRecord = (store: ObjectStore, date: string, record: Record<string, unknown>) =>
+      store.replace(digestRecordKey(date), Buffer.from(JSON.stringify({ date, posts: 0, ...record })), {
+        contentType: 'application/json',
+        metadata: {},
+        expectedVersion: undefined,
+      });
+
+    it('catches up a date whose run never created a record, like a failed one', async () => {
+      // #22 finding 10: a date whose run never started had no record, and no later run posted it.
+      const store = createS3ObjectStore(s3.client, s3.bucket, 'no-record');
+      await writeRecord(store, '2025-11-10', { status: 'posted', posts: 1 });
+      const before = slack.received.length;
+      const next = await runAt(store, 'next', NEXT_MORNING);
+      expect(next).toMatchObject({ outcome: 'posted', date: '2025-11-12', missed: [] });
+      expect(next.caughtUp).toMatchObject([{ outcome: 'posted', date: '2025-11-11' }]);
+      expect(slack.received.slice(before).map((message) => message.text.slice(0, 48))).toEqual([
+        'AIRUDDER stats monitor · Robot digest Tue 11 Nov',
+        'AIRUDDER stats monitor · Robot digest Wed 12 Nov',
+      ]);
+    });
+
+    it('says once, in one message, which dates are too old to catch up', async () => {
+      // #22 finding 10: after a long Slack outage the oldest dates stayed "failed" without a word.
+      const store = createS3ObjectStore(s3.client, s3.bucket, 'missed');
+      await writeRecord(store, '2025-11-03', { status: 'failed', lastError: 'Slack 503' });
+      // 2025-11-04: no record at all (its run never started)
+      await writeRecord(store, '2025-11-05', {
+        status: 'claimed',
+        claim: { runId: 'died', at: '2025-11-05T01:30:00.000Z' },
+      });
+      for (const day of ['2025-11-06', '2025-11-07', '2025-11-08', '2025-11-09', '2025-11-10', '2025-11-11'])
+        await writeRecord(store, day, { status: 'posted', posts: 1 });
+      const before = slack.received.length;
+      const next = await runAt(store, 'next', NEXT_MORNING);
+      const again = await runAt(store, 'again', NEXT_MORNING);
+      expect(next).toMatchObject({ outcome: 'posted', date: '2025-11-12', caughtUp: [] });
+      expect(next.missed).toEqual(['2025-11-03', '2025-11-04', '2025-11-05']);
+      expect(again).toMatchObject({ outcome: 'already-posted', missed: [] });
+      const texts = slack.received.slice(before).map((message) => message.text);
+      expect(texts).toEqual([
+        expect.stringMatching(/^AIRUDDER stats monitor · Robot digest Wed 12 Nov/),
+        expect.stringMatching(/^⚠️ Daily digests never posted: 2025-11-03, 2025-11-04, 2025-11-05\. /),
+      ]);
+      expect(await recordOf(store, '2025-11-04')).toMatchObject({ status: 'missed' });
     });
 
     it('posts a claim older than the timeout when rerun for the same date', async () => {

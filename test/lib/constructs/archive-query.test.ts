@@ -121,17 +121,40 @@ describe("analysts' managed policy", () => {
   });
 
   it('reads curated/ only, and reads nothing else of the archive', () => {
-    const onArchive = statements.filter((statement) =>
-      JSON.stringify(statement.Resource).includes(archive.logicalId),
+    const onArchive = statements.filter(
+      (statement) =>
+        JSON.stringify(statement.Resource).includes(archive.logicalId) &&
+        !actions(statement).includes('s3:GetBucketLocation'),
     );
-    expect(onArchive.flatMap(actions).sort()).toEqual([
-      's3:GetBucketLocation',
-      's3:GetObject',
-      's3:ListBucket',
-    ]);
+    expect(onArchive.flatMap(actions).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
     for (const statement of onArchive) {
       expect(JSON.stringify(statement)).toContain('acme/centre-1/curated/');
     }
+  });
+
+  it('allows GetBucketLocation in a statement of its own, which no s3:prefix condition can block', () => {
+    const locate = statements.filter((statement) => actions(statement).includes('s3:GetBucketLocation'));
+    expect(locate).toHaveLength(1);
+    expect(actions(locate[0]!)).toEqual(['s3:GetBucketLocation']);
+    expect(locate[0]?.Condition).toBeUndefined();
+    expect(locate[0]?.Resource).toEqual([
+      { 'Fn::GetAtt': [archive.logicalId, 'Arn'] },
+      { 'Fn::GetAtt': [results.logicalId, 'Arn'] },
+    ]);
+  });
+
+  it("lets the Athena console list and open the catalog, the database 'default' included", () => {
+    const list = statements.find((statement) => statement.Resource === '*');
+    expect(actions(list!).sort()).toEqual([
+      'athena:ListDataCatalogs',
+      'athena:ListEngineVersions',
+      'athena:ListWorkGroups',
+    ]);
+    const browse = statements.find((statement) => actions(statement).includes('athena:ListDatabases'));
+    expect(JSON.stringify(browse?.Resource)).toContain(':datacatalog/AwsDataCatalog');
+    const glue = statements.find((statement) => actions(statement).includes('glue:GetDatabase'));
+    expect(JSON.stringify(glue?.Resource)).toContain(':database/default');
+    expect(JSON.stringify(glue?.Resource)).toContain(':database/airudder_stats_monitor');
   });
 
   it('writes nowhere but the results prefix, and changes no catalog or workgroup', () => {
@@ -149,8 +172,9 @@ describe("analysts' managed policy", () => {
         .every((action) => /^glue:(Get|BatchGet)/.test(action)),
     ).toBe(true);
     expect(all.filter((action) => /^athena:(Create|Delete|Update|Tag|Untag)|\*/.test(action))).toEqual([]);
+    // Running and reading queries happens in this workgroup only; the console's lists are read-only.
     const athena = statements.filter((statement) =>
-      actions(statement).some((action) => action.startsWith('athena:')),
+      actions(statement).some((action) => /^athena:.*Quer/.test(action)),
     );
     expect(athena.map((statement) => statement.Resource)).toEqual([
       {

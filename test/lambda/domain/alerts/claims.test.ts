@@ -83,4 +83,10 @@ describe('alert claims', () => {
     const claimed = claim(state(), [fired('transfer'), fired('volume'), degraded], stamp('run-a'));
     expect(releaseClaims(claimed, [fired('transfer'), fired('volume'), degraded], 'run-a')).toEqual(state());
   });
+
+  it('claim and release nothing for a rule no longer in the state, nor a rule never claimed', () => {
+    const gone = fired('removed-rule');
+    expect(claim(state(), [gone], stamp('run-a'))).toEqual(state());
+    expect(releaseClaims(state(), [fired('transfer'), gone, degraded], 'run-a')).toEqual(state());
+  });
 });

@@ -5,6 +5,8 @@ import {
   EPISODE_RETENTION_DAYS,
   type Episode,
   EpisodeSchema,
+  isClosed,
+  isFired,
   MESSAGE_LIMIT,
   openEpisode,
   retainEpisodes,
@@ -50,6 +52,7 @@ describe('worseOf', () => {
     { comparison: 'above' as const, a: 0.5, b: 0.6, worse: 0.6 },
     { comparison: 'above' as const, a: 0.6, b: 0.5, worse: 0.6 },
     { comparison: 'below' as const, a: 0.4, b: 0.4, worse: 0.4 },
+    { comparison: 'above' as const, a: 0.6, b: 0.6, worse: 0.6 },
   ])('$comparison: worse of $a and $b is $worse (the earlier on a tie)', ({ comparison, a, b, worse }) => {
     const result = worseOf(comparison, { value: a, at: T0 }, { value: b, at: T1 });
     expect(result).toEqual({ value: worse, at: worse === a ? T0 : T1 });
@@ -59,6 +62,54 @@ describe('worseOf', () => {
     expect(worseOf('below', null, { value: 1, at: T0 })).toEqual({ value: 1, at: T0 });
     expect(worseOf('below', { value: 1, at: T0 }, null)).toEqual({ value: 1, at: T0 });
     expect(worseOf('above', null, null)).toBeNull();
+  });
+});
+
+describe('isFired / isClosed: what the digest and the resolution may read', () => {
+  const closed = { ...fired(), ended: T2, resolvedAt: T3, resolvedValue: 0.7 };
+  it.each([
+    {
+      name: 'a pending episode',
+      episode: openEpisode('r', 'threshold', T0, null),
+      isFired: false,
+      isClosed: false,
+    },
+    {
+      name: 'one without its fired run',
+      episode: { ...fired(), firedAt: undefined },
+      isFired: false,
+      isClosed: false,
+    },
+    {
+      name: 'one without its severity',
+      episode: { ...fired(), severity: undefined },
+      isFired: false,
+      isClosed: false,
+    },
+    {
+      name: 'one without its peak',
+      episode: { ...fired(), peak: undefined },
+      isFired: false,
+      isClosed: false,
+    },
+    { name: 'an open fired episode', episode: fired(), isFired: true, isClosed: false },
+    {
+      name: 'one ended but not resolved',
+      episode: { ...closed, resolvedAt: undefined },
+      isFired: true,
+      isClosed: false,
+    },
+    {
+      name: 'one resolved without its end',
+      episode: { ...closed, ended: undefined },
+      isFired: true,
+      isClosed: false,
+    },
+    { name: 'a closed episode', episode: closed, isFired: true, isClosed: true },
+  ])('$name: fired $isFired, closed $isClosed', ({ name: _name, episode, ...expected }) => {
+    expect({ isFired: isFired(episode as Episode), isClosed: isClosed(episode as Episode) }).toEqual(
+      expected,
+    );
   });
 });
 
@@ -103,6 +154,14 @@ describe('withMessage', () => {
     expect(twice.reminders).toBe(1);
     expect(withMessage(twice, message(2), 2).reminders).toBe(2);
     expect(withMessage(twice, { ...message(9), kind: 'escalated' }).reminders).toBe(1);
+  });
+
+  it(`keeps all of exactly ${MESSAGE_LIMIT} messages`, () => {
+    let episode = fired();
+    for (let n = 1; n <= MESSAGE_LIMIT; n++) episode = withMessage(episode, message(n), n);
+    expect(episode.notified.map((entry) => entry.key.split('#')[1])).toEqual(
+      Array.from({ length: MESSAGE_LIMIT }, (_, i) => String(i + 1)),
+    );
   });
 
   it(`keeps the first and the latest messages, ${MESSAGE_LIMIT} in all`, () => {

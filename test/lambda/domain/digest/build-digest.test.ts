@@ -18,6 +18,9 @@ const footerText = (message: SlackMessage): string => {
 };
 /** The first-screen section after the headline: attention, better, normal range, late data. */
 const attentionText = (message: SlackMessage): string => allTexts(message)[3] ?? '';
+/** N in "✅ N other figures within the normal range", 0 without that line. */
+const normalCount = (attention: string): number =>
+  Number(/✅ (\d+) other figures? within the normal range/.exec(attention)?.[1] ?? 0);
 const detailLine = (message: SlackMessage, label: string): string => {
   const line = allTexts(message)
     .flatMap((text) => text.split('\n'))
@@ -126,13 +129,28 @@ describe('buildDigest: the first screen', () => {
 });
 
 describe('buildDigest: the attention rule', () => {
-  it('does not list a figure that rose day on day and fell week on week', () => {
+  it('lists a figure that rose day on day and fell week on week as mixed, not as worse and not as normal', () => {
     // Prepare: agent pick-up 89.9%, against 80% the day before and 99% a week before
     const input = withRates('agent_reception_rate', 0.899, 0.8, 0.99);
     // Act
     const attention = attentionText(buildChecked(input));
     // Assess
-    expect(attention).not.toContain('Agent pick-up');
+    expect(attention).not.toContain('🔴 *Agent pick-up*');
+    expect(attention).toContain(
+      '🔀 Mixed, worse against one day and better against the other: *Agent pick-up* 89.9% (▲ 9.9 pp d/d · ▼ 9.1 pp w/w)',
+    );
+    expect(normalCount(attention)).toBe(15);
+  });
+
+  it('never counts a figure bad week on week among the figures within the normal range (#27)', () => {
+    // Prepare: transfer success 76.2%, above the day before (70%) but 17.6 pp under a week before
+    const quiet = withRates('transfer_success_rate', 0.762, 0.762, 0.762);
+    const input = withRates('transfer_success_rate', 0.762, 0.7, 0.938);
+    // Act
+    const attention = attentionText(buildChecked(input));
+    // Assess: one figure fewer within the normal range, and shown with both of its moves
+    expect(normalCount(attention)).toBe(normalCount(attentionText(buildChecked(quiet))) - 1);
+    expect(attention).toContain('*Transfer success* 76.2% (▲ 6.2 pp d/d · ▼ 17.6 pp w/w)');
   });
 
   it('lists a figure that fell on both', () => {
@@ -189,7 +207,58 @@ describe('buildDigest: edge days', () => {
     expect(firstScreen).not.toMatch(/\b0(\.0)?%/);
     expect(firstScreen).not.toContain('Better');
     expect(detailLine(message, 'Transfer success')).toBe('*Transfer success* _no calls_');
-    expect(message.text).toBe('Robot digest Tue 11 Nov: no calls, no alerts');
+    expect(message.text).toBe('AIRUDDER stats monitor · Robot digest Tue 11 Nov: no calls, no alerts');
+  });
+
+  it('makes a day without calls a problem line, never "Nothing needs attention" (#27)', () => {
+    // Act
+    const attention = attentionText(buildChecked(zeroCallDay()));
+    // Assess
+    expect(attention).toMatch(/^\*Needs attention\*\n🔴 \*No calls\* all day · ▼ 100% d\/d · ▼ 100% w\/w/);
+    expect(attention).not.toContain('Nothing needs attention');
+  });
+
+  it('makes a day without calls a problem line even with no earlier day to compare with', () => {
+    const input = { ...zeroCallDay(), previousDay: undefined, weekAgo: undefined };
+    expect(attentionText(buildChecked(input))).toBe(
+      '*Needs attention*\n🔴 *No calls* all day\nNo earlier day to compare with, so nothing is judged better or worse.',
+    );
+  });
+
+  it.each([
+    { calls: 300, shown: true, why: 'under half of both earlier days' },
+    { calls: 491, shown: true, why: 'exactly half of the day before' },
+    { calls: 492, shown: false, why: 'over half of the day before' },
+  ])('makes a day of $calls calls a problem line: $shown ($why)', ({ calls, shown }) => {
+    // Prepare: 982 calls the day before, 999 a week before, and every rate as it was
+    const input = digestInput();
+    realtimeDailyRow(input.day).total_calls = calls;
+    // Act
+    const attention = attentionText(buildChecked(input));
+    // Assess
+    const line = new RegExp(
+      `🔴 \\*Calls\\* ${calls} · far below both earlier days · ▼ [\\d.]+% d/d · ▼ [\\d.]+% w/w`,
+    );
+    if (shown) {
+      expect(attention).toMatch(line);
+    } else {
+      expect(attention).not.toContain('far below');
+    }
+  });
+
+  it('judges the volume against the only earlier day there is', () => {
+    const input = { ...digestInput(), weekAgo: undefined };
+    realtimeDailyRow(input.day).total_calls = 100;
+    expect(attentionText(buildChecked(input))).toContain(
+      '🔴 *Calls* 100 · far below the earlier day · ▼ 89.8% d/d',
+    );
+  });
+
+  it('does not count the calls and valid calls of a low-volume day within the normal range', () => {
+    const input = digestInput();
+    const usual = normalCount(attentionText(buildChecked(input)));
+    realtimeDailyRow(input.day).total_calls = 100;
+    expect(normalCount(attentionText(buildChecked(input)))).toBe(usual - 2);
   });
 
   it('does not call rates better or worse against an earlier day without calls', () => {
@@ -376,9 +445,32 @@ describe('buildDigest: Slack limits', () => {
 });
 
 describe('buildDigest: the message', () => {
+  it('heads the digest and its notification text with MONITOR_NAME, so centres sharing a channel are told apart (#27)', () => {
+    // Act
+    const message = buildChecked({ ...digestInput(), monitorName: 'Jakarta inbound' });
+    // Assess
+    expect(JSON.stringify(message.blocks[0])).toContain(
+      '"Jakarta inbound — 🤖 Robot digest · Tue 11 Nov 2025"',
+    );
+    expect(message.text).toMatch(/^Jakarta inbound · Robot digest Tue 11 Nov: /);
+  });
+
+  it('marks a replayed digest as replayed alerts are marked (#27)', () => {
+    const message = buildChecked({ ...digestInput(), monitorName: 'Jakarta inbound', replay: true });
+    expect(JSON.stringify(message.blocks[0])).toContain(
+      '"REPLAY · Jakarta inbound — 🤖 Robot digest · Tue 11 Nov 2025"',
+    );
+    expect(message.text).toMatch(/^\[replay\] Jakarta inbound · Robot digest Tue 11 Nov: /);
+  });
+
+  it('escapes the monitor name in the notification text', () => {
+    const message = buildChecked({ ...digestInput(), monitorName: '<!channel> desk' });
+    expect(message.text).toMatch(/^&lt;!channel&gt; desk · /);
+  });
+
   it('has a notification text that reads well on a phone', () => {
     expect(buildChecked(digestInput()).text).toBe(
-      'Robot digest Tue 11 Nov: 966 calls (▼ 1.6% d/d), transfer success 84.8% (▼ 7.9 pp d/d), 2 alerts',
+      'AIRUDDER stats monitor · Robot digest Tue 11 Nov: 966 calls (▼ 1.6% d/d), transfer success 84.8% (▼ 7.9 pp d/d), 2 alerts',
     );
   });
 
@@ -387,7 +479,7 @@ describe('buildDigest: the message', () => {
     input.day.data.realtime = null;
     const message = buildChecked(input);
     expect(allTexts(message)[2]).toBe('⚠️ No realtime figures for Tue 11 Nov in the response.');
-    expect(message.text).toBe('Robot digest Tue 11 Nov: no call figures, 2 alerts');
+    expect(message.text).toBe('AIRUDDER stats monitor · Robot digest Tue 11 Nov: no call figures, 2 alerts');
   });
 
   it('says where the raw data sits, escaped', () => {

@@ -1,0 +1,3 @@
+import { generatedDays } from './generated-days';
+
+generatedDays(3);
