@@ -6,7 +6,7 @@ import { curatedKey } from '../domain/curated/curated-tables';
 import type { ObjectStore } from '../domain/object-store';
 import * as z from '../domain/zod';
 import { writeIfChanged } from './curate';
-import { readDocument } from './json-document';
+import { DocumentCorruptError, readDocument } from './json-document';
 
 /**
  * Curates the alert episodes the alert state records (see domain/curated/alert-episodes.ts) into
@@ -39,22 +39,20 @@ export async function curateAlertEpisodes(
   const state = await readDocument(deps.store, ALERT_STATE_KEY, AlertStateSchema);
   const byDate = alertEpisodeRecords(state?.value.episodes ?? [], request.rules, request.timeZone);
   const target = deps.target ?? deps.store;
-  const written: string[] = [];
-  const unchanged: string[] = [];
-  let episodes = 0;
-  for (const [date, records] of [...byDate].sort(([a], [b]) => a.localeCompare(b))) {
-    if (
-      (request.from !== undefined && date < request.from) ||
-      (request.to !== undefined && date > request.to)
-    )
-      continue;
-    episodes += records.length;
-    const key = curatedKey('alert_episodes', date);
-    const curated = await readRecords(target, key);
-    const bytes = encodeNdjson(mergeEpisodeRecords(curated, records));
-    const changed = await writeIfChanged(target, key, bytes, { 'source-key': ALERT_STATE_KEY });
-    (changed ? written : unchanged).push(date);
-  }
+  const inRange = ([date]: readonly [string, unknown]) =>
+    (request.from === undefined || date >= request.from) && (request.to === undefined || date <= request.to);
+  const dates = [...byDate].filter(inRange).sort(([a], [b]) => a.localeCompare(b));
+  // Each date is its own object: read, merged and written side by side, not one after another.
+  const changed = await Promise.all(
+    dates.map(async ([date, records]) => {
+      const key = curatedKey('alert_episodes', date);
+      const bytes = encodeNdjson(mergeEpisodeRecords(await readRecords(target, key), records));
+      return writeIfChanged(target, key, bytes, { 'source-key': ALERT_STATE_KEY });
+    }),
+  );
+  const written = dates.filter((_, index) => changed[index]).map(([date]) => date);
+  const unchanged = dates.filter((_, index) => !changed[index]).map(([date]) => date);
+  const episodes = dates.reduce((sum, [, records]) => sum + records.length, 0);
   return { written, unchanged, episodes };
 }
 
@@ -69,8 +67,8 @@ async function readRecords(store: ObjectStore, key: string): Promise<CuratedReco
     .map((line, index) => {
       const parsed = RecordSchema.safeParse(safeJson(line));
       if (!parsed.success) {
-        throw new Error(
-          `${store.describe(key)} line ${index + 1} is not a curated record; run curate after removing it`,
+        throw new DocumentCorruptError(
+          `${store.describe(key)} line ${index + 1} is not a curated record; correct or remove that line, then run curate again`,
         );
       }
       return parsed.data;
