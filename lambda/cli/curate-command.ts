@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { ALERT_STATE_KEY } from '../domain/alerts/state';
+import { RAW_PREFIX } from '../domain/archive/raw-archive';
 import { CURATED_PREFIX } from '../domain/curated/curated-tables';
-import { RAW_PREFIX } from '../domain/raw-archive';
 import {
   CurateIncompleteError,
   type CurateOutcome,

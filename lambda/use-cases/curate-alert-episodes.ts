@@ -1,10 +1,10 @@
 import type { Rule } from '../domain/alerts/rules';
 import { ALERT_STATE_KEY, AlertStateSchema } from '../domain/alerts/state';
+import type { ObjectStore } from '../domain/archive/object-store';
 import { alertEpisodeRecords, mergeEpisodeRecords } from '../domain/curated/alert-episodes';
 import { type CuratedRecord, encodeNdjson } from '../domain/curated/curate-day';
 import { curatedKey } from '../domain/curated/curated-tables';
-import type { ObjectStore } from '../domain/object-store';
-import * as z from '../domain/zod';
+import * as z from '../domain/shared/zod';
 import { writeIfChanged } from './curate';
 import { DocumentCorruptError, readDocument } from './json-document';
 

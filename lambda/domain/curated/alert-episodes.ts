@@ -1,6 +1,6 @@
 import { type Episode, type FiredEpisode, isFired } from '../alerts/episode';
 import type { Rule } from '../alerts/rules';
-import { localDate } from '../local-time';
+import { localDate } from '../shared/local-time';
 import type { CuratedRecord } from './curate-day';
 import { TABLE_COLUMNS } from './curated-tables';
 

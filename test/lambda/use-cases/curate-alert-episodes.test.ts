@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
 import type { Episode } from '../../../lambda/domain/alerts/episode';
 import { ALERT_STATE_KEY, type AlertState, emptyAlertState } from '../../../lambda/domain/alerts/state';
-import type { ObjectStore } from '../../../lambda/domain/object-store';
+import type { ObjectStore } from '../../../lambda/domain/archive/object-store';
 import { curateAlertEpisodes } from '../../../lambda/use-cases/curate-alert-episodes';
 import { DocumentCorruptError } from '../../../lambda/use-cases/json-document';
 import { rule } from '../domain/alerts/alert-test-helpers';
