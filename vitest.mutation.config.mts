@@ -7,7 +7,7 @@ export default defineConfig({
   test: {
     include: [
       'test/lambda/domain/alerts/*.test.ts',
-      'test/lambda/domain/claim.test.ts',
+      'test/lambda/domain/slack/claim.test.ts',
       'test/lambda/use-cases/deliver-once.test.ts',
       'test/lambda/domain/digest/build-digest.test.ts',
       'test/lambda/domain/digest/figures.test.ts',
