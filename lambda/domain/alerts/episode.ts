@@ -205,17 +205,15 @@ export function stepEpisode(
     open !== undefined && isFired(open) && (after.status !== 'firing' || after.firedAt !== open.firedAt);
   const closed = ends ? closeEpisode(comparison, open, before, measurement, now) : undefined;
   const carried = ends ? undefined : open;
-  if (after.status === 'ok') return closed === undefined ? {} : { closed };
+  if (after.status === 'ok') return { closed };
   const continues =
     carried !== undefined && carried.condition === after.condition && carried.began === after.breachedAt;
   const current = continues ? carried : openEpisode(ruleId, after.condition, after.breachedAt, null);
   const read = { ...current, worst: worseOf(comparison, current.worst, reading) };
-  const step = (episode: Episode): EpisodeStep =>
-    closed === undefined ? { open: episode } : { open: episode, closed };
-  if (after.status === 'pending') return step(read);
+  if (after.status === 'pending') return { open: read, closed };
   // An episode first seen firing (a document from before episodes) peaked, as far as is known, when it fired.
   const reached = read.peak === undefined ? after.firedAt : now;
-  return step(withSeverity({ ...read, firedAt: after.firedAt }, after.severity, reached));
+  return { open: withSeverity({ ...read, firedAt: after.firedAt }, after.severity, reached), closed };
 }
 
 function closeEpisode(

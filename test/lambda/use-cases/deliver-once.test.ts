@@ -7,7 +7,11 @@ import type { ObjectStore } from '../../../lambda/domain/archive/object-store';
 import * as z from '../../../lambda/domain/shared/zod';
 import { CLAIM_TTL_MS, ClaimSchema, isHeldByAnother, newClaim } from '../../../lambda/domain/slack/claim';
 import { deliverOnce, storeClock } from '../../../lambda/use-cases/deliver-once';
-import { readDocument, updateDocument, type VersionedDocument } from '../../../lambda/use-cases/json-document';
+import {
+  readDocument,
+  updateDocument,
+  type VersionedDocument,
+} from '../../../lambda/use-cases/json-document';
 
 /**
  * The delivery protocol on a small document of its own (a list of things owed and delivered), over

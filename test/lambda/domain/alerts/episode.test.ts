@@ -136,6 +136,30 @@ describe('withSeverity: peak and easing', () => {
     const episode = fired();
     expect(withSeverity(episode, 'warn', T3)).toBe(episode);
   });
+
+  it('gives a peak to an episode that has a severity but no peak (a document written without one)', () => {
+    const { peak: _none, ...withoutPeak } = fired();
+    expect(withSeverity(withoutPeak, 'warn', T3)).toMatchObject({
+      severity: 'warn',
+      peak: { severity: 'warn', at: T3 },
+    });
+  });
+});
+
+describe('EpisodeSchema: what a stored episode may hold', () => {
+  it('reads a no-data episode, and times written with an offset', () => {
+    const stored = {
+      ...openEpisode('r', 'no-data', '2025-11-12T08:00:00+01:00', null),
+      firedAt: '2025-11-12T08:15:00+01:00',
+    };
+    expect(EpisodeSchema.parse(stored)).toEqual(stored);
+  });
+
+  it('reads an episode stored without its messages or reminders as having none', () => {
+    const { notified: _n, reminders: _r, ...stored } = openEpisode('r', 'threshold', T0, null);
+    expect(EpisodeSchema.parse(stored)).toMatchObject({ notified: [], reminders: 0 });
+    expect(EpisodeSchema.parse(stored).notified).toEqual([]);
+  });
 });
 
 describe('withMessage', () => {
