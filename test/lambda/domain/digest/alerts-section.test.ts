@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import {
+  ALERTS_SHOWN,
+  alertsText,
+  instant,
+  localTime,
+} from '../../../../lambda/domain/digest/alerts-section';
 import type { FiredAlert } from '../../../../lambda/domain/digest/day-data';
-import { ALERTS_SHOWN, alertsText, instant, localTime } from '../../../../lambda/domain/digest/alerts-section';
 
 const DAY = '2025-11-12';
 const alert = (ruleId: string, at: string, extra: Partial<FiredAlert> = {}): FiredAlert => ({
@@ -56,7 +61,11 @@ describe("the digest's alert section", () => {
   });
 
   it('escapes a title for Slack and cuts it at 120 characters', () => {
-    const text = alertsText([alert('x', '2025-11-12T08:00:00Z', { title: `<b>&${'x'.repeat(200)}` })], DAY, 'UTC');
+    const text = alertsText(
+      [alert('x', '2025-11-12T08:00:00Z', { title: `<b>&${'x'.repeat(200)}` })],
+      DAY,
+      'UTC',
+    );
     const title = text.split('\n')[1]?.split('*')[1] ?? '';
     expect(title.startsWith('&lt;b&gt;&amp;xxx')).toBe(true);
     expect(title.endsWith('x…')).toBe(true);
