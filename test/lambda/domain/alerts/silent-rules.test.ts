@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { WEEKDAYS } from '../../../../lambda/domain/alerts/rules';
 import {
   MAX_PLAUSIBLE_CALLS,
   mutedAllWeek,
@@ -7,8 +8,10 @@ import {
 } from '../../../../lambda/domain/alerts/silent-rules';
 import { rule } from './alert-test-helpers';
 
+type Window = { from: string; to: string; days?: (typeof WEEKDAYS)[number][] };
+
 describe('mutedAllWeek', () => {
-  it.each([
+  it.each<{ name: string; windows: Window[]; expected: boolean }>([
     { name: 'no window', windows: [], expected: false },
     { name: 'the whole day', windows: [{ from: '00:00', to: '24:00' }], expected: true },
     { name: 'all but the last minute', windows: [{ from: '00:00', to: '23:59' }], expected: false },

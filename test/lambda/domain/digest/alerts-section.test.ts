@@ -85,6 +85,30 @@ describe("the digest's alert section", () => {
     expect(more.at(-1)).toBe('_…and 2 more_');
   });
 
+  it("stays within Slack's 3,000 characters a section with the longest lines there can be", () => {
+    const title = '&'.repeat(500);
+    const longest = (index: number): FiredAlert[] => [
+      // Both times unreadable (shown cut at 40 characters), the most negative value.
+      alert(`a${index}`, `<${'9'.repeat(300)}`, {
+        title,
+        severity: 'crit',
+        resolvedAt: `<${'9'.repeat(300)}`,
+        worst: { value: -Number.MAX_VALUE, unit: 'seconds' },
+      }),
+      // Both readable on other days, nine thousand years apart.
+      alert(`b${index}`, '1000-01-01T00:00:00Z', {
+        title,
+        resolvedAt: '9999-12-31T00:00:00Z',
+        worst: { value: -Number.MAX_VALUE, unit: 'count' },
+      }),
+    ];
+    const alerts = Array.from({ length: 30 }, (_, index) => longest(index)).flat();
+    const text = alertsText(alerts, DAY, 'Pacific/Kiritimati');
+    expect(text.split('\n')).toHaveLength(2 + ALERTS_SHOWN);
+    expect(text.length).toBeLessThanOrEqual(3000);
+    for (const line of text.split('\n')) expect(line.length).toBeLessThan(300);
+  });
+
   it('says how many there were on a day without alerts', () => {
     expect(alertsText([], DAY, 'UTC')).toBe('*Alerts* · 0');
   });
