@@ -127,6 +127,16 @@ describe("the digest's attention section", () => {
     expect(text.split('\n')).toEqual(['🟢 Better: *Transfer success* ▲ 20 pp d/d · = 0 pp w/w', NOTHING]);
   });
 
+  it('puts several mixed figures on one line, and several better ones on another', () => {
+    const rates = (rate: number) => calls(1000, { transferSuccessRate: rate, agentReceptionRate: rate });
+    expect(attention(view(rates(0.9), rates(0.7), rates(0.7))).split('\n')[0]).toBe(
+      '🟢 Better: *Transfer success* ▲ 20 pp d/d · ▲ 20 pp w/w · *Agent pick-up* ▲ 20 pp d/d · ▲ 20 pp w/w',
+    );
+    expect(attention(view(rates(0.7), rates(0.9), rates(0.5))).split('\n')[0]).toBe(
+      '🔀 Mixed, worse against one day and better against the other: *Transfer success* 70% (▼ 20 pp d/d · ▲ 20 pp w/w) · *Agent pick-up* 70% (▼ 20 pp d/d · ▲ 20 pp w/w)',
+    );
+  });
+
   it('judges nothing without an earlier day', () => {
     expect(attention(view(calls(1000)))).toBe(
       'No earlier day to compare with, so nothing is judged better or worse.',
