@@ -4,13 +4,20 @@ import {
   LOW_VOLUME_SHARE,
   volumeProblem,
 } from '../../../../lambda/domain/digest/attention-section';
-import type {
-  DayBreakdowns,
-  DigestFigures,
-  FigureKey,
-  FiredAlert,
+import {
+  type DigestFigures,
+  FIGURE_KEYS,
+  type FigureKey,
+  type FiredAlert,
 } from '../../../../lambda/domain/digest/day-data';
-import { type DigestView, HEADLINE_FIGURES } from '../../../../lambda/domain/digest/figures';
+import type { DigestView, FoldedBreakdowns } from '../../../../lambda/domain/digest/digest-view';
+import {
+  type Comparison,
+  changesOf,
+  figureDefinition,
+  HEADLINE_FIGURES,
+  type TaggedChange,
+} from '../../../../lambda/domain/digest/figures';
 
 /** Figures of a day: only the figures given have a value, so only they can be judged. */
 const figures = (
@@ -29,11 +36,11 @@ const figures = (
 });
 
 /** No breakdowns: the section only asks whether the offline ones are in. */
-const breakdowns = (offlineIn: boolean): DayBreakdowns => ({
+const breakdowns = (offlineIn: boolean): FoldedBreakdowns => ({
   stories: undefined,
   intentions: undefined,
   hangups: undefined,
-  satisfactionScores: undefined,
+  ratings: undefined,
   transferReasons: undefined,
   tickets: undefined,
   fakeReceipts: undefined,
@@ -46,23 +53,34 @@ interface ViewOptions {
   readonly breakdownsIn?: boolean;
   readonly alerts?: ReadonlyArray<FiredAlert>;
 }
-const view = (
-  today: Values,
-  dayBefore?: Values,
-  weekAgo?: Values,
-  options: ViewOptions = {},
-): DigestView => ({
-  date: '2025-11-12',
-  dayLabel: 'Wed 12 Nov',
-  figures: figures(today, options.flags),
-  breakdowns: breakdowns(options.breakdownsIn ?? true),
-  earlier: [],
-  comparisons: [
+/** The view the section lays out: the day's figures judged against the earlier days given. */
+const view = (today: Values, dayBefore?: Values, weekAgo?: Values, options: ViewOptions = {}): DigestView => {
+  const current = figures(today, options.flags);
+  const comparisons: Comparison[] = [
     ...(dayBefore === undefined ? [] : [{ tag: 'd/d' as const, figures: figures(dayBefore) }]),
     ...(weekAgo === undefined ? [] : [{ tag: 'w/w' as const, figures: figures(weekAgo) }]),
-  ],
-  alerts: options.alerts ?? [],
-});
+  ];
+  const changes = Object.fromEntries(
+    FIGURE_KEYS.map((key) => [key, changesOf(figureDefinition(key), current, comparisons)]),
+  ) as Record<FigureKey, TaggedChange[]>;
+  return {
+    date: '2025-11-12',
+    dayLabel: 'Wed 12 Nov',
+    dayLabelWithYear: 'Wed 12 Nov 2025',
+    timeZone: 'UTC',
+    monitorName: 'Test centre',
+    replay: false,
+    figures: current,
+    changes,
+    breakdowns: breakdowns(options.breakdownsIn ?? true),
+    earlier: [],
+    comparisons,
+    alerts: options.alerts ?? [],
+    snoozes: [],
+    hours: [],
+    archiveLocation: 's3://archive/raw/day/2025-11-12/x.json',
+  };
+};
 
 const anAlert: FiredAlert = {
   ruleId: 'transfer',
