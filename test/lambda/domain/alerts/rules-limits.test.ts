@@ -41,6 +41,8 @@ describe('countProblems', () => {
     expect(countProblems([windowed(60), windowed(60)], SMALL)).toEqual([]);
     expect(countProblems([windowed(60), {}], SMALL)).toEqual([]);
     expect(countProblems([windowed(60, 15)], SMALL)).toEqual([]);
+    // A one-window rule and a rule without a window add no length of their own.
+    expect(countProblems([windowed(60), windowed(30), {}], { ...SMALL, maxRules: 3 })).toEqual([]);
     expect(countProblems([windowed(60, 15), windowed(30)], SMALL)).toEqual([
       'field rules: 3 distinct window lengths (each is one more AIRUDDER call and archived object per check); at most 2 are allowed',
     ]);
