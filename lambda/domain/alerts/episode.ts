@@ -136,8 +136,10 @@ export function withMessage(episode: Episode, message: EpisodeMessage, repeatNum
   if (episode.notified.some((known) => known.key === message.key)) return { ...episode, reminders };
   const notified = [...episode.notified, message];
   const kept =
-    notified.length > MESSAGE_LIMIT ? [notified[0], ...notified.slice(-(MESSAGE_LIMIT - 1))] : notified;
-  return { ...episode, reminders, notified: kept.filter((entry) => entry !== undefined) };
+    notified.length > MESSAGE_LIMIT
+      ? [...notified.slice(0, 1), ...notified.slice(-(MESSAGE_LIMIT - 1))]
+      : notified;
+  return { ...episode, reminders, notified: kept };
 }
 
 /**
@@ -153,7 +155,6 @@ export function retainEpisodes(
   const oldest = at.getTime() - EPISODE_RETENTION_DAYS * 86_400_000;
   const recent = closed.filter((episode) => Date.parse(episode.resolvedAt) >= oldest || owed(episode));
   const excess = recent.length - EPISODE_LIMIT;
-  if (excess <= 0) return recent;
   let dropped = 0;
   return recent.filter((episode) => {
     if (dropped >= excess || owed(episode)) return true;
