@@ -336,10 +336,12 @@ function confidenceBounds(rule: Rule, data: ScopeData, value: number): Judged | 
 }
 
 /**
- * Two windows that must agree. The message quotes the short window (the freshest figure, on which
- * recovery is judged) and names the long one with its value. A breach needs both: the figure judged
- * is the one of the two less in favour of an alert; the short window's raw figure is judged (see
- * `WindowRole`), and recovery is judged on it alone.
+ * Two windows that must agree. The message quotes the short window (the freshest figure) and names
+ * the long one with its value. A breach needs both: the figure judged is the one of the two less in
+ * favour of an alert (the short window's raw figure, see `WindowRole`, against the long one's bound).
+ * Recovery is judged on the short window's raw figure once it rests on `minCalls` calls, and on the
+ * long window's raw figure before that: three good transfers in a quiet quarter-hour do not end an
+ * incident that the hour still shows.
  */
 function bothWindows(rule: Rule, short: Measurement, long: Measurement): Measurement {
   if (short.kind !== 'value') return short;
@@ -354,13 +356,16 @@ function bothWindows(rule: Rule, short: Measurement, long: Measurement): Measure
         }
       : { kind: 'no-data', reason: `long window: ${long.reason}`, window: short.window };
   }
-  const shortJudged = short.judged ?? { breach: short.value, recovery: short.value };
-  const longJudged = long.judged ?? { breach: long.value, recovery: long.value };
+  const longBreach = long.judged?.breach ?? long.value;
   const healthier = rule.comparison === 'below' ? Math.max : Math.min;
+  const shortIsEnough = short.calls === undefined || short.calls >= rule.minCalls;
   return {
     ...short,
     window: `${short.window}; ${long.window.replace(/^last /, '')}: ${formatMetric(long.value, metricUnit(rule))}`,
-    judged: { breach: healthier(shortJudged.breach, longJudged.breach), recovery: shortJudged.recovery },
+    judged: {
+      breach: healthier(short.value, longBreach),
+      recovery: shortIsEnough ? short.value : long.value,
+    },
   };
 }
 

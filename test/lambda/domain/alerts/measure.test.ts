@@ -476,9 +476,27 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
     );
     expect(measured).toMatchObject({ kind: 'value', value: 0.3333, calls: 12 });
     if (measured.kind !== 'value') throw new Error('expected a value');
-    // The long window's upper bound (50 % of 200 at 95 %: 56.9 %) is the healthier figure.
+    // The long window's upper bound (50 % of 200 at 95 %: 56.9 %) is the healthier figure; recovery
+    // waits for the hour's raw rate while the quarter-hour rests on fewer than minCalls calls.
     expect(measured.judged?.breach).toBeCloseTo(0.569, 3);
-    expect(measured.judged?.recovery).toBe(0.3333);
+    expect(measured.judged?.recovery).toBe(0.5);
+  });
+
+  it('judges recovery on the short window once it rests on minCalls calls, and on the long one before', () => {
+    const judge = (shortCalls: number) => {
+      const measured = measureRule(
+        windowed({ window: { minutes: 60, short: 15 }, minCalls: 60, confidence: 0.95 }),
+        context(exampleStatistics(), {
+          windows: new Map([
+            [15, transfers(3, 3, shortCalls)],
+            [60, transfers(100, 200)],
+          ]),
+        }),
+      );
+      return measured.kind === 'value' ? measured.judged?.recovery : measured.kind;
+    };
+    expect(judge(59)).toBe(0.5);
+    expect(judge(60)).toBe(1);
   });
 
   it('leaves a two-window rule unjudged when its long window has fewer calls than the floor', () => {
