@@ -167,3 +167,14 @@ describe('docs/construct.md', () => {
     expect([...new Set(table)].sort()).toEqual([...STACK_CONTEXT_KEYS].sort());
   });
 });
+
+describe('docs/digest.md', () => {
+  it('shows the golden digest of the fixture day, as the digest tests pin it', () => {
+    const golden = text('test/fixtures/digest/golden-digest.txt').trimEnd();
+    const indented = golden
+      .split('\n')
+      .map((line) => (line === '' ? '' : `    ${line}`))
+      .join('\n');
+    expect(text('docs/digest.md')).toContain(indented);
+  });
+});
