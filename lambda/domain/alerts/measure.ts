@@ -336,12 +336,12 @@ function confidenceBounds(rule: Rule, data: ScopeData, value: number): Judged | 
 }
 
 /**
- * Two windows that must agree. The message quotes the short window (the freshest figure) and names
- * the long one with its value. A breach needs both: the figure judged is the one of the two less in
+ * Two windows that must agree. A breach needs both: the figure judged is the one of the two less in
  * favour of an alert (the short window's raw figure, see `WindowRole`, against the long one's bound).
  * Recovery is judged on the short window's raw figure once it rests on `minCalls` calls, and on the
  * long window's raw figure before that: three good transfers in a quiet quarter-hour do not end an
- * incident that the hour still shows.
+ * incident that the hour still shows. The message quotes the window recovery is judged on, with its
+ * count, and names the other with its value, so a reminder never quotes a figure it does not judge.
  */
 function bothWindows(rule: Rule, short: Measurement, long: Measurement): Measurement {
   if (short.kind !== 'value') return short;
@@ -356,17 +356,16 @@ function bothWindows(rule: Rule, short: Measurement, long: Measurement): Measure
         }
       : { kind: 'no-data', reason: `long window: ${long.reason}`, window: short.window };
   }
-  const longBreach = long.judged?.breach ?? long.value;
-  const healthier = rule.comparison === 'below' ? Math.max : Math.min;
+  const breach = (rule.comparison === 'below' ? Math.max : Math.min)(
+    short.value,
+    long.judged?.breach ?? long.value,
+  );
+  const also = (other: Measurement & { kind: 'value' }) =>
+    `${other.window.replace(/^last /, '')}: ${formatMetric(other.value, metricUnit(rule))}`;
   const shortIsEnough = short.calls === undefined || short.calls >= rule.minCalls;
-  return {
-    ...short,
-    window: `${short.window}; ${long.window.replace(/^last /, '')}: ${formatMetric(long.value, metricUnit(rule))}`,
-    judged: {
-      breach: healthier(short.value, longBreach),
-      recovery: shortIsEnough ? short.value : long.value,
-    },
-  };
+  return shortIsEnough
+    ? { ...short, window: `${short.window}; ${also(long)}`, judged: { breach, recovery: short.value } }
+    : { ...long, window: `${long.window}; ${also(short)}`, judged: { breach, recovery: long.value } };
 }
 
 function compute(rule: Rule, data: ScopeData, context: MeasureContext): Computed {

@@ -474,7 +474,15 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
         ]),
       }),
     );
-    expect(measured).toMatchObject({ kind: 'value', value: 0.3333, calls: 12 });
+    // The quarter-hour's 12 calls are too few to judge recovery on, so the message quotes the hour
+    // (the figure recovery is judged on) and names the quarter-hour with its rate.
+    expect(measured).toMatchObject({
+      kind: 'value',
+      value: 0.5,
+      calls: 800,
+      window: 'last 60 min; 15 min: 33.3%',
+      basis: { part: 100, whole: 200, noun: 'transfers' },
+    });
     if (measured.kind !== 'value') throw new Error('expected a value');
     // The long window's upper bound (50 % of 200 at 95 %: 56.9 %) is the healthier figure; recovery
     // waits for the hour's raw rate while the quarter-hour rests on fewer than minCalls calls.
