@@ -232,7 +232,13 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
       },
     };
     clock = localHour(10);
-    const deps = await checkDeps({ standInUrl: standIn.url, slackUrl: slack.url, store, runId: 'reads', rules: 'shipped' });
+    const deps = await checkDeps({
+      standInUrl: standIn.url,
+      slackUrl: slack.url,
+      store,
+      runId: 'reads',
+      rules: 'shipped',
+    });
     // Act: once as shipped, once with a line capacity (the peak-concurrency rule then runs)
     await runCheck(deps, { scheduledTime: localHour(10) });
     const shipped = reads.splice(0);
