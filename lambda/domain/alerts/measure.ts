@@ -310,14 +310,10 @@ function confidenceBounds(rule: Rule, data: ScopeData, value: number): Judged | 
 function bothWindows(rule: Rule, short: Measurement, long: Measurement): Measurement {
   if (short.kind !== 'value') return short;
   if (long.kind !== 'value') {
+    // Too few calls in the long window means too few in the short one: a quiet run may only end a
+    // firing alert, on the long window's figure (one good transfer in a quiet quarter-hour may not).
     return long.kind === 'not-judged'
-      ? {
-          kind: 'not-judged',
-          reason: `long window: ${long.reason}`,
-          calls: long.calls,
-          window: short.window,
-          value: short.value,
-        }
+      ? { ...long, reason: `long window: ${long.reason}` }
       : { kind: 'no-data', reason: `long window: ${long.reason}`, window: short.window };
   }
   const breach = (rule.comparison === 'below' ? Math.max : Math.min)(

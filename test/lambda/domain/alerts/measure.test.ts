@@ -520,6 +520,9 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
     expect(measured).toMatchObject({
       kind: 'not-judged',
       reason: 'long window: 40 calls, fewer than minCalls 60',
+      // what may end a firing alert is the hour's figure, not one quiet quarter-hour's
+      value: 0.5,
+      window: 'last 60 min',
     });
   });
 
