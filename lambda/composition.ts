@@ -26,6 +26,7 @@ import {
 } from './use-cases/active-rules';
 import type { BackfillDeps } from './use-cases/backfill';
 import type { CurateDeps } from './use-cases/curate';
+import { curateAlertEpisodes } from './use-cases/curate-alert-episodes';
 import type { FetchDeps } from './use-cases/fetch-and-archive';
 import { readDayAlerts } from './use-cases/fired-alerts';
 import type { ReplayDeps } from './use-cases/replay';
@@ -198,6 +199,7 @@ export function createWiring(run: RunContext): Wiring {
         runId: run.runId,
         now: run.now,
         dayAlerts: (date) => readDayAlerts(store, digestRules, date, timeZone),
+        curateAlertEpisodes: () => curateAlertEpisodes({ store }, { rules: digestRules, timeZone }),
         ...(run.sleep ? { sleep: run.sleep } : {}),
       };
     },
