@@ -1,7 +1,7 @@
+import * as z from '../../domain/shared/zod';
 import type { MessageRef } from '../../domain/slack/slack-app';
 import { SlackDeliveryError } from '../../domain/slack/slack-delivery-error';
 import type { SlackMessage } from '../../domain/slack/slack-message';
-import * as z from '../../domain/zod';
 import type { Logger } from '../../shared/logger';
 import { createRedactor, quoteRedacted, type Redactor } from '../../shared/redact';
 import { logRequest } from '../../shared/request-log';
