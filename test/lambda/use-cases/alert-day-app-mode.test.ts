@@ -5,11 +5,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../../dev/stand-in/airudder-stand-in';
 import { type FakeSlackMessage, startSlackStandIn } from '../../../dev/stand-in/slack-stand-in';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
+import { loadRules } from '../../../lambda/adapters/rules/load-rules';
 import { ALERT_STATE_KEY, type AlertState, AlertStateSchema } from '../../../lambda/domain/alerts/state';
+import { readDayAlerts } from '../../../lambda/use-cases/fired-alerts';
 import { readDocument } from '../../../lambda/use-cases/json-document';
 import { runCheck } from '../../../lambda/use-cases/run-check';
-import { startTestStandIn } from '../../helpers/airudder';
+import { runDigest } from '../../../lambda/use-cases/run-digest';
+import { startTestStandIn, TEST_ZONE } from '../../helpers/airudder';
 import { checkDeps, slackAppChannel } from '../../helpers/check-run';
+import { digestDeps } from '../../helpers/digest-run';
 
 /**
  * The day of alert-day.test.ts (checks every 15 minutes over loopback, the shipped rules, the
@@ -20,9 +24,12 @@ import { checkDeps, slackAppChannel } from '../../helpers/check-run';
 const DATE = '2025-11-11'; // a Tuesday; Asia/Jakarta is UTC+7 all year
 const at = (hhmm: string) => new Date(`${DATE}T${hhmm}:00+07:00`);
 const CHANNEL = 'C0ALERTS00';
+const DIGEST_CHANNEL = 'C0DIGEST00';
 const TOKEN = 'xoxb-day-test';
 
 interface AppDay {
+  /** The next morning's digest, as posted in the digest channel. */
+  readonly digest: FakeSlackMessage | undefined;
   readonly heads: readonly FakeSlackMessage[];
   readonly broadcasts: readonly FakeSlackMessage[];
   readonly state: AlertState | undefined;
@@ -51,7 +58,26 @@ async function simulateAppDay(incident: Incident): Promise<AppDay> {
       if (outcome.outcome !== 'evaluated') throw new Error(`run ${minute} was not evaluated`);
     }
     const state = (await readDocument(store, ALERT_STATE_KEY, AlertStateSchema))?.value;
+    // The next morning's digest, in app mode: posted in the digest channel, its alerts linked.
+    clock = new Date('2025-11-12T08:30:00+07:00');
+    const alerts = slackAppChannel({ apiUrl: slack.url, token: TOKEN });
+    const { rules } = await loadRules({ rulesFile: undefined });
+    await runDigest(
+      {
+        ...digestDeps({
+          standInUrl: standIn.url,
+          slackUrl: 'http://127.0.0.1:9/unused',
+          store,
+          runId: 'digest',
+          now: () => clock,
+        }),
+        notifier: slackAppChannel({ apiUrl: slack.url, token: TOKEN, channel: DIGEST_CHANNEL }),
+        dayAlerts: (date) => readDayAlerts(store, rules, date, TEST_ZONE, (ref) => alerts.permalink(ref)),
+      },
+      { scheduledTime: clock },
+    );
     return {
+      digest: slack.heads(DIGEST_CHANNEL)[0],
       heads: slack.heads(CHANNEL),
       broadcasts: slack.broadcasts(CHANNEL),
       state,
@@ -108,6 +134,16 @@ describe('a day of 15-minute checks in Slack app mode, over loopback', () => {
         replies: heads[0]?.replies.length,
       });
       expect(state?.incidents?.[0]?.closedAt).toBeDefined();
+    }
+  });
+
+  it("posts the next morning's digest in the digest channel, its alert linked to the incident's message", () => {
+    for (const { digest, heads } of [sixHours, oneHour]) {
+      const ts = heads[0]?.ts.replace('.', '') ?? 'none';
+      const alerts = JSON.stringify(digest?.blocks);
+      expect(alerts).toMatch(
+        new RegExp(`<http://127\\.0\\.0\\.1:\\d+/archives/${CHANNEL}/p${ts}\\|Transfer success rate`),
+      );
     }
   });
 });
