@@ -200,6 +200,8 @@ export function createHandler(deps: HandlerDeps) {
         fetch: deps.fetch,
         s3Client: edges.s3Client,
         loadSecret: (secretId) => edges.secrets.get(secretId),
+        // Slack refused the bot token: a rotated one is read at once, past the cache.
+        reloadSecret: (secretId) => edges.secrets.reload(secretId),
       });
       const { idle, ...result } = await RUNS[mode](
         wiring,
