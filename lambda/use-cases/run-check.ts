@@ -300,6 +300,7 @@ async function recordFailure(
 const suppression = (deps: CheckDeps, now: Date): OutgoingContext => ({
   rules: deps.rules,
   timeZone: deps.timeZone,
+  ...(deps.reminders === undefined ? {} : { reminders: deps.reminders }),
   claims: { runId: deps.runId, now },
 });
 
