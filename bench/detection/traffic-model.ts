@@ -1,7 +1,12 @@
 import { type HourCounts, sumCounts } from '../../dev/stand-in/hour-counts';
 import { buildDailyRow, buildHourlyRow, buildRealtimeTotal } from '../../dev/stand-in/realtime-rows';
 import { createRandom, type Random } from '../../dev/stand-in/seeded-random';
-import { formatDate, formatWallClock, toWallClock, type WallClock } from '../../lambda/domain/local-time';
+import {
+  formatDate,
+  formatWallClock,
+  toWallClock,
+  type WallClock,
+} from '../../lambda/domain/shared/local-time';
 
 /**
  * The detection benchmark's traffic: call centre days with the statistics a real one shows, down to

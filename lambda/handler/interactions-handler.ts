@@ -1,5 +1,5 @@
 import type { RepeatPolicy, Rule } from '../domain/alerts/rules';
-import type { ObjectStore } from '../domain/object-store';
+import type { ObjectStore } from '../domain/archive/object-store';
 import {
   INCIDENT_ACTIONS_BLOCK_ID,
   type IncidentActionId,

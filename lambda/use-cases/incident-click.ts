@@ -1,6 +1,6 @@
 import type { RepeatPolicy, Rule } from '../domain/alerts/rules';
 import { ALERT_STATE_KEY, type AlertState, AlertStateSchema, emptyAlertState } from '../domain/alerts/state';
-import type { ObjectStore } from '../domain/object-store';
+import type { ObjectStore } from '../domain/archive/object-store';
 import {
   type ActionOutcome,
   applyIncidentAction,

@@ -7,9 +7,9 @@ import {
   parseWallClock,
   toWallClock,
   type WallClock,
-} from '../local-time';
-import { DERIVED_RATES, formatMetric } from '../metric-format';
-import type { StatisticsResponse } from '../statistics-schema';
+} from '../shared/local-time';
+import { DERIVED_RATES, formatMetric } from '../statistics/metric-format';
+import type { StatisticsResponse } from '../statistics/schema';
 import { type Judged, median, robustSpread, wilsonInterval } from './evidence';
 import { metricUnit } from './format-value';
 import { rateTrials } from './metrics';

@@ -1,8 +1,8 @@
-import { type Claim, isHeldByAnother } from '../claim';
-import { activeSnooze, SNOOZE_ALL } from '../snooze';
+import { type Claim, isHeldByAnother } from '../slack/claim';
 import { type Acknowledgement, acknowledgementHolding } from './acknowledgement';
 import { isRuleNotification, type Notification, openMuteWindow } from './notify';
 import type { MuteWindow, RepeatPolicy, Rule } from './rules';
+import { activeSnooze, SNOOZE_ALL } from './snooze';
 import type { AlertState, Snooze } from './state';
 
 /**
@@ -17,10 +17,10 @@ import type { AlertState, Snooze } from './state';
  *   2. snoozed      — a snooze of the rule (or `all`, which also covers the monitor's own health)
  *                     is in force. Resolutions and the monitor's recovery still go out: a silence
  *                     never hides a recovery.
- *   3. acknowledged — someone acknowledged the alert (the Slack app's Acknowledge button): its
- *                     reminders wait until it escalates or 4 reminder cadences pass
+ *   3. acknowledged — someone acknowledged the incident (the Slack app's Acknowledge button): its
+ *                     alerts' reminders wait until it gets worse or 4 reminder cadences pass
  *                     (acknowledgement.ts); its news still goes out.
- *   4. claimed      — another run is delivering it right now (a live claim; domain/claim.ts).
+ *   4. claimed      — another run is delivering it right now (a live claim; domain/slack/claim.ts).
  *
  * Held is never dropped: nothing here changes the state, so a held notification stays owed and goes
  * out at the first run where no stage holds it (if it is still true then).

@@ -5,9 +5,9 @@ import {
 } from '../alerts/acknowledgement';
 import { findIncident, MONITOR_MEMBER, type SlackIncident } from '../alerts/incident';
 import type { RepeatPolicy } from '../alerts/rules';
+import { activeSnooze, endSnooze, localMinute, SNOOZE_ALL, setSnooze } from '../alerts/snooze';
 import type { AlertState } from '../alerts/state';
-import { addDays, fromWallClock, toWallClock } from '../local-time';
-import { activeSnooze, endSnooze, localMinute, SNOOZE_ALL, setSnooze } from '../snooze';
+import { addDays, fromWallClock, toWallClock } from '../shared/local-time';
 import type { ActionsBlock, ButtonElement } from './slack-message';
 
 /**

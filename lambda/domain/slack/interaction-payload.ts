@@ -1,4 +1,4 @@
-import * as z from '../zod';
+import * as z from '../shared/zod';
 
 /**
  * The part of Slack's `block_actions` interaction payload the interactions function reads (sent as

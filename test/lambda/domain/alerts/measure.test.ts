@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { archivedNeeds, type MeasureContext, measureRule } from '../../../../lambda/domain/alerts/measure';
-import type { StatisticsResponse } from '../../../../lambda/domain/statistics-schema';
+import type { StatisticsResponse } from '../../../../lambda/domain/statistics/schema';
 import { EXAMPLE_AT, exampleStatistics, generated, JAKARTA, rule, withTotal } from './alert-test-helpers';
 
 const context = (statistics: StatisticsResponse, extra: Partial<MeasureContext> = {}): MeasureContext => ({

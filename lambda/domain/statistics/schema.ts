@@ -1,4 +1,4 @@
-import * as z from './zod';
+import * as z from '../shared/zod';
 
 /**
  * The AIRUDDER inbound dashboard statistics response, as documented, written to survive drift:
