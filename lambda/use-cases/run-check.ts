@@ -21,6 +21,7 @@ import {
   recordRunSuccess,
 } from '../domain/alerts/state';
 import { newClaim } from '../domain/slack/claim';
+import type { SlackAppChannel } from '../domain/slack/slack-app';
 import type { Notifier } from '../domain/slack/slack-message';
 import { daySoFarWindow, type QueryWindow, rollingWindow } from '../domain/statistics/query-window';
 import { type ActiveRules, RulesUnavailableError } from './active-rules';
@@ -37,6 +38,12 @@ import { describeRunFailure } from './run-failure';
 
 export interface CheckDeps extends FetchDeps {
   readonly notifier: Notifier;
+  /**
+   * Slack app mode: the alert channel over the Web API. Set, each incident gets one head message,
+   * edited as it evolves, with its history in the thread (domain/alerts/incident.ts); `notifier`
+   * then serves only single posts (the rules notice).
+   */
+  readonly slackApp?: SlackAppChannel;
   readonly rules: readonly Rule[];
   /** The rules in use with their version and source (the composition root sets it). */
   readonly activeRules?: ActiveRules;
