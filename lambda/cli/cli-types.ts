@@ -45,6 +45,8 @@ export interface CommandContext {
   readonly report: (text: string, document: Record<string, unknown>) => void;
   /** Asks a yes/no question on the terminal; absent when stdin is not one (then pass --yes). */
   readonly confirm?: (question: string) => Promise<boolean>;
+  /** Ends a long-running command (serve-interactions) as Ctrl-C does; absent: only signals do. */
+  readonly signal?: AbortSignal;
 }
 
 export interface Command extends CommandHelp {

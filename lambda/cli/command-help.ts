@@ -39,7 +39,7 @@ export const EXIT_CODES = `Exit codes: 0 done; 1 the run failed (verify: problem
 
 export const versionLine = () => `${packageJson.name} ${VERSION} (node ${process.version})`;
 
-const env = (name: string, description: string, required = false): EnvHelp => ({
+export const env = (name: string, description: string, required = false): EnvHelp => ({
   name,
   description,
   required,

@@ -24,6 +24,8 @@ export interface CliDeps {
   readonly loadSecret?: (secretId: string) => Promise<MonitorSecret>;
   /** A yes/no question on the terminal; absent when stdin is not a terminal. */
   readonly confirm?: (question: string) => Promise<boolean>;
+  /** Stops a long-running command (serve-interactions) as Ctrl-C would: tests and the demo. */
+  readonly signal?: AbortSignal;
 }
 
 export const EXIT_OK = 0;
@@ -115,6 +117,7 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
       json,
       report,
       ...(deps.confirm ? { confirm: deps.confirm } : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
       now,
       deadline,
       wiring: createWiring({

@@ -1,4 +1,4 @@
-import type { RepeatPolicy, Rule } from '../domain/alerts/rules';
+import type { RepeatPolicy } from '../domain/alerts/rules';
 import type { ObjectStore } from '../domain/archive/object-store';
 import {
   INCIDENT_ACTIONS_BLOCK_ID,
@@ -7,6 +7,7 @@ import {
 } from '../domain/slack/incident-actions';
 import {
   type BlockActionsPayload,
+  headMessageOf,
   InteractionPayloadError,
   parseInteractionBody,
 } from '../domain/slack/interaction-payload';
@@ -69,8 +70,10 @@ export interface InteractionsEdges {
   readonly signingSecret: () => Promise<string | undefined>;
   readonly store: ObjectStore;
   readonly api: InteractionsSlackApi;
-  readonly incidentSlack: IncidentSlack;
-  readonly rules: () => Promise<{ readonly rules: readonly Rule[]; readonly reminders: RepeatPolicy }>;
+  /** The Slack calls of one click, none of which may run past `deadline` (epoch ms). */
+  readonly incidentSlack: (deadline: number) => IncidentSlack;
+  /** The reminder cadence of the rules in use. */
+  readonly reminders: () => Promise<RepeatPolicy>;
   readonly logger: Logger;
   readonly redactor: Redactor;
   readonly timeZone: string;
@@ -90,6 +93,8 @@ const answer = (statusCode: number, text = ''): RawAnswer => ({
 
 export interface InteractionsHandler {
   handle(request: RawRequest): Promise<RawAnswer>;
+  /** Asks Slack for the workspace's id ahead of the first click (Lambda's init phase). */
+  warm(): Promise<void>;
 }
 
 export function createInteractionsHandler(edges: InteractionsEdges): InteractionsHandler {
@@ -183,24 +188,28 @@ export function createInteractionsHandler(edges: InteractionsEdges): Interaction
     action: IncidentActionId,
     started: number,
   ): Promise<IncidentClickResult> {
-    const signal = AbortSignal.timeout(Math.max(1, ANSWER_BUDGET_MS - (Date.now() - started)));
     const head = { channel: payload.container.channel_id, ts: payload.container.message_ts };
+    const message = headMessageOf(payload);
     return handleIncidentClick(
       {
         store: edges.store,
-        slack: edges.incidentSlack,
+        slack: edges.incidentSlack(started + ANSWER_BUDGET_MS),
         logger,
         timeZone: edges.timeZone,
-        rules: edges.rules,
+        reminders: edges.reminders,
         mayAct,
         now: edges.now,
       },
-      { action, userId: payload.user.id, head },
-      signal,
+      { action, userId: payload.user.id, head, ...(message === undefined ? {} : { message }) },
     );
   }
 
-  return { handle };
+  return {
+    handle,
+    warm: async () => {
+      await teamId();
+    },
+  };
 }
 
 /** The Lambda Function URL event (payload format 2.0), as far as the endpoint reads it. */

@@ -1,4 +1,4 @@
-import type { RepeatPolicy, Rule } from '../domain/alerts/rules';
+import type { RepeatPolicy } from '../domain/alerts/rules';
 import { ALERT_STATE_KEY, type AlertState, AlertStateSchema, emptyAlertState } from '../domain/alerts/state';
 import type { ObjectStore } from '../domain/archive/object-store';
 import {
@@ -6,7 +6,9 @@ import {
   applyIncidentAction,
   type IncidentActionId,
   incidentStanding,
+  withIncidentControls,
 } from '../domain/slack/incident-actions';
+import type { SlackMessage } from '../domain/slack/slack-message';
 import type { Logger } from '../shared/logger';
 import { updateDocument } from './json-document';
 
@@ -17,7 +19,7 @@ import { updateDocument } from './json-document';
  * Slack side: the head edited to the new truth and one thread reply saying who did what, or an
  * ephemeral answer to the clicker alone when nothing changed.
  *
- * The Slack calls run within the click's answer budget (`signal`): Slack wants its answer within
+ * The Slack calls run within the click's answer budget (IncidentSlack's deadline): Slack wants its answer within
  * 3 s, and a Function URL's answer ends the invocation, so nothing may be left to run after it.
  * The state is written first; a Slack call that does not finish in time leaves the head one change
  * behind until its next edit (the next change a check announces), and the click is still applied.
@@ -29,19 +31,17 @@ export interface IncidentMessageRef {
   readonly ts: string;
 }
 
-/** The Slack side of a click (Web API: chat.update, chat.postMessage in the thread, chat.postEphemeral). */
+/**
+ * The Slack side of a click (Web API: chat.update, chat.postMessage in the thread,
+ * chat.postEphemeral), bounded by the click's answer budget: a call still running at its end fails.
+ */
 export interface IncidentSlack {
-  /** Edits the head message so it shows `state`'s truth (chat.update). */
-  refreshHead(
-    head: IncidentMessageRef,
-    state: AlertState,
-    context: { readonly rules: readonly Rule[]; readonly at: Date },
-    signal: AbortSignal,
-  ): Promise<void>;
+  /** Replaces the head message (chat.update). */
+  update(head: IncidentMessageRef, message: SlackMessage): Promise<void>;
   /** One reply in the head's thread. */
-  reply(head: IncidentMessageRef, text: string, signal: AbortSignal): Promise<void>;
+  reply(head: IncidentMessageRef, text: string): Promise<void>;
   /** A message only `userId` sees, in the head's channel. */
-  tell(head: IncidentMessageRef, userId: string, text: string, signal: AbortSignal): Promise<void>;
+  tell(head: IncidentMessageRef, userId: string, text: string): Promise<void>;
 }
 
 export interface IncidentClickDeps {
@@ -49,10 +49,10 @@ export interface IncidentClickDeps {
   readonly slack: IncidentSlack;
   readonly logger: Logger;
   readonly timeZone: string;
-  /** The active rules and reminder cadence (the head shows the rules; acknowledgements last 4 cadences). */
-  readonly rules: () => Promise<{ readonly rules: readonly Rule[]; readonly reminders: RepeatPolicy }>;
+  /** The reminder cadence in use (an acknowledgement holds reminders for 4 of its cadences). */
+  readonly reminders: () => Promise<RepeatPolicy>;
   /** SLACK_OPERATORS: true when `userId` may act (always true without an allow-list). */
-  readonly mayAct: (userId: string, signal: AbortSignal) => Promise<boolean>;
+  readonly mayAct: (userId: string) => Promise<boolean>;
   readonly now: () => Date;
 }
 
@@ -61,6 +61,8 @@ export interface IncidentClickRequest {
   readonly userId: string;
   /** The message the button is on. */
   readonly head: IncidentMessageRef;
+  /** That message as Slack shows it now (from the payload), to put back with new controls. */
+  readonly message?: SlackMessage;
 }
 
 export type IncidentClickResult =
@@ -74,23 +76,22 @@ export const NOT_ALLOWED_TEXT =
 export async function handleIncidentClick(
   deps: IncidentClickDeps,
   request: IncidentClickRequest,
-  signal: AbortSignal,
 ): Promise<IncidentClickResult> {
   const { logger, slack } = deps;
-  const rulesRead = deps.rules();
-  // Until it is read, a failed rules read must not become an unhandled rejection.
-  rulesRead.catch(() => {});
-  if (!(await deps.mayAct(request.userId, signal))) {
+  const remindersRead = deps.reminders();
+  // Until it is awaited, a failed rules read must not become an unhandled rejection.
+  remindersRead.catch(() => {});
+  if (!(await deps.mayAct(request.userId))) {
     logger.warn('Click refused: the user is not on the allow-list', {
       userId: request.userId,
       action: request.action,
     });
     await settle(logger, 'chat.postEphemeral', () =>
-      slack.tell(request.head, request.userId, NOT_ALLOWED_TEXT, signal),
+      slack.tell(request.head, request.userId, NOT_ALLOWED_TEXT),
     );
     return { outcome: 'not-allowed' };
   }
-  const { reminders, rules } = await rulesRead;
+  const reminders = await remindersRead;
   const at = deps.now();
   const { result: outcome, document } = await updateDocument<AlertState, ActionOutcome>(
     deps.store,
@@ -117,16 +118,25 @@ export async function handleIncidentClick(
       reason: outcome.ephemeral,
     });
     const slackDone = await settle(logger, 'chat.postEphemeral', () =>
-      slack.tell(request.head, request.userId, outcome.ephemeral, signal),
+      slack.tell(request.head, request.userId, outcome.ephemeral),
     );
     return { outcome: 'unchanged', reason: outcome.ephemeral, slackDone };
   }
   logger.info('Click applied', { action: request.action, userId: request.userId, ruleIds: outcome.ruleIds });
   const state = document?.value ?? outcome.state;
-  // The two edits are independent: side by side, so both fit in the answer budget.
+  const edited =
+    request.message === undefined
+      ? undefined
+      : withIncidentControls(request.message, state, request.head, at, {
+          timeZone: deps.timeZone,
+          reminders,
+        });
+  // The two calls are independent: side by side, so both fit in the answer budget.
   const [updated, replied] = await Promise.all([
-    settle(logger, 'chat.update', () => slack.refreshHead(request.head, state, { rules, at }, signal)),
-    settle(logger, 'chat.postMessage', () => slack.reply(request.head, outcome.thread, signal)),
+    edited === undefined
+      ? Promise.resolve(false)
+      : settle(logger, 'chat.update', () => slack.update(request.head, edited)),
+    settle(logger, 'chat.postMessage', () => slack.reply(request.head, outcome.thread)),
   ]);
   return { outcome: 'applied', ruleIds: outcome.ruleIds, slackDone: updated && replied };
 }

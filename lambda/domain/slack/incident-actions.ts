@@ -8,7 +8,8 @@ import type { RepeatPolicy } from '../alerts/rules';
 import { activeSnooze, endSnooze, localMinute, SNOOZE_ALL, setSnooze } from '../alerts/snooze';
 import type { AlertState } from '../alerts/state';
 import { addDays, fromWallClock, toWallClock } from '../shared/local-time';
-import type { ActionsBlock, ButtonElement } from './slack-message';
+import { escapeMrkdwn } from './mrkdwn';
+import type { ActionsBlock, Block, ButtonElement, ContextBlock, SlackMessage } from './slack-message';
 
 /**
  * The buttons on an incident's head message (Slack app mode) and what a click does to the alert
@@ -37,6 +38,8 @@ export const isIncidentActionId = (id: string): id is IncidentActionId =>
 
 /** The block_id of the actions block: the interactions function reads clicks only from it. */
 export const INCIDENT_ACTIONS_BLOCK_ID = 'incident-actions';
+/** The block_id of the line saying who acknowledged or snoozed the incident. */
+export const INCIDENT_STATUS_BLOCK_ID = 'incident-status';
 
 /** "Snooze until tomorrow" ends at this hour of the account's wall clock. */
 export const TOMORROW_HOUR = 8;
@@ -108,6 +111,75 @@ export function incidentActionsBlock(
     elements.push(button('🌙 Snooze until tomorrow 08:00', INCIDENT_ACTIONS.snoozeTomorrow, value));
   }
   return { type: 'actions', block_id: INCIDENT_ACTIONS_BLOCK_ID, elements };
+}
+
+/**
+ * Who acknowledged or snoozed the open `incident`, as one context line ("👀 Acknowledged by @amira
+ * at 10:05 · 🔕 Snoozed until 11:00 by @amira"); undefined when neither.
+ */
+export function incidentStatusBlock(
+  state: AlertState,
+  incident: SlackIncident,
+  at: Date,
+  options: { readonly timeZone: string; readonly reminders?: RepeatPolicy },
+): ContextBlock | undefined {
+  const parts: string[] = [];
+  const acknowledged =
+    state.incident?.ts === incident.ts ? holdingAcknowledgement(state, at, options.reminders) : undefined;
+  if (acknowledged) {
+    parts.push(
+      `👀 Acknowledged by ${mention(acknowledged.by)} at ${localMinute(acknowledged.at, options.timeZone).slice(11)}`,
+    );
+  }
+  const snoozes = incidentRules(incident)
+    .map((ruleId) => ownSnooze(state, ruleId, at))
+    .filter((snooze) => snooze !== undefined)
+    .sort((a, b) => Date.parse(b.until) - Date.parse(a.until));
+  const longest = snoozes[0];
+  if (longest) {
+    const by = longest.by ? ` by ${mention(longest.by)}` : '';
+    parts.push(`🔕 Snoozed until ${escapeMrkdwn(localMinute(longest.until, options.timeZone))}${by}`);
+  }
+  if (parts.length === 0) return undefined;
+  return {
+    type: 'context',
+    block_id: INCIDENT_STATUS_BLOCK_ID,
+    elements: [{ type: 'mrkdwn', text: parts.join(' · ') }],
+  };
+}
+
+/**
+ * The blocks the head of an open incident ends with: who acknowledged or snoozed it (if anyone),
+ * then its buttons. The checks' head rendering and a click's edit both end the head with these.
+ */
+export function incidentControls(
+  state: AlertState,
+  incident: SlackIncident,
+  at: Date,
+  options: { readonly timeZone: string; readonly reminders?: RepeatPolicy },
+): Block[] {
+  const status = incidentStatusBlock(state, incident, at, options);
+  return [...(status ? [status] : []), incidentActionsBlock(state, incident, at, options.reminders)];
+}
+
+/**
+ * The head as Slack shows it (`current`, from the click's payload), with its controls replaced by
+ * those of `state`: what the click changed is shown at once, the rest stays as the last check
+ * rendered it (still true: a click changes no figure). Without an open incident, the controls go.
+ */
+export function withIncidentControls(
+  current: SlackMessage,
+  state: AlertState,
+  head: { readonly channel: string; readonly ts: string },
+  at: Date,
+  options: { readonly timeZone: string; readonly reminders?: RepeatPolicy },
+): SlackMessage {
+  const kept = current.blocks.filter(
+    (block) => block.block_id !== INCIDENT_ACTIONS_BLOCK_ID && block.block_id !== INCIDENT_STATUS_BLOCK_ID,
+  );
+  const found = findIncident(state, head.channel, head.ts);
+  const controls = found.status === 'open' ? incidentControls(state, found.incident, at, options) : [];
+  return { text: current.text, blocks: [...kept, ...controls] };
 }
 
 /** The rule's own snooze running at `at` (not `all`'s). */
