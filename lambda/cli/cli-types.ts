@@ -51,4 +51,9 @@ export interface CommandContext {
 
 export interface Command extends CommandHelp {
   run(args: ReadonlyArray<string>, context: CommandContext): Promise<void>;
+  /**
+   * For a command that reads no archive and calls nothing (slack-manifest): fills in what the
+   * configuration requires but the command does not use, so it runs in an empty environment.
+   */
+  fillEnv?(env: Record<string, string | undefined>): Record<string, string | undefined>;
 }

@@ -7,6 +7,7 @@ import { fetchCommand } from './fetch-command';
 import { replayCommand } from './replay-command';
 import { rulesCommand } from './rules-command';
 import { serveInteractionsCommand } from './serve-interactions-command';
+import { slackManifestCommand } from './slack-manifest-command';
 import { snoozeCommand, snoozesCommand, unsnoozeCommand } from './snooze-command';
 import { sqlCommand } from './sql-command';
 import { verifyCommand } from './verify-command';
@@ -28,4 +29,5 @@ export const COMMANDS = {
   snoozes: snoozesCommand,
   watermark: watermarkCommand,
   'serve-interactions': serveInteractionsCommand,
+  'slack-manifest': slackManifestCommand,
 } satisfies Record<string, Command>;

@@ -93,7 +93,8 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
   try {
     const global = extractGlobalFlags(json ? rest.filter((arg) => arg !== '--json') : rest);
     const args = global.args;
-    const env = global.archive ? { ...deps.env, ...archiveEnvironment(global.archive) } : deps.env;
+    const given = global.archive ? { ...deps.env, ...archiveEnvironment(global.archive) } : deps.env;
+    const env = command.fillEnv ? command.fillEnv(given) : given;
     const config = loadConfig(env);
     for (const secret of [
       config.airudder.credentials?.appKey,
