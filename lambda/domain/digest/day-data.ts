@@ -1,20 +1,16 @@
 /**
- * Stage 1 of the digest, the day's data: what a digest is built from (DigestInput), the rows of one
- * local date in a statistics response, the headline figures, the breakdowns and the hourly volume.
- * Pure reading: nothing here formats for Slack.
+ * Stage 1 of the digest, the day's data: what a digest is built from (DigestInput), and what it reads
+ * from the day's rows (statistics/day-rows.ts): the headline figures and the breakdowns. Pure
+ * reading: nothing here formats for Slack.
  */
 
-import { parseWallClock, weekday } from '../shared/local-time';
+import type { DaySnooze } from '../alerts/snooze';
+import { type DayRows, dayRows } from '../statistics/day-rows';
 import type { MetricUnit } from '../statistics/metric-format';
 import { DERIVED_RATES, deriveRate } from '../statistics/metric-format';
+import { firstNumber, numberOf } from '../statistics/numbers';
 import { shiftDate } from '../statistics/query-window';
-import type {
-  Distribution,
-  OfflineDailyRow,
-  RealtimeDailyRow,
-  RealtimeTotal,
-  StatisticsResponse,
-} from '../statistics/schema';
+import type { Distribution, StatisticsResponse } from '../statistics/schema';
 
 // ---- digest input
 
@@ -29,16 +25,6 @@ export interface FiredAlert {
   readonly resolvedAt?: string;
   /** The worst value any check judged during the episode, in the rule's unit. */
   readonly worst?: { readonly value: number; readonly unit: MetricUnit };
-}
-
-/** A snooze that held a rule's (or every rule's) messages for part of the digest's day. */
-export interface DaySnooze {
-  /** The rule's title, or 'all rules'. */
-  readonly title: string;
-  /** ISO instants: when it was set and when it ended (or will end). */
-  readonly at: string;
-  readonly until: string;
-  readonly reason?: string;
 }
 
 /** Everything one digest is built from; the caller fetches and reads, the digest only formats. */
@@ -68,76 +54,9 @@ export interface DigestInput {
 
 // ---- digest dates
 
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
-
-/** '2025-11-11' → 'Tue 11 Nov'; with `withYear`, 'Tue 11 Nov 2025'. Throws a RangeError for a non-date. */
-export function formatDayLabel(date: string, withYear = false): string {
-  const clock = parseWallClock(date);
-  if (clock === undefined || date.length !== 10) throw new RangeError(`"${date}" is not a YYYY-MM-DD date`);
-  const label = `${WEEKDAYS[weekday(clock)]} ${clock.day} ${MONTHS[clock.month - 1]}`;
-  return withYear ? `${label} ${clock.year}` : label;
-}
-
 /** The days a digest compares with. */
 export const previousDate = (date: string): string => shiftDate(date, -1);
 export const weekAgoDate = (date: string): string => shiftDate(date, -7);
-
-// ---- day rows
-
-/**
- * The parts of a response that describe one local date. A response may cover more than the day
- * (rows of other dates, a wider window), so every figure is taken from rows of the date or from a
- * total only when the window is exactly that day.
- */
-export interface DayRows {
-  readonly date: string;
-  readonly realtimeDaily: RealtimeDailyRow | undefined;
-  /** `realtime.total`, only when the window is exactly the day (otherwise it mixes other days in). */
-  readonly realtimeTotal: RealtimeTotal | undefined;
-  /** The T+1 row; absent until AIRUDDER's batch has run for the date. */
-  readonly offlineDaily: OfflineDailyRow | undefined;
-}
-
-/** The rows of `date` in `response`. */
-export function dayRows(response: StatisticsResponse, date: string): DayRows {
-  const realtime = response.data.realtime ?? undefined;
-  const dailyRows = realtime?.daily?.data_list ?? [];
-  const total = realtime?.total ?? undefined;
-  return {
-    date,
-    realtimeDaily: dailyRows.find((row) => row.date === date),
-    realtimeTotal: total !== undefined && windowIsExactlyDay(response, date) ? total : undefined,
-    offlineDaily: (response.data.offline?.daily?.data_list ?? []).find((row) => row.date === date),
-  };
-}
-
-/**
- * True when the realtime window is the whole local day: 00:00:00 to 23:59:59 (how we ask) or to the
- * next midnight, and no daily row of another date contradicts it.
- */
-export function windowIsExactlyDay(response: StatisticsResponse, date: string): boolean {
-  const realtime = response.data.realtime;
-  const window = realtime?.time_range ?? response.request_params ?? undefined;
-  const start = window?.start_time;
-  const end = window?.end_time;
-  const endsTheDay = end === `${date} 23:59:59` || end === `${shiftDate(date, 1)} 00:00:00`;
-  const otherDates = (realtime?.daily?.data_list ?? []).some((row) => row.date !== date);
-  return start === `${date} 00:00:00` && endsTheDay && !otherDates;
-}
-
-/**
- * A usable number, or undefined for null and absent. Unknown keys (kept by the loose schema) are not
- * coerced by it, so a numeric string is accepted here too.
- */
-export function numberOrUndefined(value: unknown): number | undefined {
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
-}
-
-/** A distribution or undefined, treating null like absent. */
-export const distributionOf = (value: Distribution | null | undefined): Distribution | undefined =>
-  value ?? undefined;
 
 // ---- day figures
 
@@ -192,7 +111,7 @@ export function digestFigures(response: StatisticsResponse, date: string): Diges
   const sources: Partial<Record<FigureKey, FigureSource>> = {};
   const take = (key: FigureKey, ...candidates: Candidate[]): number | undefined => {
     for (const [source, raw] of candidates) {
-      const value = numberOrUndefined(raw);
+      const value = numberOf(raw);
       if (value === undefined) continue;
       values[key] = value;
       sources[key] = source;
@@ -263,9 +182,8 @@ export function digestFigures(response: StatisticsResponse, date: string): Diges
   };
 }
 
-function firstCount(rows: DayRows, field: string): number | undefined {
-  return numberOrUndefined(rows.realtimeDaily?.[field]) ?? numberOrUndefined(rows.realtimeTotal?.[field]);
-}
+const firstCount = (rows: DayRows, field: string): number | undefined =>
+  firstNumber(rows.realtimeDaily?.[field], rows.realtimeTotal?.[field]);
 
 /** A rate from its counts, rounded like AIRUDDER's (4 decimals); none when the divisor is 0 or unknown. */
 const derived = (part: number | undefined, whole: number | undefined): Candidate => [
@@ -287,7 +205,7 @@ function ratingCounts(distribution: Readonly<Record<string, unknown>> | undefine
   let satisfied = 0;
   let seen = false;
   for (const score of [1, 2, 3, 4, 5]) {
-    const count = numberOrUndefined(distribution?.[String(score)]);
+    const count = numberOf(distribution?.[String(score)]);
     if (count === undefined) continue;
     seen = true;
     total += count;
@@ -298,6 +216,10 @@ function ratingCounts(distribution: Readonly<Record<string, unknown>> | undefine
 }
 
 // ---- day breakdowns
+
+/** A distribution or undefined, treating null like absent. */
+export const distributionOf = (value: Distribution | null | undefined): Distribution | undefined =>
+  value ?? undefined;
 
 /** Callers reporting a parcel marked delivered but never received. */
 export interface FakeReceipts {
@@ -349,8 +271,8 @@ export function digestBreakdowns(response: StatisticsResponse, date: string): Da
       fake === undefined
         ? undefined
         : {
-            reports: numberOrUndefined(fake.fake_receipts_count),
-            deduplicated: numberOrUndefined(fake.daily_deduplicated_fake_receipts_count),
+            reports: numberOf(fake.fake_receipts_count),
+            deduplicated: numberOf(fake.daily_deduplicated_fake_receipts_count),
           },
     offlineIn: offline !== undefined,
   };
@@ -387,7 +309,7 @@ export interface FoldedDistribution {
 export function foldTopN(distribution: Distribution | undefined, n: number): FoldedDistribution {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`foldTopN: n must be a whole number ≥ 0, got ${n}`);
   const entries = Object.entries(distribution ?? {})
-    .map(([name, raw]) => ({ name, count: numberOrUndefined(raw) ?? 0 }))
+    .map(([name, raw]) => ({ name, count: numberOf(raw) ?? 0 }))
     .filter((entry) => entry.count > 0)
     .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const total = entries.reduce((sum, entry) => sum + entry.count, 0);

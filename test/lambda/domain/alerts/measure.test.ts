@@ -462,6 +462,41 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
     });
   });
 
+  it('judges the short window of two on its raw rate, without the call floor or the confidence bound', () => {
+    // 12 calls in the quarter-hour are under minCalls 60, and the Wilson bound of 1 in 3 would reach
+    // far above the threshold: the short window only confirms the drop the hour's 200 transfers prove.
+    const measured = measureRule(
+      windowed({ window: { minutes: 60, short: 15 }, minCalls: 60, confidence: 0.95 }),
+      context(exampleStatistics(), {
+        windows: new Map([
+          [15, transfers(1, 3, 12)],
+          [60, transfers(100, 200)],
+        ]),
+      }),
+    );
+    expect(measured).toMatchObject({ kind: 'value', value: 0.3333, calls: 12 });
+    if (measured.kind !== 'value') throw new Error('expected a value');
+    // The long window's upper bound (50 % of 200 at 95 %: 56.9 %) is the healthier figure.
+    expect(measured.judged?.breach).toBeCloseTo(0.569, 3);
+    expect(measured.judged?.recovery).toBe(0.3333);
+  });
+
+  it('leaves a two-window rule unjudged when its long window has fewer calls than the floor', () => {
+    const measured = measureRule(
+      windowed({ window: { minutes: 60, short: 15 }, minCalls: 60 }),
+      context(exampleStatistics(), {
+        windows: new Map([
+          [15, transfers(1, 3, 12)],
+          [60, transfers(5, 10, 40)],
+        ]),
+      }),
+    );
+    expect(measured).toMatchObject({
+      kind: 'not-judged',
+      reason: 'long window: 40 calls, fewer than minCalls 60',
+    });
+  });
+
   it('has no data when the long window of a two-window rule is missing', () => {
     const measured = measureRule(
       windowed({ window: { minutes: 60, short: 15 } }),
