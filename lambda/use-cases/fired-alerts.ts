@@ -5,7 +5,8 @@ import type { DaySnooze } from '../domain/alerts/snooze';
 import { snoozesOn } from '../domain/alerts/snooze';
 import { ALERT_STATE_KEY, type AlertState, AlertStateSchema } from '../domain/alerts/state';
 import type { ObjectStore } from '../domain/archive/object-store';
-import type { FiredAlert } from '../domain/digest/day-data';
+import type { DayIncident, FiredAlert } from '../domain/digest/day-data';
+import { incidentsOn } from '../domain/digest/incidents-section';
 import { localDate } from '../domain/shared/local-time';
 import { readDocument } from './json-document';
 
@@ -55,6 +56,8 @@ function touches(episode: FiredEpisode, date: string, timeZone: string): boolean
 export interface DayAlerts {
   readonly fired: FiredAlert[];
   readonly snoozes: DaySnooze[];
+  /** Slack app mode's incidents of the day; none in webhook mode. */
+  readonly incidents?: DayIncident[];
 }
 
 /** Reads the alert state once and lists the alerts fired and the snoozes of `date` (none without a state). */
@@ -65,9 +68,10 @@ export async function readDayAlerts(
   timeZone: string,
 ): Promise<DayAlerts> {
   const state = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
-  if (!state) return { fired: [], snoozes: [] };
+  if (!state) return { fired: [], snoozes: [], incidents: [] };
   return {
     fired: firedAlertsOn(state.value, rules, date, timeZone),
     snoozes: snoozesOn(state.value, rules, date, timeZone),
+    incidents: incidentsOn(state.value, rules, date, timeZone),
   };
 }

@@ -99,8 +99,6 @@ describe('Slack app mode: the interactions function and its Function URL', () =>
 
   it('is cdk-nag clean', () => {
     const report = new AwsSolutionsChecks(app).validateScope(app);
-    expect(report.violations.map((violation) => violation.ruleName)).toEqual(
-      [],
-    );
+    expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
   });
 });
