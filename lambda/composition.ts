@@ -200,7 +200,7 @@ export function createWiring(run: RunContext): Wiring {
     },
     async digest() {
       const { rules: digestRules } = await rules();
-      const { source, store, logger, digestNotifier, digestToConsole } = await runAdapters();
+      const { source, store, logger, digestNotifier, digestToConsole, slackApp } = await runAdapters();
       return {
         source,
         store,
@@ -212,7 +212,15 @@ export function createWiring(run: RunContext): Wiring {
         monitorName: config.monitorName,
         runId: run.runId,
         now: run.now,
-        dayAlerts: (date) => readDayAlerts(store, digestRules, date, timeZone),
+        dayAlerts: (date) =>
+          readDayAlerts(
+            store,
+            digestRules,
+            date,
+            timeZone,
+            slackApp && ((ref) => slackApp.digest.permalink(ref)),
+            logger,
+          ),
         ...(run.sleep ? { sleep: run.sleep } : {}),
       };
     },

@@ -1,6 +1,6 @@
 import * as z from '../../domain/shared/zod';
 import type { MessageRef } from '../../domain/slack/slack-app';
-import { SlackDeliveryError } from '../../domain/slack/slack-delivery-error';
+import { SLACK_AUTH_ERRORS, SlackDeliveryError } from '../../domain/slack/slack-delivery-error';
 import type { SlackMessage } from '../../domain/slack/slack-message';
 import type { Logger } from '../../shared/logger';
 import { createRedactor, quoteRedacted, type Redactor } from '../../shared/redact';
@@ -86,15 +86,6 @@ export interface SlackWebApi {
   userGroupMembers(groupId: string): Promise<string[]>;
 }
 
-/** Slack's error codes that mean the token itself is refused. */
-export const SLACK_AUTH_ERRORS: ReadonlySet<string> = new Set([
-  'invalid_auth',
-  'token_revoked',
-  'token_expired',
-  'not_authed',
-  'account_inactive',
-]);
-
 /** Slack's error codes that may pass on another attempt. */
 const TRANSIENT_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
@@ -122,15 +113,6 @@ export class SlackApiError extends SlackDeliveryError {
   get isAuthError(): boolean {
     return this.slackError !== undefined && SLACK_AUTH_ERRORS.has(this.slackError);
   }
-}
-
-/** The error code of a SlackApiError anywhere in `error`'s causes (RetryExhaustedError wraps). */
-export function slackErrorCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current instanceof Error && depth < 6; depth++) {
-    if (current instanceof SlackApiError && current.slackError !== undefined) return current.slackError;
-    current = current.cause;
-  }
-  return undefined;
 }
 
 const Envelope = z.looseObject({ ok: z.boolean(), error: z.optional(z.string()) });

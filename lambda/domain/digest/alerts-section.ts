@@ -52,8 +52,12 @@ function alertLine(alert: FiredAlert, date: string, timeZone: string): string {
     alert.resolvedAt === undefined
       ? `${from}, still firing`
       : `${from}–${localTime(alert.resolvedAt, date, timeZone)}${Number.isFinite(lasted) ? ` (${formatElapsed(lasted)})` : ''}`;
-  return `${SEVERITY[alert.severity]} *${title}*${worst} · ${when}`;
+  const named = alert.link !== undefined && isPlainLink(alert.link) ? `<${alert.link}|${title}>` : title;
+  return `${SEVERITY[alert.severity]} *${named}*${worst} · ${when}`;
 }
+
+/** A link Slack shows as one: http(s), nothing that would end `<url|label>` early. */
+const isPlainLink = (url: string): boolean => /^https?:\/\/[^\s|<>]+$/.test(url) && url.length <= 500;
 
 /** 'HH:mm' local, with the day in front when it is not the digest's day; the raw text if unreadable. */
 export function localTime(iso: string, date: string, timeZone: string): string {

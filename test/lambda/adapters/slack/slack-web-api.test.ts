@@ -4,8 +4,8 @@ import {
   createSlackWebApi,
   SlackApiError,
   type SlackWebApiOptions,
-  slackErrorCode,
 } from '../../../../lambda/adapters/slack/slack-web-api';
+import { slackErrorCode } from '../../../../lambda/domain/slack/slack-delivery-error';
 import type { SlackMessage } from '../../../../lambda/domain/slack/slack-message';
 import type { Logger } from '../../../../lambda/shared/logger';
 
