@@ -32,7 +32,7 @@ export const acknowledgementSpanMs = (policy: RepeatPolicy = DEFAULT_REMINDERS):
   ACKNOWLEDGEMENT_CADENCES * policy.everyMinutes * 60_000;
 
 /** True when an alert of `incident` reached its peak after `since` (escalated, or joined). */
-function worsenedSince(state: AlertState, incident: SlackIncident, since: number): boolean {
+function worsenedSince(state: AlertState, incident: Pick<SlackIncident, 'members'>, since: number): boolean {
   return incident.members.some((member) =>
     state.episodes.some(
       (episode) =>
@@ -45,15 +45,22 @@ function worsenedSince(state: AlertState, incident: SlackIncident, since: number
 }
 
 /** The open incident's acknowledgement, when it still holds at `at`. */
-export function holdingAcknowledgement(
+export const holdingAcknowledgement = (
   state: AlertState,
   at: Date,
   policy?: RepeatPolicy,
+): Acknowledgement | undefined =>
+  state.incident === undefined ? undefined : acknowledgementOf(state, state.incident, at, policy);
+
+/** `incident`'s acknowledgement, when it still holds at `at` (the incident open, not worse since, not run out). */
+export function acknowledgementOf(
+  state: AlertState,
+  incident: Pick<SlackIncident, 'members' | 'acknowledged'> & Partial<Pick<SlackIncident, 'closedAt'>>,
+  at: Date,
+  policy?: RepeatPolicy,
 ): Acknowledgement | undefined {
-  const incident = state.incident;
-  const acknowledged = incident?.acknowledged;
-  if (incident === undefined || acknowledged === undefined || incident.closedAt !== undefined)
-    return undefined;
+  const acknowledged = incident.acknowledged;
+  if (acknowledged === undefined || incident.closedAt !== undefined) return undefined;
   const since = Date.parse(acknowledged.at);
   if (at.getTime() >= since + acknowledgementSpanMs(policy)) return undefined;
   return worsenedSince(state, incident, since) ? undefined : acknowledged;

@@ -1,5 +1,6 @@
 import {
   acknowledgeIncident,
+  acknowledgementOf,
   acknowledgementSpanMs,
   holdingAcknowledgement,
 } from '../alerts/acknowledgement';
@@ -57,7 +58,7 @@ export type IncidentStanding =
   | { readonly status: 'unknown' };
 
 /** The rules of an incident (its members, without the monitor's own health). */
-export const incidentRules = (incident: SlackIncident): string[] =>
+export const incidentRules = (incident: Pick<SlackIncident, 'members'>): string[] =>
   incident.members.map((member) => member.id).filter((id) => id !== MONITOR_MEMBER);
 
 /** Where the incident whose head is message `ts` in `channel` stands in `state`. */
@@ -95,13 +96,13 @@ const button = (text: string, action: IncidentActionId, value: string, primary =
  */
 export function incidentActionsBlock(
   state: AlertState,
-  incident: SlackIncident,
+  incident: Pick<SlackIncident, 'members' | 'acknowledged'> &
+    Partial<Pick<SlackIncident, 'openedAt' | 'closedAt'>>,
   at: Date,
   policy?: RepeatPolicy,
 ): ActionsBlock {
-  const value = incident.openedAt;
-  const acknowledged =
-    state.incident?.ts === incident.ts && holdingAcknowledgement(state, at, policy) !== undefined;
+  const value = incident.openedAt ?? 'incident';
+  const acknowledged = acknowledgementOf(state, incident, at, policy) !== undefined;
   const snoozed = incidentRules(incident).some((ruleId) => ownSnooze(state, ruleId, at) !== undefined);
   const elements: ButtonElement[] = [];
   if (!acknowledged) elements.push(button('👀 Acknowledge', INCIDENT_ACTIONS.acknowledge, value, true));
