@@ -31,6 +31,7 @@ import {
 } from './use-cases/active-rules';
 import type { BackfillDeps } from './use-cases/backfill';
 import type { CurateDeps } from './use-cases/curate';
+import { curateAlertEpisodes } from './use-cases/curate-alert-episodes';
 import type { FetchDeps } from './use-cases/fetch-and-archive';
 import { readDayAlerts } from './use-cases/fired-alerts';
 import type { ReplayDeps } from './use-cases/replay';
@@ -221,6 +222,7 @@ export function createWiring(run: RunContext): Wiring {
             slackApp && ((ref) => slackApp.digest.permalink(ref)),
             logger,
           ),
+        curateAlertEpisodes: () => curateAlertEpisodes({ store }, { rules: digestRules, timeZone }),
         ...(run.sleep ? { sleep: run.sleep } : {}),
       };
     },

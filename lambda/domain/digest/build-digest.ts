@@ -53,7 +53,7 @@ export function renderDigest(view: DigestView, options: DigestOptions = {}): Sla
     section(headline(view)),
     section(attention(view)),
     ...(view.alerts.length > 0 ? [section(alertsText(view.alerts, view.date, view.timeZone))] : []),
-    ...(view.incidents.length > 0 ? [section(incidentsText(view.incidents, view.date, view.timeZone))] : []),
+    ...(view.incidents?.length ? [section(incidentsText(view.incidents, view.date, view.timeZone))] : []),
     ...(view.snoozes.length > 0 ? [section(snoozesText(view))] : []),
     section(hourlyText(view.hours)),
     footer(view),

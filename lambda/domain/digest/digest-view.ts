@@ -72,7 +72,7 @@ export interface DigestView {
   readonly alerts: ReadonlyArray<FiredAlert>;
   readonly snoozes: ReadonlyArray<DaySnooze>;
   /** Slack app mode's incidents of the day (time to acknowledge, time to resolve). */
-  readonly incidents: ReadonlyArray<DayIncident>;
+  readonly incidents?: ReadonlyArray<DayIncident>;
   /** Calls per local hour of the day. */
   readonly hours: ReadonlyArray<HourSlot>;
   readonly archiveLocation: string;
