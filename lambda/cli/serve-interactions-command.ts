@@ -32,7 +32,7 @@ export const serveInteractionsCommand: Command = {
   usage: 'serve-interactions [--port P]',
   flags: [{ flag: '--port P', description: 'the port on 127.0.0.1 (default 3000; 0: a free one, printed)' }],
   env: [...ENV_HELP.zone, ...ENV_HELP.archive, ...SLACK_APP_ENV, ...ENV_HELP.logs],
-  json: false,
+  json: true,
   async run(args, context) {
     const flags = parseFlags(args, { port: { type: 'string' } });
     const port = portOf(flags.port);
@@ -76,6 +76,7 @@ export const serveInteractionsCommand: Command = {
       if (context.signal?.aborted) stop();
       else context.signal?.addEventListener('abort', stop);
     });
+    context.report('Stopped.', { ok: true, url: `http://127.0.0.1:${bound}/` });
   },
 };
 
