@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
+import { MANY_STORY_NAMES } from '../../../dev/stand-in/faults';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
+import { DISTRIBUTION_KEYS_KEPT } from '../../../lambda/domain/bounded-json';
 import type { ObjectStore } from '../../../lambda/domain/object-store';
 import { explicitWindow, windowEndInstant } from '../../../lambda/domain/query-window';
 import { ResponseValidationError } from '../../../lambda/domain/statistics-schema';
@@ -97,6 +99,22 @@ describe.each([
       'schema-verdict': 'valid',
       'schema-issues': '0',
     });
+  });
+
+  it('archives 200,000 story names byte for byte, and the run holds the top 1,000 and the sum of the rest', async () => {
+    // Prepare
+    standIn.inject('statistics', { kind: 'drift', drift: 'many-story-names' });
+    // Act
+    const { outcome, served } = await run(new Date('2025-11-12T07:35:00Z'));
+    // Assess: the archive has every name; what checks and digests go on with is bounded
+    if (outcome instanceof Error) throw outcome;
+    expect(sha256((await store.get(outcome.archived.key))!.bytes)).toBe(sha256(served[0]!));
+    const sent = JSON.parse(Buffer.from(served[0]!).toString('utf8')).data.realtime.total.story_distribution;
+    const held = outcome.statistics.data.realtime?.total?.story_distribution ?? {};
+    expect(Object.keys(sent).length).toBeGreaterThan(MANY_STORY_NAMES);
+    expect(Object.keys(held)).toHaveLength(DISTRIBUTION_KEYS_KEPT + 1);
+    const sum = (values: unknown[]) => values.reduce<number>((total, value) => total + Number(value), 0);
+    expect(sum(Object.values(held))).toBe(sum(Object.values(sent)));
   });
 
   it.each([

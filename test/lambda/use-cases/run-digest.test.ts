@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
+import { MANY_STORY_NAMES } from '../../../dev/stand-in/faults';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
 import { createWebhookNotifier } from '../../../lambda/adapters/slack/webhook-notifier';
+import { DISTRIBUTION_KEYS_KEPT } from '../../../lambda/domain/bounded-json';
 import { CLAIM_GRACE_MS, CLAIM_TTL_MS } from '../../../lambda/domain/claim';
+import { curatedKey } from '../../../lambda/domain/curated/curated-tables';
 import type { FiredAlert } from '../../../lambda/domain/digest/day-data';
 import type { ObjectStore } from '../../../lambda/domain/object-store';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
@@ -200,6 +203,46 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     await lateStandIn.close();
     expect(outcome.outcome).toBe('posted');
     if (outcome.outcome === 'posted') expect(JSON.stringify(outcome.message)).toMatch(/not in yet/);
+  });
+
+  it('lists the right top five of 200,000 story names, holding at most 1,000 of them, and archives all', async () => {
+    // Prepare: the day's answer carries 200,000 more story names
+    const store = createS3ObjectStore(s3.client, s3.bucket, 'many-stories');
+    standIn.inject('statistics', { kind: 'drift', drift: 'many-story-names' });
+    // Act
+    const outcome = await runDigest(deps(store, 'many'), { scheduledTime: MORNING, detail: true });
+    // Assess: every name is in the archived bytes; the figures shown are theirs, computed here
+    expect(outcome.outcome).toBe('posted');
+    if (outcome.outcome !== 'posted') return;
+    const raw = JSON.parse(Buffer.from((await store.get(outcome.rawKey))!.bytes).toString('utf8'));
+    const row = raw.data.realtime.daily.data_list.find((daily: any) => daily.date === '2025-11-11');
+    const stories = Object.entries(row.story_distribution as Record<string, number>);
+    expect(stories.length).toBeGreaterThan(MANY_STORY_NAMES);
+    const ranked = stories
+      .filter(([, count]) => count > 0)
+      .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+    const sum = (entries: Array<[string, number]>) => entries.reduce((total, [, count]) => total + count, 0);
+    const grouped = (count: number) => count.toLocaleString('en-US');
+    const section = outcome.message.blocks
+      .map((block) => JSON.stringify(block))
+      .find((text) => text.includes('What callers wanted'));
+    const text = JSON.parse(section ?? '{}').text.text as string;
+    expect(text).toContain(`What callers wanted* · ${grouped(sum(ranked))}`);
+    const lines = text.split('\n').filter((line) => line.startsWith('`'));
+    expect(lines.slice(0, 5).map((line) => line.replace(/^`[^`]*` /, ''))).toEqual(
+      ranked.slice(0, 5).map(([name, count]) => `${name} (${grouped(count)})`),
+    );
+    expect(lines[5]).toContain(`_${grouped(ranked.length - 5)} others_ (${grouped(sum(ranked.slice(5)))})`);
+    // What the run held of the day: the curated table keeps the top 1,000 and one row for the rest
+    const curated = await store.get(curatedKey('distributions', '2025-11-11'));
+    const rows = Buffer.from(curated!.bytes)
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((record) => record.date === '2025-11-11' && record.kind === 'story');
+    expect(rows).toHaveLength(DISTRIBUTION_KEYS_KEPT + 1);
+    expect(rows.reduce((total, record) => total + record.count, 0)).toBe(sum(stories));
   });
 
   describe('never lost: a later run posts what an earlier one could not, oldest first, each once', () => {
