@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { generateStatisticsBody } from '../dev/stand-in/airudder-stand-in';
 import { createFolderObjectStore } from '../lambda/adapters/archive/folder-object-store';
 import { parseRuleSet } from '../lambda/domain/alerts/rules';
-import { parseStatistics } from '../lambda/domain/statistics-schema';
+import { parseStatistics } from '../lambda/domain/statistics/schema';
 import { silentLogger } from '../lambda/shared/logger';
 import { runCheck } from '../lambda/use-cases/run-check';
 

@@ -3,7 +3,7 @@ import { evaluateRules } from '../lambda/domain/alerts/evaluate';
 import { parseRules } from '../lambda/domain/alerts/rules';
 import { emptyAlertState } from '../lambda/domain/alerts/state';
 import { buildDigest } from '../lambda/domain/digest/build-digest';
-import { parseStatistics } from '../lambda/domain/statistics-schema';
+import { parseStatistics } from '../lambda/domain/statistics/schema';
 import defaultRules from '../lambda/rules/default-rules.json';
 
 /**

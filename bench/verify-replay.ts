@@ -7,8 +7,8 @@ import {
   shiftDate,
   wholeDayWindow,
   windowEndInstant,
-} from '../lambda/domain/query-window';
-import { parseStatistics } from '../lambda/domain/statistics-schema';
+} from '../lambda/domain/statistics/query-window';
+import { parseStatistics } from '../lambda/domain/statistics/schema';
 import { silentLogger } from '../lambda/shared/logger';
 import { fetchAndArchive } from '../lambda/use-cases/fetch-and-archive';
 import { forEachConcurrently } from '../lambda/use-cases/run-concurrently';

@@ -3,8 +3,13 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CliIo } from '../lambda/cli/cli-types';
 import { runCli } from '../lambda/cli/run-cli';
-import { formatWallClock, fromWallClock, parseWallClock, toWallClock } from '../lambda/domain/local-time';
-import { daySoFarWindow, previousLocalDate } from '../lambda/domain/query-window';
+import {
+  formatWallClock,
+  fromWallClock,
+  parseWallClock,
+  toWallClock,
+} from '../lambda/domain/shared/local-time';
+import { daySoFarWindow, previousLocalDate } from '../lambda/domain/statistics/query-window';
 import { startAirudderStandIn } from './stand-in/airudder-stand-in';
 
 /**

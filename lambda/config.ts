@@ -1,4 +1,4 @@
-import * as z from './domain/zod';
+import * as z from './domain/shared/zod';
 import { isLoopbackUrl } from './shared/loopback';
 import { SERVICE_NAME } from './shared/telemetry';
 import { IanaTimeZoneSchema } from './shared/time-zone';

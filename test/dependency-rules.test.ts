@@ -18,8 +18,8 @@ const CLEAN: Tree = {
   'lambda/handler.ts': `import { run } from "./use-cases/run";\nexport const handler = run;\n`,
   'lambda/use-cases/run.ts': `import type { Port } from "../domain/port";\nimport { pure } from "../domain/pure";\nexport const run = (port: Port) => pure(port);\n`,
   'lambda/domain/port.ts': 'export interface Port {\n  readonly name: string;\n}\n',
-  'lambda/domain/zod.ts': `export * from "zod/mini";\n`,
-  'lambda/domain/pure.ts': `import type { Port } from "./port";\nimport * as z from "./zod";\nexport const pure = (port: Port) => z.string().parse(port.name);\n`,
+  'lambda/domain/shared/zod.ts': `export * from "zod/mini";\n`,
+  'lambda/domain/pure.ts': `import type { Port } from "./port";\nimport * as z from "./shared/zod";\nexport const pure = (port: Port) => z.string().parse(port.name);\n`,
   'lambda/adapters/client.ts': `import type { Port } from "../domain/port";\nexport const client: Port = { name: "client" };\n`,
   'lambda/composition.ts': `import { client } from "./adapters/client";\nimport { run } from "./use-cases/run";\nexport const start = () => run(client);\n`,
   'lambda/cli/main.ts': `import type { Port } from "../domain/port";\nimport type { client } from "../adapters/client";\nimport { start } from "../composition";\nexport const main = (_port?: Port, _client?: typeof client) => start();\n`,
@@ -76,7 +76,7 @@ describe('the layering rules of npm run lint', () => {
     });
   });
 
-  it('reject a module that takes zod from the package instead of domain/zod.ts', async () => {
+  it('reject a module that takes zod from the package instead of domain/shared/zod.ts', async () => {
     const result = await violations({
       'lambda/adapters/client.ts': `import * as z from "zod";\nexport const client = { name: z.string().parse("client") };\n`,
     });

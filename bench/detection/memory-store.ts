@@ -4,7 +4,7 @@ import {
   PreconditionFailedError,
   type PutOptions,
   type StoredObject,
-} from '../../lambda/domain/object-store';
+} from '../../lambda/domain/archive/object-store';
 
 /**
  * The archive port in memory, with the same create-only and compare-and-swap rules as the S3 and

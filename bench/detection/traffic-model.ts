@@ -1,7 +1,12 @@
 import { type HourCounts, sumCounts } from '../../dev/stand-in/hour-counts';
 import { buildDailyRow, buildHourlyRow, buildRealtimeTotal } from '../../dev/stand-in/realtime-rows';
 import { createRandom, type Random } from '../../dev/stand-in/seeded-random';
-import { formatDate, formatWallClock, toWallClock, type WallClock } from '../../lambda/domain/local-time';
+import {
+  formatDate,
+  formatWallClock,
+  toWallClock,
+  type WallClock,
+} from '../../lambda/domain/shared/local-time';
 
 /**
  * The detection benchmark's traffic: call centre days with the statistics a real one shows, down to
@@ -95,6 +100,7 @@ const between = (random: Random, low: number, high: number) => low + (high - low
 /** The traffic of one shape: slots on demand, cached, and statistics envelopes for any window. */
 export class Traffic {
   readonly #slots = new Map<number, HourCounts>();
+  readonly #hours = new Map<number, HourCounts>();
   constructor(readonly shape: TrafficShape) {}
 
   /** Expected calls per hour at an instant, before noise and incidents (for classifying incidents). */
@@ -188,22 +194,41 @@ export class Traffic {
     return counts;
   }
 
+  /** The counts of the slots from `start` (a slot boundary) up to `end`; a whole hour is summed once. */
+  #span(start: number, end: number): HourCounts {
+    const whole = end - start === HOUR_MS;
+    const cached = whole ? this.#hours.get(start) : undefined;
+    if (cached !== undefined) return cached;
+    const slots: HourCounts[] = [];
+    for (let at = start; at < end; at += SLOT_MS) slots.push(this.slot(at));
+    const summed = sumCounts(slots);
+    if (whole) this.#hours.set(start, summed);
+    return summed;
+  }
+
   /** The statistics envelope AIRUDDER would answer for [from, to) (epoch ms, whole slots). */
   envelope(from: number, to: number, startTime: string, endTime: string): unknown {
-    const byHour = new Map<string, HourCounts[]>();
+    // Rows per local hour and date, each summed from its hour's slots in the window (hours are
+    // whole hours of the zone's clock here: the benchmark's zone has whole-hour offsets).
+    const byHour = new Map<string, HourCounts>();
     const byDate = new Map<string, HourCounts[]>();
-    const all: HourCounts[] = [];
-    for (let start = Math.floor(from / SLOT_MS) * SLOT_MS; start < to; start += SLOT_MS) {
-      const counts = this.slot(start);
+    const first = Math.floor(from / SLOT_MS) * SLOT_MS;
+    for (let start = first; start < to; ) {
       const clock = toWallClock(new Date(start), this.shape.timeZone);
+      const hourEnd = Math.min(to, start + HOUR_MS - (clock.minute * 60_000 + clock.second * 1000));
+      const counts = this.#span(start, Math.max(hourEnd, start + SLOT_MS));
       const hour = formatWallClock({ ...clock, minute: 0, second: 0 });
       const date = formatDate(clock);
-      byHour.set(hour, [...(byHour.get(hour) ?? []), counts]);
-      byDate.set(date, [...(byDate.get(date) ?? []), counts]);
-      all.push(counts);
+      const sameHour = byHour.get(hour); // a fall-back hour shows twice on the clock: one row
+      byHour.set(hour, sameHour === undefined ? counts : sumCounts([sameHour, counts]));
+      const ofDate = byDate.get(date);
+      if (ofDate === undefined) byDate.set(date, [counts]);
+      else ofDate.push(counts);
+      start = Math.max(hourEnd, start + SLOT_MS);
     }
-    const hourly = [...byHour].map(([time, slots]) => buildHourlyRow(time, sumCounts(slots)));
-    const daily = [...byDate].map(([date, slots]) => buildDailyRow(date, sumCounts(slots)));
+    const hourly = [...byHour].map(([time, counts]) => buildHourlyRow(time, counts));
+    const daily = [...byDate].map(([date, hours]) => buildDailyRow(date, sumCounts(hours)));
+    const all = [...byHour.values()];
     const window = { start_time: startTime, end_time: endTime };
     return {
       code: 200,

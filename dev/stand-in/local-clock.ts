@@ -6,11 +6,11 @@ import {
   toWallClock,
   type WallClock,
   weekday,
-} from '../../lambda/domain/local-time';
+} from '../../lambda/domain/shared/local-time';
 import { isIanaTimeZone } from '../../lambda/shared/time-zone';
 
 /**
- * The stand-in's view of the product's wall-clock arithmetic (lambda/domain/local-time.ts):
+ * The stand-in's view of the product's wall-clock arithmetic (lambda/domain/shared/local-time.ts):
  * instants as epoch milliseconds, wall clocks with their weekday, and the local hours of a window.
  */
 

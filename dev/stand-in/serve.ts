@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { localDate } from '../../lambda/domain/local-time';
+import { localDate } from '../../lambda/domain/shared/local-time';
 import { type Incident, type IncidentEffect, type StandIn, startAirudderStandIn } from './airudder-stand-in';
 
 /**

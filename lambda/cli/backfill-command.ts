@@ -1,5 +1,5 @@
-import { localDate } from '../domain/local-time';
-import { RAW_PREFIX } from '../domain/raw-archive';
+import { RAW_PREFIX } from '../domain/archive/raw-archive';
+import { localDate } from '../domain/shared/local-time';
 import { BackfillIncompleteError, type BackfillResult, backfill } from '../use-cases/backfill';
 import type { Command } from './cli-types';
 import { ENV_HELP } from './command-help';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
+import { RAW_PREFIX } from '../domain/archive/raw-archive';
 import { CURATED_PREFIX } from '../domain/curated/curated-tables';
-import { RAW_PREFIX } from '../domain/raw-archive';
 import {
   CurateIncompleteError,
   type CurateOutcome,

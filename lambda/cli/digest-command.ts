@@ -1,5 +1,5 @@
-import { wholeDayWindow } from '../domain/query-window';
 import { renderMessageAsText } from '../domain/slack/render-text';
+import { wholeDayWindow } from '../domain/statistics/query-window';
 import { assertDayIsOver, type DateOutcome, DigestInProgressError, runDigest } from '../use-cases/run-digest';
 import type { Command } from './cli-types';
 import { ENV_HELP } from './command-help';

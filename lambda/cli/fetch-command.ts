@@ -1,4 +1,4 @@
-import { explicitWindow, InvalidWindowError, windowEndInstant } from '../domain/query-window';
+import { explicitWindow, InvalidWindowError, windowEndInstant } from '../domain/statistics/query-window';
 import { fetchAndArchive } from '../use-cases/fetch-and-archive';
 import type { Command } from './cli-types';
 import { ENV_HELP } from './command-help';

@@ -1,4 +1,4 @@
-import { tooFarAhead } from '../domain/scheduled-time';
+import { tooFarAhead } from '../domain/shared/scheduled-time';
 import { UsageError } from './usage-error';
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?/;

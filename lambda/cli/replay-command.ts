@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Config } from '../config';
 import { renderAlertLines } from '../domain/alerts/render';
 import { parseRuleSet, type RuleSet, RulesFileError } from '../domain/alerts/rules';
-import { formatWallClock, toWallClock } from '../domain/local-time';
+import { formatWallClock, toWallClock } from '../domain/shared/local-time';
 import { unescapeMrkdwn } from '../domain/slack/mrkdwn';
 import { renderMessageAsText } from '../domain/slack/render-text';
 import { type ReplayEvent, type ReplayResult, replay } from '../use-cases/replay';

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { bundledRules } from '../adapters/rules/load-rules';
 import { parseRules, type Rule, RulesFileError } from '../domain/alerts/rules';
+import { diffRules, renderRuleChanges } from '../domain/alerts/rules-diff';
+import { RULES_KEY } from '../domain/alerts/rules-status';
 import { silentRuleProblems } from '../domain/alerts/silent-rules';
-import { localDate } from '../domain/local-time';
-import { diffRules, renderRuleChanges } from '../domain/rules-diff';
-import { RULES_KEY } from '../domain/rules-status';
+import { localDate } from '../domain/shared/local-time';
 import { rulesVersion } from '../use-cases/active-rules';
 import {
   checkRulesAgainstHistory,

@@ -1,6 +1,6 @@
+import { formatSpan, localMinute, parseSnoozeDuration, SNOOZE_ALL } from '../domain/alerts/snooze';
 import { SNOOZE_REASON_MAX } from '../domain/alerts/state';
-import { formatWallClock, fromWallClock, parseWallClock, toWallClock } from '../domain/local-time';
-import { formatSpan, localMinute, parseSnoozeDuration, SNOOZE_ALL } from '../domain/snooze';
+import { formatWallClock, fromWallClock, parseWallClock, toWallClock } from '../domain/shared/local-time';
 import { readSnoozes, snoozeAlerts, unsnoozeAlerts } from '../use-cases/snoozes';
 import type { Command, CommandContext } from './cli-types';
 import { ENV_HELP } from './command-help';

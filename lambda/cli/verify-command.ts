@@ -1,5 +1,5 @@
+import { RAW_PREFIX } from '../domain/archive/raw-archive';
 import { CURATED_PREFIX } from '../domain/curated/curated-tables';
-import { RAW_PREFIX } from '../domain/raw-archive';
 import { ArchiveVerificationError, type VerifyReport, verifyArchive } from '../use-cases/verify-archive';
 import type { Command } from './cli-types';
 import { ENV_HELP } from './command-help';

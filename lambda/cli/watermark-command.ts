@@ -1,5 +1,5 @@
-import { tooFarAhead } from '../domain/scheduled-time';
-import { formatSpan } from '../domain/snooze';
+import { formatSpan } from '../domain/alerts/snooze';
+import { tooFarAhead } from '../domain/shared/scheduled-time';
 import { readWatermark, resetWatermark } from '../use-cases/watermark';
 import type { Command } from './cli-types';
 import { ENV_HELP } from './command-help';

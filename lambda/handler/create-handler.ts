@@ -15,7 +15,7 @@ import {
 import { failureCallsForFreshSecret, SecretCache } from '../adapters/secrets/secret-cache';
 import { createWiring, type Wiring } from '../composition';
 import { type Config, loadConfig } from '../config';
-import { tooFarAhead } from '../domain/scheduled-time';
+import { tooFarAhead } from '../domain/shared/scheduled-time';
 import type { Logger } from '../shared/logger';
 import { createRedactor, type Redactor } from '../shared/redact';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/telemetry';

@@ -1,4 +1,4 @@
-import * as z from '../domain/zod';
+import * as z from '../domain/shared/zod';
 
 /**
  * What EventBridge Scheduler sends (the stack's target input): the run's mode and its scheduled

@@ -1,4 +1,4 @@
-import * as z from '../domain/zod';
+import * as z from '../domain/shared/zod';
 
 /** True when `zone` is an IANA time zone this runtime knows (Intl rejects anything else). */
 export function isIanaTimeZone(zone: string): boolean {

@@ -7,8 +7,6 @@ import {
   RulesFileError,
 } from '../domain/alerts/rules';
 import { RULES_LIMITS } from '../domain/alerts/rules-limits';
-import { isHeldByAnother, newClaim } from '../domain/claim';
-import type { ObjectStore } from '../domain/object-store';
 import {
   buildRulesNoticeMessage,
   emptyRulesState,
@@ -22,7 +20,9 @@ import {
   type RulesState,
   RulesStateSchema,
   releaseRulesClaim,
-} from '../domain/rules-status';
+} from '../domain/alerts/rules-status';
+import type { ObjectStore } from '../domain/archive/object-store';
+import { isHeldByAnother, newClaim } from '../domain/slack/claim';
 import type { Notifier } from '../domain/slack/slack-message';
 import type { Logger } from '../shared/logger';
 import { deliverOnce, storeClock } from './deliver-once';

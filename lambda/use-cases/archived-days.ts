@@ -1,6 +1,6 @@
-import type { ObjectStore } from '../domain/object-store';
-import { RAW_PREFIX } from '../domain/raw-archive';
-import { parseStatistics, type StatisticsResponse } from '../domain/statistics-schema';
+import type { ObjectStore } from '../domain/archive/object-store';
+import { RAW_PREFIX } from '../domain/archive/raw-archive';
+import { parseStatistics, type StatisticsResponse } from '../domain/statistics/schema';
 
 /** Keys of whole-day responses archived for `date`, oldest first. */
 export const archivedDayKeys = (store: ObjectStore, date: string): Promise<string[]> =>

@@ -1,6 +1,6 @@
-import { wholeDayWindow, windowEndInstant } from '../domain/query-window';
-import { RAW_PREFIX } from '../domain/raw-archive';
-import { parseStatistics } from '../domain/statistics-schema';
+import { RAW_PREFIX } from '../domain/archive/raw-archive';
+import { wholeDayWindow, windowEndInstant } from '../domain/statistics/query-window';
+import { parseStatistics } from '../domain/statistics/schema';
 import { commonDatePrefix, datesBetween } from './date-range';
 import { type FetchDeps, fetchAndArchive } from './fetch-and-archive';
 import { createRateLimiter } from './rate-limiter';

@@ -1,7 +1,7 @@
+import { type ObjectStore, PreconditionFailedError } from '../domain/archive/object-store';
 import { type CuratedDay, type CurationSource, curateDay, encodeNdjson } from '../domain/curated/curate-day';
 import { CURATED_TABLES, type CuratedTable, curatedKey } from '../domain/curated/curated-tables';
-import { type ObjectStore, PreconditionFailedError } from '../domain/object-store';
-import { parseStatistics, type StatisticsResponse } from '../domain/statistics-schema';
+import { parseStatistics, type StatisticsResponse } from '../domain/statistics/schema';
 import { sha256Hex } from '../shared/sha256';
 import { archivedDayKeys } from './archived-days';
 import { datesBetween } from './date-range';

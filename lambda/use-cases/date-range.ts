@@ -1,4 +1,4 @@
-import { shiftDate, wholeDayWindow } from '../domain/query-window';
+import { shiftDate, wholeDayWindow } from '../domain/statistics/query-window';
 
 /** Longest range a backfill, replay or verify accepts, in days: a typo in a year must not mean 20 000 requests. */
 export const MAX_RANGE_DAYS = 400;

@@ -1,12 +1,12 @@
-import type { ObjectStore } from '../domain/object-store';
-import type * as z from '../domain/zod';
+import type { ObjectStore } from '../domain/archive/object-store';
+import type * as z from '../domain/shared/zod';
 import { updateDocument, type VersionedDocument } from './json-document';
 
 /**
  * The one delivery protocol: alerts, digests and the rules notice reach Slack through it.
  *
  *   1. claim    — one compare-and-swap on the document the delivery is about records that this run
- *                 is delivering it (a `Claim`: run id, when, until when; domain/claim.ts). A live
+ *                 is delivering it (a `Claim`: run id, when, until when; domain/slack/claim.ts). A live
  *                 claim of another run means "leave it alone"; a claim past its end belongs to a run
  *                 that died, and what it claimed is owed again.
  *   2. send     — the message goes out (Slack). It may return data the confirm stores (a digest's
@@ -18,7 +18,7 @@ import { updateDocument, type VersionedDocument } from './json-document';
  * Guarantee: at least once, never twice while a claim lives. Overlapping runs cannot both send,
  * because only one compare-and-swap wins the claim. A run that dies after Slack accepted but before
  * `confirm` was written leaves its claim behind: once the claim ends (the run's deadline plus a
- * grace; domain/claim.ts) the next run sends the same thing again. That window, between Slack's
+ * grace; domain/slack/claim.ts) the next run sends the same thing again. That window, between Slack's
  * answer and one S3 write, is the only way a message is sent twice; a run that dies anywhere else
  * loses nothing and duplicates nothing.
  *

@@ -1,10 +1,10 @@
-import { ClaimSchema } from '../domain/claim';
-import * as z from '../domain/zod';
+import * as z from '../domain/shared/zod';
+import { ClaimSchema } from '../domain/slack/claim';
 
 /**
  * `digest/<date>.json`: whether the digest of a local date was posted, so repeated invocations post
  * it once. A run claims the date before it posts; a claim past its end (the claiming run's deadline
- * and a grace; domain/claim.ts, shared with alerts) is taken to be a crashed run's and may be taken
+ * and a grace; domain/slack/claim.ts, shared with alerts) is taken to be a crashed run's and may be taken
  * over.
  */
 export const DIGEST_RECORD_PREFIX = 'digest/';

@@ -1,13 +1,13 @@
 import type { EvaluationInput } from '../domain/alerts/evaluate';
 import { archivedNeeds } from '../domain/alerts/measure';
 import type { Rule } from '../domain/alerts/rules';
-import { parseAnswer } from '../domain/answer-fit';
-import { deriveDaySoFar } from '../domain/derive-day-so-far';
-import { formatWallClock, localDate, toWallClock } from '../domain/local-time';
-import type { ObjectStore } from '../domain/object-store';
-import { rollingWindow, shiftDate } from '../domain/query-window';
-import { parseRawKey, RAW_PREFIX, rawKey } from '../domain/raw-archive';
-import { parseStatistics, type StatisticsResponse } from '../domain/statistics-schema';
+import { parseAnswer } from '../domain/archive/answer-fit';
+import type { ObjectStore } from '../domain/archive/object-store';
+import { parseRawKey, RAW_PREFIX, rawKey } from '../domain/archive/raw-archive';
+import { formatWallClock, localDate, toWallClock } from '../domain/shared/local-time';
+import { deriveDaySoFar } from '../domain/statistics/derive-day-so-far';
+import { rollingWindow, shiftDate } from '../domain/statistics/query-window';
+import { parseStatistics, type StatisticsResponse } from '../domain/statistics/schema';
 import { forEachConcurrently } from './run-concurrently';
 
 /**

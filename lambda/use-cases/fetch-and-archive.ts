@@ -1,9 +1,9 @@
-import { judgeAnswer, parseAnswer, UnansweredRequestError } from '../domain/answer-fit';
-import type { ObjectStore } from '../domain/object-store';
-import type { QueryWindow } from '../domain/query-window';
-import { type ArchiveRequest, type RunKind, rawKeyOf, rawMetadata } from '../domain/raw-archive';
-import { ResponseValidationError, type StatisticsResponse } from '../domain/statistics-schema';
-import type { FetchedStatistics, StatsSource } from '../domain/stats-source';
+import { judgeAnswer, parseAnswer, UnansweredRequestError } from '../domain/archive/answer-fit';
+import type { ObjectStore } from '../domain/archive/object-store';
+import { type ArchiveRequest, type RunKind, rawKeyOf, rawMetadata } from '../domain/archive/raw-archive';
+import type { QueryWindow } from '../domain/statistics/query-window';
+import { ResponseValidationError, type StatisticsResponse } from '../domain/statistics/schema';
+import type { FetchedStatistics, StatsSource } from '../domain/statistics/stats-source';
 import type { Logger } from '../shared/logger';
 import { sha256Hex } from '../shared/sha256';
 import { curateArchivedDay, curateDate } from './curate';

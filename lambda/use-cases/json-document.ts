@@ -1,5 +1,5 @@
-import { ArchiveStoreError, type ObjectStore, PreconditionFailedError } from '../domain/object-store';
-import type * as z from '../domain/zod';
+import { ArchiveStoreError, type ObjectStore, PreconditionFailedError } from '../domain/archive/object-store';
+import type * as z from '../domain/shared/zod';
 import { withRetry } from '../shared/retry';
 
 /**

@@ -5,13 +5,13 @@ import { outgoing } from '../domain/alerts/outgoing';
 import { buildAlertMessage } from '../domain/alerts/render';
 import { DEFAULT_REMINDERS, type RepeatPolicy, type Rule } from '../domain/alerts/rules';
 import { emptyAlertState, recordRunSuccess } from '../domain/alerts/state';
-import { deriveDaySoFar } from '../domain/derive-day-so-far';
+import type { ObjectStore } from '../domain/archive/object-store';
 import { buildDigest } from '../domain/digest/build-digest';
-import { fromWallClock, parseWallClock, toWallClock } from '../domain/local-time';
-import type { ObjectStore } from '../domain/object-store';
-import { shiftDate, wholeDayWindow, windowEndInstant } from '../domain/query-window';
+import { fromWallClock, parseWallClock, toWallClock } from '../domain/shared/local-time';
 import type { Notifier, SlackMessage } from '../domain/slack/slack-message';
-import type { StatisticsResponse } from '../domain/statistics-schema';
+import { deriveDaySoFar } from '../domain/statistics/derive-day-so-far';
+import { shiftDate, wholeDayWindow, windowEndInstant } from '../domain/statistics/query-window';
+import type { StatisticsResponse } from '../domain/statistics/schema';
 import { type ArchivedDay, readArchivedDay } from './archived-days';
 import { datesBetween } from './date-range';
 import {

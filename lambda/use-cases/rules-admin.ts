@@ -1,10 +1,10 @@
 import { parseRuleSet, type Rule } from '../domain/alerts/rules';
-import { type ObjectStore, PreconditionFailedError } from '../domain/object-store';
-import { shiftDate } from '../domain/query-window';
-import { RAW_PREFIX, RUN_KINDS } from '../domain/raw-archive';
-import { fieldsIn, type UnseenMetric, unseenMetrics } from '../domain/rules-history';
-import { RULES_KEY } from '../domain/rules-status';
-import { parseStatistics } from '../domain/statistics-schema';
+import { fieldsIn, type UnseenMetric, unseenMetrics } from '../domain/alerts/rules-history';
+import { RULES_KEY } from '../domain/alerts/rules-status';
+import { type ObjectStore, PreconditionFailedError } from '../domain/archive/object-store';
+import { RAW_PREFIX, RUN_KINDS } from '../domain/archive/raw-archive';
+import { shiftDate } from '../domain/statistics/query-window';
+import { parseStatistics } from '../domain/statistics/schema';
 import { rulesVersion } from './active-rules';
 
 /** What the operator's `rules` commands do to the archive: check rules against history, push them. */

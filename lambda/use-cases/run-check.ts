@@ -6,6 +6,13 @@ import { type Held, type OutgoingContext, outgoing } from '../domain/alerts/outg
 import { buildAlertMessage, DEFAULT_MONITOR_NAME } from '../domain/alerts/render';
 import { DEFAULT_REMINDERS, type RepeatPolicy, type Rule } from '../domain/alerts/rules';
 import {
+  clearEndedSnoozes,
+  endedSnoozes,
+  type SnoozeEnd,
+  snoozeEndLines,
+  withSnoozeEnds,
+} from '../domain/alerts/snooze';
+import {
   ALERT_STATE_KEY,
   type AlertState,
   AlertStateSchema,
@@ -13,16 +20,9 @@ import {
   recordRunFailure,
   recordRunSuccess,
 } from '../domain/alerts/state';
-import { newClaim } from '../domain/claim';
-import { daySoFarWindow, type QueryWindow, rollingWindow } from '../domain/query-window';
+import { newClaim } from '../domain/slack/claim';
 import type { Notifier } from '../domain/slack/slack-message';
-import {
-  clearEndedSnoozes,
-  endedSnoozes,
-  type SnoozeEnd,
-  snoozeEndLines,
-  withSnoozeEnds,
-} from '../domain/snooze';
+import { daySoFarWindow, type QueryWindow, rollingWindow } from '../domain/statistics/query-window';
 import { type ActiveRules, RulesUnavailableError } from './active-rules';
 import { type ClaimStep, deliverOnce, storeClock } from './deliver-once';
 import { createArchiveReader, readEvaluationInput } from './evaluation-input';

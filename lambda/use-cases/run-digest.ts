@@ -1,11 +1,16 @@
-import { claimEnd, isHeldByAnother, newClaim } from '../domain/claim';
 import { buildDigest } from '../domain/digest/build-digest';
 import { previousDate, weekAgoDate } from '../domain/digest/day-data';
 import { buildMissedDigestsMessage } from '../domain/digest/missed-digests';
-import { localDate } from '../domain/local-time';
-import { previousLocalDate, shiftDate, wholeDayWindow, windowEndInstant } from '../domain/query-window';
+import { localDate } from '../domain/shared/local-time';
+import { claimEnd, isHeldByAnother, newClaim } from '../domain/slack/claim';
 import type { Notifier, SlackMessage } from '../domain/slack/slack-message';
-import type { StatisticsResponse } from '../domain/statistics-schema';
+import {
+  previousLocalDate,
+  shiftDate,
+  wholeDayWindow,
+  windowEndInstant,
+} from '../domain/statistics/query-window';
+import type { StatisticsResponse } from '../domain/statistics/schema';
 import type { Logger } from '../shared/logger';
 import { readArchivedDay } from './archived-days';
 import { deliverOnce, storeClock } from './deliver-once';

@@ -1,7 +1,7 @@
-import { UnansweredRequestError } from '../domain/answer-fit';
-import { ArchiveStoreError } from '../domain/object-store';
-import { ResponseValidationError } from '../domain/statistics-schema';
-import { type SourceFailureKind, StatsSourceError } from '../domain/stats-source';
+import { UnansweredRequestError } from '../domain/archive/answer-fit';
+import { ArchiveStoreError } from '../domain/archive/object-store';
+import { ResponseValidationError } from '../domain/statistics/schema';
+import { type SourceFailureKind, StatsSourceError } from '../domain/statistics/stats-source';
 import { RetryExhaustedError } from '../shared/retry';
 import { RulesUnavailableError } from './active-rules';
 

@@ -1,3 +1,4 @@
+import { activeSnoozes, endSnooze, setSnooze } from '../domain/alerts/snooze';
 import {
   ALERT_STATE_KEY,
   type AlertState,
@@ -5,8 +6,7 @@ import {
   emptyAlertState,
   type Snooze,
 } from '../domain/alerts/state';
-import type { ObjectStore } from '../domain/object-store';
-import { activeSnoozes, endSnooze, setSnooze } from '../domain/snooze';
+import type { ObjectStore } from '../domain/archive/object-store';
 import { readDocument, updateDocument } from './json-document';
 
 /**

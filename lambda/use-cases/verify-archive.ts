@@ -1,6 +1,6 @@
-import { checkRawObject } from '../domain/check-raw-object';
-import type { ObjectStore } from '../domain/object-store';
-import { parseRawKey, RAW_PREFIX } from '../domain/raw-archive';
+import { checkRawObject } from '../domain/archive/check-raw-object';
+import type { ObjectStore } from '../domain/archive/object-store';
+import { parseRawKey, RAW_PREFIX } from '../domain/archive/raw-archive';
 import { sha256Hex } from '../shared/sha256';
 import { datesBetween } from './date-range';
 import { forEachConcurrently } from './run-concurrently';

@@ -1,10 +1,10 @@
+import type { ObjectStore } from '../domain/archive/object-store';
 import {
   CURATED_PREFIX,
   CURATED_TABLES,
   curatedKey,
   parseCuratedKey,
 } from '../domain/curated/curated-tables';
-import type { ObjectStore } from '../domain/object-store';
 import { expectedCuration } from './curate';
 import { forEachConcurrently } from './run-concurrently';
 

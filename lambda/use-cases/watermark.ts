@@ -1,6 +1,6 @@
 import { ALERT_STATE_KEY, AlertStateSchema } from '../domain/alerts/state';
 import { rewindWatermark } from '../domain/alerts/watermark';
-import type { ObjectStore } from '../domain/object-store';
+import type { ObjectStore } from '../domain/archive/object-store';
 import { readDocument, updateDocument } from './json-document';
 
 /** The instant the alert state was last evaluated for; undefined before the first check. */

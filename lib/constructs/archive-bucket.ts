@@ -4,8 +4,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { RULES_KEY } from '../../lambda/domain/alerts/rules-status';
 import { ALERT_STATE_KEY } from '../../lambda/domain/alerts/state';
-import { RULES_KEY } from '../../lambda/domain/rules-status';
 import { ArchiveStorageClass, type ObjectLockConfig, ObjectLockMode } from '../config';
 import { acknowledgeNag } from '../nag-acknowledgments';
 

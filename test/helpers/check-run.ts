@@ -1,6 +1,6 @@
 import { loadRules } from '../../lambda/adapters/rules/load-rules';
 import { createWebhookNotifier } from '../../lambda/adapters/slack/webhook-notifier';
-import type { ObjectStore } from '../../lambda/domain/object-store';
+import type { ObjectStore } from '../../lambda/domain/archive/object-store';
 import { silentLogger } from '../../lambda/shared/logger';
 import type { CheckDeps } from '../../lambda/use-cases/run-check';
 import { TEST_ZONE, testClient } from './airudder';

@@ -1,6 +1,6 @@
 import { createWebhookNotifier } from '../../lambda/adapters/slack/webhook-notifier';
+import type { ObjectStore } from '../../lambda/domain/archive/object-store';
 import type { FiredAlert } from '../../lambda/domain/digest/day-data';
-import type { ObjectStore } from '../../lambda/domain/object-store';
 import { silentLogger } from '../../lambda/shared/logger';
 import type { DigestDeps } from '../../lambda/use-cases/run-digest';
 import { TEST_ZONE, testClient } from './airudder';

@@ -1,4 +1,4 @@
-import type { ObjectStore } from '../../lambda/domain/object-store';
+import type { ObjectStore } from '../../lambda/domain/archive/object-store';
 
 type Operation = 'get' | 'replace' | 'createIfAbsent';
 

@@ -7,11 +7,11 @@ import {
   type ObjectStore,
   PreconditionFailedError,
   type StoredObject,
-} from '../../lambda/domain/object-store';
-import { wholeDayWindow } from '../../lambda/domain/query-window';
+} from '../../lambda/domain/archive/object-store';
 import type { Notifier, SlackMessage } from '../../lambda/domain/slack/slack-message';
-import { parseStatistics } from '../../lambda/domain/statistics-schema';
-import { type StatsSource, StatsSourceError } from '../../lambda/domain/stats-source';
+import { wholeDayWindow } from '../../lambda/domain/statistics/query-window';
+import { parseStatistics } from '../../lambda/domain/statistics/schema';
+import { type StatsSource, StatsSourceError } from '../../lambda/domain/statistics/stats-source';
 import { silentLogger } from '../../lambda/shared/logger';
 import { fetchAndArchive } from '../../lambda/use-cases/fetch-and-archive';
 import { readDayAlerts } from '../../lambda/use-cases/fired-alerts';

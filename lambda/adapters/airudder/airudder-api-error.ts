@@ -1,4 +1,4 @@
-import { type SourceFailureKind, StatsSourceError } from '../../domain/stats-source';
+import { type SourceFailureKind, StatsSourceError } from '../../domain/statistics/stats-source';
 
 /** Thrown when AIRUDDER answers with an error: an HTTP error status or a body `code` other than 200. */
 export class AirudderApiError extends StatsSourceError {

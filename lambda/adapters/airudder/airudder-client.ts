@@ -1,7 +1,7 @@
 import type { AirudderCredentials } from '../../config';
-import type { QueryWindow } from '../../domain/query-window';
-import { type JsonBody, parseStatistics, readJsonBody } from '../../domain/statistics-schema';
-import type { FetchedStatistics, StatsSource } from '../../domain/stats-source';
+import type { QueryWindow } from '../../domain/statistics/query-window';
+import { type JsonBody, parseStatistics, readJsonBody } from '../../domain/statistics/schema';
+import type { FetchedStatistics, StatsSource } from '../../domain/statistics/stats-source';
 import type { Logger } from '../../shared/logger';
 import { quoteRedacted, type Redactor } from '../../shared/redact';
 import { hostAndPath, logRequest } from '../../shared/request-log';

@@ -1,4 +1,4 @@
-import * as z from '../../domain/zod';
+import * as z from '../../domain/shared/zod';
 
 /** The parts of any AIRUDDER body the client acts on: code, message and (for auth) data.token. */
 const EnvelopeSchema = z.looseObject({

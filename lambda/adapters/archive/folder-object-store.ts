@@ -9,7 +9,7 @@ import {
   type PutOptions,
   type StoredObject,
   type Stray,
-} from '../../domain/object-store';
+} from '../../domain/archive/object-store';
 import { type SidecarMetadata, SidecarSchema } from './sidecar';
 
 const SIDECAR_SUFFIX = '.meta.json';

@@ -10,7 +10,7 @@ import {
   type ObjectStore,
   PreconditionFailedError,
   type PutOptions,
-} from '../../domain/object-store';
+} from '../../domain/archive/object-store';
 import type { Logger } from '../../shared/logger';
 import { awsStatusOf, logRequest } from '../../shared/request-log';
 

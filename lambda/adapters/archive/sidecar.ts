@@ -1,4 +1,4 @@
-import * as z from '../../domain/zod';
+import * as z from '../../domain/shared/zod';
 
 /** The `<key>.meta.json` file beside each object in the folder archive. */
 export const SidecarSchema = z.object({

@@ -1,6 +1,6 @@
 import { request as httpSend, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsSend } from 'node:https';
-import { StatsSourceError } from '../../domain/stats-source';
+import { StatsSourceError } from '../../domain/statistics/stats-source';
 import { quoteRedacted, type Redactor } from '../../shared/redact';
 
 /**

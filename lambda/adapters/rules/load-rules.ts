@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../../config';
 import { parseRuleSet, type RuleSet, RulesFileError } from '../../domain/alerts/rules';
-import type { ObjectStore } from '../../domain/object-store';
+import type { ObjectStore } from '../../domain/archive/object-store';
 import defaultRules from '../../rules/default-rules.json';
 import type { BundledRules, RulesCache, RulesSourceDeps } from '../../use-cases/active-rules';
 

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from '../../domain/zod';
+import * as z from '../../domain/shared/zod';
 import type { Logger } from '../../shared/logger';
 import { isLoopbackUrl } from '../../shared/loopback';
 import { awsStatusOf, logRequest } from '../../shared/request-log';

@@ -1,11 +1,11 @@
-import type { Claim } from '../claim';
+import type { Claim } from '../slack/claim';
 import { isRuleNotification, type Notification } from './notify';
 import type { AlertState, RuleState } from './state';
 
 /**
  * Alert claims: where the delivery protocol (use-cases/deliver-once.ts) keeps a run's claim in the
  * alert state — on each rule it is announcing, and on the monitor for its own health. A claim is
- * judged (alerts/outgoing.ts, its last stage) with domain/claim.ts, shared with digests and the
+ * judged (alerts/outgoing.ts, its last stage) with domain/slack/claim.ts, shared with digests and the
  * rules notice.
  *
  * Each function copies the rules map once, whatever the number of notifications, so 2,048 alerts

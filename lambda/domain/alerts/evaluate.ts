@@ -1,4 +1,4 @@
-import type { StatisticsResponse } from '../statistics-schema';
+import type { StatisticsResponse } from '../statistics/schema';
 import { type ClosedEpisode, type Episode, isClosed, retainEpisodes, stepEpisode } from './episode';
 import type { Judged } from './evidence';
 import { type Measurement, measureRule } from './measure';

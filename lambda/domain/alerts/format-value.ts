@@ -1,4 +1,4 @@
-import { formatDate, toWallClock } from '../local-time';
+import { formatDate, toWallClock } from '../shared/local-time';
 import type { Rule, Unit } from './rules';
 
 /** Units and local times for alert messages; values and durations read as `../metric-format` says. */

@@ -7,9 +7,9 @@ import {
   parseWallClock,
   toWallClock,
   type WallClock,
-} from '../local-time';
-import { DERIVED_RATES, formatMetric } from '../metric-format';
-import type { StatisticsResponse } from '../statistics-schema';
+} from '../shared/local-time';
+import { DERIVED_RATES, formatMetric } from '../statistics/metric-format';
+import type { StatisticsResponse } from '../statistics/schema';
 import { type Judged, median, robustSpread, wilsonInterval } from './evidence';
 import { metricUnit } from './format-value';
 import { rateTrials } from './metrics';
@@ -273,17 +273,38 @@ export function measureRule(rule: Rule, context: MeasureContext): Measurement {
   if (short === undefined) return measureScope(rule, selectScope(rule, context), context);
   return bothWindows(
     rule,
-    measureScope(rule, rollingWindow(short, context.windows), context),
+    measureScope(rule, rollingWindow(short, context.windows), context, 'confirms'),
     measureScope(rule, selectScope(rule, context), context),
   );
 }
 
-function measureScope(rule: Rule, scope: ScopeResult, context: MeasureContext): Measurement {
+/**
+ * What a window's figure is for. The evidence (a single window, or the long one of two) is judged
+ * with the rule's call floor and confidence bounds. The short window of two only confirms that the
+ * drop the long window proves is still going on, so it is judged on its raw figure with no floor:
+ * a quiet quarter-hour with a handful of calls neither blocks an alert the hour proves nor raises one.
+ */
+type WindowRole = 'evidence' | 'confirms';
+
+function measureScope(
+  rule: Rule,
+  scope: ScopeResult,
+  context: MeasureContext,
+  role: WindowRole = 'evidence',
+): Measurement {
   if (!scope.found) return { kind: 'no-data', reason: scope.reason };
   const computed = compute(rule, scope.data, context);
   if ('reason' in computed) return { kind: 'no-data', reason: computed.reason, window: scope.data.window };
   const window = computed.note === undefined ? scope.data.window : `${scope.data.window} ${computed.note}`;
   const calls = computed.calls;
+  const figure = {
+    kind: 'value' as const,
+    value: computed.value,
+    ...(calls === undefined ? {} : { calls }),
+    window,
+    ...(computed.basis === undefined ? {} : { basis: computed.basis }),
+  };
+  if (role === 'confirms') return figure;
   if (calls !== undefined && calls < rule.minCalls) {
     return {
       kind: 'not-judged',
@@ -294,14 +315,7 @@ function measureScope(rule: Rule, scope: ScopeResult, context: MeasureContext): 
     };
   }
   const judged = computed.judged ?? confidenceBounds(rule, scope.data, computed.value);
-  return {
-    kind: 'value',
-    value: computed.value,
-    ...(calls === undefined ? {} : { calls }),
-    window,
-    ...(computed.basis === undefined ? {} : { basis: computed.basis }),
-    ...(judged === undefined ? {} : { judged }),
-  };
+  return judged === undefined ? figure : { ...figure, judged };
 }
 
 /**
@@ -324,7 +338,8 @@ function confidenceBounds(rule: Rule, data: ScopeData, value: number): Judged | 
 /**
  * Two windows that must agree. The message quotes the short window (the freshest figure, on which
  * recovery is judged) and names the long one with its value. A breach needs both: the figure judged
- * is the one of the two less in favour of an alert. A short window with too few calls is not judged.
+ * is the one of the two less in favour of an alert; the short window's raw figure is judged (see
+ * `WindowRole`), and recovery is judged on it alone.
  */
 function bothWindows(rule: Rule, short: Measurement, long: Measurement): Measurement {
   if (short.kind !== 'value') return short;

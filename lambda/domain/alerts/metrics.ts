@@ -1,5 +1,5 @@
-import { RATE_TRIALS } from '../metric-format';
-import * as z from '../zod';
+import * as z from '../shared/zod';
+import { RATE_TRIALS } from '../statistics/metric-format';
 
 /**
  * What a rule measures. In the file a metric is either a field name or an object with exactly one key:

@@ -1,4 +1,4 @@
-import { addDays, toWallClock, weekday } from '../local-time';
+import { addDays, toWallClock, weekday } from '../shared/local-time';
 import { type ClosedEpisode, type Episode, isClosed, openEpisode, withMessage } from './episode';
 import { metricUnit } from './format-value';
 import { describeMetric } from './metrics';

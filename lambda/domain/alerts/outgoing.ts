@@ -1,7 +1,7 @@
-import { type Claim, isHeldByAnother } from '../claim';
-import { activeSnooze, SNOOZE_ALL } from '../snooze';
+import { type Claim, isHeldByAnother } from '../slack/claim';
 import { isRuleNotification, type Notification, openMuteWindow } from './notify';
 import type { MuteWindow, Rule } from './rules';
+import { activeSnooze, SNOOZE_ALL } from './snooze';
 import type { AlertState, Snooze } from './state';
 
 /**
@@ -18,7 +18,7 @@ import type { AlertState, Snooze } from './state';
  *                     never hides a recovery.
  *   3. acknowledged — someone acknowledged the alert (a Slack app button, later): its reminders
  *                     wait. The alert state keeps no acknowledgements yet; `acknowledgedBy` is the hook.
- *   4. claimed      — another run is delivering it right now (a live claim; domain/claim.ts).
+ *   4. claimed      — another run is delivering it right now (a live claim; domain/slack/claim.ts).
  *
  * Held is never dropped: nothing here changes the state, so a held notification stays owed and goes
  * out at the first run where no stage holds it (if it is still true then).

@@ -1,8 +1,8 @@
-import { formatDate, toWallClock } from '../local-time';
-import { formatElapsed, formatMetric } from '../metric-format';
+import { formatDate, toWallClock } from '../shared/local-time';
 import { BLOCK_KIT_LIMITS } from '../slack/block-kit-limits';
 import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
 import type { Block, MrkdwnTextObject, SlackMessage } from '../slack/slack-message';
+import { formatElapsed, formatMetric } from '../statistics/metric-format';
 import type { RuleResult } from './evaluate';
 import { formatLocalTime, metricUnit } from './format-value';
 import {

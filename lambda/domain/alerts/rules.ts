@@ -1,5 +1,5 @@
-import { RATE_TRIALS } from '../metric-format';
-import * as z from '../zod';
+import * as z from '../shared/zod';
+import { RATE_TRIALS } from '../statistics/metric-format';
 import type { Judged } from './evidence';
 import { MetricSchema, rateTrials, unknownMetricNames } from './metrics';
 import { countProblems, sizeProblem } from './rules-limits';

@@ -1,5 +1,5 @@
-import { ClaimSchema } from '../claim';
-import * as z from '../zod';
+import * as z from '../shared/zod';
+import { ClaimSchema } from '../slack/claim';
 import { EpisodeSchema } from './episode';
 import { SeveritySchema } from './rules';
 
@@ -191,7 +191,7 @@ export const AlertStateSchema = z.object({
   reminders: z.optional(ReminderClockSchema),
   rules: z.record(z.string(), RuleStateSchema),
   monitor: MonitorStateSchema,
-  /** By rule id, or "all"; see domain/snooze.ts. */
+  /** By rule id, or "all"; see domain/alerts/snooze.ts. */
   snoozes: z.optional(z.record(z.string(), SnoozeSchema)),
   /** Snoozes of the last days (ended or not), for the digest: newest last. */
   snoozeLog: z.optional(z.array(z.extend(SnoozeSchema, { target: z.string() }))),

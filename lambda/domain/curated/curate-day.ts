@@ -1,6 +1,6 @@
 import { dayRows, numberOrUndefined } from '../digest/day-data';
-import { formatUtcOffset, parseWallClock, wallClockInstants, zoneOffsetMs } from '../local-time';
-import type { Distribution, StatisticsResponse } from '../statistics-schema';
+import { formatUtcOffset, parseWallClock, wallClockInstants, zoneOffsetMs } from '../shared/local-time';
+import type { Distribution, StatisticsResponse } from '../statistics/schema';
 import {
   CALL_FIGURES,
   type Column,

@@ -1,6 +1,6 @@
-import { localDate, toWallClock } from '../local-time';
-import { formatElapsed, formatMetric } from '../metric-format';
+import { localDate, toWallClock } from '../shared/local-time';
 import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
+import { formatElapsed, formatMetric } from '../statistics/metric-format';
 import { type FiredAlert, formatDayLabel } from './day-data';
 
 /**

@@ -1,9 +1,9 @@
 import { DEFAULT_MONITOR_NAME } from '../alerts/render';
-import { formatCount } from '../metric-format';
 import { BLOCK_KIT_LIMITS } from '../slack/block-kit-limits';
 import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
 import type { Block, ContextBlock, SectionBlock, SlackMessage } from '../slack/slack-message';
-import type { StatisticsResponse } from '../statistics-schema';
+import { formatCount } from '../statistics/metric-format';
+import type { StatisticsResponse } from '../statistics/schema';
 import { ALERTS_SHOWN, alertsText, instant, localTime } from './alerts-section';
 import { attention } from './attention-section';
 import {

@@ -4,18 +4,18 @@
  * Pure reading: nothing here formats for Slack.
  */
 
-import { foldedNames } from '../bounded-json';
-import { parseWallClock, weekday } from '../local-time';
-import type { MetricUnit } from '../metric-format';
-import { DERIVED_RATES, deriveRate } from '../metric-format';
-import { shiftDate } from '../query-window';
+import { parseWallClock, weekday } from '../shared/local-time';
+import { foldedNames } from '../statistics/bounded-json';
+import type { MetricUnit } from '../statistics/metric-format';
+import { DERIVED_RATES, deriveRate } from '../statistics/metric-format';
+import { shiftDate } from '../statistics/query-window';
 import type {
   Distribution,
   OfflineDailyRow,
   RealtimeDailyRow,
   RealtimeTotal,
   StatisticsResponse,
-} from '../statistics-schema';
+} from '../statistics/schema';
 
 // ---- digest input
 

@@ -1,7 +1,7 @@
-import { formatCount } from '../metric-format';
 import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
 import type { Block, SectionBlock } from '../slack/slack-message';
-import type { Distribution } from '../statistics-schema';
+import { formatCount } from '../statistics/metric-format';
+import type { Distribution } from '../statistics/schema';
 import { type FoldedDistribution, foldTopN, type RankedEntry, SCORE_KEYS } from './day-data';
 import {
   changesOf,

@@ -4,7 +4,12 @@
  * needs attention, and how a change reads ('▼ 7.9 pp d/d').
  */
 
-import { formatMetric, formatNumber, formatPercentNumber, type MetricUnit } from '../metric-format';
+import {
+  formatMetric,
+  formatNumber,
+  formatPercentNumber,
+  type MetricUnit,
+} from '../statistics/metric-format';
 import type { DayBreakdowns, DigestFigures, FigureKey, FiredAlert } from './day-data';
 
 // ---- figure catalogue

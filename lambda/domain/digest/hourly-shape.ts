@@ -1,6 +1,6 @@
-import { addDays, formatWallClock, fromWallClock, parseWallClock, toWallClock } from '../local-time';
-import { formatCount } from '../metric-format';
-import type { StatisticsResponse } from '../statistics-schema';
+import { addDays, formatWallClock, fromWallClock, parseWallClock, toWallClock } from '../shared/local-time';
+import { formatCount } from '../statistics/metric-format';
+import type { StatisticsResponse } from '../statistics/schema';
 import { numberOrUndefined } from './day-data';
 
 /**

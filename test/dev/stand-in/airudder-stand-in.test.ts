@@ -6,7 +6,7 @@ import {
   type StandInOptions,
   startAirudderStandIn,
 } from '../../../dev/stand-in/airudder-stand-in';
-import { StatisticsResponseSchema } from '../../../lambda/domain/statistics-schema';
+import { StatisticsResponseSchema } from '../../../lambda/domain/statistics/schema';
 
 const CREDENTIALS = { appKey: 'AK+stand/in==Q1', appSecret: 'AS/stand+in==W2' };
 const ZONE = 'America/New_York';

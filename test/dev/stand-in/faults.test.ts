@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyDrift, errorEnvelope, truncateJson } from '../../../dev/stand-in/faults';
 import { generateStatisticsBody } from '../../../dev/stand-in/statistics-generator';
-import { StatisticsResponseSchema } from '../../../lambda/domain/statistics-schema';
+import { StatisticsResponseSchema } from '../../../lambda/domain/statistics/schema';
 
 const JSON_BODY = JSON.stringify(
   generateStatisticsBody({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseIncident, parseServeArgs, serveStandIn } from '../../../dev/stand-in/serve';
 import { runCli } from '../../../lambda/cli/run-cli';
-import { previousLocalDate } from '../../../lambda/domain/query-window';
+import { previousLocalDate } from '../../../lambda/domain/statistics/query-window';
 
 const NOW = new Date('2025-11-12T03:00:00Z'); // 10:00 in Jakarta
 

@@ -7,7 +7,7 @@ import {
   InvalidStatisticsQueryError,
   type StatisticsQuery,
 } from '../../../dev/stand-in/statistics-generator';
-import { StatisticsResponseSchema } from '../../../lambda/domain/statistics-schema';
+import { StatisticsResponseSchema } from '../../../lambda/domain/statistics/schema';
 
 const ZONE = 'America/New_York';
 /** Tuesday 2026-03-10 14:20 in New York (EDT). */

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
-import { shiftDate } from '../../../lambda/domain/query-window';
-import { parseRawKey } from '../../../lambda/domain/raw-archive';
+import { parseRawKey } from '../../../lambda/domain/archive/raw-archive';
+import { shiftDate } from '../../../lambda/domain/statistics/query-window';
 import { silentLogger } from '../../../lambda/shared/logger';
 import { defaultSleep } from '../../../lambda/shared/retry';
 import { backfill } from '../../../lambda/use-cases/backfill';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
-import { daySoFarWindow } from '../../../lambda/domain/query-window';
+import { daySoFarWindow } from '../../../lambda/domain/statistics/query-window';
 import { silentLogger } from '../../../lambda/shared/logger';
 import { fetchAndArchive } from '../../../lambda/use-cases/fetch-and-archive';
 import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';

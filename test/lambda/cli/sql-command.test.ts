@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { queryCurated } from '../../../lambda/adapters/sql/duckdb-curated';
 import { NAMED_QUERIES } from '../../../lambda/domain/curated/named-queries';
-import { shiftDate } from '../../../lambda/domain/query-window';
+import { shiftDate } from '../../../lambda/domain/statistics/query-window';
 import { startTestStandIn } from '../../helpers/airudder';
 import { runTestCli } from '../../helpers/cli';
 

@@ -10,10 +10,10 @@ import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiv
 import { startTestStandIn, TEST_CREDENTIALS, TEST_ZONE } from '../../helpers/airudder';
 
 /**
- * The README's monthly cost, from what one steady-state check and one digest actually do: S3 requests
+ * The monthly cost in docs/construct.md, from what one steady-state check and one digest actually do: S3 requests
  * by price tier, bytes added to the archive, EMF metrics, log bytes (Powertools' own lines and EMF, as
  * CloudWatch Logs ingests them), Secrets Manager reads. Counted here through the handler with its
- * real Powertools Logger and Metrics; priced at us-east-1 list prices; checked against the README.
+ * real Powertools Logger and Metrics; priced at us-east-1 list prices; checked against docs/construct.md.
  */
 
 /** us-east-1 list prices (AWS pricing pages for S3, CloudWatch, Lambda, Secrets Manager, KMS, EventBridge). */
@@ -59,7 +59,7 @@ interface RunUsage {
   readonly metrics: ReadonlySet<string>;
 }
 
-describe('the monthly cost in the README', () => {
+describe('the monthly cost in docs/construct.md', () => {
   let standIn: StandIn;
   let slack: SlackReceiver;
   let s3: ReturnType<typeof createConditionalS3>;
@@ -157,7 +157,7 @@ describe('the monthly cost in the README', () => {
     // Act
     const check = await usageOf(invoke('check', '2025-11-10T05:30:00Z'));
     const digest = await usageOf(invoke('digest', '2025-11-11T01:30:00Z'));
-    // Assess: the README's table is this arithmetic (a change in what a run does changes the cost)
+    // Assess: the table in docs/construct.md is this arithmetic (a change in what a run does changes the cost)
     const rows = monthlyCost(check, digest);
     const readme = costTable();
     for (const [item, dollars] of Object.entries(rows))
@@ -198,10 +198,10 @@ function monthlyCost(check: RunUsage, digest: RunUsage): Record<string, string> 
   return Object.fromEntries(Object.entries(cost).map(([item, dollars]) => [item, dollars.toFixed(2)]));
 }
 
-/** The README's cost table: item (lower case, first cell) → dollars (last cell), and the total. */
+/** The cost table of docs/construct.md: item (lower case, first cell) → dollars (last cell), and the total. */
 function costTable(): Map<string, string> {
-  const readme = readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('### Estimated monthly cost'));
+  const doc = readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'construct.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('## Estimated monthly cost'));
   const table = new Map<string, string>();
   for (const line of section.split('\n').slice(1)) {
     if (line.startsWith('#')) break;

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
 import { bundledRules } from '../../../lambda/adapters/rules/load-rules';
-import type { ObjectStore } from '../../../lambda/domain/object-store';
-import { RULES_KEY } from '../../../lambda/domain/rules-status';
+import { RULES_KEY } from '../../../lambda/domain/alerts/rules-status';
+import type { ObjectStore } from '../../../lambda/domain/archive/object-store';
 import { loadActiveRules } from '../../../lambda/use-cases/active-rules';
 
 let dir: string;

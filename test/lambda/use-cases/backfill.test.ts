@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ObjectStore, StoredObject } from '../../../lambda/domain/object-store';
-import type { QueryWindow } from '../../../lambda/domain/query-window';
-import { parseStatistics } from '../../../lambda/domain/statistics-schema';
-import type { FetchedStatistics, StatsSource } from '../../../lambda/domain/stats-source';
+import type { ObjectStore, StoredObject } from '../../../lambda/domain/archive/object-store';
+import type { QueryWindow } from '../../../lambda/domain/statistics/query-window';
+import { parseStatistics } from '../../../lambda/domain/statistics/schema';
+import type { FetchedStatistics, StatsSource } from '../../../lambda/domain/statistics/stats-source';
 import { silentLogger } from '../../../lambda/shared/logger';
 import { type BackfillProgress, type BackfillRequest, backfill } from '../../../lambda/use-cases/backfill';
 import { TEST_ZONE } from '../../helpers/airudder';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
 import { ALERT_STATE_KEY, AlertStateSchema } from '../../../lambda/domain/alerts/state';
-import { type ObjectStore, PreconditionFailedError } from '../../../lambda/domain/object-store';
+import { type ObjectStore, PreconditionFailedError } from '../../../lambda/domain/archive/object-store';
 import { readDocument } from '../../../lambda/use-cases/json-document';
 import { runCheck } from '../../../lambda/use-cases/run-check';
 import { runDigest } from '../../../lambda/use-cases/run-digest';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
 import { CURATED_TABLES, curatedKey } from '../../../lambda/domain/curated/curated-tables';
-import { parseStatistics } from '../../../lambda/domain/statistics-schema';
+import { parseStatistics } from '../../../lambda/domain/statistics/schema';
 import { sha256Hex } from '../../../lambda/shared/sha256';
 import { curateArchivedDay } from '../../../lambda/use-cases/curate';
 import { TEST_ZONE } from '../../helpers/airudder';

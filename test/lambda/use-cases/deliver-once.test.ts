@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
-import { CLAIM_TTL_MS, ClaimSchema, isHeldByAnother, newClaim } from '../../../lambda/domain/claim';
-import type { ObjectStore } from '../../../lambda/domain/object-store';
-import * as z from '../../../lambda/domain/zod';
+import type { ObjectStore } from '../../../lambda/domain/archive/object-store';
+import * as z from '../../../lambda/domain/shared/zod';
+import { CLAIM_TTL_MS, ClaimSchema, isHeldByAnother, newClaim } from '../../../lambda/domain/slack/claim';
 import { deliverOnce, storeClock } from '../../../lambda/use-cases/deliver-once';
 import { readDocument, updateDocument } from '../../../lambda/use-cases/json-document';
 

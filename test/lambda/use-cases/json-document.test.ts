@@ -10,7 +10,7 @@ import {
   emptyAlertState,
   recordRunFailure,
 } from '../../../lambda/domain/alerts/state';
-import type { ObjectStore } from '../../../lambda/domain/object-store';
+import type { ObjectStore } from '../../../lambda/domain/archive/object-store';
 import {
   DocumentCorruptError,
   DocumentInvalidError,

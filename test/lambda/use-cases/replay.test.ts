@@ -6,8 +6,12 @@ import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
 import { loadRules } from '../../../lambda/adapters/rules/load-rules';
 import { RuleSchema } from '../../../lambda/domain/alerts/rules';
-import type { ObjectStore } from '../../../lambda/domain/object-store';
-import { daySoFarWindow, rollingWindow, wholeDayWindow } from '../../../lambda/domain/query-window';
+import type { ObjectStore } from '../../../lambda/domain/archive/object-store';
+import {
+  daySoFarWindow,
+  rollingWindow,
+  wholeDayWindow,
+} from '../../../lambda/domain/statistics/query-window';
 import { silentLogger } from '../../../lambda/shared/logger';
 import { fetchAndArchive } from '../../../lambda/use-cases/fetch-and-archive';
 import {

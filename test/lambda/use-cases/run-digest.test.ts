@@ -3,12 +3,12 @@ import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { MANY_STORY_NAMES } from '../../../dev/stand-in/faults';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
 import { createWebhookNotifier } from '../../../lambda/adapters/slack/webhook-notifier';
-import { DISTRIBUTION_KEYS_KEPT } from '../../../lambda/domain/bounded-json';
-import { CLAIM_GRACE_MS, CLAIM_TTL_MS } from '../../../lambda/domain/claim';
+import type { ObjectStore } from '../../../lambda/domain/archive/object-store';
 import { curatedKey } from '../../../lambda/domain/curated/curated-tables';
 import type { FiredAlert } from '../../../lambda/domain/digest/day-data';
-import type { ObjectStore } from '../../../lambda/domain/object-store';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
+import { CLAIM_GRACE_MS, CLAIM_TTL_MS } from '../../../lambda/domain/slack/claim';
+import { DISTRIBUTION_KEYS_KEPT } from '../../../lambda/domain/statistics/bounded-json';
 import { silentLogger } from '../../../lambda/shared/logger';
 import {
   DigestRecordSchema,

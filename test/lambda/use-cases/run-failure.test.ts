@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AirudderApiError, AirudderAuthError } from '../../../lambda/adapters/airudder/airudder-api-error';
 import { HttpTimeoutError } from '../../../lambda/adapters/http/http-request';
-import { ArchiveStoreError } from '../../../lambda/domain/object-store';
-import { ResponseValidationError } from '../../../lambda/domain/statistics-schema';
-import { StatsSourceError } from '../../../lambda/domain/stats-source';
+import { ArchiveStoreError } from '../../../lambda/domain/archive/object-store';
+import { ResponseValidationError } from '../../../lambda/domain/statistics/schema';
+import { StatsSourceError } from '../../../lambda/domain/statistics/stats-source';
 import { RetryExhaustedError } from '../../../lambda/shared/retry';
 import { describeRunFailure } from '../../../lambda/use-cases/run-failure';
 

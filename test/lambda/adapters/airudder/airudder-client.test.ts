@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type { StandIn } from '../../../../dev/stand-in/airudder-stand-in';
 import { AirudderApiError, AirudderAuthError } from '../../../../lambda/adapters/airudder/airudder-api-error';
 import { TokenCache } from '../../../../lambda/adapters/airudder/token-cache';
-import { explicitWindow } from '../../../../lambda/domain/query-window';
+import { explicitWindow } from '../../../../lambda/domain/statistics/query-window';
 import { RetryExhaustedError } from '../../../../lambda/shared/retry';
 import { startTestStandIn, TEST_CREDENTIALS, TEST_ZONE, testClient } from '../../../helpers/airudder';
 

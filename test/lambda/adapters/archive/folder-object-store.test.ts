@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFolderObjectStore } from '../../../../lambda/adapters/archive/folder-object-store';
-import { ArchiveStoreError, PreconditionFailedError } from '../../../../lambda/domain/object-store';
+import { ArchiveStoreError, PreconditionFailedError } from '../../../../lambda/domain/archive/object-store';
 
 const json = { contentType: 'application/json', metadata: { sha256: 'abc', 'time-zone': 'Asia/Jakarta' } };
 

@@ -11,7 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3ObjectStore } from '../../../../lambda/adapters/archive/s3-object-store';
-import { PreconditionFailedError } from '../../../../lambda/domain/object-store';
+import { PreconditionFailedError } from '../../../../lambda/domain/archive/object-store';
 import { startS3Emulator } from '../../../helpers/s3-emulator';
 
 const json = {

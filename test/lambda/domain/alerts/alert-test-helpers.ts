@@ -13,7 +13,7 @@ import type { SlackMessage } from '../../../../lambda/domain/slack/slack-message
 import {
   type StatisticsResponse,
   StatisticsResponseSchema,
-} from '../../../../lambda/domain/statistics-schema';
+} from '../../../../lambda/domain/statistics/schema';
 import { fixtureJson } from '../../../helpers/fixtures';
 
 /** The documented example response; its realtime daily rows cover 2025-11-11 and 2025-11-12. */

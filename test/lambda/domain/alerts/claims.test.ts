@@ -3,7 +3,7 @@ import { claim, releaseClaims } from '../../../../lambda/domain/alerts/claims';
 import type { Notification } from '../../../../lambda/domain/alerts/notify';
 import { outgoing } from '../../../../lambda/domain/alerts/outgoing';
 import { type AlertState, emptyAlertState } from '../../../../lambda/domain/alerts/state';
-import { CLAIM_GRACE_MS, CLAIM_MAX_MS, CLAIM_TTL_MS, newClaim } from '../../../../lambda/domain/claim';
+import { CLAIM_GRACE_MS, CLAIM_MAX_MS, CLAIM_TTL_MS, newClaim } from '../../../../lambda/domain/slack/claim';
 import { firingRuleState } from './alert-test-helpers';
 
 const NOW = new Date('2025-11-11T02:00:00Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { archivedNeeds, type MeasureContext, measureRule } from '../../../../lambda/domain/alerts/measure';
-import type { StatisticsResponse } from '../../../../lambda/domain/statistics-schema';
+import type { StatisticsResponse } from '../../../../lambda/domain/statistics/schema';
 import { EXAMPLE_AT, exampleStatistics, generated, JAKARTA, rule, withTotal } from './alert-test-helpers';
 
 const context = (statistics: StatisticsResponse, extra: Partial<MeasureContext> = {}): MeasureContext => ({
@@ -459,6 +459,41 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
       basis: { part: 3, whole: 15, noun: 'transfers' },
       // Breach needs both: the healthier of the two is judged; recovery follows the short window.
       judged: { breach: 0.55, recovery: 0.2 },
+    });
+  });
+
+  it('judges the short window of two on its raw rate, without the call floor or the confidence bound', () => {
+    // 12 calls in the quarter-hour are under minCalls 60, and the Wilson bound of 1 in 3 would reach
+    // far above the threshold: the short window only confirms the drop the hour's 200 transfers prove.
+    const measured = measureRule(
+      windowed({ window: { minutes: 60, short: 15 }, minCalls: 60, confidence: 0.95 }),
+      context(exampleStatistics(), {
+        windows: new Map([
+          [15, transfers(1, 3, 12)],
+          [60, transfers(100, 200)],
+        ]),
+      }),
+    );
+    expect(measured).toMatchObject({ kind: 'value', value: 0.3333, calls: 12 });
+    if (measured.kind !== 'value') throw new Error('expected a value');
+    // The long window's upper bound (50 % of 200 at 95 %: 56.9 %) is the healthier figure.
+    expect(measured.judged?.breach).toBeCloseTo(0.569, 3);
+    expect(measured.judged?.recovery).toBe(0.3333);
+  });
+
+  it('leaves a two-window rule unjudged when its long window has fewer calls than the floor', () => {
+    const measured = measureRule(
+      windowed({ window: { minutes: 60, short: 15 }, minCalls: 60 }),
+      context(exampleStatistics(), {
+        windows: new Map([
+          [15, transfers(1, 3, 12)],
+          [60, transfers(5, 10, 40)],
+        ]),
+      }),
+    );
+    expect(measured).toMatchObject({
+      kind: 'not-judged',
+      reason: 'long window: 40 calls, fewer than minCalls 60',
     });
   });
 

@@ -3,7 +3,7 @@ import { claim } from '../../../../lambda/domain/alerts/claims';
 import type { Notification } from '../../../../lambda/domain/alerts/notify';
 import { outgoing } from '../../../../lambda/domain/alerts/outgoing';
 import { type AlertState, emptyAlertState } from '../../../../lambda/domain/alerts/state';
-import { CLAIM_TTL_MS, newClaim } from '../../../../lambda/domain/claim';
+import { CLAIM_TTL_MS, newClaim } from '../../../../lambda/domain/slack/claim';
 import { firingRuleState, JAKARTA, rule } from './alert-test-helpers';
 
 // 2025-11-11 23:00 in Jakarta (UTC+7).

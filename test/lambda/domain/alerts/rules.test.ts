@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../../../dev/stand-in/incidents';
 import { parseRuleSet, parseRules, type Rule, RulesFileError } from '../../../../lambda/domain/alerts/rules';
-import { localDate, toWallClock } from '../../../../lambda/domain/local-time';
-import { rollingWindow } from '../../../../lambda/domain/query-window';
+import { localDate, toWallClock } from '../../../../lambda/domain/shared/local-time';
+import { rollingWindow } from '../../../../lambda/domain/statistics/query-window';
 import { generated, JAKARTA, minutesAfter, simulate } from './alert-test-helpers';
 
 const base = {

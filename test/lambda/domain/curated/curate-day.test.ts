@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { curateDay, encodeNdjson } from '../../../../lambda/domain/curated/curate-day';
 import { parseCuratedKey, TABLE_COLUMNS } from '../../../../lambda/domain/curated/curated-tables';
-import { parseStatistics, type StatisticsResponse } from '../../../../lambda/domain/statistics-schema';
+import { parseStatistics, type StatisticsResponse } from '../../../../lambda/domain/statistics/schema';
 
 const DATE = '2025-11-11';
 const SOURCE = { key: 'raw/day/2025-11-11/x.json', sha256: 'ab'.repeat(32), timeZone: 'Asia/Jakarta' };

@@ -3,13 +3,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NAMED_QUERIES, namedQuery } from '../../../../lambda/domain/curated/named-queries';
 
-const README = readFileSync(join(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
+const ARCHIVE_AND_SQL = readFileSync(
+  join(__dirname, '..', '..', '..', '..', 'docs', 'archive-and-sql.md'),
+  'utf8',
+);
 
 describe('named queries', () => {
   it.each(NAMED_QUERIES.map((query) => [query.name, query.sql]))(
-    'README shows %s word for word, as the stack installs it',
+    'docs/archive-and-sql.md shows %s word for word, as the stack installs it',
     (_name, sql) => {
-      expect(README).toContain(`\`\`\`sql\n${sql}\n\`\`\``);
+      expect(ARCHIVE_AND_SQL).toContain(`\`\`\`sql\n${sql}\n\`\`\``);
     },
   );
 

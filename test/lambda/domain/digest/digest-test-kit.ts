@@ -8,7 +8,7 @@ import {
   type RealtimeDailyRow,
   type StatisticsResponse,
   StatisticsResponseSchema,
-} from '../../../../lambda/domain/statistics-schema';
+} from '../../../../lambda/domain/statistics/schema';
 import { fixtureJson } from '../../../helpers/fixtures';
 
 /*

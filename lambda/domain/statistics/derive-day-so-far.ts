@@ -1,11 +1,11 @@
-import { formatWallClock, fromWallClock, parseWallClock, toWallClock } from './local-time';
+import { formatWallClock, fromWallClock, parseWallClock, toWallClock } from '../shared/local-time';
 import type {
   OfflineDailyRow,
   RealtimeDailyRow,
   RealtimeHourlyRow,
   RealtimeTotal,
   StatisticsResponse,
-} from './statistics-schema';
+} from './schema';
 
 /**
  * The response a check at `at` would have got for the local day so far, rebuilt from the archived

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseStatistics } from '../../../lambda/domain/statistics-schema';
-import { encodeJson, fixtureBytes, fixtureJson } from '../../helpers/fixtures';
+import { parseStatistics } from '../../../../lambda/domain/statistics/schema';
+import { encodeJson, fixtureBytes, fixtureJson } from '../../../helpers/fixtures';
 
 const example = () => fixtureJson('statistics-example.json');
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { generateStatisticsBody } from '../../../dev/stand-in/airudder-stand-in';
-import { deriveDaySoFar, sumCoreMetrics } from '../../../lambda/domain/derive-day-so-far';
-import { parseStatistics, type StatisticsResponse } from '../../../lambda/domain/statistics-schema';
-import { TEST_ZONE } from '../../helpers/airudder';
+import { generateStatisticsBody } from '../../../../dev/stand-in/airudder-stand-in';
+import { deriveDaySoFar, sumCoreMetrics } from '../../../../lambda/domain/statistics/derive-day-so-far';
+import { parseStatistics, type StatisticsResponse } from '../../../../lambda/domain/statistics/schema';
+import { TEST_ZONE } from '../../../helpers/airudder';
 
 const DATE = '2025-10-14';
 

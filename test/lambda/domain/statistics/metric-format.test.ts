@@ -6,7 +6,7 @@ import {
   formatElapsed,
   formatMetric,
   type MetricUnit,
-} from '../../../lambda/domain/metric-format';
+} from '../../../../lambda/domain/statistics/metric-format';
 
 describe('formatMetric', () => {
   it.each<{ value: number | null | undefined; unit: MetricUnit; expected: string }>([

@@ -1,7 +1,7 @@
-import { ClaimSchema } from './claim';
-import { escapeMrkdwn, truncate } from './slack/mrkdwn';
-import type { SlackMessage } from './slack/slack-message';
-import * as z from './zod';
+import * as z from '../shared/zod';
+import { ClaimSchema } from '../slack/claim';
+import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
+import type { SlackMessage } from '../slack/slack-message';
 
 /**
  * The active rules live in the archive store (`config/rules.json`), so an operations lead can change a

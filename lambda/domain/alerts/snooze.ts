@@ -1,11 +1,11 @@
-import { metricUnit } from './alerts/format-value';
-import type { Rule } from './alerts/rules';
-import type { AlertState, Snooze } from './alerts/state';
-import type { DaySnooze } from './digest/day-data';
-import { formatWallClock, localDate, toWallClock } from './local-time';
-import { formatMetric } from './metric-format';
-import { escapeMrkdwn, truncate } from './slack/mrkdwn';
-import type { SlackMessage } from './slack/slack-message';
+import type { DaySnooze } from '../digest/day-data';
+import { formatWallClock, localDate, toWallClock } from '../shared/local-time';
+import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
+import type { SlackMessage } from '../slack/slack-message';
+import { formatMetric } from '../statistics/metric-format';
+import { metricUnit } from './format-value';
+import type { Rule } from './rules';
+import type { AlertState, Snooze } from './state';
 
 /**
  * Snoozes silence a noisy alert for a while, from the command line, without a deploy. A snoozed

@@ -1,4 +1,4 @@
-import * as z from './zod';
+import * as z from '../shared/zod';
 
 /**
  * A claim: a run records (by compare-and-swap, in the document it is about) that it is delivering

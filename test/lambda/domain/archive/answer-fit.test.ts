@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { answerIssues, judgeAnswer, parseAnswer } from '../../../lambda/domain/answer-fit';
-import { checkRawObject } from '../../../lambda/domain/check-raw-object';
-import { parseRawKey } from '../../../lambda/domain/raw-archive';
-import { parseStatistics, type StatisticsResponse } from '../../../lambda/domain/statistics-schema';
-import { sha256Hex } from '../../../lambda/shared/sha256';
-import { encodeJson, fixtureJson } from '../../helpers/fixtures';
+import { answerIssues, judgeAnswer, parseAnswer } from '../../../../lambda/domain/archive/answer-fit';
+import { checkRawObject } from '../../../../lambda/domain/archive/check-raw-object';
+import { parseRawKey } from '../../../../lambda/domain/archive/raw-archive';
+import { parseStatistics, type StatisticsResponse } from '../../../../lambda/domain/statistics/schema';
+import { sha256Hex } from '../../../../lambda/shared/sha256';
+import { encodeJson, fixtureJson } from '../../../helpers/fixtures';
 
 const HOUR = { startTime: '2025-11-12 13:30:00', endTime: '2025-11-12 14:30:00' };
 

@@ -6,7 +6,7 @@ import {
   parseWallClock,
   toWallClock,
   type WallClock,
-} from './local-time';
+} from '../shared/local-time';
 
 /**
  * A statistics query window: the account-local wall-clock times sent to AIRUDDER (inclusive at

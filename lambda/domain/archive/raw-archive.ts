@@ -1,6 +1,6 @@
-import { compactUtc } from './local-time';
-import type { QueryWindow } from './query-window';
-import type { FetchedStatistics } from './stats-source';
+import { compactUtc } from '../shared/local-time';
+import type { QueryWindow } from '../statistics/query-window';
+import type { FetchedStatistics } from '../statistics/stats-source';
 
 /**
  * Layout of the raw archive, the auditors' record of every response:

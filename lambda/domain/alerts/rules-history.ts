@@ -1,7 +1,7 @@
-import type { Metric } from './alerts/metrics';
-import type { Rule } from './alerts/rules';
-import { DERIVED_RATES } from './metric-format';
-import type { StatisticsResponse } from './statistics-schema';
+import { DERIVED_RATES } from '../statistics/metric-format';
+import type { StatisticsResponse } from '../statistics/schema';
+import type { Metric } from './metrics';
+import type { Rule } from './rules';
 
 /**
  * "Does this metric ever show up?" — a rule on a field AIRUDDER never sends is valid to the schema

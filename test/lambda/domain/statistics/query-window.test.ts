@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromWallClock, parseWallClock, toWallClock } from '../../../lambda/domain/local-time';
+import { fromWallClock, parseWallClock, toWallClock } from '../../../../lambda/domain/shared/local-time';
 import {
   daySoFarWindow,
   explicitWindow,
@@ -8,7 +8,7 @@ import {
   shiftDate,
   wholeDayWindow,
   windowEndInstant,
-} from '../../../lambda/domain/query-window';
+} from '../../../../lambda/domain/statistics/query-window';
 
 const NEW_YORK = 'America/New_York';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkRawObject } from '../../../lambda/domain/check-raw-object';
-import type { StoredObject } from '../../../lambda/domain/object-store';
-import { parseRawKey, type RawMetadata } from '../../../lambda/domain/raw-archive';
-import { sha256Hex } from '../../../lambda/shared/sha256';
-import { encodeJson, fixtureBytes, fixtureJson } from '../../helpers/fixtures';
+import { checkRawObject } from '../../../../lambda/domain/archive/check-raw-object';
+import type { StoredObject } from '../../../../lambda/domain/archive/object-store';
+import { parseRawKey, type RawMetadata } from '../../../../lambda/domain/archive/raw-archive';
+import { sha256Hex } from '../../../../lambda/shared/sha256';
+import { encodeJson, fixtureBytes, fixtureJson } from '../../../helpers/fixtures';
 
 const KEY = 'raw/day/2025-11-11/20251111T165959Z_20251111T000000_20251111T235959.json';
 

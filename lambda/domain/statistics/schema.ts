@@ -1,5 +1,5 @@
+import * as z from '../shared/zod';
 import { parseJsonBounded } from './bounded-json';
-import * as z from './zod';
 
 /**
  * The AIRUDDER inbound dashboard statistics response, as documented, written to survive drift:

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { emptyAlertState } from '../../../lambda/domain/alerts/state';
-import { endedSnoozes, snoozeEndLines, snoozesOn, withSnoozeEnds } from '../../../lambda/domain/snooze';
-import { rule } from './alerts/alert-test-helpers';
+import {
+  endedSnoozes,
+  snoozeEndLines,
+  snoozesOn,
+  withSnoozeEnds,
+} from '../../../../lambda/domain/alerts/snooze';
+import { emptyAlertState } from '../../../../lambda/domain/alerts/state';
+import { rule } from './alert-test-helpers';
 
 const TIME_ZONE = 'Asia/Jakarta'; // UTC+7: local midnight of 11 Nov is 2025-11-10T17:00:00Z
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MonitorSecretSchema } from '../../../lambda/adapters/secrets/monitor-secret';
-import { loadConfig } from '../../../lambda/config';
-import { parseRuleSet } from '../../../lambda/domain/alerts/rules';
-import { AlertStateSchema } from '../../../lambda/domain/alerts/state';
-import { parseStatistics } from '../../../lambda/domain/statistics-schema';
-import { parseSchedulerEvent } from '../../../lambda/handler/scheduler-event';
+import { MonitorSecretSchema } from '../../../../lambda/adapters/secrets/monitor-secret';
+import { loadConfig } from '../../../../lambda/config';
+import { parseRuleSet } from '../../../../lambda/domain/alerts/rules';
+import { AlertStateSchema } from '../../../../lambda/domain/alerts/state';
+import { parseStatistics } from '../../../../lambda/domain/statistics/schema';
+import { parseSchedulerEvent } from '../../../../lambda/handler/scheduler-event';
 
 /**
  * The messages each boundary in the function's path gives for bad input, pinned word for word: the

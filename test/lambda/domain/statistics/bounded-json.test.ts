@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { foldTopN } from '../../../../lambda/domain/digest/day-data';
 import {
   DISTRIBUTION_KEYS_KEPT,
   foldedNames,
   JsonSyntaxError,
   othersKey,
   parseJsonBounded,
-} from '../../../lambda/domain/bounded-json';
-import { foldTopN } from '../../../lambda/domain/digest/day-data';
-import { parseStatistics } from '../../../lambda/domain/statistics-schema';
-import { encodeJson, fixtureJson } from '../../helpers/fixtures';
+} from '../../../../lambda/domain/statistics/bounded-json';
+import { parseStatistics } from '../../../../lambda/domain/statistics/schema';
+import { encodeJson, fixtureJson } from '../../../helpers/fixtures';
 
 const STORY_NAMES = 200_000;
 /** A count with many ties, so the order by name across the cut matters. */

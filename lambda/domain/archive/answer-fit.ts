@@ -1,12 +1,12 @@
-import type { QueryWindow } from './query-window';
-import type { RawKeyParts } from './raw-archive';
+import type { QueryWindow } from '../statistics/query-window';
 import {
   type ParsedStatistics,
   parseStatistics,
   ResponseValidationError,
   type SchemaIssue,
   type StatisticsResponse,
-} from './statistics-schema';
+} from '../statistics/schema';
+import type { RawKeyParts } from './raw-archive';
 
 /**
  * A response can fit the schema and still not answer the request: `{"code":200,"data":{}}` has no

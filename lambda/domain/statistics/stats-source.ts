@@ -1,5 +1,5 @@
 import type { QueryWindow } from './query-window';
-import type { ParsedStatistics } from './statistics-schema';
+import type { ParsedStatistics } from './schema';
 
 /** A statistics response as received: the exact bytes, how they came, and what the schema made of them. */
 export interface FetchedStatistics {

@@ -1,8 +1,8 @@
+import { compactUtc, formatWallClock, toWallClock } from '../shared/local-time';
+import type { SchemaVerdict } from '../statistics/schema';
 import { parseAnswer, UnansweredRequestError } from './answer-fit';
-import { compactUtc, formatWallClock, toWallClock } from './local-time';
 import type { StoredObject } from './object-store';
 import { RAW_METADATA_FIELDS, type RawKeyParts } from './raw-archive';
-import type { SchemaVerdict } from './statistics-schema';
 
 /**
  * What an auditor asks of one archived raw response: are these the bytes that were received (their
