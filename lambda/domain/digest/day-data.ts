@@ -40,6 +40,8 @@ export interface DaySnooze {
   readonly at: string;
   readonly until: string;
   readonly reason?: string;
+  /** For a snooze of all rules: the monitor's degraded spells it held (ISO; `until` absent while it lasts). */
+  readonly monitorDegraded?: ReadonlyArray<{ readonly since: string; readonly until?: string }>;
 }
 
 /** Everything one digest is built from; the caller fetches and reads, the digest only formats. */
