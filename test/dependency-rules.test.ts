@@ -107,6 +107,50 @@ describe('the layering rules of npm run lint', () => {
     expect(result.map((violation) => violation.rule)).toEqual(['domain-is-pure']);
   });
 
+  it.each([
+    [
+      'statistics reads the alerts',
+      'lambda/domain/statistics/day.ts',
+      'lambda/domain/alerts/rule.ts',
+      'statistics-below-its-readers',
+    ],
+    [
+      'shared reads statistics',
+      'lambda/domain/shared/time.ts',
+      'lambda/domain/statistics/day.ts',
+      'shared-reads-no-other-folder',
+    ],
+    [
+      'curated reads the day through the digest',
+      'lambda/domain/curated/table.ts',
+      'lambda/domain/digest/day-data.ts',
+      'no-statistics-through-the-digest',
+    ],
+    [
+      'an alert reads the digest',
+      'lambda/domain/alerts/rule.ts',
+      'lambda/domain/digest/day-data.ts',
+      'no-statistics-through-the-digest',
+    ],
+  ])('reject a domain folder that reads one above it (%s)', async (_case, from, to, rule) => {
+    const target = `../${to.split('/').slice(2).join('/').replace(/\.ts$/, '')}`;
+    const result = await violations({
+      [to]: 'export const figure = 1;\n',
+      [from]: `import { figure } from "${target}";\nexport const reader = () => figure;\n`,
+    });
+    expect(result).toEqual([{ rule, from, to }]);
+  });
+
+  it('pass the statistics module read by alerts, digest and curated', async () => {
+    const result = await violations({
+      'lambda/domain/statistics/day.ts': 'export const figure = 1;\n',
+      'lambda/domain/alerts/rule.ts': `import { figure } from "../statistics/day";\nexport const rule = figure;\n`,
+      'lambda/domain/curated/table.ts': `import { figure } from "../statistics/day";\nexport const table = figure;\n`,
+      'lambda/domain/digest/day-data.ts': `import { rule } from "../alerts/rule";\nimport { figure } from "../statistics/day";\nexport const day = rule + figure;\n`,
+    });
+    expect(result).toEqual([]);
+  });
+
   it('reject a use case that imports an adapter', async () => {
     const result = await violations({
       'lambda/use-cases/run.ts': `import { client } from "../adapters/client";\nexport const run = () => client.name;\n`,

@@ -147,7 +147,7 @@ function explainOutgoing(
 function describeHold(reason: HoldReason, timeZone: string): string {
   switch (reason.stage) {
     case 'muted':
-      return `muted ${reason.window.from}–${reason.window.to} (${timeZone})${reason.window.days ? ` on ${reason.window.days.join(', ')}` : ''}`;
+      return `muted ${reason.period.from}–${reason.period.to} (${timeZone})${reason.period.days ? ` on ${reason.period.days.join(', ')}` : ''}`;
     case 'snoozed':
       return `snoozed${reason.target === 'all' ? ' (all)' : ''} until ${reason.snooze.until}${reason.snooze.reason ? `: ${reason.snooze.reason}` : ''}`;
     case 'acknowledged':

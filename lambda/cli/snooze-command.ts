@@ -137,7 +137,7 @@ function untilOf(flags: { for?: string; until?: string }, now: Date, timeZone: s
     );
   }
   if (until.getTime() - now.getTime() > MAX_SNOOZE_MS) {
-    throw new UsageError('snooze: at most 7 days; a longer silence belongs in the rules (mute windows)');
+    throw new UsageError('snooze: at most 7 days; a longer silence belongs in the rules (mute periods)');
   }
   return until;
 }

@@ -1,6 +1,7 @@
 import { RAW_PREFIX } from '../domain/archive/raw-archive';
 import { wholeDayWindow, windowEndInstant } from '../domain/statistics/query-window';
 import { parseStatistics } from '../domain/statistics/schema';
+import { curateFetchedDay } from './curate';
 import { commonDatePrefix, datesBetween } from './date-range';
 import { type FetchDeps, fetchAndArchive } from './fetch-and-archive';
 import { createRateLimiter } from './rate-limiter';
@@ -141,6 +142,7 @@ async function archiveDay(deps: BackfillDeps, date: string, hasInvalid: boolean)
       window,
       referenceTime: hasInvalid ? new Date(deps.now()) : windowEndInstant(window),
     });
+    await curateFetchedDay(deps, result);
     const { key, created, sizeBytes } = result.archived;
     // Another run archived the same key between our listing and our write: it is there once.
     return created ? { date, status: 'fetched', key, sizeBytes } : { date, status: 'skipped', key };

@@ -2,16 +2,19 @@ import { type ObjectStore, PreconditionFailedError } from '../domain/archive/obj
 import { type CuratedDay, type CurationSource, curateDay, encodeNdjson } from '../domain/curated/curate-day';
 import { CURATED_TABLES, type CuratedTable, curatedKey } from '../domain/curated/curated-tables';
 import { parseStatistics, type StatisticsResponse } from '../domain/statistics/schema';
+import type { Logger } from '../shared/logger';
 import { sha256Hex } from '../shared/sha256';
 import { archivedDayKeys } from './archived-days';
 import { datesBetween } from './date-range';
+import type { FetchResult } from './fetch-and-archive';
 import { forEachConcurrently } from './run-concurrently';
 
 /**
  * Curate: derives the curated tables of a local date from the newest valid whole-day response the
  * raw archive holds for it (`raw/day/<date>/`), and writes one object per table. Idempotent: the same
- * raw gives the same bytes, and an object that already has them is left alone. Runs after every
- * whole-day archive (digest, backfill) and, for a range, as `curate --from --to`.
+ * raw gives the same bytes, and an object that already has them is left alone. An explicit step of
+ * the use cases that archive whole days (`curateFetchedDay`: the digest, for its day and any earlier
+ * day it fetched for comparison; backfill) and, for a range, `curate --from --to`.
  */
 
 export const CURATED_CONTENT_TYPE = 'application/x-ndjson';
@@ -180,5 +183,30 @@ export class CurateIncompleteError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'CurateIncompleteError';
+  }
+}
+
+/**
+ * Keeps the curated tables in step with a whole-day response just archived (the digest's day, an
+ * earlier day fetched for comparison, a backfilled day). They are derived and rebuildable (`curate`),
+ * so a failure here is a warning, not a failed run; `verify` then reports the date as not curated.
+ */
+export async function curateFetchedDay(
+  deps: { readonly store: ObjectStore; readonly logger: Logger },
+  fetched: FetchResult,
+): Promise<void> {
+  const { date, timeZone } = fetched.window;
+  const { key, sha256, created } = fetched.archived;
+  try {
+    // When the key was there already, what it holds may differ from this fetch: curate from the archive.
+    const outcome = created
+      ? await curateArchivedDay(deps.store, date, fetched.statistics, { key, sha256, timeZone })
+      : await curateDate(deps, date);
+    deps.logger.debug('Curated tables updated', { date, status: outcome.status });
+  } catch (error) {
+    deps.logger.warn('Could not update the curated tables; run curate for this date', {
+      date,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }

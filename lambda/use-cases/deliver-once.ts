@@ -18,7 +18,7 @@ import { updateDocument, type VersionedDocument } from './json-document';
  * Guarantee: at least once, never twice while a claim lives. Overlapping runs cannot both send,
  * because only one compare-and-swap wins the claim. A run that dies after Slack accepted but before
  * `confirm` was written leaves its claim behind: once the claim ends (the run's deadline plus a
- * grace; domain/slack/claim.ts) the next run sends the same thing again. That window, between Slack's
+ * grace; domain/slack/claim.ts) the next run sends the same thing again. That gap, between Slack's
  * answer and one S3 write, is the only way a message is sent twice; a run that dies anywhere else
  * loses nothing and duplicates nothing.
  *

@@ -6,7 +6,6 @@ import { ResponseValidationError, type StatisticsResponse } from '../domain/stat
 import type { FetchedStatistics, StatsSource } from '../domain/statistics/stats-source';
 import type { Logger } from '../shared/logger';
 import { sha256Hex } from '../shared/sha256';
-import { curateArchivedDay, curateDate } from './curate';
 
 export interface FetchDeps {
   readonly source: StatsSource;
@@ -100,37 +99,13 @@ export async function fetchAndArchive(deps: FetchDeps, request: FetchRequest): P
       cause: error,
     });
   }
-  const result: FetchResult = {
+  return {
     window,
     archived: evaluated,
     fetched,
     statistics: parsed.value,
     ...(repeat && { repeat }),
   };
-  if (request.kind === 'day') await curateQuietly(deps, result);
-  return result;
-}
-
-/**
- * Keeps the curated tables in step with every whole-day response archived (digest, backfill, an
- * earlier day for comparison). They are derived and rebuildable (`curate`), so a failure here is a
- * warning, not a failed run; `verify` then reports the date as not curated.
- */
-async function curateQuietly(deps: FetchDeps, result: FetchResult): Promise<void> {
-  const { date, timeZone } = result.window;
-  const { key, sha256, created } = result.archived;
-  try {
-    // When the key was there already, what it holds may differ from this fetch: curate from the archive.
-    const outcome = created
-      ? await curateArchivedDay(deps.store, date, result.statistics, { key, sha256, timeZone })
-      : await curateDate(deps, date);
-    deps.logger.debug('Curated tables updated', { date, status: outcome.status });
-  } catch (error) {
-    deps.logger.warn('Could not update the curated tables; run curate for this date', {
-      date,
-      error: error instanceof Error ? error.message : String(error),
-    });
-  }
 }
 
 /** Stores the exact response bytes, whatever the schema said of them; never overwrites. */

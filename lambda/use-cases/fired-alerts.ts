@@ -1,10 +1,11 @@
 import { type FiredEpisode, isFired } from '../domain/alerts/episode';
 import { metricUnit } from '../domain/alerts/format-value';
 import type { Rule } from '../domain/alerts/rules';
+import type { DaySnooze } from '../domain/alerts/snooze';
 import { snoozesOn } from '../domain/alerts/snooze';
 import { ALERT_STATE_KEY, type AlertState, AlertStateSchema } from '../domain/alerts/state';
 import type { ObjectStore } from '../domain/archive/object-store';
-import type { DaySnooze, FiredAlert } from '../domain/digest/day-data';
+import type { FiredAlert } from '../domain/digest/day-data';
 import { localDate } from '../domain/shared/local-time';
 import { readDocument } from './json-document';
 

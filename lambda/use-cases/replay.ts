@@ -183,7 +183,7 @@ export async function replay(deps: ReplayDeps, request: ReplayRequest): Promise<
       });
       // `at` only moves forward, so every instant is evaluated; the guard keeps the types honest.
       if (evaluation.outcome !== 'evaluated') continue;
-      // What the check would have sent: mute windows hold (replay starts with no snooze or claim).
+      // What the check would have sent: mute periods hold (replay starts with no snooze or claim).
       const { send: notifications } = outgoing(evaluation.state, evaluation.notifications, at, {
         rules,
         timeZone,

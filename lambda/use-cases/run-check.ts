@@ -169,7 +169,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
         reminders: deps.reminders ?? DEFAULT_REMINDERS,
       });
       if (evaluated.outcome === 'already-evaluated') return { value: undefined, result: evaluated };
-      // Mute windows, snoozes and other runs' claims hold what they cover; held stays owed.
+      // Mute periods, snoozes and other runs' claims hold what they cover; held stays owed.
       const { send: notifications, held } = outgoing(
         evaluated.state,
         evaluated.notifications,

@@ -13,6 +13,7 @@ import {
 import type { StatisticsResponse } from '../domain/statistics/schema';
 import type { Logger } from '../shared/logger';
 import { readArchivedDay } from './archived-days';
+import { curateFetchedDay } from './curate';
 import { deliverOnce, storeClock } from './deliver-once';
 import {
   DIGEST_RECORD_PREFIX,
@@ -426,6 +427,7 @@ async function buildDayDigest(deps: DigestDeps, date: string, request: DigestReq
     referenceTime: request.scheduledTime,
     deadline: request.deadline,
   });
+  await curateFetchedDay(deps, day);
   const [previousDay, weekAgo, dayAlerts] = await Promise.all([
     earlierDay(deps, previousDate(date), timeZone, request.deadline, logger),
     earlierDay(deps, weekAgoDate(date), timeZone, request.deadline, logger),
@@ -450,8 +452,8 @@ async function buildDayDigest(deps: DigestDeps, date: string, request: DigestReq
 }
 
 /**
- * An earlier day for comparisons: from the archive when it is there, otherwise fetched (and
- * archived, with the day's end as its reference time, so a backfill would find it too). Undefined,
+ * An earlier day for comparisons: from the archive when it is there, otherwise fetched, archived
+ * (with the day's end as its reference time, so a backfill would find it too) and curated. Undefined,
  * with a warning, when neither works: a comparison is worth less than the run.
  */
 export async function earlierDay(
@@ -471,6 +473,7 @@ export async function earlierDay(
       referenceTime: windowEndInstant(window),
       deadline,
     });
+    await curateFetchedDay(deps, fetched);
     return fetched.statistics;
   } catch (error) {
     logger.warn('Could not get an earlier day for comparison; the digest shows no comparison for it', {

@@ -8,7 +8,9 @@ import {
   toWallClock,
   type WallClock,
 } from '../shared/local-time';
+import { dayRows, latestOfflineRow } from '../statistics/day-rows';
 import { DERIVED_RATES, formatMetric } from '../statistics/metric-format';
+import { type Row, readNumber, readObject } from '../statistics/numbers';
 import type { StatisticsResponse } from '../statistics/schema';
 import { type Judged, median, robustSpread, wilsonInterval } from './evidence';
 import { metricUnit } from './format-value';
@@ -19,8 +21,6 @@ import type { Rule } from './rules';
  * The rows a scope reads from a response. Rows are plain records so that a rule can name any numeric
  * field, including ones AIRUDDER adds later (the schema keeps unknown keys).
  */
-
-type Row = Readonly<Record<string, unknown>>;
 
 export interface ScopeData {
   /** Looked up in order: the first row holding a field wins. */
@@ -81,11 +81,11 @@ function rollingWindow(
 }
 
 function daySoFar({ statistics, at, timeZone }: ScopeSources): ScopeResult {
-  const realtime = statistics.data.realtime;
-  const today = localDate(at, timeZone);
   // The day's daily row carries the distributions the total lacks (hangups, satisfaction).
-  const daily = realtime?.daily?.data_list.find((row) => row.date === today);
-  const rows = [realtime?.total, daily].filter((row): row is NonNullable<typeof row> => row != null);
+  const daily = dayRows(statistics, localDate(at, timeZone)).realtimeDaily;
+  const rows = [statistics.data.realtime?.total, daily].filter(
+    (row): row is NonNullable<typeof row> => row != null,
+  );
   if (rows.length === 0) return { found: false, reason: 'the response has no realtime total' };
   const calls = readNumber(rows, 'total_calls');
   const window = `today so far (00:00–${hhmm(toWallClock(at, timeZone))})`;
@@ -118,15 +118,7 @@ function lastCompleteHour({ statistics, at, timeZone }: ScopeSources): ScopeResu
 }
 
 function latestOfflineDay({ statistics, latestOffline, at, timeZone }: ScopeSources): ScopeResult {
-  const today = localDate(at, timeZone);
-  const candidates = [statistics, latestOffline]
-    .flatMap((response) => response?.data.offline?.daily?.data_list ?? [])
-    // Offline rows describe finished days; a row dated in the future is drift.
-    .filter((row) => row.date <= today);
-  const row = candidates.reduce<(typeof candidates)[number] | undefined>(
-    (best, candidate) => (best === undefined || candidate.date > best.date ? candidate : best),
-    undefined,
-  );
+  const row = latestOfflineRow([statistics, latestOffline], localDate(at, timeZone));
   if (row === undefined) return { found: false, reason: 'no offline daily row is available' };
   const rows = [row];
   return {
@@ -137,34 +129,6 @@ function latestOfflineDay({ statistics, latestOffline, at, timeZone }: ScopeSour
       window: `${row.date} (offline)`,
     },
   };
-}
-
-/** The first finite number at `path` ("a" or "a.b") in `rows`; numeric strings count. */
-export function readNumber(rows: readonly Row[], path: string): number | undefined {
-  for (const row of rows) {
-    const value = readPath(row, path);
-    const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-    if (typeof number === 'number' && Number.isFinite(number)) return number;
-  }
-  return undefined;
-}
-
-/** The first object at `path` in `rows` (a distribution). */
-export function readObject(rows: readonly Row[], path: string): Row | undefined {
-  for (const row of rows) {
-    const value = readPath(row, path);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Row;
-  }
-  return undefined;
-}
-
-function readPath(row: Row, path: string): unknown {
-  let value: unknown = row;
-  for (const key of path.split('.')) {
-    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
-    value = (value as Row)[key];
-  }
-  return value;
 }
 
 /** The counts behind a rate, for messages: "57 of 118 transfers". */

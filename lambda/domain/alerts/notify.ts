@@ -6,7 +6,7 @@ import {
   type Comparison,
   critRelease,
   DEFAULT_REMINDERS,
-  type MuteWindow,
+  type MutePeriod,
   type RepeatPolicy,
   type Rule,
   type Severity,
@@ -102,37 +102,37 @@ export const isRuleNotification = (notification: Notification): notification is 
   !notification.kind.startsWith('monitor-');
 
 /**
- * Mute windows are judged on the account's local wall clock, never on a UTC offset, so "22:00–06:00"
+ * Mute periods are judged on the account's local wall clock, never on a UTC offset, so "22:00–06:00"
  * means 22:00 to 06:00 as the call centre's clocks show it on every day, including the nights the
- * clocks change (the window is then 7 or 9 real hours long).
+ * clocks change (the period is then 7 or 9 real hours long).
  */
 
 const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-/** The first window open at `at` in `timeZone`, or undefined. */
-export function openMuteWindow(
-  windows: readonly MuteWindow[],
+/** The first period open at `at` in `timeZone`, or undefined. */
+export function openMutePeriod(
+  periods: readonly MutePeriod[],
   at: Date,
   timeZone: string,
-): MuteWindow | undefined {
-  if (windows.length === 0) return undefined;
+): MutePeriod | undefined {
+  if (periods.length === 0) return undefined;
   const clock = toWallClock(at, timeZone);
   const minute = clock.hour * 60 + clock.minute;
   const today = WEEKDAYS[weekday(clock)];
   const yesterday = WEEKDAYS[weekday(addDays(clock, -1))];
-  return windows.find((window) => {
-    const from = minutesOf(window.from);
-    const to = minutesOf(window.to);
+  return periods.find((period) => {
+    const from = minutesOf(period.from);
+    const to = minutesOf(period.to);
     const startsOn = (day: string | undefined) =>
-      window.days === undefined || (day !== undefined && window.days.some((name) => name === day));
+      period.days === undefined || (day !== undefined && period.days.some((name) => name === day));
     if (from < to) return startsOn(today) && minute >= from && minute < to;
-    // Crosses midnight: the evening part belongs to today's window, the morning part to yesterday's.
+    // Crosses midnight: the evening part belongs to today's period, the morning part to yesterday's.
     return (startsOn(today) && minute >= from) || (startsOn(yesterday) && minute < to);
   });
 }
 
-export const isMuted = (windows: readonly MuteWindow[], at: Date, timeZone: string): boolean =>
-  openMuteWindow(windows, at, timeZone) !== undefined;
+export const isMuted = (periods: readonly MutePeriod[], at: Date, timeZone: string): boolean =>
+  openMutePeriod(periods, at, timeZone) !== undefined;
 
 /** Runs are scheduled on a grid; a delivery a few seconds late must not push a reminder a whole run later. */
 const GRACE_MS = 60_000;
@@ -157,7 +157,7 @@ export function isRepeatDue(
 /**
  * What is owed now, derived from the state alone: each rule's status and severity against what Slack
  * last accepted (`notified`). Nothing is remembered as "to send", so a message Slack refused stays owed
- * until a later run gets it through, and a mute window or a snooze only postpones: the suppression
+ * until a later run gets it through, and a mute period or a snooze only postpones: the suppression
  * stage (outgoing.ts) holds what they cover, and once they end the difference is still there. An episode that fired and resolved while nothing got through owes nothing (its
  * history entry says "resolved before it was announced").
  *

@@ -1,6 +1,6 @@
 import { type Claim, isHeldByAnother } from '../slack/claim';
-import { isRuleNotification, type Notification, openMuteWindow } from './notify';
-import type { MuteWindow, Rule } from './rules';
+import { isRuleNotification, type Notification, openMutePeriod } from './notify';
+import type { MutePeriod, Rule } from './rules';
 import { activeSnooze, SNOOZE_ALL } from './snooze';
 import type { AlertState, Snooze } from './state';
 
@@ -11,8 +11,8 @@ import type { AlertState, Snooze } from './state';
  *
  * The stages, in this order; the first that holds a notification names the reason:
  *
- *   1. muted        — the rule's mute window is open at `at` on the account's wall clock. Everything
- *                     of that rule waits, its resolution included: a mute window is a quiet period.
+ *   1. muted        — the rule's mute period is open at `at` on the account's wall clock. Everything
+ *                     of that rule waits, its resolution included: a mute period is quiet.
  *   2. snoozed      — a snooze of the rule (or `all`, which also covers the monitor's own health)
  *                     is in force. Resolutions and the monitor's recovery still go out: a silence
  *                     never hides a recovery.
@@ -34,7 +34,7 @@ export interface Acknowledgement {
 
 /** Why a notification is held. */
 export type HoldReason =
-  | { readonly stage: 'muted'; readonly window: MuteWindow }
+  | { readonly stage: 'muted'; readonly period: MutePeriod }
   | { readonly stage: 'snoozed'; readonly target: string; readonly snooze: Snooze }
   | { readonly stage: 'acknowledged'; readonly acknowledgement: Acknowledgement }
   | { readonly stage: 'claimed'; readonly claim: Claim };
@@ -82,12 +82,12 @@ function holdReason(
   notification: Notification,
   at: Date,
   context: OutgoingContext,
-  mutes: ReadonlyMap<string, readonly MuteWindow[]>,
+  mutes: ReadonlyMap<string, readonly MutePeriod[]>,
 ): HoldReason | undefined {
   const ruleId = isRuleNotification(notification) ? notification.ruleId : undefined;
-  const window =
-    ruleId === undefined ? undefined : openMuteWindow(mutes.get(ruleId) ?? [], at, context.timeZone);
-  if (window !== undefined) return { stage: 'muted', window };
+  const period =
+    ruleId === undefined ? undefined : openMutePeriod(mutes.get(ruleId) ?? [], at, context.timeZone);
+  if (period !== undefined) return { stage: 'muted', period };
   const recovery = notification.kind === 'resolved' || notification.kind === 'monitor-recovered';
   const target = ruleId ?? SNOOZE_ALL;
   const snooze = recovery ? undefined : activeSnooze(state, target, at);

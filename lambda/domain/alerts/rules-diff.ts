@@ -35,7 +35,7 @@ function rulesById(file: Json): Map<string, Record<string, Json>> {
   return byId;
 }
 
-/** Leaves of a JSON value as `path → JSON text`; arrays (mute windows) compare whole. */
+/** Leaves of a JSON value as `path → JSON text`; arrays (mute periods) compare whole. */
 function leaves(value: Json, prefix: string, into: Map<string, string>): Map<string, string> {
   if (isRecord(value)) {
     for (const [key, inner] of Object.entries(value)) leaves(inner, prefix ? `${prefix}.${key}` : key, into);

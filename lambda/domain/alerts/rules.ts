@@ -46,8 +46,8 @@ export const WeekdaySchema = z.enum(WEEKDAYS);
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const localTime = z.string().check(z.regex(HH_MM, { error: 'expected a local time "HH:mm" (00:00–23:59)' }));
 
-/** A mute window in the account's zone; `from > to` crosses midnight and `days` name the day it starts. */
-export const MuteWindowSchema = z
+/** A mute period in the account's zone; `from > to` crosses midnight and `days` name the day it starts. */
+export const MutePeriodSchema = z
   .strictObject({
     days: z.optional(z.array(WeekdaySchema).check(z.minLength(1))),
     from: localTime,
@@ -60,7 +60,7 @@ export const MuteWindowSchema = z
       path: ['to'],
     }),
   );
-export type MuteWindow = z.infer<typeof MuteWindowSchema>;
+export type MutePeriod = z.infer<typeof MutePeriodSchema>;
 
 export const RepeatPolicySchema = z.pipe(
   z
@@ -171,7 +171,7 @@ export const RuleFieldsSchema = z.strictObject({
    */
   confidence: z.optional(ConfidenceSchema),
   noData: z._default(NoDataPolicySchema, 'ignore'),
-  mute: z._default(z.array(MuteWindowSchema), []),
+  mute: z._default(z.array(MutePeriodSchema), []),
   runbook: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
 });
 export type RuleFields = z.infer<typeof RuleFieldsSchema>;

@@ -1,5 +1,5 @@
 import { metricUnit } from './format-value';
-import type { MuteWindow, Rule } from './rules';
+import type { MutePeriod, Rule } from './rules';
 import { WEEKDAYS } from './rules';
 
 /**
@@ -15,16 +15,16 @@ export const MAX_PLAUSIBLE_CALLS = 10_000_000;
 const WEEK_MINUTES = 7 * 1440;
 const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-/** True when the windows together cover every minute of every weekday. */
-export function mutedAllWeek(windows: readonly MuteWindow[]): boolean {
-  if (windows.length === 0) return false;
+/** True when the periods together cover every minute of every weekday. */
+export function mutedAllWeek(periods: readonly MutePeriod[]): boolean {
+  if (periods.length === 0) return false;
   const covered = new Uint8Array(WEEK_MINUTES);
-  for (const window of windows) {
-    const from = minutesOf(window.from);
-    const to = window.to === '24:00' ? 1440 : minutesOf(window.to);
+  for (const period of periods) {
+    const from = minutesOf(period.from);
+    const to = period.to === '24:00' ? 1440 : minutesOf(period.to);
     const length = from < to ? to - from : 1440 - from + to;
     WEEKDAYS.forEach((day, index) => {
-      if (window.days !== undefined && !window.days.includes(day)) return;
+      if (period.days !== undefined && !period.days.includes(day)) return;
       const start = index * 1440 + from;
       for (let minute = 0; minute < length; minute++) covered[(start + minute) % WEEK_MINUTES] = 1;
     });

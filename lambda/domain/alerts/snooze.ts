@@ -1,4 +1,3 @@
-import type { DaySnooze } from '../digest/day-data';
 import { formatWallClock, localDate, toWallClock } from '../shared/local-time';
 import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
 import type { SlackMessage } from '../slack/slack-message';
@@ -17,6 +16,18 @@ import type { AlertState, MonitorEpisode, Snooze } from './state';
  * Kept apart from the alert state machine on purpose: the suppression stage (alerts/outgoing.ts)
  * applies snoozes to what that machine says is owed, so the machine can change without this file.
  */
+
+/** A snooze that held a rule's (or every rule's) messages for part of the digest's day. */
+export interface DaySnooze {
+  /** The rule's title, or 'all rules'. */
+  readonly title: string;
+  /** ISO instants: when it was set and when it ended (or will end). */
+  readonly at: string;
+  readonly until: string;
+  readonly reason?: string;
+  /** For a snooze of all rules: the monitor's degraded spells it held (ISO; `until` absent while it lasts). */
+  readonly monitorDegraded?: ReadonlyArray<{ readonly since: string; readonly until?: string }>;
+}
 
 export const SNOOZE_ALL = 'all';
 /** How many snoozes the log keeps, for the digest. */

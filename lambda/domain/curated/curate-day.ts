@@ -1,5 +1,6 @@
-import { dayRows, numberOrUndefined } from '../digest/day-data';
 import { formatUtcOffset, parseWallClock, wallClockInstants, zoneOffsetMs } from '../shared/local-time';
+import { dayRows } from '../statistics/day-rows';
+import { firstNumber, numberOf } from '../statistics/numbers';
 import type { Distribution, StatisticsResponse } from '../statistics/schema';
 import {
   CALL_FIGURES,
@@ -116,21 +117,13 @@ function typed(column: Column, values: Readonly<Record<string, unknown>>): strin
     case 'boolean':
       return typeof value === 'boolean' ? value : null;
     case 'double':
-      return numberOrUndefined(value) ?? null;
+      return numberOf(value) ?? null;
     case 'bigint': {
-      const number = numberOrUndefined(value);
+      const number = numberOf(value);
       return number !== undefined && Number.isSafeInteger(number) ? number : null;
     }
   }
 }
-
-const firstNumber = (...candidates: unknown[]): number | undefined => {
-  for (const candidate of candidates) {
-    const number = numberOrUndefined(candidate);
-    if (number !== undefined) return number;
-  }
-  return undefined;
-};
 
 /** The local hour of an hourly row of `date` ('YYYY-MM-DD HH:…'); undefined for rows of other dates. */
 function hourOf(time: string, date: string): number | undefined {

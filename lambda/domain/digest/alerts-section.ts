@@ -1,7 +1,8 @@
 import { localDate, toWallClock } from '../shared/local-time';
 import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
 import { formatElapsed, formatMetric } from '../statistics/metric-format';
-import { type FiredAlert, formatDayLabel } from './day-data';
+import type { FiredAlert } from './day-data';
+import { formatDayLabel } from './labels';
 
 /**
  * The digest's alert section: the day's alert episodes, one line each, in the order they began.

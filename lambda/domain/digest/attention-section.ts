@@ -1,7 +1,6 @@
 import { truncate } from '../slack/mrkdwn';
+import type { DigestView } from './digest-view';
 import {
-  changesOf,
-  type DigestView,
   type FigureDefinition,
   figureDefinition,
   formatChange,
@@ -23,7 +22,7 @@ const SECTION_TEXT_MAX = 3000;
 const changeText = (changes: ReadonlyArray<TaggedChange>, figure: FigureDefinition): string =>
   changes
     .filter(({ change }) => change.kind !== 'no-data')
-    .map(({ tag, change }) => `${formatChange(change, figure.measure)} ${tag}`)
+    .map(({ tag, change }) => `${formatChange(change, figure.unit)} ${tag}`)
     .join(' · ');
 
 /**
@@ -39,11 +38,11 @@ const VOLUME_KEYS: ReadonlyArray<FigureDefinition['key']> = ['totalCalls', 'vali
  * The problem line of a day without calls, or with calls far below every earlier day (at least one),
  * e.g. '🔴 *Calls* 312 · far below both earlier days · ▼ 68% d/d · ▼ 70% w/w'; undefined otherwise.
  */
-export function volumeProblem({ figures, comparisons }: DigestView): string | undefined {
+export function volumeProblem({ figures, comparisons, changes: allChanges }: DigestView): string | undefined {
   const calls = figures.values.totalCalls;
   if (!figures.realtimeIn || calls === undefined) return undefined;
   const figure = figureDefinition('totalCalls');
-  const changes = changeText(changesOf(figure, figures, comparisons), figure);
+  const changes = changeText(allChanges.totalCalls, figure);
   const moved = changes === '' ? '' : ` · ${changes}`;
   if (calls === 0) return `${TONE_EMOJI.bad} *No calls* all day${moved}`;
   const earlier = comparisons.flatMap(({ figures: day }) =>
@@ -51,7 +50,7 @@ export function volumeProblem({ figures, comparisons }: DigestView): string | un
   );
   if (earlier.length === 0 || earlier.some((count) => calls > count * LOW_VOLUME_SHARE)) return undefined;
   const below = earlier.length === 1 ? 'far below the earlier day' : 'far below both earlier days';
-  return `${TONE_EMOJI.bad} *Calls* ${formatValue(calls, figure.measure)} · ${below}${moved}`;
+  return `${TONE_EMOJI.bad} *Calls* ${formatValue(calls, figure.unit)} · ${below}${moved}`;
 }
 
 /**
@@ -71,8 +70,8 @@ export function attention(view: DigestView): string {
   for (const figure of HEADLINE_FIGURES) {
     if (volume !== undefined && VOLUME_KEYS.includes(figure.key)) continue;
     const value = figures.values[figure.key];
-    const shown = value === undefined ? '' : ` ${formatValue(value, figure.measure)}`;
-    const changes = changesOf(figure, figures, comparisons);
+    const shown = value === undefined ? '' : ` ${formatValue(value, figure.unit)}`;
+    const changes = view.changes[figure.key];
     const verdict = verdictOf(changes);
     if (verdict === 'attention') {
       worse.push(`${TONE_EMOJI.bad} *${figure.label}*${shown} · ${changeText(changes, figure)}`);

@@ -1,33 +1,14 @@
-import { DEFAULT_MONITOR_NAME } from '../alerts/render';
 import { BLOCK_KIT_LIMITS } from '../slack/block-kit-limits';
 import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
 import type { Block, ContextBlock, SectionBlock, SlackMessage } from '../slack/slack-message';
 import { formatCount } from '../statistics/metric-format';
-import type { StatisticsResponse } from '../statistics/schema';
 import { ALERTS_SHOWN, alertsText, instant, localTime } from './alerts-section';
 import { attention } from './attention-section';
-import {
-  type DaySnooze,
-  type DigestFigures,
-  type DigestInput,
-  digestBreakdowns,
-  digestFigures,
-  formatDayLabel,
-  previousDate,
-  weekAgoDate,
-} from './day-data';
+import type { DigestInput } from './day-data';
 import { detailBlocks } from './detail-blocks';
-import {
-  type Comparison,
-  changesOf,
-  type DigestView,
-  type FigureDefinition,
-  figureDefinition,
-  formatChange,
-  formatValue,
-  isNoCallDay,
-} from './figures';
-import { hourlyText, hourlyVolume } from './hourly-shape';
+import { type DigestView, digestView } from './digest-view';
+import { type FigureDefinition, figureDefinition, formatChange, formatValue, isNoCallDay } from './figures';
+import { hourlyText } from './hourly-shape';
 
 /**
  * Stage 3 of the digest, the message. The first screen is the day, read in thirty seconds: the
@@ -51,31 +32,18 @@ export interface DigestOptions {
  * string is escaped and every list cut to Slack's limits. Throws a RangeError for a malformed date
  * or topN.
  */
-export function buildDigest(input: DigestInput, options: DigestOptions = {}): SlackMessage {
-  const { date, timeZone, topN } = input;
-  if (!Number.isInteger(topN) || topN < 0)
-    throw new RangeError(`topN must be a whole number ≥ 0, got ${topN}`);
-  const dayLabel = formatDayLabel(date);
-  const earlier = [
-    earlierDay('d/d', input.previousDay, previousDate(date)),
-    earlierDay('w/w', input.weekAgo, weekAgoDate(date)),
-  ];
-  const view: DigestView = {
-    date,
-    dayLabel,
-    figures: digestFigures(input.day, date),
-    breakdowns: digestBreakdowns(input.day, date),
-    earlier,
-    comparisons: earlier.flatMap((day) => (day.comparison === undefined ? [] : [day.comparison])),
-    alerts: input.alertsFired,
-  };
+export const buildDigest = (input: DigestInput, options: DigestOptions = {}): SlackMessage =>
+  renderDigest(digestView(input), options);
+
+/** The message of a digest's view: lays the view out, reads nothing else. */
+export function renderDigest(view: DigestView, options: DigestOptions = {}): SlackMessage {
   const blocks: Block[] = [
     {
       type: 'header',
       text: {
         type: 'plain_text',
         text: truncate(
-          `${digestName(input)} — 🤖 Robot digest · ${formatDayLabel(date, true)}`,
+          `${digestName(view)} — 🤖 Robot digest · ${view.dayLabelWithYear}`,
           BLOCK_KIT_LIMITS.headerText,
         ),
         emoji: true,
@@ -83,38 +51,23 @@ export function buildDigest(input: DigestInput, options: DigestOptions = {}): Sl
     },
     section(headline(view)),
     section(attention(view)),
-    ...(view.alerts.length > 0 ? [section(alertsText(view.alerts, date, timeZone))] : []),
-    ...(input.snoozes && input.snoozes.length > 0
-      ? [section(snoozesText(input.snoozes, date, timeZone))]
-      : []),
-    section(hourlyText(hourlyVolume(input.day, date, timeZone))),
-    footer(view, input.archiveLocation, timeZone),
-    ...(options.detail ? detailBlocks(view, topN) : []),
+    ...(view.alerts.length > 0 ? [section(alertsText(view.alerts, view.date, view.timeZone))] : []),
+    ...(view.snoozes.length > 0 ? [section(snoozesText(view))] : []),
+    section(hourlyText(view.hours)),
+    footer(view),
+    ...(options.detail ? detailBlocks(view) : []),
   ];
   return {
     text: truncate(
-      `${input.replay ? '[replay] ' : ''}${escapeMrkdwn(monitorName(input))} · ${notificationText(view)}`,
+      `${view.replay ? '[replay] ' : ''}${escapeMrkdwn(view.monitorName)} · ${notificationText(view)}`,
       FALLBACK_MAX,
     ),
     blocks,
   };
 }
 
-const monitorName = (input: DigestInput): string => input.monitorName ?? DEFAULT_MONITOR_NAME;
 /** 'REPLAY · Jakarta inbound', as a replayed alert message is headed. */
-const digestName = (input: DigestInput): string => `${input.replay ? 'REPLAY · ' : ''}${monitorName(input)}`;
-
-/** A comparison day counts only when its response actually holds that date. */
-function earlierDay(
-  tag: Comparison['tag'],
-  response: StatisticsResponse | undefined,
-  date: string,
-): DigestView['earlier'][number] {
-  if (response === undefined) return { tag, date, comparison: undefined };
-  const figures = digestFigures(response, date);
-  const holdsDay = figures.realtimeIn || figures.offlineIn;
-  return { tag, date, comparison: holdsDay ? { tag, figures } : undefined };
-}
+const digestName = (view: DigestView): string => `${view.replay ? 'REPLAY · ' : ''}${view.monitorName}`;
 
 const HEADLINE: ReadonlyArray<readonly [FigureDefinition['key'], string]> = [
   ['transferSuccessRate', 'transfer success'],
@@ -129,7 +82,7 @@ function headline({ dayLabel, figures, earlier }: DigestView): string {
   if (isNoCallDay(figures)) {
     const before = earlier.flatMap((day) => {
       const calls = day.comparison?.figures.values.totalCalls;
-      return calls === undefined ? [] : [`${formatCount(calls)} on ${formatDayLabel(day.date)}`];
+      return calls === undefined ? [] : [`${formatCount(calls)} on ${day.dayLabel}`];
     });
     return `📭 *No calls* on ${dayLabel}${before.length > 0 ? ` (${before.join(', ')})` : ''}.`;
   }
@@ -137,7 +90,7 @@ function headline({ dayLabel, figures, earlier }: DigestView): string {
   for (const [key, name] of HEADLINE) {
     const value = v[key];
     const figure = figureDefinition(key);
-    if (value !== undefined) parts.push(`${name} *${formatValue(value, figure.measure)}*`);
+    if (value !== undefined) parts.push(`${name} *${formatValue(value, figure.unit)}*`);
     else if (figure.fromOffline && !figures.offlineIn) parts.push(`${name} _not in yet_`);
   }
   return parts.join(' · ');
@@ -147,7 +100,7 @@ function headline({ dayLabel, figures, earlier }: DigestView): string {
 const SPELLS_SHOWN = 3;
 
 /** '🔕 *Snoozed* · Transfer success 14:00–16:00 — known carrier outage', one line per snooze. */
-function snoozesText(snoozes: ReadonlyArray<DaySnooze>, date: string, timeZone: string): string {
+function snoozesText({ snoozes, date, timeZone }: DigestView): string {
   const lines = [...snoozes]
     .sort((a, b) => instant(a.at) - instant(b.at))
     .slice(0, ALERTS_SHOWN)
@@ -174,11 +127,11 @@ function snoozesText(snoozes: ReadonlyArray<DaySnooze>, date: string, timeZone: 
 }
 
 /** What d/d and w/w compare with (or that a day had no data), where the raw data is, the zone. */
-function footer(view: DigestView, archiveLocation: string, timeZone: string): ContextBlock {
-  const against = view.earlier.map((day) =>
+function footer({ earlier, archiveLocation, timeZone }: DigestView): ContextBlock {
+  const against = earlier.map((day) =>
     day.comparison === undefined
-      ? `${day.tag}: no data for ${formatDayLabel(day.date)}`
-      : `${day.tag} = vs ${formatDayLabel(day.date)}`,
+      ? `${day.tag}: no data for ${day.dayLabel}`
+      : `${day.tag} = vs ${day.dayLabel}`,
   );
   const location = truncate(escapeMrkdwn(archiveLocation), CONTEXT_TEXT_MAX - 40);
   return {
@@ -196,12 +149,13 @@ function footer(view: DigestView, archiveLocation: string, timeZone: string): Co
  * numbers, so there is nothing to escape.
  * e.g. 'Robot digest Tue 11 Nov: 966 calls (▼ 1.6% d/d), transfer success 84.8% (▼ 7.9 pp d/d), 2 alerts'
  */
-function notificationText({ dayLabel, figures, comparisons, alerts }: DigestView): string {
+function notificationText(view: DigestView): string {
+  const { dayLabel, figures, alerts } = view;
   const parts = isNoCallDay(figures)
     ? ['no calls']
     : [
-        notificationFigure('totalCalls', 'calls', figures, comparisons, true),
-        notificationFigure('transferSuccessRate', 'transfer success', figures, comparisons, false),
+        notificationFigure('totalCalls', 'calls', view, true),
+        notificationFigure('transferSuccessRate', 'transfer success', view, false),
       ].filter((part) => part !== undefined);
   if (parts.length === 0) parts.push('no call figures');
   parts.push(alerts.length === 0 ? 'no alerts' : alerts.length === 1 ? '1 alert' : `${alerts.length} alerts`);
@@ -212,19 +166,18 @@ function notificationText({ dayLabel, figures, comparisons, alerts }: DigestView
 function notificationFigure(
   key: 'totalCalls' | 'transferSuccessRate',
   name: string,
-  figures: DigestFigures,
-  comparisons: ReadonlyArray<Comparison>,
+  { figures, changes }: DigestView,
   nameAfter: boolean,
 ): string | undefined {
   const value = figures.values[key];
   if (value === undefined) return undefined;
   const figure = figureDefinition(key);
-  const shown = formatValue(value, figure.measure);
+  const shown = formatValue(value, figure.unit);
   const text = nameAfter ? `${shown} ${name}` : `${name} ${shown}`;
-  const nearest = changesOf(figure, figures, comparisons).find(({ change }) => change.kind !== 'no-data');
+  const nearest = changes[key].find(({ change }) => change.kind !== 'no-data');
   return nearest === undefined
     ? text
-    : `${text} (${formatChange(nearest.change, figure.measure)} ${nearest.tag})`;
+    : `${text} (${formatChange(nearest.change, figure.unit)} ${nearest.tag})`;
 }
 
 const section = (text: string): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });

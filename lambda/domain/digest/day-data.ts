@@ -1,21 +1,17 @@
 /**
- * Stage 1 of the digest, the day's data: what a digest is built from (DigestInput), the rows of one
- * local date in a statistics response, the headline figures, the breakdowns and the hourly volume.
- * Pure reading: nothing here formats for Slack.
+ * Stage 1 of the digest, the day's data: what a digest is built from (DigestInput), and what it reads
+ * from the day's rows (statistics/day-rows.ts): the headline figures and the breakdowns. Pure
+ * reading: nothing here formats for Slack.
  */
 
-import { parseWallClock, weekday } from '../shared/local-time';
+import type { DaySnooze } from '../alerts/snooze';
 import { foldedNames } from '../statistics/bounded-json';
+import { type DayRows, dayRows } from '../statistics/day-rows';
 import type { MetricUnit } from '../statistics/metric-format';
 import { DERIVED_RATES, deriveRate } from '../statistics/metric-format';
+import { firstNumber, numberOf } from '../statistics/numbers';
 import { shiftDate } from '../statistics/query-window';
-import type {
-  Distribution,
-  OfflineDailyRow,
-  RealtimeDailyRow,
-  RealtimeTotal,
-  StatisticsResponse,
-} from '../statistics/schema';
+import type { Distribution, StatisticsResponse } from '../statistics/schema';
 
 // ---- digest input
 
@@ -30,18 +26,6 @@ export interface FiredAlert {
   readonly resolvedAt?: string;
   /** The worst value any check judged during the episode, in the rule's unit. */
   readonly worst?: { readonly value: number; readonly unit: MetricUnit };
-}
-
-/** A snooze that held a rule's (or every rule's) messages for part of the digest's day. */
-export interface DaySnooze {
-  /** The rule's title, or 'all rules'. */
-  readonly title: string;
-  /** ISO instants: when it was set and when it ended (or will end). */
-  readonly at: string;
-  readonly until: string;
-  readonly reason?: string;
-  /** For a snooze of all rules: the monitor's degraded spells it held (ISO; `until` absent while it lasts). */
-  readonly monitorDegraded?: ReadonlyArray<{ readonly since: string; readonly until?: string }>;
 }
 
 /** Everything one digest is built from; the caller fetches and reads, the digest only formats. */
@@ -71,76 +55,9 @@ export interface DigestInput {
 
 // ---- digest dates
 
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
-
-/** '2025-11-11' → 'Tue 11 Nov'; with `withYear`, 'Tue 11 Nov 2025'. Throws a RangeError for a non-date. */
-export function formatDayLabel(date: string, withYear = false): string {
-  const clock = parseWallClock(date);
-  if (clock === undefined || date.length !== 10) throw new RangeError(`"${date}" is not a YYYY-MM-DD date`);
-  const label = `${WEEKDAYS[weekday(clock)]} ${clock.day} ${MONTHS[clock.month - 1]}`;
-  return withYear ? `${label} ${clock.year}` : label;
-}
-
 /** The days a digest compares with. */
 export const previousDate = (date: string): string => shiftDate(date, -1);
 export const weekAgoDate = (date: string): string => shiftDate(date, -7);
-
-// ---- day rows
-
-/**
- * The parts of a response that describe one local date. A response may cover more than the day
- * (rows of other dates, a wider window), so every figure is taken from rows of the date or from a
- * total only when the window is exactly that day.
- */
-export interface DayRows {
-  readonly date: string;
-  readonly realtimeDaily: RealtimeDailyRow | undefined;
-  /** `realtime.total`, only when the window is exactly the day (otherwise it mixes other days in). */
-  readonly realtimeTotal: RealtimeTotal | undefined;
-  /** The T+1 row; absent until AIRUDDER's batch has run for the date. */
-  readonly offlineDaily: OfflineDailyRow | undefined;
-}
-
-/** The rows of `date` in `response`. */
-export function dayRows(response: StatisticsResponse, date: string): DayRows {
-  const realtime = response.data.realtime ?? undefined;
-  const dailyRows = realtime?.daily?.data_list ?? [];
-  const total = realtime?.total ?? undefined;
-  return {
-    date,
-    realtimeDaily: dailyRows.find((row) => row.date === date),
-    realtimeTotal: total !== undefined && windowIsExactlyDay(response, date) ? total : undefined,
-    offlineDaily: (response.data.offline?.daily?.data_list ?? []).find((row) => row.date === date),
-  };
-}
-
-/**
- * True when the realtime window is the whole local day: 00:00:00 to 23:59:59 (how we ask) or to the
- * next midnight, and no daily row of another date contradicts it.
- */
-export function windowIsExactlyDay(response: StatisticsResponse, date: string): boolean {
-  const realtime = response.data.realtime;
-  const window = realtime?.time_range ?? response.request_params ?? undefined;
-  const start = window?.start_time;
-  const end = window?.end_time;
-  const endsTheDay = end === `${date} 23:59:59` || end === `${shiftDate(date, 1)} 00:00:00`;
-  const otherDates = (realtime?.daily?.data_list ?? []).some((row) => row.date !== date);
-  return start === `${date} 00:00:00` && endsTheDay && !otherDates;
-}
-
-/**
- * A usable number, or undefined for null and absent. Unknown keys (kept by the loose schema) are not
- * coerced by it, so a numeric string is accepted here too.
- */
-export function numberOrUndefined(value: unknown): number | undefined {
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
-}
-
-/** A distribution or undefined, treating null like absent. */
-export const distributionOf = (value: Distribution | null | undefined): Distribution | undefined =>
-  value ?? undefined;
 
 // ---- day figures
 
@@ -195,7 +112,7 @@ export function digestFigures(response: StatisticsResponse, date: string): Diges
   const sources: Partial<Record<FigureKey, FigureSource>> = {};
   const take = (key: FigureKey, ...candidates: Candidate[]): number | undefined => {
     for (const [source, raw] of candidates) {
-      const value = numberOrUndefined(raw);
+      const value = numberOf(raw);
       if (value === undefined) continue;
       values[key] = value;
       sources[key] = source;
@@ -266,9 +183,8 @@ export function digestFigures(response: StatisticsResponse, date: string): Diges
   };
 }
 
-function firstCount(rows: DayRows, field: string): number | undefined {
-  return numberOrUndefined(rows.realtimeDaily?.[field]) ?? numberOrUndefined(rows.realtimeTotal?.[field]);
-}
+const firstCount = (rows: DayRows, field: string): number | undefined =>
+  firstNumber(rows.realtimeDaily?.[field], rows.realtimeTotal?.[field]);
 
 /** A rate from its counts, rounded like AIRUDDER's (4 decimals); none when the divisor is 0 or unknown. */
 const derived = (part: number | undefined, whole: number | undefined): Candidate => [
@@ -290,7 +206,7 @@ function ratingCounts(distribution: Readonly<Record<string, unknown>> | undefine
   let satisfied = 0;
   let seen = false;
   for (const score of [1, 2, 3, 4, 5]) {
-    const count = numberOrUndefined(distribution?.[String(score)]);
+    const count = numberOf(distribution?.[String(score)]);
     if (count === undefined) continue;
     seen = true;
     total += count;
@@ -301,6 +217,10 @@ function ratingCounts(distribution: Readonly<Record<string, unknown>> | undefine
 }
 
 // ---- day breakdowns
+
+/** A distribution or undefined, treating null like absent. */
+export const distributionOf = (value: Distribution | null | undefined): Distribution | undefined =>
+  value ?? undefined;
 
 /** Callers reporting a parcel marked delivered but never received. */
 export interface FakeReceipts {
@@ -352,8 +272,8 @@ export function digestBreakdowns(response: StatisticsResponse, date: string): Da
       fake === undefined
         ? undefined
         : {
-            reports: numberOrUndefined(fake.fake_receipts_count),
-            deduplicated: numberOrUndefined(fake.daily_deduplicated_fake_receipts_count),
+            reports: numberOf(fake.fake_receipts_count),
+            deduplicated: numberOf(fake.daily_deduplicated_fake_receipts_count),
           },
     offlineIn: offline !== undefined,
   };
@@ -394,7 +314,7 @@ export function foldTopN(distribution: Distribution | undefined, n: number): Fol
   let folded = 0;
   const entries = Object.entries(distribution ?? {})
     .flatMap(([name, raw]) => {
-      const count = numberOrUndefined(raw) ?? 0;
+      const count = numberOf(raw) ?? 0;
       const names = foldedNames(name);
       if (names === undefined) return [{ name, count }];
       folded += names;

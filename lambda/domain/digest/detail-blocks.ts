@@ -1,11 +1,9 @@
 import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
 import type { Block, SectionBlock } from '../slack/slack-message';
 import { formatCount } from '../statistics/metric-format';
-import type { Distribution } from '../statistics/schema';
-import { type FoldedDistribution, foldTopN, type RankedEntry, SCORE_KEYS } from './day-data';
+import type { FoldedDistribution, RankedEntry } from './day-data';
+import type { DigestView } from './digest-view';
 import {
-  changesOf,
-  type DigestView,
   FIGURE_GROUPS,
   figureDefinition,
   formatToneChange,
@@ -33,26 +31,26 @@ const NO_DATA = '_no data_';
 /** A remark, or a list with the total it is a share of. */
 type FieldBody = string | { readonly total: number; readonly lines: string };
 
-export function detailBlocks(view: DigestView, topN: number): Block[] {
-  return [{ type: 'divider' }, ...figureSections(view), ...breakdownSections(view, topN)];
+export function detailBlocks(view: DigestView): Block[] {
+  return [{ type: 'divider' }, ...figureSections(view), ...breakdownSections(view)];
 }
 
 /** '*Transfer success* 84.8% · 🔴 ▼ 7.9 pp d/d · 🔴 ▼ 9 pp w/w _(handovers that reached an agent)_'. */
-function figureSections({ figures, comparisons, earlier }: DigestView): SectionBlock[] {
+function figureSections({ figures, changes: allChanges, earlier }: DigestView): SectionBlock[] {
   const noCalls = isNoCallDay(figures);
   return FIGURE_GROUPS.map((group) => {
     const lines = group.keys.map((key) => {
       const figure = figureDefinition(key);
       const value = figures.values[key];
       const explain = figure.explain === undefined ? '' : ` _(${figure.explain})_`;
-      if (noCalls && figure.measure !== 'count') return `*${figure.label}* _no calls_`;
+      if (noCalls && figure.unit !== 'count') return `*${figure.label}* _no calls_`;
       if (value === undefined) return `*${figure.label}* ${missingValueText(figure, figures)}${explain}`;
-      const changes = changesOf(figure, figures, comparisons);
+      const changes = allChanges[key];
       const shown = earlier.map(({ tag }) => {
         const found = changes.find((candidate) => candidate.tag === tag);
-        return found === undefined ? `${tag} no data` : formatToneChange(found.change, figure.measure, tag);
+        return found === undefined ? `${tag} no data` : formatToneChange(found.change, figure.unit, tag);
       });
-      return [`*${figure.label}* ${formatValue(value, figure.measure)}`, ...shown].join(' · ') + explain;
+      return [`*${figure.label}* ${formatValue(value, figure.unit)}`, ...shown].join(' · ') + explain;
     });
     // Our own titles hold '&' too, and Slack wants every '&' in mrkdwn escaped.
     return section([`*${escapeMrkdwn(group.title)}*`, ...lines].join('\n'));
@@ -60,18 +58,18 @@ function figureSections({ figures, comparisons, earlier }: DigestView): SectionB
 }
 
 /** Stories and intentions as lists, then the smaller breakdowns together in one section. */
-function breakdownSections({ breakdowns }: DigestView, topN: number): SectionBlock[] {
+function breakdownSections({ breakdowns }: DigestView): SectionBlock[] {
   const offline = (text: () => FieldBody) => (breakdowns.offlineIn ? text() : NOT_IN_YET);
   const small = [
     titled(
       BREAKDOWN_WORDS.transferReasons,
-      offline(() => listText(breakdowns.transferReasons, topN, 'transfer-reason')),
+      offline(() => listText(breakdowns.transferReasons, 'transfer-reason')),
     ),
-    titled(BREAKDOWN_WORDS.hangups, listText(breakdowns.hangups, topN, 'hangup')),
-    titled(BREAKDOWN_WORDS.ratings, ratingsText(breakdowns.satisfactionScores)),
+    titled(BREAKDOWN_WORDS.hangups, listText(breakdowns.hangups, 'hangup')),
+    titled(BREAKDOWN_WORDS.ratings, ratingsText(breakdowns.ratings)),
     titled(
       BREAKDOWN_WORDS.tickets,
-      offline(() => listText(breakdowns.tickets, topN, 'ticket')),
+      offline(() => listText(breakdowns.tickets, 'ticket')),
     ),
     titled(
       BREAKDOWN_WORDS.fakeReceipts,
@@ -79,8 +77,8 @@ function breakdownSections({ breakdowns }: DigestView, topN: number): SectionBlo
     ),
   ];
   return [
-    section(titled(BREAKDOWN_WORDS.stories, listText(breakdowns.stories, topN, 'story'))),
-    section(titled(BREAKDOWN_WORDS.intentions, listText(breakdowns.intentions, topN, 'intention'))),
+    section(titled(BREAKDOWN_WORDS.stories, listText(breakdowns.stories, 'story'))),
+    section(titled(BREAKDOWN_WORDS.intentions, listText(breakdowns.intentions, 'intention'))),
     section(truncate(small.join('\n\n'), SECTION_TEXT_MAX)),
   ];
 }
@@ -92,9 +90,8 @@ function titled(words: KeyWords, body: FieldBody): string {
   return `*${words.label}* · ${formatCount(body.total)}${explain}\n${body.lines}`;
 }
 
-function listText(distribution: Distribution | undefined, topN: number, kind: KeyKind): FieldBody {
-  if (distribution === undefined) return NO_DATA;
-  const folded = foldTopN(distribution, topN);
+function listText(folded: FoldedDistribution | undefined, kind: KeyKind): FieldBody {
+  if (folded === undefined) return NO_DATA;
   if (folded.total === 0) return '_none_';
   const lines = distributionLines(folded, SECTION_TEXT_MAX / 4, (name) => keyWords(kind, name).label);
   // One line saying what the less obvious labels shown mean.
@@ -106,21 +103,12 @@ function listText(distribution: Distribution | undefined, topN: number, kind: Ke
   return { total: folded.total, lines: lines.join('\n') };
 }
 
-/** Ratings 5 to 1 in that order (a rank by count would scatter the scale). */
-function ratingsText(scores: Distribution | undefined): FieldBody {
-  if (scores === undefined) return NO_DATA;
-  const ordered = foldTopN(scores, SCORE_KEYS.length);
-  if (ordered.total === 0) return '_no ratings_';
-  const top = SCORE_KEYS.map((key) => {
-    const entry = ordered.top.find((candidate) => candidate.name === key);
-    return entry ?? { name: key, count: 0, share: 0 };
-  });
-  const lines = distributionLines(
-    { ...ordered, top },
-    SECTION_TEXT_MAX / 4,
-    (name) => keyWords('rating', name).label,
-  );
-  return { total: ordered.total, lines: lines.join('\n') };
+/** Ratings 5 to 1 in that order (the view keeps the scale's order, not a rank by count). */
+function ratingsText(ratings: FoldedDistribution | undefined): FieldBody {
+  if (ratings === undefined) return NO_DATA;
+  if (ratings.total === 0) return '_no ratings_';
+  const lines = distributionLines(ratings, SECTION_TEXT_MAX / 4, (name) => keyWords('rating', name).label);
+  return { total: ratings.total, lines: lines.join('\n') };
 }
 
 function fakeReceiptsText(fake: DigestView['breakdowns']['fakeReceipts']): string {

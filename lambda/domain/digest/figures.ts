@@ -10,7 +10,7 @@ import {
   formatPercentNumber,
   type MetricUnit,
 } from '../statistics/metric-format';
-import type { DayBreakdowns, DigestFigures, FigureKey, FiredAlert } from './day-data';
+import type { DigestFigures, FigureKey } from './day-data';
 
 // ---- figure catalogue
 
@@ -21,15 +21,15 @@ import type { DayBreakdowns, DigestFigures, FigureKey, FiredAlert } from './day-
  * durations drift by a few seconds, hence 10%.
  */
 
-/** How a figure is measured, which decides how it is shown and how a change is expressed. */
-export type Measure = Extract<MetricUnit, 'count' | 'rate' | 'seconds' | 'score'>;
+/** A figure's unit (of the product's metric units), which decides how it is shown and how a change is expressed. */
+export type FigureUnit = Extract<MetricUnit, 'count' | 'rate' | 'seconds' | 'score'>;
 
 /** 'up': a rise is good; 'down': a rise is bad; 'neither': the move is news, not a verdict. */
 export type Better = 'up' | 'down' | 'neither';
 
 /** What `compareFigure` needs to know about a figure. */
 export interface FigureKind {
-  readonly measure: Measure;
+  readonly unit: FigureUnit;
   readonly better: Better;
   /** Smallest change that counts: % for counts and seconds, percentage points for rates, points for scores. */
   readonly noise: number;
@@ -44,9 +44,9 @@ export interface FigureDefinition extends FigureKind {
   readonly explain?: string;
 }
 
-const count = { measure: 'count', noise: 5 } as const;
-const rate = { measure: 'rate', noise: 2 } as const;
-const seconds = { measure: 'seconds', noise: 10 } as const;
+const count = { unit: 'count', noise: 5 } as const;
+const rate = { unit: 'rate', noise: 2 } as const;
+const seconds = { unit: 'seconds', noise: 10 } as const;
 
 /*
  * Why each direction:
@@ -131,7 +131,7 @@ export const HEADLINE_FIGURES: ReadonlyArray<FigureDefinition> = [
   {
     key: 'averageScore',
     label: 'Average rating',
-    measure: 'score',
+    unit: 'score',
     noise: 0.1,
     better: 'up',
     fromOffline: false,
@@ -203,15 +203,15 @@ export function compareFigure(
   kind: FigureKind,
 ): Change {
   if (current === undefined || previous === undefined) return { kind: 'no-data' };
-  const relative = kind.measure === 'count' || kind.measure === 'seconds';
-  if (previous === 0 && current !== 0 && kind.measure !== 'rate') {
+  const relative = kind.unit === 'count' || kind.unit === 'seconds';
+  if (previous === 0 && current !== 0 && kind.unit !== 'rate') {
     return { kind: 'new', tone: toneOf(current > 0 ? 1 : -1, kind) };
   }
   const delta = relative
     ? previous === 0
       ? 0
       : ((current - previous) / Math.abs(previous)) * 100
-    : kind.measure === 'rate'
+    : kind.unit === 'rate'
       ? (current - previous) * 100
       : current - previous;
   // Rates arrive with four decimals: compare what a reader sees, not binary-float residue.
@@ -255,7 +255,7 @@ export function changesOf(
 ): TaggedChange[] {
   return comparisons.map((comparison) => {
     const anyNoCalls = isNoCallDay(current) || isNoCallDay(comparison.figures);
-    if (anyNoCalls && figure.measure !== 'count') return { tag: comparison.tag, change: { kind: 'no-data' } };
+    if (anyNoCalls && figure.unit !== 'count') return { tag: comparison.tag, change: { kind: 'no-data' } };
     return {
       tag: comparison.tag,
       change: compareFigure(current.values[figure.key], comparison.figures.values[figure.key], figure),
@@ -298,18 +298,18 @@ export function missingValueText(figure: FigureDefinition, current: DigestFigure
 export const TONE_EMOJI: Readonly<Record<Tone, string>> = { good: '🟢', bad: '🔴', neutral: '⚪' };
 
 /** A figure's value as it is shown: the product's one metric vocabulary. */
-export const formatValue = (value: number, measure: Measure): string => formatMetric(value, measure);
+export const formatValue = (value: number, unit: FigureUnit): string => formatMetric(value, unit);
 
 /**
  * A change with its arrow, no colour: '▲ 4%', '▼ 1.1 pp', '▲ 0.12', '= 0%', '▲ new', 'no data'.
  */
-export function formatChange(change: Change, measure: Measure): string {
+export function formatChange(change: Change, unit: FigureUnit): string {
   if (change.kind === 'no-data') return 'no data';
   if (change.kind === 'new') return '▲ new';
   const magnitude = Math.abs(change.delta);
   let shown: string;
-  if (measure === 'rate') shown = `${formatPercentNumber(magnitude)} pp`;
-  else if (measure === 'score') shown = formatNumber(magnitude);
+  if (unit === 'rate') shown = `${formatPercentNumber(magnitude)} pp`;
+  else if (unit === 'score') shown = formatNumber(magnitude);
   else shown = `${formatPercentNumber(magnitude)}%`;
   // A move that rounds to nothing reads as no move, whichever way it went.
   if (!/[1-9]/.test(shown)) return `= ${shown}`;
@@ -320,24 +320,8 @@ export function formatChange(change: Change, measure: Measure): string {
  * A change and what it is against, coloured only when it is news: '🔴 ▼ 7.9 pp d/d', '▲ 0.4 pp w/w'
  * (within noise: no colour, so the few red and green marks stand out), 'w/w no data'.
  */
-export function formatToneChange(change: Change, measure: Measure, against: string): string {
+export function formatToneChange(change: Change, unit: FigureUnit, against: string): string {
   if (change.kind === 'no-data') return `${against} no data`;
-  const text = `${formatChange(change, measure)} ${against}`;
+  const text = `${formatChange(change, unit)} ${against}`;
   return change.tone === 'neutral' ? text : `${TONE_EMOJI[change.tone]} ${text}`;
-}
-
-/** Stages 1 and 2 together: what every part of the message reads from. */
-export interface DigestView {
-  readonly date: string;
-  readonly dayLabel: string;
-  readonly figures: DigestFigures;
-  readonly breakdowns: DayBreakdowns;
-  /** The day before and the same weekday a week before; `comparison` is absent without data. */
-  readonly earlier: ReadonlyArray<{
-    readonly tag: Comparison['tag'];
-    readonly date: string;
-    readonly comparison: Comparison | undefined;
-  }>;
-  readonly comparisons: ReadonlyArray<Comparison>;
-  readonly alerts: ReadonlyArray<FiredAlert>;
 }

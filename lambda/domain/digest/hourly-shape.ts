@@ -1,7 +1,7 @@
 import { addDays, formatWallClock, fromWallClock, parseWallClock, toWallClock } from '../shared/local-time';
 import { formatCount } from '../statistics/metric-format';
+import { numberOf } from '../statistics/numbers';
 import type { StatisticsResponse } from '../statistics/schema';
-import { numberOrUndefined } from './day-data';
 
 /**
  * The hourly shape of the day: calls per local hour (24, or 23/25 on a daylight-saving change) and
@@ -34,7 +34,7 @@ export function hourlyVolume(response: StatisticsResponse, date: string, timeZon
   const rowsByTime = new Map<string, Array<number | undefined>>();
   for (const row of response.data.realtime?.hourly?.data_list ?? []) {
     const queue = rowsByTime.get(row.time) ?? [];
-    queue.push(numberOrUndefined(row.total_calls));
+    queue.push(numberOf(row.total_calls));
     rowsByTime.set(row.time, queue);
   }
   const start = fromWallClock(day, timeZone).getTime();

@@ -1,3 +1,5 @@
+import { parseWallClock, weekday } from '../shared/local-time';
+
 /**
  * Words for AIRUDDER's keys. Distribution keys are open sets (AIRUDDER adds stories, reasons and
  * ticket types as accounts configure them), so a key not listed here still shows, as it is (escaped
@@ -67,3 +69,16 @@ export const BREAKDOWN_WORDS = {
     explain: 'callers reporting a parcel marked delivered but never received',
   },
 } as const satisfies Record<string, KeyWords>;
+
+// ---- day labels
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/** '2025-11-11' → 'Tue 11 Nov'; with `withYear`, 'Tue 11 Nov 2025'. Throws a RangeError for a non-date. */
+export function formatDayLabel(date: string, withYear = false): string {
+  const clock = parseWallClock(date);
+  if (clock === undefined || date.length !== 10) throw new RangeError(`"${date}" is not a YYYY-MM-DD date`);
+  const label = `${WEEKDAYS[weekday(clock)]} ${clock.day} ${MONTHS[clock.month - 1]}`;
+  return withYear ? `${label} ${clock.year}` : label;
+}

@@ -9,7 +9,11 @@ import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
 import type { ObjectStore } from '../../../lambda/domain/archive/object-store';
 import { DISTRIBUTION_KEYS_KEPT } from '../../../lambda/domain/statistics/bounded-json';
-import { explicitWindow, windowEndInstant } from '../../../lambda/domain/statistics/query-window';
+import {
+  explicitWindow,
+  wholeDayWindow,
+  windowEndInstant,
+} from '../../../lambda/domain/statistics/query-window';
 import { ResponseValidationError } from '../../../lambda/domain/statistics/schema';
 import { silentLogger } from '../../../lambda/shared/logger';
 import { type FetchResult, fetchAndArchive } from '../../../lambda/use-cases/fetch-and-archive';
@@ -76,6 +80,19 @@ describe.each([
     ).catch((error: Error) => error);
     return { outcome, served: recorder.served };
   };
+
+  it('archives a whole day and writes nothing beside it: curating it is a step of the calling use case', async () => {
+    const day = wholeDayWindow('2025-11-11', TEST_ZONE);
+    const { client } = testClient(standIn.url);
+
+    const result = await fetchAndArchive(
+      { source: client, store, logger: silentLogger },
+      { kind: 'day', window: day, referenceTime: windowEndInstant(day) },
+    );
+
+    expect(result.archived.created).toBe(true);
+    expect(await store.list('curated/')).toEqual([]);
+  });
 
   it('archives a valid response byte for byte with its metadata', async () => {
     const { outcome, served } = await run(windowEndInstant(window));

@@ -114,6 +114,12 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       '2025-11-10',
       '2025-11-11',
     ]);
+    // Curating is a step of the digest itself: its day and both days it fetched for comparison.
+    expect((await store.list('curated/daily/')).map((key) => key.split('/')[2])).toEqual([
+      'date=2025-11-04',
+      'date=2025-11-10',
+      'date=2025-11-11',
+    ]);
     expect(
       (await readDocument(store, digestRecordKey('2025-11-11'), DigestRecordSchema))?.value,
     ).toMatchObject({

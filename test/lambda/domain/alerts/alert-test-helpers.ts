@@ -125,7 +125,7 @@ export function simulate(
     });
     if (evaluation.outcome !== 'evaluated') throw new Error(`run ${index} was not evaluated`);
     state = evaluation.state;
-    // What a check sends: the owed notifications the suppression stage lets through (mute windows).
+    // What a check sends: the owed notifications the suppression stage lets through (mute periods).
     const { send: notifications } = outgoing(state, evaluation.notifications, at, { rules, timeZone });
     if (notifications.length > 0) {
       expectWithinBlockKitLimits(buildAlertMessage(notifications, { at, timeZone }));

@@ -8,8 +8,8 @@ import {
   repeatIntervalMinutes,
 } from '../../../../lambda/domain/alerts/notify';
 import {
-  type MuteWindow,
-  MuteWindowSchema,
+  type MutePeriod,
+  MutePeriodSchema,
   RepeatPolicySchema,
 } from '../../../../lambda/domain/alerts/rules';
 import {
@@ -32,7 +32,7 @@ import {
 } from './alert-test-helpers';
 
 const NEW_YORK = 'America/New_York';
-const window = (input: unknown): MuteWindow => MuteWindowSchema.parse(input);
+const window = (input: unknown): MutePeriod => MutePeriodSchema.parse(input);
 const nightly = window({ from: '22:00', to: '06:00' });
 const saturdayNight = window({ days: ['sat'], from: '22:00', to: '06:00' });
 
@@ -106,13 +106,13 @@ describe('isMuted', () => {
     expect(isMuted([window(input)], new Date(utc), 'Asia/Jakarta')).toBe(expected);
   });
 
-  it('is never muted without windows', () => {
+  it('is never muted without mute periods', () => {
     expect(isMuted([], new Date('2026-03-08T06:30:00Z'), NEW_YORK)).toBe(false);
   });
 });
 
-describe('evaluateRules with a mute window', () => {
-  it('owes nothing while muted, keeps evolving the state, and owes the difference once the window closes', () => {
+describe('evaluateRules with a mute period', () => {
+  it('owes nothing while muted, keeps evolving the state, and owes the difference once the period closes', () => {
     // Prepare: runs from 04:45 to 06:15 Jakarta; the window closes at 06:00
     const muted = rule({ mute: [{ from: '22:00', to: '06:00' }] });
     const start = new Date('2026-03-09T21:45:00Z');

@@ -33,13 +33,13 @@ describe('outgoing: what is sent now, what is held and why', () => {
     expect(outgoing(base(), owed, DAY, { rules, timeZone: JAKARTA })).toEqual({ send: owed, held: [] });
   });
 
-  it('holds everything of a rule whose mute window is open on the local clock, its resolution too, and names the window', () => {
+  it('holds everything of a rule whose mute period is open on the local clock, its resolution too, and names the period', () => {
     const owed = [note('fired'), note('resolved'), note('fired', 'volume'), monitor('monitor-degraded')];
     const result = outgoing(base(), owed, NIGHT, { rules, timeZone: JAKARTA });
     expect(result.send).toEqual([note('fired', 'volume'), monitor('monitor-degraded')]);
     expect(result.held).toEqual([
-      { notification: note('fired'), reason: { stage: 'muted', window: quiet.mute[0] } },
-      { notification: note('resolved'), reason: { stage: 'muted', window: quiet.mute[0] } },
+      { notification: note('fired'), reason: { stage: 'muted', period: quiet.mute[0] } },
+      { notification: note('resolved'), reason: { stage: 'muted', period: quiet.mute[0] } },
     ]);
     // By day the window is shut: the same notifications go out.
     expect(outgoing(base(), owed, DAY, { rules, timeZone: JAKARTA }).held).toEqual([]);

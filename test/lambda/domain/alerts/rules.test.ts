@@ -162,7 +162,7 @@ describe('parseRules: errors name the rule and the field', () => {
       expected: 'rule "transfer-success" field mute[0].from: expected a local time "HH:mm"',
     },
     {
-      name: 'a mute window of no length',
+      name: 'a mute period of no length',
       rules: [{ ...base, mute: [{ from: '06:00', to: '06:00' }] }],
       expected: 'field mute[0].to: from and to are equal',
     },

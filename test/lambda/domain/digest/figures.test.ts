@@ -118,7 +118,7 @@ describe('compareFigure', () => {
     // Act
     const change = compareFigure(current, previous, kind);
     // Assess
-    expect(formatChange(change, kind.measure)).toBe(shown);
+    expect(formatChange(change, kind.unit)).toBe(shown);
     expect(change.kind === 'no-data' ? undefined : change.tone).toBe(tone);
   });
 

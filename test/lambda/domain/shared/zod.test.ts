@@ -135,7 +135,7 @@ describe('rules file errors name the rule, the field and the problem', () => {
       'rules.json: rule "tsr" field mute[0].from: expected a local time "HH:mm" (00:00–23:59); rule "tsr" field mute[0].to: expected a local time "HH:mm" (00:00–23:59)',
     ],
     [
-      'an empty mute window',
+      'an empty mute period',
       rule({ mute: [{ from: '10:00', to: '10:00' }] }),
       'rules.json: rule "tsr" field mute[0].to: from and to are equal; a whole day is "00:00" to "24:00"',
     ],
