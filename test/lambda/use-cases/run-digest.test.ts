@@ -31,6 +31,9 @@ import { startTestStandIn, TEST_ZONE, testClient } from '../../helpers/airudder'
 import { recordingStore } from '../../helpers/recording-store';
 import { startS3Emulator } from '../../helpers/s3-emulator';
 
+/** 200,000 story names cost seconds on a loaded machine: room beyond the default budget (no time is asserted). */
+const HEAVY = { timeout: 120_000 };
+
 const MORNING = new Date('2025-11-12T01:30:00Z'); // 08:30 in Jakarta: the digest of 2025-11-11
 
 /** A record of 2025-11-11 claimed at MORNING by `runId`, as a run leaves it before it posts. */
@@ -218,50 +221,55 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     if (outcome.outcome === 'posted') expect(JSON.stringify(outcome.message)).toMatch(/not in yet/);
   });
 
-  it('lists the right top five of 200,000 story names, holding at most 1,000 of them, and archives all', async () => {
-    // Prepare: the day's answer carries 200,000 more story names
-    const store = createS3ObjectStore(s3.client, s3.bucket, 'many-stories');
-    standIn.inject('statistics', { kind: 'drift', drift: 'many-story-names' });
-    // One attempt with time to spare, so a slow machine cannot swap in a retry's ordinary answer
-    const source = testClient(standIn.url, { timeoutMs: 60_000, maxAttempts: 1 }).client;
-    // Act
-    const outcome = await runDigest(
-      { ...deps(store, 'many'), source },
-      { scheduledTime: MORNING, detail: true },
-    );
-    // Assess: every name is in the archived bytes; the figures shown are theirs, computed here
-    expect(outcome.outcome).toBe('posted');
-    if (outcome.outcome !== 'posted') return;
-    const raw = JSON.parse(Buffer.from((await store.get(outcome.rawKey))!.bytes).toString('utf8'));
-    const row = raw.data.realtime.daily.data_list.find((daily: any) => daily.date === '2025-11-11');
-    const stories = Object.entries(row.story_distribution as Record<string, number>);
-    expect(stories.length).toBeGreaterThan(MANY_STORY_NAMES);
-    const ranked = stories
-      .filter(([, count]) => count > 0)
-      .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
-    const sum = (entries: Array<[string, number]>) => entries.reduce((total, [, count]) => total + count, 0);
-    const grouped = (count: number) => count.toLocaleString('en-US');
-    const section = outcome.message.blocks
-      .map((block) => JSON.stringify(block))
-      .find((text) => text.includes('What callers wanted'));
-    const text = JSON.parse(section ?? '{}').text.text as string;
-    expect(text).toContain(`What callers wanted* · ${grouped(sum(ranked))}`);
-    const lines = text.split('\n').filter((line) => line.startsWith('`'));
-    expect(lines.slice(0, 5).map((line) => line.replace(/^`[^`]*` /, ''))).toEqual(
-      ranked.slice(0, 5).map(([name, count]) => `${name} (${grouped(count)})`),
-    );
-    expect(lines[5]).toContain(`_${grouped(ranked.length - 5)} others_ (${grouped(sum(ranked.slice(5)))})`);
-    // What the run held of the day: the curated table keeps the top 1,000 and one row for the rest
-    const curated = await store.get(curatedKey('distributions', '2025-11-11'));
-    const rows = Buffer.from(curated!.bytes)
-      .toString('utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line))
-      .filter((record) => record.date === '2025-11-11' && record.kind === 'story');
-    expect(rows).toHaveLength(DISTRIBUTION_KEYS_KEPT + 1);
-    expect(rows.reduce((total, record) => total + record.count, 0)).toBe(sum(stories));
-  });
+  it(
+    'lists the right top five of 200,000 story names, holding at most 1,000 of them, and archives all',
+    HEAVY,
+    async () => {
+      // Prepare: the day's answer carries 200,000 more story names
+      const store = createS3ObjectStore(s3.client, s3.bucket, 'many-stories');
+      standIn.inject('statistics', { kind: 'drift', drift: 'many-story-names' });
+      // One attempt with time to spare, so a slow machine cannot swap in a retry's ordinary answer
+      const source = testClient(standIn.url, { timeoutMs: 60_000, maxAttempts: 1 }).client;
+      // Act
+      const outcome = await runDigest(
+        { ...deps(store, 'many'), source },
+        { scheduledTime: MORNING, detail: true },
+      );
+      // Assess: every name is in the archived bytes; the figures shown are theirs, computed here
+      expect(outcome.outcome).toBe('posted');
+      if (outcome.outcome !== 'posted') return;
+      const raw = JSON.parse(Buffer.from((await store.get(outcome.rawKey))!.bytes).toString('utf8'));
+      const row = raw.data.realtime.daily.data_list.find((daily: any) => daily.date === '2025-11-11');
+      const stories = Object.entries(row.story_distribution as Record<string, number>);
+      expect(stories.length).toBeGreaterThan(MANY_STORY_NAMES);
+      const ranked = stories
+        .filter(([, count]) => count > 0)
+        .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+      const sum = (entries: Array<[string, number]>) =>
+        entries.reduce((total, [, count]) => total + count, 0);
+      const grouped = (count: number) => count.toLocaleString('en-US');
+      const section = outcome.message.blocks
+        .map((block) => JSON.stringify(block))
+        .find((text) => text.includes('What callers wanted'));
+      const text = JSON.parse(section ?? '{}').text.text as string;
+      expect(text).toContain(`What callers wanted* · ${grouped(sum(ranked))}`);
+      const lines = text.split('\n').filter((line) => line.startsWith('`'));
+      expect(lines.slice(0, 5).map((line) => line.replace(/^`[^`]*` /, ''))).toEqual(
+        ranked.slice(0, 5).map(([name, count]) => `${name} (${grouped(count)})`),
+      );
+      expect(lines[5]).toContain(`_${grouped(ranked.length - 5)} others_ (${grouped(sum(ranked.slice(5)))})`);
+      // What the run held of the day: the curated table keeps the top 1,000 and one row for the rest
+      const curated = await store.get(curatedKey('distributions', '2025-11-11'));
+      const rows = Buffer.from(curated!.bytes)
+        .toString('utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line))
+        .filter((record) => record.date === '2025-11-11' && record.kind === 'story');
+      expect(rows).toHaveLength(DISTRIBUTION_KEYS_KEPT + 1);
+      expect(rows.reduce((total, record) => total + record.count, 0)).toBe(sum(stories));
+    },
+  );
 
   describe('never lost: a later run posts what an earlier one could not, oldest first, each once', () => {
     const NEXT_MORNING = new Date('2025-11-13T01:30:00Z'); // 08:30 in Jakarta: the digest of 2025-11-12

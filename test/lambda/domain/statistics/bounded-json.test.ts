@@ -10,6 +10,9 @@ import {
 import { parseStatistics } from '../../../../lambda/domain/statistics/schema';
 import { encodeJson, fixtureJson } from '../../../helpers/fixtures';
 
+/** 200,000 story names cost seconds on a loaded machine: room beyond the default budget (no time is asserted). */
+const HEAVY = { timeout: 120_000 };
+
 const STORY_NAMES = 200_000;
 /** A count with many ties, so the order by name across the cut matters. */
 const countOf = (index: number) => 1 + ((index * 7919) % 997);
@@ -59,26 +62,30 @@ describe('parseJsonBounded', () => {
     expect(() => parseJsonBounded(text)).toThrow(JsonSyntaxError);
   });
 
-  it('keeps 1,000 of 200,000 story names: the largest ones, and the number and sum of the rest', () => {
-    // Prepare
-    const stories = manyStories();
-    const text = JSON.stringify({ data: { total: { story_distribution: stories, total_calls: 5 } } });
-    // Act
-    const parsed = parseJsonBounded(text) as {
-      data: { total: { story_distribution: Record<string, number> } };
-    };
-    // Assess
-    const kept = parsed.data.total.story_distribution;
-    expect(Object.keys(kept)).toHaveLength(DISTRIBUTION_KEYS_KEPT + 1);
-    const top = independentTop(stories, DISTRIBUTION_KEYS_KEPT);
-    const others = othersKey(STORY_NAMES - DISTRIBUTION_KEYS_KEPT);
-    expect(Object.entries(kept).filter(([key]) => key !== others)).toStrictEqual(top);
-    const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
-    expect(kept[others]).toBe(sum(Object.values(stories)) - sum(top.map(([, count]) => count)));
-    expect(foldedNames(others)).toBe(STORY_NAMES - DISTRIBUTION_KEYS_KEPT);
-  });
+  it(
+    'keeps 1,000 of 200,000 story names: the largest ones, and the number and sum of the rest',
+    HEAVY,
+    () => {
+      // Prepare
+      const stories = manyStories();
+      const text = JSON.stringify({ data: { total: { story_distribution: stories, total_calls: 5 } } });
+      // Act
+      const parsed = parseJsonBounded(text) as {
+        data: { total: { story_distribution: Record<string, number> } };
+      };
+      // Assess
+      const kept = parsed.data.total.story_distribution;
+      expect(Object.keys(kept)).toHaveLength(DISTRIBUTION_KEYS_KEPT + 1);
+      const top = independentTop(stories, DISTRIBUTION_KEYS_KEPT);
+      const others = othersKey(STORY_NAMES - DISTRIBUTION_KEYS_KEPT);
+      expect(Object.entries(kept).filter(([key]) => key !== others)).toStrictEqual(top);
+      const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+      expect(kept[others]).toBe(sum(Object.values(stories)) - sum(top.map(([, count]) => count)));
+      expect(foldedNames(others)).toBe(STORY_NAMES - DISTRIBUTION_KEYS_KEPT);
+    },
+  );
 
-  it("folds into the digest's top five exactly what the whole map gives", () => {
+  it("folds into the digest's top five exactly what the whole map gives", HEAVY, () => {
     // Prepare
     const stories = manyStories();
     const text = JSON.stringify({ story_distribution: stories });
@@ -94,19 +101,23 @@ describe('parseJsonBounded', () => {
     expect(folded.others?.count).toBe(total - top.reduce((sum, [, count]) => sum + count, 0));
   });
 
-  it('keeps a negative count however small, so a response with one past the cut is still invalid', () => {
-    // Prepare: one negative count among 200,000 names, far below the kept ones
-    const body = fixtureJson('statistics-example.json');
-    const stories = manyStories();
-    stories.story_150000 = -4;
-    body.data.realtime.total.story_distribution = stories;
-    // Act
-    const parsed = parseStatistics(encodeJson(body));
-    // Assess
-    expect(parsed.verdict).toBe('invalid');
-    if (parsed.verdict === 'valid') return;
-    expect(parsed.error.issues.map((issue) => issue.path)).toContain(
-      'data.realtime.total.story_distribution.story_150000',
-    );
-  });
+  it(
+    'keeps a negative count however small, so a response with one past the cut is still invalid',
+    HEAVY,
+    () => {
+      // Prepare: one negative count among 200,000 names, far below the kept ones
+      const body = fixtureJson('statistics-example.json');
+      const stories = manyStories();
+      stories.story_150000 = -4;
+      body.data.realtime.total.story_distribution = stories;
+      // Act
+      const parsed = parseStatistics(encodeJson(body));
+      // Assess
+      expect(parsed.verdict).toBe('invalid');
+      if (parsed.verdict === 'valid') return;
+      expect(parsed.error.issues.map((issue) => issue.path)).toContain(
+        'data.realtime.total.story_distribution.story_150000',
+      );
+    },
+  );
 });
