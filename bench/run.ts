@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import { benchAlertsAtOnce } from './alerts-at-once';
@@ -23,7 +24,7 @@ import { benchWarmCheck } from './warm-check';
  * `npm run bench`: the targets the README reports, each a ratio or a throughput measured in this one
  * run (absolute times drift on a shared machine), each with the Node it ran on. The function runs as
  * Lambda runs it: the bundle on the pinned Node of the Lambda runtime, with the stack's environment.
- * `--quick`: the same measurements with fewer repetitions (under 3 minutes on 2 quiet cores).
+ * `--quick`: the same measurements with fewer repetitions (its time and CPU: docs/performance.md).
  * `--only=<section,…>`: some sections alone, e.g. `--only=warm check,alerts at once`.
  * Targets are reported, not enforced: the exit code is 0 unless a benchmark itself fails.
  */
@@ -36,11 +37,33 @@ const only = process.argv
   .split(',');
 const progress = (text: string) => process.stderr.write(`${text}\n`);
 
+/**
+ * CPU seconds this process and its finished children (the spawned handlers, callgrind runs, the
+ * fake services once stopped) have used: on a loaded machine the wall time says how busy the others
+ * were, the CPU time what the bench itself costs. From /proc, so Linux only (NaN elsewhere).
+ */
+function cpuSeconds(): number {
+  const own = process.cpuUsage();
+  try {
+    // Fields after the command name: cutime and cstime are the 14th and 15th, in clock ticks (100/s).
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const children = (Number(fields[13]) + Number(fields[14])) / 100;
+    return (own.user + own.system) / 1e6 + children;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const seconds = (value: number) => `${value.toFixed(1)} s`;
+
 async function timed<T>(name: string, run: () => Promise<T>): Promise<T> {
   const started = performance.now();
+  const cpuAtStart = cpuSeconds();
   progress(`▸ ${name}…`);
   const result = await run();
-  progress(`  ${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  progress(
+    `  ${name}: ${seconds((performance.now() - started) / 1000)} (CPU ${seconds(cpuSeconds() - cpuAtStart)})`,
+  );
   return result;
 }
 
@@ -92,10 +115,11 @@ async function main(): Promise<void> {
   await section(sections, 'curated sql', () => benchCuratedSql(measured, quick ? 1 : 3));
 
   for (const table of sections.flatMap((section) => section.details)) console.log(`${formatDetail(table)}\n`);
-  const seconds = (performance.now() - started) / 1000;
+  const wall = (performance.now() - started) / 1000;
   console.log(
     `${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? 'unknown'}); load average ${loadAtStart.toFixed(1)} at start, ` +
-      `${(os.loadavg()[0] ?? 0).toFixed(1)} at end; npm run bench${quick ? ' -- --quick' : ''}: ${seconds.toFixed(0)} s\n`,
+      `${(os.loadavg()[0] ?? 0).toFixed(1)} at end; npm run bench${quick ? ' -- --quick' : ''}: ${wall.toFixed(0)} s, ` +
+      `CPU ${cpuSeconds().toFixed(0)} s\n`,
   );
   console.log(formatSummary(sections.flatMap((section) => section.rows)));
 }
