@@ -45,6 +45,11 @@ export interface DigestDeps extends FetchDeps {
   readonly dayAlerts: (date: string) => Promise<DayAlerts>;
   /** Waits between looks at a date another run holds (tests pass one that moves their clock). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * This host's clock in epoch ms, the one a request's `deadline` is on (as the HTTP clients read
+   * it); default Date.now. Tests that sleep without waiting pass one their sleep moves.
+   */
+  readonly hostNow?: () => number;
 }
 
 export interface DigestRequest {
@@ -175,7 +180,7 @@ async function waitWhileClaimed(
   while (
     outcome.outcome === 'in-progress' &&
     request.deadline !== undefined &&
-    deps.now().getTime() + CLAIM_POLL_MS < request.deadline - CLAIM_WAIT_MARGIN_MS
+    (deps.hostNow ?? Date.now)() + CLAIM_POLL_MS < request.deadline - CLAIM_WAIT_MARGIN_MS
   ) {
     await sleep(CLAIM_POLL_MS);
     outcome = await postDigest(deps, date, request);

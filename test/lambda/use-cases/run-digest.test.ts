@@ -602,6 +602,7 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
         ...deps(store, runId),
         store: { ...store, now: () => clock },
         now: () => clock,
+        hostNow: () => clock.getTime(),
         sleep: async (ms: number) => {
           sleeps.push(ms);
           clock = new Date(clock.getTime() + ms);
