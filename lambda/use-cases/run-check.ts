@@ -22,7 +22,12 @@ import {
 } from '../domain/alerts/state';
 import { newClaim } from '../domain/slack/claim';
 import type { Notifier } from '../domain/slack/slack-message';
-import { daySoFarWindow, type QueryWindow, rollingWindow } from '../domain/statistics/query-window';
+import {
+  daySoFarWindow,
+  isAskable,
+  type QueryWindow,
+  rollingWindow,
+} from '../domain/statistics/query-window';
 import { type ActiveRules, RulesUnavailableError } from './active-rules';
 import { type ClaimStep, deliverOnce, storeClock } from './deliver-once';
 import { createArchiveReader, readEvaluationInput } from './evaluation-input';
@@ -116,7 +121,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
 
   // Archive first: nothing in the state (not even a corrupt document) may stop the response being kept.
   let fetched: Awaited<ReturnType<typeof fetchAndArchive>>;
-  let windowed: Array<Awaited<ReturnType<typeof fetchAndArchive>>>;
+  let windowed: Array<Awaited<ReturnType<typeof fetchAndArchive>> | undefined>;
   const minutes = windowLengths(deps.rules);
   try {
     const fetch = (kind: 'check' | 'window', query: QueryWindow) =>
@@ -124,7 +129,17 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     // One after the other: a failing API fails the run on its first call, not on several at once.
     fetched = await fetch('check', window);
     windowed = [];
-    for (const length of minutes) windowed.push(await fetch('window', rollingWindow(at, length, timeZone)));
+    for (const length of minutes) {
+      const query = rollingWindow(at, length, timeZone);
+      if (!isAskable(query)) {
+        logger.info('Rolling window not asked: it reaches back across the hour a DST change repeats', {
+          minutes: length,
+          startTime: query.startTime,
+          endTime: query.endTime,
+        });
+      }
+      windowed.push(isAskable(query) ? await fetch('window', query) : undefined);
+    }
   } catch (error) {
     await recordFailure(deps, at, describeRunFailure(error), request.deadline).catch(
       (stateError: unknown) => {
@@ -204,7 +219,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     outcome: 'evaluated',
     window,
     archived: fetched.archived,
-    windows: windowed.map((response) => response.archived),
+    windows: windowed.flatMap((response) => (response === undefined ? [] : [response.archived])),
     results: evaluation.results,
     sent: evaluation.notifications,
     // The snooze-end lines the message carried (only when it was sent).

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { loadRules } from '../../lambda/adapters/rules/load-rules';
 import { createWebhookNotifier } from '../../lambda/adapters/slack/webhook-notifier';
 import type { ObjectStore } from '../../lambda/domain/archive/object-store';
@@ -8,6 +9,13 @@ import { TEST_ZONE, testClient } from './airudder';
 /** Waits Slack asked for, recorded instead of slept. */
 export const recordedWaits: number[] = [];
 
+/**
+ * The rules tests of the check's mechanics run with: the defaults as they shipped before the detection
+ * benchmark chose today's (60-minute windows, two pending runs), frozen here so that retuning the
+ * shipped defaults moves the tests about the defaults (alert-day, rules) and nothing else.
+ */
+export const MECHANICS_RULES_FILE = join(__dirname, '..', 'fixtures', 'rules', 'mechanics-rules.json');
+
 /** Everything a check run needs, over real loopback servers: the stand-in and a Slack receiver. */
 export async function checkDeps(options: {
   standInUrl: string;
@@ -15,6 +23,8 @@ export async function checkDeps(options: {
   store: ObjectStore;
   runId: string;
   clock?: () => Date;
+  /** 'shipped': the defaults users get; otherwise the frozen mechanics rules. */
+  rules?: 'shipped' | 'mechanics';
 }): Promise<CheckDeps> {
   const logger = silentLogger;
   return {
@@ -30,7 +40,7 @@ export async function checkDeps(options: {
         recordedWaits.push(ms);
       },
     }),
-    ...(await loadRules({ rulesFile: undefined })),
+    ...(await loadRules({ rulesFile: options.rules === 'shipped' ? undefined : MECHANICS_RULES_FILE })),
     timeZone: TEST_ZONE,
     lineCapacity: undefined,
     failureThreshold: 3,

@@ -19,6 +19,12 @@ const REGRESSIONS = [
     caught:
       'a group reminder cadence restarted by another rule firing: reminders are bounded per group after each news, not per rule',
   },
+  {
+    seed: 27_027,
+    path: '2',
+    caught:
+      'a 45-minute window asked for at 02:15 on the fall-back day started at 02:30 on the clock (before the change): a window AIRUDDER cannot be asked in local times is now not asked',
+  },
 ] as const;
 
 describe('generated days that once failed', () => {

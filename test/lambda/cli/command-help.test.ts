@@ -49,6 +49,16 @@ describe('airudder-monitor <command> --help', () => {
     expect(NAMES.filter((name) => !COMMANDS[name as keyof typeof COMMANDS].json)).toEqual(['sql']);
   });
 
+  it('says what exit code 1 means for each command: problems only for verify, undone days for backfill and curate', async () => {
+    const exitOne = async (name: string) =>
+      /^Exit codes: 0 done; 1 (.*); 2 bad usage/m.exec((await runBare([name, '--help'])).stdout)?.[1];
+    expect(await exitOne('verify')).toBe('verify found problems, or failed');
+    expect(await exitOne('backfill')).toBe('backfill left days undone, or failed');
+    expect(await exitOne('curate')).toBe('curate left days undone, or failed');
+    expect(await exitOne('snooze')).toBe('snooze failed');
+    expect(await exitOne('check')).toBe('check failed');
+  });
+
   it('lists MONITOR_NAME for the commands that send messages', async () => {
     for (const name of ['check', 'digest', 'replay']) {
       expect((await runBare([name, '--help'])).stdout, name).toMatch(/^ {4}MONITOR_NAME\n +display name/m);

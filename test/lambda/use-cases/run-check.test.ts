@@ -253,7 +253,7 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
     });
   });
 
-  it('reads only the earlier responses a rule in use needs: with the shipped rules and no line capacity, the rolling hour a week earlier', async () => {
+  it('reads only the earlier responses a rule in use needs: with the shipped rules and no line capacity, the rolling hour on the same weekday of the four weeks before', async () => {
     // Prepare: a store that records what the check reads
     const inner = createS3ObjectStore(s3.client, s3.bucket, 'reads');
     const reads: string[] = [];
@@ -269,7 +269,13 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
       },
     };
     clock = localHour(10);
-    const deps = await checkDeps({ standInUrl: standIn.url, slackUrl: slack.url, store, runId: 'reads' });
+    const deps = await checkDeps({
+      standInUrl: standIn.url,
+      slackUrl: slack.url,
+      store,
+      runId: 'reads',
+      rules: 'shipped',
+    });
     // Act: once as shipped, once with a line capacity (the peak-concurrency rule then runs)
     await runCheck(deps, { scheduledTime: localHour(10) });
     const shipped = reads.splice(0);
@@ -278,10 +284,17 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
     // archived here, so that hour's row of the week-old whole day, as replay reads it); the
     // latest finished day only once the capacity rule can run; the week-old check never (no rule
     // compares the last complete hour with last week)
+    // (the same hour on each of the four weekdays before: the seasonal baseline's weeks)
     expect(shipped).toEqual([
       `get ${ALERT_STATE_KEY}`,
       'get raw/window/2025-11-04/20251104T030000Z_20251104T090000_20251104T100000.json',
+      'get raw/window/2025-10-28/20251028T030000Z_20251028T090000_20251028T100000.json',
+      'get raw/window/2025-10-21/20251021T030000Z_20251021T090000_20251021T100000.json',
+      'get raw/window/2025-10-14/20251014T030000Z_20251014T090000_20251014T100000.json',
       'list raw/day/2025-11-04/',
+      'list raw/day/2025-10-28/',
+      'list raw/day/2025-10-21/',
+      'list raw/day/2025-10-14/',
     ]);
     expect(reads).toContain('list raw/day/2025-11-10/');
     expect(reads.filter((read) => read.startsWith('list raw/check/'))).toEqual([]);

@@ -114,4 +114,14 @@ describe('outgoing: what is sent now, what is held and why', () => {
     // Without a run to judge claims for (replay), no claim holds anything.
     expect(outgoing(state, owed, DAY, { rules, timeZone: JAKARTA }).send).toEqual(owed);
   });
+
+  it('sends what is owed for a rule the state no longer holds: no claim can cover it', () => {
+    const owed = [note('resolved', 'removed-rule')];
+    const result = outgoing(base(), owed, DAY, {
+      rules,
+      timeZone: JAKARTA,
+      claims: { runId: 'mine', now: DAY },
+    });
+    expect(result).toEqual({ send: owed, held: [] });
+  });
 });
