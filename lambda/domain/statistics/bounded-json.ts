@@ -255,9 +255,52 @@ class BoundedJsonParser {
 }
 
 /**
- * Parses a JSON text like JSON.parse, folding every `*_distribution` object beyond `keep` labels
- * (see the file comment). Throws JsonSyntaxError when the text is not JSON.
+ * Texts shorter than this are read by JSON.parse (ten times faster than the parser above) and their
+ * distributions folded afterwards: the whole tree of a text this small is small.
  */
-export function parseJsonBounded(text: string, keep = DISTRIBUTION_KEYS_KEPT): unknown {
-  return new BoundedJsonParser(text, keep).parse();
+export const STREAMING_FROM_CHARS = 1 << 20;
+
+/** Folds, in place, every `*_distribution` object of a parsed value that has more than `keep` labels. */
+function foldDistributions(value: unknown, keep: number): unknown {
+  if (Array.isArray(value)) {
+    for (const item of value) foldDistributions(item, keep);
+  } else if (typeof value === 'object' && value !== null) {
+    const map = value as Record<string, unknown>;
+    for (const [key, inner] of Object.entries(map)) {
+      const large =
+        key.endsWith('_distribution') &&
+        typeof inner === 'object' &&
+        inner !== null &&
+        !Array.isArray(inner) &&
+        Object.keys(inner).length > keep;
+      if (!large) {
+        foldDistributions(inner, keep);
+        continue;
+      }
+      const accumulator = new DistributionAccumulator(keep);
+      for (const [label, count] of Object.entries(inner)) accumulator.add(label, count);
+      setMember(map, key, accumulator.result());
+    }
+  }
+  return value;
+}
+
+/**
+ * Parses a JSON text like JSON.parse, folding every `*_distribution` object beyond `keep` labels
+ * (see the file comment): streamed from `streamingFrom` characters on, so no large map is ever
+ * built. Throws JsonSyntaxError when the text is not JSON.
+ */
+export function parseJsonBounded(
+  text: string,
+  keep = DISTRIBUTION_KEYS_KEPT,
+  streamingFrom = STREAMING_FROM_CHARS,
+): unknown {
+  if (text.length >= streamingFrom) return new BoundedJsonParser(text, keep).parse();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new JsonSyntaxError(error instanceof Error ? error.message : String(error));
+  }
+  return foldDistributions(parsed, keep);
 }

@@ -38,7 +38,7 @@ describe('parseJsonBounded', () => {
     ['a top-level scalar', '"just a string"'],
   ])('reads %s exactly as JSON.parse does', (_case, text) => {
     // Act
-    const bounded = parseJsonBounded(text);
+    const bounded = parseJsonBounded(text, DISTRIBUTION_KEYS_KEPT, 0);
     // Assess
     expect(bounded).toStrictEqual(JSON.parse(text));
     expect(JSON.stringify(bounded)).toBe(JSON.stringify(JSON.parse(text)));
@@ -59,6 +59,7 @@ describe('parseJsonBounded', () => {
     ['{"story_distribution":{"a":1,}}', 'a trailing comma inside a distribution'],
   ])('refuses %j (%s), as JSON.parse does', (text) => {
     expect(() => JSON.parse(text)).toThrow(SyntaxError);
+    expect(() => parseJsonBounded(text, DISTRIBUTION_KEYS_KEPT, 0)).toThrow(JsonSyntaxError);
     expect(() => parseJsonBounded(text)).toThrow(JsonSyntaxError);
   });
 
