@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -70,6 +70,13 @@ export interface AirudderStatsMonitorProps {
 
   // --- Secret: created empty, or imported ---
   /**
+   * An existing secret (from this app, or imported with `Secret.fromSecretNameV2`/`fromSecretCompleteArn`),
+   * instead of secretArn/secretName. When it has an `encryptionKey`, the function may decrypt with it
+   * only through Secrets Manager.
+   * @default - see secretArn
+   */
+  readonly secret?: secretsmanager.ISecret;
+  /**
    * Complete ARN (with its 6-character suffix) of an existing secret holding the AIRUDDER
    * credentials and Slack webhook URLs.
    * @default - see secretName
@@ -121,6 +128,21 @@ export interface AirudderStatsMonitorProps {
   readonly dashboard?: boolean;
 
   // --- Archive bucket ---
+  /**
+   * An existing bucket to archive into (several monitors may share one, each under its own
+   * archivePrefix). Its owner keeps its settings: versioning, encryption, lifecycle, TLS-only policy
+   * and access logs are theirs, so the archive* lifecycle props and objectLock are refused with it.
+   * @default - a private, versioned, TLS-only bucket with access logs is created
+   */
+  readonly archiveBucket?: s3.IBucket;
+  /**
+   * What deleting the stack does to what the construct created and would otherwise keep: the
+   * archive, access-logs and Athena results buckets and the function's log group. RETAIN for
+   * production (the archive is an audit trail); DESTROY for dev and test stacks: the buckets are
+   * emptied (autoDeleteObjects) and deleted with the stack. A given archiveBucket is never touched.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
   /**
    * Key prefix for everything the function stores, e.g. 'acme/centre-1'.
    * @default '' (raw/, state/, digest/ at the bucket root)
@@ -253,10 +275,10 @@ export class AirudderStatsMonitor extends Construct {
   public readonly function: lambda.Function;
   /** Its log group (the Logs Insights queries of the README run against it). */
   public readonly logGroup: logs.LogGroup;
-  /** The archive bucket (raw responses, alert state, digests); retained when the stack is deleted. */
-  public readonly bucket: s3.Bucket;
-  /** The bucket receiving the archive's server access logs; retained too. */
-  public readonly accessLogsBucket: s3.Bucket;
+  /** The archive bucket (raw responses, alert state, digests): created (retained unless removalPolicy says), or the one given. */
+  public readonly bucket: s3.IBucket;
+  /** The bucket receiving the server access logs of the buckets created here; absent when archiveBucket was given and query is false. */
+  public readonly accessLogsBucket?: s3.Bucket;
   /** The secret the function reads (created or imported). */
   public readonly secret: secretsmanager.ISecret;
   /** What to pass to `aws secretsmanager put-secret-value --secret-id`. */
@@ -281,6 +303,7 @@ export class AirudderStatsMonitor extends Construct {
   constructor(scope: Construct, id: string, props: AirudderStatsMonitorProps) {
     super(scope, id);
     const config = parseMonitorProps({ ...props });
+    checkGivenResources(props);
     if (config.rulesFile !== undefined) checkRulesFile(config.rulesFile);
     const displayName = config.displayName ?? config.monitorName;
     const names = monitorNames(this, displayName);
@@ -288,6 +311,7 @@ export class AirudderStatsMonitor extends Construct {
     const timeout = Duration.seconds(config.timeoutSeconds);
 
     const secret = new MonitorSecret(this, 'Secret', {
+      secret: props.secret,
       secretArn: config.secretArn,
       secretName: config.secretName,
       kmsKeyArn: config.secretKmsKeyArn,
@@ -301,6 +325,9 @@ export class AirudderStatsMonitor extends Construct {
       noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
       accessLogExpirationDays: config.accessLogExpirationDays,
       objectLock: config.objectLock,
+      bucket: props.archiveBucket,
+      removalPolicy: config.removalPolicy,
+      accessLogsWanted: config.query,
     });
 
     const monitor = new MonitorFunction(this, 'Monitor', {
@@ -321,6 +348,7 @@ export class AirudderStatsMonitor extends Construct {
       logLevel: config.logLevel,
       airudderTimeoutMs: config.airudderTimeoutMs,
       airudderMaxAttempts: config.airudderMaxAttempts,
+      logRemovalPolicy: config.removalPolicy,
     });
 
     const schedules = new RunSchedules(this, 'Schedules', {
@@ -358,7 +386,9 @@ export class AirudderStatsMonitor extends Construct {
       this.query = new ArchiveQuery(this, 'Query', {
         archiveBucket: archive.bucket,
         archivePrefix: archive.prefix,
-        accessLogsBucket: archive.accessLogsBucket,
+        // Created whenever query is on (accessLogsWanted above).
+        accessLogsBucket: archive.accessLogsBucket as s3.Bucket,
+        removalPolicy: config.removalPolicy,
         databaseName: config.athenaDatabaseName ?? names.glueDatabase,
         workGroupName: config.athenaWorkGroupName ?? names.workGroup,
       });
@@ -425,6 +455,37 @@ export class AirudderStatsMonitor extends Construct {
    */
   public grantOperate(grantee: iam.IGrantable): iam.Grant {
     return this.archive.grantOperate(grantee);
+  }
+}
+
+/** Props taking a construct object cannot be validated by the schema: their conflicts are checked here. */
+function checkGivenResources(props: AirudderStatsMonitorProps): void {
+  const problems: string[] = [];
+  if (props.secret !== undefined) {
+    for (const key of ['secretArn', 'secretName', 'secretKmsKeyArn'] as const) {
+      if (props[key] !== undefined) {
+        problems.push(`prop "${key}" cannot be combined with secret (give the secret object alone)`);
+      }
+    }
+  }
+  if (props.archiveBucket !== undefined) {
+    const bucketSettings = [
+      'archiveTransitionDays',
+      'archiveStorageClass',
+      'archiveExpirationDays',
+      'noncurrentVersionExpirationDays',
+      'objectLock',
+    ] as const;
+    for (const key of bucketSettings) {
+      if (props[key] !== undefined && props[key] !== null) {
+        problems.push(
+          `prop "${key}" applies only to a bucket the construct creates; with archiveBucket its owner sets it`,
+        );
+      }
+    }
+  }
+  if (problems.length > 0) {
+    throw new MonitorConfigError(`Invalid AirudderStatsMonitor props: ${problems.join('; ')}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
 import { IanaTimeZoneSchema } from '../lambda/shared/time-zone';
@@ -171,6 +172,15 @@ export const StackConfigSchema = z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,128}$/, { message: 'may contain only letters, digits, ".", "_" and "-"' })
       .optional(),
+    /**
+     * What deleting the stack does to the buckets and the log group: retain (production: the archive
+     * is an audit trail) or destroy (non-production: emptied and deleted).
+     */
+    removalPolicy: z
+      .enum([RemovalPolicy.RETAIN, RemovalPolicy.DESTROY], {
+        message: `must be "${RemovalPolicy.RETAIN}" or "${RemovalPolicy.DESTROY}" (RemovalPolicy.RETAIN or RemovalPolicy.DESTROY)`,
+      })
+      .default(RemovalPolicy.RETAIN),
     /** Path of a rules file (JSON) replacing the shipped defaults; the archive's config/rules.json still wins. */
     rulesFile: z.string().min(1).optional(),
   })
@@ -206,6 +216,13 @@ export const StackConfigSchema = z
         code: 'custom',
         path: ['archiveExpirationDays'],
         message: 'must be greater than archiveTransitionDays',
+      });
+    }
+    if (config.objectLock !== undefined && config.removalPolicy === RemovalPolicy.DESTROY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['removalPolicy'],
+        message: 'cannot be destroy with objectLock: locked versions cannot be deleted',
       });
     }
     if (config.airudderTimeoutMs !== undefined && config.airudderTimeoutMs >= config.timeoutSeconds * 1000) {

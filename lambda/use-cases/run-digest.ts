@@ -14,6 +14,7 @@ import type { StatisticsResponse } from '../domain/statistics/schema';
 import type { Logger } from '../shared/logger';
 import { readArchivedDay } from './archived-days';
 import { curateFetchedDay } from './curate';
+import type { AlertEpisodeCuration } from './curate-alert-episodes';
 import { deliverOnce, storeClock } from './deliver-once';
 import {
   DIGEST_RECORD_PREFIX,
@@ -43,6 +44,11 @@ export interface DigestDeps extends FetchDeps {
   /** The alerts that fired on a local date, from the alert state. */
   /** The alerts fired and the snoozes in force on a local date, from the alert state. */
   readonly dayAlerts: (date: string) => Promise<DayAlerts>;
+  /**
+   * Brings the curated `alert_episodes` table up to date with the alert state, once the digest is
+   * done: the state keeps closed episodes two weeks, the daily digest keeps the table whole.
+   */
+  readonly curateAlertEpisodes?: () => Promise<AlertEpisodeCuration>;
   /** Waits between looks at a date another run holds (tests pass one that moves their clock). */
   readonly sleep?: (ms: number) => Promise<void>;
   /**
@@ -161,7 +167,21 @@ export async function runDigest(deps: DigestDeps, request: DigestRequest): Promi
   }
   const own = await waitWhileClaimed(deps, date, request, await postDigest(deps, date, request));
   const missed = await reportMissed(deps, date, request.deadline);
+  await curateAlertEpisodesQuietly(deps);
   return { ...own, caughtUp, missed };
+}
+
+/** Derived and rebuildable (`curate`): a failure here is a warning, never a failed digest. */
+async function curateAlertEpisodesQuietly(deps: DigestDeps): Promise<void> {
+  if (deps.curateAlertEpisodes === undefined) return;
+  try {
+    const curation = await deps.curateAlertEpisodes();
+    deps.logger.debug('Curated alert episodes updated', { written: curation.written });
+  } catch (error) {
+    deps.logger.warn('Could not update the curated alert episodes; run curate', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 }
 
 /**

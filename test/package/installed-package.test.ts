@@ -73,7 +73,11 @@ function newestSource(): number {
 const TemplateSchema = z.object({
   Resources: z.record(
     z.string(),
-    z.object({ Type: z.string(), Properties: z.record(z.string(), z.unknown()).optional() }),
+    z.object({
+      Type: z.string(),
+      Properties: z.record(z.string(), z.unknown()).optional(),
+      DeletionPolicy: z.string().optional(),
+    }),
   ),
 });
 
@@ -219,12 +223,34 @@ describe('the packed package in a team CDK app', () => {
     for (const fn of functions)
       expect(fn.Properties).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs24.x' });
     // The asset is the package's dist/handler as shipped: no bundling happened on the consumer side.
-    const assets = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
+    // (StagingStack's autoDeleteObjects adds aws-cdk-lib's own provider asset: not a monitor's.)
+    const codeKeys = new Set(functions.map((fn) => JSON.stringify(fn.Properties?.Code)));
+    const assets = readdirSync(outdir).filter(
+      (name) => name.startsWith('asset.') && [...codeKeys].some((code) => code.includes(name.slice(6))),
+    );
     const shipped = readFileSync(PREBUILT, 'utf8');
     const bundles = assets.filter((asset) => existsSync(path.join(outdir, asset, 'index.js')));
     expect(bundles).toHaveLength(1);
     expect(readFileSync(path.join(outdir, bundles[0]!, 'index.js'), 'utf8')).toBe(shipped);
     expect(existsSync(path.join(outdir, bundles[0]!, 'index.js.map'))).toBe(true);
+  });
+
+  it("runs staging on the team's secret and bucket, leaving nothing behind when its stack is deleted", () => {
+    const template = TemplateSchema.parse(
+      JSON.parse(readFileSync(path.join(outdir, 'StagingStack.template.json'), 'utf8')),
+    );
+    const resources = Object.values(template.Resources);
+    const ofType = (type: string) => resources.filter((resource) => resource.Type === type);
+    // No secret or archive bucket of its own: the access-logs and Athena results buckets only.
+    expect(ofType('AWS::SecretsManager::Secret')).toEqual([]);
+    expect(ofType('AWS::S3::Bucket')).toHaveLength(2);
+    for (const resource of [...ofType('AWS::S3::Bucket'), ...ofType('AWS::Logs::LogGroup')]) {
+      expect(resource.DeletionPolicy).toBe('Delete');
+    }
+    expect(ofType('Custom::S3AutoDeleteObjects')).toHaveLength(2);
+    const text = JSON.stringify(template);
+    expect(text).toContain('team-shared-staging/airudder/raw/*');
+    expect(text).toContain(':secret:team/airudder-staging-??????');
   });
 
   it('loads with a plain CommonJS require', () => {
