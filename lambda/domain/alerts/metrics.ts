@@ -29,8 +29,9 @@ export type Unit = z.infer<typeof UnitSchema>;
 /**
  * What each kind of metric holds once parsed. A kind is this one line and its entry in METRIC_KINDS
  * below (and, in measure.ts, how it is computed): `tsc` names whatever a new kind still lacks.
+ * Exported: the declarations the package ships name it through the rule schemas.
  */
-interface MetricPayloads {
+export interface MetricPayloads {
   readonly field: { readonly field: string };
   readonly share: { readonly of: string; readonly key: string };
   readonly ratio: { readonly numerator: string; readonly denominator: string };
