@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -20,6 +20,7 @@ import {
 } from './config';
 import { ArchiveBucket } from './constructs/archive-bucket';
 import { ArchiveQuery } from './constructs/archive-query';
+import { InteractionsFunction } from './constructs/interactions-function';
 import { MonitorDashboard } from './constructs/monitor-dashboard';
 import { MonitorFunction } from './constructs/monitor-function';
 import { MonitorSecret } from './constructs/monitor-secret';
@@ -69,6 +70,13 @@ export interface AirudderStatsMonitorProps {
   readonly scheduleRetryAttempts?: number;
 
   // --- Secret: created empty, or imported ---
+  /**
+   * An existing secret (from this app, or imported with `Secret.fromSecretNameV2`/`fromSecretCompleteArn`),
+   * instead of secretArn/secretName. When it has an `encryptionKey`, the function may decrypt with it
+   * only through Secrets Manager.
+   * @default - see secretArn
+   */
+  readonly secret?: secretsmanager.ISecret;
   /**
    * Complete ARN (with its 6-character suffix) of an existing secret holding the AIRUDDER
    * credentials and Slack webhook URLs.
@@ -121,6 +129,21 @@ export interface AirudderStatsMonitorProps {
   readonly dashboard?: boolean;
 
   // --- Archive bucket ---
+  /**
+   * An existing bucket to archive into (several monitors may share one, each under its own
+   * archivePrefix). Its owner keeps its settings: versioning, encryption, lifecycle, TLS-only policy
+   * and access logs are theirs, so the archive* lifecycle props and objectLock are refused with it.
+   * @default - a private, versioned, TLS-only bucket with access logs is created
+   */
+  readonly archiveBucket?: s3.IBucket;
+  /**
+   * What deleting the stack does to what the construct created and would otherwise keep: the
+   * archive, access-logs and Athena results buckets and the function's log group. RETAIN for
+   * production (the archive is an audit trail); DESTROY for dev and test stacks: the buckets are
+   * emptied (autoDeleteObjects) and deleted with the stack. A given archiveBucket is never touched.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
   /**
    * Key prefix for everything the function stores, e.g. 'acme/centre-1'.
    * @default '' (raw/, state/, digest/ at the bucket root)
@@ -238,6 +261,32 @@ export interface AirudderStatsMonitorProps {
    * @default - the prebuilt code shipped in the package
    */
   readonly handlerSourceEntry?: string;
+
+  // --- Slack app mode (README: Slack app mode) ---
+  /**
+   * Slack app mode: the id of the channel incidents are posted to (C…/G…), with the bot token from
+   * the monitor's secret (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET). Adds the interactions function
+   * behind a Function URL (output `InteractionsUrl`) for the incident messages' buttons.
+   * @default - webhook mode (SLACK_WEBHOOK_URL in the secret)
+   */
+  readonly slackAlertChannel?: string;
+  /**
+   * App mode: the digest's channel id.
+   * @default - the alert channel
+   */
+  readonly slackDigestChannel?: string;
+  /**
+   * App mode: who may use the buttons, comma-separated Slack user ids (U…, W…) or user-group ids
+   * (S…; the app then needs the usergroups:read scope). Anyone else gets an ephemeral "not allowed".
+   * @default - everyone in the channel
+   */
+  readonly slackOperators?: string;
+  /**
+   * Bundle the interactions function from this TypeScript entry at synth time instead of the
+   * prebuilt code (developing this project, like handlerSourceEntry).
+   * @default - the prebuilt code shipped in the package
+   */
+  readonly interactionsSourceEntry?: string;
 }
 
 /**
@@ -253,10 +302,10 @@ export class AirudderStatsMonitor extends Construct {
   public readonly function: lambda.Function;
   /** Its log group (the Logs Insights queries of the README run against it). */
   public readonly logGroup: logs.LogGroup;
-  /** The archive bucket (raw responses, alert state, digests); retained when the stack is deleted. */
-  public readonly bucket: s3.Bucket;
-  /** The bucket receiving the archive's server access logs; retained too. */
-  public readonly accessLogsBucket: s3.Bucket;
+  /** The archive bucket (raw responses, alert state, digests): created (retained unless removalPolicy says), or the one given. */
+  public readonly bucket: s3.IBucket;
+  /** The bucket receiving the server access logs of the buckets created here; absent when archiveBucket was given and query is false. */
+  public readonly accessLogsBucket?: s3.Bucket;
   /** The secret the function reads (created or imported). */
   public readonly secret: secretsmanager.ISecret;
   /** What to pass to `aws secretsmanager put-secret-value --secret-id`. */
@@ -267,6 +316,8 @@ export class AirudderStatsMonitor extends Construct {
   public readonly deadLetterQueue: sqs.Queue;
   /** Function errors and throttles, runs near the timeout, dead letters, no successful check in the schedule's hours. */
   public readonly alarms: readonly cloudwatch.Alarm[];
+  /** Slack app mode's interactions function and its Function URL, when `slackAlertChannel` is set. */
+  public readonly interactions?: InteractionsFunction;
   /** The dashboard, when `dashboard` is true. */
   public readonly dashboard?: cloudwatch.Dashboard;
   /** Athena and Glue over the curated tables, and the read-only analysts' policy to attach; absent with `query: false`. */
@@ -281,6 +332,7 @@ export class AirudderStatsMonitor extends Construct {
   constructor(scope: Construct, id: string, props: AirudderStatsMonitorProps) {
     super(scope, id);
     const config = parseMonitorProps({ ...props });
+    checkGivenResources(props);
     if (config.rulesFile !== undefined) checkRulesFile(config.rulesFile);
     const displayName = config.displayName ?? config.monitorName;
     const names = monitorNames(this, displayName);
@@ -288,6 +340,7 @@ export class AirudderStatsMonitor extends Construct {
     const timeout = Duration.seconds(config.timeoutSeconds);
 
     const secret = new MonitorSecret(this, 'Secret', {
+      secret: props.secret,
       secretArn: config.secretArn,
       secretName: config.secretName,
       kmsKeyArn: config.secretKmsKeyArn,
@@ -301,6 +354,9 @@ export class AirudderStatsMonitor extends Construct {
       noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
       accessLogExpirationDays: config.accessLogExpirationDays,
       objectLock: config.objectLock,
+      bucket: props.archiveBucket,
+      removalPolicy: config.removalPolicy,
+      accessLogsWanted: config.query,
     });
 
     const monitor = new MonitorFunction(this, 'Monitor', {
@@ -321,6 +377,7 @@ export class AirudderStatsMonitor extends Construct {
       logLevel: config.logLevel,
       airudderTimeoutMs: config.airudderTimeoutMs,
       airudderMaxAttempts: config.airudderMaxAttempts,
+      logRemovalPolicy: config.removalPolicy,
     });
 
     const schedules = new RunSchedules(this, 'Schedules', {
@@ -354,11 +411,41 @@ export class AirudderStatsMonitor extends Construct {
           : undefined,
     });
 
+    let alarms: cloudwatch.Alarm[] = monitoring.alarms;
+    if (config.slackAlertChannel !== undefined) {
+      const slack: Record<string, string> = {
+        SLACK_ALERT_CHANNEL: config.slackAlertChannel,
+        ...(config.slackDigestChannel === undefined
+          ? {}
+          : { SLACK_DIGEST_CHANNEL: config.slackDigestChannel }),
+        ...(config.slackOperators === undefined ? {} : { SLACK_OPERATORS: config.slackOperators }),
+      };
+      for (const [key, value] of Object.entries(slack)) monitor.function.addEnvironment(key, value);
+      this.interactions = new InteractionsFunction(this, 'SlackInteractions', {
+        names,
+        environment: {
+          ...slack,
+          AIRUDDER_TIMEZONE: config.timeZone,
+          POWERTOOLS_SERVICE_NAME: names.id,
+          ...(displayName === undefined ? {} : { MONITOR_NAME: displayName }),
+        },
+        sourceEntry: props.interactionsSourceEntry,
+        rulesFile: config.rulesFile === undefined ? undefined : path.resolve(config.rulesFile),
+        logRetention: config.logRetentionDays as logs.RetentionDays,
+        alarmTopic: monitoring.topic,
+      });
+      archive.grantInteractions(this.interactions.function);
+      secret.grantTo(this.interactions.function);
+      alarms = [...alarms, this.interactions.errorsAlarm];
+    }
+
     if (config.query) {
       this.query = new ArchiveQuery(this, 'Query', {
         archiveBucket: archive.bucket,
         archivePrefix: archive.prefix,
-        accessLogsBucket: archive.accessLogsBucket,
+        // Created whenever query is on (accessLogsWanted above).
+        accessLogsBucket: archive.accessLogsBucket as s3.Bucket,
+        removalPolicy: config.removalPolicy,
         databaseName: config.athenaDatabaseName ?? names.glueDatabase,
         workGroupName: config.athenaWorkGroupName ?? names.workGroup,
       });
@@ -383,7 +470,7 @@ export class AirudderStatsMonitor extends Construct {
     this.secretId = secret.secretId;
     this.alarmTopic = monitoring.topic;
     this.deadLetterQueue = schedules.deadLetterQueue;
-    this.alarms = monitoring.alarms;
+    this.alarms = alarms;
     this.addOutputs();
   }
 
@@ -396,6 +483,13 @@ export class AirudderStatsMonitor extends Construct {
     output('FunctionName', this.function.functionName, 'Invoke a check by hand to confirm the secret');
     output('LogGroupName', this.logGroup.logGroupName);
     output('AlarmTopicArn', this.alarmTopic.topicArn);
+    if (this.interactions) {
+      output(
+        'InteractionsUrl',
+        this.interactions.url.url,
+        'Slack app mode: the Interactivity Request URL (npm run job -- slack-manifest --url …)',
+      );
+    }
     if (this.query) {
       output('AthenaWorkGroup', this.query.workGroup.ref);
       output('GlueDatabase', this.query.databaseName);
@@ -425,6 +519,37 @@ export class AirudderStatsMonitor extends Construct {
    */
   public grantOperate(grantee: iam.IGrantable): iam.Grant {
     return this.archive.grantOperate(grantee);
+  }
+}
+
+/** Props taking a construct object cannot be validated by the schema: their conflicts are checked here. */
+function checkGivenResources(props: AirudderStatsMonitorProps): void {
+  const problems: string[] = [];
+  if (props.secret !== undefined) {
+    for (const key of ['secretArn', 'secretName', 'secretKmsKeyArn'] as const) {
+      if (props[key] !== undefined) {
+        problems.push(`prop "${key}" cannot be combined with secret (give the secret object alone)`);
+      }
+    }
+  }
+  if (props.archiveBucket !== undefined) {
+    const bucketSettings = [
+      'archiveTransitionDays',
+      'archiveStorageClass',
+      'archiveExpirationDays',
+      'noncurrentVersionExpirationDays',
+      'objectLock',
+    ] as const;
+    for (const key of bucketSettings) {
+      if (props[key] !== undefined && props[key] !== null) {
+        problems.push(
+          `prop "${key}" applies only to a bucket the construct creates; with archiveBucket its owner sets it`,
+        );
+      }
+    }
+  }
+  if (problems.length > 0) {
+    throw new MonitorConfigError(`Invalid AirudderStatsMonitor props: ${problems.join('; ')}`);
   }
 }
 

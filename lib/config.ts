@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
 import { IanaTimeZoneSchema } from '../lambda/shared/time-zone';
@@ -171,8 +172,38 @@ export const StackConfigSchema = z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,128}$/, { message: 'may contain only letters, digits, ".", "_" and "-"' })
       .optional(),
+    /**
+     * What deleting the stack does to the buckets and the log group: retain (production: the archive
+     * is an audit trail) or destroy (non-production: emptied and deleted).
+     */
+    removalPolicy: z
+      .enum([RemovalPolicy.RETAIN, RemovalPolicy.DESTROY], {
+        message: `must be "${RemovalPolicy.RETAIN}" or "${RemovalPolicy.DESTROY}" (RemovalPolicy.RETAIN or RemovalPolicy.DESTROY)`,
+      })
+      .default(RemovalPolicy.RETAIN),
     /** Path of a rules file (JSON) replacing the shipped defaults; the archive's config/rules.json still wins. */
     rulesFile: z.string().min(1).optional(),
+    /**
+     * Slack app mode (SLACK_ALERT_CHANNEL): the channel id incidents are posted to with the bot token,
+     * and the interactions function behind a Function URL for the buttons.
+     */
+    slackAlertChannel: slackId('CG').optional(),
+    /** SLACK_DIGEST_CHANNEL: where the digest goes in app mode; the alert channel when unset. */
+    slackDigestChannel: slackId('CG').optional(),
+    /** SLACK_OPERATORS: who may use the buttons, comma-separated user (U…, W…) or user-group (S…) ids; everyone when unset. */
+    slackOperators: z
+      .string()
+      .transform((text) =>
+        text
+          .split(',')
+          .map((id) => id.trim())
+          .filter((id) => id !== '')
+          .join(','),
+      )
+      .refine((text) => text.split(',').every((id) => /^[UWS][A-Z0-9]{2,}$/.test(id)), {
+        message: 'must be comma-separated Slack user ids (U…, W…) or user-group ids (S…)',
+      })
+      .optional(),
   })
   .superRefine((config, ctx) => {
     if (config.secretArn && config.secretName) {
@@ -198,6 +229,15 @@ export const StackConfigSchema = z
         message: 'is needed too: set both chatbotSlackWorkspaceId and chatbotSlackChannelId, or neither',
       });
     }
+    for (const key of ['slackDigestChannel', 'slackOperators'] as const) {
+      if (config[key] !== undefined && config.slackAlertChannel === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'applies to Slack app mode only: set slackAlertChannel too',
+        });
+      }
+    }
     if (
       config.archiveExpirationDays !== undefined &&
       config.archiveExpirationDays <= config.archiveTransitionDays
@@ -206,6 +246,13 @@ export const StackConfigSchema = z
         code: 'custom',
         path: ['archiveExpirationDays'],
         message: 'must be greater than archiveTransitionDays',
+      });
+    }
+    if (config.objectLock !== undefined && config.removalPolicy === RemovalPolicy.DESTROY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['removalPolicy'],
+        message: 'cannot be destroy with objectLock: locked versions cannot be deleted',
       });
     }
     if (config.airudderTimeoutMs !== undefined && config.airudderTimeoutMs >= config.timeoutSeconds * 1000) {

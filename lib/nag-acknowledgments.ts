@@ -1,4 +1,4 @@
-import { AspectPriority, Aspects, CfnResource, Validations } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /** A cdk-nag finding this construct accepts, in cdk-nag 3's form: `Rule` or `Rule[finding]`. */
@@ -42,4 +42,31 @@ function toNag2Suppression({ id, reason }: NagAcknowledgment): Record<string, un
   if ([...reason].some((character) => (character.codePointAt(0) ?? 0) > 255))
     return { reason: Buffer.from(reason).toString('base64'), ...rule, is_reason_encoded: true };
   return { reason, ...rule };
+}
+
+/**
+ * A resource (an ARN or an ARN pattern, tokens and all) as cdk-nag names it in a finding: the
+ * resolved CloudFormation value flattened the way cdk-nag's `flattenCfnReference` does it
+ * (`<Logical.Arn>` for Fn::GetAtt, `<AWS::Partition>` for a Ref, Fn::Join concatenated), so a bucket
+ * the construct created and one it was given are acknowledged alike.
+ */
+export function nagResource(scope: IConstruct, value: string): string {
+  const visit = (node: unknown): string => {
+    if (node === undefined) return '';
+    if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
+    const cfn = node as Record<string, unknown>;
+    if (Array.isArray(cfn['Fn::Join'])) {
+      const [delimiter, items] = cfn['Fn::Join'] as [string, unknown[]];
+      return items.map(visit).join(delimiter);
+    }
+    if (cfn['Fn::Sub'] !== undefined) return visit(cfn['Fn::Sub']);
+    if (Array.isArray(cfn['Fn::GetAtt'])) {
+      const [resource, attribute] = cfn['Fn::GetAtt'] as [unknown, unknown];
+      return `<${visit(resource)}.${visit(attribute)}>`;
+    }
+    if (cfn['Fn::ImportValue'] !== undefined) return visit(cfn['Fn::ImportValue']);
+    if (cfn.Ref !== undefined) return `<${visit(cfn.Ref)}>`;
+    return JSON.stringify(node);
+  };
+  return visit(Stack.of(scope).resolve(value));
 }

@@ -58,6 +58,8 @@ export interface IncidentOutcome {
   readonly detectionMin: number | undefined;
   /** Minutes from the incident's end to its resolution message; undefined: not resolved that day. */
   readonly resolutionMin: number | undefined;
+  /** Resolution messages sent while the incident was still going on (an alert that flapped). */
+  readonly resolvedEarly: number;
   /** Slack messages posted from the incident's start to its resolution (or the day's end). */
   readonly messages: number;
 }
@@ -223,7 +225,12 @@ async function benchRuleSet(
             detected === undefined || detected.at > end + DETECTION_GRACE_MS
               ? undefined
               : detected.at - start;
-          const resolved = firstOf(posts, (n) => isRule(n, ['resolved']), start);
+          // The resolution that ends the incident is the first at or after its end; one before it
+          // is an alert that flapped while transfers were still failing.
+          const resolved = firstOf(posts, (n) => isRule(n, ['resolved']), end);
+          const resolvedEarly = posts.filter(
+            (post) => post.at >= start && post.at < end && post.sent.some((n) => isRule(n, ['resolved'])),
+          ).length;
           const lastAt = resolved?.at ?? to;
           const transfersPerHour = new Traffic(shape).expectedCallsPerHour(start) * 0.85 * 0.27;
           incidents.push({
@@ -234,6 +241,7 @@ async function benchRuleSet(
             startMinuteOfDay,
             detectionMin: detectionMs === undefined ? undefined : detectionMs / 60_000,
             resolutionMin: resolved === undefined ? undefined : (resolved.at - end) / 60_000,
+            resolvedEarly,
             messages: posts.filter((post) => post.at >= start && post.at <= lastAt).length,
           });
         }

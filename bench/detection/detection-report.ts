@@ -101,6 +101,10 @@ export function renderDetectionTable(outcomes: readonly RuleSetOutcome[]): strin
     ['… by hour of day (hour × count)', (_s, o) => byHour(o)],
     ['resolution after the incident ends, median', (s) => minutes(s.resolutionMedianMin)],
     [
+      'resolved while the incident went on (flaps)',
+      (_s, o) => String(o.incidents.reduce((sum, i) => sum + i.resolvedEarly, 0)),
+    ],
+    [
       'Slack messages per detected incident, median / max',
       (s) => `${s.messagesMedian ?? '–'} / ${s.messagesMax ?? '–'}`,
     ],

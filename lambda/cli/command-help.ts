@@ -34,12 +34,19 @@ export const VERSION: string = packageJson.version;
 export const PROGRAM = 'airudder-monitor';
 
 /** The exit codes, as every --help and the README list them. */
-export const EXIT_CODES = `Exit codes: 0 done; 1 the run failed (verify: problems found); 2 bad usage or configuration;
+export const EXIT_CODES = `Exit codes: 0 done; 1 the run failed (verify: problems found; backfill, curate: days left undone); 2 bad usage or configuration;
 130 interrupted (Ctrl-C).`;
+
+/** What exit code 1 means for a command, where it means more than a failed run. */
+const EXIT_ONE: Readonly<Record<string, string>> = {
+  verify: 'verify found problems, or failed',
+  backfill: 'backfill left days undone, or failed',
+  curate: 'curate left days undone, or failed',
+};
 
 export const versionLine = () => `${packageJson.name} ${VERSION} (node ${process.version})`;
 
-const env = (name: string, description: string, required = false): EnvHelp => ({
+export const env = (name: string, description: string, required = false): EnvHelp => ({
   name,
   description,
   required,
@@ -109,6 +116,7 @@ export function renderCommandHelp(name: string, help: CommandHelp): string {
       lines.push(`  ${variable.required ? '*' : ' '} ${variable.name}`, `      ${variable.description}`);
     }
   }
-  lines.push('', EXIT_CODES.replace('the run failed', `${name} failed`));
+  const exitOne = EXIT_ONE[name] ?? `${name} failed`;
+  lines.push('', EXIT_CODES.replace(/the run failed \([^)]*\)/, exitOne));
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { ALERT_STATE_KEY } from '../domain/alerts/state';
 import { RAW_PREFIX } from '../domain/archive/raw-archive';
 import { CURATED_PREFIX } from '../domain/curated/curated-tables';
 import {
@@ -7,6 +8,7 @@ import {
   type CurateRangeResult,
   curateRange,
 } from '../use-cases/curate';
+import { curateAlertEpisodes } from '../use-cases/curate-alert-episodes';
 import type { Command } from './cli-types';
 import { ENV_HELP } from './command-help';
 import { dateRangeFromFlags } from './date-range-flags';
@@ -33,7 +35,8 @@ const CURATE_DAYS: DayOutcomes<CurateOutcome> = {
 };
 
 export const curateCommand: Command = {
-  summary: 'Rebuild the curated tables (for Athena and sql) from the raw whole-day responses; idempotent.',
+  summary:
+    'Rebuild the curated tables (for Athena and sql) from the raw whole-day responses, and alert_episodes from the alert state; idempotent.',
   usage:
     'curate --from YYYY-MM-DD --to YYYY-MM-DD [--to-dir FOLDER (write curated/ there, not into the archive)] [--json]',
   flags: [
@@ -71,9 +74,19 @@ export const curateCommand: Command = {
       reporter.finish();
     }
     const { counts } = result;
+    // The alert episodes the state records for the range: from the alert state, not raw.
+    const episodes = await curateAlertEpisodes(deps, {
+      rules: (await context.wiring.rules()).rules,
+      timeZone: context.config.airudder.timeZone,
+      from,
+      to,
+    });
     context.report(
-      `Done: ${counts.written} written, ${counts.unchanged} unchanged, ${counts['no-response']} without a whole-day response, ${counts.failed} failed.`,
+      `Done: ${counts.written} written, ${counts.unchanged} unchanged, ${counts['no-response']} without a whole-day response, ${counts.failed} failed.\n` +
+        `Alert episodes: ${episodes.episodes} began in the range (from ${store.describe(ALERT_STATE_KEY)}); ` +
+        `${episodes.written.length} dates written, ${episodes.unchanged.length} unchanged.`,
       {
+        alertEpisodes: episodes,
         ok: counts.failed + result.notStarted.length === 0,
         from,
         to,

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { TokenCache } from '../adapters/airudder/token-cache';
 import type { FetchFn } from '../adapters/http/http-request';
 import type { MonitorSecret } from '../adapters/secrets/monitor-secret';
-import { createWiring } from '../composition';
+import { createTokenCache, createWiring } from '../composition';
 import { ConfigError, loadConfig } from '../config';
 import { RulesFileError } from '../domain/alerts/rules';
 import { createJsonLogger, type LogLevel } from '../shared/logger';
@@ -24,6 +23,8 @@ export interface CliDeps {
   readonly loadSecret?: (secretId: string) => Promise<MonitorSecret>;
   /** A yes/no question on the terminal; absent when stdin is not a terminal. */
   readonly confirm?: (question: string) => Promise<boolean>;
+  /** Stops a long-running command (serve-interactions) as Ctrl-C would: tests and the demo. */
+  readonly signal?: AbortSignal;
 }
 
 export const EXIT_OK = 0;
@@ -91,7 +92,8 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
   try {
     const global = extractGlobalFlags(json ? rest.filter((arg) => arg !== '--json') : rest);
     const args = global.args;
-    const env = global.archive ? { ...deps.env, ...archiveEnvironment(global.archive) } : deps.env;
+    const given = global.archive ? { ...deps.env, ...archiveEnvironment(global.archive) } : deps.env;
+    const env = command.fillEnv ? command.fillEnv(given) : given;
     const config = loadConfig(env);
     for (const secret of [
       config.airudder.credentials?.appKey,
@@ -115,6 +117,7 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
       json,
       report,
       ...(deps.confirm ? { confirm: deps.confirm } : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
       now,
       deadline,
       wiring: createWiring({
@@ -126,7 +129,7 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
         deadline,
         writeMessage: io.stdout,
         // One command per invocation: its token lives as long as the command.
-        tokenCache: new TokenCache(),
+        tokenCache: createTokenCache(),
         fetch: deps.fetch,
         s3Client: deps.s3Client,
         loadSecret: deps.loadSecret,

@@ -1,6 +1,6 @@
 import { type ObjectStore, PreconditionFailedError } from '../domain/archive/object-store';
 import { type CuratedDay, type CurationSource, curateDay, encodeNdjson } from '../domain/curated/curate-day';
-import { CURATED_TABLES, type CuratedTable, curatedKey } from '../domain/curated/curated-tables';
+import { curatedKey, RAW_CURATED_TABLES, type RawCuratedTable } from '../domain/curated/curated-tables';
 import { parseStatistics, type StatisticsResponse } from '../domain/statistics/schema';
 import type { Logger } from '../shared/logger';
 import { sha256Hex } from '../shared/sha256';
@@ -57,7 +57,7 @@ export async function expectedCuration(
 function curation(statistics: StatisticsResponse, date: string, source: CurationSource): ExpectedCuration {
   const records = curateDay(statistics, date, source);
   const objects = new Map(
-    CURATED_TABLES.map((table) => [curatedKey(table, date), encodeNdjson(records[table])] as const),
+    RAW_CURATED_TABLES.map((table) => [curatedKey(table, date), encodeNdjson(records[table])] as const),
   );
   return { sourceKey: source.key, sourceSha256: source.sha256, records, objects };
 }
@@ -68,7 +68,7 @@ export type CurateOutcome =
       /** written: at least one object was new or changed; unchanged: all three already held these bytes. */
       readonly status: 'written' | 'unchanged';
       readonly sourceKey: string;
-      readonly records: Readonly<Record<CuratedTable, number>>;
+      readonly records: Readonly<Record<RawCuratedTable, number>>;
     }
   | { readonly date: string; readonly status: 'no-response' }
   | { readonly date: string; readonly status: 'failed'; readonly reason: string };
@@ -100,26 +100,28 @@ async function writeCuration(
 ): Promise<CurateOutcome> {
   // The tables are independent objects: overlapped, a day costs two round trips instead of six.
   const writes = await Promise.all(
-    [...expected.objects].map(([key, bytes]) => writeIfChanged(target, key, bytes, expected)),
+    [...expected.objects].map(([key, bytes]) =>
+      writeIfChanged(target, key, bytes, {
+        'source-key': expected.sourceKey,
+        'source-sha256': expected.sourceSha256,
+      }),
+    ),
   );
   const written = writes.includes(true);
   const records = Object.fromEntries(
-    CURATED_TABLES.map((table) => [table, expected.records[table].length]),
-  ) as Record<CuratedTable, number>;
+    RAW_CURATED_TABLES.map((table) => [table, expected.records[table].length]),
+  ) as Record<RawCuratedTable, number>;
   return { date, status: written ? 'written' : 'unchanged', sourceKey: expected.sourceKey, records };
 }
 
 /** True when it wrote. Compare-and-swap, so two curators of the same date never interleave. */
-async function writeIfChanged(
+export async function writeIfChanged(
   store: ObjectStore,
   key: string,
   bytes: Uint8Array,
-  source: ExpectedCuration,
+  metadata: Readonly<Record<string, string>>,
 ): Promise<boolean> {
-  const options = {
-    contentType: CURATED_CONTENT_TYPE,
-    metadata: { 'source-key': source.sourceKey, 'source-sha256': source.sourceSha256 },
-  };
+  const options = { contentType: CURATED_CONTENT_TYPE, metadata: { ...metadata } };
   for (let attempt = 1; ; attempt++) {
     const current = await store.get(key);
     if (current !== undefined && Buffer.from(current.bytes).equals(bytes)) return false;

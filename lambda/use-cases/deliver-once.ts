@@ -77,7 +77,7 @@ export async function deliverOnce<T, W, D, R>(
       const step = steps.claim(current, steps.now());
       return { value: step.value, result: step };
     },
-    steps.alreadyRead === undefined ? {} : { alreadyRead: steps.alreadyRead },
+    { alreadyRead: steps.alreadyRead },
   );
   const { work, result } = claimed.result;
   if (work === undefined) return { result, document: claimed.document };

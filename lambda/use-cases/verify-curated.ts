@@ -1,9 +1,9 @@
 import type { ObjectStore } from '../domain/archive/object-store';
 import {
   CURATED_PREFIX,
-  CURATED_TABLES,
   curatedKey,
   parseCuratedKey,
+  RAW_CURATED_TABLES,
 } from '../domain/curated/curated-tables';
 import { expectedCuration } from './curate';
 import { forEachConcurrently } from './run-concurrently';
@@ -43,8 +43,11 @@ export async function verifyCurated(
     if (parts === undefined) {
       problems.push({
         subject: key,
-        message: 'not a curated key (curated/<daily|hourly|distributions>/date=<date>/<table>.ndjson)',
+        message:
+          'not a curated key (curated/<daily|hourly|distributions|alert_episodes>/date=<date>/<table>.ndjson)',
       });
+    } else if (parts.table === 'alert_episodes') {
+      // From the alert state, not from raw: nothing in raw/ to check it against.
     } else if (options.inRange(parts.date)) {
       keysByDate.set(parts.date, [...(keysByDate.get(parts.date) ?? []), key]);
     }
@@ -61,7 +64,7 @@ export async function verifyCurated(
       }
       return;
     }
-    for (const table of CURATED_TABLES) {
+    for (const table of RAW_CURATED_TABLES) {
       const key = curatedKey(table, date);
       const object = keys.includes(key) ? await store.get(key) : undefined;
       if (object === undefined) {

@@ -1,13 +1,13 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { RULES_KEY } from '../../lambda/domain/alerts/rules-status';
+import { RULES_KEY, RULES_STATE_KEY } from '../../lambda/domain/alerts/rules-status';
 import { ALERT_STATE_KEY } from '../../lambda/domain/alerts/state';
 import { ArchiveStorageClass, type ObjectLockConfig, ObjectLockMode } from '../config';
-import { acknowledgeNag } from '../nag-acknowledgments';
+import { acknowledgeNag, nagResource } from '../nag-acknowledgments';
 
 /** The key areas the function uses, each directly under the archive prefix (curated: the SQL tables). */
 export const ARCHIVE_AREAS = ['raw', 'state', 'digest', 'curated'] as const;
@@ -52,6 +52,25 @@ export interface ArchiveBucketProps {
    * @default - no Object Lock
    */
   readonly objectLock?: ObjectLockConfig;
+  /**
+   * An existing bucket to archive into instead of creating one. Its owner keeps its settings
+   * (encryption, versioning, lifecycle, TLS-only policy, access logs); the lifecycle and Object Lock
+   * props above then do not apply.
+   * @default - a bucket is created
+   */
+  readonly bucket?: s3.IBucket;
+  /**
+   * What a stack deletion does to the buckets created here. DESTROY (for non-production) empties
+   * them first (autoDeleteObjects), so the deletion succeeds.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Create the access-logs bucket even when the archive bucket is given (the Athena results bucket
+   * logs into it).
+   * @default false
+   */
+  readonly accessLogsWanted?: boolean;
 }
 
 /**
@@ -63,10 +82,13 @@ export interface ArchiveBucketProps {
  * lose. The logs bucket must use SSE-S3 anyway (S3 log delivery does not support SSE-KMS).
  */
 export class ArchiveBucket extends Construct {
-  /** The archive bucket. */
-  public readonly bucket: s3.Bucket;
-  /** Receives the archive bucket's server access logs. */
-  public readonly accessLogsBucket: s3.Bucket;
+  /** The archive bucket (created, or the one given). */
+  public readonly bucket: s3.IBucket;
+  /**
+   * Receives the server access logs of the buckets created here; absent when the archive bucket was
+   * given and nothing else needs it.
+   */
+  public readonly accessLogsBucket?: s3.Bucket;
   /** The normalised key prefix ('' or 'a/b', no slashes at the ends). */
   public readonly prefix: string;
 
@@ -77,23 +99,37 @@ export class ArchiveBucket extends Construct {
     this.prefix = (props.prefix ?? '').replace(/^\/+|\/+$/g, '');
     const keyPrefix = this.prefix === '' ? '' : `${this.prefix}/`;
 
-    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [
-        { id: 'ExpireAccessLogs', expiration: Duration.days(props.accessLogExpirationDays ?? 365) },
-      ],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    acknowledgeNag(this.accessLogsBucket, {
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket is the server access log target; logging it into itself would loop.',
-    });
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    // DESTROY is for non-production: empty the bucket first, or CloudFormation cannot delete it.
+    const removal = { removalPolicy, autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY };
 
+    if (props.bucket === undefined || props.accessLogsWanted) {
+      this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        lifecycleRules: [
+          { id: 'ExpireAccessLogs', expiration: Duration.days(props.accessLogExpirationDays ?? 365) },
+        ],
+        ...removal,
+      });
+      acknowledgeNag(this.accessLogsBucket, {
+        id: 'AwsSolutions-S1',
+        reason: 'This bucket is the server access log target; logging it into itself would loop.',
+      });
+    }
+
+    this.bucket = props.bucket ?? this.createBucket(props, keyPrefix, removal);
+  }
+
+  private createBucket(
+    props: ArchiveBucketProps,
+    keyPrefix: string,
+    removal: { removalPolicy: RemovalPolicy; autoDeleteObjects: boolean },
+  ): s3.Bucket {
     const expireAfterDays = props.expireAfterDays;
-    this.bucket = new s3.Bucket(this, 'Bucket', {
+    return new s3.Bucket(this, 'Bucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -124,7 +160,7 @@ export class ArchiveBucket extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
       ],
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...removal,
     });
   }
 
@@ -177,13 +213,46 @@ export class ArchiveBucket extends Construct {
   /** cdk-nag acknowledgments on the grantee's policy, when the grantee is a construct of this app. */
   private acknowledgeOnGrantee(grantee: iam.IGrantable, patterns: string[], why: string): void {
     if (!Construct.isConstruct(grantee)) return;
-    const bucketRef = `<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
     acknowledgeNag(
       grantee,
       ...patterns.map((pattern) => ({
-        id: `AwsSolutions-IAM5[Resource::${bucketRef}/${pattern}]`,
+        id: `AwsSolutions-IAM5[Resource::${nagResource(grantee, this.bucket.arnForObjects(pattern))}]`,
         reason: `${why}; a prefix wildcard is the narrowest S3 resource that covers new keys.`,
       })),
+    );
+  }
+
+  /**
+   * What the Slack interactions function needs, and no more: read and compare-and-swap the alert
+   * state (a button click is a state update), read the rules in use (config/rules.json, and the last
+   * valid copy state/rules.json). Listing is limited to those keys, so a missing object is a 404.
+   * Sets ARCHIVE_BUCKET and ARCHIVE_PREFIX in the same call.
+   */
+  public grantInteractions(fn: lambda.Function): void {
+    fn.addEnvironment('ARCHIVE_BUCKET', this.bucket.bucketName);
+    fn.addEnvironment('ARCHIVE_PREFIX', this.prefix);
+    const key = (name: string) => `${this.keyPrefix}${name}`;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadWriteAlertState',
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [this.bucket.arnForObjects(key(ALERT_STATE_KEY))],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadRules',
+        actions: ['s3:GetObject'],
+        resources: [RULES_KEY, RULES_STATE_KEY].map((name) => this.bucket.arnForObjects(key(name))),
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ListInteractionKeys',
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [ALERT_STATE_KEY, RULES_KEY, RULES_STATE_KEY].map(key) } },
+      }),
     );
   }
 
@@ -233,16 +302,17 @@ export class ArchiveBucket extends Construct {
     );
 
     if (fn.role) {
-      const bucketRef = `<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
+      const { role } = fn;
+      const resource = (pattern: string) => nagResource(role, this.bucket.arnForObjects(pattern));
       acknowledgeNag(
-        fn.role,
+        role,
         {
-          id: `AwsSolutions-IAM5[Resource::${bucketRef}/${config}]`,
+          id: `AwsSolutions-IAM5[Resource::${resource(config)}]`,
           reason:
             'Read-only: the rules object config/rules.json is replaced by operators; the prefix is the narrowest resource that survives a rename of the file.',
         },
         ...areas.map((pattern) => ({
-          id: `AwsSolutions-IAM5[Resource::${bucketRef}/${pattern}]`,
+          id: `AwsSolutions-IAM5[Resource::${resource(pattern)}]`,
           reason: `Objects are keyed by date and run under ${pattern.slice(0, -1)}; a prefix wildcard is the narrowest S3 resource that still covers new keys.`,
         })),
       );

@@ -12,7 +12,7 @@ import {
   TABLE_COLUMNS,
 } from '../../lambda/domain/curated/curated-tables';
 import { NAMED_QUERIES } from '../../lambda/domain/curated/named-queries';
-import { acknowledgeNag } from '../nag-acknowledgments';
+import { acknowledgeNag, nagResource } from '../nag-acknowledgments';
 
 /** Where Athena writes query results, inside the results bucket. */
 export const RESULTS_PREFIX = 'results/';
@@ -48,6 +48,11 @@ export interface ArchiveQueryProps {
    * @default 30
    */
   readonly resultsExpirationDays?: number;
+  /**
+   * What a stack deletion does to the results bucket; DESTROY empties it first (autoDeleteObjects).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
   /**
    * Largest scan one query may make, in bytes (a year of curated data is a few MB).
    * @default 10 GiB
@@ -149,9 +154,10 @@ export class ArchiveQuery extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
       ],
-      // Results are disposable, but a stack deletion must not fail on (or silently delete) a
-      // bucket someone may still be reading: it stays, and the lifecycle empties it.
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Results are disposable, but by default a stack deletion must not fail on (or silently
+      // delete) a bucket someone may still be reading: it stays, and the lifecycle empties it.
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
     });
 
     this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
@@ -291,8 +297,6 @@ export class ArchiveQuery extends Construct {
         }),
       ],
     });
-    const ref = (bucket: s3.IBucket) =>
-      `<${stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
     const reason =
       'Keys are per date and per query: a prefix wildcard is the narrowest S3 resource that covers them.';
     // cdk-nag names the ARN as rendered: tokens for an environment-agnostic stack, values otherwise.
@@ -300,8 +304,14 @@ export class ArchiveQuery extends Construct {
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     acknowledgeNag(
       policy,
-      { id: `AwsSolutions-IAM5[Resource::${ref(archive)}/${curatedKeyPrefix}*]`, reason },
-      { id: `AwsSolutions-IAM5[Resource::${ref(this.resultsBucket)}/${RESULTS_PREFIX}*]`, reason },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagResource(policy, curatedObjects)}]`,
+        reason,
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagResource(policy, resultsObjects)}]`,
+        reason,
+      },
       {
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${region}:${account}:table/${this.databaseName}/*]`,
         reason: 'Every table of this database (daily, hourly, distributions and any added later), read only.',

@@ -11,9 +11,17 @@ export const SECRET_KEYS = [
   'AIRUDDER_APP_SECRET',
   'SLACK_WEBHOOK_URL',
   'SLACK_DIGEST_WEBHOOK_URL',
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
 ] as const;
 
 export interface MonitorSecretProps {
+  /**
+   * An existing secret object; its `encryptionKey`, when set, is the key the function may decrypt
+   * with (through Secrets Manager only).
+   * @default - see secretArn
+   */
+  readonly secret?: secretsmanager.ISecret;
   /**
    * Complete ARN of an existing secret to use instead of creating one.
    * @default - see secretName
@@ -49,9 +57,16 @@ export class MonitorSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitorSecretProps = {}) {
     super(scope, id);
-    this.kmsKeyArn = props.kmsKeyArn;
+    this.kmsKeyArn = props.kmsKeyArn ?? props.secret?.encryptionKey?.keyArn;
 
-    if (props.secretArn !== undefined) {
+    if (props.secret !== undefined) {
+      this.secret = props.secret;
+      // Known when the secret is in this app or was imported by complete ARN; imported by name
+      // (or partial ARN), GetSecretValue takes the name and IAM needs the 6-character suffix pattern.
+      const fullArn = props.secret.secretFullArn;
+      this.secretId = fullArn ?? props.secret.secretName;
+      this.policyArn = fullArn ?? `${props.secret.secretArn}-??????`;
+    } else if (props.secretArn !== undefined) {
       this.secret = secretsmanager.Secret.fromSecretCompleteArn(this, 'Imported', props.secretArn);
       this.secretId = props.secretArn;
       this.policyArn = props.secretArn;

@@ -1,13 +1,22 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AirudderStatsMonitor, type AirudderStatsMonitorProps, MonitorConfigError } from '../../lib';
+import {
+  AirudderStatsMonitor,
+  type AirudderStatsMonitorProps,
+  MonitorConfigError,
+  ObjectLockMode,
+} from '../../lib';
+import { acknowledgeNag } from '../../lib/nag-acknowledgments';
 import {
   actionsOf,
   monitorFunction,
@@ -44,9 +53,12 @@ function writeRules(name: string, warn: unknown): string {
   return file;
 }
 
-function constructError(props: Partial<AirudderStatsMonitorProps>): string {
+function constructError(
+  props: Partial<AirudderStatsMonitorProps>,
+  extra?: (stack: Stack) => Partial<AirudderStatsMonitorProps>,
+): string {
   try {
-    synthConstruct(props);
+    synthConstruct(props, extra);
   } catch (error) {
     if (error instanceof MonitorConfigError) return error.message;
     throw error;
@@ -364,5 +376,148 @@ describe("operators' and readers' grants", () => {
 
   it('keeps cdk-nag clean, the grantees included', () => {
     expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
+  });
+});
+
+describe("the team's own secret and bucket (ISecret, IBucket)", () => {
+  // Prepare: a team stack holding a KMS-encrypted secret and a bucket of its own, given to the monitor
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'TeamStack', { env: { account: '123456789012', region: 'ap-southeast-3' } });
+  const key = new kms.Key(stack, 'TeamKey', { enableKeyRotation: true });
+  const teamSecret = new secretsmanager.Secret(stack, 'TeamSecret', { encryptionKey: key });
+  acknowledgeNag(teamSecret, { id: 'AwsSolutions-SMG4', reason: 'The team rotates it by hand.' });
+  const logs = new s3.Bucket(stack, 'TeamLogs', { enforceSSL: true });
+  acknowledgeNag(logs, { id: 'AwsSolutions-S1', reason: 'The access log target itself.' });
+  const teamBucket = new s3.Bucket(stack, 'TeamBucket', {
+    enforceSSL: true,
+    serverAccessLogsBucket: logs,
+    versioned: true,
+  });
+  const monitor = new AirudderStatsMonitor(stack, 'Monitor', {
+    timeZone: 'Asia/Jakarta',
+    handlerSourceEntry: STUB_HANDLER,
+    secret: teamSecret,
+    archiveBucket: teamBucket,
+    archivePrefix: 'airudder',
+  });
+  monitor.grantOperate(new iam.Role(stack, 'Operators', { assumedBy: new iam.AccountRootPrincipal() }));
+  const template = Template.fromStack(stack);
+  const ids = {
+    secret: stack.getLogicalId(teamSecret.node.defaultChild as secretsmanager.CfnSecret),
+    bucket: stack.getLogicalId(teamBucket.node.defaultChild as s3.CfnBucket),
+    key: stack.getLogicalId(key.node.defaultChild as kms.CfnKey),
+  };
+  const fn = monitorFunction(template);
+  const statements = statementsOfRole(template, fn.roleLogicalId);
+
+  it('creates no secret and no archive bucket of its own, and says so in its outputs', () => {
+    expect(Object.keys(template.findResources('AWS::SecretsManager::Secret'))).toEqual([ids.secret]);
+    // The team's two buckets, the monitor's access-logs bucket (for Athena's results) and results bucket.
+    expect(Object.keys(template.findResources('AWS::S3::Bucket'))).toHaveLength(4);
+    expect(monitor.bucket).toBe(teamBucket);
+    expect(monitor.secret).toBe(teamSecret);
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const output = (name: string) =>
+      Object.entries(outputs).find(([id]) => id.startsWith(`Monitor${name}`))?.[1].Value;
+    expect(output('ArchiveBucketName')).toEqual({ Ref: ids.bucket });
+    expect(output('SecretId')).toEqual({ Ref: ids.secret });
+  });
+
+  it('reads that secret, decrypting with its key only through Secrets Manager', () => {
+    expect(fn.environment.MONITOR_SECRET_ARN).toEqual({ Ref: ids.secret });
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.secret } }),
+        expect.objectContaining({
+          Action: 'kms:Decrypt',
+          Resource: { 'Fn::GetAtt': [ids.key, 'Arn'] },
+          Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.ap-southeast-3.amazonaws.com' } },
+        }),
+      ]),
+    );
+  });
+
+  it('archives into that bucket under its prefix, with the same narrow grants as its own bucket', () => {
+    expect(fn.environment.ARCHIVE_BUCKET).toEqual({ Ref: ids.bucket });
+    const readWrite = statements.find((statement) => statement.Sid === 'ReadWriteArchiveAreas');
+    expect(readWrite?.Resource).toEqual(
+      ['raw', 'state', 'digest', 'curated'].map((area) => objectArn(ids.bucket, `/airudder/${area}/*`)),
+    );
+  });
+
+  it('keeps cdk-nag clean, its grants on the given bucket acknowledged like its own', () => {
+    expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
+  });
+
+  it('takes a secret imported by name: reads it by name, allowing the ARN with any 6-character suffix', () => {
+    const imported = synthConstruct({}, (team) => ({
+      secret: secretsmanager.Secret.fromSecretNameV2(team, 'Imported', 'team/airudder'),
+    }));
+    const importedFn = monitorFunction(imported.template);
+    expect(importedFn.environment.MONITOR_SECRET_ARN).toBe('team/airudder');
+    const read = statementsOfRole(imported.template, importedFn.roleLogicalId).find(
+      (statement) => statement.Sid === 'ReadMonitorSecret',
+    );
+    expect(JSON.stringify(read?.Resource)).toContain(':secret:team/airudder-??????');
+    expect(imported.template.findResources('AWS::SecretsManager::Secret')).toEqual({});
+  });
+
+  it('refuses a secret object beside secretName, and bucket settings beside a given bucket, naming each prop', () => {
+    const message = constructError(
+      {
+        secretName: 'team/other',
+        archiveTransitionDays: 30,
+        objectLock: { mode: ObjectLockMode.GOVERNANCE, days: 30 },
+      },
+      (team) => ({
+        secret: secretsmanager.Secret.fromSecretNameV2(team, 'Imported', 'team/airudder'),
+        archiveBucket: s3.Bucket.fromBucketName(team, 'Shared', 'team-shared'),
+      }),
+    );
+    expect(message).toMatch(/prop "secretName" cannot be combined with secret/);
+    expect(message).toMatch(/prop "archiveTransitionDays" applies only to a bucket the construct creates/);
+    expect(message).toMatch(/prop "objectLock" applies only to a bucket the construct creates/);
+  });
+});
+
+describe('removalPolicy, for stacks that come and go', () => {
+  const resourcesOf = (template: Template, type: string) =>
+    Object.values(
+      template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>,
+    ).filter((resource) => resource.Type === type);
+  const kept = (template: Template) =>
+    [...resourcesOf(template, 'AWS::S3::Bucket'), ...resourcesOf(template, 'AWS::Logs::LogGroup')].map(
+      (resource) => resource.DeletionPolicy,
+    );
+
+  it('retains the three buckets and the log group by default, and empties nothing', () => {
+    const { template } = synthConstruct({});
+    expect(kept(template)).toEqual(['Retain', 'Retain', 'Retain', 'Retain']);
+    expect(resourcesOf(template, 'Custom::S3AutoDeleteObjects')).toEqual([]);
+  });
+
+  it('with DESTROY deletes the three buckets (emptied first) and the log group, cdk-nag still clean', () => {
+    const { app, template } = synthConstruct({ removalPolicy: RemovalPolicy.DESTROY });
+    expect(kept(template)).toEqual(['Delete', 'Delete', 'Delete', 'Delete']);
+    expect(resourcesOf(template, 'Custom::S3AutoDeleteObjects')).toHaveLength(3);
+    expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
+  });
+
+  it('never empties a bucket it was given', () => {
+    const { template } = synthConstruct({ removalPolicy: RemovalPolicy.DESTROY }, (team) => ({
+      archiveBucket: s3.Bucket.fromBucketName(team, 'Shared', 'team-shared'),
+    }));
+    // Its own access-logs and results buckets only.
+    expect(resourcesOf(template, 'Custom::S3AutoDeleteObjects')).toHaveLength(2);
+    expect(JSON.stringify(resourcesOf(template, 'Custom::S3AutoDeleteObjects'))).not.toContain('team-shared');
+  });
+
+  it('refuses DESTROY with Object Lock, whose versions cannot be deleted', () => {
+    expect(
+      constructError({
+        removalPolicy: RemovalPolicy.DESTROY,
+        objectLock: { mode: ObjectLockMode.GOVERNANCE, days: 30 },
+      }),
+    ).toMatch(/prop "removalPolicy" cannot be destroy with objectLock/);
   });
 });

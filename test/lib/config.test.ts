@@ -37,7 +37,15 @@ describe('parseStackConfig', () => {
       noSuccessfulCheckAlarmMinutes: 60,
       dashboard: false,
       query: true,
+      removalPolicy: 'retain',
     });
+  });
+
+  it('takes removalPolicy destroy from the context for a dev stack, and names anything else', () => {
+    expect(parseStackConfig({ ...CDK_JSON_CONTEXT, removalPolicy: 'destroy' }).removalPolicy).toBe('destroy');
+    expect(() => parseStackConfig({ ...CDK_JSON_CONTEXT, removalPolicy: 'snapshot' })).toThrow(
+      /context key "removalPolicy" must be "retain" or "destroy"/,
+    );
   });
 
   it('lists every key it reads in cdk.json, so users can see them all', () => {

@@ -73,7 +73,11 @@ function newestSource(): number {
 const TemplateSchema = z.object({
   Resources: z.record(
     z.string(),
-    z.object({ Type: z.string(), Properties: z.record(z.string(), z.unknown()).optional() }),
+    z.object({
+      Type: z.string(),
+      Properties: z.record(z.string(), z.unknown()).optional(),
+      DeletionPolicy: z.string().optional(),
+    }),
   ),
 });
 
@@ -198,7 +202,8 @@ describe('the packed package in a team CDK app', () => {
     );
     const types = Object.values(template.Resources).map((resource) => resource.Type);
     expect(types.filter((type) => type === 'AWS::SNS::Topic')).toHaveLength(2); // the team's, and Monitor's own
-    expect(types.filter((type) => type === 'AWS::Lambda::Function')).toHaveLength(2);
+    // Two monitors' check functions, and the interactions function of the one in Slack app mode.
+    expect(types.filter((type) => type === 'AWS::Lambda::Function')).toHaveLength(3);
     expect(types).toContain('AWS::Chatbot::SlackChannelConfiguration');
     expect(types).toContain('AWS::CloudWatch::Dashboard');
 
@@ -219,12 +224,37 @@ describe('the packed package in a team CDK app', () => {
     for (const fn of functions)
       expect(fn.Properties).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs24.x' });
     // The asset is the package's dist/handler as shipped: no bundling happened on the consumer side.
-    const assets = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
+    // (StagingStack's autoDeleteObjects adds aws-cdk-lib's own provider asset: not a monitor's.)
+    const codeKeys = new Set(functions.map((fn) => JSON.stringify(fn.Properties?.Code)));
+    const assets = readdirSync(outdir).filter(
+      (name) => name.startsWith('asset.') && [...codeKeys].some((code) => code.includes(name.slice(6))),
+    );
     const shipped = readFileSync(PREBUILT, 'utf8');
     const bundles = assets.filter((asset) => existsSync(path.join(outdir, asset, 'index.js')));
-    expect(bundles).toHaveLength(1);
-    expect(readFileSync(path.join(outdir, bundles[0]!, 'index.js'), 'utf8')).toBe(shipped);
+    // Two prebuilt bundles: the check function's (shared by both monitors) and the interactions one.
+    expect(bundles).toHaveLength(2);
+    expect(
+      bundles.filter((asset) => readFileSync(path.join(outdir, asset, 'index.js'), 'utf8') === shipped),
+    ).toHaveLength(1);
     expect(existsSync(path.join(outdir, bundles[0]!, 'index.js.map'))).toBe(true);
+  });
+
+  it("runs staging on the team's secret and bucket, leaving nothing behind when its stack is deleted", () => {
+    const template = TemplateSchema.parse(
+      JSON.parse(readFileSync(path.join(outdir, 'StagingStack.template.json'), 'utf8')),
+    );
+    const resources = Object.values(template.Resources);
+    const ofType = (type: string) => resources.filter((resource) => resource.Type === type);
+    // No secret or archive bucket of its own: the access-logs and Athena results buckets only.
+    expect(ofType('AWS::SecretsManager::Secret')).toEqual([]);
+    expect(ofType('AWS::S3::Bucket')).toHaveLength(2);
+    for (const resource of [...ofType('AWS::S3::Bucket'), ...ofType('AWS::Logs::LogGroup')]) {
+      expect(resource.DeletionPolicy).toBe('Delete');
+    }
+    expect(ofType('Custom::S3AutoDeleteObjects')).toHaveLength(2);
+    const text = JSON.stringify(template);
+    expect(text).toContain('team-shared-staging/airudder/raw/*');
+    expect(text).toContain(':secret:team/airudder-staging-??????');
   });
 
   it('loads with a plain CommonJS require', () => {
@@ -309,9 +339,9 @@ describe('the packed package on an operator laptop: npx airudder-monitor', () =>
     const required = new Set(
       [...bundle.matchAll(/require\("([^"]+)"\)|import\("([^"]+)"\)/g)].map((m) => m[1] ?? m[2]),
     );
+    // (DuckDB is loaded by a module name the bundler does not follow, so no literal require names it.)
     expect([...required].filter((name) => !name?.startsWith('node:')).sort()).toEqual([
       '@aws-sdk/signature-v4-crt',
-      '@duckdb/node-api',
     ]);
     for (const dev of ['tsx', 'esbuild', 'typescript', '@aws-sdk/client-s3', 'vitest']) {
       expect(() => require.resolve(dev, { paths: [packageDir] }), dev).toThrow();

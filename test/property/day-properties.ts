@@ -9,6 +9,9 @@ import { MONITOR_NAME, type SimulatedDay } from './simulate-day';
  * Figures are compared with the oracle's to the precision a message prints.
  */
 
+/** Runs land on a schedule; a minute's grace, as the product gives its reminder cadence. */
+const GRACE_MS = 60_000;
+
 const isRule = (notification: Notification): notification is RuleNotification => 'ruleId' in notification;
 
 /** One reference per day, shared by the properties: it reads each archived response once. */
@@ -20,6 +23,25 @@ function oracleOf(day: SimulatedDay): Oracle {
   oracles.set(day, oracle);
   return oracle;
 }
+
+/**
+ * The resolutions the day's last run held for the group's next message (webhook mode), keyed by
+ * rule and episode: the day ended before the group spoke, less than one reminder interval after its
+ * last post (the longest anything waits). They go out with the next day's first runs.
+ */
+function pendingResolutions(day: SimulatedDay): Map<string, RuleNotification> {
+  const last = day.runs.at(-1);
+  const pending = new Map<string, RuleNotification>();
+  for (const { notification, reason } of last?.held ?? []) {
+    if (reason.stage === 'waiting' && isRule(notification) && notification.kind === 'resolved')
+      pending.set(`${notification.ruleId} ${notification.firedAt}`, notification);
+  }
+  return pending;
+}
+
+/** When the day's alert messages were last posted (epoch ms), if ever. */
+const lastAlertPost = (day: SimulatedDay): number | undefined =>
+  day.runs.findLast((run) => run.messages.length > 0 && run.sent.some(isRule))?.at.getTime();
 
 const textOf = (messages: readonly SlackMessage[]) =>
   messages.map((message) => JSON.stringify(message)).join('\n');
@@ -139,8 +161,25 @@ export function episodeViolations(day: SimulatedDay): string[] {
     });
     const stillFiring = opens.at(-1) === 'fired';
     const status = state.rules[ruleId]?.status;
-    if (stillFiring && status !== 'firing')
+    const pending = [...pendingResolutions(day).values()].some((n) => n.ruleId === ruleId);
+    if (stillFiring && status !== 'firing' && !pending)
       found.push(`${ruleId}: fired, never resolved, yet the state says ${status}`);
+  }
+  // What waits for the group's next message waits at most one reminder interval after its last post
+  // (an easing waits for its own alert's next message).
+  const lastPost = lastAlertPost(day);
+  const lastRun = day.runs.at(-1)?.at.getTime() ?? 0;
+  const interval = spec.ruleSet.reminders.everyMinutes * 60_000 - GRACE_MS;
+  for (const { notification, reason } of day.runs.at(-1)?.held ?? []) {
+    if (
+      reason.stage === 'waiting' &&
+      notification.kind !== 'de-escalated' &&
+      lastPost !== undefined &&
+      lastRun - lastPost >= interval
+    )
+      found.push(
+        `${notification.kind} ${isRule(notification) ? notification.ruleId : ''} still waits at the day's end, ${printedDuration(lastRun - lastPost)} after the group's last post`,
+      );
   }
   // Every episode that began is resolved, or its rule is still in it (pending or firing).
   for (const episode of state.episodes) {
@@ -152,7 +191,6 @@ export function episodeViolations(day: SimulatedDay): string[] {
     if (closed && episode.firedAt === undefined)
       found.push(`${episode.ruleId}: the episode begun ${episode.began} closed without firing`);
   }
-  void spec;
   return found;
 }
 
@@ -264,6 +302,8 @@ interface ToldEpisode {
   readonly resolvedAt?: string;
   /** The highest severity a message announced. */
   readonly peak: 'warn' | 'crit';
+  /** Its resolution waited for the group's next message when the day ended: no message says it yet. */
+  readonly pending?: true;
 }
 
 /** The episodes the alert messages announced: fired (then maybe resolved), or resolved unannounced. */
@@ -283,6 +323,13 @@ function announcedEpisodes(day: SimulatedDay): ToldEpisode[] {
       ...(known?.ended === undefined ? {} : { ended: known.ended, resolvedAt: known.resolvedAt }),
       peak,
     });
+  }
+  // A resolution still waiting at the day's end closes its episode as the next message will say.
+  for (const [id, n] of pendingResolutions(day)) {
+    const known = episodes.get(id);
+    if (known === undefined || known.ended !== undefined) continue;
+    const peak = n.peak?.severity === 'crit' ? 'crit' : known.peak;
+    episodes.set(id, { ...known, ended: n.endedAt, resolvedAt: n.resolvedAt, peak, pending: true });
   }
   return [...episodes.values()];
 }
@@ -326,7 +373,11 @@ export function digestEpisodeViolations(day: SimulatedDay): string[] {
       episode.ended === undefined
     )
       found.push(`${episode.ruleId}: no message says it fired "since ${from}"`);
-    if (episode.ended !== undefined && !told.some((text) => text.includes(when.replace(/^.*?–/, `${from}–`))))
+    if (
+      episode.ended !== undefined &&
+      episode.pending !== true &&
+      !told.some((text) => text.includes(when.replace(/^.*?–/, `${from}–`)))
+    )
       found.push(`${episode.ruleId}: no message says ${when}`);
     const severity = episode.peak === 'crit' ? '🚨 CRIT' : '⚠️ WARN';
     const line = lines.find(
@@ -367,25 +418,31 @@ export function digestEpisodeViolations(day: SimulatedDay): string[] {
  * Posts per incident stay within the bound docs/alerts-and-rules.md states for webhook mode: an
  * incident (from the post that first announces an alert while none is announced, to the post that
  * resolves the last one) posts its first message, one per CRIT push (an alert firing at CRIT, or
- * escalating), the reminders its cadence allows, and its last resolution; nothing else is a post of
- * its own (easing, WARN joins, partial resolutions wait for one of those). Posts about the monitor
- * itself are not the incident's.
+ * escalating), the reminders its cadence allows, one group update per reminder interval of silence,
+ * and its last resolution; nothing else is a post of its own (easing, WARN joins, partial resolutions
+ * wait for one of those, or for a group update once the group has been silent one reminder interval).
+ * Posts about the monitor itself are not the incident's.
  */
 export function incidentPostViolations(day: SimulatedDay): string[] {
   const { reminders } = day.spec.ruleSet;
   const found: string[] = [];
-  const announced = new Set<string>();
-  let incident: { start: number; pushes: number[]; posts: number; reminders: number } | undefined;
+  // The alerts the posts announced, with the severity they last said.
+  const announced = new Map<string, 'warn' | 'crit'>();
+  const interval = reminders.everyMinutes * 60_000 - GRACE_MS;
+  let incident:
+    | { start: number; news: number[]; pushes: number; updates: number; posts: number; lastPost: number }
+    | undefined;
   const close = (until: number, closing: boolean) => {
     if (incident === undefined) return;
-    const news = [incident.start, ...incident.pushes, until];
+    // The cadence restarts at each post with news (a CRIT push, or a group update saying an alert fired).
+    const news = [incident.start, ...incident.news, until];
     const allowed = news
       .slice(1)
       .reduce((sum, at, index) => sum + remindersWithin(at - (news[index] ?? at), reminders), 0);
-    const bound = 1 + incident.pushes.length + allowed + (closing ? 1 : 0);
+    const bound = 1 + incident.pushes + allowed + incident.updates + (closing ? 1 : 0);
     if (incident.posts > bound)
       found.push(
-        `an incident from ${wallClock(new Date(incident.start), day.spec.timeZone).hhmm} posted ${incident.posts} messages, the bound is ${bound} (1 + ${incident.pushes.length} CRIT pushes + ${allowed} reminders${closing ? ' + its resolution' : ''})`,
+        `an incident from ${wallClock(new Date(incident.start), day.spec.timeZone).hhmm} posted ${incident.posts} messages, the bound is ${bound} (1 + ${incident.pushes} CRIT pushes + ${allowed} reminders + ${incident.updates} group updates${closing ? ' + its resolution' : ''})`,
       );
   };
   for (const run of day.runs) {
@@ -393,25 +450,43 @@ export function incidentPostViolations(day: SimulatedDay): string[] {
     if (run.messages.length === 0 || rules.length === 0) continue;
     const at = run.at.getTime();
     const opening = announced.size === 0;
+    // A push makes the incident CRIT: an alert firing at or escalating to CRIT while no other
+    // announced alert is CRIT already.
+    const push = rules.some(
+      (n) =>
+        (n.kind === 'escalated' || (n.kind === 'fired' && n.severity === 'crit')) &&
+        ![...announced].some(([id, severity]) => id !== n.ruleId && severity === 'crit'),
+    );
     for (const n of rules) {
-      if (n.kind === 'fired') announced.add(n.ruleId);
-      if (n.kind === 'resolved' && n.unannounced !== true) announced.delete(n.ruleId);
+      if (n.kind === 'resolved') {
+        if (n.unannounced !== true) announced.delete(n.ruleId);
+      } else announced.set(n.ruleId, n.severity);
     }
     if (opening) {
       if (announced.size === 0) continue; // only alerts that came and went unannounced
-      incident = { start: at, pushes: [], posts: 1, reminders: 0 };
+      incident = { start: at, news: [], pushes: 0, updates: 0, posts: 1, lastPost: at };
       continue;
     }
     if (incident === undefined) continue;
     incident.posts += 1;
-    const push = rules.some((n) => n.kind === 'escalated' || (n.kind === 'fired' && n.severity === 'crit'));
     const reminder = rules.some((n) => n.kind === 'repeat');
     const closing = announced.size === 0;
-    if (push) incident.pushes.push(at);
-    if (!push && !reminder && !closing)
-      found.push(
-        `${wallClock(run.at, day.spec.timeZone).hhmm}: a post of its own for ${rules.map((n) => `${n.kind} ${n.ruleId}`).join(', ')}`,
-      );
+    // What waited for the group's next message goes out alone once the group has been silent for one
+    // reminder interval: a group update, at most one an interval, never only an easing.
+    const update = at - incident.lastPost >= interval && rules.some((n) => n.kind !== 'de-escalated');
+    incident.lastPost = at;
+    if (push) {
+      incident.pushes += 1;
+      incident.news.push(at);
+    } else if (!reminder && !closing) {
+      if (update) {
+        incident.updates += 1;
+        if (rules.some((n) => n.kind === 'fired' || n.kind === 'escalated')) incident.news.push(at);
+      } else
+        found.push(
+          `${wallClock(run.at, day.spec.timeZone).hhmm}: a post of its own for ${rules.map((n) => `${n.kind} ${n.ruleId}`).join(', ')}, within one reminder interval of the group's last post`,
+        );
+    }
     if (closing) {
       close(at, true);
       incident = undefined;

@@ -123,9 +123,14 @@ export class Oracle {
     private readonly timeZone: string,
   ) {}
 
-  /** The realtime total of the rolling window a check archived for the scheduled instant `at`. */
-  windowTotal(at: Date): Json | undefined {
-    const stamp = `${compactUtc(at)}_`;
+  /**
+   * The realtime total of the rolling window of `minutes` a check archived for the scheduled instant
+   * `at` (the key names the instant, then the window's local start: `minutes` earlier on the clock).
+   */
+  windowTotal(at: Date, minutes = 60): Json | undefined {
+    const start = wallClock(new Date(at.getTime() - minutes * 60_000), this.timeZone);
+    const two = (n: number) => String(n).padStart(2, '0');
+    const stamp = `${compactUtc(at)}_${start.date.replace(/-/g, '')}T${two(start.hour)}${two(start.minute)}${two(start.second)}_`;
     const key = this.archive
       .keys('raw/window/')
       .find((candidate) => candidate.split('/')[3]?.startsWith(stamp));
@@ -163,23 +168,30 @@ export class Oracle {
   }
 
   /** The week-earlier counterpart of the window at `at`: archived, or that hour's row. */
-  private weekAgoWindow(at: Date): Json | undefined {
+  private weekAgoWindow(at: Date, minutes: number): Json | undefined {
     const weekAgo = new Date(at.getTime() - 7 * DAY_MS);
-    return this.windowTotal(weekAgo) ?? this.hourRowEnding(weekAgo);
+    return this.windowTotal(weekAgo, minutes) ?? (minutes === 60 ? this.hourRowEnding(weekAgo) : undefined);
   }
 
   /** The figure a rule quoted for the run at `at`: value, its counts, the calls that gate it. */
   measure(rule: OracleRule, at: Date, lineCapacity?: number): Measured | undefined {
+    const minutes = rule.window?.minutes ?? 60;
     if (rule.metric.kind === 'field') {
-      const total = this.windowTotal(at);
+      // A two-window rule quotes its short window once that holds minCalls calls, else the long one.
+      const short = rule.window?.short === undefined ? undefined : this.windowTotal(at, rule.window.short);
+      const shortCalls = numberAt(short, 'total_calls');
+      const total =
+        short !== undefined && (shortCalls === undefined || shortCalls >= (rule.minCalls ?? 0))
+          ? short
+          : this.windowTotal(at, minutes);
       const value = rateOf(total, rule.metric.field);
       if (value === undefined) return undefined;
       const basis = basisOf(total, rule.metric.field);
       return { value, calls: numberAt(total, 'total_calls'), ...(basis ? { basis } : {}) };
     }
     if (rule.metric.kind === 'weekOverWeek') {
-      const now = numberAt(this.windowTotal(at), rule.metric.field);
-      const before = this.weekAgoWindow(at);
+      const now = numberAt(this.windowTotal(at, minutes), rule.metric.field);
+      const before = this.weekAgoWindow(at, minutes);
       const then = numberAt(before, rule.metric.field);
       if (now === undefined || then === undefined || then === 0) return undefined;
       return { value: (now - then) / then, calls: numberAt(before, 'total_calls') };
@@ -218,6 +230,8 @@ export interface Measured {
 
 /** The parts of a rule the oracle reads, as the rules file writes them. */
 export interface OracleRule {
+  readonly window?: { readonly minutes: number; readonly short?: number };
+  readonly minCalls?: number;
   readonly metric:
     | { readonly kind: 'field'; readonly field: string }
     | { readonly kind: 'weekOverWeek'; readonly field: string }
@@ -271,4 +285,53 @@ export function printedDuration(ms: number): string {
     parts.push(`${Math.floor((total % size) / next[1])}${next[0]}`);
   }
   return parts.join(' ');
+}
+
+/**
+ * Slack app mode's incidents of a local date, read from the alert state document's bytes
+ * (state/alerts.json: `incident`, the open one, and `incidents`, the closed ones): what the digest's
+ * incident line must say of each, in the order they opened. Time to acknowledge counts from the
+ * incident's opening to its acknowledgement, time to resolve to its closing.
+ */
+export function incidentFigures(
+  stateBytes: Uint8Array | undefined,
+  date: string,
+  timeZone: string,
+): Array<{ opened: string; acknowledged: string; resolved: string }> {
+  const state = readJson(stateBytes);
+  const open = path(state, 'incident');
+  const closed = path(state, 'incidents');
+  const records = [...(Array.isArray(closed) ? closed : []), ...(isRecord(open) ? [open] : [])].filter(
+    isRecord,
+  );
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return records
+    .flatMap((record) => {
+      const opened = text(record.openedAt);
+      if (opened === undefined) return [];
+      const closedAt = text(record.closedAt);
+      if (wallClock(new Date(opened), timeZone).date > date) return [];
+      if (closedAt !== undefined && wallClock(new Date(closedAt), timeZone).date < date) return [];
+      const ackAt = text(path(record, 'acknowledged', 'at'));
+      const ackBy = text(path(record, 'acknowledged', 'by'));
+      return [
+        {
+          openedMs: Date.parse(opened),
+          opened:
+            wallClock(new Date(opened), timeZone).date === date
+              ? wallClock(new Date(opened), timeZone).hhmm
+              : '',
+          acknowledged:
+            ackAt === undefined
+              ? 'not acknowledged'
+              : `acknowledged after ${printedDuration(Date.parse(ackAt) - Date.parse(opened))} by <@${ackBy}>`,
+          resolved:
+            closedAt === undefined
+              ? 'still open'
+              : `resolved after ${printedDuration(Date.parse(closedAt) - Date.parse(opened))}`,
+        },
+      ];
+    })
+    .sort((a, b) => a.openedMs - b.openedMs)
+    .map(({ opened, acknowledged, resolved }) => ({ opened, acknowledged, resolved }));
 }

@@ -1,9 +1,3 @@
-import {
-  type FetchFunction,
-  IncomingWebhook,
-  IncomingWebhookHTTPError,
-  IncomingWebhookRequestError,
-} from '@slack/webhook';
 import { checkBlockKitLimits } from '../../domain/slack/block-kit-limits';
 import { SlackDeliveryError } from '../../domain/slack/slack-delivery-error';
 import type { Notifier, SlackMessage } from '../../domain/slack/slack-message';
@@ -13,11 +7,12 @@ import { createRedactor, quoteRedacted } from '../../shared/redact';
 import { logRequest } from '../../shared/request-log';
 import { type RetryDecision, RetryExhaustedError, withRetry } from '../../shared/retry';
 import { parseRetryAfter } from '../http/http-request';
+import { slackRetryOptions } from './slack-retry';
 
 export interface WebhookNotifierOptions {
   /** The incoming-webhook URL: a secret, never logged nor put in an error message. */
   readonly url: string;
-  /** Limit of one HTTP attempt in ms (@slack/webhook has none by default). */
+  /** Limit of one HTTP attempt in ms. */
   readonly timeoutMs: number;
   /** Total attempts, the first included. */
   readonly maxAttempts: number;
@@ -38,7 +33,9 @@ export interface WebhookNotifierOptions {
 const MAX_SLACK_ERROR = 200;
 
 /**
- * A Notifier that posts to a Slack incoming webhook with @slack/webhook. Retries 429 (after its
+ * A Notifier that posts to a Slack incoming webhook: one JSON POST per attempt (what @slack/webhook's
+ * `send` does, without the library: it hid Retry-After and brought its own retry code, 15 KB of the
+ * bundle, where `withRetry` owns retries here). Retries 429 (after its
  * Retry-After), 5xx, network errors and timeouts through `withRetry`; any other 4xx is permanent.
  * Throws at once (without the URL in the message) when the URL is not https on a non-loopback host.
  */
@@ -57,47 +54,47 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): Notifier
   /** One POST; failures become SlackDeliveryError carrying status, Slack's error and the wait asked for. */
   const attemptOnce = async (payload: SlackMessage): Promise<void> => {
     const remaining = deadline === undefined ? timeoutMs : Math.max(1, Math.min(timeoutMs, deadline - now()));
-    // @slack/webhook hides response headers from its errors; this fetch keeps Retry-After for us.
-    let retryAfter: string | null = null;
-    const headerReadingFetch: FetchFunction = async (input, init) => {
+    let status: number;
+    let body: string;
+    let retryAfter: string | null;
+    try {
       const response = await logRequest(
         logger,
         // The path of a webhook URL is its secret: the host only.
         { service: 'slack', method: 'POST', host: webhookHost, path: '(webhook path withheld)' },
-        () => baseFetch(input, init),
+        () =>
+          baseFetch(url, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ text: payload.text, blocks: payload.blocks }),
+            redirect: 'error',
+            signal: AbortSignal.timeout(remaining),
+          }),
         (outcome) => (outcome instanceof Response ? outcome.status : undefined),
       );
-      if (!response.ok) retryAfter = response.headers.get('retry-after');
-      return response;
-    };
-    // No retryConfig: the library makes exactly one attempt; withRetry owns the rest.
-    const webhook = new IncomingWebhook(url, { timeout: remaining, fetch: headerReadingFetch });
-    try {
-      await webhook.send({ text: payload.text, blocks: payload.blocks });
+      ({ status } = response);
+      retryAfter = response.headers.get('retry-after');
+      // Read to the end either way: Slack answers "ok", or says what it refused.
+      body = await response.text();
     } catch (error) {
-      throw toAttemptError(error, remaining, retryAfter, now());
+      const reason = describeRequestFailure(error, remaining);
+      throw new AttemptError(`Slack webhook request ${reason}`, { permanent: false }, undefined, {
+        cause: error,
+      });
     }
+    if (status < 200 || status > 299) throw httpFailure(status, body, retryAfter, now());
   };
 
-  const toAttemptError = (error: unknown, timeout: number, retryAfter: string | null, at: number) => {
-    if (error instanceof IncomingWebhookHTTPError) {
-      const status = error.statusCode;
-      const slackError = quoteRedacted(error.body.trim(), redactor, MAX_SLACK_ERROR) || undefined;
-      const permanent = status >= 400 && status < 500 && status !== 429 && status !== 408;
-      const retryAfterMs = status === 429 ? parseRetryAfter(retryAfter, at) : undefined;
-      const waitNote = retryAfterMs === undefined ? '' : `; Retry-After ${retryAfterMs} ms`;
-      return new AttemptError(
-        `Slack webhook answered ${status}${slackError ? ` ${slackError}` : ''}${waitNote}`,
-        { permanent, status, ...(slackError ? { slackError } : {}) },
-        retryAfterMs,
-        { cause: error },
-      );
-    }
-    const original = error instanceof IncomingWebhookRequestError ? error.original : error;
-    const reason = describeRequestFailure(original, timeout);
-    return new AttemptError(`Slack webhook request ${reason}`, { permanent: false }, undefined, {
-      cause: error,
-    });
+  const httpFailure = (status: number, body: string, retryAfter: string | null, at: number) => {
+    const slackError = quoteRedacted(body.trim(), redactor, MAX_SLACK_ERROR) || undefined;
+    const permanent = status >= 400 && status < 500 && status !== 429 && status !== 408;
+    const retryAfterMs = status === 429 ? parseRetryAfter(retryAfter, at) : undefined;
+    const waitNote = retryAfterMs === undefined ? '' : `; Retry-After ${retryAfterMs} ms`;
+    return new AttemptError(
+      `Slack webhook answered ${status}${slackError ? ` ${slackError}` : ''}${waitNote}`,
+      { permanent, status, ...(slackError ? { slackError } : {}) },
+      retryAfterMs,
+    );
   };
 
   const classify = (error: unknown): RetryDecision => {
@@ -128,19 +125,9 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): Notifier
             attempts = attempt;
             return attemptOnce(message);
           },
-          {
-            attempts: maxAttempts,
-            baseDelayMs: options.baseDelayMs ?? 500,
-            maxDelayMs: options.maxDelayMs ?? 8000,
-            ...(deadline === undefined ? {} : { deadline }),
-            classify,
-            now,
-            ...(options.sleep ? { sleep: options.sleep } : {}),
-            ...(options.random ? { random: options.random } : {}),
-            onRetry: ({ attempt, delayMs, error }) => {
-              logger.warn('Slack webhook post failed; retrying', { attempt, delayMs, ...describe(error) });
-            },
-          },
+          slackRetryOptions(options, classify, now, ({ attempt, delayMs, error }) => {
+            logger.warn('Slack webhook post failed; retrying', { attempt, delayMs, ...describe(error) });
+          }),
         );
       } catch (error) {
         throw toDeliveryError(error, attempts, logger);

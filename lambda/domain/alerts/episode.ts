@@ -136,8 +136,10 @@ export function withMessage(episode: Episode, message: EpisodeMessage, repeatNum
   if (episode.notified.some((known) => known.key === message.key)) return { ...episode, reminders };
   const notified = [...episode.notified, message];
   const kept =
-    notified.length > MESSAGE_LIMIT ? [notified[0], ...notified.slice(-(MESSAGE_LIMIT - 1))] : notified;
-  return { ...episode, reminders, notified: kept.filter((entry) => entry !== undefined) };
+    notified.length > MESSAGE_LIMIT
+      ? [...notified.slice(0, 1), ...notified.slice(-(MESSAGE_LIMIT - 1))]
+      : notified;
+  return { ...episode, reminders, notified: kept };
 }
 
 /**
@@ -153,7 +155,6 @@ export function retainEpisodes(
   const oldest = at.getTime() - EPISODE_RETENTION_DAYS * 86_400_000;
   const recent = closed.filter((episode) => Date.parse(episode.resolvedAt) >= oldest || owed(episode));
   const excess = recent.length - EPISODE_LIMIT;
-  if (excess <= 0) return recent;
   let dropped = 0;
   return recent.filter((episode) => {
     if (dropped >= excess || owed(episode)) return true;
@@ -205,17 +206,15 @@ export function stepEpisode(
     open !== undefined && isFired(open) && (after.status !== 'firing' || after.firedAt !== open.firedAt);
   const closed = ends ? closeEpisode(comparison, open, before, measurement, now) : undefined;
   const carried = ends ? undefined : open;
-  if (after.status === 'ok') return closed === undefined ? {} : { closed };
+  if (after.status === 'ok') return { closed };
   const continues =
     carried !== undefined && carried.condition === after.condition && carried.began === after.breachedAt;
   const current = continues ? carried : openEpisode(ruleId, after.condition, after.breachedAt, null);
   const read = { ...current, worst: worseOf(comparison, current.worst, reading) };
-  const step = (episode: Episode): EpisodeStep =>
-    closed === undefined ? { open: episode } : { open: episode, closed };
-  if (after.status === 'pending') return step(read);
+  if (after.status === 'pending') return { open: read, closed };
   // An episode first seen firing (a document from before episodes) peaked, as far as is known, when it fired.
   const reached = read.peak === undefined ? after.firedAt : now;
-  return step(withSeverity({ ...read, firedAt: after.firedAt }, after.severity, reached));
+  return { open: withSeverity({ ...read, firedAt: after.firedAt }, after.severity, reached), closed };
 }
 
 function closeEpisode(

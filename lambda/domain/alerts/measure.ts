@@ -14,7 +14,7 @@ import { type Row, readNumber, readObject } from '../statistics/numbers';
 import type { StatisticsResponse } from '../statistics/schema';
 import { type Judged, median, robustSpread, wilsonInterval } from './evidence';
 import { metricUnit } from './format-value';
-import { rateTrials } from './metrics';
+import { type Metric, type MetricKind, rateTrials } from './metrics';
 import type { Rule } from './rules';
 
 /**
@@ -300,56 +300,71 @@ function confidenceBounds(rule: Rule, data: ScopeData, value: number): Judged | 
 }
 
 /**
- * Two windows that must agree. The message quotes the short window (the freshest figure, on which
- * recovery is judged) and names the long one with its value. A breach needs both: the figure judged
- * is the one of the two less in favour of an alert; the short window's raw figure is judged (see
- * `WindowRole`), and recovery is judged on it alone.
+ * Two windows that must agree. A breach needs both: the figure judged is the one of the two less in
+ * favour of an alert (the short window's raw figure, see `WindowRole`, against the long one's bound).
+ * Recovery is judged on the short window's raw figure once it rests on `minCalls` calls, and on the
+ * long window's raw figure before that: three good transfers in a quiet quarter-hour do not end an
+ * incident that the hour still shows. The message quotes the window recovery is judged on, with its
+ * count, and names the other with its value, so a reminder never quotes a figure it does not judge.
  */
 function bothWindows(rule: Rule, short: Measurement, long: Measurement): Measurement {
   if (short.kind !== 'value') return short;
   if (long.kind !== 'value') {
+    // Too few calls in the long window means too few in the short one: a quiet run may only end a
+    // firing alert, on the long window's figure (one good transfer in a quiet quarter-hour may not).
     return long.kind === 'not-judged'
-      ? {
-          kind: 'not-judged',
-          reason: `long window: ${long.reason}`,
-          calls: long.calls,
-          window: short.window,
-          value: short.value,
-        }
+      ? { ...long, reason: `long window: ${long.reason}` }
       : { kind: 'no-data', reason: `long window: ${long.reason}`, window: short.window };
   }
-  const shortJudged = short.judged ?? { breach: short.value, recovery: short.value };
-  const longJudged = long.judged ?? { breach: long.value, recovery: long.value };
-  const healthier = rule.comparison === 'below' ? Math.max : Math.min;
-  return {
-    ...short,
-    window: `${short.window}; ${long.window.replace(/^last /, '')}: ${formatMetric(long.value, metricUnit(rule))}`,
-    judged: { breach: healthier(shortJudged.breach, longJudged.breach), recovery: shortJudged.recovery },
-  };
+  const breach = (rule.comparison === 'below' ? Math.max : Math.min)(
+    short.value,
+    long.judged?.breach ?? long.value,
+  );
+  const also = (other: Measurement & { kind: 'value' }) =>
+    `${other.window.replace(/^last /, '')}: ${formatMetric(other.value, metricUnit(rule))}`;
+  const shortIsEnough = short.calls === undefined || short.calls >= rule.minCalls;
+  return shortIsEnough
+    ? { ...short, window: `${short.window}; ${also(long)}`, judged: { breach, recovery: short.value } }
+    : { ...long, window: `${long.window}; ${also(short)}`, judged: { breach, recovery: long.value } };
 }
 
-function compute(rule: Rule, data: ScopeData, context: MeasureContext): Computed {
-  const { metric } = rule;
-  const calls = data.calls === undefined ? {} : { calls: data.calls };
-  switch (metric.kind) {
-    case 'field':
-      return withCalls(readField(data, metric.field), calls);
-    case 'ratio':
-      return withCalls(divide(data, metric.numerator, metric.denominator), calls);
-    case 'share':
-      return withCalls(share(data, metric.of, metric.key), calls);
-    case 'capacityUtilisation': {
-      const peak = readNumber(data.rows, 'max_concurrent_call_count');
-      if (peak === undefined) return { reason: 'max_concurrent_call_count is missing' };
-      return { value: peak / (context.lineCapacity ?? 1), ...calls };
-    }
-    case 'weekOverWeek':
-      return weekOverWeek(rule, metric.field, data, context);
-  }
+/** How a metric of one kind is computed from the scope's rows. */
+type Compute<K extends MetricKind> = (
+  metric: Metric<K>,
+  rule: Rule,
+  data: ScopeData,
+  context: MeasureContext,
+) => Computed;
+
+/**
+ * How each kind of metric is computed: one entry per kind of metrics.ts's METRIC_KINDS (`tsc` names
+ * a kind without one). The scope's calls gate the judgement unless the kind brings its own.
+ */
+const COMPUTE = {
+  field: (metric, _rule, data) => withCalls(readField(data, metric.field), data),
+  ratio: (metric, _rule, data) => withCalls(divide(data, metric.numerator, metric.denominator), data),
+  share: (metric, _rule, data) => withCalls(share(data, metric.of, metric.key), data),
+  capacityUtilisation: (_metric, _rule, data, context) => {
+    const peak = readNumber(data.rows, 'max_concurrent_call_count');
+    if (peak === undefined) return { reason: 'max_concurrent_call_count is missing' };
+    return withCalls({ value: peak / (context.lineCapacity ?? 1) }, data);
+  },
+  weekOverWeek: (metric, rule, data, context) => weekOverWeek(rule, metric.field, data, context),
+} satisfies { readonly [K in MetricKind]: Compute<K> };
+
+const COMPUTE_BY_KIND: { readonly [K in MetricKind]: Compute<K> } = COMPUTE;
+
+function compute<K extends MetricKind>(
+  rule: Rule & { readonly metric: Metric<K> },
+  data: ScopeData,
+  context: MeasureContext,
+): Computed {
+  const run: Compute<K> = COMPUTE_BY_KIND[rule.metric.kind];
+  return run(rule.metric, rule, data, context);
 }
 
-const withCalls = (computed: Computed, calls: { calls?: number }): Computed =>
-  'reason' in computed ? computed : { ...computed, ...calls };
+const withCalls = (computed: Computed, { calls }: ScopeData): Computed =>
+  'reason' in computed || calls === undefined ? computed : { ...computed, calls };
 
 /**
  * The field itself; a missing rate is derived from the counts of the same row, before a later row

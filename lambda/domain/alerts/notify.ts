@@ -1,7 +1,7 @@
 import { addDays, toWallClock, weekday } from '../shared/local-time';
 import { type ClosedEpisode, type Episode, isClosed, openEpisode, withMessage } from './episode';
 import { metricUnit } from './format-value';
-import { describeMetric } from './metrics';
+import { describeMetric, type Unit } from './metrics';
 import {
   type Comparison,
   critRelease,
@@ -11,7 +11,6 @@ import {
   type Rule,
   type Severity,
   thresholdFor,
-  type Unit,
   WEEKDAYS,
 } from './rules';
 import type {
@@ -89,6 +88,8 @@ export interface RuleNotification {
   readonly eased?: { readonly from: Severity; readonly at: string };
   /** For resolved: the episode fired but no message about it got out before it ended (webhook mode). */
   readonly unannounced?: boolean;
+  /** For resolved: it ended because its rule was removed from the rules, not because it recovered. */
+  readonly ruleRemoved?: true;
 }
 
 export interface MonitorNotification {
@@ -192,10 +193,12 @@ export function owedNotifications(
     if (ruleState !== undefined) owed.push(...owedForRule(rule, ruleState, state.episodes));
   }
   if (delivery === 'webhook') owed.push(...unannouncedResolutions(state, rules));
+  owed.push(...owedForRemovedRules(state, rules));
   owed.push(...owedForMonitor(state.monitor));
   // News resets the group's clock when it is delivered; the reminder waits for a run without news.
-  // A muted rule's news is held (outgoing.ts), so it is no news yet; in webhook mode a WARN joining
-  // a group already firing waits for the group's next message, so it is no news either.
+  // A muted rule's news is held (outgoing.ts), so it is no news yet; in webhook mode an alert joining
+  // a group already firing without raising it waits for the group's next message, so it is no news
+  // either.
   const muted = new Set(rules.filter((rule) => isMuted(rule.mute, at, timeZone)).map((rule) => rule.id));
   const news = owed.some(
     (n) =>
@@ -215,11 +218,11 @@ export function owedNotifications(
 }
 
 /**
- * Webhook mode: what waits for the group's next message instead of being its own push. Easing; a
- * WARN alert starting while another alert of the group is announced and firing (a CRIT one is
- * pushed); a resolution while another announced alert still fires; the resolution of an alert that
- * was never announced. The group's next message is its next reminder, an alert firing at CRIT or
- * escalating, or the resolution of its last alert (outgoing.ts holds them until then).
+ * Webhook mode: what waits for the group's next message instead of being its own push. Easing; an
+ * alert joining the group without making it worse than Slack was told (`isJoining`); a resolution
+ * while another announced alert still fires; the resolution of an alert that was never announced.
+ * The group's next message is its next reminder, an alert making the group CRIT, or the resolution
+ * of its last alert (outgoing.ts holds them until then).
  */
 export function isBatchable(state: AlertState, notification: Notification): boolean {
   if (!isRuleNotification(notification)) return false;
@@ -227,6 +230,7 @@ export function isBatchable(state: AlertState, notification: Notification): bool
     case 'de-escalated':
       return true;
     case 'fired':
+    case 'escalated':
       return isJoining(state, notification);
     case 'resolved':
       return notification.unannounced === true || groupFiring(state, notification.ruleId);
@@ -235,13 +239,47 @@ export function isBatchable(state: AlertState, notification: Notification): bool
   }
 }
 
-/** A WARN alert firing while another alert of the group is announced and still firing. */
-const isJoining = (state: AlertState, n: RuleNotification): boolean =>
-  n.kind === 'fired' && n.severity === 'warn' && groupFiring(state, n.ruleId);
+/**
+ * An alert joining a group Slack was told is firing, without raising it: a WARN alert firing while
+ * another announced alert fires, or an alert firing at or escalating to CRIT while another announced
+ * alert is CRIT already (the incident already pushed CRIT). What makes the group CRIT is pushed.
+ */
+const isJoining = (state: AlertState, n: RuleNotification): boolean => {
+  if (n.kind !== 'fired' && n.kind !== 'escalated') return false;
+  const others = Object.entries(state.rules).flatMap(([id, rule]) => {
+    const announced = id === n.ruleId ? undefined : announcedEpisode(rule);
+    return announced === undefined ? [] : [announced.severity];
+  });
+  return n.kind === 'fired' && n.severity === 'warn' ? others.length > 0 : others.includes('crit');
+};
 
 /** Another rule than `ruleId` is firing in the episode Slack was told about. */
 const groupFiring = (state: AlertState, ruleId: string): boolean =>
   announcedRules(state).some((id) => id !== ruleId);
+
+/**
+ * Webhook mode: whether what waits for the group's next message has waited long enough. It waits at
+ * most one reminder interval (`everyMinutes`, before any back-off) after the group's last post, as
+ * Alertmanager's `group_interval`: a group whose voices will not speak soon (a reminder backed off
+ * to hours, an alert too quiet at night to be judged) still says what changed within the interval,
+ * and changes within one interval share one post.
+ */
+export function groupUpdateDue(state: AlertState, at: Date, policy: RepeatPolicy): boolean {
+  const last = lastGroupPost(state);
+  return last === undefined || at.getTime() - last >= policy.everyMinutes * 60_000 - GRACE_MS;
+}
+
+/** When Slack last accepted a message about any alert of the group (epoch ms), from the episode record. */
+function lastGroupPost(state: AlertState): number | undefined {
+  let last: number | undefined;
+  for (const episode of state.episodes) {
+    for (const message of episode.notified) {
+      const at = Date.parse(message.at);
+      if (last === undefined || at > last) last = at;
+    }
+  }
+  return last;
+}
 
 /** The rules firing in the episode Slack was told about: the group's voices. */
 export const announcedRules = (state: AlertState): string[] =>
@@ -333,16 +371,6 @@ function groupReminders(
   });
 }
 
-/** Whether the group's reminder cadence has a reminder due at `at` (whether or not one can be formed). */
-export function groupReminderDue(
-  state: AlertState,
-  at: Date,
-  policy: RepeatPolicy = DEFAULT_REMINDERS,
-): boolean {
-  const clock = state.reminders ?? clockFromNotified(state);
-  return clock !== undefined && isRepeatDue(policy, clock.count, clock.lastAt, at);
-}
-
 /** A document written before the group clock existed: the latest announcement starts it. */
 function clockFromNotified(state: AlertState): ReminderClock | undefined {
   const times = Object.values(state.rules).flatMap((rule) => {
@@ -359,6 +387,40 @@ function clockFromNotified(state: AlertState): ReminderClock | undefined {
 function episodeOf(episodes: readonly Episode[], ruleId: string, state: FiringRuleState): Episode {
   const open = episodes.find((episode) => episode.ruleId === ruleId && episode.firedAt === state.firedAt);
   return open ?? { ...openEpisode(ruleId, state.condition, state.breachedAt, null), firedAt: state.firedAt };
+}
+
+/**
+ * How an incident's head message (Slack app mode, incident.ts) shows one episode of a rule now: as
+ * it fires at this run (kind `fired`: its severity, value and start), or how it ended (`resolved`,
+ * from the episode record). Undefined when neither is known (the rule is gone from the rules file).
+ */
+export function episodePicture(
+  rule: Rule,
+  state: RuleState | undefined,
+  episodes: readonly Episode[],
+  firedAt: string,
+): RuleNotification | undefined {
+  if (state === undefined) return undefined;
+  if (state.status === 'firing' && state.firedAt === firedAt) {
+    const recovering =
+      state.healthyCount > 0
+        ? { recovering: { healthyRuns: state.healthyCount, recoveryRuns: rule.recoveryRuns } }
+        : {};
+    return { ...current(rule, state, 'fired'), ...recovering };
+  }
+  const episode = episodes.find(
+    (candidate): candidate is ClosedEpisode =>
+      candidate.ruleId === rule.id && candidate.firedAt === firedAt && isClosed(candidate),
+  );
+  if (episode === undefined) return undefined;
+  const announced = {
+    status: 'firing' as const,
+    severity: episode.severity,
+    condition: episode.condition,
+    firedAt,
+    at: episode.resolvedAt,
+  };
+  return resolved(rule, state, announced, episodes);
 }
 
 function owedForRule(rule: Rule, state: RuleState, episodes: readonly Episode[]): RuleNotification[] {
@@ -413,6 +475,48 @@ function current(
     firedAt,
     breachedAt: state.breachedAt,
   };
+}
+
+/**
+ * Alerts Slack was told are firing whose rule is no longer in the rules (evaluate.ts keeps their
+ * state and ends their episode): each is owed a resolution saying "rule removed", so a rule set that
+ * drops a firing rule never leaves an alert open in the channel.
+ */
+function owedForRemovedRules(state: AlertState, rules: readonly Rule[]): RuleNotification[] {
+  const known = new Set(rules.map((rule) => rule.id));
+  return Object.entries(state.rules).flatMap(([ruleId, ruleState]) => {
+    const announced = ruleState.notified;
+    if (known.has(ruleId) || announced?.status !== 'firing') return [];
+    const episode = state.episodes.find(
+      (candidate): candidate is ClosedEpisode =>
+        candidate.ruleId === ruleId && candidate.firedAt === announced.firedAt && isClosed(candidate),
+    );
+    const resolvedAt = episode?.resolvedAt ?? ruleState.lastEvaluatedAt;
+    const breachedAt = episode?.began ?? announced.firedAt;
+    const endedAt = episode?.ended ?? resolvedAt;
+    return [
+      {
+        kind: 'resolved' as const,
+        key: `${ruleId}:resolved:${announced.firedAt}`,
+        ruleId,
+        title: ruleId,
+        metric: '',
+        comparison: 'below' as const,
+        unit: 'count' as const,
+        severity: announced.severity,
+        condition: announced.condition,
+        value: null,
+        threshold: null,
+        firedAt: announced.firedAt,
+        breachedAt,
+        endedAt,
+        resolvedAt,
+        durationMs: Date.parse(endedAt) - Date.parse(breachedAt),
+        ...(episode === undefined ? {} : { peak: episode.peak }),
+        ruleRemoved: true as const,
+      },
+    ];
+  });
 }
 
 /** Closes the episode Slack was told about, from its record: span, peak, easing, the value that ended it. */

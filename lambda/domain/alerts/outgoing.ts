@@ -1,13 +1,15 @@
 import { type Claim, isHeldByAnother } from '../slack/claim';
+import { type Acknowledgement, acknowledgementHolding } from './acknowledgement';
 import {
   announcedRules,
   type DeliveryMode,
+  groupUpdateDue,
   isBatchable,
   isRuleNotification,
   type Notification,
   openMutePeriod,
 } from './notify';
-import type { MutePeriod, Rule } from './rules';
+import { DEFAULT_REMINDERS, type MutePeriod, type RepeatPolicy, type Rule } from './rules';
 import { activeSnooze, SNOOZE_ALL } from './snooze';
 import type { AlertState, Snooze } from './state';
 
@@ -23,28 +25,24 @@ import type { AlertState, Snooze } from './state';
  *   2. snoozed      — a snooze of the rule (or `all`, which also covers the monitor's own health)
  *                     is in force. Resolutions and the monitor's recovery still go out: a silence
  *                     never hides a recovery.
- *   3. acknowledged — someone acknowledged the alert (a Slack app button, later): its reminders
- *                     wait. The alert state keeps no acknowledgements yet; `acknowledgedBy` is the hook.
+ *   3. acknowledged — someone acknowledged the incident (the Slack app's Acknowledge button): its
+ *                     alerts' reminders wait until it gets worse or 4 reminder cadences pass
+ *                     (acknowledgement.ts); its news still goes out.
  *   4. claimed      — another run is delivering it right now (a live claim; domain/slack/claim.ts).
  *   5. waiting      — webhook mode only: every message is a push, so easing, a WARN alert joining
  *                     a group already firing, a resolution while other alerts still fire, and the
  *                     resolution of an alert never announced wait for the group's next message
  *                     (`isBatchable` in notify.ts): its next reminder, an alert firing at CRIT or
  *                     escalating, or the resolution of its last alert. They wait only while the
- *                     group has a voice (an announced alert neither muted nor snoozed); an eased
- *                     alert's reminder says the easing itself.
+ *                     group has a voice (an announced alert neither muted nor snoozed), and, but for
+ *                     an easing, at most one reminder interval (`everyMinutes`, before back-off) after
+ *                     the group's last post (`groupUpdateDue`): then they are the group's next message
+ *                     themselves. An easing waits for its own alert's next reminder or resolution,
+ *                     which says it.
  *
  * Held is never dropped: nothing here changes the state, so a held notification stays owed and goes
  * out at the first run where no stage holds it (if it is still true then).
  */
-
-/** An acknowledgement of an alert (not kept in the alert state yet). */
-export interface Acknowledgement {
-  /** Who acknowledged it, as the source names them (a Slack user id, a CLI user). */
-  readonly by: string;
-  /** When (ISO). */
-  readonly at: string;
-}
 
 /** Why a notification is held. */
 export type HoldReason =
@@ -65,11 +63,13 @@ export interface Outgoing {
   readonly held: Held[];
 }
 
+export type { Acknowledgement };
+
 export interface OutgoingContext {
   readonly rules: readonly Rule[];
   readonly timeZone: string;
-  /** The acknowledgement covering a notification, if any (hook: none are recorded yet). */
-  readonly acknowledgedBy?: (notification: Notification) => Acknowledgement | undefined;
+  /** The group's reminder policy: an acknowledgement holds reminders for 4 of its cadences. */
+  readonly reminders?: RepeatPolicy;
   /** This run and the store's time, to judge claims; without it no claim holds anything (replay). */
   readonly claims?: { readonly runId: string; readonly now: Date };
   /** How messages reach Slack; default webhook (see stage 5). */
@@ -104,9 +104,17 @@ export function outgoing(
   );
   const waits = (n: Notification) =>
     isRuleNotification(n) && voices.some((ruleId) => ruleId !== n.ruleId || n.kind === 'de-escalated');
+  const waiting = send.filter(waits);
+  // A voice may not speak for hours (a reminder backed off, an alert too quiet at night to be judged):
+  // once the group has been silent one reminder interval, what waits goes out as the group's next
+  // message, the easings with it. An easing alone keeps waiting for its own alert's next message.
+  const update =
+    waiting.some((n) => n.kind !== 'de-escalated') &&
+    groupUpdateDue(state, at, context.reminders ?? DEFAULT_REMINDERS);
+  if (update) return { send, held };
   return {
     send: send.filter((n) => !waits(n)),
-    held: [...held, ...send.filter(waits).map((notification) => ({ notification, reason: WAITING }))],
+    held: [...held, ...waiting.map((notification) => ({ notification, reason: WAITING }))],
   };
 }
 
@@ -130,7 +138,7 @@ function holdReason(
     const by = state.snoozes?.[target] === snooze ? target : SNOOZE_ALL;
     return { stage: 'snoozed', target: by, snooze };
   }
-  const acknowledgement = notification.kind === 'repeat' ? context.acknowledgedBy?.(notification) : undefined;
+  const acknowledgement = acknowledgementHolding(state, notification, at, context.reminders);
   if (acknowledgement !== undefined) return { stage: 'acknowledged', acknowledgement };
   const claim = ruleId === undefined ? state.monitor.claim : state.rules[ruleId]?.claim;
   const { claims } = context;

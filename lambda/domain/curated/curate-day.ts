@@ -7,13 +7,14 @@ import {
   type Column,
   type CuratedTable,
   type DistributionKind,
+  type RawCuratedTable,
   REALTIME_EXTRA_FIGURES,
   TABLE_COLUMNS,
 } from './curated-tables';
 
 /** A curated record: column name → value; every column of its table is present, null when unknown. */
 export type CuratedRecord = Readonly<Record<string, string | number | boolean | null>>;
-export type CuratedDay = Readonly<Record<CuratedTable, readonly CuratedRecord[]>>;
+export type CuratedDay = Readonly<Record<RawCuratedTable, readonly CuratedRecord[]>>;
 
 /** The raw object a day is curated from. */
 export interface CurationSource {

@@ -10,7 +10,11 @@
  */
 
 export const CURATED_PREFIX = 'curated/';
-export const CURATED_TABLES = ['daily', 'hourly', 'distributions'] as const;
+/** The tables derived from the raw whole-day responses (curateDay); verify checks them against raw. */
+export const RAW_CURATED_TABLES = ['daily', 'hourly', 'distributions'] as const;
+export type RawCuratedTable = (typeof RAW_CURATED_TABLES)[number];
+/** Every curated table: the raw-derived ones and alert_episodes (from the alert state's episode record). */
+export const CURATED_TABLES = [...RAW_CURATED_TABLES, 'alert_episodes'] as const;
 export type CuratedTable = (typeof CURATED_TABLES)[number];
 
 /** Types both engines read from JSON: Glue/Athena names; DuckDB's are in `DUCKDB_TYPES`. */
@@ -119,6 +123,39 @@ export const TABLE_COLUMNS: Readonly<Record<CuratedTable, readonly Column[]>> = 
     col('count', 'bigint', 'Calls with that label on the date'),
     ...SOURCE_COLUMNS,
   ],
+  alert_episodes: [
+    col('date', 'string', 'Account-local date the condition began, YYYY-MM-DD'),
+    col('time_zone', 'string', 'IANA time zone of the account'),
+    col('rule_id', 'string', 'The rule'),
+    col('rule_title', 'string', 'Its title in the rules in use at curation; null for a rule since removed'),
+    col('condition', 'string', 'threshold (the value crossed it) or no-data'),
+    col('began', 'string', 'First breaching run, ISO 8601 instant (what the alert messages show)'),
+    col('fired_at', 'string', 'The run at which it fired (after the rule’s pendingRuns)'),
+    col('ended', 'string', 'First healthy run; null while it still fires'),
+    col('resolved_at', 'string', 'The run that resolved it (after recoveryRuns); null while it still fires'),
+    col('minutes_breaching', 'double', 'ended − began, minutes; null while open'),
+    col(
+      'minutes_to_resolve',
+      'double',
+      'resolved_at − fired_at, minutes: how long the alert stood; null while open',
+    ),
+    col('peak_severity', 'string', 'warn or crit: the highest it reached'),
+    col('peak_at', 'string', 'The run that first reached the peak'),
+    col('worst_value', 'double', 'The worst value any check judged during the episode; null when none was'),
+    col('worst_at', 'string', 'The run that measured it'),
+    col(
+      'messages',
+      'bigint',
+      'Messages about it Slack accepted (fired, escalated, eased, reminders, resolved)',
+    ),
+    col('reminders', 'bigint', 'Reminders among them'),
+    col(
+      'acknowledged_by',
+      'string',
+      'Who acknowledged it; null (the alert state records no acknowledgement yet)',
+    ),
+    col('acknowledged_at', 'string', 'When; null as acknowledged_by'),
+  ],
 };
 
 /** The partition column: a folder level in the key (`date=…`) and also a field of every record. */
@@ -128,7 +165,8 @@ export const PARTITION_COLUMN = 'date';
 export const curatedKey = (table: CuratedTable, date: string): string =>
   `${CURATED_PREFIX}${table}/${PARTITION_COLUMN}=${date}/${table}.ndjson`;
 
-const KEY_PATTERN = /^curated\/(daily|hourly|distributions)\/date=(\d{4}-\d{2}-\d{2})\/(\w+)\.ndjson$/;
+const KEY_PATTERN =
+  /^curated\/(daily|hourly|distributions|alert_episodes)\/date=(\d{4}-\d{2}-\d{2})\/(\w+)\.ndjson$/;
 
 /** Table and date of a curated key; undefined for anything else. */
 export function parseCuratedKey(key: string): { table: CuratedTable; date: string } | undefined {

@@ -73,6 +73,21 @@ FROM daily
 GROUP BY CAST(CAST(date_trunc('week', CAST("date" AS DATE)) AS DATE) AS VARCHAR)
 ORDER BY week_start`,
   },
+  {
+    name: 'time-to-resolve-per-week',
+    description:
+      'Alert episodes per rule and week (by the day they began): how many, how many resolved, minutes from firing to resolved, how many reached crit.',
+    sql: `SELECT rule_id,
+       CAST(CAST(date_trunc('week', CAST("date" AS DATE)) AS DATE) AS VARCHAR) AS week_start,
+       COUNT(*) AS episodes,
+       COUNT(resolved_at) AS resolved,
+       ROUND(AVG(minutes_to_resolve), 1) AS avg_minutes_to_resolve,
+       MAX(minutes_to_resolve) AS max_minutes_to_resolve,
+       SUM(CASE WHEN peak_severity = 'crit' THEN 1 ELSE 0 END) AS reached_crit
+FROM alert_episodes
+GROUP BY rule_id, CAST(CAST(date_trunc('week', CAST("date" AS DATE)) AS DATE) AS VARCHAR)
+ORDER BY week_start, rule_id`,
+  },
 ] as const satisfies readonly NamedQuery[];
 
 export type NamedQueryName = (typeof NAMED_QUERIES)[number]['name'];

@@ -5,6 +5,7 @@
  */
 
 import type { DaySnooze } from '../alerts/snooze';
+import { foldedNames } from '../statistics/bounded-json';
 import { type DayRows, dayRows } from '../statistics/day-rows';
 import type { MetricUnit } from '../statistics/metric-format';
 import { DERIVED_RATES, deriveRate } from '../statistics/metric-format';
@@ -25,6 +26,19 @@ export interface FiredAlert {
   readonly resolvedAt?: string;
   /** The worst value any check judged during the episode, in the rule's unit. */
   readonly worst?: { readonly value: number; readonly unit: MetricUnit };
+  /** Slack app mode: a link to the head message of the incident it belonged to. */
+  readonly link?: string;
+}
+
+/** An incident that was open at some time on the digest's day. */
+export interface DayIncident {
+  /** ISO: the run whose message opened it. */
+  readonly openedAt: string;
+  /** ISO: the run whose message resolved its last alert; absent while open. */
+  readonly closedAt?: string;
+  readonly acknowledged?: { readonly by: string; readonly at: string };
+  /** Its alerts' titles (the monitor itself: "monitor health"). */
+  readonly titles: readonly string[];
 }
 
 /** Everything one digest is built from; the caller fetches and reads, the digest only formats. */
@@ -42,6 +56,8 @@ export interface DigestInput {
   readonly alertsFired: ReadonlyArray<FiredAlert>;
   /** Snoozes that overlapped the day (the digest lists them, so a quiet channel is explained). */
   readonly snoozes?: ReadonlyArray<DaySnooze>;
+  /** Slack app mode: the incidents open that day, with their times to acknowledge and to resolve. */
+  readonly incidents?: ReadonlyArray<DayIncident>;
   /** Where the raw response of `day` sits, e.g. an s3:// URI. */
   readonly archiveLocation: string;
   /** Stories, intentions, reasons… shown before the rest is folded into "others". */
@@ -308,18 +324,29 @@ export interface FoldedDistribution {
  */
 export function foldTopN(distribution: Distribution | undefined, n: number): FoldedDistribution {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`foldTopN: n must be a whole number ≥ 0, got ${n}`);
+  // Labels the parser folded (bounded-json.ts) join "others" with their number and their sum.
+  let foldedCount = 0;
+  let folded = 0;
   const entries = Object.entries(distribution ?? {})
-    .map(([name, raw]) => ({ name, count: numberOf(raw) ?? 0 }))
+    .flatMap(([name, raw]) => {
+      const count = numberOf(raw) ?? 0;
+      const names = foldedNames(name);
+      if (names === undefined) return [{ name, count }];
+      folded += names;
+      foldedCount += count;
+      return [];
+    })
     .filter((entry) => entry.count > 0)
     .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const total = entries.reduce((sum, entry) => sum + entry.count, 0);
+  const total = entries.reduce((sum, entry) => sum + entry.count, foldedCount);
   const shareOf = (count: number) => (total > 0 ? count / total : 0);
   const top = entries.slice(0, n).map((entry) => ({ ...entry, share: shareOf(entry.count) }));
   const rest = entries.slice(n);
-  const restCount = rest.reduce((sum, entry) => sum + entry.count, 0);
+  const restCount = rest.reduce((sum, entry) => sum + entry.count, foldedCount);
+  const restNames = rest.length + folded;
   return {
     total,
     top,
-    others: rest.length > 0 ? { names: rest.length, count: restCount, share: shareOf(restCount) } : undefined,
+    others: restNames > 0 ? { names: restNames, count: restCount, share: shareOf(restCount) } : undefined,
   };
 }

@@ -57,6 +57,14 @@ export function rollingWindow(instant: Date, minutes: number, timeZone: string):
   };
 }
 
+/**
+ * Whether AIRUDDER can be asked for the window: it takes local wall-clock times, so a rolling window
+ * that reaches back across the hour a fall-back DST change repeats can start at or after the local
+ * time it ends (02:15 after the change, 45 minutes back, is 02:30 before it). Such a window cannot
+ * be expressed, and is not asked for.
+ */
+export const isAskable = (window: QueryWindow): boolean => window.startTime < window.endTime;
+
 /** A whole account-local day, 00:00:00 to 23:59:59 (23 or 25 real hours on a DST change day). */
 export function wholeDayWindow(date: string, timeZone: string): QueryWindow {
   const day = parseWallClock(date);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { startTestStandIn } from '../../helpers/airudder';
+import { checkInstants, EPISODE_INCIDENTS } from '../../helpers/alert-episodes';
 import { runTestCli } from '../../helpers/cli';
 
 describe('airudder-monitor check / digest', () => {
@@ -339,5 +340,59 @@ describe('airudder-monitor check --explain', () => {
     });
     const transfer = document.explain.find((entry) => entry.target === 'transfer-success-rate');
     expect(transfer?.sent).toEqual([]);
+  });
+});
+
+describe('the daily digest keeps the curated alert episodes up to date', () => {
+  let standIn: StandIn;
+  let dir: string;
+  const incident = EPISODE_INCIDENTS[1];
+  beforeAll(async () => {
+    standIn = await startTestStandIn({ incidents: incident ? [incident] : [] });
+    dir = await mkdtemp(join(tmpdir(), 'cli-episodes-'));
+  });
+  afterAll(async () => {
+    await standIn.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const run = (argv: string[]) =>
+    runTestCli(argv, {
+      baseUrl: standIn.url,
+      archiveDir: dir,
+      env: { LOG_LEVEL: 'WARN' },
+      now: () => new Date('2025-11-12T12:00:00Z'),
+    });
+
+  it('writes the episode the checks recorded to alert_episodes, with no curate run', async () => {
+    // Prepare: checks every 15 minutes through the 10 Nov transfer incident
+    for (const at of checkInstants(incident ? [incident] : [])) {
+      expect((await run(['check', '--at', at])).code).toBe(0);
+    }
+    const state = JSON.parse(await readFile(join(dir, 'state', 'alerts.json'), 'utf8')) as {
+      episodes: Array<{ ruleId: string; began: string; firedAt?: string; resolvedAt?: string }>;
+    };
+    const transfer = state.episodes.find((episode) => episode.ruleId === 'transfer-success-rate');
+    // Act
+    const digest = await run(['digest', '--date', '2025-11-10']);
+    // Assess
+    expect(digest.code, digest.stderr).toBe(0);
+    const lines = (
+      await readFile(
+        join(dir, 'curated', 'alert_episodes', 'date=2025-11-10', 'alert_episodes.ndjson'),
+        'utf8',
+      )
+    )
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+    expect(transfer?.resolvedAt).toEqual(expect.any(String));
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        rule_id: 'transfer-success-rate',
+        began: transfer?.began,
+        fired_at: transfer?.firedAt,
+        resolved_at: transfer?.resolvedAt,
+      }),
+    );
   });
 });

@@ -9,6 +9,7 @@ import { silentLogger } from '../../../lambda/shared/logger';
 import { fetchAndArchive } from '../../../lambda/use-cases/fetch-and-archive';
 import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';
 import { startTestStandIn, TEST_ZONE, testClient } from '../../helpers/airudder';
+import { MECHANICS_RULES_FILE } from '../../helpers/check-run';
 import { runTestCli } from '../../helpers/cli';
 
 const NOW = new Date('2025-11-12T12:00:00Z');
@@ -29,7 +30,10 @@ describe('airudder-monitor replay, over a month archived by backfill', () => {
     const result = await runTestCli(argv, {
       baseUrl: standIn.url,
       archiveDir: dir,
-      env: { LOG_LEVEL: 'WARN', ...env },
+      // Backfill archives whole days: only a rule on 60-minute windows ending on the hour can be
+      // replayed over them, as the mechanics rules' transfer rule is (the shipped one judges 15- and
+      // 45-minute windows, which only live checks archive).
+      env: { LOG_LEVEL: 'WARN', RULES_FILE: MECHANICS_RULES_FILE, ...env },
       now: () => NOW,
     });
     return { ...result, lines: result.stdout.split('\n') };

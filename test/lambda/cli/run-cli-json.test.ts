@@ -116,7 +116,7 @@ describe('airudder-monitor <command> --json', () => {
   it('verify: ok with the counts, and with a problem still one document, exit 1', async () => {
     const clean = await json(['verify']);
     expect(clean.code).toBe(0);
-    expect(clean.document).toMatchObject({ command: 'verify', ok: true, problems: [], objects: 5 }); // the check archives its 60-min window too
+    expect(clean.document).toMatchObject({ command: 'verify', ok: true, problems: [], objects: 7 }); // the check archives its rules' windows too (15, 45 and 60 min)
     const gap = await json(['verify', '--from', '2025-11-09', '--to', '2025-11-12']);
     expect(gap.code).toBe(1);
     expect(gap.document).toMatchObject({ command: 'verify', ok: false, missingDays: ['2025-11-09'] });

@@ -9,6 +9,7 @@ import { queryCurated } from '../../../lambda/adapters/sql/duckdb-curated';
 import { NAMED_QUERIES } from '../../../lambda/domain/curated/named-queries';
 import { shiftDate } from '../../../lambda/domain/statistics/query-window';
 import { startTestStandIn } from '../../helpers/airudder';
+import { EPISODE_INCIDENTS, recordEpisodes } from '../../helpers/alert-episodes';
 import { runTestCli } from '../../helpers/cli';
 
 /** 19:00 on 12 Nov in Jakarta: the 11th is the last whole day. */
@@ -29,7 +30,7 @@ describe('airudder-monitor sql, after a 30-day backfill on the stand-in (folder 
     });
 
   beforeAll(async () => {
-    standIn = await startTestStandIn();
+    standIn = await startTestStandIn({ incidents: [...EPISODE_INCIDENTS] });
     dir = await mkdtemp(join(tmpdir(), 'sql-'));
     const backfill = await job([
       'backfill',
@@ -43,6 +44,8 @@ describe('airudder-monitor sql, after a 30-day backfill on the stand-in (folder 
       '8',
     ]);
     expect(backfill.code).toBe(0);
+    // Two incidents checked through, so alert_episodes (and its named query) has rows.
+    await recordEpisodes(job, FROM, TO);
   });
   afterAll(async () => {
     await standIn.close();

@@ -398,13 +398,19 @@ describe('the Lambda handler, end to end', () => {
         expect.arrayContaining(['rule', 'metric', 'window', 'value', 'threshold', 'state', 'outcome']),
       );
     }
-    // The shipped transfer rule judges the rolling last 60 minutes (#11).
+    // The shipped transfer rule judges two rolling windows: it quotes the short one and names the
+    // long one with its value (#11, #23).
     const transfer = lines.find((line) => line.rule === 'transfer-success-rate');
     const rule = defaultRules.rules.find((r) => r.id === transfer?.rule)!;
     expect(transfer).toMatchObject({
       outcome: 'value',
       value: expect.any(Number),
-      window: 'last 60 min',
+      // (the window recovery is judged on first: the short one once it holds minCalls calls)
+      window: expect.stringMatching(
+        new RegExp(
+          `^last (${rule.window?.short} min; ${rule.window?.minutes}|${rule.window?.minutes} min; ${rule.window?.short}) min: \\d+(\\.\\d)?%$`,
+        ),
+      ),
       threshold: rule.warn,
       comparison: 'below',
       state: expect.stringMatching(/^(pending|firing:warn|firing:crit)$/),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
-import { CURATED_TABLES, curatedKey } from '../../../lambda/domain/curated/curated-tables';
+import { curatedKey, RAW_CURATED_TABLES } from '../../../lambda/domain/curated/curated-tables';
 import { parseStatistics } from '../../../lambda/domain/statistics/schema';
 import { sha256Hex } from '../../../lambda/shared/sha256';
 import { curateArchivedDay } from '../../../lambda/use-cases/curate';
@@ -33,11 +33,11 @@ describe('curating a whole day just archived', () => {
     const first = await curateArchivedDay(store, DATE, parsed.value, source);
     const again = await curateArchivedDay(store, DATE, parsed.value, source);
     // Assess: every table's read and write in flight at once; a second run changes nothing
-    expect(mostInFlight('get', 'curated/')).toBe(CURATED_TABLES.length);
-    expect(mostInFlight('replace', 'curated/')).toBe(CURATED_TABLES.length);
+    expect(mostInFlight('get', 'curated/')).toBe(RAW_CURATED_TABLES.length);
+    expect(mostInFlight('replace', 'curated/')).toBe(RAW_CURATED_TABLES.length);
     expect(first.status).toBe('written');
     expect(again.status).toBe('unchanged');
     const keys = await createFolderObjectStore(dir).list('curated/');
-    expect(keys).toEqual(CURATED_TABLES.map((table) => curatedKey(table, DATE)).sort());
+    expect(keys).toEqual(RAW_CURATED_TABLES.map((table) => curatedKey(table, DATE)).sort());
   });
 });

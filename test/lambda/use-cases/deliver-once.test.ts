@@ -7,7 +7,11 @@ import type { ObjectStore } from '../../../lambda/domain/archive/object-store';
 import * as z from '../../../lambda/domain/shared/zod';
 import { CLAIM_TTL_MS, ClaimSchema, isHeldByAnother, newClaim } from '../../../lambda/domain/slack/claim';
 import { deliverOnce, storeClock } from '../../../lambda/use-cases/deliver-once';
-import { readDocument, updateDocument } from '../../../lambda/use-cases/json-document';
+import {
+  readDocument,
+  updateDocument,
+  type VersionedDocument,
+} from '../../../lambda/use-cases/json-document';
 
 /**
  * The delivery protocol on a small document of its own (a list of things owed and delivered), over
@@ -47,11 +51,17 @@ afterEach(async () => {
 class Killed extends Error {}
 
 /** One run delivering what the outbox owes; `send` is its Slack. */
-const deliver = (runId: string, store_: ObjectStore, send: (text: string) => Promise<string>) =>
+const deliver = (
+  runId: string,
+  store_: ObjectStore,
+  send: (text: string) => Promise<string>,
+  alreadyRead?: VersionedDocument<Outbox> | null,
+) =>
   deliverOnce<Outbox, string, string, 'sending' | 'held' | 'none'>({
     store: store_,
     key: KEY,
     schema: OutboxSchema,
+    alreadyRead,
     now: () => clock,
     claim: (current, now) => {
       const text = current?.owed[0];
@@ -115,6 +125,26 @@ describe('deliverOnce: claim, send, confirm or release', () => {
     ).rejects.toThrow('HTTP 500');
     expect(readsAfterFirst).toBe(1);
     expect(reads).toBe(2);
+  });
+
+  it('reads nothing when the caller just read the document, and claims from what it was given', async () => {
+    let reads = 0;
+    const counting: ObjectStore = {
+      ...store,
+      get: (key) => {
+        reads += 1;
+        return store.get(key);
+      },
+    };
+    const justRead = await readDocument(store, KEY, OutboxSchema);
+    const sent: string[] = [];
+    const done = await deliver('run-a', counting, slack(sent), justRead);
+    expect(reads).toBe(0);
+    expect(done.delivered).toEqual({ work: 'hello', sent: 'ts-1' });
+    // Found absent by the caller: nothing to claim, and still nothing read.
+    expect(await deliver('run-b', counting, slack(sent), null)).toMatchObject({ result: 'none' });
+    expect(reads).toBe(0);
+    expect(sent).toEqual(['hello']);
   });
 
   it('releases the claim when Slack refuses, rethrows the refusal, and the next run sends it', async () => {
@@ -236,5 +266,11 @@ describe('storeClock', () => {
   it("falls back to this host's clock when the store tells none", () => {
     const silent: ObjectStore = { ...store, now: () => undefined };
     expect(storeClock(silent, () => T0).now()).toEqual(T0);
+  });
+
+  it("falls back to this host's clock when the store has no clock at all", () => {
+    const { now: _none, ...clockless } = store;
+    expect(storeClock(clockless, () => T0).now()).toEqual(T0);
+    expect(storeClock(clockless, () => T0).deadline(T0.getTime() + 90_000)).toBe(T0.getTime() + 90_000);
   });
 });

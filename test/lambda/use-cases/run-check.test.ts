@@ -137,6 +137,43 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
     expect(slack.received.length - before).toBe(1);
   });
 
+  it('resolves a firing alert whose rule was removed with "rule removed", ends its episode, then forgets the rule', async () => {
+    // Prepare: the transfer alert fires and Slack is told
+    const store = createS3ObjectStore(s3.client, s3.bucket, 'rule-removed');
+    const deps = (runId: string) => checkDeps({ standInUrl: standIn.url, slackUrl: slack.url, store, runId });
+    clock = localHour(8);
+    await runCheck(await deps('pending'), { scheduledTime: localHour(8) });
+    clock = localHour(9);
+    const fired = await runCheck(await deps('fires'), { scheduledTime: localHour(9) });
+    expect(fired.outcome === 'evaluated' && fired.sent.map((n) => n.kind)).toEqual(['fired']);
+    const before = slack.received.length;
+    // Act: the next checks run with a rule set that no longer has the rule (the incident goes on)
+    const withoutIt = async (runId: string) => {
+      const full = await deps(runId);
+      return { ...full, rules: full.rules.filter((rule) => rule.id !== 'transfer-success-rate') };
+    };
+    const quarterPast = new Date(localHour(9).getTime() + 15 * 60_000);
+    const halfPast = new Date(localHour(9).getTime() + 30 * 60_000);
+    clock = quarterPast;
+    const removed = await runCheck(await withoutIt('removed'), { scheduledTime: quarterPast });
+    const afterIt = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
+    clock = halfPast;
+    const later = await runCheck(await withoutIt('later'), { scheduledTime: halfPast });
+    const final = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
+    // Assess: one resolution, through the check's delivery, saying why; the episode ended with it
+    expect(removed.outcome === 'evaluated' && removed.sent).toEqual([
+      expect.objectContaining({ kind: 'resolved', ruleId: 'transfer-success-rate', ruleRemoved: true }),
+    ]);
+    expect(later.outcome === 'evaluated' && later.sent).toEqual([]);
+    const texts = slack.received.slice(before).map((message) => message.text);
+    expect(texts).toEqual([expect.stringMatching(/Resolved: transfer-success-rate rule removed/)]);
+    const episode = afterIt?.value.episodes.find((each) => each.ruleId === 'transfer-success-rate');
+    expect(episode).toMatchObject({ ended: quarterPast.toISOString(), resolvedValue: null });
+    expect(episode?.notified.map((message) => message.kind)).toEqual(['fired', 'resolved']);
+    expect(afterIt?.value.rules['transfer-success-rate']?.notified).toMatchObject({ status: 'ok' });
+    expect(final?.value.rules['transfer-success-rate']).toBeUndefined();
+  });
+
   it('changes nothing and sends nothing when the same scheduled time runs again', async () => {
     const store = createS3ObjectStore(s3.client, s3.bucket, 'repeat');
     clock = localHour(9);
@@ -216,7 +253,7 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
     });
   });
 
-  it('reads only the earlier responses a rule in use needs: with the shipped rules and no line capacity, the rolling hour a week earlier', async () => {
+  it('reads only the earlier responses a rule in use needs: with the shipped rules and no line capacity, the rolling hour on the same weekday of the four weeks before', async () => {
     // Prepare: a store that records what the check reads
     const inner = createS3ObjectStore(s3.client, s3.bucket, 'reads');
     const reads: string[] = [];
@@ -232,7 +269,13 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
       },
     };
     clock = localHour(10);
-    const deps = await checkDeps({ standInUrl: standIn.url, slackUrl: slack.url, store, runId: 'reads' });
+    const deps = await checkDeps({
+      standInUrl: standIn.url,
+      slackUrl: slack.url,
+      store,
+      runId: 'reads',
+      rules: 'shipped',
+    });
     // Act: once as shipped, once with a line capacity (the peak-concurrency rule then runs)
     await runCheck(deps, { scheduledTime: localHour(10) });
     const shipped = reads.splice(0);
@@ -241,10 +284,17 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
     // archived here, so that hour's row of the week-old whole day, as replay reads it); the
     // latest finished day only once the capacity rule can run; the week-old check never (no rule
     // compares the last complete hour with last week)
+    // (the same hour on each of the four weekdays before: the seasonal baseline's weeks)
     expect(shipped).toEqual([
       `get ${ALERT_STATE_KEY}`,
       'get raw/window/2025-11-04/20251104T030000Z_20251104T090000_20251104T100000.json',
+      'get raw/window/2025-10-28/20251028T030000Z_20251028T090000_20251028T100000.json',
+      'get raw/window/2025-10-21/20251021T030000Z_20251021T090000_20251021T100000.json',
+      'get raw/window/2025-10-14/20251014T030000Z_20251014T090000_20251014T100000.json',
       'list raw/day/2025-11-04/',
+      'list raw/day/2025-10-28/',
+      'list raw/day/2025-10-21/',
+      'list raw/day/2025-10-14/',
     ]);
     expect(reads).toContain('list raw/day/2025-11-10/');
     expect(reads.filter((read) => read.startsWith('list raw/check/'))).toEqual([]);

@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import type { StandIn } from '../../../../dev/stand-in/airudder-stand-in';
-import { queryCurated, type SqlResult } from '../../../../lambda/adapters/sql/duckdb-curated';
+import { queryCurated } from '../../../../lambda/adapters/sql/duckdb-curated';
+import type { SqlResult } from '../../../../lambda/domain/curated/curated-sql';
 import { NAMED_QUERIES } from '../../../../lambda/domain/curated/named-queries';
 import { startTestStandIn } from '../../../helpers/airudder';
+import { EPISODE_INCIDENTS, recordEpisodes } from '../../../helpers/alert-episodes';
 import { runTestCli } from '../../../helpers/cli';
 
 /**
@@ -44,15 +46,19 @@ describe('sql: Athena arithmetic on a laptop', () => {
   let standIn: StandIn;
   let dir: string;
   beforeAll(async () => {
-    standIn = await startTestStandIn();
+    standIn = await startTestStandIn({ incidents: [...EPISODE_INCIDENTS] });
     dir = await mkdtemp(join(tmpdir(), 'sql-dialect-'));
-    const backfill = await runTestCli(['backfill', '--from', FROM, '--to', TO, '--rate', '500'], {
-      baseUrl: standIn.url,
-      archiveDir: dir,
-      env: { LOG_LEVEL: 'WARN' },
-      now: () => new Date('2025-11-12T12:00:00Z'),
-    });
+    const job = (argv: string[]) =>
+      runTestCli(argv, {
+        baseUrl: standIn.url,
+        archiveDir: dir,
+        env: { LOG_LEVEL: 'WARN' },
+        now: () => new Date('2025-11-12T12:00:00Z'),
+      });
+    const backfill = await job(['backfill', '--from', FROM, '--to', TO, '--rate', '500']);
     expect(backfill.code, backfill.stderr).toBe(0);
+    // Alert episodes as the checks record them, so alert_episodes has rows in two weeks.
+    await recordEpisodes(job, FROM, TO);
   });
   afterAll(async () => {
     await standIn.close();
@@ -145,6 +151,61 @@ describe('sql: Athena arithmetic on a laptop', () => {
         const succeeded = rows.reduce((sum, row) => sum + row.transfer_success_calls, 0);
         return [week, attempted, succeeded, Math.round((succeeded / attempted) * 10_000) / 10_000];
       }),
+    );
+  });
+
+  it('time to resolve per rule and week is what the alert state recorded: firing to resolved, in minutes', async () => {
+    // Prepare: the episodes straight from the alert state document, not through the curated code
+    const state = JSON.parse(await readFile(join(dir, 'state', 'alerts.json'), 'utf8')) as {
+      episodes: Array<{ ruleId: string; firedAt?: string; resolvedAt?: string; began: string }>;
+    };
+    const fired = state.episodes.filter((episode) => episode.firedAt !== undefined);
+    const jakartaWeek = (instant: string) => {
+      const day = new Date(Date.parse(instant) + 7 * 3_600_000);
+      day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7));
+      return day.toISOString().slice(0, 10);
+    };
+    // Act
+    const result = await queryCurated(
+      dir,
+      NAMED_QUERIES.find((query) => query.name === 'time-to-resolve-per-week')?.sql ?? '',
+    );
+    // Assess: both incidents fired and resolved, in their own weeks
+    expect(new Set(fired.map((episode) => jakartaWeek(episode.began)))).toEqual(
+      new Set(['2025-11-03', '2025-11-10']),
+    );
+    const groups = new Map<string, { rule: string; week: string; minutes: number[] }>();
+    for (const episode of fired) {
+      const [rule, week] = [episode.ruleId, jakartaWeek(episode.began)];
+      const minutes = (Date.parse(episode.resolvedAt ?? '') - Date.parse(episode.firedAt ?? '')) / 60_000;
+      const group = groups.get(`${rule} ${week}`) ?? { rule, week, minutes: [] };
+      groups.set(`${rule} ${week}`, { ...group, minutes: [...group.minutes, minutes] });
+    }
+    const expected = [...groups.values()]
+      .map(({ rule, week, minutes }) => {
+        const average = minutes.reduce((a, b) => a + b, 0) / minutes.length;
+        return { rule, week, episodes: minutes.length, average, max: Math.max(...minutes) };
+      })
+      .sort((a, b) => a.week.localeCompare(b.week) || a.rule.localeCompare(b.rule));
+    expect(expected.every((group) => group.max > 0)).toBe(true);
+    expect(result.columns).toEqual([
+      'rule_id',
+      'week_start',
+      'episodes',
+      'resolved',
+      'avg_minutes_to_resolve',
+      'max_minutes_to_resolve',
+      'reached_crit',
+    ]);
+    expect(rowsOf(result).map((row) => row.slice(0, 6))).toEqual(
+      expected.map((group) => [
+        group.rule,
+        group.week,
+        group.episodes,
+        group.episodes,
+        Math.round(group.average * 10) / 10,
+        group.max,
+      ]),
     );
   });
 });

@@ -89,4 +89,18 @@ describe('alert claims', () => {
     expect(claim(state(), [gone], stamp('run-a'))).toEqual(state());
     expect(releaseClaims(state(), [fired('transfer'), gone, degraded], 'run-a')).toEqual(state());
   });
+
+  it('return the very state they were given when there is nothing to claim or release: no copy', () => {
+    const unchanged = state();
+    expect(claim(unchanged, [], stamp('run-a'))).toBe(unchanged);
+    expect(releaseClaims(unchanged, [], 'run-a')).toBe(unchanged);
+  });
+
+  it('keep the very rule and monitor objects whose claim a release leaves as it is: no copy', () => {
+    const claimed = claim(state(), [fired('volume'), degraded], stamp('run-b'));
+    const released = releaseClaims(claimed, [fired('transfer'), fired('volume'), degraded], 'run-a');
+    expect(released.rules.transfer).toBe(claimed.rules.transfer);
+    expect(released.rules.volume).toBe(claimed.rules.volume);
+    expect(released.monitor).toBe(claimed.monitor);
+  });
 });

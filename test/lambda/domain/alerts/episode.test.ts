@@ -136,6 +136,45 @@ describe('withSeverity: peak and easing', () => {
     const episode = fired();
     expect(withSeverity(episode, 'warn', T3)).toBe(episode);
   });
+
+  it('gives a peak to an episode that has a severity but no peak (a document written without one)', () => {
+    const { peak: _none, ...withoutPeak } = fired();
+    expect(withSeverity(withoutPeak, 'warn', T3)).toMatchObject({
+      severity: 'warn',
+      peak: { severity: 'warn', at: T3 },
+    });
+  });
+});
+
+describe('EpisodeSchema: what a stored episode may hold', () => {
+  it('reads a no-data episode, and times written with an offset', () => {
+    const stored = {
+      ...openEpisode('r', 'no-data', '2025-11-12T08:00:00+01:00', null),
+      firedAt: '2025-11-12T08:15:00+01:00',
+    };
+    expect(EpisodeSchema.parse(stored)).toEqual(stored);
+  });
+
+  it('reads every kind of message an episode records', () => {
+    const kinds = ['fired', 'escalated', 'de-escalated', 'repeat', 'resolved'] as const;
+    const stored = {
+      ...fired(),
+      notified: kinds.map((kind) => ({
+        kind,
+        key: `r:${kind}`,
+        at: T2,
+        severity: 'warn' as const,
+        value: 0.5,
+      })),
+    };
+    expect(EpisodeSchema.parse(stored)).toEqual(stored);
+  });
+
+  it('reads an episode stored without its messages or reminders as having none', () => {
+    const { notified: _n, reminders: _r, ...stored } = openEpisode('r', 'threshold', T0, null);
+    expect(EpisodeSchema.parse(stored)).toMatchObject({ notified: [], reminders: 0 });
+    expect(EpisodeSchema.parse(stored).notified).toEqual([]);
+  });
 });
 
 describe('withMessage', () => {
@@ -219,6 +258,61 @@ describe('stepEpisode: the rule state before × after → the episode', () => {
     expect(stepEpisode('below', 'r', noDataEpisode, before, after, value(0.3), T3)).toEqual({
       open: openEpisode('r', 'threshold', T3, { value: 0.3, at: T3 }),
       closed: { ...noDataEpisode, ended: T3, resolvedAt: T3, resolvedValue: 0.3 },
+    });
+  });
+
+  it('closes a no-data episode and opens the next, fired, when the returning data fires at once', () => {
+    const noDataEpisode = fired({ condition: 'no-data', worst: null });
+    const before = { ...firing('warn'), condition: 'no-data' } as const;
+    const after = {
+      status: 'firing',
+      condition: 'threshold',
+      breachedAt: T3,
+      firedAt: T3,
+      severity: 'crit',
+    } as const;
+    expect(stepEpisode('below', 'r', noDataEpisode, before, after, value(0.3), T3)).toEqual({
+      open: {
+        ...openEpisode('r', 'threshold', T3, { value: 0.3, at: T3 }),
+        firedAt: T3,
+        severity: 'crit',
+        peak: { severity: 'crit', at: T3 },
+      },
+      closed: { ...noDataEpisode, ended: T3, resolvedAt: T3, resolvedValue: 0.3 },
+    });
+  });
+
+  it('counts the resolving run in the worst value of a threshold episode (its rule may have moved)', () => {
+    const open = fired({ worst: { value: 0.45, at: T0 } });
+    const before = firing('warn', { healthySince: T2 });
+    expect(stepEpisode('below', 'r', open, before, { status: 'ok' }, value(0.3), T3).closed?.worst).toEqual({
+      value: 0.3,
+      at: T3,
+    });
+  });
+
+  it('resolves without a value when the resolving run had too few calls and no value', () => {
+    const fewCalls: Measurement = { kind: 'not-judged', calls: 0, window: 'last 60 min', reason: 'no calls' };
+    expect(
+      stepEpisode('below', 'r', fired(), firing('warn'), { status: 'ok' }, fewCalls, T3).closed
+        ?.resolvedValue,
+    ).toBeNull();
+  });
+
+  it("follows the rule's breach: a pending episode whose rule now breached at another run starts anew", () => {
+    const open = openEpisode('r', 'threshold', T0, { value: 0.5, at: T0 });
+    const after = { ...pending, breachedAt: T2 } as const;
+    expect(stepEpisode('below', 'r', open, { status: 'ok' }, after, value(0.55), T2)).toEqual({
+      open: openEpisode('r', 'threshold', T2, { value: 0.55, at: T2 }),
+    });
+  });
+
+  it('closes at this run an episode whose rule had no state before it (a partly written document)', () => {
+    expect(stepEpisode('below', 'r', fired(), undefined, { status: 'ok' }, noData, T3).closed).toEqual({
+      ...fired(),
+      ended: T3,
+      resolvedAt: T3,
+      resolvedValue: null,
     });
   });
 

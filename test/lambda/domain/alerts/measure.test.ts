@@ -474,11 +474,37 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
         ]),
       }),
     );
-    expect(measured).toMatchObject({ kind: 'value', value: 0.3333, calls: 12 });
+    // The quarter-hour's 12 calls are too few to judge recovery on, so the message quotes the hour
+    // (the figure recovery is judged on) and names the quarter-hour with its rate.
+    expect(measured).toMatchObject({
+      kind: 'value',
+      value: 0.5,
+      calls: 800,
+      window: 'last 60 min; 15 min: 33.3%',
+      basis: { part: 100, whole: 200, noun: 'transfers' },
+    });
     if (measured.kind !== 'value') throw new Error('expected a value');
-    // The long window's upper bound (50 % of 200 at 95 %: 56.9 %) is the healthier figure.
+    // The long window's upper bound (50 % of 200 at 95 %: 56.9 %) is the healthier figure; recovery
+    // waits for the hour's raw rate while the quarter-hour rests on fewer than minCalls calls.
     expect(measured.judged?.breach).toBeCloseTo(0.569, 3);
-    expect(measured.judged?.recovery).toBe(0.3333);
+    expect(measured.judged?.recovery).toBe(0.5);
+  });
+
+  it('judges recovery on the short window once it rests on minCalls calls, and on the long one before', () => {
+    const judge = (shortCalls: number) => {
+      const measured = measureRule(
+        windowed({ window: { minutes: 60, short: 15 }, minCalls: 60, confidence: 0.95 }),
+        context(exampleStatistics(), {
+          windows: new Map([
+            [15, transfers(3, 3, shortCalls)],
+            [60, transfers(100, 200)],
+          ]),
+        }),
+      );
+      return measured.kind === 'value' ? measured.judged?.recovery : measured.kind;
+    };
+    expect(judge(59)).toBe(0.5);
+    expect(judge(60)).toBe(1);
   });
 
   it('leaves a two-window rule unjudged when its long window has fewer calls than the floor', () => {
@@ -494,6 +520,9 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
     expect(measured).toMatchObject({
       kind: 'not-judged',
       reason: 'long window: 40 calls, fewer than minCalls 60',
+      // what may end a firing alert is the hour's figure, not one quiet quarter-hour's
+      value: 0.5,
+      window: 'last 60 min',
     });
   });
 

@@ -290,7 +290,7 @@ const RULES_FILE = join(__dirname, '..', '..', '..', '..', 'lambda', 'rules', 'd
 const defaults = (): Rule[] => parseRules(readFileSync(RULES_FILE, 'utf8'), 'default-rules.json');
 
 /** Every rolling-window length the shipped rules judge. */
-const WINDOW_LENGTHS = [15, 30, 60];
+const WINDOW_LENGTHS = [15, 30, 45, 60];
 
 /**
  * What the check run sees every 15 minutes of a local day: the day so far, the rolling windows, the

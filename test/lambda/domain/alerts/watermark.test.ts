@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { openEpisode } from '../../../../lambda/domain/alerts/episode';
 import { emptyAlertState, recordRunFailure } from '../../../../lambda/domain/alerts/state';
 import { rewindWatermark } from '../../../../lambda/domain/alerts/watermark';
 
@@ -25,8 +26,38 @@ describe('rewindWatermark', () => {
     expect(moved).toBe(4);
   });
 
-  it('returns the very same state when nothing is after `to`', () => {
-    const state = { ...emptyAlertState(), lastScheduledTime: '2025-11-12T05:00:00.000Z' };
-    expect(rewindWatermark(state, to)).toEqual({ state, moved: 0 });
+  it('returns the very same state when nothing is after `to`, an instant exactly at `to` included', () => {
+    const state = { ...emptyAlertState(), lastScheduledTime: to.toISOString() };
+    const rewound = rewindWatermark(state, to);
+    expect(rewound.moved).toBe(0);
+    expect(rewound.state).toBe(state);
+  });
+
+  it('moves instants written with an offset or without fractions, and those inside lists (the episode record)', () => {
+    const state = {
+      ...emptyAlertState(),
+      lastScheduledTime: '2026-11-12T07:00:00+01:00',
+      reminders: { lastAt: '2026-11-12T06:00:00Z', count: 1 },
+      episodes: [{ ...openEpisode('r', 'threshold', future.toISOString(), null) }],
+    };
+    const { state: rewound, moved } = rewindWatermark(state, to);
+    // Everything else (counts, nulls, the rules) as it was.
+    expect(rewound).toEqual({
+      ...state,
+      lastScheduledTime: to.toISOString(),
+      reminders: { lastAt: to.toISOString(), count: 1 },
+      episodes: [openEpisode('r', 'threshold', to.toISOString(), null)],
+    });
+    expect(moved).toBe(3);
+  });
+
+  it('keeps the snooze log as it was, and text that reads as a date without being an instant', () => {
+    const failed = recordRunFailure(emptyAlertState(), to, 'Nov 12 2026', 3);
+    const snoozeLog = [{ target: 'all', at: future.toISOString(), until: '2026-11-13T06:00:00.000Z' }];
+    const state = { ...failed, snoozeLog };
+    const rewound = rewindWatermark(state, to);
+    expect(rewound.moved).toBe(0);
+    expect(rewound.state.snoozeLog).toEqual(snoozeLog);
+    expect(rewound.state.monitor).toEqual(failed.monitor);
   });
 });

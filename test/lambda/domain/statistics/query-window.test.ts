@@ -4,7 +4,9 @@ import {
   daySoFarWindow,
   explicitWindow,
   InvalidWindowError,
+  isAskable,
   previousLocalDate,
+  rollingWindow,
   shiftDate,
   wholeDayWindow,
   windowEndInstant,
@@ -27,6 +29,26 @@ describe('daySoFarWindow', () => {
     const window = daySoFarWindow(new Date(instant), zone);
     // Assess
     expect(window).toEqual({ startTime: start, endTime: end, timeZone: zone, date });
+  });
+});
+
+describe('isAskable: a rolling window AIRUDDER can be asked for in local times', () => {
+  // Berlin falls back on 2025-10-26: 03:00 CEST becomes 02:00 CET, so 02:00–02:59 happens twice.
+  const berlin = (iso: string, minutes: number) => rollingWindow(new Date(iso), minutes, 'Europe/Berlin');
+
+  it('is askable away from the change, and for an hour that ends after the repeated one', () => {
+    expect(isAskable(berlin('2025-10-26T09:00:00Z', 45))).toBe(true);
+    expect(isAskable(berlin('2025-10-26T02:00:00Z', 60))).toBe(true); // 02:00–03:00 CET
+  });
+
+  it('is not askable when it reaches back across the repeated hour to a later local time', () => {
+    // 02:15 CET (01:15Z), 45 minutes back is 02:30 CEST: the local start is after the local end
+    expect(berlin('2025-10-26T01:15:00Z', 45)).toMatchObject({
+      startTime: '2025-10-26 02:30:00',
+      endTime: '2025-10-26 02:15:00',
+    });
+    expect(isAskable(berlin('2025-10-26T01:15:00Z', 45))).toBe(false);
+    expect(isAskable(berlin('2025-10-26T01:00:00Z', 15))).toBe(false);
   });
 });
 
