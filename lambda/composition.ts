@@ -2,14 +2,13 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createAirudderClient } from './adapters/airudder/airudder-client';
 import type { TokenCache } from './adapters/airudder/token-cache';
-import { createFolderObjectStore } from './adapters/archive/folder-object-store';
 import { createS3ObjectStore } from './adapters/archive/s3-object-store';
 import type { FetchFn } from './adapters/http/http-request';
 import { rulesSourceFor } from './adapters/rules/load-rules';
 import { loadMonitorSecret, type MonitorSecret } from './adapters/secrets/monitor-secret';
 import { createConsoleNotifier } from './adapters/slack/console-notifier';
 import { createWebhookNotifier } from './adapters/slack/webhook-notifier';
-import { type AirudderCredentials, type Config, missingCredentialsError } from './config';
+import { type AirudderCredentials, type Config, ConfigError, missingCredentialsError } from './config';
 import type { RuleSet } from './domain/alerts/rules';
 import type { ObjectStore } from './domain/archive/object-store';
 import type { Notifier } from './domain/slack/slack-message';
@@ -66,6 +65,11 @@ export interface RunContext {
   /** Reads the monitor's secret; the Lambda passes one that caches it per container. */
   readonly loadSecret?: (secretId: string) => Promise<MonitorSecret>;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Opens the folder archive of ARCHIVE_DIR. The CLI passes `createFolderObjectStore`; the Lambda
+   * archives to S3 only, so its bundle carries no folder store.
+   */
+  readonly folderStore?: (dir: string, prefix: string) => ObjectStore;
 }
 
 /** The adapters every run that calls AIRUDDER or Slack shares. */
@@ -122,7 +126,13 @@ export function createWiring(run: RunContext): Wiring {
     return s3Client;
   };
   const archive = () =>
-    createArchiveStore(config, config.archive.kind === 's3' ? s3() : undefined, run.deadline, run.logger);
+    createArchiveStore(
+      config,
+      config.archive.kind === 's3' ? s3() : undefined,
+      run.deadline,
+      run.logger,
+      run.folderStore,
+    );
   let activeRules: Promise<ActiveRules> | undefined;
   const rules = () => {
     activeRules ??= loadActiveRules(rulesSourceFor(config, archive(), run.rulesCache)).then((active) => {
@@ -224,9 +234,17 @@ export function createWiring(run: RunContext): Wiring {
     verify: () => ({ store: archive(), timeZone }),
     curate: (toDir) => ({
       store: archive(),
-      ...(toDir === undefined ? {} : { target: createFolderObjectStore(toDir) }),
+      ...(toDir === undefined ? {} : { target: folderStoreOf(run)(toDir, '') }),
     }),
   };
+}
+
+/** The folder store the run was given (the CLI); the function has none. */
+function folderStoreOf(run: RunContext): (dir: string, prefix: string) => ObjectStore {
+  if (run.folderStore === undefined) {
+    throw new ConfigError('a folder archive is for the CLI: the function archives to S3 only');
+  }
+  return run.folderStore;
 }
 
 export function createArchiveStore(
@@ -234,9 +252,17 @@ export function createArchiveStore(
   s3Client?: S3Client,
   deadline?: number,
   logger?: Logger,
+  folderStore?: (dir: string, prefix: string) => ObjectStore,
 ): ObjectStore {
   const location = config.archive;
-  if (location.kind === 'folder') return createFolderObjectStore(location.dir, location.prefix);
+  if (location.kind === 'folder') {
+    if (folderStore === undefined) {
+      throw new ConfigError(
+        'ARCHIVE_DIR is for the CLI: the function archives to S3 only (set ARCHIVE_BUCKET)',
+      );
+    }
+    return folderStore(location.dir, location.prefix);
+  }
   // followRegionRedirects: an operator's profile may name another region than the bucket's.
   return createS3ObjectStore(
     s3Client ?? new S3Client({ followRegionRedirects: true }),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { TokenCache } from '../adapters/airudder/token-cache';
+import { createFolderObjectStore } from '../adapters/archive/folder-object-store';
 import type { FetchFn } from '../adapters/http/http-request';
 import type { MonitorSecret } from '../adapters/secrets/monitor-secret';
 import { createWiring } from '../composition';
@@ -127,6 +128,7 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
         writeMessage: io.stdout,
         // One command per invocation: its token lives as long as the command.
         tokenCache: new TokenCache(),
+        folderStore: createFolderObjectStore,
         fetch: deps.fetch,
         s3Client: deps.s3Client,
         loadSecret: deps.loadSecret,

@@ -13,9 +13,10 @@ import {
  * Not a size target (retired by #26: bytes are not what Lambda's cold start pays for), a tripwire:
  * classic zod (+50 KiB) or a bundled AWS SDK (+600 KiB) would cross this line without anyone
  * noticing otherwise. #26 set it at 230 KiB over a 220 KiB bundle; the round's features took the
- * bundle to 232 KiB, so it sits at 256 KiB: still under classic zod's 283 KiB.
+ * bundle to 251 KiB, cut back to 234.5 KiB (no @slack/webhook, no folder store in the function), so
+ * it sits at 240 KiB: well under classic zod's 283 KiB.
  */
-const TRIPWIRE_BYTES = 256 * 1024;
+const TRIPWIRE_BYTES = 240 * 1024;
 
 /** index.js, minified as deployed, with `changes` to the stack's bundling props. */
 async function bundledBytes(changes: Partial<nodejs.BundlingOptions> = {}, plugins: Plugin[] = []) {
@@ -70,7 +71,7 @@ describe('the handler bundle, built with the stack bundling options', () => {
     ).toEqual([]);
   });
 
-  it('stays under the 256 KiB tripwire, which classic zod or a bundled AWS SDK would trip', async () => {
+  it('stays under the 240 KiB tripwire, which classic zod or a bundled AWS SDK would trip', async () => {
     const [deployed, withClassicZod, withSdk] = await Promise.all([
       bundledBytes(),
       bundledBytes({}, [classicZod]),
