@@ -11,6 +11,7 @@ import {
 } from '../lambda/domain/shared/local-time';
 import { daySoFarWindow, previousLocalDate } from '../lambda/domain/statistics/query-window';
 import { startAirudderStandIn } from './stand-in/airudder-stand-in';
+import { startSlackStandIn } from './stand-in/slack-stand-in';
 
 /**
  * `npm start`: the real job, end to end, on a laptop. It starts the embedded AIRUDDER stand-in on a
@@ -20,6 +21,10 @@ import { startAirudderStandIn } from './stand-in/airudder-stand-in';
  *   2. check: yesterday late morning, every 30 minutes, with an injected one-hour transfer failure:
  *      the rolling 60-minute alert fires, eases and resolves within the hour after it ends;
  *   3. digest: yesterday's digest, as it would be posted this morning.
+ *
+ * `npm start -- --slack-app` plays the same story in Slack app mode against the fake Slack Web API
+ * (dev/stand-in/slack-stand-in.ts): the incident's one message, as edited, and its thread, then the
+ * digest channel, are printed as the channels would show them.
  *
  * The demo writes only to its own folder, emptied at each start, whatever ARCHIVE_DIR or
  * ARCHIVE_BUCKET say: a demo must never add its made-up responses to a real archive.
@@ -33,7 +38,14 @@ export interface DemoOptions {
   /** The demo's own archive folder (tests pass a temporary one). */
   readonly archiveDir?: string;
   readonly now?: () => Date;
+  /** Slack app mode against the fake Slack Web API (`npm start -- --slack-app`). */
+  readonly slackApp?: boolean;
 }
+
+/** The flag that plays the demo in Slack app mode. */
+export const SLACK_APP_FLAG = '--slack-app';
+const ALERT_CHANNEL = 'C0ALERTS00';
+const DIGEST_CHANNEL = 'C0DIGEST00';
 
 /** Runs the demo; returns the folder it wrote to. */
 export async function runDemo(options: DemoOptions): Promise<string> {
@@ -56,6 +68,9 @@ export async function runDemo(options: DemoOptions): Promise<string> {
       { start: `${demoDay} 10:00:00`, end: `${demoDay} 11:00:00`, effect: 'transfer-failure', severity: 0.9 },
     ],
   });
+  // A throwaway bot token too: the fake Slack Web API accepts exactly this one.
+  const botToken = `xoxb-demo-${randomBytes(12).toString('hex')}`;
+  const slack = options.slackApp ? await startSlackStandIn({ token: botToken, now: () => clock }) : undefined;
   const archiveDir = options.archiveDir ?? DEMO_ARCHIVE;
   // The demo's own folder starts empty each time, so the same story plays every run.
   await rm(archiveDir, { recursive: true, force: true });
@@ -74,6 +89,14 @@ export async function runDemo(options: DemoOptions): Promise<string> {
     MONITOR_SECRET_ARN: '',
     LOG_LEVEL: options.env.LOG_LEVEL || 'WARN',
     MONITOR_NAME: options.env.MONITOR_NAME || 'Demo call centre',
+    ...(slack === undefined
+      ? { SLACK_ALERT_CHANNEL: '', SLACK_DIGEST_CHANNEL: '', SLACK_BOT_TOKEN: '' }
+      : {
+          SLACK_BOT_TOKEN: botToken,
+          SLACK_ALERT_CHANNEL: ALERT_CHANNEL,
+          SLACK_DIGEST_CHANNEL: DIGEST_CHANNEL,
+          SLACK_API_URL: slack.url,
+        }),
   };
   const { io } = options;
   const print = io.stdout;
@@ -86,6 +109,8 @@ export async function runDemo(options: DemoOptions): Promise<string> {
     print(
       `AIRUDDER stand-in on ${standIn.url} (${TIME_ZONE}); demo archive in ${archiveDir}; Slack output below.`,
     );
+    if (slack !== undefined)
+      print(`Slack app mode: a fake Slack Web API on ${slack.url}; the channels are shown after each step.`);
     if (ignored.length > 0)
       print(`(${ignored.join(' and ')} ignored: the demo never writes to a real archive.)`);
 
@@ -98,20 +123,31 @@ export async function runDemo(options: DemoOptions): Promise<string> {
       clock = localInstant(demoDay, `${time}:00`);
       await job(['check', '--at', clock.toISOString()]);
     }
+    if (slack !== undefined) {
+      print(
+        `\n### The alert channel now: one message for the incident, edited as it went, its history in the thread\n`,
+      );
+      print(slack.render(ALERT_CHANNEL));
+    }
 
     print(`\n## 3. This morning's digest of ${demoDay}`);
     clock = localInstant(formatWallClock(toWallClock(realNow, TIME_ZONE)).slice(0, 10), '08:30:00');
     await job(['digest']);
+    if (slack !== undefined) {
+      print(`\n### The digest channel: each alert links to its incident's message\n`);
+      print(slack.render(DIGEST_CHANNEL));
+    }
     print(`\nThe demo wrote to ${archiveDir} only (emptied at the next npm start).`);
     return archiveDir;
   } finally {
-    await standIn.close();
+    await Promise.all([standIn.close(), slack?.close()]);
   }
 }
 
 if (require.main === module) {
   runDemo({
     env: process.env,
+    slackApp: process.argv.includes(SLACK_APP_FLAG),
     io: {
       stdout: (text) => process.stdout.write(`${text}\n`),
       stderr: (text) => process.stderr.write(`${text}\n`),

@@ -7,10 +7,13 @@ import type { FetchFn } from './adapters/http/http-request';
 import { rulesSourceFor } from './adapters/rules/load-rules';
 import { loadMonitorSecret, type MonitorSecret } from './adapters/secrets/monitor-secret';
 import { createConsoleNotifier } from './adapters/slack/console-notifier';
+import { createSlackAppChannel } from './adapters/slack/slack-app-channel';
+import { createSlackWebApi } from './adapters/slack/slack-web-api';
 import { createWebhookNotifier } from './adapters/slack/webhook-notifier';
 import { type AirudderCredentials, type Config, ConfigError, missingCredentialsError } from './config';
 import type { RuleSet } from './domain/alerts/rules';
 import type { ObjectStore } from './domain/archive/object-store';
+import type { SlackAppChannel } from './domain/slack/slack-app';
 import type { Notifier } from './domain/slack/slack-message';
 import type { StatsSource } from './domain/statistics/stats-source';
 import type { Logger } from './shared/logger';
@@ -64,6 +67,11 @@ export interface RunContext {
   readonly s3Client?: S3Client;
   /** Reads the monitor's secret; the Lambda passes one that caches it per container. */
   readonly loadSecret?: (secretId: string) => Promise<MonitorSecret>;
+  /**
+   * Reads the secret afresh (past any cache), after Slack refused the bot token; the Lambda passes
+   * one that drops its cached copy first. Default: `loadSecret` again.
+   */
+  readonly reloadSecret?: (secretId: string) => Promise<MonitorSecret>;
   readonly sleep?: (ms: number) => Promise<void>;
   /**
    * Opens the folder archive of ARCHIVE_DIR. The CLI passes `createFolderObjectStore`; the Lambda
@@ -83,6 +91,8 @@ export interface RunAdapters {
   readonly digestNotifier: Notifier;
   /** Digests go to the console: a reader there gets the full table (no phone screen to fit). */
   readonly digestToConsole: boolean;
+  /** Slack app mode (SLACK_ALERT_CHANNEL): the alert and digest channels over the Web API. */
+  readonly slackApp?: { readonly alerts: SlackAppChannel; readonly digest: SlackAppChannel };
 }
 
 /** One wiring per use case. Adapters (and the secret read) are built once, on first use. */
@@ -152,7 +162,7 @@ export function createWiring(run: RunContext): Wiring {
       return { source, store, logger };
     },
     async check(at) {
-      const { source, store, logger, alertNotifier } = await runAdapters();
+      const { source, store, logger, alertNotifier, slackApp } = await runAdapters();
       let active: ActiveRules | undefined;
       let rulesFailure: unknown;
       let rulesNotice: string | undefined;
@@ -181,6 +191,7 @@ export function createWiring(run: RunContext): Wiring {
         store,
         logger,
         notifier: alertNotifier,
+        ...(slackApp === undefined ? {} : { slackApp: slackApp.alerts }),
         rules: rulesFailure === undefined ? (active?.rules ?? []) : [],
         ...(active === undefined || rulesFailure !== undefined ? {} : { activeRules: active }),
         ...(rulesFailure === undefined ? {} : { rulesFailure }),
@@ -196,7 +207,7 @@ export function createWiring(run: RunContext): Wiring {
     },
     async digest() {
       const { rules: digestRules } = await rules();
-      const { source, store, logger, digestNotifier, digestToConsole } = await runAdapters();
+      const { source, store, logger, digestNotifier, digestToConsole, slackApp } = await runAdapters();
       return {
         source,
         store,
@@ -208,7 +219,15 @@ export function createWiring(run: RunContext): Wiring {
         monitorName: config.monitorName,
         runId: run.runId,
         now: run.now,
-        dayAlerts: (date) => readDayAlerts(store, digestRules, date, timeZone),
+        dayAlerts: (date) =>
+          readDayAlerts(
+            store,
+            digestRules,
+            date,
+            timeZone,
+            slackApp && ((ref) => slackApp.digest.permalink(ref)),
+            logger,
+          ),
         curateAlertEpisodes: () => curateAlertEpisodes({ store }, { rules: digestRules, timeZone }),
         ...(run.sleep ? { sleep: run.sleep } : {}),
       };
@@ -281,14 +300,30 @@ async function buildRunAdapters(run: RunContext, store: ObjectStore): Promise<Ru
   let credentials: AirudderCredentials | undefined = config.airudder.credentials;
   let alertWebhookUrl = config.slack.alertWebhookUrl;
   let digestWebhookUrl = config.slack.digestWebhookUrl;
+  let botToken = config.slack.app?.botToken;
+  redactor.add(botToken);
+  redactor.add(config.slack.app?.signingSecret);
   if (config.secretArn) {
     const secret = await (run.loadSecret ?? defaultSecretLoader)(config.secretArn, logger);
     for (const value of Object.values(secret)) redactor.add(value);
     credentials ??= { appKey: secret.AIRUDDER_APP_KEY, appSecret: secret.AIRUDDER_APP_SECRET };
     alertWebhookUrl ??= secret.SLACK_WEBHOOK_URL;
     digestWebhookUrl ??= secret.SLACK_DIGEST_WEBHOOK_URL;
+    botToken ??= secret.SLACK_BOT_TOKEN;
   }
   if (!credentials) throw missingCredentialsError();
+  const slackApp = config.slack.app && slackAppChannels(run, botToken);
+  if (slackApp) {
+    return {
+      source: airudderSource(run, credentials),
+      store,
+      logger,
+      alertNotifier: slackApp.alerts,
+      digestNotifier: slackApp.digest,
+      digestToConsole: false,
+      slackApp,
+    };
+  }
   const notifierFor = (url: string | undefined): Notifier =>
     url
       ? createWebhookNotifier({
@@ -302,23 +337,74 @@ async function buildRunAdapters(run: RunContext, store: ObjectStore): Promise<Ru
         })
       : createConsoleNotifier(run.writeMessage);
   return {
-    source: createAirudderClient({
-      baseUrl: config.airudder.baseUrl,
-      credentials,
-      timeoutMs: config.airudder.timeoutMs,
-      maxAttempts: config.airudder.maxAttempts,
-      maxResponseBytes: config.airudder.maxResponseBytes,
-      tokenTtlMs: config.airudder.tokenTtlMs,
-      tokenCache: run.tokenCache,
-      logger,
-      redactor,
-      fetch: run.fetch,
-      sleep: run.sleep,
-    }),
+    source: airudderSource(run, credentials),
     store,
     logger,
     alertNotifier: notifierFor(alertWebhookUrl),
     digestNotifier: notifierFor(digestWebhookUrl ?? alertWebhookUrl),
     digestToConsole: !(digestWebhookUrl ?? alertWebhookUrl),
+  };
+}
+
+function airudderSource(run: RunContext, credentials: AirudderCredentials): StatsSource {
+  const { config } = run;
+  return createAirudderClient({
+    baseUrl: config.airudder.baseUrl,
+    credentials,
+    timeoutMs: config.airudder.timeoutMs,
+    maxAttempts: config.airudder.maxAttempts,
+    maxResponseBytes: config.airudder.maxResponseBytes,
+    tokenTtlMs: config.airudder.tokenTtlMs,
+    tokenCache: run.tokenCache,
+    logger: run.logger,
+    redactor: run.redactor,
+    fetch: run.fetch,
+    sleep: run.sleep,
+  });
+}
+
+/**
+ * Slack app mode's channels over one Web API client. The token comes from SLACK_BOT_TOKEN or the
+ * monitor's secret; when Slack refuses it, the secret is read once more (a rotated token).
+ */
+function slackAppChannels(
+  run: RunContext,
+  botToken: string | undefined,
+): { alerts: SlackAppChannel & Notifier; digest: SlackAppChannel & Notifier } {
+  const { config, logger, redactor } = run;
+  const app = config.slack.app;
+  if (app === undefined) throw new RangeError('slackAppChannels: app mode is not configured');
+  if (!botToken) {
+    throw new ConfigError(
+      'Invalid configuration: SLACK_BOT_TOKEN is not set, in the environment nor in the monitor secret (Slack app mode: SLACK_ALERT_CHANNEL is set)',
+      {
+        problems: [
+          {
+            variable: 'SLACK_BOT_TOKEN',
+            problem: 'is not set, in the environment nor in the monitor secret (SLACK_ALERT_CHANNEL is set)',
+          },
+        ],
+      },
+    );
+  }
+  const secretArn = config.secretArn;
+  const reload = run.reloadSecret ?? run.loadSecret ?? ((id: string) => defaultSecretLoader(id, logger));
+  const api = createSlackWebApi({
+    apiUrl: app.apiUrl,
+    token: async () => botToken,
+    ...(secretArn === undefined
+      ? {}
+      : { reloadToken: async () => (await reload(secretArn)).SLACK_BOT_TOKEN }),
+    timeoutMs: config.slack.timeoutMs,
+    maxAttempts: config.slack.maxAttempts,
+    deadline: run.deadline,
+    logger,
+    redactor,
+    ...(run.fetch ? { fetch: run.fetch } : {}),
+    ...(run.sleep ? { sleep: run.sleep } : {}),
+  });
+  return {
+    alerts: createSlackAppChannel(api, app.alertChannel),
+    digest: createSlackAppChannel(api, app.digestChannel),
   };
 }

@@ -52,6 +52,37 @@ const serviceUrl = z.url().check(
   }),
 );
 
+/** A channel id as Slack shows it (channel details → bottom): C…, G… (private) or D…; never a #name. */
+const slackChannelId = z.string().check(
+  z.regex(/^[CGD][A-Z0-9]{6,}$/, {
+    message: 'must be a Slack channel id such as C0123456789 (channel details, at the bottom), not a #name',
+  }),
+);
+
+/** A bot token (xoxb-…); the value is never echoed. */
+const slackToken = z.string().check(
+  z.refine((token) => token.startsWith('xoxb-') || token.startsWith('xoxe.xoxb-'), {
+    message: 'must be a bot token (xoxb-…, from OAuth & Permissions in the Slack app settings)',
+  }),
+);
+
+/** Comma-separated user ids (U…/W…) or user-group ids (S…). */
+const slackOperators = z
+  .pipe(
+    z.string(),
+    z.transform((text: string) =>
+      text
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id !== ''),
+    ),
+  )
+  .check(
+    z.refine((ids: string[]) => ids.every((id) => /^[UWS][A-Z0-9]{2,}$/.test(id)), {
+      message: 'must be comma-separated Slack user ids (U…, W…) or user-group ids (S…)',
+    }),
+  );
+
 /**
  * Every environment variable the CLI and the Lambda read, declared once. The names are a contract:
  * the CDK stack, the README and users' scripts rely on them.
@@ -89,6 +120,16 @@ export const EnvSchema = z
     ),
     SLACK_WEBHOOK_URL: z.pipe(optionalString, z.optional(serviceUrl)),
     SLACK_DIGEST_WEBHOOK_URL: z.pipe(optionalString, z.optional(serviceUrl)),
+    // Slack app mode (README, Slack app mode): a bot token and channel ids instead of webhooks.
+    SLACK_BOT_TOKEN: z.pipe(optionalString, z.optional(slackToken)),
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_ALERT_CHANNEL: z.pipe(optionalString, z.optional(slackChannelId)),
+    SLACK_DIGEST_CHANNEL: z.pipe(optionalString, z.optional(slackChannelId)),
+    SLACK_OPERATORS: z.pipe(optionalString, z.optional(slackOperators)),
+    SLACK_API_URL: z.pipe(
+      z._default(serviceUrl, 'https://slack.com/api/'),
+      z.transform((url: string) => (url.endsWith('/') ? url : `${url}/`)),
+    ),
     SLACK_TIMEOUT_MS: timeoutMs(10_000),
     SLACK_MAX_ATTEMPTS: positiveInt(3),
     RULES_FILE: optionalString,
@@ -143,6 +184,29 @@ export const EnvSchema = z
           message: 'is required with the other AIRUDDER credential',
         });
       }
+      // App mode needs a channel to post in and a token (here, or in the monitor's secret).
+      if (env.SLACK_BOT_TOKEN && !env.SLACK_ALERT_CHANNEL) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_ALERT_CHANNEL'],
+          message: 'is required with SLACK_BOT_TOKEN (the id of the channel alerts go to)',
+        });
+      }
+      if (env.SLACK_ALERT_CHANNEL && !env.SLACK_BOT_TOKEN && !env.MONITOR_SECRET_ARN) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_BOT_TOKEN'],
+          message:
+            'is required with SLACK_ALERT_CHANNEL (or set MONITOR_SECRET_ARN to read it from the secret)',
+        });
+      }
+      if (env.SLACK_DIGEST_CHANNEL && !env.SLACK_ALERT_CHANNEL) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_ALERT_CHANNEL'],
+          message: 'is required with SLACK_DIGEST_CHANNEL (app mode posts alerts there)',
+        });
+      }
     }),
   );
 
@@ -181,6 +245,8 @@ export interface Config {
     readonly digestWebhookUrl: string | undefined;
     readonly timeoutMs: number;
     readonly maxAttempts: number;
+    /** Slack app mode: set when SLACK_ALERT_CHANNEL is (the token may come from the secret). */
+    readonly app: SlackAppConfig | undefined;
   };
   readonly rulesFile: string | undefined;
   /** Replaces the bundled default rules (the construct's `rulesFile`); the archive's rules still win. */
@@ -196,6 +262,24 @@ export interface Config {
   readonly logLevel: Env['LOG_LEVEL'];
   /** The level Lambda's advanced logging controls set (AWS_LAMBDA_LOG_LEVEL), when it does. */
   readonly lambdaLogLevel: Env['AWS_LAMBDA_LOG_LEVEL'];
+}
+
+/**
+ * Slack app mode: the Web API with a bot token instead of incoming webhooks. One message per
+ * incident, edited as it evolves, its history in its thread (README, Slack app mode).
+ */
+export interface SlackAppConfig {
+  /** SLACK_BOT_TOKEN; undefined when it comes from the monitor's secret. A secret: never logged. */
+  readonly botToken: string | undefined;
+  /** SLACK_SIGNING_SECRET (interactions); undefined when it comes from the secret or is not used. */
+  readonly signingSecret: string | undefined;
+  readonly alertChannel: string;
+  /** SLACK_DIGEST_CHANNEL, else the alert channel. */
+  readonly digestChannel: string;
+  /** SLACK_OPERATORS: who may act on a message; empty: everyone in the channel. */
+  readonly operators: readonly string[];
+  /** SLACK_API_URL, ending in "/": method names are appended. */
+  readonly apiUrl: string;
 }
 
 /** Thrown when a run needs AIRUDDER and no credentials are configured. */
@@ -258,6 +342,17 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       digestWebhookUrl: env.SLACK_DIGEST_WEBHOOK_URL,
       timeoutMs: env.SLACK_TIMEOUT_MS,
       maxAttempts: env.SLACK_MAX_ATTEMPTS,
+      app:
+        env.SLACK_ALERT_CHANNEL === undefined
+          ? undefined
+          : {
+              botToken: env.SLACK_BOT_TOKEN,
+              signingSecret: env.SLACK_SIGNING_SECRET,
+              alertChannel: env.SLACK_ALERT_CHANNEL,
+              digestChannel: env.SLACK_DIGEST_CHANNEL ?? env.SLACK_ALERT_CHANNEL,
+              operators: env.SLACK_OPERATORS ?? [],
+              apiUrl: env.SLACK_API_URL,
+            },
     },
     rulesFile: env.RULES_FILE,
     defaultRulesFile: env.DEFAULT_RULES_FILE,

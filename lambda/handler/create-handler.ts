@@ -207,6 +207,11 @@ export function createHandler(deps: HandlerDeps) {
         fetch: deps.fetch,
         s3Client,
         loadSecret: (secretId) => secretCache.get(secretId),
+        // Slack refused the bot token: a rotated one is read at once, past the cache.
+        reloadSecret: (secretId) => {
+          secretCache.invalidate();
+          return secretCache.get(secretId);
+        },
       });
       const { idle, ...result } = await RUNS[mode](
         wiring,

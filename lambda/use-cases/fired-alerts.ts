@@ -7,6 +7,8 @@ import { ALERT_STATE_KEY, type AlertState, AlertStateSchema } from '../domain/al
 import type { ObjectStore } from '../domain/archive/object-store';
 import type { FiredAlert } from '../domain/digest/day-data';
 import { localDate } from '../domain/shared/local-time';
+import type { MessageRef } from '../domain/slack/slack-app';
+import type { Logger } from '../shared/logger';
 import { readDocument } from './json-document';
 
 /**
@@ -20,18 +22,20 @@ export function firedAlertsOn(
   rules: readonly Rule[],
   date: string,
   timeZone: string,
-): FiredAlert[] {
+): DayAlert[] {
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
   return state.episodes
     .filter(isFired)
     .filter((episode) => touches(episode, date, timeZone))
-    .map((episode): FiredAlert => {
+    .map((episode): DayAlert => {
       const rule = byId.get(episode.ruleId);
       const worst =
         rule === undefined || episode.worst === null
           ? {}
           : { worst: { value: episode.worst.value, unit: metricUnit(rule) } };
+      const incident = incidentOf(state, episode);
       return {
+        ...(incident === undefined ? {} : { incident }),
         ruleId: episode.ruleId,
         title: rule?.title ?? episode.ruleId,
         severity: episode.peak.severity,
@@ -41,6 +45,20 @@ export function firedAlertsOn(
       };
     })
     .sort((a, b) => a.at.localeCompare(b.at) || a.ruleId.localeCompare(b.ruleId));
+}
+
+/** A fired alert, with where its incident's head message is (Slack app mode). */
+export interface DayAlert extends FiredAlert {
+  readonly incident?: MessageRef;
+}
+
+/** The incident (open or closed) the episode was announced in, by its rule and start. */
+function incidentOf(state: AlertState, episode: FiredEpisode): MessageRef | undefined {
+  const incidents = [...(state.incidents ?? []), ...(state.incident === undefined ? [] : [state.incident])];
+  const found = incidents.find((incident) =>
+    incident.members.some((member) => member.id === episode.ruleId && member.firedAt === episode.firedAt),
+  );
+  return found === undefined ? undefined : { channel: found.channel, ts: found.ts };
 }
 
 /** Whether the condition held at some time on the local `date`: began by its end, ended after its start. */
@@ -53,21 +71,58 @@ function touches(episode: FiredEpisode, date: string, timeZone: string): boolean
 
 /** What the alert state says of a local date: the alerts that fired and the snoozes in force. */
 export interface DayAlerts {
-  readonly fired: FiredAlert[];
+  readonly fired: DayAlert[];
   readonly snoozes: DaySnooze[];
 }
 
-/** Reads the alert state once and lists the alerts fired and the snoozes of `date` (none without a state). */
+/**
+ * Reads the alert state once and lists the alerts fired and the snoozes of `date` (none without a
+ * state). In Slack app mode (`permalink`), each alert links to its incident's head message
+ * (chat.getPermalink, once per incident); a link Slack will not give is left out, never the digest.
+ */
 export async function readDayAlerts(
   store: ObjectStore,
   rules: readonly Rule[],
   date: string,
   timeZone: string,
+  permalink?: (ref: MessageRef) => Promise<string>,
+  logger?: Logger,
 ): Promise<DayAlerts> {
   const state = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
   if (!state) return { fired: [], snoozes: [] };
+  const fired = firedAlertsOn(state.value, rules, date, timeZone);
   return {
-    fired: firedAlertsOn(state.value, rules, date, timeZone),
+    fired: permalink === undefined ? fired : await withLinks(fired, permalink, logger),
     snoozes: snoozesOn(state.value, rules, date, timeZone),
   };
+}
+
+async function withLinks(
+  alerts: readonly DayAlert[],
+  permalink: (ref: MessageRef) => Promise<string>,
+  logger: Logger | undefined,
+): Promise<DayAlert[]> {
+  const links = new Map<string, Promise<string | undefined>>();
+  const linkOf = (ref: MessageRef) => {
+    const key = `${ref.channel}/${ref.ts}`;
+    let link = links.get(key);
+    if (link === undefined) {
+      link = permalink(ref).catch((error: unknown) => {
+        logger?.warn('No permalink for an incident message; the digest lists its alert without a link', {
+          channel: ref.channel,
+          ts: ref.ts,
+          reason: error instanceof Error ? error.message : String(error),
+        });
+        return undefined;
+      });
+      links.set(key, link);
+    }
+    return link;
+  };
+  return Promise.all(
+    alerts.map(async (alert) => {
+      const link = alert.incident === undefined ? undefined : await linkOf(alert.incident);
+      return link === undefined ? alert : { ...alert, link };
+    }),
+  );
 }

@@ -1,5 +1,11 @@
 import { claim, releaseClaims } from '../domain/alerts/claims';
 import { type Evaluation, evaluateRules, type RuleResult } from '../domain/alerts/evaluate';
+import {
+  type IncidentPlan,
+  type IncidentSent,
+  planIncident,
+  recordIncident,
+} from '../domain/alerts/incident-messages';
 import type { Notification } from '../domain/alerts/notify';
 import { isRuleNotification, markNotified, owedNotifications } from '../domain/alerts/notify';
 import { type Held, type OutgoingContext, outgoing } from '../domain/alerts/outgoing';
@@ -21,7 +27,9 @@ import {
   recordRunSuccess,
 } from '../domain/alerts/state';
 import { newClaim } from '../domain/slack/claim';
-import type { Notifier } from '../domain/slack/slack-message';
+import type { SlackAppChannel } from '../domain/slack/slack-app';
+import { isSlackAuthFailure, slackErrorCode } from '../domain/slack/slack-delivery-error';
+import type { Notifier, SlackMessage } from '../domain/slack/slack-message';
 import {
   daySoFarWindow,
   isAskable,
@@ -32,16 +40,24 @@ import { type ActiveRules, RulesUnavailableError } from './active-rules';
 import { type ClaimStep, deliverOnce, storeClock } from './deliver-once';
 import { createArchiveReader, readEvaluationInput } from './evaluation-input';
 import { type ArchivedResponse, type FetchDeps, fetchAndArchive } from './fetch-and-archive';
+import { sendIncidentPlan } from './incident-delivery';
 import {
   DocumentCorruptError,
   readDocument,
   serializeDocument,
+  updateDocument,
   type VersionedDocument,
 } from './json-document';
 import { describeRunFailure } from './run-failure';
 
 export interface CheckDeps extends FetchDeps {
   readonly notifier: Notifier;
+  /**
+   * Slack app mode: the alert channel over the Web API. Set, each incident gets one head message,
+   * edited as it evolves, with its history in the thread (domain/alerts/incident.ts); `notifier`
+   * then serves only single posts (the rules notice).
+   */
+  readonly slackApp?: SlackAppChannel;
   readonly rules: readonly Rule[];
   /** The rules in use with their version and source (the composition root sets it). */
   readonly activeRules?: ActiveRules;
@@ -201,7 +217,11 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     },
     // The state read above saves a read; if another run wrote since, the CAS conflict re-reads it.
     before ?? null,
-  );
+  ).catch(async (error: unknown) => {
+    if (error instanceof AlertDeliveryError && isSlackAuthFailure(error))
+      await recordSlackRefusal(deps, at, error);
+    throw error;
+  });
   if (evaluation.outcome === 'already-evaluated') {
     const lastScheduledTime = evaluation.state.lastScheduledTime ?? at.toISOString();
     logger.info('Another run evaluated this scheduled time first; nothing to do', {
@@ -311,6 +331,23 @@ async function recordFailure(
   });
 }
 
+/**
+ * Slack refused the bot token even after the secret was read again (app mode): no later attempt in
+ * this run can pass, so the run counts as failed and the monitor as degraded at once (state and the
+ * RunFailed/SlackFailures metrics say so; Slack itself cannot be told). The alerts stay owed.
+ */
+async function recordSlackRefusal(deps: CheckDeps, at: Date, error: AlertDeliveryError): Promise<void> {
+  const reason = `Slack refused the bot token (${slackErrorCode(error) ?? 'invalid_auth'}): alerts are owed until it is fixed`;
+  await updateDocument(deps.store, ALERT_STATE_KEY, AlertStateSchema, (current) => ({
+    value: current && recordRunFailure(current, at, reason, 1),
+    result: undefined,
+  })).catch((stateError: unknown) => {
+    deps.logger.error('Could not record the refused Slack token in the alert state', {
+      error: String(stateError),
+    });
+  });
+}
+
 /** The suppression stage's context for this run: its rules, zone, and its claims on the store's clock. */
 const suppression = (deps: CheckDeps, now: Date): OutgoingContext => ({
   rules: deps.rules,
@@ -322,12 +359,16 @@ const suppression = (deps: CheckDeps, now: Date): OutgoingContext => ({
 interface AlertWork {
   readonly notifications: readonly Notification[];
   readonly snoozeEnds: readonly SnoozeEnd[];
+  /** Slack app mode: how the incident's head and thread carry it (domain/alerts/incident-messages.ts). */
+  readonly incident?: IncidentPlan;
 }
 
 /**
  * Alerts through the delivery protocol (deliver-once.ts): `decide` evaluates and claims in one
- * write; one message goes out; only once Slack accepted it are the notifications recorded as
- * notified (and the ended snoozes cleared). Slack refusing it releases the claims: they stay owed.
+ * write; one message goes out (in app mode: the incident's head posted, or edited with a reply in
+ * its thread); only once Slack accepted it are the notifications recorded as notified (and the
+ * ended snoozes cleared, and where the incident's head is). Slack refusing it releases the claims:
+ * they stay owed.
  */
 function deliverAlerts<R>(
   deps: CheckDeps,
@@ -335,21 +376,39 @@ function deliverAlerts<R>(
   decide: (current: AlertState | undefined, now: Date) => ClaimStep<AlertState, AlertWork, R>,
   alreadyRead?: VersionedDocument<AlertState> | null,
 ) {
-  const { store, logger, runId } = deps;
-  return deliverOnce<AlertState, AlertWork, void, R>({
+  const { store, logger, runId, slackApp } = deps;
+  return deliverOnce<AlertState, AlertWork, IncidentSent, R>({
     store,
     key: ALERT_STATE_KEY,
     schema: AlertStateSchema,
     now: storeClock(store, deps.now).now,
     ...(alreadyRead === undefined ? {} : { alreadyRead }),
-    claim: decide,
-    send: (work) => sendAlertMessage(deps, work, at),
-    confirm: (current, { notifications, snoozeEnds }) =>
-      current &&
-      clearEndedSnoozes(
+    claim: (current, now) => {
+      const step = decide(current, now);
+      if (slackApp === undefined || step.work === undefined || step.value === undefined) return step;
+      const message = alertMessage(deps, step.work, at);
+      if (message === undefined) return step;
+      const context = { at, timeZone: deps.timeZone, monitorName: monitorNameOf(deps), rules: deps.rules };
+      const incident = planIncident(step.value, step.work.notifications, message, context);
+      return { ...step, work: { ...step.work, incident } };
+    },
+    send: (work) =>
+      deliverMessage(deps, work, async () => {
+        if (slackApp !== undefined && work.incident !== undefined) {
+          return sendIncidentPlan(slackApp, work.incident, logger);
+        }
+        const message = alertMessage(deps, work, at);
+        if (message !== undefined) await deps.notifier.send(message);
+        return {};
+      }),
+    confirm: (current, { notifications, snoozeEnds, incident }, sent) => {
+      if (current === undefined) return current;
+      const notified = clearEndedSnoozes(
         releaseClaims(markNotified(current, notifications, at), notifications, runId),
         snoozeEnds,
-      ),
+      );
+      return incident === undefined ? notified : recordIncident(notified, incident, sent, at);
+    },
     release: (current, { notifications }) => current && releaseClaims(current, notifications, runId),
   }).then((delivery) => {
     const sent = delivery.delivered?.work.notifications ?? [];
@@ -358,21 +417,27 @@ function deliverAlerts<R>(
   });
 }
 
-/** One message for `work`; none when there is nothing to say (snoozes that ended with nothing firing). */
-async function sendAlertMessage(deps: CheckDeps, work: AlertWork, at: Date): Promise<void> {
+const monitorNameOf = (deps: CheckDeps) => deps.monitorName ?? DEFAULT_MONITOR_NAME;
+
+/** The one message for `work`, as webhook mode posts it; none when there is nothing to say. */
+function alertMessage(deps: CheckDeps, work: AlertWork, at: Date): SlackMessage | undefined {
   const { notifications, snoozeEnds } = work;
-  const monitorName = deps.monitorName ?? DEFAULT_MONITOR_NAME;
+  const monitorName = monitorNameOf(deps);
   const announced = new Set(notifications.flatMap((n) => (isRuleNotification(n) ? [n.ruleId] : [])));
-  const message = withSnoozeEnds(
+  return withSnoozeEnds(
     notifications.length === 0
       ? undefined
       : buildAlertMessage(notifications, { at, timeZone: deps.timeZone, monitorName }),
     snoozeEndLines(snoozeEnds, deps.timeZone, announced),
     monitorName,
   );
-  if (message === undefined) return;
+}
+
+/** Runs `send`; Slack refusing becomes AlertDeliveryError (the alerts stay owed). */
+async function deliverMessage<D>(deps: CheckDeps, work: AlertWork, send: () => Promise<D>): Promise<D> {
+  const { notifications } = work;
   try {
-    await deps.notifier.send(message);
+    return await send();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     deps.logger.error('Slack did not accept the alert message; the alerts stay owed for the next run', {

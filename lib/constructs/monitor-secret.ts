@@ -11,6 +11,8 @@ export const SECRET_KEYS = [
   'AIRUDDER_APP_SECRET',
   'SLACK_WEBHOOK_URL',
   'SLACK_DIGEST_WEBHOOK_URL',
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
 ] as const;
 
 export interface MonitorSecretProps {

@@ -36,6 +36,22 @@ describe('npm start (the demo)', () => {
     expect(text).toContain(`The demo wrote to ${demoDir} only`);
   });
 
+  it('plays the story in Slack app mode with --slack-app: one message for the incident, edited, its thread, and the digest linking to it', async () => {
+    const out: string[] = [];
+    await runDemo({
+      env: { AIRUDDER_TIMEZONE: 'Asia/Jakarta', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X' },
+      io: { stdout: (text) => out.push(text), stderr: (text) => out.push(text) },
+      archiveDir: join(dir, 'demo-app'),
+      slackApp: true,
+    });
+    const text = out.join('\n');
+    const alertChannel = text.slice(text.indexOf('#C0ALERTS00'), text.indexOf('## 3.'));
+    expect(alertChannel.match(/#C0ALERTS00 · message /g)).toHaveLength(1);
+    expect(alertChannel).toMatch(/\(edited \d+×\):\n {2}✅ Resolved · Demo call centre — lasted /);
+    expect(alertChannel).toMatch(/Thread \(\d+ repl(y|ies)\):/);
+    expect(text).toMatch(/Transfer success rate \(http:\/\/127\.0\.0\.1:\d+\/archives\/C0ALERTS00\/p\d+\)/);
+  }, 120_000);
+
   it('keeps its default folder inside the repository', () => {
     expect(DEMO_ARCHIVE).toBe(join(__dirname, '..', '..', '.data', 'demo-archive'));
   });

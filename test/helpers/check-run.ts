@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { loadRules } from '../../lambda/adapters/rules/load-rules';
+import { createSlackAppChannel } from '../../lambda/adapters/slack/slack-app-channel';
+import { createSlackWebApi } from '../../lambda/adapters/slack/slack-web-api';
 import { createWebhookNotifier } from '../../lambda/adapters/slack/webhook-notifier';
 import type { ObjectStore } from '../../lambda/domain/archive/object-store';
 import { silentLogger } from '../../lambda/shared/logger';
@@ -59,3 +61,25 @@ export const TRANSFER_INCIDENT = {
 
 /** hour:00 local on 2025-11-11 in Asia/Jakarta. */
 export const localHour = (hour: number) => new Date(Date.UTC(2025, 10, 10, 17 + hour));
+
+/** Slack app mode for a check: the alert channel over the Web API client, against the fake Slack Web API. */
+export function slackAppChannel(options: {
+  apiUrl: string;
+  token: string;
+  channel?: string;
+  reloadToken?: () => Promise<string | undefined>;
+  waits?: number[];
+}) {
+  const api = createSlackWebApi({
+    apiUrl: options.apiUrl,
+    token: async () => options.token,
+    ...(options.reloadToken ? { reloadToken: options.reloadToken } : {}),
+    timeoutMs: 2_000,
+    maxAttempts: 3,
+    logger: silentLogger,
+    sleep: async (ms) => {
+      (options.waits ?? recordedWaits).push(ms);
+    },
+  });
+  return createSlackAppChannel(api, options.channel ?? 'C0ALERTS00');
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { startSlackStandIn } from '../../dev/stand-in/slack-stand-in';
 import { TokenCache } from '../../lambda/adapters/airudder/token-cache';
 import { createFolderObjectStore } from '../../lambda/adapters/archive/folder-object-store';
 import type { MonitorSecret } from '../../lambda/adapters/secrets/monitor-secret';
@@ -73,5 +74,51 @@ describe('createWiring', () => {
       alertNotifier: expect.objectContaining({ send: expect.any(Function) }),
       digestNotifier: expect.objectContaining({ send: expect.any(Function) }),
     });
+  });
+});
+
+describe('createWiring in Slack app mode', () => {
+  it('posts through the Web API with the token from the monitor secret, and re-reads the secret once Slack refuses it', async () => {
+    const slack = await startSlackStandIn({ token: 'xoxb-first' });
+    try {
+      const reads: string[] = [];
+      let secretToken = 'xoxb-first';
+      const loadSecret = async (secretId: string): Promise<MonitorSecret> => {
+        reads.push(secretId);
+        return { AIRUDDER_APP_KEY: 'k', AIRUDDER_APP_SECRET: 's', SLACK_BOT_TOKEN: secretToken };
+      };
+      const wiring = createWiring(
+        runContext({
+          loadSecret,
+          env: {
+            MONITOR_SECRET_ARN: 'arn:test',
+            SLACK_ALERT_CHANNEL: 'C0ALERTS00',
+            SLACK_DIGEST_CHANNEL: 'C0DIGEST00',
+            SLACK_API_URL: slack.url,
+          },
+        }),
+      );
+      const check = await wiring.check();
+      expect(check.slackApp?.channel).toBe('C0ALERTS00');
+      await check.notifier.send({ text: 'hello', blocks: [] });
+      slack.revokeToken('xoxb-rotated');
+      secretToken = 'xoxb-rotated';
+      await (await wiring.digest()).notifier.send({ text: 'digest', blocks: [] });
+      expect(slack.heads('C0ALERTS00').map((m) => m.text)).toEqual(['hello']);
+      expect(slack.heads('C0DIGEST00').map((m) => m.text)).toEqual(['digest']);
+      expect(reads).toEqual(['arn:test', 'arn:test']);
+    } finally {
+      await slack.close();
+    }
+  });
+
+  it('names SLACK_BOT_TOKEN when app mode has no token in the environment nor the secret', async () => {
+    const wiring = createWiring(
+      runContext({
+        loadSecret: async () => ({ AIRUDDER_APP_KEY: 'k', AIRUDDER_APP_SECRET: 's' }),
+        env: { MONITOR_SECRET_ARN: 'arn:test', SLACK_ALERT_CHANNEL: 'C0ALERTS00' },
+      }),
+    );
+    await expect(wiring.check()).rejects.toThrow('SLACK_BOT_TOKEN is not set');
   });
 });

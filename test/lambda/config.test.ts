@@ -128,3 +128,63 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('Slack app mode configuration', () => {
+  const app = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_ALERT_CHANNEL: 'C0123456789' };
+
+  it('is off with only webhooks: the config is what it was', () => {
+    const config = loadConfig({ ...base, SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X' });
+    expect(config.slack.app).toBeUndefined();
+    expect(config.slack.alertWebhookUrl).toBe('https://hooks.slack.com/services/T/B/X');
+  });
+
+  it('reads the token, channels, operators and API base, the digest channel defaulting to the alert one', () => {
+    const config = loadConfig({ ...base, ...app, SLACK_OPERATORS: ' U01ABC, S02GROUP ,W03X ' });
+    expect(config.slack.app).toEqual({
+      botToken: 'xoxb-1-2-abc',
+      signingSecret: undefined,
+      alertChannel: 'C0123456789',
+      digestChannel: 'C0123456789',
+      operators: ['U01ABC', 'S02GROUP', 'W03X'],
+      apiUrl: 'https://slack.com/api/',
+    });
+    const local = loadConfig({
+      ...base,
+      ...app,
+      SLACK_DIGEST_CHANNEL: 'C0DIGEST00',
+      SLACK_API_URL: 'http://127.0.0.1:9/api',
+    });
+    expect(local.slack.app).toMatchObject({ digestChannel: 'C0DIGEST00', apiUrl: 'http://127.0.0.1:9/api/' });
+  });
+
+  it('takes the token from the monitor secret when MONITOR_SECRET_ARN is set', () => {
+    const config = loadConfig({ ...base, SLACK_ALERT_CHANNEL: 'C0123456789', MONITOR_SECRET_ARN: 'arn:x' });
+    expect(config.slack.app?.botToken).toBeUndefined();
+  });
+
+  it.each([
+    [{ SLACK_BOT_TOKEN: 'xoxb-1-2-abc' }, 'SLACK_ALERT_CHANNEL is required with SLACK_BOT_TOKEN'],
+    [{ SLACK_ALERT_CHANNEL: 'C0123456789' }, 'SLACK_BOT_TOKEN is required with SLACK_ALERT_CHANNEL'],
+    [{ ...app, SLACK_ALERT_CHANNEL: '#alerts' }, 'SLACK_ALERT_CHANNEL must be a Slack channel id'],
+    [{ ...app, SLACK_BOT_TOKEN: 'xoxp-user-token' }, 'SLACK_BOT_TOKEN must be a bot token'],
+    [{ ...app, SLACK_OPERATORS: 'amira' }, 'SLACK_OPERATORS must be comma-separated Slack user ids'],
+    [{ ...app, SLACK_API_URL: 'http://slack.example.com/api/' }, 'SLACK_API_URL must use https'],
+    [{ SLACK_DIGEST_CHANNEL: 'C0DIGEST00' }, 'SLACK_ALERT_CHANNEL is required with SLACK_DIGEST_CHANNEL'],
+  ])('names the variable that is wrong: %o', (env, expected) => {
+    expect(() => loadConfig({ ...base, ...env })).toThrow(expected);
+  });
+
+  it('never echoes the token in a configuration error', () => {
+    const error = (() => {
+      try {
+        loadConfig({ ...base, SLACK_BOT_TOKEN: 'xoxp-secret-value-123', SLACK_ALERT_CHANNEL: 'C0123456789' });
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(JSON.stringify({ message: error?.message, problems: error?.problems })).not.toContain(
+      'secret-value',
+    );
+  });
+});

@@ -25,6 +25,14 @@ const NOT_SET_BY_STACK = [
   'AIRUDDER_MAX_RESPONSE_BYTES',
   'ARCHIVE_TIMEOUT_MS',
   'MONITOR_SECRET_TTL_MINUTES',
+  // Slack app mode: the token and signing secret are keys of the monitor's secret, never env.
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  // Set by the construct's app-mode option (#24 Build 7), not by this options-only stack.
+  'SLACK_ALERT_CHANNEL',
+  'SLACK_DIGEST_CHANNEL',
+  'SLACK_OPERATORS',
+  'SLACK_API_URL',
 ];
 
 describe('stack with every option configured', () => {

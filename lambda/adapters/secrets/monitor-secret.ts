@@ -18,6 +18,15 @@ export const MonitorSecretSchema = z.object({
   AIRUDDER_APP_SECRET: z.string().check(z.minLength(1)),
   SLACK_WEBHOOK_URL: webhookUrl,
   SLACK_DIGEST_WEBHOOK_URL: webhookUrl,
+  /** Slack app mode: the bot token (xoxb-…) and the app's signing secret (interactions). */
+  SLACK_BOT_TOKEN: z.optional(
+    z.string().check(
+      z.refine((token) => token.startsWith('xoxb-') || token.startsWith('xoxe.xoxb-'), {
+        message: 'must be a bot token (xoxb-…)',
+      }),
+    ),
+  ),
+  SLACK_SIGNING_SECRET: z.optional(z.string().check(z.minLength(1))),
 });
 
 export type MonitorSecret = z.infer<typeof MonitorSecretSchema>;

@@ -7,6 +7,7 @@ import { createRedactor, quoteRedacted } from '../../shared/redact';
 import { logRequest } from '../../shared/request-log';
 import { type RetryDecision, RetryExhaustedError, withRetry } from '../../shared/retry';
 import { parseRetryAfter } from '../http/http-request';
+import { slackRetryOptions } from './slack-retry';
 
 export interface WebhookNotifierOptions {
   /** The incoming-webhook URL: a secret, never logged nor put in an error message. */
@@ -124,19 +125,9 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): Notifier
             attempts = attempt;
             return attemptOnce(message);
           },
-          {
-            attempts: maxAttempts,
-            baseDelayMs: options.baseDelayMs ?? 500,
-            maxDelayMs: options.maxDelayMs ?? 8000,
-            ...(deadline === undefined ? {} : { deadline }),
-            classify,
-            now,
-            ...(options.sleep ? { sleep: options.sleep } : {}),
-            ...(options.random ? { random: options.random } : {}),
-            onRetry: ({ attempt, delayMs, error }) => {
-              logger.warn('Slack webhook post failed; retrying', { attempt, delayMs, ...describe(error) });
-            },
-          },
+          slackRetryOptions(options, classify, now, ({ attempt, delayMs, error }) => {
+            logger.warn('Slack webhook post failed; retrying', { attempt, delayMs, ...describe(error) });
+          }),
         );
       } catch (error) {
         throw toDeliveryError(error, attempts, logger);

@@ -269,6 +269,40 @@ function episodeOf(episodes: readonly Episode[], ruleId: string, state: FiringRu
   return open ?? { ...openEpisode(ruleId, state.condition, state.breachedAt, null), firedAt: state.firedAt };
 }
 
+/**
+ * How an incident's head message (Slack app mode, incident.ts) shows one episode of a rule now: as
+ * it fires at this run (kind `fired`: its severity, value and start), or how it ended (`resolved`,
+ * from the episode record). Undefined when neither is known (the rule is gone from the rules file).
+ */
+export function episodePicture(
+  rule: Rule,
+  state: RuleState | undefined,
+  episodes: readonly Episode[],
+  firedAt: string,
+): RuleNotification | undefined {
+  if (state === undefined) return undefined;
+  if (state.status === 'firing' && state.firedAt === firedAt) {
+    const recovering =
+      state.healthyCount > 0
+        ? { recovering: { healthyRuns: state.healthyCount, recoveryRuns: rule.recoveryRuns } }
+        : {};
+    return { ...current(rule, state, 'fired'), ...recovering };
+  }
+  const episode = episodes.find(
+    (candidate): candidate is ClosedEpisode =>
+      candidate.ruleId === rule.id && candidate.firedAt === firedAt && isClosed(candidate),
+  );
+  if (episode === undefined) return undefined;
+  const announced = {
+    status: 'firing' as const,
+    severity: episode.severity,
+    condition: episode.condition,
+    firedAt,
+    at: episode.resolvedAt,
+  };
+  return resolved(rule, state, announced, episodes);
+}
+
 function owedForRule(rule: Rule, state: RuleState, episodes: readonly Episode[]): RuleNotification[] {
   const announced = state.notified?.status === 'firing' ? state.notified : undefined;
   const firing = state.status === 'firing' ? state : undefined;
@@ -462,7 +496,8 @@ export function markNotified(
   return { ...rest, rules, monitor, episodes, ...(stillFiring && reminders ? { reminders } : {}) };
 }
 
-const episodeKey = (ruleId: string, firedAt: string | undefined) => `${ruleId}\u0000${firedAt ?? ''}`;
+/** An episode's identity: its rule and the run it fired at (none while only pending). */
+const episodeKey = (ruleId: string, firedAt: string | undefined) => `${ruleId}\u0000${String(firedAt)}`;
 
 /** The episode record keeps every message Slack accepted about it, with the value it quoted. */
 function withMessages(episode: Episode, own: readonly RuleNotification[], now: string): Episode {

@@ -1,6 +1,7 @@
 import * as z from '../shared/zod';
 import { ClaimSchema } from '../slack/claim';
 import { EpisodeSchema } from './episode';
+import { SlackIncidentSchema } from './incident';
 import { SeveritySchema } from './rules';
 
 /**
@@ -201,6 +202,12 @@ export const AlertStateSchema = z.object({
    * before it existed.
    */
   episodes: z._default(z.array(EpisodeSchema), []),
+  /**
+   * Slack app mode (see incident.ts): the open incident's head message, and the incidents closed in
+   * the last INCIDENT_RETENTION_DAYS, oldest first. Absent in webhook mode.
+   */
+  incident: z.optional(SlackIncidentSchema),
+  incidents: z.optional(z.array(SlackIncidentSchema)),
 });
 export type AlertState = z.infer<typeof AlertStateSchema>;
 

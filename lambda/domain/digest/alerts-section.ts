@@ -41,8 +41,12 @@ function alertLine(alert: FiredAlert, date: string, timeZone: string): string {
     alert.resolvedAt === undefined
       ? `${from}, still firing`
       : `${from}–${localTime(alert.resolvedAt, date, timeZone)}${lasted(alert.at, alert.resolvedAt)}`;
-  return `${SEVERITY[alert.severity]} *${title}*${worst} · ${when}`;
+  const named = alert.link !== undefined && isPlainLink(alert.link) ? `<${alert.link}|${title}>` : title;
+  return `${SEVERITY[alert.severity]} *${named}*${worst} · ${when}`;
 }
+
+/** A link Slack shows as one: http(s), nothing that would end `<url|label>` early. */
+const isPlainLink = (url: string): boolean => /^https?:\/\/[^\s|<>]+$/.test(url) && url.length <= 500;
 
 /** ' (1h 55m)' from `from` to `to`; nothing when either time is unreadable. */
 function lasted(from: string, to: string): string {

@@ -25,6 +25,8 @@ export interface FiredAlert {
   readonly resolvedAt?: string;
   /** The worst value any check judged during the episode, in the rule's unit. */
   readonly worst?: { readonly value: number; readonly unit: MetricUnit };
+  /** Slack app mode: a link to the head message of the incident it belonged to. */
+  readonly link?: string;
 }
 
 /** Everything one digest is built from; the caller fetches and reads, the digest only formats. */

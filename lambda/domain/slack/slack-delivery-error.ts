@@ -22,3 +22,27 @@ export class SlackDeliveryError extends Error {
     if (details.slackError !== undefined) this.slackError = details.slackError;
   }
 }
+
+/** Slack's error codes that mean the bot token itself is refused (app mode). */
+export const SLACK_AUTH_ERRORS: ReadonlySet<string> = new Set([
+  'invalid_auth',
+  'token_revoked',
+  'token_expired',
+  'not_authed',
+  'account_inactive',
+]);
+
+/** Slack's error code carried by `error` or any of its causes (a retry or a use case wraps it). */
+export function slackErrorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 8; depth++) {
+    if (current instanceof SlackDeliveryError && current.slackError !== undefined) return current.slackError;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/** True when Slack refused the bot token (after the secret was read again). */
+export const isSlackAuthFailure = (error: unknown): boolean => {
+  const code = slackErrorCode(error);
+  return code !== undefined && SLACK_AUTH_ERRORS.has(code);
+};
