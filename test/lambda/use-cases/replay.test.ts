@@ -21,6 +21,7 @@ import {
   replay,
 } from '../../../lambda/use-cases/replay';
 import { startTestStandIn, TEST_ZONE, testClient } from '../../helpers/airudder';
+import { MECHANICS_RULES_FILE } from '../../helpers/check-run';
 
 describe('hourEnds', () => {
   it.each([
@@ -119,7 +120,8 @@ describe('replay over an archive with a check and its window every hour', () => 
       },
     };
     const events: ReplayEvent[] = [];
-    const rules = await loadRules({ rulesFile: undefined });
+    // (the archive here holds 60-minute windows: the mechanics rules judge those)
+    const rules = await loadRules({ rulesFile: MECHANICS_RULES_FILE });
     // Act
     const result = await replay(
       { store, ...rules, timeZone: TEST_ZONE, lineCapacity: undefined, topN: 5 },
