@@ -10,6 +10,8 @@ import * as path from 'node:path';
 export const BENCH_ZONE = 'Asia/Jakarta';
 export const BENCH_CREDENTIALS = { appKey: 'bench+app/key==', appSecret: 'bench/app+secret==' };
 export const BENCH_BUCKET = 'archive';
+/** Slack app mode's secret keys in the Secrets Manager fake: the interactions function reads them. */
+export const BENCH_SLACK = { token: 'xoxb-bench-0000-token', signingSecret: 'bench-signing-secret-0c9f' };
 /** The stand-in's clock: every date the benchmarks use lies before it, so each hour has data. */
 export const STAND_IN_NOW = '2026-01-01T00:00:00Z';
 

@@ -5,6 +5,7 @@ import { startSlackReceiver } from '../test/fakes/slack-receiver';
 import {
   BENCH_BUCKET,
   BENCH_CREDENTIALS,
+  BENCH_SLACK,
   BENCH_ZONE,
   type ExternalCall,
   type FakeServicesReady,
@@ -38,6 +39,9 @@ async function main(): Promise<void> {
     JSON.stringify({
       AIRUDDER_APP_KEY: BENCH_CREDENTIALS.appKey,
       AIRUDDER_APP_SECRET: BENCH_CREDENTIALS.appSecret,
+      // Slack app mode's keys, read by the interactions function (webhook-mode checks ignore them).
+      SLACK_BOT_TOKEN: BENCH_SLACK.token,
+      SLACK_SIGNING_SECRET: BENCH_SLACK.signingSecret,
     }),
   );
 

@@ -12,6 +12,7 @@ import { benchCuratedSql } from './curated-sql';
 import { deployedEnv, stackEnvironment } from './deployed-env';
 import { runDetection } from './detection/run-detection';
 import { startFakeServices } from './fake-services-client';
+import { benchInteractionsColdStart } from './interactions-cold-start';
 import { lambdaNode } from './lambda-node';
 import type { Measured } from './measured';
 import { formatDetail, formatSummary, type SectionResult } from './report';
@@ -101,6 +102,9 @@ async function main(): Promise<void> {
   const sections: SectionResult[] = [];
   try {
     await section(sections, 'cold start', () => benchColdStart(measured, quick ? 5 : 15));
+    await section(sections, 'interactions cold start', () =>
+      benchInteractionsColdStart(measured, quick ? 5 : 15),
+    );
     await section(sections, 'warm check', () =>
       benchWarmCheck(measured, baseline, { invocations: quick ? 20 : 40, pairs: quick ? 1 : 2 }),
     );

@@ -6,6 +6,7 @@ import { createS3ObjectStore } from './adapters/archive/s3-object-store';
 import type { FetchFn } from './adapters/http/http-request';
 import { rulesSourceFor } from './adapters/rules/load-rules';
 import { loadMonitorSecret, type MonitorSecret } from './adapters/secrets/monitor-secret';
+import { SecretCache } from './adapters/secrets/secret-cache';
 import { createConsoleNotifier } from './adapters/slack/console-notifier';
 import { createSlackAppChannel } from './adapters/slack/slack-app-channel';
 import { createSlackWebApi } from './adapters/slack/slack-web-api';
@@ -14,8 +15,9 @@ import { type AirudderCredentials, type Config, ConfigError, missingCredentialsE
 import type { RuleSet } from './domain/alerts/rules';
 import type { ObjectStore } from './domain/archive/object-store';
 import type { SlackAppChannel } from './domain/slack/slack-app';
-import type { Notifier } from './domain/slack/slack-message';
+import type { Notifier, SlackMessage } from './domain/slack/slack-message';
 import type { StatsSource } from './domain/statistics/stats-source';
+import type { InteractionsEdges } from './handler/interactions-handler';
 import type { Logger } from './shared/logger';
 import type { Redactor } from './shared/redact';
 import { defaultSleep } from './shared/retry';
@@ -119,6 +121,8 @@ export interface Wiring {
   verify(): VerifyDeps;
   /** Reads raw/ from the archive; writes curated/ there, or into the folder `toDir`. */
   curate(toDir?: string): CurateDeps;
+  /** The Slack interactions endpoint's edges (Slack app mode), for `serve-interactions`. */
+  interactions(): InteractionsEdges;
 }
 
 export function createWiring(run: RunContext): Wiring {
@@ -251,6 +255,16 @@ export function createWiring(run: RunContext): Wiring {
       };
     },
     verify: () => ({ store: archive(), timeZone }),
+    interactions: () =>
+      createInteractionsEdges({
+        config,
+        logger: run.logger,
+        redactor: run.redactor,
+        now: run.now,
+        ...(run.fetch ? { fetch: run.fetch } : {}),
+        ...(run.s3Client ? { s3Client: run.s3Client } : {}),
+        ...(run.loadSecret ? { loadSecret: run.loadSecret } : {}),
+      }),
     curate: (toDir) => ({
       store: archive(),
       ...(toDir === undefined ? {} : { target: folderStoreOf(run)(toDir, '') }),
@@ -408,3 +422,114 @@ function slackAppChannels(
     digest: createSlackAppChannel(api, app.digestChannel),
   };
 }
+
+/** What the interactions endpoint brings: its config and edges, built once per container. */
+export interface InteractionsContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly redactor: Redactor;
+  readonly now: () => Date;
+  readonly fetch?: FetchFn;
+  readonly s3Client?: S3Client;
+  /** Reads the monitor's secret (cached per container by the caller). */
+  readonly loadSecret?: (secretId: string) => Promise<MonitorSecret>;
+  /** Reads it past any cache, after Slack refused the token. */
+  readonly reloadSecret?: (secretId: string) => Promise<MonitorSecret>;
+}
+
+/** Thrown when the interactions endpoint runs without Slack app mode configured. */
+export const appModeMissingError = () =>
+  new ConfigError(
+    'Invalid configuration: SLACK_ALERT_CHANNEL is not set (the interactions endpoint serves Slack app mode)',
+    { problems: [{ variable: 'SLACK_ALERT_CHANNEL', problem: 'is not set (Slack app mode)' }] },
+  );
+
+/**
+ * The Slack interactions endpoint's edges: the signing secret and bot token (the environment, else
+ * the monitor's secret), the archive (the alert state), the rules' reminder cadence, and the Web
+ * API, with one client per click bounded by the click's answer budget.
+ */
+export function createInteractionsEdges(context: InteractionsContext): InteractionsEdges {
+  const { config, logger, redactor } = context;
+  const app = config.slack.app;
+  if (app === undefined) throw appModeMissingError();
+  const secretArn = config.secretArn;
+  // One read per MONITOR_SECRET_TTL_MINUTES for a warm container, as the monitor function does.
+  const cache = new SecretCache((id: string) => defaultSecretLoader(id, logger), config.secretTtlMs);
+  const loadSecret = context.loadSecret ?? ((id: string) => cache.get(id));
+  const secret = async () => {
+    if (secretArn === undefined) return undefined;
+    const value = await loadSecret(secretArn);
+    for (const part of Object.values(value)) redactor.add(part);
+    return value;
+  };
+  redactor.add(app.botToken);
+  redactor.add(app.signingSecret);
+  const token = async () => {
+    const value = app.botToken ?? (await secret())?.SLACK_BOT_TOKEN;
+    if (!value)
+      throw new ConfigError(
+        'Invalid configuration: SLACK_BOT_TOKEN is not set, in the environment nor in the monitor secret',
+      );
+    return value;
+  };
+  const reload =
+    context.reloadSecret ??
+    (context.loadSecret
+      ? context.loadSecret
+      : (id: string) => {
+          cache.invalidate();
+          return cache.get(id);
+        });
+  const api = (options: { readonly deadline?: number; readonly maxAttempts: number }) =>
+    createSlackWebApi({
+      apiUrl: app.apiUrl,
+      token,
+      ...(secretArn === undefined
+        ? {}
+        : { reloadToken: async () => (await reload(secretArn)).SLACK_BOT_TOKEN }),
+      timeoutMs: config.slack.timeoutMs,
+      maxAttempts: options.maxAttempts,
+      ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+      // A click's budget is 2 s: a short first backoff, or a retry would never fit.
+      baseDelayMs: 100,
+      logger,
+      redactor,
+      ...(context.fetch ? { fetch: context.fetch } : {}),
+    });
+  const container = api({ maxAttempts: config.slack.maxAttempts });
+  const store = createArchiveStore(config, context.s3Client, undefined, logger);
+  const rulesCache: RulesCache = {};
+  return {
+    signingSecret: async () => app.signingSecret ?? (await secret())?.SLACK_SIGNING_SECRET,
+    store,
+    api: {
+      authTest: () => container.authTest(),
+      userGroupMembers: (groupId) => container.userGroupMembers(groupId),
+    },
+    incidentSlack: (deadline) => {
+      const click = api({ deadline, maxAttempts: 2 });
+      return {
+        update: async (head, message) => {
+          await click.update(head, message);
+        },
+        reply: async (head, text) => {
+          await click.postMessage({ channel: head.channel, threadTs: head.ts, message: plainMessage(text) });
+        },
+        tell: (head, user, text) => click.postEphemeral({ channel: head.channel, user, text }),
+      };
+    },
+    reminders: async () => (await loadActiveRules(rulesSourceFor(config, store, rulesCache))).reminders,
+    logger,
+    redactor,
+    timeZone: config.airudder.timeZone,
+    operators: app.operators,
+    now: context.now,
+  };
+}
+
+/** A one-line message: a thread reply saying who did what. */
+const plainMessage = (text: string): SlackMessage => ({
+  text,
+  blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+});

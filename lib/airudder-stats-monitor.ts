@@ -20,6 +20,7 @@ import {
 } from './config';
 import { ArchiveBucket } from './constructs/archive-bucket';
 import { ArchiveQuery } from './constructs/archive-query';
+import { InteractionsFunction } from './constructs/interactions-function';
 import { MonitorDashboard } from './constructs/monitor-dashboard';
 import { MonitorFunction } from './constructs/monitor-function';
 import { MonitorSecret } from './constructs/monitor-secret';
@@ -260,6 +261,32 @@ export interface AirudderStatsMonitorProps {
    * @default - the prebuilt code shipped in the package
    */
   readonly handlerSourceEntry?: string;
+
+  // --- Slack app mode (README: Slack app mode) ---
+  /**
+   * Slack app mode: the id of the channel incidents are posted to (C…/G…), with the bot token from
+   * the monitor's secret (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET). Adds the interactions function
+   * behind a Function URL (output `InteractionsUrl`) for the incident messages' buttons.
+   * @default - webhook mode (SLACK_WEBHOOK_URL in the secret)
+   */
+  readonly slackAlertChannel?: string;
+  /**
+   * App mode: the digest's channel id.
+   * @default - the alert channel
+   */
+  readonly slackDigestChannel?: string;
+  /**
+   * App mode: who may use the buttons, comma-separated Slack user ids (U…, W…) or user-group ids
+   * (S…; the app then needs the usergroups:read scope). Anyone else gets an ephemeral "not allowed".
+   * @default - everyone in the channel
+   */
+  readonly slackOperators?: string;
+  /**
+   * Bundle the interactions function from this TypeScript entry at synth time instead of the
+   * prebuilt code (developing this project, like handlerSourceEntry).
+   * @default - the prebuilt code shipped in the package
+   */
+  readonly interactionsSourceEntry?: string;
 }
 
 /**
@@ -289,6 +316,8 @@ export class AirudderStatsMonitor extends Construct {
   public readonly deadLetterQueue: sqs.Queue;
   /** Function errors and throttles, runs near the timeout, dead letters, no successful check in the schedule's hours. */
   public readonly alarms: readonly cloudwatch.Alarm[];
+  /** Slack app mode's interactions function and its Function URL, when `slackAlertChannel` is set. */
+  public readonly interactions?: InteractionsFunction;
   /** The dashboard, when `dashboard` is true. */
   public readonly dashboard?: cloudwatch.Dashboard;
   /** Athena and Glue over the curated tables, and the read-only analysts' policy to attach; absent with `query: false`. */
@@ -382,6 +411,34 @@ export class AirudderStatsMonitor extends Construct {
           : undefined,
     });
 
+    let alarms: cloudwatch.Alarm[] = monitoring.alarms;
+    if (config.slackAlertChannel !== undefined) {
+      const slack: Record<string, string> = {
+        SLACK_ALERT_CHANNEL: config.slackAlertChannel,
+        ...(config.slackDigestChannel === undefined
+          ? {}
+          : { SLACK_DIGEST_CHANNEL: config.slackDigestChannel }),
+        ...(config.slackOperators === undefined ? {} : { SLACK_OPERATORS: config.slackOperators }),
+      };
+      for (const [key, value] of Object.entries(slack)) monitor.function.addEnvironment(key, value);
+      this.interactions = new InteractionsFunction(this, 'SlackInteractions', {
+        names,
+        environment: {
+          ...slack,
+          AIRUDDER_TIMEZONE: config.timeZone,
+          POWERTOOLS_SERVICE_NAME: names.id,
+          ...(displayName === undefined ? {} : { MONITOR_NAME: displayName }),
+        },
+        sourceEntry: props.interactionsSourceEntry,
+        rulesFile: config.rulesFile === undefined ? undefined : path.resolve(config.rulesFile),
+        logRetention: config.logRetentionDays as logs.RetentionDays,
+        alarmTopic: monitoring.topic,
+      });
+      archive.grantInteractions(this.interactions.function);
+      secret.grantTo(this.interactions.function);
+      alarms = [...alarms, this.interactions.errorsAlarm];
+    }
+
     if (config.query) {
       this.query = new ArchiveQuery(this, 'Query', {
         archiveBucket: archive.bucket,
@@ -413,7 +470,7 @@ export class AirudderStatsMonitor extends Construct {
     this.secretId = secret.secretId;
     this.alarmTopic = monitoring.topic;
     this.deadLetterQueue = schedules.deadLetterQueue;
-    this.alarms = monitoring.alarms;
+    this.alarms = alarms;
     this.addOutputs();
   }
 
@@ -426,6 +483,13 @@ export class AirudderStatsMonitor extends Construct {
     output('FunctionName', this.function.functionName, 'Invoke a check by hand to confirm the secret');
     output('LogGroupName', this.logGroup.logGroupName);
     output('AlarmTopicArn', this.alarmTopic.topicArn);
+    if (this.interactions) {
+      output(
+        'InteractionsUrl',
+        this.interactions.url.url,
+        'Slack app mode: the Interactivity Request URL (npm run job -- slack-manifest --url …)',
+      );
+    }
     if (this.query) {
       output('AthenaWorkGroup', this.query.workGroup.ref);
       output('GlueDatabase', this.query.databaseName);

@@ -183,6 +183,27 @@ export const StackConfigSchema = z
       .default(RemovalPolicy.RETAIN),
     /** Path of a rules file (JSON) replacing the shipped defaults; the archive's config/rules.json still wins. */
     rulesFile: z.string().min(1).optional(),
+    /**
+     * Slack app mode (SLACK_ALERT_CHANNEL): the channel id incidents are posted to with the bot token,
+     * and the interactions function behind a Function URL for the buttons.
+     */
+    slackAlertChannel: slackId('CG').optional(),
+    /** SLACK_DIGEST_CHANNEL: where the digest goes in app mode; the alert channel when unset. */
+    slackDigestChannel: slackId('CG').optional(),
+    /** SLACK_OPERATORS: who may use the buttons, comma-separated user (U…, W…) or user-group (S…) ids; everyone when unset. */
+    slackOperators: z
+      .string()
+      .transform((text) =>
+        text
+          .split(',')
+          .map((id) => id.trim())
+          .filter((id) => id !== '')
+          .join(','),
+      )
+      .refine((text) => text.split(',').every((id) => /^[UWS][A-Z0-9]{2,}$/.test(id)), {
+        message: 'must be comma-separated Slack user ids (U…, W…) or user-group ids (S…)',
+      })
+      .optional(),
   })
   .superRefine((config, ctx) => {
     if (config.secretArn && config.secretName) {
@@ -207,6 +228,15 @@ export const StackConfigSchema = z
         ],
         message: 'is needed too: set both chatbotSlackWorkspaceId and chatbotSlackChannelId, or neither',
       });
+    }
+    for (const key of ['slackDigestChannel', 'slackOperators'] as const) {
+      if (config[key] !== undefined && config.slackAlertChannel === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'applies to Slack app mode only: set slackAlertChannel too',
+        });
+      }
     }
     if (
       config.archiveExpirationDays !== undefined &&

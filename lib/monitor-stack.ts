@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AirudderStatsMonitor } from './airudder-stats-monitor';
 import type { StackConfig } from './config';
+import { DEFAULT_INTERACTIONS_ENTRY } from './constructs/interactions-function';
 import { DEFAULT_HANDLER_ENTRY } from './constructs/monitor-function';
 
 export interface MonitorStackProps extends StackProps {
@@ -30,6 +31,7 @@ export class MonitorStack extends Stack {
     this.monitor = new AirudderStatsMonitor(this, 'Default', {
       ...props.config,
       handlerSourceEntry: props.handlerEntry ?? DEFAULT_HANDLER_ENTRY,
+      interactionsSourceEntry: DEFAULT_INTERACTIONS_ENTRY,
     });
     const { monitor } = this;
 

@@ -3,6 +3,10 @@ import { chmodSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import {
+  DEFAULT_INTERACTIONS_ENTRY,
+  PREBUILT_INTERACTIONS_DIR,
+} from '../lib/constructs/interactions-function';
+import {
   DEFAULT_HANDLER_ENTRY,
   MONITOR_BUNDLING,
   MONITOR_RUNTIME,
@@ -14,16 +18,20 @@ import {
  * Not `prepare`: npm 11 warns every consumer about install scripts; the tests build on demand.
  *   dist/lib, dist/lambda   the construct library compiled to CommonJS with .d.ts (tsconfig.build.json)
  *   dist/handler            the function bundled once, with its source map, used through Code.fromAsset
+ *   dist/interactions       Slack app mode's interactions function, bundled the same way
  *   dist/cli                the operators' CLI (`bin`: airudder-monitor), one file with its dependencies
  * The handler is bundled with the same options the project's own stack gives NodejsFunction.
  */
 
 const ROOT = path.join(__dirname, '..');
 
-/** Bundles lambda/handler.ts into `outdir`/index.js (+ index.js.map), as NodejsFunction would. */
-export async function buildHandler(outdir: string = PREBUILT_HANDLER_DIR) {
+/** Bundles lambda/handler.ts (or another entry) into `outdir`/index.js (+ index.js.map), as NodejsFunction would. */
+export async function buildHandler(
+  outdir: string = PREBUILT_HANDLER_DIR,
+  entry: string = DEFAULT_HANDLER_ENTRY,
+) {
   return build({
-    entryPoints: [DEFAULT_HANDLER_ENTRY],
+    entryPoints: [entry],
     outfile: path.join(outdir, 'index.js'),
     bundle: true,
     platform: 'node',
@@ -85,6 +93,7 @@ async function main() {
     return;
   }
   await buildHandler();
+  await buildHandler(PREBUILT_INTERACTIONS_DIR, DEFAULT_INTERACTIONS_ENTRY);
   await buildCli();
   chmodSync(PREBUILT_CLI_FILE, 0o755);
 }

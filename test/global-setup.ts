@@ -9,7 +9,10 @@ import * as path from 'node:path';
  */
 export function setup(): void {
   const root = path.resolve(__dirname, '..');
-  if (existsSync(path.join(root, 'dist', 'handler', 'index.js'))) return;
+  const built = ['handler', 'interactions'].every((name) =>
+    existsSync(path.join(root, 'dist', name, 'index.js')),
+  );
+  if (built) return;
   const result = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`npm run build exited ${result.status}`);
 }

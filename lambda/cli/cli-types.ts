@@ -45,8 +45,15 @@ export interface CommandContext {
   readonly report: (text: string, document: Record<string, unknown>) => void;
   /** Asks a yes/no question on the terminal; absent when stdin is not one (then pass --yes). */
   readonly confirm?: (question: string) => Promise<boolean>;
+  /** Ends a long-running command (serve-interactions) as Ctrl-C does; absent: only signals do. */
+  readonly signal?: AbortSignal;
 }
 
 export interface Command extends CommandHelp {
   run(args: ReadonlyArray<string>, context: CommandContext): Promise<void>;
+  /**
+   * For a command that reads no archive and calls nothing (slack-manifest): fills in what the
+   * configuration requires but the command does not use, so it runs in an empty environment.
+   */
+  fillEnv?(env: Record<string, string | undefined>): Record<string, string | undefined>;
 }

@@ -46,7 +46,7 @@ const EXIT_ONE: Readonly<Record<string, string>> = {
 
 export const versionLine = () => `${packageJson.name} ${VERSION} (node ${process.version})`;
 
-const env = (name: string, description: string, required = false): EnvHelp => ({
+export const env = (name: string, description: string, required = false): EnvHelp => ({
   name,
   description,
   required,

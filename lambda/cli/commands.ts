@@ -6,6 +6,8 @@ import { digestCommand } from './digest-command';
 import { fetchCommand } from './fetch-command';
 import { replayCommand } from './replay-command';
 import { rulesCommand } from './rules-command';
+import { serveInteractionsCommand } from './serve-interactions-command';
+import { slackManifestCommand } from './slack-manifest-command';
 import { snoozeCommand, snoozesCommand, unsnoozeCommand } from './snooze-command';
 import { sqlCommand } from './sql-command';
 import { verifyCommand } from './verify-command';
@@ -26,4 +28,6 @@ export const COMMANDS = {
   unsnooze: unsnoozeCommand,
   snoozes: snoozesCommand,
   watermark: watermarkCommand,
+  'serve-interactions': serveInteractionsCommand,
+  'slack-manifest': slackManifestCommand,
 } satisfies Record<string, Command>;

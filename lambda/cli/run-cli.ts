@@ -25,6 +25,8 @@ export interface CliDeps {
   readonly loadSecret?: (secretId: string) => Promise<MonitorSecret>;
   /** A yes/no question on the terminal; absent when stdin is not a terminal. */
   readonly confirm?: (question: string) => Promise<boolean>;
+  /** Stops a long-running command (serve-interactions) as Ctrl-C would: tests and the demo. */
+  readonly signal?: AbortSignal;
 }
 
 export const EXIT_OK = 0;
@@ -92,7 +94,8 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
   try {
     const global = extractGlobalFlags(json ? rest.filter((arg) => arg !== '--json') : rest);
     const args = global.args;
-    const env = global.archive ? { ...deps.env, ...archiveEnvironment(global.archive) } : deps.env;
+    const given = global.archive ? { ...deps.env, ...archiveEnvironment(global.archive) } : deps.env;
+    const env = command.fillEnv ? command.fillEnv(given) : given;
     const config = loadConfig(env);
     for (const secret of [
       config.airudder.credentials?.appKey,
@@ -116,6 +119,7 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
       json,
       report,
       ...(deps.confirm ? { confirm: deps.confirm } : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
       now,
       deadline,
       wiring: createWiring({

@@ -5,7 +5,8 @@ import type { DaySnooze } from '../domain/alerts/snooze';
 import { snoozesOn } from '../domain/alerts/snooze';
 import { ALERT_STATE_KEY, type AlertState, AlertStateSchema } from '../domain/alerts/state';
 import type { ObjectStore } from '../domain/archive/object-store';
-import type { FiredAlert } from '../domain/digest/day-data';
+import type { DayIncident, FiredAlert } from '../domain/digest/day-data';
+import { incidentsOn } from '../domain/digest/incidents-section';
 import { localDate } from '../domain/shared/local-time';
 import type { MessageRef } from '../domain/slack/slack-app';
 import type { Logger } from '../shared/logger';
@@ -73,6 +74,8 @@ function touches(episode: FiredEpisode, date: string, timeZone: string): boolean
 export interface DayAlerts {
   readonly fired: DayAlert[];
   readonly snoozes: DaySnooze[];
+  /** Slack app mode's incidents of the day; none in webhook mode. */
+  readonly incidents?: DayIncident[];
 }
 
 /**
@@ -89,11 +92,12 @@ export async function readDayAlerts(
   logger?: Logger,
 ): Promise<DayAlerts> {
   const state = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
-  if (!state) return { fired: [], snoozes: [] };
+  if (!state) return { fired: [], snoozes: [], incidents: [] };
   const fired = firedAlertsOn(state.value, rules, date, timeZone);
   return {
     fired: permalink === undefined ? fired : await withLinks(fired, permalink, logger),
     snoozes: snoozesOn(state.value, rules, date, timeZone),
+    incidents: incidentsOn(state.value, rules, date, timeZone),
   };
 }
 

@@ -352,6 +352,7 @@ async function recordSlackRefusal(deps: CheckDeps, at: Date, error: AlertDeliver
 const suppression = (deps: CheckDeps, now: Date): OutgoingContext => ({
   rules: deps.rules,
   timeZone: deps.timeZone,
+  ...(deps.reminders === undefined ? {} : { reminders: deps.reminders }),
   claims: { runId: deps.runId, now },
 });
 

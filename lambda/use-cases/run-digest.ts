@@ -419,6 +419,7 @@ async function buildDayDigest(deps: DigestDeps, date: string, request: DigestReq
       weekAgo,
       alertsFired: dayAlerts.fired,
       snoozes: dayAlerts.snoozes,
+      ...(dayAlerts.incidents === undefined ? {} : { incidents: dayAlerts.incidents }),
       archiveLocation: day.archived.location,
       topN: deps.topN,
       ...(deps.monitorName === undefined ? {} : { monitorName: deps.monitorName }),

@@ -4,7 +4,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { RULES_KEY } from '../../lambda/domain/alerts/rules-status';
+import { RULES_KEY, RULES_STATE_KEY } from '../../lambda/domain/alerts/rules-status';
 import { ALERT_STATE_KEY } from '../../lambda/domain/alerts/state';
 import { ArchiveStorageClass, type ObjectLockConfig, ObjectLockMode } from '../config';
 import { acknowledgeNag, nagResource } from '../nag-acknowledgments';
@@ -219,6 +219,40 @@ export class ArchiveBucket extends Construct {
         id: `AwsSolutions-IAM5[Resource::${nagResource(grantee, this.bucket.arnForObjects(pattern))}]`,
         reason: `${why}; a prefix wildcard is the narrowest S3 resource that covers new keys.`,
       })),
+    );
+  }
+
+  /**
+   * What the Slack interactions function needs, and no more: read and compare-and-swap the alert
+   * state (a button click is a state update), read the rules in use (config/rules.json, and the last
+   * valid copy state/rules.json). Listing is limited to those keys, so a missing object is a 404.
+   * Sets ARCHIVE_BUCKET and ARCHIVE_PREFIX in the same call.
+   */
+  public grantInteractions(fn: lambda.Function): void {
+    fn.addEnvironment('ARCHIVE_BUCKET', this.bucket.bucketName);
+    fn.addEnvironment('ARCHIVE_PREFIX', this.prefix);
+    const key = (name: string) => `${this.keyPrefix}${name}`;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadWriteAlertState',
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [this.bucket.arnForObjects(key(ALERT_STATE_KEY))],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadRules',
+        actions: ['s3:GetObject'],
+        resources: [RULES_KEY, RULES_STATE_KEY].map((name) => this.bucket.arnForObjects(key(name))),
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ListInteractionKeys',
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [ALERT_STATE_KEY, RULES_KEY, RULES_STATE_KEY].map(key) } },
+      }),
     );
   }
 

@@ -12,7 +12,7 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/shared/telemetry';
 export { METRICS_NAMESPACE, SERVICE_NAME };
 
 /** The package root: the nearest folder with a package.json, from lib/ (source) or dist/lib/ (compiled). */
-const PACKAGE_ROOT = findPackageRoot(__dirname);
+export const PACKAGE_ROOT = findPackageRoot(__dirname);
 
 /** The function's source entry; it exports `handler`. */
 export const DEFAULT_HANDLER_ENTRY = path.join(PACKAGE_ROOT, 'lambda', 'handler.ts');
@@ -178,7 +178,7 @@ export class MonitorFunction extends Construct {
       AIRUDDER_MAX_ATTEMPTS: props.airudderMaxAttempts,
       MONITOR_NAME: props.displayName,
       // The deployment's default rules: config/rules.json in the archive (the rules CLI) still wins.
-      DEFAULT_RULES_FILE: props.rulesFile !== undefined ? `/var/task/${SHIPPED_RULES_FILE}` : undefined,
+      DEFAULT_RULES_FILE: shippedRulesPath(props.rulesFile),
     };
     for (const [key, value] of Object.entries(optional)) {
       if (value !== undefined) environment[key] = String(value);
@@ -208,17 +208,7 @@ export class MonitorFunction extends Construct {
         handler: 'handler',
         projectRoot: PACKAGE_ROOT,
         depsLockFilePath: path.join(PACKAGE_ROOT, 'package-lock.json'),
-        bundling: {
-          ...MONITOR_BUNDLING,
-          commandHooks:
-            rulesFile === undefined
-              ? undefined
-              : {
-                  beforeBundling: () => [],
-                  beforeInstall: () => [],
-                  afterBundling: (_input, output) => [`cp "${rulesFile}" "${output}/${SHIPPED_RULES_FILE}"`],
-                },
-        },
+        bundling: { ...MONITOR_BUNDLING, commandHooks: shipRulesHooks(rulesFile) },
       });
     } else {
       this.function = new lambda.Function(this, 'Function', {
@@ -230,16 +220,30 @@ export class MonitorFunction extends Construct {
   }
 }
 
-/** The prebuilt handler folder, or a copy of it with the rules file beside the code. */
-function prebuiltAsset(rulesFile: string | undefined): string {
-  if (!fs.existsSync(path.join(PREBUILT_HANDLER_DIR, 'index.js'))) {
+/** The environment value telling a function where its shipped rules file is. */
+export const shippedRulesPath = (rulesFile: string | undefined) =>
+  rulesFile === undefined ? undefined : `/var/task/${SHIPPED_RULES_FILE}`;
+
+/** esbuild command hooks that put the rules file beside the bundled code. */
+export function shipRulesHooks(rulesFile: string | undefined): nodejs.ICommandHooks | undefined {
+  if (rulesFile === undefined) return undefined;
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_input, output) => [`cp "${rulesFile}" "${output}/${SHIPPED_RULES_FILE}"`],
+  };
+}
+
+/** A prebuilt function folder, or a copy of it with the rules file beside the code. */
+export function prebuiltAsset(rulesFile: string | undefined, dir: string = PREBUILT_HANDLER_DIR): string {
+  if (!fs.existsSync(path.join(dir, 'index.js'))) {
     throw new Error(
-      `The prebuilt function code is missing at ${PREBUILT_HANDLER_DIR}: run \`npm run build\` in airudder-stats-monitor (npm ci runs it).`,
+      `The prebuilt function code is missing at ${dir}: run \`npm run build\` in airudder-stats-monitor (npm ci runs it).`,
     );
   }
-  if (rulesFile === undefined) return PREBUILT_HANDLER_DIR;
+  if (rulesFile === undefined) return dir;
   const staged = fs.mkdtempSync(path.join(os.tmpdir(), 'airudder-stats-monitor-'));
-  fs.cpSync(PREBUILT_HANDLER_DIR, staged, { recursive: true });
+  fs.cpSync(dir, staged, { recursive: true });
   fs.copyFileSync(rulesFile, path.join(staged, SHIPPED_RULES_FILE));
   return staged;
 }

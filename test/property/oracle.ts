@@ -286,3 +286,52 @@ export function printedDuration(ms: number): string {
   }
   return parts.join(' ');
 }
+
+/**
+ * Slack app mode's incidents of a local date, read from the alert state document's bytes
+ * (state/alerts.json: `incident`, the open one, and `incidents`, the closed ones): what the digest's
+ * incident line must say of each, in the order they opened. Time to acknowledge counts from the
+ * incident's opening to its acknowledgement, time to resolve to its closing.
+ */
+export function incidentFigures(
+  stateBytes: Uint8Array | undefined,
+  date: string,
+  timeZone: string,
+): Array<{ opened: string; acknowledged: string; resolved: string }> {
+  const state = readJson(stateBytes);
+  const open = path(state, 'incident');
+  const closed = path(state, 'incidents');
+  const records = [...(Array.isArray(closed) ? closed : []), ...(isRecord(open) ? [open] : [])].filter(
+    isRecord,
+  );
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return records
+    .flatMap((record) => {
+      const opened = text(record.openedAt);
+      if (opened === undefined) return [];
+      const closedAt = text(record.closedAt);
+      if (wallClock(new Date(opened), timeZone).date > date) return [];
+      if (closedAt !== undefined && wallClock(new Date(closedAt), timeZone).date < date) return [];
+      const ackAt = text(path(record, 'acknowledged', 'at'));
+      const ackBy = text(path(record, 'acknowledged', 'by'));
+      return [
+        {
+          openedMs: Date.parse(opened),
+          opened:
+            wallClock(new Date(opened), timeZone).date === date
+              ? wallClock(new Date(opened), timeZone).hhmm
+              : '',
+          acknowledged:
+            ackAt === undefined
+              ? 'not acknowledged'
+              : `acknowledged after ${printedDuration(Date.parse(ackAt) - Date.parse(opened))} by <@${ackBy}>`,
+          resolved:
+            closedAt === undefined
+              ? 'still open'
+              : `resolved after ${printedDuration(Date.parse(closedAt) - Date.parse(opened))}`,
+        },
+      ];
+    })
+    .sort((a, b) => a.openedMs - b.openedMs)
+    .map(({ opened, acknowledged, resolved }) => ({ opened, acknowledged, resolved }));
+}

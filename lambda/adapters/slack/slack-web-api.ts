@@ -82,6 +82,8 @@ export interface SlackWebApi {
   postEphemeral(args: { channel: string; user: string; text: string; threadTs?: string }): Promise<void>;
   /** The workspace (team id) and bot user the token belongs to. */
   authTest(): Promise<AuthIdentity>;
+  /** The user ids in a user group (usergroups.users.list; scope usergroups:read), for SLACK_OPERATORS. */
+  userGroupMembers(groupId: string): Promise<string[]>;
 }
 
 /** Slack's error codes that may pass on another attempt. */
@@ -117,6 +119,7 @@ const Envelope = z.looseObject({ ok: z.boolean(), error: z.optional(z.string()) 
 const Posted = z.looseObject({ channel: z.string(), ts: z.string() });
 const Permalink = z.looseObject({ permalink: z.string() });
 const AuthTest = z.looseObject({ team_id: z.string(), user_id: z.string(), bot_id: z.optional(z.string()) });
+const UserGroupUsers = z.looseObject({ users: z.array(z.string()) });
 
 /** Longest piece of an unexpected body kept in an error. */
 const MAX_QUOTE = 200;
@@ -331,6 +334,11 @@ export function createSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
         { channel, user, text, ...(threadTs === undefined ? {} : { thread_ts: threadTs }) },
         Envelope,
       );
+    },
+    async userGroupMembers(groupId) {
+      // A read method: Slack takes its arguments from the query string (JSON bodies are for write methods).
+      const method = `usergroups.users.list?usergroup=${encodeURIComponent(groupId)}`;
+      return (await call(method, {}, UserGroupUsers)).users;
     },
     async authTest() {
       const identity = await call('auth.test', {}, AuthTest);

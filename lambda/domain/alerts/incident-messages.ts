@@ -1,3 +1,4 @@
+import { incidentActionsBlock } from '../slack/incident-actions';
 import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
 import type { MessageRef } from '../slack/slack-app';
 import type { Block, SlackMessage } from '../slack/slack-message';
@@ -226,7 +227,8 @@ function incidentSpan(pictures: readonly Notification[]): number | undefined {
  */
 export function buildIncidentHead(
   state: AlertState,
-  incident: Pick<SlackIncident, 'members' | 'acknowledged'>,
+  incident: Pick<SlackIncident, 'members' | 'acknowledged'> &
+    Partial<Pick<SlackIncident, 'openedAt' | 'closedAt'>>,
   context: IncidentContext,
 ): SlackMessage {
   const pictures = memberPictures(state, incident.members, context.rules);
@@ -258,7 +260,11 @@ export function buildIncidentHead(
         : block,
   );
   const [header, ...rest] = blocks;
-  if (!pictures.every(isClosing) || header?.type !== 'header') return { ...message, blocks };
+  // While anything fires, the head ends with its buttons (Acknowledge, Snooze…; slack/incident-actions.ts).
+  if (!pictures.every(isClosing)) {
+    return { ...message, blocks: [...blocks, incidentActionsBlock(state, incident, context.at)] };
+  }
+  if (header?.type !== 'header') return { ...message, blocks };
   const span = incidentSpan(pictures);
   const lasted = span === undefined ? '' : ` — lasted ${formatElapsed(span)}`;
   const title = `✅ Resolved · ${context.monitorName ?? DEFAULT_MONITOR_NAME}${lasted}`;

@@ -1,6 +1,7 @@
 import { type Claim, isHeldByAnother } from '../slack/claim';
+import { type Acknowledgement, acknowledgementHolding } from './acknowledgement';
 import { isRuleNotification, type Notification, openMutePeriod } from './notify';
-import type { MutePeriod, Rule } from './rules';
+import type { MutePeriod, RepeatPolicy, Rule } from './rules';
 import { activeSnooze, SNOOZE_ALL } from './snooze';
 import type { AlertState, Snooze } from './state';
 
@@ -16,21 +17,14 @@ import type { AlertState, Snooze } from './state';
  *   2. snoozed      — a snooze of the rule (or `all`, which also covers the monitor's own health)
  *                     is in force. Resolutions and the monitor's recovery still go out: a silence
  *                     never hides a recovery.
- *   3. acknowledged — someone acknowledged the alert (a Slack app button, later): its reminders
- *                     wait. The alert state keeps no acknowledgements yet; `acknowledgedBy` is the hook.
+ *   3. acknowledged — someone acknowledged the incident (the Slack app's Acknowledge button): its
+ *                     alerts' reminders wait until it gets worse or 4 reminder cadences pass
+ *                     (acknowledgement.ts); its news still goes out.
  *   4. claimed      — another run is delivering it right now (a live claim; domain/slack/claim.ts).
  *
  * Held is never dropped: nothing here changes the state, so a held notification stays owed and goes
  * out at the first run where no stage holds it (if it is still true then).
  */
-
-/** An acknowledgement of an alert (not kept in the alert state yet). */
-export interface Acknowledgement {
-  /** Who acknowledged it, as the source names them (a Slack user id, a CLI user). */
-  readonly by: string;
-  /** When (ISO). */
-  readonly at: string;
-}
 
 /** Why a notification is held. */
 export type HoldReason =
@@ -50,11 +44,13 @@ export interface Outgoing {
   readonly held: Held[];
 }
 
+export type { Acknowledgement };
+
 export interface OutgoingContext {
   readonly rules: readonly Rule[];
   readonly timeZone: string;
-  /** The acknowledgement covering a notification, if any (hook: none are recorded yet). */
-  readonly acknowledgedBy?: (notification: Notification) => Acknowledgement | undefined;
+  /** The group's reminder policy: an acknowledgement holds reminders for 4 of its cadences. */
+  readonly reminders?: RepeatPolicy;
   /** This run and the store's time, to judge claims; without it no claim holds anything (replay). */
   readonly claims?: { readonly runId: string; readonly now: Date };
 }
@@ -95,7 +91,7 @@ function holdReason(
     const by = state.snoozes?.[target] === snooze ? target : SNOOZE_ALL;
     return { stage: 'snoozed', target: by, snooze };
   }
-  const acknowledgement = notification.kind === 'repeat' ? context.acknowledgedBy?.(notification) : undefined;
+  const acknowledgement = acknowledgementHolding(state, notification, at, context.reminders);
   if (acknowledgement !== undefined) return { stage: 'acknowledged', acknowledgement };
   const claim = ruleId === undefined ? state.monitor.claim : state.rules[ruleId]?.claim;
   const { claims } = context;

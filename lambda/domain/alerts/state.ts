@@ -175,12 +175,14 @@ export type ReminderClock = z.infer<typeof ReminderClockSchema>;
 /** The longest snooze reason kept: a line for `snoozes` and the digest, not a note. */
 export const SNOOZE_REASON_MAX = 500;
 
-/** A snooze set from the command line: held until `until`, then it expires by itself. */
+/** A snooze set from the command line or a Slack button: held until `until`, then it expires by itself. */
 export const SnoozeSchema = z.object({
   until: Instant,
   /** When it was set. */
   at: Instant,
   reason: z.optional(z.string().check(z.maxLength(SNOOZE_REASON_MAX))),
+  /** Who set it: the Slack user id of a button click; absent for the command line. */
+  by: z.optional(z.string().check(z.maxLength(64))),
 });
 export type Snooze = z.infer<typeof SnoozeSchema>;
 

@@ -9,6 +9,7 @@ import { detailBlocks } from './detail-blocks';
 import { type DigestView, digestView } from './digest-view';
 import { type FigureDefinition, figureDefinition, formatChange, formatValue, isNoCallDay } from './figures';
 import { hourlyText } from './hourly-shape';
+import { incidentsText } from './incidents-section';
 
 /**
  * Stage 3 of the digest, the message. The first screen is the day, read in thirty seconds: the
@@ -52,6 +53,7 @@ export function renderDigest(view: DigestView, options: DigestOptions = {}): Sla
     section(headline(view)),
     section(attention(view)),
     ...(view.alerts.length > 0 ? [section(alertsText(view.alerts, view.date, view.timeZone))] : []),
+    ...(view.incidents?.length ? [section(incidentsText(view.incidents, view.date, view.timeZone))] : []),
     ...(view.snoozes.length > 0 ? [section(snoozesText(view))] : []),
     section(hourlyText(view.hours)),
     footer(view),

@@ -29,6 +29,17 @@ export interface FiredAlert {
   readonly link?: string;
 }
 
+/** An incident that was open at some time on the digest's day. */
+export interface DayIncident {
+  /** ISO: the run whose message opened it. */
+  readonly openedAt: string;
+  /** ISO: the run whose message resolved its last alert; absent while open. */
+  readonly closedAt?: string;
+  readonly acknowledged?: { readonly by: string; readonly at: string };
+  /** Its alerts' titles (the monitor itself: "monitor health"). */
+  readonly titles: readonly string[];
+}
+
 /** Everything one digest is built from; the caller fetches and reads, the digest only formats. */
 export interface DigestInput {
   /** 'YYYY-MM-DD', the account-local day the digest is about. */
@@ -44,6 +55,8 @@ export interface DigestInput {
   readonly alertsFired: ReadonlyArray<FiredAlert>;
   /** Snoozes that overlapped the day (the digest lists them, so a quiet channel is explained). */
   readonly snoozes?: ReadonlyArray<DaySnooze>;
+  /** Slack app mode: the incidents open that day, with their times to acknowledge and to resolve. */
+  readonly incidents?: ReadonlyArray<DayIncident>;
   /** Where the raw response of `day` sits, e.g. an s3:// URI. */
   readonly archiveLocation: string;
   /** Stories, intentions, reasons… shown before the rest is folded into "others". */

@@ -2,6 +2,7 @@ import { DEFAULT_MONITOR_NAME } from '../alerts/render';
 import type { DaySnooze } from '../alerts/snooze';
 import type { StatisticsResponse } from '../statistics/schema';
 import {
+  type DayIncident,
   type DigestFigures,
   type DigestInput,
   digestBreakdowns,
@@ -70,6 +71,8 @@ export interface DigestView {
   readonly comparisons: ReadonlyArray<Comparison>;
   readonly alerts: ReadonlyArray<FiredAlert>;
   readonly snoozes: ReadonlyArray<DaySnooze>;
+  /** Slack app mode's incidents of the day (time to acknowledge, time to resolve). */
+  readonly incidents?: ReadonlyArray<DayIncident>;
   /** Calls per local hour of the day. */
   readonly hours: ReadonlyArray<HourSlot>;
   readonly archiveLocation: string;
@@ -106,6 +109,7 @@ export function digestView(input: DigestInput): DigestView {
     comparisons,
     alerts: input.alertsFired,
     snoozes: input.snoozes ?? [],
+    incidents: input.incidents ?? [],
     hours: hourlyVolume(input.day, date, timeZone),
     archiveLocation: input.archiveLocation,
   };

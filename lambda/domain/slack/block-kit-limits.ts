@@ -15,6 +15,10 @@ export const BLOCK_KIT_LIMITS = {
   sectionFieldText: 2000,
   contextElements: 10,
   contextElementText: 2000,
+  actionsElements: 25,
+  buttonText: 75,
+  actionId: 255,
+  buttonValue: 2000,
 } as const;
 
 /** Every Block Kit limit `message` breaks, as readable strings; empty when Slack would accept it. */
@@ -78,6 +82,20 @@ function checkBlock(block: Block, where: string): string[] {
     }
     case 'divider':
       return [];
+    case 'actions': {
+      const violations: string[] = [];
+      if (block.elements.length === 0) violations.push(`${where}: has no elements`);
+      if (block.elements.length > L.actionsElements) {
+        violations.push(`${where}: has ${block.elements.length} elements; the limit is ${L.actionsElements}`);
+      }
+      block.elements.forEach((button, i) => {
+        violations.push(...checkText(`${where}: elements[${i}].text`, button.text.text, L.buttonText));
+        violations.push(...checkText(`${where}: elements[${i}].action_id`, button.action_id, L.actionId));
+        if (button.value !== undefined)
+          violations.push(...checkText(`${where}: elements[${i}].value`, button.value, L.buttonValue));
+      });
+      return violations;
+    }
     default:
       return [`${where}: unknown block type`];
   }

@@ -38,6 +38,8 @@ function renderBlock(block: Block): string {
       return block.elements.map((element) => display(element.text)).join(' | ');
     case 'divider':
       return RULE;
+    case 'actions':
+      return block.elements.map((button) => `[ ${button.text.text} ]`).join(' ');
   }
 }
 

@@ -44,7 +44,24 @@ export interface DividerBlock {
   readonly block_id?: string;
 }
 
-export type Block = HeaderBlock | SectionBlock | ContextBlock | DividerBlock;
+/** A button of an actions block: a click is sent to the app's interactivity URL with `action_id` and `value`. */
+export interface ButtonElement {
+  readonly type: 'button';
+  readonly text: PlainTextObject;
+  readonly action_id: string;
+  /** Sent back with the click (at most 2000 characters). */
+  readonly value?: string;
+  readonly style?: 'primary' | 'danger';
+}
+
+/** Interactive elements (buttons only, here): Slack app mode's incident messages carry one. */
+export interface ActionsBlock {
+  readonly type: 'actions';
+  readonly elements: ButtonElement[];
+  readonly block_id?: string;
+}
+
+export type Block = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock;
 
 export interface SlackMessage {
   /** Fallback for notifications and clients that cannot show blocks; mrkdwn-escaped like the blocks. */

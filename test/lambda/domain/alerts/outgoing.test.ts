@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { claim } from '../../../../lambda/domain/alerts/claims';
+import { openEpisode } from '../../../../lambda/domain/alerts/episode';
 import type { Notification } from '../../../../lambda/domain/alerts/notify';
 import { outgoing } from '../../../../lambda/domain/alerts/outgoing';
 import { type AlertState, emptyAlertState } from '../../../../lambda/domain/alerts/state';
@@ -83,18 +84,48 @@ describe('outgoing: what is sent now, what is held and why', () => {
     expect(result.held.map((held) => held.reason.stage)).toEqual(['muted']);
   });
 
-  it('holds the reminders of an acknowledged alert, not its news, through the acknowledgement hook', () => {
-    const acknowledgement = { by: 'U123', at: '2025-11-12T02:00:00Z' };
-    const owed = [note('repeat', 'volume'), note('escalated', 'volume'), note('repeat')];
-    const result = outgoing(base(), owed, DAY, {
-      rules,
-      timeZone: JAKARTA,
-      acknowledgedBy: (n) => ('ruleId' in n && n.ruleId === 'volume' ? acknowledgement : undefined),
-    });
-    expect(result.send).toEqual([note('escalated', 'volume'), note('repeat')]);
+  it("holds the reminders of an acknowledged incident's alerts, not its news, for 4 reminder cadences", () => {
+    const firedAt = '2025-11-12T01:00:00Z';
+    const acknowledged = { by: 'U123', at: '2025-11-12T02:00:00Z' };
+    const episode = {
+      ...openEpisode('volume', 'threshold', firedAt, null),
+      firedAt,
+      severity: 'warn' as const,
+      peak: { severity: 'warn' as const, at: firedAt },
+    };
+    const incident = {
+      channel: 'C0123456789',
+      ts: '1762909200.000100',
+      openedAt: firedAt,
+      members: [{ id: 'volume', firedAt }],
+      replies: 0,
+      supersedes: [],
+      acknowledged,
+    };
+    const state: AlertState = { ...base(), episodes: [episode], incident };
+    const withFiredAt = (n: Notification) => ({ ...n, firedAt }) as Notification;
+    const owed = [note('repeat', 'volume'), note('escalated', 'volume'), note('repeat')].map(withFiredAt);
+    const result = outgoing(state, owed, DAY, { rules, timeZone: JAKARTA });
+    // Only the member's reminder: its escalation is news, and transfer-success is not in the incident.
+    expect(result.send).toEqual([owed[1], owed[2]]);
     expect(result.held).toEqual([
-      { notification: note('repeat', 'volume'), reason: { stage: 'acknowledged', acknowledgement } },
+      { notification: owed[0], reason: { stage: 'acknowledged', acknowledgement: acknowledged } },
     ]);
+    // Hourly reminders: the acknowledgement at 02:00 holds until 06:00 (4 cadences), not after.
+    const hourly = { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 };
+    const context = { rules, timeZone: JAKARTA, reminders: hourly };
+    expect(outgoing(state, owed, new Date('2025-11-12T05:59:00Z'), context).held).toHaveLength(1);
+    expect(outgoing(state, owed, new Date('2025-11-12T06:00:00Z'), context).held).toEqual([]);
+    // Half-hourly reminders: 2 h.
+    const halfHourly = { ...context, reminders: { ...hourly, everyMinutes: 30 } };
+    expect(outgoing(state, owed, new Date('2025-11-12T04:00:00Z'), halfHourly).held).toEqual([]);
+    // An escalation after the acknowledgement ends it.
+    const crit = { severity: 'crit' as const, at: '2025-11-12T02:30:00Z' };
+    const escalated = { ...episode, severity: 'crit' as const, peak: crit };
+    expect(outgoing({ ...state, episodes: [escalated] }, owed, DAY, context).held).toEqual([]);
+    // A closed incident holds nothing.
+    const closed = { ...incident, closedAt: '2025-11-12T02:45:00Z' };
+    expect(outgoing({ ...state, incident: closed }, owed, DAY, context).held).toEqual([]);
   });
 
   it("holds what another run's live claim covers, not this run's own, and not once the claim has ended", () => {

@@ -41,6 +41,11 @@ describe('mutedAllWeek', () => {
       expected: true,
     },
     {
+      name: 'the whole day with every weekday named',
+      windows: [{ from: '00:00', to: '24:00', days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] }],
+      expected: true,
+    },
+    {
       name: 'the whole day on every day but Sunday',
       windows: [{ from: '00:00', to: '24:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'] }],
       expected: false,
@@ -148,6 +153,24 @@ describe('whyRuleCannotFire', () => {
         crit: -0.999,
         recovery: -0.5,
       },
+    },
+    {
+      name: 'a ratio above 150 % (a ratio is no share: it may pass 100 %)',
+      rule: {
+        metric: { ratio: { numerator: 'valid_calls', denominator: 'total_calls' } },
+        comparison: 'above',
+        warn: 1.5,
+        crit: 2,
+        recovery: 1.2,
+      },
+    },
+    {
+      name: 'a rate below 120 % (it always fires, but it fires)',
+      rule: { warn: 1.2, crit: 1.1, recovery: 1.3 },
+    },
+    {
+      name: 'a count above −1 (it always fires, but it fires)',
+      rule: { metric: 'total_calls', comparison: 'above', warn: -1, crit: 5, recovery: -2 },
     },
   ])('lets $name fire', ({ rule: overrides }) => {
     expect(whyRuleCannotFire(rule(overrides as Parameters<typeof rule>[0]))).toBeUndefined();

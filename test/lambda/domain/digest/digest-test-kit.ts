@@ -79,6 +79,7 @@ export function allTexts(message: SlackMessage): string[] {
       if (block.type === 'header') return [block.text.text];
       if (block.type === 'context') return block.elements.map((element) => element.text);
       if (block.type === 'divider') return [];
+      if (block.type === 'actions') return block.elements.map((button) => button.text.text);
       return [
         ...(block.text === undefined ? [] : [block.text.text]),
         ...(block.fields ?? []).map((f) => f.text),
