@@ -9,7 +9,23 @@ export type Drift =
   | 'nulls'
   | 'invalid'
   /** A valid envelope with nothing in it: `{"code":200,"data":{}}`. */
-  | 'empty-data';
+  | 'empty-data'
+  /** MANY_STORY_NAMES more story names in every story_distribution (an account gone wild). */
+  | 'many-story-names';
+
+/** Story names the 'many-story-names' drift adds: the count that cost a digest 556 MB (#22). */
+export const MANY_STORY_NAMES = 200_000;
+
+/** The count of the n-th added story name: 1–997, with many ties across any cut. */
+export const manyStoryCount = (index: number): number => 1 + ((index * 7919) % 997);
+
+function addStoryNames(node: JsonObject | undefined): void {
+  if (node === undefined) return;
+  const stories: JsonObject = isObject(node.story_distribution) ? node.story_distribution : {};
+  for (let index = 0; index < MANY_STORY_NAMES; index++)
+    stories[`story_generated_${index}`] = manyStoryCount(index);
+  node.story_distribution = stories;
+}
 
 /** A misbehaviour injected into the next request(s) of a route. */
 export type Fault =
@@ -121,6 +137,9 @@ function driftStatistics(body: JsonObject, drift: Drift): Json {
     case 'empty-data':
       body.data = {};
       return body;
+    case 'many-story-names':
+      for (const node of [total, ...daily]) addStoryNames(node);
+      return body;
   }
 }
 
@@ -146,6 +165,8 @@ function driftAuth(body: JsonObject, drift: Drift): Json {
       return body;
     case 'empty-data':
       body.data = {};
+      return body;
+    case 'many-story-names':
       return body;
   }
 }

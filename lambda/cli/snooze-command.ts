@@ -163,7 +163,8 @@ export const unsnoozeCommand: Command = {
 };
 
 export const snoozesCommand: Command = {
-  summary: 'List what is snoozed, until when and why.',
+  summary:
+    'List what is snoozed, until when and why, and any "monitor degraded" a snooze of all held in the last 24 h.',
   usage: 'snoozes [--json]',
   flags: [],
   env: ENV,
@@ -172,7 +173,7 @@ export const snoozesCommand: Command = {
     parseFlags(args, {});
     const now = context.now();
     const timeZone = context.config.airudder.timeZone;
-    const snoozes = await readSnoozes(context.wiring.archive(), now);
+    const { active: snoozes, heldHealth } = await readSnoozes(context.wiring.archive(), now);
     const lines =
       snoozes.length === 0
         ? ['Nothing is snoozed.']
@@ -181,10 +182,22 @@ export const snoozesCommand: Command = {
               `${snooze.target.padEnd(28)} until ${localMinute(snooze.until, timeZone)} (${formatSpan(Date.parse(snooze.until) - now.getTime())} left)` +
               `${snooze.reason ? `  ${snooze.reason}` : ''}`,
           );
+    // What a snooze of all held of the monitor's own health: no message said it.
+    if (heldHealth.length > 0) lines.push('', 'Held by "snooze all" in the last 24 h:');
+    for (const { snooze, spells } of heldHealth)
+      for (const spell of spells)
+        lines.push(
+          `  monitor degraded ${localMinute(spell.since, timeZone)} → ${spell.until ? localMinute(spell.until, timeZone) : 'still degraded'}` +
+            ` (snooze ${localMinute(snooze.at, timeZone)} → ${localMinute(snooze.until, timeZone)})` +
+            `${spell.error ? `: ${spell.error}` : ''}`,
+        );
     context.report(lines.join('\n'), {
       ok: true,
       timeZone,
       snoozes: snoozes.map((snooze) => ({ ...snooze, untilLocal: localMinute(snooze.until, timeZone) })),
+      heldMonitorHealth: heldHealth.flatMap(({ snooze, spells }) =>
+        spells.map((spell) => ({ ...spell, snooze: { target: 'all', ...snooze } })),
+      ),
     });
   },
 };

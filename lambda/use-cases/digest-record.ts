@@ -24,3 +24,20 @@ export const DigestRecordSchema = z.object({
 export type DigestRecord = z.infer<typeof DigestRecordSchema>;
 
 export const digestRecordKey = (date: string): string => `${DIGEST_RECORD_PREFIX}${date}.json`;
+
+/**
+ * `digest/missed.json`: the "never posted" message, delivered through the delivery protocol
+ * (deliver-once.ts): the run claims it here, sends it, then records the dates it listed, so a run
+ * killed before it marked those dates `missed` does not list them again.
+ */
+export const MISSED_NOTICE_KEY = `${DIGEST_RECORD_PREFIX}missed.json`;
+
+export const MissedNoticeSchema = z.object({
+  /** Dates a message Slack accepted has listed (only those still inside the look-back are kept). */
+  listed: z.array(z.iso.date()),
+  claim: z.optional(ClaimSchema),
+  /** When Slack last accepted one. */
+  sentAt: z.optional(z.iso.datetime({ offset: true })),
+});
+
+export type MissedNotice = z.infer<typeof MissedNoticeSchema>;

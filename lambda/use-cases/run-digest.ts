@@ -21,6 +21,9 @@ import {
   type DigestRecord,
   DigestRecordSchema,
   digestRecordKey,
+  MISSED_NOTICE_KEY,
+  type MissedNotice,
+  MissedNoticeSchema,
 } from './digest-record';
 import { type FetchDeps, fetchAndArchive } from './fetch-and-archive';
 import type { DayAlerts } from './fired-alerts';
@@ -48,6 +51,11 @@ export interface DigestDeps extends FetchDeps {
   readonly curateAlertEpisodes?: () => Promise<AlertEpisodeCuration>;
   /** Waits between looks at a date another run holds (tests pass one that moves their clock). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * This host's clock in epoch ms, the one a request's `deadline` is on (as the HTTP clients read
+   * it); default Date.now. Tests that sleep without waiting pass one their sleep moves.
+   */
+  readonly hostNow?: () => number;
 }
 
 export interface DigestRequest {
@@ -93,8 +101,8 @@ export const CATCH_UP_DAYS = 7;
 /** How far before the catch-up window a run looks for digests never posted, to say so once. */
 export const MISSED_LOOKBACK_DAYS = 30;
 /** While another run holds the date: how often to look again, and what to keep back from the deadline. */
-const CLAIM_POLL_MS = 1_000;
-const CLAIM_WAIT_MARGIN_MS = 5_000;
+export const CLAIM_POLL_MS = 1_000;
+export const CLAIM_WAIT_MARGIN_MS = 5_000;
 
 /** Thrown by the edges when another run held the date for longer than this run could wait. */
 export class DigestInProgressError extends Error {
@@ -158,7 +166,7 @@ export async function runDigest(deps: DigestDeps, request: DigestRequest): Promi
     }
   }
   const own = await waitWhileClaimed(deps, date, request, await postDigest(deps, date, request));
-  const missed = await reportMissed(deps, date);
+  const missed = await reportMissed(deps, date, request.deadline);
   await curateAlertEpisodesQuietly(deps);
   return { ...own, caughtUp, missed };
 }
@@ -192,7 +200,7 @@ async function waitWhileClaimed(
   while (
     outcome.outcome === 'in-progress' &&
     request.deadline !== undefined &&
-    Date.now() + CLAIM_POLL_MS < request.deadline - CLAIM_WAIT_MARGIN_MS
+    (deps.hostNow ?? Date.now)() + CLAIM_POLL_MS < request.deadline - CLAIM_WAIT_MARGIN_MS
   ) {
     await sleep(CLAIM_POLL_MS);
     outcome = await postDigest(deps, date, request);
@@ -203,18 +211,25 @@ async function waitWhileClaimed(
 /**
  * Dates before the catch-up window (up to MISSED_LOOKBACK_DAYS back) whose digest was never posted —
  * failed, claimed by a run that died, or with no record although the monitor was running (an earlier
- * date has one) — are listed in one message, then marked `missed` so they are listed once. If Slack
- * refuses the message the run fails and the next one lists them again.
+ * date has one) — are listed in one message, then marked `missed` so they are listed once. The
+ * message goes through the delivery protocol on `digest/missed.json` (claim, send, record the dates
+ * listed): two runs never both send it, a run killed before Slack accepted it loses nothing (the
+ * next run lists the dates once the claim ends), one killed after Slack accepted and before the
+ * record was written sends it once more (the protocol's at-least-once window), and one killed after
+ * that record but before the dates were marked only marks them. If Slack refuses the message the
+ * run fails and the next one lists them again. Returns the dates this run listed.
  */
-async function reportMissed(deps: DigestDeps, date: string): Promise<string[]> {
+async function reportMissed(deps: DigestDeps, date: string, deadline: number | undefined): Promise<string[]> {
   const windowStart = shiftDate(date, -(CATCH_UP_DAYS - 1));
   const recorded = await recordedDates(deps);
   const earliest = recorded.values().next().value;
   if (earliest === undefined || earliest >= windowStart) return [];
-  const from = [earliest, shiftDate(windowStart, -MISSED_LOOKBACK_DAYS)].sort()[1] ?? earliest;
+  const lookbackStart = shiftDate(windowStart, -MISSED_LOOKBACK_DAYS);
+  const from = [earliest, lookbackStart].sort()[1] ?? earliest;
   const dates: string[] = [];
   for (let day = from; day < windowStart; day = shiftDate(day, 1)) dates.push(day);
-  const now = storeClock(deps.store, deps.now).now();
+  const clock = storeClock(deps.store, deps.now);
+  const now = clock.now();
   const candidates = (
     await Promise.all(
       dates.map(async (day) => {
@@ -225,9 +240,42 @@ async function reportMissed(deps: DigestDeps, date: string): Promise<string[]> {
     )
   ).filter((day): day is string => day !== undefined);
   if (candidates.length === 0) return [];
-  // Sent first, then marked: a refused message leaves the dates as they were, owed to the next run.
-  await deps.notifier.send(buildMissedDigestsMessage(candidates, CATCH_UP_DAYS));
-  for (const day of candidates) {
+  const { runId } = deps;
+  const delivery = await deliverOnce<MissedNotice, string[], undefined, 'held' | 'listed'>({
+    store: deps.store,
+    key: MISSED_NOTICE_KEY,
+    schema: MissedNoticeSchema,
+    now: clock.now,
+    claim: (current, at) => {
+      const listed = new Set(current?.listed ?? []);
+      const owed = candidates.filter((day) => !listed.has(day));
+      if (owed.length === 0) return { value: undefined, result: 'listed' };
+      if (isHeldByAnother(current?.claim, runId, at)) return { value: undefined, result: 'held' };
+      const claim = newClaim(runId, at, clock.deadline(deadline));
+      return { value: { ...(current ?? { listed: [] }), claim }, work: owed, result: 'listed' };
+    },
+    send: async (owed) => {
+      await deps.notifier.send(buildMissedDigestsMessage(owed, CATCH_UP_DAYS, deps.monitorName));
+      return undefined;
+    },
+    confirm: (current, owed, _sent, at) => {
+      const listed = [...new Set([...(current?.listed ?? []), ...owed])]
+        .filter((day) => day >= lookbackStart)
+        .sort();
+      // Our claim is dropped; one another run took over since stays.
+      const claim = current?.claim?.runId === runId ? undefined : current?.claim;
+      return { listed, sentAt: at.toISOString(), ...(claim ? { claim } : {}) };
+    },
+    release: (current) => {
+      if (current?.claim?.runId !== runId) return undefined;
+      const { claim: _released, ...rest } = current;
+      return rest;
+    },
+  });
+  // Another run holds the message: it lists and marks these dates.
+  if (delivery.result === 'held') return [];
+  const listed = new Set(delivery.document?.value.listed ?? []);
+  for (const day of candidates.filter((candidate) => listed.has(candidate))) {
     await updateDocument(deps.store, digestRecordKey(day), DigestRecordSchema, (record) => ({
       value: {
         ...(record ?? { date: day, posts: 0 }),
@@ -237,9 +285,9 @@ async function reportMissed(deps: DigestDeps, date: string): Promise<string[]> {
       result: undefined,
     }));
   }
-  const marked = candidates;
-  deps.logger.warn('Digests never posted, listed in one message', { dates: marked });
-  return marked;
+  const sent = delivery.delivered?.work ?? [];
+  if (sent.length > 0) deps.logger.warn('Digests never posted, listed in one message', { dates: sent });
+  return sent;
 }
 
 /** Failed, or claimed by a run whose claim has ended: owed and not being posted. */

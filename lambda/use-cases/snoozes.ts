@@ -1,4 +1,4 @@
-import { activeSnoozes, endSnooze, setSnooze } from '../domain/alerts/snooze';
+import { activeSnoozes, endSnooze, heldMonitorHealth, setSnooze } from '../domain/alerts/snooze';
 import {
   ALERT_STATE_KEY,
   type AlertState,
@@ -35,7 +35,16 @@ export async function unsnoozeAlerts(store: ObjectStore, target: string, at: Dat
   return result;
 }
 
+/** How far back `snoozes` looks for a `snooze all` that held the monitor's health. */
+export const HELD_HEALTH_LOOKBACK_MS = 24 * 3_600_000;
+
+/**
+ * The snoozes running at `at`, and the `snooze all` entries of the last HELD_HEALTH_LOOKBACK_MS
+ * that held a "monitor degraded" (a spell that began and ended inside one sent nothing).
+ */
 export async function readSnoozes(store: ObjectStore, at: Date) {
   const state = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
-  return state === undefined ? [] : activeSnoozes(state.value, at);
+  if (state === undefined) return { active: [], heldHealth: [] };
+  const since = new Date(at.getTime() - HELD_HEALTH_LOOKBACK_MS);
+  return { active: activeSnoozes(state.value, at), heldHealth: heldMonitorHealth(state.value, since, at) };
 }

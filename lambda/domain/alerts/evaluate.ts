@@ -1,5 +1,5 @@
 import type { StatisticsResponse } from '../statistics/schema';
-import { type ClosedEpisode, type Episode, isClosed, retainEpisodes, stepEpisode } from './episode';
+import { type ClosedEpisode, type Episode, isClosed, isFired, retainEpisodes, stepEpisode } from './episode';
 import type { Judged } from './evidence';
 import { type Measurement, measureRule } from './measure';
 import { isMuted, type Notification, owedNotifications } from './notify';
@@ -318,6 +318,15 @@ export function evaluateRules(input: EvaluationInput): Evaluation {
     return { ruleId: rule.id, measurement, before, after, muted: isMuted(rule.mute, at, timeZone) };
   });
   const droppedRuleIds = Object.keys(state.rules).filter((id) => !(id in rules));
+  for (const id of droppedRuleIds) {
+    // A rule removed from the rules ends its episode here; one Slack was told is firing keeps its
+    // state until its "rule removed" resolution is accepted (notify.ts), then it is dropped.
+    const episode = open.get(id);
+    if (episode !== undefined && isFired(episode))
+      closed.push({ ...episode, ended: now, resolvedAt: now, resolvedValue: null });
+    const before = state.rules[id];
+    if (before?.notified?.status === 'firing') rules[id] = before;
+  }
   // A closed episode whose resolution Slack has not accepted yet is kept, whatever its age.
   const owed = (episode: ClosedEpisode) => {
     const notified = rules[episode.ruleId]?.notified;

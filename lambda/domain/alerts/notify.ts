@@ -82,6 +82,8 @@ export interface RuleNotification {
   readonly peak?: { readonly severity: Severity; readonly at: string };
   /** For resolved: when it last eased below its peak (`severity` is then what it eased to). */
   readonly easedAt?: string;
+  /** For resolved: it ended because its rule was removed from the rules, not because it recovered. */
+  readonly ruleRemoved?: true;
 }
 
 export interface MonitorNotification {
@@ -177,6 +179,7 @@ export function owedNotifications(
     const ruleState = state.rules[rule.id];
     if (ruleState !== undefined) owed.push(...owedForRule(rule, ruleState, episodes.get(rule.id) ?? []));
   }
+  owed.push(...owedForRemovedRules(state, rules));
   owed.push(...owedForMonitor(state.monitor));
   // News resets the group's clock when it is delivered; the reminder waits for a run without news.
   // A muted rule's news is held (outgoing.ts), so it is no news yet.
@@ -355,6 +358,48 @@ function current(
     firedAt,
     breachedAt: state.breachedAt,
   };
+}
+
+/**
+ * Alerts Slack was told are firing whose rule is no longer in the rules (evaluate.ts keeps their
+ * state and ends their episode): each is owed a resolution saying "rule removed", so a rule set that
+ * drops a firing rule never leaves an alert open in the channel.
+ */
+function owedForRemovedRules(state: AlertState, rules: readonly Rule[]): RuleNotification[] {
+  const known = new Set(rules.map((rule) => rule.id));
+  return Object.entries(state.rules).flatMap(([ruleId, ruleState]) => {
+    const announced = ruleState.notified;
+    if (known.has(ruleId) || announced?.status !== 'firing') return [];
+    const episode = state.episodes.find(
+      (candidate): candidate is ClosedEpisode =>
+        candidate.ruleId === ruleId && candidate.firedAt === announced.firedAt && isClosed(candidate),
+    );
+    const resolvedAt = episode?.resolvedAt ?? ruleState.lastEvaluatedAt;
+    const breachedAt = episode?.began ?? announced.firedAt;
+    const endedAt = episode?.ended ?? resolvedAt;
+    return [
+      {
+        kind: 'resolved' as const,
+        key: `${ruleId}:resolved:${announced.firedAt}`,
+        ruleId,
+        title: ruleId,
+        metric: '',
+        comparison: 'below' as const,
+        unit: 'count' as const,
+        severity: announced.severity,
+        condition: announced.condition,
+        value: null,
+        threshold: null,
+        firedAt: announced.firedAt,
+        breachedAt,
+        endedAt,
+        resolvedAt,
+        durationMs: Date.parse(endedAt) - Date.parse(breachedAt),
+        ...(episode === undefined ? {} : { peak: episode.peak }),
+        ruleRemoved: true as const,
+      },
+    ];
+  });
 }
 
 /** Closes the episode Slack was told about, from its record: span, peak, easing, the value that ended it. */

@@ -125,6 +125,7 @@ function firingMeasure(n: RuleNotification): string {
 }
 
 function resolvedMeasure(n: RuleNotification): string {
+  if (n.ruleRemoved) return 'rule removed (no longer in the rules; not evaluated any more)';
   if (n.condition === 'no-data') return 'has data again';
   if (n.value === null) return 'has no data, treated as OK';
   const comparator = n.comparison === 'below' ? '≥' : '≤';

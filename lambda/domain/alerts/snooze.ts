@@ -4,7 +4,7 @@ import type { SlackMessage } from '../slack/slack-message';
 import { formatMetric } from '../statistics/metric-format';
 import { metricUnit } from './format-value';
 import type { Rule } from './rules';
-import type { AlertState, Snooze } from './state';
+import type { AlertState, MonitorEpisode, Snooze } from './state';
 
 /**
  * Snoozes silence a noisy alert for a while, from the command line, without a deploy. A snoozed
@@ -25,6 +25,8 @@ export interface DaySnooze {
   readonly at: string;
   readonly until: string;
   readonly reason?: string;
+  /** For a snooze of all rules: the monitor's degraded spells it held (ISO; `until` absent while it lasts). */
+  readonly monitorDegraded?: ReadonlyArray<{ readonly since: string; readonly until?: string }>;
 }
 
 export const SNOOZE_ALL = 'all';
@@ -127,7 +129,48 @@ export function snoozesOn(
     const to = localDate(new Date(Date.parse(entry.until) - 1), timeZone);
     if (from > date || to < date) return [];
     const title = entry.target === SNOOZE_ALL ? 'all rules' : (titles.get(entry.target) ?? entry.target);
-    return [{ title, at: entry.at, until: entry.until, ...(entry.reason ? { reason: entry.reason } : {}) }];
+    const held = entry.target === SNOOZE_ALL ? monitorSpellsUnder(state, entry) : [];
+    return [
+      {
+        title,
+        at: entry.at,
+        until: entry.until,
+        ...(entry.reason ? { reason: entry.reason } : {}),
+        ...(held.length > 0 ? { monitorDegraded: held } : {}),
+      },
+    ];
+  });
+}
+
+/**
+ * The monitor's degraded spells that overlapped a `snooze all` from `at` to `until`: what that
+ * snooze held (its "degraded" message, and so its "recovered" one). A spell that began and ended
+ * inside it sent nothing, so this is its only trace (#22 finding 12).
+ */
+export function monitorSpellsUnder(
+  state: AlertState,
+  snooze: { readonly at: string; readonly until: string },
+): MonitorEpisode[] {
+  const [from, to] = [Date.parse(snooze.at), Date.parse(snooze.until)];
+  return (state.monitorLog ?? []).filter(
+    (spell) => Date.parse(spell.since) < to && (spell.until === undefined || Date.parse(spell.until) > from),
+  );
+}
+
+/** A `snooze all` that held the monitor's health, with the degraded spells it held. */
+export interface HeldMonitorHealth {
+  readonly snooze: Snooze;
+  readonly spells: readonly MonitorEpisode[];
+}
+
+/** The `snooze all` entries of the log overlapping `from`–`to` that held a degraded spell, oldest first. */
+export function heldMonitorHealth(state: AlertState, from: Date, to: Date): HeldMonitorHealth[] {
+  return (state.snoozeLog ?? []).flatMap((entry) => {
+    if (entry.target !== SNOOZE_ALL) return [];
+    if (Date.parse(entry.at) >= to.getTime() || Date.parse(entry.until) <= from.getTime()) return [];
+    const spells = monitorSpellsUnder(state, entry);
+    const { target: _all, ...snooze } = entry;
+    return spells.length === 0 ? [] : [{ snooze, spells }];
   });
 }
 

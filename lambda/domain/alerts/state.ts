@@ -186,6 +186,20 @@ export const SnoozeSchema = z.object({
 });
 export type Snooze = z.infer<typeof SnoozeSchema>;
 
+/** How many monitor-health episodes the log keeps, for the digest and `snoozes`. */
+export const MONITOR_LOG_LIMIT = 50;
+
+/**
+ * One spell of "monitor degraded": when it began and ended (absent while it lasts), and the error
+ * that made it. Kept even when nothing was announced (a `snooze all` held it), so a silence leaves a trace.
+ */
+export const MonitorEpisodeSchema = z.object({
+  since: Instant,
+  until: z.optional(Instant),
+  error: z.optional(z.string()),
+});
+export type MonitorEpisode = z.infer<typeof MonitorEpisodeSchema>;
+
 export const AlertStateSchema = z.object({
   version: z.literal(1),
   /** The scheduled instant of the last evaluation; a run at or before it is a no-op. */
@@ -198,6 +212,8 @@ export const AlertStateSchema = z.object({
   snoozes: z.optional(z.record(z.string(), SnoozeSchema)),
   /** Snoozes of the last days (ended or not), for the digest: newest last. */
   snoozeLog: z.optional(z.array(z.extend(SnoozeSchema, { target: z.string() }))),
+  /** The monitor's degraded spells of the last days, newest last (at most MONITOR_LOG_LIMIT). */
+  monitorLog: z.optional(z.array(MonitorEpisodeSchema)),
   /**
    * The episode record (see episode.ts): each rule's open episode, and the closed episodes of the
    * last EPISODE_RETENTION_DAYS (at most EPISODE_LIMIT), oldest first. Absent in documents written
@@ -248,8 +264,13 @@ export function recordRunFailure(state: AlertState, at: Date, reason: string, th
   const degraded = monitor.status === 'degraded' || failures >= threshold;
   const status = degraded ? 'degraded' : 'ok';
   const since = status === monitor.status ? monitor.since : now;
+  const error = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason;
+  const began = status === 'degraded' && monitor.status !== 'degraded';
   return {
     ...state,
+    ...(began && {
+      monitorLog: [...(state.monitorLog ?? []), { since: now, error }].slice(-MONITOR_LOG_LIMIT),
+    }),
     monitor: {
       ...monitor,
       status,
@@ -257,7 +278,7 @@ export function recordRunFailure(state: AlertState, at: Date, reason: string, th
       consecutiveFailures: failures,
       firstFailureAt: failures === 1 ? now : (monitor.firstFailureAt ?? now),
       lastFailureAt: now,
-      lastError: reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason,
+      lastError: error,
     },
   };
 }
@@ -267,8 +288,15 @@ export function recordRunSuccess(state: AlertState, at: Date): AlertState {
   const monitor = state.monitor;
   if (monitor.status === 'ok' && monitor.consecutiveFailures === 0) return state;
   const { firstFailureAt: _first, lastError: _error, ...rest } = monitor;
+  const log = state.monitorLog;
+  const open = log?.at(-1);
+  const ended =
+    monitor.status === 'degraded' && log !== undefined && open !== undefined && open.until === undefined
+      ? { monitorLog: [...log.slice(0, -1), { ...open, until: at.toISOString() }] }
+      : {};
   return {
     ...state,
+    ...ended,
     monitor: {
       ...rest,
       status: 'ok',

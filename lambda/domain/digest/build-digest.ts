@@ -98,6 +98,9 @@ function headline({ dayLabel, figures, earlier }: DigestView): string {
   return parts.join(' · ');
 }
 
+/** Degraded spells of the monitor named under one snooze; the rest are counted. */
+const SPELLS_SHOWN = 3;
+
 /** '🔕 *Snoozed* · Transfer success 14:00–16:00 — known carrier outage', one line per snooze. */
 function snoozesText({ snoozes, date, timeZone }: DigestView): string {
   const lines = [...snoozes]
@@ -106,7 +109,18 @@ function snoozesText({ snoozes, date, timeZone }: DigestView): string {
     .map((snooze) => {
       const reason = snooze.reason ? ` — ${truncate(escapeMrkdwn(snooze.reason), 120)}` : '';
       const when = `${localTime(snooze.at, date, timeZone)}–${localTime(snooze.until, date, timeZone)}`;
-      return `• ${truncate(escapeMrkdwn(snooze.title), TITLE_MAX)} ${when}${reason}`;
+      // What a snooze of all rules held of the monitor's own health: its only trace if it began and ended inside.
+      const degraded = snooze.monitorDegraded ?? [];
+      const spells = degraded
+        .slice(0, SPELLS_SHOWN)
+        .map((spell) =>
+          spell.until === undefined
+            ? `degraded since ${localTime(spell.since, date, timeZone)}`
+            : `degraded ${localTime(spell.since, date, timeZone)}–${localTime(spell.until, date, timeZone)}`,
+        );
+      if (degraded.length > SPELLS_SHOWN) spells.push(`${degraded.length - SPELLS_SHOWN} more`);
+      const held = spells.length > 0 ? `\n    ⚠️ Monitor ${spells.join(', ')} (held by this snooze)` : '';
+      return `• ${truncate(escapeMrkdwn(snooze.title), TITLE_MAX)} ${when}${reason}${held}`;
     });
   const more = snoozes.length > ALERTS_SHOWN ? [`_…and ${snoozes.length - ALERTS_SHOWN} more_`] : [];
   return [`🔕 *Snoozed* · ${snoozes.length} (messages held; resolutions still sent)`, ...lines, ...more].join(

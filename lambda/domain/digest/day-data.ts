@@ -5,6 +5,7 @@
  */
 
 import type { DaySnooze } from '../alerts/snooze';
+import { foldedNames } from '../statistics/bounded-json';
 import { type DayRows, dayRows } from '../statistics/day-rows';
 import type { MetricUnit } from '../statistics/metric-format';
 import { DERIVED_RATES, deriveRate } from '../statistics/metric-format';
@@ -323,18 +324,29 @@ export interface FoldedDistribution {
  */
 export function foldTopN(distribution: Distribution | undefined, n: number): FoldedDistribution {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`foldTopN: n must be a whole number ≥ 0, got ${n}`);
+  // Labels the parser folded (bounded-json.ts) join "others" with their number and their sum.
+  let foldedCount = 0;
+  let folded = 0;
   const entries = Object.entries(distribution ?? {})
-    .map(([name, raw]) => ({ name, count: numberOf(raw) ?? 0 }))
+    .flatMap(([name, raw]) => {
+      const count = numberOf(raw) ?? 0;
+      const names = foldedNames(name);
+      if (names === undefined) return [{ name, count }];
+      folded += names;
+      foldedCount += count;
+      return [];
+    })
     .filter((entry) => entry.count > 0)
     .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const total = entries.reduce((sum, entry) => sum + entry.count, 0);
+  const total = entries.reduce((sum, entry) => sum + entry.count, foldedCount);
   const shareOf = (count: number) => (total > 0 ? count / total : 0);
   const top = entries.slice(0, n).map((entry) => ({ ...entry, share: shareOf(entry.count) }));
   const rest = entries.slice(n);
-  const restCount = rest.reduce((sum, entry) => sum + entry.count, 0);
+  const restCount = rest.reduce((sum, entry) => sum + entry.count, foldedCount);
+  const restNames = rest.length + folded;
   return {
     total,
     top,
-    others: rest.length > 0 ? { names: rest.length, count: restCount, share: shareOf(restCount) } : undefined,
+    others: restNames > 0 ? { names: restNames, count: restCount, share: shareOf(restCount) } : undefined,
   };
 }

@@ -1,4 +1,5 @@
 import * as z from '../shared/zod';
+import { parseJsonBounded } from './bounded-json';
 
 /**
  * The AIRUDDER inbound dashboard statistics response, as documented, written to survive drift:
@@ -236,10 +237,15 @@ export type JsonBody =
   | { readonly ok: true; readonly value: unknown }
   | { readonly ok: false; readonly detail: string; readonly cause: unknown };
 
-/** Reads bytes as strict UTF-8 JSON; never throws. */
+/**
+ * Reads bytes as strict UTF-8 JSON, each `*_distribution` bounded to its top DISTRIBUTION_KEYS_KEPT
+ * labels and the sum of the rest (bounded-json.ts); never throws.
+ */
 export function readJsonBody(bytes: Uint8Array): JsonBody {
   try {
-    return { ok: true, value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) };
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // Bounded: a distribution keeps its top labels and the sum of the rest (bounded-json.ts).
+    return { ok: true, value: parseJsonBounded(text) };
   } catch (cause) {
     return { ok: false, detail: cause instanceof Error ? cause.message : String(cause), cause };
   }

@@ -220,6 +220,56 @@ describe('snooze times, on the account-local clock', () => {
     expect(digest.stdout + digest.stderr).toContain('• all rules 10:00–12:00 — carrier outage');
   });
 
+  it('lists a "monitor degraded" that began and ended inside a snooze of all, in `snoozes` and in the digest', async () => {
+    // Prepare: all snoozed 10:00–12:00 (UTC+7); AIRUDDER unreachable at 10:15 and 10:30, back at 10:45
+    const zone = 'Asia/Ho_Chi_Minh';
+    const at = (time: string) => new Date(`2025-11-12T${time}:00+07:00`).toISOString();
+    const run = (argv: string[], now: string, baseUrl = standIn.url) =>
+      runTestCli(argv, {
+        baseUrl,
+        archiveDir: join(dir, 'held-health'),
+        env: {
+          LOG_LEVEL: 'WARN',
+          AIRUDDER_TIMEZONE: zone,
+          AIRUDDER_MAX_ATTEMPTS: '1',
+          MONITOR_FAILURE_THRESHOLD: '2',
+        },
+        now: () => new Date(now),
+      });
+    expect((await run(['snooze', 'all', '--for', '2h', '--reason', 'carrier work'], at('10:00'))).code).toBe(
+      0,
+    );
+    const unreachable = 'http://127.0.0.1:9';
+    const checks = [
+      await run(['check', '--at', at('10:15')], at('10:15'), unreachable),
+      await run(['check', '--at', at('10:30')], at('10:30'), unreachable),
+      await run(['check', '--at', at('10:45')], at('10:45')),
+    ];
+    expect(checks.map((check) => check.code)).toEqual([1, 1, 0]);
+    // Act
+    const during = await run(['snoozes'], at('11:00'));
+    const after = JSON.parse((await run(['snoozes', '--json'], at('13:00'))).stdout);
+    const digest = await run(['digest'], new Date('2025-11-13T01:30:00Z').toISOString());
+    // Assess: nothing was announced, yet every place an operator looks says it happened
+    expect(checks.map((check) => check.stdout + check.stderr).join('\n')).not.toMatch(/monitor degraded/i);
+    expect(during.stdout).toContain('Held by "snooze all" in the last 24 h:');
+    expect(during.stdout).toMatch(
+      /monitor degraded 2025-11-12 10:30 → 2025-11-12 10:45 \(snooze 2025-11-12 10:00 → 2025-11-12 12:00\): /,
+    );
+    expect(after.snoozes).toEqual([]);
+    expect(after.heldMonitorHealth).toEqual([
+      {
+        since: at('10:30'),
+        until: at('10:45'),
+        error: expect.any(String),
+        snooze: expect.objectContaining({ target: 'all', reason: 'carrier work' }),
+      },
+    ]);
+    expect(digest.code).toBe(0);
+    expect(digest.stdout).toContain('• all rules 10:00–12:00 — carrier work');
+    expect(digest.stdout).toContain('⚠️ Monitor degraded 10:30–10:45 (held by this snooze)');
+  });
+
   it('counts real time across a daylight-saving change, and refuses a local time that does not exist', async () => {
     // 01:30 CET on 30 March 2025; clocks jump from 02:00 to 03:00
     const until = await job(['snooze', 'all', '--until', '2025-03-30 03:30'], '2025-03-30T00:30:00Z');

@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
+import { MANY_STORY_NAMES } from '../../../dev/stand-in/faults';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
 import type { ObjectStore } from '../../../lambda/domain/archive/object-store';
+import { DISTRIBUTION_KEYS_KEPT } from '../../../lambda/domain/statistics/bounded-json';
 import {
   explicitWindow,
   wholeDayWindow,
@@ -18,6 +20,9 @@ import { type FetchResult, fetchAndArchive } from '../../../lambda/use-cases/fet
 import { createConditionalS3 } from '../../fakes/conditional-s3';
 import { startTestStandIn, TEST_ZONE, testClient } from '../../helpers/airudder';
 import { startS3Emulator } from '../../helpers/s3-emulator';
+
+/** 200,000 story names cost seconds on a loaded machine: room beyond the default budget (no time is asserted). */
+const HEAVY = { timeout: 120_000 };
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const window = explicitWindow('2025-11-12 00:00:00', '2025-11-12 14:30:00', TEST_ZONE);
@@ -196,4 +201,46 @@ describe.each([
     expect(again).toBeInstanceOf(ResponseValidationError);
     expect((again as Error).message).toMatch(/raw response archived at .*20251112T073200Z/);
   });
+});
+
+describe('fetchAndArchive of an answer with 200,000 story names', () => {
+  let standIn: StandIn;
+  let s3: Awaited<ReturnType<typeof startS3Emulator>>;
+  beforeAll(async () => {
+    standIn = await startTestStandIn();
+    s3 = await startS3Emulator();
+  });
+  afterAll(async () => {
+    await Promise.all([standIn.close(), s3.close()]);
+  });
+
+  it(
+    'archives every name byte for byte, and the run holds the top 1,000 and the sum of the rest',
+    HEAVY,
+    async () => {
+      // Prepare: one attempt with time to spare, so a slow machine cannot swap in a retry's ordinary answer
+      const store = createS3ObjectStore(s3.client, s3.bucket, 'many-stories');
+      standIn.inject('statistics', { kind: 'drift', drift: 'many-story-names' });
+      const recorder = recordingFetch();
+      const { client } = testClient(standIn.url, {
+        fetch: recorder.fetch,
+        timeoutMs: 60_000,
+        maxAttempts: 1,
+      });
+      // Act
+      const outcome = await fetchAndArchive(
+        { source: client, store, logger: silentLogger },
+        { kind: 'fetch', window, referenceTime: new Date('2025-11-12T07:35:00Z') },
+      );
+      // Assess: the archive has every name; what checks and digests go on with is bounded
+      const served = recorder.served[0]!;
+      expect(sha256((await store.get(outcome.archived.key))!.bytes)).toBe(sha256(served));
+      const sent = JSON.parse(Buffer.from(served).toString('utf8')).data.realtime.total.story_distribution;
+      const held = outcome.statistics.data.realtime?.total?.story_distribution ?? {};
+      expect(Object.keys(sent).length).toBeGreaterThan(MANY_STORY_NAMES);
+      expect(Object.keys(held)).toHaveLength(DISTRIBUTION_KEYS_KEPT + 1);
+      const sum = (values: unknown[]) => values.reduce<number>((total, value) => total + Number(value), 0);
+      expect(sum(Object.values(held))).toBe(sum(Object.values(sent)));
+    },
+  );
 });

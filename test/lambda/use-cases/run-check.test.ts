@@ -137,6 +137,43 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
     expect(slack.received.length - before).toBe(1);
   });
 
+  it('resolves a firing alert whose rule was removed with "rule removed", ends its episode, then forgets the rule', async () => {
+    // Prepare: the transfer alert fires and Slack is told
+    const store = createS3ObjectStore(s3.client, s3.bucket, 'rule-removed');
+    const deps = (runId: string) => checkDeps({ standInUrl: standIn.url, slackUrl: slack.url, store, runId });
+    clock = localHour(8);
+    await runCheck(await deps('pending'), { scheduledTime: localHour(8) });
+    clock = localHour(9);
+    const fired = await runCheck(await deps('fires'), { scheduledTime: localHour(9) });
+    expect(fired.outcome === 'evaluated' && fired.sent.map((n) => n.kind)).toEqual(['fired']);
+    const before = slack.received.length;
+    // Act: the next checks run with a rule set that no longer has the rule (the incident goes on)
+    const withoutIt = async (runId: string) => {
+      const full = await deps(runId);
+      return { ...full, rules: full.rules.filter((rule) => rule.id !== 'transfer-success-rate') };
+    };
+    const quarterPast = new Date(localHour(9).getTime() + 15 * 60_000);
+    const halfPast = new Date(localHour(9).getTime() + 30 * 60_000);
+    clock = quarterPast;
+    const removed = await runCheck(await withoutIt('removed'), { scheduledTime: quarterPast });
+    const afterIt = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
+    clock = halfPast;
+    const later = await runCheck(await withoutIt('later'), { scheduledTime: halfPast });
+    const final = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
+    // Assess: one resolution, through the check's delivery, saying why; the episode ended with it
+    expect(removed.outcome === 'evaluated' && removed.sent).toEqual([
+      expect.objectContaining({ kind: 'resolved', ruleId: 'transfer-success-rate', ruleRemoved: true }),
+    ]);
+    expect(later.outcome === 'evaluated' && later.sent).toEqual([]);
+    const texts = slack.received.slice(before).map((message) => message.text);
+    expect(texts).toEqual([expect.stringMatching(/Resolved: transfer-success-rate rule removed/)]);
+    const episode = afterIt?.value.episodes.find((each) => each.ruleId === 'transfer-success-rate');
+    expect(episode).toMatchObject({ ended: quarterPast.toISOString(), resolvedValue: null });
+    expect(episode?.notified.map((message) => message.kind)).toEqual(['fired', 'resolved']);
+    expect(afterIt?.value.rules['transfer-success-rate']?.notified).toMatchObject({ status: 'ok' });
+    expect(final?.value.rules['transfer-success-rate']).toBeUndefined();
+  });
+
   it('changes nothing and sends nothing when the same scheduled time runs again', async () => {
     const store = createS3ObjectStore(s3.client, s3.bucket, 'repeat');
     clock = localHour(9);

@@ -1,25 +1,38 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
+import { MANY_STORY_NAMES } from '../../../dev/stand-in/faults';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
 import { createWebhookNotifier } from '../../../lambda/adapters/slack/webhook-notifier';
 import type { ObjectStore } from '../../../lambda/domain/archive/object-store';
+import { curatedKey } from '../../../lambda/domain/curated/curated-tables';
 import type { FiredAlert } from '../../../lambda/domain/digest/day-data';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
 import { CLAIM_GRACE_MS, CLAIM_TTL_MS } from '../../../lambda/domain/slack/claim';
+import { DISTRIBUTION_KEYS_KEPT } from '../../../lambda/domain/statistics/bounded-json';
 import { silentLogger } from '../../../lambda/shared/logger';
-import { DigestRecordSchema, digestRecordKey } from '../../../lambda/use-cases/digest-record';
+import {
+  DigestRecordSchema,
+  digestRecordKey,
+  MISSED_NOTICE_KEY,
+} from '../../../lambda/use-cases/digest-record';
 import { readDocument } from '../../../lambda/use-cases/json-document';
 import {
   CATCH_UP_DAYS,
+  CLAIM_POLL_MS,
+  CLAIM_WAIT_MARGIN_MS,
   DigestDateError,
   DigestDeliveryError,
   type DigestDeps,
+  DigestInProgressError,
   runDigest,
 } from '../../../lambda/use-cases/run-digest';
 import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';
 import { startTestStandIn, TEST_ZONE, testClient } from '../../helpers/airudder';
 import { recordingStore } from '../../helpers/recording-store';
 import { startS3Emulator } from '../../helpers/s3-emulator';
+
+/** 200,000 story names cost seconds on a loaded machine: room beyond the default budget (no time is asserted). */
+const HEAVY = { timeout: 120_000 };
 
 const MORNING = new Date('2025-11-12T01:30:00Z'); // 08:30 in Jakarta: the digest of 2025-11-11
 
@@ -208,6 +221,56 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
     if (outcome.outcome === 'posted') expect(JSON.stringify(outcome.message)).toMatch(/not in yet/);
   });
 
+  it(
+    'lists the right top five of 200,000 story names, holding at most 1,000 of them, and archives all',
+    HEAVY,
+    async () => {
+      // Prepare: the day's answer carries 200,000 more story names
+      const store = createS3ObjectStore(s3.client, s3.bucket, 'many-stories');
+      standIn.inject('statistics', { kind: 'drift', drift: 'many-story-names' });
+      // One attempt with time to spare, so a slow machine cannot swap in a retry's ordinary answer
+      const source = testClient(standIn.url, { timeoutMs: 60_000, maxAttempts: 1 }).client;
+      // Act
+      const outcome = await runDigest(
+        { ...deps(store, 'many'), source },
+        { scheduledTime: MORNING, detail: true },
+      );
+      // Assess: every name is in the archived bytes; the figures shown are theirs, computed here
+      expect(outcome.outcome).toBe('posted');
+      if (outcome.outcome !== 'posted') return;
+      const raw = JSON.parse(Buffer.from((await store.get(outcome.rawKey))!.bytes).toString('utf8'));
+      const row = raw.data.realtime.daily.data_list.find((daily: any) => daily.date === '2025-11-11');
+      const stories = Object.entries(row.story_distribution as Record<string, number>);
+      expect(stories.length).toBeGreaterThan(MANY_STORY_NAMES);
+      const ranked = stories
+        .filter(([, count]) => count > 0)
+        .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+      const sum = (entries: Array<[string, number]>) =>
+        entries.reduce((total, [, count]) => total + count, 0);
+      const grouped = (count: number) => count.toLocaleString('en-US');
+      const section = outcome.message.blocks
+        .map((block) => JSON.stringify(block))
+        .find((text) => text.includes('What callers wanted'));
+      const text = JSON.parse(section ?? '{}').text.text as string;
+      expect(text).toContain(`What callers wanted* · ${grouped(sum(ranked))}`);
+      const lines = text.split('\n').filter((line) => line.startsWith('`'));
+      expect(lines.slice(0, 5).map((line) => line.replace(/^`[^`]*` /, ''))).toEqual(
+        ranked.slice(0, 5).map(([name, count]) => `${name} (${grouped(count)})`),
+      );
+      expect(lines[5]).toContain(`_${grouped(ranked.length - 5)} others_ (${grouped(sum(ranked.slice(5)))})`);
+      // What the run held of the day: the curated table keeps the top 1,000 and one row for the rest
+      const curated = await store.get(curatedKey('distributions', '2025-11-11'));
+      const rows = Buffer.from(curated!.bytes)
+        .toString('utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line))
+        .filter((record) => record.date === '2025-11-11' && record.kind === 'story');
+      expect(rows).toHaveLength(DISTRIBUTION_KEYS_KEPT + 1);
+      expect(rows.reduce((total, record) => total + record.count, 0)).toBe(sum(stories));
+    },
+  );
+
   describe('never lost: a later run posts what an earlier one could not, oldest first, each once', () => {
     const NEXT_MORNING = new Date('2025-11-13T01:30:00Z'); // 08:30 in Jakarta: the digest of 2025-11-12
     let clock = MORNING;
@@ -353,9 +416,149 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       const texts = slack.received.slice(before).map((message) => message.text);
       expect(texts).toEqual([
         expect.stringMatching(/^AIRUDDER stats monitor · Robot digest Wed 12 Nov/),
-        expect.stringMatching(/^⚠️ Daily digests never posted: 2025-11-03, 2025-11-04, 2025-11-05\. /),
+        expect.stringMatching(
+          /^AIRUDDER stats monitor · ⚠️ Daily digests never posted: 2025-11-03, 2025-11-04, 2025-11-05\. /,
+        ),
       ]);
       expect(await recordOf(store, '2025-11-04')).toMatchObject({ status: 'missed' });
+    });
+
+    describe('the never-posted message goes through the delivery protocol: a killed run loses nothing', () => {
+      /** Records as a long Slack outage leaves them: 3 Nov failed, 4 Nov never started, 5 Nov claimed by a dead run. */
+      const outage = async (prefix: string) => {
+        const store = createS3ObjectStore(s3.client, s3.bucket, prefix);
+        await writeRecord(store, '2025-11-03', { status: 'failed', lastError: 'Slack 503' });
+        await writeRecord(store, '2025-11-05', {
+          status: 'claimed',
+          claim: { runId: 'died', at: '2025-11-05T01:30:00.000Z' },
+        });
+        for (const day of [
+          '2025-11-06',
+          '2025-11-07',
+          '2025-11-08',
+          '2025-11-09',
+          '2025-11-10',
+          '2025-11-11',
+        ])
+          await writeRecord(store, day, { status: 'posted', posts: 1 });
+        return store;
+      };
+      /**
+       * The store of a run killed at the first write `dies` matches: that write lands (`lands`) or
+       * not, and no write after it does.
+       */
+      const killedAt = (
+        store: ObjectStore,
+        dies: (key: string, text: string) => boolean,
+        lands: boolean,
+      ): ObjectStore => {
+        let killed = false;
+        const write =
+          <A extends unknown[], R>(call: (key: string, bytes: Uint8Array, ...rest: A) => Promise<R>) =>
+          async (key: string, bytes: Uint8Array, ...rest: A): Promise<R> => {
+            if (killed) throw new Error('killed');
+            if (!dies(key, Buffer.from(bytes).toString('utf8'))) return call(key, bytes, ...rest);
+            killed = true;
+            if (lands) await call(key, bytes, ...rest);
+            throw new Error('killed');
+          };
+        return {
+          ...store,
+          replace: write((key, bytes, options) => store.replace(key, bytes, options)),
+          createIfAbsent: write((key, bytes, options) => store.createIfAbsent(key, bytes, options)),
+        };
+      };
+      const neverPosted = (from: number) =>
+        slack.received.slice(from).filter((message) => /Daily digests never posted/.test(message.text ?? ''));
+      const AFTER_CLAIM = new Date(NEXT_MORNING.getTime() + CLAIM_TTL_MS);
+
+      it('killed after claiming it, before Slack: the dates are listed once, when the claim ends', async () => {
+        // Prepare
+        const store = await outage('missed-kill-claim');
+        const before = slack.received.length;
+        // Act: the run dies right after its claim on the message is written
+        await expect(
+          runAt(
+            killedAt(store, (key) => key === MISSED_NOTICE_KEY, true),
+            'killed',
+            NEXT_MORNING,
+          ),
+        ).rejects.toThrow('killed');
+        const inside = await runAt(store, 'inside', NEXT_MORNING);
+        const after = await runAt(store, 'after', AFTER_CLAIM);
+        const later = await runAt(store, 'later', AFTER_CLAIM);
+        // Assess: nothing while the claim lived, then exactly one message, headed by the monitor
+        expect(inside.missed).toEqual([]);
+        expect(after.missed).toEqual(['2025-11-03', '2025-11-04', '2025-11-05']);
+        expect(later.missed).toEqual([]);
+        expect(neverPosted(before).map((message) => message.text)).toEqual([
+          expect.stringMatching(/^AIRUDDER stats monitor · ⚠️ Daily digests never posted: 2025-11-03, /),
+        ]);
+        expect(await recordOf(store, '2025-11-03')).toMatchObject({ status: 'missed' });
+      });
+
+      it('killed after Slack accepted it, before recording it: sent once more when the claim ends, never a third time', async () => {
+        // Prepare
+        const store = await outage('missed-kill-sent');
+        const before = slack.received.length;
+        // Act: the run dies on the write that records the message as sent
+        await expect(
+          runAt(
+            killedAt(store, (key, text) => key === MISSED_NOTICE_KEY && text.includes('sentAt'), false),
+            'killed',
+            NEXT_MORNING,
+          ),
+        ).rejects.toThrow('killed');
+        const inside = await runAt(store, 'inside', NEXT_MORNING);
+        const after = await runAt(store, 'after', AFTER_CLAIM);
+        const later = await runAt(store, 'later', AFTER_CLAIM);
+        // Assess: the one documented re-send (between Slack's answer and one write), then nothing
+        expect(neverPosted(before)).toHaveLength(1 + 1);
+        expect([inside.missed, after.missed, later.missed]).toEqual([
+          [],
+          ['2025-11-03', '2025-11-04', '2025-11-05'],
+          [],
+        ]);
+      });
+
+      it('killed after recording it, before marking the dates: the next run marks them and sends nothing', async () => {
+        // Prepare
+        const store = await outage('missed-kill-marks');
+        const before = slack.received.length;
+        // Act: the run dies on the first date it marks missed
+        await expect(
+          runAt(
+            killedAt(store, (_key, text) => /"status":\s*"missed"/.test(text), true),
+            'killed',
+            NEXT_MORNING,
+          ),
+        ).rejects.toThrow('killed');
+        const next = await runAt(store, 'next', NEXT_MORNING);
+        // Assess
+        expect(neverPosted(before)).toHaveLength(1);
+        expect(next.missed).toEqual([]);
+        for (const day of ['2025-11-03', '2025-11-04', '2025-11-05'])
+          expect(await recordOf(store, day)).toMatchObject({ status: 'missed' });
+      });
+    });
+
+    it('heads the never-posted message with MONITOR_NAME', async () => {
+      const store = createS3ObjectStore(s3.client, s3.bucket, 'missed-name');
+      await writeRecord(store, '2025-11-03', { status: 'failed', lastError: 'Slack 503' });
+      for (const day of ['2025-11-06', '2025-11-07', '2025-11-08', '2025-11-09', '2025-11-10', '2025-11-11'])
+        await writeRecord(store, day, { status: 'posted', posts: 1 });
+      const before = slack.received.length;
+      clock = NEXT_MORNING;
+      const named = { ...deps(store, 'named', [], NEXT_MORNING), monitorName: 'Jakarta <inbound>' };
+      await runDigest(
+        { ...named, source: testClient(movingStandIn.url).client },
+        { scheduledTime: NEXT_MORNING },
+      );
+      expect(slack.received.slice(before).map((message) => message.text)).toContainEqual(
+        expect.stringMatching(
+          /^Jakarta &lt;inbound&gt; · ⚠️ Daily digests never posted: 2025-11-03, 2025-11-04, 2025-11-05\. /,
+        ),
+      );
     });
 
     it('posts a claim older than the timeout when rerun for the same date', async () => {
@@ -365,6 +568,101 @@ describe('digest runs over loopback: stand-in, S3-compatible server, Slack recei
       await expect(
         runDigest(deps(store, 'retry', [], later), { scheduledTime: MORNING }),
       ).resolves.toMatchObject({ outcome: 'posted', date: '2025-11-11' });
+    });
+  });
+
+  describe("a run that meets another live run's claim waits on the injected clock, never past its deadline", () => {
+    /**
+     * A run whose clock (and its store's) moves only when it sleeps: no real waiting, no hang. It
+     * starts at this host's time, the clock its deadline (epoch ms, as the HTTP client reads it) is on.
+     */
+    const START = new Date();
+    const DEADLINE = START.getTime() + 120_000;
+    const claimUntil = (store: ObjectStore, runId: string, until: Date) =>
+      store.replace(
+        digestRecordKey('2025-11-11'),
+        Buffer.from(
+          JSON.stringify({
+            date: '2025-11-11',
+            status: 'claimed',
+            posts: 0,
+            claim: { runId, at: START.toISOString(), until: until.toISOString() },
+          }),
+        ),
+        { contentType: 'application/json', metadata: {}, expectedVersion: undefined },
+      );
+    const waitingRun = (
+      store: ObjectStore,
+      runId: string,
+      onSleep: (at: Date) => Promise<void> = async () => {},
+    ) => {
+      let clock = START;
+      const sleeps: number[] = [];
+      const run = {
+        ...deps(store, runId),
+        store: { ...store, now: () => clock },
+        now: () => clock,
+        hostNow: () => clock.getTime(),
+        sleep: async (ms: number) => {
+          sleeps.push(ms);
+          clock = new Date(clock.getTime() + ms);
+          await onSleep(clock);
+        },
+      };
+      return { run, sleeps };
+    };
+
+    it('waits while the claim lives, then takes it over and posts once', async () => {
+      // Prepare: another run claimed the date; its claim ends 30 s from now
+      const store = createS3ObjectStore(s3.client, s3.bucket, 'wait-takeover');
+      await claimUntil(store, 'other', new Date(START.getTime() + 30_000));
+      const posted = slack.received.length;
+      const { run, sleeps } = waitingRun(store, 'waiting');
+      // Act
+      const outcome = await runDigest(run, { scheduledTime: MORNING, deadline: DEADLINE });
+      // Assess: it looked again every CLAIM_POLL_MS until the claim had ended, then posted
+      expect(outcome).toMatchObject({ outcome: 'posted', date: '2025-11-11' });
+      expect(sleeps).toEqual(Array.from({ length: 30_000 / CLAIM_POLL_MS }, () => CLAIM_POLL_MS));
+      expect(slack.received.length - posted).toBe(1);
+    });
+
+    it('stops looking before its deadline and says who holds the date, posting nothing', async () => {
+      // Prepare: the other run's claim outlives this run's deadline
+      const store = createS3ObjectStore(s3.client, s3.bucket, 'wait-deadline');
+      const until = new Date(DEADLINE + 60_000);
+      await claimUntil(store, 'other', until);
+      const posted = slack.received.length;
+      const { run, sleeps } = waitingRun(store, 'waiting');
+      // Act
+      const outcome = await runDigest(run, { scheduledTime: MORNING, deadline: DEADLINE });
+      // Assess: 'in-progress' naming the holder (the edges fail on it), with the margin kept
+      expect(outcome).toMatchObject({ outcome: 'in-progress', heldBy: 'other', until: until.toISOString() });
+      const waited = sleeps.reduce((total, ms) => total + ms, 0);
+      expect(START.getTime() + waited).toBeLessThanOrEqual(DEADLINE - CLAIM_WAIT_MARGIN_MS);
+      expect(START.getTime() + waited + 2 * CLAIM_POLL_MS).toBeGreaterThan(DEADLINE - CLAIM_WAIT_MARGIN_MS);
+      expect(slack.received.length).toBe(posted);
+      expect(new DigestInProgressError(outcome as never).message).toMatch(/claimed by run other until/);
+    });
+
+    it('ends as soon as the live run has posted, without posting again', async () => {
+      // Prepare: the other run posts the date 5 s into the wait
+      const store = createS3ObjectStore(s3.client, s3.bucket, 'wait-posted');
+      await claimUntil(store, 'other', new Date(START.getTime() + 90_000));
+      const posted = slack.received.length;
+      const { run, sleeps } = waitingRun(store, 'waiting', async (at) => {
+        if (at.getTime() === START.getTime() + 5_000)
+          await store.replace(
+            digestRecordKey('2025-11-11'),
+            Buffer.from(JSON.stringify({ date: '2025-11-11', status: 'posted', posts: 1 })),
+            { contentType: 'application/json', metadata: {}, expectedVersion: undefined },
+          );
+      });
+      // Act
+      const outcome = await runDigest(run, { scheduledTime: MORNING, deadline: DEADLINE });
+      // Assess
+      expect(outcome).toMatchObject({ outcome: 'already-posted', date: '2025-11-11' });
+      expect(sleeps).toHaveLength(5);
+      expect(slack.received.length).toBe(posted);
     });
   });
 

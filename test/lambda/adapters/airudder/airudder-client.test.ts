@@ -40,13 +40,17 @@ describe('createAirudderClient against the stand-in', () => {
     const { client } = testClient(standIn.url);
     await client.fetchStatistics(window); // the token is cached: only the statistics body is left
     const parse = vi.spyOn(JSON, 'parse');
+    const decode = vi.spyOn(TextDecoder.prototype, 'decode');
     try {
       const fetched = await client.fetchStatistics(window);
       const body = Buffer.from(fetched.bytes).toString('utf8');
       expect(fetched.parsed.verdict).toBe('valid');
+      // Decoded once and read once (bounded-json.ts reads a body this small with JSON.parse)
+      expect(decode.mock.results.filter((result) => result.value === body)).toHaveLength(1);
       expect(parse.mock.calls.filter(([text]) => text === body)).toHaveLength(1);
     } finally {
       parse.mockRestore();
+      decode.mockRestore();
     }
   });
 
