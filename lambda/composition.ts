@@ -1,19 +1,23 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createAirudderClient } from './adapters/airudder/airudder-client';
-import type { TokenCache } from './adapters/airudder/token-cache';
+import { TokenCache } from './adapters/airudder/token-cache';
+import { createFolderObjectStore } from './adapters/archive/folder-object-store';
 import { createS3ObjectStore } from './adapters/archive/s3-object-store';
 import type { FetchFn } from './adapters/http/http-request';
-import { rulesSourceFor } from './adapters/rules/load-rules';
+import { bundledRules, rulesSourceFor } from './adapters/rules/load-rules';
 import { loadMonitorSecret, type MonitorSecret } from './adapters/secrets/monitor-secret';
-import { SecretCache } from './adapters/secrets/secret-cache';
+import { failureCallsForFreshSecret, SecretCache } from './adapters/secrets/secret-cache';
 import { createConsoleNotifier } from './adapters/slack/console-notifier';
 import { createSlackAppChannel } from './adapters/slack/slack-app-channel';
 import { createSlackWebApi } from './adapters/slack/slack-web-api';
 import { createWebhookNotifier } from './adapters/slack/webhook-notifier';
+import { createDuckDbCuratedSql } from './adapters/sql/duckdb-curated';
 import { type AirudderCredentials, type Config, ConfigError, missingCredentialsError } from './config';
 import type { RuleSet } from './domain/alerts/rules';
+import type { ActiveRules, BundledRules, RulesCache } from './domain/alerts/rules-source';
 import type { ObjectStore } from './domain/archive/object-store';
+import type { CuratedSql } from './domain/curated/curated-sql';
 import type { SlackAppChannel } from './domain/slack/slack-app';
 import type { Notifier, SlackMessage } from './domain/slack/slack-message';
 import type { StatsSource } from './domain/statistics/stats-source';
@@ -21,13 +25,7 @@ import type { InteractionsEdges } from './handler/interactions-handler';
 import type { Logger } from './shared/logger';
 import type { Redactor } from './shared/redact';
 import { defaultSleep } from './shared/retry';
-import {
-  type ActiveRules,
-  describeActiveRules,
-  loadActiveRules,
-  type RulesCache,
-  recordRulesHealth,
-} from './use-cases/active-rules';
+import { describeActiveRules, loadActiveRules, recordRulesHealth } from './use-cases/active-rules';
 import type { BackfillDeps } from './use-cases/backfill';
 import type { CurateDeps } from './use-cases/curate';
 import { curateAlertEpisodes } from './use-cases/curate-alert-episodes';
@@ -76,7 +74,7 @@ export interface RunContext {
   readonly reloadSecret?: (secretId: string) => Promise<MonitorSecret>;
   readonly sleep?: (ms: number) => Promise<void>;
   /**
-   * Opens the folder archive of ARCHIVE_DIR. The CLI passes `createFolderObjectStore`; the Lambda
+   * Opens the folder archive of ARCHIVE_DIR. The CLI passes `createCliFolderStore`; the Lambda
    * archives to S3 only, so its bundle carries no folder store.
    */
   readonly folderStore?: (dir: string, prefix: string) => ObjectStore;
@@ -121,6 +119,8 @@ export interface Wiring {
   verify(): VerifyDeps;
   /** Reads raw/ from the archive; writes curated/ there, or into the folder `toDir`. */
   curate(toDir?: string): CurateDeps;
+  /** The rules shipped with the function, as text: what `rules push` compares with when none is stored. */
+  bundledRules(): BundledRules;
   /** The Slack interactions endpoint's edges (Slack app mode), for `serve-interactions`. */
   interactions(): InteractionsEdges;
 }
@@ -269,6 +269,7 @@ export function createWiring(run: RunContext): Wiring {
       store: archive(),
       ...(toDir === undefined ? {} : { target: folderStoreOf(run)(toDir, '') }),
     }),
+    bundledRules,
   };
 }
 
@@ -279,6 +280,88 @@ function folderStoreOf(run: RunContext): (dir: string, prefix: string) => Object
   }
   return run.folderStore;
 }
+
+/**
+ * What outlives a run, built here like every other edge: the AIRUDDER token cache, the rules cache,
+ * the S3 client and the monitor's secret. A warm Lambda container keeps one set for all its
+ * invocations (built during init); a CLI command makes its own.
+ */
+export interface RunEdges {
+  readonly tokenCache: TokenCache;
+  readonly rulesCache: RulesCache;
+  readonly s3Client: S3Client | undefined;
+  readonly secrets: MonitorSecrets;
+}
+
+/** The monitor's secret (MONITOR_SECRET_ARN), read at most once per MONITOR_SECRET_TTL_MINUTES. */
+export interface MonitorSecrets {
+  get(secretId: string): Promise<MonitorSecret>;
+  /** Reads it again at once, past the cache (Slack refused the bot token: a rotated one). */
+  reload(secretId: string): Promise<MonitorSecret>;
+  /**
+   * After a failed run: when a rotated secret explains the failure (AIRUDDER refused the
+   * credentials, Slack 403/404/410 to the webhook), the next read goes to Secrets Manager at once.
+   * True when it will.
+   */
+  refreshAfter(error: unknown): boolean;
+}
+
+export interface RunEdgesOptions {
+  readonly logger: Logger;
+  /** Tests pass their own; else an S3 client when the archive is in S3. */
+  readonly s3Client?: S3Client;
+  /** Tests pass their own; else Secrets Manager, through one client made on first use. */
+  readonly loadSecret?: (secretId: string) => Promise<MonitorSecret>;
+  /** The clock of the secret's TTL (tests move it). */
+  readonly now?: () => number;
+}
+
+export function createRunEdges(config: Config, options: RunEdgesOptions): RunEdges {
+  let secretsClient: SecretsManagerClient | undefined;
+  const readSecret =
+    options.loadSecret ??
+    ((secretId: string) => {
+      secretsClient ??= new SecretsManagerClient({});
+      return loadMonitorSecret(secretsClient, secretId, options.logger);
+    });
+  const cache = new SecretCache(readSecret, config.secretTtlMs, options.now);
+  return {
+    tokenCache: new TokenCache(),
+    rulesCache: {},
+    s3Client: options.s3Client ?? (config.archive.kind === 's3' ? new S3Client({}) : undefined),
+    secrets: {
+      get: (secretId) => cache.get(secretId),
+      reload(secretId) {
+        cache.invalidate();
+        return cache.get(secretId);
+      },
+      refreshAfter(error) {
+        if (!failureCallsForFreshSecret(error)) return false;
+        cache.invalidate();
+        return true;
+      },
+    },
+  };
+}
+
+/**
+ * SQL over the curated tables of a folder (`sql`): DuckDB, offline. The CLI's alone, and not part of
+ * the Wiring, so the Lambda bundle (which imports this file) drops it.
+ */
+export const createCuratedSql = (): CuratedSql => createDuckDbCuratedSql();
+
+/**
+ * The folder archive (ARCHIVE_DIR, `curate --to`): the CLI's alone. The CLI passes it in its
+ * RunContext; the Lambda bundle (which imports this file) never references it, so it drops it.
+ */
+export const createCliFolderStore = (dir: string, prefix: string): ObjectStore =>
+  createFolderObjectStore(dir, prefix);
+
+/** One CLI command: its AIRUDDER token lives as long as the command. */
+export const createTokenCache = (): TokenCache => new TokenCache();
+
+/** Thrown while the monitor's secret holds no value yet (deployed before it was put): not a failure. */
+export { MonitorSecretNotSetError } from './adapters/secrets/monitor-secret';
 
 export function createArchiveStore(
   config: Config,

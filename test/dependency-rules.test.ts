@@ -171,6 +171,37 @@ describe('the layering rules of npm run lint', () => {
     ]);
   });
 
+  it.each([
+    'lambda/handler/create-handler.ts',
+    'lambda/cli/run-cli.ts',
+    'lambda/cli/rules-command.ts',
+    'lambda/cli/sql-command.ts',
+  ])(
+    'reject an adapter built in %s, which once bypassed the composition root: no exception is left',
+    async (file) => {
+      const result = await violations({
+        [file]: `import { client } from "../adapters/client";\nexport const edge = () => client.name;\n`,
+      });
+      expect(result).toEqual([
+        { rule: 'adapters-only-in-composition', from: file, to: 'lambda/adapters/client.ts' },
+      ]);
+    },
+  );
+
+  it('reject an adapter that takes its port from a use case instead of the domain, even type-only', async () => {
+    const result = await violations({
+      'lambda/use-cases/run.ts': `import type { Port } from "../domain/port";\nimport { pure } from "../domain/pure";\nexport interface RulesPort {\n  readonly text: string;\n}\nexport const run = (port: Port) => pure(port);\n`,
+      'lambda/adapters/client.ts': `import type { Port } from "../domain/port";\nimport type { RulesPort } from "../use-cases/run";\nexport const client: Port = { name: "client" };\nexport const rules: RulesPort = { text: "" };\n`,
+    });
+    expect(result).toEqual([
+      {
+        rule: 'adapters-implement-domain-ports',
+        from: 'lambda/adapters/client.ts',
+        to: 'lambda/use-cases/run.ts',
+      },
+    ]);
+  });
+
   it('reject a use case that reaches into the CLI or the composition root instead of a domain port', async () => {
     const result = await violations({
       'lambda/use-cases/run.ts': `import type { Port } from "../domain/port";\nimport { start } from "../composition";\nexport const run = (port: Port) => (port ? undefined : start);\n`,

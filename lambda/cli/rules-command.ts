@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { bundledRules } from '../adapters/rules/load-rules';
 import { parseRules, type Rule, RulesFileError } from '../domain/alerts/rules';
 import { diffRules, renderRuleChanges } from '../domain/alerts/rules-diff';
 import { RULES_KEY } from '../domain/alerts/rules-status';
@@ -183,7 +182,7 @@ async function push(args: readonly string[], context: CommandContext): Promise<v
   const document = { action: 'push', ...candidateDocument(candidate), history, location };
 
   const stored = await readStoredRules(store);
-  const base = stored?.text ?? bundledRules().text;
+  const base = stored?.text ?? context.wiring.bundledRules().text;
   const baseName =
     stored === undefined ? `bundled defaults (${rulesVersion(base)})` : `${location} (${stored.version})`;
   const changes = diffRules(jsonOrUndefined(base), JSON.parse(candidate.text));

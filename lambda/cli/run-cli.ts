@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { TokenCache } from '../adapters/airudder/token-cache';
-import { createFolderObjectStore } from '../adapters/archive/folder-object-store';
 import type { FetchFn } from '../adapters/http/http-request';
 import type { MonitorSecret } from '../adapters/secrets/monitor-secret';
-import { createWiring } from '../composition';
+import { createCliFolderStore, createTokenCache, createWiring } from '../composition';
 import { ConfigError, loadConfig } from '../config';
 import { RulesFileError } from '../domain/alerts/rules';
 import { createJsonLogger, type LogLevel } from '../shared/logger';
@@ -131,8 +129,8 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
         deadline,
         writeMessage: io.stdout,
         // One command per invocation: its token lives as long as the command.
-        tokenCache: new TokenCache(),
-        folderStore: createFolderObjectStore,
+        tokenCache: createTokenCache(),
+        folderStore: createCliFolderStore,
         fetch: deps.fetch,
         s3Client: deps.s3Client,
         loadSecret: deps.loadSecret,

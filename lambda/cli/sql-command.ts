@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SqlQueryError, streamCurated } from '../adapters/sql/duckdb-curated';
+import { createCuratedSql } from '../composition';
+import { SqlQueryError } from '../domain/curated/curated-sql';
 import { CURATED_PREFIX } from '../domain/curated/curated-tables';
 import { NAMED_QUERIES, namedQuery } from '../domain/curated/named-queries';
 import type { Command, CommandContext } from './cli-types';
@@ -38,7 +39,7 @@ export const sqlCommand: Command = {
     const writer = values.json ? writeJson : values.csv ? writeCsv : writeTable;
     try {
       // Streamed: rows go to stdout as DuckDB produces them, a block of lines at a time.
-      await streamCurated(root, sql, (result) => writer(result, context.io.stdout));
+      await createCuratedSql().stream(root, sql, (result) => writer(result, context.io.stdout));
     } catch (error) {
       if (error instanceof SqlQueryError) {
         throw new SqlQueryError(

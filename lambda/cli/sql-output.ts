@@ -1,4 +1,4 @@
-import type { SqlRow, SqlRowStream } from '../adapters/sql/duckdb-curated';
+import type { SqlRow, SqlRowStream } from '../domain/curated/curated-sql';
 
 /**
  * The three ways `sql` prints a result: an aligned table for people (numbers right-aligned, NULL

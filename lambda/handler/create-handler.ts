@@ -1,25 +1,23 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 
-import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 
-import { TokenCache } from '../adapters/airudder/token-cache';
 import type { FetchFn } from '../adapters/http/http-request';
+import type { MonitorSecret } from '../adapters/secrets/monitor-secret';
 import {
-  loadMonitorSecret,
-  type MonitorSecret,
+  createRunEdges,
+  createWiring,
   MonitorSecretNotSetError,
-} from '../adapters/secrets/monitor-secret';
-import { failureCallsForFreshSecret, SecretCache } from '../adapters/secrets/secret-cache';
-import { createWiring, type Wiring } from '../composition';
+  type RunEdges,
+  type Wiring,
+} from '../composition';
 import { type Config, loadConfig } from '../config';
 import { tooFarAhead } from '../domain/shared/scheduled-time';
 import type { Logger } from '../shared/logger';
 import { createRedactor, type Redactor } from '../shared/redact';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/telemetry';
-import type { RulesCache } from '../use-cases/active-rules';
 import { AlertDeliveryError, runCheck } from '../use-cases/run-check';
 import { DigestDeliveryError, DigestInProgressError, runDigest } from '../use-cases/run-digest';
 import { createPowertoolsLogger } from './powertools-logger';
@@ -116,8 +114,8 @@ interface Container {
   readonly logger: Logger;
   readonly powertools: PowertoolsLogger | undefined;
   readonly metrics: RunMetrics;
-  readonly s3Client: S3Client | undefined;
-  readonly secrets: SecretCache<MonitorSecret>;
+  /** The token, rules and secret caches and the S3 client, from the composition root. */
+  readonly edges: RunEdges;
 }
 
 /**
@@ -129,7 +127,6 @@ interface Container {
  */
 function initContainer(deps: HandlerDeps, redactor: Redactor): Container {
   const config = loadConfig(deps.env);
-  let secretsClient: SecretsManagerClient | undefined;
   const powertools = deps.logger
     ? undefined
     : // Lambda's level when it sets one (Powertools would warn about any other), else LOG_LEVEL.
@@ -138,14 +135,13 @@ function initContainer(deps: HandlerDeps, redactor: Redactor): Container {
         logLevel: config.lambdaLogLevel === 'FATAL' ? 'CRITICAL' : (config.lambdaLogLevel ?? config.logLevel),
       });
   const logger = deps.logger ?? createPowertoolsLogger(powertools as PowertoolsLogger, redactor);
-  const readSecret =
-    deps.loadSecret ??
-    ((secretId: string) => {
-      secretsClient ??= new SecretsManagerClient({});
-      return loadMonitorSecret(secretsClient, secretId, logger);
-    });
-  const secrets = new SecretCache(readSecret, config.secretTtlMs, deps.now);
-  if (config.secretArn) secrets.get(config.secretArn).catch(() => {});
+  const edges = createRunEdges(config, {
+    logger,
+    ...(deps.s3Client ? { s3Client: deps.s3Client } : {}),
+    ...(deps.loadSecret ? { loadSecret: deps.loadSecret } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  if (config.secretArn) edges.secrets.get(config.secretArn).catch(() => {});
   return {
     config,
     logger,
@@ -153,8 +149,7 @@ function initContainer(deps: HandlerDeps, redactor: Redactor): Container {
     metrics:
       deps.metrics ??
       createPowertoolsMetrics(new Metrics({ namespace: METRICS_NAMESPACE, serviceName: config.serviceName })),
-    s3Client: deps.s3Client ?? (config.archive.kind === 's3' ? new S3Client({}) : undefined),
-    secrets,
+    edges,
   };
 }
 
@@ -168,9 +163,6 @@ function initContainer(deps: HandlerDeps, redactor: Redactor): Container {
  */
 export function createHandler(deps: HandlerDeps) {
   const redactor = createRedactor();
-  const tokenCache = new TokenCache();
-  // The rules object last read: a warm container re-reads it with a conditional GET (304, no body).
-  const rulesCache: RulesCache = {};
   let container: Container | undefined;
   let initError: unknown;
   try {
@@ -181,7 +173,7 @@ export function createHandler(deps: HandlerDeps) {
 
   return async function handler(event: unknown, context: InvocationContext): Promise<RunSummary> {
     if (!container) throw initError;
-    const { config, logger, powertools, metrics, s3Client, secrets: secretCache } = container;
+    const { config, logger, powertools, metrics, edges } = container;
     // cold_start, function_name, function_request_id… on every line; Powertools reads only the
     // fields InvocationContext names.
     powertools?.addContext(context as Context);
@@ -193,7 +185,7 @@ export function createHandler(deps: HandlerDeps) {
     try {
       refuseFutureInstant(new Date(scheduledTime), clock());
       // Before anything else, so that a monitor deployed before its secret was put does nothing (README, Deploy step 3).
-      if (config.secretArn) await secretCache.get(config.secretArn);
+      if (config.secretArn) await edges.secrets.get(config.secretArn);
       const wiring = createWiring({
         config,
         logger: runLogger,
@@ -202,16 +194,14 @@ export function createHandler(deps: HandlerDeps) {
         now: clock,
         deadline,
         writeMessage: (text) => runLogger.info('Slack message (no webhook configured)', { text }),
-        tokenCache,
-        rulesCache,
+        // A warm container reuses its token, and re-reads the rules object with a conditional GET.
+        tokenCache: edges.tokenCache,
+        rulesCache: edges.rulesCache,
         fetch: deps.fetch,
-        s3Client,
-        loadSecret: (secretId) => secretCache.get(secretId),
+        s3Client: edges.s3Client,
+        loadSecret: (secretId) => edges.secrets.get(secretId),
         // Slack refused the bot token: a rotated one is read at once, past the cache.
-        reloadSecret: (secretId) => {
-          secretCache.invalidate();
-          return secretCache.get(secretId);
-        },
+        reloadSecret: (secretId) => edges.secrets.reload(secretId),
       });
       const { idle, ...result } = await RUNS[mode](
         wiring,
@@ -236,9 +226,8 @@ export function createHandler(deps: HandlerDeps) {
         return { mode, scheduledTime, outcome: NOT_CONFIGURED };
       }
       metrics.record('RunFailed', 1);
-      if (config.secretArn && failureCallsForFreshSecret(error)) {
-        // A rotated credential or webhook: the next run reads the secret again instead of waiting for the TTL.
-        secretCache.invalidate();
+      // A rotated credential or webhook: the next run reads the secret again instead of waiting for the TTL.
+      if (config.secretArn && edges.secrets.refreshAfter(error)) {
         runLogger.warn('Credentials or webhook refused; the secret will be read again on the next run');
       }
       if (error instanceof AlertDeliveryError || error instanceof DigestDeliveryError)

@@ -1,12 +1,7 @@
 import { createHash } from 'node:crypto';
-import {
-  parseRuleSet,
-  type RepeatPolicy,
-  type Rule,
-  type RuleSet,
-  RulesFileError,
-} from '../domain/alerts/rules';
+import { parseRuleSet, type RuleSet, RulesFileError } from '../domain/alerts/rules';
 import { RULES_LIMITS } from '../domain/alerts/rules-limits';
+import type { ActiveRules, BundledRules, RulesCache, RulesSource } from '../domain/alerts/rules-source';
 import {
   buildRulesNoticeMessage,
   emptyRulesState,
@@ -36,41 +31,6 @@ import { readDocument } from './json-document';
  * check raises one "rules invalid" alert until the object is fixed.
  */
 
-export interface ActiveRules {
-  readonly rules: readonly Rule[];
-  /** The group's reminder cadence from the same file. */
-  readonly reminders: RepeatPolicy;
-  /** `sha256:` and the first 12 hex digits of the exact bytes in use: the same in S3 and a folder. */
-  readonly version: string;
-  /** Where the rules in use came from: an s3:// or file location, or "bundled defaults". */
-  readonly source: string;
-  readonly origin: 'archive' | 'file' | 'bundled' | 'last-good';
-  /** The exact text of the rules in use (kept as the last good copy). */
-  readonly text: string;
-  /** The S3 object version of the rules object in use, in a versioned bucket. */
-  readonly versionId?: string;
-  /** Set when config/rules.json exists but fails validation. */
-  readonly invalid?: {
-    readonly version: string;
-    readonly error: string;
-    readonly problems: readonly string[];
-  };
-}
-
-/** The bundled defaults, as text, so they are hashed and parsed like any other rules object. */
-export interface BundledRules {
-  readonly text: string;
-}
-
-/** Remembers the last rules object read, so an unchanged object costs a 304 and no parse. */
-export interface RulesCache {
-  entry?: { readonly etag: string; readonly active: ActiveRules };
-  /** The last rules parsed from text (RULES_FILE, the bundled defaults): the same text is not parsed again. */
-  parsed?: { readonly text: string; readonly ruleSet: RuleSet };
-  /** What `recordRulesHealth` last recorded with nothing left owed: the same again needs no state read. */
-  recorded?: string;
-}
-
 /**
  * Thrown by a check whose rules could not be read (the rules object or state/rules.json unreadable:
  * garbage, a folder, a refused read). The response was archived first; the run counts as failed.
@@ -86,16 +46,8 @@ export class RulesUnavailableError extends Error {
 export const rulesVersion = (bytes: Uint8Array | string): string =>
   `sha256:${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}`;
 
-export interface RulesSourceDeps {
-  readonly store: ObjectStore;
-  readonly bundled: BundledRules;
-  /** RULES_FILE: read from disk instead of the archive. */
-  readonly readRulesFile?: () => Promise<{ readonly text: string; readonly path: string }>;
-  readonly cache?: RulesCache;
-}
-
 /** The rules a run uses now; throws only when the store cannot be read (or RULES_FILE is broken). */
-export async function loadActiveRules(deps: RulesSourceDeps): Promise<ActiveRules> {
+export async function loadActiveRules(deps: RulesSource): Promise<ActiveRules> {
   const { store, cache } = deps;
   if (deps.readRulesFile) {
     const { text, path } = await deps.readRulesFile();

@@ -11,6 +11,7 @@ import { isRuleNotification, markNotified, owedNotifications } from '../domain/a
 import { type Held, type OutgoingContext, outgoing } from '../domain/alerts/outgoing';
 import { buildAlertMessage, DEFAULT_MONITOR_NAME } from '../domain/alerts/render';
 import { DEFAULT_REMINDERS, type RepeatPolicy, type Rule } from '../domain/alerts/rules';
+import type { ActiveRules } from '../domain/alerts/rules-source';
 import {
   clearEndedSnoozes,
   endedSnoozes,
@@ -36,7 +37,7 @@ import {
   type QueryWindow,
   rollingWindow,
 } from '../domain/statistics/query-window';
-import { type ActiveRules, RulesUnavailableError } from './active-rules';
+import { RulesUnavailableError } from './active-rules';
 import { type ClaimStep, deliverOnce, storeClock } from './deliver-once';
 import { createArchiveReader, readEvaluationInput } from './evaluation-input';
 import { type ArchivedResponse, type FetchDeps, fetchAndArchive } from './fetch-and-archive';

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../../config';
 import { parseRuleSet, type RuleSet, RulesFileError } from '../../domain/alerts/rules';
+import type { BundledRules, RulesCache, RulesSource } from '../../domain/alerts/rules-source';
 import type { ObjectStore } from '../../domain/archive/object-store';
 import defaultRules from '../../rules/default-rules.json';
-import type { BundledRules, RulesCache, RulesSourceDeps } from '../../use-cases/active-rules';
 
 /**
  * The alert rules: RULES_FILE when set, otherwise the defaults shipped in lambda/rules (imported, so
@@ -55,7 +55,7 @@ export function rulesSourceFor(
   config: Pick<Config, 'rulesFile'> & Partial<Pick<Config, 'defaultRulesFile'>>,
   store: ObjectStore,
   cache?: RulesCache,
-): RulesSourceDeps {
+): RulesSource {
   const path = config.rulesFile;
   return {
     store,

@@ -2,6 +2,13 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import packageJson from '../../../package.json';
 import {
+  type CuratedSql,
+  SqlQueryError,
+  type SqlResult,
+  type SqlRow,
+  type SqlRowStream,
+} from '../../domain/curated/curated-sql';
+import {
   CURATED_PREFIX,
   CURATED_TABLES,
   type CuratedTable,
@@ -19,15 +26,16 @@ import {
  * then the session may touch no file, so a query cannot write into or read around the archive.
  */
 
-const DUCKDB_VERSION = packageJson.optionalDependencies['@duckdb/node-api'];
+/** The DuckDB the package was tested with, for the install hint. */
+const duckDbVersion = (): string => packageJson.optionalDependencies['@duckdb/node-api'];
 
-export interface SqlResult {
-  readonly columns: readonly string[];
-  /** DuckDB's type names, e.g. BIGINT, DOUBLE, VARCHAR. */
-  readonly types: readonly string[];
-  /** JSON-ready values: integers as numbers (as strings beyond 2^53), dates as 'YYYY-MM-DD'. */
-  readonly rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null>>;
-}
+/**
+ * The module name, passed in rather than written into `import()`: the composition root (which the
+ * Lambda handler imports too) names this adapter, and a bundler follows a literal `import()` into
+ * DuckDB's native bindings. This way the handler's bundle never looks for them and tree-shaking
+ * drops the adapter from it, while the CLI (which keeps @duckdb/node-api external) loads it at run time.
+ */
+const DUCKDB_MODULE = '@duckdb/node-api';
 
 export interface CuratedQueryOptions {
   /**
@@ -39,14 +47,6 @@ export interface CuratedQueryOptions {
   readonly athenaIntegerDivision?: boolean;
   /** Where DuckDB would keep extensions; tests point it at an empty folder to prove none arrives. */
   readonly extensionDirectory?: string;
-}
-
-/** Thrown when DuckDB rejects the query (syntax, unknown table or column…); the message is DuckDB's. */
-export class SqlQueryError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'SqlQueryError';
-  }
 }
 
 /** Thrown when DuckDB is not installed: it is an optional dependency of the package (a native library). */
@@ -62,31 +62,21 @@ export class SqlEngineMissingError extends Error {
  * optional dependency, so an install may lack it (`--omit=optional`, or a platform DuckDB ships no
  * binary for): then say so and how to get it, instead of a module-resolution stack.
  */
-async function loadDuckDb(): Promise<typeof import('@duckdb/node-api')> {
+async function loadDuckDb(module = DUCKDB_MODULE): Promise<typeof import('@duckdb/node-api')> {
   try {
-    return await import('@duckdb/node-api');
+    return await import(module);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND' && code !== 'ERR_DLOPEN_FAILED') {
       throw error;
     }
     throw new SqlEngineMissingError(
-      `sql needs DuckDB (@duckdb/node-api ${DUCKDB_VERSION}), an optional dependency that is not installed here ` +
-        `(${code}). Install it beside the package: npm install @duckdb/node-api@${DUCKDB_VERSION} ` +
+      `sql needs DuckDB (@duckdb/node-api ${duckDbVersion()}), an optional dependency that is not installed here ` +
+        `(${code}). Install it beside the package: npm install @duckdb/node-api@${duckDbVersion()} ` +
         `(DuckDB ships binaries for Linux, macOS and Windows on x64 and arm64). Athena answers the same queries in AWS.`,
       { cause: error },
     );
   }
-}
-
-/** One row of a result, JSON-ready (see SqlResult). */
-export type SqlRow = SqlResult['rows'][number];
-
-/** A result as DuckDB produces it: the columns first, then the rows a batch (a data chunk) at a time. */
-export interface SqlRowStream {
-  readonly columns: readonly string[];
-  readonly types: readonly string[];
-  readonly batches: AsyncIterable<readonly SqlRow[]>;
 }
 
 /**
@@ -216,3 +206,8 @@ function jsonCell(value: unknown, type: string | undefined): string | number | b
   }
   return JSON.stringify(value);
 }
+
+/** The CuratedSql port over DuckDB, with the default options (Athena's integer division). */
+export const createDuckDbCuratedSql = (): CuratedSql => ({
+  stream: (root, sql, consume) => streamCurated(root, sql, consume),
+});

@@ -14,7 +14,7 @@ import { type Row, readNumber, readObject } from '../statistics/numbers';
 import type { StatisticsResponse } from '../statistics/schema';
 import { type Judged, median, robustSpread, wilsonInterval } from './evidence';
 import { metricUnit } from './format-value';
-import { rateTrials } from './metrics';
+import { type Metric, type MetricKind, rateTrials } from './metrics';
 import type { Rule } from './rules';
 
 /**
@@ -346,28 +346,43 @@ function bothWindows(rule: Rule, short: Measurement, long: Measurement): Measure
     : { ...long, window: `${long.window}; ${also(short)}`, judged: { breach, recovery: long.value } };
 }
 
-function compute(rule: Rule, data: ScopeData, context: MeasureContext): Computed {
-  const { metric } = rule;
-  const calls = data.calls === undefined ? {} : { calls: data.calls };
-  switch (metric.kind) {
-    case 'field':
-      return withCalls(readField(data, metric.field), calls);
-    case 'ratio':
-      return withCalls(divide(data, metric.numerator, metric.denominator), calls);
-    case 'share':
-      return withCalls(share(data, metric.of, metric.key), calls);
-    case 'capacityUtilisation': {
-      const peak = readNumber(data.rows, 'max_concurrent_call_count');
-      if (peak === undefined) return { reason: 'max_concurrent_call_count is missing' };
-      return { value: peak / (context.lineCapacity ?? 1), ...calls };
-    }
-    case 'weekOverWeek':
-      return weekOverWeek(rule, metric.field, data, context);
-  }
+/** How a metric of one kind is computed from the scope's rows. */
+type Compute<K extends MetricKind> = (
+  metric: Metric<K>,
+  rule: Rule,
+  data: ScopeData,
+  context: MeasureContext,
+) => Computed;
+
+/**
+ * How each kind of metric is computed: one entry per kind of metrics.ts's METRIC_KINDS (`tsc` names
+ * a kind without one). The scope's calls gate the judgement unless the kind brings its own.
+ */
+const COMPUTE = {
+  field: (metric, _rule, data) => withCalls(readField(data, metric.field), data),
+  ratio: (metric, _rule, data) => withCalls(divide(data, metric.numerator, metric.denominator), data),
+  share: (metric, _rule, data) => withCalls(share(data, metric.of, metric.key), data),
+  capacityUtilisation: (_metric, _rule, data, context) => {
+    const peak = readNumber(data.rows, 'max_concurrent_call_count');
+    if (peak === undefined) return { reason: 'max_concurrent_call_count is missing' };
+    return withCalls({ value: peak / (context.lineCapacity ?? 1) }, data);
+  },
+  weekOverWeek: (metric, rule, data, context) => weekOverWeek(rule, metric.field, data, context),
+} satisfies { readonly [K in MetricKind]: Compute<K> };
+
+const COMPUTE_BY_KIND: { readonly [K in MetricKind]: Compute<K> } = COMPUTE;
+
+function compute<K extends MetricKind>(
+  rule: Rule & { readonly metric: Metric<K> },
+  data: ScopeData,
+  context: MeasureContext,
+): Computed {
+  const run: Compute<K> = COMPUTE_BY_KIND[rule.metric.kind];
+  return run(rule.metric, rule, data, context);
 }
 
-const withCalls = (computed: Computed, calls: { calls?: number }): Computed =>
-  'reason' in computed ? computed : { ...computed, ...calls };
+const withCalls = (computed: Computed, { calls }: ScopeData): Computed =>
+  'reason' in computed || calls === undefined ? computed : { ...computed, calls };
 
 /**
  * The field itself; a missing rate is derived from the counts of the same row, before a later row

@@ -1,19 +1,11 @@
 import * as z from '../shared/zod';
-import { RATE_TRIALS } from '../statistics/metric-format';
+import { DERIVED_RATES, RATE_TRIALS } from '../statistics/metric-format';
 
 /**
- * What a rule measures. In the file a metric is either a field name or an object with exactly one key:
- *
- *   "transfer_success_rate"                                    a numeric field of the scope's row/total
- *   "user_distribution.call_users"                             a dotted path reaches nested numbers
- *   { "share": { "of": "hangup_type_distribution", "key": "by_user" } }   key / sum of the distribution
- *   { "ratio": { "numerator": "transfer_success_calls", "denominator": "attempted_transfer_calls" } }
- *   { "weekOverWeek": "total_calls" }                          (this hour − same hour last week) / last week
- *   { "weekOverWeek": "total_calls", "weeks": 4 }              (this hour − median of the same hour of
- *                                                              the last 4 weeks) / that median
- *   { "capacityUtilisation": true }                            peak concurrent calls / configured line capacity
- *
- * Parsed into a tagged union so the evaluator switches on `kind` instead of probing keys.
+ * What a rule measures: the kinds of metric, each one entry of METRIC_KINDS (how the rules file
+ * writes it, how it reads in messages, its unit, what it reads), parsed into a tagged union so the
+ * evaluator switches on `kind` instead of probing keys. How each kind is computed is measure.ts's
+ * COMPUTE table; "Add a rule kind" in docs/contributing.md walks through it.
  */
 
 const FIELD_PATH = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
@@ -28,71 +20,252 @@ export const FieldPathSchema = z.string().check(
 /** The most weeks a seasonal baseline reaches back: each is one archived response read per check. */
 export const MAX_BASELINE_WEEKS = 8;
 
-const METRIC_KEYS = ['share', 'ratio', 'weekOverWeek', 'capacityUtilisation'] as const;
+/** How a rule's values read (the product's metric units a rule can use). */
+export const UnitSchema = z.enum(['rate', 'change', 'seconds', 'count', 'number']);
+export type Unit = z.infer<typeof UnitSchema>;
+
+// ---- the kinds of metric
+
+/**
+ * What each kind of metric holds once parsed. A kind is this one line and its entry in METRIC_KINDS
+ * below (and, in measure.ts, how it is computed): `tsc` names whatever a new kind still lacks.
+ * Exported: the declarations the package ships name it through the rule schemas.
+ */
+export interface MetricPayloads {
+  readonly field: { readonly field: string };
+  readonly share: { readonly of: string; readonly key: string };
+  readonly ratio: { readonly numerator: string; readonly denominator: string };
+  readonly weekOverWeek: { readonly field: string; readonly weeks: number };
+  readonly capacityUtilisation: Record<never, never>;
+}
+
+export type MetricKind = keyof MetricPayloads;
+
+/** A parsed metric, tagged by `kind` so the evaluator switches on it instead of probing keys. */
+export type Metric<K extends MetricKind = MetricKind> = {
+  readonly [P in K]: { readonly kind: P } & MetricPayloads[P];
+}[K];
+
+/** A name a metric reads, where it sits in the rule, and whether it names a distribution. */
+interface NameRead {
+  readonly path: readonly string[];
+  readonly name: string;
+  readonly distribution?: boolean;
+}
+
+/** How the rules file writes a kind: a bare field name, or an object under one key. */
+type FileForm<K extends MetricKind> =
+  | { readonly form: 'name'; readonly parse: (name: string) => Metric<K> }
+  | {
+      readonly form: 'object';
+      /** The value under the kind's key, e.g. `{ "of": …, "key": … }` for share. */
+      readonly value: z.ZodMiniType;
+      /** Keys beside the kind's own that belong to it, e.g. weekOverWeek's `weeks`. */
+      readonly extra?: Readonly<Record<string, z.ZodMiniType>>;
+      /** The metric from the (validated) object the file holds. */
+      readonly parse: (object: Readonly<Record<string, unknown>>) => Metric<K>;
+    };
+
+/** Everything the product needs to know about one kind of metric, apart from computing it. */
+export interface MetricKindSpec<K extends MetricKind> {
+  readonly file: FileForm<K>;
+  /** A short plain-text name for messages (escape before putting it in mrkdwn). */
+  readonly describe: (metric: Metric<K>) => string;
+  /** The unit its values read in when the rule names none. */
+  readonly unit: (metric: Metric<K>) => Unit;
+  /** Its values lie in [0, 1] (with `unit`, the rule's unit in use), so a threshold outside can never be reached. */
+  readonly bounded: (metric: Metric<K>, unit: Unit) => boolean;
+  /** The count a rate is a share of, when the response carries it (for `confidence`). */
+  readonly trials: (metric: Metric<K>) => string | undefined;
+  /** The names it reads, for the catalogue check (a typo is an error). */
+  readonly names: (metric: Metric<K>) => NameRead[];
+  /** Alternatives, each a set of fields that together give it (`rules validate`: ever seen?). */
+  readonly fields: (metric: Metric<K>) => string[][];
+}
+
+/** The fields that give a field's value: itself, or the counts a rate is derived from. */
+const fieldOrCounts = (name: string): string[][] => {
+  const counts = DERIVED_RATES[name];
+  return counts === undefined ? [[name]] : [[name], [...counts]];
+};
+
+/** The unit a field reads in, from its name. */
+function fieldUnit(field: string): Unit {
+  const name = field.split('.').at(-1) ?? field;
+  if (name.endsWith('_rate')) return 'rate';
+  if (name.includes('duration')) return 'seconds';
+  if (name.startsWith('avg') || name.startsWith('average') || name.includes('score')) return 'number';
+  return 'count';
+}
+
+const none = (): undefined => undefined;
+const unbounded = (): boolean => false;
+
+const ShareValueSchema = z.strictObject({ of: FieldPathSchema, key: z.string().check(z.minLength(1)) });
+const RatioValueSchema = z.strictObject({ numerator: FieldPathSchema, denominator: FieldPathSchema });
+const WeeksSchema = z.number().check(z.int(), z.minimum(1), z.maximum(MAX_BASELINE_WEEKS));
+
+/**
+ * The kinds of metric, one entry each; in the rules file:
+ *
+ *   "transfer_success_rate"                                    a numeric field of the scope's row/total
+ *   "user_distribution.call_users"                             a dotted path reaches nested numbers
+ *   { "share": { "of": "hangup_type_distribution", "key": "by_user" } }   key / sum of the distribution
+ *   { "ratio": { "numerator": "transfer_success_calls", "denominator": "attempted_transfer_calls" } }
+ *   { "weekOverWeek": "total_calls" }                          (this hour − same hour last week) / last week
+ *   { "weekOverWeek": "total_calls", "weeks": 4 }              (this hour − median of the same hour of
+ *                                                              the last 4 weeks) / that median
+ *   { "capacityUtilisation": true }                            peak concurrent calls / configured line capacity
+ */
+export const METRIC_KINDS = {
+  field: {
+    file: { form: 'name', parse: (field) => ({ kind: 'field', field }) },
+    describe: (metric) => metric.field,
+    unit: (metric) => fieldUnit(metric.field),
+    bounded: (_metric, unit) => unit === 'rate',
+    trials: (metric) => RATE_TRIALS[metric.field],
+    names: (metric) => [{ path: [], name: metric.field }],
+    fields: (metric) => fieldOrCounts(metric.field),
+  },
+  share: {
+    file: {
+      form: 'object',
+      value: ShareValueSchema,
+      parse: (object) => ({ kind: 'share', ...ShareValueSchema.parse(object.share) }),
+    },
+    describe: (metric) => `share of "${metric.key}" in ${metric.of}`,
+    unit: () => 'rate',
+    bounded: () => true,
+    trials: none,
+    names: (metric) => [{ path: ['share', 'of'], name: metric.of, distribution: true }],
+    fields: (metric) => [[metric.of]],
+  },
+  ratio: {
+    file: {
+      form: 'object',
+      value: RatioValueSchema,
+      parse: (object) => ({ kind: 'ratio', ...RatioValueSchema.parse(object.ratio) }),
+    },
+    describe: (metric) => `${metric.numerator} / ${metric.denominator}`,
+    unit: () => 'rate',
+    bounded: unbounded,
+    trials: (metric) => metric.denominator,
+    names: (metric) => [
+      { path: ['ratio', 'numerator'], name: metric.numerator },
+      { path: ['ratio', 'denominator'], name: metric.denominator },
+    ],
+    fields: (metric) => [[metric.numerator, metric.denominator]],
+  },
+  weekOverWeek: {
+    file: {
+      form: 'object',
+      value: FieldPathSchema,
+      /** How many earlier weeks the baseline is the median of (1 = last week alone). */
+      extra: { weeks: WeeksSchema },
+      parse: (object) => ({
+        kind: 'weekOverWeek',
+        field: FieldPathSchema.parse(object.weekOverWeek),
+        weeks: object.weeks === undefined ? 1 : WeeksSchema.parse(object.weeks),
+      }),
+    },
+    describe: (metric) =>
+      metric.weeks === 1
+        ? `${metric.field} vs the same hour last week`
+        : `${metric.field} vs the median of the same hour in the last ${metric.weeks} weeks`,
+    unit: () => 'change',
+    bounded: unbounded,
+    trials: none,
+    names: (metric) => [{ path: ['weekOverWeek'], name: metric.field }],
+    fields: (metric) => fieldOrCounts(metric.field),
+  },
+  capacityUtilisation: {
+    file: {
+      form: 'object',
+      value: z.literal(true),
+      parse: () => ({ kind: 'capacityUtilisation' }),
+    },
+    describe: () => 'peak concurrent calls / line capacity',
+    unit: () => 'rate',
+    bounded: unbounded,
+    trials: none,
+    names: () => [],
+    fields: () => [['max_concurrent_call_count']],
+  },
+} as const satisfies { readonly [K in MetricKind]: MetricKindSpec<K> };
+
+const KINDS: { readonly [K in MetricKind]: MetricKindSpec<K> } = METRIC_KINDS;
+
+/**
+ * False for what a failed metric leaves behind in a rule: the rule's other checks still run (zod
+ * reports every problem at once) on the metric as written.
+ */
+export const isParsedMetric = (metric: unknown): metric is Metric =>
+  typeof metric === 'object' &&
+  metric !== null &&
+  'kind' in metric &&
+  typeof metric.kind === 'string' &&
+  Object.hasOwn(KINDS, metric.kind);
+
+/** The entry of `metric`'s kind, typed for that kind. */
+export const kindOf = <K extends MetricKind>(metric: Metric<K>): MetricKindSpec<K> => KINDS[metric.kind];
+
+// ---- the file form
+
+/** The keys of the object forms, in the table's order: share, ratio, weekOverWeek, capacityUtilisation. */
+const OBJECT_KINDS = (Object.keys(KINDS) as MetricKind[]).flatMap((kind) => {
+  const { file } = KINDS[kind];
+  return file.form === 'object' ? [{ kind, file }] : [];
+});
+const METRIC_KEYS = OBJECT_KINDS.map(({ kind }) => kind);
+const NAME_KIND = (Object.keys(KINDS) as MetricKind[]).find((kind) => KINDS[kind].file.form === 'name');
 
 const MetricObjectSchema = z
-  .strictObject({
-    share: z.optional(z.strictObject({ of: FieldPathSchema, key: z.string().check(z.minLength(1)) })),
-    ratio: z.optional(z.strictObject({ numerator: FieldPathSchema, denominator: FieldPathSchema })),
-    weekOverWeek: z.optional(FieldPathSchema),
-    /** weekOverWeek only: how many earlier weeks the baseline is the median of (1 = last week alone). */
-    weeks: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(MAX_BASELINE_WEEKS))),
-    capacityUtilisation: z.optional(z.literal(true)),
-  })
+  .strictObject(
+    Object.fromEntries(
+      OBJECT_KINDS.flatMap(({ kind, file }) => [
+        [kind, z.optional(file.value)],
+        ...Object.entries(file.extra ?? {}).map(([key, schema]) => [key, z.optional(schema)] as const),
+      ]),
+    ),
+  )
   .check(
     z.refine((metric) => METRIC_KEYS.filter((key) => metric[key] !== undefined).length === 1, {
       error: `expected exactly one of ${METRIC_KEYS.join(', ')}`,
     }),
-    z.refine((metric) => metric.weeks === undefined || metric.weekOverWeek !== undefined, {
-      error: '"weeks" belongs to a weekOverWeek metric',
-      path: ['weeks'],
-    }),
+    ...OBJECT_KINDS.flatMap(({ kind, file }) =>
+      Object.keys(file.extra ?? {}).map((key) =>
+        z.refine<Readonly<Record<string, unknown>>>(
+          (metric) => metric[key] === undefined || metric[kind] !== undefined,
+          {
+            error: `"${key}" belongs to a ${kind} metric`,
+            path: [key],
+          },
+        ),
+      ),
+    ),
   );
-
-export type Metric =
-  | { readonly kind: 'field'; readonly field: string }
-  | { readonly kind: 'share'; readonly of: string; readonly key: string }
-  | { readonly kind: 'ratio'; readonly numerator: string; readonly denominator: string }
-  | { readonly kind: 'weekOverWeek'; readonly field: string; readonly weeks: number }
-  | { readonly kind: 'capacityUtilisation' };
 
 export const MetricSchema = z.pipe(
   z.union([FieldPathSchema, MetricObjectSchema], {
-    error: 'expected a field name or an object with one of share, ratio, weekOverWeek, capacityUtilisation',
+    error: `expected a field name or an object with one of ${METRIC_KEYS.join(', ')}`,
   }),
   z.transform((metric): Metric => {
-    if (typeof metric === 'string') return { kind: 'field', field: metric };
-    if (metric.share) return { kind: 'share', ...metric.share };
-    if (metric.ratio) return { kind: 'ratio', ...metric.ratio };
-    if (metric.weekOverWeek)
-      return { kind: 'weekOverWeek', field: metric.weekOverWeek, weeks: metric.weeks ?? 1 };
-    return { kind: 'capacityUtilisation' };
+    if (typeof metric === 'string') {
+      const named = NAME_KIND === undefined ? undefined : KINDS[NAME_KIND].file;
+      if (named?.form !== 'name') throw new RangeError('no metric kind is written as a bare field name');
+      return named.parse(metric);
+    }
+    const found = OBJECT_KINDS.find(({ kind }) => metric[kind] !== undefined);
+    if (found === undefined) throw new RangeError(`expected exactly one of ${METRIC_KEYS.join(', ')}`);
+    return found.file.parse(metric);
   }),
 );
 
 /** The count a rate metric is a share of, when the response carries it (a ratio's denominator). */
-export function rateTrials(metric: Metric): string | undefined {
-  if (metric.kind === 'ratio') return metric.denominator;
-  return metric.kind === 'field' ? RATE_TRIALS[metric.field] : undefined;
-}
+export const rateTrials = (metric: Metric): string | undefined => kindOf(metric).trials(metric);
 
 /** A short plain-text name of the metric for messages (escape before putting it in mrkdwn). */
-export function describeMetric(metric: Metric): string {
-  switch (metric.kind) {
-    case 'field':
-      return metric.field;
-    case 'share':
-      return `share of "${metric.key}" in ${metric.of}`;
-    case 'ratio':
-      return `${metric.numerator} / ${metric.denominator}`;
-    case 'weekOverWeek':
-      return metric.weeks === 1
-        ? `${metric.field} vs the same hour last week`
-        : `${metric.field} vs the median of the same hour in the last ${metric.weeks} weeks`;
-    case 'capacityUtilisation':
-      return 'peak concurrent calls / line capacity';
-  }
-}
+export const describeMetric = (metric: Metric): string => kindOf(metric).describe(metric);
 
 /**
  * Every numeric field AIRUDDER's statistics carry (realtime rows and totals, offline daily rows),
@@ -148,24 +321,7 @@ export interface UnknownMetricName {
 
 /** The names in `metric` that are neither a known field, a `distribution.key` path nor a known distribution. */
 export function unknownMetricNames(metric: Metric): UnknownMetricName[] {
-  const names: Array<{ path: string[]; name: string; distribution?: boolean }> = [];
-  switch (metric.kind) {
-    case 'field':
-      names.push({ path: [], name: metric.field });
-      break;
-    case 'weekOverWeek':
-      names.push({ path: ['weekOverWeek'], name: metric.field });
-      break;
-    case 'ratio':
-      names.push({ path: ['ratio', 'numerator'], name: metric.numerator });
-      names.push({ path: ['ratio', 'denominator'], name: metric.denominator });
-      break;
-    case 'share':
-      names.push({ path: ['share', 'of'], name: metric.of, distribution: true });
-      break;
-    case 'capacityUtilisation':
-      break;
-  }
+  const names = kindOf(metric).names(metric);
   return names.flatMap(({ path, name, distribution }) => {
     const candidates = distribution ? KNOWN_DISTRIBUTIONS : KNOWN_FIELDS;
     if (candidates.includes(name)) return [];

@@ -1,7 +1,7 @@
 import { addDays, toWallClock, weekday } from '../shared/local-time';
 import { type ClosedEpisode, type Episode, isClosed, openEpisode, withMessage } from './episode';
 import { metricUnit } from './format-value';
-import { describeMetric } from './metrics';
+import { describeMetric, type Unit } from './metrics';
 import {
   type Comparison,
   critRelease,
@@ -11,7 +11,6 @@ import {
   type Rule,
   type Severity,
   thresholdFor,
-  type Unit,
   WEEKDAYS,
 } from './rules';
 import type {

@@ -1,6 +1,5 @@
-import { DERIVED_RATES } from '../statistics/metric-format';
 import type { StatisticsResponse } from '../statistics/schema';
-import type { Metric } from './metrics';
+import { kindOf } from './metrics';
 import type { Rule } from './rules';
 
 /**
@@ -35,25 +34,6 @@ function collect(record: Record<string, unknown>, prefix: string, into: Set<stri
   }
 }
 
-/** Alternatives, each a set of fields that together give the metric. */
-function fieldsFor(metric: Metric): string[][] {
-  const field = (name: string) => {
-    const counts = DERIVED_RATES[name];
-    return counts === undefined ? [[name]] : [[name], [...counts]];
-  };
-  switch (metric.kind) {
-    case 'field':
-    case 'weekOverWeek':
-      return field(metric.field);
-    case 'share':
-      return [[metric.of]];
-    case 'ratio':
-      return [[metric.numerator, metric.denominator]];
-    case 'capacityUtilisation':
-      return [['max_concurrent_call_count']];
-  }
-}
-
 export interface UnseenMetric {
   readonly ruleId: string;
   /** The fields looked for, e.g. "transfer_success_rate (or transfer_success_calls + attempted_transfer_calls)". */
@@ -63,7 +43,7 @@ export interface UnseenMetric {
 /** The rules whose metric could not be computed from any field seen. */
 export function unseenMetrics(rules: readonly Rule[], seen: ReadonlySet<string>): UnseenMetric[] {
   return rules.flatMap((rule) => {
-    const alternatives = fieldsFor(rule.metric);
+    const alternatives = kindOf(rule.metric).fields(rule.metric);
     if (alternatives.some((fields) => fields.every((field) => seen.has(field)))) return [];
     const [first, ...others] = alternatives.map((fields) => fields.join(' + '));
     const fields = others.length === 0 ? `${first}` : `${first} (or ${others.join(', or ')})`;

@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
 import { RATE_TRIALS } from '../statistics/metric-format';
 import type { Judged } from './evidence';
-import { MetricSchema, rateTrials, unknownMetricNames } from './metrics';
+import { isParsedMetric, MetricSchema, rateTrials, UnitSchema, unknownMetricNames } from './metrics';
 import { countProblems, sizeProblem } from './rules-limits';
 
 /**
@@ -36,8 +36,6 @@ export const ComparisonSchema = z.enum(['above', 'below']);
 export type Comparison = z.infer<typeof ComparisonSchema>;
 
 /** How values are shown; inferred from the metric when absent (`*_rate` → rate, `*duration*` → seconds…). */
-export const UnitSchema = z.enum(['rate', 'change', 'seconds', 'count', 'number']);
-export type Unit = z.infer<typeof UnitSchema>;
 
 /** Index = `Date#getUTCDay()` of the local calendar date, so `WEEKDAYS[weekday(clock)]` names it. */
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -281,7 +279,9 @@ export function checkRuleConsistency(rule: RuleFields, ctx: z.core.$RefinementCt
       'a weekOverWeek metric compares like periods: use a "window" or scope "last-complete-hour"',
     );
   }
-  if (!rule.allowUnknownMetric) {
+  // A metric that failed its own schema is left as written (its error is reported already).
+  const parsed = isParsedMetric(rule.metric);
+  if (parsed && !rule.allowUnknownMetric) {
     for (const unknown of unknownMetricNames(rule.metric)) {
       const hint = unknown.suggestion === undefined ? '' : `; did you mean "${unknown.suggestion}"?`;
       ctx.addIssue({
@@ -291,7 +291,7 @@ export function checkRuleConsistency(rule: RuleFields, ctx: z.core.$RefinementCt
       });
     }
   }
-  if (rule.confidence !== undefined && rateTrials(rule.metric) === undefined) {
+  if (parsed && rule.confidence !== undefined && rateTrials(rule.metric) === undefined) {
     issue(
       'confidence',
       `needs a rate whose count of calls is in the response (${Object.keys(RATE_TRIALS).join(', ')}, or a ratio)`,

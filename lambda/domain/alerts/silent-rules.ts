@@ -1,4 +1,5 @@
 import { metricUnit } from './format-value';
+import { kindOf } from './metrics';
 import type { MutePeriod, Rule } from './rules';
 import { WEEKDAYS } from './rules';
 
@@ -35,7 +36,7 @@ export function mutedAllWeek(periods: readonly MutePeriod[]): boolean {
 /** The values a rule's metric can take: a rate lies in [0, 1], a count is never negative… */
 function range(rule: Rule): { readonly min: number; readonly max: number } {
   const unit = metricUnit(rule);
-  const bounded = rule.metric.kind === 'share' || (rule.metric.kind === 'field' && unit === 'rate');
+  const bounded = kindOf(rule.metric).bounded(rule.metric, unit);
   if (bounded) return { min: 0, max: 1 };
   if (unit === 'change') return { min: -1, max: Number.POSITIVE_INFINITY };
   if (unit === 'number') return { min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY };

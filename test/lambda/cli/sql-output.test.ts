@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { SqlRow, SqlRowStream } from '../../../lambda/adapters/sql/duckdb-curated';
 import {
   LINES_PER_WRITE,
   printable,
@@ -8,6 +7,7 @@ import {
   writeJson,
   writeTable,
 } from '../../../lambda/cli/sql-output';
+import type { SqlRow, SqlRowStream } from '../../../lambda/domain/curated/curated-sql';
 
 /** A result of `count` rows in batches of 2 048 (DuckDB's chunk size), noting how far it was read. */
 function rowStream(
