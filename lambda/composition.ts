@@ -264,6 +264,7 @@ export function createWiring(run: RunContext): Wiring {
         ...(run.fetch ? { fetch: run.fetch } : {}),
         ...(run.s3Client ? { s3Client: run.s3Client } : {}),
         ...(run.loadSecret ? { loadSecret: run.loadSecret } : {}),
+        ...(run.folderStore ? { folderStore: run.folderStore } : {}),
       }),
     curate: (toDir) => ({
       store: archive(),
@@ -518,6 +519,8 @@ export interface InteractionsContext {
   readonly loadSecret?: (secretId: string) => Promise<MonitorSecret>;
   /** Reads it past any cache, after Slack refused the token. */
   readonly reloadSecret?: (secretId: string) => Promise<MonitorSecret>;
+  /** The CLI's folder archive (`serve-interactions` on ARCHIVE_DIR); the function has none. */
+  readonly folderStore?: (dir: string, prefix: string) => ObjectStore;
 }
 
 /** Thrown when the interactions endpoint runs without Slack app mode configured. */
@@ -581,7 +584,7 @@ export function createInteractionsEdges(context: InteractionsContext): Interacti
       ...(context.fetch ? { fetch: context.fetch } : {}),
     });
   const container = api({ maxAttempts: config.slack.maxAttempts });
-  const store = createArchiveStore(config, context.s3Client, undefined, logger);
+  const store = createArchiveStore(config, context.s3Client, undefined, logger, context.folderStore);
   const rulesCache: RulesCache = {};
   return {
     signingSecret: async () => app.signingSecret ?? (await secret())?.SLACK_SIGNING_SECRET,
