@@ -169,7 +169,7 @@ export function createWiring(run: RunContext): Wiring {
       const { source, store, logger, alertNotifier, slackApp } = await runAdapters();
       let active: ActiveRules | undefined;
       let rulesFailure: unknown;
-      let rulesNotice: string | undefined;
+      let rulesNotices: readonly string[] = [];
       try {
         active = await rules();
         if (at !== undefined) {
@@ -181,8 +181,9 @@ export function createWiring(run: RunContext): Wiring {
             runId: run.runId,
             now: run.now,
             deadline: run.deadline,
+            monitorName: config.monitorName,
           };
-          rulesNotice = await recordRulesHealth(health, active, at);
+          rulesNotices = await recordRulesHealth(health, active, at);
         }
       } catch (error) {
         // RULES_FILE is this command line's own file: a bad one is a usage error, as before any run.
@@ -199,7 +200,7 @@ export function createWiring(run: RunContext): Wiring {
         rules: rulesFailure === undefined ? (active?.rules ?? []) : [],
         ...(active === undefined || rulesFailure !== undefined ? {} : { activeRules: active }),
         ...(rulesFailure === undefined ? {} : { rulesFailure }),
-        ...(rulesNotice === undefined ? {} : { rulesNotice }),
+        rulesNotices,
         reminders: active?.reminders,
         monitorName: config.monitorName,
         timeZone,

@@ -67,8 +67,8 @@ export interface CheckDeps extends FetchDeps {
    * still fetches and archives, then counts as a failed run towards "monitor degraded".
    */
   readonly rulesFailure?: unknown;
-  /** The rules notice ("rules invalid", "valid again") this run posted before the check, as sent. */
-  readonly rulesNotice?: string;
+  /** The rules notices ("rules invalid", "valid again", "rules changed") this run posted before the check, as sent. */
+  readonly rulesNotices?: readonly string[];
   /** The group's reminder cadence (the rules file's `reminders`); default hourly with back-off. */
   readonly reminders?: RepeatPolicy;
   readonly timeZone: string;
