@@ -74,6 +74,11 @@ export interface RunContext {
    */
   readonly reloadSecret?: (secretId: string) => Promise<MonitorSecret>;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Opens the folder archive of ARCHIVE_DIR. The CLI passes `createCliFolderStore`; the Lambda
+   * archives to S3 only, so its bundle carries no folder store.
+   */
+  readonly folderStore?: (dir: string, prefix: string) => ObjectStore;
 }
 
 /** The adapters every run that calls AIRUDDER or Slack shares. */
@@ -142,7 +147,13 @@ export function createWiring(run: RunContext): Wiring {
     return s3Client;
   };
   const archive = () =>
-    createArchiveStore(config, config.archive.kind === 's3' ? s3() : undefined, run.deadline, run.logger);
+    createArchiveStore(
+      config,
+      config.archive.kind === 's3' ? s3() : undefined,
+      run.deadline,
+      run.logger,
+      run.folderStore,
+    );
   let activeRules: Promise<ActiveRules> | undefined;
   const rules = () => {
     activeRules ??= loadActiveRules(rulesSourceFor(config, archive(), run.rulesCache)).then((active) => {
@@ -261,6 +272,7 @@ export function createWiring(run: RunContext): Wiring {
         ...(run.fetch ? { fetch: run.fetch } : {}),
         ...(run.s3Client ? { s3Client: run.s3Client } : {}),
         ...(run.loadSecret ? { loadSecret: run.loadSecret } : {}),
+        ...(run.folderStore ? { folderStore: run.folderStore } : {}),
       }),
     async incidentNotes() {
       const app = config.slack.app;
@@ -289,10 +301,18 @@ export function createWiring(run: RunContext): Wiring {
     },
     curate: (toDir) => ({
       store: archive(),
-      ...(toDir === undefined ? {} : { target: createFolderObjectStore(toDir) }),
+      ...(toDir === undefined ? {} : { target: folderStoreOf(run)(toDir, '') }),
     }),
     bundledRules,
   };
+}
+
+/** The folder store the run was given (the CLI); the function has none. */
+function folderStoreOf(run: RunContext): (dir: string, prefix: string) => ObjectStore {
+  if (run.folderStore === undefined) {
+    throw new ConfigError('a folder archive is for the CLI: the function archives to S3 only');
+  }
+  return run.folderStore;
 }
 
 /**
@@ -364,6 +384,13 @@ export function createRunEdges(config: Config, options: RunEdgesOptions): RunEdg
  */
 export const createCuratedSql = (): CuratedSql => createDuckDbCuratedSql();
 
+/**
+ * The folder archive (ARCHIVE_DIR, `curate --to`): the CLI's alone. The CLI passes it in its
+ * RunContext; the Lambda bundle (which imports this file) never references it, so it drops it.
+ */
+export const createCliFolderStore = (dir: string, prefix: string): ObjectStore =>
+  createFolderObjectStore(dir, prefix);
+
 /** One CLI command: its AIRUDDER token lives as long as the command. */
 export const createTokenCache = (): TokenCache => new TokenCache();
 
@@ -375,9 +402,17 @@ export function createArchiveStore(
   s3Client?: S3Client,
   deadline?: number,
   logger?: Logger,
+  folderStore?: (dir: string, prefix: string) => ObjectStore,
 ): ObjectStore {
   const location = config.archive;
-  if (location.kind === 'folder') return createFolderObjectStore(location.dir, location.prefix);
+  if (location.kind === 'folder') {
+    if (folderStore === undefined) {
+      throw new ConfigError(
+        'ARCHIVE_DIR is for the CLI: the function archives to S3 only (set ARCHIVE_BUCKET)',
+      );
+    }
+    return folderStore(location.dir, location.prefix);
+  }
   // followRegionRedirects: an operator's profile may name another region than the bucket's.
   return createS3ObjectStore(
     s3Client ?? new S3Client({ followRegionRedirects: true }),
@@ -517,6 +552,8 @@ export interface InteractionsContext {
   readonly loadSecret?: (secretId: string) => Promise<MonitorSecret>;
   /** Reads it past any cache, after Slack refused the token. */
   readonly reloadSecret?: (secretId: string) => Promise<MonitorSecret>;
+  /** The CLI's folder archive (`serve-interactions` on ARCHIVE_DIR); the function has none. */
+  readonly folderStore?: (dir: string, prefix: string) => ObjectStore;
 }
 
 /** Thrown when the interactions endpoint runs without Slack app mode configured. */
@@ -580,7 +617,7 @@ export function createInteractionsEdges(context: InteractionsContext): Interacti
       ...(context.fetch ? { fetch: context.fetch } : {}),
     });
   const container = api({ maxAttempts: config.slack.maxAttempts });
-  const store = createArchiveStore(config, context.s3Client, undefined, logger);
+  const store = createArchiveStore(config, context.s3Client, undefined, logger, context.folderStore);
   const rulesCache: RulesCache = {};
   return {
     signingSecret: async () => app.signingSecret ?? (await secret())?.SLACK_SIGNING_SECRET,
