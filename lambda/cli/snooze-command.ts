@@ -244,7 +244,7 @@ export const snoozesCommand: Command = {
         : snoozes.map(
             (snooze) =>
               `${snooze.target.padEnd(28)} until ${localMinute(snooze.until, timeZone)} (${formatSpan(Date.parse(snooze.until) - now.getTime())} left)` +
-              `${snooze.reason ? `  ${snooze.reason}` : ''}`,
+              `${snooze.reason ? `  ${snooze.reason}` : ''}${snooze.by ? `  (by ${snooze.by})` : ''}`,
           );
     // What a snooze of all held of the monitor's own health: no message said it.
     if (heldHealth.length > 0) lines.push('', 'Held by "snooze all" in the last 24 h:');
