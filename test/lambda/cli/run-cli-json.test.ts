@@ -212,7 +212,7 @@ describe('airudder-monitor <command> --json', () => {
       '--by',
       'amira',
     ]);
-    const ended = await json(['unsnooze', 'transfer-success-rate']);
+    const ended = await json(['unsnooze', 'transfer-success-rate', '--by', 'amira']);
     expect(snoozed.document).toEqual({
       command: 'snooze',
       ok: true,
@@ -222,7 +222,7 @@ describe('airudder-monitor <command> --json', () => {
       timeZone: 'Asia/Jakarta',
       reason: 'maintenance',
       by: 'amira (CLI)',
-      // Webhook mode: no incident message to edit.
+      // Webhook mode: there is no incident head to edit
       slack: 'none',
     });
     expect(ended.document).toEqual({
