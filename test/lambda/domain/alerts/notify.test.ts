@@ -587,6 +587,23 @@ describe('owedNotifications: every field of what is owed', () => {
   const cadence = { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 };
   const owed = (state: AlertState, rules = [machine]) =>
     owedNotifications(state, rules, AT, JAKARTA, cadence);
+  /** The resolution of the episode fired at FIRED, breached at BREACHED, ended at HEALTHY on 0.7. */
+  const resolution = {
+    kind: 'resolved',
+    key: `transfer:resolved:${FIRED}`,
+    ...about,
+    severity: 'warn',
+    condition: 'threshold',
+    value: 0.7,
+    threshold: 0.65,
+    window: 'last 60 min',
+    valueAt: now,
+    firedAt: FIRED,
+    breachedAt: BREACHED,
+    endedAt: HEALTHY,
+    resolvedAt: now,
+    durationMs: 30 * 60_000,
+  } as const;
 
   it.each([
     {
@@ -703,22 +720,7 @@ describe('owedNotifications: every field of what is owed', () => {
       name: 'ok after an announced episode → resolved from its history entry, with the window of the last value',
       rule: machine,
       state: resolvedState(),
-      expected: {
-        kind: 'resolved',
-        key: `transfer:resolved:${FIRED}`,
-        ...about,
-        severity: 'warn',
-        condition: 'threshold',
-        value: 0.7,
-        threshold: 0.65,
-        window: 'last 60 min',
-        valueAt: now,
-        firedAt: FIRED,
-        breachedAt: BREACHED,
-        endedAt: HEALTHY,
-        resolvedAt: now,
-        durationMs: 30 * 60_000,
-      },
+      expected: resolution,
     },
     {
       name: 'ok, its resolution rolled off the history and no window stored → resolved at the ok status start',
@@ -743,22 +745,7 @@ describe('owedNotifications: every field of what is owed', () => {
       name: 'resolved after the rules file moved recovery → the threshold recorded at the resolution',
       rule: rule({ id: 'transfer', runbook: RUNBOOK, recovery: 0.7 }),
       state: resolvedState(),
-      expected: {
-        kind: 'resolved',
-        key: `transfer:resolved:${FIRED}`,
-        ...about,
-        severity: 'warn',
-        condition: 'threshold',
-        value: 0.7,
-        threshold: 0.65,
-        window: 'last 60 min',
-        valueAt: now,
-        firedAt: FIRED,
-        breachedAt: BREACHED,
-        endedAt: HEALTHY,
-        resolvedAt: now,
-        durationMs: 30 * 60_000,
-      },
+      expected: resolution,
     },
     {
       name: 'ok after an announced no-data episode → resolved with no threshold',
@@ -1015,6 +1002,24 @@ describe('owedNotifications: every field of what is owed', () => {
   });
 
   describe('removed rules, episode records, the reminder cadence and the monitor', () => {
+    /** What a removed rule's resolution says: the rule's id for its title, no value, no threshold. */
+    const removedResolution = (facts: Record<string, unknown>) => ({
+      kind: 'resolved',
+      key: `gone:resolved:${FIRED}`,
+      ruleId: 'gone',
+      title: 'gone',
+      metric: '',
+      comparison: 'below',
+      unit: 'count',
+      condition: 'threshold',
+      value: null,
+      threshold: null,
+      firedAt: FIRED,
+      resolvedAt: now,
+      durationMs: 30 * 60_000,
+      ruleRemoved: true,
+      ...facts,
+    });
     it('owes a rule removed from the rules while Slack was told it fires a resolution saying so, from its episode record', () => {
       const record = closedEpisode('gone', FIRED, { severity: 'crit' });
       const state = {
@@ -1025,51 +1030,19 @@ describe('owedNotifications: every field of what is owed', () => {
         episodes: [closedEpisode('transfer', FIRED), closedEpisode('gone', OLDER), record],
       };
       expect(owed(state)).toStrictEqual([
-        {
-          kind: 'resolved',
-          key: `gone:resolved:${FIRED}`,
-          ruleId: 'gone',
-          title: 'gone',
-          metric: '',
-          comparison: 'below',
-          unit: 'count',
+        removedResolution({
           severity: 'crit',
-          condition: 'threshold',
-          value: null,
-          threshold: null,
-          firedAt: FIRED,
           breachedAt: BREACHED,
           endedAt: HEALTHY,
-          resolvedAt: now,
-          durationMs: 30 * 60_000,
           peak: { severity: 'crit', at: FIRED },
-          ruleRemoved: true,
-        },
+        }),
       ]);
     });
 
     it('owes a removed rule of a document without an episode record a resolution at its last run', () => {
       const state = stateWith({ gone: firingState({ notified: told() }) });
       expect(owed(state)).toStrictEqual([
-        {
-          kind: 'resolved',
-          key: `gone:resolved:${FIRED}`,
-          ruleId: 'gone',
-          title: 'gone',
-          metric: '',
-          comparison: 'below',
-          unit: 'count',
-          severity: 'warn',
-          condition: 'threshold',
-          value: null,
-          threshold: null,
-          firedAt: FIRED,
-          breachedAt: FIRED,
-          endedAt: now,
-          resolvedAt: now,
-          durationMs: 30 * 60_000,
-          ruleRemoved: true,
-        },
+        removedResolution({ severity: 'warn', breachedAt: FIRED, endedAt: now }),
       ]);
       // Nothing for a removed rule Slack was never told fires, or was told resolved.
       expect(owed(stateWith({ gone: firingState() }))).toEqual([]);
@@ -1087,24 +1060,7 @@ describe('owedNotifications: every field of what is owed', () => {
         ],
       };
       expect(owed(state)).toStrictEqual([
-        {
-          kind: 'resolved',
-          key: `transfer:resolved:${FIRED}`,
-          ...about,
-          severity: 'warn',
-          condition: 'threshold',
-          value: 0.7,
-          threshold: 0.65,
-          window: 'last 60 min',
-          valueAt: now,
-          firedAt: FIRED,
-          breachedAt: BREACHED,
-          endedAt: HEALTHY,
-          resolvedAt: now,
-          durationMs: 30 * 60_000,
-          peak: { severity: 'crit', at: FIRED },
-          easedAt: HEALTHY,
-        },
+        { ...resolution, peak: { severity: 'crit', at: FIRED }, easedAt: HEALTHY },
       ]);
     });
 
@@ -1122,7 +1078,7 @@ describe('owedNotifications: every field of what is owed', () => {
     });
 
     it('resolves a document without an episode record from the resolution in its history, not a later entry', () => {
-      const pending = {
+      const pending: RuleState = {
         status: 'pending',
         condition: 'threshold',
         since: now,
@@ -1134,20 +1090,11 @@ describe('owedNotifications: every field of what is owed', () => {
         lastEvaluatedAt: now,
         notified: told(),
         history: [
-          {
-            at: HEALTHY,
-            from: 'firing:warn',
-            to: 'ok',
-            value: 0.7,
-            threshold: 0.65,
-            condition: 'threshold',
-            firedAt: FIRED,
-            breachedAt: BREACHED,
-            endedAt: HEALTHY,
-          },
+          // The resolution of the episode fired at FIRED, then the next episode's first breach.
+          ...resolvedState().history.map((entry) => ({ ...entry, at: HEALTHY })),
           { at: now, from: 'ok', to: 'pending', value: 0.5, threshold: 0.6, condition: 'threshold' },
         ],
-      } as const satisfies RuleState;
+      };
       expect(owed(stateWith({ transfer: pending }))[0]).toMatchObject({
         kind: 'resolved',
         value: 0.7,
@@ -1253,20 +1200,9 @@ describe('owedNotifications: every field of what is owed', () => {
       const episodes = [closedEpisode('other', OLDER), closedEpisode('transfer', HEALTHY), record];
       const firingAgain = firingState({ firedAt: FIRED });
       expect(episodePicture(machine, firingAgain, episodes, OLDER)).toStrictEqual({
-        kind: 'resolved',
+        ...resolution,
         key: `transfer:resolved:${OLDER}`,
-        ...about,
-        severity: 'warn',
-        condition: 'threshold',
-        value: 0.7,
-        threshold: 0.65,
-        window: 'last 60 min',
-        valueAt: now,
         firedAt: OLDER,
-        breachedAt: BREACHED,
-        endedAt: HEALTHY,
-        resolvedAt: now,
-        durationMs: 30 * 60_000,
         peak: { severity: 'crit', at: FIRED },
         easedAt: HEALTHY,
       });
