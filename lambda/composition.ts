@@ -31,6 +31,7 @@ import type { CurateDeps } from './use-cases/curate';
 import { curateAlertEpisodes } from './use-cases/curate-alert-episodes';
 import type { FetchDeps } from './use-cases/fetch-and-archive';
 import { readDayAlerts } from './use-cases/fired-alerts';
+import type { IncidentNotesDeps } from './use-cases/incident-notes';
 import type { ReplayDeps } from './use-cases/replay';
 import type { CheckDeps } from './use-cases/run-check';
 import type { DigestDeps } from './use-cases/run-digest';
@@ -123,6 +124,12 @@ export interface Wiring {
   bundledRules(): BundledRules;
   /** The Slack interactions endpoint's edges (Slack app mode), for `serve-interactions`. */
   interactions(): InteractionsEdges;
+  /**
+   * Slack app mode: what delivers the thread notes a command-line `snooze`/`unsnooze` owes the open
+   * incident (its head edited, one reply); undefined without app mode. Reads the bot token
+   * (SLACK_BOT_TOKEN, else the monitor's secret), no AIRUDDER credentials.
+   */
+  incidentNotes(): Promise<IncidentNotesDeps | undefined>;
 }
 
 export function createWiring(run: RunContext): Wiring {
@@ -267,6 +274,31 @@ export function createWiring(run: RunContext): Wiring {
         ...(run.loadSecret ? { loadSecret: run.loadSecret } : {}),
         ...(run.folderStore ? { folderStore: run.folderStore } : {}),
       }),
+    async incidentNotes() {
+      const app = config.slack.app;
+      if (app === undefined) return undefined;
+      let botToken = app.botToken;
+      run.redactor.add(botToken);
+      if (!botToken && config.secretArn) {
+        const secret = await (run.loadSecret ?? defaultSecretLoader)(config.secretArn, run.logger);
+        for (const value of Object.values(secret)) run.redactor.add(value);
+        botToken = secret.SLACK_BOT_TOKEN;
+      }
+      const slackApp = slackAppChannels(run, botToken).alerts;
+      const active = await rules();
+      return {
+        store: archive(),
+        slackApp,
+        logger: run.logger,
+        rules: active.rules,
+        reminders: active.reminders,
+        timeZone,
+        monitorName: config.monitorName,
+        runId: run.runId,
+        now: run.now,
+        deadline: run.deadline,
+      };
+    },
     curate: (toDir) => ({
       store: archive(),
       ...(toDir === undefined ? {} : { target: folderStoreOf(run)(toDir, '') }),
