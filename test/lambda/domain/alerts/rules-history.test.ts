@@ -29,9 +29,12 @@ describe('fieldsIn', () => {
     ]);
   });
 
-  it('reads a section with totals but no daily or hourly rows as its totals\' fields', () => {
+  it("reads a section with totals but no daily or hourly rows as its totals' fields", () => {
     const seen = fieldsIn(
-      response({ realtime: { total: { total_calls: 3 }, daily: null }, offline: { total: { ticket_count: 1 } } }),
+      response({
+        realtime: { total: { total_calls: 3 }, daily: null },
+        offline: { total: { ticket_count: 1 } },
+      }),
     );
     expect([...seen].sort()).toEqual(['ticket_count', 'total_calls']);
   });
