@@ -61,9 +61,9 @@ export interface IncidentContext extends AlertMessageContext {
   readonly rules: readonly Rule[];
 }
 
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { warn: 1, crit: 2 };
+/** The higher of two severities, either possibly absent: CRIT is the top, so it stays. */
 const higher = (a: Severity | undefined, b: Severity | undefined): Severity | undefined =>
-  a === undefined ? b : b === undefined ? a : SEVERITY_RANK[b] > SEVERITY_RANK[a] ? b : a;
+  a === 'crit' ? a : (b ?? a);
 
 /** The alerts `notifications` announce as firing (or the monitor degraded): they belong to the incident. */
 export function announcedMembers(notifications: readonly Notification[]): IncidentMember[] {
@@ -210,14 +210,15 @@ function monitorPicture(state: AlertState, member: IncidentMember): MonitorNotif
   };
 }
 
-/** The span of a resolved incident: the first member's start to the last one's end. */
+/** The span of a resolved incident (pictures, at least one): the first member's start to the last one's end. */
 function incidentSpan(pictures: readonly Notification[]): number | undefined {
   const starts = pictures.map((n) => Date.parse(isRuleNotification(n) ? n.breachedAt : n.since));
   const ends = pictures.map((n) =>
     Date.parse((isRuleNotification(n) ? (n.endedAt ?? n.resolvedAt) : n.recoveredAt) ?? ''),
   );
-  if (ends.some(Number.isNaN) || starts.some(Number.isNaN) || pictures.length === 0) return undefined;
-  return Math.max(...ends) - Math.min(...starts);
+  // An instant missing from a picture (none of today's documents lacks one) makes it NaN: no span.
+  const span = Math.max(...ends) - Math.min(...starts);
+  return Number.isNaN(span) ? undefined : span;
 }
 
 /**
@@ -249,28 +250,29 @@ export function buildIncidentHead(
   }
   const message = buildAlertMessage(pictures, context);
   const facts = headFacts(state, incident, pictures, context);
-  // The facts join the footer's context block: the head never needs more blocks than a message.
+  // The facts join the footer, the message's one context block: the head never needs more blocks than a message.
   const blocks = message.blocks.map(
-    (block, index): Block =>
-      index === message.blocks.length - 1 && block.type === 'context' && facts.length > 0
+    (block): Block =>
+      block.type === 'context' && facts.length > 0
         ? {
             ...block,
             elements: [{ type: 'mrkdwn', text: truncate(facts.join(' · '), 2000) }, ...block.elements],
           }
         : block,
   );
-  const [header, ...rest] = blocks;
   // While anything fires, the head ends with its buttons (Acknowledge, Snooze…; slack/incident-actions.ts).
   if (!pictures.every(isClosing)) {
     return { ...message, blocks: [...blocks, incidentActionsBlock(state, incident, context.at)] };
   }
-  if (header?.type !== 'header') return { ...message, blocks };
   const span = incidentSpan(pictures);
   const lasted = span === undefined ? '' : ` — lasted ${formatElapsed(span)}`;
   const title = `✅ Resolved · ${context.monitorName ?? DEFAULT_MONITOR_NAME}${lasted}`;
   return {
     text: truncate(escapeMrkdwn(title), 300),
-    blocks: [{ ...header, text: { ...header.text, text: truncate(title, 150) } }, ...rest],
+    blocks: blocks.map(
+      (block): Block =>
+        block.type === 'header' ? { ...block, text: { ...block.text, text: truncate(title, 150) } } : block,
+    ),
   };
 }
 
