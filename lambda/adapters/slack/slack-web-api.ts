@@ -78,7 +78,6 @@ export interface SlackWebApi {
   postMessage(args: PostMessageArgs): Promise<SlackMessageRef>;
   update(ref: SlackMessageRef, message: SlackMessage): Promise<SlackMessageRef>;
   getPermalink(ref: SlackMessageRef): Promise<string>;
-  addReaction(ref: SlackMessageRef, name: string): Promise<void>;
   postEphemeral(args: { channel: string; user: string; text: string; threadTs?: string }): Promise<void>;
   /** The workspace (team id) and bot user the token belongs to. */
   authTest(): Promise<AuthIdentity>;
@@ -324,9 +323,6 @@ export function createSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
     async getPermalink(ref) {
       const answer = await call('chat.getPermalink', { channel: ref.channel, message_ts: ref.ts }, Permalink);
       return answer.permalink;
-    },
-    async addReaction(ref, name) {
-      await call('reactions.add', { channel: ref.channel, timestamp: ref.ts, name }, Envelope);
     },
     async postEphemeral({ channel, user, text, threadTs }) {
       await call(

@@ -234,12 +234,30 @@ export function measureRule(rule: Rule, context: MeasureContext): Measurement {
     return { kind: 'skipped', reason: 'lineCapacity is not configured' };
   }
   const short = rule.window?.short;
-  if (short === undefined) return measureScope(rule, selectScope(rule, context), context);
+  if (short === undefined) return measureScope(rule, scopeOnce(rule, context), context);
   return bothWindows(
     rule,
     measureScope(rule, rollingWindow(short, context.windows), context, 'confirms'),
-    measureScope(rule, selectScope(rule, context), context),
+    measureScope(rule, scopeOnce(rule, context), context),
   );
+}
+
+/** The scopes one evaluation selected, by scope: rules sharing a scope share its selection. */
+const selectedScopes = new WeakMap<ScopeSources, Map<string, ScopeResult>>();
+
+/** `selectScope`, once per scope and evaluation (its result depends on the scope and the sources only). */
+function scopeOnce(rule: Rule, sources: ScopeSources): ScopeResult {
+  const key = rule.window === undefined ? (rule.scope ?? 'day-so-far') : `window:${rule.window.minutes}`;
+  let selected = selectedScopes.get(sources);
+  if (selected === undefined) {
+    selected = new Map();
+    selectedScopes.set(sources, selected);
+  }
+  const known = selected.get(key);
+  if (known !== undefined) return known;
+  const scope = selectScope(rule, sources);
+  selected.set(key, scope);
+  return scope;
 }
 
 /**

@@ -173,9 +173,10 @@ export function owedNotifications(
   reminders: RepeatPolicy = DEFAULT_REMINDERS,
 ): Notification[] {
   const owed: Notification[] = [];
+  const episodes = episodesByRule(state.episodes);
   for (const rule of rules) {
     const ruleState = state.rules[rule.id];
-    if (ruleState !== undefined) owed.push(...owedForRule(rule, ruleState, state.episodes));
+    if (ruleState !== undefined) owed.push(...owedForRule(rule, ruleState, episodes.get(rule.id) ?? []));
   }
   owed.push(...owedForRemovedRules(state, rules));
   owed.push(...owedForMonitor(state.monitor));
@@ -212,6 +213,7 @@ function groupReminders(
   const clock = state.reminders ?? clockFromNotified(state);
   if (clock === undefined || !isRepeatDue(policy, clock.count, clock.lastAt, at)) return [];
   const now = at.toISOString();
+  const episodes = episodesByRule(state.episodes);
   return rules.flatMap((rule) => {
     const ruleState = state.rules[rule.id];
     if (ruleState?.status !== 'firing' || announcedFiring(ruleState) === undefined) return [];
@@ -220,7 +222,7 @@ function groupReminders(
       ruleState.lastEvaluatedAt === now &&
       (noData ? ruleState.lastOutcome === 'no-data' : ruleState.lastValueAt === now);
     if (!judgedNow) return [];
-    const episode = episodeOf(state.episodes, rule.id, ruleState);
+    const episode = episodeOf(episodes.get(rule.id) ?? [], rule.id, ruleState);
     const repeatNumber = episode.reminders + 1;
     const recovering =
       ruleState.healthyCount > 0
@@ -244,6 +246,20 @@ function clockFromNotified(state: AlertState): ReminderClock | undefined {
     return announced === undefined ? [] : [announced.at];
   });
   return times.length === 0 ? undefined : { lastAt: times.sort().at(-1) ?? '', count: 0 };
+}
+
+/**
+ * The episode record by rule: each rule then searches its own few episodes, not every rule's (with
+ * 2,048 alerts at once, a search of the whole record per rule was 2,048 × 2,048 steps).
+ */
+function episodesByRule(episodes: readonly Episode[]): Map<string, Episode[]> {
+  const byRule = new Map<string, Episode[]>();
+  for (const episode of episodes) {
+    const own = byRule.get(episode.ruleId);
+    if (own === undefined) byRule.set(episode.ruleId, [episode]);
+    else own.push(episode);
+  }
+  return byRule;
 }
 
 /**
@@ -507,15 +523,29 @@ export function markNotified(
   const { reminders: _old, ...rest } = state;
   const reminders = nextReminderClock(state.reminders, notifications, now);
   const stillFiring = Object.values(rules).some((rule) => announcedFiring(rule) !== undefined);
-  const episodes = state.episodes.map((episode) => withMessages(episode, notifications, now));
+  // Each episode meets only its own notifications: looked up, not searched (2,048 alerts at once
+  // made the search 2,048 × 2,048 steps).
+  const byEpisode = new Map<string, RuleNotification[]>();
+  for (const notification of notifications) {
+    if (!isRuleNotification(notification)) continue;
+    const key = episodeKey(notification.ruleId, notification.firedAt);
+    const own = byEpisode.get(key);
+    if (own === undefined) byEpisode.set(key, [notification]);
+    else own.push(notification);
+  }
+  const episodes = state.episodes.map((episode) => {
+    const own = byEpisode.get(episodeKey(episode.ruleId, episode.firedAt));
+    return own === undefined ? episode : withMessages(episode, own, now);
+  });
   return { ...rest, rules, monitor, episodes, ...(stillFiring && reminders ? { reminders } : {}) };
 }
 
+/** An episode's identity: its rule and the run it fired at (none while only pending). */
+const episodeKey = (ruleId: string, firedAt: string | undefined) => `${ruleId}\u0000${String(firedAt)}`;
+
 /** The episode record keeps every message Slack accepted about it, with the value it quoted. */
-function withMessages(episode: Episode, notifications: readonly Notification[], now: string): Episode {
-  return notifications.reduce((recorded, notification) => {
-    if (!isRuleNotification(notification)) return recorded;
-    if (notification.ruleId !== episode.ruleId || notification.firedAt !== episode.firedAt) return recorded;
+function withMessages(episode: Episode, own: readonly RuleNotification[], now: string): Episode {
+  return own.reduce((recorded, notification) => {
     const { kind, key, severity, value } = notification;
     return withMessage(recorded, { kind, key, at: now, severity, value }, notification.repeatNumber);
   }, episode);

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -333,5 +333,29 @@ describe('serve-interactions: Acknowledge holds the reminders', () => {
     expect(state.incident?.acknowledged).toEqual({ by: AMIRA, at: '2025-11-11T02:05:00.000Z' });
     // Without it: reminders at 09:30 and 11:30. With it: none until 13:05, then the owed one.
     expect(after).toEqual(['13:15 repeat']);
+  });
+
+  it('gives the curated alert_episodes table who acknowledged the transfer alert, and when', async () => {
+    // Act: what an analyst's `curate` writes from the state the click left
+    const output: string[] = [];
+    const code = await runCli(['curate', '--from', DATE, '--to', DATE], {
+      env: { AIRUDDER_TIMEZONE: TEST_ZONE, ARCHIVE_DIR: world.dir, LOG_LEVEL: 'WARN' },
+      io: { stdout: (text) => output.push(text), stderr: (text) => output.push(text) },
+      now: () => world.clock,
+    });
+    // Assess
+    expect(code, output.join('')).toBe(0);
+    const file = join(world.dir, 'curated', 'alert_episodes', `date=${DATE}`, 'alert_episodes.ndjson');
+    const records = (await readFile(file, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toContainEqual(
+      expect.objectContaining({
+        rule_id: 'transfer-success-rate',
+        acknowledged_by: AMIRA,
+        acknowledged_at: '2025-11-11T02:05:00.000Z',
+      }),
+    );
   });
 });

@@ -21,10 +21,17 @@ import {
   recordRunFailure,
   recordRunSuccess,
 } from '../../../../lambda/domain/alerts/state';
+import {
+  applyIncidentAction,
+  INCIDENT_ACTIONS,
+  incidentStanding,
+  withIncidentControls,
+} from '../../../../lambda/domain/slack/incident-actions';
 import type { Block, SlackMessage } from '../../../../lambda/domain/slack/slack-message';
 import {
   EXAMPLE_AT,
   expectWithinBlockKitLimits,
+  firingRuleState,
   JAKARTA,
   minutesAfter,
   rule,
@@ -160,7 +167,7 @@ describe('an incident in Slack app mode', () => {
     expect(hasButtons(plan.head)).toBe(false);
     // Only the header changes: the section still says what resolved.
     const [, section] = plan.head.blocks;
-    expect(section?.type === 'section' && section.text.text).toMatch(/^✅ \*Resolved: Transfer success rate/);
+    expect(section?.type === 'section' && section.text?.text).toMatch(/^✅ \*Resolved: Transfer success rate/);
     expect(resolved?.state.incident).toBeUndefined();
     expect(resolved?.state.incidents).toEqual([
       {
@@ -441,102 +448,97 @@ describe('recordIncident', () => {
   });
 });
 
-describe('the head tells who acknowledged and what is snoozed', () => {
-  /** The incident fired at 14:30, its head built at 14:40. */
-  const firing = () => {
-    const transfer = transferRule();
-    const [run] = appModeDay([transfer], rates(0.5));
-    const at = minutesAfter(run!.at, 10);
-    const context = contextAt(at, [transfer]);
-    const facts = (current: AlertState, incident: SlackIncident) =>
-      contextTexts(buildIncidentHead(current, incident, context).blocks);
-    return { run: run!, state: run!.state, at, context, facts, transfer };
-  };
-
-  it('says who acknowledged the incident and when, a Slack user as a mention and a name as text', () => {
-    const { run, state, facts } = firing();
-    const incident = state.incident!;
-    const ackAt = minutesAfter(run!.at, 5).toISOString();
-    expect(facts(state, { ...incident, acknowledged: { by: 'U0AMIRA', at: ackAt } })[0]).toBe(
-      '👀 Acknowledged by <@U0AMIRA> at 14:35',
-    );
-    expect(facts(state, { ...incident, acknowledged: { by: '<amira>', at: ackAt } })[0]).toBe(
-      '👀 Acknowledged by &lt;amira&gt; at 14:35',
-    );
-    expect(facts(state, { ...incident, acknowledged: { by: 'amira U0AMIRA', at: ackAt } })[0]).toBe(
-      '👀 Acknowledged by amira U0AMIRA at 14:35',
-    );
-    expect(facts(state, { ...incident, acknowledged: { by: 'U0AMIRA (on call)', at: ackAt } })[0]).toBe(
-      '👀 Acknowledged by U0AMIRA (on call) at 14:35',
-    );
-  });
-
-  it('says until when the firing alerts are snoozed, the latest snooze of them', () => {
-    const { state, at, facts } = firing();
-    const snoozed = setSnooze(
-      setSnooze(state, 'transfer-success', { until: '2025-11-12T09:00:00Z', at: at.toISOString() }),
-      'all',
-      { until: '2025-11-12T10:00:00Z', at: at.toISOString() },
-    );
-    expect(facts(snoozed, state.incident!)[0]).toBe('🔕 Snoozed until 17:00');
-  });
-
-  it('names the latest snooze when the firing alerts are snoozed until different times', () => {
-    const rules = [transferRule(), volumeRule()];
-    const [run] = appModeDay(rules, [
-      { statistics: withTotal({ transfer_success_rate: 0.5, valid_calls: 40 }) },
-    ]);
-    const at = minutesAfter(run!.at, 10);
-    const set = at.toISOString();
-    const snoozed = setSnooze(
-      setSnooze(run!.state, 'transfer-success', { until: '2025-11-12T09:00:00Z', at: set }),
-      'volume',
-      { until: '2025-11-12T10:00:00Z', at: set },
-    );
-    const head = buildIncidentHead(snoozed, run!.state.incident!, contextAt(at, rules));
-    expect(contextTexts(head.blocks)[0]).toBe('🔕 Snoozed until 17:00');
-  });
-
-  it('puts the facts first in the footer, and says nothing of them once everything resolved', () => {
-    const { run, state, at, context, facts, transfer } = firing();
-    const incident = { ...state.incident!, acknowledged: { by: 'U0AMIRA', at: at.toISOString() } };
-    const snoozed = setSnooze(state, 'transfer-success', {
-      until: '2025-11-12T09:00:00Z',
-      at: at.toISOString(),
-    });
-    const texts = facts(snoozed, incident);
-    expect(texts[0]).toBe('🔕 Snoozed until 16:00 · 👀 Acknowledged by <@U0AMIRA> at 14:40');
-    const footer = buildIncidentHead(snoozed, incident, context).blocks.find(
-      (block) => block.type === 'context',
-    );
-    expect(footer?.type === 'context' && footer.elements[0]).toEqual({
-      type: 'mrkdwn',
-      text: '🔕 Snoozed until 16:00 · 👀 Acknowledged by <@U0AMIRA> at 14:40',
-    });
-    expect(texts.slice(1)).toEqual(contextTexts(buildAlertMessage(run!.notifications, context).blocks));
-
-    const [, resolved] = appModeDay([transfer], rates(0.5, 0.7));
-    const closedHead = resolved!.plan!.kind === 'update' ? resolved!.plan!.head : undefined;
-    expect(closedHead && contextTexts(closedHead.blocks).join(' ')).not.toMatch(/Acknowledged|Snoozed/);
-    const ackAfter = buildIncidentHead(
-      resolved!.state,
-      { ...incident, members: incident.members },
-      contextAt(resolved!.at, [transfer]),
-    );
-    expect(contextTexts(ackAfter.blocks).join(' ')).not.toMatch(/Acknowledged/);
-  });
-
-  it('says nothing when nobody acknowledged and nothing is snoozed', () => {
-    const { run, state, context, facts } = firing();
-    const texts = facts(state, state.incident!);
-    expect(texts).toEqual(contextTexts(buildAlertMessage(run!.notifications, context).blocks));
-  });
-});
-
 describe('freshHeadNote', () => {
   it('says which message could not be edited, why, and that updates continue here', () => {
     expect(freshHeadNote({ channel: CHANNEL, ts: '1762932600.000' }, 'message_not_found')).toBe(
       "The incident's earlier message (1762932600.000 in C0ALERTS00) could not be edited (message_not_found): this message replaces it, and updates continue here.",
     );
+  });
+});
+
+const ZONE = 'Asia/Jakarta';
+const FIRED = '2025-11-11T02:00:00Z';
+const AT = new Date('2025-11-11T03:00:00Z');
+const HEAD = { channel: 'C0ALERTS00', ts: '1762826400.000100' };
+const RULES = [rule()];
+
+const incident: SlackIncident = {
+  ...HEAD,
+  openedAt: FIRED,
+  members: [{ id: 'transfer-success', firedAt: FIRED }],
+  replies: 0,
+  supersedes: [],
+};
+const firing = (): AlertState => ({
+  ...emptyAlertState(),
+  rules: { 'transfer-success': firingRuleState() },
+  incident,
+});
+const head = (state: AlertState, at = AT) =>
+  buildIncidentHead(state, state.incident ?? incident, { at, timeZone: ZONE, rules: RULES });
+
+/** Every text of the message's blocks, as Slack shows them. */
+const texts = (message: SlackMessage): string[] =>
+  message.blocks.flatMap((block) => {
+    if (block.type === 'context') return block.elements.map((element) => element.text);
+    if (block.type === 'section') return [block.text?.text ?? ''];
+    return [];
+  });
+const occurrences = (message: SlackMessage, needle: string) =>
+  texts(message).join('\n').split(needle).length - 1;
+
+describe('the head of an open incident says who snoozed or acknowledged it once', () => {
+  it('a check renders the snooze in the status line only, not again in the footer', () => {
+    const state = setSnooze(firing(), 'transfer-success', {
+      until: '2025-11-11T04:00:00.000Z',
+      at: AT.toISOString(),
+      by: 'U0AMIRA',
+    });
+    const message = head(state);
+    expect(occurrences(message, '🔕 Snoozed until')).toBe(1);
+    expect(texts(message)).toContain('🔕 Snoozed until 2025-11-11 11:00 by <@U0AMIRA>');
+    expectWithinBlockKitLimits(message);
+  });
+
+  it('a click on a head a check rendered leaves one status line, with what the click changed', () => {
+    // A check rendered the head while a snooze of the CLI held; then Acknowledge is clicked.
+    const snoozed = setSnooze(firing(), 'transfer-success', {
+      until: '2025-11-11T04:00:00.000Z',
+      at: AT.toISOString(),
+      by: 'amira (CLI)',
+    });
+    const rendered = head(snoozed);
+    const click = applyIncidentAction(
+      snoozed,
+      incidentStanding(snoozed, HEAD.channel, HEAD.ts),
+      { action: INCIDENT_ACTIONS.acknowledge, userId: 'U0BAYU', at: AT },
+      { timeZone: ZONE },
+    );
+    if (click.kind !== 'applied') throw new Error(click.ephemeral);
+    const edited = withIncidentControls(rendered, click.state, HEAD, AT, { timeZone: ZONE });
+    expect(occurrences(edited, '🔕 Snoozed until')).toBe(1);
+    expect(occurrences(edited, '👀 Acknowledged by')).toBe(1);
+    expect(texts(edited)).toContain(
+      '👀 Acknowledged by <@U0BAYU> at 10:00 · 🔕 Snoozed until 2025-11-11 11:00 by amira (CLI)',
+    );
+    // The next check renders the same truth the click's edit showed.
+    expect(head(click.state).blocks.slice(-2)).toEqual(edited.blocks.slice(-2));
+  });
+
+  it('an Unsnooze click leaves no stale "Snoozed" anywhere on the head', () => {
+    const snoozed = setSnooze(firing(), 'transfer-success', {
+      until: '2025-11-11T04:00:00.000Z',
+      at: AT.toISOString(),
+      by: 'U0AMIRA',
+    });
+    const click = applyIncidentAction(
+      snoozed,
+      incidentStanding(snoozed, HEAD.channel, HEAD.ts),
+      { action: INCIDENT_ACTIONS.unsnooze, userId: 'U0AMIRA', at: AT },
+      { timeZone: ZONE },
+    );
+    if (click.kind !== 'applied') throw new Error(click.ephemeral);
+    const edited = withIncidentControls(head(snoozed), click.state, HEAD, AT, { timeZone: ZONE });
+    expect(occurrences(edited, 'Snoozed')).toBe(0);
   });
 });
