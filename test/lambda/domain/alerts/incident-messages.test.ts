@@ -167,7 +167,9 @@ describe('an incident in Slack app mode', () => {
     expect(hasButtons(plan.head)).toBe(false);
     // Only the header changes: the section still says what resolved.
     const [, section] = plan.head.blocks;
-    expect(section?.type === 'section' && section.text?.text).toMatch(/^✅ \*Resolved: Transfer success rate/);
+    expect(section?.type === 'section' && section.text?.text).toMatch(
+      /^✅ \*Resolved: Transfer success rate/,
+    );
     expect(resolved?.state.incident).toBeUndefined();
     expect(resolved?.state.incidents).toEqual([
       {
