@@ -77,10 +77,9 @@ export function announcedMembers(notifications: readonly Notification[]): Incide
 const sameMember = (a: IncidentMember, b: IncidentMember) => a.id === b.id && a.firedAt === b.firedAt;
 
 function withMembers(known: readonly IncidentMember[], joining: readonly IncidentMember[]): IncidentMember[] {
-  return joining.reduce(
-    (members, member) => (members.some((m) => sameMember(m, member)) ? members : [...members, member]),
-    [...known],
-  );
+  const members = [...known];
+  for (const member of joining) if (!members.some((m) => sameMember(m, member))) members.push(member);
+  return members;
 }
 
 /** The highest severity `notifications` announce as firing. */
