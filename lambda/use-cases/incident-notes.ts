@@ -8,6 +8,7 @@ import type { SlackAppChannel } from '../domain/slack/slack-app';
 import type { Logger } from '../shared/logger';
 import { deliverOnce, storeClock } from './deliver-once';
 import { sendIncidentPlan } from './incident-delivery';
+import type { VersionedDocument } from './json-document';
 
 /**
  * Delivers the thread notes owed on the open incident (domain/slack/incident-notes.ts: a `snooze`
@@ -30,6 +31,8 @@ export interface IncidentNotesDeps {
   readonly runId: string;
   readonly now: () => Date;
   readonly deadline?: number;
+  /** The alert state as the caller just wrote or read it, to save the claim step's read. */
+  readonly alreadyRead?: VersionedDocument<AlertState>;
 }
 
 /** What a run did with the owed notes. */
@@ -74,6 +77,7 @@ export async function deliverIncidentNotes(deps: IncidentNotesDeps): Promise<Inc
       key: ALERT_STATE_KEY,
       schema: AlertStateSchema,
       now: clock.now,
+      ...(deps.alreadyRead === undefined ? {} : { alreadyRead: deps.alreadyRead }),
       claim: (current, now) => {
         const claimed =
           current && claimIncidentNotes(current, newClaim(runId, now, clock.deadline(deps.deadline)), now);

@@ -190,9 +190,11 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     windows: definedValues(windows),
   });
   const clock = storeClock(store, deps.now);
-  const { result: evaluation, delivered } = await deliverAlerts<
-    Evaluation & { readonly held?: readonly Held[] }
-  >(
+  const {
+    result: evaluation,
+    delivered,
+    document: after,
+  } = await deliverAlerts<Evaluation & { readonly held?: readonly Held[] }>(
     deps,
     at,
     (current, now) => {
@@ -232,8 +234,10 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     });
     return { outcome: 'already-evaluated', window, lastScheduledTime };
   }
-  // App mode: notes a command-line snooze left owed (Slack refused them then) go with the check.
-  if (deps.slackApp !== undefined) await deliverOwedNotes(deps, request.deadline);
+  // App mode: notes a command-line snooze left owed (Slack refused them then) go with the check;
+  // the state this run just wrote says whether any are, so a check with none pays no extra read.
+  if (deps.slackApp !== undefined && (after?.value.incident?.notes?.length ?? 0) > 0)
+    await deliverOwedNotes(deps, request.deadline, after);
   if (evaluation.droppedRuleIds.length > 0) {
     logger.warn('Rules no longer in the rules file; their state was dropped', {
       ruleIds: evaluation.droppedRuleIds,
@@ -254,9 +258,14 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
 }
 
 /** Delivers the owed incident notes (use-cases/incident-notes.ts); a failure is logged, never the check's. */
-async function deliverOwedNotes(deps: CheckDeps, deadline: number | undefined): Promise<void> {
+async function deliverOwedNotes(
+  deps: CheckDeps,
+  deadline: number | undefined,
+  alreadyRead: VersionedDocument<AlertState> | undefined,
+): Promise<void> {
   if (deps.slackApp === undefined) return;
   await deliverIncidentNotes({
+    ...(alreadyRead === undefined ? {} : { alreadyRead }),
     store: deps.store,
     slackApp: deps.slackApp,
     logger: deps.logger,

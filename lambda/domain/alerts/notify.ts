@@ -125,7 +125,7 @@ export function openMutePeriod(
     const from = minutesOf(period.from);
     const to = minutesOf(period.to);
     const startsOn = (day: string | undefined) =>
-      period.days === undefined || (day !== undefined && period.days.some((name) => name === day));
+      period.days === undefined || period.days.some((name) => name === day);
     if (from < to) return startsOn(today) && minute >= from && minute < to;
     // Crosses midnight: the evening part belongs to today's period, the morning part to yesterday's.
     return (startsOn(today) && minute >= from) || (startsOn(yesterday) && minute < to);
@@ -144,13 +144,7 @@ export function repeatIntervalMinutes(policy: RepeatPolicy, sent: number): numbe
 }
 
 /** True when a reminder is due at `at`, `sent` reminders after the last message accepted at `lastAt`. */
-export function isRepeatDue(
-  policy: RepeatPolicy | undefined,
-  sent: number,
-  lastAt: string,
-  at: Date,
-): boolean {
-  if (policy === undefined) return false;
+export function isRepeatDue(policy: RepeatPolicy, sent: number, lastAt: string, at: Date): boolean {
   const elapsed = at.getTime() - Date.parse(lastAt);
   return elapsed >= repeatIntervalMinutes(policy, sent) * 60_000 - GRACE_MS;
 }
@@ -245,7 +239,8 @@ function clockFromNotified(state: AlertState): ReminderClock | undefined {
     const announced = announcedFiring(rule);
     return announced === undefined ? [] : [announced.at];
   });
-  return times.length === 0 ? undefined : { lastAt: times.sort().at(-1) ?? '', count: 0 };
+  const latest = times.sort().at(-1);
+  return latest === undefined ? undefined : { lastAt: latest, count: 0 };
 }
 
 /**

@@ -105,6 +105,12 @@ describe('acknowledgementOf', () => {
     expect(acknowledgementOf(state, incident(), sinceAck(2 * HOUR))).toEqual(ACKNOWLEDGED);
   });
 
+  it('is not ended by a rule outside the incident that fired at the same run (held, never announced)', () => {
+    const heldBack = fired('queue-time', '2025-11-12T03:00:00.000Z');
+    const state = stateWith([heldBack, fired('transfer-success'), fired('volume')]);
+    expect(acknowledgementOf(state, incident(), sinceAck(2 * HOUR))).toEqual(ACKNOWLEDGED);
+  });
+
   it('is not ended by an episode of a member that is still pending (it has no peak yet)', () => {
     const pending = openEpisode('volume', 'threshold', '2025-11-12T03:00:00.000Z', null);
     const state = stateWith([fired('transfer-success'), fired('volume'), pending]);

@@ -33,7 +33,7 @@ describe('normalQuantile', () => {
   });
 
   it.each([0, 1, -0.1, Number.NaN])('refuses p = %s', (p) => {
-    expect(() => normalQuantile(p)).toThrow(RangeError);
+    expect(() => normalQuantile(p)).toThrow(new RangeError(`normalQuantile needs 0 < p < 1, got ${p}`));
   });
 });
 

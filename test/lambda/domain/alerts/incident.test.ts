@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   findIncident,
   INCIDENT_LIMIT,
+  INCIDENT_NOTE_MAX,
+  INCIDENT_NOTES_LIMIT,
   IncidentAcknowledgementSchema,
   IncidentMemberSchema,
   MONITOR_MEMBER,
@@ -33,6 +35,8 @@ describe('SlackIncidentSchema: the incident record as the state document stores 
       replies: 3,
       supersedes: [{ channel: 'C0999', ts: '1762900000.000100' }],
       acknowledged: { by: 'U123', at: '2025-11-12T02:00:00Z' },
+      notes: [{ text: 'Snoozed by U123 until 16:00', at: '2025-11-12T02:10:00.000Z' }],
+      notesClaim: { runId: 'run-1', at: '2025-11-12T02:11:00.000Z' },
       closedAt: '2025-11-12T04:00:00.000Z',
     });
     expect(SlackIncidentSchema.parse(JSON.parse(JSON.stringify(stored)))).toEqual(stored);
@@ -49,6 +53,12 @@ describe('SlackIncidentSchema: the incident record as the state document stores 
     expect(SlackIncidentSchema.safeParse({ ...good, replies: 1.5 }).success).toBe(false);
     expect(SlackIncidentSchema.safeParse({ ...good, openedAt: '12 Nov 2025' }).success).toBe(false);
     expect(SlackIncidentSchema.safeParse({ ...good, severity: 'info' }).success).toBe(false);
+    const note = { text: 'Snoozed', at: '2025-11-12T02:10:00.000Z' };
+    expect(SlackIncidentSchema.safeParse({ ...good, notes: [{ ...note, at: 'soon' }] }).success).toBe(false);
+    const long = { ...note, text: 'x'.repeat(INCIDENT_NOTE_MAX + 1) };
+    expect(SlackIncidentSchema.safeParse({ ...good, notes: [long] }).success).toBe(false);
+    const many = Array.from({ length: INCIDENT_NOTES_LIMIT + 1 }, () => note);
+    expect(SlackIncidentSchema.safeParse({ ...good, notes: many }).success).toBe(false);
     expect(IncidentMemberSchema.safeParse({ id: 'volume', firedAt: '2025-11-12' }).success).toBe(false);
     expect(IncidentAcknowledgementSchema.safeParse({ by: 'U123' }).success).toBe(false);
   });

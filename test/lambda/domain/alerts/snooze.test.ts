@@ -107,9 +107,9 @@ describe('the snooze-ended notice (#27: monitor name, the rule by its label, its
       '⏰ Snooze of Transfer success rate (carrier maintenance) ended at 2025-11-12 16:00; still firing: 35.2% (CRIT)',
     ]);
     expect(message?.text).toBe(`Jakarta inbound: ${lines[0]}`);
-    expect(message?.blocks[0]).toMatchObject({
+    expect(message?.blocks[0]).toStrictEqual({
       type: 'header',
-      text: { text: 'Jakarta inbound — ⏰ snooze ended' },
+      text: { type: 'plain_text', text: 'Jakarta inbound — ⏰ snooze ended', emoji: true },
     });
   });
 
@@ -215,6 +215,9 @@ describe('the snooze notice inside an alert message, and the snoozed rules it na
       ['transfer-success', 1],
       ['all', 2],
     ]);
+    expect(snoozeEndLines(endedSnoozes(state, [transfer, volume], later), TIME_ZONE)[1]).toBe(
+      '⏰ Snooze of all alerts ended at 2025-11-12 17:00; still firing: Transfer success rate 50% (WARN), Call volume 50% (WARN)',
+    );
     // A snooze of one rule does not name another firing rule.
     const own = { ...state, snoozes: { volume: snooze(AT.toISOString()) } };
     expect(endedSnoozes(own, [transfer, volume], AT)[0]?.firing.map((f) => f.ruleId)).toEqual(['volume']);
@@ -279,24 +282,38 @@ describe('snoozes in the state', () => {
   it('ends a running snooze now, in the state and in its log entry, and says which it ended', () => {
     const running = until('2025-11-12T05:00:00.000Z');
     const earlier = { target: 'volume', ...until('2025-11-12T02:00:00.000Z') };
+    const queue = { target: 'queue', ...running };
     const state = withSnoozes({ volume: running, queue: running }, [
       earlier,
       { target: 'volume', ...running },
+      queue,
     ]);
     const { state: after, ended } = endSnooze(state, 'volume', AT);
     expect(ended).toEqual(['volume']);
     expect(after.snoozes).toEqual({ volume: { ...running, until: AT.toISOString() }, queue: running });
-    expect(after.snoozeLog).toEqual([earlier, { target: 'volume', ...running, until: AT.toISOString() }]);
+    // The queue's snooze ends at the same time, but it is not the one ended.
+    expect(after.snoozeLog).toEqual([
+      earlier,
+      { target: 'volume', ...running, until: AT.toISOString() },
+      queue,
+    ]);
+    // One that ends at this very moment is over already: nothing to end.
+    expect(endSnooze(state, 'volume', new Date(running.until))).toEqual({ state, ended: [] });
   });
 
   it('ends every running snooze for `all`, and nothing that is over already', () => {
     const running = until('2025-11-12T05:00:00.000Z');
     const over = until('2025-11-12T02:00:00.000Z');
-    const state = withSnoozes({ volume: running, queue: running, old: over });
+    const log = [
+      { target: 'volume', ...running },
+      { target: 'queue', ...running },
+    ];
+    const state = withSnoozes({ volume: running, queue: running, old: over }, log);
     const { state: after, ended } = endSnooze(state, 'all', AT);
     expect(ended).toEqual(['volume', 'queue']);
     expect(after.snoozes?.old).toEqual(over);
-    expect(after.snoozeLog).toEqual([]);
+    expect(after.snoozeLog).toEqual(log.map((entry) => ({ ...entry, until: AT.toISOString() })));
+    expect(endSnooze(withSnoozes({ volume: running }), 'all', AT).state.snoozeLog).toEqual([]);
     expect(endSnooze(state, 'old', AT)).toEqual({ state, ended: [] });
     expect(endSnooze(emptyAlertState(), 'all', AT)).toEqual({ state: emptyAlertState(), ended: [] });
   });
@@ -308,6 +325,8 @@ describe('snoozes in the state', () => {
     expect(clearEndedSnoozes(state, ends).snoozes).toEqual({ queue: until('2025-11-12T09:00:00.000Z') });
     const setAgain = withSnoozes({ volume: until('2025-11-12T08:00:00.000Z') });
     expect(clearEndedSnoozes(setAgain, ends).snoozes).toEqual(setAgain.snoozes);
+    const endedSince = withSnoozes({ queue: until('2025-11-12T09:00:00.000Z') });
+    expect(clearEndedSnoozes(endedSince, ends).snoozes).toEqual(endedSince.snoozes);
     expect(clearEndedSnoozes(state, [])).toBe(state);
     expect(clearEndedSnoozes(emptyAlertState(), ends)).toEqual(emptyAlertState());
   });
@@ -397,6 +416,9 @@ describe('snooze times and durations as people write them', () => {
     ['1d', 86_400_000],
     ['1d2h3m', 86_400_000 + 2 * 3_600_000 + 3 * 60_000],
     [' 2h ', 2 * 3_600_000],
+    ['12h', 12 * 3_600_000],
+    ['14d', 14 * 86_400_000],
+    ['120m', 120 * 60_000],
   ])('reads "%s" as %i ms', (text, ms) => {
     expect(parseSnoozeDuration(text)).toBe(ms);
   });
