@@ -7,8 +7,10 @@ import { build } from 'esbuild';
 import { CACHE_DIR, REPO_ROOT } from './bench-paths';
 
 /**
- * The previous round's handler, the warm check's baseline: fec5def made the same 8 external calls per
- * check as today's handler (#26), so the ratio measures the code, not a change of features. 4ffcaf8,
+ * The previous round's handler, the warm check's baseline (#26). When #26 chose it, it made the same
+ * external calls per check as the handler of the day; since then the default rules judge three
+ * rolling windows (15–17 calls a check in the bench against its 7.3), so the ratio now measures
+ * the features too, not only the code. 4ffcaf8,
  * the earlier baseline, had regressed 40–57 % over it within the round, so a ratio against it mostly
  * undid that regression.
  */

@@ -60,10 +60,14 @@ export function toEsbuildOptions(
   };
 }
 
-/** Builds `entry` with the stack's bundling props into bench/.out/bundles/<name>/index.js (+ map). */
-export async function buildBundle(name: string, entry: string): Promise<string> {
+/** Builds `entry` with the stack's bundling props (the monitor function's by default) into bench/.out/bundles/<name>/index.js (+ map). */
+export async function buildBundle(
+  name: string,
+  entry: string,
+  bundling: nodejs.BundlingOptions = MONITOR_BUNDLING,
+): Promise<string> {
   const outfile = path.join(OUT_DIR, 'bundles', name, 'index.js');
   await mkdir(path.dirname(outfile), { recursive: true });
-  await build(toEsbuildOptions(MONITOR_BUNDLING, MONITOR_RUNTIME, path.resolve(REPO_ROOT, entry), outfile));
+  await build(toEsbuildOptions(bundling, MONITOR_RUNTIME, path.resolve(REPO_ROOT, entry), outfile));
   return outfile;
 }

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { REPO_ROOT } from './bench-paths';
 
 /**
@@ -55,14 +55,34 @@ client
   }))
   .then(() => report('put', initCpuMs), fail);`;
 
-/** Loads `bundle` and runs `events` one after another, as a warm container does. */
-export const warmChecksScript = (bundle: string, events: readonly HandlerEvent[]) => `${reportOnFd3}
+/**
+ * A warm container under callgrind with instrumentation off (`--instr-atstart=no`): loads `bundle`,
+ * runs `warmup` uncounted, then asks on fd 3 to be counted (`counting`) and waits for a line on
+ * stdin; runs `counted`, says `counted` and waits again, while the parent switches instrumentation
+ * on and off with callgrind_control between them. What is counted is those checks alone.
+ */
+export const countedChecksScript = (
+  bundle: string,
+  warmup: readonly HandlerEvent[],
+  counted: readonly HandlerEvent[],
+) => `${reportOnFd3}
 const { handler } = require(${JSON.stringify(bundle)});
-(async () => {
-  for (const [index, event] of ${JSON.stringify(events)}.entries()) {
-    const { outcome } = await handler(event, ${context("'warm-' + index")});
-    if (outcome !== 'evaluated') throw new Error('invocation ' + index + ' ended ' + outcome);
+const say = (line) => require('node:fs').writeSync(3, line + '\\n');
+const lines = require('node:readline').createInterface({ input: process.stdin });
+const next = () => new Promise((resolve) => lines.once('line', resolve));
+const run = async (events, tag) => {
+  for (const [index, event] of events.entries()) {
+    const { outcome } = await handler(event, ${context('tag + index')});
+    if (outcome !== 'evaluated') throw new Error(tag + index + ' ended ' + outcome);
   }
+};
+(async () => {
+  await run(${JSON.stringify(warmup)}, 'warm-');
+  say('counting');
+  await next();
+  await run(${JSON.stringify(counted)}, 'counted-');
+  say('counted');
+  await next();
   return 'evaluated';
 })().then((outcome) => report(outcome, 0), fail);`;
 
@@ -119,6 +139,77 @@ export function runScript(
       }
       const refs = /I\s+refs:\s+([\d,]+)/.exec(stderr)?.[1];
       resolve({ ...result, wallMs, ...(refs ? { instructions: Number(refs.replaceAll(',', '')) } : {}) });
+    });
+  });
+}
+
+/**
+ * Instructions of the `counted` checks of a warm container (see countedChecksScript): valgrind runs
+ * the warm-up uninstrumented, several times faster than counting it and subtracting a shorter run.
+ */
+export function countWarmChecks(
+  node: string,
+  bundle: string,
+  warmup: readonly HandlerEvent[],
+  counted: readonly HandlerEvent[],
+  env: Record<string, string>,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'valgrind',
+      [
+        '--tool=callgrind',
+        '--instr-atstart=no',
+        '--callgrind-out-file=/dev/null',
+        node,
+        '-e',
+        countedChecksScript(bundle, warmup, counted),
+      ],
+      {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH ?? '', ...env, ...CALLGRIND_TIMEOUTS },
+        stdio: ['pipe', 'ignore', 'pipe', 'pipe'],
+      },
+    );
+    const instrumentation = (state: 'on' | 'off') =>
+      new Promise<void>((done, fail) =>
+        execFile('callgrind_control', ['-i', state, String(child.pid)], (error) =>
+          error ? fail(error) : done(),
+        ),
+      );
+    let report = '';
+    let stderr = '';
+    child.stdio[3]?.on('data', (chunk: Buffer) => {
+      report += chunk.toString('utf8');
+      for (const [said, state] of [
+        ['counting\n', 'on'],
+        ['counted\n', 'off'],
+      ] as const) {
+        if (!report.startsWith(said)) continue;
+        report = report.slice(said.length);
+        instrumentation(state).then(
+          () => child.stdin?.write('go\n'),
+          (error: unknown) => {
+            child.kill();
+            reject(error);
+          },
+        );
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const result = report ? (JSON.parse(report) as { outcome: string }) : undefined;
+      const refs = /I\s+refs:\s+([\d,]+)/.exec(stderr)?.[1];
+      if (code !== 0 || result?.outcome !== 'evaluated' || refs === undefined) {
+        reject(
+          new Error(`counted run failed (exit ${code}): ${result?.outcome ?? ''} ${stderr.slice(-800)}`),
+        );
+        return;
+      }
+      resolve(Number(refs.replaceAll(',', '')));
     });
   });
 }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startSlackStandIn } from '../dev/stand-in/slack-stand-in';
-import { DEFAULT_INTERACTIONS_ENTRY } from '../lib/constructs/interactions-function';
+import { DEFAULT_INTERACTIONS_ENTRY, INTERACTIONS_BUNDLING } from '../lib/constructs/interactions-function';
 import { buildBundle } from './bundle-options';
 import { AWS_KEYS } from './deployed-env';
 import { type ColdRun, inParallel, runScript } from './deployed-process';
@@ -85,7 +85,7 @@ function signedClick(head: { channel: string; ts: string }, teamId: string) {
  */
 export async function benchInteractionsColdStart(measured: Measured, spawns: number): Promise<SectionResult> {
   const { node, nodeVersion } = measured;
-  const bundle = await buildBundle('interactions', DEFAULT_INTERACTIONS_ENTRY);
+  const bundle = await buildBundle('interactions', DEFAULT_INTERACTIONS_ENTRY, INTERACTIONS_BUNDLING);
   const slack = await startSlackStandIn({ token: BENCH_SLACK.token, channels: [CHANNEL] });
   try {
     const prefix = 'bench-interactions';

@@ -18,7 +18,7 @@ import type { Measured } from './measured';
 import { formatDetail, formatSummary, type SectionResult } from './report';
 import { benchRunOverhead } from './run-overhead';
 import { benchSizeScaling } from './size-scaling';
-import { benchVerifyAndReplay } from './verify-replay';
+import { benchVerify } from './verify';
 import { benchWarmCheck } from './warm-check';
 
 /**
@@ -106,12 +106,18 @@ async function main(): Promise<void> {
       benchInteractionsColdStart(measured, quick ? 5 : 15),
     );
     await section(sections, 'warm check', () =>
-      benchWarmCheck(measured, baseline, { invocations: quick ? 20 : 40, pairs: quick ? 1 : 2 }),
+      benchWarmCheck(
+        measured,
+        baseline,
+        quick
+          ? { invocations: 20, runs: 1, uncounted: 30, counted: 10 }
+          : { invocations: 40, runs: 2, uncounted: 10, counted: 30 },
+      ),
     );
     await section(sections, 'alerts at once', () => benchAlertsAtOnce(measured, quick ? 3 : 7));
     await section(sections, 'run overhead', () => benchRunOverhead(measured, fakes, quick ? 6 : 12));
     await section(sections, 'backfill', () => benchBackfill(measured, fakes));
-    await section(sections, 'verify and replay', () => benchVerifyAndReplay(measured, fakes));
+    await section(sections, 'verify', () => benchVerify(measured, fakes, quick ? 30 : 90));
   } finally {
     await fakes.stop();
   }

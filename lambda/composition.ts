@@ -31,6 +31,7 @@ import type { CurateDeps } from './use-cases/curate';
 import { curateAlertEpisodes } from './use-cases/curate-alert-episodes';
 import type { FetchDeps } from './use-cases/fetch-and-archive';
 import { readDayAlerts } from './use-cases/fired-alerts';
+import type { IncidentNotesDeps } from './use-cases/incident-notes';
 import type { ReplayDeps } from './use-cases/replay';
 import type { CheckDeps } from './use-cases/run-check';
 import type { DigestDeps } from './use-cases/run-digest';
@@ -73,6 +74,11 @@ export interface RunContext {
    */
   readonly reloadSecret?: (secretId: string) => Promise<MonitorSecret>;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Opens the folder archive of ARCHIVE_DIR. The CLI passes `createCliFolderStore`; the Lambda
+   * archives to S3 only, so its bundle carries no folder store.
+   */
+  readonly folderStore?: (dir: string, prefix: string) => ObjectStore;
 }
 
 /** The adapters every run that calls AIRUDDER or Slack shares. */
@@ -118,6 +124,12 @@ export interface Wiring {
   bundledRules(): BundledRules;
   /** The Slack interactions endpoint's edges (Slack app mode), for `serve-interactions`. */
   interactions(): InteractionsEdges;
+  /**
+   * Slack app mode: what delivers the thread notes a command-line `snooze`/`unsnooze` owes the open
+   * incident (its head edited, one reply); undefined without app mode. Reads the bot token
+   * (SLACK_BOT_TOKEN, else the monitor's secret), no AIRUDDER credentials.
+   */
+  incidentNotes(): Promise<IncidentNotesDeps | undefined>;
 }
 
 export function createWiring(run: RunContext): Wiring {
@@ -135,7 +147,13 @@ export function createWiring(run: RunContext): Wiring {
     return s3Client;
   };
   const archive = () =>
-    createArchiveStore(config, config.archive.kind === 's3' ? s3() : undefined, run.deadline, run.logger);
+    createArchiveStore(
+      config,
+      config.archive.kind === 's3' ? s3() : undefined,
+      run.deadline,
+      run.logger,
+      run.folderStore,
+    );
   let activeRules: Promise<ActiveRules> | undefined;
   const rules = () => {
     activeRules ??= loadActiveRules(rulesSourceFor(config, archive(), run.rulesCache)).then((active) => {
@@ -158,7 +176,7 @@ export function createWiring(run: RunContext): Wiring {
       const { source, store, logger, alertNotifier, slackApp } = await runAdapters();
       let active: ActiveRules | undefined;
       let rulesFailure: unknown;
-      let rulesNotice: string | undefined;
+      let rulesNotices: readonly string[] = [];
       try {
         active = await rules();
         if (at !== undefined) {
@@ -172,7 +190,7 @@ export function createWiring(run: RunContext): Wiring {
             deadline: run.deadline,
             monitorName: config.monitorName,
           };
-          rulesNotice = await recordRulesHealth(health, active, at);
+          rulesNotices = await recordRulesHealth(health, active, at);
         }
       } catch (error) {
         // RULES_FILE is this command line's own file: a bad one is a usage error, as before any run.
@@ -189,7 +207,7 @@ export function createWiring(run: RunContext): Wiring {
         rules: rulesFailure === undefined ? (active?.rules ?? []) : [],
         ...(active === undefined || rulesFailure !== undefined ? {} : { activeRules: active }),
         ...(rulesFailure === undefined ? {} : { rulesFailure }),
-        ...(rulesNotice === undefined ? {} : { rulesNotice }),
+        rulesNotices,
         reminders: active?.reminders,
         monitorName: config.monitorName,
         timeZone,
@@ -254,13 +272,47 @@ export function createWiring(run: RunContext): Wiring {
         ...(run.fetch ? { fetch: run.fetch } : {}),
         ...(run.s3Client ? { s3Client: run.s3Client } : {}),
         ...(run.loadSecret ? { loadSecret: run.loadSecret } : {}),
+        ...(run.folderStore ? { folderStore: run.folderStore } : {}),
       }),
+    async incidentNotes() {
+      const app = config.slack.app;
+      if (app === undefined) return undefined;
+      let botToken = app.botToken;
+      run.redactor.add(botToken);
+      if (!botToken && config.secretArn) {
+        const secret = await (run.loadSecret ?? defaultSecretLoader)(config.secretArn, run.logger);
+        for (const value of Object.values(secret)) run.redactor.add(value);
+        botToken = secret.SLACK_BOT_TOKEN;
+      }
+      const slackApp = slackAppChannels(run, botToken).alerts;
+      const active = await rules();
+      return {
+        store: archive(),
+        slackApp,
+        logger: run.logger,
+        rules: active.rules,
+        reminders: active.reminders,
+        timeZone,
+        monitorName: config.monitorName,
+        runId: run.runId,
+        now: run.now,
+        deadline: run.deadline,
+      };
+    },
     curate: (toDir) => ({
       store: archive(),
-      ...(toDir === undefined ? {} : { target: createFolderObjectStore(toDir) }),
+      ...(toDir === undefined ? {} : { target: folderStoreOf(run)(toDir, '') }),
     }),
     bundledRules,
   };
+}
+
+/** The folder store the run was given (the CLI); the function has none. */
+function folderStoreOf(run: RunContext): (dir: string, prefix: string) => ObjectStore {
+  if (run.folderStore === undefined) {
+    throw new ConfigError('a folder archive is for the CLI: the function archives to S3 only');
+  }
+  return run.folderStore;
 }
 
 /**
@@ -332,6 +384,13 @@ export function createRunEdges(config: Config, options: RunEdgesOptions): RunEdg
  */
 export const createCuratedSql = (): CuratedSql => createDuckDbCuratedSql();
 
+/**
+ * The folder archive (ARCHIVE_DIR, `curate --to`): the CLI's alone. The CLI passes it in its
+ * RunContext; the Lambda bundle (which imports this file) never references it, so it drops it.
+ */
+export const createCliFolderStore = (dir: string, prefix: string): ObjectStore =>
+  createFolderObjectStore(dir, prefix);
+
 /** One CLI command: its AIRUDDER token lives as long as the command. */
 export const createTokenCache = (): TokenCache => new TokenCache();
 
@@ -343,9 +402,17 @@ export function createArchiveStore(
   s3Client?: S3Client,
   deadline?: number,
   logger?: Logger,
+  folderStore?: (dir: string, prefix: string) => ObjectStore,
 ): ObjectStore {
   const location = config.archive;
-  if (location.kind === 'folder') return createFolderObjectStore(location.dir, location.prefix);
+  if (location.kind === 'folder') {
+    if (folderStore === undefined) {
+      throw new ConfigError(
+        'ARCHIVE_DIR is for the CLI: the function archives to S3 only (set ARCHIVE_BUCKET)',
+      );
+    }
+    return folderStore(location.dir, location.prefix);
+  }
   // followRegionRedirects: an operator's profile may name another region than the bucket's.
   return createS3ObjectStore(
     s3Client ?? new S3Client({ followRegionRedirects: true }),
@@ -485,6 +552,8 @@ export interface InteractionsContext {
   readonly loadSecret?: (secretId: string) => Promise<MonitorSecret>;
   /** Reads it past any cache, after Slack refused the token. */
   readonly reloadSecret?: (secretId: string) => Promise<MonitorSecret>;
+  /** The CLI's folder archive (`serve-interactions` on ARCHIVE_DIR); the function has none. */
+  readonly folderStore?: (dir: string, prefix: string) => ObjectStore;
 }
 
 /** Thrown when the interactions endpoint runs without Slack app mode configured. */
@@ -548,7 +617,7 @@ export function createInteractionsEdges(context: InteractionsContext): Interacti
       ...(context.fetch ? { fetch: context.fetch } : {}),
     });
   const container = api({ maxAttempts: config.slack.maxAttempts });
-  const store = createArchiveStore(config, context.s3Client, undefined, logger);
+  const store = createArchiveStore(config, context.s3Client, undefined, logger, context.folderStore);
   const rulesCache: RulesCache = {};
   return {
     signingSecret: async () => app.signingSecret ?? (await secret())?.SLACK_SIGNING_SECRET,

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { build } from 'esbuild';
 import {
   DEFAULT_INTERACTIONS_ENTRY,
+  INTERACTIONS_BUNDLING,
   PREBUILT_INTERACTIONS_DIR,
 } from '../lib/constructs/interactions-function';
 import {
@@ -18,7 +19,8 @@ import {
  * Not `prepare`: npm 11 warns every consumer about install scripts; the tests build on demand.
  *   dist/lib, dist/lambda   the construct library compiled to CommonJS with .d.ts (tsconfig.build.json)
  *   dist/handler            the function bundled once, with its source map, used through Code.fromAsset
- *   dist/interactions       Slack app mode's interactions function, bundled the same way
+ *   dist/interactions       Slack app mode's interactions function, bundled the same way but with
+ *                           the AWS SDK inside (INTERACTIONS_BUNDLING)
  *   dist/cli                the operators' CLI (`bin`: airudder-monitor), one file with its dependencies
  * The handler is bundled with the same options the project's own stack gives NodejsFunction.
  */
@@ -29,6 +31,7 @@ const ROOT = path.join(__dirname, '..');
 export async function buildHandler(
   outdir: string = PREBUILT_HANDLER_DIR,
   entry: string = DEFAULT_HANDLER_ENTRY,
+  bundling: typeof MONITOR_BUNDLING = MONITOR_BUNDLING,
 ) {
   return build({
     entryPoints: [entry],
@@ -39,10 +42,10 @@ export async function buildHandler(
     target: MONITOR_RUNTIME.name.replace(/^nodejs(\d+)\.x$/, 'node$1'),
     format: 'cjs',
     mainFields: ['module', 'main'],
-    minify: MONITOR_BUNDLING.minify,
-    sourcemap: MONITOR_BUNDLING.sourceMap,
-    sourcesContent: MONITOR_BUNDLING.sourcesContent,
-    external: MONITOR_BUNDLING.externalModules,
+    minify: bundling.minify,
+    sourcemap: bundling.sourceMap,
+    sourcesContent: bundling.sourcesContent,
+    external: bundling.externalModules,
     logLevel: 'warning',
   });
 }
@@ -93,7 +96,7 @@ async function main() {
     return;
   }
   await buildHandler();
-  await buildHandler(PREBUILT_INTERACTIONS_DIR, DEFAULT_INTERACTIONS_ENTRY);
+  await buildHandler(PREBUILT_INTERACTIONS_DIR, DEFAULT_INTERACTIONS_ENTRY, INTERACTIONS_BUNDLING);
   await buildCli();
   chmodSync(PREBUILT_CLI_FILE, 0o755);
 }

@@ -4,19 +4,24 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import {
+  assembleOutcomes,
   loadRuleSet,
   PREVIOUS_RULES,
-  type RuleSetOutcome,
-  runDetectionBench,
+  runScenarios,
+  type ScenarioOutcome,
   SHIPPED_RULES,
+  scenariosOf,
+  shardScenarios,
 } from './detection-bench';
 import { describeFalseAlerts, renderDetectionTable } from './detection-report';
 
 /**
- * `npm run bench -- detection [--seed N] [--starts N] [--days N] [--rules FILE] [--jobs N]`: the
- * previous shipped rules against today's defaults (or FILE) over the same generated traffic, one
- * table. Each rule set runs in a process of its own (`--jobs`, default: one per core), since the
- * runs share nothing but the seed.
+ * `npm run bench -- detection [--seed N] [--starts N] [--days N] [--rules FILE ...] [--jobs N]`: the
+ * previous shipped rules against today's defaults (or the FILEs) over the same generated traffic,
+ * one table. Every rule set runs over each scenario (an incident day or a normal day) in the same
+ * process, which makes the scenario's traffic and archived weeks once for all of them; the
+ * scenarios are split over `--jobs` processes (default: one per core). The figures do not depend on
+ * `--jobs`: a scenario is drawn from the seed alone.
  */
 export async function runDetection(argv: readonly string[], print: (line: string) => void): Promise<void> {
   const { values } = parseArgs({
@@ -29,7 +34,8 @@ export async function runDetection(argv: readonly string[], print: (line: string
       'skip-previous': { type: 'boolean', default: false },
       json: { type: 'string' },
       jobs: { type: 'string', default: String(availableParallelism()) },
-      /** Internal: run the one rule set of `--rules` here and write its outcome to this file. */
+      /** Internal: run shard `i/N` of the scenarios here and write its results to `--outcome`. */
+      shard: { type: 'string' },
       outcome: { type: 'string' },
       name: { type: 'string' },
     },
@@ -48,23 +54,24 @@ export async function runDetection(argv: readonly string[], print: (line: string
       ? [{ name: values.name ?? 'shipped defaults', path: SHIPPED_RULES }]
       : values.rules.map((path) => ({ name: values.name ?? path, path }))),
   ];
+  // Read every rules file before any work starts, so a mistake in one is told at once.
+  const loaded = ruleSets.map(({ path }) => loadRuleSet(path));
   const options = { seed, startsPerCell, normalDays };
+  const scenarios = scenariosOf(options);
   if (values.outcome !== undefined) {
-    const outcomes = await runDetectionBench({
-      ...options,
-      ruleSets: ruleSets.map(({ name, path }) => ({ name, rules: loadRuleSet(path) })),
-    });
-    await writeFile(values.outcome, JSON.stringify(outcomes));
+    const [index, count] = (values.shard ?? '0/1').split('/').map(Number);
+    const shard = shardScenarios(scenarios, count ?? 1)[index ?? 0] ?? [];
+    const results = await runScenarios(seed, shard, loaded);
+    await writeFile(values.outcome, JSON.stringify(results));
     return;
   }
   const began = performance.now();
-  const outcomes =
-    jobs > 1 && ruleSets.length > 1
-      ? await inChildren(ruleSets, options, jobs)
-      : await runDetectionBench({
-          ...options,
-          ruleSets: ruleSets.map(({ name, path }) => ({ name, rules: loadRuleSet(path) })),
-        });
+  const results = jobs > 1 ? await inChildren(argv, jobs) : await runScenarios(seed, scenarios, loaded);
+  const outcomes = assembleOutcomes(
+    ruleSets.map(({ name }) => name),
+    normalDays,
+    results,
+  );
   const seconds = (performance.now() - began) / 1000;
   const checks = outcomes.reduce((sum, outcome) => sum + outcome.checks, 0);
   print(
@@ -77,49 +84,29 @@ export async function runDetection(argv: readonly string[], print: (line: string
 
 const run = promisify(execFile);
 
-/** Runs each rule set in a child process of this script, at most `jobs` at once, in order. */
-async function inChildren(
-  ruleSets: ReadonlyArray<{ readonly name: string; readonly path: string }>,
-  options: { readonly seed: number; readonly startsPerCell: number; readonly normalDays: number },
-  jobs: number,
-): Promise<RuleSetOutcome[]> {
+/** Runs the scenarios in `jobs` child processes of this script, each with its shard of them. */
+async function inChildren(argv: readonly string[], jobs: number): Promise<ScenarioOutcome[]> {
   const folder = await mkdtemp(join(tmpdir(), 'detection-'));
-  const passOn = [
-    '--seed',
-    options.seed,
-    '--starts',
-    options.startsPerCell,
-    '--days',
-    options.normalDays,
-  ].map(String);
+  // The children see the same options; `--jobs` and `--json` are the parent's business.
+  const passOn: string[] = [];
+  for (let at = 0; at < argv.length; at++) {
+    const arg = argv[at] ?? '';
+    if (arg === '--jobs' || arg === '--json') at++;
+    else if (!arg.startsWith('--jobs=') && !arg.startsWith('--json=')) passOn.push(arg);
+  }
   try {
-    const results: RuleSetOutcome[][] = [];
-    let next = 0;
-    const worker = async () => {
-      for (let index = next++; index < ruleSets.length; index = next++) {
-        const { name, path } = ruleSets[index] as { name: string; path: string };
+    const shards = await Promise.all(
+      Array.from({ length: jobs }, async (_, index) => {
         const file = join(folder, `${index}.json`);
         await run(
           process.execPath,
-          [
-            ...process.execArgv,
-            __filename,
-            ...passOn,
-            '--skip-previous',
-            '--rules',
-            path,
-            '--name',
-            name,
-            '--outcome',
-            file,
-          ],
+          [...process.execArgv, __filename, ...passOn, '--shard', `${index}/${jobs}`, '--outcome', file],
           { maxBuffer: 16 * 1024 * 1024 },
         );
-        results[index] = JSON.parse(await readFile(file, 'utf8')) as RuleSetOutcome[];
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(jobs, ruleSets.length) }, worker));
-    return results.flat();
+        return JSON.parse(await readFile(file, 'utf8')) as ScenarioOutcome[];
+      }),
+    );
+    return shards.flat();
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

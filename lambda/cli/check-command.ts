@@ -65,7 +65,7 @@ export const checkCommand: Command = {
       outcome: outcome.outcome,
     };
     const describe = { at, timeZone: window.timeZone };
-    const rulesNotice = deps.rulesNotice === undefined ? [] : [unescapeMrkdwn(deps.rulesNotice)];
+    const rulesNotice = (deps.rulesNotices ?? []).map(unescapeMrkdwn);
     if (outcome.outcome === 'already-evaluated') {
       refuseIfEarlier(at, outcome.lastScheduledTime, now);
       lines.push(

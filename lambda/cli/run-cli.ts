@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { FetchFn } from '../adapters/http/http-request';
 import type { MonitorSecret } from '../adapters/secrets/monitor-secret';
-import { createTokenCache, createWiring } from '../composition';
+import { createCliFolderStore, createTokenCache, createWiring } from '../composition';
 import { ConfigError, loadConfig } from '../config';
 import { RulesFileError } from '../domain/alerts/rules';
 import { createJsonLogger, type LogLevel } from '../shared/logger';
@@ -93,7 +93,7 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
     const global = extractGlobalFlags(json ? rest.filter((arg) => arg !== '--json') : rest);
     const args = global.args;
     const given = global.archive ? { ...deps.env, ...archiveEnvironment(global.archive) } : deps.env;
-    const env = command.fillEnv ? command.fillEnv(given) : given;
+    const env = command.fillEnv ? command.fillEnv(given, args) : given;
     const config = loadConfig(env);
     for (const secret of [
       config.airudder.credentials?.appKey,
@@ -130,6 +130,7 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
         writeMessage: io.stdout,
         // One command per invocation: its token lives as long as the command.
         tokenCache: createTokenCache(),
+        folderStore: createCliFolderStore,
         fetch: deps.fetch,
         s3Client: deps.s3Client,
         loadSecret: deps.loadSecret,

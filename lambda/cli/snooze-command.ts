@@ -1,15 +1,24 @@
+import { userInfo } from 'node:os';
 import { formatSpan, localMinute, parseSnoozeDuration, SNOOZE_ALL } from '../domain/alerts/snooze';
 import { SNOOZE_REASON_MAX } from '../domain/alerts/state';
 import { formatWallClock, fromWallClock, parseWallClock, toWallClock } from '../domain/shared/local-time';
+import { cliOperator, cliSnoozeNote, cliUnsnoozeNote } from '../domain/slack/incident-notes';
+import { deliverIncidentNotes } from '../use-cases/incident-notes';
 import { readSnoozes, snoozeAlerts, unsnoozeAlerts } from '../use-cases/snoozes';
 import type { Command, CommandContext } from './cli-types';
-import { ENV_HELP } from './command-help';
+import { ENV_HELP, env } from './command-help';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
 
 /** `snooze <rule-id|all> (--for 2h | --until "YYYY-MM-DD HH:mm") [--reason TEXT]`, `unsnooze`, `snoozes`. */
 
 const ENV = [...ENV_HELP.zone, ...ENV_HELP.archive, ...ENV_HELP.rules, ...ENV_HELP.logs];
+/** Slack app mode: a snooze that touches the open incident edits its message (tellIncident). */
+const APP_MODE_ENV = [
+  env('SLACK_ALERT_CHANNEL', 'Slack app mode: the incident message there is edited and replied to'),
+  env('SLACK_BOT_TOKEN | MONITOR_SECRET_ARN', 'Slack app mode: the bot token, or the secret holding it'),
+  env('SLACK_API_URL', 'Slack Web API base (default https://slack.com/api/)'),
+];
 const MAX_SNOOZE_MS = 7 * 24 * 3_600_000;
 
 /** The rule id (or `all`) given as the one positional argument, checked against the active rules. */
@@ -43,9 +52,50 @@ function splitArgs(args: readonly string[], valued: readonly string[]) {
   return { positionals, flags };
 }
 
+/** `--by NAME`, else this login's name: who the change is recorded under, as "NAME (CLI)". */
+function operatorOf(by: string | undefined): string {
+  if (by !== undefined) {
+    if (by.trim() === '') throw new UsageError('--by: give a name (who is snoozing), or leave it out');
+    return cliOperator(by);
+  }
+  try {
+    return cliOperator(userInfo().username);
+  } catch {
+    return cliOperator('');
+  }
+}
+
+const BY_FLAG = {
+  flag: '--by NAME',
+  description:
+    "who does it, said in the incident message's thread in Slack app mode (default: your login name)",
+};
+
+/**
+ * Slack app mode: edits the open incident's message and replies in its thread, as a button click
+ * does, when the change owed it a note. A refusal leaves the note owed for the next check.
+ */
+async function tellIncident(
+  noted: boolean,
+  context: CommandContext,
+): Promise<{ line: string; slack: string }> {
+  if (!noted) return { line: '', slack: 'none' };
+  const deps = await context.wiring.incidentNotes();
+  if (deps === undefined) return { line: '', slack: 'none' };
+  const delivered = await deliverIncidentNotes(deps);
+  if (delivered.outcome === 'sent')
+    return { line: "\nSlack: the incident's message now shows it, and its thread says so.", slack: 'sent' };
+  if (delivered.outcome === 'owed')
+    return {
+      line: `\nSlack did not take the incident message's update (${delivered.error}); the next check sends it.`,
+      slack: 'owed',
+    };
+  return { line: '', slack: 'none' };
+}
+
 export const snoozeCommand: Command = {
   summary: 'Hold the fired and reminder messages of a rule (or all) for a while; resolutions still go out.',
-  usage: 'snooze <rule-id|all> (--for 2h | --until "YYYY-MM-DD HH:mm") [--reason TEXT] [--json]',
+  usage: 'snooze <rule-id|all> (--for 2h | --until "YYYY-MM-DD HH:mm") [--reason TEXT] [--by NAME] [--json]',
   flags: [
     {
       flag: '<rule-id|all>',
@@ -57,37 +107,47 @@ export const snoozeCommand: Command = {
       flag: '--reason TEXT',
       description: `why, shown by "snoozes" and in the digest (at most ${SNOOZE_REASON_MAX} characters)`,
     },
+    BY_FLAG,
   ],
-  env: ENV,
+  env: [...ENV, ...APP_MODE_ENV],
   json: true,
   async run(args, context) {
-    const { positionals, flags: flagArgs } = splitArgs(args, ['--for', '--until', '--reason']);
+    const { positionals, flags: flagArgs } = splitArgs(args, ['--for', '--until', '--reason', '--by']);
     const flags = parseFlags(flagArgs, {
       for: { type: 'string' },
       until: { type: 'string' },
       reason: { type: 'string' },
+      by: { type: 'string' },
     });
     const now = context.now();
     const timeZone = context.config.airudder.timeZone;
     const until = untilOf(flags, now, timeZone);
     const reason = reasonOf(flags.reason);
+    const by = operatorOf(flags.by);
     const target = await targetOf(positionals, 'snooze', context);
-    await snoozeAlerts(context.wiring.archive(), target, {
-      until: until.toISOString(),
-      at: now.toISOString(),
-      ...(reason ? { reason } : {}),
-    });
+    const span = formatSpan(until.getTime() - now.getTime());
+    const untilLocal = localMinute(until, timeZone);
+    const note = cliSnoozeNote({ target, by, span, untilLocal, ...(reason ? { reason } : {}) });
+    const noted = await snoozeAlerts(
+      context.wiring.archive(),
+      target,
+      { until: until.toISOString(), at: now.toISOString(), ...(reason ? { reason } : {}), by },
+      note,
+    );
+    const told = await tellIncident(noted, context);
     const what = target === SNOOZE_ALL ? 'All alerts' : `Rule ${target}`;
     context.report(
-      `${what} snoozed until ${localMinute(until, timeZone)} ${timeZone} (${formatSpan(until.getTime() - now.getTime())} from now)` +
-        `${reason ? `: ${reason}` : ''}. Fired and reminder messages are held; resolutions still go out.`,
+      `${what} snoozed until ${untilLocal} ${timeZone} (${span} from now)` +
+        `${reason ? `: ${reason}` : ''}. Fired and reminder messages are held; resolutions still go out.${told.line}`,
       {
         ok: true,
         target,
         until: until.toISOString(),
-        untilLocal: localMinute(until, timeZone),
+        untilLocal,
         timeZone,
         ...(reason ? { reason } : {}),
+        by,
+        slack: told.slack,
       },
     );
   },
@@ -144,20 +204,24 @@ function untilOf(flags: { for?: string; until?: string }, now: Date, timeZone: s
 
 export const unsnoozeCommand: Command = {
   summary: 'End the snooze of a rule (or all) now; what is still firing is announced at the next check.',
-  usage: 'unsnooze <rule-id|all> [--json]',
-  flags: [{ flag: '<rule-id|all>', description: 'the rule whose snooze ends, or every snooze' }],
-  env: ENV,
+  usage: 'unsnooze <rule-id|all> [--by NAME] [--json]',
+  flags: [{ flag: '<rule-id|all>', description: 'the rule whose snooze ends, or every snooze' }, BY_FLAG],
+  env: [...ENV, ...APP_MODE_ENV],
   json: true,
   async run(args, context) {
-    const { positionals, flags } = splitArgs(args, []);
-    parseFlags(flags, {});
+    const { positionals, flags: flagArgs } = splitArgs(args, ['--by']);
+    const flags = parseFlags(flagArgs, { by: { type: 'string' } });
+    const by = operatorOf(flags.by);
     const target = await targetOf(positionals, 'unsnooze', context);
-    const ended = await unsnoozeAlerts(context.wiring.archive(), target, context.now());
+    const { ended, noted } = await unsnoozeAlerts(context.wiring.archive(), target, context.now(), (done) =>
+      cliUnsnoozeNote(done, by),
+    );
+    const told = await tellIncident(noted, context);
     context.report(
       ended.length === 0
         ? `Nothing to unsnooze: ${target === SNOOZE_ALL ? 'no snooze is running' : `rule ${target} is not snoozed on its own`}.`
-        : `Ended: ${ended.join(', ')}. The next check announces what is still firing.`,
-      { ok: true, target, ended },
+        : `Ended: ${ended.join(', ')}. The next check announces what is still firing.${told.line}`,
+      { ok: true, target, ended, slack: told.slack },
     );
   },
 };
@@ -180,7 +244,7 @@ export const snoozesCommand: Command = {
         : snoozes.map(
             (snooze) =>
               `${snooze.target.padEnd(28)} until ${localMinute(snooze.until, timeZone)} (${formatSpan(Date.parse(snooze.until) - now.getTime())} left)` +
-              `${snooze.reason ? `  ${snooze.reason}` : ''}`,
+              `${snooze.reason ? `  ${snooze.reason}` : ''}${snooze.by ? `  (by ${snooze.by})` : ''}`,
           );
     // What a snooze of all held of the monitor's own health: no message said it.
     if (heldHealth.length > 0) lines.push('', 'Held by "snooze all" in the last 24 h:');

@@ -40,24 +40,32 @@ export function urlSecretParts(value: string): string[] {
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 export function createRedactor(initial: ReadonlyArray<string | undefined> = []): Redactor {
+  /** The values given to `add`, so a warm container adding its secret again each run does nothing. */
+  const added = new Set<string>();
   const secrets = new Set<string>();
-  // Every line logged passes through here: one pattern, built when a secret is added, not per line.
+  // Every line logged passes through here: one pattern, built at the first redaction after a secret
+  // was added (not per line, and not at all by a run that redacts nothing).
   let pattern: RegExp | undefined;
+  let stale = false;
   const redactor: Redactor = {
     add(secret) {
-      if (!secret) return;
+      if (!secret || added.has(secret)) return;
+      added.add(secret);
       const before = secrets.size;
       for (const part of [secret, ...urlSecretParts(secret)]) {
         if (part.length < MIN_SECRET_LENGTH) continue;
         secrets.add(part);
         secrets.add(encodeURIComponent(part));
       }
-      if (secrets.size === before) return;
-      // Longest first: where two secrets start at one place, the longer is blanked whole.
-      const alternatives = [...secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
-      pattern = new RegExp(alternatives.join('|'), 'g');
+      if (secrets.size !== before) stale = true;
     },
     redact(text) {
+      if (stale) {
+        // Longest first: where two secrets start at one place, the longer is blanked whole.
+        const alternatives = [...secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
+        pattern = new RegExp(alternatives.join('|'), 'g');
+        stale = false;
+      }
       return pattern === undefined ? text : text.replace(pattern, '[REDACTED]');
     },
   };

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_MONITOR_NAME } from '../domain/alerts/render';
 import { parseRuleSet, type RuleSet, RulesFileError } from '../domain/alerts/rules';
 import { RULES_LIMITS } from '../domain/alerts/rules-limits';
 import type { ActiveRules, BundledRules, RulesCache, RulesSource } from '../domain/alerts/rules-source';
@@ -7,16 +6,19 @@ import {
   buildRulesNoticeMessage,
   emptyRulesState,
   markRulesNotified,
+  observeRuleSet,
   observeRules,
-  owedRulesNotice,
+  owedRulesNotices,
   RULES_KEY,
   RULES_STATE_KEY,
+  type RuleSetFacts,
   type RulesNotice,
   type RulesObservation,
   type RulesState,
   RulesStateSchema,
   releaseRulesClaim,
 } from '../domain/alerts/rules-status';
+import { silentRuleProblems } from '../domain/alerts/silent-rules';
 import type { ObjectStore } from '../domain/archive/object-store';
 import { isHeldByAnother, newClaim } from '../domain/slack/claim';
 import type { Notifier } from '../domain/slack/slack-message';
@@ -132,9 +134,15 @@ async function lastGoodRules(store: ObjectStore, bundled: BundledRules): Promise
   return bundledRules(bundled);
 }
 
-/** Thrown inside recordRulesHealth when Slack refused the notice (caught there: the check goes on). */
+/**
+ * Thrown inside recordRulesHealth when Slack refused a notice (caught there: the check goes on).
+ * Keeps the notices Slack accepted before it, so they are recorded and not sent again.
+ */
 class RulesNoticeRefusedError extends Error {
-  constructor(cause: unknown) {
+  constructor(
+    cause: unknown,
+    readonly accepted: readonly RulesNotice[],
+  ) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
     this.name = 'RulesNoticeRefusedError';
   }
@@ -152,7 +160,7 @@ export interface RulesHealthDeps {
   readonly now: () => Date;
   /** Epoch ms by which the run must be done: the claim ends with it. */
   readonly deadline?: number;
-  /** MONITOR_NAME: heads the notice, as it heads every alert. */
+  /** MONITOR_NAME: heads the "rules changed" notice. */
   readonly monitorName?: string;
 }
 
@@ -163,62 +171,82 @@ function observationOf(active: ActiveRules): RulesObservation {
   return { kind: 'absent' };
 }
 
+const ruleSetFacts = (active: ActiveRules): RuleSetFacts => ({
+  rules: active.rules.map((rule) => ({ id: rule.id, title: rule.title })),
+  silent: silentRuleProblems(active.rules),
+  version: active.version,
+});
+
 /**
- * Records what this check saw of the rules object in `state/rules.json` (the last good copy, an
- * invalid episode) and sends the notice owed: "rules invalid" once per episode, "valid again" when
- * it ends. The notice goes through the delivery protocol (deliver-once.ts): claimed in the same write
- * that records the observation, marked notified once Slack accepted it, released (still owed) if
- * Slack refused it. Returns the notice sent.
+ * Records what this check saw of the rules in `state/rules.json` (the last good copy, an invalid
+ * episode, the rule set in use) and sends the notices owed: "rules invalid" once per episode, "valid
+ * again" when it ends, and "rules changed" once per change of the set of rule ids in use (or of
+ * whether it can fire) — a push, or a deploy shipping other bundled defaults. They go through the
+ * delivery protocol (deliver-once.ts): claimed in the same write that records the observation,
+ * marked notified once Slack accepted them, released (still owed) if Slack refused. Returns the
+ * texts of the notices sent, in order.
  */
 export async function recordRulesHealth(
   deps: RulesHealthDeps,
   active: ActiveRules,
   at: Date,
-): Promise<string | undefined> {
-  if (active.origin === 'file') return undefined;
+): Promise<readonly string[]> {
+  if (active.origin === 'file') return [];
   const observation = observationOf(active);
+  const facts = ruleSetFacts(active);
   const { store, logger, cache, runId } = deps;
-  const recordKey = `${observation.kind} ${'version' in observation ? observation.version : ''}`;
-  if (cache?.recorded === recordKey) return undefined;
+  const recordKey = `${observation.kind} ${'version' in observation ? observation.version : ''} ${active.version}`;
+  if (cache?.recorded === recordKey) return [];
   const clock = storeClock(store, deps.now);
-  const delivery = await deliverOnce<RulesState, RulesNotice, string, 'owed' | 'held' | 'none'>({
+  const markAll = (current: RulesState, notices: readonly RulesNotice[]) =>
+    notices.reduce((state, notice) => markRulesNotified(state, notice, at), current);
+  const delivery = await deliverOnce<RulesState, RulesNotice[], string[], 'owed' | 'held' | 'none'>({
     store,
     key: RULES_STATE_KEY,
     schema: RulesStateSchema,
     now: clock.now,
     claim: (current, now) => {
-      const observed = observeRules(current ?? emptyRulesState(), observation, at);
+      const observed = observeRuleSet(observeRules(current ?? emptyRulesState(), observation, at), facts, at);
       const value = observed === current ? undefined : observed;
-      const notice = owedRulesNotice(observed, active.version, at);
-      if (notice === undefined) return { value, result: 'none' };
+      const notices = owedRulesNotices(observed, facts, at);
+      if (notices.length === 0) return { value, result: 'none' };
       if (isHeldByAnother(observed.claim, runId, now)) return { value, result: 'held' };
       const claimed = { ...observed, claim: newClaim(runId, now, clock.deadline(deps.deadline)) };
-      return { value: claimed, work: notice, result: 'owed' };
+      return { value: claimed, work: notices, result: 'owed' };
     },
-    send: async (notice) => {
-      const monitorName = deps.monitorName ?? DEFAULT_MONITOR_NAME;
-      const message = buildRulesNoticeMessage(notice, store.describe(RULES_KEY), monitorName);
-      await deps.notifier.send(message).catch((error: unknown) => {
-        throw new RulesNoticeRefusedError(error);
-      });
-      return message.text;
+    send: async (notices) => {
+      const sent: string[] = [];
+      for (const [index, notice] of notices.entries()) {
+        const message = buildRulesNoticeMessage(notice, store.describe(RULES_KEY), deps.monitorName);
+        await deps.notifier.send(message).catch((error: unknown) => {
+          throw new RulesNoticeRefusedError(error, notices.slice(0, index));
+        });
+        sent.push(message.text);
+      }
+      return sent;
     },
-    confirm: (current, notice) => current && releaseRulesClaim(markRulesNotified(current, notice, at), runId),
-    release: (current) => current && releaseRulesClaim(current, runId),
+    confirm: (current, notices) => current && releaseRulesClaim(markAll(current, notices), runId),
+    release: (current, _notices, error) =>
+      current &&
+      releaseRulesClaim(
+        error instanceof RulesNoticeRefusedError ? markAll(current, error.accepted) : current,
+        runId,
+      ),
   }).catch((error: unknown) => {
     // A refused notice must not fail the check: it stays owed, and the next run sends it.
     if (!(error instanceof RulesNoticeRefusedError)) throw error;
-    logger.error('Slack did not accept the rules notice; it stays owed for the next run', {
+    logger.error('Slack did not accept a rules notice; it stays owed for the next run', {
       error: error.message,
+      accepted: error.accepted.map((notice) => notice.kind),
     });
     return undefined;
   });
-  if (delivery === undefined) return undefined;
+  if (delivery === undefined) return [];
   // Nothing owed: the same observation again needs no state read (a notice another run holds may
   // still come back owed, so that is not remembered).
   if (delivery.result === 'none' && cache) cache.recorded = recordKey;
-  if (delivery.delivered === undefined) return undefined;
-  logger.info('Rules notice sent', { notice: delivery.delivered.work.kind });
+  if (delivery.delivered === undefined) return [];
+  logger.info('Rules notices sent', { notices: delivery.delivered.work.map((notice) => notice.kind) });
   if (cache) cache.recorded = recordKey;
   return delivery.delivered.sent;
 }

@@ -37,7 +37,11 @@ export async function curateAlertEpisodes(
   },
 ): Promise<AlertEpisodeCuration> {
   const state = await readDocument(deps.store, ALERT_STATE_KEY, AlertStateSchema);
-  const byDate = alertEpisodeRecords(state?.value.episodes ?? [], request.rules, request.timeZone);
+  const incidents = [
+    ...(state?.value.incidents ?? []),
+    ...(state?.value.incident ? [state.value.incident] : []),
+  ];
+  const byDate = alertEpisodeRecords(state?.value.episodes ?? [], request.rules, request.timeZone, incidents);
   const target = deps.target ?? deps.store;
   const inRange = ([date]: readonly [string, unknown]) =>
     (request.from === undefined || date >= request.from) && (request.to === undefined || date <= request.to);

@@ -47,6 +47,7 @@ import { type ClaimStep, deliverOnce, storeClock } from './deliver-once';
 import { createArchiveReader, readEvaluationInput } from './evaluation-input';
 import { type ArchivedResponse, type FetchDeps, fetchAndArchive } from './fetch-and-archive';
 import { sendIncidentPlan } from './incident-delivery';
+import { deliverIncidentNotes } from './incident-notes';
 import {
   DocumentCorruptError,
   readDocument,
@@ -72,8 +73,8 @@ export interface CheckDeps extends FetchDeps {
    * still fetches and archives, then counts as a failed run towards "monitor degraded".
    */
   readonly rulesFailure?: unknown;
-  /** The rules notice ("rules invalid", "valid again") this run posted before the check, as sent. */
-  readonly rulesNotice?: string;
+  /** The rules notices ("rules invalid", "valid again", "rules changed") this run posted before the check, as sent. */
+  readonly rulesNotices?: readonly string[];
   /** The group's reminder cadence (the rules file's `reminders`); default hourly with back-off. */
   readonly reminders?: RepeatPolicy;
   readonly timeZone: string;
@@ -194,9 +195,11 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     windows: definedValues(windows),
   });
   const clock = storeClock(store, deps.now);
-  const { result: evaluation, delivered } = await deliverAlerts<
-    Evaluation & { readonly held?: readonly Held[] }
-  >(
+  const {
+    result: evaluation,
+    delivered,
+    document: after,
+  } = await deliverAlerts<Evaluation & { readonly held?: readonly Held[] }>(
     deps,
     at,
     (current, now) => {
@@ -237,6 +240,10 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     });
     return { outcome: 'already-evaluated', window, lastScheduledTime };
   }
+  // App mode: notes a command-line snooze left owed (Slack refused them then) go with the check;
+  // the state this run just wrote says whether any are, so a check with none pays no extra read.
+  if (deps.slackApp !== undefined && (after?.value.incident?.notes?.length ?? 0) > 0)
+    await deliverOwedNotes(deps, request.deadline, after);
   if (evaluation.droppedRuleIds.length > 0) {
     logger.warn('Rules no longer in the rules file; their state was dropped', {
       ruleIds: evaluation.droppedRuleIds,
@@ -254,6 +261,30 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
     held: evaluation.held ?? [],
     apiLatencyMs: fetched.fetched.latencyMs,
   };
+}
+
+/** Delivers the owed incident notes (use-cases/incident-notes.ts); a failure is logged, never the check's. */
+async function deliverOwedNotes(
+  deps: CheckDeps,
+  deadline: number | undefined,
+  alreadyRead: VersionedDocument<AlertState> | undefined,
+): Promise<void> {
+  if (deps.slackApp === undefined) return;
+  await deliverIncidentNotes({
+    ...(alreadyRead === undefined ? {} : { alreadyRead }),
+    store: deps.store,
+    slackApp: deps.slackApp,
+    logger: deps.logger,
+    rules: deps.rules,
+    ...(deps.reminders === undefined ? {} : { reminders: deps.reminders }),
+    timeZone: deps.timeZone,
+    monitorName: monitorNameOf(deps),
+    runId: deps.runId,
+    now: deps.now,
+    ...(deadline === undefined ? {} : { deadline }),
+  }).catch((error: unknown) => {
+    deps.logger.error('Could not deliver the owed incident notes; they stay owed', { error: String(error) });
+  });
 }
 
 /** The distinct rolling-window lengths the rules judge (short windows of two-window rules too), shortest first. */
@@ -400,7 +431,13 @@ function deliverAlerts<R>(
       if (slackApp === undefined || step.work === undefined || step.value === undefined) return step;
       const message = alertMessage(deps, step.work, at);
       if (message === undefined) return step;
-      const context = { at, timeZone: deps.timeZone, monitorName: monitorNameOf(deps), rules: deps.rules };
+      const context = {
+        at,
+        timeZone: deps.timeZone,
+        monitorName: monitorNameOf(deps),
+        rules: deps.rules,
+        ...(deps.reminders === undefined ? {} : { reminders: deps.reminders }),
+      };
       const incident = planIncident(step.value, step.work.notifications, message, context);
       return { ...step, work: { ...step.work, incident } };
     },

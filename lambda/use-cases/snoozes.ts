@@ -7,29 +7,56 @@ import {
   type Snooze,
 } from '../domain/alerts/state';
 import type { ObjectStore } from '../domain/archive/object-store';
+import { oweIncidentNote } from '../domain/slack/incident-notes';
 import { readDocument, updateDocument } from './json-document';
 
 /**
  * Snoozes live in the alert state document and are written by compare-and-swap, so a snooze set
  * while a check runs is kept by both (the loser of the race re-reads and re-applies its change).
+ * In Slack app mode the same write owes the open incident a thread note (`note`) when the snooze
+ * touches it; use-cases/incident-notes.ts delivers it.
  */
 
-export async function snoozeAlerts(store: ObjectStore, target: string, snooze: Snooze): Promise<void> {
-  await updateDocument<AlertState, undefined>(store, ALERT_STATE_KEY, AlertStateSchema, (current) => ({
-    value: setSnooze(current ?? emptyAlertState(), target, snooze),
-    result: undefined,
-  }));
+/** Snoozes `target`; returns true when the open incident now owes a thread note. */
+export async function snoozeAlerts(
+  store: ObjectStore,
+  target: string,
+  snooze: Snooze,
+  note?: string,
+): Promise<boolean> {
+  const { result } = await updateDocument<AlertState, boolean>(
+    store,
+    ALERT_STATE_KEY,
+    AlertStateSchema,
+    (current) => {
+      const snoozed = setSnooze(current ?? emptyAlertState(), target, snooze);
+      const noted =
+        note === undefined ? snoozed : oweIncidentNote(snoozed, [target], note, new Date(snooze.at));
+      return { value: noted, result: noted !== snoozed };
+    },
+  );
+  return result;
 }
 
-/** Ends the snooze of `target` (`all`: every one) now; returns the targets ended. */
-export async function unsnoozeAlerts(store: ObjectStore, target: string, at: Date): Promise<string[]> {
-  const { result } = await updateDocument<AlertState, string[]>(
+/**
+ * Ends the snooze of `target` (`all`: every one) now; returns the targets ended, and whether the
+ * open incident now owes a thread note (`note` of those ended).
+ */
+export async function unsnoozeAlerts(
+  store: ObjectStore,
+  target: string,
+  at: Date,
+  note?: (ended: readonly string[]) => string,
+): Promise<{ readonly ended: string[]; readonly noted: boolean }> {
+  const { result } = await updateDocument<AlertState, { ended: string[]; noted: boolean }>(
     store,
     ALERT_STATE_KEY,
     AlertStateSchema,
     (current) => {
       const { state, ended } = endSnooze(current ?? emptyAlertState(), target, at);
-      return { value: ended.length === 0 ? undefined : state, result: ended };
+      if (ended.length === 0) return { value: undefined, result: { ended, noted: false } };
+      const noted = note === undefined ? state : oweIncidentNote(state, ended, note(ended), at);
+      return { value: noted, result: { ended, noted: noted !== state } };
     },
   );
   return result;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startSlackStandIn } from '../../dev/stand-in/slack-stand-in';
 import { TokenCache } from '../../lambda/adapters/airudder/token-cache';
+import { createFolderObjectStore } from '../../lambda/adapters/archive/folder-object-store';
 import type { MonitorSecret } from '../../lambda/adapters/secrets/monitor-secret';
 import { createWiring, type RunContext } from '../../lambda/composition';
 import { loadConfig } from '../../lambda/config';
@@ -29,6 +30,7 @@ function runContext(overrides: Partial<RunContext> & { env?: Record<string, stri
     deadline: Date.now() + 60_000,
     writeMessage: () => {},
     tokenCache: new TokenCache(),
+    folderStore: createFolderObjectStore,
     ...rest,
   };
 }

@@ -17,7 +17,7 @@ const REGRESSIONS = [
     seed: 1,
     path: '0',
     caught:
-      'a group reminder cadence restarted by another rule firing: reminders are bounded per group after each news, not per rule',
+      "a group reminder cadence restarted by another rule firing: reminders are bounded per group after each news, not per rule; and (with today's shipped rules, webhook mode) changes held for hours behind a voice that did not speak: peak concurrency, CRIT all day, had its reminder backed off to 8 h, so agent reception's resolution at 19:00 and its return at CRIT waited for it and no message said them that day. What waits now goes out at the latest one reminder interval after the group's last post",
   },
   {
     seed: 27_029,
@@ -30,18 +30,6 @@ const REGRESSIONS = [
     path: '2',
     caught:
       'a 45-minute window asked for at 02:15 on the fall-back day started at 02:30 on the clock (before the change): a window AIRUDDER cannot be asked in local times is now not asked',
-  },
-  {
-    seed: 1,
-    path: '0:2:1:1:3:1:7:7:9:8:8:7:11:11:1:1:1:4:13:13:11:11:11:11:11:11:11:11:11:11:11:11:11:12:12:13:12',
-    caught:
-      "a resolution held past midnight (webhook mode): transfers recovered while the peak-concurrency alert, CRIT all day, still fired with its reminder backed off to 8 h; the resolution waited for that reminder and no message said it that day. What waits now goes out at the latest one reminder interval after the group's last post",
-  },
-  {
-    seed: 27_030,
-    path: '9',
-    caught:
-      'a resolution held past midnight (webhook mode): transfers recovered at night while a volume-drop alert still fired with too few calls to be judged, so its reminder never formed and the resolution waited for it',
   },
 ] as const;
 

@@ -78,7 +78,6 @@ export interface SlackWebApi {
   postMessage(args: PostMessageArgs): Promise<SlackMessageRef>;
   update(ref: SlackMessageRef, message: SlackMessage): Promise<SlackMessageRef>;
   getPermalink(ref: SlackMessageRef): Promise<string>;
-  addReaction(ref: SlackMessageRef, name: string): Promise<void>;
   postEphemeral(args: { channel: string; user: string; text: string; threadTs?: string }): Promise<void>;
   /** The workspace (team id) and bot user the token belongs to. */
   authTest(): Promise<AuthIdentity>;
@@ -125,7 +124,7 @@ const UserGroupUsers = z.looseObject({ users: z.array(z.string()) });
 const MAX_QUOTE = 200;
 
 export function createSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
-  const { apiUrl, timeoutMs, maxAttempts, deadline, logger } = options;
+  const { apiUrl, timeoutMs, deadline, logger } = options;
   if (!apiUrl.endsWith('/')) throw new RangeError('Slack apiUrl must end with "/"');
   const now = options.now ?? Date.now;
   const redactor = options.redactor ?? createRedactor();
@@ -324,9 +323,6 @@ export function createSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
     async getPermalink(ref) {
       const answer = await call('chat.getPermalink', { channel: ref.channel, message_ts: ref.ts }, Permalink);
       return answer.permalink;
-    },
-    async addReaction(ref, name) {
-      await call('reactions.add', { channel: ref.channel, timestamp: ref.ts, name }, Envelope);
     },
     async postEphemeral({ channel, user, text, threadTs }) {
       await call(

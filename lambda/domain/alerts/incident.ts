@@ -1,4 +1,5 @@
 import * as z from '../shared/zod';
+import { ClaimSchema } from '../slack/claim';
 import { SeveritySchema } from './rules';
 
 /**
@@ -18,6 +19,11 @@ import { SeveritySchema } from './rules';
  */
 
 const Instant = z.iso.datetime({ offset: true });
+
+/** Characters of one owed thread note (a snooze reason is at most 500 of them). */
+export const INCIDENT_NOTE_MAX = 1000;
+/** Owed notes kept while Slack refuses them (the oldest go first: the head shows the truth anyway). */
+export const INCIDENT_NOTES_LIMIT = 20;
 
 /** The monitor's own health, as an incident member (the monitor degraded). */
 export const MONITOR_MEMBER = 'monitor';
@@ -52,6 +58,17 @@ export const SlackIncidentSchema = z.object({
    */
   supersedes: z._default(z.array(z.object({ channel: z.string(), ts: z.string() })), []),
   acknowledged: z.optional(IncidentAcknowledgementSchema),
+  /**
+   * Thread replies owed for changes made outside a check — a `snooze` or `unsnooze` on the command
+   * line (incident-notes.ts) — each with a head edit; dropped once Slack accepted them.
+   */
+  notes: z.optional(
+    z
+      .array(z.object({ text: z.string().check(z.maxLength(INCIDENT_NOTE_MAX)), at: Instant }))
+      .check(z.maxLength(INCIDENT_NOTES_LIMIT)),
+  ),
+  /** The run delivering `notes` right now (use-cases/deliver-once.ts). */
+  notesClaim: z.optional(ClaimSchema),
   /** The run whose message resolved the last member; absent while open. */
   closedAt: z.optional(Instant),
 });

@@ -139,7 +139,7 @@ export function openMutePeriod(
     const from = minutesOf(period.from);
     const to = minutesOf(period.to);
     const startsOn = (day: string | undefined) =>
-      period.days === undefined || (day !== undefined && period.days.some((name) => name === day));
+      period.days === undefined || period.days.some((name) => name === day);
     if (from < to) return startsOn(today) && minute >= from && minute < to;
     // Crosses midnight: the evening part belongs to today's period, the morning part to yesterday's.
     return (startsOn(today) && minute >= from) || (startsOn(yesterday) && minute < to);
@@ -158,13 +158,7 @@ export function repeatIntervalMinutes(policy: RepeatPolicy, sent: number): numbe
 }
 
 /** True when a reminder is due at `at`, `sent` reminders after the last message accepted at `lastAt`. */
-export function isRepeatDue(
-  policy: RepeatPolicy | undefined,
-  sent: number,
-  lastAt: string,
-  at: Date,
-): boolean {
-  if (policy === undefined) return false;
+export function isRepeatDue(policy: RepeatPolicy, sent: number, lastAt: string, at: Date): boolean {
   const elapsed = at.getTime() - Date.parse(lastAt);
   return elapsed >= repeatIntervalMinutes(policy, sent) * 60_000 - GRACE_MS;
 }
@@ -188,9 +182,10 @@ export function owedNotifications(
   delivery: DeliveryMode = 'webhook',
 ): Notification[] {
   const owed: Notification[] = [];
+  const episodes = episodesByRule(state.episodes);
   for (const rule of rules) {
     const ruleState = state.rules[rule.id];
-    if (ruleState !== undefined) owed.push(...owedForRule(rule, ruleState, state.episodes));
+    if (ruleState !== undefined) owed.push(...owedForRule(rule, ruleState, episodes.get(rule.id) ?? []));
   }
   if (delivery === 'webhook') owed.push(...unannouncedResolutions(state, rules));
   owed.push(...owedForRemovedRules(state, rules));
@@ -330,6 +325,7 @@ function groupReminders(
   const clock = state.reminders ?? clockFromNotified(state);
   if (clock === undefined || !isRepeatDue(policy, clock.count, clock.lastAt, at)) return [];
   const now = at.toISOString();
+  const episodes = episodesByRule(state.episodes);
   return rules.flatMap((rule) => {
     const ruleState = state.rules[rule.id];
     if (ruleState?.status !== 'firing') return [];
@@ -347,10 +343,14 @@ function groupReminders(
       ruleState.lastEvaluatedAt === now &&
       (noData ? ruleState.lastOutcome === 'no-data' : ruleState.lastValueAt === now);
     if (!judgedNow) return [];
-    const episode = episodeOf(state.episodes, rule.id, ruleState);
+    const episode = episodeOf(episodes.get(rule.id) ?? [], rule.id, ruleState);
     const repeatNumber = episode.reminders + 1;
+    const reminder = current(rule, ruleState, 'repeat', `#${repeatNumber}`);
+    // A value already back past where its severity ends, while the rule still fires (recovery judged
+    // on a confidence bound the window's few calls do not reach yet), is recovering too: a reminder
+    // never quotes a healthy-looking value as simply still firing.
     const recovering =
-      ruleState.healthyCount > 0
+      ruleState.healthyCount > 0 || backPastClearing(rule, reminder)
         ? { recovering: { healthyRuns: ruleState.healthyCount, recoveryRuns: rule.recoveryRuns } }
         : {};
     const easing = eased
@@ -361,7 +361,7 @@ function groupReminders(
       : {};
     return [
       {
-        ...current(rule, ruleState, 'repeat', `#${repeatNumber}`),
+        ...reminder,
         repeatNumber,
         reminderStep: clock.count + 1,
         ...recovering,
@@ -371,13 +371,34 @@ function groupReminders(
   });
 }
 
+/** The quoted value is on the healthy side of where the announced severity ends. */
+const backPastClearing = (rule: Rule, n: RuleNotification): boolean =>
+  n.value !== null &&
+  n.clearsAt !== undefined &&
+  (rule.comparison === 'below' ? n.value >= n.clearsAt : n.value <= n.clearsAt);
+
 /** A document written before the group clock existed: the latest announcement starts it. */
 function clockFromNotified(state: AlertState): ReminderClock | undefined {
   const times = Object.values(state.rules).flatMap((rule) => {
     const announced = announcedEpisode(rule);
     return announced === undefined ? [] : [announced.at];
   });
-  return times.length === 0 ? undefined : { lastAt: times.sort().at(-1) ?? '', count: 0 };
+  const latest = times.sort().at(-1);
+  return latest === undefined ? undefined : { lastAt: latest, count: 0 };
+}
+
+/**
+ * The episode record by rule: each rule then searches its own few episodes, not every rule's (with
+ * 2,048 alerts at once, a search of the whole record per rule was 2,048 × 2,048 steps).
+ */
+function episodesByRule(episodes: readonly Episode[]): Map<string, Episode[]> {
+  const byRule = new Map<string, Episode[]>();
+  for (const episode of episodes) {
+    const own = byRule.get(episode.ruleId);
+    if (own === undefined) byRule.set(episode.ruleId, [episode]);
+    else own.push(episode);
+  }
+  return byRule;
 }
 
 /**
@@ -646,15 +667,29 @@ export function markNotified(
   const { reminders: _old, ...rest } = state;
   const reminders = nextReminderClock(state.reminders, notifications, now);
   const stillFiring = Object.values(rules).some((rule) => announcedEpisode(rule) !== undefined);
-  const episodes = state.episodes.map((episode) => withMessages(episode, notifications, now));
+  // Each episode meets only its own notifications: looked up, not searched (2,048 alerts at once
+  // made the search 2,048 × 2,048 steps).
+  const byEpisode = new Map<string, RuleNotification[]>();
+  for (const notification of notifications) {
+    if (!isRuleNotification(notification)) continue;
+    const key = episodeKey(notification.ruleId, notification.firedAt);
+    const own = byEpisode.get(key);
+    if (own === undefined) byEpisode.set(key, [notification]);
+    else own.push(notification);
+  }
+  const episodes = state.episodes.map((episode) => {
+    const own = byEpisode.get(episodeKey(episode.ruleId, episode.firedAt));
+    return own === undefined ? episode : withMessages(episode, own, now);
+  });
   return { ...rest, rules, monitor, episodes, ...(stillFiring && reminders ? { reminders } : {}) };
 }
 
+/** An episode's identity: its rule and the run it fired at (none while only pending). */
+const episodeKey = (ruleId: string, firedAt: string | undefined) => `${ruleId}\u0000${String(firedAt)}`;
+
 /** The episode record keeps every message Slack accepted about it, with the value it quoted. */
-function withMessages(episode: Episode, notifications: readonly Notification[], now: string): Episode {
-  return notifications.reduce((recorded, notification) => {
-    if (!isRuleNotification(notification)) return recorded;
-    if (notification.ruleId !== episode.ruleId || notification.firedAt !== episode.firedAt) return recorded;
+function withMessages(episode: Episode, own: readonly RuleNotification[], now: string): Episode {
+  return own.reduce((recorded, notification) => {
     const { kind, key, severity, value } = notification;
     return withMessage(recorded, { kind, key, at: now, severity, value }, notification.repeatNumber);
   }, episode);

@@ -1,7 +1,9 @@
 import * as z from '../shared/zod';
 import { ClaimSchema } from '../slack/claim';
 import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
-import type { SlackMessage } from '../slack/slack-message';
+import type { Block, SlackMessage } from '../slack/slack-message';
+import { DEFAULT_MONITOR_NAME } from './render';
+import { RULES_LIMITS } from './rules-limits';
 
 /**
  * The active rules live in the archive store (`config/rules.json`), so an operations lead can change a
@@ -23,6 +25,21 @@ export const RulesStateSchema = z.object({
   invalid: z.optional(z.object({ version: z.string(), since: Instant, error: z.string() })),
   /** What Slack last accepted: the invalid episode that began at `since`, or that it was over. */
   notified: z.optional(z.object({ status: z.enum(['invalid', 'ok']), since: Instant, at: Instant })),
+  /**
+   * The rule set Slack was last told about (or found on the first run, told nothing): its rules' ids
+   * and titles (a removed rule is named by its title when it is gone), why it could not fire, and
+   * its version. Absent in documents written before it existed: the next run records it silently.
+   */
+  announced: z.optional(
+    z.object({
+      rules: z
+        .array(z.object({ id: z.string(), title: z.string() }))
+        .check(z.maxLength(RULES_LIMITS.maxRules)),
+      silent: z.array(z.string()).check(z.maxLength(RULES_LIMITS.maxRules + 1)),
+      version: z.string(),
+      at: Instant,
+    }),
+  ),
   /** The run delivering the notice right now (use-cases/deliver-once.ts). */
   claim: z.optional(ClaimSchema),
 });
@@ -59,7 +76,21 @@ export function observeRules(state: RulesState, observation: RulesObservation, a
   return next;
 }
 
-/** A rules notice owed now: the alert that the rules object is invalid, or that it is over. */
+/** A rule as a notice names it. */
+export interface RuleName {
+  readonly id: string;
+  readonly title: string;
+}
+
+/** What Slack is told about the rule set in use. */
+export interface RuleSetFacts {
+  readonly rules: readonly RuleName[];
+  /** Why the set can never fire (silent-rules.ts); empty when it can. */
+  readonly silent: readonly string[];
+  readonly version: string;
+}
+
+/** A rules notice owed now: the rules object invalid, valid again, or a change of the rule set. */
 export type RulesNotice =
   | {
       readonly kind: 'rules-invalid';
@@ -69,7 +100,16 @@ export type RulesNotice =
       /** The version the monitor evaluates with meanwhile. */
       readonly inUse: string;
     }
-  | { readonly kind: 'rules-valid'; readonly since: string; readonly at: string; readonly inUse: string };
+  | { readonly kind: 'rules-valid'; readonly since: string; readonly at: string; readonly inUse: string }
+  | {
+      readonly kind: 'rules-changed';
+      readonly added: readonly RuleName[];
+      readonly removed: readonly RuleName[];
+      /** The set in use now: recorded as announced once Slack accepted the notice. */
+      readonly now: RuleSetFacts;
+      /** The set last announced could not fire either. */
+      readonly wasSilent: boolean;
+    };
 
 /** Compares the state with what Slack last accepted: at most one notice per change of status. */
 export function owedRulesNotice(state: RulesState, inUse: string, at: Date): RulesNotice | undefined {
@@ -90,15 +130,71 @@ export function owedRulesNotice(state: RulesState, inUse: string, at: Date): Rul
   return undefined;
 }
 
-/** Records that Slack accepted `notice`. */
-export const markRulesNotified = (state: RulesState, notice: RulesNotice, at: Date): RulesState => ({
-  ...state,
-  notified: {
-    status: notice.kind === 'rules-invalid' ? 'invalid' : 'ok',
-    since: notice.since,
-    at: at.toISOString(),
-  },
+const sameMembers = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+
+const announcedOf = (facts: RuleSetFacts, at: Date): NonNullable<RulesState['announced']> => ({
+  rules: facts.rules.map(({ id, title }) => ({ id, title })),
+  silent: [...facts.silent],
+  version: facts.version,
+  at: at.toISOString(),
 });
+
+/**
+ * The notice owed because the set of rule ids in use is not the one Slack was last told about, or
+ * the set can no longer (or again) fire; undefined when neither changed. The first run ever (no
+ * record) owes nothing, unless its set cannot fire: there is nothing it was added to or removed from.
+ */
+export function owedRuleSetNotice(state: RulesState, now: RuleSetFacts): RulesNotice | undefined {
+  const before = state.announced;
+  const ids = (rules: readonly RuleName[]) => rules.map((rule) => rule.id);
+  const wasSilent = (before?.silent.length ?? 0) > 0;
+  const sameIds = before === undefined || sameMembers(ids(before.rules), ids(now.rules));
+  if (sameIds && sameMembers(before?.silent ?? [], now.silent)) return undefined;
+  const known = new Set(ids(before?.rules ?? []));
+  const kept = new Set(ids(now.rules));
+  return {
+    kind: 'rules-changed',
+    added: before === undefined ? [] : now.rules.filter((rule) => !known.has(rule.id)),
+    removed: (before?.rules ?? []).filter((rule) => !kept.has(rule.id)),
+    now,
+    wasSilent,
+  };
+}
+
+/**
+ * The state once a run saw `now` in use: a first run records it (announcing nothing), and a new
+ * version with the same ids and the same silence refreshes the record (titles, version) without a
+ * notice. Returns the same object when nothing is to be written.
+ */
+export function observeRuleSet(state: RulesState, now: RuleSetFacts, at: Date): RulesState {
+  const before = state.announced;
+  if (before === undefined) {
+    return now.silent.length === 0 ? { ...state, announced: announcedOf(now, at) } : state;
+  }
+  if (before.version === now.version || owedRuleSetNotice(state, now) !== undefined) return state;
+  return { ...state, announced: announcedOf(now, at) };
+}
+
+/** Every notice owed now, in the order they are sent: the rules object's health, then the set's change. */
+export function owedRulesNotices(state: RulesState, now: RuleSetFacts, at: Date): RulesNotice[] {
+  return [owedRulesNotice(state, now.version, at), owedRuleSetNotice(state, now)].filter(
+    (notice): notice is RulesNotice => notice !== undefined,
+  );
+}
+
+/** Records that Slack accepted `notice`. */
+export function markRulesNotified(state: RulesState, notice: RulesNotice, at: Date): RulesState {
+  if (notice.kind === 'rules-changed') return { ...state, announced: announcedOf(notice.now, at) };
+  return {
+    ...state,
+    notified: {
+      status: notice.kind === 'rules-invalid' ? 'invalid' : 'ok',
+      since: notice.since,
+      at: at.toISOString(),
+    },
+  };
+}
 
 /** Drops the claim `runId` holds on the notice (one another run took over since stays). */
 export function releaseRulesClaim(state: RulesState, runId: string): RulesState {
@@ -110,29 +206,20 @@ export function releaseRulesClaim(state: RulesState, runId: string): RulesState 
 const FIX =
   'Check a file with `airudder-monitor rules validate FILE`, then `airudder-monitor rules push FILE`.';
 
-/**
- * One short Slack message; every outside string escaped. Headed by the monitor's name like every
- * alert, so two centres sharing a channel can tell whose rules broke; it names the rules object once
- * (where and which version) and the rules the monitor evaluates with now.
- */
+/** One short Slack message; every outside string escaped. */
 export function buildRulesNoticeMessage(
   notice: RulesNotice,
   location: string,
-  monitorName: string,
+  monitorName: string = DEFAULT_MONITOR_NAME,
 ): SlackMessage {
+  if (notice.kind === 'rules-changed') return buildRuleSetChangeMessage(notice, location, monitorName);
   const where = escapeMrkdwn(location);
-  const name = escapeMrkdwn(monitorName);
-  const header = (text: string) =>
-    ({
-      type: 'header',
-      text: { type: 'plain_text', text: truncate(`${monitorName} — ${text}`, 150), emoji: true },
-    }) as const;
   if (notice.kind === 'rules-invalid') {
-    const text = `${name}: ⚠️ Alert rules invalid: ${where} (${escapeMrkdwn(notice.version)}) — still evaluating with ${escapeMrkdwn(notice.inUse)}`;
+    const text = `⚠️ Alert rules invalid: ${where} (${notice.version}) — still evaluating with ${notice.inUse}`;
     return {
       text,
       blocks: [
-        header('⚠️ Alert rules invalid'),
+        { type: 'header', text: { type: 'plain_text', text: '⚠️ Alert rules invalid', emoji: true } },
         {
           type: 'section',
           text: {
@@ -155,11 +242,11 @@ export function buildRulesNoticeMessage(
       ],
     };
   }
-  const text = `${name}: ✅ Alert rules valid again: ${where} — evaluating with ${escapeMrkdwn(notice.inUse)}`;
+  const text = `✅ Alert rules valid again: ${where} — evaluating with ${notice.inUse}`;
   return {
     text,
     blocks: [
-      header('✅ Alert rules valid again'),
+      { type: 'header', text: { type: 'plain_text', text: '✅ Alert rules valid again', emoji: true } },
       {
         type: 'section',
         text: {
@@ -167,6 +254,52 @@ export function buildRulesNoticeMessage(
           text: `Alerts are evaluated with ${escapeMrkdwn(notice.inUse)} (invalid since ${escapeMrkdwn(notice.since)}).`,
         },
       },
+    ],
+  };
+}
+
+const named = (rules: readonly RuleName[]) => rules.map((rule) => `${rule.id} (${rule.title})`).join(', ');
+
+/**
+ * "Rules changed: added X (Title), removed Y (Title)", headed by the monitor's name, with how many
+ * rules are now in use and where from; and, when the set can never fire (pushed with
+ * `--allow-silent`), why, until a set that can fire is back.
+ */
+function buildRuleSetChangeMessage(
+  notice: Extract<RulesNotice, { kind: 'rules-changed' }>,
+  location: string,
+  monitorName: string,
+): SlackMessage {
+  const { added, removed, now } = notice;
+  const changes = [
+    ...(added.length > 0 ? [`added ${named(added)}`] : []),
+    ...(removed.length > 0 ? [`removed ${named(removed)}`] : []),
+  ];
+  const silent = now.silent.length > 0;
+  const headline =
+    changes.length > 0
+      ? `📋 Rules changed: ${changes.join(', ')}`
+      : silent
+        ? '⚠️ The rules in use can never fire'
+        : '✅ The rules in use can fire again';
+  const count = `${now.rules.length} ${now.rules.length === 1 ? 'rule' : 'rules'}`;
+  const inUse = `Now ${count} in use (${now.version}) from ${location}.`;
+  const silence = silent
+    ? `⚠️ This set can never fire (accepted with --allow-silent): ${now.silent.join('; ')}`
+    : notice.wasSilent
+      ? '✅ The set can fire again.'
+      : '';
+  const text = [`${monitorName} · ${headline}.`, inUse, silence].filter((part) => part !== '').join(' ');
+  const section = (mrkdwn: string): Block => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text: truncate(mrkdwn, 2900) },
+  });
+  return {
+    text: truncate(escapeMrkdwn(text), 2900),
+    blocks: [
+      section(`*${escapeMrkdwn(monitorName)}* · ${escapeMrkdwn(headline)}`),
+      ...(silence === '' ? [] : [section(escapeMrkdwn(silence))]),
+      { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(escapeMrkdwn(inUse), 2000) }] },
     ],
   };
 }

@@ -251,8 +251,9 @@ export function withSnoozeEnds(
 
 /** "2h", "90m", "1h30m", "1d" → milliseconds; undefined when it is not a duration. */
 export function parseSnoozeDuration(text: string): number | undefined {
+  // An empty text matches too, and reads as 0 ms: refused below with every other zero duration.
   const match = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$/.exec(text.trim());
-  if (!match || text.trim() === '') return undefined;
+  if (!match) return undefined;
   const [, days, hours, minutes] = match;
   const ms = (Number(days ?? 0) * 24 * 60 + Number(hours ?? 0) * 60 + Number(minutes ?? 0)) * 60_000;
   return ms > 0 ? ms : undefined;

@@ -1,4 +1,5 @@
 import { type Episode, type FiredEpisode, isFired } from '../alerts/episode';
+import type { SlackIncident } from '../alerts/incident';
 import type { Rule } from '../alerts/rules';
 import { localDate } from '../shared/local-time';
 import type { CuratedRecord } from './curate-day';
@@ -11,6 +12,12 @@ import { TABLE_COLUMNS } from './curated-tables';
  * alert messages and the digest read. The state keeps closed episodes for two weeks; the curated
  * table keeps them for good: a record already curated stays when the state has dropped it, and is
  * updated when its episode moves on (ended, escalated, a worse value).
+ *
+ * Acknowledgement is known in Slack app mode only: it is recorded on the incident (the Acknowledge
+ * button, see domain/alerts/acknowledgement.ts), so an episode's `acknowledged_by`/`_at` are those
+ * of the incident it belongs to (the latest, when acknowledged again), provided the acknowledgement
+ * came at or after the episode fired: an alert that joined after it was not what was acknowledged.
+ * Unknown (webhook mode, never acknowledged, or the incident no longer kept): null.
  */
 
 const MINUTE_MS = 60_000;
@@ -20,16 +27,33 @@ export function alertEpisodeRecords(
   episodes: readonly Episode[],
   rules: readonly Rule[],
   timeZone: string,
+  /** The incidents the alert state keeps (open and closed; Slack app mode only). */
+  incidents: readonly SlackIncident[] = [],
 ): Map<string, CuratedRecord[]> {
   const titles = new Map(rules.map((rule) => [rule.id, rule.title]));
   const byDate = new Map<string, CuratedRecord[]>();
   for (const episode of episodes.filter(isFired)) {
     const date = localDate(new Date(episode.began), timeZone);
-    const record = episodeRecord(episode, date, timeZone, titles.get(episode.ruleId));
+    const acknowledged = acknowledgementOfEpisode(episode, incidents);
+    const record = episodeRecord(episode, date, timeZone, titles.get(episode.ruleId), acknowledged);
     byDate.set(date, [...(byDate.get(date) ?? []), record]);
   }
   for (const records of byDate.values()) records.sort(compareRecords);
   return byDate;
+}
+
+/** The acknowledgement of the incident `episode` belongs to, when it came at or after the episode fired. */
+function acknowledgementOfEpisode(
+  episode: FiredEpisode,
+  incidents: readonly SlackIncident[],
+): SlackIncident['acknowledged'] {
+  const incident = incidents.find((candidate) =>
+    candidate.members.some((member) => member.id === episode.ruleId && member.firedAt === episode.firedAt),
+  );
+  const acknowledged = incident?.acknowledged;
+  if (acknowledged === undefined || Date.parse(acknowledged.at) < Date.parse(episode.firedAt))
+    return undefined;
+  return acknowledged;
 }
 
 function episodeRecord(
@@ -37,6 +61,7 @@ function episodeRecord(
   date: string,
   timeZone: string,
   title: string | undefined,
+  acknowledged: SlackIncident['acknowledged'],
 ): CuratedRecord {
   const minutesBetween = (from: string, to: string | undefined) =>
     to === undefined ? null : (Date.parse(to) - Date.parse(from)) / MINUTE_MS;
@@ -58,9 +83,8 @@ function episodeRecord(
     worst_at: episode.worst?.at ?? null,
     messages: episode.notified.length,
     reminders: episode.reminders,
-    // The alert state records no acknowledgement yet (a Slack button is to come): unknown.
-    acknowledged_by: null,
-    acknowledged_at: null,
+    acknowledged_by: acknowledged?.by ?? null,
+    acknowledged_at: acknowledged?.at ?? null,
   };
   return Object.fromEntries(
     TABLE_COLUMNS.alert_episodes.map((column) => [column.name, values[column.name] ?? null]),

@@ -152,9 +152,9 @@ export const TABLE_COLUMNS: Readonly<Record<CuratedTable, readonly Column[]>> = 
     col(
       'acknowledged_by',
       'string',
-      'Who acknowledged it; null (the alert state records no acknowledgement yet)',
+      'Who acknowledged its incident with the Slack Acknowledge button (a Slack user id); null when unknown (webhook mode, or not acknowledged)',
     ),
-    col('acknowledged_at', 'string', 'When; null as acknowledged_by'),
+    col('acknowledged_at', 'string', 'When (ISO instant); null as acknowledged_by'),
   ],
 };
 

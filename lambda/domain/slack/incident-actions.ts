@@ -1,9 +1,4 @@
-import {
-  acknowledgeIncident,
-  acknowledgementOf,
-  acknowledgementSpanMs,
-  holdingAcknowledgement,
-} from '../alerts/acknowledgement';
+import { acknowledgeIncident, acknowledgementOf, acknowledgementSpanMs } from '../alerts/acknowledgement';
 import { findIncident, MONITOR_MEMBER, type SlackIncident } from '../alerts/incident';
 import type { RepeatPolicy } from '../alerts/rules';
 import { activeSnooze, endSnooze, localMinute, SNOOZE_ALL, setSnooze } from '../alerts/snooze';
@@ -114,31 +109,40 @@ export function incidentActionsBlock(
   return { type: 'actions', block_id: INCIDENT_ACTIONS_BLOCK_ID, elements };
 }
 
+/** The incident as the head's controls need it: its members and acknowledgement (open: no closedAt). */
+type IncidentView = Pick<SlackIncident, 'members' | 'acknowledged'> &
+  Partial<Pick<SlackIncident, 'openedAt' | 'closedAt'>>;
+
+/** A Slack user id is mentioned; an operator named on the command line ("amira (CLI)") is shown as typed. */
+export const whoText = (by: string): string => (/^[UW][A-Z0-9]+$/.test(by) ? mention(by) : escapeMrkdwn(by));
+
 /**
  * Who acknowledged or snoozed the open `incident`, as one context line ("👀 Acknowledged by @amira
- * at 10:05 · 🔕 Snoozed until 11:00 by @amira"); undefined when neither.
+ * at 10:05 · 🔕 Snoozed until 11:00 by @amira"); undefined when neither. The one place the head
+ * says it: a check's render and a click's edit both end the head with it (`incidentControls`).
  */
 export function incidentStatusBlock(
   state: AlertState,
-  incident: SlackIncident,
+  incident: IncidentView,
   at: Date,
   options: { readonly timeZone: string; readonly reminders?: RepeatPolicy },
 ): ContextBlock | undefined {
   const parts: string[] = [];
-  const acknowledged =
-    state.incident?.ts === incident.ts ? holdingAcknowledgement(state, at, options.reminders) : undefined;
+  const acknowledged = acknowledgementOf(state, incident, at, options.reminders);
   if (acknowledged) {
     parts.push(
-      `👀 Acknowledged by ${mention(acknowledged.by)} at ${localMinute(acknowledged.at, options.timeZone).slice(11)}`,
+      `👀 Acknowledged by ${whoText(acknowledged.by)} at ${localMinute(acknowledged.at, options.timeZone).slice(11)}`,
     );
   }
-  const snoozes = incidentRules(incident)
-    .map((ruleId) => ownSnooze(state, ruleId, at))
+  // A rule's own snooze or a snooze of all (the monitor's health only by the latter).
+  const targets = incident.members.map((member) => (member.id === MONITOR_MEMBER ? SNOOZE_ALL : member.id));
+  const snoozes = targets
+    .map((target) => activeSnooze(state, target, at))
     .filter((snooze) => snooze !== undefined)
     .sort((a, b) => Date.parse(b.until) - Date.parse(a.until));
   const longest = snoozes[0];
   if (longest) {
-    const by = longest.by ? ` by ${mention(longest.by)}` : '';
+    const by = longest.by ? ` by ${whoText(longest.by)}` : '';
     parts.push(`🔕 Snoozed until ${escapeMrkdwn(localMinute(longest.until, options.timeZone))}${by}`);
   }
   if (parts.length === 0) return undefined;
@@ -155,7 +159,7 @@ export function incidentStatusBlock(
  */
 export function incidentControls(
   state: AlertState,
-  incident: SlackIncident,
+  incident: IncidentView,
   at: Date,
   options: { readonly timeZone: string; readonly reminders?: RepeatPolicy },
 ): Block[] {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSlackStandIn } from '../../../dev/stand-in/slack-stand-in';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
 import { bundledRules } from '../../../lambda/adapters/rules/load-rules';
@@ -82,7 +83,7 @@ describe.each([
   const job = (argv: string[]) =>
     runTestCli(argv, {
       baseUrl: standIn.url,
-      env: { LOG_LEVEL: 'WARN', SLACK_WEBHOOK_URL: slack.url, MONITOR_NAME: 'Rules centre', ...archive.env },
+      env: { LOG_LEVEL: 'WARN', SLACK_WEBHOOK_URL: slack.url, ...archive.env },
       s3Client: archive.s3Client,
       now: () => NOW,
     });
@@ -150,12 +151,9 @@ describe.each([
       /rule "transfer-success-rate" field warn: expected number/,
     );
     expect(second.rulesInUse.version).toBe(good.rulesInUse.version);
-    // Headed by the monitor's name, as every alert is (#27): two centres in one channel are told apart.
-    const invalid =
-      /^Rules centre: ⚠️ Alert rules invalid: .*config\/rules\.json \([^)]+\) — still evaluating with /;
-    expect(rulesNotices()).toEqual([expect.stringMatching(invalid)]);
+    expect(rulesNotices()).toEqual([expect.stringMatching(/^⚠️ Alert rules invalid: .*config\/rules\.json/)]);
     // What the run says it sent is what Slack got (#27): the notice on the run that posted it only.
-    expect(first.notices).toEqual([expect.stringMatching(invalid)]);
+    expect(first.notices).toEqual([expect.stringMatching(/^⚠️ Alert rules invalid: .*config\/rules\.json/)]);
     expect(second.notices).toEqual([]);
 
     // Fixed by a push of valid rules
@@ -166,9 +164,119 @@ describe.each([
     await check(8);
     expect(fixed.rulesInUse.origin).toBe('archive');
     expect(rulesNotices()).toHaveLength(2);
-    expect(rulesNotices()[1]).toMatch(
-      /^Rules centre: ✅ Alert rules valid again: .*config\/rules\.json — evaluating with /,
+    expect(rulesNotices()[1]).toMatch(/^✅ Alert rules valid again/);
+  });
+});
+
+/** Where a run's messages go: a webhook, or Slack app mode's alert channel; what reached Slack. */
+interface SlackSide {
+  readonly env: Record<string, string>;
+  /** The texts of the top-level messages Slack holds, in order. */
+  posted(): readonly string[];
+  close(): Promise<void>;
+}
+
+async function webhookSide(): Promise<SlackSide> {
+  const receiver = await startSlackReceiver();
+  return {
+    env: { SLACK_WEBHOOK_URL: receiver.url },
+    posted: () => receiver.received.map((message) => message.text),
+    close: () => receiver.close(),
+  };
+}
+
+async function appModeSide(): Promise<SlackSide> {
+  const standIn = await startSlackStandIn({ token: 'xoxb-rules-test', now: () => NOW });
+  return {
+    env: {
+      SLACK_ALERT_CHANNEL: 'C0ALERTS00',
+      SLACK_BOT_TOKEN: 'xoxb-rules-test',
+      SLACK_SIGNING_SECRET: 'rules-test-signing-secret',
+      SLACK_API_URL: standIn.url,
+    },
+    posted: () => standIn.heads('C0ALERTS00').map((message) => message.text),
+    close: () => standIn.close(),
+  };
+}
+
+describe.each([
+  ['a webhook', webhookSide],
+  ['Slack app mode (a top-level message in the alert channel)', appModeSide],
+])('a change of the set of rule ids is told to Slack once, through %s', (_name, openSlack) => {
+  let slack: SlackSide;
+  let standIn: Awaited<ReturnType<typeof startTestStandIn>>;
+  let dir: string;
+  beforeAll(async () => {
+    slack = await openSlack();
+    standIn = await startTestStandIn({ now: () => NOW });
+    dir = await mkdtemp(join(tmpdir(), 'rules-change-'));
+  });
+  afterAll(async () => {
+    await slack.close();
+    await standIn.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const job = (argv: string[]) =>
+    runTestCli(argv, {
+      baseUrl: standIn.url,
+      archiveDir: join(dir, 'archive'),
+      env: { LOG_LEVEL: 'WARN', MONITOR_NAME: 'Centre Jakarta', ...slack.env },
+      now: () => NOW,
+    });
+  const pushed = async (name: string, rules: unknown, ...flags: string[]) => {
+    const file = join(dir, `${name}.json`);
+    await writeFile(file, JSON.stringify(rules));
+    const result = await job(['rules', 'push', file, '--yes', ...flags]);
+    expect(result.code, result.stderr).toBe(0);
+  };
+  const check = async (hour: number) => {
+    const result = await job(['check', '--at', at(hour)]);
+    expect(result.code, result.stderr).toBe(0);
+    return /^Sent: (.*)$/m.exec(result.stdout)?.[1];
+  };
+  const changes = () => slack.posted().filter((text) => /Rules changed|rules in use can/.test(text));
+  const title = (id: string) => defaultRules.rules.find((rule) => rule.id === id)?.title ?? '';
+
+  it('says nothing on the first check, posts one notice after a push that adds and removes rules, then nothing', async () => {
+    // Prepare: the first check records the bundled set (nothing was added or removed)
+    expect(await check(1)).toBe('nothing owed.');
+    const rules = structuredClone(defaultRules);
+    rules.rules = rules.rules.filter((rule) => rule.id !== 'volume-drop');
+    rules.rules.push({
+      ...structuredClone(defaultRules.rules[0]),
+      id: 'transfer-rate-night',
+      title: 'Transfer rate at night',
+    } as (typeof rules.rules)[number]);
+    await pushed('changed', rules);
+    // Act
+    const sent = await check(2);
+    const unchanged = await check(3);
+    // Assess: Slack holds exactly one notice, and the check that posted it says so
+    const expected =
+      `Centre Jakarta · 📋 Rules changed: added transfer-rate-night (Transfer rate at night), ` +
+      `removed volume-drop (${title('volume-drop')}).`;
+    expect(changes()).toEqual([expect.stringContaining(expected)]);
+    expect(sent).toContain(expected);
+    expect(unchanged).toBe('nothing owed.');
+  });
+
+  it('tells a set pushed with --allow-silent that it can never fire, and when one that can is back', async () => {
+    await pushed('shipped', defaultRules);
+    expect(await check(4)).toMatch(/Rules changed: added volume-drop .*removed transfer-rate-night/);
+    const before = changes().length;
+    const allMuted = structuredClone(defaultRules);
+    for (const rule of allMuted.rules) Object.assign(rule, { mute: [{ from: '00:00', to: '24:00' }] });
+    await pushed('muted', allMuted, '--allow-silent');
+    const muted = await check(5);
+    await pushed('back', defaultRules);
+    const back = await check(6);
+    expect(muted).toMatch(
+      /^Centre Jakarta · ⚠️ The rules in use can never fire\. Now 8 rules in use .* ⚠️ This set can never fire \(accepted with --allow-silent\): rule "transfer-success-rate" can never fire: muted at every hour of every day; /,
     );
+    expect(back).toMatch(
+      /^Centre Jakarta · ✅ The rules in use can fire again\. .* ✅ The set can fire again\.$/,
+    );
+    expect(changes().slice(before)).toHaveLength(2);
   });
 });
 

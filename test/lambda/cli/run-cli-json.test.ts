@@ -202,8 +202,17 @@ describe('airudder-monitor <command> --json', () => {
   });
 
   it('snooze and unsnooze: what was snoozed until when, and what ended', async () => {
-    const snoozed = await json(['snooze', 'transfer-success-rate', '--for', '2h', '--reason', 'maintenance']);
-    const ended = await json(['unsnooze', 'transfer-success-rate']);
+    const snoozed = await json([
+      'snooze',
+      'transfer-success-rate',
+      '--for',
+      '2h',
+      '--reason',
+      'maintenance',
+      '--by',
+      'amira',
+    ]);
+    const ended = await json(['unsnooze', 'transfer-success-rate', '--by', 'amira']);
     expect(snoozed.document).toEqual({
       command: 'snooze',
       ok: true,
@@ -212,12 +221,16 @@ describe('airudder-monitor <command> --json', () => {
       untilLocal: '2025-11-12 21:00',
       timeZone: 'Asia/Jakarta',
       reason: 'maintenance',
+      by: 'amira (CLI)',
+      // Webhook mode: there is no incident head to edit
+      slack: 'none',
     });
     expect(ended.document).toEqual({
       command: 'unsnooze',
       ok: true,
       target: 'transfer-success-rate',
       ended: ['transfer-success-rate'],
+      slack: 'none',
     });
   });
 });

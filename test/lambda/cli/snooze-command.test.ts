@@ -2,6 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SlackStandIn, startSlackStandIn } from '../../../dev/stand-in/slack-stand-in';
+import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
+import { ALERT_STATE_KEY, AlertStateSchema } from '../../../lambda/domain/alerts/state';
+import { INCIDENT_ACTIONS } from '../../../lambda/domain/slack/incident-actions';
+import { readDocument } from '../../../lambda/use-cases/json-document';
 import { startSlackReceiver } from '../../fakes/slack-receiver';
 import { startTestStandIn } from '../../helpers/airudder';
 import { runTestCli } from '../../helpers/cli';
@@ -339,5 +344,111 @@ describe('snooze times, on the account-local clock', () => {
     expect((await run(['check', '--at', '2025-11-12T03:00:00Z'])).stdout).toMatch(
       /Already evaluated for this time/,
     );
+  });
+});
+
+describe('snooze and unsnooze from the command line in Slack app mode', () => {
+  const CHANNEL = 'C0ALERTS00';
+  const TOKEN = 'xoxb-snooze-cli-test';
+  let standIn: Awaited<ReturnType<typeof startTestStandIn>>;
+  let slack: SlackStandIn;
+  let dir: string;
+  let clock = localHour(0);
+  beforeAll(async () => {
+    standIn = await startTestStandIn({ now: () => STAND_IN_NOW, incidents: [INCIDENT] });
+    slack = await startSlackStandIn({ token: TOKEN, now: () => clock });
+    dir = await mkdtemp(join(tmpdir(), 'snooze-app-'));
+  });
+  afterAll(async () => {
+    await standIn.close();
+    await slack.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const job = (argv: string[]) =>
+    runTestCli(argv, {
+      baseUrl: standIn.url,
+      archiveDir: join(dir, 'archive'),
+      env: {
+        LOG_LEVEL: 'WARN',
+        SLACK_ALERT_CHANNEL: CHANNEL,
+        SLACK_BOT_TOKEN: TOKEN,
+        SLACK_SIGNING_SECRET: 'snooze-cli-signing-secret',
+        SLACK_API_URL: slack.url,
+        SLACK_MAX_ATTEMPTS: '1',
+      },
+      now: () => clock,
+    });
+  const check = async (hour: number) => {
+    clock = localHour(hour);
+    const result = await job(['check', '--at', clock.toISOString()]);
+    expect(result.code, result.stderr).toBe(0);
+  };
+  const theHead = () => {
+    const [head, ...others] = slack.heads(CHANNEL);
+    if (head === undefined || others.length > 0)
+      throw new Error(`expected one head, got ${slack.heads(CHANNEL).length}`);
+    return head;
+  };
+  const owedNotes = async () =>
+    (await readDocument(createFolderObjectStore(join(dir, 'archive')), ALERT_STATE_KEY, AlertStateSchema))
+      ?.value.incident?.notes;
+
+  it('edits the head and replies in its thread as a click does; a refused edit stays owed and the next check sends it', async () => {
+    // Prepare: hourly checks until the incident's head is posted
+    let hour = 1;
+    while (slack.heads(CHANNEL).length === 0 && hour <= 12) await check(hour++);
+    const edits = theHead().edits.length;
+    const replies = theHead().replies.length;
+    clock = new Date(localHour(hour - 1).getTime() + 5 * 60_000);
+    const until = `${DAY} ${String(hour).padStart(2, '0')}:05`;
+
+    // Act: snooze from the command line
+    const snoozed = await job(['snooze', 'transfer-success-rate', '--for', '1h', '--by', 'amira']);
+
+    // Assess: the head now shows it (status line, Unsnooze button), the thread says who did it
+    expect(snoozed.code, snoozed.stderr).toBe(0);
+    expect(snoozed.stdout).toContain("Slack: the incident's message now shows it, and its thread says so.");
+    const head = theHead();
+    expect(head.edits).toHaveLength(edits + 1);
+    const blocks = JSON.stringify(head.blocks);
+    expect(blocks).toContain(`🔕 Snoozed until ${until} by amira (CLI)`);
+    expect(blocks).toContain(INCIDENT_ACTIONS.unsnooze);
+    expect(blocks).not.toContain(INCIDENT_ACTIONS.snoozeHour);
+    expect(head.replies.slice(replies).map((reply) => reply.text)).toEqual([
+      `🔕 Snoozed 1 h by amira (CLI): transfer-success-rate, until ${until}. Resolutions still go out.`,
+    ]);
+    expect(await owedNotes()).toBeUndefined();
+
+    // Act: Slack refuses the edit the unsnooze owes
+    slack.fail('chat.update', { error: 'internal_error' }, 1);
+    const unsnoozed = await job(['unsnooze', 'transfer-success-rate', '--by', 'amira']);
+
+    // Assess: the unsnooze is applied, the note is owed, the next check delivers it once
+    expect(unsnoozed.code, unsnoozed.stderr).toBe(0);
+    expect(unsnoozed.stdout).toMatch(
+      /Ended: transfer-success-rate\. .*\nSlack did not take the incident message's update \(.*internal_error.*\); the next check sends it\./,
+    );
+    expect(await owedNotes()).toEqual([
+      {
+        text: '🔔 Unsnoozed by amira (CLI): transfer-success-rate; reminders resume at the next check.',
+        at: clock.toISOString(),
+      },
+    ]);
+    await check(hour);
+    await check(hour + 1);
+    const unsnoozeReplies = theHead().replies.filter((reply) =>
+      reply.text.startsWith('🔔 Unsnoozed by amira (CLI)'),
+    );
+    expect(unsnoozeReplies).toHaveLength(1);
+    expect(JSON.stringify(theHead().blocks)).not.toContain('Snoozed until');
+    expect(await owedNotes()).toBeUndefined();
+  });
+
+  it('tells Slack nothing for a snooze that touches no open incident', async () => {
+    const before = slack.calls.length;
+    const snoozed = await job(['snooze', 'volume-spike', '--for', '30m', '--by', 'amira']);
+    expect(snoozed.code, snoozed.stderr).toBe(0);
+    expect(snoozed.stdout).not.toContain('Slack');
+    expect(slack.calls.slice(before)).toEqual([]);
   });
 });

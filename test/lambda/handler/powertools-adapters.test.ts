@@ -47,6 +47,25 @@ describe('the Powertools adapters', () => {
     expect(line?.error).toMatchObject({ name: 'Error', message: 'refused [REDACTED]' });
   });
 
+  it('builds no line below the current level, and follows a level changed at run time', () => {
+    // Prepare: a field that counts how often it is serialized
+    let serialized = 0;
+    const counted = { toJSON: () => ++serialized };
+    const powertools = new Logger({ serviceName: SERVICE_NAME, logLevel: 'INFO' });
+    const logger = createPowertoolsLogger(powertools, createRedactor(['AS/test+secret==Xw7']));
+    // Act: DEBUG at INFO, then at DEBUG (as LOG_LEVEL, Lambda's log-level control or sampling set it)
+    logger.debug('HTTP request', { counted });
+    const atInfo = serialized;
+    powertools.setLogLevel('DEBUG');
+    logger.debug('HTTP request AS/test+secret==Xw7', { counted });
+    // Assess
+    expect(atInfo).toBe(0);
+    expect(serialized).toBe(1);
+    expect(stdout.documents()).toEqual([
+      expect.objectContaining({ level: 'DEBUG', message: 'HTTP request [REDACTED]', counted: 1 }),
+    ]);
+  });
+
   it('publishes EMF metrics with exactly the dimensions the no-successful-check alarm reads', () => {
     const metrics = createPowertoolsMetrics(
       new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),

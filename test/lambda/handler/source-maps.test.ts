@@ -47,7 +47,8 @@ beforeAll(async () => {
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       // A complete configuration except the AIRUDDER credentials: the run fails inside the handler.
       AIRUDDER_TIMEZONE: 'Asia/Jakarta',
-      ARCHIVE_DIR: path.join(work, 'archive'),
+      // The function archives to S3 only; the run fails on the credentials before any request.
+      ARCHIVE_BUCKET: 'archive',
     },
   });
   expect(result.status, result.stderr).toBe(0);

@@ -1,6 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { MONITOR_RUNTIME, toEsbuildOptions } from '../../../bench/bundle-options';
+import {
+  DEFAULT_INTERACTIONS_ENTRY,
+  INTERACTIONS_BUNDLING,
+} from '../../../lib/constructs/interactions-function';
 import { synthMonitorStack } from '../helpers/synth';
 import { actionsOf, statementsOfRole } from '../helpers/template-queries';
 
@@ -100,5 +106,25 @@ describe('Slack app mode: the interactions function and its Function URL', () =>
   it('is cdk-nag clean', () => {
     const report = new AwsSolutionsChecks(app).validateScope(app);
     expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+  });
+});
+
+describe('the interactions bundle, built with INTERACTIONS_BUNDLING', () => {
+  it('carries its own AWS SDK, tree-shaken to the operations a click sends (a cold start loads no other)', async () => {
+    const options = toEsbuildOptions(
+      INTERACTIONS_BUNDLING,
+      MONITOR_RUNTIME,
+      DEFAULT_INTERACTIONS_ENTRY,
+      'index.js',
+    );
+    const result = await build({ ...options, write: false, metafile: true });
+    const bundle = Object.values(result.metafile.outputs).find((output) => output.entryPoint !== undefined);
+    const external = (bundle?.imports ?? []).filter((entry) => entry.external).map((entry) => entry.path);
+    expect(external.filter((path) => path.startsWith('@aws-sdk/'))).toEqual([]);
+    const text = result.outputFiles.find((file) => file.path.endsWith('index.js'))?.text ?? '';
+    // The secret read is in; Secrets Manager's other operations, which the runtime's package defines, are not.
+    expect(text).toContain('"GetSecretValue"');
+    for (const unused of ['"CreateSecret"', '"DeleteSecret"', '"RotateSecret"', '"PutSecretValue"'])
+      expect(text, unused).not.toContain(unused);
   });
 });

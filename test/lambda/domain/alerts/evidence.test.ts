@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   median,
   normalQuantile,
+  quantile,
   robustSpread,
   wilsonInterval,
 } from '../../../../lambda/domain/alerts/evidence';
@@ -14,12 +15,25 @@ describe('normalQuantile', () => {
     [0.5, 0],
     [0.01, -2.326348],
     [0.001, -3.090232],
+    [0.99, 2.326348],
+    [0.999, 3.090232],
+    [0.3, -0.524401],
   ])('the standard normal quantile of %s is %s (published tables)', (p, z) => {
     expect(normalQuantile(p)).toBeCloseTo(z, 6);
   });
 
+  // Reference values: Python's statistics.NormalDist().inv_cdf (Wichura's AS241), rounded to 6 places.
+  it.each([
+    [0.0243, -1.972084],
+    [0.02425, -1.972961],
+    [0.97575, 1.972961],
+    [0.9757, 1.972084],
+  ])('stays exact at %s, where the approximation changes from the central region to a tail (%s)', (p, z) => {
+    expect(normalQuantile(p)).toBeCloseTo(z, 6);
+  });
+
   it.each([0, 1, -0.1, Number.NaN])('refuses p = %s', (p) => {
-    expect(() => normalQuantile(p)).toThrow(RangeError);
+    expect(() => normalQuantile(p)).toThrow(new RangeError(`normalQuantile needs 0 < p < 1, got ${p}`));
   });
 });
 
@@ -67,5 +81,38 @@ describe('median and robustSpread', () => {
     // Four normal Mondays and a holiday: the median absolute deviation stays at the normal wobble.
     expect(robustSpread([100, 104, 96, 102])).toBeCloseTo(1.4826 * 2, 10);
     expect(robustSpread([100, 104, 96, 20])).toBeCloseTo(1.4826 * 4, 10);
+  });
+});
+
+describe('quantile (nearest rank)', () => {
+  it('is the smallest value with at least q of them at or below it, in numeric order', () => {
+    const values = [100, 9, 30, 20, 10];
+    expect(quantile(values, 0.5)).toBe(20);
+    expect(quantile(values, 0.2)).toBe(9);
+    expect(quantile(values, 0.21)).toBe(10);
+    expect(quantile(values, 0.8)).toBe(30);
+    expect(quantile(values, 0.81)).toBe(100);
+    expect(quantile(values, 1)).toBe(100);
+  });
+
+  it('stays within the values at the ends, and has none of no values', () => {
+    expect(quantile([3, 1, 2], 0)).toBe(1);
+    expect(quantile([3, 1, 2], 1.5)).toBe(3);
+    expect(quantile([], 0.5)).toBeUndefined();
+  });
+
+  it('leaves the values it was given in their order', () => {
+    const values = [3, 1, 2];
+    quantile(values, 0.5);
+    expect(values).toEqual([3, 1, 2]);
+  });
+});
+
+describe('median in numeric order', () => {
+  it('sorts numbers as numbers, not as text', () => {
+    expect(median([100, 9, 30, 20, 10])).toBe(20);
+    expect(median([100, 9, 30, 10])).toBe(20);
+    expect(median([7])).toBe(7);
+    expect(median([2, 4])).toBe(3);
   });
 });

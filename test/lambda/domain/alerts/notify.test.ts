@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { type Episode, openEpisode } from '../../../../lambda/domain/alerts/episode';
 import {
   type DeliveryMode,
+  episodePicture,
   isMuted,
   markNotified,
   type Notification,
@@ -105,6 +107,15 @@ describe('isMuted', () => {
     },
   ])('$window.from–$window.to at $local (Asia/Jakarta) → $expected', ({ window: input, utc, expected }) => {
     expect(isMuted([window(input)], new Date(utc), 'Asia/Jakarta')).toBe(expected);
+  });
+
+  it.each([
+    { local: '12:29', utc: '2026-03-10T05:29:00Z', expected: false },
+    { local: '12:30', utc: '2026-03-10T05:30:00Z', expected: true },
+    { local: '13:14', utc: '2026-03-10T06:14:00Z', expected: true },
+    { local: '13:15', utc: '2026-03-10T06:15:00Z', expected: false },
+  ])('a 12:30–13:15 window counts its minutes: $local (Asia/Jakarta) → $expected', ({ utc, expected }) => {
+    expect(isMuted([window({ from: '12:30', to: '13:15' })], new Date(utc), 'Asia/Jakarta')).toBe(expected);
   });
 
   it('is never muted without mute periods', () => {
@@ -604,6 +615,23 @@ describe('owedNotifications: every field of what is owed', () => {
   const cadence = { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 };
   const owed = (state: AlertState, rules = [machine], delivery?: DeliveryMode) =>
     owedNotifications(state, rules, AT, JAKARTA, cadence, delivery);
+  /** The resolution of the episode fired at FIRED, breached at BREACHED, ended at HEALTHY on 0.7. */
+  const resolution = {
+    kind: 'resolved',
+    key: `transfer:resolved:${FIRED}`,
+    ...about,
+    severity: 'warn',
+    condition: 'threshold',
+    value: 0.7,
+    threshold: 0.65,
+    window: 'last 60 min',
+    valueAt: now,
+    firedAt: FIRED,
+    breachedAt: BREACHED,
+    endedAt: HEALTHY,
+    resolvedAt: now,
+    durationMs: 30 * 60_000,
+  } as const;
 
   it.each([
     {
@@ -720,22 +748,7 @@ describe('owedNotifications: every field of what is owed', () => {
       name: 'ok after an announced episode → resolved from its history entry, with the window of the last value',
       rule: machine,
       state: resolvedState(),
-      expected: {
-        kind: 'resolved',
-        key: `transfer:resolved:${FIRED}`,
-        ...about,
-        severity: 'warn',
-        condition: 'threshold',
-        value: 0.7,
-        threshold: 0.65,
-        window: 'last 60 min',
-        valueAt: now,
-        firedAt: FIRED,
-        breachedAt: BREACHED,
-        endedAt: HEALTHY,
-        resolvedAt: now,
-        durationMs: 30 * 60_000,
-      },
+      expected: resolution,
     },
     {
       name: 'ok, its resolution rolled off the history and no window stored → resolved at the ok status start',
@@ -760,22 +773,7 @@ describe('owedNotifications: every field of what is owed', () => {
       name: 'resolved after the rules file moved recovery → the threshold recorded at the resolution',
       rule: rule({ id: 'transfer', runbook: RUNBOOK, recovery: 0.7 }),
       state: resolvedState(),
-      expected: {
-        kind: 'resolved',
-        key: `transfer:resolved:${FIRED}`,
-        ...about,
-        severity: 'warn',
-        condition: 'threshold',
-        value: 0.7,
-        threshold: 0.65,
-        window: 'last 60 min',
-        valueAt: now,
-        firedAt: FIRED,
-        breachedAt: BREACHED,
-        endedAt: HEALTHY,
-        resolvedAt: now,
-        durationMs: 30 * 60_000,
-      },
+      expected: resolution,
     },
     {
       name: 'ok after an announced no-data episode → resolved with no threshold',
@@ -1036,6 +1034,252 @@ describe('owedNotifications: every field of what is owed', () => {
     expect(owing.map((n) => n.kind)).toEqual(expected);
     expect(owing.map((n) => 'repeatNumber' in n && n.repeatNumber)).toEqual(expected.map(() => 1));
   });
+
+  /** An episode of `ruleId` fired at `firedAt`: peaked CRIT, eased back to WARN, ended at HEALTHY on 0.7. */
+  const closedEpisode = (ruleId: string, firedAt: string, extra: Partial<Episode> = {}): Episode => ({
+    ...openEpisode(ruleId, 'threshold', BREACHED, { value: 0.3, at: FIRED }),
+    firedAt,
+    severity: 'warn',
+    peak: { severity: 'crit', at: FIRED },
+    easedAt: HEALTHY,
+    ended: HEALTHY,
+    resolvedAt: now,
+    resolvedValue: 0.7,
+    ...extra,
+  });
+
+  describe('removed rules, episode records, the reminder cadence and the monitor', () => {
+    /** What a removed rule's resolution says: the rule's id for its title, no value, no threshold. */
+    const removedResolution = (facts: Record<string, unknown>) => ({
+      kind: 'resolved',
+      key: `gone:resolved:${FIRED}`,
+      ruleId: 'gone',
+      title: 'gone',
+      metric: '',
+      comparison: 'below',
+      unit: 'count',
+      condition: 'threshold',
+      value: null,
+      threshold: null,
+      firedAt: FIRED,
+      resolvedAt: now,
+      durationMs: 30 * 60_000,
+      ruleRemoved: true,
+      ...facts,
+    });
+    it('owes a rule removed from the rules while Slack was told it fires a resolution saying so, from its episode record', () => {
+      const record = closedEpisode('gone', FIRED, { severity: 'crit' });
+      const state = {
+        ...stateWith({
+          gone: firingState({ severity: 'crit', notified: told('crit'), lastEvaluatedAt: OLDER }),
+        }),
+        // Another rule's episode of the same start, and an earlier episode of the removed rule, come first.
+        episodes: [closedEpisode('transfer', FIRED), closedEpisode('gone', OLDER), record],
+      };
+      expect(owed(state)).toStrictEqual([
+        removedResolution({
+          severity: 'crit',
+          breachedAt: BREACHED,
+          endedAt: HEALTHY,
+          peak: { severity: 'crit', at: FIRED },
+        }),
+      ]);
+    });
+
+    it('owes a removed rule of a document without an episode record a resolution at its last run', () => {
+      const state = stateWith({ gone: firingState({ notified: told() }) });
+      expect(owed(state)).toStrictEqual([
+        removedResolution({ severity: 'warn', breachedAt: FIRED, endedAt: now }),
+      ]);
+      // Nothing for a removed rule Slack was never told fires, or was told resolved.
+      expect(owed(stateWith({ gone: firingState() }))).toEqual([]);
+      expect(owed(stateWith({ gone: resolvedState({ notified: { status: 'ok', at: FIRED } }) }))).toEqual([]);
+    });
+
+    it("resolves from the announced episode's own record, among other rules' and earlier episodes", () => {
+      const record = closedEpisode('transfer', FIRED);
+      const state = {
+        ...stateWith({ transfer: resolvedState() }),
+        episodes: [
+          closedEpisode('other', FIRED),
+          closedEpisode('transfer', OLDER, { resolvedValue: 0.9 }),
+          record,
+        ],
+      };
+      expect(owed(state)).toStrictEqual([
+        { ...resolution, peak: { severity: 'crit', at: FIRED }, easedAt: HEALTHY },
+      ]);
+    });
+
+    it('compares no threshold in a resolution without a value or of a no-data episode, and adds no window it lacks', () => {
+      const { lastWindow: _none, ...windowless } = resolvedState();
+      const resolution = (episode: Episode) =>
+        owed({ ...stateWith({ transfer: windowless }), episodes: [episode] })[0];
+      const noValue = resolution(closedEpisode('transfer', FIRED, { resolvedValue: null }));
+      expect(noValue).toMatchObject({ value: null, threshold: null });
+      expect(noValue).not.toHaveProperty('window');
+      const dataReturned = resolution(closedEpisode('transfer', FIRED, { condition: 'no-data' }));
+      expect(dataReturned).toMatchObject({ value: 0.7, threshold: null });
+      const { easedAt: _never, ...atPeak } = closedEpisode('transfer', FIRED);
+      expect(resolution(atPeak)).not.toHaveProperty('easedAt');
+    });
+
+    it('resolves a document without an episode record from the resolution in its history, not a later entry', () => {
+      const pending: RuleState = {
+        status: 'pending',
+        condition: 'threshold',
+        since: now,
+        breachedAt: now,
+        pendingCount: 1,
+        healthyCount: 0,
+        lastValue: 0.5,
+        lastValueAt: now,
+        lastEvaluatedAt: now,
+        notified: told(),
+        history: [
+          // The resolution of the episode fired at FIRED, then the next episode's first breach.
+          ...resolvedState().history.map((entry) => ({ ...entry, at: HEALTHY })),
+          { at: now, from: 'ok', to: 'pending', value: 0.5, threshold: 0.6, condition: 'threshold' },
+        ],
+      };
+      expect(owed(stateWith({ transfer: pending }))[0]).toMatchObject({
+        kind: 'resolved',
+        value: 0.7,
+        threshold: 0.65,
+        valueAt: HEALTHY,
+        resolvedAt: HEALTHY,
+        endedAt: HEALTHY,
+        breachedAt: BREACHED,
+      });
+    });
+
+    it("numbers a reminder by the rule's own open episode, not another rule's or an earlier one", () => {
+      const open = (ruleId: string, firedAt: string, reminders: number): Episode => ({
+        ...openEpisode(ruleId, 'threshold', BREACHED, null),
+        firedAt,
+        severity: 'warn',
+        peak: { severity: 'warn', at: firedAt },
+        reminders,
+      });
+      const state = {
+        ...stateWith({ transfer: firingState({ notified: told() }) }, { lastAt: OLDER, count: 0 }),
+        episodes: [
+          closedEpisode('transfer', OLDER, { reminders: 5 }),
+          open('other', FIRED, 3),
+          open('transfer', FIRED, 1),
+        ],
+      };
+      // App mode: in webhook mode the earlier episode, closed without a message since the group's
+      // last one, would also be owed its resolution "not announced before".
+      expect(owed(state, [machine], 'app')).toMatchObject([
+        { kind: 'repeat', repeatNumber: 2, key: `transfer:repeat:${FIRED}:warn#2` },
+      ]);
+    });
+
+    it('calls a reminder recovering when its value is back past where its severity ends though no healthy run counted yet', () => {
+      // Recovery judged on a confidence bound the window's few calls do not reach: 95% quoted, still firing.
+      const clock = { lastAt: OLDER, count: 0 };
+      const healthyLooking = stateWith(
+        { transfer: firingState({ notified: told(), lastValue: 0.95 }) },
+        clock,
+      );
+      expect(owed(healthyLooking)).toMatchObject([
+        { kind: 'repeat', value: 0.95, recovering: { healthyRuns: 0, recoveryRuns: machine.recoveryRuns } },
+      ]);
+      const breaching = stateWith({ transfer: firingState({ notified: told() }) }, clock);
+      expect(owed(breaching)[0]).not.toHaveProperty('recovering');
+    });
+
+    it('reminds once the cadence less a minute of grace has passed since the last message, not before', () => {
+      const state = (lastAt: Date) =>
+        stateWith(
+          { transfer: firingState({ notified: told() }) },
+          { lastAt: lastAt.toISOString(), count: 0 },
+        );
+      expect(owed(state(minutesAfter(AT, -59))).map((n) => n.kind)).toEqual(['repeat']);
+      expect(owed(state(new Date(AT.getTime() - 59 * 60_000 + 1))).map((n) => n.kind)).toEqual([]);
+    });
+
+    it("lets a muted rule's news not hold the group reminder: it is not sent yet", () => {
+      const quiet = rule({
+        id: 'solved',
+        metric: 'one_call_problem_solve_rate',
+        mute: [{ from: '14:00', to: '15:00' }],
+      });
+      const state = stateWith(
+        { transfer: firingState({ notified: told() }), solved: firingState() },
+        { lastAt: OLDER, count: 0 },
+      );
+      const owing = owed(state, [machine, quiet]);
+      expect(owing.map((n) => `${n.kind}:${'ruleId' in n ? n.ruleId : ''}`)).toEqual([
+        'fired:solved',
+        'repeat:transfer',
+      ]);
+    });
+
+    it("keys the monitor's messages by the spell they announce, and adds no error it does not know", () => {
+      const degraded = {
+        status: 'degraded',
+        since: HEALTHY,
+        consecutiveFailures: 3,
+        firstFailureAt: OLDER,
+      } as const;
+      expect(owedNotifications({ ...emptyAlertState(), monitor: degraded }, [], AT, JAKARTA)).toStrictEqual([
+        { kind: 'monitor-degraded', key: `monitor:degraded:${OLDER}`, consecutiveFailures: 3, since: OLDER },
+      ]);
+      const recovered = {
+        status: 'ok',
+        consecutiveFailures: 0,
+        notified: { status: 'degraded', since: OLDER, at: FIRED },
+      } as const;
+      expect(owedNotifications({ ...emptyAlertState(), monitor: recovered }, [], AT, JAKARTA)).toStrictEqual([
+        {
+          kind: 'monitor-recovered',
+          key: `monitor:recovered:${OLDER}`,
+          consecutiveFailures: 0,
+          since: OLDER,
+          recoveredAt: FIRED,
+          durationMs: 60 * 60_000,
+        },
+      ]);
+    });
+  });
+
+  describe('episodePicture: how an incident head shows one episode of a rule', () => {
+    const fired = (state: FiringRuleState) => owed(stateWith({ transfer: state }))[0];
+
+    it('shows an episode firing now as its fired message, with its recovery runs when it is recovering', () => {
+      const firing = firingState();
+      expect(episodePicture(machine, firing, [], FIRED)).toStrictEqual(fired(firing));
+      const recovering = firingState({ healthyCount: 1, healthySince: now });
+      expect(episodePicture(machine, recovering, [], FIRED)).toStrictEqual({
+        ...fired(recovering),
+        recovering: { healthyRuns: 1, recoveryRuns: machine.recoveryRuns },
+      });
+    });
+
+    it('shows an episode that ended as its resolution, from its own record', () => {
+      const record = closedEpisode('transfer', OLDER);
+      const episodes = [closedEpisode('other', OLDER), closedEpisode('transfer', HEALTHY), record];
+      const firingAgain = firingState({ firedAt: FIRED });
+      expect(episodePicture(machine, firingAgain, episodes, OLDER)).toStrictEqual({
+        ...resolution,
+        key: `transfer:resolved:${OLDER}`,
+        firedAt: OLDER,
+        peak: { severity: 'crit', at: FIRED },
+        easedAt: HEALTHY,
+      });
+    });
+
+    it('shows nothing for a rule without state, or an episode neither firing nor on record as ended', () => {
+      expect(episodePicture(machine, undefined, [closedEpisode('transfer', OLDER)], OLDER)).toBeUndefined();
+      const openOnly = { ...closedEpisode('transfer', OLDER), ended: undefined, resolvedAt: undefined };
+      expect(episodePicture(machine, firingState(), [openOnly], OLDER)).toBeUndefined();
+      expect(
+        episodePicture(machine, resolvedState(), [closedEpisode('other', OLDER)], OLDER),
+      ).toBeUndefined();
+    });
+  });
 });
 
 describe('markNotified: what Slack accepted → notified and the group clock', () => {
@@ -1193,5 +1437,25 @@ describe('markNotified: what Slack accepted → notified and the group clock', (
     const clock = { lastAt: FIRED, count: 1 };
     const state = stateWith({ transfer: firingState({ notified: { ...told(), severity: 'crit' } }) }, clock);
     expect(markNotified(state, [degraded(OLDER)], AT).reminders).toEqual(clock);
+  });
+
+  it("records each message in its own episode: not another rule's, nor an earlier episode of the rule", () => {
+    const episode = (ruleId: string, firedAt: string): Episode => ({
+      ...openEpisode(ruleId, 'threshold', firedAt, null),
+      firedAt,
+      severity: 'warn',
+      peak: { severity: 'warn', at: firedAt },
+    });
+    const state = {
+      ...stateWith({ transfer: firingState(), solved: firingState() }),
+      episodes: [episode('transfer', OLDER), episode('solved', FIRED), episode('transfer', FIRED)],
+    };
+    const [fired] = owedFor(firingState());
+    const next = markNotified(state, fired ? [fired, degraded(OLDER)] : [], AT);
+    expect(next.episodes.map((e) => e.notified.map((message) => message.key))).toEqual([
+      [],
+      [],
+      [`transfer:fired:${FIRED}:warn`],
+    ]);
   });
 });

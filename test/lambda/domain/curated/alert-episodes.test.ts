@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Episode } from '../../../../lambda/domain/alerts/episode';
+import type { SlackIncident } from '../../../../lambda/domain/alerts/incident';
 import { alertEpisodeRecords, mergeEpisodeRecords } from '../../../../lambda/domain/curated/alert-episodes';
 import { TABLE_COLUMNS } from '../../../../lambda/domain/curated/curated-tables';
 import { rates, rule, simulate } from '../alerts/alert-test-helpers';
@@ -100,6 +101,56 @@ describe('alertEpisodeRecords', () => {
       worst_value: 0.3,
       ended: expect.any(String),
     });
+  });
+});
+
+describe('alertEpisodeRecords: who acknowledged (Slack app mode)', () => {
+  const incident = (members: SlackIncident['members'], acknowledged?: SlackIncident['acknowledged']) =>
+    ({
+      channel: 'C0ALERTS00',
+      ts: '1762880101.000100',
+      openedAt: '2025-11-11T17:15:00.000Z',
+      members,
+      replies: 2,
+      supersedes: [],
+      ...(acknowledged === undefined ? {} : { acknowledged }),
+    }) satisfies SlackIncident;
+  const amira = { by: 'U0AMIRA00', at: '2025-11-11T17:27:00.000Z' };
+  const columns = (incidents: readonly SlackIncident[], episodes: readonly Episode[] = [closed]) =>
+    [...alertEpisodeRecords(episodes, [rule()], ZONE, incidents).values()]
+      .flat()
+      .map((record) => [record.rule_id, record.acknowledged_by, record.acknowledged_at]);
+
+  it('fills acknowledged_by and _at from the incident the episode belongs to', () => {
+    const acknowledged = incident([{ id: 'transfer-success', firedAt: closed.firedAt ?? '' }], amira);
+    expect(columns([acknowledged])).toEqual([['transfer-success', 'U0AMIRA00', '2025-11-11T17:27:00.000Z']]);
+  });
+
+  it('leaves them null when the incident was not acknowledged, or holds another episode of the rule', () => {
+    expect(columns([incident([{ id: 'transfer-success', firedAt: closed.firedAt ?? '' }])])).toEqual([
+      ['transfer-success', null, null],
+    ]);
+    expect(
+      columns([incident([{ id: 'transfer-success', firedAt: '2025-11-10T01:00:00.000Z' }], amira)]),
+    ).toEqual([['transfer-success', null, null]]);
+    expect(columns([])).toEqual([['transfer-success', null, null]]);
+  });
+
+  it('does not credit an alert that joined the incident after it was acknowledged', () => {
+    // Prepare: a second rule fires at 17:45, after Amira acknowledged at 17:27
+    const joined: Episode = { ...closed, ruleId: 'late-joiner', firedAt: '2025-11-11T17:45:00.000Z' };
+    const both = incident(
+      [
+        { id: 'transfer-success', firedAt: closed.firedAt ?? '' },
+        { id: 'late-joiner', firedAt: '2025-11-11T17:45:00.000Z' },
+      ],
+      amira,
+    );
+    // Act / Assess
+    expect(columns([both], [closed, joined])).toEqual([
+      ['late-joiner', null, null],
+      ['transfer-success', 'U0AMIRA00', '2025-11-11T17:27:00.000Z'],
+    ]);
   });
 });
 
