@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { markNotified, owedNotifications } from '../../../../lambda/domain/alerts/notify';
 import { buildAlertMessage } from '../../../../lambda/domain/alerts/render';
 import {
+  ALERT_STATE_KEY,
   type AlertState,
   AlertStateSchema,
   emptyAlertState,
@@ -162,7 +163,8 @@ describe('AlertStateSchema: the document as stored', () => {
     const { state: day } = simulate([rule({ pendingRuns: 1 })], rates(0.3, 0.7, 0.5));
     return {
       version: 1,
-      lastScheduledTime: T(15),
+      // Any offset is an instant (a hand-edited document may carry the local one).
+      lastScheduledTime: '2025-11-12T14:45:00+07:00',
       reminders: { lastAt: T(0), count: 2 },
       rules: {
         calm: {
@@ -260,6 +262,17 @@ describe('AlertStateSchema: the document as stored', () => {
       ],
     } as AlertState;
   };
+
+  it('is one document per monitor, at state/alerts.json, empty before the first run', () => {
+    expect(ALERT_STATE_KEY).toBe('state/alerts.json');
+    expect(emptyAlertState()).toEqual({
+      version: 1,
+      rules: {},
+      episodes: [],
+      monitor: { status: 'ok', consecutiveFailures: 0 },
+    });
+    expect(AlertStateSchema.parse(emptyAlertState())).toEqual(emptyAlertState());
+  });
 
   it('reads back every part of a document the monitor writes, unchanged', () => {
     const document = fullDocument();
@@ -360,8 +373,22 @@ describe('the monitor log', () => {
     });
   });
 
+  it('stays degraded when the threshold was raised meanwhile, and says which threshold it refuses', () => {
+    const degraded = recordRunFailure(emptyAlertState(), run(0), 'a', 1);
+    expect(recordRunFailure(degraded, run(1), 'b', 5).monitor).toMatchObject({
+      status: 'degraded',
+      since: run(0).toISOString(),
+      consecutiveFailures: 2,
+    });
+    expect(() => recordRunFailure(degraded, run(1), 'b', 0)).toThrow(
+      'recordRunFailure: threshold must be an integer ≥ 1, got 0',
+    );
+  });
+
   it('keeps when the streak began, and the degraded status, over further failures', () => {
     const first = recordRunFailure(emptyAlertState(), run(0), 'a', 2);
+    // A short streak that ends logs nothing (a document without a log stays without one).
+    expect(recordRunSuccess(first, run(1)).monitorLog).toBeUndefined();
     expect(first.monitor).toMatchObject({
       status: 'ok',
       firstFailureAt: run(0).toISOString(),
