@@ -625,3 +625,90 @@ describe('buildAlertMessage: header, fallback text and order', () => {
     expect(second(repeatWarn)).toBe('WARN · since 14:00 (30m) · reminder 1');
   });
 });
+
+describe('renderAlertLine: every way a figure is worded', () => {
+  const line = (n: Notification) => renderAlertLine(n, context);
+  const volume = fired({
+    key: 'volume',
+    ruleId: 'volume',
+    title: 'Calls',
+    comparison: 'above',
+    unit: 'count',
+    value: 1200,
+    threshold: 1000,
+    window: 'last hour',
+    runbook: undefined,
+  });
+
+  it('words an above rule: beyond its threshold, inside the band, and back', () => {
+    expect(line(volume)).toBe('🔴 Calls 1,200 > 1,000 · last hour (CRIT, since 14:00 (30m))');
+    expect(line({ ...volume, kind: 'repeat', value: 950, clearsAt: 900 })).toBe(
+      '🔴 Still firing: Calls 950 (CRIT until ≤ 900) · last hour (CRIT, since 14:00 (30m), reminder 1)',
+    );
+    expect(line({ ...volume, kind: 'repeat', value: 1000, clearsAt: 900 })).toBe(
+      '🔴 Still firing: Calls 1,000 (CRIT until ≤ 900) · last hour (CRIT, since 14:00 (30m), reminder 1)',
+    );
+    expect(line({ ...volume, kind: 'resolved', value: 800, threshold: 900, durationMs: 30 * 60_000 })).toBe(
+      '✅ Resolved: Calls back to 800 (≤ 900) · last hour (was CRIT, 14:00–14:30 (30m))',
+    );
+  });
+
+  it('words a below rule at its threshold as inside the band, not beyond it', () => {
+    expect(line(fired({ kind: 'repeat', value: 0.6, clearsAt: 0.65, severity: 'warn' }))).toBe(
+      '🟠 Still firing: Transfer success rate 60% (WARN until ≥ 65%) · today so far (00:00–14:30) (WARN, since 14:00 (30m), reminder 1)',
+    );
+  });
+
+  it('words each way a resolution can come: removed rule, data back, no data, no recovery threshold', () => {
+    const ended = {
+      kind: 'resolved' as const,
+      durationMs: undefined,
+      resolvedAt: '2025-11-12T07:15:00.000Z',
+    };
+    expect(line(fired({ ...ended, ruleRemoved: true }))).toBe(
+      '✅ Resolved: Transfer success rate rule removed (no longer in the rules; not evaluated any more) · today so far (00:00–14:30) (was CRIT, 14:00–14:15)',
+    );
+    expect(line(fired({ ...ended, condition: 'no-data', value: 0.7 }))).toBe(
+      '✅ Resolved: Transfer success rate has data again (was CRIT, 14:00–14:15)',
+    );
+    expect(line(fired({ ...ended, value: null }))).toBe(
+      '✅ Resolved: Transfer success rate has no data, treated as OK · today so far (00:00–14:30) (was CRIT, 14:00–14:15)',
+    );
+    expect(line(fired({ ...ended, value: 0.7, threshold: null, window: undefined }))).toBe(
+      '✅ Resolved: Transfer success rate back to 70% (was CRIT, 14:00–14:15)',
+    );
+  });
+
+  it('names the runbook only when an alert fires or escalates', () => {
+    const runbookOf = (n: Notification) => sections(build([n]))[0]?.includes('Runbook:');
+    expect(runbookOf(fired())).toBe(true);
+    expect(runbookOf(fired({ kind: 'escalated' }))).toBe(true);
+    expect(runbookOf(fired({ kind: 'repeat' }))).toBe(false);
+    expect(runbookOf(fired({ kind: 'de-escalated', severity: 'warn' }))).toBe(false);
+    expect(runbookOf(fired({ kind: 'fired', runbook: undefined }))).toBe(false);
+  });
+
+  it('links a runbook URL of up to 500 characters, and shows a longer one as text', () => {
+    const url = (length: number) => `https://wiki.example.com/${'a'.repeat(length - 25)}`;
+    expect(renderRunbook(url(500))).toBe(`<${url(500)}|runbook>`);
+    expect(renderRunbook(url(501))).not.toContain('|runbook>');
+  });
+});
+
+describe('buildAlertMessage: the header and the fold', () => {
+  it('heads the message with a plain-text header that shows emoji', () => {
+    expect(build([fired()]).blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: 'AIRUDDER stats monitor — 🔴 1 critical', emoji: true },
+    });
+  });
+
+  it('shows 48 notifications one section each, and folds the 49th with the last into "…and 2 more"', () => {
+    const many = (count: number) =>
+      Array.from({ length: count }, (_, i) => fired({ key: `k${i}`, ruleId: `r${i}`, title: `Rule ${i}` }));
+    expect(sections(build(many(48)))).toHaveLength(48);
+    const folded = sections(build(many(49)));
+    expect(folded).toHaveLength(48);
+    expect(folded.at(-1)).toMatch(/^…and 2 more: 🔴 Rule 47 /);
+  });
+});
