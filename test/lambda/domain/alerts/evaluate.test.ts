@@ -257,6 +257,49 @@ describe('evaluateRules: determinism', () => {
     expect(next.outcome === 'evaluated' && next.droppedRuleIds).toEqual(['old-rule']);
     expect(Object.keys(next.state.rules)).toEqual(['transfer-success']);
   });
+
+  it('keeps a removed rule that Slack was told fires until its "rule removed" resolution, its episode closed now', () => {
+    const { state } = simulate([rule({ pendingRuns: 1 })], rates(0.3));
+    const at = minutesAfter(EXAMPLE_AT, 15);
+    const next = evaluateRules({ rules: [], state, statistics: withTotal({}), at, timeZone: JAKARTA });
+    expect(next.state.rules['transfer-success']).toBe(state.rules['transfer-success']);
+    expect(next.state.episodes).toMatchObject([
+      {
+        ruleId: 'transfer-success',
+        ended: at.toISOString(),
+        resolvedAt: at.toISOString(),
+        resolvedValue: null,
+      },
+    ]);
+    expect(next.notifications).toMatchObject([{ kind: 'resolved', ruleRemoved: true }]);
+  });
+
+  it('forgets a removed rule that was only pending: no state, no episode, nothing owed', () => {
+    const { state } = simulate([rule()], rates(0.5));
+    expect(state.episodes).toHaveLength(1);
+    const next = evaluateRules({
+      rules: [],
+      state,
+      statistics: withTotal({}),
+      at: minutesAfter(EXAMPLE_AT, 15),
+      timeZone: JAKARTA,
+    });
+    expect(next.state.rules).toEqual({});
+    expect(next.state.episodes).toEqual([]);
+    expect(next.notifications).toEqual([]);
+  });
+
+  it('refuses an invalid instant, and says which instants a refused one is not after', () => {
+    const input = { rules: [rule()], statistics: withTotal({}), timeZone: JAKARTA };
+    expect(() => evaluateRules({ ...input, state: emptyAlertState(), at: new Date(Number.NaN) })).toThrow(
+      new RangeError('evaluateRules: at is not a valid date'),
+    );
+    const state = { ...emptyAlertState(), lastScheduledTime: '2025-11-12T07:30:00.000Z' };
+    const refused = evaluateRules({ ...input, state, at: minutesAfter(EXAMPLE_AT, -15) });
+    expect(refused.outcome === 'already-evaluated' && refused.reason).toBe(
+      'scheduled time 2025-11-12T07:15:00.000Z is not after the last evaluated 2025-11-12T07:30:00.000Z',
+    );
+  });
 });
 
 describe('evaluateRules: what a reminder shows', () => {
