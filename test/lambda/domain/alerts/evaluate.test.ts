@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateRules, nextRuleState } from '../../../../lambda/domain/alerts/evaluate';
+import { type Episode, openEpisode } from '../../../../lambda/domain/alerts/episode';
+import { evaluateRules, initialRuleState, nextRuleState } from '../../../../lambda/domain/alerts/evaluate';
 import { type Measurement, measureRule } from '../../../../lambda/domain/alerts/measure';
 import {
   markNotified,
@@ -287,6 +288,44 @@ describe('evaluateRules: determinism', () => {
     expect(next.state.rules).toEqual({});
     expect(next.state.episodes).toEqual([]);
     expect(next.notifications).toEqual([]);
+  });
+
+  it('keeps a closed episode past its retention while its resolution is still owed, and drops the others', () => {
+    const old = '2025-10-20T00:00:00.000Z';
+    const closed = (ruleId: string): Episode => ({
+      ...openEpisode(ruleId, 'threshold', old, null),
+      firedAt: old,
+      severity: 'warn',
+      peak: { severity: 'warn', at: old },
+      ended: old,
+      resolvedAt: old,
+      resolvedValue: 0.7,
+    });
+    const told = (firedAt: string) =>
+      ({ status: 'firing', severity: 'warn', condition: 'threshold', firedAt, at: firedAt }) as const;
+    const ok = (notified?: RuleState['notified']): RuleState => ({
+      ...initialRuleState(old),
+      ...(notified === undefined ? {} : { notified }),
+    });
+    const state = {
+      ...emptyAlertState(),
+      rules: {
+        owed: ok(told(old)),
+        delivered: ok({ status: 'ok', at: old }),
+        later: ok(told('2025-10-21T00:00:00.000Z')),
+      },
+      // 'gone' is no longer in the rules and has no state left.
+      episodes: [closed('owed'), closed('delivered'), closed('later'), closed('gone')],
+    };
+    const rules = ['owed', 'delivered', 'later'].map((id) => rule({ id }));
+    const next = evaluateRules({
+      rules,
+      state,
+      statistics: withTotal({ transfer_success_rate: 0.9 }),
+      at: EXAMPLE_AT,
+      timeZone: JAKARTA,
+    });
+    expect(next.state.episodes.map((episode) => episode.ruleId)).toEqual(['owed']);
   });
 
   it('refuses an invalid instant, and says which instants a refused one is not after', () => {
