@@ -196,7 +196,9 @@ export async function windowsAt(
   timeZone: string,
   counts?: Record<'archived' | 'derived' | 'missing', number>,
 ): Promise<Map<number, StatisticsResponse>> {
-  // Side by side: each length is one read (a week-ago check reads three, one after the other before).
+  // Side by side, one read per length: replay reads every window length of each evaluation (three for
+  // the default rules), and a check reads last week's window of every length a weekOverWeek rule
+  // compares (one for the default rules); they went one after the other.
   const read = await Promise.all(
     minutes.map(async (length) => {
       const window = rollingWindow(instant, length, timeZone);

@@ -15,7 +15,7 @@ describe('windowsAt', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("reads a week-ago check's rolling windows side by side, one round trip for all lengths", async () => {
+  it('reads the rolling windows of every length side by side, one round trip for all', async () => {
     // Prepare: an archive without them (a young deployment), each read held 20 ms
     const { store, mostInFlight } = recordingStore(createFolderObjectStore(dir), 20);
     const counts = { archived: 0, derived: 0, missing: 0 };
