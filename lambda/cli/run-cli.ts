@@ -93,7 +93,7 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
     const global = extractGlobalFlags(json ? rest.filter((arg) => arg !== '--json') : rest);
     const args = global.args;
     const given = global.archive ? { ...deps.env, ...archiveEnvironment(global.archive) } : deps.env;
-    const env = command.fillEnv ? command.fillEnv(given) : given;
+    const env = command.fillEnv ? command.fillEnv(given, args) : given;
     const config = loadConfig(env);
     for (const secret of [
       config.airudder.credentials?.appKey,

@@ -2,17 +2,28 @@ import { userInfo } from 'node:os';
 import { formatSpan, localMinute, parseSnoozeDuration, SNOOZE_ALL } from '../domain/alerts/snooze';
 import { SNOOZE_REASON_MAX } from '../domain/alerts/state';
 import { formatWallClock, fromWallClock, parseWallClock, toWallClock } from '../domain/shared/local-time';
-import { cliOperator, cliSnoozeNote, cliUnsnoozeNote } from '../domain/slack/incident-notes';
+import {
+  CLI_OPERATOR_MAX,
+  cliOperator,
+  cliSnoozeNote,
+  cliUnsnoozeNote,
+} from '../domain/slack/incident-notes';
 import { deliverIncidentNotes } from '../use-cases/incident-notes';
 import { readSnoozes, snoozeAlerts, unsnoozeAlerts } from '../use-cases/snoozes';
 import type { Command, CommandContext } from './cli-types';
-import { ENV_HELP } from './command-help';
+import { ENV_HELP, env } from './command-help';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
 
 /** `snooze <rule-id|all> (--for 2h | --until "YYYY-MM-DD HH:mm") [--reason TEXT]`, `unsnooze`, `snoozes`. */
 
 const ENV = [...ENV_HELP.zone, ...ENV_HELP.archive, ...ENV_HELP.rules, ...ENV_HELP.logs];
+/** Slack app mode: a snooze that touches the open incident edits its message (tellIncident). */
+const APP_MODE_ENV = [
+  env('SLACK_ALERT_CHANNEL', 'Slack app mode: the incident message there is edited and replied to'),
+  env('SLACK_BOT_TOKEN | MONITOR_SECRET_ARN', 'Slack app mode: the bot token, or the secret holding it'),
+  env('SLACK_API_URL', 'Slack Web API base (default https://slack.com/api/)'),
+];
 const MAX_SNOOZE_MS = 7 * 24 * 3_600_000;
 
 /** The rule id (or `all`) given as the one positional argument, checked against the active rules. */
@@ -50,6 +61,10 @@ function splitArgs(args: readonly string[], valued: readonly string[]) {
 function operatorOf(by: string | undefined): string {
   if (by !== undefined) {
     if (by.trim() === '') throw new UsageError('--by: give a name (who is snoozing), or leave it out');
+    // Refused rather than cut: what is recorded and said in Slack is then what was typed.
+    if (by.trim().length > CLI_OPERATOR_MAX) {
+      throw new UsageError(`--by is ${by.trim().length} characters; at most ${CLI_OPERATOR_MAX} are kept`);
+    }
     return cliOperator(by);
   }
   try {
@@ -61,8 +76,7 @@ function operatorOf(by: string | undefined): string {
 
 const BY_FLAG = {
   flag: '--by NAME',
-  description:
-    "who does it, said in the incident message's thread in Slack app mode (default: your login name)",
+  description: `who does it, said in the incident message's thread in Slack app mode (default: your login name; at most ${CLI_OPERATOR_MAX} characters)`,
 };
 
 /**
@@ -103,7 +117,7 @@ export const snoozeCommand: Command = {
     },
     BY_FLAG,
   ],
-  env: ENV,
+  env: [...ENV, ...APP_MODE_ENV],
   json: true,
   async run(args, context) {
     const { positionals, flags: flagArgs } = splitArgs(args, ['--for', '--until', '--reason', '--by']);
@@ -200,7 +214,7 @@ export const unsnoozeCommand: Command = {
   summary: 'End the snooze of a rule (or all) now; what is still firing is announced at the next check.',
   usage: 'unsnooze <rule-id|all> [--by NAME] [--json]',
   flags: [{ flag: '<rule-id|all>', description: 'the rule whose snooze ends, or every snooze' }, BY_FLAG],
-  env: ENV,
+  env: [...ENV, ...APP_MODE_ENV],
   json: true,
   async run(args, context) {
     const { positionals, flags: flagArgs } = splitArgs(args, ['--by']);
@@ -238,7 +252,7 @@ export const snoozesCommand: Command = {
         : snoozes.map(
             (snooze) =>
               `${snooze.target.padEnd(28)} until ${localMinute(snooze.until, timeZone)} (${formatSpan(Date.parse(snooze.until) - now.getTime())} left)` +
-              `${snooze.reason ? `  ${snooze.reason}` : ''}`,
+              `${snooze.reason ? `  ${snooze.reason}` : ''}${snooze.by ? `  (by ${snooze.by})` : ''}`,
           );
     // What a snooze of all held of the monitor's own health: no message said it.
     if (heldHealth.length > 0) lines.push('', 'Held by "snooze all" in the last 24 h:');

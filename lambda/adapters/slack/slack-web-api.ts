@@ -124,7 +124,7 @@ const UserGroupUsers = z.looseObject({ users: z.array(z.string()) });
 const MAX_QUOTE = 200;
 
 export function createSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
-  const { apiUrl, timeoutMs, maxAttempts, deadline, logger } = options;
+  const { apiUrl, timeoutMs, deadline, logger } = options;
   if (!apiUrl.endsWith('/')) throw new RangeError('Slack apiUrl must end with "/"');
   const now = options.now ?? Date.now;
   const redactor = options.redactor ?? createRedactor();

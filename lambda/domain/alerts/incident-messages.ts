@@ -1,7 +1,7 @@
 import { incidentControls } from '../slack/incident-actions';
 import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
 import type { MessageRef } from '../slack/slack-app';
-import type { SlackMessage } from '../slack/slack-message';
+import type { Block, SlackMessage } from '../slack/slack-message';
 import { formatElapsed } from '../statistics/metric-format';
 import { type IncidentMember, MONITOR_MEMBER, retainIncidents, type SlackIncident } from './incident';
 import { episodePicture, isRuleNotification, type MonitorNotification, type Notification } from './notify';
@@ -61,9 +61,9 @@ export interface IncidentContext extends AlertMessageContext {
   readonly reminders?: RepeatPolicy;
 }
 
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { warn: 1, crit: 2 };
+/** The higher of two severities, either possibly absent: CRIT is the top, so it stays. */
 const higher = (a: Severity | undefined, b: Severity | undefined): Severity | undefined =>
-  a === undefined ? b : b === undefined ? a : SEVERITY_RANK[b] > SEVERITY_RANK[a] ? b : a;
+  a === 'crit' ? a : (b ?? a);
 
 /** The alerts `notifications` announce as firing (or the monitor degraded): they belong to the incident. */
 export function announcedMembers(notifications: readonly Notification[]): IncidentMember[] {
@@ -77,10 +77,9 @@ export function announcedMembers(notifications: readonly Notification[]): Incide
 const sameMember = (a: IncidentMember, b: IncidentMember) => a.id === b.id && a.firedAt === b.firedAt;
 
 function withMembers(known: readonly IncidentMember[], joining: readonly IncidentMember[]): IncidentMember[] {
-  return joining.reduce(
-    (members, member) => (members.some((m) => sameMember(m, member)) ? members : [...members, member]),
-    [...known],
-  );
+  const members = [...known];
+  for (const member of joining) if (!members.some((m) => sameMember(m, member))) members.push(member);
+  return members;
 }
 
 /** The highest severity `notifications` announce as firing. */
@@ -210,14 +209,15 @@ function monitorPicture(state: AlertState, member: IncidentMember): MonitorNotif
   };
 }
 
-/** The span of a resolved incident: the first member's start to the last one's end. */
+/** The span of a resolved incident (pictures, at least one): the first member's start to the last one's end. */
 function incidentSpan(pictures: readonly Notification[]): number | undefined {
   const starts = pictures.map((n) => Date.parse(isRuleNotification(n) ? n.breachedAt : n.since));
   const ends = pictures.map((n) =>
     Date.parse((isRuleNotification(n) ? (n.endedAt ?? n.resolvedAt) : n.recoveredAt) ?? ''),
   );
-  if (ends.some(Number.isNaN) || starts.some(Number.isNaN) || pictures.length === 0) return undefined;
-  return Math.max(...ends) - Math.min(...starts);
+  // An instant missing from a picture (none of today's documents lacks one) makes it NaN: no span.
+  const span = Math.max(...ends) - Math.min(...starts);
+  return Number.isNaN(span) ? undefined : span;
 }
 
 /**
@@ -249,7 +249,6 @@ export function buildIncidentHead(
   }
   const message = buildAlertMessage(pictures, context);
   const { blocks } = message;
-  const [header, ...rest] = blocks;
   // While anything fires, the head ends with who acknowledged or snoozed it and its buttons
   // (slack/incident-actions.ts): the same blocks a click's edit puts there, so it is said once.
   if (!pictures.every(isClosing)) {
@@ -259,12 +258,14 @@ export function buildIncidentHead(
     });
     return { ...message, blocks: [...blocks, ...controls] };
   }
-  if (header?.type !== 'header') return { ...message, blocks };
   const span = incidentSpan(pictures);
   const lasted = span === undefined ? '' : ` — lasted ${formatElapsed(span)}`;
   const title = `✅ Resolved · ${context.monitorName ?? DEFAULT_MONITOR_NAME}${lasted}`;
   return {
     text: truncate(escapeMrkdwn(title), 300),
-    blocks: [{ ...header, text: { ...header.text, text: truncate(title, 150) } }, ...rest],
+    blocks: blocks.map(
+      (block): Block =>
+        block.type === 'header' ? { ...block, text: { ...block.text, text: truncate(title, 150) } } : block,
+    ),
   };
 }

@@ -16,11 +16,11 @@ export function fieldsIn(statistics: StatisticsResponse, into = new Set<string>(
   const { realtime, offline } = statistics.data;
   const rows: unknown[] = [
     realtime?.total,
-    ...(realtime?.daily?.data_list ?? []),
-    ...(realtime?.hourly?.data_list ?? []),
+    realtime?.daily?.data_list,
+    realtime?.hourly?.data_list,
     offline?.total,
-    ...(offline?.daily?.data_list ?? []),
-  ];
+    offline?.daily?.data_list,
+  ].flat();
   for (const row of rows) if (isRecord(row)) collect(row, '', into);
   return into;
 }
@@ -46,7 +46,7 @@ export function unseenMetrics(rules: readonly Rule[], seen: ReadonlySet<string>)
     const alternatives = kindOf(rule.metric).fields(rule.metric);
     if (alternatives.some((fields) => fields.every((field) => seen.has(field)))) return [];
     const [first, ...others] = alternatives.map((fields) => fields.join(' + '));
-    const fields = others.length === 0 ? `${first}` : `${first} (or ${others.join(', or ')})`;
+    const fields = [first, ...others.map((other) => `(or ${other})`)].join(' ');
     return [{ ruleId: rule.id, fields }];
   });
 }

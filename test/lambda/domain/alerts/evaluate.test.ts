@@ -1072,3 +1072,94 @@ describe('nextRuleState: two windows that must agree', () => {
     expect(statusLabel(nextRuleState(twoWindows, before, measured(short, long), at))).toBe(to);
   });
 });
+
+describe('nextRuleState: two windows that weigh the evidence for a recovery too', () => {
+  // The shipped transfer rule's shape: a breach needs the 45-min upper bound (98 %) below 88 % and
+  // the quarter-hour's raw rate below it; recovery needs the lower bound of the 50 % interval of the
+  // window it is judged on (the quarter-hour once it holds minCalls calls, else the 45 minutes) back
+  // at 88 %.
+  const weighed = rule({
+    scope: undefined,
+    window: { minutes: 45, short: 15 },
+    confidence: { breach: 0.98, recovery: 0.5 },
+    warn: 0.88,
+    crit: 0.65,
+    recovery: 0.88,
+    pendingRuns: 1,
+    recoveryRuns: 1,
+    minCalls: 45,
+  });
+  const at = new Date('2025-11-12T03:15:00Z');
+  const transfers = (successes: number, attempts: number, calls: number) =>
+    withTotal({
+      total_calls: calls,
+      attempted_transfer_calls: attempts,
+      transfer_success_calls: successes,
+      transfer_success_rate: Math.round((successes / attempts) * 10_000) / 10_000,
+    });
+  const measured = (short: readonly [number, number, number], long: readonly [number, number, number]) =>
+    measureRule(weighed, {
+      statistics: exampleStatistics(),
+      at,
+      timeZone: JAKARTA,
+      windows: new Map([
+        [15, transfers(...short)],
+        [45, transfers(...long)],
+      ]),
+    });
+  const firing = () =>
+    nextRuleState(
+      weighed,
+      undefined,
+      measured([10, 40, 160], [90, 120, 480]),
+      new Date(at.getTime() - 900_000),
+    );
+
+  it.each([
+    {
+      from: 'firing',
+      short: [20, 20, 80],
+      long: [80, 120, 480],
+      to: 'ok',
+      why: '20 good transfers of 20 (lower bound 97.8 %) end it at once',
+    },
+    {
+      from: 'firing',
+      short: [36, 40, 160],
+      long: [80, 120, 480],
+      to: 'firing:warn',
+      why: '90 % of 40 is past 88 % raw, but its lower bound (86.3 %) is not: no flap on a lucky quarter-hour',
+    },
+    {
+      from: 'firing',
+      short: [5, 5, 20],
+      long: [30, 60, 240],
+      to: 'firing:warn',
+      why: 'a quarter-hour under minCalls is not judged: the 45 minutes (50 %) still hold it',
+    },
+    {
+      from: 'firing',
+      short: [5, 5, 20],
+      long: [58, 60, 240],
+      to: 'ok',
+      why: 'a quiet quarter-hour defers to the 45 minutes, whose lower bound (94.7 %) has recovered',
+    },
+    {
+      from: 'ok',
+      short: [30, 40, 160],
+      long: [300, 360, 1440],
+      to: 'firing:warn',
+      why: '83 % of 360 proves the drop (upper bound 87.4 %) and the quarter-hour confirms it',
+    },
+    {
+      from: 'ok',
+      short: [30, 40, 160],
+      long: [40, 48, 192],
+      to: 'ok',
+      why: '83 % of 48 proves nothing yet (upper bound 92.3 %)',
+    },
+  ] as const)('$from, short $short, long $long → $to: $why', ({ from, short, long, to }) => {
+    const before = from === 'ok' ? undefined : firing();
+    expect(statusLabel(nextRuleState(weighed, before, measured(short, long), at))).toBe(to);
+  });
+});

@@ -528,15 +528,35 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
     });
     if (measured.kind !== 'value') throw new Error('expected a value');
     // The long window's upper bound (50 % of 200 at 95 %: 56.9 %) is the healthier figure; recovery
-    // waits for the hour's raw rate while the quarter-hour rests on fewer than minCalls calls.
+    // is judged on the hour while the quarter-hour rests on fewer than minCalls calls, and weighs
+    // its evidence too: the lower bound of the same interval (43.1 %).
     expect(measured.judged?.breach).toBeCloseTo(0.569, 3);
-    expect(measured.judged?.recovery).toBe(0.5);
+    expect(measured.judged?.recovery).toBeCloseTo(0.4314, 4);
   });
 
-  it('judges recovery on the short window once it rests on minCalls calls, and on the long one before', () => {
+  it('judges recovery on the lower bound of the short window once it rests on minCalls calls, and of the long one before', () => {
     const judge = (shortCalls: number) => {
       const measured = measureRule(
         windowed({ window: { minutes: 60, short: 15 }, minCalls: 60, confidence: 0.95 }),
+        context(exampleStatistics(), {
+          windows: new Map([
+            [15, transfers(3, 3, shortCalls)],
+            [60, transfers(100, 200)],
+          ]),
+        }),
+      );
+      return measured.kind === 'value' ? measured.judged?.recovery : measured.kind;
+    };
+    // 59 calls: the hour's 100 of 200 (lower bound 43.1 %); 60: the quarter-hour's 3 of 3, whose
+    // raw 100 % rests on so little that its 95 % lower bound is 43.9 %.
+    expect(judge(59)).toBeCloseTo(0.4314, 4);
+    expect(judge(60)).toBeCloseTo(0.4385, 4);
+  });
+
+  it('judges recovery of a two-window rule without a confidence on the raw rate', () => {
+    const judge = (shortCalls: number) => {
+      const measured = measureRule(
+        windowed({ window: { minutes: 60, short: 15 }, minCalls: 60 }),
         context(exampleStatistics(), {
           windows: new Map([
             [15, transfers(3, 3, shortCalls)],

@@ -29,6 +29,23 @@ describe('fieldsIn', () => {
     ]);
   });
 
+  it("reads a section with totals but no daily or hourly rows as its totals' fields", () => {
+    const seen = fieldsIn(
+      response({
+        realtime: { total: { total_calls: 3 }, daily: null },
+        offline: { total: { ticket_count: 1 } },
+      }),
+    );
+    expect([...seen].sort()).toEqual(['ticket_count', 'total_calls']);
+  });
+
+  it('names a text field once, never the characters in it', () => {
+    const seen = fieldsIn(
+      response({ offline: { daily: { data_list: [{ date: '2025-11-12', max_concurrent_call_count: 4 }] } } }),
+    );
+    expect([...seen].sort()).toEqual(['date', 'max_concurrent_call_count']);
+  });
+
   it('adds to the set it is given, and reads a response without sections as no fields', () => {
     const seen = new Set(['earlier']);
     expect(fieldsIn(response({}), seen)).toBe(seen);
