@@ -109,7 +109,7 @@ export async function benchWarmCheck(
       ]),
       note:
         `Baseline ${baseline.rev}: the previous round's handler. It makes 7.3 external calls per check here; today's ` +
-        'check makes 15–17 (the default rules judge three rolling windows: each fetched, archived and read a week earlier).',
+        'check makes 15–17 (the default rules fetch and archive three rolling windows, and read the 60-minute one of the four weeks before).',
     },
   ];
   return {

@@ -26,8 +26,8 @@ import { Traffic, type TrafficIncident, type TrafficShape } from './traffic-mode
 const TIME_ZONE = 'Asia/Jakarta';
 const CHECK_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
-/** The incident rule the benchmark scores. */
-const TRANSFER_RULE = 'transfer-success-rate';
+/** The metric the injected incidents break: every rule on it is scored (a rule set may judge it twice). */
+const TRANSFER_METRIC = 'transfer_success_rate';
 /** Monday 2026-03-02: normal days run from here; incident days cycle Monday to Saturday of that week. */
 const FIRST_DAY = '2026-03-02';
 const HISTORY_WEEKS = 4;
@@ -132,8 +132,16 @@ async function archivedDay(shape: TrafficShape, date: string): Promise<ReadonlyM
   return store.snapshot();
 }
 
-const isRule = (n: Notification, kinds: readonly string[]): boolean =>
-  'ruleId' in n && n.ruleId === TRANSFER_RULE && kinds.includes(n.kind);
+/** The ids of a rule set's rules on the transfer success rate: the alerts that can detect an incident. */
+const transferRules = (rules: RuleSet): ReadonlySet<string> =>
+  new Set(
+    rules.rules.flatMap((rule) =>
+      rule.metric.kind === 'field' && rule.metric.field === TRANSFER_METRIC ? [rule.id] : [],
+    ),
+  );
+
+const isRule = (ids: ReadonlySet<string>, n: Notification, kinds: readonly string[]): boolean =>
+  'ruleId' in n && ids.has(n.ruleId) && kinds.includes(n.kind);
 
 interface Post {
   readonly at: number;
@@ -179,20 +187,24 @@ async function runChecks(
   return { posts, lastCheck: to, checks: (to - from) / CHECK_MS };
 }
 
-/** Whether the transfer rule's alert is firing after these posts (the day starts with none). */
-function transferFiring(posts: readonly Post[]): boolean {
-  let firing = false;
-  for (const post of posts)
-    for (const n of post.sent)
-      if (isRule(n, ['fired', 'escalated', 'eased', 'resolved'])) firing = n.kind !== 'resolved';
-  return firing;
-}
-
 const firstOf = (
   posts: readonly Post[],
   test: (n: Notification) => boolean,
   after: number,
 ): Post | undefined => posts.find((post) => post.at >= after && post.sent.some(test));
+
+/** The transfer rules' alerts firing after each post (the day starts with none). */
+function firingAfter(posts: readonly Post[], ids: ReadonlySet<string>): number[] {
+  const firing = new Set<string>();
+  return posts.map((post) => {
+    for (const n of post.sent)
+      if ('ruleId' in n && isRule(ids, n, ['fired', 'escalated', 'eased', 'resolved'])) {
+        if (n.kind === 'resolved') firing.delete(n.ruleId);
+        else firing.add(n.ruleId);
+      }
+    return firing.size;
+  });
+}
 
 /**
  * One day the benchmark runs every rule set over: an injected transfer failure (checks from 05:00
@@ -362,6 +374,7 @@ export async function runScenarios(
     const outcomes: IncidentOutcome[] = [];
     const checks: number[] = [];
     for (const rules of ruleSets) {
+      const ids = transferRules(rules);
       // Once detection is over (the end and its grace) and the alert is not firing, nothing later that
       // day belongs to this incident: a later alert would be a new one.
       const run = await runChecks(
@@ -370,18 +383,23 @@ export async function runScenarios(
         rules,
         from,
         to,
-        (at, posts) => at >= end + DETECTION_GRACE_MS && !transferFiring(posts),
+        (at, posts) => at >= end + DETECTION_GRACE_MS && (firingAfter(posts, ids).at(-1) ?? 0) === 0,
       );
       const { posts } = run;
       checks.push(run.checks);
-      const detected = firstOf(posts, (n) => isRule(n, ['fired', 'escalated']), start);
+      const detected = firstOf(posts, (n) => isRule(ids, n, ['fired', 'escalated']), start);
       const detectionMs =
         detected === undefined || detected.at > end + DETECTION_GRACE_MS ? undefined : detected.at - start;
-      // The resolution that ends the incident is the first at or after its end; one before it
-      // is an alert that flapped while transfers were still failing.
-      const resolved = firstOf(posts, (n) => isRule(n, ['resolved']), end);
+      // The resolution that ends the incident is the first at or after its end that leaves no
+      // transfer alert firing; one before the end is an alert that flapped while transfers were
+      // still failing.
+      const firing = firingAfter(posts, ids);
+      const resolved = posts.find(
+        (post, at) =>
+          post.at >= end && firing[at] === 0 && post.sent.some((n) => isRule(ids, n, ['resolved'])),
+      );
       const resolvedEarly = posts.filter(
-        (post) => post.at >= start && post.at < end && post.sent.some((n) => isRule(n, ['resolved'])),
+        (post) => post.at >= start && post.at < end && post.sent.some((n) => isRule(ids, n, ['resolved'])),
       ).length;
       const lastAt = resolved?.at ?? run.lastCheck;
       outcomes.push({

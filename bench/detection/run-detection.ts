@@ -54,28 +54,19 @@ export async function runDetection(argv: readonly string[], print: (line: string
       ? [{ name: values.name ?? 'shipped defaults', path: SHIPPED_RULES }]
       : values.rules.map((path) => ({ name: values.name ?? path, path }))),
   ];
+  // Read every rules file before any work starts, so a mistake in one is told at once.
+  const loaded = ruleSets.map(({ path }) => loadRuleSet(path));
   const options = { seed, startsPerCell, normalDays };
   const scenarios = scenariosOf(options);
   if (values.outcome !== undefined) {
     const [index, count] = (values.shard ?? '0/1').split('/').map(Number);
     const shard = shardScenarios(scenarios, count ?? 1)[index ?? 0] ?? [];
-    const results = await runScenarios(
-      seed,
-      shard,
-      ruleSets.map(({ path }) => loadRuleSet(path)),
-    );
+    const results = await runScenarios(seed, shard, loaded);
     await writeFile(values.outcome, JSON.stringify(results));
     return;
   }
   const began = performance.now();
-  const results =
-    jobs > 1
-      ? await inChildren(argv, jobs)
-      : await runScenarios(
-          seed,
-          scenarios,
-          ruleSets.map(({ path }) => loadRuleSet(path)),
-        );
+  const results = jobs > 1 ? await inChildren(argv, jobs) : await runScenarios(seed, scenarios, loaded);
   const outcomes = assembleOutcomes(
     ruleSets.map(({ name }) => name),
     normalDays,

@@ -8,7 +8,7 @@ import type { Block, SlackMessage } from '../../lambda/domain/slack/slack-messag
 /**
  * A fake Slack Web API on loopback, for `npm start -- --slack-app`, the stand-in and the tests: the
  * methods Slack app mode calls (chat.postMessage, chat.update, chat.getPermalink, reactions.add,
- * chat.postEphemeral, auth.test), answered as Slack answers them (HTTP 200 with `ok:false` and an
+ * chat.postEphemeral, auth.test, usergroups.users.list), answered as Slack answers them (HTTP 200 with `ok:false` and an
  * error code; 429 with Retry-After when rate limited), and a channel history that keeps each head
  * message with its edits and its thread. It can be told to answer errors (`fail`), to forget a
  * message (`deleteMessage`: message_not_found), to lose a channel (`removeChannel`) or to stop
@@ -21,6 +21,8 @@ export interface SlackStandInOptions {
   /** Channels that exist. @default ['C0ALERTS00', 'C0DIGEST00'] */
   readonly channels?: readonly string[];
   readonly teamId?: string;
+  /** User groups (S…) and their members, for usergroups.users.list. @default none */
+  readonly userGroups?: Readonly<Record<string, readonly string[]>>;
   /** The clock message `ts` values are taken from. @default the real clock */
   readonly now?: () => Date;
   /** @default 0 (a free port) */
@@ -203,6 +205,10 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       target.reactions.push(name);
       return ok();
     },
+    'usergroups.users.list': (body) => {
+      const members = options.userGroups?.[String(body.usergroup ?? '')];
+      return members === undefined ? refuse('no_such_subteam') : ok({ users: [...members] });
+    },
     'chat.postEphemeral': (body) => {
       const channel = String(body.channel ?? '');
       if (!channels.has(channel)) return refuse('channel_not_found');
@@ -239,9 +245,14 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     let body: Record<string, unknown>;
     try {
       const type = request.headers['content-type'] ?? '';
-      body = type.startsWith('application/x-www-form-urlencoded')
-        ? formBody(raw)
-        : ((raw === '' ? {} : JSON.parse(raw)) as Record<string, unknown>);
+      // Read methods take their arguments from the query string too, as Slack's do.
+      const query = Object.fromEntries(new URL(request.url ?? '/', 'http://stand-in').searchParams);
+      body = {
+        ...query,
+        ...(type.startsWith('application/x-www-form-urlencoded')
+          ? formBody(raw)
+          : ((raw === '' ? {} : JSON.parse(raw)) as Record<string, unknown>)),
+      };
     } catch {
       return refuse('invalid_json');
     }

@@ -54,6 +54,10 @@ export interface Command extends CommandHelp {
   /**
    * For a command that reads no archive and calls nothing (slack-manifest): fills in what the
    * configuration requires but the command does not use, so it runs in an empty environment.
+   * `args` are the command's own arguments (sql --dir reads no archive).
    */
-  fillEnv?(env: Record<string, string | undefined>): Record<string, string | undefined>;
+  fillEnv?(
+    env: Record<string, string | undefined>,
+    args: ReadonlyArray<string>,
+  ): Record<string, string | undefined>;
 }

@@ -182,9 +182,10 @@ function summary(result: ReplayResult): string {
 
 /**
  * The tuning report, in the detection benchmark's columns: per rule, what it would have cost
- * (messages, per episode, alert-hours, alerts announced 22:00–06:00) and how fast it caught and
- * cleared (detection: first breaching run → fired, median and 90th percentile; resolution: first
- * healthy run → resolved, median). Replay evaluates at every archived check, and hourly where none
+ * (messages, per episode on average and at most, alert-hours, episodes per 30 days, alerts announced
+ * 22:00–06:00), how fast it caught and cleared (detection: first breaching run → fired, median and
+ * 90th percentile; resolution: first healthy run → resolved, median) and how often it fired again
+ * within an hour of resolving (flaps). Replay evaluates at every archived check, and hourly where none
  * was archived.
  */
 export function noiseReport(result: ReplayResult): string {
@@ -196,9 +197,12 @@ export function noiseReport(result: ReplayResult): string {
     'alert-hours',
     'episodes',
     'msg/episode',
+    'max',
+    'per 30 days',
     'night',
     'detection p50/p90',
     'resolution p50',
+    'flaps',
   ];
   const rows = result.noise.map((rule) => [
     rule.ruleId,
@@ -207,9 +211,12 @@ export function noiseReport(result: ReplayResult): string {
     String(rule.alertHours),
     String(rule.episodes),
     rule.messagesPerEpisode === undefined ? '—' : String(rule.messagesPerEpisode),
+    rule.messagesPerEpisodeMax === undefined ? '—' : String(rule.messagesPerEpisodeMax),
+    String(rule.episodesPer30Days),
     String(rule.nightAlerts),
     `${minutes(rule.detectionMedianMinutes)} / ${minutes(rule.detectionP90Minutes)}`,
     minutes(rule.resolutionMedianMinutes),
+    String(rule.flaps),
   ]);
   const widths = header.map((_, column) =>
     Math.max(...[header, ...rows].map((row) => (row[column] ?? '').length)),

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCuratedSql } from '../composition';
@@ -25,6 +27,15 @@ export const sqlCommand: Command = {
   env: [...ENV_HELP.archive.slice(0, 2), ...ENV_HELP.zone, ...ENV_HELP.logs],
   // Its own --json (rows as JSON), handled by the command itself.
   json: false,
+  // With --dir the archive and its zone are not read: a copied curated/ folder is enough.
+  fillEnv: (given, args) =>
+    dirFlag(args) === undefined
+      ? given
+      : {
+          ...given,
+          AIRUDDER_TIMEZONE: given.AIRUDDER_TIMEZONE || 'UTC',
+          ...(given.ARCHIVE_BUCKET || given.ARCHIVE_DIR ? {} : { ARCHIVE_DIR: tmpdir() }),
+        },
   async run(args, context) {
     const { values, positionals } = parseSqlArgs(args);
     if (values.list) {
@@ -95,7 +106,12 @@ function querySql(named: string | undefined, positionals: string[]): string {
 function curatedRoot(dir: string | undefined, context: CommandContext): string {
   if (dir !== undefined) {
     if (dir.trim() === '') throw new UsageError('--dir: expected a folder');
-    return resolve(dir);
+    const folder = resolve(dir);
+    // A mistyped folder would otherwise read as empty tables: 0 rows and exit 0.
+    const kind = statSync(folder, { throwIfNoEntry: false });
+    if (kind === undefined) throw new UsageError(`--dir ${folder}: no such folder`);
+    if (!kind.isDirectory()) throw new UsageError(`--dir ${folder}: not a folder`);
+    return folder;
   }
   const { archive } = context.config;
   if (archive.kind === 'folder') return resolve(archive.dir, archive.prefix ?? '');
@@ -104,4 +120,11 @@ function curatedRoot(dir: string | undefined, context: CommandContext): string {
       `("airudder-monitor curate --from YYYY-MM-DD --to YYYY-MM-DD --to-dir FOLDER", or aws s3 sync of curated/), ` +
       'then run sql with --dir FOLDER',
   );
+}
+
+/** The value of --dir (`--dir X` or `--dir=X`), read before the flags are parsed. */
+function dirFlag(args: ReadonlyArray<string>): string | undefined {
+  const at = args.indexOf('--dir');
+  if (at >= 0) return args[at + 1];
+  return args.find((arg) => arg.startsWith('--dir='))?.slice('--dir='.length);
 }

@@ -196,16 +196,23 @@ export async function windowsAt(
   timeZone: string,
   counts?: Record<'archived' | 'derived' | 'missing', number>,
 ): Promise<Map<number, StatisticsResponse>> {
+  // Side by side, one read per length: replay reads every window length of each evaluation (three for
+  // the default rules), and a check reads last week's window of every length a weekOverWeek rule
+  // compares (one for the default rules); they went one after the other.
+  const read = await Promise.all(
+    minutes.map(async (length) => {
+      const window = rollingWindow(instant, length, timeZone);
+      const archived = await reader.response(
+        rawKey({ kind: 'window', date: window.date, referenceTime: instant, window }),
+      );
+      const derived =
+        archived ?? (length === 60 ? await hourRowEnding(reader, instant, timeZone) : undefined);
+      if (counts) counts[archived ? 'archived' : derived ? 'derived' : 'missing'] += 1;
+      return [length, derived] as const;
+    }),
+  );
   const found = new Map<number, StatisticsResponse>();
-  for (const length of minutes) {
-    const window = rollingWindow(instant, length, timeZone);
-    const archived = await reader.response(
-      rawKey({ kind: 'window', date: window.date, referenceTime: instant, window }),
-    );
-    const derived = archived ?? (length === 60 ? await hourRowEnding(reader, instant, timeZone) : undefined);
-    if (counts) counts[archived ? 'archived' : derived ? 'derived' : 'missing'] += 1;
-    if (derived !== undefined) found.set(length, derived);
-  }
+  for (const [length, derived] of read) if (derived !== undefined) found.set(length, derived);
   return found;
 }
 

@@ -97,7 +97,8 @@ export interface ReplayResult {
 
 /**
  * One rule's noise over the replayed range, in the detection benchmark's columns (median and 90th
- * percentile delays, messages per episode, alerts at night), so real history reads like the bench.
+ * percentile delays, messages per episode, alerts per 30 days and at night, flaps), so real history
+ * reads like the bench.
  */
 export interface RuleNoise {
   readonly ruleId: string;
@@ -116,7 +117,19 @@ export interface RuleNoise {
   readonly resolutionMedianMinutes?: number;
   /** Episodes announced between 22:00 and 06:00 local: the alerts that wake someone. */
   readonly nightAlerts: number;
+  /** Episodes per 30 replayed days: the benchmark's false-alert rate, where history had no incident. */
+  readonly episodesPer30Days: number;
+  /**
+   * Episodes that fired within an hour of the same rule's resolution: the benchmark's flaps (an alert
+   * resolved while its problem went on), as far as history without a known incident can tell.
+   */
+  readonly flaps: number;
+  /** The most messages one episode cost; undefined without an episode. */
+  readonly messagesPerEpisodeMax?: number;
 }
+
+/** A rule that fires again within this long of its resolution counts as a flap. */
+export const FLAP_WITHIN_MS = 3_600_000;
 
 /** An archived check stands for the hour ending at `at` when scheduled within this much before it. */
 export const CHECK_TOLERANCE_MS = 15 * 60_000;
@@ -287,13 +300,17 @@ export function evaluationInstants(
 }
 
 /** Tallies each rule's messages, firing time and delays from the replayed notifications. */
-class NoiseCounter {
+export class NoiseCounter {
   private readonly messages = new Map<string, number>();
   private readonly firingMs = new Map<string, number>();
   private readonly openSince = new Map<string, number>();
   private readonly detection = new Map<string, number[]>();
   private readonly resolution = new Map<string, number[]>();
   private readonly night = new Map<string, number>();
+  private readonly lastResolved = new Map<string, number>();
+  private readonly flaps = new Map<string, number>();
+  private readonly episodeMessages = new Map<string, number>();
+  private readonly mostMessages = new Map<string, number>();
 
   constructor(private readonly timeZone: string) {}
 
@@ -302,13 +319,24 @@ class NoiseCounter {
       if (!isRuleNotification(n)) continue;
       this.messages.set(n.ruleId, (this.messages.get(n.ruleId) ?? 0) + 1);
       if (n.kind === 'fired') {
+        const resolved = this.lastResolved.get(n.ruleId);
+        if (resolved !== undefined && at.getTime() - resolved <= FLAP_WITHIN_MS)
+          this.flaps.set(n.ruleId, (this.flaps.get(n.ruleId) ?? 0) + 1);
+        this.episodeMessages.set(n.ruleId, 0);
         this.openSince.set(n.ruleId, at.getTime());
         const began = Date.parse(n.breachedAt);
         push(this.detection, n.ruleId, (at.getTime() - began) / 60_000);
         const hour = toWallClock(at, this.timeZone).hour;
         if (hour >= 22 || hour < 6) this.night.set(n.ruleId, (this.night.get(n.ruleId) ?? 0) + 1);
       }
+      const episode = this.episodeMessages.get(n.ruleId);
+      if (episode !== undefined) {
+        this.episodeMessages.set(n.ruleId, episode + 1);
+        this.mostMessages.set(n.ruleId, Math.max(episode + 1, this.mostMessages.get(n.ruleId) ?? 0));
+      }
       if (n.kind === 'resolved') {
+        this.lastResolved.set(n.ruleId, at.getTime());
+        this.episodeMessages.delete(n.ruleId);
         this.close(n.ruleId, at.getTime());
         const healthy = Date.parse(n.endedAt ?? n.resolvedAt ?? at.toISOString());
         push(this.resolution, n.ruleId, (at.getTime() - healthy) / 60_000);
@@ -345,6 +373,9 @@ class NoiseCounter {
         detectionP90Minutes: minutes(detection, 0.9),
         resolutionMedianMinutes: minutes(resolution, 0.5),
         nightAlerts: this.night.get(rule.id) ?? 0,
+        episodesPer30Days: days === 0 ? 0 : Math.round(((detection.length * 30) / days) * 10) / 10,
+        flaps: this.flaps.get(rule.id) ?? 0,
+        messagesPerEpisodeMax: this.mostMessages.get(rule.id),
       });
     });
   }

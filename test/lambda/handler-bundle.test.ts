@@ -63,6 +63,15 @@ describe('the handler bundle, built with the stack bundling options', () => {
     expect(ours.filter((input) => !input.startsWith('lambda/'))).toEqual([]);
   });
 
+  it('carries no folder archive: the CLI passes its folder store in, and the function archives to S3 only', async () => {
+    const options = toEsbuildOptions(MONITOR_BUNDLING, MONITOR_RUNTIME, HANDLER_ENTRY, 'index.js');
+    const result = await build({ ...options, write: false });
+    const code = result.outputFiles.find((file) => file.path.endsWith('index.js'))?.text ?? '';
+    expect(code).toContain('ARCHIVE_DIR is for the CLI');
+    // The folder store's lock and sidecar files are named nowhere else.
+    expect(['.takeover', '.meta.json'].filter((suffix) => code.includes(suffix))).toEqual([]);
+  });
+
   it('carries zod/mini and its English messages, not the classic API (40 % of the bundle before)', async () => {
     const zod = (await bundledInputs()).filter((input) => input.startsWith('node_modules/zod/'));
     expect(zod).toContain('node_modules/zod/v4/mini/schemas.js');

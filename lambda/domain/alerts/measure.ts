@@ -286,7 +286,11 @@ function measureScope(
     window,
     ...(computed.basis === undefined ? {} : { basis: computed.basis }),
   };
-  if (role === 'confirms') return figure;
+  if (role === 'confirms') {
+    // The breach is confirmed on the raw figure; recovery still weighs the evidence (see bothWindows).
+    const bounds = confidenceBounds(rule, scope.data, computed.value);
+    return bounds === undefined ? figure : { ...figure, judged: bounds };
+  }
   if (calls !== undefined && calls < rule.minCalls) {
     return {
       kind: 'not-judged',
@@ -320,9 +324,12 @@ function confidenceBounds(rule: Rule, data: ScopeData, value: number): Judged | 
 /**
  * Two windows that must agree. A breach needs both: the figure judged is the one of the two less in
  * favour of an alert (the short window's raw figure, see `WindowRole`, against the long one's bound).
- * Recovery is judged on the short window's raw figure once it rests on `minCalls` calls, and on the
- * long window's raw figure before that: three good transfers in a quiet quarter-hour do not end an
- * incident that the hour still shows. The message quotes the window recovery is judged on, with its
+ * Recovery is judged on the short window once it rests on `minCalls` calls, and on the long window
+ * before that: three good transfers in a quiet quarter-hour do not end an incident that the hour
+ * still shows. A rule with a confidence weighs the evidence for a recovery too: the judged figure is
+ * that window's recovery bound (the lower end of its Wilson interval at `confidence.recovery` for a
+ * "below" rule), so a lucky quarter-hour just past `recovery` does not end an alert while the problem
+ * goes on (a flap); without a confidence, the raw figure. The message quotes the window recovery is judged on, with its
  * count, and names the other with its value, so a reminder never quotes a figure it does not judge.
  */
 function bothWindows(rule: Rule, short: Measurement, long: Measurement): Measurement {
@@ -342,8 +349,16 @@ function bothWindows(rule: Rule, short: Measurement, long: Measurement): Measure
     `${other.window.replace(/^last /, '')}: ${formatMetric(other.value, metricUnit(rule))}`;
   const shortIsEnough = short.calls === undefined || short.calls >= rule.minCalls;
   return shortIsEnough
-    ? { ...short, window: `${short.window}; ${also(long)}`, judged: { breach, recovery: short.value } }
-    : { ...long, window: `${long.window}; ${also(short)}`, judged: { breach, recovery: long.value } };
+    ? {
+        ...short,
+        window: `${short.window}; ${also(long)}`,
+        judged: { breach, recovery: short.judged?.recovery ?? short.value },
+      }
+    : {
+        ...long,
+        window: `${long.window}; ${also(short)}`,
+        judged: { breach, recovery: long.judged?.recovery ?? long.value },
+      };
 }
 
 /** How a metric of one kind is computed from the scope's rows. */

@@ -1,4 +1,4 @@
-import { compactUtc, formatWallClock, toWallClock } from '../shared/local-time';
+import { compactUtc, formatWallClock, isKnownTimeZone, toWallClock } from '../shared/local-time';
 import type { SchemaVerdict } from '../statistics/schema';
 import { parseAnswer, UnansweredRequestError } from './answer-fit';
 import type { StoredObject } from './object-store';
@@ -53,7 +53,7 @@ export function checkRawObject(
   }
 
   const zone = present('time-zone');
-  if (zone !== undefined && !isTimeZone(zone)) {
+  if (zone !== undefined && !isKnownTimeZone(zone)) {
     problems.push(`time-zone "${zone}" is not an IANA time zone`);
   } else if (zone !== undefined) {
     if (configuredZone !== undefined && zone !== configuredZone)
@@ -129,23 +129,6 @@ function zoneAgainstKey(parts: RawKeyParts, zone: string): string | undefined {
   const consistent = atOrAfter ? local >= end : local === end;
   if (consistent) return undefined;
   return `time-zone "${zone}" does not fit the key: its reference time ${parts.referenceTime.toISOString()} is ${local} there, ${atOrAfter ? 'before' : 'not'} the window end ${end}`;
-}
-
-/** Zones already tried: verify checks thousands of objects of one zone, and a formatter is costly. */
-const knownZones = new Map<string, boolean>();
-
-function isTimeZone(zone: string): boolean {
-  let known = knownZones.get(zone);
-  if (known === undefined) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: zone });
-      known = true;
-    } catch {
-      known = false;
-    }
-    knownZones.set(zone, known);
-  }
-  return known;
 }
 
 /** Keys carry whole seconds; the metadata the full ISO instant. */

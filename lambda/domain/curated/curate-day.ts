@@ -1,4 +1,10 @@
-import { formatUtcOffset, parseWallClock, wallClockInstants, zoneOffsetMs } from '../shared/local-time';
+import {
+  formatUtcOffset,
+  isKnownTimeZone,
+  parseWallClock,
+  wallClockInstants,
+  zoneOffsetMs,
+} from '../shared/local-time';
 import { dayRows } from '../statistics/day-rows';
 import { firstNumber, numberOf } from '../statistics/numbers';
 import type { Distribution, StatisticsResponse } from '../statistics/schema';
@@ -145,23 +151,13 @@ function hourStart(
   timeZone: string,
 ): { hour_start_utc: string; utc_offset: string } | undefined {
   const clock = parseWallClock(`${date} ${String(hour).padStart(2, '0')}:00:00`);
-  if (clock === undefined || !isKnownZone(timeZone)) return undefined;
+  if (clock === undefined || timeZone === '' || !isKnownTimeZone(timeZone)) return undefined;
   const instant = wallClockInstants(clock, timeZone)[occurrence];
   if (instant === undefined) return undefined;
   return {
     hour_start_utc: `${instant.toISOString().slice(0, 19)}Z`,
     utc_offset: formatUtcOffset(zoneOffsetMs(instant, timeZone)),
   };
-}
-
-function isKnownZone(timeZone: string): boolean {
-  if (timeZone === '') return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The ratings "1".."5" of satisfied_distribution, without the rates AIRUDDER mixes into it. */

@@ -16,6 +16,7 @@ export interface WallClock {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const unknownZones = new Set<string>();
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
@@ -33,6 +34,23 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
     formatters.set(timeZone, formatter);
   }
   return formatter;
+}
+
+/**
+ * Whether this runtime knows the IANA zone `timeZone`. A formatter costs more than most work done
+ * per object or row (verify asks per archived object, curation per hourly row): each zone is tried
+ * once per process.
+ */
+export function isKnownTimeZone(timeZone: string): boolean {
+  if (formatters.has(timeZone)) return true;
+  if (unknownZones.has(timeZone)) return false;
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    unknownZones.add(timeZone);
+    return false;
+  }
 }
 
 /** The wall clock straight from Intl: exact, but microseconds per call. */

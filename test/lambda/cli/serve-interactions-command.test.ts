@@ -30,6 +30,9 @@ const TOKEN = 'xoxb-test-0000-bot-token';
 const CHANNEL = 'C0ALERTS00';
 const AMIRA = 'U0AMIRA00';
 const OUTSIDER = 'U0OUTSIDE0';
+/** A user group named in SLACK_OPERATORS, and a member of it not named there one by one. */
+const ON_CALL = 'S0ONCALL00';
+const GROUPED = 'U0GROUPED0';
 
 interface World {
   clock: Date;
@@ -49,7 +52,11 @@ async function startWorld(): Promise<World> {
     now: () => world.clock,
     incidents: [{ start: `${DATE} 08:00:00`, end: `${DATE} 14:00:00`, effect: 'transfer-failure' }],
   });
-  const slack = await startSlackStandIn({ token: TOKEN, now: () => world.clock });
+  const slack = await startSlackStandIn({
+    token: TOKEN,
+    now: () => world.clock,
+    userGroups: { [ON_CALL]: [GROUPED, AMIRA] },
+  });
   const webhook = await startSlackReceiver();
   const dir = await mkdtemp(join(tmpdir(), 'serve-interactions-'));
   const logs: string[] = [];
@@ -86,7 +93,7 @@ async function startWorld(): Promise<World> {
       SLACK_BOT_TOKEN: TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.url,
-      SLACK_OPERATORS: `${AMIRA},U0BAYU000`,
+      SLACK_OPERATORS: `${AMIRA},U0BAYU000,${ON_CALL}`,
       LOG_LEVEL: 'DEBUG',
     },
     io: {
@@ -296,6 +303,8 @@ describe('serve-interactions: clicks that must change nothing', () => {
   it('tells a user outside SLACK_OPERATORS, and only them, that they are not allowed', async () => {
     const response = await clickRequest(world, { action: INCIDENT_ACTIONS.acknowledge, user: OUTSIDER });
     expect(response.status).toBe(200);
+    // Not named, so the user group's members were asked for, and the user is not among them.
+    expect(world.slack.calls).toContainEqual({ method: 'usergroups.users.list', status: 200 });
     expect(world.slack.ephemerals).toEqual([
       {
         channel: CHANNEL,
@@ -311,6 +320,27 @@ describe('serve-interactions: clicks that must change nothing', () => {
     expect(output).toContain('Request refused: not signed by Slack');
     expect(output).not.toContain(SIGNING_SECRET);
     expect(output).not.toContain(TOKEN);
+  });
+});
+
+describe('serve-interactions: SLACK_OPERATORS naming a user group', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+    await checks(world, '00:00', '09:00');
+    await postHead(world);
+    world.clock = new Date(at('09:00').getTime() + 5 * 60_000);
+  }, 120_000);
+  afterAll(() => world?.stop());
+
+  it('lets a member of the group act, though not named one by one', async () => {
+    // Act
+    const response = await clickRequest(world, { action: INCIDENT_ACTIONS.acknowledge, user: GROUPED });
+    // Assess
+    expect(response.status).toBe(200);
+    expect(world.slack.ephemerals).toEqual([]);
+    const state = await readState(world.store);
+    expect(state.incident?.acknowledged).toEqual({ by: GROUPED, at: '2025-11-11T02:05:00.000Z' });
   });
 });
 
@@ -357,5 +387,51 @@ describe('serve-interactions: Acknowledge holds the reminders', () => {
         acknowledged_at: '2025-11-11T02:05:00.000Z',
       }),
     );
+  });
+});
+
+describe('serve-interactions: stopping', () => {
+  async function serveUntil(signal: 'SIGINT' | 'SIGTERM') {
+    const dir = await mkdtemp(join(tmpdir(), 'serve-stop-'));
+    const output: string[] = [];
+    let listening: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      listening = resolve;
+    });
+    const exited = runCli(['serve-interactions', '--port', '0'], {
+      env: {
+        AIRUDDER_TIMEZONE: TEST_ZONE,
+        ARCHIVE_DIR: dir,
+        SLACK_ALERT_CHANNEL: CHANNEL,
+        SLACK_BOT_TOKEN: TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: 'http://127.0.0.1:9/api/',
+        LOG_LEVEL: 'WARN',
+      },
+      io: {
+        stdout: (text) => {
+          output.push(text);
+          if (text.startsWith('Serving')) listening();
+        },
+        stderr: (text) => output.push(text),
+      },
+    });
+    await Promise.race([started, exited]);
+    process.emit(signal, signal);
+    const code = await exited;
+    await rm(dir, { recursive: true, force: true });
+    return { code, output: output.join('\n') };
+  }
+
+  it('exits 130 on Ctrl-C (SIGINT), as the exit codes table says, after saying it stopped', async () => {
+    const { code, output } = await serveUntil('SIGINT');
+    expect(code, output).toBe(130);
+    expect(output).toContain('Stopped.');
+  });
+
+  it('exits 0 when a service manager stops it (SIGTERM)', async () => {
+    const { code, output } = await serveUntil('SIGTERM');
+    expect(code, output).toBe(0);
+    expect(output).toContain('Stopped.');
   });
 });

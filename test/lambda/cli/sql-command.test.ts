@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -273,4 +273,53 @@ describe('npm run job -- sql output that a terminal or a spreadsheet would obey 
     expect(result.stderr).toBe('');
     expect(result.stdout.endsWith('2999999\n(3000000 rows)')).toBe(true);
   }, 120_000);
+});
+
+describe('npm run job -- sql --dir FOLDER', () => {
+  let folder: string;
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'sql-dir-'));
+  });
+  afterAll(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
+  const sql = (argv: string[], env: Record<string, string | undefined> = {}) =>
+    runTestCli(['sql', ...argv], { baseUrl: 'http://127.0.0.1:9', env: { LOG_LEVEL: 'WARN', ...env } });
+
+  it('refuses a folder that does not exist with exit 2 naming it, instead of answering 0 rows', async () => {
+    // Act
+    const missing = await sql(['--dir', join(folder, 'typo'), '--named', 'daily-trend'], {
+      ARCHIVE_DIR: folder,
+    });
+    const file = await sql([`--dir=${join(folder, '..', 'sql-dir-not-a-folder-file')}`, 'SELECT 1']);
+    // Assess
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toContain(`--dir ${join(folder, 'typo')}: no such folder`);
+    expect(file.code).toBe(2);
+    expect(file.stderr).toContain('no such folder');
+  });
+
+  it('refuses a file given as the folder', async () => {
+    // Prepare
+    const file = join(folder, 'daily.ndjson');
+    await writeFile(file, '');
+    // Act
+    const result = await sql(['--dir', file, 'SELECT 1']);
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--dir ${file}: not a folder`);
+  });
+
+  it('reads no archive configuration: a copied curated folder is enough', async () => {
+    // Act: neither ARCHIVE_DIR nor ARCHIVE_BUCKET, nor the account's zone
+    const result = await sql(['--dir', folder, 'SELECT COUNT(*) AS n FROM daily', '--json'], {
+      ARCHIVE_DIR: undefined,
+      AIRUDDER_TIMEZONE: undefined,
+    });
+    // Assess
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([{ n: 0 }]);
+  });
 });

@@ -107,6 +107,13 @@ describe('concurrent runs over the conditional S3 endpoint, through the real S3 
     await Promise.all([standIn.close(), slack.close(), s3.close()]);
   });
 
+  /**
+   * Conditional PUTs the endpoint accepted so far. A test asserts its own runs added some: exactly
+   * once must come from S3's conditions, not from runs that happened not to overlap (without the
+   * headers, 4 digests sometimes still post once by timing alone).
+   */
+  const acceptedConditionalPuts = () => s3.conditionalPuts[200] ?? 0;
+
   /** Eight checks for one scheduled time in the incident, after a warm-up check an hour before. */
   async function eightChecks(store: ObjectStore) {
     clock = localHour(8);
@@ -128,6 +135,7 @@ describe('concurrent runs over the conditional S3 endpoint, through the real S3 
 
   it('8 concurrent checks for one scheduled time post exactly one Slack message', async () => {
     // Act
+    const accepted = acceptedConditionalPuts();
     const { runs, posts } = await eightChecks(createS3ObjectStore(s3.client, s3.bucket, 'checks'));
     // Assess: every run ended cleanly; one evaluated and posted, the others saw it done
     expect(runs.map((run) => run.status)).toEqual(Array(8).fill('fulfilled'));
@@ -135,6 +143,7 @@ describe('concurrent runs over the conditional S3 endpoint, through the real S3 
     expect(outcomes.filter((outcome) => outcome === 'evaluated')).toHaveLength(1);
     expect(posts).toHaveLength(1);
     expect(JSON.stringify(posts[0])).toMatch(/transfer/i);
+    expect(acceptedConditionalPuts()).toBeGreaterThan(accepted);
   });
 
   const fourDigests = async (store: ObjectStore) => {
@@ -158,11 +167,13 @@ describe('concurrent runs over the conditional S3 endpoint, through the real S3 
   };
 
   it('4 concurrent digests for one date post exactly one message', async () => {
+    const accepted = acceptedConditionalPuts();
     const { runs, posts } = await fourDigests(createS3ObjectStore(s3.client, s3.bucket, 'digests'));
     expect(runs.map((run) => run.status)).toEqual(Array(4).fill('fulfilled'));
     const outcomes = runs.flatMap((run) => (run.status === 'fulfilled' ? [run.value.outcome] : []));
     expect(outcomes.filter((outcome) => outcome === 'posted')).toHaveLength(1);
     expect(posts).toHaveLength(1);
+    expect(acceptedConditionalPuts()).toBeGreaterThan(accepted);
   });
 
   it('a snooze racing a check is kept, and so is the evaluation of the check', async () => {
@@ -173,6 +184,7 @@ describe('concurrent runs over the conditional S3 endpoint, through the real S3 
       scheduledTime: localHour(7),
     });
     const snooze = { at: localHour(8).toISOString(), until: localHour(10).toISOString(), reason: 'race' };
+    const accepted = acceptedConditionalPuts();
     // Act: each snooze lands while a check is reading and writing the same state document
     await Promise.all([
       runCheck(await checkDeps({ standInUrl: standIn.url, slackUrl: slack.url, store, runId: 'racer' }), {
@@ -184,6 +196,6 @@ describe('concurrent runs over the conditional S3 endpoint, through the real S3 
     const state = await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
     expect(state?.value.snoozes?.all).toMatchObject({ reason: 'race' });
     expect(state?.value.lastScheduledTime).toBe(localHour(8).toISOString());
-    expect(s3.conditionalPuts[200]).toBeGreaterThan(0);
+    expect(acceptedConditionalPuts()).toBeGreaterThan(accepted);
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
 import { loadRules } from '../../../lambda/adapters/rules/load-rules';
+import type { Notification } from '../../../lambda/domain/alerts/notify';
 import { RuleSchema } from '../../../lambda/domain/alerts/rules';
 import type { ObjectStore } from '../../../lambda/domain/archive/object-store';
 import {
@@ -16,6 +17,7 @@ import { silentLogger } from '../../../lambda/shared/logger';
 import { fetchAndArchive } from '../../../lambda/use-cases/fetch-and-archive';
 import {
   hourEnds,
+  NoiseCounter,
   REPLAY_READ_CONCURRENCY,
   type ReplayEvent,
   replay,
@@ -172,7 +174,51 @@ describe('replay over an archive with a check and its window every hour', () => 
     ]);
     const [noise] = result.noise;
     expect(noise?.messagesPerEpisode).toBe(noise?.messages);
+    expect(noise?.messagesPerEpisodeMax).toBe(noise?.messages);
     expect(noise?.resolutionMedianMinutes).toBeUndefined();
+    // One episode in one replayed day is 30 a month; it never resolved, so it cannot have flapped.
+    expect(noise?.episodesPer30Days).toBe(30);
+    expect(noise?.flaps).toBe(0);
+  });
+
+  it('counts an alert that fires again within an hour of resolving as a flap, and the most messages one episode cost', () => {
+    // Prepare: fired 08:00, reminded 09:00, resolved 10:00, fired again 10:45 (a flap), resolved
+    // 11:00, fired again 13:00 (two hours later: a new episode, not a flap)
+    const rule = RuleSchema.parse({
+      id: 'flappy',
+      title: 'Flappy',
+      metric: 'total_calls',
+      window: { minutes: 60 },
+      comparison: 'above',
+      warn: 0,
+    });
+    const counter = new NoiseCounter('UTC');
+    const note = (kind: 'fired' | 'repeat' | 'resolved', at: string) => {
+      const iso = `2025-10-14T${at}:00.000Z`;
+      counter.count(new Date(iso), [
+        {
+          kind,
+          ruleId: 'flappy',
+          severity: 'warn',
+          title: 'Flappy',
+          firedAt: iso,
+          breachedAt: iso,
+          endedAt: iso,
+        } as Notification,
+      ]);
+    };
+    // Act
+    note('fired', '08:00');
+    note('repeat', '09:00');
+    note('resolved', '10:00');
+    note('fired', '10:45');
+    note('resolved', '11:00');
+    note('fired', '13:00');
+    const [noise] = counter.report([rule], new Date('2025-10-15T00:00:00.000Z'), 3);
+    // Assess
+    expect(noise).toEqual(
+      expect.objectContaining({ episodes: 3, flaps: 1, messagesPerEpisodeMax: 3, episodesPer30Days: 30 }),
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateRules, nextRuleState } from '../../../../lambda/domain/alerts/evaluate';
+import { type Episode, openEpisode } from '../../../../lambda/domain/alerts/episode';
+import { evaluateRules, initialRuleState, nextRuleState } from '../../../../lambda/domain/alerts/evaluate';
 import { type Measurement, measureRule } from '../../../../lambda/domain/alerts/measure';
 import {
   markNotified,
@@ -256,6 +257,87 @@ describe('evaluateRules: determinism', () => {
     });
     expect(next.outcome === 'evaluated' && next.droppedRuleIds).toEqual(['old-rule']);
     expect(Object.keys(next.state.rules)).toEqual(['transfer-success']);
+  });
+
+  it('keeps a removed rule that Slack was told fires until its "rule removed" resolution, its episode closed now', () => {
+    const { state } = simulate([rule({ pendingRuns: 1 })], rates(0.3));
+    const at = minutesAfter(EXAMPLE_AT, 15);
+    const next = evaluateRules({ rules: [], state, statistics: withTotal({}), at, timeZone: JAKARTA });
+    expect(next.state.rules['transfer-success']).toBe(state.rules['transfer-success']);
+    expect(next.state.episodes).toMatchObject([
+      {
+        ruleId: 'transfer-success',
+        ended: at.toISOString(),
+        resolvedAt: at.toISOString(),
+        resolvedValue: null,
+      },
+    ]);
+    expect(next.notifications).toMatchObject([{ kind: 'resolved', ruleRemoved: true }]);
+  });
+
+  it('forgets a removed rule that was only pending: no state, no episode, nothing owed', () => {
+    const { state } = simulate([rule()], rates(0.5));
+    expect(state.episodes).toHaveLength(1);
+    const next = evaluateRules({
+      rules: [],
+      state,
+      statistics: withTotal({}),
+      at: minutesAfter(EXAMPLE_AT, 15),
+      timeZone: JAKARTA,
+    });
+    expect(next.state.rules).toEqual({});
+    expect(next.state.episodes).toEqual([]);
+    expect(next.notifications).toEqual([]);
+  });
+
+  it('keeps a closed episode past its retention while its resolution is still owed, and drops the others', () => {
+    const old = '2025-10-20T00:00:00.000Z';
+    const closed = (ruleId: string): Episode => ({
+      ...openEpisode(ruleId, 'threshold', old, null),
+      firedAt: old,
+      severity: 'warn',
+      peak: { severity: 'warn', at: old },
+      ended: old,
+      resolvedAt: old,
+      resolvedValue: 0.7,
+    });
+    const told = (firedAt: string) =>
+      ({ status: 'firing', severity: 'warn', condition: 'threshold', firedAt, at: firedAt }) as const;
+    const ok = (notified?: RuleState['notified']): RuleState => ({
+      ...initialRuleState(old),
+      ...(notified === undefined ? {} : { notified }),
+    });
+    const state = {
+      ...emptyAlertState(),
+      rules: {
+        owed: ok(told(old)),
+        delivered: ok({ status: 'ok', at: old }),
+        later: ok(told('2025-10-21T00:00:00.000Z')),
+      },
+      // 'gone' is no longer in the rules and has no state left.
+      episodes: [closed('owed'), closed('delivered'), closed('later'), closed('gone')],
+    };
+    const rules = ['owed', 'delivered', 'later'].map((id) => rule({ id }));
+    const next = evaluateRules({
+      rules,
+      state,
+      statistics: withTotal({ transfer_success_rate: 0.9 }),
+      at: EXAMPLE_AT,
+      timeZone: JAKARTA,
+    });
+    expect(next.state.episodes.map((episode) => episode.ruleId)).toEqual(['owed']);
+  });
+
+  it('refuses an invalid instant, and says which instants a refused one is not after', () => {
+    const input = { rules: [rule()], statistics: withTotal({}), timeZone: JAKARTA };
+    expect(() => evaluateRules({ ...input, state: emptyAlertState(), at: new Date(Number.NaN) })).toThrow(
+      new RangeError('evaluateRules: at is not a valid date'),
+    );
+    const state = { ...emptyAlertState(), lastScheduledTime: '2025-11-12T07:30:00.000Z' };
+    const refused = evaluateRules({ ...input, state, at: minutesAfter(EXAMPLE_AT, -15) });
+    expect(refused.outcome === 'already-evaluated' && refused.reason).toBe(
+      'scheduled time 2025-11-12T07:15:00.000Z is not after the last evaluated 2025-11-12T07:30:00.000Z',
+    );
   });
 });
 
@@ -988,5 +1070,96 @@ describe('nextRuleState: two windows that must agree', () => {
   ] as const)('$from, short $short, long $long → $to: $why', ({ from, short, long, to }) => {
     const before = from === 'ok' ? undefined : firing(from === 'firing:crit' ? 'crit' : 'warn');
     expect(statusLabel(nextRuleState(twoWindows, before, measured(short, long), at))).toBe(to);
+  });
+});
+
+describe('nextRuleState: two windows that weigh the evidence for a recovery too', () => {
+  // The shipped transfer rule's shape: a breach needs the 45-min upper bound (98 %) below 88 % and
+  // the quarter-hour's raw rate below it; recovery needs the lower bound of the 50 % interval of the
+  // window it is judged on (the quarter-hour once it holds minCalls calls, else the 45 minutes) back
+  // at 88 %.
+  const weighed = rule({
+    scope: undefined,
+    window: { minutes: 45, short: 15 },
+    confidence: { breach: 0.98, recovery: 0.5 },
+    warn: 0.88,
+    crit: 0.65,
+    recovery: 0.88,
+    pendingRuns: 1,
+    recoveryRuns: 1,
+    minCalls: 45,
+  });
+  const at = new Date('2025-11-12T03:15:00Z');
+  const transfers = (successes: number, attempts: number, calls: number) =>
+    withTotal({
+      total_calls: calls,
+      attempted_transfer_calls: attempts,
+      transfer_success_calls: successes,
+      transfer_success_rate: Math.round((successes / attempts) * 10_000) / 10_000,
+    });
+  const measured = (short: readonly [number, number, number], long: readonly [number, number, number]) =>
+    measureRule(weighed, {
+      statistics: exampleStatistics(),
+      at,
+      timeZone: JAKARTA,
+      windows: new Map([
+        [15, transfers(...short)],
+        [45, transfers(...long)],
+      ]),
+    });
+  const firing = () =>
+    nextRuleState(
+      weighed,
+      undefined,
+      measured([10, 40, 160], [90, 120, 480]),
+      new Date(at.getTime() - 900_000),
+    );
+
+  it.each([
+    {
+      from: 'firing',
+      short: [20, 20, 80],
+      long: [80, 120, 480],
+      to: 'ok',
+      why: '20 good transfers of 20 (lower bound 97.8 %) end it at once',
+    },
+    {
+      from: 'firing',
+      short: [36, 40, 160],
+      long: [80, 120, 480],
+      to: 'firing:warn',
+      why: '90 % of 40 is past 88 % raw, but its lower bound (86.3 %) is not: no flap on a lucky quarter-hour',
+    },
+    {
+      from: 'firing',
+      short: [5, 5, 20],
+      long: [30, 60, 240],
+      to: 'firing:warn',
+      why: 'a quarter-hour under minCalls is not judged: the 45 minutes (50 %) still hold it',
+    },
+    {
+      from: 'firing',
+      short: [5, 5, 20],
+      long: [58, 60, 240],
+      to: 'ok',
+      why: 'a quiet quarter-hour defers to the 45 minutes, whose lower bound (94.7 %) has recovered',
+    },
+    {
+      from: 'ok',
+      short: [30, 40, 160],
+      long: [300, 360, 1440],
+      to: 'firing:warn',
+      why: '83 % of 360 proves the drop (upper bound 87.4 %) and the quarter-hour confirms it',
+    },
+    {
+      from: 'ok',
+      short: [30, 40, 160],
+      long: [40, 48, 192],
+      to: 'ok',
+      why: '83 % of 48 proves nothing yet (upper bound 92.3 %)',
+    },
+  ] as const)('$from, short $short, long $long → $to: $why', ({ from, short, long, to }) => {
+    const before = from === 'ok' ? undefined : firing();
+    expect(statusLabel(nextRuleState(weighed, before, measured(short, long), at))).toBe(to);
   });
 });

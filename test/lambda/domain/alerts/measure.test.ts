@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { archivedNeeds, type MeasureContext, measureRule } from '../../../../lambda/domain/alerts/measure';
+import type { Rule } from '../../../../lambda/domain/alerts/rules';
 import type { StatisticsResponse } from '../../../../lambda/domain/statistics/schema';
 import { EXAMPLE_AT, exampleStatistics, generated, JAKARTA, rule, withTotal } from './alert-test-helpers';
 
@@ -274,6 +275,48 @@ describe('measureRule: the last complete hour and week over week', () => {
     );
     expect(measured).toMatchObject({ kind: 'no-data', reason });
   });
+
+  it('has no data before the first hour of the day has ended', () => {
+    const at = '2026-03-09T17:30:00Z'; // 00:30 on 10 March in Jakarta
+    const measured = measureRule(
+      rule({ scope: 'last-complete-hour', minCalls: 0 }),
+      context(today(JAKARTA, '2026-03-10', at), { at: new Date(at) }),
+    );
+    expect(measured).toEqual({ kind: 'no-data', reason: 'no hourly row has completed yet' });
+  });
+
+  it("dates the window when the last complete hour is yesterday's", () => {
+    const statistics = today(JAKARTA, '2026-03-10', '2026-03-10T16:59:59Z');
+    const measured = measureRule(
+      rule({ scope: 'last-complete-hour', minCalls: 0 }),
+      context(statistics, { at: new Date('2026-03-10T17:30:00Z') }), // 00:30 on 11 March
+    );
+    expect(measured).toMatchObject({
+      kind: 'value',
+      window: '2026-03-10 23:00–00:00',
+      value: hourRow(statistics, '2026-03-10 23:00:00')?.transfer_success_rate,
+    });
+  });
+
+  it('has no data, saying why, for week over week on the day so far, and against a zero last week', () => {
+    const at = '2026-03-10T07:30:00Z';
+    const statistics = today(JAKARTA, '2026-03-10', at);
+    // The rules schema refuses such a rule; a rule built in code still gets a reason, not a figure.
+    const daySoFar: Rule = { ...wow(), scope: 'day-so-far' };
+    expect(measureRule(daySoFar, context(statistics, { at: new Date(at) }))).toEqual({
+      kind: 'no-data',
+      reason: 'weekOverWeek needs a window or scope last-complete-hour',
+      window: 'today so far (00:00–14:30)',
+    });
+    const lastWeek = today(JAKARTA, '2026-03-03', '2026-03-03T07:30:00Z');
+    const row = hourRow(lastWeek, '2026-03-03 13:00:00');
+    if (row) row.total_calls = 0;
+    expect(measureRule(wow(), context(statistics, { lastWeek, at: new Date(at) }))).toEqual({
+      kind: 'no-data',
+      reason: 'total_calls was 0 in the same hour last week',
+      window: '13:00–14:00',
+    });
+  });
 });
 
 /** Peak concurrent calls over the line capacity, on the latest offline day. */
@@ -485,15 +528,35 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
     });
     if (measured.kind !== 'value') throw new Error('expected a value');
     // The long window's upper bound (50 % of 200 at 95 %: 56.9 %) is the healthier figure; recovery
-    // waits for the hour's raw rate while the quarter-hour rests on fewer than minCalls calls.
+    // is judged on the hour while the quarter-hour rests on fewer than minCalls calls, and weighs
+    // its evidence too: the lower bound of the same interval (43.1 %).
     expect(measured.judged?.breach).toBeCloseTo(0.569, 3);
-    expect(measured.judged?.recovery).toBe(0.5);
+    expect(measured.judged?.recovery).toBeCloseTo(0.4314, 4);
   });
 
-  it('judges recovery on the short window once it rests on minCalls calls, and on the long one before', () => {
+  it('judges recovery on the lower bound of the short window once it rests on minCalls calls, and of the long one before', () => {
     const judge = (shortCalls: number) => {
       const measured = measureRule(
         windowed({ window: { minutes: 60, short: 15 }, minCalls: 60, confidence: 0.95 }),
+        context(exampleStatistics(), {
+          windows: new Map([
+            [15, transfers(3, 3, shortCalls)],
+            [60, transfers(100, 200)],
+          ]),
+        }),
+      );
+      return measured.kind === 'value' ? measured.judged?.recovery : measured.kind;
+    };
+    // 59 calls: the hour's 100 of 200 (lower bound 43.1 %); 60: the quarter-hour's 3 of 3, whose
+    // raw 100 % rests on so little that its 95 % lower bound is 43.9 %.
+    expect(judge(59)).toBeCloseTo(0.4314, 4);
+    expect(judge(60)).toBeCloseTo(0.4385, 4);
+  });
+
+  it('judges recovery of a two-window rule without a confidence on the raw rate', () => {
+    const judge = (shortCalls: number) => {
+      const measured = measureRule(
+        windowed({ window: { minutes: 60, short: 15 }, minCalls: 60 }),
         context(exampleStatistics(), {
           windows: new Map([
             [15, transfers(3, 3, shortCalls)],
@@ -581,6 +644,14 @@ describe('measureRule: a seasonal baseline for volume', () => {
       value: 2,
       calls: 100,
       window: 'last 60 min vs last week only: 2 of 4 weeks archived',
+    });
+  });
+
+  it('has no data when the weeks had no calls at all', () => {
+    expect(measure(0, [0, 0, 0])).toEqual({
+      kind: 'no-data',
+      reason: 'total_calls had a median of 0 over 4 weeks',
+      window: 'last 60 min',
     });
   });
 

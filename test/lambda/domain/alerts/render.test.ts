@@ -345,6 +345,14 @@ describe('buildAlertMessage: hysteresis wording', () => {
       expected: '62% (WARN until ≥ 65%)',
     },
     { value: 0.3, severity: 'crit' as const, threshold: 0.4, clearsAt: 0.45, expected: '30% &lt; 40%' },
+    {
+      // Past the recovery level on its raw rate, but a rule that weighs its evidence is not sure yet
+      value: 0.917,
+      severity: 'warn' as const,
+      threshold: 0.85,
+      clearsAt: 0.85,
+      expected: '91.7%, recovering (≥ 85%, not yet beyond doubt)',
+    },
   ])(
     'never claims "$value < $threshold" falsely: $expected',
     ({ value, severity, threshold, clearsAt, expected }) => {
