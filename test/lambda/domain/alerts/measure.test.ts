@@ -91,6 +91,50 @@ describe('measureRule: fields of the day so far', () => {
     expect(measureRule(rule(), context(statistics))).toMatchObject({ kind: 'no-data', reason });
   });
 
+  it('quotes the counts behind a published rate when they agree with it to its 4 places, naming what they count', () => {
+    const statistics = withTotal({ transfer_success_rate: 0.578 }); // 126 of 218 is 0.57798…
+    expect(measureRule(rule(), context(statistics))).toEqual({
+      kind: 'value',
+      value: 0.578,
+      calls: 892,
+      window: 'today so far (00:00–14:30)',
+      basis: { part: 126, whole: 218, noun: 'transfers' },
+    });
+    const attempted = withTotal({ attempted_transfer_rate: 0.2884 }); // 218 of 756 is 0.28836…
+    expect(measureRule(rule({ metric: 'attempted_transfer_rate' }), context(attempted))).toMatchObject({
+      basis: { part: 218, whole: 756, noun: 'valid calls' },
+    });
+  });
+
+  it('quotes no counts that disagree with the published rate, or that count nothing', () => {
+    const disagreeing = measureRule(rule(), context(withTotal({ transfer_success_rate: 0.579 })));
+    expect(disagreeing).toMatchObject({ kind: 'value', value: 0.579 });
+    expect(disagreeing).not.toHaveProperty('basis');
+    const nothing = withTotal({
+      transfer_success_rate: 0,
+      transfer_success_calls: 0,
+      attempted_transfer_calls: 0,
+    });
+    const none = measureRule(rule(), context(nothing));
+    expect(none).toMatchObject({ kind: 'value', value: 0 });
+    expect(none).not.toHaveProperty('basis');
+  });
+
+  it('quotes the counts a missing rate was derived from', () => {
+    const derived = measureRule(rule(), context(withTotal({ transfer_success_rate: null })));
+    expect(derived).toMatchObject({ kind: 'value', basis: { part: 126, whole: 218, noun: 'transfers' } });
+  });
+
+  it('has no data for a rolling window whose response carries no realtime total', () => {
+    const empty = exampleStatistics();
+    empty.data.realtime = null;
+    const windowed = rule({ scope: undefined, window: { minutes: 60 } });
+    expect(measureRule(windowed, context(exampleStatistics(), { windows: new Map([[60, empty]]) }))).toEqual({
+      kind: 'no-data',
+      reason: 'the 60-min window response has no realtime total',
+    });
+  });
+
   it('does not judge fewer calls than minCalls', () => {
     expect(measureRule(rule({ minCalls: 1000 }), context(exampleStatistics()))).toEqual({
       kind: 'not-judged',
@@ -127,6 +171,27 @@ describe('measureRule: shares and ratios', () => {
     expect(measureRule(share, context(statistics))).toMatchObject({
       kind: 'no-data',
       reason: 'hangup_type_distribution is empty',
+    });
+  });
+
+  it('has no data for a ratio missing either count, or a share of a distribution that is missing', () => {
+    const ratio = (numerator: string, denominator: string) =>
+      rule({ metric: { ratio: { numerator, denominator } }, allowUnknownMetric: true });
+    expect(measureRule(ratio('valid_calls', 'no_such_calls'), context(exampleStatistics()))).toMatchObject({
+      kind: 'no-data',
+      reason: 'no_such_calls is missing',
+    });
+    expect(measureRule(ratio('no_such_calls', 'total_calls'), context(exampleStatistics()))).toMatchObject({
+      kind: 'no-data',
+      reason: 'no_such_calls is missing',
+    });
+    const statistics = exampleStatistics();
+    const today = statistics.data.realtime?.daily?.data_list.find((row) => row.date === '2025-11-12');
+    if (today) today.hangup_type_distribution = undefined;
+    const share = rule({ metric: { share: { of: 'hangup_type_distribution', key: 'by_user' } } });
+    expect(measureRule(share, context(statistics))).toMatchObject({
+      kind: 'no-data',
+      reason: 'hangup_type_distribution is missing',
     });
   });
 
