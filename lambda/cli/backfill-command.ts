@@ -4,6 +4,7 @@ import { BackfillIncompleteError, type BackfillResult, backfill } from '../use-c
 import type { Command } from './cli-types';
 import { ENV_HELP } from './command-help';
 import { dateRangeFromFlags } from './date-range-flags';
+import { InterruptedError } from './interrupted-error';
 import { parseFlags } from './parse-flags';
 import { createProgressReporter } from './progress-reporter';
 import { UsageError } from './usage-error';
@@ -92,6 +93,11 @@ export const backfillCommand: Command = {
         day.status === 'failed' ? { ...day, reason: redact(day.reason) } : day,
       ),
     });
+    if (stop.signal.aborted) {
+      throw new InterruptedError(
+        `${result.notStarted.length} days not started; run the same command again to fetch only what is missing`,
+      );
+    }
     if (unfinished > 0) {
       const what = [
         result.failed > 0 ? `${result.failed} of ${dates.length} days failed` : '',

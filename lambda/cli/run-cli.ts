@@ -11,6 +11,7 @@ import type { CliIo, Command, CommandContext } from './cli-types';
 import { EXIT_CODES, PROGRAM, renderCommandHelp, versionLine } from './command-help';
 import { COMMANDS } from './commands';
 import { archiveEnvironment, extractGlobalFlags, GLOBAL_FLAGS } from './global-flags';
+import { InterruptedError } from './interrupted-error';
 import { shareTerminal } from './share-terminal';
 import { UsageError } from './usage-error';
 
@@ -30,6 +31,8 @@ export interface CliDeps {
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+/** What a shell reports for a process ended by SIGINT (128 + 2): Ctrl-C, also when a command stops cleanly. */
+export const EXIT_INTERRUPTED = 130;
 
 const USAGE = `Usage: ${PROGRAM} <command> [options]
 
@@ -145,6 +148,10 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
     if (json && !reported) {
       const failure = { name: error instanceof Error ? error.name : 'Error', message };
       deps.io.stdout(JSON.stringify({ command: name, ok: false, error: failure }, null, 2));
+    }
+    if (error instanceof InterruptedError) {
+      io.stderr(`${name} interrupted: ${message}`);
+      return EXIT_INTERRUPTED;
     }
     if (usage) {
       const text = error instanceof ConfigError ? describeConfigError(error, redactor.redact) : message;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createInteractionsHandler, type RawRequest } from '../handler/interactions-handler';
 import type { Command } from './cli-types';
 import { ENV_HELP, env } from './command-help';
+import { InterruptedError } from './interrupted-error';
 import { parseFlags } from './parse-flags';
 import { UsageError } from './usage-error';
 
@@ -63,12 +64,12 @@ export const serveInteractionsCommand: Command = {
       `Serving Slack interactions on http://127.0.0.1:${bound}/ (Ctrl-C to stop). ` +
         'Point the Slack app’s Interactivity Request URL at a tunnel to it.',
     );
-    await new Promise<void>((resolve) => {
-      const stop = () => {
+    const interrupted = await new Promise<boolean>((resolve) => {
+      const stop = (signal?: unknown) => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
         context.signal?.removeEventListener('abort', stop);
-        server.close(() => resolve());
+        server.close(() => resolve(signal === 'SIGINT'));
         server.closeAllConnections();
       };
       process.once('SIGINT', stop);
@@ -77,6 +78,8 @@ export const serveInteractionsCommand: Command = {
       else context.signal?.addEventListener('abort', stop);
     });
     context.report('Stopped.', { ok: true, url: `http://127.0.0.1:${bound}/` });
+    // Ctrl-C exits 130 like every command (the exit codes table); SIGTERM is a service manager's stop: 0.
+    if (interrupted) throw new InterruptedError('stopped with Ctrl-C');
   },
 };
 

@@ -2,7 +2,12 @@ import { userInfo } from 'node:os';
 import { formatSpan, localMinute, parseSnoozeDuration, SNOOZE_ALL } from '../domain/alerts/snooze';
 import { SNOOZE_REASON_MAX } from '../domain/alerts/state';
 import { formatWallClock, fromWallClock, parseWallClock, toWallClock } from '../domain/shared/local-time';
-import { cliOperator, cliSnoozeNote, cliUnsnoozeNote } from '../domain/slack/incident-notes';
+import {
+  CLI_OPERATOR_MAX,
+  cliOperator,
+  cliSnoozeNote,
+  cliUnsnoozeNote,
+} from '../domain/slack/incident-notes';
 import { deliverIncidentNotes } from '../use-cases/incident-notes';
 import { readSnoozes, snoozeAlerts, unsnoozeAlerts } from '../use-cases/snoozes';
 import type { Command, CommandContext } from './cli-types';
@@ -56,6 +61,10 @@ function splitArgs(args: readonly string[], valued: readonly string[]) {
 function operatorOf(by: string | undefined): string {
   if (by !== undefined) {
     if (by.trim() === '') throw new UsageError('--by: give a name (who is snoozing), or leave it out');
+    // Refused rather than cut: what is recorded and said in Slack is then what was typed.
+    if (by.trim().length > CLI_OPERATOR_MAX) {
+      throw new UsageError(`--by is ${by.trim().length} characters; at most ${CLI_OPERATOR_MAX} are kept`);
+    }
     return cliOperator(by);
   }
   try {
@@ -67,8 +76,7 @@ function operatorOf(by: string | undefined): string {
 
 const BY_FLAG = {
   flag: '--by NAME',
-  description:
-    "who does it, said in the incident message's thread in Slack app mode (default: your login name)",
+  description: `who does it, said in the incident message's thread in Slack app mode (default: your login name; at most ${CLI_OPERATOR_MAX} characters)`,
 };
 
 /**

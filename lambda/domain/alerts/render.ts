@@ -123,6 +123,15 @@ function firingMeasure(n: RuleNotification): string {
     n.value !== null &&
     n.threshold !== null &&
     (n.comparison === 'below' ? n.value < n.threshold : n.value > n.threshold);
+  // Back past the recovery level, yet a rule that weighs its evidence does not find it conclusive on
+  // these calls (the bound is not back): recovering, not "firing" at a healthy figure.
+  const pastClear =
+    n.value !== null &&
+    n.clearsAt !== undefined &&
+    (n.comparison === 'below' ? n.value >= n.clearsAt : n.value <= n.clearsAt);
+  if (!beyond && pastClear && n.clearsAt !== undefined) {
+    return `${value}, recovering (${n.comparison === 'below' ? '≥' : '≤'} ${formatMetric(n.clearsAt, n.unit)}, not yet beyond doubt)`;
+  }
   // Inside the hysteresis band the value is no longer beyond the threshold: say what ends the alert.
   if (!beyond && n.clearsAt !== undefined) {
     return `${value} (${upper(n.severity)} until ${n.comparison === 'below' ? '≥' : '≤'} ${formatMetric(n.clearsAt, n.unit)})`;

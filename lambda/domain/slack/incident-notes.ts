@@ -35,8 +35,12 @@ export function oweIncidentNote(
   return { ...state, incident: { ...incident, notes } };
 }
 
+/** Characters of an operator's name kept in `Snooze.by` (64) beside the " (CLI)" mark. */
+export const CLI_OPERATOR_MAX = 50;
+
 /** The operator a command-line change is recorded under (`Snooze.by`): their name, marked as the CLI's. */
-export const cliOperator = (name: string): string => `${name.trim().slice(0, 50) || 'an operator'} (CLI)`;
+export const cliOperator = (name: string): string =>
+  `${name.trim().slice(0, CLI_OPERATOR_MAX) || 'an operator'} (CLI)`;
 
 const what = (target: string) => (target === SNOOZE_ALL ? 'all alerts' : target);
 

@@ -157,6 +157,30 @@ describe('airudder-monitor backfill, over loopback (AIRUDDER stand-in at 50 ms a
     ]);
   });
 
+  it('on Ctrl-C finishes the day in flight, prints its summary and exits 130, as the exit codes table says', async () => {
+    // Prepare: Ctrl-C arrives while the first day is being fetched
+    let interrupted = false;
+    const interrupting: typeof fetch = (input, init) => {
+      if (!interrupted && String(input).includes('/statistics')) {
+        interrupted = true;
+        process.emit('SIGINT', 'SIGINT');
+      }
+      return fetch(input, init);
+    };
+    // Act
+    const result = await job(
+      ['backfill', '--from', shiftDate(TO, -9), '--to', TO, '--concurrency', '1', '--rate', '100'],
+      { prefix: 'interrupted', fetch: interrupting },
+    );
+    // Assess
+    expect(interrupted).toBe(true);
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).toContain('Stopping after the days in flight');
+    expect(result.stdout).toContain('Done: 1 fetched, 0 skipped (already archived), 0 failed.');
+    expect(result.stderr).toContain('backfill interrupted: 9 days not started');
+    expect(await dayKeys('interrupted')).toHaveLength(1);
+  });
+
   it('redraws a single progress line with an ETA on a terminal instead of printing a line per day', async () => {
     const result = await job(['backfill', '--from', '2025-10-01', '--to', '2025-10-04', '--rate', '200'], {
       prefix: 'tty',

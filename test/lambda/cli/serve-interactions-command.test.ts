@@ -389,3 +389,49 @@ describe('serve-interactions: Acknowledge holds the reminders', () => {
     );
   });
 });
+
+describe('serve-interactions: stopping', () => {
+  async function serveUntil(signal: 'SIGINT' | 'SIGTERM') {
+    const dir = await mkdtemp(join(tmpdir(), 'serve-stop-'));
+    const output: string[] = [];
+    let listening: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      listening = resolve;
+    });
+    const exited = runCli(['serve-interactions', '--port', '0'], {
+      env: {
+        AIRUDDER_TIMEZONE: TEST_ZONE,
+        ARCHIVE_DIR: dir,
+        SLACK_ALERT_CHANNEL: CHANNEL,
+        SLACK_BOT_TOKEN: TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: 'http://127.0.0.1:9/api/',
+        LOG_LEVEL: 'WARN',
+      },
+      io: {
+        stdout: (text) => {
+          output.push(text);
+          if (text.startsWith('Serving')) listening();
+        },
+        stderr: (text) => output.push(text),
+      },
+    });
+    await Promise.race([started, exited]);
+    process.emit(signal, signal);
+    const code = await exited;
+    await rm(dir, { recursive: true, force: true });
+    return { code, output: output.join('\n') };
+  }
+
+  it('exits 130 on Ctrl-C (SIGINT), as the exit codes table says, after saying it stopped', async () => {
+    const { code, output } = await serveUntil('SIGINT');
+    expect(code, output).toBe(130);
+    expect(output).toContain('Stopped.');
+  });
+
+  it('exits 0 when a service manager stops it (SIGTERM)', async () => {
+    const { code, output } = await serveUntil('SIGTERM');
+    expect(code, output).toBe(0);
+    expect(output).toContain('Stopped.');
+  });
+});

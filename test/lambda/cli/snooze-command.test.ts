@@ -326,6 +326,27 @@ describe('snooze times, on the account-local clock', () => {
     expect((await run(['unsnooze', 'all'])).code).toBe(0);
   });
 
+  it('refuses a --by name longer than the state keeps (exit 2, naming the limit) instead of cutting it', async () => {
+    const run = (argv: string[]) =>
+      runTestCli(argv, {
+        baseUrl: standIn.url,
+        archiveDir: join(dir, 'long-by'),
+        env: { LOG_LEVEL: 'WARN' },
+        now: () => new Date('2025-11-12T03:00:00Z'),
+      });
+    const snoozed = await run(['snooze', 'all', '--for', '2h', '--by', 'b'.repeat(51)]);
+    const unsnoozed = await run(['unsnooze', 'all', '--by', 'b'.repeat(51)]);
+    expect([snoozed.code, unsnoozed.code]).toEqual([2, 2]);
+    expect(snoozed.stderr).toContain('--by is 51 characters; at most 50 are kept');
+    expect(unsnoozed.stderr).toContain('--by is 51 characters; at most 50 are kept');
+    expect(JSON.parse((await run(['snoozes', '--json'])).stdout)).toMatchObject({ snoozes: [] });
+    const kept = await run(['snooze', 'all', '--for', '2h', '--by', 'b'.repeat(50), '--json']);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(JSON.parse((await run(['snoozes', '--json'])).stdout)).toMatchObject({
+      snoozes: [{ target: 'all', by: `${'b'.repeat(50)} (CLI)` }],
+    });
+  });
+
   it('keeps both a snooze and a check that run at the same time (compare-and-swap)', async () => {
     const run = (argv: string[]) =>
       runTestCli(argv, {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateRules, nextRuleState } from '../../../../lambda/domain/alerts/evaluate';
+import { type Episode, openEpisode } from '../../../../lambda/domain/alerts/episode';
+import { evaluateRules, initialRuleState, nextRuleState } from '../../../../lambda/domain/alerts/evaluate';
 import { type Measurement, measureRule } from '../../../../lambda/domain/alerts/measure';
 import {
   markNotified,
@@ -257,6 +258,87 @@ describe('evaluateRules: determinism', () => {
     });
     expect(next.outcome === 'evaluated' && next.droppedRuleIds).toEqual(['old-rule']);
     expect(Object.keys(next.state.rules)).toEqual(['transfer-success']);
+  });
+
+  it('keeps a removed rule that Slack was told fires until its "rule removed" resolution, its episode closed now', () => {
+    const { state } = simulate([rule({ pendingRuns: 1 })], rates(0.3));
+    const at = minutesAfter(EXAMPLE_AT, 15);
+    const next = evaluateRules({ rules: [], state, statistics: withTotal({}), at, timeZone: JAKARTA });
+    expect(next.state.rules['transfer-success']).toBe(state.rules['transfer-success']);
+    expect(next.state.episodes).toMatchObject([
+      {
+        ruleId: 'transfer-success',
+        ended: at.toISOString(),
+        resolvedAt: at.toISOString(),
+        resolvedValue: null,
+      },
+    ]);
+    expect(next.notifications).toMatchObject([{ kind: 'resolved', ruleRemoved: true }]);
+  });
+
+  it('forgets a removed rule that was only pending: no state, no episode, nothing owed', () => {
+    const { state } = simulate([rule()], rates(0.5));
+    expect(state.episodes).toHaveLength(1);
+    const next = evaluateRules({
+      rules: [],
+      state,
+      statistics: withTotal({}),
+      at: minutesAfter(EXAMPLE_AT, 15),
+      timeZone: JAKARTA,
+    });
+    expect(next.state.rules).toEqual({});
+    expect(next.state.episodes).toEqual([]);
+    expect(next.notifications).toEqual([]);
+  });
+
+  it('keeps a closed episode past its retention while its resolution is still owed, and drops the others', () => {
+    const old = '2025-10-20T00:00:00.000Z';
+    const closed = (ruleId: string): Episode => ({
+      ...openEpisode(ruleId, 'threshold', old, null),
+      firedAt: old,
+      severity: 'warn',
+      peak: { severity: 'warn', at: old },
+      ended: old,
+      resolvedAt: old,
+      resolvedValue: 0.7,
+    });
+    const told = (firedAt: string) =>
+      ({ status: 'firing', severity: 'warn', condition: 'threshold', firedAt, at: firedAt }) as const;
+    const ok = (notified?: RuleState['notified']): RuleState => ({
+      ...initialRuleState(old),
+      ...(notified === undefined ? {} : { notified }),
+    });
+    const state = {
+      ...emptyAlertState(),
+      rules: {
+        owed: ok(told(old)),
+        delivered: ok({ status: 'ok', at: old }),
+        later: ok(told('2025-10-21T00:00:00.000Z')),
+      },
+      // 'gone' is no longer in the rules and has no state left.
+      episodes: [closed('owed'), closed('delivered'), closed('later'), closed('gone')],
+    };
+    const rules = ['owed', 'delivered', 'later'].map((id) => rule({ id }));
+    const next = evaluateRules({
+      rules,
+      state,
+      statistics: withTotal({ transfer_success_rate: 0.9 }),
+      at: EXAMPLE_AT,
+      timeZone: JAKARTA,
+    });
+    expect(next.state.episodes.map((episode) => episode.ruleId)).toEqual(['owed']);
+  });
+
+  it('refuses an invalid instant, and says which instants a refused one is not after', () => {
+    const input = { rules: [rule()], statistics: withTotal({}), timeZone: JAKARTA };
+    expect(() => evaluateRules({ ...input, state: emptyAlertState(), at: new Date(Number.NaN) })).toThrow(
+      new RangeError('evaluateRules: at is not a valid date'),
+    );
+    const state = { ...emptyAlertState(), lastScheduledTime: '2025-11-12T07:30:00.000Z' };
+    const refused = evaluateRules({ ...input, state, at: minutesAfter(EXAMPLE_AT, -15) });
+    expect(refused.outcome === 'already-evaluated' && refused.reason).toBe(
+      'scheduled time 2025-11-12T07:15:00.000Z is not after the last evaluated 2025-11-12T07:30:00.000Z',
+    );
   });
 });
 
