@@ -346,11 +346,8 @@ function groupReminders(
     const episode = episodeOf(episodes.get(rule.id) ?? [], rule.id, ruleState);
     const repeatNumber = episode.reminders + 1;
     const reminder = current(rule, ruleState, 'repeat', `#${repeatNumber}`);
-    // A value already back past where its severity ends, while the rule still fires (recovery judged
-    // on a confidence bound the window's few calls do not reach yet), is recovering too: a reminder
-    // never quotes a healthy-looking value as simply still firing.
     const recovering =
-      ruleState.healthyCount > 0 || backPastClearing(rule, reminder)
+      ruleState.healthyCount > 0
         ? { recovering: { healthyRuns: ruleState.healthyCount, recoveryRuns: rule.recoveryRuns } }
         : {};
     const easing = eased
@@ -370,12 +367,6 @@ function groupReminders(
     ];
   });
 }
-
-/** The quoted value is on the healthy side of where the announced severity ends. */
-const backPastClearing = (rule: Rule, n: RuleNotification): boolean =>
-  n.value !== null &&
-  n.clearsAt !== undefined &&
-  (rule.comparison === 'below' ? n.value >= n.clearsAt : n.value <= n.clearsAt);
 
 /** A document written before the group clock existed: the latest announcement starts it. */
 function clockFromNotified(state: AlertState): ReminderClock | undefined {

@@ -1176,20 +1176,6 @@ describe('owedNotifications: every field of what is owed', () => {
       ]);
     });
 
-    it('calls a reminder recovering when its value is back past where its severity ends though no healthy run counted yet', () => {
-      // Recovery judged on a confidence bound the window's few calls do not reach: 95% quoted, still firing.
-      const clock = { lastAt: OLDER, count: 0 };
-      const healthyLooking = stateWith(
-        { transfer: firingState({ notified: told(), lastValue: 0.95 }) },
-        clock,
-      );
-      expect(owed(healthyLooking)).toMatchObject([
-        { kind: 'repeat', value: 0.95, recovering: { healthyRuns: 0, recoveryRuns: machine.recoveryRuns } },
-      ]);
-      const breaching = stateWith({ transfer: firingState({ notified: told() }) }, clock);
-      expect(owed(breaching)[0]).not.toHaveProperty('recovering');
-    });
-
     it('reminds once the cadence less a minute of grace has passed since the last message, not before', () => {
       const state = (lastAt: Date) =>
         stateWith(
