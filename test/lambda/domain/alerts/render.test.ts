@@ -709,7 +709,9 @@ describe('buildAlertMessage: the header and the fold', () => {
   it('shows 48 notifications one section each, and folds the 49th with the last into "…and 2 more"', () => {
     const many = (count: number) =>
       Array.from({ length: count }, (_, i) => fired({ key: `k${i}`, ruleId: `r${i}`, title: `Rule ${i}` }));
-    expect(sections(build(many(48)))).toHaveLength(48);
+    const all = sections(build(many(48)));
+    expect(all).toHaveLength(48);
+    expect(all.at(-1)).toMatch(/^🔴 \*Rule 47 /);
     const folded = sections(build(many(49)));
     expect(folded).toHaveLength(48);
     expect(folded.at(-1)).toMatch(/^…and 2 more: 🔴 Rule 47 /);
