@@ -15,9 +15,6 @@ export const ALERT_STATE_KEY = 'state/alerts.json';
 
 const Instant = z.iso.datetime({ offset: true });
 
-export const RuleStatusSchema = z.enum(['ok', 'pending', 'firing']);
-export type RuleStatus = z.infer<typeof RuleStatusSchema>;
-
 /** Why a rule is pending or firing: its value crossed a threshold, or its data went missing. */
 export const ConditionSchema = z.enum(['threshold', 'no-data']);
 export type Condition = z.infer<typeof ConditionSchema>;
@@ -288,10 +285,11 @@ export function recordRunSuccess(state: AlertState, at: Date): AlertState {
   const monitor = state.monitor;
   if (monitor.status === 'ok' && monitor.consecutiveFailures === 0) return state;
   const { firstFailureAt: _first, lastError: _error, ...rest } = monitor;
-  const log = state.monitorLog;
-  const open = log?.at(-1);
+  const log = state.monitorLog ?? [];
+  const open = log.at(-1);
+  // Only a degraded monitor has a spell still open in the log: it ends here.
   const ended =
-    monitor.status === 'degraded' && log !== undefined && open !== undefined && open.until === undefined
+    open !== undefined && open.until === undefined
       ? { monitorLog: [...log.slice(0, -1), { ...open, until: at.toISOString() }] }
       : {};
   return {

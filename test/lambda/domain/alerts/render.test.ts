@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RuleResult } from '../../../../lambda/domain/alerts/evaluate';
 import type {
   MonitorNotification,
   Notification,
@@ -8,11 +9,14 @@ import {
   buildAlertMessage,
   EmptyAlertMessageError,
   renderAlertLine,
+  renderResultLine,
   renderRunbook,
 } from '../../../../lambda/domain/alerts/render';
+import type { RuleState } from '../../../../lambda/domain/alerts/state';
 import type { SectionBlock, SlackMessage } from '../../../../lambda/domain/slack/slack-message';
 import {
   expectWithinBlockKitLimits,
+  firingRuleState,
   JAKARTA,
   minutesAfter,
   rates,
@@ -237,7 +241,8 @@ describe('buildAlertMessage: content', () => {
   it('builds a message within limits for every run of a simulated episode', () => {
     // simulate() asserts the limits of each message it builds
     const { runs } = simulate([rule()], rates(0.5, 0.5, 0.3, 0.5, 0.9), { reminders: { everyMinutes: 15 } });
-    expect(runs.flatMap((r) => r.kinds)).toEqual(['fired', 'escalated', 'de-escalated', 'resolved']);
+    // Webhook mode: the easing is said by the reminder due at the same run.
+    expect(runs.flatMap((r) => r.kinds)).toEqual(['fired', 'escalated', 'repeat', 'resolved']);
   });
 });
 
@@ -389,15 +394,9 @@ describe('messages say what the evaluation saw (#27)', () => {
     // Prepare: warn from 14:30 (fires 14:45), crit at 15:00–15:15, eases to warn at 15:30, healthy at 16:00.
     const { runs } = simulate([rule()], rates(0.5, 0.5, 0.3, 0.3, 0.5, 0.55, 0.7));
     // Assess
-    expect(runs.map((run) => run.kinds)).toEqual([
-      [],
-      ['fired'],
-      ['escalated'],
-      [],
-      ['de-escalated'],
-      [],
-      ['resolved'],
-    ]);
+    // Webhook mode: the easing at 15:30 is no push of its own; the resolution says it.
+    expect(runs.map((run) => run.kinds)).toEqual([[], ['fired'], ['escalated'], [], [], [], ['resolved']]);
+    expect(runs[4]?.evaluation.notifications.map((n) => n.kind)).toEqual(['de-escalated']);
     expect(lineOf(runs[6], 'resolved')).toBe(
       '✅ Resolved: Transfer success rate back to 70% (≥ 65%) · today so far (00:00–16:00) (was CRIT, eased to WARN at 15:30, 14:30–16:00 (1h 30m))',
     );
@@ -410,14 +409,14 @@ describe('messages say what the evaluation saw (#27)', () => {
 
   it('numbers reminders per episode: another rule firing restarts the clock, not the count', () => {
     // Prepare: transfer fires at 14:45 and is reminded every 30 min; a second rule, added at 15:45,
-    // fires at once (its news restarts the group's clock).
+    // fires at once at CRIT (its news restarts the group's clock; a WARN would join the next reminder).
     const transfer = rule({ pendingRuns: 2 });
     const other = rule({
       id: 'other',
       title: 'Other rate',
       pendingRuns: 1,
-      warn: 0.7,
-      crit: undefined,
+      warn: undefined,
+      crit: 0.7,
       recovery: 0.75,
     });
     const steps = rates(...Array.from({ length: 14 }, () => 0.5));
@@ -437,5 +436,284 @@ describe('messages say what the evaluation saw (#27)', () => {
     expect(second.runs[0]?.kinds).toEqual(['fired']);
     expect(numbers.length).toBeGreaterThanOrEqual(3);
     expect(numbers).toEqual(numbers.map((_, index) => index + 1));
+  });
+});
+
+describe('renderResultLine', () => {
+  const okState = (overrides: Partial<RuleState> = {}): RuleState =>
+    ({
+      status: 'ok',
+      since: '2025-11-12T06:00:00.000Z',
+      pendingCount: 0,
+      lastValue: 0.7,
+      lastEvaluatedAt: AT.toISOString(),
+      healthyCount: 0,
+      history: [],
+      ...overrides,
+    }) as RuleState;
+  const result = (after: RuleState, measurement: RuleResult['measurement'], muted = false): RuleResult => ({
+    ruleId: 'transfer-success',
+    measurement,
+    before: undefined,
+    after,
+    muted,
+  });
+
+  it("shows the status, the value in the rule's unit with both limits, and the window", () => {
+    const line = renderResultLine(
+      rule(),
+      result(okState(), { kind: 'value', value: 0.7, window: 'today so far (00:00–14:30)' }),
+    );
+    expect(line).toBe('transfer-success  ok  70% (warn < 60%, crit < 40%)  today so far (00:00–14:30)');
+  });
+
+  it("shows a pending rule's count of breaching runs, a firing one's severity, and a mute", () => {
+    const pending = okState({
+      status: 'pending',
+      pendingCount: 1,
+      condition: 'threshold',
+      breachedAt: AT.toISOString(),
+    } as Partial<RuleState>);
+    expect(renderResultLine(rule(), result(pending, { kind: 'value', value: 0.5, window: 'w' }, true))).toBe(
+      'transfer-success  pending 1/2  50% (warn < 60%, crit < 40%)  w  [muted]',
+    );
+    expect(
+      renderResultLine(rule(), result(firingRuleState('crit'), { kind: 'value', value: 0.3, window: 'w' })),
+    ).toBe('transfer-success  firing:crit  30% (warn < 60%, crit < 40%)  w');
+  });
+
+  it('names only the limits a rule has, with its comparison, in its own unit', () => {
+    const calls = rule({
+      id: 'volume',
+      metric: 'valid_calls',
+      comparison: 'above',
+      warn: undefined,
+      crit: 500,
+      recovery: 400,
+      minCalls: 0,
+    });
+    expect(
+      renderResultLine(calls, result(okState(), { kind: 'value', value: 120, window: 'last hour' })),
+    ).toBe('volume  ok  120 (crit > 500)  last hour');
+  });
+
+  it('shows why there is no value, with the window when the measurement names one', () => {
+    expect(
+      renderResultLine(
+        rule(),
+        result(okState(), { kind: 'no-data', reason: 'the response has no realtime total' }),
+      ),
+    ).toBe('transfer-success  ok  no-data: the response has no realtime total');
+    expect(
+      renderResultLine(
+        rule(),
+        result(okState(), {
+          kind: 'not-judged',
+          reason: '12 calls, fewer than 30',
+          calls: 12,
+          window: 'last hour',
+        }),
+      ),
+    ).toBe('transfer-success  ok  not-judged: 12 calls, fewer than 30  last hour');
+  });
+});
+
+describe('buildAlertMessage: header, fallback text and order', () => {
+  const recovered: MonitorNotification = {
+    kind: 'monitor-recovered',
+    key: 'monitor:recovered',
+    consecutiveFailures: 0,
+    since: '2025-11-12T06:00:00.000Z',
+    recoveredAt: '2025-11-12T07:00:00.000Z',
+    durationMs: 60 * 60_000,
+  };
+  const header = (message: SlackMessage) => {
+    const [first] = message.blocks;
+    return first?.type === 'header' ? first.text.text : undefined;
+  };
+  const warnFired = fired({ key: 'warn', ruleId: 'agent', title: 'Agent rate', severity: 'warn' });
+  const escalated = fired({ key: 'esc', ruleId: 'volume', title: 'Volume', kind: 'escalated' });
+  const repeatCrit = fired({
+    key: 'rc',
+    ruleId: 'rc',
+    title: 'Repeat crit',
+    kind: 'repeat',
+    repeatNumber: 2,
+  });
+  const repeatWarn = fired({
+    key: 'rw',
+    ruleId: 'rw',
+    title: 'Repeat warn',
+    kind: 'repeat',
+    severity: 'warn',
+  });
+  const eased = fired({ key: 'de', ruleId: 'de', title: 'Eased', kind: 'de-escalated', severity: 'warn' });
+
+  it('orders the monitor, escalations, new CRIT, new WARN, CRIT then WARN reminders, easings, resolutions, recovery', () => {
+    const all: Notification[] = [
+      recovered,
+      resolved(),
+      eased,
+      repeatWarn,
+      repeatCrit,
+      warnFired,
+      fired(),
+      escalated,
+      degraded,
+    ];
+    const icons = sections(build(all)).map((text) => text.split('\n')[0]);
+    expect(icons).toEqual([
+      '🛑 *Monitor degraded: 3 check runs failed in a row*',
+      '🔴 *Escalated to CRIT: Volume 41.2% &lt; 60% · today so far (00:00–14:30)*',
+      '🔴 *Transfer success rate 41.2% &lt; 60% · today so far (00:00–14:30)*',
+      '🟠 *Agent rate 41.2% &lt; 60% · today so far (00:00–14:30)*',
+      '🔴 *Still firing: Repeat crit 41.2% &lt; 60% · today so far (00:00–14:30)*',
+      '🟠 *Still firing: Repeat warn 41.2% &lt; 60% · today so far (00:00–14:30)*',
+      '🟠 *Eased to WARN: Eased 41.2% &lt; 60% · today so far (00:00–14:30)*',
+      '✅ *Resolved: Agent reception rate back to 72% (≥ 65%) · today so far (00:00–14:30)*',
+      '✅ *Monitor recovered: check runs succeed again*',
+    ]);
+  });
+
+  it('keeps the order given among notifications of one rank', () => {
+    const a = fired({ key: 'a', ruleId: 'a', title: 'Alpha' });
+    const b = fired({ key: 'b', ruleId: 'b', title: 'Beta' });
+    const c = fired({ key: 'c', ruleId: 'c', title: 'Gamma' });
+    expect(sections(build([b, c, a])).map((text) => text.split(' ')[1])).toEqual([
+      '*Beta',
+      '*Gamma',
+      '*Alpha',
+    ]);
+  });
+
+  it('counts every kind in the header, and leads the fallback text with the first line and what else there is', () => {
+    const message = build([recovered, resolved(), repeatWarn, fired(), degraded]);
+    expect(header(message)).toBe(
+      'AIRUDDER stats monitor — 🛑 monitor degraded · 🔴 1 critical · 🟠 1 warning · ✅ 1 resolved · ✅ monitor recovered',
+    );
+    expect(message.text).toBe(
+      'AIRUDDER stats monitor: 🛑 Monitor degraded: 3 check runs failed in a row · +2 more · 2 resolved',
+    );
+  });
+
+  it('says only what there is in the fallback text (escaped): one alert alone, or alerts without resolutions', () => {
+    expect(build([fired()]).text).toBe(
+      'AIRUDDER stats monitor: 🔴 Transfer success rate 41.2% &lt; 60% · today so far (00:00–14:30)',
+    );
+    expect(build([fired(), warnFired]).text).toBe(
+      'AIRUDDER stats monitor: 🔴 Transfer success rate 41.2% &lt; 60% · today so far (00:00–14:30) · +1 more',
+    );
+    expect(build([fired(), resolved()]).text).toBe(
+      'AIRUDDER stats monitor: 🔴 Transfer success rate 41.2% &lt; 60% · today so far (00:00–14:30) · 1 resolved',
+    );
+  });
+
+  it('ends with the run time in the zone, as plain mrkdwn', () => {
+    const footer = build([fired()]).blocks.at(-1);
+    expect(footer).toEqual({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: 'run 2025-11-12 14:30 Asia/Jakarta', verbatim: true }],
+    });
+  });
+
+  it("words each kind's second line: severity, since when (with how long from a minute on), reminder number", () => {
+    const second = (n: Notification, at = AT) =>
+      (sections(buildAlertMessage([n], { at, timeZone: JAKARTA }))[0] ?? '').split('\n')[1];
+    expect(second(fired())).toBe('CRIT · since 14:00 (30m)');
+    expect(second(fired({ breachedAt: '2025-11-12T07:29:30.000Z' }))).toBe('CRIT · since 14:29');
+    expect(second(fired({ breachedAt: '2025-11-12T07:29:00.000Z' }))).toBe('CRIT · since 14:29 (1m)');
+    expect(second(escalated)).toBe('WARN → CRIT · since 14:00 (30m)');
+    expect(second(eased)).toBe('CRIT → WARN · since 14:00 (30m)');
+    expect(second(repeatCrit)).toBe('CRIT · since 14:00 (30m) · reminder 2');
+    expect(second(repeatWarn)).toBe('WARN · since 14:00 (30m) · reminder 1');
+  });
+});
+
+describe('renderAlertLine: every way a figure is worded', () => {
+  const line = (n: Notification) => renderAlertLine(n, context);
+  const volume = fired({
+    key: 'volume',
+    ruleId: 'volume',
+    title: 'Calls',
+    comparison: 'above',
+    unit: 'count',
+    value: 1200,
+    threshold: 1000,
+    window: 'last hour',
+    runbook: undefined,
+  });
+
+  it('words an above rule: beyond its threshold, inside the band, and back', () => {
+    expect(line(volume)).toBe('🔴 Calls 1,200 > 1,000 · last hour (CRIT, since 14:00 (30m))');
+    expect(line({ ...volume, kind: 'repeat', value: 950, clearsAt: 900 })).toBe(
+      '🔴 Still firing: Calls 950 (CRIT until ≤ 900) · last hour (CRIT, since 14:00 (30m), reminder 1)',
+    );
+    expect(line({ ...volume, kind: 'repeat', value: 1000, clearsAt: 900 })).toBe(
+      '🔴 Still firing: Calls 1,000 (CRIT until ≤ 900) · last hour (CRIT, since 14:00 (30m), reminder 1)',
+    );
+    expect(line({ ...volume, kind: 'resolved', value: 800, threshold: 900, durationMs: 30 * 60_000 })).toBe(
+      '✅ Resolved: Calls back to 800 (≤ 900) · last hour (was CRIT, 14:00–14:30 (30m))',
+    );
+  });
+
+  it('words a below rule at its threshold as inside the band, not beyond it', () => {
+    expect(line(fired({ kind: 'repeat', value: 0.6, clearsAt: 0.65, severity: 'warn' }))).toBe(
+      '🟠 Still firing: Transfer success rate 60% (WARN until ≥ 65%) · today so far (00:00–14:30) (WARN, since 14:00 (30m), reminder 1)',
+    );
+  });
+
+  it('words each way a resolution can come: removed rule, data back, no data, no recovery threshold', () => {
+    const ended = {
+      kind: 'resolved' as const,
+      durationMs: undefined,
+      resolvedAt: '2025-11-12T07:15:00.000Z',
+    };
+    expect(line(fired({ ...ended, ruleRemoved: true }))).toBe(
+      '✅ Resolved: Transfer success rate rule removed (no longer in the rules; not evaluated any more) · today so far (00:00–14:30) (was CRIT, 14:00–14:15)',
+    );
+    expect(line(fired({ ...ended, condition: 'no-data', value: 0.7 }))).toBe(
+      '✅ Resolved: Transfer success rate has data again (was CRIT, 14:00–14:15)',
+    );
+    expect(line(fired({ ...ended, value: null }))).toBe(
+      '✅ Resolved: Transfer success rate has no data, treated as OK · today so far (00:00–14:30) (was CRIT, 14:00–14:15)',
+    );
+    expect(line(fired({ ...ended, value: 0.7, threshold: null, window: undefined }))).toBe(
+      '✅ Resolved: Transfer success rate back to 70% (was CRIT, 14:00–14:15)',
+    );
+  });
+
+  it('names the runbook only when an alert fires or escalates', () => {
+    const runbookOf = (n: Notification) => sections(build([n]))[0]?.includes('Runbook:');
+    expect(runbookOf(fired())).toBe(true);
+    expect(runbookOf(fired({ kind: 'escalated' }))).toBe(true);
+    expect(runbookOf(fired({ kind: 'repeat' }))).toBe(false);
+    expect(runbookOf(fired({ kind: 'de-escalated', severity: 'warn' }))).toBe(false);
+    expect(runbookOf(fired({ kind: 'fired', runbook: undefined }))).toBe(false);
+  });
+
+  it('links a runbook URL of up to 500 characters, and shows a longer one as text', () => {
+    const url = (length: number) => `https://wiki.example.com/${'a'.repeat(length - 25)}`;
+    expect(renderRunbook(url(500))).toBe(`<${url(500)}|runbook>`);
+    expect(renderRunbook(url(501))).not.toContain('|runbook>');
+  });
+});
+
+describe('buildAlertMessage: the header and the fold', () => {
+  it('heads the message with a plain-text header that shows emoji', () => {
+    expect(build([fired()]).blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: 'AIRUDDER stats monitor — 🔴 1 critical', emoji: true },
+    });
+  });
+
+  it('shows 48 notifications one section each, and folds the 49th with the last into "…and 2 more"', () => {
+    const many = (count: number) =>
+      Array.from({ length: count }, (_, i) => fired({ key: `k${i}`, ruleId: `r${i}`, title: `Rule ${i}` }));
+    const all = sections(build(many(48)));
+    expect(all).toHaveLength(48);
+    expect(all.at(-1)).toMatch(/^🔴 \*Rule 47 /);
+    const folded = sections(build(many(49)));
+    expect(folded).toHaveLength(48);
+    expect(folded.at(-1)).toMatch(/^…and 2 more: 🔴 Rule 47 /);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RULES_LIMITS } from '../../../../lambda/domain/alerts/rules-limits';
 import {
   buildRulesNoticeMessage,
   emptyRulesState,
@@ -357,6 +358,11 @@ describe('the rule set Slack was told about', () => {
     expect(observeRuleSet(refreshed, renamed, AT)).toBe(refreshed);
   });
 
+  it('compares the ids whatever their order in either file', () => {
+    const state = announcing(facts([VOLUME, TRANSFER]));
+    expect(owedRuleSetNotice(state, facts([TRANSFER, VOLUME], 'sha256:bbbbbbbbbbbb'))).toBeUndefined();
+  });
+
   it('is announced once: after Slack accepted the notice, the same set owes nothing', () => {
     const state = announcing(facts([TRANSFER, VOLUME]));
     const next = facts([TRANSFER], 'sha256:bbbbbbbbbbbb');
@@ -387,6 +393,17 @@ describe('the rule set Slack was told about', () => {
     const empty = facts([], 'sha256:ffffffffffff', ['the set has no rules: nothing can ever fire']);
     expect(observeRuleSet(emptyRulesState(), empty, AT).announced).toBeUndefined();
     expect(owedRuleSetNotice(emptyRulesState(), empty)).toMatchObject({ kind: 'rules-changed' });
+    // A first run names nothing as added, even a set with rules in it.
+    const muted = facts([TRANSFER], 'sha256:ffffffffffff', [
+      'rule "transfer-success-rate" can never fire: muted',
+    ]);
+    expect(owedRuleSetNotice(emptyRulesState(), muted)).toEqual({
+      kind: 'rules-changed',
+      added: [],
+      removed: [],
+      now: muted,
+      wasSilent: false,
+    });
   });
 
   it('reads a state/rules.json written before the record existed, and refuses a record that could not read back', () => {
@@ -396,6 +413,14 @@ describe('the rule set Slack was told about', () => {
       notified: { status: 'ok', since: AT.toISOString(), at: AT.toISOString() },
     };
     expect(RulesStateSchema.safeParse(old).success).toBe(true);
+    const recorded = {
+      version: 1,
+      announced: {
+        ...announcing(facts([TRANSFER, VOLUME])).announced,
+        silent: Array.from({ length: RULES_LIMITS.maxRules + 1 }, (_, index) => `reason ${index}`),
+      },
+    };
+    expect(RulesStateSchema.parse(recorded)).toEqual(recorded);
     const tooMany = {
       ...announcing(facts([TRANSFER])).announced,
       rules: Array.from({ length: 101 }, (_, index) => ({ id: `rule-${index}`, title: 'x' })),
@@ -422,6 +447,65 @@ describe('the "rules changed" message', () => {
       },
     });
     expect(checkBlockKitLimits(message)).toEqual([]);
+  });
+
+  it('names only what was added when nothing was removed, and counts one rule as one', () => {
+    const [notice] = owedRulesNotices(announcing(facts([])), facts([AGENT], 'sha256:bbbbbbbbbbbb'), AT);
+    if (notice === undefined) throw new Error('a notice is owed');
+    expect(buildRulesNoticeMessage(notice, 'config/rules.json')).toEqual({
+      text:
+        'AIRUDDER stats monitor · 📋 Rules changed: added agent-reception-rate (Agent reception rate). ' +
+        'Now 1 rule in use (sha256:bbbbbbbbbbbb) from config/rules.json.',
+      blocks: [
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: '*AIRUDDER stats monitor* · 📋 Rules changed: added agent-reception-rate (Agent reception rate)',
+          },
+        },
+        {
+          type: 'context',
+          elements: [
+            { type: 'mrkdwn', text: 'Now 1 rule in use (sha256:bbbbbbbbbbbb) from config/rules.json.' },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('says the same rules can never fire, and later that they can fire again, with no rule named', () => {
+    const state = announcing(facts([TRANSFER, VOLUME]));
+    const reason = 'rule "transfer-success-rate" can never fire: muted all week';
+    const muted = facts([TRANSFER, VOLUME], 'sha256:dddddddddddd', [
+      reason,
+      'rule "volume-drop" can never fire',
+    ]);
+    const [silenced] = owedRulesNotices(state, muted, AT);
+    if (silenced === undefined) throw new Error('a notice is owed');
+    const never = buildRulesNoticeMessage(silenced, 'config/rules.json');
+    expect(never.text).toBe(
+      'AIRUDDER stats monitor · ⚠️ The rules in use can never fire. Now 2 rules in use (sha256:dddddddddddd) ' +
+        'from config/rules.json. ⚠️ This set can never fire (accepted with --allow-silent): ' +
+        `${reason}; rule "volume-drop" can never fire`,
+    );
+    expect(never.blocks).toHaveLength(3);
+
+    const back = facts([TRANSFER, VOLUME], 'sha256:eeeeeeeeeeee');
+    const [again] = owedRulesNotices(markRulesNotified(state, silenced, AT), back, AT);
+    if (again === undefined) throw new Error('a notice is owed');
+    const message = buildRulesNoticeMessage(again, 'config/rules.json');
+    expect(message.text).toBe(
+      'AIRUDDER stats monitor · ✅ The rules in use can fire again. Now 2 rules in use (sha256:eeeeeeeeeeee) ' +
+        'from config/rules.json. ✅ The set can fire again.',
+    );
+    expect(message.blocks.map((block) => (block.type === 'section' ? block.text?.text : block.type))).toEqual(
+      [
+        '*AIRUDDER stats monitor* · ✅ The rules in use can fire again',
+        '✅ The set can fire again.',
+        'context',
+      ],
+    );
   });
 
   it('says why a set cannot fire, and stays within Block Kit limits for 100 rules removed', () => {
