@@ -107,7 +107,10 @@ export const checkCommand: Command = {
       document.notices = notices;
       if (flags.explain === true) {
         const explained = explainOutgoing(deps.rules, outcome.sent, outcome.held, window.timeZone);
-        lines.push('Why (mute, snooze, acknowledgement, claims, in that order):', ...explained.lines);
+        lines.push(
+          "Why (mute, snooze, acknowledgement, claims, the group's next message, in that order):",
+          ...explained.lines,
+        );
         document.explain = explained.entries;
       }
     }
@@ -155,6 +158,8 @@ function describeHold(reason: HoldReason, timeZone: string): string {
       return `acknowledged by ${reason.acknowledgement.by} at ${reason.acknowledgement.at}`;
     case 'claimed':
       return `another run (${reason.claim.runId}) is delivering it since ${reason.claim.at}`;
+    case 'waiting':
+      return "waits for the group's next message (webhook mode: not worth a push of its own; at most one reminder interval after the group's last post)";
   }
 }
 

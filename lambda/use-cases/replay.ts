@@ -200,6 +200,7 @@ export async function replay(deps: ReplayDeps, request: ReplayRequest): Promise<
       const { send: notifications } = outgoing(evaluation.state, evaluation.notifications, at, {
         rules,
         timeZone,
+        reminders: deps.reminders ?? DEFAULT_REMINDERS,
       });
       if (notifications.length > 0 && deps.post) {
         await deps.post.alertNotifier.send(

@@ -7,7 +7,12 @@ import {
   recordIncident,
 } from '../domain/alerts/incident-messages';
 import type { Notification } from '../domain/alerts/notify';
-import { isRuleNotification, markNotified, owedNotifications } from '../domain/alerts/notify';
+import {
+  type DeliveryMode,
+  isRuleNotification,
+  markNotified,
+  owedNotifications,
+} from '../domain/alerts/notify';
 import { type Held, type OutgoingContext, outgoing } from '../domain/alerts/outgoing';
 import { buildAlertMessage, DEFAULT_MONITOR_NAME } from '../domain/alerts/render';
 import { DEFAULT_REMINDERS, type RepeatPolicy, type Rule } from '../domain/alerts/rules';
@@ -202,6 +207,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
         ...reading,
         state: recordRunSuccess(current ?? emptyAlertState(), at),
         reminders: deps.reminders ?? DEFAULT_REMINDERS,
+        delivery: deliveryMode(deps),
       });
       if (evaluated.outcome === 'already-evaluated') return { value: undefined, result: evaluated };
       // Mute periods, snoozes and other runs' claims hold what they cover; held stays owed.
@@ -352,7 +358,7 @@ async function recordFailure(
   const clock = storeClock(deps.store, deps.now);
   await deliverAlerts(deps, at, (current, now) => {
     const failed = recordRunFailure(current ?? emptyAlertState(), at, reason, deps.failureThreshold);
-    const owed = owedNotifications(failed, deps.rules, at, deps.timeZone, deps.reminders);
+    const owed = owedNotifications(failed, deps.rules, at, deps.timeZone, deps.reminders, deliveryMode(deps));
     const { send: notifications } = outgoing(failed, owed, at, suppression(deps, now));
     const stamp = newClaim(deps.runId, now, clock.deadline(deadline));
     return {
@@ -386,7 +392,11 @@ const suppression = (deps: CheckDeps, now: Date): OutgoingContext => ({
   timeZone: deps.timeZone,
   ...(deps.reminders === undefined ? {} : { reminders: deps.reminders }),
   claims: { runId: deps.runId, now },
+  delivery: deliveryMode(deps),
 });
+
+/** Slack app mode edits one message per incident, so it says every change at once; webhook mode batches. */
+const deliveryMode = (deps: CheckDeps): DeliveryMode => (deps.slackApp === undefined ? 'webhook' : 'app');
 
 /** What one alert message delivers: the notifications it announces and the snoozes it says ended. */
 interface AlertWork {

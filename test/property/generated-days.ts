@@ -6,7 +6,8 @@ import { simulateDay } from './simulate-day';
 
 /**
  * Every message of generated days is true (#27). The days are split over SHARDS test files, so
- * vitest lives them on every core. `npm test` lives 100 days from a fixed seed; `npm run
+ * vitest lives them on every core (`npm run test:property` asks for every core: vitest's default
+ * is one worker fewer, a single worker on a 2-core machine). `npm test` lives 100 days from a fixed seed; `npm run
  * test:property` 2,000 (PROPERTY_DAYS and PROPERTY_SEED set both). A failure prints the seed and the
  * path fast-check shrank to: add them to generated-days-regressions.test.ts.
  */

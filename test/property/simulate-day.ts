@@ -1,6 +1,7 @@
 import type { Incident } from '../../dev/stand-in/incidents';
 import { createFinishedHourCache, generateStatisticsBody } from '../../dev/stand-in/statistics-generator';
 import type { Notification } from '../../lambda/domain/alerts/notify';
+import type { Held } from '../../lambda/domain/alerts/outgoing';
 import type { RuleSet } from '../../lambda/domain/alerts/rules';
 import { ALERT_STATE_KEY, type AlertState, AlertStateSchema } from '../../lambda/domain/alerts/state';
 import {
@@ -17,7 +18,7 @@ import { fetchAndArchive } from '../../lambda/use-cases/fetch-and-archive';
 import { readDayAlerts } from '../../lambda/use-cases/fired-alerts';
 import { readDocument } from '../../lambda/use-cases/json-document';
 import { type ReplayEvent, replay } from '../../lambda/use-cases/replay';
-import { runCheck } from '../../lambda/use-cases/run-check';
+import { type CheckOutcome, runCheck } from '../../lambda/use-cases/run-check';
 import { runDigest } from '../../lambda/use-cases/run-digest';
 import type { ArchiveBytes } from './oracle';
 import { shiftDate, wallClock } from './oracle';
@@ -47,6 +48,8 @@ export interface LiveRun {
   readonly at: Date;
   readonly failed: boolean;
   readonly sent: readonly Notification[];
+  /** What the run held (muted, snoozed, waiting for the group's next message…), still owed. */
+  readonly held: readonly Held[];
   readonly messages: readonly SlackMessage[];
 }
 
@@ -203,13 +206,16 @@ export async function simulateDay(spec: DaySpec): Promise<SimulatedDay> {
       runId: `run-${index}`,
       now: () => clock,
     };
-    const outcome = await runCheck(deps, { scheduledTime: clock }).catch((error: unknown) => error);
+    const outcome: CheckOutcome | Error = await runCheck(deps, { scheduledTime: clock }).catch(
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
     const failed = outcome instanceof Error;
     if (failed && !(outcome.cause instanceof StatsSourceError) && !(outcome instanceof StatsSourceError))
       throw outcome;
-    const sent =
-      !failed && outcome !== null && typeof outcome === 'object' && 'sent' in outcome ? outcome.sent : [];
-    runs.push({ at: clock, failed, sent: sent as Notification[], messages: slack.slice(before) });
+    const evaluated = !failed && outcome.outcome === 'evaluated';
+    const sent = evaluated ? outcome.sent : [];
+    const held = evaluated ? outcome.held : [];
+    runs.push({ at: clock, failed, sent, held, messages: slack.slice(before) });
   }
   failing = false;
   const state = (await readDocument(store, ALERT_STATE_KEY, AlertStateSchema))?.value;

@@ -2,7 +2,7 @@ import type { StatisticsResponse } from '../statistics/schema';
 import { type ClosedEpisode, type Episode, isClosed, isFired, retainEpisodes, stepEpisode } from './episode';
 import type { Judged } from './evidence';
 import { type Measurement, measureRule } from './measure';
-import { isMuted, type Notification, owedNotifications } from './notify';
+import { type DeliveryMode, isMuted, type Notification, owedNotifications } from './notify';
 import {
   breachSeverity,
   critRelease,
@@ -250,6 +250,8 @@ export interface EvaluationInput {
   readonly olderWeekWindows?: ReadonlyArray<ReadonlyMap<number, StatisticsResponse>>;
   /** The group's reminder cadence (the rules file's `reminders`). */
   readonly reminders?: RepeatPolicy;
+  /** How messages reach Slack (default webhook): decides which news is worth a push (notify.ts). */
+  readonly delivery?: DeliveryMode;
   /**
    * A response holding the latest finished day's offline row (a day-so-far window holds none), e.g.
    * the digest's archived response for yesterday. Rows from `statistics` count too; the newest wins.
@@ -337,7 +339,7 @@ export function evaluateRules(input: EvaluationInput): Evaluation {
   return {
     outcome: 'evaluated',
     state: next,
-    notifications: owedNotifications(next, input.rules, at, timeZone, input.reminders),
+    notifications: owedNotifications(next, input.rules, at, timeZone, input.reminders, input.delivery),
     results,
     droppedRuleIds,
   };

@@ -81,6 +81,13 @@ export interface RuleNotification {
   readonly peak?: { readonly severity: Severity; readonly at: string };
   /** For resolved: when it last eased below its peak (`severity` is then what it eased to). */
   readonly easedAt?: string;
+  /**
+   * For repeat: the alert eased since it was last announced (`previousSeverity` → `severity` at
+   * `easedAt`). In webhook mode easing is said here, not as its own push.
+   */
+  readonly eased?: { readonly from: Severity; readonly at: string };
+  /** For resolved: the episode fired but no message about it got out before it ended (webhook mode). */
+  readonly unannounced?: boolean;
   /** For resolved: it ended because its rule was removed from the rules, not because it recovered. */
   readonly ruleRemoved?: true;
 }
@@ -101,6 +108,13 @@ export type Notification = RuleNotification | MonitorNotification;
 
 export const isRuleNotification = (notification: Notification): notification is RuleNotification =>
   !notification.kind.startsWith('monitor-');
+
+/**
+ * How alerts reach Slack. `webhook` (incoming webhooks, today's only mode): every message is a new
+ * post and a push notification, so what is not urgent waits for the group's next message (see
+ * `isBatchable`). `app` (a Slack app editing one message per incident): every change is said at once.
+ */
+export type DeliveryMode = 'webhook' | 'app';
 
 /**
  * Mute periods are judged on the account's local wall clock, never on a UTC offset, so "22:00–06:00"
@@ -165,6 +179,7 @@ export function owedNotifications(
   at: Date,
   timeZone: string,
   reminders: RepeatPolicy = DEFAULT_REMINDERS,
+  delivery: DeliveryMode = 'webhook',
 ): Notification[] {
   const owed: Notification[] = [];
   const episodes = episodesByRule(state.episodes);
@@ -172,25 +187,127 @@ export function owedNotifications(
     const ruleState = state.rules[rule.id];
     if (ruleState !== undefined) owed.push(...owedForRule(rule, ruleState, episodes.get(rule.id) ?? []));
   }
+  if (delivery === 'webhook') owed.push(...unannouncedResolutions(state, rules));
   owed.push(...owedForRemovedRules(state, rules));
   owed.push(...owedForMonitor(state.monitor));
   // News resets the group's clock when it is delivered; the reminder waits for a run without news.
-  // A muted rule's news is held (outgoing.ts), so it is no news yet.
+  // A muted rule's news is held (outgoing.ts), so it is no news yet; in webhook mode an alert joining
+  // a group already firing without raising it waits for the group's next message, so it is no news
+  // either.
   const muted = new Set(rules.filter((rule) => isMuted(rule.mute, at, timeZone)).map((rule) => rule.id));
   const news = owed.some(
-    (n) => (n.kind === 'fired' || n.kind === 'escalated') && isRuleNotification(n) && !muted.has(n.ruleId),
+    (n) =>
+      (n.kind === 'fired' || n.kind === 'escalated') &&
+      isRuleNotification(n) &&
+      !muted.has(n.ruleId) &&
+      !(delivery === 'webhook' && isJoining(state, n)),
   );
-  if (!news) owed.push(...groupReminders(state, rules, at, reminders));
-  return owed;
+  if (news) return owed;
+  const due = groupReminders(state, rules, at, reminders, delivery);
+  // A reminder of an alert that eased says the easing: the separate "eased" notification goes.
+  const reminded = new Set(due.filter((n) => n.eased !== undefined).map((n) => n.ruleId));
+  return [
+    ...owed.filter((n) => !(n.kind === 'de-escalated' && isRuleNotification(n) && reminded.has(n.ruleId))),
+    ...due,
+  ];
+}
+
+/**
+ * Webhook mode: what waits for the group's next message instead of being its own push. Easing; an
+ * alert joining the group without making it worse than Slack was told (`isJoining`); a resolution
+ * while another announced alert still fires; the resolution of an alert that was never announced.
+ * The group's next message is its next reminder, an alert making the group CRIT, or the resolution
+ * of its last alert (outgoing.ts holds them until then).
+ */
+export function isBatchable(state: AlertState, notification: Notification): boolean {
+  if (!isRuleNotification(notification)) return false;
+  switch (notification.kind) {
+    case 'de-escalated':
+      return true;
+    case 'fired':
+    case 'escalated':
+      return isJoining(state, notification);
+    case 'resolved':
+      return notification.unannounced === true || groupFiring(state, notification.ruleId);
+    default:
+      return false;
+  }
+}
+
+/**
+ * An alert joining a group Slack was told is firing, without raising it: a WARN alert firing while
+ * another announced alert fires, or an alert firing at or escalating to CRIT while another announced
+ * alert is CRIT already (the incident already pushed CRIT). What makes the group CRIT is pushed.
+ */
+const isJoining = (state: AlertState, n: RuleNotification): boolean => {
+  if (n.kind !== 'fired' && n.kind !== 'escalated') return false;
+  const others = Object.entries(state.rules).flatMap(([id, rule]) => {
+    const announced = id === n.ruleId ? undefined : announcedEpisode(rule);
+    return announced === undefined ? [] : [announced.severity];
+  });
+  return n.kind === 'fired' && n.severity === 'warn' ? others.length > 0 : others.includes('crit');
+};
+
+/** Another rule than `ruleId` is firing in the episode Slack was told about. */
+const groupFiring = (state: AlertState, ruleId: string): boolean =>
+  announcedRules(state).some((id) => id !== ruleId);
+
+/**
+ * Webhook mode: whether what waits for the group's next message has waited long enough. It waits at
+ * most one reminder interval (`everyMinutes`, before any back-off) after the group's last post, as
+ * Alertmanager's `group_interval`: a group whose voices will not speak soon (a reminder backed off
+ * to hours, an alert too quiet at night to be judged) still says what changed within the interval,
+ * and changes within one interval share one post.
+ */
+export function groupUpdateDue(state: AlertState, at: Date, policy: RepeatPolicy): boolean {
+  const last = lastGroupPost(state);
+  return last === undefined || at.getTime() - last >= policy.everyMinutes * 60_000 - GRACE_MS;
+}
+
+/** When Slack last accepted a message about any alert of the group (epoch ms), from the episode record. */
+function lastGroupPost(state: AlertState): number | undefined {
+  let last: number | undefined;
+  for (const episode of state.episodes) {
+    for (const message of episode.notified) {
+      const at = Date.parse(message.at);
+      if (last === undefined || at > last) last = at;
+    }
+  }
+  return last;
+}
+
+/** The rules firing in the episode Slack was told about: the group's voices. */
+export const announcedRules = (state: AlertState): string[] =>
+  Object.entries(state.rules).flatMap(([id, rule]) => (announcedEpisode(rule) === undefined ? [] : [id]));
+
+/**
+ * Webhook mode: an alert that fired and ended while its fired message waited for the group's next
+ * message (or while Slack refused it) is said in that message, as a resolution. Only episodes that
+ * ended since the group's last message: once a message went out, or the group closed, it is history
+ * (the digest lists it).
+ */
+function unannouncedResolutions(state: AlertState, rules: readonly Rule[]): RuleNotification[] {
+  const since = state.reminders?.lastAt;
+  if (since === undefined) return [];
+  const byId = new Map(rules.map((rule) => [rule.id, rule]));
+  return state.episodes.flatMap((episode) => {
+    const rule = byId.get(episode.ruleId);
+    const ruleState = state.rules[episode.ruleId];
+    if (rule === undefined || ruleState === undefined || !isClosed(episode)) return [];
+    if (episode.notified.length > 0 || Date.parse(episode.resolvedAt) <= Date.parse(since)) return [];
+    return [{ ...resolvedFromEpisode(rule, ruleState, episode), unannounced: true }];
+  });
 }
 
 type FiringNotified = Extract<Notified, { status: 'firing' }>;
 
-/** The announced, still-firing episode of a rule (same episode, same severity), if any. */
-function announcedFiring(state: RuleState): FiringNotified | undefined {
+/**
+ * The announced episode a rule is still firing in, at whatever severity was last announced (an
+ * easing may be waiting for the group's next message).
+ */
+function announcedEpisode(state: RuleState): FiringNotified | undefined {
   if (state.status !== 'firing' || state.notified?.status !== 'firing') return undefined;
-  const announced = state.notified;
-  return announced.firedAt === state.firedAt && announced.severity === state.severity ? announced : undefined;
+  return state.notified.firedAt === state.firedAt ? state.notified : undefined;
 }
 
 /**
@@ -203,6 +320,7 @@ function groupReminders(
   rules: readonly Rule[],
   at: Date,
   policy: RepeatPolicy,
+  delivery: DeliveryMode,
 ): RuleNotification[] {
   const clock = state.reminders ?? clockFromNotified(state);
   if (clock === undefined || !isRepeatDue(policy, clock.count, clock.lastAt, at)) return [];
@@ -210,7 +328,16 @@ function groupReminders(
   const episodes = episodesByRule(state.episodes);
   return rules.flatMap((rule) => {
     const ruleState = state.rules[rule.id];
-    if (ruleState?.status !== 'firing' || announcedFiring(ruleState) === undefined) return [];
+    if (ruleState?.status !== 'firing') return [];
+    const announced = announcedEpisode(ruleState);
+    // Same severity, or (webhook mode) eased since: the reminder says the easing. An escalation is
+    // news and is said first; in app mode the easing was said at once.
+    const eased =
+      delivery === 'webhook' &&
+      announced !== undefined &&
+      announced.severity === 'crit' &&
+      ruleState.severity === 'warn';
+    if (announced === undefined || (announced.severity !== ruleState.severity && !eased)) return [];
     const noData = ruleState.condition === 'no-data';
     const judgedNow =
       ruleState.lastEvaluatedAt === now &&
@@ -218,16 +345,24 @@ function groupReminders(
     if (!judgedNow) return [];
     const episode = episodeOf(episodes.get(rule.id) ?? [], rule.id, ruleState);
     const repeatNumber = episode.reminders + 1;
+    const reminder = current(rule, ruleState, 'repeat', `#${repeatNumber}`);
     const recovering =
       ruleState.healthyCount > 0
         ? { recovering: { healthyRuns: ruleState.healthyCount, recoveryRuns: rule.recoveryRuns } }
         : {};
+    const easing = eased
+      ? {
+          previousSeverity: announced.severity,
+          eased: { from: announced.severity, at: episode.easedAt ?? ruleState.since },
+        }
+      : {};
     return [
       {
-        ...current(rule, ruleState, 'repeat', `#${repeatNumber}`),
+        ...reminder,
         repeatNumber,
         reminderStep: clock.count + 1,
         ...recovering,
+        ...easing,
       },
     ];
   });
@@ -236,7 +371,7 @@ function groupReminders(
 /** A document written before the group clock existed: the latest announcement starts it. */
 function clockFromNotified(state: AlertState): ReminderClock | undefined {
   const times = Object.values(state.rules).flatMap((rule) => {
-    const announced = announcedFiring(rule);
+    const announced = announcedEpisode(rule);
     return announced === undefined ? [] : [announced.at];
   });
   const latest = times.sort().at(-1);
@@ -408,6 +543,11 @@ function resolved(
       candidate.ruleId === rule.id && candidate.firedAt === announced.firedAt && isClosed(candidate),
   );
   if (episode === undefined) return resolvedFromHistory(rule, state, announced);
+  return resolvedFromEpisode(rule, state, episode);
+}
+
+/** The resolution of a closed episode, from its record. */
+function resolvedFromEpisode(rule: Rule, state: RuleState, episode: ClosedEpisode): RuleNotification {
   const noData = episode.condition === 'no-data';
   return {
     kind: 'resolved',
@@ -517,7 +657,7 @@ export function markNotified(
   }
   const { reminders: _old, ...rest } = state;
   const reminders = nextReminderClock(state.reminders, notifications, now);
-  const stillFiring = Object.values(rules).some((rule) => announcedFiring(rule) !== undefined);
+  const stillFiring = Object.values(rules).some((rule) => announcedEpisode(rule) !== undefined);
   // Each episode meets only its own notifications: looked up, not searched (2,048 alerts at once
   // made the search 2,048 × 2,048 steps).
   const byEpisode = new Map<string, RuleNotification[]>();
@@ -556,10 +696,11 @@ function nextReminderClock(
   now: string,
 ): ReminderClock | undefined {
   const kinds = new Set(notifications.map((n) => n.kind));
-  if (kinds.has('fired') || kinds.has('escalated')) return { lastAt: now, count: 0 };
   const reminder = notifications.find((n): n is RuleNotification => n.kind === 'repeat');
-  // A reminder's step is absolute, so marking the same reminder twice cannot skip a step.
+  // A reminder's step is absolute, so marking the same reminder twice cannot skip a step. A WARN
+  // joining the group rides on a reminder (webhook mode) without restarting the back-off.
   if (reminder !== undefined) return { lastAt: now, count: reminder.reminderStep ?? (clock?.count ?? 0) + 1 };
+  if (kinds.has('fired') || kinds.has('escalated')) return { lastAt: now, count: 0 };
   if (kinds.has('de-escalated')) return { lastAt: now, count: clock?.count ?? 0 };
   return clock;
 }

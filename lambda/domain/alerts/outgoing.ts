@@ -1,7 +1,15 @@
 import { type Claim, isHeldByAnother } from '../slack/claim';
 import { type Acknowledgement, acknowledgementHolding } from './acknowledgement';
-import { isRuleNotification, type Notification, openMutePeriod } from './notify';
-import type { MutePeriod, RepeatPolicy, Rule } from './rules';
+import {
+  announcedRules,
+  type DeliveryMode,
+  groupUpdateDue,
+  isBatchable,
+  isRuleNotification,
+  type Notification,
+  openMutePeriod,
+} from './notify';
+import { DEFAULT_REMINDERS, type MutePeriod, type RepeatPolicy, type Rule } from './rules';
 import { activeSnooze, SNOOZE_ALL } from './snooze';
 import type { AlertState, Snooze } from './state';
 
@@ -21,6 +29,16 @@ import type { AlertState, Snooze } from './state';
  *                     alerts' reminders wait until it gets worse or 4 reminder cadences pass
  *                     (acknowledgement.ts); its news still goes out.
  *   4. claimed      — another run is delivering it right now (a live claim; domain/slack/claim.ts).
+ *   5. waiting      — webhook mode only: every message is a push, so easing, a WARN alert joining
+ *                     a group already firing, a resolution while other alerts still fire, and the
+ *                     resolution of an alert never announced wait for the group's next message
+ *                     (`isBatchable` in notify.ts): its next reminder, an alert firing at CRIT or
+ *                     escalating, or the resolution of its last alert. They wait only while the
+ *                     group has a voice (an announced alert neither muted nor snoozed), and, but for
+ *                     an easing, at most one reminder interval (`everyMinutes`, before back-off) after
+ *                     the group's last post (`groupUpdateDue`): then they are the group's next message
+ *                     themselves. An easing waits for its own alert's next reminder or resolution,
+ *                     which says it.
  *
  * Held is never dropped: nothing here changes the state, so a held notification stays owed and goes
  * out at the first run where no stage holds it (if it is still true then).
@@ -31,7 +49,8 @@ export type HoldReason =
   | { readonly stage: 'muted'; readonly period: MutePeriod }
   | { readonly stage: 'snoozed'; readonly target: string; readonly snooze: Snooze }
   | { readonly stage: 'acknowledged'; readonly acknowledgement: Acknowledgement }
-  | { readonly stage: 'claimed'; readonly claim: Claim };
+  | { readonly stage: 'claimed'; readonly claim: Claim }
+  | { readonly stage: 'waiting' };
 
 export interface Held {
   readonly notification: Notification;
@@ -53,6 +72,8 @@ export interface OutgoingContext {
   readonly reminders?: RepeatPolicy;
   /** This run and the store's time, to judge claims; without it no claim holds anything (replay). */
   readonly claims?: { readonly runId: string; readonly now: Date };
+  /** How messages reach Slack; default webhook (see stage 5). */
+  readonly delivery?: DeliveryMode;
 }
 
 /** Splits `owed` at `at` into what is sent and what is held, and why (see the stages above). */
@@ -70,8 +91,34 @@ export function outgoing(
     if (reason === undefined) send.push(notification);
     else held.push({ notification, reason });
   }
-  return { send, held };
+  if ((context.delivery ?? 'webhook') === 'app' || send.some((n) => !isBatchable(state, n))) {
+    return { send, held };
+  }
+  // Webhook mode, nothing in this run worth a push of its own: what can wait for the group's next
+  // message waits, as long as the group has a voice that will speak (an announced alert neither muted
+  // nor snoozed); an easing may wait for its own alert's reminder.
+  const voices = announcedRules(state).filter(
+    (ruleId) =>
+      openMutePeriod(mutes.get(ruleId) ?? [], at, context.timeZone) === undefined &&
+      activeSnooze(state, ruleId, at) === undefined,
+  );
+  const waits = (n: Notification) =>
+    isRuleNotification(n) && voices.some((ruleId) => ruleId !== n.ruleId || n.kind === 'de-escalated');
+  const waiting = send.filter(waits);
+  // A voice may not speak for hours (a reminder backed off, an alert too quiet at night to be judged):
+  // once the group has been silent one reminder interval, what waits goes out as the group's next
+  // message, the easings with it. An easing alone keeps waiting for its own alert's next message.
+  const update =
+    waiting.some((n) => n.kind !== 'de-escalated') &&
+    groupUpdateDue(state, at, context.reminders ?? DEFAULT_REMINDERS);
+  if (update) return { send, held };
+  return {
+    send: send.filter((n) => !waits(n)),
+    held: [...held, ...waiting.map((notification) => ({ notification, reason: WAITING }))],
+  };
 }
+
+const WAITING: HoldReason = { stage: 'waiting' };
 
 function holdReason(
   state: AlertState,

@@ -64,10 +64,12 @@ function describeRule(n: RuleNotification, context: DescribeContext): Notificati
   if (n.kind === 'resolved') {
     const ended = n.endedAt ?? n.resolvedAt ?? context.at.toISOString();
     const lasted = n.durationMs === undefined ? '' : ` (${formatElapsed(n.durationMs)})`;
+    // Webhook mode: an alert that fired and ended while its message waited is said once, here.
+    const untold = n.unannounced === true ? [`fired ${time(n.firedAt)}, not announced before`] : [];
     return {
       icon: '✅',
       headline,
-      details: [wasSeverity(n, time), `${time(began)}–${time(ended)}${lasted}`],
+      details: [wasSeverity(n, time), `${time(began)}–${time(ended)}${lasted}`, ...untold],
     };
   }
   const elapsed = context.at.getTime() - Date.parse(began);
@@ -77,7 +79,11 @@ function describeRule(n: RuleNotification, context: DescribeContext): Notificati
     // Two severities: an escalation is always WARN → CRIT, an easing CRIT → WARN.
     escalated: 'WARN → CRIT',
     'de-escalated': 'CRIT → WARN',
-    repeat: upper(n.severity),
+    // An easing said in the reminder (webhook mode), not as its own message.
+    repeat:
+      n.eased === undefined
+        ? upper(n.severity)
+        : `${upper(n.eased.from)} → ${upper(n.severity)} at ${time(n.eased.at)}`,
   }[n.kind];
   const reminder = n.kind === 'repeat' ? [`reminder ${n.repeatNumber ?? 1}`] : [];
   return { icon: ICON[n.severity], headline, details: [severity, since, ...reminder], ...runbook };

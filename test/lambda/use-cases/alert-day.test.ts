@@ -29,9 +29,11 @@ interface Delivered {
   readonly message: SlackMessage;
 }
 
-async function simulateDay(incident: Incident): Promise<{ delivered: Delivered[]; firingAtEnd: string[] }> {
+async function simulateDay(
+  ...incidents: Incident[]
+): Promise<{ delivered: Delivered[]; posts: number; firingAtEnd: string[] }> {
   let clock = at('00:00');
-  const standIn: StandIn = await startTestStandIn({ now: () => clock, incidents: [incident] });
+  const standIn: StandIn = await startTestStandIn({ now: () => clock, incidents });
   const slack: SlackReceiver = await startSlackReceiver();
   const dir = await mkdtemp(join(tmpdir(), 'alert-day-'));
   try {
@@ -58,7 +60,7 @@ async function simulateDay(incident: Incident): Promise<{ delivered: Delivered[]
     const firingAtEnd = Object.entries(state?.value.rules ?? {})
       .filter(([, rule]) => rule.status !== 'ok')
       .map(([id]) => id);
-    return { delivered, firingAtEnd };
+    return { delivered, posts: slack.received.length, firingAtEnd };
   } finally {
     await Promise.all([standIn.close(), slack.close(), rm(dir, { recursive: true, force: true })]);
   }
@@ -72,6 +74,7 @@ const kinds = (delivered: readonly Delivered[]) =>
 describe('a day of 15-minute checks over loopback with the shipped rules', () => {
   let sixHours: Awaited<ReturnType<typeof simulateDay>>;
   let oneHour: Awaited<ReturnType<typeof simulateDay>>;
+  let threeRules: Awaited<ReturnType<typeof simulateDay>>;
   beforeAll(async () => {
     sixHours = await simulateDay({
       start: `${DATE} 08:00:00`,
@@ -83,7 +86,12 @@ describe('a day of 15-minute checks over loopback with the shipped rules', () =>
       end: `${DATE} 11:00:00`,
       effect: 'transfer-failure',
     });
-  }, 120_000);
+    // Transfers fail outright and callers are angry: satisfaction and first-call resolution drop too.
+    threeRules = await simulateDay(
+      { start: `${DATE} 10:00:00`, end: `${DATE} 11:00:00`, effect: 'transfer-failure', severity: 1 },
+      { start: `${DATE} 10:00:00`, end: `${DATE} 11:00:00`, effect: 'unhappy-callers', severity: 1 },
+    );
+  }, 180_000);
 
   // The README's timings (Alerts) are these measured ones: keep both in step.
   // A small centre (120 calls in its busiest hour, about 60 an hour at 08:00): the 45-minute window
@@ -98,9 +106,12 @@ describe('a day of 15-minute checks over loopback with the shipped rules', () =>
       '09:45 repeat:transfer-success-rate',
       '11:45 escalated:transfer-success-rate',
       '12:45 repeat:transfer-success-rate',
-      '14:30 de-escalated:transfer-success-rate',
+      // It eased to WARN at 14:30: no push of its own (webhook mode), its next reminder says it.
+      '14:45 repeat:transfer-success-rate',
       '15:15 resolved:transfer-success-rate',
     ]);
+    expect(JSON.stringify(delivered[4]?.message)).toContain('CRIT → WARN at 14:30');
+    expect(JSON.stringify(delivered.at(-1)?.message)).toContain('was CRIT, eased to WARN at 14:30');
     // The condition as the windows saw it: first breaching run 08:45, first healthy 15:15.
     expect(JSON.stringify(delivered.at(-1)?.message)).toContain('08:45–15:15 (6h 30m)');
     expect(JSON.stringify(delivered[0]?.message)).toContain('since 08:45');
@@ -118,16 +129,45 @@ describe('a day of 15-minute checks over loopback with the shipped rules', () =>
     expect(firingAtEnd).toEqual([]);
   });
 
+  it('posts at most 4 messages for a one-hour incident of three rules, and says every alert, its easing and its end', () => {
+    const { delivered, posts, firingAtEnd } = threeRules;
+    const summary = kinds(delivered).join('\n');
+    const rules = new Set(
+      delivered.flatMap((d) => d.notifications.flatMap((n) => ('ruleId' in n ? [n.ruleId] : []))),
+    );
+    expect([...rules].sort(), summary).toEqual([
+      'one-call-problem-solve-rate',
+      'robot-satisfied-rate',
+      'transfer-success-rate',
+    ]);
+    expect(posts, summary).toBeLessThanOrEqual(4);
+    expect(posts).toBe(delivered.length);
+    // Every alert that fired is resolved in a message, and nothing is left firing.
+    const resolved = delivered.flatMap((d) =>
+      d.notifications.flatMap((n) => (n.kind === 'resolved' && 'ruleId' in n ? [n.ruleId] : [])),
+    );
+    expect(resolved.sort(), summary).toEqual([...rules].sort());
+    expect(firingAtEnd).toEqual([]);
+    // No push says only that something eased or that a WARN alert joined.
+    for (const { notifications } of delivered) {
+      expect(
+        notifications.some((n) => n.kind !== 'de-escalated'),
+        summary,
+      ).toBe(true);
+    }
+  });
+
   it('sends nothing before the incident starts', () => {
-    for (const { delivered } of [sixHours, oneHour]) {
+    for (const { delivered } of [sixHours, oneHour, threeRules]) {
       expect(delivered.length).toBeGreaterThan(0);
     }
     expect(sixHours.delivered.every((d) => d.at >= '08:00')).toBe(true);
     expect(oneHour.delivered.every((d) => d.at >= '10:00')).toBe(true);
+    expect(threeRules.delivered.every((d) => d.at >= '10:00')).toBe(true);
   });
 
   it('keeps every alert message within Block Kit limits', () => {
-    for (const { message } of [...sixHours.delivered, ...oneHour.delivered]) {
+    for (const { message } of [...sixHours.delivered, ...oneHour.delivered, ...threeRules.delivered]) {
       expect(checkBlockKitLimits(message)).toEqual([]);
     }
   });

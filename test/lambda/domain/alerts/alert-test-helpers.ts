@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type * as z from 'zod';
 import { generateStatisticsBody, type StatisticsQuery } from '../../../../dev/stand-in/statistics-generator';
 import { type Evaluation, evaluateRules } from '../../../../lambda/domain/alerts/evaluate';
-import type { Notification } from '../../../../lambda/domain/alerts/notify';
+import type { DeliveryMode, Notification } from '../../../../lambda/domain/alerts/notify';
 import { markNotified } from '../../../../lambda/domain/alerts/notify';
 import { outgoing } from '../../../../lambda/domain/alerts/outgoing';
 import { buildAlertMessage } from '../../../../lambda/domain/alerts/render';
@@ -107,11 +107,16 @@ export function simulate(
     lineCapacity?: number;
     /** The group's reminder cadence; default the file default (hourly, back-off 2, at most 8 h). */
     reminders?: z.input<typeof RepeatPolicySchema>;
+    /** How messages reach Slack; default webhook, as deployed today. */
+    delivery?: DeliveryMode;
   } = {},
 ): { runs: SimulatedRun[]; state: AlertState } {
   const start = options.start ?? EXAMPLE_AT;
   const timeZone = options.timeZone ?? JAKARTA;
   let state = options.state ?? emptyAlertState();
+  const reminders = options.reminders === undefined ? undefined : RepeatPolicySchema.parse(options.reminders);
+  const cadence = reminders === undefined ? {} : { reminders };
+  const delivery = options.delivery === undefined ? {} : { delivery: options.delivery };
   const runs = steps.map((step, index): SimulatedRun => {
     const at = minutesAfter(start, index * (options.everyMinutes ?? 15));
     const evaluation = evaluateRules({
@@ -121,12 +126,17 @@ export function simulate(
       state,
       at,
       timeZone,
-      ...(options.reminders === undefined ? {} : { reminders: RepeatPolicySchema.parse(options.reminders) }),
+      ...cadence,
+      ...delivery,
     });
     if (evaluation.outcome !== 'evaluated') throw new Error(`run ${index} was not evaluated`);
     state = evaluation.state;
     // What a check sends: the owed notifications the suppression stage lets through (mute periods).
-    const { send: notifications } = outgoing(state, evaluation.notifications, at, { rules, timeZone });
+    const { send: notifications } = outgoing(state, evaluation.notifications, at, {
+      rules,
+      timeZone,
+      ...delivery,
+    });
     if (notifications.length > 0) {
       expectWithinBlockKitLimits(buildAlertMessage(notifications, { at, timeZone }));
       if (step.delivered ?? true) state = markNotified(state, notifications, at);

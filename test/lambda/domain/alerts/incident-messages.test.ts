@@ -69,12 +69,14 @@ function appModeDay(
   let state = options.state ?? emptyAlertState();
   return steps.map((step, index): Run => {
     const at = minutesAfter(options.start ?? EXAMPLE_AT, index * 15);
-    const evaluation = evaluateRules({ ...step, rules, state, at, timeZone: JAKARTA });
+    // App mode says every change at once (webhook mode batches some into the group's next message).
+    const evaluation = evaluateRules({ ...step, rules, state, at, timeZone: JAKARTA, delivery: 'app' });
     if (evaluation.outcome !== 'evaluated') throw new Error(`run ${index} was not evaluated`);
     state = evaluation.state;
     const { send: notifications } = outgoing(state, evaluation.notifications, at, {
       rules,
       timeZone: JAKARTA,
+      delivery: 'app',
     });
     if (notifications.length === 0) return { at, notifications, state };
     const context = contextAt(at, rules, options.monitorName);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Episode, openEpisode } from '../../../../lambda/domain/alerts/episode';
 import {
+  type DeliveryMode,
   episodePicture,
   isMuted,
   markNotified,
@@ -275,10 +276,37 @@ describe('group reminders: one cadence for every firing alert', () => {
     step({ ...all, duplicates: 'no-data' }), // +210 reminder 2 (120 min later): the two still judged
   ];
 
-  it('lists every alert still firing in one reminder on one cadence, and holds a rule no longer judged', () => {
+  const summary = (runs: ReturnType<typeof simulate>['runs']) =>
+    runs.flatMap((run, index) =>
+      run.notifications.length === 0
+        ? []
+        : [
+            `+${index * 15} ${run.notifications.map((n) => `${n.kind}:${'ruleId' in n ? n.ruleId : ''}`).join(' ')}`,
+          ],
+    );
+
+  it('webhook mode: WARN alerts joining a firing group ride on its next reminder, which then lists every alert still judged', () => {
+    const { runs } = simulate([transfer, solved, duplicates], steps, {
+      reminders: { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 },
+    });
+    expect(summary(runs)).toEqual([
+      '+0 fired:transfer',
+      // solved (+15) and duplicates (+30) are WARN and join a group already firing: no push of their own
+      '+60 fired:solved fired:duplicates repeat:transfer',
+      // the joins did not restart the back-off: the second reminder comes 120 minutes later
+      '+180 repeat:transfer repeat:solved',
+    ]);
+    const numbers = runs.flatMap((run) =>
+      run.notifications.flatMap((n) => (n.kind === 'repeat' ? [`${n.ruleId} ${n.repeatNumber}`] : [])),
+    );
+    expect(numbers).toEqual(['transfer 1', 'transfer 2', 'solved 1']);
+  });
+
+  it('lists every alert still firing in one reminder on one cadence, and holds a rule no longer judged (app mode: every alert at once)', () => {
     // Act
     const { runs } = simulate([transfer, solved, duplicates], steps, {
       reminders: { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 },
+      delivery: 'app',
     });
     // Assess: one message per run at most, news at once, reminders for the group
     const sent = runs.flatMap((run, index) =>
@@ -585,8 +613,8 @@ describe('owedNotifications: every field of what is owed', () => {
     ...(reminders === undefined ? {} : { reminders }),
   });
   const cadence = { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 };
-  const owed = (state: AlertState, rules = [machine]) =>
-    owedNotifications(state, rules, AT, JAKARTA, cadence);
+  const owed = (state: AlertState, rules = [machine], delivery?: DeliveryMode) =>
+    owedNotifications(state, rules, AT, JAKARTA, cadence, delivery);
   /** The resolution of the episode fired at FIRED, breached at BREACHED, ended at HEALTHY on 0.7. */
   const resolution = {
     kind: 'resolved',
@@ -922,6 +950,7 @@ describe('owedNotifications: every field of what is owed', () => {
       lastError: 'API down: HTTP 503',
     } as const;
     const label = (n: Notification) => `${n.kind}:${'ruleId' in n ? n.ruleId : 'monitor'}`;
+    const crit = firingState({ severity: 'crit', lastValue: 0.3 });
 
     it.each([
       {
@@ -930,15 +959,32 @@ describe('owedNotifications: every field of what is owed', () => {
         expected: ['repeat:transfer'],
       },
       { name: 'the other rule never seen', solved: undefined, expected: ['repeat:transfer'] },
-      { name: 'the other rule fired', solved: firingState(), expected: ['fired:solved'] },
+      { name: 'the other rule fired at CRIT', solved: crit, expected: ['fired:solved'] },
+      {
+        name: 'the other rule fired at WARN (webhook: it joins the reminder)',
+        solved: firingState(),
+        expected: ['fired:solved', 'repeat:transfer'],
+      },
+      {
+        name: 'the other rule fired at WARN (app mode: news)',
+        solved: firingState(),
+        delivery: 'app' as const,
+        expected: ['fired:solved'],
+      },
       {
         name: 'the other rule escalated',
         solved: firingState({ severity: 'crit', lastValue: 0.3, notified: told('warn') }),
         expected: ['escalated:solved'],
       },
       {
-        name: 'the other rule eased (not yet reminded of: its ease is owed)',
+        name: 'the other rule eased (webhook: its reminder says the easing)',
         solved: firingState({ notified: told('crit') }),
+        expected: ['repeat:transfer', 'repeat:solved'],
+      },
+      {
+        name: 'the other rule eased (app mode: its ease is owed, no reminder of it yet)',
+        solved: firingState({ notified: told('crit') }),
+        delivery: 'app' as const,
         expected: ['de-escalated:solved', 'repeat:transfer'],
       },
       {
@@ -953,12 +999,12 @@ describe('owedNotifications: every field of what is owed', () => {
         expected: ['monitor-degraded:monitor', 'repeat:transfer'],
       },
       {
-        name: 'the other rule fired and the monitor degraded',
-        solved: firingState(),
+        name: 'the other rule fired at CRIT and the monitor degraded',
+        solved: crit,
         monitor: degraded,
         expected: ['fired:solved', 'monitor-degraded:monitor'],
       },
-    ])('a due reminder with $name → $expected', ({ solved: solvedState, monitor, expected }) => {
+    ])('a due reminder with $name → $expected', ({ solved: solvedState, monitor, expected, ...mode }) => {
       const state: AlertState = {
         ...stateWith(
           solvedState === undefined ? { transfer: reminded } : { transfer: reminded, solved: solvedState },
@@ -966,7 +1012,8 @@ describe('owedNotifications: every field of what is owed', () => {
         ),
         ...(monitor === undefined ? {} : { monitor }),
       };
-      expect(owed(state, [machine, solved]).map(label)).toEqual(expected);
+      const delivery = 'delivery' in mode ? mode.delivery : undefined;
+      expect(owed(state, [machine, solved], delivery).map(label)).toEqual(expected);
     });
   });
 
@@ -1027,7 +1074,11 @@ describe('owedNotifications: every field of what is owed', () => {
           gone: firingState({ severity: 'crit', notified: told('crit'), lastEvaluatedAt: OLDER }),
         }),
         // Another rule's episode of the same start, and an earlier episode of the removed rule, come first.
-        episodes: [closedEpisode('transfer', FIRED), closedEpisode('gone', OLDER), record],
+        episodes: [
+          closedEpisode('transfer', FIRED, { ended: FIRED }),
+          closedEpisode('gone', OLDER, { ended: FIRED }),
+          record,
+        ],
       };
       expect(owed(state)).toStrictEqual([
         removedResolution({
@@ -1120,9 +1171,13 @@ describe('owedNotifications: every field of what is owed', () => {
           closedEpisode('transfer', OLDER, { reminders: 5 }),
           open('other', FIRED, 3),
           open('transfer', FIRED, 1),
+          // An even earlier one listed after it: the rule's episodes are all looked at, not its last.
+          closedEpisode('transfer', '2025-11-12T05:00:00.000Z', { reminders: 7 }),
         ],
       };
-      expect(owed(state)).toMatchObject([
+      // App mode: in webhook mode the earlier episode, closed without a message since the group's
+      // last one, would also be owed its resolution "not announced before".
+      expect(owed(state, [machine], 'app')).toMatchObject([
         { kind: 'repeat', repeatNumber: 2, key: `transfer:repeat:${FIRED}:warn#2` },
       ]);
     });
@@ -1214,6 +1269,10 @@ describe('owedNotifications: every field of what is owed', () => {
       expect(episodePicture(machine, firingState(), [openOnly], OLDER)).toBeUndefined();
       expect(
         episodePicture(machine, resolvedState(), [closedEpisode('other', OLDER)], OLDER),
+      ).toBeUndefined();
+      // Another episode of the rule that ended is not the one asked for.
+      expect(
+        episodePicture(machine, resolvedState(), [closedEpisode('transfer', HEALTHY)], OLDER),
       ).toBeUndefined();
     });
   });
@@ -1361,16 +1420,19 @@ describe('markNotified: what Slack accepted → notified and the group clock', (
     });
   });
 
-  it.each([
-    { name: 'only an earlier episode was announced', notified: told(OLDER, OLDER) },
-    {
-      name: 'its change of severity is not yet announced',
-      notified: { ...told(), severity: 'crit' as const },
+  it.each([{ name: 'only an earlier episode was announced', notified: told(OLDER, OLDER) }])(
+    'drops the group clock when no announced alert is firing: $name',
+    ({ notified }) => {
+      const state = stateWith({ transfer: firingState({ notified }) }, { lastAt: FIRED, count: 1 });
+      const next = markNotified(state, [degraded(OLDER)], AT);
+      expect(next).not.toHaveProperty('reminders');
     },
-  ])('drops the group clock when no announced alert is firing: $name', ({ notified }) => {
-    const state = stateWith({ transfer: firingState({ notified }) }, { lastAt: FIRED, count: 1 });
-    const next = markNotified(state, [degraded(OLDER)], AT);
-    expect(next).not.toHaveProperty('reminders');
+  );
+
+  it('keeps the group clock while the announced episode fires at a severity not yet announced (its easing waits for the next reminder)', () => {
+    const clock = { lastAt: FIRED, count: 1 };
+    const state = stateWith({ transfer: firingState({ notified: { ...told(), severity: 'crit' } }) }, clock);
+    expect(markNotified(state, [degraded(OLDER)], AT).reminders).toEqual(clock);
   });
 
   it("records each message in its own episode: not another rule's, nor an earlier episode of the rule", () => {

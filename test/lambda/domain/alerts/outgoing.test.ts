@@ -156,3 +156,116 @@ describe('outgoing: what is sent now, what is held and why', () => {
     expect(result).toEqual({ send: owed, held: [] });
   });
 });
+
+describe('outgoing, webhook mode: what is no push of its own waits for the group next message (#24 Build 9)', () => {
+  const told = {
+    status: 'firing',
+    severity: 'crit',
+    condition: 'threshold',
+    firedAt: '2025-11-11T02:00:00Z',
+    at: '2025-11-11T02:00:00Z',
+  } as const;
+  // transfer-success was announced and still fires; volume has just started firing. The group last
+  // posted (a reminder) at `lastPost`, 30 minutes before DAY unless said otherwise.
+  const group = (extra: Partial<AlertState> = {}, lastPost = '2025-11-12T02:30:00.000Z'): AlertState => ({
+    ...emptyAlertState(),
+    rules: { 'transfer-success': { ...ruleState, notified: told }, volume: firingRuleState('warn') },
+    episodes: [
+      {
+        ...openEpisode('transfer-success', 'threshold', told.firedAt, null),
+        firedAt: told.firedAt,
+        notified: [
+          { kind: 'fired', key: 'transfer-success:fired', at: told.at, severity: 'crit', value: 0.5 },
+          { kind: 'repeat', key: 'transfer-success:repeat', at: lastPost, severity: 'crit', value: 0.5 },
+        ],
+      },
+    ],
+    ...extra,
+  });
+  const warnFired = { ...note('fired', 'volume'), severity: 'warn' } as Notification;
+  const critFired = { ...note('fired', 'volume'), severity: 'crit' } as Notification;
+  const eased = note('de-escalated');
+  const context = { rules, timeZone: JAKARTA };
+
+  it('holds an easing and a WARN alert joining the firing group when nothing else goes, naming the stage', () => {
+    const result = outgoing(group(), [eased, warnFired], DAY, context);
+    expect(result.send).toEqual([]);
+    expect(result.held).toEqual([
+      { notification: eased, reason: { stage: 'waiting' } },
+      { notification: warnFired, reason: { stage: 'waiting' } },
+    ]);
+  });
+
+  it('lets them ride on the group reminder, and pushes a CRIT alert joining a group Slack was told is WARN', () => {
+    expect(outgoing(group(), [warnFired, note('repeat')], DAY, context).send).toEqual([
+      warnFired,
+      note('repeat'),
+    ]);
+    const warnGroup = group({
+      rules: {
+        'transfer-success': { ...ruleState, notified: { ...told, severity: 'warn' } },
+        volume: firingRuleState('crit'),
+      },
+    });
+    expect(outgoing(warnGroup, [critFired], DAY, context).send).toEqual([critFired]);
+    expect(
+      outgoing(
+        warnGroup,
+        [{ ...note('escalated', 'volume'), severity: 'crit' } as Notification],
+        DAY,
+        context,
+      ).send,
+    ).toHaveLength(1);
+  });
+
+  it('holds a CRIT alert joining, or an alert escalating in, a group that already pushed CRIT: the incident is no worse', () => {
+    const escalated = { ...note('escalated', 'volume'), severity: 'crit' } as Notification;
+    expect(outgoing(group(), [critFired], DAY, context)).toEqual({
+      send: [],
+      held: [{ notification: critFired, reason: { stage: 'waiting' } }],
+    });
+    expect(outgoing(group(), [escalated], DAY, context).send).toEqual([]);
+    expect(outgoing(group(), [critFired, note('repeat')], DAY, context).send).toEqual([
+      critFired,
+      note('repeat'),
+    ]);
+  });
+
+  it('sends a WARN join at once when the group has no voice to carry it (its announced alert is snoozed)', () => {
+    const state = group({
+      snoozes: { 'transfer-success': { at: DAY.toISOString(), until: '2025-11-12T05:00:00Z' } },
+    });
+    expect(outgoing(state, [warnFired], DAY, context)).toEqual({ send: [warnFired], held: [] });
+  });
+
+  it("sends what waits once the group has been silent one reminder interval, the easing with it, as the group's next message", () => {
+    // The reminder cadence backed off to hours, or the voice too quiet to be judged: the group last
+    // posted 55 minutes before DAY (within the hourly interval), then 61.
+    const reminders = { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 };
+    const withPolicy = { ...context, reminders };
+    const resolved = note('resolved', 'volume');
+    expect(outgoing(group({}, '2025-11-12T02:05:00.000Z'), [eased, resolved], DAY, withPolicy).send).toEqual(
+      [],
+    );
+    expect(outgoing(group({}, '2025-11-12T01:59:00.000Z'), [eased, resolved], DAY, withPolicy)).toEqual({
+      send: [eased, resolved],
+      held: [],
+    });
+    expect(outgoing(group({}, '2025-11-12T01:59:00.000Z'), [warnFired], DAY, withPolicy).send).toEqual([
+      warnFired,
+    ]);
+  });
+
+  it("keeps an easing alone waiting for its own alert's next message, however long the group was silent", () => {
+    const reminders = { everyMinutes: 60, backoff: 2, maxEveryMinutes: 480 };
+    const result = outgoing(group({}, '2025-11-11T20:00:00.000Z'), [eased], DAY, { ...context, reminders });
+    expect(result).toEqual({ send: [], held: [{ notification: eased, reason: { stage: 'waiting' } }] });
+  });
+
+  it('holds nothing in app mode: every change is said at once', () => {
+    expect(outgoing(group(), [eased, warnFired], DAY, { ...context, delivery: 'app' }).send).toEqual([
+      eased,
+      warnFired,
+    ]);
+  });
+});

@@ -241,7 +241,8 @@ describe('buildAlertMessage: content', () => {
   it('builds a message within limits for every run of a simulated episode', () => {
     // simulate() asserts the limits of each message it builds
     const { runs } = simulate([rule()], rates(0.5, 0.5, 0.3, 0.5, 0.9), { reminders: { everyMinutes: 15 } });
-    expect(runs.flatMap((r) => r.kinds)).toEqual(['fired', 'escalated', 'de-escalated', 'resolved']);
+    // Webhook mode: the easing is said by the reminder due at the same run.
+    expect(runs.flatMap((r) => r.kinds)).toEqual(['fired', 'escalated', 'repeat', 'resolved']);
   });
 });
 
@@ -393,15 +394,9 @@ describe('messages say what the evaluation saw (#27)', () => {
     // Prepare: warn from 14:30 (fires 14:45), crit at 15:00–15:15, eases to warn at 15:30, healthy at 16:00.
     const { runs } = simulate([rule()], rates(0.5, 0.5, 0.3, 0.3, 0.5, 0.55, 0.7));
     // Assess
-    expect(runs.map((run) => run.kinds)).toEqual([
-      [],
-      ['fired'],
-      ['escalated'],
-      [],
-      ['de-escalated'],
-      [],
-      ['resolved'],
-    ]);
+    // Webhook mode: the easing at 15:30 is no push of its own; the resolution says it.
+    expect(runs.map((run) => run.kinds)).toEqual([[], ['fired'], ['escalated'], [], [], [], ['resolved']]);
+    expect(runs[4]?.evaluation.notifications.map((n) => n.kind)).toEqual(['de-escalated']);
     expect(lineOf(runs[6], 'resolved')).toBe(
       '✅ Resolved: Transfer success rate back to 70% (≥ 65%) · today so far (00:00–16:00) (was CRIT, eased to WARN at 15:30, 14:30–16:00 (1h 30m))',
     );
@@ -414,14 +409,14 @@ describe('messages say what the evaluation saw (#27)', () => {
 
   it('numbers reminders per episode: another rule firing restarts the clock, not the count', () => {
     // Prepare: transfer fires at 14:45 and is reminded every 30 min; a second rule, added at 15:45,
-    // fires at once (its news restarts the group's clock).
+    // fires at once at CRIT (its news restarts the group's clock; a WARN would join the next reminder).
     const transfer = rule({ pendingRuns: 2 });
     const other = rule({
       id: 'other',
       title: 'Other rate',
       pendingRuns: 1,
-      warn: 0.7,
-      crit: undefined,
+      warn: undefined,
+      crit: 0.7,
       recovery: 0.75,
     });
     const steps = rates(...Array.from({ length: 14 }, () => 0.5));
