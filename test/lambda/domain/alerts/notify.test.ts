@@ -1074,7 +1074,11 @@ describe('owedNotifications: every field of what is owed', () => {
           gone: firingState({ severity: 'crit', notified: told('crit'), lastEvaluatedAt: OLDER }),
         }),
         // Another rule's episode of the same start, and an earlier episode of the removed rule, come first.
-        episodes: [closedEpisode('transfer', FIRED), closedEpisode('gone', OLDER), record],
+        episodes: [
+          closedEpisode('transfer', FIRED, { ended: FIRED }),
+          closedEpisode('gone', OLDER, { ended: FIRED }),
+          record,
+        ],
       };
       expect(owed(state)).toStrictEqual([
         removedResolution({
@@ -1167,6 +1171,8 @@ describe('owedNotifications: every field of what is owed', () => {
           closedEpisode('transfer', OLDER, { reminders: 5 }),
           open('other', FIRED, 3),
           open('transfer', FIRED, 1),
+          // An even earlier one listed after it: the rule's episodes are all looked at, not its last.
+          closedEpisode('transfer', '2025-11-12T05:00:00.000Z', { reminders: 7 }),
         ],
       };
       // App mode: in webhook mode the earlier episode, closed without a message since the group's
@@ -1263,6 +1269,10 @@ describe('owedNotifications: every field of what is owed', () => {
       expect(episodePicture(machine, firingState(), [openOnly], OLDER)).toBeUndefined();
       expect(
         episodePicture(machine, resolvedState(), [closedEpisode('other', OLDER)], OLDER),
+      ).toBeUndefined();
+      // Another episode of the rule that ended is not the one asked for.
+      expect(
+        episodePicture(machine, resolvedState(), [closedEpisode('transfer', HEALTHY)], OLDER),
       ).toBeUndefined();
     });
   });
