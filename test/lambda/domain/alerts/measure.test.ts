@@ -393,20 +393,21 @@ describe('measureRule: the last complete hour and week over week', () => {
 });
 
 /** Peak concurrent calls over the line capacity, on the latest offline day. */
-const capacity = rule({
-  id: 'capacity',
-  metric: { capacityUtilisation: true },
-  scope: 'latest-offline-day',
-  comparison: 'above',
-  warn: 0.8,
-  crit: 0.95,
-  recovery: 0.75,
-  minCalls: 0,
-});
+const capacity = () =>
+  rule({
+    id: 'capacity',
+    metric: { capacityUtilisation: true },
+    scope: 'latest-offline-day',
+    comparison: 'above',
+    warn: 0.8,
+    crit: 0.95,
+    recovery: 0.75,
+    minCalls: 0,
+  });
 
 describe('measureRule: capacity utilisation', () => {
   it('divides the latest offline peak of concurrent calls by the line capacity', () => {
-    expect(measureRule(capacity, context(exampleStatistics(), { lineCapacity: 160 }))).toEqual({
+    expect(measureRule(capacity(), context(exampleStatistics(), { lineCapacity: 160 }))).toEqual({
       kind: 'value',
       value: 0.9,
       calls: 4835,
@@ -415,7 +416,7 @@ describe('measureRule: capacity utilisation', () => {
   });
 
   it('skips the rule with a reason, not an error, when no line capacity is configured', () => {
-    expect(measureRule(capacity, context(exampleStatistics()))).toEqual({
+    expect(measureRule(capacity(), context(exampleStatistics()))).toEqual({
       kind: 'skipped',
       reason: 'lineCapacity is not configured',
     });
@@ -438,8 +439,11 @@ describe('measureRule: capacity utilisation', () => {
     });
     const peak = latestOffline.data.offline?.daily?.data_list[0]?.max_concurrent_call_count ?? Number.NaN;
     // Act
-    const without = measureRule(capacity, context(statistics, { at, lineCapacity: 10 }));
-    const withYesterday = measureRule(capacity, context(statistics, { at, lineCapacity: 10, latestOffline }));
+    const without = measureRule(capacity(), context(statistics, { at, lineCapacity: 10 }));
+    const withYesterday = measureRule(
+      capacity(),
+      context(statistics, { at, lineCapacity: 10, latestOffline }),
+    );
     // Assess
     expect(without).toMatchObject({ kind: 'no-data', reason: 'no offline daily row is available' });
     expect(withYesterday).toMatchObject({
@@ -451,7 +455,7 @@ describe('measureRule: capacity utilisation', () => {
 });
 
 describe('archivedNeeds: the earlier responses a check reads for its rules', () => {
-  const rate = rule({ scope: undefined, window: { minutes: 60 } });
+  const rate = () => rule({ scope: undefined, window: { minutes: 60 } });
   const volume = {
     metric: { weekOverWeek: 'total_calls' },
     comparison: 'above',
@@ -459,24 +463,31 @@ describe('archivedNeeds: the earlier responses a check reads for its rules', () 
     crit: 1,
     recovery: 0.4,
   } as const;
-  const hourOverWeek = rule({ ...volume, id: 'volume-hour', scope: 'last-complete-hour' });
+  const volumeHour = () => rule({ ...volume, id: 'volume-hour', scope: 'last-complete-hour' });
   const windowOverWeek = (minutes: number) =>
     rule({ ...volume, id: `volume-${minutes}`, scope: undefined, window: { minutes } });
-  const offlineRate = rule({ id: 'fcr', metric: 'one_call_problem_solve_rate', scope: 'latest-offline-day' });
+  const offlineRate = () =>
+    rule({ id: 'fcr', metric: 'one_call_problem_solve_rate', scope: 'latest-offline-day' });
   const none = { lastWeekCheck: false, latestOffline: false, lastWeekWindows: [], baselineWeeks: 0 };
 
-  it.each([
-    ['rates on rolling windows', [rate], undefined, none],
-    ['weekOverWeek on the last complete hour', [hourOverWeek], undefined, { ...none, lastWeekCheck: true }],
+  // The rules are built inside each test (a table holds how to build them).
+  it.each<[string, () => Rule[], number | undefined, ReturnType<typeof archivedNeeds>]>([
+    ['rates on rolling windows', () => [rate()], undefined, none],
+    [
+      'weekOverWeek on the last complete hour',
+      () => [volumeHour()],
+      undefined,
+      { ...none, lastWeekCheck: true },
+    ],
     [
       'weekOverWeek on windows, each length once',
-      [windowOverWeek(60), windowOverWeek(30), windowOverWeek(60)],
+      () => [windowOverWeek(60), windowOverWeek(30), windowOverWeek(60)],
       undefined,
       { ...none, lastWeekWindows: [30, 60], baselineWeeks: 1 },
     ],
     [
       'a seasonal baseline reads as many weeks as its longest rule',
-      [
+      () => [
         windowOverWeek(60),
         rule({
           ...volume,
@@ -489,11 +500,11 @@ describe('archivedNeeds: the earlier responses a check reads for its rules', () 
       undefined,
       { ...none, lastWeekWindows: [60], baselineWeeks: 4 },
     ],
-    ['capacity without a line capacity (skipped)', [capacity], undefined, none],
-    ['capacity with a line capacity', [capacity], 40, { ...none, latestOffline: true }],
-    ['another latest-offline-day rule', [offlineRate], undefined, { ...none, latestOffline: true }],
+    ['capacity without a line capacity (skipped)', () => [capacity()], undefined, none],
+    ['capacity with a line capacity', () => [capacity()], 40, { ...none, latestOffline: true }],
+    ['another latest-offline-day rule', () => [offlineRate()], undefined, { ...none, latestOffline: true }],
   ])('%s', (_case, rules, lineCapacity, needs) => {
-    expect(archivedNeeds(rules, lineCapacity)).toEqual(needs);
+    expect(archivedNeeds(rules(), lineCapacity)).toEqual(needs);
   });
 });
 
@@ -677,20 +688,9 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
 
 describe('measureRule: a seasonal baseline for volume', () => {
   const calls = (total: number) => withTotal({ total_calls: total });
-  const seasonal = rule({
-    id: 'volume-spike',
-    metric: { weekOverWeek: 'total_calls', weeks: 4 },
-    scope: undefined,
-    window: { minutes: 60 },
-    comparison: 'above',
-    warn: 1,
-    crit: 2,
-    recovery: 0.5,
-    minCalls: 30,
-  });
   const measure = (lastWeek: number | undefined, older: Array<number | undefined>) =>
     measureRule(
-      seasonal,
+      windowOverWeeks(4, { id: 'volume-spike' }),
       context(exampleStatistics(), {
         windows: new Map([[60, calls(300)]]),
         lastWeekWindows: new Map(lastWeek === undefined ? [] : [[60, calls(lastWeek)]]),
@@ -1146,31 +1146,19 @@ describe('measureRule: a seasonal baseline, week by week', () => {
 });
 
 describe('measureRule: capacity, when the line capacity or the peak is missing', () => {
-  const capacityRule = () =>
-    rule({
-      id: 'capacity',
-      metric: { capacityUtilisation: true },
-      scope: 'latest-offline-day',
-      comparison: 'above',
-      warn: 0.8,
-      crit: 0.95,
-      recovery: 0.75,
-      minCalls: 0,
-    });
-
   it.each([0, -5])('skips the rule when the configured line capacity is %d', (lineCapacity) => {
-    expect(measureRule(capacityRule(), context(exampleStatistics(), { lineCapacity }))).toEqual({
+    expect(measureRule(capacity(), context(exampleStatistics(), { lineCapacity }))).toEqual({
       kind: 'skipped',
       reason: 'lineCapacity is not configured',
     });
-    expect(archivedNeeds([capacityRule()], lineCapacity)).toMatchObject({ latestOffline: false });
+    expect(archivedNeeds([capacity()], lineCapacity)).toMatchObject({ latestOffline: false });
   });
 
   it('has no data when the offline day does not carry its peak of concurrent calls', () => {
     const statistics = exampleStatistics();
     for (const row of statistics.data.offline?.daily?.data_list ?? [])
       row.max_concurrent_call_count = undefined;
-    expect(measureRule(capacityRule(), context(statistics, { lineCapacity: 160 }))).toEqual({
+    expect(measureRule(capacity(), context(statistics, { lineCapacity: 160 }))).toEqual({
       kind: 'no-data',
       reason: 'max_concurrent_call_count is missing',
       window: '2025-11-12 (offline)',
