@@ -397,8 +397,8 @@ function compute<K extends MetricKind>(
   return run(rule.metric, rule, data, context);
 }
 
-const withCalls = (computed: Computed, { calls }: ScopeData): Computed =>
-  'reason' in computed || calls === undefined ? computed : { ...computed, calls };
+/** The scope's calls (none for a reason: `measureScope` reads a reason first, and undefined calls as none). */
+const withCalls = (computed: Computed, { calls }: ScopeData): Computed => ({ ...computed, calls });
 
 /**
  * The field itself; a missing rate is derived from the counts of the same row, before a later row
@@ -511,11 +511,9 @@ function windowBaseline(
   if ('reason' in current) return current;
   const earlier = [context.lastWeekWindows, ...(context.olderWeekWindows ?? []).slice(0, weeks - 1)];
   const baselines = earlier.flatMap((windows) => {
-    const row = windows?.get(minutes)?.data.realtime?.total;
-    const value = row == null ? undefined : readField({ ...data, rows: [row] }, field);
-    return value === undefined || 'reason' in value
-      ? []
-      : [{ value: value.value, calls: readNumber([row ?? {}], 'total_calls') }];
+    const row = windows?.get(minutes)?.data.realtime?.total ?? {};
+    const value = readField({ ...data, rows: [row] }, field);
+    return 'reason' in value ? [] : [{ value: value.value, calls: readNumber([row], 'total_calls') }];
   });
   if (baselines.length < Math.min(SEASONAL_MIN_WEEKS, weeks)) {
     const fallback = againstLastWeek();

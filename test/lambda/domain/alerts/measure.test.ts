@@ -143,6 +143,15 @@ describe('measureRule: fields of the day so far', () => {
     });
   });
 
+  it('judges exactly minCalls calls', () => {
+    expect(measureRule(rule({ minCalls: 892 }), context(exampleStatistics()))).toEqual({
+      kind: 'value',
+      value: 0.9234,
+      calls: 892,
+      window: 'today so far (00:00–14:30)',
+    });
+  });
+
   it('does not judge fewer calls than minCalls', () => {
     expect(measureRule(rule({ minCalls: 1000 }), context(exampleStatistics()))).toEqual({
       kind: 'not-judged',
@@ -200,6 +209,17 @@ describe('measureRule: shares and ratios', () => {
     expect(measureRule(share, context(statistics))).toMatchObject({
       kind: 'no-data',
       reason: 'hangup_type_distribution is missing',
+    });
+  });
+
+  it('has no data for a ratio whose denominator is 0', () => {
+    const ratio = rule({
+      metric: { ratio: { numerator: 'valid_calls', denominator: 'attempted_transfer_calls' } },
+    });
+    expect(measureRule(ratio, context(withTotal({ attempted_transfer_calls: 0 })))).toEqual({
+      kind: 'no-data',
+      reason: 'attempted_transfer_calls is 0',
+      window: 'today so far (00:00–14:30)',
     });
   });
 
