@@ -4,8 +4,9 @@ import * as z from '../domain/shared/zod';
 /**
  * True when `zone` is an IANA time zone this runtime knows (Intl rejects anything else). Asks
  * through local-time's formatter cache: the formatter validating the zone at init is the one every
- * run then converts times with, so a cold start builds one `Intl.DateTimeFormat` (about 5 % of its
- * CPU each, measured by `node --cpu-prof` of a cold check), not two.
+ * run then converts times with, so a cold start builds one `Intl.DateTimeFormat`, not two (in a
+ * `node --cpu-prof` of a cold check, the first one, which loads ICU's zone data, took 4.8 % of the
+ * samples; the second about 1 % more).
  */
 export function isIanaTimeZone(zone: string): boolean {
   return zone.trim() !== '' && isKnownTimeZone(zone);
