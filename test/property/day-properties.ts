@@ -486,9 +486,17 @@ export function incidentPostViolations(day: SimulatedDay): string[] {
       continue;
     }
     if (incident === undefined) continue;
-    incident.posts += 1;
     const reminder = rules.some((n) => n.kind === 'repeat');
     const closing = announced.size === 0;
+    // A post about the monitor itself ("monitor degraded", "recovered") is not the incident's: what
+    // waited for the group's next message may ride on it (a failed run still delivers what is owed),
+    // and it is then said, without a push of the incident's own.
+    if (run.sent.some((n) => !isRule(n)) && !push && !reminder && !closing) {
+      if (rules.some((n) => n.kind === 'fired' || n.kind === 'escalated')) incident.news.push(at);
+      incident.lastPost = at;
+      continue;
+    }
+    incident.posts += 1;
     // What waited for the group's next message goes out alone once the group has been silent for one
     // reminder interval: a group update, at most one an interval, never only an easing.
     const update = at - incident.lastPost >= interval && rules.some((n) => n.kind !== 'de-escalated');

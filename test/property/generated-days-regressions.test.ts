@@ -61,6 +61,17 @@ const REGRESSIONS = [
     caught:
       "a CRIT volume spike that waited to join a CRIT group went out at 12:30 in a run whose AIRUDDER call failed (a failed run still delivers what is owed); the harness took a failed run's sends as none, so its resolution at 15:15 looked like one without its alert: runCheck now tells what each delivery got through (onDelivered), failed runs included",
   },
+  {
+    seed: 27_027,
+    path: '65',
+    caught:
+      "an easing that waited for the group's next message rode on the \"monitor degraded\" post of a failed run (17:15): once failed runs' deliveries were seen, that post was counted as the incident's own; a post about the monitor itself is not the incident's, and what rides on it adds no push",
+  },
+  {
+    seed: 27_029,
+    path: '215',
+    caught: 'the same as seed 27027 path 65 on another day (an eased volume spike riding on a monitor post)',
+  },
 ] as const;
 
 describe('generated days that once failed', () => {
