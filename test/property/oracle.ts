@@ -177,17 +177,24 @@ export class Oracle {
   measure(rule: OracleRule, at: Date, lineCapacity?: number): Measured | undefined {
     const minutes = rule.window?.minutes ?? 60;
     if (rule.metric.kind === 'field') {
-      // A two-window rule quotes its short window once that holds minCalls calls, else the long one.
+      // A two-window rule quotes its short window: always when the rule weighs its evidence (a
+      // confidence) and the quarter-hour holds any of the rate's trials, else once it holds minCalls
+      // calls; the long one otherwise.
       const short = rule.window?.short === undefined ? undefined : this.windowTotal(at, rule.window.short);
       const shortCalls = numberAt(short, 'total_calls');
+      const trials = TRIALS_OF[rule.metric.field];
+      const weighed =
+        rule.confidence !== undefined && trials !== undefined && (numberAt(short, trials) ?? 0) > 0;
+      const long = this.windowTotal(at, minutes);
       const total =
-        short !== undefined && (shortCalls === undefined || shortCalls >= (rule.minCalls ?? 0))
+        short !== undefined && (weighed || shortCalls === undefined || shortCalls >= (rule.minCalls ?? 0))
           ? short
-          : this.windowTotal(at, minutes);
+          : long;
       const value = rateOf(total, rule.metric.field);
       if (value === undefined) return undefined;
       const basis = basisOf(total, rule.metric.field);
-      return { value, calls: numberAt(total, 'total_calls'), ...(basis ? { basis } : {}) };
+      // The calls that gate the judgement are the long window's, whichever window is quoted.
+      return { value, calls: numberAt(long, 'total_calls'), ...(basis ? { basis } : {}) };
     }
     if (rule.metric.kind === 'weekOverWeek') {
       const now = numberAt(this.windowTotal(at, minutes), rule.metric.field);
@@ -228,10 +235,21 @@ export interface Measured {
   readonly basis?: { readonly part: number; readonly whole: number };
 }
 
+/** The count each rate is a share of, as AIRUDDER's fields define it (written out here, not imported). */
+const TRIALS_OF: Readonly<Record<string, string>> = {
+  transfer_success_rate: 'attempted_transfer_calls',
+  attempted_transfer_rate: 'valid_calls',
+  agent_reception_rate: 'transfer_success_calls',
+  duplicate_call_rate: 'total_calls',
+  one_call_problem_solve_rate: 'valid_calls',
+};
+
 /** The parts of a rule the oracle reads, as the rules file writes them. */
 export interface OracleRule {
   readonly window?: { readonly minutes: number; readonly short?: number };
   readonly minCalls?: number;
+  /** Present when the rule judges Wilson bounds (its value is not read here). */
+  readonly confidence?: unknown;
   readonly metric:
     | { readonly kind: 'field'; readonly field: string }
     | { readonly kind: 'weekOverWeek'; readonly field: string }

@@ -582,24 +582,23 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
         ]),
       }),
     );
-    // The quarter-hour's 12 calls are too few to judge recovery on, so the message quotes the hour
-    // (the figure recovery is judged on) and names the quarter-hour with its rate.
+    // Recovery is judged on the quarter-hour whatever its count, so the message quotes it and names
+    // the hour with its rate.
     expect(measured).toMatchObject({
       kind: 'value',
-      value: 0.5,
-      calls: 800,
-      window: 'last 60 min; 15 min: 33.3%',
-      basis: { part: 100, whole: 200, noun: 'transfers' },
+      value: 0.3333,
+      calls: 12,
+      window: 'last 15 min; 60 min: 50%',
+      basis: { part: 1, whole: 3, noun: 'transfers' },
     });
     if (measured.kind !== 'value') throw new Error('expected a value');
     // The long window's upper bound (50 % of 200 at 95 %: 56.9 %) is the healthier figure; recovery
-    // is judged on the hour while the quarter-hour rests on fewer than minCalls calls, and weighs
-    // its evidence too: the lower bound of the same interval (43.1 %).
+    // weighs the quarter-hour's evidence: the lower bound of 1 in 3 at 95 % (6.1 %).
     expect(measured.judged?.breach).toBeCloseTo(0.569, 3);
-    expect(measured.judged?.recovery).toBeCloseTo(0.4314, 4);
+    expect(measured.judged?.recovery).toBeCloseTo(0.0615, 4);
   });
 
-  it('judges recovery on the lower bound of the short window once it rests on minCalls calls, and of the long one before', () => {
+  it('judges recovery on the lower bound of the short window whatever its count: the bound weighs how little it holds', () => {
     const judge = (shortCalls: number) => {
       const measured = measureRule(
         windowed({ window: { minutes: 60, short: 15 }, minCalls: 60, confidence: 0.95 }),
@@ -612,9 +611,9 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
       );
       return measured.kind === 'value' ? measured.judged?.recovery : measured.kind;
     };
-    // 59 calls: the hour's 100 of 200 (lower bound 43.1 %); 60: the quarter-hour's 3 of 3, whose
-    // raw 100 % rests on so little that its 95 % lower bound is 43.9 %.
-    expect(judge(59)).toBeCloseTo(0.4314, 4);
+    // The quarter-hour's 3 of 3, whose raw 100 % rests on so little that its 95 % lower bound is
+    // 43.9 %, at 59 calls as at 60: the hour (100 of 200, lower bound 43.1 %) no longer decides.
+    expect(judge(59)).toBeCloseTo(0.4385, 4);
     expect(judge(60)).toBeCloseTo(0.4385, 4);
   });
 
@@ -652,6 +651,31 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
       value: 0.5,
       window: 'last 60 min',
     });
+  });
+
+  it("lets a quiet long window end a firing alert only on the short window's recovery bound, when the rule has a confidence", () => {
+    const measured = measureRule(
+      windowed({
+        window: { minutes: 60, short: 15 },
+        minCalls: 60,
+        confidence: { breach: 0.95, recovery: 0.5 },
+      }),
+      context(exampleStatistics(), {
+        windows: new Map([
+          [15, transfers(4, 4, 12)],
+          [60, transfers(5, 10, 40)],
+        ]),
+      }),
+    );
+    // The hour's 40 calls raise nothing; what may end a firing alert is the quarter-hour's 4 good
+    // transfers of 4 weighed at 50 % (lower bound 89.8 %), not the hour that still holds the drop.
+    expect(measured).toMatchObject({
+      kind: 'not-judged',
+      reason: 'long window: 40 calls, fewer than minCalls 60',
+      value: 1,
+      window: 'last 15 min',
+    });
+    expect(measured.kind === 'not-judged' && measured.recovery).toBeCloseTo(0.8979, 4);
   });
 
   it('has no data when the long window of a two-window rule is missing', () => {
