@@ -518,6 +518,22 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
     expect(judged?.recovery).toBeCloseTo(0.2366, 4);
   });
 
+  it('weighs first-call resolution on its valid calls: 15 solved of 60 is proven below 40 %', () => {
+    const measured = measureRule(
+      windowed({ metric: 'one_call_problem_solve_rate', confidence: 0.95 }),
+      context(exampleStatistics(), {
+        windows: new Map([
+          [60, withTotal({ total_calls: 70, valid_calls: 60, one_call_problem_solve_rate: 0.25 })],
+        ]),
+      }),
+    );
+    expect(measured).toMatchObject({ kind: 'value', value: 0.25, calls: 70 });
+    // 15 of 60 at 95 % (Wilson, by hand: z = 1.95996): 15.8 % to 37.2 %.
+    const judged = measured.kind === 'value' ? measured.judged : undefined;
+    expect(judged?.breach).toBeCloseTo(0.3723, 4);
+    expect(judged?.recovery).toBeCloseTo(0.1578, 4);
+  });
+
   it('mirrors the bounds for an "above" rule', () => {
     const measured = measureRule(
       windowed({ confidence: 0.95, comparison: 'above', warn: 0.4, crit: 0.6, recovery: 0.35 }),
