@@ -1077,7 +1077,8 @@ describe('nextRuleState: two windows that must agree', () => {
 describe('nextRuleState: two windows that weigh the evidence for a recovery too', () => {
   // The shipped transfer rule's shape: a breach needs the 45-min upper bound (97 %) below 87 % and
   // the quarter-hour's raw rate below it; it resolves when the quarter-hour has recovered: the lower
-  // bound of its 50 % interval back at 87 %, whatever its count (the bound weighs how little it holds).
+  // bound of its 50 % interval back at 87 %, whatever its count (the bound weighs how little it holds),
+  // or the 45 minutes' bound, should a quiet quarter-hour hold too few transfers to prove it.
   const weighed = rule({
     scope: undefined,
     window: { minutes: 45, short: 15 },
@@ -1140,9 +1141,16 @@ describe('nextRuleState: two windows that weigh the evidence for a recovery too'
     {
       from: 'firing',
       short: [3, 3, 12],
-      long: [58, 60, 240],
+      long: [30, 60, 240],
       to: 'firing:warn',
-      why: '3 good transfers of 3 (lower bound 86.8 %) prove no recovery, whatever the 45 minutes say',
+      why: '3 good transfers of 3 (lower bound 86.8 %) prove no recovery while the 45 minutes (50 %) do not either',
+    },
+    {
+      from: 'firing',
+      short: [3, 3, 12],
+      long: [58, 60, 240],
+      to: 'ok',
+      why: 'a quiet quarter-hour (3 of 3) with the 45 minutes recovered beyond doubt (58 of 60, lower bound 94.7 %) ends it',
     },
     {
       from: 'firing',

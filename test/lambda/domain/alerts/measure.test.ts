@@ -614,7 +614,7 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
     expect(measured.judged?.recovery).toBeCloseTo(0.0615, 4);
   });
 
-  it('judges recovery on the lower bound of the short window whatever its count: the bound weighs how little it holds', () => {
+  it('judges recovery on the lower bound of the short window whatever its count', () => {
     const judge = (shortCalls: number) => {
       const measured = measureRule(
         windowed({ window: { minutes: 60, short: 15 }, minCalls: 60, confidence: 0.95 }),
@@ -628,7 +628,7 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
       return measured.kind === 'value' ? measured.judged?.recovery : measured.kind;
     };
     // The quarter-hour's 3 of 3, whose raw 100 % rests on so little that its 95 % lower bound is
-    // 43.9 %, at 59 calls as at 60: the hour (100 of 200, lower bound 43.1 %) no longer decides.
+    // 43.9 %, at 59 calls as at 60: the hour (100 of 200, lower bound 43.1 %) does not decide.
     expect(judge(59)).toBeCloseTo(0.4385, 4);
     expect(judge(60)).toBeCloseTo(0.4385, 4);
   });
@@ -666,6 +666,39 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
       // what may end a firing alert is the hour's figure, not one quiet quarter-hour's
       value: 0.5,
       window: 'last 60 min',
+    });
+  });
+
+  it('quotes the long window when it has recovered beyond doubt and the quarter-hour cannot prove it yet', () => {
+    const judge = (long: ReturnType<typeof transfers>) =>
+      measureRule(
+        windowed({
+          window: { minutes: 45, short: 15 },
+          minCalls: 45,
+          confidence: { breach: 0.97, recovery: 0.5 },
+          warn: 0.87,
+          crit: 0.65,
+          recovery: 0.87,
+        }),
+        context(exampleStatistics(), {
+          windows: new Map([
+            [15, transfers(3, 3, 12)],
+            [45, long],
+          ]),
+        }),
+      );
+    // 3 of 3 (lower bound 86.8 %) prove nothing; 58 of 60 in the 45 minutes (94.7 %) do: the message
+    // quotes the figure that ends the alert.
+    expect(judge(transfers(58, 60, 240))).toMatchObject({
+      kind: 'value',
+      value: 0.9667,
+      window: 'last 45 min; 15 min: 100%',
+      judged: { recovery: expect.closeTo(0.9472, 4) },
+    });
+    // 30 of 60 (45.7 %) do not either: the quarter-hour is quoted, as whenever nothing has recovered.
+    expect(judge(transfers(30, 60, 240))).toMatchObject({
+      window: 'last 15 min; 45 min: 50%',
+      judged: { recovery: expect.closeTo(0.8683, 4) },
     });
   });
 
