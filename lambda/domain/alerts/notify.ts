@@ -442,12 +442,34 @@ function owedForRule(rule: Rule, state: RuleState, episodes: readonly Episode[])
   const owed: RuleNotification[] = [];
   if (announced !== undefined && !sameEpisode) owed.push(resolved(rule, state, announced, episodes));
   if (firing === undefined) return owed;
-  if (!sameEpisode) return [...owed, current(rule, firing, 'fired')];
+  if (!sameEpisode) return [...owed, announcement(rule, firing, 'fired')];
   if (announced.severity !== firing.severity) {
     const kind = firing.severity === 'crit' ? 'escalated' : 'de-escalated';
-    return [{ ...current(rule, firing, kind), previousSeverity: announced.severity }];
+    const said = kind === 'escalated' ? announcement(rule, firing, kind) : current(rule, firing, kind);
+    return [{ ...said, previousSeverity: announced.severity }];
   }
   return [];
+}
+
+/**
+ * A fired or escalated message quotes the reading that breached the severity it announces. Said at
+ * the run that saw the breach, that is the last value; said later (a WARN joining the group waits
+ * for its next message, a muted or refused message goes out afterwards) while the last value is back
+ * inside the hysteresis band or healthy, it is the latest breaching reading, dated: never a value
+ * the evaluation did not see breaching.
+ */
+function announcement(rule: Rule, state: FiringRuleState, kind: 'fired' | 'escalated'): RuleNotification {
+  const said = current(rule, state, kind);
+  const breach = state.lastBreach;
+  if (breach === undefined || said.value === null || breach.at === state.lastValueAt) return said;
+  const { window: _window, basis: _basis, ...rest } = said;
+  return {
+    ...rest,
+    value: breach.value,
+    valueAt: breach.at,
+    ...(breach.window === undefined ? {} : { window: breach.window }),
+    ...(breach.basis === undefined ? {} : { basis: breach.basis }),
+  };
 }
 
 function common(rule: Rule) {
@@ -469,9 +491,13 @@ function current(
 ): RuleNotification {
   const { severity, condition, firedAt } = state;
   const noData = condition === 'no-data';
+  // An episode may escalate, ease and escalate again: each change is its own message, keyed by the
+  // run that reached the severity, so the episode record keeps every one (withMessage drops a key
+  // it has seen).
+  const change = kind === 'escalated' || kind === 'de-escalated' ? `:${reachedAt(state)}` : '';
   return {
     kind,
-    key: `${rule.id}:${kind}:${firedAt}:${severity}${suffix}`,
+    key: `${rule.id}:${kind}:${firedAt}:${severity}${change}${suffix}`,
     ...common(rule),
     severity,
     condition,
@@ -488,6 +514,10 @@ function current(
     breachedAt: state.breachedAt,
   };
 }
+
+/** The run at which a firing rule reached its severity: its latest change to it (history keeps it). */
+const reachedAt = (state: FiringRuleState): string =>
+  state.history.findLast((transition) => transition.to === `firing:${state.severity}`)?.at ?? state.firedAt;
 
 /**
  * Alerts Slack was told are firing whose rule is no longer in the rules (evaluate.ts keeps their
