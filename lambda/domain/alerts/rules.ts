@@ -366,8 +366,9 @@ const MOVED: Readonly<Record<string, string>> = {
 function describeIssue(issue: z.core.$ZodIssue, prefix: Path, json: unknown): string[] {
   const path = [...prefix, ...issue.path];
   if (issue.code === 'invalid_union') {
-    // Show the branch the input was aiming at: the one that did not fail at its very root.
-    const aimed = issue.errors.find((branch) => !branch.some((inner) => inner.path.length === 0));
+    // Show the branch the input was aiming at: one with a problem below its root (so its type
+    // matched), even beside one at the root such as an unknown key.
+    const aimed = issue.errors.find((branch) => branch.some((inner) => inner.path.length > 0));
     if (aimed) return aimed.flatMap((inner) => describeIssue(inner, path, json));
   }
   if (issue.code === 'unrecognized_keys') {

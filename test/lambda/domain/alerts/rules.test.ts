@@ -799,6 +799,18 @@ describe('parseRules: the bounds of each field', () => {
     ]);
   });
 
+  it('names the problems of the form a mixed-up value was aiming at, an unknown key among them', () => {
+    expect(
+      failure(fileWith({ ...base, confidence: { breach: 'x', recovery: 0.5, level: 1 } })).problems,
+    ).toEqual([
+      'rule "transfer-success" field confidence.breach: expected number, received string',
+      'rule "transfer-success" field confidence.level: unknown field',
+    ]);
+    expect(failure(fileWith({ ...base, confidence: 'high' })).problems).toEqual([
+      'rule "transfer-success" field confidence: expected true (95%), a confidence from 0.5 to 0.999, or { breach, recovery } confidences',
+    ]);
+  });
+
   it('lists the rates a confidence can rest on', () => {
     expect(failure(fileWith({ ...base, metric: 'total_calls', confidence: true })).problems).toEqual([
       'rule "transfer-success" field confidence: needs a rate whose count of calls is in the response (transfer_success_rate, attempted_transfer_rate, agent_reception_rate, duplicate_call_rate, or a ratio)',
@@ -884,6 +896,18 @@ describe('parseRuleSet: the file around the rules', () => {
     const error = failure(fileWith(...many));
     expect(error.message).toBe('rules.json: field rules: 101 rules; at most 100 are allowed');
     expect(error.problems).toEqual(['field rules: 101 rules; at most 100 are allowed']);
+  });
+
+  it('refuses a file over two limits, naming both', () => {
+    const many = Array.from({ length: 101 }, (_, i) => ({
+      ...base,
+      id: `rule-${i}`,
+      scope: undefined,
+      window: { minutes: 15 + (i % 5) },
+    }));
+    expect(failure(fileWith(...many)).message).toBe(
+      'rules.json: field rules: 101 rules; at most 100 are allowed; field rules: 5 distinct window lengths (each is one more AIRUDDER call and archived object per check); at most 4 are allowed',
+    );
   });
 
   it('shows the first five problems and counts the rest', () => {
