@@ -49,6 +49,12 @@ const REGRESSIONS = [
     caught:
       "a joining WARN posted alone 45 minutes after the group's last post: that post re-escalated an alert that had escalated, eased and escalated again in one episode; the second escalation had the first one's key, so the episode record dropped it and the group looked silent since 13:30",
   },
+  {
+    seed: 27_027,
+    path: '231',
+    caught:
+      "a post that resolved the incident's last announced alert (transfers, 08:30) and announced the WARN that had waited to join it (satisfaction, firing since 08:00) was counted as a post of its own inside the incident: it closes that incident and opens the next, as the product records it (resolutions first, the reminder cadence restarting there)",
+  },
 ] as const;
 
 describe('generated days that once failed', () => {

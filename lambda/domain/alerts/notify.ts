@@ -1,5 +1,13 @@
 import { addDays, toWallClock, weekday } from '../shared/local-time';
-import { type ClosedEpisode, type Episode, isClosed, openEpisode, withMessage } from './episode';
+import {
+  type ClosedEpisode,
+  type Episode,
+  type FiredEpisode,
+  isClosed,
+  isFired,
+  openEpisode,
+  withMessage,
+} from './episode';
 import { metricUnit } from './format-value';
 import { describeMetric, type Unit } from './metrics';
 import {
@@ -529,36 +537,72 @@ function owedForRemovedRules(state: AlertState, rules: readonly Rule[]): RuleNot
   return Object.entries(state.rules).flatMap(([ruleId, ruleState]) => {
     const announced = ruleState.notified;
     if (known.has(ruleId) || announced?.status !== 'firing') return [];
-    const episode = state.episodes.find(
-      (candidate): candidate is ClosedEpisode =>
-        candidate.ruleId === ruleId && candidate.firedAt === announced.firedAt && isClosed(candidate),
-    );
-    const resolvedAt = episode?.resolvedAt ?? ruleState.lastEvaluatedAt;
-    const breachedAt = episode?.began ?? announced.firedAt;
-    const endedAt = episode?.ended ?? resolvedAt;
-    return [
-      {
-        kind: 'resolved' as const,
-        key: `${ruleId}:resolved:${announced.firedAt}`,
-        ruleId,
-        title: ruleId,
-        metric: '',
-        comparison: 'below' as const,
-        unit: 'count' as const,
-        severity: announced.severity,
-        condition: announced.condition,
-        value: null,
-        threshold: null,
-        firedAt: announced.firedAt,
-        breachedAt,
-        endedAt,
-        resolvedAt,
-        durationMs: Date.parse(endedAt) - Date.parse(breachedAt),
-        ...(episode === undefined ? {} : { peak: episode.peak }),
-        ruleRemoved: true as const,
-      },
-    ];
+    return [removalResolution(ruleId, announced, state.episodes, ruleState.lastEvaluatedAt)];
   });
+}
+
+/**
+ * How an incident's head (Slack app mode) shows a member whose rule is gone from the rules: ended,
+ * "rule removed", from its episode record (the check that dropped the rule closed it), so an
+ * incident whose rules were all removed closes with that resolution. `at` stands in for the end
+ * when neither the record nor the rule's state knows it.
+ */
+export function removedRulePicture(
+  state: AlertState,
+  ruleId: string,
+  firedAt: string,
+  at: string,
+): RuleNotification {
+  const ruleState = state.rules[ruleId];
+  const episode = state.episodes.find(
+    (candidate): candidate is FiredEpisode =>
+      candidate.ruleId === ruleId && candidate.firedAt === firedAt && isFired(candidate),
+  );
+  // What Slack was told, else the episode's record; neither known (both long gone): the least.
+  const told: { readonly severity: Severity; readonly condition: Condition } =
+    ruleState?.notified?.status === 'firing'
+      ? ruleState.notified
+      : episode !== undefined
+        ? episode
+        : { severity: 'warn', condition: 'threshold' };
+  const lastAt = ruleState === undefined ? at : ruleState.lastEvaluatedAt;
+  return removalResolution(ruleId, { ...told, firedAt }, state.episodes, lastAt);
+}
+
+/** The "rule removed" resolution of the episode `announced` names, from its record when it has one. */
+function removalResolution(
+  ruleId: string,
+  announced: { readonly severity: Severity; readonly condition: Condition; readonly firedAt: string },
+  episodes: readonly Episode[],
+  lastAt: string,
+): RuleNotification {
+  const episode = episodes.find(
+    (candidate): candidate is ClosedEpisode =>
+      candidate.ruleId === ruleId && candidate.firedAt === announced.firedAt && isClosed(candidate),
+  );
+  const resolvedAt = episode?.resolvedAt ?? lastAt;
+  const breachedAt = episode?.began ?? announced.firedAt;
+  const endedAt = episode?.ended ?? resolvedAt;
+  return {
+    kind: 'resolved' as const,
+    key: `${ruleId}:resolved:${announced.firedAt}`,
+    ruleId,
+    title: ruleId,
+    metric: '',
+    comparison: 'below' as const,
+    unit: 'count' as const,
+    severity: announced.severity,
+    condition: announced.condition,
+    value: null,
+    threshold: null,
+    firedAt: announced.firedAt,
+    breachedAt,
+    endedAt,
+    resolvedAt,
+    durationMs: Date.parse(endedAt) - Date.parse(breachedAt),
+    ...(episode === undefined ? {} : { peak: episode.peak }),
+    ruleRemoved: true as const,
+  };
 }
 
 /** Closes the episode Slack was told about, from its record: span, peak, easing, the value that ended it. */
