@@ -91,6 +91,12 @@ export interface CheckDeps extends FetchDeps {
    * this one only when the store tells no time, and to turn the deadline into time left.
    */
   readonly now: () => Date;
+  /**
+   * Told every time Slack accepted an alert message of this run, with its notifications: also on a
+   * run that then fails (a failed run still delivers what is owed, "monitor degraded" among it),
+   * whose error carries no outcome.
+   */
+  readonly onDelivered?: (notifications: readonly Notification[]) => void;
 }
 
 export interface CheckRequest {
@@ -472,7 +478,10 @@ function deliverAlerts<R>(
     release: (current, { notifications }) => current && releaseClaims(current, notifications, runId),
   }).then((delivery) => {
     const sent = delivery.delivered?.work.notifications ?? [];
-    if (sent.length > 0) logger.info('Alert message sent', { notifications: sent.map((n) => n.key) });
+    if (sent.length > 0) {
+      logger.info('Alert message sent', { notifications: sent.map((n) => n.key) });
+      deps.onDelivered?.(sent);
+    }
     return delivery;
   });
 }

@@ -55,6 +55,12 @@ const REGRESSIONS = [
     caught:
       "a post that resolved the incident's last announced alert (transfers, 08:30) and announced the WARN that had waited to join it (satisfaction, firing since 08:00) was counted as a post of its own inside the incident: it closes that incident and opens the next, as the product records it (resolutions first, the reminder cadence restarting there)",
   },
+  {
+    seed: 27_027,
+    path: '408',
+    caught:
+      "a CRIT volume spike that waited to join a CRIT group went out at 12:30 in a run whose AIRUDDER call failed (a failed run still delivers what is owed); the harness took a failed run's sends as none, so its resolution at 15:15 looked like one without its alert: runCheck now tells what each delivery got through (onDelivered), failed runs included",
+  },
 ] as const;
 
 describe('generated days that once failed', () => {

@@ -308,6 +308,8 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
   it('sends "monitor degraded" after 3 failed runs and a resolved message when a run succeeds', async () => {
     const store = createS3ObjectStore(s3.client, s3.bucket, 'health');
     const before = slack.received.length;
+    // What each failed run got through to Slack, told although the run fails (its error carries no outcome).
+    const told: string[][] = [];
     for (const minute of [0, 15, 30]) {
       clock = new Date(localHour(13).getTime() + minute * 60_000);
       standIn.inject('statistics', { kind: 'http-status', status: 503 }, 3);
@@ -317,8 +319,12 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
         store,
         runId: `down-${minute}`,
       });
-      await expect(runCheck(deps, { scheduledTime: clock })).rejects.toThrow(/HTTP 503/);
+      const delivered: string[] = [];
+      const onDelivered = (sent: readonly Notification[]) => delivered.push(...sent.map((n) => n.kind));
+      await expect(runCheck({ ...deps, onDelivered }, { scheduledTime: clock })).rejects.toThrow(/HTTP 503/);
+      told.push(delivered);
     }
+    expect(told).toEqual([[], [], ['monitor-degraded']]);
     const degraded = slack.received.slice(before);
     expect(degraded).toHaveLength(1);
     expect(JSON.stringify(degraded[0])).toMatch(/degraded/i);
