@@ -108,6 +108,7 @@ async function main(): Promise<void> {
     await section(sections, 'warm check', () =>
       benchWarmCheck(
         measured,
+        fakes,
         baseline,
         quick
           ? { invocations: 20, runs: 1, uncounted: 30, counted: 10 }

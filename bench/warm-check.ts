@@ -7,6 +7,7 @@ import {
   inParallel,
   startHandlerHost,
 } from './deployed-process';
+import type { ExternalCall, FakeServices } from './fake-services-client';
 import type { Measured } from './measured';
 import { type DetailTable, median, ms, type SectionResult, times } from './report';
 
@@ -33,6 +34,7 @@ const checkEvent = (index: number): HandlerEvent => ({
  */
 export async function benchWarmCheck(
   measured: Measured,
+  fakes: FakeServices,
   baseline: Baseline,
   options: {
     readonly invocations: number;
@@ -55,15 +57,18 @@ export async function benchWarmCheck(
   ];
   const hosts: HandlerHost[] = [];
   const samples: InvocationSample[][] = handlers.map(() => []);
+  const calls: ExternalCall[] = [];
   try {
     for (const [index, handler] of handlers.entries())
       hosts.push(await startHandlerHost(node, handler.bundle, handler.env(`warm-${index}`)));
     const events = Array.from({ length: WARMUP + options.invocations }, (_, index) => checkEvent(index));
     for (const host of hosts) await host.invoke(events.slice(0, WARMUP));
+    await fakes.takeCalls();
     for (let start = WARMUP; start < events.length; start += BLOCK) {
       for (const [index, host] of hosts.entries())
         samples[index]?.push(...(await host.invoke(events.slice(start, start + BLOCK))));
     }
+    calls.push(...(await fakes.takeCalls()));
   } finally {
     for (const host of hosts) host.stop();
   }
@@ -85,6 +90,16 @@ export async function benchWarmCheck(
     results.filter((result) => result.which === which).map((result) => result.perCheck),
   );
 
+  // The calls each sampled check made: the proxies log every one, and the hosts take turns.
+  const callsOf = (sample: InvocationSample) =>
+    calls
+      .filter((call) => call.start >= sample.start && call.start <= sample.end)
+      .sort((a, b) => a.start - b.start);
+  const callCounts = (index: number) => (samples[index] ?? []).map((sample) => callsOf(sample).length);
+  const countRange = (index: number) => {
+    const counts = callCounts(index);
+    return `${Math.min(...counts)}–${Math.max(...counts)} (median ${median(counts)})`;
+  };
   const checks = `${options.uncounted + 1}–${options.uncounted + options.counted}`;
   const cpu = (index: number) => median((samples[index] ?? []).map((sample) => sample.cpuMs));
   const cpuRatio = cpu(0) / cpu(1);
@@ -100,17 +115,36 @@ export async function benchWarmCheck(
   const details: DetailTable[] = [
     {
       title: `Warm checks on Node ${nodeVersion}: ${options.invocations} invocations per container after ${WARMUP}, blocks of ${BLOCK} alternating`,
-      headers: ['Handler', 'CPU median', 'Wall median', `Instructions per check, checks ${checks}, each run`],
+      headers: [
+        'Handler',
+        'CPU median',
+        'Wall median',
+        'External calls per check',
+        `Instructions per check, checks ${checks}, each run`,
+      ],
       rows: handlers.map((handler, index) => [
         handler.name,
         ms(cpu(index), 1),
         ms(median((samples[index] ?? []).map((sample) => sample.wallMs)), 1),
+        countRange(index),
         (perCheck[index] ?? []).map((count) => `${(count / 1e6).toFixed(1)} M`).join(', '),
       ]),
       note:
-        `Baseline ${baseline.rev}: the previous round's handler. It makes 7.3 external calls per check here; today's ` +
-        'check makes 15–17 (the default rules fetch and archive three rolling windows, and read the 60-minute one of the four weeks before).',
+        `Baseline ${baseline.rev}: the previous round's handler. Today's check fetches and archives three rolling ` +
+        'windows besides the day so far, and reads the 60-minute one of the four weeks before (the seasonal ' +
+        'baseline); on the hour, where those are not archived, it lists the whole days instead.',
     },
+    ...handlers.map((handler, index): DetailTable => {
+      // The last check that made the median number of calls: a typical one, not the on-the-hour kind.
+      const typical = median(callCounts(index));
+      const shown = (samples[index] ?? []).findLast((sample) => callsOf(sample).length === typical);
+      const list = shown === undefined ? [] : callsOf(shown);
+      return {
+        title: `External calls of one warm check, ${handler.name} (a typical one: ${list.length})`,
+        headers: ['#', 'Service', 'Call'],
+        rows: list.map((call, number) => [String(number + 1), call.service, describeCall(call)]),
+      };
+    }),
   ];
   return {
     rows: [
@@ -120,3 +154,20 @@ export async function benchWarmCheck(
     details,
   };
 }
+
+/** A proxied call as a reader wants it: the S3 operation and key below the run's prefix, the API path and window. */
+export function describeCall(call: ExternalCall): string {
+  const url = new URL(call.label, 'http://proxy');
+  if (call.service === 's3') {
+    const listed = url.searchParams.get('prefix');
+    if (listed !== null) return `ListObjectsV2 ${withoutRunPrefix(listed)}`;
+    const operation = url.searchParams.get('x-id') ?? 'request';
+    // /<bucket>/<prefix>/<key>: the bench gives every container a prefix of its own.
+    return `${operation} ${withoutRunPrefix(decodeURIComponent(url.pathname).split('/').slice(2).join('/'))}`;
+  }
+  const start = url.searchParams.get('start_time');
+  const end = url.searchParams.get('end_time');
+  return start === null || end === null ? url.pathname : `${url.pathname} ${start} → ${end}`;
+}
+
+const withoutRunPrefix = (key: string) => key.replace(/^[^/]*\/(?=(raw|state|config|digest|curated)\/)/, '');

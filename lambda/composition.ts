@@ -3,6 +3,11 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createAirudderClient } from './adapters/airudder/airudder-client';
 import { TokenCache } from './adapters/airudder/token-cache';
 import { createFolderObjectStore } from './adapters/archive/folder-object-store';
+import {
+  createKnownDocuments,
+  type KnownDocuments,
+  rememberingStore,
+} from './adapters/archive/known-documents';
 import { createS3ObjectStore } from './adapters/archive/s3-object-store';
 import type { FetchFn } from './adapters/http/http-request';
 import { bundledRules, rulesSourceFor } from './adapters/rules/load-rules';
@@ -64,6 +69,11 @@ export interface RunContext {
   readonly tokenCache: TokenCache;
   /** The rules object last read, owned like the token cache: a warm Lambda re-reads it with a 304. */
   readonly rulesCache?: RulesCache;
+  /**
+   * The state documents as last read or written, owned like the token cache: a warm Lambda's check
+   * starts its compare-and-swap from the alert state it wrote last (adapters/archive/known-documents.ts).
+   */
+  readonly knownDocuments?: KnownDocuments;
   readonly fetch?: FetchFn;
   readonly s3Client?: S3Client;
   /** Reads the monitor's secret; the Lambda passes one that caches it per container. */
@@ -146,14 +156,16 @@ export function createWiring(run: RunContext): Wiring {
     s3Client ??= new S3Client({ followRegionRedirects: true });
     return s3Client;
   };
-  const archive = () =>
-    createArchiveStore(
+  const archive = () => {
+    const store = createArchiveStore(
       config,
       config.archive.kind === 's3' ? s3() : undefined,
       run.deadline,
       run.logger,
       run.folderStore,
     );
+    return run.knownDocuments === undefined ? store : rememberingStore(store, run.knownDocuments);
+  };
   let activeRules: Promise<ActiveRules> | undefined;
   const rules = () => {
     activeRules ??= loadActiveRules(rulesSourceFor(config, archive(), run.rulesCache)).then((active) => {
@@ -317,12 +329,13 @@ function folderStoreOf(run: RunContext): (dir: string, prefix: string) => Object
 
 /**
  * What outlives a run, built here like every other edge: the AIRUDDER token cache, the rules cache,
- * the S3 client and the monitor's secret. A warm Lambda container keeps one set for all its
+ * the state documents last read or written, the S3 client and the monitor's secret. A warm Lambda container keeps one set for all its
  * invocations (built during init); a CLI command makes its own.
  */
 export interface RunEdges {
   readonly tokenCache: TokenCache;
   readonly rulesCache: RulesCache;
+  readonly knownDocuments: KnownDocuments;
   readonly s3Client: S3Client | undefined;
   readonly secrets: MonitorSecrets;
 }
@@ -362,6 +375,7 @@ export function createRunEdges(config: Config, options: RunEdgesOptions): RunEdg
   return {
     tokenCache: new TokenCache(),
     rulesCache: {},
+    knownDocuments: createKnownDocuments(),
     s3Client: options.s3Client ?? (config.archive.kind === 's3' ? new S3Client({}) : undefined),
     secrets: {
       get: (secretId) => cache.get(secretId),

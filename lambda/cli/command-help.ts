@@ -98,9 +98,17 @@ export const JSON_FLAG: FlagHelp = {
 };
 const HELP_FLAG: FlagHelp = { flag: '--help, -h', description: 'print this help and exit' };
 
+/** Every flag a command takes, as its help lists them: its own, --json, the global ones, --help. */
+export const helpFlags = (help: CommandHelp): FlagHelp[] => [
+  ...help.flags,
+  ...(help.json ? [JSON_FLAG] : []),
+  ...GLOBAL_FLAGS,
+  HELP_FLAG,
+];
+
 /** The help of one command, for a terminal 80 columns wide. */
 export function renderCommandHelp(name: string, help: CommandHelp): string {
-  const flags = [...help.flags, ...(help.json ? [JSON_FLAG] : []), ...GLOBAL_FLAGS, HELP_FLAG];
+  const flags = helpFlags(help);
   const flagWidth = Math.max(...flags.map((flag) => flag.flag.length));
   const lines = [
     `Usage: ${PROGRAM} ${help.usage}`,

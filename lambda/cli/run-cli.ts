@@ -8,10 +8,11 @@ import { RulesFileError } from '../domain/alerts/rules';
 import { createJsonLogger, type LogLevel } from '../shared/logger';
 import { createRedactor } from '../shared/redact';
 import type { CliIo, Command, CommandContext } from './cli-types';
-import { EXIT_CODES, PROGRAM, renderCommandHelp, versionLine } from './command-help';
+import { EXIT_CODES, helpFlags, PROGRAM, renderCommandHelp, versionLine } from './command-help';
 import { COMMANDS } from './commands';
 import { archiveEnvironment, extractGlobalFlags, GLOBAL_FLAGS } from './global-flags';
 import { InterruptedError } from './interrupted-error';
+import { closest, knownFlags, refuseUnknownFlags } from './parse-flags';
 import { shareTerminal } from './share-terminal';
 import { UsageError } from './usage-error';
 
@@ -71,7 +72,8 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
   }
   const command = commandNamed(name);
   if (!command) {
-    deps.io.stderr(`Unknown command "${name}".\n\n${USAGE}`);
+    const nearest = closest(name, Object.keys(COMMANDS));
+    deps.io.stderr(`Unknown command "${name}".${nearest ? ` Did you mean "${nearest}"?` : ''}\n\n${USAGE}`);
     return EXIT_USAGE;
   }
   // Help comes before anything is read or checked, so it works with an empty environment.
@@ -93,6 +95,7 @@ export async function runCli(argv: ReadonlyArray<string>, deps: CliDeps): Promis
   };
   const redactor = createRedactor();
   try {
+    refuseUnknownFlags(name, rest, knownFlags(helpFlags(command)));
     const global = extractGlobalFlags(json ? rest.filter((arg) => arg !== '--json') : rest);
     const args = global.args;
     const given = global.archive ? { ...deps.env, ...archiveEnvironment(global.archive) } : deps.env;

@@ -114,7 +114,7 @@ interface Container {
   readonly logger: Logger;
   readonly powertools: PowertoolsLogger | undefined;
   readonly metrics: RunMetrics;
-  /** The token, rules and secret caches and the S3 client, from the composition root. */
+  /** The token, rules, state-document and secret caches and the S3 client, from the composition root. */
   readonly edges: RunEdges;
 }
 
@@ -197,6 +197,7 @@ export function createHandler(deps: HandlerDeps) {
         // A warm container reuses its token, and re-reads the rules object with a conditional GET.
         tokenCache: edges.tokenCache,
         rulesCache: edges.rulesCache,
+        knownDocuments: edges.knownDocuments,
         fetch: deps.fetch,
         s3Client: edges.s3Client,
         loadSecret: (secretId) => edges.secrets.get(secretId),

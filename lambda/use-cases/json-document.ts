@@ -1,4 +1,9 @@
-import { ArchiveStoreError, type ObjectStore, PreconditionFailedError } from '../domain/archive/object-store';
+import {
+  ArchiveStoreError,
+  type ObjectStore,
+  PreconditionFailedError,
+  type StoredObject,
+} from '../domain/archive/object-store';
 import type * as z from '../domain/shared/zod';
 import { withRetry } from '../shared/retry';
 
@@ -61,7 +66,34 @@ export async function readDocument<T>(
   schema: z.ZodMiniType<T>,
 ): Promise<VersionedDocument<T> | undefined> {
   const object = await store.get(key);
-  if (!object) return undefined;
+  return object && parseDocument(store, key, schema, object);
+}
+
+/**
+ * The document as this process last read or wrote it (`ObjectStore.lastKnown`), without a request:
+ * possibly stale, so only to start a compare-and-swap (`updateDocument`'s `alreadyRead`), whose
+ * conflict re-reads it. Undefined when the store remembers none, or what it remembers does not parse.
+ */
+export function lastKnownDocument<T>(
+  store: ObjectStore,
+  key: string,
+  schema: z.ZodMiniType<T>,
+): VersionedDocument<T> | undefined {
+  const object = store.lastKnown?.(key);
+  if (object === undefined) return undefined;
+  try {
+    return parseDocument(store, key, schema, object);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseDocument<T>(
+  store: ObjectStore,
+  key: string,
+  schema: z.ZodMiniType<T>,
+  object: StoredObject,
+): VersionedDocument<T> {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(object.bytes));

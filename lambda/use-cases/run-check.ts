@@ -50,6 +50,7 @@ import { sendIncidentPlan } from './incident-delivery';
 import { deliverIncidentNotes } from './incident-notes';
 import {
   DocumentCorruptError,
+  lastKnownDocument,
   readDocument,
   serializeDocument,
   updateDocument,
@@ -90,6 +91,12 @@ export interface CheckDeps extends FetchDeps {
    * this one only when the store tells no time, and to turn the deadline into time left.
    */
   readonly now: () => Date;
+  /**
+   * Told every time Slack accepted an alert message of this run, with its notifications: also on a
+   * run that then fails (a failed run still delivers what is owed, "monitor degraded" among it),
+   * whose error carries no outcome.
+   */
+  readonly onDelivered?: (notifications: readonly Notification[]) => void;
 }
 
 export interface CheckRequest {
@@ -180,7 +187,7 @@ export async function runCheck(deps: CheckDeps, request: CheckRequest): Promise<
 
   const before = await readAlertState(deps, at, request.deadline);
   const last = before?.value.lastScheduledTime;
-  if (last !== undefined && at.getTime() <= Date.parse(last)) {
+  if (before !== undefined && last !== undefined && evaluatedBy(before.value, at)) {
     logger.info('Check already evaluated for this scheduled time; nothing to do', {
       scheduledTime: at.toISOString(),
       lastScheduledTime: last,
@@ -324,6 +331,12 @@ export class AlertStateCorruptError extends Error {
  */
 async function readAlertState(deps: CheckDeps, at: Date, deadline: number | undefined) {
   const { store } = deps;
+  // A warm container saves the read: the state as its last run wrote it starts the claim, a
+  // compare-and-swap on that version, so a change by another writer since makes S3 refuse the write
+  // and the state is read again. Only to go ahead: a state that says this instant is done is read
+  // afresh, since only the stored one may say so (a `watermark reset` moves it back).
+  const known = lastKnownDocument(store, ALERT_STATE_KEY, AlertStateSchema);
+  if (known !== undefined && !evaluatedBy(known.value, at)) return known;
   try {
     return await readDocument(store, ALERT_STATE_KEY, AlertStateSchema);
   } catch (error) {
@@ -347,6 +360,10 @@ async function readAlertState(deps: CheckDeps, at: Date, deadline: number | unde
     );
   }
 }
+
+/** Whether `state` was already evaluated for `at` or a later instant. */
+const evaluatedBy = (state: AlertState, at: Date): boolean =>
+  state.lastScheduledTime !== undefined && at.getTime() <= Date.parse(state.lastScheduledTime);
 
 /** Counts a failed run towards "monitor degraded", and sends that alert once it is owed. */
 async function recordFailure(
@@ -461,7 +478,10 @@ function deliverAlerts<R>(
     release: (current, { notifications }) => current && releaseClaims(current, notifications, runId),
   }).then((delivery) => {
     const sent = delivery.delivered?.work.notifications ?? [];
-    if (sent.length > 0) logger.info('Alert message sent', { notifications: sent.map((n) => n.key) });
+    if (sent.length > 0) {
+      logger.info('Alert message sent', { notifications: sent.map((n) => n.key) });
+      deps.onDelivered?.(sent);
+    }
     return delivery;
   });
 }

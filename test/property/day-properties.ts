@@ -450,6 +450,24 @@ export function incidentPostViolations(day: SimulatedDay): string[] {
     if (run.messages.length === 0 || rules.length === 0) continue;
     const at = run.at.getTime();
     const opening = announced.size === 0;
+    // A post that resolves the incident's last announced alert while announcing one that waited to
+    // join closes the incident and opens the next (the product applies resolutions first, and its
+    // reminder cadence restarts there): it is the one's resolution and the other's first post.
+    const resolving = new Set(
+      rules.filter((n) => n.kind === 'resolved' && n.unannounced !== true).map((n) => n.ruleId),
+    );
+    const handover =
+      incident !== undefined &&
+      !opening &&
+      resolving.size > 0 &&
+      [...announced.keys()].every((id) => resolving.has(id)) &&
+      rules.some((n) => n.kind === 'fired');
+    if (handover && incident !== undefined) {
+      incident.posts += 1;
+      close(at, true);
+      incident = undefined;
+      announced.clear();
+    }
     // A push makes the incident CRIT: an alert firing at or escalating to CRIT while no other
     // announced alert is CRIT already.
     const push = rules.some(
@@ -462,7 +480,7 @@ export function incidentPostViolations(day: SimulatedDay): string[] {
         if (n.unannounced !== true) announced.delete(n.ruleId);
       } else announced.set(n.ruleId, n.severity);
     }
-    if (opening) {
+    if (opening || handover) {
       if (announced.size === 0) continue; // only alerts that came and went unannounced
       incident = { start: at, news: [], pushes: 0, updates: 0, posts: 1, lastPost: at };
       continue;

@@ -194,6 +194,9 @@ export async function simulateDay(spec: DaySpec): Promise<SimulatedDay> {
     clock = new Date(at);
     failing = spec.failedRuns.includes(Math.round((at - midnight.getTime()) / 900_000));
     const before = slack.length;
+    // A failed run still delivers what is owed (the group's waiting alerts, "monitor degraded"):
+    // what Slack accepted is told here, since the run's error carries no outcome.
+    const delivered: Notification[] = [];
     const deps = {
       ...fetchDeps,
       notifier: capturing(slack),
@@ -205,6 +208,9 @@ export async function simulateDay(spec: DaySpec): Promise<SimulatedDay> {
       failureThreshold: 3,
       runId: `run-${index}`,
       now: () => clock,
+      onDelivered: (notifications: readonly Notification[]) => {
+        delivered.push(...notifications);
+      },
     };
     const outcome: CheckOutcome | Error = await runCheck(deps, { scheduledTime: clock }).catch(
       (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
@@ -213,7 +219,7 @@ export async function simulateDay(spec: DaySpec): Promise<SimulatedDay> {
     if (failed && !(outcome.cause instanceof StatsSourceError) && !(outcome instanceof StatsSourceError))
       throw outcome;
     const evaluated = !failed && outcome.outcome === 'evaluated';
-    const sent = evaluated ? outcome.sent : [];
+    const sent = evaluated ? outcome.sent : failed ? delivered : [];
     const held = evaluated ? outcome.held : [];
     runs.push({ at: clock, failed, sent, held, messages: slack.slice(before) });
   }

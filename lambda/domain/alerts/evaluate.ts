@@ -98,9 +98,10 @@ function judgeValue(rule: Rule, state: RuleState, now: string, value: number, ju
     const next = nextFiringSeverity(rule, judged ?? value, state.severity);
     if (next === 'resolved') return healthyRun(rule, state, now, value);
     const breaching = unhealthy(state);
-    if (next === state.severity) return breaching;
+    if (next === state.severity) return withBreach(rule, breaching, now, value, judged);
     const threshold = next === 'crit' ? thresholdFor(rule, 'crit') : critRelease(rule);
-    return record({ ...breaching, severity: next }, breaching, now, { value, threshold });
+    const changed = record({ ...breaching, severity: next }, breaching, now, { value, threshold });
+    return withBreach(rule, changed, now, value, judged);
   }
   const severity = breachSeverity(rule, judged?.breach ?? value);
   if (severity === undefined) return settle(rule, state, now, value);
@@ -108,7 +109,8 @@ function judgeValue(rule: Rule, state: RuleState, now: string, value: number, ju
   const threshold = thresholdFor(rule, severity);
   const breachedAt = state.status === 'pending' ? state.breachedAt : now;
   if (count >= rule.pendingRuns) {
-    return fire(state, breachedAt, now, severity, 'threshold', { value, threshold });
+    const fired = fire(state, breachedAt, now, severity, 'threshold', { value, threshold });
+    return withBreach(rule, fired, now, value, judged);
   }
   const pending: PendingRuleState = {
     ...state,
@@ -119,6 +121,30 @@ function judgeValue(rule: Rule, state: RuleState, now: string, value: number, ju
     since: state.status === 'pending' ? state.since : now,
   };
   return record(pending, state, now, { value, threshold });
+}
+
+/**
+ * A firing run whose reading breaches the severity the rule fires at (as the evaluation judges it:
+ * the confidence bound or the healthier window where the rule weighs its evidence) keeps that
+ * reading as the alert's latest breach; a reading inside the hysteresis band does not.
+ */
+function withBreach(
+  rule: Rule,
+  state: FiringRuleState,
+  now: string,
+  value: number,
+  judged?: Judged,
+): FiringRuleState {
+  const breach = breachSeverity(rule, judged?.breach ?? value);
+  if (breach === undefined || (state.severity === 'crit' && breach !== 'crit')) return state;
+  const { lastWindow: window, lastBasis: basis } = state;
+  const lastBreach = {
+    value,
+    at: now,
+    ...(window === undefined ? {} : { window }),
+    ...(basis === undefined ? {} : { basis }),
+  };
+  return { ...state, lastBreach };
 }
 
 /** A firing run that is not healthy: any healthy streak is broken. */
@@ -187,8 +213,13 @@ function okFrom(state: PendingRuleState | FiringRuleState, now: string): OkRuleS
   return { ...kept, status: 'ok', since: now, pendingCount: 0, healthyCount: 0 };
 }
 
-const withoutFiringFields = ({ severity: _s, firedAt: _f, healthySince: _h, ...rest }: FiringRuleState) =>
-  rest;
+const withoutFiringFields = ({
+  severity: _s,
+  firedAt: _f,
+  healthySince: _h,
+  lastBreach: _b,
+  ...rest
+}: FiringRuleState) => rest;
 
 /** Back to ok from wherever the rule was; a resolution notes whether it was ever announced. */
 function settle(rule: Rule, state: RuleState, now: string, value: number | null, note?: string): RuleState {

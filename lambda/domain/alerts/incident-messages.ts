@@ -4,7 +4,13 @@ import type { MessageRef } from '../slack/slack-app';
 import type { Block, SlackMessage } from '../slack/slack-message';
 import { formatElapsed } from '../statistics/metric-format';
 import { type IncidentMember, MONITOR_MEMBER, retainIncidents, type SlackIncident } from './incident';
-import { episodePicture, isRuleNotification, type MonitorNotification, type Notification } from './notify';
+import {
+  episodePicture,
+  isRuleNotification,
+  type MonitorNotification,
+  type Notification,
+  removedRulePicture,
+} from './notify';
 import { type AlertMessageContext, buildAlertMessage, DEFAULT_MONITOR_NAME, isClosing } from './render';
 import type { RepeatPolicy, Rule, Severity } from './rules';
 import type { AlertState } from './state';
@@ -117,7 +123,7 @@ export function planIncident(
   const announced = announcedSeverity(notifications);
   const severity = higher(open.severity, announced);
   const next = { ...open, members, ...severityField(severity) };
-  const pictures = memberPictures(state, members, context.rules);
+  const pictures = memberPictures(state, members, context.rules, context.at);
   const closes = pictures.length > 0 && pictures.every(isClosing);
   return {
     kind: 'update',
@@ -177,12 +183,17 @@ function memberPictures(
   state: AlertState,
   members: readonly IncidentMember[],
   rules: readonly Rule[],
+  at: Date,
 ): Notification[] {
+  const now = at.toISOString();
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
   return members.flatMap((member): Notification[] => {
     if (member.id === MONITOR_MEMBER) return [monitorPicture(state, member)];
     const rule = byId.get(member.id);
-    const picture = rule && episodePicture(rule, state.rules[member.id], state.episodes, member.firedAt);
+    // A rule removed from the rules ended its alert: the member reads "rule removed", so an incident
+    // whose rules were all removed closes (its removal resolutions are the closing message).
+    if (rule === undefined) return [removedRulePicture(state, member.id, member.firedAt, now)];
+    const picture = episodePicture(rule, state.rules[member.id], state.episodes, member.firedAt);
     return picture === undefined ? [] : [picture];
   });
 }
@@ -231,7 +242,7 @@ export function buildIncidentHead(
     Partial<Pick<SlackIncident, 'openedAt' | 'closedAt'>>,
   context: IncidentContext,
 ): SlackMessage {
-  const pictures = memberPictures(state, incident.members, context.rules);
+  const pictures = memberPictures(state, incident.members, context.rules, context.at);
   if (pictures.length === 0) {
     const name = context.monitorName ?? DEFAULT_MONITOR_NAME;
     return {

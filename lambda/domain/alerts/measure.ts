@@ -68,7 +68,6 @@ export function selectScope(rule: Pick<Rule, 'scope' | 'window'>, sources: Scope
 function rollingWindow(
   minutes: number,
   windows: ReadonlyMap<number, StatisticsResponse> | undefined,
-  label = `last ${minutes} min`,
 ): ScopeResult {
   const response = windows?.get(minutes);
   if (response === undefined)
@@ -77,7 +76,10 @@ function rollingWindow(
   if (total == null)
     return { found: false, reason: `the ${minutes}-min window response has no realtime total` };
   const rows = [total];
-  return { found: true, data: { rows, calls: readNumber(rows, 'total_calls'), window: label } };
+  return {
+    found: true,
+    data: { rows, calls: readNumber(rows, 'total_calls'), window: `last ${minutes} min` },
+  };
 }
 
 function daySoFar({ statistics, at, timeZone }: ScopeSources): ScopeResult {
@@ -101,20 +103,23 @@ function lastCompleteHour({ statistics, at, timeZone }: ScopeSources): ScopeResu
       return clock === undefined ? [] : [{ row, clock }];
     })
     .sort((a, b) => b.row.time.localeCompare(a.row.time));
-  let latest: { row: Row; time: string; clock: WallClock; start: number } | undefined;
   for (const { row, clock } of newestFirst) {
-    if (latest !== undefined && row.time < latest.time) break;
     const start = fromWallClock(clock, timeZone).getTime();
-    // Rows dated after the run (drift) or for the hour still running are not complete.
-    if (start + HOUR_MS > at.getTime()) continue;
-    if (latest === undefined || start > latest.start) latest = { row, time: row.time, clock, start };
+    // Rows dated after the run (drift) or for the hour still running are not complete; the first
+    // complete one is the latest.
+    if (start + HOUR_MS <= at.getTime())
+      return hourScope(row, clock, start, timeZone, localDate(at, timeZone));
   }
-  if (latest === undefined) return { found: false, reason: 'no hourly row has completed yet' };
-  const end = toWallClock(new Date(latest.start + HOUR_MS), timeZone);
-  const day = formatDate(latest.clock) === localDate(at, timeZone) ? '' : `${formatDate(latest.clock)} `;
-  const window = `${day}${hhmm(latest.clock)}–${hhmm(end)}`;
-  const rows = [latest.row];
-  return { found: true, data: { rows, calls: readNumber(rows, 'total_calls'), window, hour: latest.clock } };
+  return { found: false, reason: 'no hourly row has completed yet' };
+}
+
+/** One hourly row as a scope: "13:00–14:00", dated when it is not the run's day. */
+function hourScope(row: Row, clock: WallClock, start: number, timeZone: string, today: string): ScopeResult {
+  const end = toWallClock(new Date(start + HOUR_MS), timeZone);
+  const day = formatDate(clock) === today ? '' : `${formatDate(clock)} `;
+  const rows = [row];
+  const window = `${day}${hhmm(clock)}–${hhmm(end)}`;
+  return { found: true, data: { rows, calls: readNumber(rows, 'total_calls'), window, hour: clock } };
 }
 
 function latestOfflineDay({ statistics, latestOffline, at, timeZone }: ScopeSources): ScopeResult {
@@ -202,7 +207,7 @@ type Computed =
 
 /** A capacity rule without a configured line capacity cannot run: it is skipped, and reads nothing. */
 const lacksCapacity = (rule: Rule, lineCapacity: number | undefined): boolean =>
-  rule.metric.kind === 'capacityUtilisation' && !(lineCapacity && lineCapacity > 0);
+  rule.metric.kind === 'capacityUtilisation' && (lineCapacity ?? 0) <= 0;
 
 /** Which earlier archived responses the rules can use, so a check reads only those. */
 export interface ArchivedNeeds {
@@ -218,19 +223,18 @@ export interface ArchivedNeeds {
 
 export function archivedNeeds(rules: readonly Rule[], lineCapacity: number | undefined): ArchivedNeeds {
   const running = rules.filter((rule) => !lacksCapacity(rule, lineCapacity));
-  const weekOverWeek = running.filter((rule) => rule.metric.kind === 'weekOverWeek');
+  // A rule has a window or a scope, never both (rules.ts): the window's minutes, else the scope.
+  const weekOverWeek = running.flatMap(({ metric, window }) =>
+    metric.kind === 'weekOverWeek' ? [{ minutes: window?.minutes, weeks: metric.weeks }] : [],
+  );
+  const windowed = weekOverWeek.flatMap(({ minutes, weeks }) =>
+    minutes === undefined ? [] : [{ minutes, weeks }],
+  );
   return {
-    lastWeekCheck: weekOverWeek.some((rule) => rule.window === undefined),
-    latestOffline: running.some((rule) => rule.window === undefined && rule.scope === 'latest-offline-day'),
-    lastWeekWindows: [
-      ...new Set(weekOverWeek.flatMap((rule) => (rule.window === undefined ? [] : [rule.window.minutes]))),
-    ].sort((a, b) => a - b),
-    baselineWeeks: Math.max(
-      0,
-      ...weekOverWeek.flatMap((rule) =>
-        rule.window === undefined || rule.metric.kind !== 'weekOverWeek' ? [] : [rule.metric.weeks],
-      ),
-    ),
+    lastWeekCheck: weekOverWeek.some(({ minutes }) => minutes === undefined),
+    latestOffline: running.some((rule) => rule.scope === 'latest-offline-day'),
+    lastWeekWindows: [...new Set(windowed.map(({ minutes }) => minutes))].sort((a, b) => a - b),
+    baselineWeeks: Math.max(0, ...windowed.map(({ weeks }) => weeks)),
   };
 }
 
@@ -247,20 +251,18 @@ export function measureRule(rule: Rule, context: MeasureContext): Measurement {
   );
 }
 
-/** The scopes one evaluation selected, by scope: rules sharing a scope share its selection. */
-const selectedScopes = new WeakMap<ScopeSources, Map<string, ScopeResult>>();
+/**
+ * The scopes one evaluation selected, by the window's minutes or the fixed scope's name (a rule has
+ * one or the other): rules sharing a scope share its selection.
+ */
+const selectedScopes = new WeakMap<ScopeSources, Map<number | string | undefined, ScopeResult>>();
 
 /** `selectScope`, once per scope and evaluation (its result depends on the scope and the sources only). */
 function scopeOnce(rule: Rule, sources: ScopeSources): ScopeResult {
-  const key = rule.window === undefined ? (rule.scope ?? 'day-so-far') : `window:${rule.window.minutes}`;
-  let selected = selectedScopes.get(sources);
-  if (selected === undefined) {
-    selected = new Map();
-    selectedScopes.set(sources, selected);
-  }
-  const known = selected.get(key);
-  if (known !== undefined) return known;
-  const scope = selectScope(rule, sources);
+  const selected = selectedScopes.get(sources) ?? new Map<number | string | undefined, ScopeResult>();
+  selectedScopes.set(sources, selected);
+  const key = rule.window?.minutes ?? rule.scope;
+  const scope = selected.get(key) ?? selectScope(rule, sources);
   selected.set(key, scope);
   return scope;
 }
@@ -291,12 +293,9 @@ function measureScope(
     window,
     ...(computed.basis === undefined ? {} : { basis: computed.basis }),
   };
-  if (role === 'confirms') {
-    // The breach is confirmed on the raw figure; recovery still weighs the evidence (see bothWindows).
-    const bounds = confidenceBounds(rule, scope.data, computed.value);
-    return bounds === undefined ? figure : { ...figure, judged: bounds };
-  }
-  if (calls !== undefined && calls < rule.minCalls) {
+  // The short window of two has no call floor: it confirms a breach on its raw figure, while its
+  // bounds still weigh the evidence for a recovery (see bothWindows).
+  if (role === 'evidence' && calls !== undefined && calls < rule.minCalls) {
     return {
       kind: 'not-judged',
       reason: `${calls} calls, fewer than minCalls ${rule.minCalls}`,
@@ -315,12 +314,14 @@ function measureScope(
  * or above (mirrored for "above"). Undefined when the rule has no confidence or the count is absent.
  */
 function confidenceBounds(rule: Rule, data: ScopeData, value: number): Judged | undefined {
-  const trialsField = rule.confidence === undefined ? undefined : rateTrials(rule.metric);
-  const trials = trialsField === undefined ? undefined : readNumber(data.rows, trialsField);
-  if (rule.confidence === undefined || trials === undefined || trials <= 0) return undefined;
+  const { confidence } = rule;
+  const trialsField = rateTrials(rule.metric);
+  if (confidence === undefined || trialsField === undefined) return undefined;
+  const trials = readNumber(data.rows, trialsField);
+  if (trials === undefined || trials <= 0) return undefined;
   const successes = Math.round(value * trials);
-  const forBreach = wilsonInterval(successes, trials, rule.confidence.breach);
-  const forRecovery = wilsonInterval(successes, trials, rule.confidence.recovery);
+  const forBreach = wilsonInterval(successes, trials, confidence.breach);
+  const forRecovery = wilsonInterval(successes, trials, confidence.recovery);
   return rule.comparison === 'below'
     ? { breach: forBreach.high, recovery: forRecovery.low }
     : { breach: forBreach.low, recovery: forRecovery.high };
@@ -351,18 +352,16 @@ function bothWindows(rule: Rule, short: Measurement, long: Measurement): Measure
     if (long.kind !== 'not-judged')
       return { kind: 'no-data', reason: `long window: ${long.reason}`, window: short.window };
     // Too few calls in the long window to raise anything: a quiet run may only end a firing alert, on
-    // the short window's recovery bound, or without a confidence on the long window's raw figure
+    // the short window's recovery bound (with a confidence), else on the long window's raw figure
     // (one good transfer in a quiet quarter-hour may not).
     const reason = `long window: ${long.reason}`;
-    // With a confidence, the quarter-hour's bound may end it; else (or when it cannot yet prove it)
-    // the long window's raw figure, as without one.
     return weighed && isBackPast(rule, short.judged.recovery, rule.recovery)
       ? { ...long, reason, value: short.value, window: short.window, recovery: short.judged.recovery }
       : { ...long, reason };
   }
   const breach = healthier(short.value, long.judged?.breach ?? long.value);
   const also = (other: Measurement & { kind: 'value' }) =>
-    `${other.window.replace(/^last /, '')}: ${formatMetric(other.value, metricUnit(rule))}`;
+    `${other.window.replace('last ', '')}: ${formatMetric(other.value, metricUnit(rule))}`;
   if (weighed) {
     // The quarter-hour speaks, unless the long window has recovered where it cannot yet prove it:
     // then the message quotes the long window, the figure that ends the alert.
@@ -413,7 +412,7 @@ const COMPUTE = {
     if (peak === undefined) return { reason: 'max_concurrent_call_count is missing' };
     return withCalls({ value: peak / (context.lineCapacity ?? 1) }, data);
   },
-  weekOverWeek: (metric, rule, data, context) => weekOverWeek(rule, metric.field, data, context),
+  weekOverWeek: (metric, rule, data, context) => weekOverWeek(rule, metric, data, context),
 } satisfies { readonly [K in MetricKind]: Compute<K> };
 
 const COMPUTE_BY_KIND: { readonly [K in MetricKind]: Compute<K> } = COMPUTE;
@@ -427,35 +426,48 @@ function compute<K extends MetricKind>(
   return run(rule.metric, rule, data, context);
 }
 
-const withCalls = (computed: Computed, { calls }: ScopeData): Computed =>
-  'reason' in computed || calls === undefined ? computed : { ...computed, calls };
+/** The scope's calls (none for a reason: `measureScope` reads a reason first, and undefined calls as none). */
+const withCalls = (computed: Computed, { calls }: ScopeData): Computed => ({ ...computed, calls });
 
 /**
  * The field itself; a missing rate is derived from the counts of the same row, before a later row
  * (the day's daily row behind the day's total) is asked, so one figure never mixes two sources.
  */
 function readField(data: ScopeData, field: string): Computed {
-  const counts = DERIVED_RATES[field];
+  const countFields = DERIVED_RATES[field];
   let reason = `${field} is missing`;
   for (const row of data.rows) {
     const value = readNumber([row], field);
-    const part = counts && readNumber([row], counts[0]);
-    const whole = counts && readNumber([row], counts[1]);
-    const basis =
-      counts && part !== undefined && whole !== undefined && whole > 0
-        ? { basis: { part, whole, noun: BASIS_NOUNS[field] ?? 'calls' } }
-        : {};
+    if (countFields === undefined) {
+      if (value !== undefined) return { value };
+      continue;
+    }
+    const counts = rateCounts(row, countFields);
+    if ('reason' in counts) {
+      if (value !== undefined) return { value };
+      reason = `${field} is missing and ${counts.reason}`;
+      continue;
+    }
+    const basis = { ...counts, noun: BASIS_NOUNS[field] ?? 'calls' };
+    const derived = counts.part / counts.whole;
+    if (value === undefined) return { value: derived, basis };
     // The counts are shown only when they agree with the published rate (AIRUDDER rounds to 4 places).
-    if (value !== undefined)
-      return whole && part !== undefined && Math.abs(part / whole - value) < 5e-4
-        ? { value, ...basis }
-        : { value };
-    if (counts === undefined) continue;
-    const derived = divide({ ...data, rows: [row] }, counts[0], counts[1]);
-    if (!('reason' in derived)) return { ...derived, ...basis };
-    reason = `${field} is missing and ${derived.reason}`;
+    return Math.abs(derived - value) < 5e-4 ? { value, basis } : { value };
   }
   return { reason };
+}
+
+/** The counts of one row a rate is derived from, or why there are none. */
+function rateCounts(
+  row: Row,
+  [partField, wholeField]: readonly [string, string],
+): { readonly part: number; readonly whole: number } | { readonly reason: string } {
+  const part = readNumber([row], partField);
+  const whole = readNumber([row], wholeField);
+  if (part === undefined) return { reason: `${partField} is missing` };
+  if (whole === undefined) return { reason: `${wholeField} is missing` };
+  if (whole <= 0) return { reason: `${wholeField} is ${whole}` };
+  return { part, whole };
 }
 
 function divide(data: ScopeData, numerator: string, denominator: string): Computed {
@@ -467,13 +479,16 @@ function divide(data: ScopeData, numerator: string, denominator: string): Comput
   return { value: top / bottom };
 }
 
+/** A finite number (`Number.isFinite` is false for anything else). */
+const isCount = (value: unknown): value is number => Number.isFinite(value);
+
 /** Counts only: satisfied_distribution mixes its "1".."5" counts with `*_rate` fractions. */
 function share(data: ScopeData, of: string, key: string): Computed {
   const distribution = readObject(data.rows, of);
   if (distribution === undefined) return { reason: `${of} is missing` };
   let sum = 0;
   for (const [name, value] of Object.entries(distribution)) {
-    if (!name.endsWith('_rate') && typeof value === 'number' && Number.isFinite(value)) sum += value;
+    if (!name.endsWith('_rate') && isCount(value)) sum += value;
   }
   if (sum === 0) return { reason: `${of} is empty` };
   // An open-ended key absent from the distribution simply had no calls.
@@ -481,8 +496,13 @@ function share(data: ScopeData, of: string, key: string): Computed {
 }
 
 /** Gated on last week's calls: a drop to zero this hour must still be judged. */
-function weekOverWeek(rule: Rule, field: string, data: ScopeData, context: MeasureContext): Computed {
-  if (rule.window !== undefined) return windowBaseline(rule, field, data, context);
+function weekOverWeek(
+  rule: Rule,
+  metric: Metric<'weekOverWeek'>,
+  data: ScopeData,
+  context: MeasureContext,
+): Computed {
+  if (rule.window !== undefined) return windowBaseline(rule, rule.window.minutes, metric, data, context);
   if (data.hour === undefined) return { reason: 'weekOverWeek needs a window or scope last-complete-hour' };
   if (context.lastWeek === undefined) return { reason: "last week's response is not available" };
   const label = formatWallClock(addDays(data.hour, -7));
@@ -491,7 +511,7 @@ function weekOverWeek(rule: Rule, field: string, data: ScopeData, context: Measu
     return clock !== undefined && formatWallClock(clock) === label;
   });
   if (baselineRow === undefined) return { reason: `last week has no hourly row for ${label}` };
-  return compareWithBaseline(field, data, baselineRow, 'the same hour last week');
+  return compareWithBaseline(metric.field, data, baselineRow, 'the same hour last week');
 }
 
 /** Weeks of history a seasonal baseline needs before it stands on its own (else: last week alone). */
@@ -503,32 +523,29 @@ const SEASONAL_MIN_WEEKS = 3;
  * weeks' own spread (the median absolute deviation); with fewer than 3 of them archived it falls
  * back to last week alone and the window says so.
  */
-function windowBaseline(rule: Rule, field: string, data: ScopeData, context: MeasureContext): Computed {
-  const minutes = rule.window?.minutes ?? 0;
-  const weeks = rule.metric.kind === 'weekOverWeek' ? rule.metric.weeks : 1;
-  const lastWeek = rollingWindow(minutes, context.lastWeekWindows, `last ${minutes} min a week ago`);
-  if (weeks === 1) {
-    if (!lastWeek.found) return { reason: `last week: ${lastWeek.reason}` };
-    return compareWithBaseline(field, data, lastWeek.data.rows[0] ?? {}, 'the same window last week');
-  }
+function windowBaseline(
+  rule: Rule,
+  minutes: number,
+  { field, weeks }: Metric<'weekOverWeek'>,
+  data: ScopeData,
+  context: MeasureContext,
+): Computed {
+  const lastWeek = rollingWindow(minutes, context.lastWeekWindows);
+  const againstLastWeek = (): Computed =>
+    lastWeek.found
+      ? compareWithBaseline(field, data, lastWeek.data.rows[0] ?? {}, 'the same window last week')
+      : { reason: `last week: ${lastWeek.reason}` };
+  if (weeks === 1) return againstLastWeek();
   const current = readField(data, field);
   if ('reason' in current) return current;
   const earlier = [context.lastWeekWindows, ...(context.olderWeekWindows ?? []).slice(0, weeks - 1)];
   const baselines = earlier.flatMap((windows) => {
-    const row = windows?.get(minutes)?.data.realtime?.total;
-    const value = row == null ? undefined : readField({ ...data, rows: [row] }, field);
-    return value === undefined || 'reason' in value
-      ? []
-      : [{ value: value.value, calls: readNumber([row ?? {}], 'total_calls') }];
+    const row = windows?.get(minutes)?.data.realtime?.total ?? {};
+    const value = readField({ ...data, rows: [row] }, field);
+    return 'reason' in value ? [] : [{ value: value.value, calls: readNumber([row], 'total_calls') }];
   });
   if (baselines.length < Math.min(SEASONAL_MIN_WEEKS, weeks)) {
-    if (!lastWeek.found) return { reason: `last week: ${lastWeek.reason}` };
-    const fallback = compareWithBaseline(
-      field,
-      data,
-      lastWeek.data.rows[0] ?? {},
-      'the same window last week',
-    );
+    const fallback = againstLastWeek();
     return 'reason' in fallback
       ? fallback
       : { ...fallback, note: `vs last week only: ${baselines.length} of ${weeks} weeks archived` };
@@ -551,6 +568,7 @@ function windowBaseline(rule: Rule, field: string, data: ScopeData, context: Mea
 /** How many robust standard deviations a seasonal change must clear beyond its threshold. */
 const SPREADS = 2;
 
+/** The change against last week's figure, gated on last week's calls (absent when not counted). */
 function compareWithBaseline(
   field: string,
   data: ScopeData,
@@ -562,7 +580,8 @@ function compareWithBaseline(
   if ('reason' in current) return current;
   if ('reason' in baseline) return { reason: `last week: ${baseline.reason}` };
   if (baseline.value === 0) return { reason: `${field} was 0 in ${baselineName}` };
-  const calls = readNumber([baselineRow], 'total_calls');
-  const value = (current.value - baseline.value) / baseline.value;
-  return calls === undefined ? { value } : { value, calls };
+  return {
+    value: (current.value - baseline.value) / baseline.value,
+    calls: readNumber([baselineRow], 'total_calls'),
+  };
 }

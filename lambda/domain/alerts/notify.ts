@@ -1,5 +1,13 @@
 import { addDays, toWallClock, weekday } from '../shared/local-time';
-import { type ClosedEpisode, type Episode, isClosed, openEpisode, withMessage } from './episode';
+import {
+  type ClosedEpisode,
+  type Episode,
+  type FiredEpisode,
+  isClosed,
+  isFired,
+  openEpisode,
+  withMessage,
+} from './episode';
 import { metricUnit } from './format-value';
 import { describeMetric, type Unit } from './metrics';
 import {
@@ -442,12 +450,34 @@ function owedForRule(rule: Rule, state: RuleState, episodes: readonly Episode[])
   const owed: RuleNotification[] = [];
   if (announced !== undefined && !sameEpisode) owed.push(resolved(rule, state, announced, episodes));
   if (firing === undefined) return owed;
-  if (!sameEpisode) return [...owed, current(rule, firing, 'fired')];
+  if (!sameEpisode) return [...owed, announcement(rule, firing, 'fired')];
   if (announced.severity !== firing.severity) {
     const kind = firing.severity === 'crit' ? 'escalated' : 'de-escalated';
-    return [{ ...current(rule, firing, kind), previousSeverity: announced.severity }];
+    const said = kind === 'escalated' ? announcement(rule, firing, kind) : current(rule, firing, kind);
+    return [{ ...said, previousSeverity: announced.severity }];
   }
   return [];
+}
+
+/**
+ * A fired or escalated message quotes the reading that breached the severity it announces. Said at
+ * the run that saw the breach, that is the last value; said later (a WARN joining the group waits
+ * for its next message, a muted or refused message goes out afterwards) while the last value is back
+ * inside the hysteresis band or healthy, it is the latest breaching reading, dated: never a value
+ * the evaluation did not see breaching.
+ */
+function announcement(rule: Rule, state: FiringRuleState, kind: 'fired' | 'escalated'): RuleNotification {
+  const said = current(rule, state, kind);
+  const breach = state.lastBreach;
+  if (breach === undefined || said.value === null || breach.at === state.lastValueAt) return said;
+  const { window: _window, basis: _basis, ...rest } = said;
+  return {
+    ...rest,
+    value: breach.value,
+    valueAt: breach.at,
+    ...(breach.window === undefined ? {} : { window: breach.window }),
+    ...(breach.basis === undefined ? {} : { basis: breach.basis }),
+  };
 }
 
 function common(rule: Rule) {
@@ -469,9 +499,13 @@ function current(
 ): RuleNotification {
   const { severity, condition, firedAt } = state;
   const noData = condition === 'no-data';
+  // An episode may escalate, ease and escalate again: each change is its own message, keyed by the
+  // run that reached the severity, so the episode record keeps every one (withMessage drops a key
+  // it has seen).
+  const change = kind === 'escalated' || kind === 'de-escalated' ? `:${reachedAt(state)}` : '';
   return {
     kind,
-    key: `${rule.id}:${kind}:${firedAt}:${severity}${suffix}`,
+    key: `${rule.id}:${kind}:${firedAt}:${severity}${change}${suffix}`,
     ...common(rule),
     severity,
     condition,
@@ -489,6 +523,10 @@ function current(
   };
 }
 
+/** The run at which a firing rule reached its severity: its latest change to it (history keeps it). */
+const reachedAt = (state: FiringRuleState): string =>
+  state.history.findLast((transition) => transition.to === `firing:${state.severity}`)?.at ?? state.firedAt;
+
 /**
  * Alerts Slack was told are firing whose rule is no longer in the rules (evaluate.ts keeps their
  * state and ends their episode): each is owed a resolution saying "rule removed", so a rule set that
@@ -499,36 +537,72 @@ function owedForRemovedRules(state: AlertState, rules: readonly Rule[]): RuleNot
   return Object.entries(state.rules).flatMap(([ruleId, ruleState]) => {
     const announced = ruleState.notified;
     if (known.has(ruleId) || announced?.status !== 'firing') return [];
-    const episode = state.episodes.find(
-      (candidate): candidate is ClosedEpisode =>
-        candidate.ruleId === ruleId && candidate.firedAt === announced.firedAt && isClosed(candidate),
-    );
-    const resolvedAt = episode?.resolvedAt ?? ruleState.lastEvaluatedAt;
-    const breachedAt = episode?.began ?? announced.firedAt;
-    const endedAt = episode?.ended ?? resolvedAt;
-    return [
-      {
-        kind: 'resolved' as const,
-        key: `${ruleId}:resolved:${announced.firedAt}`,
-        ruleId,
-        title: ruleId,
-        metric: '',
-        comparison: 'below' as const,
-        unit: 'count' as const,
-        severity: announced.severity,
-        condition: announced.condition,
-        value: null,
-        threshold: null,
-        firedAt: announced.firedAt,
-        breachedAt,
-        endedAt,
-        resolvedAt,
-        durationMs: Date.parse(endedAt) - Date.parse(breachedAt),
-        ...(episode === undefined ? {} : { peak: episode.peak }),
-        ruleRemoved: true as const,
-      },
-    ];
+    return [removalResolution(ruleId, announced, state.episodes, ruleState.lastEvaluatedAt)];
   });
+}
+
+/**
+ * How an incident's head (Slack app mode) shows a member whose rule is gone from the rules: ended,
+ * "rule removed", from its episode record (the check that dropped the rule closed it), so an
+ * incident whose rules were all removed closes with that resolution. `at` stands in for the end
+ * when neither the record nor the rule's state knows it.
+ */
+export function removedRulePicture(
+  state: AlertState,
+  ruleId: string,
+  firedAt: string,
+  at: string,
+): RuleNotification {
+  const ruleState = state.rules[ruleId];
+  const episode = state.episodes.find(
+    (candidate): candidate is FiredEpisode =>
+      candidate.ruleId === ruleId && candidate.firedAt === firedAt && isFired(candidate),
+  );
+  // What Slack was told, else the episode's record; neither known (both long gone): the least.
+  const told: { readonly severity: Severity; readonly condition: Condition } =
+    ruleState?.notified?.status === 'firing'
+      ? ruleState.notified
+      : episode !== undefined
+        ? episode
+        : { severity: 'warn', condition: 'threshold' };
+  const lastAt = ruleState === undefined ? at : ruleState.lastEvaluatedAt;
+  return removalResolution(ruleId, { ...told, firedAt }, state.episodes, lastAt);
+}
+
+/** The "rule removed" resolution of the episode `announced` names, from its record when it has one. */
+function removalResolution(
+  ruleId: string,
+  announced: { readonly severity: Severity; readonly condition: Condition; readonly firedAt: string },
+  episodes: readonly Episode[],
+  lastAt: string,
+): RuleNotification {
+  const episode = episodes.find(
+    (candidate): candidate is ClosedEpisode =>
+      candidate.ruleId === ruleId && candidate.firedAt === announced.firedAt && isClosed(candidate),
+  );
+  const resolvedAt = episode?.resolvedAt ?? lastAt;
+  const breachedAt = episode?.began ?? announced.firedAt;
+  const endedAt = episode?.ended ?? resolvedAt;
+  return {
+    kind: 'resolved' as const,
+    key: `${ruleId}:resolved:${announced.firedAt}`,
+    ruleId,
+    title: ruleId,
+    metric: '',
+    comparison: 'below' as const,
+    unit: 'count' as const,
+    severity: announced.severity,
+    condition: announced.condition,
+    value: null,
+    threshold: null,
+    firedAt: announced.firedAt,
+    breachedAt,
+    endedAt,
+    resolvedAt,
+    durationMs: Date.parse(endedAt) - Date.parse(breachedAt),
+    ...(episode === undefined ? {} : { peak: episode.peak }),
+    ruleRemoved: true as const,
+  };
 }
 
 /** Closes the episode Slack was told about, from its record: span, peak, easing, the value that ended it. */

@@ -356,9 +356,15 @@ export function renderResultLine(rule: Rule, result: RuleResult): string {
   const { after, measurement } = result;
   const status = statusLabel(after);
   const pending = after.status === 'pending' ? ` ${after.pendingCount}/${rule.pendingRuns}` : '';
+  // The count a rate rests on, as the Slack message quotes it: with few calls a rule that weighs its
+  // evidence may hold back a severity the bare rate seems to cross.
+  const basis =
+    measurement.kind === 'value' && measurement.basis !== undefined
+      ? ` · ${formatMetric(measurement.basis.part, 'count')} of ${formatMetric(measurement.basis.whole, 'count')} ${measurement.basis.noun}`
+      : '';
   const observed =
     measurement.kind === 'value'
-      ? `${formatMetric(measurement.value, unit)} (${limits.join(', ')})`
+      ? `${formatMetric(measurement.value, unit)} (${limits.join(', ')})${basis}`
       : `${measurement.kind}: ${measurement.reason}`;
   const window = 'window' in measurement && measurement.window !== undefined ? `  ${measurement.window}` : '';
   const muted = result.muted ? '  [muted]' : '';

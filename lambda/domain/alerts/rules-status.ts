@@ -214,12 +214,18 @@ export function buildRulesNoticeMessage(
 ): SlackMessage {
   if (notice.kind === 'rules-changed') return buildRuleSetChangeMessage(notice, location, monitorName);
   const where = escapeMrkdwn(location);
+  // Headed by the monitor's name like every message it sends, so centres sharing a channel can be told apart.
+  const name = escapeMrkdwn(monitorName);
+  const header = (headline: string): Block => ({
+    type: 'header',
+    text: { type: 'plain_text', text: truncate(`${monitorName} — ${headline}`, 150), emoji: true },
+  });
   if (notice.kind === 'rules-invalid') {
-    const text = `⚠️ Alert rules invalid: ${where} (${notice.version}) — still evaluating with ${notice.inUse}`;
+    const text = `${name}: ⚠️ Alert rules invalid: ${where} (${notice.version}) — still evaluating with ${notice.inUse}`;
     return {
       text,
       blocks: [
-        { type: 'header', text: { type: 'plain_text', text: '⚠️ Alert rules invalid', emoji: true } },
+        header('⚠️ Alert rules invalid'),
         {
           type: 'section',
           text: {
@@ -242,11 +248,11 @@ export function buildRulesNoticeMessage(
       ],
     };
   }
-  const text = `✅ Alert rules valid again: ${where} — evaluating with ${notice.inUse}`;
+  const text = `${name}: ✅ Alert rules valid again: ${where} — evaluating with ${notice.inUse}`;
   return {
     text,
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: '✅ Alert rules valid again', emoji: true } },
+      header('✅ Alert rules valid again'),
       {
         type: 'section',
         text: {

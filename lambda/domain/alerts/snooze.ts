@@ -2,9 +2,9 @@ import { formatWallClock, localDate, toWallClock } from '../shared/local-time';
 import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
 import type { SlackMessage } from '../slack/slack-message';
 import { formatMetric } from '../statistics/metric-format';
-import { metricUnit } from './format-value';
-import type { Rule } from './rules';
-import type { AlertState, MonitorEpisode, Snooze } from './state';
+import { formatLocalTime, metricUnit } from './format-value';
+import { critRelease, type Rule, thresholdFor } from './rules';
+import type { AlertState, FiringRuleState, MonitorEpisode, Snooze } from './state';
 
 /**
  * Snoozes silence a noisy alert for a while, from the command line, without a deploy. A snoozed
@@ -51,6 +51,13 @@ export interface SnoozeEnd {
     readonly severity: string;
     /** The last value judged, formatted in the rule's unit; "no data" for a no-data alert. */
     readonly value: string;
+    /** When that value was measured, if before the run that says it (ISO). */
+    readonly valueAt?: string;
+    /**
+     * How the value stands against the severity, when it no longer breaches it: inside the
+     * hysteresis band ("until ≥ 65%": the level that ends it) or back past it, recovering.
+     */
+    readonly standing?: { readonly clearsAt: string } | { readonly recovering: true };
   }>;
 }
 
@@ -63,12 +70,55 @@ export function endedSnoozes(state: AlertState, rules: readonly Rule[], at: Date
       const covered = target === SNOOZE_ALL || target === rule.id;
       // Still held by another snooze: that one's end will say so.
       if (!covered || ruleState?.status !== 'firing' || activeSnooze(state, rule.id, at)) return [];
-      const value =
-        ruleState.condition === 'no-data' ? 'no data' : formatMetric(ruleState.lastValue, metricUnit(rule));
-      return [{ ruleId: rule.id, title: rule.title, severity: ruleState.severity, value }];
+      const noData = ruleState.condition === 'no-data';
+      const value = noData ? 'no data' : formatMetric(ruleState.lastValue, metricUnit(rule));
+      const stale =
+        !noData && ruleState.lastValueAt !== undefined && ruleState.lastValueAt !== at.toISOString();
+      const standing = noData ? undefined : standingOf(rule, ruleState);
+      return [
+        {
+          ruleId: rule.id,
+          title: rule.title,
+          severity: ruleState.severity,
+          value,
+          ...(stale ? { valueAt: ruleState.lastValueAt } : {}),
+          ...(standing === undefined ? {} : { standing }),
+        },
+      ];
     });
     return [{ target, snooze, firing }];
   });
+}
+
+/**
+ * A firing value that no longer breaches its severity: recovering (healthy runs counting towards
+ * recoveryRuns), or inside the hysteresis band, where it stays firing until the level that ends it.
+ * Undefined while it still breaches.
+ */
+function standingOf(rule: Rule, state: FiringRuleState): SnoozeEnd['firing'][number]['standing'] {
+  if (state.healthyCount > 0) return { recovering: true };
+  const value = state.lastValue;
+  if (value === null) return undefined;
+  const threshold = thresholdFor(rule, state.severity);
+  const beyond = rule.comparison === 'below' ? value < threshold : value > threshold;
+  if (beyond) return undefined;
+  const clears = state.severity === 'crit' && rule.warn !== undefined ? critRelease(rule) : rule.recovery;
+  const comparator = rule.comparison === 'below' ? '≥' : '≤';
+  return { clearsAt: `${comparator} ${formatMetric(clears, metricUnit(rule))}` };
+}
+
+/** "35.2% (CRIT)", "62% (WARN until ≥ 65%)", "70% (WARN, recovering)", "35.2% at 14:00 (CRIT)". */
+function firingValue(rule: SnoozeEnd['firing'][number], timeZone: string, at: string): string {
+  const when =
+    rule.valueAt === undefined ? '' : ` at ${formatLocalTime(rule.valueAt, timeZone, new Date(at))}`;
+  const severity = rule.severity.toUpperCase();
+  const standing =
+    rule.standing === undefined
+      ? severity
+      : 'recovering' in rule.standing
+        ? `${severity}, recovering`
+        : `${severity} until ${rule.standing.clearsAt}`;
+  return `${rule.value}${when} (${standing})`;
 }
 
 /** Removes the snoozes that ended (after their message, if any, was accepted). */
@@ -208,11 +258,10 @@ export function snoozeEndLines(
       const head = `⏰ Snooze of ${what}${reason} ended at ${localMinute(end.snooze.until, timeZone)}`;
       const unsaid = end.firing.filter((rule) => !announced.has(rule.ruleId));
       if (unsaid.length === 0) return head;
-      const firing = unsaid.map((rule) =>
-        end.target === SNOOZE_ALL
-          ? `${rule.title} ${rule.value} (${rule.severity.toUpperCase()})`
-          : `${rule.value} (${rule.severity.toUpperCase()})`,
-      );
+      const firing = unsaid.map((rule) => {
+        const value = firingValue(rule, timeZone, end.snooze.until);
+        return end.target === SNOOZE_ALL ? `${rule.title} ${value}` : value;
+      });
       return `${head}; still firing: ${firing.join(', ')}`;
     });
 }
@@ -229,11 +278,13 @@ export function withSnoozeEnds(
   if (lines.length === 0) return message;
   const text = lines.map(escapeMrkdwn).join('\n');
   const section = { type: 'section' as const, text: { type: 'mrkdwn' as const, text } };
+  const name = `${escapeMrkdwn(monitorName)}: `;
   if (message !== undefined) {
-    return {
-      text: `${escapeMrkdwn(lines[0] ?? '')} · ${message.text}`,
-      blocks: [section, ...message.blocks],
-    };
+    // The alert message's header (the monitor's name) stays its head; the lines come right under it.
+    const [head, ...rest] = message.blocks;
+    const blocks = head?.type === 'header' ? [head, section, ...rest] : [section, ...message.blocks];
+    const said = message.text.startsWith(name) ? message.text.slice(name.length) : message.text;
+    return { text: `${name}${escapeMrkdwn(lines[0] ?? '')} · ${said}`, blocks };
   }
   const header = {
     type: 'header' as const,
@@ -244,7 +295,7 @@ export function withSnoozeEnds(
     },
   };
   return {
-    text: `${escapeMrkdwn(monitorName)}: ${lines.map(escapeMrkdwn).join(' · ')}`,
+    text: `${name}${lines.map(escapeMrkdwn).join(' · ')}`,
     blocks: [header, section],
   };
 }

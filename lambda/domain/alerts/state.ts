@@ -55,6 +55,20 @@ export const NotifiedSchema = z.discriminatedUnion('status', [
 ]);
 export type Notified = z.infer<typeof NotifiedSchema>;
 
+const BasisSchema = z.object({ part: z.number(), whole: z.number(), noun: z.string() });
+
+/**
+ * A run's reading as a message quotes it: the value, the run that measured it (its window ends
+ * there), the window and the counts behind a rate.
+ */
+export const ReadingSchema = z.object({
+  value: z.number(),
+  at: Instant,
+  window: z.optional(z.string()),
+  basis: z.optional(BasisSchema),
+});
+export type Reading = z.infer<typeof ReadingSchema>;
+
 /** What every rule state carries, whatever its status: the last run's reading and the bookkeeping. */
 const RuleStateFields = {
   /** When the status last changed. */
@@ -65,7 +79,7 @@ const RuleStateFields = {
   /** The run that measured `lastValue` (its window ends there). */
   lastValueAt: z.optional(Instant),
   /** The counts behind `lastValue`, when the metric has them ("57 of 118 transfers"). */
-  lastBasis: z.optional(z.object({ part: z.number(), whole: z.number(), noun: z.string() })),
+  lastBasis: z.optional(BasisSchema),
   lastEvaluatedAt: Instant,
   lastOutcome: z.optional(z.enum(['value', 'no-data', 'not-judged', 'skipped'])),
   /** Why the last run had no value or did not judge it. */
@@ -104,6 +118,14 @@ const FiringFields = {
   firedAt: Instant,
   /** The first of the current healthy runs (while healthyCount > 0). */
   healthySince: z.optional(Instant),
+  /**
+   * The latest run whose reading breached the severity it fires at (the run that fired or escalated
+   * it, or a later one still beyond that threshold). An announcement said after its run (webhook
+   * mode: a WARN joining the group waits for the group's next message) quotes this reading, dated,
+   * when the last value is back inside the hysteresis band or healthy: an alert is never announced
+   * with a value that does not breach. Absent for no-data alerts and documents written before it.
+   */
+  lastBreach: z.optional(ReadingSchema),
 };
 /** Announced (or owed): the condition held for pendingRuns runs. */
 export const FiringRuleStateSchema = z.object({

@@ -55,6 +55,13 @@ export interface ObjectStore {
   /** Keys under `prefix` (relative), in lexicographic order. */
   list(prefix: string): Promise<string[]>;
   /**
+   * The document at `key` as this process last read or wrote it, without a request; undefined when
+   * not known. Possibly stale (another writer may have changed it since), so only for a
+   * compare-and-swap, whose conflict reads it again. Only stores that remember implement it
+   * (adapters/archive/known-documents.ts).
+   */
+  lastKnown?(key: string): StoredObject | undefined;
+  /**
    * Files under `prefix` that are not objects: temporaries, locks, metadata without its object (left
    * by a crash or copied by hand). Only stores that have such files (the folder) implement it.
    */

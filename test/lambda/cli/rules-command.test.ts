@@ -151,9 +151,13 @@ describe.each([
       /rule "transfer-success-rate" field warn: expected number/,
     );
     expect(second.rulesInUse.version).toBe(good.rulesInUse.version);
-    expect(rulesNotices()).toEqual([expect.stringMatching(/^⚠️ Alert rules invalid: .*config\/rules\.json/)]);
+    expect(rulesNotices()).toEqual([
+      expect.stringMatching(/^[^:]+: ⚠️ Alert rules invalid: .*config\/rules\.json/),
+    ]);
     // What the run says it sent is what Slack got (#27): the notice on the run that posted it only.
-    expect(first.notices).toEqual([expect.stringMatching(/^⚠️ Alert rules invalid: .*config\/rules\.json/)]);
+    expect(first.notices).toEqual([
+      expect.stringMatching(/^[^:]+: ⚠️ Alert rules invalid: .*config\/rules\.json/),
+    ]);
     expect(second.notices).toEqual([]);
 
     // Fixed by a push of valid rules
@@ -164,7 +168,7 @@ describe.each([
     await check(8);
     expect(fixed.rulesInUse.origin).toBe('archive');
     expect(rulesNotices()).toHaveLength(2);
-    expect(rulesNotices()[1]).toMatch(/^✅ Alert rules valid again/);
+    expect(rulesNotices()[1]).toMatch(/^[^:]+: ✅ Alert rules valid again/);
   });
 });
 

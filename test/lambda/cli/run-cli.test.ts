@@ -99,6 +99,38 @@ describe('airudder-monitor fetch', () => {
     expect(logged.has('DEBUG')).toBe(false);
   });
 
+  it.each([
+    [['check', '--explian'], "Unknown option '--explian' for check. Did you mean --explain?"],
+    [['backfill', '--form', '2025-11-01'], "Unknown option '--form' for backfill. Did you mean --from?"],
+    [['rules', 'push', 'rules.json', '--alow-silent'], 'Did you mean --allow-silent?'],
+    [['chek'], 'Unknown command "chek". Did you mean "check"?'],
+  ])('names a mistyped %j and the flag or command it stands for', async (argv, message) => {
+    const result = await runTestCli(argv, { baseUrl: standIn.url, archiveDir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('names an unknown flag before a missing variable, with every flag the command takes', async () => {
+    // An operator's laptop: no monitor environment at all, and a typo
+    const result = await runTestCli(['check', '--explian'], {
+      baseUrl: standIn.url,
+      env: { AIRUDDER_TIMEZONE: undefined, ARCHIVE_DIR: undefined },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toMatch(/configuration/);
+    expect(result.stderr).toContain('check takes: --at, --explain, --json, --archive, --verbose, --help');
+  });
+
+  it('suggests nothing for a flag that is close to none', async () => {
+    const result = await runTestCli(['snooze', 'all', '--for', '1h', '--x'], {
+      baseUrl: standIn.url,
+      archiveDir,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Unknown option '--x' for snooze.\n");
+    expect(result.stderr).not.toMatch(/Did you mean/);
+  });
+
   it('exits 2 on bad configuration, naming the variable', async () => {
     const result = await runTestCli(FETCH, {
       baseUrl: standIn.url,

@@ -117,7 +117,7 @@ describe('snooze, over a day of hourly checks', () => {
       {
         hour: until,
         text: expect.stringMatching(
-          /^⏰ Snooze of Transfer success rate \(carrier maintenance\) ended at 2025-11-12 \d\d:00 · .*: [🟠🔴] Transfer success rate \d/u,
+          /^[^:]+: ⏰ Snooze of Transfer success rate \(carrier maintenance\) ended at 2025-11-12 \d\d:00 · [🟠🔴] Transfer success rate \d/u,
         ),
       },
     ]);
@@ -154,7 +154,7 @@ describe('snooze, over a day of hourly checks', () => {
     );
     expect(messages.filter((message) => message.hour <= fired)).toEqual([]);
     expect(messages.find((message) => message.hour === fired + 1)?.text).toMatch(
-      /^⏰ Snooze of all alerts ended/,
+      /^[^:]+: ⏰ Snooze of all alerts ended/,
     );
     // What the console says is what Slack got (#27): the notice is among what the check sent.
     expect(outputs.get(fired + 1)).toMatch(/^Sent: .*⏰ Snooze of all alerts ended/m);

@@ -1,13 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../dev/stand-in/airudder-stand-in';
+import { createKnownDocuments, rememberingStore } from '../../../lambda/adapters/archive/known-documents';
 import { createS3ObjectStore } from '../../../lambda/adapters/archive/s3-object-store';
 import type { Notification } from '../../../lambda/domain/alerts/notify';
 import { RuleSchema } from '../../../lambda/domain/alerts/rules';
 import { ALERT_STATE_KEY, AlertStateSchema } from '../../../lambda/domain/alerts/state';
+import type { ObjectStore } from '../../../lambda/domain/archive/object-store';
 import { checkBlockKitLimits } from '../../../lambda/domain/slack/block-kit-limits';
 import { readDocument } from '../../../lambda/use-cases/json-document';
 import { AlertDeliveryError, type CheckOutcome, runCheck } from '../../../lambda/use-cases/run-check';
+import { snoozeAlerts } from '../../../lambda/use-cases/snoozes';
+import { resetWatermark } from '../../../lambda/use-cases/watermark';
 import { createConditionalS3 } from '../../fakes/conditional-s3';
+import { type ConditionalS3Endpoint, startConditionalS3 } from '../../fakes/conditional-s3-proxy';
 import { type SlackReceiver, startSlackReceiver } from '../../fakes/slack-receiver';
 import { startTestStandIn } from '../../helpers/airudder';
 import { checkDeps, recordedWaits } from '../../helpers/check-run';
@@ -303,6 +308,8 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
   it('sends "monitor degraded" after 3 failed runs and a resolved message when a run succeeds', async () => {
     const store = createS3ObjectStore(s3.client, s3.bucket, 'health');
     const before = slack.received.length;
+    // What each failed run got through to Slack, told although the run fails (its error carries no outcome).
+    const told: string[][] = [];
     for (const minute of [0, 15, 30]) {
       clock = new Date(localHour(13).getTime() + minute * 60_000);
       standIn.inject('statistics', { kind: 'http-status', status: 503 }, 3);
@@ -312,8 +319,12 @@ describe('check runs over loopback: stand-in, S3-compatible server, Slack receiv
         store,
         runId: `down-${minute}`,
       });
-      await expect(runCheck(deps, { scheduledTime: clock })).rejects.toThrow(/HTTP 503/);
+      const delivered: string[] = [];
+      const onDelivered = (sent: readonly Notification[]) => delivered.push(...sent.map((n) => n.kind));
+      await expect(runCheck({ ...deps, onDelivered }, { scheduledTime: clock })).rejects.toThrow(/HTTP 503/);
+      told.push(delivered);
     }
+    expect(told).toEqual([[], [], ['monitor-degraded']]);
     const degraded = slack.received.slice(before);
     expect(degraded).toHaveLength(1);
     expect(JSON.stringify(degraded[0])).toMatch(/degraded/i);
@@ -453,5 +464,109 @@ describe('two concurrent check runs over one state (S3 fake that enforces If-Mat
     expect(posts).toHaveLength(
       runs.filter((run) => run.outcome === 'evaluated' && run.sent.length > 0).length,
     );
+  });
+});
+
+describe("a warm container's check starts from the alert state it wrote (conditional S3 endpoint, real S3 client)", () => {
+  let standIn: StandIn;
+  let slack: SlackReceiver;
+  let s3: ConditionalS3Endpoint;
+  let clock = localHour(6);
+  beforeAll(async () => {
+    standIn = await startTestStandIn({ now: () => clock, incidents: [INCIDENT] });
+    slack = await startSlackReceiver();
+    s3 = await startConditionalS3();
+  });
+  afterAll(async () => {
+    await Promise.all([standIn.close(), slack.close(), s3.close()]);
+  });
+
+  /** One container: its store remembers the state documents across its checks; GETs of the alert state counted. */
+  function container(prefix: string) {
+    const s3Store = createS3ObjectStore(s3.client, s3.bucket, prefix);
+    let stateReads = 0;
+    const counted: ObjectStore = {
+      ...s3Store,
+      get: (key) => {
+        if (key === ALERT_STATE_KEY) stateReads += 1;
+        return s3Store.get(key);
+      },
+    };
+    const store = rememberingStore(counted, createKnownDocuments());
+    const check = async (hour: number, runId = `${prefix}-${hour}`) => {
+      clock = localHour(hour);
+      const posted = slack.received.length;
+      const outcome = await runCheck(
+        await checkDeps({ standInUrl: standIn.url, slackUrl: slack.url, store, runId }),
+        { scheduledTime: localHour(hour) },
+      );
+      return { outcome, posts: slack.received.slice(posted) };
+    };
+    return { store, s3Store, check, stateReads: () => stateReads };
+  }
+
+  it('reads the alert state once, on its first check, and posts what a container reading it every time posts', async () => {
+    const warm = container('warm-reads');
+    const fresh = createS3ObjectStore(s3.client, s3.bucket, 'fresh-reads');
+    const posts: { warm: unknown[]; fresh: unknown[] } = { warm: [], fresh: [] };
+    for (const hour of [6, 7, 8, 9, 10]) {
+      posts.warm.push(...(await warm.check(hour)).posts);
+      clock = localHour(hour);
+      const before = slack.received.length;
+      await runCheck(
+        await checkDeps({
+          standInUrl: standIn.url,
+          slackUrl: slack.url,
+          store: fresh,
+          runId: `fresh-reads-${hour}`,
+        }),
+        { scheduledTime: localHour(hour) },
+      );
+      posts.fresh.push(...slack.received.slice(before));
+    }
+    expect(warm.stateReads()).toBe(1); // its first check's: the others started from what the one before wrote
+    expect(posts.warm.length).toBeGreaterThan(0);
+    expect(posts.warm).toEqual(posts.fresh);
+    const stored = await readDocument(warm.s3Store, ALERT_STATE_KEY, AlertStateSchema);
+    expect(stored?.value.lastScheduledTime).toBe(localHour(10).toISOString());
+  });
+
+  it('keeps a snooze another writer set between two checks: its stale write is refused, the state read again', async () => {
+    const warm = container('warm-snooze');
+    await warm.check(7);
+    await warm.check(8);
+    const reads = warm.stateReads();
+    const snooze = {
+      at: localHour(8).toISOString(),
+      until: localHour(11).toISOString(),
+      reason: 'between checks',
+    };
+    await snoozeAlerts(warm.s3Store, 'all', snooze);
+    const { outcome } = await warm.check(9);
+    expect(outcome.outcome).toBe('evaluated');
+    expect(warm.stateReads()).toBeGreaterThan(reads);
+    const stored = await readDocument(warm.s3Store, ALERT_STATE_KEY, AlertStateSchema);
+    expect(stored?.value.snoozes?.all).toMatchObject({ reason: 'between checks' });
+    expect(stored?.value.lastScheduledTime).toBe(localHour(9).toISOString());
+  });
+
+  it('posts nothing again for an instant another container evaluated and posted since its last check', async () => {
+    const warm = container('warm-other');
+    const other = container('warm-other');
+    await warm.check(8);
+    const first = await other.check(9, 'other-9');
+    expect(first.posts).toHaveLength(1);
+    const again = await warm.check(9);
+    expect(again.outcome.outcome).toBe('already-evaluated');
+    expect(again.posts).toHaveLength(0);
+  });
+
+  it('evaluates again once a watermark reset moved the stored state back behind what it remembers', async () => {
+    const warm = container('warm-reset');
+    await warm.check(8);
+    await warm.check(9);
+    await resetWatermark(warm.s3Store, localHour(8));
+    const { outcome } = await warm.check(9);
+    expect(outcome.outcome).toBe('evaluated');
   });
 });

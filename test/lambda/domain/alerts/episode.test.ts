@@ -395,14 +395,14 @@ describe('the episode record in the alert state, through real runs', () => {
         },
         {
           kind: 'escalated',
-          key: `transfer-success:escalated:${at(1)}:crit`,
+          key: `transfer-success:escalated:${at(1)}:crit:${at(2)}`,
           at: at(2),
           severity: 'crit',
           value: 0.3,
         },
         {
           kind: 'de-escalated',
-          key: `transfer-success:de-escalated:${at(1)}:warn`,
+          key: `transfer-success:de-escalated:${at(1)}:warn:${at(4)}`,
           at: at(4),
           severity: 'warn',
           value: 0.5,
@@ -419,6 +419,20 @@ describe('the episode record in the alert state, through real runs', () => {
       resolvedAt: at(6),
       resolvedValue: 0.7,
     });
+  });
+
+  it('records every escalation and easing of an episode that escalates twice, each its own message', () => {
+    // Fires WARN, escalates, eases (above the crit release 45%), escalates again, eases again.
+    const { state } = simulate([rule()], rates(0.5, 0.5, 0.3, 0.5, 0.3, 0.5), { delivery: 'app' });
+    const at = (i: number) => minutesAfter(EXAMPLE_AT, i * 15).toISOString();
+    const messages = state.episodes[0]?.notified.map((message) => `${message.kind} ${message.at}`);
+    expect(messages).toEqual([
+      `fired ${at(1)}`,
+      `escalated ${at(2)}`,
+      `de-escalated ${at(3)}`,
+      `escalated ${at(4)}`,
+      `de-escalated ${at(5)}`,
+    ]);
   });
 
   it(`keeps ${EPISODE_RETENTION_DAYS} days of an alert flapping every hour for 20 days, and a bounded document`, () => {

@@ -633,6 +633,8 @@ describe('nextRuleState: the whole after-state, field by field', () => {
   const value = (v: number): Measurement => ({ kind: 'value', value: v, calls: 100, window: WINDOW });
   /** The reading of a value run: what `nextRuleState` records whatever the status does. */
   const read = (v: number) => ({ lastValue: v, lastValueAt: now, lastWindow: WINDOW });
+  /** The reading kept as the alert's latest breach: what a late fired or escalated message quotes. */
+  const breach = (v: number, at = now) => ({ value: v, at, window: WINDOW });
   const quiet = (v?: number): Measurement => ({
     kind: 'not-judged',
     reason: '5 calls, fewer than minCalls 30',
@@ -652,6 +654,7 @@ describe('nextRuleState: the whole after-state, field by field', () => {
     firedAt: undefined,
     breachedAt: undefined,
     healthySince: undefined,
+    lastBreach: undefined,
   };
   // warn < 60%, crit < 40%, recovery ≥ 65%; pendingRuns 2 unless a row says otherwise, recoveryRuns 2.
   const machine = (overrides: Partial<RuleInput> = {}) => rule({ recoveryRuns: 2, ...overrides });
@@ -700,6 +703,7 @@ describe('nextRuleState: the whole after-state, field by field', () => {
         since: now,
         firedAt: now,
         breachedAt: BREACHED,
+        lastBreach: breach(0.5),
       },
       entries: [{ from: 'pending', to: 'firing:warn', value: 0.5, threshold: 0.6 }],
     },
@@ -717,6 +721,7 @@ describe('nextRuleState: the whole after-state, field by field', () => {
         since: now,
         firedAt: now,
         breachedAt: BREACHED,
+        lastBreach: breach(0.5),
       },
       entries: [{ from: 'pending', to: 'firing:warn', value: 0.5, threshold: 0.6 }],
     },
@@ -734,6 +739,38 @@ describe('nextRuleState: the whole after-state, field by field', () => {
       before: base,
       m: { kind: 'skipped', reason: 'lineCapacity is not configured' } as Measurement,
       changes: {},
+      entries: [],
+    },
+    {
+      name: 'firing warn × a warn breach → still warn, this run kept as its latest breach',
+      rule: machine(),
+      before: firing('threshold', { lastBreach: breach(0.5, FIRED) }),
+      m: value(0.55),
+      changes: { ...read(0.55), lastBreach: breach(0.55) },
+      entries: [],
+    },
+    {
+      name: 'firing warn × a value inside the hysteresis band → still warn, the earlier breach kept',
+      rule: machine(),
+      before: firing('threshold', { lastBreach: breach(0.5, FIRED) }),
+      m: value(0.62),
+      changes: read(0.62),
+      entries: [],
+    },
+    {
+      name: 'firing warn × a crit breach → escalated, this run kept as its latest breach',
+      rule: machine(),
+      before: firing('threshold', { lastBreach: breach(0.5, FIRED) }),
+      m: value(0.3),
+      changes: { ...read(0.3), severity: 'crit', lastBreach: breach(0.3) },
+      entries: [{ from: 'firing:warn', to: 'firing:crit', value: 0.3, threshold: 0.4 }],
+    },
+    {
+      name: 'firing crit × a warn-level value inside the crit release → still crit, the crit breach kept',
+      rule: machine(),
+      before: firing('threshold', { severity: 'crit', lastBreach: breach(0.3, FIRED) }),
+      m: value(0.42),
+      changes: read(0.42),
       entries: [],
     },
     {

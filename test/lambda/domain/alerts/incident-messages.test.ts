@@ -265,13 +265,14 @@ describe('planIncident', () => {
     expect(JSON.stringify(close.head.blocks)).toContain('failing since 14:30 (30m)');
   });
 
-  it("names the monitor in the head, and says so when the incident's rules are gone from the rules", () => {
+  it('names the monitor in the head, and says so when the incident has no member to show', () => {
     const transfer = transferRule();
     const [run] = appModeDay([transfer], rates(0.5), { monitorName: 'Jakarta <centre>' });
     const incident = run!.state.incident!;
     const named = buildIncidentHead(run!.state, incident, contextAt(run!.at, [transfer], 'Jakarta <centre>'));
     expect(headerOf(named)).toBe('Jakarta <centre> — 🟠 1 warning');
-    expect(buildIncidentHead(run!.state, incident, contextAt(run!.at, [], 'Jakarta <centre>'))).toEqual({
+    const empty = { ...incident, members: [] };
+    expect(buildIncidentHead(run!.state, empty, contextAt(run!.at, [], 'Jakarta <centre>'))).toEqual({
       text: 'Jakarta &lt;centre&gt;: incident',
       blocks: [
         {
@@ -283,9 +284,62 @@ describe('planIncident', () => {
         },
       ],
     });
-    expect(buildIncidentHead(run!.state, incident, contextAt(run!.at, [])).text).toBe(
+    expect(buildIncidentHead(run!.state, empty, contextAt(run!.at, [])).text).toBe(
       'AIRUDDER stats monitor: incident',
     );
+  });
+
+  it('closes an incident whose rules were all removed from the rules, saying so, and cleans up', () => {
+    const transfer = transferRule();
+    const [opened] = appModeDay([transfer], rates(0.5), { monitorName: 'Jakarta' });
+    // The rules file no longer has the rule: the next checks run without it.
+    const [removed, after] = appModeDay([], rates(0.5, 0.5), {
+      state: opened!.state,
+      start: minutesAfter(EXAMPLE_AT, 15),
+      monitorName: 'Jakarta',
+    });
+    expect(removed!.notifications).toMatchObject([
+      { kind: 'resolved', ruleId: 'transfer-success', ruleRemoved: true },
+    ]);
+    const plan = removed!.plan;
+    if (plan?.kind !== 'update') throw new Error('expected an update of the open incident');
+    expect(plan.closes).toBe(true);
+    expect(headerOf(plan.head)).toBe('✅ Resolved · Jakarta — lasted 15m');
+    expect(JSON.stringify(plan.head.blocks)).toContain(
+      'rule removed (no longer in the rules; not evaluated any more)',
+    );
+    expect(JSON.stringify(plan.reply.blocks)).toContain('rule removed');
+    // Cleaned up: no incident open, the closed one kept with its end, the rule's state gone next run.
+    expect(removed!.state.incident).toBeUndefined();
+    expect(removed!.state.incidents?.map((incident) => incident.closedAt)).toEqual([
+      removed!.at.toISOString(),
+    ]);
+    expect(after!.state.rules).toEqual({});
+    expect(after!.notifications).toEqual([]);
+    // The rule back and firing opens an incident of its own, not the old one.
+    const [back] = appModeDay([transfer], rates(0.5), {
+      state: after!.state,
+      start: minutesAfter(EXAMPLE_AT, 45),
+      monitorName: 'Jakarta',
+    });
+    expect(back!.plan?.kind).toBe('open');
+  });
+
+  it('keeps the incident open while a member whose rule is still in the rules fires, its removed member shown resolved', () => {
+    const [transfer, volume] = [transferRule(), volumeRule()];
+    const both = { statistics: withTotal({ transfer_success_rate: 0.5, valid_calls: 40 }) };
+    const [opened] = appModeDay([transfer, volume], [both], { monitorName: 'Jakarta' });
+    expect(opened!.state.incident?.members).toHaveLength(2);
+    const [removed] = appModeDay([volume], [both], {
+      state: opened!.state,
+      start: minutesAfter(EXAMPLE_AT, 15),
+      monitorName: 'Jakarta',
+    });
+    const plan = removed!.plan;
+    if (plan?.kind !== 'update') throw new Error('expected an update of the open incident');
+    expect(plan.closes).toBe(false);
+    expect(removed!.state.incident).toBeDefined();
+    expect(JSON.stringify(plan.head.blocks)).toContain('transfer-success rule removed');
   });
 });
 

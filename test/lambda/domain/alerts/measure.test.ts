@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { archivedNeeds, type MeasureContext, measureRule } from '../../../../lambda/domain/alerts/measure';
 import type { Rule } from '../../../../lambda/domain/alerts/rules';
 import type { StatisticsResponse } from '../../../../lambda/domain/statistics/schema';
-import { EXAMPLE_AT, exampleStatistics, generated, JAKARTA, rule, withTotal } from './alert-test-helpers';
+import {
+  EXAMPLE_AT,
+  exampleStatistics,
+  generated,
+  JAKARTA,
+  rule,
+  withoutRealtime,
+  withTotal,
+} from './alert-test-helpers';
 
 const context = (statistics: StatisticsResponse, extra: Partial<MeasureContext> = {}): MeasureContext => ({
   statistics,
@@ -135,6 +143,15 @@ describe('measureRule: fields of the day so far', () => {
     });
   });
 
+  it('judges exactly minCalls calls', () => {
+    expect(measureRule(rule({ minCalls: 892 }), context(exampleStatistics()))).toEqual({
+      kind: 'value',
+      value: 0.9234,
+      calls: 892,
+      window: 'today so far (00:00–14:30)',
+    });
+  });
+
   it('does not judge fewer calls than minCalls', () => {
     expect(measureRule(rule({ minCalls: 1000 }), context(exampleStatistics()))).toEqual({
       kind: 'not-judged',
@@ -192,6 +209,17 @@ describe('measureRule: shares and ratios', () => {
     expect(measureRule(share, context(statistics))).toMatchObject({
       kind: 'no-data',
       reason: 'hangup_type_distribution is missing',
+    });
+  });
+
+  it('has no data for a ratio whose denominator is 0', () => {
+    const ratio = rule({
+      metric: { ratio: { numerator: 'valid_calls', denominator: 'attempted_transfer_calls' } },
+    });
+    expect(measureRule(ratio, context(withTotal({ attempted_transfer_calls: 0 })))).toEqual({
+      kind: 'no-data',
+      reason: 'attempted_transfer_calls is 0',
+      window: 'today so far (00:00–14:30)',
     });
   });
 
@@ -385,20 +413,21 @@ describe('measureRule: the last complete hour and week over week', () => {
 });
 
 /** Peak concurrent calls over the line capacity, on the latest offline day. */
-const capacity = rule({
-  id: 'capacity',
-  metric: { capacityUtilisation: true },
-  scope: 'latest-offline-day',
-  comparison: 'above',
-  warn: 0.8,
-  crit: 0.95,
-  recovery: 0.75,
-  minCalls: 0,
-});
+const capacity = () =>
+  rule({
+    id: 'capacity',
+    metric: { capacityUtilisation: true },
+    scope: 'latest-offline-day',
+    comparison: 'above',
+    warn: 0.8,
+    crit: 0.95,
+    recovery: 0.75,
+    minCalls: 0,
+  });
 
 describe('measureRule: capacity utilisation', () => {
   it('divides the latest offline peak of concurrent calls by the line capacity', () => {
-    expect(measureRule(capacity, context(exampleStatistics(), { lineCapacity: 160 }))).toEqual({
+    expect(measureRule(capacity(), context(exampleStatistics(), { lineCapacity: 160 }))).toEqual({
       kind: 'value',
       value: 0.9,
       calls: 4835,
@@ -407,7 +436,7 @@ describe('measureRule: capacity utilisation', () => {
   });
 
   it('skips the rule with a reason, not an error, when no line capacity is configured', () => {
-    expect(measureRule(capacity, context(exampleStatistics()))).toEqual({
+    expect(measureRule(capacity(), context(exampleStatistics()))).toEqual({
       kind: 'skipped',
       reason: 'lineCapacity is not configured',
     });
@@ -430,8 +459,11 @@ describe('measureRule: capacity utilisation', () => {
     });
     const peak = latestOffline.data.offline?.daily?.data_list[0]?.max_concurrent_call_count ?? Number.NaN;
     // Act
-    const without = measureRule(capacity, context(statistics, { at, lineCapacity: 10 }));
-    const withYesterday = measureRule(capacity, context(statistics, { at, lineCapacity: 10, latestOffline }));
+    const without = measureRule(capacity(), context(statistics, { at, lineCapacity: 10 }));
+    const withYesterday = measureRule(
+      capacity(),
+      context(statistics, { at, lineCapacity: 10, latestOffline }),
+    );
     // Assess
     expect(without).toMatchObject({ kind: 'no-data', reason: 'no offline daily row is available' });
     expect(withYesterday).toMatchObject({
@@ -443,7 +475,7 @@ describe('measureRule: capacity utilisation', () => {
 });
 
 describe('archivedNeeds: the earlier responses a check reads for its rules', () => {
-  const rate = rule({ scope: undefined, window: { minutes: 60 } });
+  const rate = () => rule({ scope: undefined, window: { minutes: 60 } });
   const volume = {
     metric: { weekOverWeek: 'total_calls' },
     comparison: 'above',
@@ -451,24 +483,31 @@ describe('archivedNeeds: the earlier responses a check reads for its rules', () 
     crit: 1,
     recovery: 0.4,
   } as const;
-  const hourOverWeek = rule({ ...volume, id: 'volume-hour', scope: 'last-complete-hour' });
+  const volumeHour = () => rule({ ...volume, id: 'volume-hour', scope: 'last-complete-hour' });
   const windowOverWeek = (minutes: number) =>
     rule({ ...volume, id: `volume-${minutes}`, scope: undefined, window: { minutes } });
-  const offlineRate = rule({ id: 'fcr', metric: 'one_call_problem_solve_rate', scope: 'latest-offline-day' });
+  const offlineRate = () =>
+    rule({ id: 'fcr', metric: 'one_call_problem_solve_rate', scope: 'latest-offline-day' });
   const none = { lastWeekCheck: false, latestOffline: false, lastWeekWindows: [], baselineWeeks: 0 };
 
-  it.each([
-    ['rates on rolling windows', [rate], undefined, none],
-    ['weekOverWeek on the last complete hour', [hourOverWeek], undefined, { ...none, lastWeekCheck: true }],
+  // The rules are built inside each test (a table holds how to build them).
+  it.each<[string, () => Rule[], number | undefined, ReturnType<typeof archivedNeeds>]>([
+    ['rates on rolling windows', () => [rate()], undefined, none],
+    [
+      'weekOverWeek on the last complete hour',
+      () => [volumeHour()],
+      undefined,
+      { ...none, lastWeekCheck: true },
+    ],
     [
       'weekOverWeek on windows, each length once',
-      [windowOverWeek(60), windowOverWeek(30), windowOverWeek(60)],
+      () => [windowOverWeek(60), windowOverWeek(30), windowOverWeek(60)],
       undefined,
       { ...none, lastWeekWindows: [30, 60], baselineWeeks: 1 },
     ],
     [
       'a seasonal baseline reads as many weeks as its longest rule',
-      [
+      () => [
         windowOverWeek(60),
         rule({
           ...volume,
@@ -481,11 +520,11 @@ describe('archivedNeeds: the earlier responses a check reads for its rules', () 
       undefined,
       { ...none, lastWeekWindows: [60], baselineWeeks: 4 },
     ],
-    ['capacity without a line capacity (skipped)', [capacity], undefined, none],
-    ['capacity with a line capacity', [capacity], 40, { ...none, latestOffline: true }],
-    ['another latest-offline-day rule', [offlineRate], undefined, { ...none, latestOffline: true }],
+    ['capacity without a line capacity (skipped)', () => [capacity()], undefined, none],
+    ['capacity with a line capacity', () => [capacity()], 40, { ...none, latestOffline: true }],
+    ['another latest-offline-day rule', () => [offlineRate()], undefined, { ...none, latestOffline: true }],
   ])('%s', (_case, rules, lineCapacity, needs) => {
-    expect(archivedNeeds(rules, lineCapacity)).toEqual(needs);
+    expect(archivedNeeds(rules(), lineCapacity)).toEqual(needs);
   });
 });
 
@@ -742,20 +781,9 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
 
 describe('measureRule: a seasonal baseline for volume', () => {
   const calls = (total: number) => withTotal({ total_calls: total });
-  const seasonal = rule({
-    id: 'volume-spike',
-    metric: { weekOverWeek: 'total_calls', weeks: 4 },
-    scope: undefined,
-    window: { minutes: 60 },
-    comparison: 'above',
-    warn: 1,
-    crit: 2,
-    recovery: 0.5,
-    minCalls: 30,
-  });
   const measure = (lastWeek: number | undefined, older: Array<number | undefined>) =>
     measureRule(
-      seasonal,
+      windowOverWeeks(4, { id: 'volume-spike' }),
       context(exampleStatistics(), {
         windows: new Map([[60, calls(300)]]),
         lastWeekWindows: new Map(lastWeek === undefined ? [] : [[60, calls(lastWeek)]]),
@@ -792,8 +820,562 @@ describe('measureRule: a seasonal baseline for volume', () => {
       window: 'last 60 min',
     });
   });
+});
 
-  it('has no data without last week when the baseline cannot stand', () => {
-    expect(measure(undefined, [104, undefined, undefined])).toMatchObject({ kind: 'no-data' });
+/** A generated day in `timeZone`, as the API answers a check at `untilUtc`. */
+const generatedDay = (timeZone: string, date: string, untilUtc: string) =>
+  generated({
+    timeZone,
+    startTime: `${date} 00:00:00`,
+    endTime: `${date} 23:59:59`,
+    now: new Date(untilUtc),
+  });
+
+/** The hourly row of `response` that starts at `time` ("2026-03-10 13:00:00"). */
+const hourlyRow = (response: StatisticsResponse, time: string) => {
+  const row = response.data.realtime?.hourly?.data_list.find((candidate) => candidate.time === time);
+  if (row === undefined) throw new Error(`no hourly row at ${time}`);
+  return row;
+};
+
+/** The hourly rows of `response`, for tests that add or remove rows. */
+const hourlyRows = (response: StatisticsResponse) => {
+  const hourly = response.data.realtime?.hourly;
+  if (!hourly) throw new Error('the response has no hourly rows');
+  return hourly;
+};
+
+/** A volume rule comparing the last complete hour with the same hour a week earlier. */
+const hourOverWeek = (overrides: Parameters<typeof rule>[0] = {}) =>
+  rule({
+    metric: { weekOverWeek: 'total_calls' },
+    scope: 'last-complete-hour',
+    comparison: 'above',
+    warn: 1,
+    crit: undefined,
+    recovery: 0.5,
+    ...overrides,
+  });
+
+/** A volume rule comparing the last 60 minutes with the same window of `weeks` earlier weeks. */
+const windowOverWeeks = (weeks: number, overrides: Parameters<typeof rule>[0] = {}) =>
+  rule({
+    metric: { weekOverWeek: 'total_calls', weeks },
+    scope: undefined,
+    window: { minutes: 60 },
+    comparison: 'above',
+    warn: 1,
+    crit: 2,
+    recovery: 0.5,
+    minCalls: 30,
+    ...overrides,
+  });
+
+/** A 60-min window response whose total carries these fields (null removes one). */
+const window60 = (fields: Record<string, number | null>) => new Map([[60, withTotal(fields)]]);
+
+describe('measureRule: which scope a rule reads', () => {
+  it('judges the day so far for a rule built in code with neither a scope nor a window', () => {
+    const bare: Rule = { ...rule(), scope: undefined };
+    expect(measureRule(bare, context(exampleStatistics()))).toEqual({
+      kind: 'value',
+      value: 0.9234,
+      calls: 892,
+      window: 'today so far (00:00–14:30)',
+    });
+  });
+
+  it('has no data for a rolling window when the run fetched no window responses at all', () => {
+    const windowed = rule({ scope: undefined, window: { minutes: 60 } });
+    expect(measureRule(windowed, context(exampleStatistics()))).toEqual({
+      kind: 'no-data',
+      reason: 'the 60-min window response is missing',
+    });
+  });
+
+  it('has no data for the day so far when the response has no realtime section', () => {
+    expect(measureRule(rule(), context(withoutRealtime()))).toEqual({
+      kind: 'no-data',
+      reason: 'the response has no realtime total',
+    });
+  });
+
+  it("measures each rule of one run on its own scope or window, whatever order they're measured in", () => {
+    // Prepare: one run's responses — the day so far, two rolling windows — shared by every rule
+    const at = '2026-03-10T07:30:00Z';
+    const statistics = generatedDay(JAKARTA, '2026-03-10', at);
+    const sources = context(statistics, {
+      at: new Date(at),
+      windows: new Map([
+        [60, withTotal({ transfer_success_rate: 0.5 })],
+        [30, withTotal({ transfer_success_rate: 0.25 })],
+      ]),
+    });
+    const hour = rule({ scope: 'last-complete-hour', minCalls: 0 });
+    // Act
+    const measured = [
+      measureRule(rule({ scope: undefined, window: { minutes: 60 } }), sources),
+      measureRule(rule({ scope: undefined, window: { minutes: 30 } }), sources),
+      measureRule(rule({ minCalls: 0 }), sources),
+      measureRule(hour, sources),
+      measureRule(rule({ scope: undefined, window: { minutes: 60 } }), sources),
+    ];
+    // Assess
+    expect(measured.map((measurement) => [measurement.kind, measuredValue(measurement)])).toEqual([
+      ['value', 0.5],
+      ['value', 0.25],
+      ['value', statistics.data.realtime?.total?.transfer_success_rate],
+      ['value', hourlyRow(statistics, '2026-03-10 13:00:00').transfer_success_rate],
+      ['value', 0.5],
+    ]);
+    expect(measured.map((measurement) => (measurement.kind === 'value' ? measurement.window : ''))).toEqual([
+      'last 60 min',
+      'last 30 min',
+      'today so far (00:00–14:30)',
+      '13:00–14:00',
+      'last 60 min',
+    ]);
+  });
+});
+
+describe('measureRule: the last complete hour, read from rows as they come', () => {
+  it('has no data when the response has no realtime section or no hourly rows', () => {
+    const at = '2026-03-10T07:30:00Z';
+    const noRealtime = generatedDay(JAKARTA, '2026-03-10', at);
+    noRealtime.data.realtime = null;
+    const noHourly = generatedDay(JAKARTA, '2026-03-10', at);
+    if (noHourly.data.realtime) noHourly.data.realtime.hourly = null;
+    const hour = rule({ scope: 'last-complete-hour', minCalls: 0 });
+    for (const statistics of [noRealtime, noHourly]) {
+      expect(measureRule(hour, context(statistics, { at: new Date(at) }))).toEqual({
+        kind: 'no-data',
+        reason: 'no hourly row has completed yet',
+      });
+    }
+  });
+
+  it('skips hourly rows whose time cannot be read', () => {
+    const at = '2026-03-10T07:30:00Z';
+    const statistics = generatedDay(JAKARTA, '2026-03-10', at);
+    const hourly = hourlyRows(statistics);
+    hourly.data_list = [
+      { ...hourlyRow(statistics, '2026-03-10 03:00:00'), time: 'not a time' },
+      ...hourly.data_list,
+    ];
+    const measured = measureRule(
+      rule({ scope: 'last-complete-hour', minCalls: 0 }),
+      context(statistics, { at: new Date(at) }),
+    );
+    expect(measured).toMatchObject({
+      kind: 'value',
+      window: '13:00–14:00',
+      value: hourlyRow(statistics, '2026-03-10 13:00:00').transfer_success_rate,
+    });
+  });
+
+  it("gates the hour on that hour's own calls", () => {
+    const at = '2026-03-10T07:30:00Z';
+    const statistics = generatedDay(JAKARTA, '2026-03-10', at);
+    const calls = hourlyRow(statistics, '2026-03-10 13:00:00').total_calls;
+    const measure = (minCalls: number) =>
+      measureRule(rule({ scope: 'last-complete-hour', minCalls }), context(statistics, { at: new Date(at) }));
+    expect(measure(0)).toMatchObject({ kind: 'value', calls });
+    expect(measure(Number(calls) + 1)).toMatchObject({
+      kind: 'not-judged',
+      reason: `${calls} calls, fewer than minCalls ${Number(calls) + 1}`,
+    });
+  });
+});
+
+describe('measureRule: week over week on the last complete hour, when the data falls short', () => {
+  const at = '2026-03-10T07:30:00Z';
+  const lastWeekAt = '2026-03-03T07:30:00Z';
+
+  it("has no data when last week's response has no realtime section or no hourly rows", () => {
+    const noRealtime = generatedDay(JAKARTA, '2026-03-03', lastWeekAt);
+    noRealtime.data.realtime = null;
+    const noHourly = generatedDay(JAKARTA, '2026-03-03', lastWeekAt);
+    if (noHourly.data.realtime) noHourly.data.realtime.hourly = undefined;
+    for (const lastWeek of [noRealtime, noHourly]) {
+      const statistics = generatedDay(JAKARTA, '2026-03-10', at);
+      expect(measureRule(hourOverWeek(), context(statistics, { lastWeek, at: new Date(at) }))).toEqual({
+        kind: 'no-data',
+        reason: 'last week has no hourly row for 2026-03-03 13:00:00',
+        window: '13:00–14:00',
+      });
+    }
+  });
+
+  it("finds last week's hour past rows whose time cannot be read", () => {
+    const statistics = generatedDay(JAKARTA, '2026-03-10', at);
+    const lastWeek = generatedDay(JAKARTA, '2026-03-03', lastWeekAt);
+    const hourly = hourlyRows(lastWeek);
+    hourly.data_list = [
+      { ...hourlyRow(lastWeek, '2026-03-03 02:00:00'), time: '13:00' },
+      ...hourly.data_list,
+    ];
+    const current = Number(hourlyRow(statistics, '2026-03-10 13:00:00').total_calls);
+    const baseline = Number(hourlyRow(lastWeek, '2026-03-03 13:00:00').total_calls);
+    const measured = measureRule(
+      hourOverWeek({ minCalls: 0 }),
+      context(statistics, { lastWeek, at: new Date(at) }),
+    );
+    expect(measured).toMatchObject({ kind: 'value', calls: baseline });
+    expect(measuredValue(measured)).toBeCloseTo((current - baseline) / baseline, 10);
+  });
+
+  it("has no data, naming the side, when this hour or last week's hour lacks the field", () => {
+    const thisHourBlank = generatedDay(JAKARTA, '2026-03-10', at);
+    hourlyRow(thisHourBlank, '2026-03-10 13:00:00').total_calls = null;
+    expect(
+      measureRule(
+        hourOverWeek(),
+        context(thisHourBlank, {
+          lastWeek: generatedDay(JAKARTA, '2026-03-03', lastWeekAt),
+          at: new Date(at),
+        }),
+      ),
+    ).toEqual({ kind: 'no-data', reason: 'total_calls is missing', window: '13:00–14:00' });
+    const lastWeekBlank = generatedDay(JAKARTA, '2026-03-03', lastWeekAt);
+    hourlyRow(lastWeekBlank, '2026-03-03 13:00:00').total_calls = null;
+    expect(
+      measureRule(
+        hourOverWeek(),
+        context(generatedDay(JAKARTA, '2026-03-10', at), { lastWeek: lastWeekBlank, at: new Date(at) }),
+      ),
+    ).toEqual({ kind: 'no-data', reason: 'last week: total_calls is missing', window: '13:00–14:00' });
+  });
+
+  it("judges without a call floor, and quotes no call count, when last week's hour counted no calls", () => {
+    // Prepare: valid calls week over week, last week's hour without its total_calls
+    const statistics = generatedDay(JAKARTA, '2026-03-10', at);
+    const lastWeek = generatedDay(JAKARTA, '2026-03-03', lastWeekAt);
+    hourlyRow(lastWeek, '2026-03-03 13:00:00').total_calls = null;
+    const current = Number(hourlyRow(statistics, '2026-03-10 13:00:00').valid_calls);
+    const baseline = Number(hourlyRow(lastWeek, '2026-03-03 13:00:00').valid_calls);
+    // Act
+    const measured = measureRule(
+      hourOverWeek({ metric: { weekOverWeek: 'valid_calls' }, minCalls: 1_000_000 }),
+      context(statistics, { lastWeek, at: new Date(at) }),
+    );
+    // Assess
+    expect(measured).toStrictEqual({
+      kind: 'value',
+      value: (current - baseline) / baseline,
+      window: '13:00–14:00',
+    });
+  });
+});
+
+describe('measureRule: week over week on a rolling window', () => {
+  it('compares the window with the same window last week, gated on last week’s calls', () => {
+    const measured = measureRule(
+      windowOverWeeks(1),
+      context(exampleStatistics(), {
+        windows: window60({ total_calls: 300 }),
+        lastWeekWindows: window60({ total_calls: 200 }),
+      }),
+    );
+    expect(measured).toEqual({ kind: 'value', value: 0.5, calls: 200, window: 'last 60 min' });
+  });
+
+  it.each<{ name: string; lastWeekWindows: MeasureContext['lastWeekWindows']; reason: string }>([
+    {
+      name: 'last week’s window was not archived',
+      lastWeekWindows: undefined,
+      reason: 'last week: the 60-min window response is missing',
+    },
+    {
+      name: 'last week’s window lacks the field',
+      lastWeekWindows: window60({ total_calls: null }),
+      reason: 'last week: total_calls is missing',
+    },
+    {
+      name: 'last week’s window had no calls',
+      lastWeekWindows: window60({ total_calls: 0 }),
+      reason: 'total_calls was 0 in the same window last week',
+    },
+  ])('has no data when $name', ({ lastWeekWindows, reason }) => {
+    const measured = measureRule(
+      windowOverWeeks(1),
+      context(exampleStatistics(), { windows: window60({ total_calls: 300 }), lastWeekWindows }),
+    );
+    expect(measured).toEqual({ kind: 'no-data', reason, window: 'last 60 min' });
+  });
+});
+
+describe('measureRule: a seasonal baseline, week by week', () => {
+  /** Weeks given as total_calls, null for a window without the field, undefined for one not archived. */
+  const seasonalContext = (
+    current: number | null,
+    lastWeek: number | null | undefined,
+    older: ReadonlyArray<number | null | undefined> | undefined,
+  ) =>
+    context(exampleStatistics(), {
+      windows: window60({ total_calls: current }),
+      lastWeekWindows: lastWeek === undefined ? undefined : window60({ total_calls: lastWeek }),
+      olderWeekWindows: older?.map((total) =>
+        total === undefined ? new Map() : window60({ total_calls: total }),
+      ),
+    });
+
+  it('has no data when this window lacks the field', () => {
+    expect(measureRule(windowOverWeeks(4), seasonalContext(null, 100, [104, 96, 20]))).toEqual({
+      kind: 'no-data',
+      reason: 'total_calls is missing',
+      window: 'last 60 min',
+    });
+  });
+
+  it('takes the median of as many weeks as the rule names, however many older weeks are archived', () => {
+    // weeks 2: last week (100) and the one before (120); the older 500s are not the rule's
+    const measured = measureRule(windowOverWeeks(2), seasonalContext(300, 100, [120, 500, 500]));
+    expect(measured).toMatchObject({ kind: 'value', calls: 110, window: 'last 60 min vs median of 2 weeks' });
+    expect(measuredValue(measured)).toBeCloseTo((300 - 110) / 110, 12);
+  });
+
+  it('stands on 3 of 4 weeks archived', () => {
+    const measured = measureRule(windowOverWeeks(4), seasonalContext(300, 100, [104, undefined, 96]));
+    expect(measured).toMatchObject({ kind: 'value', calls: 100, window: 'last 60 min vs median of 3 weeks' });
+    expect(measuredValue(measured)).toBeCloseTo(2, 12);
+  });
+
+  it('counts only the weeks whose window carries the field', () => {
+    // Prepare: one week's window lacks total_calls, another's response has no realtime section
+    const sources = seasonalContext(300, 100, [104, null, 96]);
+    const noRealtime = exampleStatistics();
+    noRealtime.data.realtime = null;
+    const withNoRealtime = {
+      ...sources,
+      olderWeekWindows: [...(sources.olderWeekWindows ?? []), new Map([[60, noRealtime]])],
+    };
+    // Act / Assess: 100, 104 and 96 stand; a fourth week is not made up
+    for (const measured of [
+      measureRule(windowOverWeeks(4), sources),
+      measureRule(windowOverWeeks(5), withNoRealtime),
+    ]) {
+      expect(measured).toMatchObject({
+        kind: 'value',
+        calls: 100,
+        window: 'last 60 min vs median of 3 weeks',
+      });
+    }
+  });
+
+  it('reads only last week when the run passes no older weeks, and only older weeks when last week is missing', () => {
+    expect(measureRule(windowOverWeeks(4), seasonalContext(300, 100, undefined))).toEqual({
+      kind: 'value',
+      value: 2,
+      calls: 100,
+      window: 'last 60 min vs last week only: 1 of 4 weeks archived',
+    });
+    expect(measureRule(windowOverWeeks(4), seasonalContext(300, undefined, [104, 96, 100]))).toMatchObject({
+      kind: 'value',
+      calls: 100,
+      window: 'last 60 min vs median of 3 weeks',
+    });
+  });
+
+  it('has no data, saying why, when last week alone would stand and is missing or had no calls', () => {
+    expect(
+      measureRule(windowOverWeeks(4), seasonalContext(300, undefined, [104, undefined, undefined])),
+    ).toEqual({
+      kind: 'no-data',
+      reason: 'last week: the 60-min window response is missing',
+      window: 'last 60 min',
+    });
+    expect(
+      measureRule(windowOverWeeks(4), seasonalContext(300, 0, [undefined, undefined, undefined])),
+    ).toEqual({
+      kind: 'no-data',
+      reason: 'total_calls was 0 in the same window last week',
+      window: 'last 60 min',
+    });
+  });
+
+  it('gates on the median calls of the weeks that counted them, and not at all when none did', () => {
+    // Prepare: valid calls against the weeks; total_calls (the calls) absent in some weeks or all
+    const weeksOf = (valid: readonly number[], totals: ReadonlyArray<number | null>) =>
+      valid.map((count, index) => window60({ valid_calls: count, total_calls: totals[index] ?? null }));
+    const sources = (totals: ReadonlyArray<number | null>) => {
+      const [lastWeek, ...older] = weeksOf([100, 104, 96, 100], totals);
+      return context(exampleStatistics(), {
+        windows: window60({ valid_calls: 300 }),
+        lastWeekWindows: lastWeek,
+        olderWeekWindows: older,
+      });
+    };
+    const validOverWeeks = windowOverWeeks(4, {
+      metric: { weekOverWeek: 'valid_calls', weeks: 4 },
+      minCalls: 30,
+    });
+    // Act
+    const someCounted = measureRule(validOverWeeks, sources([20, null, 40, 60]));
+    const noneCounted = measureRule(validOverWeeks, sources([null, null, null, null]));
+    // Assess: the median of the weeks that counted (20, 40, 60) is 40, above the floor of 30
+    expect(someCounted).toMatchObject({
+      kind: 'value',
+      calls: 40,
+      window: 'last 60 min vs median of 4 weeks',
+    });
+    expect(noneCounted).toMatchObject({ kind: 'value', window: 'last 60 min vs median of 4 weeks' });
+    expect(noneCounted).not.toHaveProperty('calls');
+    expect(measureRule(validOverWeeks, sources([10, null, 20, 25]))).toMatchObject({
+      kind: 'not-judged',
+      reason: '20 calls, fewer than minCalls 30',
+    });
+  });
+
+  it('makes a drop clear the weeks’ spread upwards, away from an alert', () => {
+    const drop = windowOverWeeks(4, { comparison: 'below', warn: -0.3, crit: -0.5, recovery: -0.2 });
+    const measured = measureRule(drop, seasonalContext(50, 100, [104, 96, 20]));
+    // Median 98; deviations 2, 6, 2, 78 have a median of 4
+    const value = (50 - 98) / 98;
+    const spread = (1.4826 * 4) / 98;
+    const judged = measured.kind === 'value' ? measured.judged : undefined;
+    expect(judged?.breach).toBeCloseTo(value + 2 * spread, 12);
+    expect(judged?.recovery).toBeCloseTo(value, 12);
+  });
+});
+
+describe('measureRule: capacity, when the line capacity or the peak is missing', () => {
+  it.each([0, -5])('skips the rule when the configured line capacity is %d', (lineCapacity) => {
+    expect(measureRule(capacity(), context(exampleStatistics(), { lineCapacity }))).toEqual({
+      kind: 'skipped',
+      reason: 'lineCapacity is not configured',
+    });
+    expect(archivedNeeds([capacity()], lineCapacity)).toMatchObject({ latestOffline: false });
+  });
+
+  it('has no data when the offline day does not carry its peak of concurrent calls', () => {
+    const statistics = exampleStatistics();
+    for (const row of statistics.data.offline?.daily?.data_list ?? [])
+      row.max_concurrent_call_count = undefined;
+    expect(measureRule(capacity(), context(statistics, { lineCapacity: 160 }))).toEqual({
+      kind: 'no-data',
+      reason: 'max_concurrent_call_count is missing',
+      window: '2025-11-12 (offline)',
+    });
+  });
+});
+
+describe('measureRule: the counts behind a rate, and what a confidence bound rests on', () => {
+  const windowed = (extra: Parameters<typeof rule>[0] = {}) =>
+    rule({ scope: undefined, window: { minutes: 60 }, minCalls: 0, ...extra });
+
+  it('has no data, naming the field, when no row carries a plain field', () => {
+    const unknown = rule({ metric: 'queue_wait_seconds', allowUnknownMetric: true, minCalls: 0 });
+    expect(measureRule(unknown, context(exampleStatistics()))).toEqual({
+      kind: 'no-data',
+      reason: 'queue_wait_seconds is missing',
+      window: 'today so far (00:00–14:30)',
+    });
+  });
+
+  it.each(['transfer_success_calls', 'attempted_transfer_calls'])(
+    'quotes a published rate without counts when %s is missing',
+    (missing) => {
+      expect(measureRule(rule(), context(withTotal({ [missing]: null })))).toEqual({
+        kind: 'value',
+        value: 0.9234,
+        calls: 892,
+        window: 'today so far (00:00–14:30)',
+      });
+    },
+  );
+
+  it('has no data when the rate and the count it divides by are missing', () => {
+    const fields = { transfer_success_rate: null, attempted_transfer_calls: null };
+    const statistics = withTotal(fields);
+    const today = statistics.data.realtime?.daily?.data_list.find((row) => row.date === '2025-11-12');
+    Object.assign(today ?? {}, fields);
+    expect(measureRule(rule(), context(statistics))).toMatchObject({
+      kind: 'no-data',
+      reason: 'transfer_success_rate is missing and attempted_transfer_calls is missing',
+    });
+  });
+
+  it('quotes no counts that are off the published rate by half a point in its fourth place', () => {
+    // 0 of 218 is 0.0000; the published 0.0005 differs by exactly 5e-4
+    const measured = measureRule(
+      rule(),
+      context(withTotal({ transfer_success_rate: 0.0005, transfer_success_calls: 0 })),
+    );
+    expect(measured).toMatchObject({ kind: 'value', value: 0.0005 });
+    expect(measured).not.toHaveProperty('basis');
+  });
+
+  it.each<{ name: string; fields: Record<string, number | null> }>([
+    { name: 'is missing', fields: { attempted_transfer_calls: null, transfer_success_rate: 0.5 } },
+    { name: 'is 0', fields: { attempted_transfer_calls: 0, transfer_success_rate: 0.5 } },
+  ])('judges the raw rate when the count a confidence bound rests on $name', ({ fields }) => {
+    const measured = measureRule(
+      windowed({ confidence: 0.95 }),
+      context(exampleStatistics(), { windows: window60(fields) }),
+    );
+    expect(measured).toMatchObject({ kind: 'value', value: 0.5, window: 'last 60 min' });
+    expect(measured).not.toHaveProperty('judged');
+  });
+
+  it('judges the raw figure of a rule built in code with a confidence on a metric that has no count', () => {
+    // The rules schema refuses such a rule; one built in code gets the raw figure, not an error.
+    const scored: Rule = {
+      ...rule({ metric: 'avg_robot_score', minCalls: 0 }),
+      confidence: { breach: 0.95, recovery: 0.95 },
+    };
+    const measured = measureRule(scored, context(exampleStatistics()));
+    expect(measured).toMatchObject({ kind: 'value', value: 3.2391 });
+    expect(measured).not.toHaveProperty('judged');
+  });
+});
+
+describe('measureRule: two windows, when one falls short or the rule watches a rise', () => {
+  const transfers = (successes: number, attempts: number, calls: number | null = 4 * attempts) =>
+    withTotal({
+      total_calls: calls,
+      attempted_transfer_calls: attempts,
+      transfer_success_calls: successes,
+      transfer_success_rate: Math.round((successes / attempts) * 10_000) / 10_000,
+    });
+  const twoWindows = (extra: Parameters<typeof rule>[0] = {}) =>
+    rule({ scope: undefined, window: { minutes: 60, short: 15 }, minCalls: 0, ...extra });
+
+  it('has no data when the short window is missing', () => {
+    const measured = measureRule(
+      twoWindows(),
+      context(exampleStatistics(), { windows: new Map([[60, transfers(33, 60)]]) }),
+    );
+    expect(measured).toEqual({ kind: 'no-data', reason: 'the 15-min window response is missing' });
+  });
+
+  it('breaches an "above" rule on the lower of the two figures', () => {
+    const measured = measureRule(
+      twoWindows({ comparison: 'above', warn: 0.4, crit: 0.6, recovery: 0.35 }),
+      context(exampleStatistics(), {
+        windows: new Map([
+          [15, transfers(3, 15)],
+          [60, transfers(33, 60)],
+        ]),
+      }),
+    );
+    expect(measured).toMatchObject({ kind: 'value', value: 0.2, judged: { breach: 0.2, recovery: 0.2 } });
+  });
+
+  it('judges recovery on a short window that counts no calls, as no call floor applies to it', () => {
+    const measured = measureRule(
+      twoWindows({ minCalls: 60 }),
+      context(exampleStatistics(), {
+        windows: new Map([
+          [15, transfers(3, 15, null)],
+          [60, transfers(33, 60)],
+        ]),
+      }),
+    );
+    expect(measured).toMatchObject({
+      kind: 'value',
+      value: 0.2,
+      window: 'last 15 min; 60 min: 55%',
+      judged: { breach: 0.55, recovery: 0.2 },
+    });
   });
 });

@@ -10,6 +10,7 @@ import {
   type RuleNotification,
   repeatIntervalMinutes,
 } from '../../../../lambda/domain/alerts/notify';
+import { buildAlertMessage } from '../../../../lambda/domain/alerts/render';
 import {
   type MutePeriod,
   MutePeriodSchema,
@@ -330,6 +331,30 @@ describe('group reminders: one cadence for every firing alert', () => {
         expect(n.repeatNumber).toBe(run === runs[6] ? 1 : 2);
       }
     }
+  });
+
+  it('webhook mode: a WARN joining the group, said in its next message while its value is back inside the hysteresis band, quotes the reading that breached, dated', () => {
+    // solved breaches at +15 (50% < 60%) and joins; from +30 it sits at 62%: above warn (60%), below
+    // recovery (65%), still WARN but no longer breaching. Its fired message goes out with the reminder at +60.
+    const band = (solved: number) => ({
+      statistics: withTotal({ ...GOOD, transfer_success_rate: 0.5, one_call_problem_solve_rate: solved }),
+    });
+    const { runs } = simulate(
+      [transfer, solved],
+      [band(0.7), band(0.5), band(0.62), band(0.62), band(0.62)],
+      {
+        reminders: { everyMinutes: 60 },
+      },
+    );
+    expect(summary(runs)).toEqual(['+0 fired:transfer', '+60 fired:solved repeat:transfer']);
+    const said = runs[4]?.notifications.find((n) => n.kind === 'fired');
+    expect(said).toMatchObject({ ruleId: 'solved', value: 0.5, valueAt: runs[1]?.at.toISOString() });
+    const text = JSON.stringify(
+      buildAlertMessage(runs[4]?.notifications ?? [], { at: runs[4]?.at ?? EXAMPLE_AT, timeZone: JAKARTA }),
+    );
+    expect(text).toContain('First-call resolution 50% &lt; 60%');
+    expect(text).toContain('to 14:45');
+    expect(text).not.toContain('62%');
   });
 
   it('sends no reminder at all while no firing alert is judged, and sends it once one is', () => {

@@ -482,6 +482,21 @@ describe('renderResultLine', () => {
     ).toBe('transfer-success  firing:crit  30% (warn < 60%, crit < 40%)  w');
   });
 
+  it('quotes the count a rate rests on, as the Slack message does, so a WARN at a rate past the CRIT limit reads as too few calls', () => {
+    const line = renderResultLine(
+      rule(),
+      result(firingRuleState('warn'), {
+        kind: 'value',
+        value: 1 / 3,
+        window: 'last 45 min',
+        basis: { part: 3, whole: 9, noun: 'transfers' },
+      }),
+    );
+    expect(line).toBe(
+      'transfer-success  firing:warn  33.3% (warn < 60%, crit < 40%) · 3 of 9 transfers  last 45 min',
+    );
+  });
+
   it('names only the limits a rule has, with its comparison, in its own unit', () => {
     const calls = rule({
       id: 'volume',

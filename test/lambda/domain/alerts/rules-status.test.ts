@@ -249,9 +249,12 @@ describe('buildRulesNoticeMessage', () => {
       's3://bucket/config/rules.json',
     );
     expect(message).toEqual({
-      text: '⚠️ Alert rules invalid: s3://bucket/config/rules.json (sha256:bbbbbbbbbbbb) — still evaluating with sha256:aaaaaaaaaaaa',
+      text: 'AIRUDDER stats monitor: ⚠️ Alert rules invalid: s3://bucket/config/rules.json (sha256:bbbbbbbbbbbb) — still evaluating with sha256:aaaaaaaaaaaa',
       blocks: [
-        { type: 'header', text: { type: 'plain_text', text: '⚠️ Alert rules invalid', emoji: true } },
+        {
+          type: 'header',
+          text: { type: 'plain_text', text: 'AIRUDDER stats monitor — ⚠️ Alert rules invalid', emoji: true },
+        },
         {
           type: 'section',
           text: {
@@ -277,7 +280,9 @@ describe('buildRulesNoticeMessage', () => {
       { kind: 'rules-invalid', since: T0.toISOString(), version: 'v2', error: 'x'.repeat(5000), inUse: 'v1' },
       'rules<dev>.json',
     );
-    expect(message.text).toBe('⚠️ Alert rules invalid: rules&lt;dev&gt;.json (v2) — still evaluating with v1');
+    expect(message.text).toBe(
+      'AIRUDDER stats monitor: ⚠️ Alert rules invalid: rules&lt;dev&gt;.json (v2) — still evaluating with v1',
+    );
     const section = message.blocks[1];
     const text = section?.type === 'section' ? (section.text?.text ?? '') : '';
     expect(text.length).toBe(2900);
@@ -295,11 +300,16 @@ describe('buildRulesNoticeMessage', () => {
           inUse: 'sha256:cccccccccccc',
         },
         'config/rules&.json',
+        'Centre <Jakarta>',
       ),
     ).toEqual({
-      text: '✅ Alert rules valid again: config/rules&amp;.json — evaluating with sha256:cccccccccccc',
+      text: 'Centre &lt;Jakarta&gt;: ✅ Alert rules valid again: config/rules&amp;.json — evaluating with sha256:cccccccccccc',
       blocks: [
-        { type: 'header', text: { type: 'plain_text', text: '✅ Alert rules valid again', emoji: true } },
+        // A header is plain text: Slack shows it as it is, nothing in it is markup.
+        {
+          type: 'header',
+          text: { type: 'plain_text', text: 'Centre <Jakarta> — ✅ Alert rules valid again', emoji: true },
+        },
         {
           type: 'section',
           text: {

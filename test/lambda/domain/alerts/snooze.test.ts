@@ -113,6 +113,35 @@ describe('the snooze-ended notice (#27: monitor name, the rule by its label, its
     });
   });
 
+  it.each([
+    {
+      name: 'inside the crit hysteresis band: CRIT until it eases',
+      state: { lastValue: 0.42 },
+      says: '42% (CRIT until ≥ 45%)',
+    },
+    {
+      name: 'inside the warn hysteresis band: WARN until it recovers',
+      state: { severity: 'warn' as const, lastValue: 0.62 },
+      says: '62% (WARN until ≥ 65%)',
+    },
+    {
+      name: 'back past recovery, counting its healthy runs: recovering',
+      state: { severity: 'warn' as const, lastValue: 0.7, healthyCount: 1, healthySince: AT.toISOString() },
+      says: '70% (WARN, recovering)',
+    },
+    {
+      name: 'measured by an earlier run (this one had too few calls): dated',
+      state: { lastValue: 0.352, lastValueAt: '2025-11-12T08:30:00Z' },
+      says: '35.2% at 15:30 (CRIT)',
+    },
+  ])('never calls a value breaching that no longer is: $name', ({ state, says }) => {
+    const rules = { 'transfer-success': { ...firing, ...state } };
+    const ended = endedSnoozes({ ...snoozed('transfer-success'), rules }, [transfer], AT);
+    expect(snoozeEndLines(ended, TIME_ZONE)).toEqual([
+      `⏰ Snooze of Transfer success rate (carrier maintenance) ended at 2025-11-12 16:00; still firing: ${says}`,
+    ]);
+  });
+
   it('lists each rule of a snooze of all alerts by title and value', () => {
     const lines = snoozeEndLines(endedSnoozes(snoozed('all'), [transfer], AT), TIME_ZONE);
     expect(lines).toEqual([
@@ -157,20 +186,34 @@ describe('the snooze notice inside an alert message, and the snoozed rules it na
     ...(reason === undefined ? {} : { reason }),
   });
 
-  it('puts the lines on top of the alert message, the first one leading its text', () => {
+  it('puts the lines right under the alert message header (the monitor name stays its head), the first one leading its text after the name', () => {
+    const header = {
+      type: 'header' as const,
+      text: { type: 'plain_text' as const, text: 'Jakarta inbound — 🟠 1 warning', emoji: true },
+    };
+    const item = { type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'fired' } };
+    const message = { text: 'Jakarta inbound: Transfer success rate fired', blocks: [header, item] };
+    const combined = withSnoozeEnds(message, ['⏰ Snooze of <all> ended', 'second'], 'Jakarta inbound');
+    expect(combined).toEqual({
+      text: 'Jakarta inbound: ⏰ Snooze of &lt;all&gt; ended · Transfer success rate fired',
+      blocks: [
+        header,
+        { type: 'section', text: { type: 'mrkdwn', text: '⏰ Snooze of &lt;all&gt; ended\nsecond' } },
+        item,
+      ],
+    });
+    expect(withSnoozeEnds(message, [], 'Jakarta inbound')).toBe(message);
+  });
+
+  it('leads a message without a header with the lines, its text with the monitor name', () => {
     const message = {
       text: 'Transfer success rate fired',
       blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'fired' } }],
     };
-    const combined = withSnoozeEnds(message, ['⏰ Snooze of <all> ended', 'second'], 'Jakarta inbound');
-    expect(combined).toEqual({
-      text: '⏰ Snooze of &lt;all&gt; ended · Transfer success rate fired',
-      blocks: [
-        { type: 'section', text: { type: 'mrkdwn', text: '⏰ Snooze of &lt;all&gt; ended\nsecond' } },
-        ...message.blocks,
-      ],
+    expect(withSnoozeEnds(message, ['⏰ Snooze ended'], 'Jakarta inbound')).toEqual({
+      text: 'Jakarta inbound: ⏰ Snooze ended · Transfer success rate fired',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '⏰ Snooze ended' } }, ...message.blocks],
     });
-    expect(withSnoozeEnds(message, [], 'Jakarta inbound')).toBe(message);
   });
 
   it('joins the lines of a message of its own, escaped, after the monitor name', () => {
