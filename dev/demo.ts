@@ -11,6 +11,8 @@ import {
 } from '../lambda/domain/shared/local-time';
 import { daySoFarWindow, previousLocalDate } from '../lambda/domain/statistics/query-window';
 import { startAirudderStandIn } from './stand-in/airudder-stand-in';
+import { WEEKDAY_FACTOR } from './stand-in/hour-model';
+import { localMomentAt } from './stand-in/local-clock';
 import { startSlackStandIn } from './stand-in/slack-stand-in';
 
 /**
@@ -30,6 +32,8 @@ import { startSlackStandIn } from './stand-in/slack-stand-in';
  * ARCHIVE_BUCKET say: a demo must never add its made-up responses to a real archive.
  */
 export const DEMO_ARCHIVE = join(__dirname, '..', '.data', 'demo-archive');
+/** Calls in the demo day's busiest hour: the stand-in's default weekday centre. */
+const DEMO_PEAK_CALLS = 120;
 const CHECK_TIMES = ['09:00', '09:30', '10:00', '10:30', '11:00', '11:30', '12:00', '12:30', '13:00'];
 
 export interface DemoOptions {
@@ -60,10 +64,14 @@ export async function runDemo(options: DemoOptions): Promise<string> {
   const realNow = options.now?.() ?? new Date();
   const demoDay = previousLocalDate(realNow, TIME_ZONE);
   let clock = realNow;
+  // The same story whatever weekday yesterday was: a Sunday has 45 % of a Monday's calls, too few to
+  // judge the transfer rule at all, so the demo's centre is as busy on the demo day as on a weekday.
+  const demoWeekday = localMomentAt(localInstant(demoDay, '12:00:00').getTime(), TIME_ZONE).weekday;
   const standIn = await startAirudderStandIn({
     ...credentials,
     timeZone: TIME_ZONE,
     now: () => clock,
+    callsPerHourPeak: Math.round(DEMO_PEAK_CALLS / (WEEKDAY_FACTOR[demoWeekday] ?? 1)),
     incidents: [
       { start: `${demoDay} 10:00:00`, end: `${demoDay} 11:00:00`, effect: 'transfer-failure', severity: 0.9 },
     ],

@@ -52,6 +52,38 @@ export function oracleDetection(transfers: number, depth: number, alpha: number)
   return power;
 }
 
+/** P(K ≥ c) for K ~ Binomial(n, p). */
+const binomialSf = (c: number, n: number, p: number): number => (c <= 0 ? 1 : 1 - binomialCdf(c - 1, n, p));
+
+/**
+ * The most a one-quarter-hour recovery can demand of n transfers and still end a recovered alert
+ * with chance `power`: the largest floor c on the successes that normal traffic reaches that often.
+ */
+export function resolvingCount(n: number, power: number): number {
+  let c = 0;
+  while (c + 1 <= n && averageOverBases((base) => binomialSf(c + 1, n, base)) >= power) c++;
+  return c;
+}
+
+/**
+ * The flap side of a fast resolution (docs/alerts-and-rules.md, "Flaps"): at a volume of `perHour`
+ * transfers (a quarter-hour holds a Poisson count around perHour / 4), the chance that the most
+ * powerful test on one quarter-hour's successes (for each count, a floor on the successes: the
+ * likelihood ratio of a recovered rate against a lower one grows with the successes), set to end a
+ * recovered alert with chance `power`, also ends one whose drop of `depth` is still going on.
+ */
+export function falseRecovery(perHour: number, depth: number, power: number): number {
+  const mean = perHour / 4;
+  const spread = 6 * Math.sqrt(mean) + 5;
+  let chance = 0;
+  for (let n = 1; n <= mean + spread; n++) {
+    const weight = Math.exp(-mean + n * Math.log(mean) - logFactorial(n));
+    const c = resolvingCount(n, power);
+    chance += weight * averageOverBases((base) => binomialSf(c, n, base - depth));
+  }
+  return chance;
+}
+
 /** ≤ 1 false alert in 30 days of 16 judged hours: 480 hourly windows. */
 export const HOURLY_ALPHA = 1 / 480;
 /** The same budget over 3-hour windows: 160 a month. */
@@ -65,4 +97,8 @@ if (require.main === module) {
   process.stdout.write(
     `about 50 transfers in 3 hours: ${(oracleDetection(50, 0.2, THREE_HOUR_ALPHA) * 100).toFixed(0)} %\n`,
   );
+  for (const perHour of [25, 40, 60])
+    process.stdout.write(
+      `${perHour} transfers/h: a quarter-hour test that ends a recovered alert half the time ends a continuing 10-point drop's ${(falseRecovery(perHour, 0.1, 0.5) * 100).toFixed(0)} %\n`,
+    );
 }

@@ -23,8 +23,8 @@ export interface HourContext {
 }
 
 const HOUR_SALT = 0x5107_a11d;
-/** Sunday..Saturday. */
-const WEEKDAY_FACTOR = [0.45, 1, 1, 0.97, 0.95, 0.9, 0.6] as const;
+/** Share of a weekday's volume, Sunday..Saturday. */
+export const WEEKDAY_FACTOR = [0.45, 1, 1, 0.97, 0.95, 0.9, 0.6] as const;
 const HAPPY_SCORES = [0.05, 0.05, 0.12, 0.33, 0.45];
 const UNHAPPY_SCORES = [0.45, 0.25, 0.15, 0.1, 0.05];
 const STORY_WEIGHTS = [0.08, 0.12, 0.35, 0.1, 0.12, 0.06, 0.05, 0.03, 0.06, 0.03];

@@ -52,6 +52,26 @@ describe('npm start (the demo)', () => {
     expect(text).toMatch(/Transfer success rate \(http:\/\/127\.0\.0\.1:\d+\/archives\/C0ALERTS00\/p\d+\)/);
   }, 120_000);
 
+  it.each([
+    ['a Sunday (the quietest day)', '2026-12-07T01:00:00Z'],
+    ['a Wednesday', '2026-12-10T01:00:00Z'],
+  ])(
+    'plays the same story when yesterday was %s: the transfer alert fires and resolves',
+    async (_day, now) => {
+      const out: string[] = [];
+      await runDemo({
+        env: { AIRUDDER_TIMEZONE: 'Asia/Jakarta' },
+        io: { stdout: (text) => out.push(text), stderr: (text) => out.push(text) },
+        archiveDir: join(dir, `demo-${now.slice(0, 10)}`),
+        now: () => new Date(now),
+      });
+      const text = out.join('\n');
+      expect(text).toMatch(/^Sent: 🟠 Transfer success rate /m);
+      expect(text).toMatch(/^Sent: ✅ Resolved: Transfer success rate /m);
+    },
+    120_000,
+  );
+
   it('keeps its default folder inside the repository', () => {
     expect(DEMO_ARCHIVE).toBe(join(__dirname, '..', '..', '.data', 'demo-archive'));
   });

@@ -177,17 +177,40 @@ export class Oracle {
   measure(rule: OracleRule, at: Date, lineCapacity?: number): Measured | undefined {
     const minutes = rule.window?.minutes ?? 60;
     if (rule.metric.kind === 'field') {
-      // A two-window rule quotes its short window once that holds minCalls calls, else the long one.
+      const field = rule.metric.field;
+      // A two-window rule quotes its short window: with a confidence whenever the quarter-hour holds
+      // any of the rate's trials, unless its lower bound has not recovered and the long window's
+      // figure has (its bound, or its raw rate while it holds fewer than minCalls calls); without a
+      // confidence once it holds minCalls calls. The long one otherwise.
       const short = rule.window?.short === undefined ? undefined : this.windowTotal(at, rule.window.short);
+      const long = this.windowTotal(at, minutes);
       const shortCalls = numberAt(short, 'total_calls');
-      const total =
-        short !== undefined && (shortCalls === undefined || shortCalls >= (rule.minCalls ?? 0))
-          ? short
-          : this.windowTotal(at, minutes);
-      const value = rateOf(total, rule.metric.field);
+      const trials = TRIALS_OF[field];
+      const recoveryConfidence = rule.confidence?.recovery;
+      const weighed =
+        recoveryConfidence !== undefined && trials !== undefined && (numberAt(short, trials) ?? 0) > 0;
+      let quoteShort = shortCalls === undefined || shortCalls >= (rule.minCalls ?? 0);
+      if (weighed && trials !== undefined && recoveryConfidence !== undefined) {
+        const back = (figure: number | undefined) =>
+          figure !== undefined &&
+          (rule.comparison === 'below' ? figure >= (rule.recovery ?? 0) : figure <= (rule.recovery ?? 0));
+        const bound = (row: Json | undefined) => {
+          const rate = rateOf(row, field);
+          const n = numberAt(row, trials);
+          if (rate === undefined || n === undefined || n <= 0) return undefined;
+          const [low, high] = wilson(Math.round(rate * n), n, recoveryConfidence);
+          return rule.comparison === 'below' ? low : high;
+        };
+        const longJudged = (numberAt(long, 'total_calls') ?? 0) >= (rule.minCalls ?? 0);
+        const longFigure = longJudged ? bound(long) : rateOf(long, field);
+        quoteShort = back(bound(short)) || !back(longFigure);
+      }
+      const total = short !== undefined && quoteShort ? short : long;
+      const value = rateOf(total, field);
       if (value === undefined) return undefined;
-      const basis = basisOf(total, rule.metric.field);
-      return { value, calls: numberAt(total, 'total_calls'), ...(basis ? { basis } : {}) };
+      const basis = basisOf(total, field);
+      // The calls that gate the judgement are the long window's, whichever window is quoted.
+      return { value, calls: numberAt(long, 'total_calls'), ...(basis ? { basis } : {}) };
     }
     if (rule.metric.kind === 'weekOverWeek') {
       const now = numberAt(this.windowTotal(at, minutes), rule.metric.field);
@@ -228,10 +251,54 @@ export interface Measured {
   readonly basis?: { readonly part: number; readonly whole: number };
 }
 
+/** The count each rate is a share of, as AIRUDDER's fields define it (written out here, not imported). */
+const TRIALS_OF: Readonly<Record<string, string>> = {
+  transfer_success_rate: 'attempted_transfer_calls',
+  attempted_transfer_rate: 'valid_calls',
+  agent_reception_rate: 'transfer_success_calls',
+  duplicate_call_rate: 'total_calls',
+  one_call_problem_solve_rate: 'valid_calls',
+};
+
+/** The standard normal quantile, by bisection on an erf approximation (Abramowitz–Stegun 7.1.26). */
+function normalQuantile(p: number): number {
+  const erf = (x: number) => {
+    const t = 1 / (1 + 0.3275911 * Math.abs(x));
+    const y =
+      1 -
+      t *
+        (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) *
+        Math.exp(-x * x);
+    return x < 0 ? -y : y;
+  };
+  let low = -10;
+  let high = 10;
+  for (let step = 0; step < 80; step++) {
+    const mid = (low + high) / 2;
+    if (0.5 * (1 + erf(mid / Math.SQRT2)) < p) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
+}
+
+/** The Wilson score interval of k successes in n at a two-sided confidence, [low, high]. */
+function wilson(k: number, n: number, confidence: number): [number, number] {
+  const z = normalQuantile(0.5 + confidence / 2);
+  const p = k / n;
+  const centre = p + (z * z) / (2 * n);
+  const spread = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  const scale = 1 + (z * z) / n;
+  return [Math.max(0, (centre - spread) / scale), Math.min(1, (centre + spread) / scale)];
+}
+
 /** The parts of a rule the oracle reads, as the rules file writes them. */
 export interface OracleRule {
   readonly window?: { readonly minutes: number; readonly short?: number };
   readonly minCalls?: number;
+  /** The Wilson confidences the rule judges with, when it weighs its evidence. */
+  readonly confidence?: { readonly recovery: number };
+  readonly comparison?: 'below' | 'above';
+  readonly recovery?: number;
   readonly metric:
     | { readonly kind: 'field'; readonly field: string }
     | { readonly kind: 'weekOverWeek'; readonly field: string }

@@ -42,7 +42,9 @@ export function nextRuleState(
     case 'not-judged':
       // Too few calls to raise anything, but enough quiet healthy runs may end a firing alert.
       if (seen.status === 'firing' && measurement.value !== undefined && seen.condition === 'threshold') {
-        if (nextFiringSeverity(rule, measurement.value, seen.severity) === 'resolved') {
+        if (
+          nextFiringSeverity(rule, measurement.recovery ?? measurement.value, seen.severity) === 'resolved'
+        ) {
           return healthyRun(rule, seen, now, measurement.value);
         }
         // A quiet run that still looks bad breaks a healthy streak, without judging severity.

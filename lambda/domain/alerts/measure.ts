@@ -15,7 +15,7 @@ import type { StatisticsResponse } from '../statistics/schema';
 import { type Judged, median, robustSpread, wilsonInterval } from './evidence';
 import { metricUnit } from './format-value';
 import { type Metric, type MetricKind, rateTrials } from './metrics';
-import type { Rule } from './rules';
+import { isBackPast, type Rule } from './rules';
 
 /**
  * The rows a scope reads from a response. Rows are plain records so that a rule can name any numeric
@@ -164,6 +164,11 @@ export type Measurement =
       readonly calls: number;
       readonly window: string;
       readonly value?: number;
+      /**
+       * The figure a recovery is judged on when it is not `value`: a two-window rule with a
+       * confidence whose long window is too quiet judges the short one's recovery bound.
+       */
+      readonly recovery?: number;
     }
   | { readonly kind: 'no-data'; readonly reason: string; readonly window?: string }
   /** The rule cannot run in this configuration (capacity without lineCapacity): a reason, not an error. */
@@ -325,35 +330,59 @@ function confidenceBounds(rule: Rule, data: ScopeData, value: number): Judged | 
 /**
  * Two windows that must agree. A breach needs both: the figure judged is the one of the two less in
  * favour of an alert (the short window's raw figure, see `WindowRole`, against the long one's bound).
- * Recovery is judged on the short window once it rests on `minCalls` calls, and on the long window
- * before that: three good transfers in a quiet quarter-hour do not end an incident that the hour
- * still shows. A rule with a confidence weighs the evidence for a recovery too: the judged figure is
- * that window's recovery bound (the lower end of its Wilson interval at `confidence.recovery` for a
- * "below" rule), so a lucky quarter-hour just past `recovery` does not end an alert while the problem
- * goes on (a flap); without a confidence, the raw figure. The message quotes the window recovery is judged on, with its
- * count, and names the other with its value, so a reminder never quotes a figure it does not judge.
+ * It resolves when the short window has recovered. With a confidence the judged figure is the short
+ * window's recovery bound (the lower end of its Wilson interval at `confidence.recovery` for a
+ * "below" rule), whatever its count: the bound itself says how little a quiet quarter-hour proves
+ * (3 good transfers of 3 do not end an alert at 87 %, 4 of 4 do), so a lucky quarter-hour does not
+ * end an alert while the problem goes on, and the long window, which still holds the incident's
+ * calls for its whole length after the end, does not hold a recovered alert open. The long window's
+ * own bound (its raw figure while it is too quiet to judge) may end it too, so a centre whose
+ * quarter-hours hold two or three transfers still resolves once the long window has recovered. Without a
+ * confidence nothing weighs a quarter-hour's count, so the raw short window speaks once it rests on
+ * `minCalls` calls and the long window before that. The message quotes the window recovery is judged
+ * on, with its count, and names the other with its value, so a reminder never quotes a figure it
+ * does not judge.
  */
 function bothWindows(rule: Rule, short: Measurement, long: Measurement): Measurement {
   if (short.kind !== 'value') return short;
+  const weighed = short.judged !== undefined;
+  /** Of two figures, the one less in favour of an alert. */
+  const healthier = (a: number, b: number) => (rule.comparison === 'below' ? Math.max(a, b) : Math.min(a, b));
   if (long.kind !== 'value') {
-    // Too few calls in the long window means too few in the short one: a quiet run may only end a
-    // firing alert, on the long window's figure (one good transfer in a quiet quarter-hour may not).
-    return long.kind === 'not-judged'
-      ? { ...long, reason: `long window: ${long.reason}` }
-      : { kind: 'no-data', reason: `long window: ${long.reason}`, window: short.window };
+    if (long.kind !== 'not-judged')
+      return { kind: 'no-data', reason: `long window: ${long.reason}`, window: short.window };
+    // Too few calls in the long window to raise anything: a quiet run may only end a firing alert, on
+    // the short window's recovery bound (with a confidence), else on the long window's raw figure
+    // (one good transfer in a quiet quarter-hour may not).
+    const reason = `long window: ${long.reason}`;
+    return weighed && isBackPast(rule, short.judged.recovery, rule.recovery)
+      ? { ...long, reason, value: short.value, window: short.window, recovery: short.judged.recovery }
+      : { ...long, reason };
   }
-  const breach = (rule.comparison === 'below' ? Math.max : Math.min)(
-    short.value,
-    long.judged?.breach ?? long.value,
-  );
+  const breach = healthier(short.value, long.judged?.breach ?? long.value);
   const also = (other: Measurement & { kind: 'value' }) =>
     `${other.window.replace('last ', '')}: ${formatMetric(other.value, metricUnit(rule))}`;
+  if (weighed) {
+    // The quarter-hour speaks, unless the long window has recovered where it cannot yet prove it:
+    // then the message quotes the long window, the figure that ends the alert.
+    const longRecovery = long.judged?.recovery ?? long.value;
+    const longEndsIt =
+      !isBackPast(rule, short.judged.recovery, rule.recovery) &&
+      isBackPast(rule, longRecovery, rule.recovery);
+    return longEndsIt
+      ? { ...long, window: `${long.window}; ${also(short)}`, judged: { breach, recovery: longRecovery } }
+      : {
+          ...short,
+          window: `${short.window}; ${also(long)}`,
+          judged: { breach, recovery: short.judged.recovery },
+        };
+  }
   const shortIsEnough = short.calls === undefined || short.calls >= rule.minCalls;
   return shortIsEnough
     ? {
         ...short,
         window: `${short.window}; ${also(long)}`,
-        judged: { breach, recovery: short.judged?.recovery ?? short.value },
+        judged: { breach, recovery: short.value },
       }
     : {
         ...long,

@@ -217,7 +217,6 @@ const OBJECT_KINDS = (Object.keys(KINDS) as MetricKind[]).flatMap((kind) => {
   return file.form === 'object' ? [{ kind, file }] : [];
 });
 const METRIC_KEYS = OBJECT_KINDS.map(({ kind }) => kind);
-const NAME_KIND = (Object.keys(KINDS) as MetricKind[]).find((kind) => KINDS[kind].file.form === 'name');
 
 const MetricObjectSchema = z
   .strictObject(
@@ -250,11 +249,8 @@ export const MetricSchema = z.pipe(
     error: `expected a field name or an object with one of ${METRIC_KEYS.join(', ')}`,
   }),
   z.transform((metric): Metric => {
-    if (typeof metric === 'string') {
-      const named = NAME_KIND === undefined ? undefined : KINDS[NAME_KIND].file;
-      if (named?.form !== 'name') throw new RangeError('no metric kind is written as a bare field name');
-      return named.parse(metric);
-    }
+    // A bare name is a field: the one kind the file writes as a name (`tsc` holds its form to that).
+    if (typeof metric === 'string') return METRIC_KINDS.field.file.parse(metric);
     const found = OBJECT_KINDS.find(({ kind }) => metric[kind] !== undefined);
     if (found === undefined) throw new RangeError(`expected exactly one of ${METRIC_KEYS.join(', ')}`);
     return found.file.parse(metric);
@@ -321,32 +317,52 @@ export interface UnknownMetricName {
 
 /** The names in `metric` that are neither a known field, a `distribution.key` path nor a known distribution. */
 export function unknownMetricNames(metric: Metric): UnknownMetricName[] {
-  const names = kindOf(metric).names(metric);
-  return names.flatMap(({ path, name, distribution }) => {
-    const candidates = distribution ? KNOWN_DISTRIBUTIONS : KNOWN_FIELDS;
-    if (candidates.includes(name)) return [];
-    const [head, ...rest] = name.split('.');
-    if (!distribution && rest.length === 1 && KNOWN_DISTRIBUTIONS.includes(head ?? '')) return [];
-    const suggestion = closest(distribution ? name : rest.length > 0 ? (head ?? name) : name, [
-      ...candidates,
-      ...(distribution || rest.length === 0 ? [] : KNOWN_DISTRIBUTIONS),
-    ]);
-    const suggested =
-      suggestion && rest.length > 0 && !distribution ? `${suggestion}.${rest.join('.')}` : suggestion;
-    return [{ path, name, ...(suggested === undefined ? {} : { suggestion: suggested }) }];
-  });
+  return kindOf(metric)
+    .names(metric)
+    .flatMap(({ path, name, distribution }): UnknownMetricName[] => {
+      if (distribution) {
+        return KNOWN_DISTRIBUTIONS.includes(name)
+          ? []
+          : [unknownName(path, name, closest(name, KNOWN_DISTRIBUTIONS))];
+      }
+      if (KNOWN_FIELDS.includes(name)) return [];
+      const [head = name, ...rest] = name.split('.');
+      if (rest.length === 0) return [unknownName(path, name, closest(name, KNOWN_FIELDS))];
+      if (rest.length === 1 && KNOWN_DISTRIBUTIONS.includes(head)) return [];
+      // A dotted path: the head is what may be misspelt. A known head ("total_calls.by_user",
+      // "story_distribution.a.b") has nothing nearer to offer.
+      const suggestion = closest(head, [...KNOWN_FIELDS, ...KNOWN_DISTRIBUTIONS]);
+      const nearer =
+        suggestion === undefined || suggestion === head ? undefined : `${suggestion}.${rest.join('.')}`;
+      return [unknownName(path, name, nearer)];
+    });
 }
 
-/** The candidate nearest to `name` by edit distance, when it is near enough to be a typo. */
+const unknownName = (
+  path: readonly string[],
+  name: string,
+  suggestion: string | undefined,
+): UnknownMetricName => ({
+  path,
+  name,
+  ...(suggestion === undefined ? {} : { suggestion }),
+});
+
+/**
+ * The candidate nearest to `name` by edit distance, when it is near enough to be a typo (at most 3
+ * edits, or a third of the name's length); the first of equally near candidates.
+ */
 function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: { candidate: string; distance: number } | undefined;
+  let nearest: string | undefined;
+  let distanceOfNearest = Math.max(3, Math.floor(name.length / 3)) + 1;
   for (const candidate of candidates) {
     const distance = editDistance(name, candidate);
-    if (best === undefined || distance < best.distance) best = { candidate, distance };
+    if (distance < distanceOfNearest) {
+      nearest = candidate;
+      distanceOfNearest = distance;
+    }
   }
-  return best !== undefined && best.distance <= Math.max(3, Math.floor(name.length / 3))
-    ? best.candidate
-    : undefined;
+  return nearest;
 }
 
 /** Levenshtein distance, one row at a time. */

@@ -366,8 +366,9 @@ const MOVED: Readonly<Record<string, string>> = {
 function describeIssue(issue: z.core.$ZodIssue, prefix: Path, json: unknown): string[] {
   const path = [...prefix, ...issue.path];
   if (issue.code === 'invalid_union') {
-    // Show the branch the input was aiming at: the one that did not fail at its very root.
-    const aimed = issue.errors.find((branch) => !branch.some((inner) => inner.path.length === 0));
+    // Show the branch the input was aiming at: one with a problem below its root (so its type
+    // matched), even beside one at the root such as an unknown key.
+    const aimed = issue.errors.find((branch) => branch.some((inner) => inner.path.length > 0));
     if (aimed) return aimed.flatMap((inner) => describeIssue(inner, path, json));
   }
   if (issue.code === 'unrecognized_keys') {
@@ -386,10 +387,14 @@ function where(path: Path, json: unknown): string {
   return field.length === 0 ? rule : `${rule} field ${formatPath(field)}`;
 }
 
+/**
+ * The rule's id as written, or its index. Zod names a path into `rules[index]` only when the file is
+ * an object whose `rules` is an array, and `?.id` of any JSON value (null, a number…) is undefined
+ * or the value.
+ */
 function ruleLabel(json: unknown, index: number): string {
-  const rules = isRecord(json) && Array.isArray(json.rules) ? json.rules : [];
-  const rule: unknown = rules[index];
-  const id = isRecord(rule) ? rule.id : undefined;
+  const { rules } = json as { readonly rules: ReadonlyArray<{ readonly id?: unknown } | null> };
+  const id = rules[index]?.id;
   return typeof id === 'string' && id.trim() !== '' ? JSON.stringify(id) : `#${index}`;
 }
 
@@ -397,9 +402,6 @@ const formatPath = (path: Path): string =>
   path
     .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
     .join('');
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The next severity of a firing alert, or 'resolved'. Escalation is immediate (worse news should

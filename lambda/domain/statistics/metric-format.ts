@@ -115,6 +115,8 @@ export const RATE_TRIALS: Readonly<Record<string, string>> = {
   agent_reception_rate: 'transfer_success_calls',
   // Calls that were repeat calls, read as the stand-in defines it: (total_calls − call_users) / total_calls.
   duplicate_call_rate: 'total_calls',
+  // Valid calls solved without a further call, read as the stand-in defines it: solved / valid_calls.
+  one_call_problem_solve_rate: 'valid_calls',
 };
 
 /** A rate from its counts, rounded like AIRUDDER's (4 decimals); undefined when the divisor is 0 or unknown. */

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   alertingCount,
+  falseRecovery,
   HOURLY_ALPHA,
   oracleDetection,
+  resolvingCount,
   THREE_HOUR_ALPHA,
 } from '../../../bench/detection/oracle-power';
 
@@ -33,5 +35,31 @@ describe('the oracle ceiling on finding a 20-point drop without false alerts', (
     const found = [5, 10, 20, 40, 60].map((perHour) => oracleDetection(perHour, 0.2, HOURLY_ALPHA));
     expect(found).toEqual([...found].sort((a, b) => a - b));
     expect(found[3]).toBeLessThan(0.95);
+  });
+});
+
+// The figures docs/alerts-and-rules.md quotes for flaps against a 30-minute resolution, computed
+// independently (a separate script over the same grid: for each count, the largest floor on the
+// successes that a recovered quarter-hour reaches half the time, and its chance under a 10-point drop).
+describe('the price of resolving on one quarter-hour: a continuing 10-point drop resolved too', () => {
+  it('demands all 6 of 6 and 11 of 12 good transfers to end a recovered alert half the time', () => {
+    expect([6, 12].map((n) => resolvingCount(n, 0.5))).toEqual([6, 11]);
+  });
+
+  it.each([
+    [25, 0.3645],
+    [40, 0.3121],
+    [60, 0.2471],
+  ])(
+    'at %d transfers an hour also ends a continuing 10-point drop with probability %f',
+    (perHour, expected) => {
+      expect(falseRecovery(perHour, 0.1, 0.5)).toBeCloseTo(expected, 3);
+    },
+  );
+
+  it('costs less with more transfers, never nothing at these volumes', () => {
+    const chances = [25, 40, 60].map((perHour) => falseRecovery(perHour, 0.1, 0.5));
+    expect(chances).toEqual([...chances].sort((a, b) => b - a));
+    expect(chances[2]).toBeGreaterThan(0.2);
   });
 });

@@ -1112,17 +1112,17 @@ describe('nextRuleState: two windows that must agree', () => {
 });
 
 describe('nextRuleState: two windows that weigh the evidence for a recovery too', () => {
-  // The shipped transfer rule's shape: a breach needs the 45-min upper bound (98 %) below 88 % and
-  // the quarter-hour's raw rate below it; recovery needs the lower bound of the 50 % interval of the
-  // window it is judged on (the quarter-hour once it holds minCalls calls, else the 45 minutes) back
-  // at 88 %.
+  // The shipped transfer rule's shape: a breach needs the 45-min upper bound (97 %) below 87 % and
+  // the quarter-hour's raw rate below it; it resolves when the quarter-hour has recovered: the lower
+  // bound of its 50 % interval back at 87 %, whatever its count (the bound weighs how little it holds),
+  // or the 45 minutes' bound, should a quiet quarter-hour hold too few transfers to prove it.
   const weighed = rule({
     scope: undefined,
     window: { minutes: 45, short: 15 },
-    confidence: { breach: 0.98, recovery: 0.5 },
-    warn: 0.88,
+    confidence: { breach: 0.97, recovery: 0.5 },
+    warn: 0.87,
     crit: 0.65,
-    recovery: 0.88,
+    recovery: 0.87,
     pendingRuns: 1,
     recoveryRuns: 1,
     minCalls: 45,
@@ -1166,35 +1166,63 @@ describe('nextRuleState: two windows that weigh the evidence for a recovery too'
       short: [36, 40, 160],
       long: [80, 120, 480],
       to: 'firing:warn',
-      why: '90 % of 40 is past 88 % raw, but its lower bound (86.3 %) is not: no flap on a lucky quarter-hour',
+      why: '90 % of 40 is past 87 % raw, but its lower bound (86.3 %) is not: no flap on a lucky quarter-hour',
     },
     {
       from: 'firing',
       short: [5, 5, 20],
       long: [30, 60, 240],
-      to: 'firing:warn',
-      why: 'a quarter-hour under minCalls is not judged: the 45 minutes (50 %) still hold it',
+      to: 'ok',
+      why: 'the quarter-hour has recovered (5 of 5, lower bound 91.7 %): the 45 minutes, still holding the drop (50 %), do not hold it open',
     },
     {
       from: 'firing',
-      short: [5, 5, 20],
+      short: [3, 3, 12],
+      long: [30, 60, 240],
+      to: 'firing:warn',
+      why: '3 good transfers of 3 (lower bound 86.8 %) prove no recovery while the 45 minutes (50 %) do not either',
+    },
+    {
+      from: 'firing',
+      short: [3, 3, 12],
       long: [58, 60, 240],
       to: 'ok',
-      why: 'a quiet quarter-hour defers to the 45 minutes, whose lower bound (94.7 %) has recovered',
+      why: 'a quiet quarter-hour (3 of 3) with the 45 minutes recovered beyond doubt (58 of 60, lower bound 94.7 %) ends it',
+    },
+    {
+      from: 'firing',
+      short: [4, 4, 16],
+      long: [10, 12, 40],
+      to: 'ok',
+      why: 'a quiet evening (45 minutes under minCalls) still ends it on the quarter-hour: 4 of 4, lower bound 89.8 %',
+    },
+    {
+      from: 'firing',
+      short: [3, 3, 12],
+      long: [10, 12, 40],
+      to: 'firing:warn',
+      why: 'a quiet evening with 3 of 3 in the quarter-hour (lower bound 86.8 %) keeps it',
+    },
+    {
+      from: 'ok',
+      short: [30, 40, 160],
+      long: [290, 360, 1440],
+      to: 'firing:warn',
+      why: '80.6 % of 360 proves the drop (upper bound 84.7 %) and the quarter-hour confirms it',
     },
     {
       from: 'ok',
       short: [30, 40, 160],
       long: [300, 360, 1440],
-      to: 'firing:warn',
-      why: '83 % of 360 proves the drop (upper bound 87.4 %) and the quarter-hour confirms it',
+      to: 'ok',
+      why: '83.3 % of 360 does not prove it below 87 % at 97 % (upper bound 87.2 %)',
     },
     {
       from: 'ok',
       short: [30, 40, 160],
       long: [40, 48, 192],
       to: 'ok',
-      why: '83 % of 48 proves nothing yet (upper bound 92.3 %)',
+      why: '83 % of 48 proves nothing yet (upper bound 91.9 %)',
     },
   ] as const)('$from, short $short, long $long → $to: $why', ({ from, short, long, to }) => {
     const before = from === 'ok' ? undefined : firing();

@@ -557,6 +557,22 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
     expect(judged?.recovery).toBeCloseTo(0.2366, 4);
   });
 
+  it('weighs first-call resolution on its valid calls: 15 solved of 60 is proven below 40 %', () => {
+    const measured = measureRule(
+      windowed({ metric: 'one_call_problem_solve_rate', confidence: 0.95 }),
+      context(exampleStatistics(), {
+        windows: new Map([
+          [60, withTotal({ total_calls: 70, valid_calls: 60, one_call_problem_solve_rate: 0.25 })],
+        ]),
+      }),
+    );
+    expect(measured).toMatchObject({ kind: 'value', value: 0.25, calls: 70 });
+    // 15 of 60 at 95 % (Wilson, by hand: z = 1.95996): 15.8 % to 37.2 %.
+    const judged = measured.kind === 'value' ? measured.judged : undefined;
+    expect(judged?.breach).toBeCloseTo(0.3723, 4);
+    expect(judged?.recovery).toBeCloseTo(0.1578, 4);
+  });
+
   it('mirrors the bounds for an "above" rule', () => {
     const measured = measureRule(
       windowed({ confidence: 0.95, comparison: 'above', warn: 0.4, crit: 0.6, recovery: 0.35 }),
@@ -621,24 +637,23 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
         ]),
       }),
     );
-    // The quarter-hour's 12 calls are too few to judge recovery on, so the message quotes the hour
-    // (the figure recovery is judged on) and names the quarter-hour with its rate.
+    // Recovery is judged on the quarter-hour whatever its count, so the message quotes it and names
+    // the hour with its rate.
     expect(measured).toMatchObject({
       kind: 'value',
-      value: 0.5,
-      calls: 800,
-      window: 'last 60 min; 15 min: 33.3%',
-      basis: { part: 100, whole: 200, noun: 'transfers' },
+      value: 0.3333,
+      calls: 12,
+      window: 'last 15 min; 60 min: 50%',
+      basis: { part: 1, whole: 3, noun: 'transfers' },
     });
     if (measured.kind !== 'value') throw new Error('expected a value');
     // The long window's upper bound (50 % of 200 at 95 %: 56.9 %) is the healthier figure; recovery
-    // is judged on the hour while the quarter-hour rests on fewer than minCalls calls, and weighs
-    // its evidence too: the lower bound of the same interval (43.1 %).
+    // weighs the quarter-hour's evidence: the lower bound of 1 in 3 at 95 % (6.1 %).
     expect(measured.judged?.breach).toBeCloseTo(0.569, 3);
-    expect(measured.judged?.recovery).toBeCloseTo(0.4314, 4);
+    expect(measured.judged?.recovery).toBeCloseTo(0.0615, 4);
   });
 
-  it('judges recovery on the lower bound of the short window once it rests on minCalls calls, and of the long one before', () => {
+  it('judges recovery on the lower bound of the short window whatever its count', () => {
     const judge = (shortCalls: number) => {
       const measured = measureRule(
         windowed({ window: { minutes: 60, short: 15 }, minCalls: 60, confidence: 0.95 }),
@@ -651,9 +666,9 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
       );
       return measured.kind === 'value' ? measured.judged?.recovery : measured.kind;
     };
-    // 59 calls: the hour's 100 of 200 (lower bound 43.1 %); 60: the quarter-hour's 3 of 3, whose
-    // raw 100 % rests on so little that its 95 % lower bound is 43.9 %.
-    expect(judge(59)).toBeCloseTo(0.4314, 4);
+    // The quarter-hour's 3 of 3, whose raw 100 % rests on so little that its 95 % lower bound is
+    // 43.9 %, at 59 calls as at 60: the hour (100 of 200, lower bound 43.1 %) does not decide.
+    expect(judge(59)).toBeCloseTo(0.4385, 4);
     expect(judge(60)).toBeCloseTo(0.4385, 4);
   });
 
@@ -691,6 +706,64 @@ describe('measureRule: evidence that weighs the calls behind a rate', () => {
       value: 0.5,
       window: 'last 60 min',
     });
+  });
+
+  it('quotes the long window when it has recovered beyond doubt and the quarter-hour cannot prove it yet', () => {
+    const judge = (long: ReturnType<typeof transfers>) =>
+      measureRule(
+        windowed({
+          window: { minutes: 45, short: 15 },
+          minCalls: 45,
+          confidence: { breach: 0.97, recovery: 0.5 },
+          warn: 0.87,
+          crit: 0.65,
+          recovery: 0.87,
+        }),
+        context(exampleStatistics(), {
+          windows: new Map([
+            [15, transfers(3, 3, 12)],
+            [45, long],
+          ]),
+        }),
+      );
+    // 3 of 3 (lower bound 86.8 %) prove nothing; 58 of 60 in the 45 minutes (94.7 %) do: the message
+    // quotes the figure that ends the alert.
+    expect(judge(transfers(58, 60, 240))).toMatchObject({
+      kind: 'value',
+      value: 0.9667,
+      window: 'last 45 min; 15 min: 100%',
+      judged: { recovery: expect.closeTo(0.9472, 4) },
+    });
+    // 30 of 60 (45.7 %) do not either: the quarter-hour is quoted, as whenever nothing has recovered.
+    expect(judge(transfers(30, 60, 240))).toMatchObject({
+      window: 'last 15 min; 45 min: 50%',
+      judged: { recovery: expect.closeTo(0.8683, 4) },
+    });
+  });
+
+  it("lets a quiet long window end a firing alert only on the short window's recovery bound, when the rule has a confidence", () => {
+    const measured = measureRule(
+      windowed({
+        window: { minutes: 60, short: 15 },
+        minCalls: 60,
+        confidence: { breach: 0.95, recovery: 0.5 },
+      }),
+      context(exampleStatistics(), {
+        windows: new Map([
+          [15, transfers(4, 4, 12)],
+          [60, transfers(5, 10, 40)],
+        ]),
+      }),
+    );
+    // The hour's 40 calls raise nothing; what may end a firing alert is the quarter-hour's 4 good
+    // transfers of 4 weighed at 50 % (lower bound 89.8 %), not the hour that still holds the drop.
+    expect(measured).toMatchObject({
+      kind: 'not-judged',
+      reason: 'long window: 40 calls, fewer than minCalls 60',
+      value: 1,
+      window: 'last 15 min',
+    });
+    expect(measured.kind === 'not-judged' && measured.recovery).toBeCloseTo(0.8979, 4);
   });
 
   it('has no data when the long window of a two-window rule is missing', () => {

@@ -2,7 +2,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../../../dev/stand-in/incidents';
-import { parseRuleSet, parseRules, type Rule, RulesFileError } from '../../../../lambda/domain/alerts/rules';
+import {
+  breachSeverity,
+  critRelease,
+  isBackPast,
+  isBeyond,
+  leastThreshold,
+  nextFiringSeverity,
+  parseRuleSet,
+  parseRules,
+  type Rule,
+  RulesFileError,
+  SeveritySchema,
+  thresholdFor,
+  WEEKDAYS,
+} from '../../../../lambda/domain/alerts/rules';
 import { localDate, toWallClock } from '../../../../lambda/domain/shared/local-time';
 import { rollingWindow } from '../../../../lambda/domain/statistics/query-window';
 import { generated, JAKARTA, minutesAfter, simulate } from './alert-test-helpers';
@@ -461,5 +475,488 @@ describe('parseRules: metric names', () => {
     expect(() => parseRules(fileWith({ ...base, metric: 'zzzz' }), 'rules.json')).toThrow(
       /field metric: unknown metric "zzzz" \(for a field AIRUDDER added later/,
     );
+  });
+});
+
+describe('threshold arithmetic: a breach is strictly beyond, a recovery at or back past', () => {
+  it.each([
+    { comparison: 'below' as const, value: 0.59, beyond: true },
+    { comparison: 'below' as const, value: 0.6, beyond: false },
+    { comparison: 'above' as const, value: 0.61, beyond: true },
+    { comparison: 'above' as const, value: 0.6, beyond: false },
+  ])('reads $value as beyond 0.6 for a "$comparison" rule: $beyond', ({ comparison, value, beyond }) => {
+    expect(isBeyond({ comparison }, value, 0.6)).toBe(beyond);
+    expect(isBackPast({ comparison }, value, 0.6)).toBe(!beyond);
+  });
+
+  it.each([
+    { thresholds: { warn: 10, crit: 20 }, value: 25, severity: 'crit' },
+    { thresholds: { warn: 10, crit: 20 }, value: 20, severity: 'warn' },
+    { thresholds: { warn: 10, crit: 20 }, value: 10, severity: undefined },
+    { thresholds: { crit: 20 }, value: 15, severity: undefined },
+    { thresholds: { crit: 20 }, value: 21, severity: 'crit' },
+    { thresholds: { warn: 10 }, value: 21, severity: 'warn' },
+  ])(
+    'judges $value against $thresholds of an "above" rule as $severity',
+    ({ thresholds, value, severity }) => {
+      const rule = { comparison: 'above' as const, recovery: 10, ...thresholds };
+      expect(breachSeverity(rule, value)).toBe(severity);
+    },
+  );
+
+  it('judges each severity against its own threshold, and a missing one against the other', () => {
+    const both = { comparison: 'below' as const, warn: 0.6, crit: 0.4, recovery: 0.7 };
+    expect([thresholdFor(both, 'warn'), thresholdFor(both, 'crit'), leastThreshold(both)]).toEqual([
+      0.6, 0.4, 0.6,
+    ]);
+    const critOnly = { comparison: 'below' as const, crit: 0.4, recovery: 0.5 };
+    expect([
+      thresholdFor(critOnly, 'warn'),
+      thresholdFor(critOnly, 'crit'),
+      leastThreshold(critOnly),
+    ]).toEqual([0.4, 0.4, 0.4]);
+    const warnOnly = { comparison: 'below' as const, warn: 0.6, recovery: 0.7 };
+    expect(thresholdFor(warnOnly, 'crit')).toBe(0.6);
+    expect(leastThreshold({ comparison: 'below', recovery: 0.7 })).toBe(0.7);
+  });
+
+  it('eases a crit alert only once the value is the recovery margin back from crit', () => {
+    expect(critRelease({ comparison: 'below', warn: 0.6, crit: 0.4, recovery: 0.7 })).toBeCloseTo(0.5);
+    expect(critRelease({ comparison: 'above', warn: 10, crit: 20, recovery: 8 })).toBe(18);
+    expect(critRelease({ comparison: 'above', warn: 10, recovery: 8 })).toBe(8);
+  });
+});
+
+describe('nextFiringSeverity: where a firing alert goes next', () => {
+  const rule = { comparison: 'below' as const, warn: 0.6, crit: 0.4, recovery: 0.7 };
+
+  it.each([
+    { value: 0.7, current: 'warn' as const, next: 'resolved' },
+    { value: 0.69, current: 'warn' as const, next: 'warn' },
+    { value: 0.4, current: 'warn' as const, next: 'warn' },
+    { value: 0.39, current: 'warn' as const, next: 'crit' },
+    { value: 0.49, current: 'crit' as const, next: 'crit' },
+    { value: 0.5, current: 'crit' as const, next: 'warn' },
+    { value: 0.7, current: 'crit' as const, next: 'resolved' },
+  ])(
+    'moves a $current alert at $value to $next (warn 0.6, crit 0.4, recovery 0.7)',
+    ({ value, current, next }) => {
+      expect(nextFiringSeverity({ ...rule }, value, current)).toBe(next);
+    },
+  );
+
+  it.each([
+    { judged: { breach: 0.35, recovery: 0.75 }, current: 'warn' as const, next: 'resolved' },
+    { judged: { breach: 0.35, recovery: 0.65 }, current: 'warn' as const, next: 'crit' },
+    { judged: { breach: 0.45, recovery: 0.3 }, current: 'warn' as const, next: 'warn' },
+    { judged: { breach: 0.45, recovery: 0.55 }, current: 'crit' as const, next: 'warn' },
+    { judged: { breach: 0.55, recovery: 0.48 }, current: 'crit' as const, next: 'crit' },
+  ])(
+    'escalates on the breach figure and eases on the recovery figure: $judged, $current → $next',
+    ({ judged, current, next }) => {
+      expect(nextFiringSeverity({ ...rule }, judged, current)).toBe(next);
+    },
+  );
+
+  it('moves a warn alert of a rule whose warn was since removed to crit, the only severity left', () => {
+    const critOnly = { comparison: 'above' as const, crit: 20, recovery: 15 };
+    expect(nextFiringSeverity(critOnly, 17, 'warn')).toBe('crit');
+  });
+
+  it('keeps a crit-only alert crit until it resolves', () => {
+    const critOnly = { comparison: 'above' as const, crit: 20, recovery: 15 };
+    expect(nextFiringSeverity(critOnly, 17, 'crit')).toBe('crit');
+    expect(nextFiringSeverity(critOnly, 15, 'crit')).toBe('resolved');
+  });
+});
+
+describe('parseRules: the bounds of each field', () => {
+  it.each<{ name: string; patch: Record<string, unknown> }>([
+    { name: 'a one-character id', patch: { id: 'a' } },
+    { name: 'a 64-character id', patch: { id: 'A'.repeat(64) } },
+    { name: 'an id of digits, dots, underscores and dashes', patch: { id: '9a._-Z' } },
+    { name: 'a 150-character title', patch: { title: 't'.repeat(150) } },
+    { name: 'a 1000-character description', patch: { description: 'd'.repeat(1000) } },
+    { name: 'the hour scope', patch: { scope: 'last-complete-hour' } },
+    { name: 'the offline day scope', patch: { scope: 'latest-offline-day' } },
+    { name: 'an "above" rule', patch: { comparison: 'above', warn: 0.6, crit: 0.8, recovery: 0.5 } },
+    { name: 'recovery at warn', patch: { recovery: 0.6 } },
+    { name: 'recovery at warn of an "above" rule', patch: { comparison: 'above', recovery: 0.6 } },
+    { name: '96 pending runs', patch: { pendingRuns: 96 } },
+    { name: '96 recovery runs', patch: { recoveryRuns: 96 } },
+    { name: 'noData "alert"', patch: { noData: 'alert' } },
+    { name: 'noData "resolve"', patch: { noData: 'resolve' } },
+    { name: 'a 15-minute window', patch: { scope: undefined, window: { minutes: 15 } } },
+    { name: 'a whole-day window', patch: { scope: undefined, window: { minutes: 1440 } } },
+    {
+      name: 'a short window one minute shorter',
+      patch: { scope: undefined, window: { minutes: 60, short: 59 } },
+    },
+    { name: 'confidence 0.5', patch: { confidence: 0.5 } },
+    { name: 'confidence 0.999', patch: { confidence: 0.999 } },
+    {
+      name: 'a confidence on a ratio',
+      patch: {
+        confidence: true,
+        metric: { ratio: { numerator: 'valid_calls', denominator: 'total_calls' } },
+      },
+    },
+    { name: 'a 1000-character runbook', patch: { runbook: 'r'.repeat(1000) } },
+    { name: 'each unit', patch: { unit: 'change' } },
+    {
+      name: 'weekOverWeek over the last complete hour',
+      patch: { metric: { weekOverWeek: 'total_calls' }, scope: 'last-complete-hour' },
+    },
+    {
+      name: 'weekOverWeek over a window',
+      patch: { metric: { weekOverWeek: 'total_calls' }, scope: undefined, window: { minutes: 60 } },
+    },
+    {
+      name: 'capacity over the offline day',
+      patch: { comparison: 'above', metric: { capacityUtilisation: true }, scope: 'latest-offline-day' },
+    },
+    {
+      name: 'a mute period on every weekday for the whole day',
+      patch: {
+        mute: [{ days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'], from: '00:00', to: '24:00' }],
+      },
+    },
+    { name: 'a mute period across midnight', patch: { mute: [{ from: '23:59', to: '19:30' }] } },
+    { name: 'a mute period ending at 20:00', patch: { mute: [{ from: '10:09', to: '20:00' }] } },
+  ])('accepts $name', ({ patch }) => {
+    expect(parseRules(fileWith({ ...base, ...patch }), 'rules.json')).toHaveLength(1);
+  });
+
+  it.each<{ name: string; patch: Record<string, unknown>; problem: string }>([
+    { name: 'an empty id', patch: { id: '' }, problem: 'rule #0 field id: expected 1–64 letters' },
+    { name: 'a 65-character id', patch: { id: 'A'.repeat(65) }, problem: 'field id: expected 1–64 letters' },
+    { name: 'an id starting with a dot', patch: { id: '.a' }, problem: 'field id: expected 1–64 letters' },
+    { name: 'an id ending in a space', patch: { id: 'a ' }, problem: 'field id: expected 1–64 letters' },
+    { name: 'a blank title', patch: { title: '   ' }, problem: 'field title: Too small' },
+    { name: 'a 151-character title', patch: { title: 't'.repeat(151) }, problem: 'field title: Too big' },
+    {
+      name: 'a 1001-character description',
+      patch: { description: 'd'.repeat(1001) },
+      problem: 'field description: Too big',
+    },
+    { name: 'an unknown comparison', patch: { comparison: 'equal' }, problem: 'field comparison: ' },
+    {
+      name: 'crit equal to warn',
+      patch: { crit: 0.6 },
+      problem: 'field crit: must be below warn (0.6) for a "below" rule',
+    },
+    {
+      name: 'crit equal to warn of an "above" rule',
+      patch: { comparison: 'above', crit: 0.6 },
+      problem: 'field crit: must be above warn (0.6) for a "above" rule',
+    },
+    { name: '97 pending runs', patch: { pendingRuns: 97 }, problem: 'field pendingRuns: Too big' },
+    { name: 'half a pending run', patch: { pendingRuns: 1.5 }, problem: 'field pendingRuns: expected int' },
+    { name: 'no recovery runs', patch: { recoveryRuns: 0 }, problem: 'field recoveryRuns: Too small' },
+    { name: '97 recovery runs', patch: { recoveryRuns: 97 }, problem: 'field recoveryRuns: Too big' },
+    {
+      name: 'half a recovery run',
+      patch: { recoveryRuns: 1.5 },
+      problem: 'field recoveryRuns: expected int',
+    },
+    { name: 'negative minCalls', patch: { minCalls: -1 }, problem: 'field minCalls: Too small' },
+    { name: 'half a call', patch: { minCalls: 0.5 }, problem: 'field minCalls: expected int' },
+    {
+      name: 'a window of 1441 minutes',
+      patch: { scope: undefined, window: { minutes: 1441 } },
+      problem: 'field window.minutes: Too big',
+    },
+    {
+      name: 'a window of 60.5 minutes',
+      patch: { scope: undefined, window: { minutes: 60.5 } },
+      problem: 'field window.minutes: expected int',
+    },
+    {
+      name: 'a short window of 14 minutes',
+      patch: { scope: undefined, window: { minutes: 60, short: 14 } },
+      problem: 'field window.short: Too small',
+    },
+    {
+      name: 'a short window of 20.5 minutes',
+      patch: { scope: undefined, window: { minutes: 60, short: 20.5 } },
+      problem: 'field window.short: expected int',
+    },
+    {
+      name: 'an unknown window field',
+      patch: { scope: undefined, window: { minutes: 60, long: 120 } },
+      problem: 'field window.long: unknown field',
+    },
+    {
+      name: 'neither a window nor a scope',
+      patch: { scope: undefined },
+      problem: 'field window: a rule needs either a rolling "window" or a fixed "scope", not both',
+    },
+    {
+      name: 'a short window on a weekOverWeek metric',
+      patch: {
+        metric: { weekOverWeek: 'total_calls' },
+        scope: undefined,
+        window: { minutes: 60, short: 15 },
+      },
+      problem: 'field window: a weekOverWeek metric compares one window with its baseline: drop "short"',
+    },
+    { name: 'confidence 0.49', patch: { confidence: 0.49 }, problem: 'field confidence: Too small' },
+    {
+      name: 'a confidence without its recovery level',
+      patch: { confidence: { breach: 0.95 } },
+      problem: 'field confidence.recovery: expected number',
+    },
+    {
+      name: 'a confidence that is no number',
+      patch: { confidence: 'high' },
+      problem:
+        'field confidence: expected true (95%), a confidence from 0.5 to 0.999, or { breach, recovery } confidences',
+    },
+    { name: 'a blank runbook', patch: { runbook: ' ' }, problem: 'field runbook: Too small' },
+    {
+      name: 'a 1001-character runbook',
+      patch: { runbook: 'r'.repeat(1001) },
+      problem: 'field runbook: Too big',
+    },
+    { name: 'an unknown unit', patch: { unit: 'percent' }, problem: 'field unit: ' },
+    {
+      name: 'an allowUnknownMetric that is no boolean',
+      patch: { allowUnknownMetric: 'yes' },
+      problem: 'field allowUnknownMetric: expected boolean',
+    },
+    {
+      name: 'an empty list of mute days',
+      patch: { mute: [{ days: [], from: '22:00', to: '06:00' }] },
+      problem: 'field mute[0].days: Too small',
+    },
+    {
+      name: 'a mute from 24:00',
+      patch: { mute: [{ from: '24:00', to: '06:00' }] },
+      problem: 'field mute[0].from: expected a local time "HH:mm" (00:00–23:59)',
+    },
+    {
+      name: 'a mute from 7:00',
+      patch: { mute: [{ from: '7:00', to: '09:00' }] },
+      problem: 'field mute[0].from: expected a local time',
+    },
+    {
+      name: 'a mute from 07:60',
+      patch: { mute: [{ from: '07:60', to: '09:00' }] },
+      problem: 'field mute[0].from: expected a local time',
+    },
+    {
+      name: 'a mute from 07:5',
+      patch: { mute: [{ from: '07:5', to: '09:00' }] },
+      problem: 'field mute[0].from: expected a local time',
+    },
+    {
+      name: 'a mute from x07:00',
+      patch: { mute: [{ from: 'x07:00', to: '09:00' }] },
+      problem: 'field mute[0].from: expected a local time',
+    },
+    {
+      name: 'a mute from 07:00x',
+      patch: { mute: [{ from: '07:00x', to: '09:00' }] },
+      problem: 'field mute[0].from: expected a local time',
+    },
+    {
+      name: 'a mute to 25:00',
+      patch: { mute: [{ from: '07:00', to: '25:00' }] },
+      problem: 'field mute[0].to: expected a local time',
+    },
+    {
+      name: 'a mute to a number',
+      patch: { mute: [{ from: '07:00', to: 600 }] },
+      problem: 'field mute[0].to: expected a local time "HH:mm" (00:00–24:00)',
+    },
+    {
+      name: 'a mute with an unknown field',
+      patch: { mute: [{ from: '07:00', to: '09:00', until: '10:00' }] },
+      problem: 'field mute[0].until: unknown field',
+    },
+  ])('refuses $name', ({ patch, problem }) => {
+    expect(failure(fileWith({ ...base, ...patch })).problems).toEqual([expect.stringContaining(problem)]);
+  });
+
+  it('refuses a short window over a day, and one no shorter than the long window', () => {
+    expect(
+      failure(fileWith({ ...base, scope: undefined, window: { minutes: 1440, short: 1441 } })).problems,
+    ).toEqual([
+      'rule "transfer-success" field window.short: Too big: expected number to be <=1440',
+      'rule "transfer-success" field window.short: must be shorter than minutes',
+    ]);
+  });
+
+  it('names an unknown field and nothing more, and where a moved one went', () => {
+    expect(
+      failure(fileWith({ ...base, window: undefined, scope: 'day-so-far', windows: 2 })).problems,
+    ).toEqual(['rule "transfer-success" field windows: unknown field']);
+    expect(failure(JSON.stringify({ rules: [], remiders: { everyMinutes: 60 } })).problems).toEqual([
+      'field remiders: unknown field',
+    ]);
+    expect(failure(fileWith({ ...base, repeat: { everyMinutes: 60 } })).problems).toEqual([
+      'rule "transfer-success" field repeat: unknown field (reminders are one cadence for all alerts now: set "reminders" at the top of the file)',
+    ]);
+  });
+
+  it('names the problems of the form a mixed-up value was aiming at, an unknown key among them', () => {
+    expect(
+      failure(fileWith({ ...base, confidence: { breach: 'x', recovery: 0.5, level: 1 } })).problems,
+    ).toEqual([
+      'rule "transfer-success" field confidence.breach: expected number, received string',
+      'rule "transfer-success" field confidence.level: unknown field',
+    ]);
+    expect(failure(fileWith({ ...base, confidence: 'high' })).problems).toEqual([
+      'rule "transfer-success" field confidence: expected true (95%), a confidence from 0.5 to 0.999, or { breach, recovery } confidences',
+    ]);
+  });
+
+  it('lists the rates a confidence can rest on', () => {
+    expect(failure(fileWith({ ...base, metric: 'total_calls', confidence: true })).problems).toEqual([
+      'rule "transfer-success" field confidence: needs a rate whose count of calls is in the response (transfer_success_rate, attempted_transfer_rate, agent_reception_rate, duplicate_call_rate, one_call_problem_solve_rate, or a ratio)',
+    ]);
+  });
+
+  it('accepts crit beyond warn and recovery past warn for a "below" rule', () => {
+    const [rule] = parseRules(fileWith({ ...base, warn: 0.6, crit: 0.4, recovery: 0.7 }), 'rules.json');
+    expect(rule).toMatchObject({ warn: 0.6, crit: 0.4, recovery: 0.7 });
+  });
+
+  it('trims the title and the runbook', () => {
+    const [rule] = parseRules(
+      fileWith({ ...base, title: '  Transfer  ', runbook: ' see wiki ' }),
+      'rules.json',
+    );
+    expect([rule?.title, rule?.runbook]).toEqual(['Transfer', 'see wiki']);
+  });
+
+  it('keeps what the file sets over the defaults', () => {
+    const [rule] = parseRules(
+      fileWith({
+        ...base,
+        pendingRuns: 3,
+        recoveryRuns: 2,
+        minCalls: 40,
+        noData: 'alert',
+        allowUnknownMetric: true,
+      }),
+      'rules.json',
+    );
+    expect(rule).toMatchObject({
+      pendingRuns: 3,
+      recoveryRuns: 2,
+      minCalls: 40,
+      noData: 'alert',
+      allowUnknownMetric: true,
+    });
+  });
+});
+
+describe('parseRuleSet: the file around the rules', () => {
+  it('accepts a $schema for editors and version 1', () => {
+    const text = JSON.stringify({ $schema: './rules.schema.json', version: 1, rules: [base] });
+    expect(parseRuleSet(text, 'rules.json').rules).toHaveLength(1);
+  });
+
+  it.each([
+    { reminders: { everyMinutes: 60 }, parsed: { everyMinutes: 60, backoff: 1, maxEveryMinutes: 1440 } },
+    { reminders: { everyMinutes: 2000 }, parsed: { everyMinutes: 2000, backoff: 1, maxEveryMinutes: 2000 } },
+    {
+      reminders: { everyMinutes: 30, backoff: 1.5, maxEveryMinutes: 30 },
+      parsed: { everyMinutes: 30, backoff: 1.5, maxEveryMinutes: 30 },
+    },
+  ])('reads reminders $reminders as $parsed', ({ reminders, parsed }) => {
+    expect(parseRuleSet(JSON.stringify({ reminders, rules: [] }), 'rules.json').reminders).toEqual(parsed);
+  });
+
+  it.each([
+    { reminders: { everyMinutes: 0 }, problem: 'field reminders.everyMinutes: Too small' },
+    { reminders: { everyMinutes: 1.5 }, problem: 'field reminders.everyMinutes: expected int' },
+    {
+      reminders: { everyMinutes: 60, maxEveryMinutes: 0 },
+      problem: 'field reminders.maxEveryMinutes: Too small',
+    },
+    {
+      reminders: { everyMinutes: 60, maxEveryMinutes: 90.5 },
+      problem: 'field reminders.maxEveryMinutes: expected int',
+    },
+    { reminders: { everyMinutes: 60, every: 30 }, problem: 'field reminders.every: unknown field' },
+  ])('refuses reminders $reminders', ({ reminders, problem }) => {
+    expect(() => parseRuleSet(JSON.stringify({ reminders, rules: [] }), 'rules.json')).toThrow(problem);
+  });
+
+  it('refuses a file larger than the limit before parsing it', () => {
+    const error = failure(JSON.stringify({ rules: [], padding: 'x'.repeat(300 * 1024) }));
+    expect(error.message).toMatch(/^rules\.json: file: larger than 262144 bytes/);
+    expect(error.problems).toHaveLength(1);
+  });
+
+  it('refuses more rules than the limit, naming the count', () => {
+    const many = Array.from({ length: 101 }, (_, i) => ({ ...base, id: `rule-${i}` }));
+    const error = failure(fileWith(...many));
+    expect(error.message).toBe('rules.json: field rules: 101 rules; at most 100 are allowed');
+    expect(error.problems).toEqual(['field rules: 101 rules; at most 100 are allowed']);
+  });
+
+  it('refuses a file over two limits, naming both', () => {
+    const many = Array.from({ length: 101 }, (_, i) => ({
+      ...base,
+      id: `rule-${i}`,
+      scope: undefined,
+      window: { minutes: 15 + (i % 5) },
+    }));
+    expect(failure(fileWith(...many)).message).toBe(
+      'rules.json: field rules: 101 rules; at most 100 are allowed; field rules: 5 distinct window lengths (each is one more AIRUDDER call and archived object per check); at most 4 are allowed',
+    );
+  });
+
+  it('shows the first five problems and counts the rest', () => {
+    const bad = Array.from({ length: 7 }, (_, i) => ({ ...base, id: `r${i}`, warn: 'x' }));
+    const error = failure(fileWith(...bad));
+    expect(error.problems).toHaveLength(7);
+    expect(error.message).toBe(`rules.json: ${error.problems.slice(0, 5).join('; ')} (and 2 more)`);
+    const five = failure(fileWith(...bad.slice(0, 5)));
+    expect(five.message).toBe(`rules.json: ${five.problems.join('; ')}`);
+  });
+
+  it('names the JSON error and keeps it as the cause', () => {
+    const error = failure('{"rules": [}');
+    expect(error.message).toMatch(/^rules\.json: not valid JSON: \S/);
+    expect(error.problems).toEqual([(error.cause as Error).message]);
+    expect(error.cause).toBeInstanceOf(SyntaxError);
+  });
+
+  it('names a rule by its index when its id is blank or no string', () => {
+    expect(failure(fileWith({ ...base, id: ' ', warn: 'x' })).problems).toContain(
+      'rule #0 field warn: expected number, received string',
+    );
+    expect(failure(fileWith({ ...base, id: 7 })).problems).toEqual([
+      'rule #0 field id: expected string, received number',
+    ]);
+  });
+
+  it('names a rule that is no object by its index, and the whole file by "file"', () => {
+    expect(failure(fileWith('not a rule')).problems).toEqual(['rule #0: expected object, received string']);
+    expect(failure(fileWith(null)).problems).toEqual(['rule #0: expected object, received null']);
+    expect(failure('null').problems).toEqual(['file: expected object, received null']);
+    expect(failure('{"rules": {}}').problems).toEqual(['field rules: expected array, received object']);
+  });
+});
+
+describe('the rule vocabulary', () => {
+  it('numbers the weekdays as Date#getUTCDay does, Sunday first', () => {
+    expect(WEEKDAYS.map((day, index) => [day, index])).toEqual([
+      ['sun', 0],
+      ['mon', 1],
+      ['tue', 2],
+      ['wed', 3],
+      ['thu', 4],
+      ['fri', 5],
+      ['sat', 6],
+    ]);
+  });
+
+  it.each(['warn', 'crit'])('reads the severity %s', (severity) => {
+    expect(SeveritySchema.parse(severity)).toBe(severity);
   });
 });
