@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { type Episode, openEpisode } from '../../../../lambda/domain/alerts/episode';
 import {
+  announcedRules,
   type DeliveryMode,
   episodePicture,
+  groupUpdateDue,
+  isBatchable,
   isMuted,
   markNotified,
   type Notification,
   owedNotifications,
   type RuleNotification,
+  removedRulePicture,
   repeatIntervalMinutes,
 } from '../../../../lambda/domain/alerts/notify';
 import { buildAlertMessage } from '../../../../lambda/domain/alerts/render';
@@ -1217,14 +1221,18 @@ describe('owedNotifications: every field of what is owed', () => {
       expect(owed(state(new Date(AT.getTime() - 59 * 60_000 + 1))).map((n) => n.kind)).toEqual([]);
     });
 
-    it("lets a muted rule's news not hold the group reminder: it is not sent yet", () => {
+    it.each([
+      { severity: 'warn' as const, lastValue: 0.5 },
+      // CRIT would be news, not a WARN joining the group: only the mute period keeps it from holding.
+      { severity: 'crit' as const, lastValue: 0.3 },
+    ])("lets a muted rule's $severity news not hold the group reminder: it is not sent yet", (firing) => {
       const quiet = rule({
         id: 'solved',
         metric: 'one_call_problem_solve_rate',
         mute: [{ from: '14:00', to: '15:00' }],
       });
       const state = stateWith(
-        { transfer: firingState({ notified: told() }), solved: firingState() },
+        { transfer: firingState({ notified: told() }), solved: firingState(firing) },
         { lastAt: OLDER, count: 0 },
       );
       const owing = owed(state, [machine, quiet]);
@@ -1259,6 +1267,255 @@ describe('owedNotifications: every field of what is owed', () => {
           durationMs: 60 * 60_000,
         },
       ]);
+    });
+  });
+
+  describe('webhook batching, the group clock, unannounced resolutions and removed-rule pictures', () => {
+    const quietState = () => resolvedState({ notified: undefined });
+    const message = (at: string) => ({
+      kind: 'fired' as const,
+      key: `transfer:fired:${at}`,
+      at,
+      severity: 'warn' as const,
+      value: 0.5,
+    });
+
+    it('webhook mode: owes the resolution of an episode that fired and ended since the group last posted with no message out, marked unannounced; app mode does not', () => {
+      const state = {
+        ...stateWith({ transfer: quietState() }, { lastAt: OLDER, count: 0 }),
+        episodes: [closedEpisode('transfer', FIRED)],
+      };
+      expect(owed(state)).toStrictEqual([
+        { ...resolution, peak: { severity: 'crit', at: FIRED }, easedAt: HEALTHY, unannounced: true },
+      ]);
+      expect(owed(state, [machine], 'app')).toEqual([]);
+    });
+
+    it('webhook mode: owes no unannounced resolution for an episode ended at or before the last post, one that got a message out, one still open, or one whose rule or state is gone', () => {
+      const owedWith = (
+        episode: Episode,
+        { rules = { transfer: quietState() } as Record<string, RuleState>, lastAt = OLDER } = {},
+      ) => owed({ ...stateWith(rules, { lastAt, count: 0 }), episodes: [episode] });
+      // The episode closed at `now`: a group post at that very time, or after it, already covered it.
+      expect(owedWith(closedEpisode('transfer', FIRED), { lastAt: now })).toEqual([]);
+      expect(owedWith(closedEpisode('transfer', FIRED), { lastAt: '2025-11-12T07:45:00.000Z' })).toEqual([]);
+      expect(owedWith(closedEpisode('transfer', FIRED, { notified: [message(FIRED)] }))).toEqual([]);
+      expect(
+        owedWith({ ...closedEpisode('transfer', FIRED), ended: undefined, resolvedAt: undefined }),
+      ).toEqual([]);
+      expect(owedWith(closedEpisode('gone', FIRED), { rules: { gone: quietState() } })).toEqual([]);
+      expect(owedWith(closedEpisode('transfer', FIRED), { rules: {} })).toEqual([]);
+      // No group post ever: nothing was waiting for one.
+      expect(
+        owed({ ...stateWith({ transfer: quietState() }), episodes: [closedEpisode('transfer', FIRED)] }),
+      ).toEqual([]);
+    });
+
+    it("webhook mode: batches an unannounced resolution, or one while another announced alert fires; pushes the last announced alert's resolution and a lone WARN firing", () => {
+      const alone = {
+        ...stateWith({ transfer: quietState() }, { lastAt: OLDER, count: 0 }),
+        episodes: [closedEpisode('transfer', FIRED)],
+      };
+      const [unannounced] = owed(alone);
+      const [announced] = owed(stateWith({ transfer: resolvedState() }));
+      if (unannounced === undefined || announced === undefined) throw new Error('nothing owed');
+      expect(isBatchable(alone, unannounced)).toBe(true);
+      expect(isBatchable(stateWith({ transfer: resolvedState() }), announced)).toBe(false);
+      const withOther = stateWith({ transfer: resolvedState(), solved: firingState({ notified: told() }) });
+      expect(isBatchable(withOther, announced)).toBe(true);
+      // The rule's own announced episode is not another alert of the group.
+      expect(isBatchable(stateWith({ transfer: firingState({ notified: told() }) }), announced)).toBe(false);
+      const lone = stateWith({ transfer: firingState() });
+      const [fired] = owed(lone);
+      if (fired === undefined) throw new Error('nothing owed');
+      expect(isBatchable(lone, fired)).toBe(false);
+    });
+
+    it('webhook mode: never batches a reminder or a monitor message', () => {
+      const state = stateWith({ transfer: firingState({ notified: told() }) }, { lastAt: OLDER, count: 0 });
+      const [reminder] = owed(state);
+      expect(reminder?.kind).toBe('repeat');
+      if (reminder === undefined) throw new Error('nothing owed');
+      expect(isBatchable(state, reminder)).toBe(false);
+      const degraded = {
+        status: 'degraded',
+        since: OLDER,
+        consecutiveFailures: 3,
+        firstFailureAt: OLDER,
+      } as const;
+      const [monitor] = owedNotifications({ ...emptyAlertState(), monitor: degraded }, [], AT, JAKARTA);
+      if (monitor === undefined) throw new Error('nothing owed');
+      expect(isBatchable(state, monitor)).toBe(false);
+    });
+
+    it("webhook mode: the group update is due with no post on record, or once the interval less a minute of grace has passed since the group's latest post", () => {
+      const posted = (...times: Date[]): AlertState => ({
+        ...emptyAlertState(),
+        episodes: [
+          { ...closedEpisode('transfer', FIRED), notified: times.map((time) => message(time.toISOString())) },
+        ],
+      });
+      expect(groupUpdateDue(emptyAlertState(), AT, cadence)).toBe(true);
+      expect(groupUpdateDue(posted(minutesAfter(AT, -59)), AT, cadence)).toBe(true);
+      expect(groupUpdateDue(posted(minutesAfter(AT, -58)), AT, cadence)).toBe(false);
+      // The latest post counts, wherever it is listed.
+      expect(groupUpdateDue(posted(minutesAfter(AT, -30), minutesAfter(AT, -90)), AT, cadence)).toBe(false);
+    });
+
+    it('lists as the group only the rules firing in the episode Slack was told about', () => {
+      const state = stateWith({
+        transfer: firingState({ notified: told() }),
+        solved: firingState(),
+        later: firingState({ notified: told('warn', { firedAt: OLDER }) }),
+        calm: quietState(),
+      });
+      expect(announcedRules(state)).toEqual(['transfer']);
+    });
+
+    it("quotes an escalation said after the run that saw it by the reading that breached CRIT, dated, with that reading's window and counts", () => {
+      const basis = { part: 35, whole: 100, noun: 'transfers' };
+      const breach = { value: 0.35, at: HEALTHY, window: 'last 30 min', basis };
+      const state = firingState({
+        severity: 'crit',
+        lastValue: 0.45,
+        notified: told('warn'),
+        lastBreach: breach,
+      });
+      expect(owed(stateWith({ transfer: state }))[0]).toMatchObject({
+        kind: 'escalated',
+        previousSeverity: 'warn',
+        value: 0.35,
+        valueAt: HEALTHY,
+        window: 'last 30 min',
+        basis,
+      });
+      // A breach recorded without window or counts adds none.
+      const bare = firingState({
+        severity: 'crit',
+        lastValue: 0.45,
+        notified: told('warn'),
+        lastBreach: { value: 0.35, at: HEALTHY },
+      });
+      const said = owed(stateWith({ transfer: bare }))[0];
+      expect(said).toMatchObject({ kind: 'escalated', value: 0.35, valueAt: HEALTHY });
+      expect(Object.keys(said ?? {})).not.toContain('window');
+      expect(Object.keys(said ?? {})).not.toContain('basis');
+    });
+
+    it("quotes a breach found by this run with this run's window and counts, and a no-data firing with no value at all", () => {
+      const thisRun = firingState({ lastBreach: { value: 0.5, at: now } });
+      expect(owed(stateWith({ transfer: thisRun }))[0]).toMatchObject({
+        kind: 'fired',
+        value: 0.5,
+        valueAt: now,
+        window: 'last 60 min',
+        basis: BASIS,
+      });
+      // The last breaching reading came after the last stored value, before the data stopped.
+      const silent = noDataState({ lastBreach: { value: 0.35, at: HEALTHY } });
+      const said = owed(stateWith({ transfer: silent }))[0];
+      expect(said).toMatchObject({ kind: 'fired', condition: 'no-data', value: null });
+      expect(Object.keys(said ?? {})).not.toContain('valueAt');
+    });
+
+    it('app mode: an easing is said with the value of this run, not the last breaching reading', () => {
+      const eased = firingState({
+        lastValue: 0.62,
+        notified: told('crit'),
+        lastBreach: { value: 0.55, at: HEALTHY },
+      });
+      expect(owed(stateWith({ transfer: eased }), [machine], 'app')).toMatchObject([
+        {
+          kind: 'de-escalated',
+          previousSeverity: 'crit',
+          value: 0.62,
+          valueAt: now,
+          window: 'last 60 min',
+          basis: BASIS,
+        },
+      ]);
+    });
+
+    it('webhook mode: a reminder of an alert still CRIT says no easing; one of an alert that eased dates the easing from its episode record', () => {
+      const crit = stateWith(
+        { transfer: firingState({ severity: 'crit', lastValue: 0.3, notified: told('crit') }) },
+        { lastAt: OLDER, count: 0 },
+      );
+      const [reminder] = owed(crit);
+      expect(reminder).toMatchObject({ kind: 'repeat', severity: 'crit' });
+      expect(Object.keys(reminder ?? {})).not.toContain('eased');
+      expect(Object.keys(reminder ?? {})).not.toContain('previousSeverity');
+      const EASED = '2025-11-12T07:10:00.000Z';
+      const record: Episode = {
+        ...openEpisode('transfer', 'threshold', BREACHED, null),
+        firedAt: FIRED,
+        severity: 'warn',
+        peak: { severity: 'crit', at: FIRED },
+        easedAt: EASED,
+      };
+      const easedState = {
+        ...stateWith(
+          { transfer: firingState({ since: HEALTHY, notified: told('crit') }) },
+          { lastAt: OLDER, count: 0 },
+        ),
+        episodes: [record],
+      };
+      expect(owed(easedState)).toMatchObject([
+        { kind: 'repeat', severity: 'warn', previousSeverity: 'crit', eased: { from: 'crit', at: EASED } },
+      ]);
+    });
+
+    it('announces a degraded monitor whose document recorded no start with an empty start, not an invented one', () => {
+      const monitor = { status: 'degraded', consecutiveFailures: 1 } as const;
+      expect(owedNotifications({ ...emptyAlertState(), monitor }, [], AT, JAKARTA)).toStrictEqual([
+        { kind: 'monitor-degraded', key: 'monitor:degraded:', consecutiveFailures: 1, since: '' },
+      ]);
+    });
+
+    it("shows a removed rule's episode as Slack was told, else as its own record says, else as a WARN threshold alert, ended at its last run or at the time given", () => {
+      const GIVEN = '2025-11-12T08:00:00.000Z';
+      const fired = (
+        ruleId: string,
+        firedAt: string,
+        severity: 'warn' | 'crit',
+        condition: 'threshold' | 'no-data',
+      ): Episode => ({
+        ...openEpisode(ruleId, condition, BREACHED, null),
+        firedAt,
+        severity,
+        peak: { severity, at: firedAt },
+      });
+      // Another rule's episode of the same start and an earlier episode of the rule come first.
+      const episodes = [
+        fired('other', FIRED, 'warn', 'threshold'),
+        fired('gone', OLDER, 'warn', 'threshold'),
+        fired('gone', FIRED, 'crit', 'no-data'),
+      ];
+      const picture = (rules: Record<string, RuleState>) =>
+        removedRulePicture({ ...stateWith(rules), episodes }, 'gone', FIRED, GIVEN);
+      const announcedWarn = firingState({ notified: told('warn'), lastEvaluatedAt: HEALTHY });
+      expect(picture({ gone: announcedWarn })).toMatchObject({
+        key: `gone:resolved:${FIRED}`,
+        severity: 'warn',
+        condition: 'threshold',
+        resolvedAt: HEALTHY,
+        ruleRemoved: true,
+      });
+      expect(picture({})).toMatchObject({
+        severity: 'crit',
+        condition: 'no-data',
+        resolvedAt: GIVEN,
+        ruleRemoved: true,
+      });
+      const untold = firingState({ lastEvaluatedAt: HEALTHY });
+      expect(
+        removedRulePicture({ ...stateWith({ gone: untold }), episodes: [] }, 'gone', FIRED, GIVEN),
+      ).toMatchObject({ severity: 'warn', condition: 'threshold', resolvedAt: HEALTHY });
+      expect(removedRulePicture(stateWith({}), 'gone', FIRED, GIVEN)).toMatchObject({
+        severity: 'warn',
+        condition: 'threshold',
+        resolvedAt: GIVEN,
+      });
     });
   });
 
