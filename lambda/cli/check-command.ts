@@ -50,7 +50,21 @@ export const checkCommand: Command = {
     const deps = await context.wiring.check(at);
     // Refused before any fetch: an instant the state has moved past would only say "nothing sent".
     refuseIfEarlier(at, await lastEvaluatedInstant(deps.store, deps.logger), now);
-    const outcome = await runCheck(deps, { scheduledTime: at, deadline: context.deadline });
+    // What Slack accepted, as it is accepted: a run that fails after posting (monitor degraded) still
+    // says what it posted, so the console never shows less than the channel got.
+    const delivered: Notification[] = [];
+    const outcome = await runCheck(
+      { ...deps, onDelivered: (notifications) => delivered.push(...notifications) },
+      { scheduledTime: at, deadline: context.deadline },
+    ).catch((error: unknown) => {
+      if (delivered.length > 0) {
+        const timeZone = context.config.airudder.timeZone;
+        context.io.stdout(
+          `Sent before the run failed: ${renderAlertLines(delivered, { at, timeZone }).join('; ')}`,
+        );
+      }
+      throw error;
+    });
     const active = deps.activeRules;
     const { window } = outcome;
     const lines = [

@@ -136,6 +136,9 @@ describe('airudder-monitor check / digest', () => {
       expect(first.stdout).not.toMatch(/degraded/i);
       expect(second.stdout).toMatch(/degraded/i);
       expect(second.stdout).toMatch(/rules unreadable/);
+      // The failed run still says what it posted, as a successful one's "Sent:" does
+      expect(first.stdout).not.toMatch(/^Sent/m);
+      expect(second.stdout).toMatch(/^Sent before the run failed: .*degraded/im);
     },
   );
 

@@ -71,6 +71,26 @@ describe('monitor health', () => {
     expect(JSON.stringify(message.blocks)).toContain('auth refused: body code 401');
   });
 
+  it('starts a new streak at its own first failure, even when the stored document kept an older one', () => {
+    // A document edited by hand or written by another version: no streak, yet a first-failure time
+    const stored: AlertState = {
+      ...emptyAlertState(),
+      monitor: { status: 'ok', consecutiveFailures: 0, firstFailureAt: '2025-11-01T00:00:00.000Z' },
+    };
+    const next = recordRunFailure(stored, run(0), 'API down: HTTP 503', 3);
+    expect(next.monitor.firstFailureAt).toBe(run(0).toISOString());
+  });
+
+  it('recovers a degraded monitor on success even when the stored document counts no failure', () => {
+    const stored: AlertState = {
+      ...emptyAlertState(),
+      monitor: { status: 'degraded', since: run(0).toISOString(), consecutiveFailures: 0 },
+    };
+    const next = recordRunSuccess(stored, run(1));
+    expect(next.monitor.status).toBe('ok');
+    expect(next.monitor.consecutiveFailures).toBe(0);
+  });
+
   it('counts a retried run (the same scheduled time) once', () => {
     const once = recordRunFailure(emptyAlertState(), run(0), 'archive failing', 3);
     expect(recordRunFailure(once, run(0), 'archive failing', 3)).toBe(once);
