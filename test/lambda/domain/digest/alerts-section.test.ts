@@ -114,6 +114,41 @@ describe("the digest's alert section", () => {
   });
 });
 
+describe("the digest's alert links (Slack app mode: each alert links to its incident's message)", () => {
+  const PERMALINK = 'https://example.slack.com/archives/C0ALERTS00/p1762931400000100';
+  const lineWith = (link: string | undefined) =>
+    alertsText([alert('a', '2025-11-12T08:00:00Z', link === undefined ? {} : { link })], DAY, 'UTC').split(
+      '\n',
+    )[1];
+
+  it('names the alert as a link to its incident', () => {
+    expect(lineWith(PERMALINK)).toBe(`⚠️ WARN *<${PERMALINK}|Rule a>* · 08:00, still firing`);
+    expect(lineWith('http://127.0.0.1:4000/archives/C1/p1')).toBe(
+      '⚠️ WARN *<http://127.0.0.1:4000/archives/C1/p1|Rule a>* · 08:00, still firing',
+    );
+  });
+
+  it('accepts a link of exactly 500 characters and leaves out a longer one', () => {
+    const base = 'https://example.slack.com/archives/C0ALERTS00/p';
+    const exactly = base + '1'.repeat(500 - base.length);
+    expect(lineWith(exactly)).toBe(`⚠️ WARN *<${exactly}|Rule a>* · 08:00, still firing`);
+    expect(lineWith(`${exactly}1`)).toBe('⚠️ WARN *Rule a* · 08:00, still firing');
+  });
+
+  it.each([
+    ['no link', undefined],
+    ['another scheme', 'slack://channel?id=C0ALERTS00'],
+    ['a scheme not at the start', 'see https://example.slack.com/archives/C1/p1'],
+    ['a space inside', 'https://example.slack.com/archives/C1/p1 x'],
+    ['a bar that would end the label early', 'https://example.slack.com/a|b'],
+    ['an angle bracket', 'https://example.slack.com/a>b'],
+    ['nothing after the scheme', 'https://'],
+    ['a bar right after the host', 'https://x|'],
+  ])('shows the bare title when the link has %s', (_case, link) => {
+    expect(lineWith(link)).toBe('⚠️ WARN *Rule a* · 08:00, still firing');
+  });
+});
+
 describe('localTime and instant', () => {
   it('gives HH:mm on the day, the day in front otherwise, the raw text (escaped, cut) if unreadable', () => {
     expect(localTime('2025-11-12T07:05:00Z', DAY, 'UTC')).toBe('07:05');
