@@ -201,6 +201,7 @@ export function createWiring(run: RunContext): Wiring {
             now: run.now,
             deadline: run.deadline,
             monitorName: config.monitorName,
+            timeZone: config.airudder.timeZone,
           };
           rulesNotices = await recordRulesHealth(health, active, at);
         }

@@ -162,6 +162,8 @@ export interface RulesHealthDeps {
   readonly deadline?: number;
   /** MONITOR_NAME: heads the "rules changed" notice. */
   readonly monitorName?: string;
+  /** The account's IANA zone: a notice's times are local. */
+  readonly timeZone?: string;
 }
 
 function observationOf(active: ActiveRules): RulesObservation {
@@ -217,7 +219,8 @@ export async function recordRulesHealth(
     send: async (notices) => {
       const sent: string[] = [];
       for (const [index, notice] of notices.entries()) {
-        const message = buildRulesNoticeMessage(notice, store.describe(RULES_KEY), deps.monitorName);
+        const clock = deps.timeZone === undefined ? undefined : { timeZone: deps.timeZone, at };
+        const message = buildRulesNoticeMessage(notice, store.describe(RULES_KEY), deps.monitorName, clock);
         await deps.notifier.send(message).catch((error: unknown) => {
           throw new RulesNoticeRefusedError(error, notices.slice(0, index));
         });

@@ -2,6 +2,7 @@ import * as z from '../shared/zod';
 import { ClaimSchema } from '../slack/claim';
 import { escapeMrkdwn, truncate } from '../slack/mrkdwn';
 import type { Block, SlackMessage } from '../slack/slack-message';
+import { formatLocalTime } from './format-value';
 import { DEFAULT_MONITOR_NAME } from './render';
 import { RULES_LIMITS } from './rules-limits';
 
@@ -211,6 +212,8 @@ export function buildRulesNoticeMessage(
   notice: RulesNotice,
   location: string,
   monitorName: string = DEFAULT_MONITOR_NAME,
+  /** The account's zone and this run: times read "08:00 (Asia/Jakarta)", not as stored instants. */
+  clock?: { readonly timeZone: string; readonly at: Date },
 ): SlackMessage {
   if (notice.kind === 'rules-changed') return buildRuleSetChangeMessage(notice, location, monitorName);
   const where = escapeMrkdwn(location);
@@ -257,7 +260,11 @@ export function buildRulesNoticeMessage(
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `Alerts are evaluated with ${escapeMrkdwn(notice.inUse)} (invalid since ${escapeMrkdwn(notice.since)}).`,
+          text: `Alerts are evaluated with ${escapeMrkdwn(notice.inUse)} (invalid since ${escapeMrkdwn(
+            clock === undefined
+              ? notice.since
+              : `${formatLocalTime(notice.since, clock.timeZone, clock.at)} (${clock.timeZone})`,
+          )}).`,
         },
       },
     ],

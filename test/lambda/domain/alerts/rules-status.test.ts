@@ -320,6 +320,22 @@ describe('buildRulesNoticeMessage', () => {
       ],
     });
   });
+
+  it("dates the invalid spell on the account's clock, with the day when it began on another", () => {
+    const valid = (since: string) =>
+      buildRulesNoticeMessage(
+        { kind: 'rules-valid', since, at: '2026-03-02T10:00:00.000Z', inUse: 'sha256:cccccccccccc' },
+        'config/rules.json',
+        'Centre',
+        { timeZone: 'Asia/Jakarta', at: new Date('2026-03-02T10:00:00.000Z') },
+      ).blocks[1];
+    expect(JSON.stringify(valid('2026-03-02T08:00:00.000Z'))).toContain(
+      '(invalid since 15:00 (Asia/Jakarta)).',
+    );
+    expect(JSON.stringify(valid('2026-03-01T08:00:00.000Z'))).toContain(
+      '(invalid since 2026-03-01 15:00 (Asia/Jakarta)).',
+    );
+  });
 });
 
 const AT = new Date('2025-11-12T10:00:00Z');
