@@ -164,7 +164,8 @@ export function createWiring(run: RunContext): Wiring {
       run.logger,
       run.folderStore,
     );
-    return run.knownDocuments === undefined ? store : rememberingStore(store, run.knownDocuments);
+    if (run.knownDocuments === undefined) return store;
+    return rememberingStore(store, run.knownDocuments, { now: () => run.now().getTime() });
   };
   let activeRules: Promise<ActiveRules> | undefined;
   const rules = () => {
@@ -637,7 +638,7 @@ export function createInteractionsEdges(context: InteractionsContext): Interacti
   const store = rememberingStore(
     createArchiveStore(config, context.s3Client, undefined, logger, context.folderStore),
     createKnownDocuments(),
-    () => false,
+    { remembers: () => false },
   );
   const rulesCache: RulesCache = {};
   return {

@@ -21,7 +21,8 @@ import type { ObjectStore, StoredObject } from '../../domain/archive/object-stor
  * It also remembers which normally absent objects (the rules object of a deployment that keeps the
  * bundled defaults) were found absent, so the next read asks S3 with one listing whether that is
  * still so, instead of a GET that S3 refuses (403: the role may list only under prefixes) and the
- * listing that tells "missing" from "denied" (`rememberingStore`).
+ * listing that tells "missing" from "denied" (`rememberingStore`); and which folders of windows of
+ * past days were empty, so a seasonal baseline reading weeks not archived costs nothing for an hour.
  */
 export interface KnownDocuments {
   /** The object as last seen at `location`; undefined when not known (or forgotten). */
@@ -29,10 +30,13 @@ export interface KnownDocuments {
   set(location: string, object: StoredObject): void;
   /** Forgets the document at `location`, and that it was found absent. */
   delete(location: string): void;
-  /** Notes that the object at `location` was found absent (forgetting any document held for it). */
-  setAbsent(location: string): void;
-  /** True when the object at `location` was last found absent. */
-  isAbsent(location: string): boolean;
+  /**
+   * Notes that the object (or the folder) at `location` was found absent at epoch ms `at`, forgetting
+   * any document held for it.
+   */
+  setAbsent(location: string, at: number): void;
+  /** When the object at `location` was last found absent (epoch ms); undefined when not known absent. */
+  absentSince(location: string): number | undefined;
   /** Documents and bytes held now (absences not counted: a few locations, bounded by `maxEntries`). */
   readonly size: { readonly entries: number; readonly bytes: number };
 }
@@ -49,7 +53,7 @@ export function createKnownDocuments(limits: KnownDocumentsLimits = KNOWN_DOCUME
   // A Map keeps insertion order: re-setting a key moves it last, so the first entry is the oldest.
   const objects = new Map<string, StoredObject>();
   /** Insertion-ordered too: past `maxEntries`, the oldest absence is forgotten (the next read is a GET). */
-  const absent = new Set<string>();
+  const absent = new Map<string, number>();
   let bytes = 0;
   const remove = (location: string) => {
     absent.delete(location);
@@ -60,16 +64,16 @@ export function createKnownDocuments(limits: KnownDocumentsLimits = KNOWN_DOCUME
   };
   return {
     get: (location) => objects.get(location),
-    setAbsent(location) {
+    setAbsent(location, at) {
       remove(location);
       if (limits.maxEntries < 1) return;
-      absent.add(location);
-      for (const oldest of absent) {
+      absent.set(location, at);
+      for (const oldest of absent.keys()) {
         if (absent.size <= limits.maxEntries) break;
         absent.delete(oldest);
       }
     },
-    isAbsent: (location) => absent.has(location),
+    absentSince: (location) => absent.get(location),
     set(location, object) {
       remove(location);
       if (object.bytes.byteLength > limits.maxBytes || limits.maxEntries < 1) return;
@@ -100,6 +104,31 @@ export const isStateDocument = (key: string): boolean => key.startsWith('state/'
 export const isNormallyAbsent = (key: string): boolean => key === RULES_KEY;
 
 /**
+ * A day's windows are written by that day's checks; a day at least this old gets new ones only from
+ * an event replayed late (a dead letter redriven) or an operator's `check --at` after a `watermark
+ * reset`. The seasonal baseline reads days 7 to 28 days old.
+ */
+const PAST_DAY_MS = 3 * 24 * 60 * 60 * 1000;
+/** How long a past day's empty window folder is believed empty: a window written late is seen within it. */
+export const EMPTY_FOLDER_TTL_MS = 60 * 60 * 1000;
+
+/** `raw/window/<date>/` of the window `key` when its date lies at least 3 days before `now`. */
+export function pastWindowFolder(key: string, now: number): string | undefined {
+  const date = /^raw\/window\/(\d{4}-\d{2}-\d{2})\//.exec(key)?.[1];
+  if (date === undefined || now - Date.parse(`${date}T00:00:00Z`) < PAST_DAY_MS) return undefined;
+  return `raw/window/${date}/`;
+}
+
+export interface RememberingOptions {
+  /** The keys whose last version is remembered; default: the state documents. */
+  readonly remembers?: (key: string) => boolean;
+  /** The keys listed, not read, once found absent; default: the rules object. */
+  readonly probes?: (key: string) => boolean;
+  /** Epoch ms, for the age of a window's day and of an empty folder; default: this host's clock. */
+  readonly now?: () => number;
+}
+
+/**
  * `store`, remembering in `known` each state document it reads or writes, and offering it back
  * through `lastKnown`. A write that failed or was refused forgets the document: its version is
  * then unknown.
@@ -109,16 +138,23 @@ export const isNormallyAbsent = (key: string): boolean => key === RULES_KEY;
  * written since is read by that very run. Without this, every read of it cost two requests in S3:
  * the GET, refused with 403 for a missing key since the role may list only under prefixes, and the
  * listing that tells "missing" from "denied" (s3-object-store.ts).
+ *
+ * A window of a past day found absent has its day's folder listed once; an empty folder (the weeks
+ * before the deploy, which the seasonal baseline reads during its first four weeks) answers every
+ * read of a window in it for `EMPTY_FOLDER_TTL_MS` without a request. A folder holding windows is
+ * not remembered: its windows are read as before.
  */
 export function rememberingStore(
   store: ObjectStore,
   known: KnownDocuments,
-  remembers: (key: string) => boolean = isStateDocument,
-  probes: (key: string) => boolean = isNormallyAbsent,
+  options: RememberingOptions = {},
 ): ObjectStore {
+  const remembers = options.remembers ?? isStateDocument;
+  const probes = options.probes ?? isNormallyAbsent;
+  const now = options.now ?? Date.now;
   const remember = (key: string, object: StoredObject | undefined) => {
     const location = store.describe(key);
-    if (object === undefined && probes(key)) known.setAbsent(location);
+    if (object === undefined && probes(key)) known.setAbsent(location, now());
     else if (remembers(key) && object !== undefined && object.version !== '') known.set(location, object);
     else if (remembers(key) || probes(key)) known.delete(location);
   };
@@ -128,11 +164,29 @@ export function rememberingStore(
   /** True when `key` was found absent before and a listing shows it still is: no read is needed. */
   const stillAbsent = async (key: string) => {
     const location = store.describe(key);
-    if (!probes(key) || !known.isAbsent(location)) return false;
+    if (!probes(key) || known.absentSince(location) === undefined) return false;
     if (!(await store.list(key)).includes(key)) return true;
     // Written since: read it now, as if never found absent.
     known.delete(location);
     return false;
+  };
+  /** True when `key` is a window in a past day's folder found empty within the hour. */
+  const inEmptyFolder = (key: string) => {
+    const folder = pastWindowFolder(key, now());
+    const since = folder === undefined ? undefined : known.absentSince(store.describe(folder));
+    return since !== undefined && now() - since < EMPTY_FOLDER_TTL_MS;
+  };
+  /** After a window of a past day was found absent: its folder, listed, remembered if empty. */
+  const noteFolder = async (key: string) => {
+    const folder = pastWindowFolder(key, now());
+    if (folder !== undefined && (await store.list(folder)).length === 0)
+      known.setAbsent(store.describe(folder), now());
+  };
+  const read = async <T>(key: string, get: () => Promise<T | undefined>): Promise<T | undefined> => {
+    if (inEmptyFolder(key) || (await stillAbsent(key))) return undefined;
+    const object = await get();
+    if (object === undefined) await noteFolder(key);
+    return object;
   };
   return {
     ...store,
@@ -142,16 +196,14 @@ export function rememberingStore(
       return store.createIfAbsent(key, bytes, options);
     },
     async get(key) {
-      if (await stillAbsent(key)) return undefined;
-      const object = await store.get(key);
+      const object = await read(key, () => store.get(key));
       remember(key, object);
       return object;
     },
     async getIfChanged(key, knownVersion) {
-      if (await stillAbsent(key)) return undefined;
-      const read = await store.getIfChanged(key, knownVersion);
-      if (read !== 'unchanged') remember(key, read);
-      return read;
+      const object = await read(key, () => store.getIfChanged(key, knownVersion));
+      if (object !== 'unchanged') remember(key, object);
+      return object;
     },
     async replace(key, bytes, options) {
       try {

@@ -114,7 +114,7 @@ describe('the state documents a container remembers, over the conditional S3 end
   });
 });
 
-describe('a rules object that is normally absent, over S3 as deployed (a GetObject of a missing key is 403)', () => {
+describe('over S3 as deployed (a GetObject of a missing key is 403)', () => {
   let s3: ConditionalS3Endpoint;
   beforeAll(async () => {
     s3 = await startConditionalS3({ asDeployed: true });
@@ -123,98 +123,172 @@ describe('a rules object that is normally absent, over S3 as deployed (a GetObje
     await s3.close();
   });
 
-  /** The requests S3 got for the rules object of `prefix` since the last call: its GETs and listings. */
-  const requestsFor = (prefix: string) => {
-    let seen = 0;
-    return () => {
-      const all = s3.requests.filter((line) => line.includes(`${prefix}/${RULES_KEY}`));
-      const since = all.slice(seen);
-      seen = all.length;
-      return since.map((line) => (line.includes('list-type=2') ? 'LIST' : line.split(' ')[0]));
+  describe('a rules object that is normally absent', () => {
+    /** The requests S3 got for the rules object of `prefix` since the last call: its GETs and listings. */
+    const requestsFor = (prefix: string) => {
+      let seen = 0;
+      return () => {
+        const all = s3.requests.filter((line) => line.includes(`${prefix}/${RULES_KEY}`));
+        const since = all.slice(seen);
+        seen = all.length;
+        return since.map((line) => (line.includes('list-type=2') ? 'LIST' : line.split(' ')[0]));
+      };
     };
-  };
-  const push = (prefix: string, body: string) =>
-    createS3ObjectStore(s3.client, s3.bucket, prefix).replace(RULES_KEY, Buffer.from(body), {
-      ...JSON_TYPE,
-      expectedVersion: undefined,
+    const push = (prefix: string, body: string) =>
+      createS3ObjectStore(s3.client, s3.bucket, prefix).replace(RULES_KEY, Buffer.from(body), {
+        ...JSON_TYPE,
+        expectedVersion: undefined,
+      });
+
+    it('costs a container one listing per warm read while absent (two requests each without the memory), and a pushed object is read by the very next read', async () => {
+      const requests = requestsFor('absent');
+      const store = rememberingStore(
+        createS3ObjectStore(s3.client, s3.bucket, 'absent'),
+        createKnownDocuments(),
+      );
+      // The first read: the GET S3 refuses, then the listing that tells "missing" from "denied".
+      expect(await store.getIfChanged(RULES_KEY, undefined)).toBeUndefined();
+      expect(requests()).toEqual(['GET', 'LIST']);
+      for (let read = 0; read < 3; read += 1) {
+        expect(await store.getIfChanged(RULES_KEY, undefined)).toBeUndefined();
+        expect(requests()).toEqual(['LIST']);
+      }
+      // An operator pushes the rules object between two checks.
+      await push('absent', '{"rules":[]}');
+      requests();
+      const pushed = await store.getIfChanged(RULES_KEY, undefined);
+      expect(pushed === 'unchanged' ? pushed : text(pushed?.bytes)).toBe('{"rules":[]}');
+      expect(requests()).toEqual(['LIST', 'GET']);
+      // Present: the conditional GET alone, answered 304.
+      const version = pushed === 'unchanged' ? undefined : pushed?.version;
+      expect(await store.getIfChanged(RULES_KEY, version)).toBe('unchanged');
+      expect(requests()).toEqual(['GET']);
+
+      // A container without the memory: two requests for every read of the absent object.
+      const without = requestsFor('no-memory');
+      const plain = createS3ObjectStore(s3.client, s3.bucket, 'no-memory');
+      for (let read = 0; read < 2; read += 1) expect(await plain.get(RULES_KEY)).toBeUndefined();
+      expect(without()).toEqual(['GET', 'LIST', 'GET', 'LIST']);
     });
 
-  it('costs a container one listing per warm read while absent (two requests each without the memory), and a pushed object is read by the very next read', async () => {
-    const requests = requestsFor('absent');
-    const store = rememberingStore(
-      createS3ObjectStore(s3.client, s3.bucket, 'absent'),
-      createKnownDocuments(),
-    );
-    // The first read: the GET S3 refuses, then the listing that tells "missing" from "denied".
-    expect(await store.getIfChanged(RULES_KEY, undefined)).toBeUndefined();
-    expect(requests()).toEqual(['GET', 'LIST']);
-    for (let read = 0; read < 3; read += 1) {
-      expect(await store.getIfChanged(RULES_KEY, undefined)).toBeUndefined();
+    it('finds an object deleted since it was read absent, then probes it with one listing', async () => {
+      const requests = requestsFor('deleted');
+      const store = rememberingStore(
+        createS3ObjectStore(s3.client, s3.bucket, 'deleted'),
+        createKnownDocuments(),
+      );
+      const version = await push('deleted', '{"rules":[]}');
+      expect(await store.getIfChanged(RULES_KEY, version)).toBe('unchanged');
+      await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: `deleted/${RULES_KEY}` }));
+      requests();
+      expect(await store.getIfChanged(RULES_KEY, version)).toBeUndefined();
+      expect(requests()).toEqual(['GET', 'LIST']);
+      expect(await store.get(RULES_KEY)).toBeUndefined();
       expect(requests()).toEqual(['LIST']);
-    }
-    // An operator pushes the rules object between two checks.
-    await push('absent', '{"rules":[]}');
-    requests();
-    const pushed = await store.getIfChanged(RULES_KEY, undefined);
-    expect(pushed === 'unchanged' ? pushed : text(pushed?.bytes)).toBe('{"rules":[]}');
-    expect(requests()).toEqual(['LIST', 'GET']);
-    // Present: the conditional GET alone, answered 304.
-    const version = pushed === 'unchanged' ? undefined : pushed?.version;
-    expect(await store.getIfChanged(RULES_KEY, version)).toBe('unchanged');
-    expect(requests()).toEqual(['GET']);
+    });
 
-    // A container without the memory: two requests for every read of the absent object.
-    const without = requestsFor('no-memory');
-    const plain = createS3ObjectStore(s3.client, s3.bucket, 'no-memory');
-    for (let read = 0; read < 2; read += 1) expect(await plain.get(RULES_KEY)).toBeUndefined();
-    expect(without()).toEqual(['GET', 'LIST', 'GET', 'LIST']);
-  });
-
-  it('finds an object deleted since it was read absent, then probes it with one listing', async () => {
-    const requests = requestsFor('deleted');
-    const store = rememberingStore(
-      createS3ObjectStore(s3.client, s3.bucket, 'deleted'),
-      createKnownDocuments(),
-    );
-    const version = await push('deleted', '{"rules":[]}');
-    expect(await store.getIfChanged(RULES_KEY, version)).toBe('unchanged');
-    await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: `deleted/${RULES_KEY}` }));
-    requests();
-    expect(await store.getIfChanged(RULES_KEY, version)).toBeUndefined();
-    expect(requests()).toEqual(['GET', 'LIST']);
-    expect(await store.get(RULES_KEY)).toBeUndefined();
-    expect(requests()).toEqual(['LIST']);
-  });
-
-  it('still fails a read S3 refuses although the listing shows the object: a real denial is no absence', async () => {
-    const store = rememberingStore(
-      createS3ObjectStore(s3.client, s3.bucket, 'denied'),
-      createKnownDocuments(),
-    );
-    expect(await store.getIfChanged(RULES_KEY, undefined)).toBeUndefined();
-    await push('denied', '{"rules":[]}');
-    s3.deniedReads.add(`${s3.bucket}/denied/${RULES_KEY}`);
-    try {
-      for (let read = 0; read < 2; read += 1) {
-        const failed = store.getIfChanged(RULES_KEY, undefined);
-        await expect(failed).rejects.toBeInstanceOf(ArchiveStoreError);
-        await expect(failed).rejects.toThrow(`cannot read s3://${s3.bucket}/denied/${RULES_KEY}`);
+    it('still fails a read S3 refuses although the listing shows the object: a real denial is no absence', async () => {
+      const store = rememberingStore(
+        createS3ObjectStore(s3.client, s3.bucket, 'denied'),
+        createKnownDocuments(),
+      );
+      expect(await store.getIfChanged(RULES_KEY, undefined)).toBeUndefined();
+      await push('denied', '{"rules":[]}');
+      s3.deniedReads.add(`${s3.bucket}/denied/${RULES_KEY}`);
+      try {
+        for (let read = 0; read < 2; read += 1) {
+          const failed = store.getIfChanged(RULES_KEY, undefined);
+          await expect(failed).rejects.toBeInstanceOf(ArchiveStoreError);
+          await expect(failed).rejects.toThrow(`cannot read s3://${s3.bucket}/denied/${RULES_KEY}`);
+        }
+      } finally {
+        s3.deniedReads.clear();
       }
-    } finally {
-      s3.deniedReads.clear();
-    }
+    });
+
+    it('keeps absences apart by location, and forgets one written through the store', async () => {
+      const known = createKnownDocuments();
+      const one = rememberingStore(createS3ObjectStore(s3.client, s3.bucket, 'apart-one'), known);
+      const two = rememberingStore(createS3ObjectStore(s3.client, s3.bucket, 'apart-two'), known);
+      expect(await one.get(RULES_KEY)).toBeUndefined();
+      expect(known.absentSince(one.describe(RULES_KEY))).toBeDefined();
+      expect(known.absentSince(two.describe(RULES_KEY))).toBeUndefined();
+      await one.replace(RULES_KEY, Buffer.from('{}'), { ...JSON_TYPE, expectedVersion: undefined });
+      expect(known.absentSince(one.describe(RULES_KEY))).toBeUndefined();
+      expect(text((await one.get(RULES_KEY))?.bytes)).toBe('{}');
+    });
   });
 
-  it('keeps absences apart by location, and forgets one written through the store', async () => {
-    const known = createKnownDocuments();
-    const one = rememberingStore(createS3ObjectStore(s3.client, s3.bucket, 'apart-one'), known);
-    const two = rememberingStore(createS3ObjectStore(s3.client, s3.bucket, 'apart-two'), known);
-    expect(await one.get(RULES_KEY)).toBeUndefined();
-    expect(known.isAbsent(one.describe(RULES_KEY))).toBe(true);
-    expect(known.isAbsent(two.describe(RULES_KEY))).toBe(false);
-    await one.replace(RULES_KEY, Buffer.from('{}'), { ...JSON_TYPE, expectedVersion: undefined });
-    expect(known.isAbsent(one.describe(RULES_KEY))).toBe(false);
-    expect(text((await one.get(RULES_KEY))?.bytes)).toBe('{}');
+  describe("a past day's empty window folder", () => {
+    const HOUR = 60 * 60 * 1000;
+
+    /** One container at `prefix` on a clock the test moves, and the S3 requests under raw/window/ since the last call. */
+    function container(prefix: string) {
+      const clock = { now: Date.parse('2025-11-10T05:00:00Z') };
+      const store = rememberingStore(
+        createS3ObjectStore(s3.client, s3.bucket, prefix),
+        createKnownDocuments(),
+        {
+          now: () => clock.now,
+        },
+      );
+      let seen = s3.requests.length;
+      const requests = () => {
+        const since = s3.requests.slice(seen).filter((line) => line.includes(`${prefix}/raw/window/`));
+        seen = s3.requests.length;
+        return since.map((line) => {
+          if (!line.includes('list-type=2')) return line.split(' ')[0];
+          return line.includes('.json') ? 'LIST key' : 'LIST folder';
+        });
+      };
+      const write = (key: string) =>
+        createS3ObjectStore(s3.client, s3.bucket, prefix).createIfAbsent(key, Buffer.from('{}'), JSON_TYPE);
+      return { clock, store, requests, write };
+    }
+
+    it('answers every window of a past day whose folder it found empty without a request, for an hour', async () => {
+      const { clock, store, requests } = container('empty-day');
+      expect(await store.get('raw/window/2025-11-03/a.json')).toBeUndefined();
+      expect(requests()).toEqual(['GET', 'LIST key', 'LIST folder']);
+      expect(await store.get('raw/window/2025-11-03/b.json')).toBeUndefined();
+      expect(await store.getIfChanged('raw/window/2025-11-03/c.json', undefined)).toBeUndefined();
+      expect(requests()).toEqual([]);
+      clock.now += HOUR;
+      expect(await store.get('raw/window/2025-11-03/d.json')).toBeUndefined();
+      expect(requests()).toEqual(['GET', 'LIST key', 'LIST folder']);
+    });
+
+    it('reads every window of a day whose folder holds windows, found or not, as before', async () => {
+      const { store, requests, write } = container('full-day');
+      await write('raw/window/2025-10-27/there.json');
+      requests();
+      expect(await store.get('raw/window/2025-10-27/gap.json')).toBeUndefined();
+      expect(requests()).toEqual(['GET', 'LIST key', 'LIST folder']);
+      expect(await store.get('raw/window/2025-10-27/gap.json')).toBeUndefined();
+      expect(requests()).toEqual(['GET', 'LIST key', 'LIST folder']);
+      expect(text((await store.get('raw/window/2025-10-27/there.json'))?.bytes)).toBe('{}');
+      expect(requests()).toEqual(['GET']);
+    });
+
+    it('never lists the folder of a day the checks still write (less than 3 days old)', async () => {
+      const { store, requests } = container('recent-day');
+      for (let read = 0; read < 2; read += 1)
+        expect(await store.get('raw/window/2025-11-08/a.json')).toBeUndefined();
+      expect(requests()).toEqual(['GET', 'LIST key', 'GET', 'LIST key']);
+    });
+
+    it('sees a window written late into a folder it found empty once the hour is over', async () => {
+      const { clock, store, requests, write } = container('late-window');
+      expect(await store.get('raw/window/2025-11-03/a.json')).toBeUndefined();
+      // A dead letter redriven, or `check --at` after a watermark reset, archives the window.
+      await write('raw/window/2025-11-03/a.json');
+      clock.now += HOUR - 1;
+      expect(await store.get('raw/window/2025-11-03/a.json')).toBeUndefined();
+      clock.now += 1;
+      requests();
+      expect(text((await store.get('raw/window/2025-11-03/a.json'))?.bytes)).toBe('{}');
+      expect(requests()).toEqual(['GET']);
+    });
   });
 });
 
@@ -251,13 +325,13 @@ describe('the container memory of state documents is bounded', () => {
 
   it('forgets the oldest absence past the entry limit, and a document set at an absent location is no longer absent', () => {
     const known = createKnownDocuments({ maxEntries: 2, maxBytes: 1_000 });
-    known.setAbsent('a');
-    known.setAbsent('b');
-    known.setAbsent('c');
-    expect(['a', 'b', 'c'].map((location) => known.isAbsent(location))).toEqual([false, true, true]);
+    known.setAbsent('a', 1);
+    known.setAbsent('b', 2);
+    known.setAbsent('c', 3);
+    expect(['a', 'b', 'c'].map((location) => known.absentSince(location))).toEqual([undefined, 2, 3]);
     known.set('b', object(10, 'vb'));
-    expect(known.isAbsent('b')).toBe(false);
-    known.setAbsent('b');
+    expect(known.absentSince('b')).toBeUndefined();
+    known.setAbsent('b', 4);
     expect(known.get('b')).toBeUndefined();
     expect(known.size).toEqual({ entries: 0, bytes: 0 });
   });
