@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startAirudderStandIn } from '../dev/stand-in/airudder-stand-in';
+import { asDeployedS3 } from '../test/fakes/s3-as-deployed';
 import { startSlackReceiver } from '../test/fakes/slack-receiver';
 import {
   BENCH_BUCKET,
@@ -18,8 +19,9 @@ import { type LatencyProxy, startLatencyProxy } from './latency-proxy';
 /**
  * Child process: the loopback fakes the function talks to (AIRUDDER stand-in, Slack receiver,
  * fauxqs for S3, a Secrets Manager answering GetSecretValue), each behind a latency proxy, away from
- * the process under measurement so their CPU is not counted as ours. Controlled over IPC (see
- * fake-services-client.ts).
+ * the process under measurement so their CPU is not counted as ours. The S3 proxy answers as S3
+ * answers the deployed role (a GetObject of a missing key is 403; test/fakes/s3-as-deployed.ts).
+ * Controlled over IPC (see fake-services-client.ts).
  */
 
 async function main(): Promise<void> {
@@ -48,7 +50,15 @@ async function main(): Promise<void> {
   const latency = { ms: 0 };
   let calls: ExternalCall[] = [];
   const record = (call: ExternalCall) => calls.push(call);
-  const proxy = (service: Service, target: string) => startLatencyProxy({ service, target, latency, record });
+  const proxy = (service: Service, target: string) =>
+    startLatencyProxy({
+      service,
+      target,
+      latency,
+      record,
+      // S3 as the deployed role meets it: a GetObject of a missing key is 403, not fauxqs's 404.
+      ...(service === 's3' ? { asDeployed: asDeployedS3 } : {}),
+    });
   const proxies: LatencyProxy[] = [
     await proxy('airudder', standIn.url),
     await proxy('slack', new URL(slack.url).origin),

@@ -632,7 +632,13 @@ export function createInteractionsEdges(context: InteractionsContext): Interacti
       ...(context.fetch ? { fetch: context.fetch } : {}),
     });
   const container = api({ maxAttempts: config.slack.maxAttempts });
-  const store = createArchiveStore(config, context.s3Client, undefined, logger, context.folderStore);
+  // Every click reads the rules object: while it stays absent, one listing instead of a refused GET
+  // and a listing (known-documents.ts); the state documents are read afresh, as before.
+  const store = rememberingStore(
+    createArchiveStore(config, context.s3Client, undefined, logger, context.folderStore),
+    createKnownDocuments(),
+    () => false,
+  );
   const rulesCache: RulesCache = {};
   return {
     signingSecret: async () => app.signingSecret ?? (await secret())?.SLACK_SIGNING_SECRET,

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { startFauxqs } from 'fauxqs';
 import { loopbackS3Client } from '../helpers/s3-emulator';
+import { accessDeniedXml, asDeployedS3 } from './s3-as-deployed';
 
 /**
  * A loopback S3 endpoint that enforces conditional writes as S3 documents them, in front of the
@@ -17,7 +18,10 @@ import { loopbackS3Client } from '../helpers/s3-emulator';
  *
  * Everything else is passed through byte for byte (signatures, aws-chunked bodies, checksums), so the
  * project's real S3 client and adapter are what is tested. `conditionalPuts` counts the conditions
- * seen, so a test can tell that the headers were sent at all.
+ * seen, so a test can tell that the headers were sent at all; `requests` lists every request.
+ *
+ * With `asDeployed`, a GetObject of a missing key is answered 403 AccessDenied, as S3 answers the
+ * deployed roles (test/fakes/s3-as-deployed.ts); `deniedReads` refuses reads of existing objects too.
  */
 export interface ConditionalS3Endpoint {
   readonly endpoint: string;
@@ -26,6 +30,10 @@ export interface ConditionalS3Endpoint {
   readonly client: S3Client;
   /** Answers given to conditional PUTs, by status (200, 404, 409, 412). */
   readonly conditionalPuts: Record<number, number>;
+  /** Every request in order, as `METHOD /bucket/key?query` with the path and query decoded. */
+  readonly requests: string[];
+  /** Keys (`bucket/key`) whose GetObject is refused with 403 AccessDenied although they exist. */
+  readonly deniedReads: Set<string>;
   close(): Promise<void>;
 }
 
@@ -51,6 +59,8 @@ export async function startConditionalS3(
     bucket?: string;
     /** Delay before each request is handled, as S3's round trip would: concurrent runs then overlap. */
     latencyMs?: number;
+    /** Answers a GetObject of a missing key with 403, as S3 answers the deployed roles. */
+    asDeployed?: boolean;
   } = {},
 ): Promise<ConditionalS3Endpoint> {
   const bucket = options.bucket ?? 'archive';
@@ -61,6 +71,8 @@ export async function startConditionalS3(
   /** Keys with a conditional write between its check and its completion. */
   const inFlight = new Set<string>();
   const conditionalPuts: Record<number, number> = {};
+  const requests: string[] = [];
+  const deniedReads = new Set<string>();
 
   /** The current ETag of the object at `path` (bucket/key), or undefined when there is none. */
   const currentTag = (path: string, headers: IncomingMessage['headers']) =>
@@ -87,10 +99,28 @@ export async function startConditionalS3(
       const proxied = send(
         { ...upstream, method: request.method, path: request.url, headers: request.headers },
         (answer) => {
-          response.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(response);
-          answer.on('end', () => resolve(answer.statusCode ?? 502));
+          const status = answer.statusCode ?? 502;
           answer.on('error', reject);
+          if (!options.asDeployed || status < 400) {
+            response.writeHead(status, answer.headers);
+            answer.pipe(response);
+            answer.on('end', () => resolve(status));
+            return;
+          }
+          // An error answer is a few hundred bytes of XML: read whole, then passed on or replaced.
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () => {
+            const body = Buffer.concat(chunks).toString('utf8');
+            const deployed = asDeployedS3(request.method, { status, body }) ?? { status, body };
+            const { 'transfer-encoding': _chunked, ...headers } = answer.headers;
+            response.writeHead(deployed.status, {
+              ...headers,
+              'content-length': Buffer.byteLength(deployed.body),
+            });
+            response.end(deployed.body);
+            resolve(deployed.status);
+          });
         },
       );
       proxied.on('error', reject);
@@ -113,9 +143,20 @@ export async function startConditionalS3(
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    requests.push(`${request.method} ${decodeURIComponent(request.url ?? '/')}`);
     const ifNoneMatch = request.headers['if-none-match'];
     const ifMatch = request.headers['if-match'];
     const path = (request.url ?? '/').split('?')[0] ?? '/';
+    if (request.method === 'GET' && deniedReads.has(decodeURIComponent(path).slice(1))) {
+      request.resume();
+      const body = accessDeniedXml();
+      response.writeHead(403, {
+        'content-type': 'application/xml',
+        'content-length': Buffer.byteLength(body),
+      });
+      response.end(body);
+      return;
+    }
     const isObjectPut = request.method === 'PUT' && path.split('/').filter(Boolean).length >= 2;
     if (!isObjectPut || (ifNoneMatch === undefined && ifMatch === undefined)) {
       await forward(request, response);
@@ -163,6 +204,8 @@ export async function startConditionalS3(
     bucket,
     client,
     conditionalPuts,
+    requests,
+    deniedReads,
     async close() {
       client.destroy();
       await new Promise<void>((resolve) => {

@@ -25,8 +25,11 @@ const failure = (status: number, name: string) =>
  * An in-memory S3 that enforces conditional writes the way S3 does (412 on a failed If-None-Match
  * or If-Match), which no emulator available here does. Built on aws-sdk-client-mock, so every
  * S3Client in the process talks to it until `restore()`.
+ *
+ * `asDeployed`: a GetObject of a missing key is refused with 403 AccessDenied, as S3 answers the
+ * deployed roles (test/fakes/s3-as-deployed.ts), instead of 404 NoSuchKey.
  */
-export function createConditionalS3() {
+export function createConditionalS3(options: { readonly asDeployed?: boolean } = {}) {
   const objects = new Map<string, FakeObject>();
   const mock = mockClient(S3Client);
   const id = (bucket?: string, key?: string) => `${bucket}/${key}`;
@@ -51,7 +54,7 @@ export function createConditionalS3() {
 
   mock.on(GetObjectCommand).callsFake(async (input: GetObjectCommandInput) => {
     const object = objects.get(id(input.Bucket, input.Key));
-    if (!object) throw failure(404, 'NoSuchKey');
+    if (!object) throw options.asDeployed ? failure(403, 'AccessDenied') : failure(404, 'NoSuchKey');
     if (input.IfNoneMatch !== undefined && input.IfNoneMatch === object.etag)
       throw failure(304, 'NotModified');
     return {

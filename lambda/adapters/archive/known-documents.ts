@@ -1,3 +1,4 @@
+import { RULES_KEY } from '../../domain/alerts/rules-status';
 import type { ObjectStore, StoredObject } from '../../domain/archive/object-store';
 
 /**
@@ -10,18 +11,29 @@ import type { ObjectStore, StoredObject } from '../../domain/archive/object-stor
  *
  * Keyed by the object's full location (`s3://bucket/prefix/key`), bounded in entries and bytes:
  * the oldest remembered document goes first, and a document larger than the whole budget is not
- * kept. One per container (composition.ts `createRunEdges`); nothing else caches objects.
+ * kept. One per container (composition.ts `createRunEdges`; the interactions edges keep one for
+ * absences alone); nothing else caches objects.
  *
  * Archived responses (raw/) are not kept: they are write-once, but a check never reads the same one
  * twice (each check reads last weeks' windows of its own scheduled time), so keeping them would
  * save no request (docs/performance.md).
+ *
+ * It also remembers which normally absent objects (the rules object of a deployment that keeps the
+ * bundled defaults) were found absent, so the next read asks S3 with one listing whether that is
+ * still so, instead of a GET that S3 refuses (403: the role may list only under prefixes) and the
+ * listing that tells "missing" from "denied" (`rememberingStore`).
  */
 export interface KnownDocuments {
   /** The object as last seen at `location`; undefined when not known (or forgotten). */
   get(location: string): StoredObject | undefined;
   set(location: string, object: StoredObject): void;
+  /** Forgets the document at `location`, and that it was found absent. */
   delete(location: string): void;
-  /** Documents and bytes held now. */
+  /** Notes that the object at `location` was found absent (forgetting any document held for it). */
+  setAbsent(location: string): void;
+  /** True when the object at `location` was last found absent. */
+  isAbsent(location: string): boolean;
+  /** Documents and bytes held now (absences not counted: a few locations, bounded by `maxEntries`). */
   readonly size: { readonly entries: number; readonly bytes: number };
 }
 
@@ -36,8 +48,11 @@ export const KNOWN_DOCUMENTS_LIMITS: KnownDocumentsLimits = { maxEntries: 16, ma
 export function createKnownDocuments(limits: KnownDocumentsLimits = KNOWN_DOCUMENTS_LIMITS): KnownDocuments {
   // A Map keeps insertion order: re-setting a key moves it last, so the first entry is the oldest.
   const objects = new Map<string, StoredObject>();
+  /** Insertion-ordered too: past `maxEntries`, the oldest absence is forgotten (the next read is a GET). */
+  const absent = new Set<string>();
   let bytes = 0;
   const remove = (location: string) => {
+    absent.delete(location);
     const old = objects.get(location);
     if (old === undefined) return;
     bytes -= old.bytes.byteLength;
@@ -45,6 +60,16 @@ export function createKnownDocuments(limits: KnownDocumentsLimits = KNOWN_DOCUME
   };
   return {
     get: (location) => objects.get(location),
+    setAbsent(location) {
+      remove(location);
+      if (limits.maxEntries < 1) return;
+      absent.add(location);
+      for (const oldest of absent) {
+        if (absent.size <= limits.maxEntries) break;
+        absent.delete(oldest);
+      }
+    },
+    isAbsent: (location) => absent.has(location),
     set(location, object) {
       remove(location);
       if (object.bytes.byteLength > limits.maxBytes || limits.maxEntries < 1) return;
@@ -67,22 +92,47 @@ export function createKnownDocuments(limits: KnownDocumentsLimits = KNOWN_DOCUME
 export const isStateDocument = (key: string): boolean => key.startsWith('state/');
 
 /**
+ * The objects read on every run that most deployments never have: the rules object (config/
+ * rules.json), absent wherever the bundled defaults are used. Not the alert state or the rules
+ * health record (written by the first run, then always there), nor archived responses (a run never
+ * reads the same missing key twice).
+ */
+export const isNormallyAbsent = (key: string): boolean => key === RULES_KEY;
+
+/**
  * `store`, remembering in `known` each state document it reads or writes, and offering it back
  * through `lastKnown`. A write that failed or was refused forgets the document: its version is
  * then unknown.
+ *
+ * A normally absent object (`probes`) found absent is read next time by first listing its key (one
+ * request: still absent, nothing more), and by a GET only once the listing shows it: an object
+ * written since is read by that very run. Without this, every read of it cost two requests in S3:
+ * the GET, refused with 403 for a missing key since the role may list only under prefixes, and the
+ * listing that tells "missing" from "denied" (s3-object-store.ts).
  */
 export function rememberingStore(
   store: ObjectStore,
   known: KnownDocuments,
   remembers: (key: string) => boolean = isStateDocument,
+  probes: (key: string) => boolean = isNormallyAbsent,
 ): ObjectStore {
   const remember = (key: string, object: StoredObject | undefined) => {
-    if (!remembers(key)) return;
-    if (object === undefined || object.version === '') known.delete(store.describe(key));
-    else known.set(store.describe(key), object);
+    const location = store.describe(key);
+    if (object === undefined && probes(key)) known.setAbsent(location);
+    else if (remembers(key) && object !== undefined && object.version !== '') known.set(location, object);
+    else if (remembers(key) || probes(key)) known.delete(location);
   };
   const forget = (key: string) => {
-    if (remembers(key)) known.delete(store.describe(key));
+    if (remembers(key) || probes(key)) known.delete(store.describe(key));
+  };
+  /** True when `key` was found absent before and a listing shows it still is: no read is needed. */
+  const stillAbsent = async (key: string) => {
+    const location = store.describe(key);
+    if (!probes(key) || !known.isAbsent(location)) return false;
+    if (!(await store.list(key)).includes(key)) return true;
+    // Written since: read it now, as if never found absent.
+    known.delete(location);
+    return false;
   };
   return {
     ...store,
@@ -92,11 +142,13 @@ export function rememberingStore(
       return store.createIfAbsent(key, bytes, options);
     },
     async get(key) {
+      if (await stillAbsent(key)) return undefined;
       const object = await store.get(key);
       remember(key, object);
       return object;
     },
     async getIfChanged(key, knownVersion) {
+      if (await stillAbsent(key)) return undefined;
       const read = await store.getIfChanged(key, knownVersion);
       if (read !== 'unchanged') remember(key, read);
       return read;

@@ -68,7 +68,8 @@ describe('the monthly cost in docs/construct.md', () => {
   beforeAll(async () => {
     standIn = await startTestStandIn({ now: () => clock });
     slack = await startSlackReceiver();
-    s3 = createConditionalS3();
+    // As deployed: S3 refuses a GetObject of a missing key (403), and the store lists the key.
+    s3 = createConditionalS3({ asDeployed: true });
     secrets = mockClient(SecretsManagerClient);
     secrets.on(GetSecretValueCommand).resolves({
       SecretString: JSON.stringify({
@@ -128,8 +129,8 @@ describe('the monthly cost in docs/construct.md', () => {
   }
 
   it('is what one check and one digest cost, at the default schedule and list prices', async () => {
-    // Prepare: one warm container with Powertools as deployed, in its steady state (last week's
-    // checks, the earlier days' digests and the state archived)
+    // Prepare: one warm container with Powertools as deployed, in its steady state (the checks of
+    // the four weeks before at the same time, the earlier days' digests and the state archived)
     const handler = createHandler({
       env: {
         AIRUDDER_BASE_URL: standIn.url,
@@ -149,7 +150,8 @@ describe('the monthly cost in docs/construct.md', () => {
       clock = new Date(at);
       return handler({ mode, scheduledTime: at }, context(`${mode}-${at}`));
     };
-    await usageOf(invoke('check', '2025-11-03T05:30:00Z'));
+    for (const date of ['2025-10-13', '2025-10-20', '2025-10-27', '2025-11-03'])
+      await usageOf(invoke('check', `${date}T05:30:00Z`));
     for (let day = 2; day <= 9; day++)
       await usageOf(invoke('digest', `2025-11-${String(day + 1).padStart(2, '0')}T01:30:00Z`));
     await usageOf(invoke('check', '2025-11-10T05:00:00Z'));

@@ -1,7 +1,13 @@
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKnownDocuments, rememberingStore } from '../../../../lambda/adapters/archive/known-documents';
 import { createS3ObjectStore } from '../../../../lambda/adapters/archive/s3-object-store';
-import { type ObjectStore, PreconditionFailedError } from '../../../../lambda/domain/archive/object-store';
+import { RULES_KEY } from '../../../../lambda/domain/alerts/rules-status';
+import {
+  ArchiveStoreError,
+  type ObjectStore,
+  PreconditionFailedError,
+} from '../../../../lambda/domain/archive/object-store';
 import { type ConditionalS3Endpoint, startConditionalS3 } from '../../../fakes/conditional-s3-proxy';
 
 const JSON_TYPE = { contentType: 'application/json', metadata: {} };
@@ -108,6 +114,110 @@ describe('the state documents a container remembers, over the conditional S3 end
   });
 });
 
+describe('a rules object that is normally absent, over S3 as deployed (a GetObject of a missing key is 403)', () => {
+  let s3: ConditionalS3Endpoint;
+  beforeAll(async () => {
+    s3 = await startConditionalS3({ asDeployed: true });
+  });
+  afterAll(async () => {
+    await s3.close();
+  });
+
+  /** The requests S3 got for the rules object of `prefix` since the last call: its GETs and listings. */
+  const requestsFor = (prefix: string) => {
+    let seen = 0;
+    return () => {
+      const all = s3.requests.filter((line) => line.includes(`${prefix}/${RULES_KEY}`));
+      const since = all.slice(seen);
+      seen = all.length;
+      return since.map((line) => (line.includes('list-type=2') ? 'LIST' : line.split(' ')[0]));
+    };
+  };
+  const push = (prefix: string, body: string) =>
+    createS3ObjectStore(s3.client, s3.bucket, prefix).replace(RULES_KEY, Buffer.from(body), {
+      ...JSON_TYPE,
+      expectedVersion: undefined,
+    });
+
+  it('costs a container one listing per warm read while absent (two requests each without the memory), and a pushed object is read by the very next read', async () => {
+    const requests = requestsFor('absent');
+    const store = rememberingStore(
+      createS3ObjectStore(s3.client, s3.bucket, 'absent'),
+      createKnownDocuments(),
+    );
+    // The first read: the GET S3 refuses, then the listing that tells "missing" from "denied".
+    expect(await store.getIfChanged(RULES_KEY, undefined)).toBeUndefined();
+    expect(requests()).toEqual(['GET', 'LIST']);
+    for (let read = 0; read < 3; read += 1) {
+      expect(await store.getIfChanged(RULES_KEY, undefined)).toBeUndefined();
+      expect(requests()).toEqual(['LIST']);
+    }
+    // An operator pushes the rules object between two checks.
+    await push('absent', '{"rules":[]}');
+    requests();
+    const pushed = await store.getIfChanged(RULES_KEY, undefined);
+    expect(pushed === 'unchanged' ? pushed : text(pushed?.bytes)).toBe('{"rules":[]}');
+    expect(requests()).toEqual(['LIST', 'GET']);
+    // Present: the conditional GET alone, answered 304.
+    const version = pushed === 'unchanged' ? undefined : pushed?.version;
+    expect(await store.getIfChanged(RULES_KEY, version)).toBe('unchanged');
+    expect(requests()).toEqual(['GET']);
+
+    // A container without the memory: two requests for every read of the absent object.
+    const without = requestsFor('no-memory');
+    const plain = createS3ObjectStore(s3.client, s3.bucket, 'no-memory');
+    for (let read = 0; read < 2; read += 1) expect(await plain.get(RULES_KEY)).toBeUndefined();
+    expect(without()).toEqual(['GET', 'LIST', 'GET', 'LIST']);
+  });
+
+  it('finds an object deleted since it was read absent, then probes it with one listing', async () => {
+    const requests = requestsFor('deleted');
+    const store = rememberingStore(
+      createS3ObjectStore(s3.client, s3.bucket, 'deleted'),
+      createKnownDocuments(),
+    );
+    const version = await push('deleted', '{"rules":[]}');
+    expect(await store.getIfChanged(RULES_KEY, version)).toBe('unchanged');
+    await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: `deleted/${RULES_KEY}` }));
+    requests();
+    expect(await store.getIfChanged(RULES_KEY, version)).toBeUndefined();
+    expect(requests()).toEqual(['GET', 'LIST']);
+    expect(await store.get(RULES_KEY)).toBeUndefined();
+    expect(requests()).toEqual(['LIST']);
+  });
+
+  it('still fails a read S3 refuses although the listing shows the object: a real denial is no absence', async () => {
+    const store = rememberingStore(
+      createS3ObjectStore(s3.client, s3.bucket, 'denied'),
+      createKnownDocuments(),
+    );
+    expect(await store.getIfChanged(RULES_KEY, undefined)).toBeUndefined();
+    await push('denied', '{"rules":[]}');
+    s3.deniedReads.add(`${s3.bucket}/denied/${RULES_KEY}`);
+    try {
+      for (let read = 0; read < 2; read += 1) {
+        const failed = store.getIfChanged(RULES_KEY, undefined);
+        await expect(failed).rejects.toBeInstanceOf(ArchiveStoreError);
+        await expect(failed).rejects.toThrow(`cannot read s3://${s3.bucket}/denied/${RULES_KEY}`);
+      }
+    } finally {
+      s3.deniedReads.clear();
+    }
+  });
+
+  it('keeps absences apart by location, and forgets one written through the store', async () => {
+    const known = createKnownDocuments();
+    const one = rememberingStore(createS3ObjectStore(s3.client, s3.bucket, 'apart-one'), known);
+    const two = rememberingStore(createS3ObjectStore(s3.client, s3.bucket, 'apart-two'), known);
+    expect(await one.get(RULES_KEY)).toBeUndefined();
+    expect(known.isAbsent(one.describe(RULES_KEY))).toBe(true);
+    expect(known.isAbsent(two.describe(RULES_KEY))).toBe(false);
+    await one.replace(RULES_KEY, Buffer.from('{}'), { ...JSON_TYPE, expectedVersion: undefined });
+    expect(known.isAbsent(one.describe(RULES_KEY))).toBe(false);
+    expect(text((await one.get(RULES_KEY))?.bytes)).toBe('{}');
+  });
+});
+
 describe('the container memory of state documents is bounded', () => {
   const object = (size: number, version: string) => ({
     bytes: new Uint8Array(size),
@@ -137,6 +247,19 @@ describe('the container memory of state documents is bounded', () => {
     known.set('b', object(101, 'vb2'));
     expect(known.get('b')).toBeUndefined();
     expect(known.size).toEqual({ entries: 1, bytes: 30 });
+  });
+
+  it('forgets the oldest absence past the entry limit, and a document set at an absent location is no longer absent', () => {
+    const known = createKnownDocuments({ maxEntries: 2, maxBytes: 1_000 });
+    known.setAbsent('a');
+    known.setAbsent('b');
+    known.setAbsent('c');
+    expect(['a', 'b', 'c'].map((location) => known.isAbsent(location))).toEqual([false, true, true]);
+    known.set('b', object(10, 'vb'));
+    expect(known.isAbsent('b')).toBe(false);
+    known.setAbsent('b');
+    expect(known.get('b')).toBeUndefined();
+    expect(known.size).toEqual({ entries: 0, bytes: 0 });
   });
 
   it('keeps its own copy of the bytes: a buffer changed after the write does not change what is remembered', () => {
