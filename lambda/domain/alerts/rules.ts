@@ -43,14 +43,18 @@ export const WeekdaySchema = z.enum(WEEKDAYS);
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const localTime = z.string().check(z.regex(HH_MM, { error: 'expected a local time "HH:mm" (00:00–23:59)' }));
+/** The end of a mute period: a local time, or "24:00", which runs it to the end of the day without crossing midnight. */
+const HH_MM_OR_MIDNIGHT = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
+const endTime = z
+  .string({ error: 'expected a local time "HH:mm" (00:00–24:00)' })
+  .check(z.regex(HH_MM_OR_MIDNIGHT, { error: 'expected a local time "HH:mm" (00:00–24:00)' }));
 
 /** A mute period in the account's zone; `from > to` crosses midnight and `days` name the day it starts. */
 export const MutePeriodSchema = z
   .strictObject({
     days: z.optional(z.array(WeekdaySchema).check(z.minLength(1))),
     from: localTime,
-    // "24:00" lets a window run to the end of the day without crossing midnight.
-    to: z.union([localTime, z.literal('24:00')], { error: 'expected a local time "HH:mm" (00:00–24:00)' }),
+    to: endTime,
   })
   .check(
     z.refine((window) => window.from !== window.to, {

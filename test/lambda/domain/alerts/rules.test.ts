@@ -762,7 +762,12 @@ describe('parseRules: the bounds of each field', () => {
     {
       name: 'a mute to 25:00',
       patch: { mute: [{ from: '07:00', to: '25:00' }] },
-      problem: 'field mute[0].to: expected a local time',
+      problem: 'field mute[0].to: expected a local time "HH:mm" (00:00–24:00)',
+    },
+    {
+      name: 'a mute to 24:01',
+      patch: { mute: [{ from: '07:00', to: '24:01' }] },
+      problem: 'field mute[0].to: expected a local time "HH:mm" (00:00–24:00)',
     },
     {
       name: 'a mute to a number',

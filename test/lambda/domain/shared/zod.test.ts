@@ -132,7 +132,7 @@ describe('rules file errors name the rule, the field and the problem', () => {
     [
       'mute times past midnight',
       rule({ mute: [{ from: '25:00', to: '26:00' }] }),
-      'rules.json: rule "tsr" field mute[0].from: expected a local time "HH:mm" (00:00–23:59); rule "tsr" field mute[0].to: expected a local time "HH:mm" (00:00–23:59)',
+      'rules.json: rule "tsr" field mute[0].from: expected a local time "HH:mm" (00:00–23:59); rule "tsr" field mute[0].to: expected a local time "HH:mm" (00:00–24:00)',
     ],
     [
       'an empty mute period',
