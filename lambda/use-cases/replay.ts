@@ -172,7 +172,7 @@ export async function replay(deps: ReplayDeps, request: ReplayRequest): Promise<
       readDay(shiftDate(date, -7)),
     ]);
     // One reader per day: the day's checks and the earlier days it compares with are read once.
-    const reader = createArchiveReader(store);
+    const reader = createArchiveReader(store, { listFoldersFirst: true });
     const checks = await reader.responses('check', date);
     const dayHours: Record<HourSource, number> = { check: 0, derived: 0 };
     // Every evaluation's archived responses are read first, several at a time; the evaluations are

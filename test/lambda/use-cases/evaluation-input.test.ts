@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
 import type { ObjectStore } from '../../../lambda/domain/archive/object-store';
-import { daySoFarWindow } from '../../../lambda/domain/statistics/query-window';
+import { rawKey } from '../../../lambda/domain/archive/raw-archive';
+import { daySoFarWindow, rollingWindow } from '../../../lambda/domain/statistics/query-window';
 import { silentLogger } from '../../../lambda/shared/logger';
 import { createArchiveReader, daySoFarAt, windowsAt } from '../../../lambda/use-cases/evaluation-input';
 import { fetchAndArchive } from '../../../lambda/use-cases/fetch-and-archive';
@@ -134,5 +135,65 @@ describe('daySoFarAt', () => {
       end_time: '2025-11-04 09:45:00',
     });
     expect(read).toEqual([newest, keys[0]]);
+  });
+});
+
+describe('createArchiveReader with listFoldersFirst (replay)', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'evaluation-input-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('lists each folder once and reads only the keys the listing holds', async () => {
+    // Prepare: the 10:00 window of 2025-11-04 archived through the stand-in; its 10:15 neighbour never was
+    const standIn = await startTestStandIn();
+    const folder = createFolderObjectStore(dir);
+    try {
+      const referenceTime = new Date('2025-11-04T10:00:00+07:00');
+      const window = rollingWindow(referenceTime, 60, TEST_ZONE);
+      const source = testClient(standIn.url).client;
+      await fetchAndArchive(
+        { source, store: folder, logger: silentLogger },
+        { kind: 'window', window, referenceTime },
+      );
+    } finally {
+      await standIn.close();
+    }
+    const calls: string[] = [];
+    const store: ObjectStore = {
+      ...folder,
+      get: (key) => {
+        calls.push(`get ${key}`);
+        return folder.get(key);
+      },
+      list: (prefix) => {
+        calls.push(`list ${prefix}`);
+        return folder.list(prefix);
+      },
+    };
+    const [archivedKey] = await folder.list('raw/window/2025-11-04/');
+    const reader = createArchiveReader(store, { listFoldersFirst: true });
+    const keyAt = (time: string) => {
+      const at = new Date(time);
+      return rawKey({
+        kind: 'window',
+        date: '2025-11-04',
+        referenceTime: at,
+        window: rollingWindow(at, 60, TEST_ZONE),
+      });
+    };
+    // Act
+    const missing = await reader.response(keyAt('2025-11-04T10:15:00+07:00'));
+    const found = await reader.response(keyAt('2025-11-04T10:00:00+07:00'));
+    // Assess: one listing, one read, of the archived window alone
+    expect(missing).toBeUndefined();
+    expect(found?.request_params).toEqual({
+      start_time: '2025-11-04 09:00:00',
+      end_time: '2025-11-04 10:00:00',
+    });
+    expect(calls).toEqual(['list raw/window/2025-11-04/', `get ${archivedKey}`]);
   });
 });
