@@ -111,8 +111,8 @@ async function main(): Promise<void> {
         fakes,
         baseline,
         quick
-          ? { invocations: 20, runs: 1, uncounted: 30, counted: 10 }
-          : { invocations: 40, runs: 2, uncounted: 10, counted: 30 },
+          ? { invocations: 20, runs: 1, uncounted: 30, counted: 10, log: progress }
+          : { invocations: 40, runs: 2, uncounted: 10, counted: 30, log: progress },
       ),
     );
     await section(sections, 'alerts at once', () => benchAlertsAtOnce(measured, quick ? 3 : 7));

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { seedArchiveHistory } from './archive-history';
 import type { Baseline } from './baseline';
 import { REPO_ROOT } from './bench-paths';
 import {
@@ -25,9 +26,13 @@ const WARMUP = 5;
 /** Invocations per turn: the two containers alternate, so load on the machine hits both alike. */
 const BLOCK = 2;
 
+/**
+ * Every 15 minutes from 09:00 local: after the day's digest (08:30), so the history seeded up front
+ * is what the archive held at each of these instants (yesterday's whole day in it).
+ */
 const checkEvent = (index: number): HandlerEvent => ({
   mode: 'check',
-  scheduledTime: new Date(Date.parse('2025-10-08T05:00:00+07:00') + index * 900_000).toISOString(),
+  scheduledTime: new Date(Date.parse('2025-10-08T09:00:00+07:00') + index * 900_000).toISOString(),
 });
 
 /**
@@ -40,6 +45,10 @@ const checkEvent = (index: number): HandlerEvent => ({
  * CPU under callgrind).
  * The baseline runs as it deployed: its own bundle, the stack's environment without NODE_OPTIONS
  * (which its stack did not set).
+ * Steady state, not a deployment's first weeks: before anything is measured, every measured archive
+ * gets the raw/ history that four weeks and more of checks and digests leave for the instants checked
+ * (archive-history.ts: today's handler runs them, raw/ is copied unlogged), so the seasonal baseline,
+ * last week's check and yesterday's whole day are found as in production.
  */
 export async function benchWarmCheck(
   measured: Measured,
@@ -50,6 +59,8 @@ export async function benchWarmCheck(
     readonly runs: number;
     readonly uncounted: number;
     readonly counted: number;
+    /** Told the setup's figures (the archive history's seeding). */
+    readonly log?: (line: string) => void;
   },
 ): Promise<SectionResult> {
   const { node, nodeVersion } = measured;
@@ -69,13 +80,35 @@ export async function benchWarmCheck(
       env: (prefix: string) => ({ ...measured.env(prefix), DEFAULT_RULES_FILE: FEC5DEF_RULES_FILE }),
     },
   ];
+  const events = Array.from({ length: WARMUP + options.invocations }, (_, index) => checkEvent(index));
+  const warmup = Array.from({ length: options.uncounted }, (_, index) => checkEvent(index));
+  const counted = Array.from({ length: options.counted }, (_, index) =>
+    checkEvent(options.uncounted + index),
+  );
+  const cgPrefix = (which: number, run: number) => `warm-cg-${which}-${run}`;
+
+  // Steady state: every measured archive holds what four weeks and more of checks and digests left.
+  const history = await seedArchiveHistory(
+    measured,
+    fakes,
+    [...events, ...warmup, ...counted],
+    handlers.flatMap((_, which) => [
+      `warm-${which}`,
+      ...Array.from({ length: options.runs }, (_, run) => cgPrefix(which, run)),
+    ]),
+  );
+  const seeded =
+    `${history.checks} checks and ${history.digests} digests run by today's handler, ${history.objects} raw/ ` +
+    `objects copied into each of ${history.prefixes} archives, ${(history.wallMs / 1000).toFixed(1)} s, ` +
+    `CPU ${(history.cpuMs / 1000).toFixed(1)} s`;
+  options.log?.(`  archive history: ${seeded}`);
+
   const hosts: HandlerHost[] = [];
   const samples: InvocationSample[][] = handlers.map(() => []);
   const calls: ExternalCall[] = [];
   try {
     for (const [index, handler] of handlers.entries())
       hosts.push(await startHandlerHost(node, handler.bundle, handler.env(`warm-${index}`)));
-    const events = Array.from({ length: WARMUP + options.invocations }, (_, index) => checkEvent(index));
     for (const host of hosts) await host.invoke(events.slice(0, WARMUP));
     await fakes.takeCalls();
     for (let start = WARMUP; start < events.length; start += BLOCK) {
@@ -87,18 +120,14 @@ export async function benchWarmCheck(
     for (const host of hosts) host.stop();
   }
 
-  // Two callgrind runs at a time: counts do not depend on what else runs.
-  const warmup = Array.from({ length: options.uncounted }, (_, index) => checkEvent(index));
-  const counted = Array.from({ length: options.counted }, (_, index) =>
-    checkEvent(options.uncounted + index),
-  );
   const jobs = handlers.flatMap((handler, which) =>
     Array.from({ length: options.runs }, (_, run) => async () => {
-      const env = handler.env(`warm-cg-${which}-${run}`);
+      const env = handler.env(cgPrefix(which, run));
       const instructions = await countWarmChecks(node, handler.bundle, warmup, counted, env);
       return { which, perCheck: instructions / options.counted };
     }),
   );
+  // Two callgrind runs at a time: counts do not depend on what else runs.
   const results = await inParallel(2, jobs);
   const perCheck = handlers.map((_, which) =>
     results.filter((result) => result.which === which).map((result) => result.perCheck),
@@ -144,7 +173,8 @@ export async function benchWarmCheck(
       note:
         `Baseline ${baseline.rev}: the previous round's handler. Today's check fetches and archives three rolling ` +
         'windows besides the day so far, and reads the 60-minute one of the four weeks before (the seasonal ' +
-        'baseline); on the hour, where those are not archived, it lists the whole days instead. Shown beside, ' +
+        `baseline). Each archive first holds the history of a deployment past its fourth week (seeded: ${seeded}), so ` +
+        "every check finds the windows, last week's checks and yesterday's whole day it reads. Shown beside, " +
         `not instead: today's handler given ${baseline.rev}'s rules (bench/fec5def-rules.json), the same ` +
         'work as the baseline, so the code is compared apart from the features the default rules added.',
     },

@@ -58,11 +58,17 @@ interface Archived {
 export interface ArchiveReader {
   /** The valid responses of `kind` archived for `date`, oldest scheduled time first. */
   responses(kind: 'check' | 'day', date: string): Promise<readonly Archived[]>;
+  /**
+   * The valid response of `kind` archived for `date` with the latest scheduled time in [from, to]:
+   * only the keys in that span are read (a key names its scheduled time), newest first.
+   */
+  latestBetween(kind: 'check' | 'day', date: string, from: number, to: number): Promise<Archived | undefined>;
   /** The valid response archived under `key`, if any. */
   response(key: string): Promise<StatisticsResponse | undefined>;
 }
 
 export function createArchiveReader(store: ObjectStore): ArchiveReader {
+  const listings = new Map<string, Promise<readonly string[]>>();
   const lists = new Map<string, Promise<readonly Archived[]>>();
   const objects = new Map<string, Promise<StatisticsResponse | undefined>>();
   const response = (key: string) => {
@@ -78,11 +84,19 @@ export function createArchiveReader(store: ObjectStore): ArchiveReader {
     }
     return object;
   };
+  const keysOf = (prefix: string) => {
+    let listing = listings.get(prefix);
+    if (listing === undefined) {
+      listing = store.list(prefix);
+      listings.set(prefix, listing);
+    }
+    return listing;
+  };
   const responses = (kind: 'check' | 'day', date: string) => {
     const prefix = `${RAW_PREFIX}${kind}/${date}/`;
     let list = lists.get(prefix);
     if (list === undefined) {
-      list = store.list(prefix).then(async (keys) => {
+      list = keysOf(prefix).then(async (keys) => {
         const found: Archived[] = [];
         await forEachConcurrently(keys, READ_CONCURRENCY, async (key) => {
           const referenceTime = parseRawKey(key)?.referenceTime.getTime();
@@ -96,7 +110,25 @@ export function createArchiveReader(store: ObjectStore): ArchiveReader {
     }
     return list;
   };
-  return { responses, response };
+  const latestBetween = async (kind: 'check' | 'day', date: string, from: number, to: number) => {
+    const keys = await keysOf(`${RAW_PREFIX}${kind}/${date}/`);
+    const candidates = keys
+      .map((key) => ({ key, referenceTime: parseRawKey(key)?.referenceTime.getTime() }))
+      .filter(
+        (candidate): candidate is { key: string; referenceTime: number } =>
+          candidate.referenceTime !== undefined &&
+          candidate.referenceTime >= from &&
+          candidate.referenceTime <= to,
+      )
+      .sort((a, b) => b.referenceTime - a.referenceTime);
+    // Newest first, one at a time: the newest is almost always valid, so one read is the rule.
+    for (const { key, referenceTime } of candidates) {
+      const statistics = await response(key);
+      if (statistics !== undefined) return { referenceTime, statistics };
+    }
+    return undefined;
+  };
+  return { responses, response, latestBetween };
 }
 
 /** The evaluation input at `at` from the run's own responses and what the archive held by then. */
@@ -160,12 +192,8 @@ export async function daySoFarAt(
   instant: Date,
   timeZone: string,
 ): Promise<StatisticsResponse | undefined> {
-  const checks = await reader.responses('check', date);
-  const near = checks.filter(({ referenceTime }) => {
-    const age = instant.getTime() - referenceTime;
-    return age >= 0 && age <= NEAR_MS;
-  });
-  const check = near.at(-1);
+  // Only the checks of the hour before are read: a day holds 96, and this runs at every check.
+  const check = await reader.latestBetween('check', date, instant.getTime() - NEAR_MS, instant.getTime());
   if (check !== undefined) return check.statistics;
   const day = await dayArchivedBy(reader, date);
   return day && deriveDaySoFar(day, date, instant, timeZone);

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFolderObjectStore } from '../../../lambda/adapters/archive/folder-object-store';
-import { createArchiveReader, windowsAt } from '../../../lambda/use-cases/evaluation-input';
+import type { ObjectStore } from '../../../lambda/domain/archive/object-store';
+import { daySoFarWindow } from '../../../lambda/domain/statistics/query-window';
+import { silentLogger } from '../../../lambda/shared/logger';
+import { createArchiveReader, daySoFarAt, windowsAt } from '../../../lambda/use-cases/evaluation-input';
+import { fetchAndArchive } from '../../../lambda/use-cases/fetch-and-archive';
+import { startTestStandIn, TEST_ZONE, testClient } from '../../helpers/airudder';
 import { recordingStore } from '../../helpers/recording-store';
 
 describe('windowsAt', () => {
@@ -31,5 +36,103 @@ describe('windowsAt', () => {
     expect(mostInFlight('get', 'raw/')).toBe(3);
     expect([...found.keys()]).toEqual([]);
     expect(counts).toEqual({ archived: 0, derived: 0, missing: 3 });
+  });
+});
+
+describe('daySoFarAt', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'evaluation-input-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A store that counts the objects read under raw/check/. */
+  const countingReads = (inner: ObjectStore) => {
+    const read: string[] = [];
+    const store: ObjectStore = {
+      ...inner,
+      get: (key) => {
+        if (key.startsWith('raw/check/')) read.push(key);
+        return inner.get(key);
+      },
+    };
+    return { store, read };
+  };
+
+  it("reads only the checks of the hour before, not the whole day's 96", async () => {
+    // Prepare: the 96 checks a deployment archived on 2025-11-04, through the stand-in, as the live runs do
+    const standIn = await startTestStandIn();
+    const folder = createFolderObjectStore(dir);
+    try {
+      const source = testClient(standIn.url).client;
+      const start = Date.parse('2025-11-04T00:15:00+07:00');
+      for (let index = 0; index < 96; index++) {
+        const referenceTime = new Date(start + index * 900_000);
+        const window = daySoFarWindow(referenceTime, TEST_ZONE);
+        await fetchAndArchive(
+          { source, store: folder, logger: silentLogger },
+          { kind: 'check', window, referenceTime },
+        );
+      }
+    } finally {
+      await standIn.close();
+    }
+    const { store, read } = countingReads(folder);
+    // Act: the day so far at 10:05 local, as a check a week later compares with it
+    const found = await daySoFarAt(
+      createArchiveReader(store),
+      '2025-11-04',
+      new Date('2025-11-04T10:05:00+07:00'),
+      TEST_ZONE,
+    );
+    // Assess: the 10:00 check, the latest at or before 10:05, read alone
+    expect(found?.request_params).toEqual({
+      start_time: '2025-11-04 00:00:00',
+      end_time: '2025-11-04 10:00:00',
+    });
+    expect(read).toHaveLength(1);
+  });
+
+  it('passes over an invalid newest check to the one before it, within the hour', async () => {
+    // Prepare: the 09:45 check archived; the 10:00 key holds bytes that are not its answer
+    const standIn = await startTestStandIn();
+    const folder = createFolderObjectStore(dir);
+    try {
+      const source = testClient(standIn.url).client;
+      for (const time of ['2025-11-04T09:45:00+07:00', '2025-11-04T10:00:00+07:00']) {
+        const referenceTime = new Date(time);
+        const window = daySoFarWindow(referenceTime, TEST_ZONE);
+        await fetchAndArchive(
+          { source, store: folder, logger: silentLogger },
+          { kind: 'check', window, referenceTime },
+        );
+      }
+    } finally {
+      await standIn.close();
+    }
+    const keys = await folder.list('raw/check/2025-11-04/');
+    const newest = keys.at(-1) ?? '';
+    const first = await folder.get(keys[0] ?? '');
+    await folder.replace(newest, first?.bytes ?? new Uint8Array(), {
+      expectedVersion: (await folder.get(newest))?.version,
+      contentType: 'application/json',
+      metadata: {},
+    });
+    const { store, read } = countingReads(folder);
+    // Act
+    const found = await daySoFarAt(
+      createArchiveReader(store),
+      '2025-11-04',
+      new Date('2025-11-04T10:05:00+07:00'),
+      TEST_ZONE,
+    );
+    // Assess: the 09:45 check stands for it; both keys of the hour were read, newest first
+    expect(found?.request_params).toEqual({
+      start_time: '2025-11-04 00:00:00',
+      end_time: '2025-11-04 09:45:00',
+    });
+    expect(read).toEqual([newest, keys[0]]);
   });
 });
