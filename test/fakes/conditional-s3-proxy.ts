@@ -22,6 +22,11 @@ import { accessDeniedXml, asDeployedS3 } from './s3-as-deployed';
  *
  * With `asDeployed`, a GetObject of a missing key is answered 403 AccessDenied, as S3 answers the
  * deployed roles (test/fakes/s3-as-deployed.ts); `deniedReads` refuses reads of existing objects too.
+ *
+ * `advanceClock` moves S3's clock (the `Date` of every answer, which claims are judged by) ahead of
+ * the real one, so a test can let a dead run's claim end without waiting for it. `afterNextPut` runs
+ * an action (a test kills the writing process) once S3 has stored an object and before the writer
+ * hears so; its connection is then dropped.
  */
 export interface ConditionalS3Endpoint {
   readonly endpoint: string;
@@ -34,6 +39,13 @@ export interface ConditionalS3Endpoint {
   readonly requests: string[];
   /** Keys (`bucket/key`) whose GetObject is refused with 403 AccessDenied although they exist. */
   readonly deniedReads: Set<string>;
+  /** From now on, every answer's `Date` is `ms` later than before (cumulative). */
+  advanceClock(ms: number): void;
+  /**
+   * The next PUT of a key starting with `keyPrefix` is stored, then `action` runs before the answer
+   * goes back, and the connection is dropped instead of answered.
+   */
+  afterNextPut(keyPrefix: string, action: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -73,6 +85,20 @@ export async function startConditionalS3(
   const conditionalPuts: Record<number, number> = {};
   const requests: string[] = [];
   const deniedReads = new Set<string>();
+  let clockOffsetMs = 0;
+  const putHooks: Array<{ path: string; action: () => Promise<void> }> = [];
+  /** The hook for this PUT, taken off the list (each runs once). */
+  const takePutHook = (request: IncomingMessage) => {
+    if (request.method !== 'PUT') return undefined;
+    const path = decodeURIComponent((request.url ?? '/').split('?')[0] ?? '/');
+    const index = putHooks.findIndex((hook) => path.startsWith(hook.path));
+    return index < 0 ? undefined : putHooks.splice(index, 1)[0]?.action;
+  };
+  /** The `Date` S3's clock gives now: the real time, moved on by `advanceClock`. */
+  const dated = <T extends object>(headers: T) => ({
+    ...headers,
+    date: new Date(Date.now() + clockOffsetMs).toUTCString(),
+  });
 
   /** The current ETag of the object at `path` (bucket/key), or undefined when there is none. */
   const currentTag = (path: string, headers: IncomingMessage['headers']) =>
@@ -96,13 +122,24 @@ export async function startConditionalS3(
 
   const forward = (request: IncomingMessage, response: ServerResponse) =>
     new Promise<number>((resolve, reject) => {
+      const hook = takePutHook(request);
       const proxied = send(
         { ...upstream, method: request.method, path: request.url, headers: request.headers },
         (answer) => {
           const status = answer.statusCode ?? 502;
           answer.on('error', reject);
+          if (hook) {
+            answer.resume();
+            answer.on('end', () => {
+              hook().then(() => {
+                response.destroy();
+                resolve(status);
+              }, reject);
+            });
+            return;
+          }
           if (!options.asDeployed || status < 400) {
-            response.writeHead(status, answer.headers);
+            response.writeHead(status, dated(answer.headers));
             answer.pipe(response);
             answer.on('end', () => resolve(status));
             return;
@@ -114,10 +151,10 @@ export async function startConditionalS3(
             const body = Buffer.concat(chunks).toString('utf8');
             const deployed = asDeployedS3(request.method, { status, body }) ?? { status, body };
             const { 'transfer-encoding': _chunked, ...headers } = answer.headers;
-            response.writeHead(deployed.status, {
-              ...headers,
-              'content-length': Buffer.byteLength(deployed.body),
-            });
+            response.writeHead(
+              deployed.status,
+              dated({ ...headers, 'content-length': Buffer.byteLength(deployed.body) }),
+            );
             response.end(deployed.body);
             resolve(deployed.status);
           });
@@ -132,11 +169,14 @@ export async function startConditionalS3(
     request.resume();
     request.on('end', () => {
       const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${error.code}</Code><Message>${error.message}</Message><Condition>${condition}</Condition><RequestId>${randomUUID()}</RequestId></Error>`;
-      response.writeHead(error.status, {
-        'content-type': 'application/xml',
-        'content-length': Buffer.byteLength(body),
-        'x-amz-request-id': randomUUID(),
-      });
+      response.writeHead(
+        error.status,
+        dated({
+          'content-type': 'application/xml',
+          'content-length': Buffer.byteLength(body),
+          'x-amz-request-id': randomUUID(),
+        }),
+      );
       response.end(body);
     });
   };
@@ -150,10 +190,10 @@ export async function startConditionalS3(
     if (request.method === 'GET' && deniedReads.has(decodeURIComponent(path).slice(1))) {
       request.resume();
       const body = accessDeniedXml();
-      response.writeHead(403, {
-        'content-type': 'application/xml',
-        'content-length': Buffer.byteLength(body),
-      });
+      response.writeHead(
+        403,
+        dated({ 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) }),
+      );
       response.end(body);
       return;
     }
@@ -206,6 +246,12 @@ export async function startConditionalS3(
     conditionalPuts,
     requests,
     deniedReads,
+    advanceClock(ms) {
+      clockOffsetMs += ms;
+    },
+    afterNextPut(keyPrefix, action) {
+      putHooks.push({ path: `/${bucket}/${keyPrefix}`, action });
+    },
     async close() {
       client.destroy();
       await new Promise<void>((resolve) => {
