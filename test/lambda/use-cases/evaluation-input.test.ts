@@ -12,6 +12,27 @@ import { fetchAndArchive } from '../../../lambda/use-cases/fetch-and-archive';
 import { startTestStandIn, TEST_ZONE, testClient } from '../../helpers/airudder';
 import { recordingStore } from '../../helpers/recording-store';
 
+/** Archives, through the stand-in as the live runs do, a check's or a window's answer at each instant. */
+async function archiveAnswers(
+  store: ObjectStore,
+  kind: 'check' | 'window',
+  instants: readonly Date[],
+): Promise<void> {
+  const standIn = await startTestStandIn();
+  try {
+    const source = testClient(standIn.url).client;
+    for (const referenceTime of instants) {
+      const window =
+        kind === 'check'
+          ? daySoFarWindow(referenceTime, TEST_ZONE)
+          : rollingWindow(referenceTime, 60, TEST_ZONE);
+      await fetchAndArchive({ source, store, logger: silentLogger }, { kind, window, referenceTime });
+    }
+  } finally {
+    await standIn.close();
+  }
+}
+
 describe('windowsAt', () => {
   let dir: string;
   beforeEach(async () => {
@@ -63,23 +84,14 @@ describe('daySoFarAt', () => {
   };
 
   it("reads only the checks of the hour before, not the whole day's 96", async () => {
-    // Prepare: the 96 checks a deployment archived on 2025-11-04, through the stand-in, as the live runs do
-    const standIn = await startTestStandIn();
+    // Prepare: the 96 checks a deployment archived on 2025-11-04
     const folder = createFolderObjectStore(dir);
-    try {
-      const source = testClient(standIn.url).client;
-      const start = Date.parse('2025-11-04T00:15:00+07:00');
-      for (let index = 0; index < 96; index++) {
-        const referenceTime = new Date(start + index * 900_000);
-        const window = daySoFarWindow(referenceTime, TEST_ZONE);
-        await fetchAndArchive(
-          { source, store: folder, logger: silentLogger },
-          { kind: 'check', window, referenceTime },
-        );
-      }
-    } finally {
-      await standIn.close();
-    }
+    const start = Date.parse('2025-11-04T00:15:00+07:00');
+    await archiveAnswers(
+      folder,
+      'check',
+      Array.from({ length: 96 }, (_, index) => new Date(start + index * 900_000)),
+    );
     const { store, read } = countingReads(folder);
     // Act: the day so far at 10:05 local, as a check a week later compares with it
     const found = await daySoFarAt(
@@ -98,21 +110,11 @@ describe('daySoFarAt', () => {
 
   it('passes over an invalid newest check to the one before it, within the hour', async () => {
     // Prepare: the 09:45 check archived; the 10:00 key holds bytes that are not its answer
-    const standIn = await startTestStandIn();
     const folder = createFolderObjectStore(dir);
-    try {
-      const source = testClient(standIn.url).client;
-      for (const time of ['2025-11-04T09:45:00+07:00', '2025-11-04T10:00:00+07:00']) {
-        const referenceTime = new Date(time);
-        const window = daySoFarWindow(referenceTime, TEST_ZONE);
-        await fetchAndArchive(
-          { source, store: folder, logger: silentLogger },
-          { kind: 'check', window, referenceTime },
-        );
-      }
-    } finally {
-      await standIn.close();
-    }
+    await archiveAnswers(folder, 'check', [
+      new Date('2025-11-04T09:45:00+07:00'),
+      new Date('2025-11-04T10:00:00+07:00'),
+    ]);
     const keys = await folder.list('raw/check/2025-11-04/');
     const newest = keys.at(-1) ?? '';
     const first = await folder.get(keys[0] ?? '');
@@ -148,20 +150,9 @@ describe('createArchiveReader with listFoldersFirst (replay)', () => {
   });
 
   it('lists each folder once and reads only the keys the listing holds', async () => {
-    // Prepare: the 10:00 window of 2025-11-04 archived through the stand-in; its 10:15 neighbour never was
-    const standIn = await startTestStandIn();
+    // Prepare: the 10:00 window of 2025-11-04 archived; its 10:15 neighbour never was
     const folder = createFolderObjectStore(dir);
-    try {
-      const referenceTime = new Date('2025-11-04T10:00:00+07:00');
-      const window = rollingWindow(referenceTime, 60, TEST_ZONE);
-      const source = testClient(standIn.url).client;
-      await fetchAndArchive(
-        { source, store: folder, logger: silentLogger },
-        { kind: 'window', window, referenceTime },
-      );
-    } finally {
-      await standIn.close();
-    }
+    await archiveAnswers(folder, 'window', [new Date('2025-11-04T10:00:00+07:00')]);
     const calls: string[] = [];
     const store: ObjectStore = {
       ...folder,
