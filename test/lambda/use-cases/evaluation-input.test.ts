@@ -70,17 +70,19 @@ describe('daySoFarAt', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** A store that counts the objects read under raw/check/. */
-  const countingReads = (inner: ObjectStore) => {
+  /** The day so far of 2025-11-04 at 10:05 local, and the raw/check/ objects read to find it. */
+  const daySoFarAtTenPastTen = async (folder: ObjectStore) => {
     const read: string[] = [];
     const store: ObjectStore = {
-      ...inner,
+      ...folder,
       get: (key) => {
         if (key.startsWith('raw/check/')) read.push(key);
-        return inner.get(key);
+        return folder.get(key);
       },
     };
-    return { store, read };
+    const at = new Date('2025-11-04T10:05:00+07:00');
+    const found = await daySoFarAt(createArchiveReader(store), '2025-11-04', at, TEST_ZONE);
+    return { found, read };
   };
 
   it("reads only the checks of the hour before, not the whole day's 96", async () => {
@@ -92,14 +94,8 @@ describe('daySoFarAt', () => {
       'check',
       Array.from({ length: 96 }, (_, index) => new Date(start + index * 900_000)),
     );
-    const { store, read } = countingReads(folder);
     // Act: the day so far at 10:05 local, as a check a week later compares with it
-    const found = await daySoFarAt(
-      createArchiveReader(store),
-      '2025-11-04',
-      new Date('2025-11-04T10:05:00+07:00'),
-      TEST_ZONE,
-    );
+    const { found, read } = await daySoFarAtTenPastTen(folder);
     // Assess: the 10:00 check, the latest at or before 10:05, read alone
     expect(found?.request_params).toEqual({
       start_time: '2025-11-04 00:00:00',
@@ -123,14 +119,8 @@ describe('daySoFarAt', () => {
       contentType: 'application/json',
       metadata: {},
     });
-    const { store, read } = countingReads(folder);
     // Act
-    const found = await daySoFarAt(
-      createArchiveReader(store),
-      '2025-11-04',
-      new Date('2025-11-04T10:05:00+07:00'),
-      TEST_ZONE,
-    );
+    const { found, read } = await daySoFarAtTenPastTen(folder);
     // Assess: the 09:45 check stands for it; both keys of the hour were read, newest first
     expect(found?.request_params).toEqual({
       start_time: '2025-11-04 00:00:00',
